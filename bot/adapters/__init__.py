@@ -1,0 +1,1 @@
+"""Platform adapters: translate platform events into calls on the core and render replies."""

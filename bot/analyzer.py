@@ -1,0 +1,129 @@
+"""Turns a text into the resolver's features: concepts, stems, numbers, question types.
+
+The analyzer is built from one knowledge base (its vocabulary and concept
+table); questions are typo-corrected against that vocabulary, stored
+variants are taken as they are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.lexicon import FILLER, LANG_HINTS, QUESTION_CUES, STOPWORDS
+from bot.models import Concept
+from bot.text import is_number, stem, tokens
+
+_CUE_WORDS = frozenset(w for cues in QUESTION_CUES.values() for cue in cues for w in cue)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Features of one text; `unknown` are content features no intent knows."""
+
+    features: frozenset[str]
+    types: frozenset[str]
+    numbers: frozenset[str]
+    tokens: tuple[str, ...]
+
+
+def question_types(toks: list[str]) -> frozenset[str]:
+    """Question types whose cue (a token sequence) occurs in `toks`."""
+    found = set()
+    for qtype, cues in QUESTION_CUES.items():
+        for cue in cues:
+            n = len(cue)
+            if any(tuple(toks[i : i + n]) == cue for i in range(len(toks) - n + 1)):
+                found.add(qtype)
+                break
+    return frozenset(found)
+
+
+class Analyzer:
+    """Feature extraction with the concept table and typo correction of one knowledge base."""
+
+    def __init__(self, concepts: tuple[Concept, ...], vocabulary: Counter[str]) -> None:
+        self._single: dict[str, str] = {}
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for concept in concepts:
+            for term in concept.terms:
+                stems = tuple(stem(t) for t in tokens(term))
+                if len(stems) == 1:
+                    self._single.setdefault(stems[0], "@" + concept.id)
+                elif stems:
+                    self._phrases.setdefault(stems[0], []).append((stems, "@" + concept.id))
+        for options in self._phrases.values():
+            options.sort(key=lambda p: -len(p[0]))
+        concept_tokens = Counter(t for c in concepts for term in c.terms for t in tokens(term))
+        vocab = vocabulary + concept_tokens
+        self.known_tokens = frozenset(vocab) | STOPWORDS | _CUE_WORDS
+        self.known_stems = frozenset(stem(t) for t in self.known_tokens)
+        # Most frequent first: a tie in edit distance goes to the commoner word.
+        self._correction_pool = sorted(
+            (t for t in self.known_tokens if len(t) >= 3 and not is_number(t)),
+            key=lambda t: (-vocab.get(t, 0), t),
+        )
+        self.correct = lru_cache(maxsize=20000)(self._correct)
+
+    def _correct(self, token: str) -> str:
+        """The closest known word within a length-dependent edit budget, else the token."""
+        if (
+            len(token) < 4
+            or is_number(token)
+            or token in self.known_tokens
+            or stem(token) in self.known_stems
+        ):
+            return token
+        budget = 1 if len(token) <= 6 else 2
+        hit = process.extractOne(
+            token, self._correction_pool, scorer=OSA.distance, score_cutoff=budget
+        )
+        return hit[0] if hit else token
+
+    def analyze(self, text: str, *, correct: bool) -> Analysis:
+        toks = tokens(text)
+        if correct:
+            toks = [self.correct(t) for t in toks]
+        stems = [stem(t) for t in toks]
+        features: set[str] = set()
+        numbers: set[str] = set()
+        i = 0
+        while i < len(stems):
+            matched = next(
+                (
+                    (len(p), cid)
+                    for p, cid in self._phrases.get(stems[i], ())
+                    if tuple(stems[i : i + len(p)]) == p
+                ),
+                None,
+            )
+            if matched:
+                features.add(matched[1])
+                i += matched[0]
+                continue
+            tok, st = toks[i], stems[i]
+            i += 1
+            if is_number(tok):
+                numbers.add(tok)
+                features.add("#" + tok)
+            elif st in self._single:
+                features.add(self._single[st])
+            elif tok not in STOPWORDS and tok not in FILLER and len(tok) > 1:
+                features.add(st)
+        return Analysis(frozenset(features), question_types(toks), frozenset(numbers), tuple(toks))
+
+
+def language_votes(toks: tuple[str, ...], vocab_by_lang: dict[str, frozenset[str]]) -> Counter:
+    """Evidence for each language: function words, and words only one language's variants use."""
+    votes: Counter[str] = Counter()
+    for tok in toks:
+        for lang in ("de", "en"):
+            if tok in LANG_HINTS[lang]:
+                votes[lang] += 2
+            elif tok in vocab_by_lang[lang]:
+                votes[lang] += 1
+    return votes

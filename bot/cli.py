@@ -1,0 +1,156 @@
+"""The `qabot` command line: ask, chat, stat, kb, and the platform adapters.
+
+Wiring happens here, explicitly: settings → knowledge store → QABot → the
+chosen front end. Adapters are imported only by the commands that run them,
+so `qabot ask` starts without slack-bolt or discord.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.errors import KnowledgeError
+from bot.settings import Settings
+
+EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--kb", type=Path, help="knowledge directory (default: knowledge/)")
+    common.add_argument("--config", type=Path, help="settings file (default: config/qabot.toml)")
+    ap = argparse.ArgumentParser(prog="qabot", description=__doc__, parents=[common])
+    sub = ap.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", parents=[common], help="answer one question (or '-' for batch)")
+    ask.add_argument("question", nargs="+", help="the question, or '-' to read lines from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per answer")
+    sub.add_parser("chat", parents=[common], help="interactive console")
+    stat = sub.add_parser("stat", parents=[common], help="key statistics, or one topic")
+    stat.add_argument("topic", nargs="*")
+    stat.add_argument("--lang", choices=["de", "en"])
+    kb = sub.add_parser("kb", parents=[common], help="knowledge tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    validate = kb_sub.add_parser("validate", parents=[common], help="check a knowledge directory")
+    validate.add_argument("dir", nargs="?", type=Path)
+    kb_sub.add_parser("status", parents=[common], help="hash and counts of the knowledge")
+    slack = sub.add_parser("slack", parents=[common], help="run the Slack bot")
+    slack.add_argument("--port", type=int)
+    discord = sub.add_parser("discord", parents=[common], help="run the Discord bot")
+    discord.add_argument("--invite-url", action="store_true", help="print the invite URL")
+    sub.add_parser("run", parents=[common], help="every platform that has credentials")
+    return ap
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"knowledge_dir": args.kb} if args.kb else {}
+    return Settings.load(args.config, **overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = _settings(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"qabot: {exc}", file=sys.stderr)
+        return EXIT_BROKEN
+    if args.command == "kb" and args.kb_command == "validate":
+        return _validate(args.dir or settings.knowledge_dir)
+    from bot.service import QABot
+
+    try:
+        bot = QABot.from_settings(settings)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BROKEN
+    return _COMMANDS[args.command](bot, args)
+
+
+def _validate(root: Path) -> int:
+    from bot.knowledge import load_knowledge
+
+    try:
+        kb = load_knowledge(root)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem)
+        return EXIT_INVALID
+    print(f"{root}: ok — {len(kb.intents)} intents, {len(kb.facts)} facts, "
+          f"{kb.variant_count} question variants, hash {kb.content_hash}")
+    return EXIT_OK
+
+
+def _ask(bot, args: argparse.Namespace) -> int:
+    from bot.render.plain import render_answer
+
+    if args.question == ["-"]:
+        for line in sys.stdin:
+            answer = bot.ask(line.rstrip("\n"), platform="cli")
+            out = json.dumps(answer.to_json(), ensure_ascii=False) if args.json else (
+                render_answer(answer) + "\n")
+            print(out, flush=True)
+        return EXIT_OK
+    answer = bot.ask(" ".join(args.question), platform="cli")
+    print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_answer(answer))
+    return EXIT_OK
+
+
+def _chat(bot, args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return run_console(bot)
+
+
+def _stat(bot, args: argparse.Namespace) -> int:
+    from bot.render.plain import render_stats
+
+    reply = bot.stat(" ".join(args.topic) or None, lang=args.lang)
+    print(render_stats(reply))
+    return EXIT_OK if reply.matched else EXIT_INVALID
+
+
+def _kb(bot, args: argparse.Namespace) -> int:
+    status = bot.status()
+    print(f"hash {status.content_hash} · {status.intents} intents · {status.facts} facts · "
+          f"{status.variants} variants · loaded {status.loaded_at}")
+    return EXIT_OK
+
+
+def _slack(bot, args: argparse.Namespace) -> int:
+    from bot.adapters.slack import main as slack_main
+
+    return slack_main(bot, bot.settings, port=args.port)
+
+
+def _discord(bot, args: argparse.Namespace) -> int:
+    from bot.adapters import discord as discord_adapter
+
+    if args.invite_url:
+        return discord_adapter.print_invite_url(bot.settings)
+    return discord_adapter.main(bot, bot.settings)
+
+
+def _run(bot, args: argparse.Namespace) -> int:
+    from bot.runner import run_all
+
+    return run_all(bot)
+
+
+_COMMANDS = {
+    "ask": _ask,
+    "chat": _chat,
+    "stat": _stat,
+    "kb": _kb,
+    "slack": _slack,
+    "discord": _discord,
+    "run": _run,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

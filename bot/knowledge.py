@@ -1,0 +1,281 @@
+"""Loading the knowledge directory: YAML files → validated, cross-checked KnowledgeBase.
+
+Every problem is reported as `file:line: message` (KnowledgeFileError), all of
+them at once in a KnowledgeError; a quote that does not stand verbatim in its
+source paragraph is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from bot.errors import KnowledgeError, KnowledgeFileError
+from bot.models import (
+    Citation,
+    Concept,
+    ConceptsFile,
+    Fact,
+    FactsFile,
+    Intent,
+    IntentsFile,
+    Source,
+    SourcesFile,
+)
+
+SOURCES_FILE = "sources.yaml"
+FACTS_FILE = "facts.yaml"
+CONCEPTS_FILE = "concepts.yaml"
+INTENTS_DIR = "qa"
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source document split into paragraphs: §N is the N-th non-empty line."""
+
+    meta: Source
+    paragraphs: tuple[str, ...]
+
+    def paragraph(self, locator: str) -> str | None:
+        n = int(locator.lstrip("§"))
+        return self.paragraphs[n - 1] if 1 <= n <= len(self.paragraphs) else None
+
+    def find(self, quote: str) -> str | None:
+        """The locator of the paragraph that holds `quote`, if any."""
+        for n, para in enumerate(self.paragraphs, start=1):
+            if quote in para:
+                return f"§{n}"
+        return None
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the resolver and the answers need, validated and cross-checked."""
+
+    sources: dict[str, SourceText]
+    intents: tuple[Intent, ...]
+    facts: tuple[Fact, ...]
+    concepts: tuple[Concept, ...]
+    content_hash: str
+    files: tuple[Path, ...] = field(default=())
+
+    @property
+    def variant_count(self) -> int:
+        return sum(len(i.questions.de) + len(i.questions.en) for i in self.intents)
+
+    def intent(self, intent_id: str) -> Intent | None:
+        return next((i for i in self.intents if i.id == intent_id), None)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
+
+
+def _yaml() -> YAML:
+    return YAML(typ="rt")
+
+
+def _line_of(node: Any, loc: tuple[int | str, ...]) -> int:
+    """Best 1-based line for a pydantic error location inside a ruamel node."""
+    line = 1
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if lc is not None and isinstance(key, int) and isinstance(node, list):
+                line = lc.item(key)[0] + 1
+            elif lc is not None and isinstance(node, dict) and key in node:
+                line = lc.key(key)[0] + 1
+            else:
+                break
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def _parse(path: Path, model: type[BaseModel], root: Path) -> tuple[Any, Any]:
+    """(validated model, raw ruamel node) of one file; raises KnowledgeError."""
+    rel = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError([KnowledgeFileError(rel, 0, f"cannot read: {exc}")]) from exc
+    try:
+        raw = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        detail = f"YAML syntax: {exc.problem or exc.context}"
+        raise KnowledgeError([KnowledgeFileError(rel, line, detail)]) from exc
+    except YAMLError as exc:
+        raise KnowledgeError([KnowledgeFileError(rel, 0, f"YAML: {exc}")]) from exc
+    try:
+        return model.model_validate(raw), raw
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "file"
+            problems.append(
+                KnowledgeFileError(rel, _line_of(raw, err["loc"]), f"{where}: {err['msg']}")
+            )
+        raise KnowledgeError(problems) from exc
+
+
+def _check_citation(
+    cite: Citation, sources: dict[str, SourceText], rel: Path, line: int
+) -> KnowledgeFileError | None:
+    src = sources.get(cite.source)
+    if src is None:
+        return KnowledgeFileError(rel, line, f"unknown source {cite.source!r}")
+    para = src.paragraph(cite.locator)
+    if para is None:
+        return KnowledgeFileError(rel, line, f"{cite.source} has no paragraph {cite.locator}")
+    if cite.quote in para:
+        return None
+    elsewhere = src.find(cite.quote)
+    if elsewhere:
+        return KnowledgeFileError(
+            rel, line, f"quote stands in {elsewhere}, not {cite.locator}: {cite.quote[:60]!r}"
+        )
+    return KnowledgeFileError(
+        rel, line, f"quote not verbatim in {cite.source} {cite.locator}: {cite.quote[:60]!r}"
+    )
+
+
+def _load_sources(root: Path) -> tuple[dict[str, SourceText], list[Path]]:
+    path = root / SOURCES_FILE
+    model, _ = _parse(path, SourcesFile, root)
+    sources: dict[str, SourceText] = {}
+    problems = []
+    for src in model.sources:
+        file = root / src.file
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(KnowledgeFileError(path, 0, f"source {src.id}: cannot read: {exc}"))
+            continue
+        paragraphs = tuple(line.strip() for line in text.splitlines() if line.strip())
+        sources[src.id] = SourceText(src, paragraphs)
+    if problems:
+        raise KnowledgeError(problems)
+    return sources, [path, *(root / s.file for s in model.sources)]
+
+
+def load_knowledge(root: Path) -> KnowledgeBase:
+    """Load and cross-check a knowledge directory; raises KnowledgeError listing all problems."""
+    root = Path(root)
+    if not root.is_dir():
+        raise KnowledgeError([KnowledgeFileError(root, 0, "knowledge directory not found")])
+    problems: list[KnowledgeFileError] = []
+    try:
+        sources, files = _load_sources(root)
+    except KnowledgeError as exc:
+        raise KnowledgeError(exc.problems) from None
+
+    intents: list[tuple[Intent, Path, Any]] = []
+    intent_files = sorted((root / INTENTS_DIR).glob("*.yaml"))
+    if not intent_files:
+        problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, "no intent files (*.yaml)"))
+    for path in intent_files:
+        try:
+            model, raw = _parse(path, IntentsFile, root)
+        except KnowledgeError as exc:
+            problems.extend(exc.problems)
+            continue
+        intents.extend((it, path, raw["intents"][n]) for n, it in enumerate(model.intents))
+    facts: list[tuple[Fact, Any]] | None = []
+    concepts: tuple[Concept, ...] = ()
+    for name, model_cls in ((FACTS_FILE, FactsFile), (CONCEPTS_FILE, ConceptsFile)):
+        path = root / name
+        if not path.is_file():
+            if name == FACTS_FILE:
+                problems.append(KnowledgeFileError(path, 0, "file missing"))
+            continue
+        try:
+            model, raw = _parse(path, model_cls, root)
+        except KnowledgeError as exc:
+            problems.extend(exc.problems)
+            if name == FACTS_FILE:
+                facts = None  # unparsable: don't also report every link to it
+            continue
+        if name == FACTS_FILE:
+            facts = [(f, raw["facts"][n]) for n, f in enumerate(model.facts)]
+        else:
+            concepts = tuple(model.concepts)
+    files.extend(p for _, p, _ in intents)
+    problems.extend(_cross_check(root, sources, intents, facts))
+    if problems or facts is None:
+        raise KnowledgeError(problems)
+    files = sorted(set(files) | {root / FACTS_FILE} | {root / CONCEPTS_FILE} - {None})
+    return KnowledgeBase(
+        sources=sources,
+        intents=tuple(i for i, _, _ in intents),
+        facts=tuple(f for f, _ in facts),
+        concepts=concepts,
+        content_hash=_hash_files(root, files),
+        files=tuple(p for p in files if p.is_file()),
+    )
+
+
+def _rel(path: Path, root: Path) -> Path:
+    return path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+
+
+def _cross_check(
+    root: Path,
+    sources: dict[str, SourceText],
+    intents: list[tuple[Intent, Path, Any]],
+    facts: list[tuple[Fact, Any]] | None,
+) -> list[KnowledgeFileError]:
+    """Citations verbatim, ids unique, facts linked, each variant under one intent."""
+    problems: list[KnowledgeFileError] = []
+    fact_path = _rel(root / FACTS_FILE, root)
+    fact_ids: set[str] = set()
+    for fact, raw in facts or ():
+        line = raw.lc.line + 1
+        if fact.id in fact_ids:
+            problems.append(KnowledgeFileError(fact_path, line, f"duplicate fact id {fact.id!r}"))
+        fact_ids.add(fact.id)
+        cite_line = _line_of(raw, ("cite",))
+        if err := _check_citation(fact.cite, sources, fact_path, cite_line):
+            problems.append(err)
+    seen_ids: set[str] = set()
+    seen_variants: dict[str, str] = {}
+    for intent, path, raw in intents:
+        rel, line = _rel(path, root), raw.lc.line + 1
+        if intent.id in seen_ids:
+            problems.append(KnowledgeFileError(rel, line, f"duplicate intent id {intent.id!r}"))
+        seen_ids.add(intent.id)
+        if intent.kind != "smalltalk" and not intent.cite:
+            problems.append(KnowledgeFileError(rel, line, f"{intent.id}: no citation"))
+        for n, cite in enumerate(intent.cite):
+            if err := _check_citation(cite, sources, rel, _line_of(raw, ("cite", n))):
+                problems.append(err)
+        for fid in intent.facts:
+            if facts is not None and fid not in fact_ids:
+                flines = _line_of(raw, ("facts",))
+                problems.append(KnowledgeFileError(rel, flines, f"unknown fact {fid!r}"))
+        for lang in ("de", "en"):
+            for n, q in enumerate(getattr(intent.questions, lang)):
+                key = " ".join(q.casefold().split())
+                other = seen_variants.setdefault(key, intent.id)
+                if other != intent.id:
+                    qline = _line_of(raw, ("questions", lang, n))
+                    problems.append(
+                        KnowledgeFileError(rel, qline, f"variant {q!r} also under {other}")
+                    )
+    return problems
+
+
+def _hash_files(root: Path, files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

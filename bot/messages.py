@@ -1,0 +1,69 @@
+"""Every user-facing sentence of qabot, in German and English, in one place."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "help": {
+        "de": (
+            "Ich beantworte Fragen zum Artikel „Hongkongs Aufstieg: KI-Hotspot löst "
+            "internationales Investoreninteresse aus!“ – auf Deutsch oder Englisch, und "
+            "belege jede Antwort mit dem Satz aus dem Artikel. Frag z. B. „Wie viele Firmen "
+            "haben Probleme bei der Rekrutierung?“. `/stat` zeigt die wichtigsten Zahlen, "
+            "`/stat THEMA` eine davon, `/ask FRAGE` stellt eine Frage. (In Slack funktionieren "
+            "Slash-Befehle nicht in Threads.)"
+        ),
+        "en": (
+            "I answer questions about the article “Hongkongs Aufstieg: KI-Hotspot löst "
+            "internationales Investoreninteresse aus!” (Hong Kong as an AI hub) – in English "
+            "or German – and back every answer with the sentence of the article that states "
+            "it. Try “How many firms struggle to recruit?”. `/stat` lists the key statistics, "
+            "`/stat TOPIC` shows one, `/ask QUESTION` asks a question. (In Slack, slash "
+            "commands don't work inside threads.)"
+        ),
+    },
+    "abstain": {
+        "de": "Dazu steht im Artikel leider nichts.",
+        "en": "Sorry, the article doesn't say.",
+    },
+    "abstain_suggest": {
+        "de": "Meintest du vielleicht:",
+        "en": "Did you mean:",
+    },
+    "other_script": {
+        "de": "Ich verstehe nur Fragen auf Deutsch oder Englisch – und dazu steht im Artikel "
+        "nichts, was ich erkennen kann.",
+        "en": "I only understand questions in English or German, and I can't find this in "
+        "the article.",
+    },
+    "too_long": {
+        "de": "Die Nachricht ist zu lang ({length} Zeichen; höchstens {limit}). Bitte stell "
+        "eine kurze Frage.",
+        "en": "That message is too long ({length} characters; at most {limit}). Please ask "
+        "a short question.",
+    },
+    "passage": {
+        "de": "Im Artikel heißt es dazu ({locator}): „{quote}“",
+        "en": "The article (in German) says about this ({locator}): “{quote}”",
+    },
+    "rate_limited": {
+        "de": "Langsam bitte – zu viele Fragen in kurzer Zeit. Versuch es gleich noch einmal.",
+        "en": "Easy there – too many questions in a short time. Please try again shortly.",
+    },
+    "stat_title": {"de": "Die wichtigsten Zahlen des Artikels", "en": "Key statistics of the article"},
+    "stat_unknown": {
+        "de": "Zum Thema „{topic}“ habe ich keine Zahl. Nahe Themen: {choices}",
+        "en": "I have no statistic on “{topic}”. Close topics: {choices}",
+    },
+    "as_of": {"de": "Stand", "en": "as of"},
+    "source": {"de": "Quelle", "en": "Source"},
+    "not_admin": {
+        "de": "Nur Admins dürfen `/kb` verwenden.",
+        "en": "Only admins may use `/kb`.",
+    },
+}
+
+
+def msg(key: str, lang: str, **values: object) -> str:
+    """The message `key` in `lang` (English if unknown), with `values` filled in."""
+    texts = MESSAGES[key]
+    return texts.get(lang, texts["en"]).format(**values)

@@ -1,0 +1,1 @@
+"""Renderers: the neutral Answer turned into each platform's message format."""

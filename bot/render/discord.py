@@ -1,0 +1,275 @@
+"""Discord renderer: Answer, StatReply and KB status as embed dicts within Discord's limits.
+
+Pure functions, no discord.py import: the adapter turns each dict into a
+`discord.Embed` with `Embed.from_dict`. A reply may need several messages
+(Discord allows 10 embeds and 6,000 characters per message); every function
+returns a list of `DiscordReply`, the first sent as the reply and the rest as
+follow-ups. Long text is split at paragraph, line, sentence or word
+boundaries, never cut mid-word unless a single word is longer than the limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.answer import Answer, Citation, StatReply, StatRow
+
+# Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+FIELDS_MAX = 25
+EMBED_TOTAL_MAX = 6000
+EMBEDS_PER_MESSAGE = 10
+CONTENT_MAX = 2000
+CHOICE_MAX = 100  # autocomplete choice name and value
+CHOICES_MAX = 25
+
+COLOR_ANSWERED = 0x2B8A3E
+COLOR_UNSURE = 0x868E96
+COLOR_REFUSED = 0xE67700
+COLOR_INFO = 0x1971C2
+
+ELLIPSIS = "…"
+TABLE_QUOTE_MAX = 220  # a quote in the /stat table is trimmed; the single-topic view shows it all
+
+Embed = dict[str, Any]
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "source": "Source",
+        "as_of": "as of",
+        "did_you_mean": "Did you mean?",
+        "stats_title": "Key statistics",
+        "stat_title": "Statistic: {topic}",
+        "no_stat": "No statistic matches “{topic}”.",
+        "try_topics": "Try: {topics}",
+        "continued": "(continued)",
+        "refused_admin": "Sorry, only the bot's admins can run /kb.",
+        "ask_pointer": "I can't read messages in this server. Ask me with `/ask question:…` "
+        "or see the key figures with `/stat`.",
+        "error": "Sorry, something went wrong while answering. Please try again.",
+        "kb_status": "Knowledge base",
+        "kb_reloaded": "Knowledge reloaded",
+        "kb_reload_failed": "Reload failed; the previous knowledge stays in use",
+    },
+    "de": {
+        "source": "Quelle",
+        "as_of": "Stand",
+        "did_you_mean": "Meinten Sie?",
+        "stats_title": "Kennzahlen",
+        "stat_title": "Kennzahl: {topic}",
+        "no_stat": "Keine Kennzahl passt zu „{topic}“.",
+        "try_topics": "Versuchen Sie: {topics}",
+        "continued": "(Fortsetzung)",
+        "refused_admin": "Entschuldigung, /kb dürfen nur die Admins des Bots ausführen.",
+        "ask_pointer": "Ich kann in diesem Server keine Nachrichten lesen. Fragen Sie mich mit "
+        "`/ask question:…` oder sehen Sie die Kennzahlen mit `/stat`.",
+        "error": "Entschuldigung, beim Antworten ist ein Fehler aufgetreten. Bitte erneut versuchen.",
+        "kb_status": "Wissensbasis",
+        "kb_reloaded": "Wissen neu geladen",
+        "kb_reload_failed": "Neu laden fehlgeschlagen; das bisherige Wissen bleibt aktiv",
+    },
+}
+
+
+@dataclass(frozen=True)
+class DiscordReply:
+    """One Discord message: optional plain content (≤ 2,000) and up to 10 embeds (≤ 6,000)."""
+
+    content: str | None = None
+    embeds: tuple[Embed, ...] = field(default=())
+
+
+def word(key: str, lang: str | None) -> str:
+    """A user-facing phrase in `lang` (German or English; anything else is English)."""
+    return WORDS.get(lang or "en", WORDS["en"])[key]
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` trimmed to `limit` characters at a word boundary, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return text[:limit]
+    cut = text[: limit - len(ELLIPSIS)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split `text` into chunks of at most `limit` characters at the coarsest natural break."""
+    text = text.strip()
+    chunks: list[str] = []
+    while len(text) > limit:
+        head = text[: limit + 1]
+        cut = 0
+        for pattern in _BREAKS:
+            ends = [m for m in pattern.finditer(head) if 0 < m.start() <= limit]
+            if ends and ends[-1].start() > limit // 3:
+                cut = ends[-1].start()
+                break
+        if cut == 0:
+            cut = limit  # one unbroken run of text: a hard cut is all that is left
+        chunks.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        chunks.append(text)
+    return chunks
+
+
+def embed_size(embed: Embed) -> int:
+    """Characters that count towards Discord's 6,000 per message."""
+    size = len(embed.get("title", "")) + len(embed.get("description", ""))
+    size += len(embed.get("footer", {}).get("text", ""))
+    size += len(embed.get("author", {}).get("name", ""))
+    return size + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", ()))
+
+
+def pack(embeds: Iterable[Embed], *, content: str | None = None) -> list[DiscordReply]:
+    """Group embeds into as few messages as the per-message limits allow."""
+    replies: list[DiscordReply] = []
+    batch: list[Embed] = []
+    total = 0
+    for embed in embeds:
+        size = embed_size(embed)
+        if batch and (len(batch) == EMBEDS_PER_MESSAGE or total + size > EMBED_TOTAL_MAX):
+            replies.append(DiscordReply(embeds=tuple(batch)))
+            batch, total = [], 0
+        batch.append(embed)
+        total += size
+    if batch or not replies:
+        replies.append(DiscordReply(embeds=tuple(batch)))
+    if content is not None:
+        replies[0] = DiscordReply(content=clip(content, CONTENT_MAX), embeds=replies[0].embeds)
+    return replies
+
+
+def build_embeds(
+    description: str,
+    fields: Sequence[tuple[str, str]],
+    *,
+    color: int,
+    title: str | None = None,
+    footer: str | None = None,
+    lang: str | None = None,
+) -> list[Embed]:
+    """Embeds for a description and fields, split over as many embeds as the limits need."""
+    embeds: list[Embed] = []
+    for i, chunk in enumerate(split_text(description, DESCRIPTION_MAX) or [""]):
+        embed: Embed = {"type": "rich", "color": color}
+        if title:
+            embed["title"] = clip(title if i == 0 else f"{title} {word('continued', lang)}", TITLE_MAX)
+        if chunk:
+            embed["description"] = chunk
+        embeds.append(embed)
+    for name, value in fields:
+        item = {"name": clip(name, FIELD_NAME_MAX), "value": clip(value, FIELD_VALUE_MAX)}
+        last = embeds[-1]
+        held = last.get("fields", [])
+        room = EMBED_TOTAL_MAX - embed_size(last)
+        if len(held) >= FIELDS_MAX or len(item["name"]) + len(item["value"]) > room:
+            last = {"type": "rich", "color": color}
+            embeds.append(last)
+        last.setdefault("fields", []).append({**item, "inline": False})
+    room = EMBED_TOTAL_MAX - embed_size(embeds[-1])
+    if footer and room > len(ELLIPSIS):
+        embeds[-1]["footer"] = {"text": clip(footer, min(FOOTER_MAX, room))}
+    return embeds
+
+
+def quote_block(quote: str, limit: int) -> str:
+    """A quote as a Markdown block quote on one line, trimmed to `limit`."""
+    return "> " + clip(" ".join(quote.split()), limit - 2)
+
+
+def citation_name(index: int | None, citation: Citation, lang: str) -> str:
+    """Field name of a citation: `[1] Source §5 · as of November 2023`."""
+    parts = [f"[{index}] " if index is not None else "", word("source", lang), " ", citation.locator]
+    if citation.as_of:
+        parts.append(f" · {word('as_of', lang)} {citation.as_of}")
+    return "".join(parts)
+
+
+def answer_replies(answer: Answer) -> list[DiscordReply]:
+    """An answer as embeds: the text, one field per citation, then any suggestions."""
+    lang = answer.lang
+    fields = [
+        (citation_name(i, c, lang), quote_block(c.quote, FIELD_VALUE_MAX))
+        for i, c in enumerate(answer.citations, start=1)
+    ]
+    if answer.suggestions:
+        lines = "\n".join(f"• {s.question}" for s in answer.suggestions)
+        fields.append((word("did_you_mean", lang), lines))
+    if answer.answered:
+        color = COLOR_ANSWERED
+    elif answer.kind in ("refused", "rate_limited"):
+        color = COLOR_REFUSED
+    else:
+        color = COLOR_UNSURE
+    footer = answer.citations[0].source_title if answer.citations else None
+    return pack(build_embeds(answer.text, fields[:FIELDS_MAX], color=color, footer=footer, lang=lang))
+
+
+def _row_field(row: StatRow, lang: str, quote_max: int) -> tuple[str, str]:
+    meta = row.citation.locator
+    as_of = row.as_of or row.citation.as_of
+    if as_of:
+        meta += f" · {word('as_of', lang)} {as_of}"
+    value = f"**{row.value}**\n{quote_block(row.citation.quote, quote_max)}\n{meta}"
+    return row.label, value
+
+
+def stat_replies(reply: StatReply) -> list[DiscordReply]:
+    """`/stat`: the table of key statistics, the matching one(s), or close topics."""
+    lang = reply.lang
+    if not reply.matched:
+        text = word("no_stat", lang).format(topic=reply.topic or "")
+        if reply.suggestions:
+            topics = ", ".join(f"`/stat {s}`" for s in reply.suggestions)
+            text += "\n" + word("try_topics", lang).format(topics=topics)
+        return pack(build_embeds(text, [], color=COLOR_UNSURE, lang=lang))
+    if reply.topic:
+        title = word("stat_title", lang).format(topic=reply.rows[0].label)
+        quote_max = FIELD_VALUE_MAX
+    else:
+        title = word("stats_title", lang)
+        quote_max = TABLE_QUOTE_MAX
+    fields = [_row_field(row, lang, quote_max) for row in reply.rows]
+    footer = reply.rows[0].citation.source_title
+    embeds = build_embeds("", fields, color=COLOR_INFO, title=title, footer=footer, lang=lang)
+    return pack(embeds)
+
+
+def notice(key: str, lang: str | None) -> DiscordReply:
+    """A short plain-text message (refusal, pointer, error) in `lang`."""
+    return DiscordReply(content=clip(word(key, lang), CONTENT_MAX))
+
+
+def info_replies(
+    title: str, rows: Sequence[tuple[str, str]], *, ok: bool = True
+) -> list[DiscordReply]:
+    """A small key/value embed (used by /kb status and /kb reload)."""
+    fields = [(name, value or "–") for name, value in rows]
+    color = COLOR_INFO if ok else COLOR_REFUSED
+    return pack(build_embeds("", fields, color=color, title=title))
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Autocomplete (name, value) pairs trimmed to Discord's 25 choices of 100 characters."""
+    out: list[tuple[str, str]] = []
+    for name, value in pairs:
+        if len(out) == CHOICES_MAX:
+            break
+        out.append((clip(name, CHOICE_MAX), value[:CHOICE_MAX]))
+    return out

@@ -1,0 +1,36 @@
+"""Plain-text rendering of answers and statistics: the console and Slack's fallback text."""
+
+from __future__ import annotations
+
+from bot.answer import Answer, Citation, StatReply
+from bot.messages import msg
+
+
+def citation_line(n: int, cite: Citation, lang: str) -> str:
+    """`[1] article §9: "…" (as of 2023-11)`."""
+    as_of = f" ({msg('as_of', lang)} {cite.as_of})" if cite.as_of else ""
+    return f"[{n}] {cite.source} {cite.locator}: “{cite.quote}”{as_of}"
+
+
+def render_answer(answer: Answer) -> str:
+    lines = [answer.text]
+    for n, cite in enumerate(answer.citations, start=1):
+        lines.append(citation_line(n, cite, answer.lang))
+    return "\n".join(lines)
+
+
+def render_stats(reply: StatReply) -> str:
+    lang = reply.lang
+    if not reply.matched:
+        return msg("stat_unknown", lang, topic=reply.topic, choices=", ".join(reply.suggestions))
+    if reply.topic is None:
+        width = max(len(r.label) for r in reply.rows)
+        lines = [msg("stat_title", lang)]
+        for row in reply.rows:
+            as_of = f"  ({msg('as_of', lang)} {row.as_of})" if row.as_of else ""
+            lines.append(f"  {row.label:<{width}}  {row.value}{as_of}")
+        return "\n".join(lines)
+    blocks = []
+    for row in reply.rows:
+        blocks.append(f"{row.label}: {row.value}\n{citation_line(1, row.citation, lang)}")
+    return "\n\n".join(blocks)

@@ -1,0 +1,212 @@
+"""The intent resolver: weighted concept overlap + whole-question similarity, on rapidfuzz.
+
+Score of an intent for a question, in [0, 1]:
+  0.5 · coverage   share of the question's (idf-weighted) features the intent knows
+  0.3 · best F1    overlap with its single closest stored variant
+  0.2 · fuzzy      rapidfuzz similarity of the whole question to that intent's variants
+then damped when the question asks for another kind of thing (who vs when) or
+names a number the intent never mentions. Rare words weigh more than common
+ones, and a word no intent knows counts against every intent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.analyzer import Analysis, Analyzer, language_votes, question_types
+from bot.knowledge import KnowledgeBase
+from bot.models import Intent
+from bot.settings import ResolverSettings
+from bot.text import fold, tokens
+
+COVERAGE_W, VARIANT_W, FUZZY_W = 0.5, 0.3, 0.2
+TYPE_MISMATCH = 0.6
+NUMBER_MISMATCH = 0.5
+CONTEXT_CREDIT = 0.6  # a feature only the answer or its quote mentions
+UNKNOWN_WEIGHT_SHARE = 0.8  # an unknown word weighs this share of the rarest known one
+SHORTLIST = 12
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One scored intent (or article sentence, for passages)."""
+
+    key: str
+    score: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The ranked candidates for one question, with its language and analysis."""
+
+    lang: str
+    lang_signal: bool
+    ranked: tuple[Candidate, ...]
+    analysis: Analysis
+
+
+@dataclass
+class _Doc:
+    """An intent (or a sentence) as the index sees it."""
+
+    key: str
+    variants: list[frozenset[str]]
+    variant_texts: list[str]
+    bag: frozenset[str]
+    context: frozenset[str]
+    types: frozenset[str]
+    numbers: frozenset[str]
+
+
+class Resolver:
+    """Ranks the intents of one knowledge base for a question; deterministic and read-only."""
+
+    def __init__(self, kb: KnowledgeBase, settings: ResolverSettings, default_lang: str) -> None:
+        self.settings = settings
+        self.default_lang = default_lang
+        vocab: Counter[str] = Counter()
+        by_lang: dict[str, set[str]] = {"de": set(), "en": set()}
+        for intent in kb.intents:
+            for lang in ("de", "en"):
+                for q in getattr(intent.questions, lang):
+                    toks = tokens(q)
+                    vocab.update(toks)
+                    by_lang[lang].update(toks)
+                vocab.update(tokens(intent.answer.get(lang)))
+        for fact in kb.facts:
+            for text in (*fact.topics, fact.label.de, fact.label.en):
+                vocab.update(tokens(text))
+        self.vocab_by_lang = {
+            "de": frozenset(by_lang["de"] - by_lang["en"]),
+            "en": frozenset(by_lang["en"] - by_lang["de"]),
+        }
+        self.analyzer = Analyzer(kb.concepts, vocab)
+        self.docs = {i.id: self._intent_doc(i) for i in kb.intents}
+        self.passages = self._passage_docs(kb)
+        self._postings = self._build_postings(self.docs)
+        self._passage_postings = self._build_postings(self.passages)
+        n = max(len(self.docs), 1)
+        df = Counter(f for doc in self.docs.values() for f in doc.bag | doc.context)
+        self.idf = {f: math.log(1 + n / c) for f, c in df.items()}
+        self.unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + n)
+
+    def _intent_doc(self, intent: Intent) -> _Doc:
+        texts = [*intent.questions.de, *intent.questions.en]
+        analyses = [self.analyzer.analyze(q, correct=False) for q in texts]
+        variants = [a.features for a in analyses]
+        bag = frozenset().union(*variants)
+        ctx_texts = [intent.answer.de, intent.answer.en, *(c.quote for c in intent.cite)]
+        ctx = [self.analyzer.analyze(t, correct=False) for t in ctx_texts]
+        context = frozenset().union(*(a.features for a in ctx)) - bag
+        numbers = frozenset().union(*(a.numbers for a in analyses), *(a.numbers for a in ctx))
+        types = frozenset().union(*(question_types(list(a.tokens)) for a in analyses))
+        return _Doc(intent.id, variants, [fold(t) for t in texts], bag, context, types, numbers)
+
+    def _passage_docs(self, kb: KnowledgeBase) -> dict[str, _Doc]:
+        docs = {}
+        for src_id, src in kb.sources.items():
+            for n, para in enumerate(src.paragraphs, start=1):
+                for k, sentence in enumerate(_sentences(para)):
+                    a = self.analyzer.analyze(sentence, correct=False)
+                    if len(a.features) < 3:
+                        continue
+                    key = f"{src_id}|§{n}|{k}"
+                    docs[key] = _Doc(
+                        key, [a.features], [fold(sentence)], a.features, frozenset(),
+                        frozenset(), a.numbers,
+                    )
+        return docs
+
+    @staticmethod
+    def _build_postings(docs: dict[str, _Doc]) -> dict[str, list[str]]:
+        postings: dict[str, list[str]] = defaultdict(list)
+        for key, doc in docs.items():
+            for f in doc.bag | doc.context:
+                postings[f].append(key)
+        return postings
+
+    def weight(self, feature: str) -> float:
+        return self.idf.get(feature, self.unknown_weight)
+
+    def language(self, analysis: Analysis, raw: str) -> tuple[str, bool]:
+        """The question's language and whether it gave any signal at all."""
+        votes = language_votes(analysis.tokens, self.vocab_by_lang)
+        if any(ch in raw for ch in "äöüßÄÖÜ"):
+            votes["de"] += 1
+        if votes["de"] == votes["en"]:
+            return self.default_lang, False
+        return ("de" if votes["de"] > votes["en"] else "en"), True
+
+    def resolve(self, text: str) -> Resolution:
+        analysis = self.analyzer.analyze(text, correct=True)
+        lang, signal = self.language(analysis, text)
+        ranked = self._rank(analysis, fold(text), self.docs, self._postings)
+        return Resolution(lang, signal, ranked, analysis)
+
+    def rank_passages(self, analysis: Analysis, folded: str) -> tuple[Candidate, ...]:
+        return self._rank(analysis, folded, self.passages, self._passage_postings)
+
+    def _rank(
+        self,
+        analysis: Analysis,
+        folded: str,
+        docs: dict[str, _Doc],
+        postings: dict[str, list[str]],
+    ) -> tuple[Candidate, ...]:
+        weights = {f: self.weight(f) for f in analysis.features}
+        total = sum(weights.values())
+        if total <= 0:
+            return ()
+        coverage: dict[str, float] = defaultdict(float)
+        for f, w in weights.items():
+            for key in postings.get(f, ()):
+                doc = docs[key]
+                coverage[key] += w if f in doc.bag else w * CONTEXT_CREDIT
+        shortlist = sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))[:SHORTLIST]
+        scored = [self._score(docs[key], cov / total, analysis, weights, folded)
+                  for key, cov in shortlist]
+        scored.sort(key=lambda c: (-c.score, c.key))
+        return tuple(scored)
+
+    def _score(
+        self,
+        doc: _Doc,
+        coverage: float,
+        analysis: Analysis,
+        weights: dict[str, float],
+        folded: str,
+    ) -> Candidate:
+        q_total = sum(weights.values())
+        best_f1 = 0.0
+        for variant in doc.variants:
+            overlap = sum(weights[f] for f in analysis.features & variant)
+            if not overlap:
+                continue
+            v_total = sum(self.weight(f) for f in variant)
+            p, r = overlap / q_total, overlap / v_total
+            best_f1 = max(best_f1, 2 * p * r / (p + r))
+        fuzzy = process.extractOne(folded, doc.variant_texts, scorer=fuzz.token_set_ratio)
+        score = COVERAGE_W * coverage + VARIANT_W * best_f1 + FUZZY_W * fuzzy[1] / 100
+        if analysis.types and doc.types and not (analysis.types & doc.types):
+            score *= TYPE_MISMATCH
+        if analysis.numbers - doc.numbers:
+            score *= NUMBER_MISMATCH
+        return Candidate(doc.key, score, coverage)
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph, split after . ! ? followed by a space."""
+    out, start = [], 0
+    for i, ch in enumerate(paragraph):
+        if ch in ".!?" and (i + 1 == len(paragraph) or paragraph[i + 1] == " "):
+            if i + 1 - start > 1:
+                out.append(paragraph[start : i + 1].strip())
+            start = i + 1
+    if paragraph[start:].strip():
+        out.append(paragraph[start:].strip())
+    return out

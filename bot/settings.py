@@ -1,0 +1,120 @@
+"""One settings object: config/qabot.toml, then QABOT_* environment, then explicit values.
+
+Secrets (tokens, signing secret) are read from the environment (or a
+git-ignored .env) only, under their platform names, and held as SecretStr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
+DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+
+class ResolverSettings(BaseModel):
+    """Thresholds of the intent resolver, calibrated on the dev set (see README)."""
+
+    accept: float = 0.55
+    margin: float = 0.04
+    suggest: float = 0.30
+    passage_accept: float = 0.62
+    max_suggestions: int = 3
+
+
+class AdminSettings(BaseModel):
+    """Who may run /kb. Nobody is admin unless named here."""
+
+    slack_user_ids: list[str] = Field(default_factory=list)
+    discord_user_ids: list[int] = Field(default_factory=list)
+    discord_role_ids: list[int] = Field(default_factory=list)
+
+
+class SlackSettings(BaseModel):
+    port: int = 3000
+    ask_ephemeral: bool = False
+    api_retries: int = 3
+    api_timeout_s: float = 10.0
+
+
+class DiscordSettings(BaseModel):
+    guild_ids: list[int] = Field(default_factory=list)
+    sharded: bool = False
+    shard_count: int | None = None
+    shard_ids: list[int] | None = None
+    message_content_intent: bool = True
+    command_hash_file: Path = PROJECT_ROOT / ".qabot-commands.hash"
+
+
+class Settings(BaseSettings):
+    """Everything qabot is configured with; built once in the CLI and passed down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QABOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        toml_file=DEFAULT_CONFIG,
+    )
+
+    default_lang: Literal["de", "en"] = "en"
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE
+    max_question_chars: int = 4000
+    log_json: bool = False
+    resolver: ResolverSettings = Field(default_factory=ResolverSettings)
+    admins: AdminSettings = Field(default_factory=AdminSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_api_base: str = Field(
+        default="https://discord.com/api/v10", validation_alias="DISCORD_API_BASE"
+    )
+    discord_gateway_url: str = Field(
+        default="wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL"
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls),
+        )
+
+    @classmethod
+    def load(cls, config_file: Path | None = None, **overrides: Any) -> Settings:
+        """Settings from `config_file` (default config/qabot.toml) plus overrides."""
+        if config_file is None:
+            return cls(**overrides)
+        if not config_file.is_file():
+            raise FileNotFoundError(f"config file not found: {config_file}")
+
+        class _FromFile(cls):  # type: ignore[valid-type,misc]
+            model_config = SettingsConfigDict(toml_file=config_file)
+
+        return _FromFile(**overrides)

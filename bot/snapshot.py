@@ -1,0 +1,155 @@
+"""One loaded knowledge base with its indexes, and the policy that turns a ranking into an Answer.
+
+A snapshot never changes after it is built: a reload builds a new one and
+swaps it in, so a question in flight sees one whole knowledge base.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from bot.answer import Answer, Citation, StatReply, Suggestion
+from bot.knowledge import KnowledgeBase
+from bot.messages import msg
+from bot.models import Intent
+from bot.resolver import Candidate, Resolution, Resolver
+from bot.settings import Settings
+from bot.stats import StatIndex
+from bot.text import clean, fold, has_latin
+
+# Platform markup that is not part of a question: Slack/Discord mentions and
+# links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
+_MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
+
+
+class Snapshot:
+    """A knowledge base, its resolver and stat index, and how answers are built from them."""
+
+    def __init__(self, kb: KnowledgeBase, settings: Settings) -> None:
+        self.kb = kb
+        self.settings = settings
+        self.resolver = Resolver(kb, settings.resolver, settings.default_lang)
+        self.stats = StatIndex(kb, settings.default_lang)
+        self.intents = {i.id: i for i in kb.intents}
+        self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+
+    # -- questions -------------------------------------------------------------
+
+    def answer(self, text: str) -> Answer:
+        """The reply to any string: help, refusal, answer, passage or abstention."""
+        text = text if isinstance(text, str) else str(text)
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            lang = self.settings.default_lang
+            return Answer(text[:200], False, lang, msg("too_long", lang, length=len(text),
+                          limit=limit), "refused")
+        question = clean(_MARKUP.sub(" ", text))
+        if not question:
+            return self._help(text, self.settings.default_lang)
+        if not has_latin(question):
+            lang = self.settings.default_lang
+            if not any(ch.isalnum() for ch in question):  # emoji or symbols only
+                return self._help(text, lang)
+            return Answer(text, False, lang, msg("other_script", lang), "abstain")
+        resolution = self.resolver.resolve(question)
+        return self._decide(text, question, resolution)
+
+    def answer_intent(self, intent_id: str, lang: str) -> Answer:
+        intent = self.intents.get(intent_id)
+        lang = lang if lang in ("de", "en") else self.settings.default_lang
+        if intent is None:
+            return Answer(intent_id, False, lang, msg("abstain", lang), "abstain")
+        question = getattr(intent.questions, lang)[0]
+        return self._intent_answer(question, intent, lang, 1.0)
+
+    def _decide(self, raw: str, question: str, res: Resolution) -> Answer:
+        cfg = self.settings.resolver
+        ranked = [c for c in res.ranked if c.key in self.intents]
+        top = ranked[0] if ranked else None
+        if top and top.score >= cfg.accept:
+            rival = next((c for c in ranked[1:] if not self._related(top.key, c.key)), None)
+            if rival is None or top.score - rival.score >= cfg.margin:
+                return self._intent_answer(raw, self.intents[top.key], res.lang, top.score)
+        passage = self._passage(raw, question, res)
+        if passage is not None:
+            return passage
+        suggestions = self._suggestions(ranked, res.lang)
+        text = msg("abstain", res.lang)
+        if suggestions:
+            lines = "\n".join(f"• {s.question}" for s in suggestions)
+            text = f"{text} {msg('abstain_suggest', res.lang)}\n{lines}"
+        conf = top.score if top else 0.0
+        return Answer(raw, False, res.lang, text, "abstain", None, conf, (), suggestions)
+
+    def _related(self, a: str, b: str) -> bool:
+        """Two intents that state the same figure or quote: either answer is right."""
+        ia, ib = self.intents[a], self.intents[b]
+        if set(ia.facts) & set(ib.facts):
+            return True
+        return bool({c.quote for c in ia.cite} & {c.quote for c in ib.cite})
+
+    def _intent_answer(self, question: str, intent: Intent, lang: str, score: float) -> Answer:
+        citations = tuple(self._citation(c.source, c.locator, c.quote, intent) for c in intent.cite)
+        text = intent.answer.get(lang)
+        if citations:
+            text += " " + "".join(f"[{n}]" for n in range(1, len(citations) + 1))
+        kind = {"article": "intent", "smalltalk": "smalltalk", "gap": "gap"}[intent.kind]
+        answered = intent.kind != "gap"
+        return Answer(question, answered, lang, text, kind, intent.id, score, citations)
+
+    def _citation(self, source: str, locator: str, quote: str, intent: Intent | None) -> Citation:
+        as_of = None
+        if intent is not None:
+            as_of = next((f.as_of for fid in intent.facts if (f := self.kb.fact(fid))), None)
+        src = self.kb.sources.get(source)
+        return Citation(source, locator, quote, as_of, src.meta.title if src else None)
+
+    def _passage(self, raw: str, question: str, res: Resolution) -> Answer | None:
+        """One article sentence that clearly answers, quoted, when no intent does."""
+        cfg = self.settings.resolver
+        passages = self.resolver.rank_passages(res.analysis, fold(question))
+        if not passages or passages[0].score < cfg.passage_accept:
+            return None
+        best: Candidate = passages[0]
+        source, locator, _ = best.key.split("|")
+        quote = self.resolver.passages[best.key].variant_texts[0]
+        original = _original_sentence(self.kb.sources[source].paragraph(locator) or "", quote)
+        if original is None:
+            return None
+        text = msg("passage", res.lang, locator=locator, quote=original) + " [1]"
+        cite = self._citation(source, locator, original, None)
+        return Answer(raw, True, res.lang, text, "passage", None, best.score * 0.9, (cite,))
+
+    def _suggestions(self, ranked: list[Candidate], lang: str) -> tuple[Suggestion, ...]:
+        cfg = self.settings.resolver
+        out = []
+        for cand in ranked:
+            intent = self.intents[cand.key]
+            if cand.score < cfg.suggest or intent.kind != "article":
+                continue
+            out.append(Suggestion(intent.id, getattr(intent.questions, lang)[0], cand.score))
+            if len(out) == cfg.max_suggestions:
+                break
+        return tuple(out)
+
+    def _help(self, raw: str, lang: str) -> Answer:
+        return Answer(raw, False, lang, msg("help", lang), "refused")
+
+    # -- statistics ------------------------------------------------------------
+
+    def stat(self, topic: str | None, *, lang: str | None = None) -> StatReply:
+        if lang is None and topic:
+            lang = self.resolver.language(self.resolver.analyzer.analyze(topic, correct=True),
+                                          topic)[0]
+        return self.stats.lookup(topic, lang)
+
+    def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
+        return self.stats.choices(partial, limit)
+
+
+def _original_sentence(paragraph: str, folded_sentence: str) -> str | None:
+    """The sentence of `paragraph` whose folded form is `folded_sentence`, verbatim."""
+    from bot.resolver import _sentences
+
+    return next((s for s in _sentences(paragraph) if fold(s) == folded_sentence), None)

@@ -1,0 +1,81 @@
+"""Key statistics for /stat: the table, fuzzy topic lookup in both languages, autocomplete."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from bot.answer import Citation, StatReply, StatRow
+from bot.knowledge import KnowledgeBase
+from bot.models import Fact
+from bot.text import fold
+
+TOPIC_MATCH = 85  # WRatio a topic needs to count as a match
+TOPIC_CLOSE = 50  # ... and to be offered as a close topic
+
+
+class StatIndex:
+    """Facts of one knowledge base, findable by any of their topics or labels."""
+
+    def __init__(self, kb: KnowledgeBase, default_lang: str) -> None:
+        self.kb = kb
+        self.default_lang = default_lang
+        self.facts = {f.id: f for f in kb.facts}
+        # choice string → fact id; a mapping keeps the key with each match.
+        self._choices: dict[str, str] = {}
+        for fact in kb.facts:
+            names = [*fact.topics, fact.label.de, fact.label.en, fact.id.replace(".", " ")]
+            for name in names:
+                self._choices.setdefault(fold(name), fact.id)
+        self._keys = list(self._choices)
+
+    def row(self, fact: Fact, lang: str) -> StatRow:
+        src = self.kb.sources.get(fact.cite.source)
+        cite = Citation(
+            fact.cite.source,
+            fact.cite.locator,
+            fact.cite.quote,
+            as_of=fact.as_of,
+            source_title=src.meta.title if src else None,
+        )
+        return StatRow(fact.id, fact.label.get(lang), fact.value.get(lang), fact.as_of, cite)
+
+    def lookup(self, topic: str | None, lang: str | None = None) -> StatReply:
+        lang = lang or self.default_lang
+        topic = (topic or "").strip()
+        if not topic:
+            return StatReply(None, lang, tuple(self.row(f, lang) for f in self.kb.facts))
+        hits = process.extract(
+            fold(topic), self._keys, scorer=fuzz.WRatio, limit=None, score_cutoff=TOPIC_CLOSE
+        )
+        best = hits[0][1] if hits else 0
+        if best >= TOPIC_MATCH:
+            ids = _unique(self._choices[k] for k, s, _ in hits if s >= max(TOPIC_MATCH, best - 5))
+            return StatReply(topic, lang, tuple(self.row(self.facts[i], lang) for i in ids))
+        close = _unique(self._choices[k] for k, _, _ in hits)[:5]
+        if not close:
+            close = [f.id for f in self.kb.facts[:5]]
+        names = tuple(self.facts[i].label.get(lang) for i in close)
+        return StatReply(topic, lang, (), names)
+
+    def choices(self, partial: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(name, fact id) pairs for autocomplete, best first; every fact when empty."""
+        partial = fold(partial.strip())
+        if partial:
+            hits = process.extract(partial, self._keys, scorer=fuzz.WRatio, limit=None,
+                                   score_cutoff=TOPIC_CLOSE)
+            ids = _unique(self._choices[k] for k, _, _ in hits)
+        else:
+            ids = list(self.facts)
+        out = []
+        for fid in ids[:limit]:
+            fact = self.facts[fid]
+            name = f"{fact.label.en} / {fact.label.de}"
+            out.append((name[:100], fid))
+        return out
+
+
+def _unique(items) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)

@@ -1,0 +1,102 @@
+"""The knowledge store: the current snapshot, swapped whole on a successful reload."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.errors import KnowledgeError
+from bot.knowledge import load_knowledge
+from bot.settings import Settings
+from bot.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """Outcome of one reload: ok, what changed, or the file:line errors that stopped it."""
+
+    ok: bool
+    at: str
+    seconds: float
+    content_hash: str
+    errors: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    unchanged: bool = field(default=False)
+
+    def summary(self) -> str:
+        if not self.ok:
+            return "reload failed, still serving the last good knowledge:\n" + "\n".join(
+                self.errors
+            )
+        if self.unchanged:
+            return f"reloaded in {self.seconds:.2f}s: no change ({self.content_hash})"
+        return (
+            f"reloaded in {self.seconds:.2f}s ({self.content_hash}): "
+            f"+{len(self.added)} -{len(self.removed)} ~{len(self.changed)}"
+        )
+
+
+class KnowledgeStore:
+    """Holds the live snapshot; readers take `current` once per question."""
+
+    def __init__(self, root: Path, settings: Settings, snapshot: Snapshot) -> None:
+        self.root = root
+        self.settings = settings
+        self._current = snapshot
+        self._lock = threading.Lock()
+        self.last_reload: ReloadResult | None = None
+
+    @classmethod
+    def open(cls, root: Path, settings: Settings) -> KnowledgeStore:
+        """Load `root`; raises KnowledgeError listing file:line problems."""
+        return cls(Path(root), settings, Snapshot(load_knowledge(Path(root)), settings))
+
+    @property
+    def current(self) -> Snapshot:
+        return self._current
+
+    def reload(self) -> ReloadResult:
+        """Build a new snapshot off to the side; swap it in only when all of it is valid."""
+        start = time.perf_counter()
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock:
+            old = self._current
+            try:
+                new = Snapshot(load_knowledge(self.root), self.settings)
+            except KnowledgeError as exc:
+                result = ReloadResult(False, at, time.perf_counter() - start,
+                                      old.kb.content_hash, tuple(str(p) for p in exc.problems))
+                log.error("knowledge reload failed: %s", "; ".join(result.errors))
+            else:
+                self._current = new
+                result = _diff(old, new, at, time.perf_counter() - start)
+                log.info("knowledge %s", result.summary())
+            self.last_reload = result
+            return result
+
+
+def _diff(old: Snapshot, new: Snapshot, at: str, seconds: float) -> ReloadResult:
+    def items(snap: Snapshot) -> dict[str, object]:
+        out: dict[str, object] = {f"intent:{i.id}": i for i in snap.kb.intents}
+        out.update({f"fact:{f.id}": f for f in snap.kb.facts})
+        return out
+
+    before, after = items(old), items(new)
+    return ReloadResult(
+        ok=True,
+        at=at,
+        seconds=seconds,
+        content_hash=new.kb.content_hash,
+        added=tuple(sorted(after.keys() - before.keys())),
+        removed=tuple(sorted(before.keys() - after.keys())),
+        changed=tuple(sorted(k for k in before.keys() & after.keys() if before[k] != after[k])),
+        unchanged=old.kb.content_hash == new.kb.content_hash,
+    )

@@ -1,0 +1,66 @@
+"""Text normalisation shared by the knowledge index and the questions.
+
+fold → tokens → stems. Both sides of every comparison go through the same
+functions, so a rule here can never make a stored variant miss itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.lexicon import NUMBER_WORDS
+
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", "`": "'"})
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\ufeff]")
+_TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_SUFFIXES = ("ungen", "ies", "ing", "ern", "en", "er", "es", "ed", "em", "e", "s", "n")
+_LATIN_LETTER = re.compile(r"[a-z]")
+
+
+def clean(text: str) -> str:
+    """Drop control and zero-width characters, unify unicode forms, collapse spaces."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def fold(text: str) -> str:
+    """Lowercase, umlauts and accents folded (ä → a, ß → ss); punctuation kept."""
+    text = clean(text).casefold().translate(_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word and number tokens; '%' reads as a word, number words as digits."""
+    folded = fold(text).replace("%", " prozent ")
+    out = []
+    for tok in _TOKEN.findall(folded):
+        tok = NUMBER_WORDS.get(tok, tok)
+        if _NUMBER.match(tok):
+            tok = tok.replace(",", ".").rstrip("0").rstrip(".") if "." in tok or "," in tok else tok
+        if len(tok) > 1 or tok.isdigit():
+            out.append(tok)
+    return out
+
+
+def is_number(token: str) -> bool:
+    return bool(_NUMBER.match(token))
+
+
+def stem(token: str) -> str:
+    """A light suffix stripper for German and English: enough to unify inflections."""
+    if is_number(token) or len(token) <= 4:
+        return token
+    if token.endswith("ies") and len(token) > 5:
+        return token[:-3] + "y"
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            return token[: -len(suffix)]
+    return token
+
+
+def has_latin(text: str) -> bool:
+    """Whether the text has any Latin letter (else: other script, emoji, symbols)."""
+    return bool(_LATIN_LETTER.search(fold(text)))
