@@ -72,13 +72,13 @@ class Analyzer:
     def _correct(self, token: str) -> str:
         """The closest known word within a length-dependent edit budget, else the token."""
         if (
-            len(token) < 4
+            len(token) < 5
             or is_number(token)
             or token in self.known_tokens
             or stem(token) in self.known_stems
         ):
             return token
-        budget = 1 if len(token) <= 6 else 2
+        budget = 1 if len(token) <= 7 else 2
         hit = process.extractOne(
             token, self._correction_pool, scorer=OSA.distance, score_cutoff=budget
         )
@@ -110,9 +110,11 @@ class Analyzer:
             if is_number(tok):
                 numbers.add(tok)
                 features.add("#" + tok)
+            elif tok in STOPWORDS or tok in FILLER:
+                continue
             elif st in self._single:
                 features.add(self._single[st])
-            elif tok not in STOPWORDS and tok not in FILLER and len(tok) > 1:
+            elif len(tok) > 1:
                 features.add(st)
         return Analysis(frozenset(features), question_types(toks), frozenset(numbers), tuple(toks))
 

@@ -207,6 +207,7 @@ def load_knowledge(root: Path) -> KnowledgeBase:
             facts = [(f, raw["facts"][n]) for n, f in enumerate(model.facts)]
         else:
             concepts = tuple(model.concepts)
+            problems.extend(_check_concepts(model.concepts, raw, _rel(path, root)))
     files.extend(p for _, p, _ in intents)
     problems.extend(_cross_check(root, sources, intents, facts))
     if problems or facts is None:
@@ -245,9 +246,10 @@ def _cross_check(
         if err := _check_citation(fact.cite, sources, fact_path, cite_line):
             problems.append(err)
     seen_ids: set[str] = set()
-    seen_variants: dict[str, str] = {}
+    seen_variants: dict[str, str] = {}  # folded variant → "intent (file:line)
     for intent, path, raw in intents:
         rel, line = _rel(path, root), raw.lc.line + 1
+        owner = f"{intent.id} ({rel}:{line})"
         if intent.id in seen_ids:
             problems.append(KnowledgeFileError(rel, line, f"duplicate intent id {intent.id!r}"))
         seen_ids.add(intent.id)
@@ -263,8 +265,8 @@ def _cross_check(
         for lang in ("de", "en"):
             for n, q in enumerate(getattr(intent.questions, lang)):
                 key = " ".join(q.casefold().split())
-                other = seen_variants.setdefault(key, intent.id)
-                if other != intent.id:
+                other = seen_variants.setdefault(key, owner)
+                if other != owner:
                     qline = _line_of(raw, ("questions", lang, n))
                     problems.append(
                         KnowledgeFileError(rel, qline, f"variant {q!r} also under {other}")
@@ -279,3 +281,25 @@ def _hash_files(root: Path, files: list[Path]) -> str:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def _check_concepts(concepts: list[Concept], raw: Any, rel: Path) -> list[KnowledgeFileError]:
+    """A term may stand in one concept only: else which meaning it has is arbitrary."""
+    from bot.text import stem, tokens
+
+    problems = []
+    owner: dict[str, str] = {}
+    for n, concept in enumerate(concepts):
+        for k, term in enumerate(concept.terms):
+            key = " ".join(stem(t) for t in tokens(term))
+            if not key:
+                line = _line_of(raw, ("concepts", n, "terms", k))
+                problems.append(KnowledgeFileError(rel, line, f"term {term!r} has no word"))
+                continue
+            other = owner.setdefault(key, concept.id)
+            if other != concept.id:
+                line = _line_of(raw, ("concepts", n, "terms", k))
+                problems.append(
+                    KnowledgeFileError(rel, line, f"term {term!r} of {concept.id} also in {other}")
+                )
+    return problems

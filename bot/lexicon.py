@@ -89,12 +89,8 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
 }
 
-# Spelled-out numbers that the article or its readers use.
+# Spelled-out numbers that stand for a figure (not "two places", "drei Viertel").
 NUMBER_WORDS = {
-    "zwei": "2",
-    "two": "2",
-    "drei": "3",
-    "three": "3",
     "neun": "9",
     "nine": "9",
     "zehn": "10",

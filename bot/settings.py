@@ -26,6 +26,7 @@ class ResolverSettings(BaseModel):
     """Thresholds of the intent resolver, calibrated on the dev set (see README)."""
 
     accept: float = 0.55
+    min_coverage: float = 0.6
     margin: float = 0.04
     suggest: float = 0.30
     passage_accept: float = 0.62

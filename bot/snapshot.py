@@ -67,7 +67,7 @@ class Snapshot:
         cfg = self.settings.resolver
         ranked = [c for c in res.ranked if c.key in self.intents]
         top = ranked[0] if ranked else None
-        if top and top.score >= cfg.accept:
+        if top and top.score >= cfg.accept and top.coverage >= cfg.min_coverage:
             rival = next((c for c in ranked[1:] if not self._related(top.key, c.key)), None)
             if rival is None or top.score - rival.score >= cfg.margin:
                 return self._intent_answer(raw, self.intents[top.key], res.lang, top.score)

@@ -15,8 +15,9 @@ _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\ufeff]")
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
-_SUFFIXES = ("ungen", "ies", "ing", "ern", "en", "er", "es", "ed", "em", "e", "s", "n")
+_SUFFIXES = ("ing", "ern", "en", "er", "es", "ed", "em", "e", "s")
 _LATIN_LETTER = re.compile(r"[a-z]")
+_AMPERSAND_WORD = re.compile(r"(?<=\b[a-z])&(?=[a-z]\b)")  # R&D, F&E
 
 
 def clean(text: str) -> str:
@@ -34,7 +35,7 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded word and number tokens; '%' reads as a word, number words as digits."""
-    folded = fold(text).replace("%", " prozent ")
+    folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
     out = []
     for tok in _TOKEN.findall(folded):
         tok = NUMBER_WORDS.get(tok, tok)
@@ -55,6 +56,8 @@ def stem(token: str) -> str:
         return token
     if token.endswith("ies") and len(token) > 5:
         return token[:-3] + "y"
+    if token.endswith("ungen"):
+        return token[:-2]
     for suffix in _SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= 4:
             return token[: -len(suffix)]

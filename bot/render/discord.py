@@ -13,9 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer, Citation, StatReply, StatRow
+from bot.messages import msg
+
+if TYPE_CHECKING:
+    from bot.service import KBStatus
+    from bot.store import ReloadResult
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE_MAX = 256
@@ -40,40 +45,25 @@ TABLE_QUOTE_MAX = 220  # a quote in the /stat table is trimmed; the single-topic
 
 Embed = dict[str, Any]
 
+# Words only the Discord adapter uses; everything shared comes from bot.messages.
 WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "source": "Source",
-        "as_of": "as of",
-        "did_you_mean": "Did you mean?",
-        "stats_title": "Key statistics",
-        "stat_title": "Statistic: {topic}",
-        "no_stat": "No statistic matches “{topic}”.",
-        "try_topics": "Try: {topics}",
-        "continued": "(continued)",
-        "refused_admin": "Sorry, only the bot's admins can run /kb.",
-        "ask_pointer": "I can't read messages in this server. Ask me with `/ask question:…` "
-        "or see the key figures with `/stat`.",
-        "error": "Sorry, something went wrong while answering. Please try again.",
-        "kb_status": "Knowledge base",
-        "kb_reloaded": "Knowledge reloaded",
-        "kb_reload_failed": "Reload failed; the previous knowledge stays in use",
+    "stat_one": {"en": "Statistic: {label}", "de": "Kennzahl: {label}"},
+    "continued": {"en": "(continued)", "de": "(Fortsetzung)"},
+    "ask_pointer": {
+        "en": "I can't read messages here. Ask me with `/ask question:…`, or see the key "
+        "figures with `/stat`.",
+        "de": "Ich kann hier keine Nachrichten lesen. Frag mich mit `/ask question:…`, oder "
+        "sieh dir die wichtigsten Zahlen mit `/stat` an.",
     },
-    "de": {
-        "source": "Quelle",
-        "as_of": "Stand",
-        "did_you_mean": "Meinten Sie?",
-        "stats_title": "Kennzahlen",
-        "stat_title": "Kennzahl: {topic}",
-        "no_stat": "Keine Kennzahl passt zu „{topic}“.",
-        "try_topics": "Versuchen Sie: {topics}",
-        "continued": "(Fortsetzung)",
-        "refused_admin": "Entschuldigung, /kb dürfen nur die Admins des Bots ausführen.",
-        "ask_pointer": "Ich kann in diesem Server keine Nachrichten lesen. Fragen Sie mich mit "
-        "`/ask question:…` oder sehen Sie die Kennzahlen mit `/stat`.",
-        "error": "Entschuldigung, beim Antworten ist ein Fehler aufgetreten. Bitte erneut versuchen.",
-        "kb_status": "Wissensbasis",
-        "kb_reloaded": "Wissen neu geladen",
-        "kb_reload_failed": "Neu laden fehlgeschlagen; das bisherige Wissen bleibt aktiv",
+    "error": {
+        "en": "Sorry, something went wrong while answering. Please try again.",
+        "de": "Entschuldigung, beim Antworten ist etwas schiefgegangen. Bitte versuch es erneut.",
+    },
+    "kb_status": {"en": "Knowledge base", "de": "Wissensbasis"},
+    "kb_reloaded": {"en": "Knowledge reloaded", "de": "Wissen neu geladen"},
+    "kb_reload_failed": {
+        "en": "Reload failed: the last good knowledge stays in use",
+        "de": "Neu laden fehlgeschlagen: das letzte gültige Wissen bleibt aktiv",
     },
 }
 
@@ -86,9 +76,12 @@ class DiscordReply:
     embeds: tuple[Embed, ...] = field(default=())
 
 
-def word(key: str, lang: str | None) -> str:
+def word(key: str, lang: str | None, **values: object) -> str:
     """A user-facing phrase in `lang` (German or English; anything else is English)."""
-    return WORDS.get(lang or "en", WORDS["en"])[key]
+    if key in WORDS:
+        texts = WORDS[key]
+        return texts.get(lang or "en", texts["en"]).format(**values)
+    return msg(key, lang or "en", **values)
 
 
 def clip(text: str, limit: int) -> str:
@@ -104,7 +97,12 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
-_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
+_BREAKS = (
+    re.compile(r"\n\s*\n"),
+    re.compile(r"\n"),
+    re.compile(r"(?<=[.!?])\s+"),
+    re.compile(r"\s+"),
+)
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -169,7 +167,9 @@ def build_embeds(
     for i, chunk in enumerate(split_text(description, DESCRIPTION_MAX) or [""]):
         embed: Embed = {"type": "rich", "color": color}
         if title:
-            embed["title"] = clip(title if i == 0 else f"{title} {word('continued', lang)}", TITLE_MAX)
+            embed["title"] = clip(
+                title if i == 0 else f"{title} {word('continued', lang)}", TITLE_MAX
+            )
         if chunk:
             embed["description"] = chunk
         embeds.append(embed)
@@ -195,7 +195,12 @@ def quote_block(quote: str, limit: int) -> str:
 
 def citation_name(index: int | None, citation: Citation, lang: str) -> str:
     """Field name of a citation: `[1] Source §5 · as of November 2023`."""
-    parts = [f"[{index}] " if index is not None else "", word("source", lang), " ", citation.locator]
+    parts = [
+        f"[{index}] " if index is not None else "",
+        word("source", lang),
+        " ",
+        citation.locator,
+    ]
     if citation.as_of:
         parts.append(f" · {word('as_of', lang)} {citation.as_of}")
     return "".join(parts)
@@ -210,7 +215,7 @@ def answer_replies(answer: Answer) -> list[DiscordReply]:
     ]
     if answer.suggestions:
         lines = "\n".join(f"• {s.question}" for s in answer.suggestions)
-        fields.append((word("did_you_mean", lang), lines))
+        fields.append((word("abstain_suggest", lang), lines))
     if answer.answered:
         color = COLOR_ANSWERED
     elif answer.kind in ("refused", "rate_limited"):
@@ -218,7 +223,9 @@ def answer_replies(answer: Answer) -> list[DiscordReply]:
     else:
         color = COLOR_UNSURE
     footer = answer.citations[0].source_title if answer.citations else None
-    return pack(build_embeds(answer.text, fields[:FIELDS_MAX], color=color, footer=footer, lang=lang))
+    return pack(
+        build_embeds(answer.text, fields[:FIELDS_MAX], color=color, footer=footer, lang=lang)
+    )
 
 
 def _row_field(row: StatRow, lang: str, quote_max: int) -> tuple[str, str]:
@@ -234,16 +241,14 @@ def stat_replies(reply: StatReply) -> list[DiscordReply]:
     """`/stat`: the table of key statistics, the matching one(s), or close topics."""
     lang = reply.lang
     if not reply.matched:
-        text = word("no_stat", lang).format(topic=reply.topic or "")
-        if reply.suggestions:
-            topics = ", ".join(f"`/stat {s}`" for s in reply.suggestions)
-            text += "\n" + word("try_topics", lang).format(topics=topics)
+        topics = ", ".join(f"`/stat {s}`" for s in reply.suggestions) or "–"
+        text = word("stat_unknown", lang, topic=reply.topic or "", choices=topics)
         return pack(build_embeds(text, [], color=COLOR_UNSURE, lang=lang))
     if reply.topic:
-        title = word("stat_title", lang).format(topic=reply.rows[0].label)
+        title = word("stat_one", lang, label=reply.rows[0].label)
         quote_max = FIELD_VALUE_MAX
     else:
-        title = word("stats_title", lang)
+        title = word("stat_title", lang)
         quote_max = TABLE_QUOTE_MAX
     fields = [_row_field(row, lang, quote_max) for row in reply.rows]
     footer = reply.rows[0].citation.source_title
@@ -256,13 +261,27 @@ def notice(key: str, lang: str | None) -> DiscordReply:
     return DiscordReply(content=clip(word(key, lang), CONTENT_MAX))
 
 
-def info_replies(
-    title: str, rows: Sequence[tuple[str, str]], *, ok: bool = True
-) -> list[DiscordReply]:
-    """A small key/value embed (used by /kb status and /kb reload)."""
+def status_replies(status: KBStatus, lang: str | None) -> list[DiscordReply]:
+    """`/kb status`: what is loaded, since when, and how the last reload went."""
+    rows = [
+        ("content hash", f"`{status.content_hash}`"),
+        ("intents / facts / variants", f"{status.intents} / {status.facts} / {status.variants}"),
+        ("loaded at", status.loaded_at),
+    ]
+    if status.last_reload is not None:
+        rows.append(("last reload", status.last_reload.summary()))
     fields = [(name, value or "–") for name, value in rows]
-    color = COLOR_INFO if ok else COLOR_REFUSED
-    return pack(build_embeds("", fields, color=color, title=title))
+    return pack(build_embeds("", fields, color=COLOR_INFO, title=word("kb_status", lang)))
+
+
+def reload_replies(result: ReloadResult, lang: str | None) -> list[DiscordReply]:
+    """`/kb reload`: the outcome, with the file:line errors when it failed."""
+    title = word("kb_reloaded" if result.ok else "kb_reload_failed", lang)
+    color = COLOR_INFO if result.ok else COLOR_REFUSED
+    text = f"```\n{result.summary()}\n```"
+    if len(text) > DESCRIPTION_MAX:
+        text = f"```\n{clip(result.summary(), DESCRIPTION_MAX - 8)}\n```"
+    return pack(build_embeds(text, [], color=color, title=title, lang=lang))
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

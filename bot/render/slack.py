@@ -9,9 +9,15 @@ Block Kit limits are respected by clipping, never by letting Slack reject.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.answer import Answer, Citation, StatReply, StatRow
+from bot.answer import Answer, Citation, StatReply, StatRow, Suggestion
+from bot.messages import msg
+from bot.render import plain
+
+if TYPE_CHECKING:
+    from bot.service import KBStatus
+    from bot.store import ReloadResult
 
 Payload = dict[str, Any]
 
@@ -30,67 +36,46 @@ SUGGESTIONS_MAX = 5
 ZWJ = "\u200d"
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
+# Words only the Slack adapter uses; everything shared comes from bot.messages.
 WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "did_you_mean": "Did you mean…",
-        "as_of": "as of",
-        "source": "Source",
-        "stat_title": "Key statistics",
-        "stat_none": "I have no statistic on “{topic}”.",
-        "stat_closest": "Closest topics: {topics}",
-        "stat_hint": "`/stat TOPIC` shows one statistic with the sentence it comes from.",
-        "kb_refused": "Sorry, only qabot admins can use `/kb`.",
-        "kb_usage": "Usage: `/kb status` or `/kb reload` (admins only).",
-        "kb_status": "*Knowledge base* `{hash}`\n"
-        "{intents} questions ({variants} phrasings), {facts} statistics, loaded {loaded_at}.",
-        "kb_reloaded": "Reloaded: `{old}` → `{new}`.",
-        "kb_unchanged": "Reloaded: nothing changed (`{hash}`).",
-        "kb_failed": "Reload refused, the running knowledge stays (`{hash}`):",
-        "kb_last_reload": "Last reload: {when} ({outcome}).",
-        "help": "*qabot* answers questions about the article “Hongkongs Aufstieg: KI-Hotspot "
-        "löst internationales Investoreninteresse aus!”, and cites the sentence each answer "
-        "comes from.\n"
-        "• Mention me in a channel, e.g. `@qabot How many companies struggle to hire AI "
-        "talent?`; I answer in the thread.\n"
-        "• Or send me a direct message.\n"
-        "• `/ask QUESTION`: ask from any channel.\n"
-        "• `/stat`: the key statistics; `/stat TOPIC`: one statistic with its source.\n"
-        "Slash commands do not work inside threads (a Slack limitation): in a thread, "
-        "mention me instead.",
+    "help_slack": {
+        "en": "Mention me in a channel (`@qabot your question`) and I answer in the thread, "
+        "or send me a direct message.",
+        "de": "Erwähne mich in einem Kanal (`@qabot deine Frage`), dann antworte ich im Thread, "
+        "oder schick mir eine Direktnachricht.",
     },
-    "de": {
-        "did_you_mean": "Meinten Sie…",
-        "as_of": "Stand",
-        "source": "Quelle",
-        "stat_title": "Kennzahlen",
-        "stat_none": "Zu „{topic}“ habe ich keine Kennzahl.",
-        "stat_closest": "Nächste Themen: {topics}",
-        "stat_hint": "`/stat THEMA` zeigt eine Kennzahl mit dem Satz, aus dem sie stammt.",
-        "kb_refused": "Entschuldigung, `/kb` dürfen nur qabot-Admins verwenden.",
-        "kb_usage": "Verwendung: `/kb status` oder `/kb reload` (nur Admins).",
-        "kb_status": "*Wissensbasis* `{hash}`\n"
-        "{intents} Fragen ({variants} Formulierungen), {facts} Kennzahlen, geladen {loaded_at}.",
-        "kb_reloaded": "Neu geladen: `{old}` → `{new}`.",
-        "kb_unchanged": "Neu geladen: keine Änderung (`{hash}`).",
-        "kb_failed": "Neuladen abgelehnt, das laufende Wissen bleibt (`{hash}`):",
-        "kb_last_reload": "Letztes Neuladen: {when} ({outcome}).",
-        "help": "*qabot* beantwortet Fragen zum Artikel „Hongkongs Aufstieg: KI-Hotspot löst "
-        "internationales Investoreninteresse aus!“ und zitiert den Satz, aus dem jede "
-        "Antwort stammt.\n"
-        "• Erwähnen Sie mich in einem Kanal, z. B. `@qabot Wie viele Unternehmen finden "
-        "keine KI-Fachkräfte?`; ich antworte im Thread.\n"
-        "• Oder schreiben Sie mir eine Direktnachricht.\n"
-        "• `/ask FRAGE`: fragen Sie aus jedem Kanal.\n"
-        "• `/stat`: die Kennzahlen; `/stat THEMA`: eine Kennzahl mit Quelle.\n"
-        "Slash-Befehle funktionieren in Threads nicht (eine Grenze von Slack): "
-        "erwähnen Sie mich dort stattdessen.",
+    "stat_hint": {
+        "en": "`/stat TOPIC` shows one statistic with the sentence it comes from.",
+        "de": "`/stat THEMA` zeigt eine Zahl mit dem Satz, aus dem sie stammt.",
+    },
+    "error": {
+        "en": "Sorry, something went wrong while answering. Please try again.",
+        "de": "Entschuldigung, beim Antworten ist etwas schiefgegangen. Bitte versuch es erneut.",
+    },
+    "kb_usage": {
+        "en": "Usage: `/kb status` or `/kb reload` (admins only).",
+        "de": "Verwendung: `/kb status` oder `/kb reload` (nur Admins).",
+    },
+    "kb_status": {"en": "Knowledge base", "de": "Wissensbasis"},
+    "kb_counts": {
+        "en": "{intents} intents ({variants} question variants), {facts} facts; loaded {at}.",
+        "de": "{intents} Intents ({variants} Fragevarianten), {facts} Fakten; geladen {at}.",
+    },
+    "kb_last_reload": {"en": "Last reload", "de": "Letztes Neuladen"},
+    "kb_reloaded": {"en": "Knowledge reloaded", "de": "Wissen neu geladen"},
+    "kb_reload_failed": {
+        "en": "Reload failed: the last good knowledge stays in use",
+        "de": "Neu laden fehlgeschlagen: das letzte gültige Wissen bleibt aktiv",
     },
 }
 
 
-def words(lang: str) -> dict[str, str]:
-    """The user-facing words in `lang` (English when unknown)."""
-    return WORDS.get(lang, WORDS["en"])
+def word(key: str, lang: str | None, **values: object) -> str:
+    """A user-facing phrase in `lang` (German or English; anything else is English)."""
+    if key in WORDS:
+        texts = WORDS[key]
+        return texts.get(lang or "en", texts["en"]).format(**values)
+    return msg(key, lang or "en", **values)
 
 
 # ---------------------------------------------------------------- text safety
@@ -146,25 +131,12 @@ def notice(text: str) -> Payload:
 # ---------------------------------------------------------------- citations
 
 
-def _locator(citation: Citation) -> str:
-    loc = citation.locator
-    return loc if loc.startswith("§") or not loc.isdigit() else f"§{loc}"
-
-
 def _citation_mrkdwn(n: int, citation: Citation, lang: str) -> str:
     title = citation.source_title or citation.source
-    parts = [f"*[{n}]* {safe(title)}", _locator(citation), f"_“{safe(citation.quote)}”_"]
+    parts = [f"*[{n}]* {safe(title)}", safe(citation.locator), f"_“{safe(citation.quote)}”_"]
     if citation.as_of:
-        parts.append(f"{words(lang)['as_of']} {safe(citation.as_of)}")
+        parts.append(f"{word('as_of', lang)} {safe(citation.as_of)}")
     return " · ".join(parts)
-
-
-def _citation_plain(n: int, citation: Citation, lang: str) -> str:
-    title = citation.source_title or citation.source
-    line = f"[{n}] {safe(title)} {_locator(citation)}: “{safe(citation.quote)}”"
-    if citation.as_of:
-        line += f" ({words(lang)['as_of']} {safe(citation.as_of)})"
-    return line
 
 
 # ---------------------------------------------------------------- answers
@@ -182,24 +154,22 @@ def parse_suggestion_value(value: str) -> tuple[str, str]:
 
 
 def render_answer(answer: Answer) -> Payload:
-    """Answer section, citation context, then "did you mean" buttons."""
-    body = safe(answer.text)
-    blocks: list[dict[str, Any]] = [_section(body)]
-    plain = [body]
+    """Answer section, citation context, then "did you mean" buttons; `text` = plain form."""
+    blocks: list[dict[str, Any]] = [_section(safe(answer.text))]
+    fallback = [plain.render_answer(answer)]
     if answer.citations:
         cites = list(enumerate(answer.citations[:CONTEXT_ELEMENTS_MAX], start=1))
         blocks.append(_context([_citation_mrkdwn(n, c, answer.lang) for n, c in cites]))
-        plain += [_citation_plain(n, c, answer.lang) for n, c in cites]
     suggestions = [s for s in answer.suggestions if s.intent][:SUGGESTIONS_MAX]
     if suggestions:
-        blocks.append(_section(words(answer.lang)["did_you_mean"]))
+        blocks.append(_section(word("abstain_suggest", answer.lang)))
         blocks.append({"type": "actions", "elements": _buttons(suggestions, answer.lang)})
-        plain.append(words(answer.lang)["did_you_mean"])
-        plain += [f"• {safe(s.question)}" for s in suggestions]
-    return _payload("\n".join(plain), blocks)
+        fallback.append(word("abstain_suggest", answer.lang))
+        fallback += [f"• {s.question}" for s in suggestions]
+    return _payload(safe("\n".join(fallback)), blocks)
 
 
-def _buttons(suggestions: list[Any], lang: str) -> list[dict[str, Any]]:
+def _buttons(suggestions: list[Suggestion], lang: str) -> list[dict[str, Any]]:
     return [
         {
             "type": "button",
@@ -217,39 +187,36 @@ def _buttons(suggestions: list[Any], lang: str) -> list[dict[str, Any]]:
 def _stat_value(row: StatRow, lang: str) -> str:
     value = safe(row.value)
     if row.as_of:
-        value += f" ({words(lang)['as_of']} {safe(row.as_of)})"
+        value += f" ({word('as_of', lang)} {safe(row.as_of)})"
     return value
 
 
 def render_stat(reply: StatReply) -> Payload:
     """The table (no topic), the matching statistics with citations, or the closest topics."""
-    w = words(reply.lang)
+    fallback = safe(plain.render_stats(reply))
     if not reply.rows:
-        return _render_stat_miss(reply)
+        return _payload(
+            fallback, [_section(_stat_miss(reply)), _context([word("stat_hint", reply.lang)])]
+        )
     if reply.topic is None:
-        return _render_stat_table(reply)
+        return _payload(fallback, _stat_table(reply))
     blocks: list[dict[str, Any]] = []
-    plain: list[str] = []
     for n, row in enumerate(reply.rows[: (BLOCKS_MAX - 1) // 2], start=1):
         line = f"*{safe(row.label)}*: {_stat_value(row, reply.lang)}"
         blocks += [_section(line), _context([_citation_mrkdwn(n, row.citation, reply.lang)])]
-        plain += [f"{safe(row.label)}: {_stat_value(row, reply.lang)}"]
-        plain += [_citation_plain(n, row.citation, reply.lang)]
-    blocks.append(_context([w["stat_hint"]]))
-    return _payload("\n".join(plain), blocks)
+    blocks.append(_context([word("stat_hint", reply.lang)]))
+    return _payload(fallback, blocks)
 
 
-def _render_stat_table(reply: StatReply) -> Payload:
-    w = words(reply.lang)
-    lines = [
-        f"• *{safe(r.label)}*: {_stat_value(r, reply.lang)} · {_locator(r.citation)}"
-        for r in reply.rows
-    ]
+def _stat_table(reply: StatReply) -> list[dict[str, Any]]:
+    lang = reply.lang
+    title = clip(word("stat_title", lang), HEADER_MAX)
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": w["stat_title"]}}
+        {"type": "header", "text": {"type": "plain_text", "text": title}}
     ]
     chunk: list[str] = []
-    for line in lines:
+    for row in reply.rows:
+        line = f"• *{safe(row.label)}*: {_stat_value(row, lang)} · {safe(row.citation.locator)}"
         if chunk and len("\n".join([*chunk, line])) > SECTION_MAX:
             blocks.append(_section("\n".join(chunk)))
             chunk = []
@@ -257,37 +224,46 @@ def _render_stat_table(reply: StatReply) -> Payload:
     if chunk:
         blocks.append(_section("\n".join(chunk)))
     titles = sorted({safe(r.citation.source_title or r.citation.source) for r in reply.rows})
-    blocks = blocks[: BLOCKS_MAX - 1]
-    blocks.append(_context([f"{w['source']}: {'; '.join(titles)}", w["stat_hint"]]))
-    plain = [w["stat_title"]] + [
-        f"• {safe(r.label)}: {_stat_value(r, reply.lang)}" for r in reply.rows
-    ]
-    return _payload("\n".join(plain), blocks)
+    footer = _context([f"{word('source', lang)}: {'; '.join(titles)}", word("stat_hint", lang)])
+    return [*blocks[: BLOCKS_MAX - 1], footer]
 
 
-def _render_stat_miss(reply: StatReply) -> Payload:
-    w = words(reply.lang)
-    text = w["stat_none"].format(topic=safe(reply.topic or ""))
-    if reply.suggestions:
-        topics = ", ".join(f"`{safe(t)}`" for t in reply.suggestions[:10])
-        text += "\n" + w["stat_closest"].format(topics=topics)
-    blocks = [_section(text), _context([w["stat_hint"]])]
-    return _payload(text.replace("`", ""), blocks)
+def _stat_miss(reply: StatReply) -> str:
+    topics = ", ".join(f"`{safe(t)}`" for t in reply.suggestions[:10]) or "–"
+    return word("stat_unknown", reply.lang, topic=safe(reply.topic or ""), choices=topics)
 
 
-# ---------------------------------------------------------------- help, refusals
+# ---------------------------------------------------------------- help, refusals, /kb
+
+
+def render_notice(key: str, lang: str) -> Payload:
+    """One of our own sentences (help, refusal, usage, error) as a one-section message."""
+    return notice(word(key, lang))
 
 
 def render_help(lang: str) -> Payload:
-    """What qabot does and how to use it here."""
-    return notice(words(lang)["help"])
+    """What qabot does and how to use it in Slack."""
+    return notice(f"{word('help', lang)}\n{word('help_slack', lang)}")
 
 
-def render_refusal(lang: str) -> Payload:
-    """The /kb refusal for anyone who is not an admin."""
-    return notice(words(lang)["kb_refused"])
+def render_kb_status(status: KBStatus, lang: str) -> Payload:
+    """`/kb status`: content hash, counts, load time and the last reload."""
+    counts = word(
+        "kb_counts",
+        lang,
+        intents=status.intents,
+        variants=status.variants,
+        facts=status.facts,
+        at=safe(status.loaded_at),
+    )
+    lines = [f"*{word('kb_status', lang)}* `{safe(status.content_hash)}`", counts]
+    if status.last_reload is not None:
+        lines.append(f"{word('kb_last_reload', lang)}: {safe(status.last_reload.summary())}")
+    return notice("\n".join(lines))
 
 
-def render_kb_usage(lang: str) -> Payload:
-    """How to call /kb."""
-    return notice(words(lang)["kb_usage"])
+def render_reload(result: ReloadResult, lang: str) -> Payload:
+    """`/kb reload`: the outcome, with the file:line errors when it failed."""
+    title = word("kb_reloaded" if result.ok else "kb_reload_failed", lang)
+    body = clip(safe(result.summary()), SECTION_MAX - len(title) - 16)
+    return notice(f"*{title}*\n```{body}```")

@@ -1,0 +1,165 @@
+"""Discord adapter entry points: build the client, serve until cancelled or SIGTERM, invite URL.
+
+The CLI calls `main` (``qabot discord``), `serve` (``qabot run``) and
+`invite_url` (``qabot discord --invite-url``). Endpoints come from settings:
+`DISCORD_API_BASE` becomes `discord.http.Route.BASE` (REST, webhooks and
+interaction callbacks) and `DISCORD_GATEWAY_URL` becomes
+`DiscordWebSocket.DEFAULT_GATEWAY`; discord.py 2.7's plain client connects
+there directly, and the sharded client is given its shard count first so that
+it does too instead of the URL /gateway/bot names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+import signal
+from typing import Any
+from urllib.parse import urlencode
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from bot.adapters.discord_client import QAClient, QAShardedClient, intents_for
+from bot.service import QABot
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Minimal permissions: Send Messages (1 << 11), Embed Links (1 << 14), Read Message History (1 << 16).
+INVITE_PERMISSIONS = (1 << 11) | (1 << 14) | (1 << 16)
+INVITE_SCOPES = "bot applications.commands"
+
+
+def build_client(bot: QABot, settings: Settings, **options: Any) -> discord.Client:
+    """The qabot client: sharded when the config says so; nothing it sends can ping.
+
+    `options` go to the discord.py client unchanged (tests pass a short
+    `guild_ready_timeout`).
+    """
+    kwargs: dict[str, Any] = {
+        "intents": intents_for(settings),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        **options,
+    }
+    if settings.discord.sharded:
+        kwargs.setdefault("shard_count", settings.discord.shard_count)
+        kwargs.setdefault("shard_ids", settings.discord.shard_ids)
+        return QAShardedClient(bot, settings, **kwargs)
+    return QAClient(bot, settings, **kwargs)
+
+
+def configure_endpoints(settings: Settings) -> None:
+    """Point discord.py at the configured REST base and gateway (process-wide class attributes)."""
+    discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+async def serve(
+    bot: QABot,
+    settings: Settings,
+    *,
+    ready: asyncio.Event | None = None,
+    client: discord.Client | None = None,
+) -> None:
+    """Log in, sync commands if needed, and run (reconnecting) until cancelled; then close.
+
+    Args:
+        bot: The core.
+        settings: Token, endpoints and the [discord] section.
+        ready: Set once the gateway is READY (and again after a fresh reconnect).
+        client: A client from `build_client`; built here when omitted.
+    """
+    if settings.discord_token is None:
+        raise ValueError("DISCORD_TOKEN is not set")
+    configure_endpoints(settings)
+    client = client or build_client(bot, settings)
+    if ready is not None:
+        client.ready_signal = ready  # type: ignore[attr-defined]
+    try:
+        await client.login(settings.discord_token.get_secret_value())
+        if isinstance(client, discord.AutoShardedClient) and client.shard_count is None:
+            # Otherwise discord.py would connect to the URL /gateway/bot names, not ours.
+            client.shard_count, _, _ = await client.http.get_bot_gateway()
+        await client.connect(reconnect=True)
+    finally:
+        await client.close()
+        log.info("discord: closed")
+
+
+async def run(bot: QABot, settings: Settings, *, ready: asyncio.Event | None = None) -> int:
+    """`serve` until it fails (exit 1) or SIGTERM/SIGINT asks it to stop (exit 0)."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for sig in signals:
+        loop.add_signal_handler(sig, stop.set)
+    serving = asyncio.create_task(serve(bot, settings, ready=ready))
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if stop.is_set():
+            log.info("discord: shutting down on signal")
+            serving.cancel()
+            await asyncio.gather(serving, return_exceptions=True)
+            return 0
+        serving.result()
+        return 0
+    except discord.LoginFailure:
+        log.error("discord: the token was rejected (DISCORD_TOKEN)")
+    except discord.PrivilegedIntentsRequired:
+        log.error(
+            "discord: the Message Content intent is not enabled for this application; "
+            "enable it in the developer portal or set [discord] message_content_intent = false"
+        )
+    except (discord.DiscordException, OSError, ValueError) as exc:
+        log.error("discord: %s", exc)
+    finally:
+        stopping.cancel()
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+    return 1
+
+
+def main(bot: QABot, settings: Settings) -> int:
+    """`qabot discord`: run the bot until SIGTERM or Ctrl-C; the exit status."""
+    return asyncio.run(run(bot, settings))
+
+
+def application_id_from_token(token: str) -> int:
+    """The bot's user id, encoded (base64) in the token's first segment.
+
+    For every application created since 2016 this equals the application id the
+    invite URL needs. Raises ValueError for a token of another shape.
+    """
+    head = token.strip().split(".", 1)[0]
+    try:
+        return int(base64.b64decode(head + "=" * (-len(head) % 4), validate=True).decode())
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValueError("DISCORD_TOKEN does not look like a bot token") from None
+
+
+def invite_url(application_id: int) -> str:
+    """The URL a server admin opens to add the bot with its commands and minimal permissions."""
+    query = urlencode(
+        {
+            "client_id": application_id,
+            "scope": INVITE_SCOPES,
+            "permissions": INVITE_PERMISSIONS,
+        }
+    )
+    return f"https://discord.com/oauth2/authorize?{query}"
+
+
+__all__ = [
+    "application_id_from_token",
+    "build_client",
+    "configure_endpoints",
+    "invite_url",
+    "main",
+    "run",
+    "serve",
+]

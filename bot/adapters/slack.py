@@ -1,0 +1,238 @@
+"""Slack adapter entry points: build the bolt app, serve it (HTTP or Socket Mode), run it.
+
+HTTP mode: an aiohttp server with `POST /slack/events` (events, commands and
+interactivity, signature-checked by bolt) and `GET /healthz`. Socket Mode when
+`SLACK_APP_TOKEN` is set. The listeners live in `slack_handlers`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack_handlers import SlackListeners
+from bot.errors import QabotError
+from bot.service import QABot
+from bot.settings import Settings
+
+log = logging.getLogger("qabot.slack")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+_FATAL_AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
+
+
+class SlackConfigError(QabotError):
+    """Slack cannot start: a token or the signing secret is missing or rejected."""
+
+
+class _AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """Retries every 5xx (slack_sdk's own handler retries only 500 and 503)."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and 500 <= response.status_code < 600
+
+
+def make_client(settings: Settings) -> AsyncWebClient:
+    """Web API client: base URL from SLACK_API_URL; 429, 5xx and timeouts retried, bounded."""
+    if settings.slack_bot_token is None:
+        raise SlackConfigError("SLACK_BOT_TOKEN is not set (the xoxb- bot token)")
+    retries = max(0, settings.slack.api_retries)
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=0.25)
+    handlers: list[AsyncRetryHandler] = [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=retries),  # sleeps Retry-After
+        _AnyServerErrorRetryHandler(max_retry_count=retries, interval_calculator=backoff),
+        AsyncConnectionErrorRetryHandler(
+            max_retry_count=retries,
+            interval_calculator=backoff,
+            error_types=[aiohttp.ServerConnectionError, aiohttp.ClientOSError, TimeoutError],
+        ),
+    ]
+    base_url = (
+        settings.slack_api_url
+        if settings.slack_api_url.endswith("/")
+        else f"{settings.slack_api_url}/"
+    )
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=base_url,
+        timeout=settings.slack.api_timeout_s,  # type: ignore[arg-type]  # float is fine
+        retry_handlers=handlers,
+    )
+
+
+class SlackAdapter:
+    """A bolt app wired to the core, plus what serving it needs (session, health, shutdown)."""
+
+    def __init__(self, bot: QABot, settings: Settings) -> None:
+        self.settings = settings
+        self.socket_mode = settings.slack_app_token is not None
+        secret = settings.slack_signing_secret
+        if secret is None and not self.socket_mode:
+            raise SlackConfigError("SLACK_SIGNING_SECRET is not set (needed in HTTP mode)")
+        self.listeners = SlackListeners(bot, settings)
+        self.app = AsyncApp(
+            client=make_client(settings),
+            signing_secret=secret.get_secret_value() if secret else "",
+            request_verification_enabled=secret is not None,
+            # Listeners only ack and start a task, so bolt may answer Slack after them.
+            process_before_response=True,
+            name="qabot",
+        )
+        self.listeners.register(self.app)
+        self.ready = False
+        self._session: aiohttp.ClientSession | None = None
+
+    def web_app(self, *, events: bool = True) -> web.Application:
+        """The aiohttp app: `POST /slack/events` (unless `events` is false) and `GET /healthz`."""
+        web_app = web.Application()
+        if events:
+            web_app.router.add_post(EVENTS_PATH, self._events)
+        web_app.router.add_get(HEALTH_PATH, self._health)
+        return web_app
+
+    async def _events(self, request: web.Request) -> web.Response:
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def _health(self, request: web.Request) -> web.Response:
+        if self.ready:
+            return web.json_response({"status": "ok"})
+        return web.json_response({"status": "starting"}, status=503)
+
+    async def start(self) -> None:
+        """Share one HTTP session for the Web API and check the bot token once."""
+        self._session = aiohttp.ClientSession()
+        self.app.client.session = self._session  # per-request clients copy this session
+        try:
+            auth = await self.app.client.auth_test()
+        except SlackApiError as e:
+            error = e.response.get("error")
+            if error in _FATAL_AUTH_ERRORS:
+                raise SlackConfigError(f"Slack rejected SLACK_BOT_TOKEN: {error}") from e
+            log.warning("slack: auth.test failed (%s); carrying on", error)
+        except (aiohttp.ClientError, TimeoutError) as e:
+            log.warning("slack: Web API not reachable yet (%s); carrying on", e)
+        else:
+            log.info("slack: signed in as %s in team %s", auth.get("user_id"), auth.get("team"))
+
+    async def aclose(self) -> None:
+        """Finish or cancel in-flight replies, then close the session."""
+        self.ready = False
+        await self.listeners.drain()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+def build_app(bot: QABot, settings: Settings) -> AsyncApp:
+    """The slack-bolt app with every qabot listener registered."""
+    return SlackAdapter(bot, settings).app
+
+
+async def _start_site(web_app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
+
+
+async def serve(
+    bot: QABot,
+    settings: Settings,
+    *,
+    port: int | None = None,
+    host: str = "0.0.0.0",
+    ready: asyncio.Event | None = None,
+) -> None:
+    """Serve Slack until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on `port`.
+
+    In Socket Mode an HTTP server (health only) runs when `port` is given.
+    """
+    adapter = SlackAdapter(bot, settings)
+    runner: web.AppRunner | None = None
+    socket: AsyncSocketModeHandler | None = None
+    try:
+        if not adapter.socket_mode:
+            port = settings.slack.port if port is None else port
+            runner = await _start_site(adapter.web_app(), host, port)
+            await adapter.start()
+            log.info("slack: HTTP mode on %s:%s%s", host, port, EVENTS_PATH)
+        else:
+            if port is not None:
+                runner = await _start_site(adapter.web_app(events=False), host, port)
+            await adapter.start()
+            app_token = settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
+            socket = AsyncSocketModeHandler(adapter.app, app_token)
+            await socket.connect_async()
+            log.info("slack: Socket Mode connected")
+        adapter.ready = True
+        if ready is not None:
+            ready.set()
+        await asyncio.Future()  # until cancelled
+    finally:
+        if socket is not None:
+            await socket.close_async()
+        await adapter.aclose()
+        if runner is not None:
+            await runner.cleanup()
+        log.info("slack: stopped")
+
+
+def main(bot: QABot, settings: Settings, port: int | None = None) -> int:
+    """Run `serve` until SIGTERM or SIGINT; 0 on a clean stop, 2 when misconfigured."""
+    try:
+        return asyncio.run(_run(bot, settings, port))
+    except SlackConfigError as e:
+        log.error("slack: %s", e)
+        return 2
+
+
+async def _run(bot: QABot, settings: Settings, port: int | None) -> int:
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for sig in signals:
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        await serve(bot, settings, port=port)
+    except asyncio.CancelledError:
+        return 0
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+    return 0
+
+
+__all__ = ["SlackAdapter", "SlackConfigError", "build_app", "main", "serve"]

@@ -1,0 +1,32 @@
+"""Shared fixtures: the shipped knowledge, settings built explicitly, one bot per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.service import QABot
+from bot.settings import PROJECT_ROOT, Settings
+
+KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(knowledge_dir=KNOWLEDGE, default_lang="en")
+
+
+@pytest.fixture(scope="session")
+def qabot(settings: Settings) -> QABot:
+    return QABot.from_settings(settings)
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped knowledge directory."""
+    import shutil
+
+    dest = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, dest)
+    return dest

@@ -1,0 +1,53 @@
+"""Bad input gets a defined, friendly reply and never an exception."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.answer import Answer
+from bot.service import QABot
+
+
+def test_empty_and_whitespace_get_the_help(qabot: QABot) -> None:
+    for text in ("", "   ", "\n\t"):
+        answer = qabot.ask(text)
+        assert (answer.answered, answer.kind) == (False, "refused")
+        assert "/stat" in answer.text
+
+
+def test_too_long_is_refused_without_matching(qabot: QABot) -> None:
+    answer = qabot.ask("Wang Zheng " * 1000)
+    assert (answer.answered, answer.kind) == (False, "refused")
+    assert "too long" in answer.text
+    assert len(answer.question) <= 200
+
+
+def test_control_characters_are_ignored(qabot: QABot) -> None:
+    answer = qabot.ask("Wann wurde\x00 Sense\u200bTime\x07 gegründet?")
+    assert answer.intent == "sensetime.founded"
+
+
+def test_emoji_only_gets_the_help(qabot: QABot) -> None:
+    answer = qabot.ask("🤔🤔💸")
+    assert answer.answered is False
+    assert answer.kind == "refused"
+
+
+def test_markup_is_stripped(qabot: QABot) -> None:
+    answer = qabot.ask("<@U123ABC> <b>Wann</b> wurde *SenseTime* gegründet? <!channel>")
+    assert answer.intent == "sensetime.founded"
+
+
+def test_mention_injection_is_not_echoed(qabot: QABot) -> None:
+    answer = qabot.ask("<!channel> @everyone who is the CFO of SenseTime?")
+    assert "<!channel>" not in answer.text and "@everyone" not in answer.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_string_gets_an_answer_object(qabot: QABot, text: str) -> None:
+    answer = qabot.ask(text)
+    assert isinstance(answer, Answer)
+    assert answer.text
+    assert answer.lang in ("de", "en")

@@ -1,0 +1,140 @@
+"""The loader: the shipped knowledge is valid; each kind of broken file names its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import KnowledgeError
+from bot.knowledge import load_knowledge
+from tests.conftest import KNOWLEDGE
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_shipped_knowledge_is_valid() -> None:
+    kb = load_knowledge(KNOWLEDGE)
+    assert len(kb.intents) >= 40
+    assert len(kb.facts) >= 15
+    assert kb.variant_count >= 500
+    assert len(kb.content_hash) == 12
+
+
+def test_every_citation_is_verbatim_in_its_paragraph() -> None:
+    kb = load_knowledge(KNOWLEDGE)
+    cites = [c for i in kb.intents for c in i.cite] + [f.cite for f in kb.facts]
+    for cite in cites:
+        assert cite.quote in kb.sources[cite.source].paragraph(cite.locator)
+
+
+def test_every_article_intent_answers_in_both_languages_with_variants() -> None:
+    kb = load_knowledge(KNOWLEDGE)
+    for intent in kb.intents:
+        assert intent.answer.de and intent.answer.en
+        assert intent.questions.de and intent.questions.en
+
+
+def test_hash_changes_with_content(kb_copy: Path) -> None:
+    before = load_knowledge(kb_copy).content_hash
+    path = kb_copy / "qa" / "sensetime.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert load_knowledge(kb_copy).content_hash != before
+
+
+def _write_intents(root: Path, body: str) -> Path:
+    path = root / "qa" / "broken.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+VALID_INTENT = """intents:
+  - id: test.one
+    questions:
+      de: [Eine Testfrage zum Artikel?]
+      en: [A test question about the article?]
+    answer:
+      de: SenseTime wurde 2014 gegründet.
+      en: SenseTime was founded in 2014.
+    cite:
+      - source: article
+        locator: "§4"
+        quote: "{quote}"
+"""
+
+
+def test_quote_not_verbatim_is_refused_with_its_line(kb_copy: Path) -> None:
+    _write_intents(kb_copy, VALID_INTENT.format(quote="SenseTime wurde 2014 gegründet"))
+    problems = _problems(kb_copy)
+    assert problems == [
+        "knowledge/qa/broken.yaml:10: quote not verbatim in article §4: "
+        "'SenseTime wurde 2014 gegründet'"
+    ]
+
+
+def test_quote_in_another_paragraph_names_the_right_one(kb_copy: Path) -> None:
+    quote = "Die Herausforderung bleibt jedoch die Rekrutierung von technischem Talent."
+    _write_intents(kb_copy, VALID_INTENT.format(quote=quote))
+    (problem,) = _problems(kb_copy)
+    assert problem.startswith("knowledge/qa/broken.yaml:10: quote stands in §9, not §4")
+
+
+def test_yaml_syntax_error_names_its_line(kb_copy: Path) -> None:
+    _write_intents(kb_copy, "intents:\n  - id: x\n    questions: [unclosed\n")
+    (problem,) = _problems(kb_copy)
+    assert problem.startswith("knowledge/qa/broken.yaml:")
+    assert "YAML syntax" in problem
+
+
+def test_schema_error_names_the_field_and_line(kb_copy: Path) -> None:
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    _write_intents(kb_copy, body.replace("      en: [A test question about the article?]\n", ""))
+    (problem,) = _problems(kb_copy)
+    assert problem.startswith("knowledge/qa/broken.yaml:3: intents.0.questions.en: Field required")
+
+
+def test_unknown_field_is_an_error(kb_copy: Path) -> None:
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    _write_intents(kb_copy, body.replace("    answer:", "    answr: x\n    answer:"))
+    (problem,) = _problems(kb_copy)
+    assert "broken.yaml:6: intents.0.answr: Extra inputs are not permitted" in problem
+
+
+def test_duplicate_intent_id_and_variant(kb_copy: Path) -> None:
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    _write_intents(kb_copy, body + body[len("intents:\n") :])
+    problems = _problems(kb_copy)
+    assert any("duplicate intent id 'test.one'" in p for p in problems)
+    assert any("also under test.one (knowledge/qa/broken.yaml:2)" in p for p in problems)
+
+
+def test_missing_citation_and_unknown_source(kb_copy: Path) -> None:
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    _write_intents(kb_copy, body.replace("source: article", "source: nowhere"))
+    (problem,) = _problems(kb_copy)
+    assert problem == "knowledge/qa/broken.yaml:10: unknown source 'nowhere'"
+
+
+def test_binary_file_is_a_file_error(kb_copy: Path) -> None:
+    (kb_copy / "qa" / "binary.yaml").write_bytes(b"\xff\xfe\x00\x01garbage")
+    (problem,) = _problems(kb_copy)
+    assert problem.startswith("knowledge/qa/binary.yaml:0: cannot read")
+
+
+def test_missing_directory() -> None:
+    (problem,) = _problems(Path("/nonexistent/knowledge"))
+    assert "knowledge directory not found" in problem
+
+
+def test_concept_term_in_two_concepts(kb_copy: Path) -> None:
+    path = kb_copy / "concepts.yaml"
+    path.write_text(
+        "concepts:\n  - id: a\n    terms: [alpha, beta]\n  - id: b\n    terms: [gamma, Beta]\n",
+        encoding="utf-8",
+    )
+    (problem,) = _problems(kb_copy)
+    assert problem == "knowledge/concepts.yaml:5: term 'Beta' of b also in a"

@@ -1,0 +1,31 @@
+"""Reply language: that of the question; the configured default when there is no signal."""
+
+from __future__ import annotations
+
+from bot.service import QABot
+from bot.settings import Settings
+from tests.conftest import KNOWLEDGE
+
+
+def test_german_question_german_answer(qabot: QABot) -> None:
+    answer = qabot.ask("Wie viele Empfehlungen hat die Studie?")
+    assert answer.lang == "de"
+    assert "neun" in answer.text
+
+
+def test_english_question_english_answer(qabot: QABot) -> None:
+    answer = qabot.ask("How many recommendations did the study make?")
+    assert answer.lang == "en"
+    assert "nine" in answer.text
+
+
+def test_bare_keyword_uses_the_configured_default() -> None:
+    for lang in ("de", "en"):
+        bot = QABot.from_settings(Settings(knowledge_dir=KNOWLEDGE, default_lang=lang))
+        assert bot.ask("HKSTP").lang == lang
+
+
+def test_other_scripts_abstain_in_the_default_language(qabot: QABot) -> None:
+    for question in ("香港有多少人工智能公司？", "Сколько компаний в Гонконге?"):
+        answer = qabot.ask(question)
+        assert (answer.answered, answer.lang) == (False, "en")

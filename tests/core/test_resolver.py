@@ -1,0 +1,119 @@
+"""The resolver through the bot: typos, folding, concepts, numbers, abstention, margin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.service import QABot
+from bot.settings import Settings
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Welcher Anteil der Firmen tut sich schwer, Fachkräfte einzustellen?", "hkpc.recruiting"),
+        ("share of firms that find it hard to hire skilled staff", "hkpc.recruiting"),
+        ("Wann wurde SenseTime gegründet?", "sensetime.founded"),
+        ("How much money does the RAISe+ Scheme have?", "funding.raise_plus"),
+        ("Wie viel Geld hat das AI Subsidy Scheme?", "funding.ai_subsidy"),
+    ],
+)
+def test_plain_questions(qabot: QABot, question: str, intent: str) -> None:
+    answer = qabot.ask(question)
+    assert (answer.answered, answer.intent) == (True, intent)
+
+
+def test_typos_are_corrected_against_the_vocabulary(qabot: QABot) -> None:
+    answer = qabot.ask("wieviel prozent der untrenehmen setzen künstliche inteligenz ein")
+    assert answer.intent == "hkpc.ai_adoption"
+    assert "41" in answer.text
+
+
+def test_umlauts_fold(qabot: QABot) -> None:
+    with_umlauts = qabot.ask("Wie groß ist das Förderprogramm RAISe+?")
+    without = qabot.ask("Wie gross ist das Foerderprogramm RAISe+?")
+    plain = qabot.ask("Wie gross ist das Forderprogramm RAISe+?")
+    assert with_umlauts.intent == without.intent == plain.intent
+    assert with_umlauts.answered
+
+
+def test_english_question_finds_german_concepts(qabot: QABot) -> None:
+    answer = qabot.ask("How many AI firms were in the science park at the end of 2022?")
+    assert answer.answered
+    assert "200" in answer.text
+    assert answer.lang == "en"
+    assert any("200 KI-Unternehmen" in c.quote for c in answer.citations)
+
+
+def test_a_number_the_article_never_links_to_the_topic_abstains(qabot: QABot) -> None:
+    assert qabot.ask("How many AI firms were in the science park at the end of 2019?").answered is False
+
+
+def test_out_of_scope_abstains_politely(qabot: QABot) -> None:
+    answer = qabot.ask("What is the best pizza in Naples?")
+    assert answer.answered is False
+    assert answer.kind == "abstain"
+    assert "article" in answer.text
+
+
+def test_one_shared_common_word_is_not_enough(qabot: QABot) -> None:
+    answer = qabot.ask("Hongkong Wetter Regen Taifun")
+    assert answer.answered is False
+
+
+def test_near_miss_asks_another_kind_of_thing(qabot: QABot) -> None:
+    # The article says when SenseTime was founded, not by whom.
+    assert qabot.ask("Who founded SenseTime?").answered is False
+
+
+def test_suggestions_below_the_threshold(qabot: QABot) -> None:
+    answer = qabot.ask("subsidy?")
+    assert answer.answered or answer.suggestions
+    if not answer.answered:
+        assert 1 <= len(answer.suggestions) <= 3
+
+
+def test_determinism(qabot: QABot) -> None:
+    questions = ["hpc", "wie viele firmen", "SenseTime CFO", "Förderung Betrag", "xyz"]
+    first = [qabot.ask(q).to_json() for q in questions]
+    assert [qabot.ask(q).to_json() for q in questions] == first
+
+
+def test_answers_cite_verbatim(qabot: QABot) -> None:
+    answer = qabot.ask("Wer ist der Finanzchef von SenseTime?")
+    assert "Wang Zheng" in answer.text
+    source = qabot.store.current.kb.sources["article"]
+    for cite in answer.citations:
+        assert cite.quote in source.paragraph(cite.locator)
+
+
+TWIN_KB = """intents:
+  - id: twin.a
+    questions:
+      de: [Wie hoch ist das Budget des Programms?]
+      en: [How big is the programme budget?]
+    answer: {de: HK$3 Milliarden., en: HK$3 billion.}
+    cite: [{source: article, locator: "§16", quote: "HK$3 Milliarden AI Subsidy Scheme"}]
+  - id: twin.b
+    questions:
+      de: [Wie hoch ist das Budget des Plans?]
+      en: [How big is the plan budget?]
+    answer: {de: HK$10 Milliarden., en: HK$10 billion.}
+    cite: [{source: article, locator: "§16", quote: "HK$10 Milliarden RAISe+ Scheme"}]
+"""
+
+
+def test_margin_between_two_unrelated_close_intents_abstains(kb_copy: Path) -> None:
+    for path in (kb_copy / "qa").glob("*.yaml"):
+        path.unlink()
+    (kb_copy / "qa" / "twins.yaml").write_text(TWIN_KB, encoding="utf-8")
+    (kb_copy / "facts.yaml").write_text(
+        (kb_copy / "facts.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    bot = QABot.from_settings(Settings(knowledge_dir=kb_copy))
+    answer = bot.ask("How big is the budget?")
+    assert answer.answered is False
+    assert {s.intent for s in answer.suggestions} == {"twin.a", "twin.b"}
+    assert bot.ask("How big is the plan budget?").intent == "twin.b"

@@ -1,0 +1,447 @@
+"""A fake Discord for tests: gateway (websocket, JSON, zlib-stream) and REST on 127.0.0.1.
+
+It speaks enough of Discord's protocol for the real discord.py client: HELLO,
+IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME → replay + RESUMED, and the
+REST routes the client calls. Every REST call is recorded with its method,
+path, query and JSON body; tests wait on them with bounded waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+TOKEN = "NzAwMDAwMDAwMDAwMDAwMDAw.fake.not-a-real-token"  # base64("700000000000000000")
+BOT_ID = 700000000000000000
+APP_ID = BOT_ID
+GUILD_ID = 800000000000000001
+CHANNEL_ID = 800000000000000002
+DM_CHANNEL_ID = 800000000000000003
+USER_ID = 900000000000000001
+ADMIN_ID = 900000000000000002
+OTHER_BOT_ID = 900000000000000003
+ADMIN_ROLE_ID = 800000000000000009
+API_PREFIX = "/api/v10"
+
+
+@dataclass
+class Call:
+    """One REST request the client made."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    json: Any
+    at: float = field(default_factory=time.perf_counter)
+
+
+def user(uid: int, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(uid),
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+def member(uid: int, name: str, *, roles: tuple[int, ...] = (), perms: int = 0) -> dict[str, Any]:
+    return {
+        "user": user(uid, name),
+        "roles": [str(r) for r in roles],
+        "joined_at": "2024-01-01T00:00:00+00:00",
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "nick": None,
+        "avatar": None,
+        "permissions": str(perms),
+    }
+
+
+def guild_payload() -> dict[str, Any]:
+    everyone = {"id": str(GUILD_ID), "name": "@everyone", "permissions": str((1 << 11) | (1 << 10))}
+    admin_role = {"id": str(ADMIN_ROLE_ID), "name": "kb-admins", "permissions": "0"}
+    for role in (everyone, admin_role):
+        role.update(position=0, color=0, hoist=False, managed=False, mentionable=False, flags=0)
+    return {
+        "id": str(GUILD_ID),
+        "name": "Test Guild",
+        "icon": None,
+        "owner_id": str(ADMIN_ID),
+        "roles": [everyone, admin_role],
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "channels": [
+            {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "name": "general",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            }
+        ],
+        "members": [{**member(BOT_ID, "qabot"), "user": user(BOT_ID, "qabot", bot=True)}],
+        "member_count": 3,
+        "large": False,
+        "unavailable": False,
+        "voice_states": [],
+        "presences": [],
+        "threads": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "joined_at": "2024-01-01T00:00:00+00:00",
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "premium_tier": 0,
+        "system_channel_flags": 0,
+        "preferred_locale": "de",
+        "nsfw_level": 0,
+        "afk_timeout": 300,
+    }
+
+
+class FakeDiscord:
+    """Gateway + REST on an ephemeral loopback port; see the module docstring."""
+
+    def __init__(self, *, compress_replies: bool = True) -> None:
+        self.calls: list[Call] = []
+        self.received: list[dict[str, Any]] = []  # gateway payloads from the client
+        self.connections: list[dict[str, str]] = []  # query string of each websocket connect
+        self.commands: dict[str | None, list[dict[str, Any]]] = {}
+        self.compress_replies = compress_replies
+        self._ids = itertools.count(950000000000000000)
+        self._changed = asyncio.Condition()
+        self._ws: web.WebSocketResponse | None = None
+        self._zlib: Any = None
+        self._history: list[dict[str, Any]] = []  # every dispatched event, for RESUME replay
+        self._seq = 0
+        self.session_id = "fake-session-1"
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    # -- waiting -------------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_until(self, predicate: Any, timeout: float = 5.0) -> Any:
+        """Wait (bounded) until `predicate()` is truthy; return its value."""
+        async def loop() -> Any:
+            async with self._changed:
+                while not (value := predicate()):
+                    await self._changed.wait()
+                return value
+
+        return await asyncio.wait_for(loop(), timeout)
+
+    def find(self, method: str, pattern: str) -> list[Call]:
+        rx = re.compile(pattern)
+        return [c for c in self.calls if c.method == method and rx.fullmatch(c.path)]
+
+    async def wait_call(self, method: str, pattern: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Wait until at least `count` calls match; return all that match."""
+        return await self.wait_until(lambda: len(self.find(method, pattern)) >= count
+                                     and self.find(method, pattern), timeout)
+
+    def ops(self, op: int) -> list[dict[str, Any]]:
+        return [p for p in self.received if p.get("op") == op]
+
+    # -- gateway -------------------------------------------------------------------
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        ws = self._ws
+        if ws is None or ws.closed:
+            return
+        data = json.dumps(payload)
+        if self._zlib is not None:
+            await ws.send_bytes(self._zlib.compress(data.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH))
+        else:
+            await ws.send_str(data)
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a DISPATCH; kept for replay, so an event sent while disconnected is resumed."""
+        self._seq += 1
+        payload = {"op": 0, "t": event, "s": self._seq, "d": data}
+        self._history.append(payload)
+        await self._send(payload)
+
+    async def drop(self, code: int = 4000) -> None:
+        """Close the gateway connection from the server side (4000 = resumable)."""
+        if self._ws is not None:
+            await self._ws.close(code=code, message=b"fake drop")
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.connections.append(dict(request.query))
+        self._ws = ws
+        compress = request.query.get("compress")
+        if compress not in (None, "zlib-stream"):
+            await ws.close(code=4000, message=b"unsupported compression")
+            return ws
+        self._zlib = zlib.compressobj() if compress and self.compress_replies else None
+        await self._send({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        await self._notify()
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            self.received.append(payload)
+            await self._on_client_payload(payload)
+            await self._notify()
+        if self._ws is ws:
+            self._ws = None
+        await self._notify()
+        return ws
+
+    async def _on_client_payload(self, payload: dict[str, Any]) -> None:
+        op, data = payload.get("op"), payload.get("d")
+        if op == 1:
+            await self._send({"op": 11, "d": None, "s": None, "t": None})
+        elif op == 2:
+            await self._identify(data)
+        elif op == 6:
+            if data.get("session_id") != self.session_id:
+                await self._send({"op": 9, "d": False, "s": None, "t": None})
+                return
+            for event in self._history:
+                if event["s"] > (data.get("seq") or 0):
+                    await self._send(event)
+            await self.dispatch("RESUMED", {})
+
+    async def _identify(self, data: dict[str, Any]) -> None:
+        self._history.clear()
+        self._seq = 0
+        ready = {
+            "v": 10,
+            "user": user(BOT_ID, "qabot", bot=True),
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "session_id": self.session_id,
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(APP_ID), "flags": 0},
+            "private_channels": [],
+        }
+        if "shard" in data:
+            ready["shard"] = data["shard"]
+        await self.dispatch("READY", ready)
+        await self.dispatch("GUILD_CREATE", guild_payload())
+
+    # -- events a test sends -------------------------------------------------------
+
+    async def message(
+        self,
+        content: str,
+        *,
+        author: int = USER_ID,
+        bot: bool = False,
+        dm: bool = False,
+        mentions: tuple[int, ...] = (),
+        mention_everyone: bool = False,
+    ) -> int:
+        """Dispatch MESSAGE_CREATE; returns the message id."""
+        mid = self.next_id()
+        data: dict[str, Any] = {
+            "id": str(mid),
+            "channel_id": str(DM_CHANNEL_ID if dm else CHANNEL_ID),
+            "author": user(author, f"user{author % 1000}", bot=bot),
+            "content": content,
+            "timestamp": "2024-06-01T12:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": mention_everyone,
+            "mentions": [user(u, f"user{u % 1000}", bot=u == BOT_ID) for u in mentions],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "pinned": False,
+            "type": 0,
+            "flags": 0,
+        }
+        if not dm:
+            data["guild_id"] = str(GUILD_ID)
+            data["member"] = {k: v for k, v in member(author, "m").items() if k != "user"}
+        await self.dispatch("MESSAGE_CREATE", data)
+        return mid
+
+    async def interaction(
+        self,
+        name: str,
+        options: list[dict[str, Any]] | None = None,
+        *,
+        kind: int = 2,
+        who: int = USER_ID,
+        roles: tuple[int, ...] = (),
+        perms: int = 0,
+        locale: str = "en-US",
+        guild_command: bool = False,
+    ) -> tuple[int, str]:
+        """Dispatch INTERACTION_CREATE (2 = command, 4 = autocomplete); returns (id, token)."""
+        iid = self.next_id()
+        token = f"itoken-{iid}"
+        command = {"id": str(self.next_id()), "name": name, "type": 1, "options": options or []}
+        if guild_command:
+            command["guild_id"] = str(GUILD_ID)
+        data = {
+            "id": str(iid),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "data": command,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(CHANNEL_ID),
+            "channel": {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "general"},
+            "member": member(who, f"user{who % 1000}", roles=roles, perms=perms),
+            "token": token,
+            "version": 1,
+            "locale": locale,
+            "guild_locale": "de",
+            "app_permissions": str((1 << 11) | (1 << 14)),
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "attachment_size_limit": 8 * 1024 * 1024,
+        }
+        await self.dispatch("INTERACTION_CREATE", data)
+        return iid, token
+
+    # -- REST ----------------------------------------------------------------------
+
+    def _message_out(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": str(self.next_id()),
+            "channel_id": channel_id,
+            "author": user(BOT_ID, "qabot", bot=True),
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds") or [],
+            "timestamp": "2024-06-01T12:00:01+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
+            "type": 19 if body.get("message_reference") else 0,
+            "flags": body.get("flags", 0),
+        }
+
+    def _command_out(self, body: dict[str, Any], guild_id: str | None) -> dict[str, Any]:
+        out = {
+            "id": str(self.next_id()),
+            "application_id": str(APP_ID),
+            "version": "1",
+            "type": 1,
+            "options": [],
+            "default_member_permissions": None,
+            "nsfw": False,
+            **body,
+        }
+        if guild_id:
+            out["guild_id"] = guild_id
+        return out
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body = await request.json() if request.can_read_body else None
+        self.calls.append(Call(request.method, path, dict(request.query), body))
+        await self._notify()
+        response = self._route(request.method, path, body)
+        if response is None:
+            return web.json_response({"message": "404: Not Found", "code": 0}, status=404)
+        return web.json_response(response)
+
+    def _route(self, method: str, path: str, body: Any) -> Any:
+        if (method, path) == ("GET", "/gateway/bot"):
+            limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+            return {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+        if (method, path) == ("GET", "/gateway"):
+            return {"url": self.gateway_url}
+        if (method, path) == ("GET", "/users/@me"):
+            return user(BOT_ID, "qabot", bot=True)
+        if (method, path) == ("GET", "/oauth2/applications/@me"):
+            return {
+                "id": str(APP_ID),
+                "name": "qabot",
+                "icon": None,
+                "description": "",
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": user(ADMIN_ID, "owner"),
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "interactions_endpoint_url": None,
+            }
+        if m := re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", path):
+            guild = m.group(1)
+            if method == "PUT":
+                self.commands[guild] = [self._command_out(c, guild) for c in body]
+            return self.commands.get(guild, [])
+        if m := re.fullmatch(r"/channels/(\d+)/messages", path):
+            return self._message_out(m.group(1), body) if method == "POST" else []
+        if m := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", path):
+            return self._callback(m.group(1), body)
+        if re.fullmatch(r"/webhooks/\d+/[^/]+(?:/messages/@original)?", path):
+            return self._message_out(str(CHANNEL_ID), body or {})
+        return None
+
+    def _callback(self, iid: str, body: dict[str, Any]) -> dict[str, Any]:
+        kind = body["type"]
+        data = body.get("data") or {}
+        flags = data.get("flags", 0)
+        out: dict[str, Any] = {
+            "interaction": {
+                "id": iid,
+                "type": 2,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(flags & 64),
+            }
+        }
+        if kind == 4:
+            message = self._message_out(str(CHANNEL_ID), data)
+            out["interaction"]["response_message_id"] = message["id"]
+            out["resource"] = {"type": 4, "message": message}
+        return out
