@@ -67,21 +67,25 @@ class Analyzer:
             (t for t in self.known_tokens if len(t) >= 3 and not is_number(t)),
             key=lambda t: (-vocab.get(t, 0), t),
         )
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self._correction_pool:
+            self._by_initial.setdefault(word[0], []).append(word)
         self.correct = lru_cache(maxsize=20000)(self._correct)
 
     def _correct(self, token: str) -> str:
         """The closest known word within a length-dependent edit budget, else the token."""
         if (
-            len(token) < 5
+            len(token) < 4
             or is_number(token)
             or token in self.known_tokens
             or stem(token) in self.known_stems
         ):
             return token
         budget = 1 if len(token) <= 7 else 2
-        hit = process.extractOne(
-            token, self._correction_pool, scorer=OSA.distance, score_cutoff=budget
-        )
+        pool = self._correction_pool
+        if len(token) == 4:  # short words: only keep-the-first-letter slips ("zeng")
+            pool = self._by_initial.get(token[0], [])
+        hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=budget)
         return hit[0] if hit else token
 
     def analyze(self, text: str, *, correct: bool) -> Analysis:

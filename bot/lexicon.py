@@ -101,3 +101,9 @@ NUMBER_WORDS = {
 
 # Filler words of chat that say nothing about the topic.
 FILLER = frozenset("guy typ dude ding thing stuff leute folks real talk sounds".split())
+
+# Words that open a question, and their language.
+QUESTION_WORDS = {
+    **dict.fromkeys("wer wen wem was wann wo warum wieso weshalb wozu wie welche welcher welches".split(), "de"),
+    **dict.fromkeys("who whom what when where why which how whats whos whens wheres hows".split(), "en"),
+}

@@ -1,8 +1,8 @@
 """The intent resolver: weighted concept overlap + whole-question similarity, on rapidfuzz.
 
 Score of an intent for a question, in [0, 1]:
-  0.5 · coverage   share of the question's (idf-weighted) features the intent knows
-  0.3 · best F1    overlap with its single closest stored variant
+  0.6 · coverage   share of the question's (idf-weighted) features the intent knows
+  0.2 · best F1    overlap with its single closest stored variant
   0.2 · fuzzy      rapidfuzz similarity of the whole question to that intent's variants
 then damped when the question asks for another kind of thing (who vs when) or
 names a number the intent never mentions. Rare words weigh more than common
@@ -18,17 +18,19 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.analyzer import Analysis, Analyzer, language_votes, question_types
+from bot.lexicon import QUESTION_WORDS
 from bot.knowledge import KnowledgeBase
 from bot.models import Intent
 from bot.settings import ResolverSettings
 from bot.text import fold, tokens
 
-COVERAGE_W, VARIANT_W, FUZZY_W = 0.5, 0.3, 0.2
+COVERAGE_W, VARIANT_W, FUZZY_W = 0.6, 0.2, 0.2
 TYPE_MISMATCH = 0.6
 NUMBER_MISMATCH = 0.5
 CONTEXT_CREDIT = 0.6  # a feature only the answer or its quote mentions
-UNKNOWN_WEIGHT_SHARE = 0.8  # an unknown word weighs this share of the rarest known one
+UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
 SHORTLIST = 12
+WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class Resolver:
     def language(self, analysis: Analysis, raw: str) -> tuple[str, bool]:
         """The question's language and whether it gave any signal at all."""
         votes = language_votes(analysis.tokens, self.vocab_by_lang)
+        if analysis.tokens and analysis.tokens[0] in QUESTION_WORDS:
+            votes[QUESTION_WORDS[analysis.tokens[0]]] += 1  # "wer is …": the asker's own word
         if any(ch in raw for ch in "äöüßÄÖÜ"):
             votes["de"] += 1
         if votes["de"] == votes["en"]:
@@ -161,7 +165,7 @@ class Resolver:
         weights = {f: self.weight(f) for f in analysis.features}
         total = sum(weights.values())
         if total <= 0:
-            return ()
+            return self._rank_whole(folded, docs)
         coverage: dict[str, float] = defaultdict(float)
         for f, w in weights.items():
             for key in postings.get(f, ()):
@@ -170,6 +174,19 @@ class Resolver:
         shortlist = sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))[:SHORTLIST]
         scored = [self._score(docs[key], cov / total, analysis, weights, folded)
                   for key, cov in shortlist]
+        scored.sort(key=lambda c: (-c.score, c.key))
+        return tuple(scored)
+
+    @staticmethod
+    def _rank_whole(folded: str, docs: dict[str, _Doc]) -> tuple[Candidate, ...]:
+        """Only function words ("what can you do?", "hey there"): whole-string similarity."""
+        if not folded.strip():
+            return ()
+        scored = []
+        for doc in docs.values():
+            hit = process.extractOne(folded, doc.variant_texts, scorer=fuzz.ratio)
+            if hit and hit[1] >= WHOLE_MATCH:
+                scored.append(Candidate(doc.key, hit[1] / 100, 1.0))
         scored.sort(key=lambda c: (-c.score, c.key))
         return tuple(scored)
 

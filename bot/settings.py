@@ -25,9 +25,9 @@ DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 class ResolverSettings(BaseModel):
     """Thresholds of the intent resolver, calibrated on the dev set (see README)."""
 
-    accept: float = 0.55
-    min_coverage: float = 0.6
-    margin: float = 0.04
+    accept: float = 0.45
+    min_coverage: float = 0.45
+    margin: float = 0.02
     suggest: float = 0.30
     passage_accept: float = 0.62
     max_suggestions: int = 3

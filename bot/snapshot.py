@@ -20,6 +20,7 @@ from bot.text import clean, fold, has_latin
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
+_CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 
 
@@ -64,13 +65,14 @@ class Snapshot:
         return self._intent_answer(question, intent, lang, 1.0)
 
     def _decide(self, raw: str, question: str, res: Resolution) -> Answer:
-        cfg = self.settings.resolver
         ranked = [c for c in res.ranked if c.key in self.intents]
         top = ranked[0] if ranked else None
-        if top and top.score >= cfg.accept and top.coverage >= cfg.min_coverage:
-            rival = next((c for c in ranked[1:] if not self._related(top.key, c.key)), None)
-            if rival is None or top.score - rival.score >= cfg.margin:
-                return self._intent_answer(raw, self.intents[top.key], res.lang, top.score)
+        accepted = self._accepted(res)
+        if accepted is not None:
+            return self._intent_answer(raw, self.intents[accepted.key], res.lang, accepted.score)
+        combined = self._by_clauses(raw, question, res.lang)
+        if combined is not None:
+            return combined
         passage = self._passage(raw, question, res)
         if passage is not None:
             return passage
@@ -81,6 +83,47 @@ class Snapshot:
             text = f"{text} {msg('abstain_suggest', res.lang)}\n{lines}"
         conf = top.score if top else 0.0
         return Answer(raw, False, res.lang, text, "abstain", None, conf, (), suggestions)
+
+    def _accepted(self, res: Resolution) -> Candidate | None:
+        """The top intent when it clears the threshold, the coverage guard and the margin."""
+        cfg = self.settings.resolver
+        ranked = [c for c in res.ranked if c.key in self.intents]
+        if not ranked or ranked[0].score < cfg.accept or ranked[0].coverage < cfg.min_coverage:
+            return None
+        top = ranked[0]
+        rival = next((c for c in ranked[1:] if not self._related(top.key, c.key)), None)
+        if rival is not None and top.score - rival.score < cfg.margin:
+            return None
+        return top
+
+    def _by_clauses(self, raw: str, question: str, lang: str) -> Answer | None:
+        """A question of several parts ("who …, and when …?"): answer each part understood."""
+        clauses = [c for c in _CLAUSE.split(question) if c and len(c.split()) >= 2]
+        if len(clauses) < 2:
+            return None
+        found: list[Candidate] = []
+        for clause in clauses:
+            top = self._accepted(self.resolver.resolve(clause))
+            if top and top.key not in {c.key for c in found}:
+                found.append(top)
+        found = [c for c in found if self.intents[c.key].kind == "article"]
+        if not found:
+            return None
+        parts = [self._intent_answer(raw, self.intents[c.key], lang, c.score) for c in found]
+        if len(parts) == 1:
+            return parts[0]
+        texts, cites = [], []
+        for part in parts:
+            body = self.intents[part.intent].answer.get(lang)
+            marks = []
+            for cite in part.citations:
+                if cite not in cites:
+                    cites.append(cite)
+                marks.append(f"[{cites.index(cite) + 1}]")
+            texts.append(f"{body} {''.join(marks)}")
+        ids = "+".join(p.intent for p in parts if p.intent)
+        conf = min(p.confidence for p in parts)
+        return Answer(raw, True, lang, "\n".join(texts), "combined", ids, conf, tuple(cites))
 
     def _related(self, a: str, b: str) -> bool:
         """Two intents that state the same figure or quote: either answer is right."""

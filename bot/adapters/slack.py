@@ -122,9 +122,10 @@ class SlackAdapter:
         return await to_aiohttp_response(bolt_response)
 
     async def _health(self, request: web.Request) -> web.Response:
+        in_flight = self.listeners.in_flight
         if self.ready:
-            return web.json_response({"status": "ok"})
-        return web.json_response({"status": "starting"}, status=503)
+            return web.json_response({"status": "ok", "in_flight": in_flight})
+        return web.json_response({"status": "starting", "in_flight": in_flight}, status=503)
 
     async def start(self) -> None:
         """Share one HTTP session for the Web API and check the bot token once."""

@@ -76,6 +76,11 @@ class SlackListeners:
 
     # ------------------------------------------------------------ lifecycle
 
+    @property
+    def in_flight(self) -> int:
+        """Replies started and not finished yet."""
+        return len(self._tasks)
+
     def spawn(self, coro: Coroutine[Any, Any, None], what: str) -> None:
         """Run `coro` after the ack; failures are logged, never raised into bolt."""
         task = asyncio.create_task(self._guard(coro, what))

@@ -115,6 +115,12 @@ def guild_payload() -> dict[str, Any]:
     }
 
 
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only for exactly "application/json" (no charset).
+    headers = {"Content-Type": "application/json"}
+    return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
+
+
 class FakeDiscord:
     """Gateway + REST on an ephemeral loopback port; see the module docstring."""
 
@@ -124,6 +130,8 @@ class FakeDiscord:
         self.connections: list[dict[str, str]] = []  # query string of each websocket connect
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
         self.compress_replies = compress_replies
+        self.closes: list[int | None] = []  # close code of each finished gateway connection
+        self.fail_once: set[str] = set()  # REST paths that answer 403 once
         self._ids = itertools.count(950000000000000000)
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
@@ -132,6 +140,8 @@ class FakeDiscord:
         self._seq = 0
         self.session_id = "fake-session-1"
         self._runner: web.AppRunner | None = None
+        self._accepting = asyncio.Event()
+        self._accepting.set()
         self.port = 0
 
     # -- lifecycle -----------------------------------------------------------------
@@ -188,6 +198,24 @@ class FakeDiscord:
         return await self.wait_until(lambda: len(self.find(method, pattern)) >= count
                                      and self.find(method, pattern), timeout)
 
+    def replies_to(self, message_id: int) -> list[Call]:
+        """Messages the bot posted as a reply to `message_id`."""
+        return [
+            c
+            for c in self.find("POST", r"/channels/\d+/messages")
+            if (c.json.get("message_reference") or {}).get("message_id") == message_id
+        ]
+
+    async def wait_reply(self, message_id: int, timeout: float = 5.0) -> Call:
+        """The bot's reply to `message_id`, once it has been posted (bounded wait)."""
+        calls = await self.wait_until(lambda: self.replies_to(message_id), timeout)
+        return calls[0]
+
+    async def barrier(self) -> None:
+        """Round-trip one DM question, twice: anything dispatched before has been handled."""
+        for _ in range(2):
+            await self.wait_reply(await self.message("hpc", dm=True))
+
     def ops(self, op: int) -> list[dict[str, Any]]:
         return [p for p in self.received if p.get("op") == op]
 
@@ -210,14 +238,26 @@ class FakeDiscord:
         self._history.append(payload)
         await self._send(payload)
 
-    async def drop(self, code: int = 4000) -> None:
-        """Close the gateway connection from the server side (4000 = resumable)."""
-        if self._ws is not None:
-            await self._ws.close(code=code, message=b"fake drop")
+    async def drop(self, code: int = 4000, *, hold: bool = False) -> None:
+        """Close the gateway connection from the server side (4000 = resumable).
+
+        With `hold`, new connections wait (before HELLO) until `release()`, so
+        that events dispatched meanwhile can only arrive by RESUME replay.
+        """
+        if hold:
+            self._accepting.clear()
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close(code=code, message=b"fake drop")
+        await self._notify()
+
+    def release(self) -> None:
+        self._accepting.set()
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
+        await self._accepting.wait()
         self.connections.append(dict(request.query))
         self._ws = ws
         compress = request.query.get("compress")
@@ -236,6 +276,7 @@ class FakeDiscord:
             await self._notify()
         if self._ws is ws:
             self._ws = None
+        self.closes.append(ws.close_code)
         await self._notify()
         return ws
 
@@ -389,10 +430,13 @@ class FakeDiscord:
         body = await request.json() if request.can_read_body else None
         self.calls.append(Call(request.method, path, dict(request.query), body))
         await self._notify()
+        if path in self.fail_once:
+            self.fail_once.discard(path)
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         response = self._route(request.method, path, body)
         if response is None:
-            return web.json_response({"message": "404: Not Found", "code": 0}, status=404)
-        return web.json_response(response)
+            return _json({"message": "404: Not Found", "code": 0}, status=404)
+        return _json(response)
 
     def _route(self, method: str, path: str, body: Any) -> Any:
         if (method, path) == ("GET", "/gateway/bot"):

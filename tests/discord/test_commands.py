@@ -1,0 +1,133 @@
+"""Slash commands through discord.py: /stat with autocomplete, /ask, /kb for admins only."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import discord
+import pytest
+
+from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, Call, FakeDiscord
+
+Live = tuple[FakeDiscord, discord.Client]
+CALLBACK = r"/interactions/{iid}/[^/]+/callback"
+FOLLOWUP = r"/webhooks/\d+/{token}"
+
+
+def option(name: str, value: str, *, focused: bool = False) -> dict[str, Any]:
+    opt: dict[str, Any] = {"name": name, "type": 3, "value": value}
+    if focused:
+        opt["focused"] = True
+    return opt
+
+
+async def callback(fake: FakeDiscord, iid: int) -> dict[str, Any]:
+    (call,) = await fake.wait_call("POST", CALLBACK.format(iid=iid))
+    return call.json
+
+
+async def test_stat_without_topic_is_the_table_of_key_statistics(live: Live) -> None:
+    fake, _ = live
+    iid, _ = await fake.interaction("stat")
+    body = await callback(fake, iid)
+    assert body["type"] == 4  # CHANNEL_MESSAGE_WITH_SOURCE
+    (embed,) = body["data"]["embeds"]
+    assert embed["title"] == "Key statistics of the article"
+    assert len(embed["fields"]) == 18
+    recruiting = next(f for f in embed["fields"] if "recruit" in f["name"])
+    assert "**49 %**" in recruiting["value"] and "§9" in recruiting["value"]
+    assert body["data"]["allowed_mentions"]["parse"] == []
+
+
+async def test_stat_without_topic_follows_a_german_locale(live: Live) -> None:
+    fake, _ = live
+    iid, _ = await fake.interaction("stat", locale="de")
+    body = await callback(fake, iid)
+    assert body["data"]["embeds"][0]["title"] == "Die wichtigsten Zahlen des Artikels"
+
+
+@pytest.mark.parametrize(
+    ("topic", "figure", "lang_word"),
+    [("rekrutierung", "49 %", "Stand"), ("hkpc.recruiting", "49 %", None), ("hpc", "%", None)],
+)
+async def test_stat_with_topic(live: Live, topic: str, figure: str, lang_word: str | None) -> None:
+    fake, _ = live
+    iid, _ = await fake.interaction("stat", [option("topic", topic)])
+    (embed,) = (await callback(fake, iid))["data"]["embeds"]
+    assert 1 <= len(embed["fields"]) <= 3
+    assert figure in embed["fields"][0]["value"]
+    if lang_word:
+        assert lang_word in embed["fields"][0]["value"]
+
+
+async def test_stat_with_unknown_topic_names_close_topics(live: Live) -> None:
+    fake, _ = live
+    iid, _ = await fake.interaction("stat", [option("topic", "qqqxxzz")])
+    (embed,) = (await callback(fake, iid))["data"]["embeds"]
+    assert "qqqxxzz" in embed["description"]
+
+
+@pytest.mark.parametrize(
+    ("partial", "expected"),
+    [("rekrut", "hkpc.recruiting"), ("recruit", "hkpc.recruiting"), ("hpc", "hkpc.hpc_support")],
+)
+async def test_autocomplete_topic(live: Live, partial: str, expected: str) -> None:
+    fake, _ = live
+    start = time.perf_counter()
+    iid, _ = await fake.interaction("stat", [option("topic", partial, focused=True)], kind=4)
+    body = await callback(fake, iid)
+    elapsed = time.perf_counter() - start
+    assert body["type"] == 8  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+    choices = body["data"]["choices"]
+    assert 1 <= len(choices) <= 25
+    assert choices[0]["value"] == expected
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
+    assert elapsed < 1.0  # Discord allows 3 s
+
+
+async def test_ask(live: Live) -> None:
+    fake, _ = live
+    iid, _ = await fake.interaction("ask", [option("question", "Who is the CFO of SenseTime?")])
+    body = await callback(fake, iid)
+    assert body["type"] == 4
+    (embed,) = body["data"]["embeds"]
+    assert "Wang Zheng" in embed["description"]
+    assert embed["fields"][0]["name"].startswith("[1] Source §")
+
+
+async def test_kb_is_refused_ephemerally_to_others(live: Live) -> None:
+    fake, _ = live
+    iid, _ = await fake.interaction("kb", [option("action", "reload")], who=USER_ID)
+    body = await callback(fake, iid)
+    assert body["type"] == 4
+    assert body["data"]["flags"] == 64  # ephemeral
+    assert "admin" in body["data"]["content"].lower()
+    assert not fake.find("POST", r"/webhooks/.*")
+
+
+async def test_kb_status_for_a_configured_admin(live: Live) -> None:
+    fake, _ = live
+    iid, _ = await fake.interaction("kb", [option("action", "status")], who=ADMIN_ID)
+    body = await callback(fake, iid)
+    assert body["data"]["flags"] == 64
+    (embed,) = body["data"]["embeds"]
+    assert any(f["name"] == "intents / facts / variants" for f in embed["fields"])
+
+
+async def follow_up(fake: FakeDiscord, token: str) -> Call:
+    (call,) = await fake.wait_call("POST", FOLLOWUP.format(token=token))
+    return call
+
+
+@pytest.mark.parametrize(
+    "who", [{"roles": (ADMIN_ROLE_ID,)}, {"perms": 1 << 5}], ids=["admin-role", "manage-guild"]
+)
+async def test_kb_reload_defers_then_follows_up(live: Live, who: dict[str, Any]) -> None:
+    fake, _ = live
+    iid, token = await fake.interaction("kb", [option("action", "reload")], **who)
+    deferred = await callback(fake, iid)
+    assert deferred == {"type": 5, "data": {"flags": 64}}  # thinking, ephemeral
+    followup = (await follow_up(fake, token)).json
+    assert followup["flags"] & 64
+    assert "reloaded" in followup["embeds"][0]["description"]

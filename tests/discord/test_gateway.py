@@ -1,0 +1,93 @@
+"""Connecting, command sync policy, sharding, and surviving a dropped gateway."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+
+from bot.service import QABot
+from tests.discord.conftest import make_settings, serving
+from tests.discord.fake_discord import APP_ID, BOT_ID, GUILD_ID, TOKEN, FakeDiscord
+
+Live = tuple[FakeDiscord, discord.Client]
+GLOBAL_COMMANDS = rf"/applications/{APP_ID}/commands"
+GUILD_COMMANDS = rf"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+
+
+async def test_ready_and_the_command_registration_payload(live: Live) -> None:
+    fake, client = live
+    assert client.user is not None and client.user.id == BOT_ID
+    assert [c.path for c in fake.calls[:2]] == ["/users/@me", "/oauth2/applications/@me"]
+    (identify,) = fake.ops(2)
+    assert identify["d"]["token"] == TOKEN
+    intents = discord.Intents._from_value(identify["d"]["intents"])
+    assert intents.guilds and intents.guild_messages and intents.dm_messages
+    assert intents.message_content and not intents.members and not intents.presences
+    assert fake.connections[0]["compress"] == "zlib-stream"  # the fake speaks zlib-stream
+
+    (sync,) = fake.find("PUT", GLOBAL_COMMANDS)
+    commands = {c["name"]: c for c in sync.json}
+    assert set(commands) == {"stat", "ask", "kb"}
+    (topic,) = commands["stat"]["options"]
+    assert topic == {**topic, "name": "topic", "type": 3, "required": False, "autocomplete": True}
+    (question,) = commands["ask"]["options"]
+    assert question["name"] == "question" and question["required"] is True
+    (action,) = commands["kb"]["options"]
+    assert [c["value"] for c in action["choices"]] == ["reload", "status"]
+    assert commands["kb"]["default_member_permissions"] == 1 << 5  # Manage Server
+    assert not fake.find("PUT", GUILD_COMMANDS)
+
+
+async def test_sync_only_when_the_commands_change(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    settings = make_settings(fake, tmp_path, guild_ids=[GUILD_ID])
+    async with serving(discord_core, settings):
+        (sync,) = await fake.wait_call("PUT", GUILD_COMMANDS)  # guild: instant
+        assert {c["name"] for c in sync.json} == {"stat", "ask", "kb"}
+        assert not fake.find("PUT", GLOBAL_COMMANDS)
+        await fake.drop()  # a reconnect must not sync again
+        await fake.wait_until(lambda: fake.ops(6))
+    async with serving(discord_core, settings):  # a restart with the same commands: no sync
+        pass
+    assert len(fake.find("PUT", GUILD_COMMANDS)) == 1
+    settings.discord.command_hash_file.write_text("stale\n")  # as if the commands had changed
+    async with serving(discord_core, settings):
+        pass
+    assert len(fake.find("PUT", GUILD_COMMANDS)) == 2
+
+
+async def test_guild_synced_commands_are_answered(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    settings = make_settings(fake, tmp_path, guild_ids=[GUILD_ID])
+    async with serving(discord_core, settings):
+        iid, _ = await fake.interaction("stat", guild_command=True)
+        (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+        assert call.json["data"]["embeds"][0]["fields"]
+
+
+async def test_dropped_gateway_resumes_and_replays_the_missed_question(live: Live) -> None:
+    fake, _ = live
+    await fake.drop(4000, hold=True)  # resumable close; hold the reconnect
+    mid = await fake.message("Wann wurde SenseTime gegründet?", dm=True)  # sent while away
+    fake.release()
+    call = await fake.wait_reply(mid)
+    assert "2014" in call.json["embeds"][0]["description"]
+    (resume,) = fake.ops(6)
+    assert resume["d"]["session_id"] == fake.session_id and resume["d"]["seq"] >= 2
+    assert len(fake.ops(2)) == 1  # resumed, not identified again
+    assert len(fake.connections) == 2
+    await fake.barrier()
+    assert len(fake.replies_to(mid)) == 1  # answered exactly once
+
+
+async def test_sharded_client(fake: FakeDiscord, discord_core: QABot, tmp_path: Path) -> None:
+    settings = make_settings(fake, tmp_path, sharded=True)
+    async with serving(discord_core, settings) as client:
+        assert isinstance(client, discord.AutoShardedClient)
+        assert fake.find("GET", "/gateway/bot")
+        assert fake.ops(2)[0]["d"]["shard"] == [0, 1]
+        mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        assert (await fake.wait_reply(mid)).json["embeds"]

@@ -1,0 +1,94 @@
+"""Mentions and DMs through discord.py: replies that cite, never ping, and ignore what they should."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+
+from bot.service import QABot
+from tests.discord.conftest import make_settings, serving
+from tests.discord.fake_discord import (
+    BOT_ID,
+    CHANNEL_ID,
+    DM_CHANNEL_ID,
+    OTHER_BOT_ID,
+    USER_ID,
+    FakeDiscord,
+)
+
+RECRUITING_DE = "Wie viele Firmen haben Probleme bei der Rekrutierung?"
+
+Live = tuple[FakeDiscord, discord.Client]
+
+
+async def test_mention_gets_a_cited_reply_that_cannot_ping(live: Live) -> None:
+    fake, _ = live
+    mid = await fake.message(f"<@{BOT_ID}> {RECRUITING_DE}", mentions=(BOT_ID,))
+    call = await fake.wait_reply(mid)
+    assert call.path == f"/channels/{CHANNEL_ID}/messages"
+    assert call.json["message_reference"]["message_id"] == mid
+    assert call.json["allowed_mentions"] == {"parse": [], "replied_user": False}
+    (embed,) = call.json["embeds"]
+    assert "49 %" in embed["description"]
+    citation = embed["fields"][0]
+    assert citation["name"].startswith("[1] Quelle §")  # paragraph
+    assert "Stand 2023-11" in citation["name"]  # as-of date
+    assert "49 % der befragten Unternehmen" in citation["value"]  # the quoted sentence
+
+
+async def test_nickname_mention_is_stripped_and_answered_in_english(live: Live) -> None:
+    fake, _ = live
+    mid = await fake.message(f"<@!{BOT_ID}> how many firms struggle to recruit?", mentions=(BOT_ID,))
+    embed = (await fake.wait_reply(mid)).json["embeds"][0]
+    assert "49" in embed["description"]
+    assert embed["fields"][0]["name"].startswith("[1] Source §")
+
+
+async def test_dm_is_answered_as_a_reply(live: Live) -> None:
+    fake, _ = live
+    mid = await fake.message("Wann wurde SenseTime gegründet?", dm=True)
+    call = await fake.wait_reply(mid)
+    assert call.path == f"/channels/{DM_CHANNEL_ID}/messages"
+    assert "2014" in call.json["embeds"][0]["description"]
+
+
+async def test_bots_itself_and_unmentioned_messages_are_ignored(live: Live) -> None:
+    fake, _ = live
+    ignored = [
+        await fake.message(f"<@{BOT_ID}> hpc", author=OTHER_BOT_ID, bot=True, mentions=(BOT_ID,)),
+        await fake.message("hpc", author=BOT_ID, bot=True, dm=True),
+        await fake.message("Wie viele Firmen haben Probleme bei der Rekrutierung?"),
+        await fake.message(f"<@{USER_ID}> hpc?", mentions=(USER_ID,)),
+        await fake.message("@everyone hpc?", mention_everyone=True),
+    ]
+    await fake.barrier()
+    assert all(fake.replies_to(mid) == [] for mid in ignored)
+
+
+async def test_everyone_in_a_question_pings_nobody(live: Live) -> None:
+    fake, _ = live
+    text = f"<@{BOT_ID}> @everyone @here <@{USER_ID}> <@&1> was ist SenseTime?"
+    mid = await fake.message(text, mentions=(BOT_ID, USER_ID), mention_everyone=True)
+    call = await fake.wait_reply(mid)
+    assert call.json["allowed_mentions"]["parse"] == []
+    assert call.json["allowed_mentions"]["replied_user"] is False
+    assert "users" not in call.json["allowed_mentions"]
+    assert "roles" not in call.json["allowed_mentions"]
+
+
+async def test_without_message_content_intent(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    settings = make_settings(fake, tmp_path, message_content_intent=False)
+    async with serving(discord_core, settings):
+        identify = fake.ops(2)[0]["d"]
+        assert not identify["intents"] & (1 << 15)  # MESSAGE_CONTENT not requested
+        # Discord leaves the content of such a mention empty: the bot points to /ask.
+        empty = await fake.message(f"<@{BOT_ID}>", mentions=(BOT_ID,))
+        pointer = (await fake.wait_reply(empty)).json
+        assert "/ask" in pointer["content"] and not pointer["embeds"]
+        assert len(pointer["content"]) <= 2000
+        # Discord still sends the content of a message that mentions the bot: answer it.
+        asked = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        assert (await fake.wait_reply(asked)).json["embeds"]

@@ -1,0 +1,138 @@
+"""Over-long answers, failing handlers, SIGTERM, and the invite URL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.discord import application_id_from_token, invite_url, run
+from bot.answer import Answer, Citation, Suggestion
+from bot.render.discord import answer_replies
+from bot.service import QABot
+from tests.discord.conftest import make_settings, serving
+from tests.discord.fake_discord import APP_ID, BOT_ID, CHANNEL_ID, TOKEN, FakeDiscord
+
+PARAGRAPH = "Hongkong investiert in KI und Rechenzentren, und die Nachfrage steigt weiter. " * 12
+LONG_TEXT = "\n\n".join(f"{i}. {PARAGRAPH}" for i in range(10))  # ~9,500 characters
+LONG_QUOTE = "Die Studie zeigte viele Zahlen über Unternehmen in Hongkong. " * 40
+
+
+def long_answer(question: str) -> Answer:
+    cite = Citation("article", "§7", LONG_QUOTE, "2023-11", "Hongkongs Aufstieg " * 200)
+    suggestion = Suggestion("hkpc.study", "Was ist die HKPC-Studie? " * 60, 0.5)
+    return Answer(question, True, "de", LONG_TEXT, "intent", "x", 0.9, (cite,) * 30, (suggestion,))
+
+
+class StubCore(QABot):
+    """The real core, except that some questions get a huge answer or fail."""
+
+    def ask(self, text: str, **kwargs: Any) -> Answer:
+        if "boom" in text:
+            raise RuntimeError("core failure (test)")
+        if "long" in text:
+            return long_answer(text)
+        return super().ask(text, **kwargs)
+
+
+@pytest.fixture
+def stub_core(discord_core: QABot) -> StubCore:
+    return StubCore(discord_core.settings, discord_core.store)
+
+
+def assert_within_limits(body: dict[str, Any]) -> None:
+    assert len(body.get("content") or "") <= 2000
+    embeds = body.get("embeds") or []
+    assert len(embeds) <= 10
+    total = 0
+    for embed in embeds:
+        assert len(embed.get("title", "")) <= 256
+        assert len(embed.get("description", "")) <= 4096
+        assert len(embed.get("footer", {}).get("text", "")) <= 2048
+        assert len(embed.get("fields", [])) <= 25
+        for f in embed.get("fields", []):
+            assert 0 < len(f["name"]) <= 256 and 0 < len(f["value"]) <= 1024
+        total += len(embed.get("title", "")) + len(embed.get("description", ""))
+        total += len(embed.get("footer", {}).get("text", ""))
+        total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+    assert total <= 6000
+
+
+async def test_long_answer_to_a_mention_is_split_within_limits(
+    fake: FakeDiscord, stub_core: StubCore, tmp_path: Path
+) -> None:
+    expected = len(answer_replies(long_answer("long")))
+    assert expected >= 2
+    async with serving(stub_core, make_settings(fake, tmp_path)):
+        mid = await fake.message(f"<@{BOT_ID}> long", mentions=(BOT_ID,))
+        posts = await fake.wait_call("POST", rf"/channels/{CHANNEL_ID}/messages", expected)
+        await fake.barrier()
+    assert len(fake.find("POST", rf"/channels/{CHANNEL_ID}/messages")) == expected
+    assert posts[0].json["message_reference"]["message_id"] == mid
+    assert all("message_reference" not in p.json for p in posts[1:])
+    for post in posts:
+        assert_within_limits(post.json)
+    description = " ".join(e.get("description", "") for p in posts for e in p.json["embeds"])
+    assert description.split() == LONG_TEXT.split()  # split, nothing lost
+
+
+async def test_long_answer_to_ask_uses_follow_ups(
+    fake: FakeDiscord, stub_core: StubCore, tmp_path: Path
+) -> None:
+    async with serving(stub_core, make_settings(fake, tmp_path)):
+        expected = len(answer_replies(long_answer("long"))) - 1
+        iid, token = await fake.interaction("ask", [{"name": "question", "type": 3, "value": "long"}])
+        (first,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+        followups = await fake.wait_call("POST", rf"/webhooks/{APP_ID}/{token}", expected)
+    assert len(followups) == expected
+    assert_within_limits(first.json["data"])
+    for call in followups:
+        assert_within_limits(call.json)
+
+
+async def test_a_failing_handler_is_logged_and_the_bot_carries_on(
+    fake: FakeDiscord, stub_core: StubCore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    async with serving(stub_core, make_settings(fake, tmp_path)):
+        failed = await fake.message(f"<@{BOT_ID}> boom", mentions=(BOT_ID,))
+        assert "wrong" in (await fake.wait_reply(failed)).json["content"]
+
+        iid, _ = await fake.interaction("ask", [{"name": "question", "type": 3, "value": "boom"}])
+        (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+        assert call.json["data"]["flags"] == 64 and "wrong" in call.json["data"]["content"]
+
+        fake.fail_once.add(f"/channels/{CHANNEL_ID}/messages")  # Discord refuses one reply
+        refused = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        await fake.wait_until(lambda: "on_message" in caplog.text)
+        answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        assert (await fake.wait_reply(answered)).json["embeds"]
+    assert fake.replies_to(refused)  # recorded, though refused with 403
+    assert "core failure (test)" in caplog.text
+
+
+async def test_sigterm_shuts_down_cleanly(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    task = asyncio.create_task(run(discord_core, make_settings(fake, tmp_path)))
+    await fake.wait_until(lambda: fake.ops(2))  # identified
+    os.kill(os.getpid(), signal.SIGTERM)
+    assert await asyncio.wait_for(task, 10) == 0
+    await fake.wait_until(lambda: fake.closes)
+    assert fake.closes == [1000]
+
+
+def test_invite_url() -> None:
+    assert application_id_from_token(TOKEN) == APP_ID
+    url = invite_url(APP_ID)
+    assert url == (
+        f"https://discord.com/oauth2/authorize?client_id={APP_ID}"
+        "&scope=bot+applications.commands&permissions=83968"
+    )
+    with pytest.raises(ValueError):
+        application_id_from_token("not a token")

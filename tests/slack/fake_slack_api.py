@@ -1,0 +1,171 @@
+"""A local fake of Slack's Web API and response_url endpoints that records every call.
+
+Runs an aiohttp server on an ephemeral 127.0.0.1 port. `base_url` is what
+SLACK_API_URL points at. Each call is recorded with its method and decoded
+payload (JSON or form); failures can be queued per method: an HTTP status
+(429 with Retry-After, 500, ...) or a body that is not JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T0TEST"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received."""
+
+    method: str  # Web API method, or "response_url" for a respond() post
+    payload: dict[str, Any]
+    status: int  # what the fake answered
+    ok: bool = True  # false when the fake answered an error or a body that is not JSON
+    path: str = ""
+
+
+@dataclass
+class _Failure:
+    status: int
+    retry_after: str | None = None
+    garbage: bool = False
+    error: str | None = None
+
+
+@dataclass
+class FakeSlackApi:
+    """The fake server; use as `async with FakeSlackApi() as api:`."""
+
+    calls: list[Call] = field(default_factory=list)
+    _failures: dict[str, deque[_Failure]] = field(default_factory=lambda: defaultdict(deque))
+    _runner: web.AppRunner | None = None
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    port: int = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{name}"
+
+    async def __aenter__(self) -> FakeSlackApi:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{name}", self._respond)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ------------------------------------------------------------ failure injection
+
+    def fail_next(
+        self,
+        method: str,
+        n: int = 1,
+        *,
+        status: int,
+        retry_after: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Answer the next `n` calls of `method` with `status`, Retry-After and `error`."""
+        for _ in range(n):
+            self._failures[method].append(_Failure(status, retry_after, error=error))
+
+    def garbage_next(self, method: str, n: int = 1) -> None:
+        """Answer the next `n` calls of `method` with 200 and a body that is not JSON."""
+        for _ in range(n):
+            self._failures[method].append(_Failure(200, garbage=True))
+
+    # ------------------------------------------------------------ queries
+
+    def of(self, method: str, *, delivered: bool = True) -> list[Call]:
+        """Calls of `method` (only those answered 200 with JSON, unless `delivered` is false)."""
+        return [c for c in self.calls if c.method == method and (c.ok or not delivered)]
+
+    def posts(self) -> list[dict[str, Any]]:
+        """Payloads of delivered chat.postMessage calls."""
+        return [c.payload for c in self.of("chat.postMessage")]
+
+    def responses(self) -> list[dict[str, Any]]:
+        """Payloads posted to response_url."""
+        return [c.payload for c in self.of("response_url")]
+
+    async def wait_for(
+        self, predicate: Callable[[FakeSlackApi], bool], *, timeout: float = 5.0
+    ) -> None:
+        """Poll until `predicate(self)` holds; fail after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while not predicate(self):
+            if time.monotonic() > deadline:
+                methods = [c.method for c in self.calls]
+                raise AssertionError(f"timed out after {timeout}s; calls so far: {methods}")
+            await asyncio.sleep(0.005)
+
+    # ------------------------------------------------------------ handlers
+
+    async def _payload(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return dict(await request.json())
+        return dict(await request.post())
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        payload = await self._payload(request)
+        queue = self._failures.get(method)
+        if queue:
+            failure = queue.popleft()
+            self.calls.append(Call(method, payload, failure.status, ok=False))
+            if failure.garbage:
+                return web.Response(status=200, text="<html>not json", content_type="text/html")
+            headers = {"Retry-After": failure.retry_after} if failure.retry_after else {}
+            default = "ratelimited" if failure.status == 429 else "fatal_error"
+            body = {"ok": False, "error": failure.error or default}
+            return web.json_response(body, status=failure.status, headers=headers)
+        self.calls.append(Call(method, payload, 200, ok=True))
+        return web.json_response(self._ok(method, payload))
+
+    def _ok(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://qabot-test.example/",
+                "team": "qabot test",
+                "user": "qabot",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
+        if method == "chat.postMessage":
+            ts = f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": payload.get("channel"), "ts": ts, "message": payload}
+        return {"ok": True}
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        payload = await self._payload(request)
+        self.calls.append(Call("response_url", payload, 200, ok=True, path=request.path))
+        return web.Response(text="ok")
+
+
+def sent_text(payload: dict[str, Any]) -> str:
+    """Every string of a message payload (text and all blocks), for "contains" checks."""
+    return json.dumps(payload, ensure_ascii=False)

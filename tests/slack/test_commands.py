@@ -1,0 +1,99 @@
+"""Slash commands /stat, /ask and /kb: acked at once, answered through response_url."""
+
+from __future__ import annotations
+
+from tests.slack.conftest import ADMIN, SlackHarness, StartSlack
+from tests.slack.fake_slack_api import FakeSlackApi
+
+
+def one_response(api: FakeSlackApi) -> bool:
+    return len(api.responses()) >= 1
+
+
+async def test_stat_without_topic_shows_the_table(slack: SlackHarness) -> None:
+    reply = await slack.command("/stat")
+    assert reply.status == 200 and reply.body == ""
+    await slack.api.wait_for(one_response)
+    (resp,) = slack.api.responses()
+    assert resp["response_type"] == "in_channel"
+    assert resp["blocks"][0]["type"] == "header"
+    table = resp["blocks"][1]["text"]["text"]
+    assert "49 %" in table and "HK$10 billion" in table
+    assert table.count("•") >= 10
+    assert not slack.api.posts()
+
+
+async def test_stat_with_a_topic_cites_its_sentence(slack: SlackHarness) -> None:
+    await slack.command("/stat", "recruiting")
+    await slack.api.wait_for(one_response)
+    (resp,) = slack.api.responses()
+    assert "49 %" in resp["blocks"][0]["text"]["text"]
+    citation = resp["blocks"][1]["elements"][0]["text"]
+    assert "§9" in citation and "Schwierigkeiten bei der Einstellung" in citation
+    assert "49 %" in resp["text"]
+
+
+async def test_stat_with_an_unknown_topic_names_the_closest(slack: SlackHarness) -> None:
+    await slack.command("/stat", "zebrafish")
+    await slack.api.wait_for(one_response)
+    (resp,) = slack.api.responses()
+    assert "zebrafish" in resp["text"]
+    assert "`" in resp["blocks"][0]["text"]["text"]  # the closest topics, as code
+
+
+async def test_ask_answers_in_the_channel(slack: SlackHarness) -> None:
+    await slack.command("/ask", "When was SenseTime founded?")
+    await slack.api.wait_for(one_response)
+    (resp,) = slack.api.responses()
+    assert resp["response_type"] == "in_channel"
+    assert "2014" in resp["text"]
+    assert resp["blocks"][1]["type"] == "context"
+
+
+async def test_ask_is_ephemeral_when_configured(start_slack: StartSlack) -> None:
+    slack = await start_slack(slack={"ask_ephemeral": True})
+    await slack.command("/ask", "When was SenseTime founded?")
+    await slack.api.wait_for(one_response)
+    assert slack.api.responses()[0]["response_type"] == "ephemeral"
+
+
+async def test_ask_without_a_question_gets_the_help_privately(slack: SlackHarness) -> None:
+    await slack.command("/ask", "  ")
+    await slack.api.wait_for(one_response)
+    (resp,) = slack.api.responses()
+    assert resp["response_type"] == "ephemeral"
+    assert "thread" in resp["text"]
+
+
+async def test_kb_is_refused_to_everyone_but_admins(slack: SlackHarness) -> None:
+    reply = await slack.command("/kb", "reload", user="U1")
+    assert reply.status == 200
+    body = reply.json()
+    assert body["response_type"] == "ephemeral"
+    assert "admin" in body["text"].lower()
+    await slack.settled()
+    assert not slack.api.responses() and not slack.api.posts()
+
+
+async def test_kb_status_for_an_admin_shows_hash_and_counts(
+    slack: SlackHarness, slack_bot: object
+) -> None:
+    status = slack_bot.status()  # type: ignore[attr-defined]
+    await slack.command("/kb", "status", user=ADMIN)
+    await slack.api.wait_for(one_response)
+    (resp,) = slack.api.responses()
+    assert resp["response_type"] == "ephemeral"
+    assert status.content_hash in resp["text"]
+    assert f"{status.intents} intents" in resp["text"] and f"{status.facts} facts" in resp["text"]
+
+
+async def test_kb_reload_for_an_admin_reports_the_outcome(slack: SlackHarness) -> None:
+    await slack.command("/kb", "reload", user=ADMIN)
+    await slack.api.wait_for(one_response, timeout=10)
+    (resp,) = slack.api.responses()
+    assert "reloaded" in resp["text"].lower()
+
+
+async def test_kb_without_a_subcommand_shows_usage(slack: SlackHarness) -> None:
+    reply = await slack.command("/kb", "", user=ADMIN)
+    assert "/kb status" in reply.json()["text"]

@@ -1,0 +1,98 @@
+"""Mentions and direct messages through the real bolt app, answered on the fake Web API."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from tests.slack.conftest import SlackHarness
+from tests.slack.fake_slack_api import BOT_USER_ID, FakeSlackApi, sent_text
+
+RECRUITING = "How many companies have difficulties recruiting?"
+
+
+def one_post(api: FakeSlackApi) -> bool:
+    return len(api.posts()) >= 1
+
+
+async def test_url_verification_echoes_the_challenge(slack: SlackHarness) -> None:
+    body = '{"token": "t", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}'
+    reply = await slack.post_raw(body, "application/json")
+    assert reply.status == 200
+    assert reply.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+
+
+async def test_health_is_ok_once_ready(slack: SlackHarness) -> None:
+    async with aiohttp.ClientSession() as session, session.get(f"{slack.url}/healthz") as resp:
+        assert resp.status == 200
+        assert (await resp.json())["status"] == "ok"
+
+
+async def test_mention_in_a_channel_is_answered_in_a_new_thread(slack: SlackHarness) -> None:
+    event = slack.mention_event(RECRUITING)
+    reply = await slack.event(event)
+    assert reply.status == 200
+    await slack.api.wait_for(one_post)
+    (post,) = slack.api.posts()
+    assert post["channel"] == "C1"
+    assert post["thread_ts"] == event["ts"]
+    assert "49" in post["text"]
+    kinds = [b["type"] for b in post["blocks"]]
+    assert kinds[:2] == ["section", "context"]
+    assert "49" in post["blocks"][0]["text"]["text"]
+    citation = post["blocks"][1]["elements"][0]["text"]
+    assert "§" in citation and "“" in citation
+
+
+async def test_mention_inside_a_thread_replies_to_the_threads_root(slack: SlackHarness) -> None:
+    root = "1709999999.000001"
+    event = slack.mention_event(RECRUITING, thread_ts=root)
+    await slack.event(event)
+    await slack.api.wait_for(one_post)
+    (post,) = slack.api.posts()
+    assert post["thread_ts"] == root != event["ts"]
+
+
+async def test_empty_mention_gets_the_help(slack: SlackHarness) -> None:
+    event = slack.mention_event("")
+    event["text"] = f"<@{BOT_USER_ID}>"
+    await slack.event(event)
+    await slack.api.wait_for(one_post)
+    (post,) = slack.api.posts()
+    assert "/stat" in post["text"] and "thread" in post["text"]
+
+
+async def test_direct_message_is_answered_in_the_conversation(slack: SlackHarness) -> None:
+    event = slack.dm_event("Wie viele Unternehmen haben Probleme bei der Rekrutierung?")
+    await slack.event(event)
+    await slack.api.wait_for(one_post)
+    (post,) = slack.api.posts()
+    assert post["channel"] == "D1"
+    assert "thread_ts" not in post
+    assert "49" in post["text"]
+
+
+async def test_bot_mention_is_stripped_from_the_question(
+    slack: SlackHarness, slack_bot: object
+) -> None:
+    await slack.event(slack.mention_event("hello"))
+    await slack.api.wait_for(one_post)
+    assert BOT_USER_ID not in sent_text(slack.api.posts()[0])
+
+
+async def test_a_mention_in_a_dm_is_answered_once(slack: SlackHarness) -> None:
+    # Slack may deliver one DM that mentions the bot as both message.im and app_mention.
+    dm = slack.dm_event(f"<@{BOT_USER_ID}> {RECRUITING}")
+    mention = dict(dm, type="app_mention")
+    mention.pop("channel_type")
+    await slack.event(mention)
+    await slack.event(dm)
+    await slack.settled()
+    assert [p["channel"] for p in slack.api.posts()] == ["D1"]
+
+
+async def test_forty_thousand_characters_get_one_polite_reply(slack: SlackHarness) -> None:
+    await slack.event(slack.mention_event("why " * 10_000))
+    await slack.api.wait_for(one_post)
+    (post,) = slack.api.posts()
+    assert "too long" in post["text"]
+    assert len(post["blocks"][0]["text"]["text"]) <= 3000
