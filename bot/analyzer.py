@@ -83,7 +83,7 @@ class Analyzer:
             return token
         budget = 1 if len(token) <= 7 else 2
         pool = self._correction_pool
-        if len(token) == 4:  # short words: only keep-the-first-letter slips ("zeng")
+        if len(token) <= 6:  # short words: only slips that keep the first letter ("zeng")
             pool = self._by_initial.get(token[0], [])
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=budget)
         return hit[0] if hit else token

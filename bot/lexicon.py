@@ -22,7 +22,9 @@ STOPWORDS_DE = frozenset(
     mussen laut gemass bitte mal eigentlich uberhaupt eigentlich ja nein gerade
     denn etwa eben halt sag sage sagen weisst kurze frage ey na also genau sehr
     viel viele wieviel wieviele hoch gross lange bis seit um etc jeweils beiden
-    beide artikel artikels text
+    beide artikel artikels text sich bereits jetzt heute nun dann wenn weil immer
+    mehr meisten etwas alle allen alles jede jeder jedes ganz ganze wirklich
+    worauf woran womit wofur wovon woher meint meinst meinen denkt findet
     """.split()
 )
 STOPWORDS_EN = frozenset(
@@ -35,7 +37,8 @@ STOPWORDS_EN = frozenset(
     still even really actually pls please ok okay yo hey tbh btw like kinda sorta
     get got s t re ve ll d m anyway said say says tell me know idea
     whats whos whens wheres hows
-    much many per according article text
+    much many per according article text both now today then if because always
+    more most something every each whole those such own other another being
     """.split()
 )
 STOPWORDS = STOPWORDS_DE | STOPWORDS_EN

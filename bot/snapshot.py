@@ -20,6 +20,7 @@ from bot.text import clean, fold, has_latin
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
+SMALLTALK_COVERAGE = 0.66
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 
@@ -91,6 +92,8 @@ class Snapshot:
         if not ranked or ranked[0].score < cfg.accept or ranked[0].coverage < cfg.min_coverage:
             return None
         top = ranked[0]
+        if self.intents[top.key].kind == "smalltalk" and top.coverage < SMALLTALK_COVERAGE:
+            return None  # "Guten Morgen" may greet; "Wetter morgen?" is a question
         rival = next((c for c in ranked[1:] if not self._related(top.key, c.key)), None)
         if rival is not None and top.score - rival.score < cfg.margin:
             return None
@@ -126,11 +129,8 @@ class Snapshot:
         return Answer(raw, True, lang, "\n".join(texts), "combined", ids, conf, tuple(cites))
 
     def _related(self, a: str, b: str) -> bool:
-        """Two intents that state the same figure or quote: either answer is right."""
-        ia, ib = self.intents[a], self.intents[b]
-        if set(ia.facts) & set(ib.facts):
-            return True
-        return bool({c.quote for c in ia.cite} & {c.quote for c in ib.cite})
+        """Two intents that state the same key figure: either answer is right."""
+        return bool(set(self.intents[a].facts) & set(self.intents[b].facts))
 
     def _intent_answer(self, question: str, intent: Intent, lang: str, score: float) -> Answer:
         citations = tuple(self._citation(c.source, c.locator, c.quote, intent) for c in intent.cite)

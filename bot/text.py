@@ -60,8 +60,10 @@ def stem(token: str) -> str:
         return token[:-2]
     for suffix in _SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= 4:
-            return token[: -len(suffix)]
-    return token
+            token = token[: -len(suffix)]
+            break
+    # German participles: etabliert / etablieren / etablierte → etablier
+    return token[:-1] if token.endswith("iert") else token
 
 
 def has_latin(text: str) -> bool:

@@ -29,7 +29,8 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Minimal permissions: Send Messages (1 << 11), Embed Links (1 << 14), Read Message History (1 << 16).
+# Minimal permissions: Send Messages (1 << 11), Embed Links (1 << 14),
+# Read Message History (1 << 16).
 INVITE_PERMISSIONS = (1 << 11) | (1 << 14) | (1 << 16)
 INVITE_SCOPES = "bot applications.commands"
 

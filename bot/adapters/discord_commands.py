@@ -123,16 +123,23 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
         if action == "reload":
             # Reading and validating every knowledge file may take a while: defer first.
             await interaction.response.defer(thinking=True, ephemeral=True)
-            await respond(interaction, bot.reload, lambda r: reload_replies(r, lang), ephemeral=True)
+            await respond(
+                interaction, bot.reload, lambda r: reload_replies(r, lang), ephemeral=True
+            )
         else:
-            await respond(interaction, bot.status, lambda s: status_replies(s, lang), ephemeral=True)
+            await respond(
+                interaction, bot.status, lambda s: status_replies(s, lang), ephemeral=True
+            )
 
     @tree.error
     async def on_app_command_error(
         interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        log.error("app command %s failed", interaction.command and interaction.command.name,
-                  exc_info=error)
+        log.error(
+            "app command %s failed",
+            interaction.command and interaction.command.name,
+            exc_info=error,
+        )
         try:
             reply = notice("error", locale_lang(interaction))
             await send_interaction(interaction, [reply], ephemeral=True)
@@ -140,7 +147,9 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
             log.warning("could not tell the user about the failed command")
 
 
-def command_digest(tree: app_commands.CommandTree, application_id: int, guild_ids: Sequence[int]) -> str:
+def command_digest(
+    tree: app_commands.CommandTree, application_id: int, guild_ids: Sequence[int]
+) -> str:
     """Hash of what a sync would send: the application, the targets and the commands' JSON."""
     payload = [c.to_dict(tree) for c in tree.get_commands()]
     blob = json.dumps(

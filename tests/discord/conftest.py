@@ -1,4 +1,4 @@
-"""Fixtures: a fake Discord on a loopback port, the real core, and the adapter serving against both."""
+"""Fixtures: a fake Discord on a loopback port, the real core, the adapter serving against both."""
 
 from __future__ import annotations
 

@@ -19,16 +19,27 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-TOKEN = "NzAwMDAwMDAwMDAwMDAwMDAw.fake.not-a-real-token"  # base64("700000000000000000")
-BOT_ID = 700000000000000000
-APP_ID = BOT_ID
-GUILD_ID = 800000000000000001
-CHANNEL_ID = 800000000000000002
-DM_CHANNEL_ID = 800000000000000003
-USER_ID = 900000000000000001
-ADMIN_ID = 900000000000000002
-OTHER_BOT_ID = 900000000000000003
-ADMIN_ROLE_ID = 800000000000000009
+from tests.discord.payloads import (  # noqa: F401  (re-exported for the tests)
+    ADMIN_ID,
+    ADMIN_ROLE_ID,
+    APP_ID,
+    BOT_ID,
+    CHANNEL_ID,
+    DM_CHANNEL_ID,
+    GUILD_ID,
+    OTHER_BOT_ID,
+    TOKEN,
+    USER_ID,
+    assert_within_limits,
+    command_out,
+    guild_payload,
+    interaction_create,
+    member,
+    message_create,
+    message_out,
+    user,
+)
+
 API_PREFIX = "/api/v10"
 
 
@@ -41,78 +52,6 @@ class Call:
     query: dict[str, str]
     json: Any
     at: float = field(default_factory=time.perf_counter)
-
-
-def user(uid: int, name: str, *, bot: bool = False) -> dict[str, Any]:
-    return {
-        "id": str(uid),
-        "username": name,
-        "discriminator": "0",
-        "global_name": name,
-        "avatar": None,
-        "bot": bot,
-    }
-
-
-def member(uid: int, name: str, *, roles: tuple[int, ...] = (), perms: int = 0) -> dict[str, Any]:
-    return {
-        "user": user(uid, name),
-        "roles": [str(r) for r in roles],
-        "joined_at": "2024-01-01T00:00:00+00:00",
-        "deaf": False,
-        "mute": False,
-        "flags": 0,
-        "nick": None,
-        "avatar": None,
-        "permissions": str(perms),
-    }
-
-
-def guild_payload() -> dict[str, Any]:
-    everyone = {"id": str(GUILD_ID), "name": "@everyone", "permissions": str((1 << 11) | (1 << 10))}
-    admin_role = {"id": str(ADMIN_ROLE_ID), "name": "kb-admins", "permissions": "0"}
-    for role in (everyone, admin_role):
-        role.update(position=0, color=0, hoist=False, managed=False, mentionable=False, flags=0)
-    return {
-        "id": str(GUILD_ID),
-        "name": "Test Guild",
-        "icon": None,
-        "owner_id": str(ADMIN_ID),
-        "roles": [everyone, admin_role],
-        "emojis": [],
-        "stickers": [],
-        "features": [],
-        "channels": [
-            {
-                "id": str(CHANNEL_ID),
-                "type": 0,
-                "name": "general",
-                "position": 0,
-                "permission_overwrites": [],
-                "nsfw": False,
-                "parent_id": None,
-            }
-        ],
-        "members": [{**member(BOT_ID, "qabot"), "user": user(BOT_ID, "qabot", bot=True)}],
-        "member_count": 3,
-        "large": False,
-        "unavailable": False,
-        "voice_states": [],
-        "presences": [],
-        "threads": [],
-        "stage_instances": [],
-        "guild_scheduled_events": [],
-        "joined_at": "2024-01-01T00:00:00+00:00",
-        "verification_level": 0,
-        "default_message_notifications": 0,
-        "explicit_content_filter": 0,
-        "mfa_level": 0,
-        "premium_tier": 0,
-        "system_channel_flags": 0,
-        "preferred_locale": "de",
-        "nsfw_level": 0,
-        "afk_timeout": 300,
-    }
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -181,6 +120,7 @@ class FakeDiscord:
 
     async def wait_until(self, predicate: Any, timeout: float = 5.0) -> Any:
         """Wait (bounded) until `predicate()` is truthy; return its value."""
+
         async def loop() -> Any:
             async with self._changed:
                 while not (value := predicate()):
@@ -193,10 +133,13 @@ class FakeDiscord:
         rx = re.compile(pattern)
         return [c for c in self.calls if c.method == method and rx.fullmatch(c.path)]
 
-    async def wait_call(self, method: str, pattern: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    async def wait_call(
+        self, method: str, pattern: str, count: int = 1, timeout: float = 5.0
+    ) -> list[Call]:
         """Wait until at least `count` calls match; return all that match."""
-        return await self.wait_until(lambda: len(self.find(method, pattern)) >= count
-                                     and self.find(method, pattern), timeout)
+        return await self.wait_until(
+            lambda: len(self.find(method, pattern)) >= count and self.find(method, pattern), timeout
+        )
 
     def replies_to(self, message_id: int) -> list[Call]:
         """Messages the bot posted as a reply to `message_id`."""
@@ -227,7 +170,9 @@ class FakeDiscord:
             return
         data = json.dumps(payload)
         if self._zlib is not None:
-            await ws.send_bytes(self._zlib.compress(data.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH))
+            await ws.send_bytes(
+                self._zlib.compress(data.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+            )
         else:
             await ws.send_str(data)
 
@@ -326,26 +271,15 @@ class FakeDiscord:
     ) -> int:
         """Dispatch MESSAGE_CREATE; returns the message id."""
         mid = self.next_id()
-        data: dict[str, Any] = {
-            "id": str(mid),
-            "channel_id": str(DM_CHANNEL_ID if dm else CHANNEL_ID),
-            "author": user(author, f"user{author % 1000}", bot=bot),
-            "content": content,
-            "timestamp": "2024-06-01T12:00:00+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": mention_everyone,
-            "mentions": [user(u, f"user{u % 1000}", bot=u == BOT_ID) for u in mentions],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": [],
-            "pinned": False,
-            "type": 0,
-            "flags": 0,
-        }
-        if not dm:
-            data["guild_id"] = str(GUILD_ID)
-            data["member"] = {k: v for k, v in member(author, "m").items() if k != "user"}
+        data = message_create(
+            mid,
+            content,
+            author=author,
+            bot=bot,
+            dm=dm,
+            mentions=mentions,
+            mention_everyone=mention_everyone,
+        )
         await self.dispatch("MESSAGE_CREATE", data)
         return mid
 
@@ -367,63 +301,14 @@ class FakeDiscord:
         command = {"id": str(self.next_id()), "name": name, "type": 1, "options": options or []}
         if guild_command:
             command["guild_id"] = str(GUILD_ID)
-        data = {
-            "id": str(iid),
-            "application_id": str(APP_ID),
-            "type": kind,
-            "data": command,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID),
-            "channel": {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "general"},
-            "member": member(who, f"user{who % 1000}", roles=roles, perms=perms),
-            "token": token,
-            "version": 1,
-            "locale": locale,
-            "guild_locale": "de",
-            "app_permissions": str((1 << 11) | (1 << 14)),
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
-            "context": 0,
-            "attachment_size_limit": 8 * 1024 * 1024,
-        }
+        who_data = member(who, f"user{who % 1000}", roles=roles, perms=perms)
+        data = interaction_create(
+            iid, token, command, kind=kind, member_data=who_data, locale=locale
+        )
         await self.dispatch("INTERACTION_CREATE", data)
         return iid, token
 
     # -- REST ----------------------------------------------------------------------
-
-    def _message_out(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": str(self.next_id()),
-            "channel_id": channel_id,
-            "author": user(BOT_ID, "qabot", bot=True),
-            "content": body.get("content") or "",
-            "embeds": body.get("embeds") or [],
-            "timestamp": "2024-06-01T12:00:01+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "pinned": False,
-            "type": 19 if body.get("message_reference") else 0,
-            "flags": body.get("flags", 0),
-        }
-
-    def _command_out(self, body: dict[str, Any], guild_id: str | None) -> dict[str, Any]:
-        out = {
-            "id": str(self.next_id()),
-            "application_id": str(APP_ID),
-            "version": "1",
-            "type": 1,
-            "options": [],
-            "default_member_permissions": None,
-            "nsfw": False,
-            **body,
-        }
-        if guild_id:
-            out["guild_id"] = guild_id
-        return out
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
@@ -462,14 +347,14 @@ class FakeDiscord:
         if m := re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", path):
             guild = m.group(1)
             if method == "PUT":
-                self.commands[guild] = [self._command_out(c, guild) for c in body]
+                self.commands[guild] = [command_out(self.next_id(), c, guild) for c in body]
             return self.commands.get(guild, [])
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
-            return self._message_out(m.group(1), body) if method == "POST" else []
+            return message_out(self.next_id(), m.group(1), body) if method == "POST" else []
         if m := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", path):
             return self._callback(m.group(1), body)
         if re.fullmatch(r"/webhooks/\d+/[^/]+(?:/messages/@original)?", path):
-            return self._message_out(str(CHANNEL_ID), body or {})
+            return message_out(self.next_id(), str(CHANNEL_ID), body or {})
         return None
 
     def _callback(self, iid: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -485,7 +370,7 @@ class FakeDiscord:
             }
         }
         if kind == 4:
-            message = self._message_out(str(CHANNEL_ID), data)
+            message = message_out(self.next_id(), str(CHANNEL_ID), data)
             out["interaction"]["response_message_id"] = message["id"]
             out["resource"] = {"type": 4, "message": message}
         return out

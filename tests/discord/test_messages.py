@@ -1,4 +1,4 @@
-"""Mentions and DMs through discord.py: replies that cite, never ping, and ignore what they should."""
+"""Mentions and DMs through discord.py: cited replies that never ping; what to ignore."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ async def test_mention_gets_a_cited_reply_that_cannot_ping(live: Live) -> None:
 
 async def test_nickname_mention_is_stripped_and_answered_in_english(live: Live) -> None:
     fake, _ = live
-    mid = await fake.message(f"<@!{BOT_ID}> how many firms struggle to recruit?", mentions=(BOT_ID,))
+    mid = await fake.message(
+        f"<@!{BOT_ID}> how many firms struggle to recruit?", mentions=(BOT_ID,)
+    )
     embed = (await fake.wait_reply(mid)).json["embeds"][0]
     assert "49" in embed["description"]
     assert embed["fields"][0]["name"].startswith("[1] Source §")

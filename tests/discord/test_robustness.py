@@ -16,7 +16,14 @@ from bot.answer import Answer, Citation, Suggestion
 from bot.render.discord import answer_replies
 from bot.service import QABot
 from tests.discord.conftest import make_settings, serving
-from tests.discord.fake_discord import APP_ID, BOT_ID, CHANNEL_ID, TOKEN, FakeDiscord
+from tests.discord.fake_discord import (
+    APP_ID,
+    BOT_ID,
+    CHANNEL_ID,
+    TOKEN,
+    FakeDiscord,
+    assert_within_limits,
+)
 
 PARAGRAPH = "Hongkong investiert in KI und Rechenzentren, und die Nachfrage steigt weiter. " * 12
 LONG_TEXT = "\n\n".join(f"{i}. {PARAGRAPH}" for i in range(10))  # ~9,500 characters
@@ -45,24 +52,6 @@ def stub_core(discord_core: QABot) -> StubCore:
     return StubCore(discord_core.settings, discord_core.store)
 
 
-def assert_within_limits(body: dict[str, Any]) -> None:
-    assert len(body.get("content") or "") <= 2000
-    embeds = body.get("embeds") or []
-    assert len(embeds) <= 10
-    total = 0
-    for embed in embeds:
-        assert len(embed.get("title", "")) <= 256
-        assert len(embed.get("description", "")) <= 4096
-        assert len(embed.get("footer", {}).get("text", "")) <= 2048
-        assert len(embed.get("fields", [])) <= 25
-        for f in embed.get("fields", []):
-            assert 0 < len(f["name"]) <= 256 and 0 < len(f["value"]) <= 1024
-        total += len(embed.get("title", "")) + len(embed.get("description", ""))
-        total += len(embed.get("footer", {}).get("text", ""))
-        total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
-    assert total <= 6000
-
-
 async def test_long_answer_to_a_mention_is_split_within_limits(
     fake: FakeDiscord, stub_core: StubCore, tmp_path: Path
 ) -> None:
@@ -86,7 +75,9 @@ async def test_long_answer_to_ask_uses_follow_ups(
 ) -> None:
     async with serving(stub_core, make_settings(fake, tmp_path)):
         expected = len(answer_replies(long_answer("long"))) - 1
-        iid, token = await fake.interaction("ask", [{"name": "question", "type": 3, "value": "long"}])
+        iid, token = await fake.interaction(
+            "ask", [{"name": "question", "type": 3, "value": "long"}]
+        )
         (first,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
         followups = await fake.wait_call("POST", rf"/webhooks/{APP_ID}/{token}", expected)
     assert len(followups) == expected

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
@@ -50,6 +50,8 @@ class FakeSlackApi:
     calls: list[Call] = field(default_factory=list)
     _failures: dict[str, deque[_Failure]] = field(default_factory=lambda: defaultdict(deque))
     _runner: web.AppRunner | None = None
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     port: int = 0
 
@@ -64,6 +66,7 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -155,10 +158,37 @@ class FakeSlackApi:
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,
             }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": payload.get("channel"), "ts": ts, "message": payload}
         return {"ok": True}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, then record the client's acks until it hangs up."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {}})
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(msg.data))
+        self.sockets.remove(ws)
+        return ws
+
+    async def push_event(self, body: dict[str, Any], envelope_id: str) -> None:
+        """Send an Events API envelope to every connected Socket Mode client."""
+        envelope = {
+            "envelope_id": envelope_id,
+            "payload": body,
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
+        for ws in list(self.sockets):
+            await ws.send_json(envelope)
 
     async def _respond(self, request: web.Request) -> web.Response:
         payload = await self._payload(request)

@@ -1,0 +1,66 @@
+"""QABot subclasses that misbehave on purpose, for the Slack tests."""
+
+from __future__ import annotations
+
+from bot.answer import Answer, Suggestion
+from bot.service import Platform, QABot
+
+
+class EchoBot(QABot):
+    """Echoes the question back, as a careless core might."""
+
+    def ask(
+        self,
+        text: str,
+        *,
+        platform: Platform = "console",
+        user: str | None = None,
+        channel: str | None = None,
+    ) -> Answer:
+        return Answer(
+            question=text, answered=False, lang="en", text=f"You asked: {text}", kind="abstain"
+        )
+
+
+class SuggestingBot(QABot):
+    """Never sure: abstains with two real suggestions."""
+
+    def ask(
+        self,
+        text: str,
+        *,
+        platform: Platform = "console",
+        user: str | None = None,
+        channel: str | None = None,
+    ) -> Answer:
+        suggestions = (
+            Suggestion("hkpc.recruiting", "How many companies have difficulties recruiting?", 0.4),
+            Suggestion("computing.cloud", "How many companies use cloud computing?", 0.35),
+        )
+        return Answer(
+            question=text,
+            answered=False,
+            lang="en",
+            text="Sorry, the article doesn't say.",
+            kind="abstain",
+            suggestions=suggestions,
+        )
+
+
+class FlakyBot(QABot):
+    """Raises on the first question, then answers normally."""
+
+    failures = 1
+
+    def ask(
+        self,
+        text: str,
+        *,
+        platform: Platform = "console",
+        user: str | None = None,
+        channel: str | None = None,
+    ) -> Answer:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("core exploded (on purpose)")
+        return super().ask(text, platform=platform, user=user, channel=channel)

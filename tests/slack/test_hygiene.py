@@ -1,0 +1,159 @@
+"""Signatures, retries, bots, injection, Web API failures and crashes: one reply or none."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+from bot.service import QABot
+from tests.slack.bots import EchoBot, FlakyBot
+from tests.slack.conftest import SlackHarness, StartSlack, sign
+from tests.slack.fake_slack_api import BOT_ID, BOT_USER_ID, FakeSlackApi, sent_text
+
+QUESTION = "How many companies have difficulties recruiting?"
+
+
+def posts(n: int):  # noqa: ANN201 - a predicate factory
+    return lambda api: len(api.posts()) >= n
+
+
+async def test_a_bad_signature_is_refused(slack: SlackHarness) -> None:
+    body = json.dumps({"type": "event_callback", "event": slack.mention_event(QUESTION)})
+    reply = await slack.post_raw(body, "application/json", signature="v0=" + "0" * 64)
+    assert reply.status == 401
+    await slack.settled()
+    assert not slack.api.posts()
+
+
+async def test_a_stale_timestamp_is_refused(slack: SlackHarness) -> None:
+    body = json.dumps({"type": "event_callback", "event": slack.mention_event(QUESTION)})
+    old = int(time.time()) - 6 * 60
+    reply = await slack.post_raw(body, "application/json", timestamp=old, signature=sign(body, old))
+    assert reply.status == 401
+
+
+async def test_a_retried_event_gets_one_reply(slack: SlackHarness) -> None:
+    event = slack.mention_event(QUESTION)
+    first = await slack.event(event, event_id="Ev0RETRY01")
+    again = await slack.event(event, event_id="Ev0RETRY01", retry_num=1)
+    assert first.status == again.status == 200
+    await slack.settled()
+    assert len(slack.api.posts()) == 1
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"bot_id": "B0OTHER"},
+        {"subtype": "bot_message", "bot_id": "B0OTHER"},
+        {"subtype": "message_changed"},
+        {"subtype": "message_deleted"},
+        {"subtype": "channel_join"},
+        {"user": BOT_USER_ID, "bot_id": BOT_ID},
+        {"user": BOT_USER_ID},
+        {"channel_type": "channel", "channel": "C1"},
+    ],
+)
+async def test_bots_edits_joins_and_itself_get_no_reply(
+    slack: SlackHarness, extra: dict[str, str]
+) -> None:
+    event = {**slack.dm_event(QUESTION), **extra}
+    reply = await slack.event(event)
+    assert reply.status == 200
+    await slack.settled()
+    assert not slack.api.posts()
+
+
+async def test_a_mention_by_another_bot_gets_no_reply(slack: SlackHarness) -> None:
+    await slack.event({**slack.mention_event(QUESTION), "bot_id": "B0OTHER"})
+    await slack.settled()
+    assert not slack.api.posts()
+
+
+INJECTION = "<!channel> <!here> <!everyone> <@U123> @everyone @here &lt;b&gt;bold&lt;/b&gt; &amp;"
+
+
+@pytest.mark.parametrize("echo", [False, True])
+async def test_injected_pings_are_never_echoed(
+    start_slack: StartSlack, slack_bot: QABot, echo: bool
+) -> None:
+    bot = EchoBot(slack_bot.settings, slack_bot.store) if echo else slack_bot
+    slack = await start_slack(bot=bot)
+    await slack.event(slack.mention_event(INJECTION))
+    await slack.command("/ask", INJECTION)
+    await slack.command("/stat", INJECTION)
+    await slack.api.wait_for(lambda api: len(api.posts()) + len(api.responses()) >= 3)
+    for payload in [*slack.api.posts(), *slack.api.responses()]:
+        out = sent_text(payload)
+        for ping in (
+            "<!channel>",
+            "<!here>",
+            "<!everyone>",
+            "<@U123>",
+            "<b>",
+            "@everyone",
+            "@here",
+        ):
+            assert ping not in out, (ping, out)
+    if echo:
+        echoed = slack.api.posts()[0]["blocks"][0]["text"]["text"]
+        assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in echoed
+        assert "@\u200deveryone" in echoed
+
+
+async def test_rate_limited_post_is_retried_and_delivered_once(slack: SlackHarness) -> None:
+    slack.api.fail_next("chat.postMessage", status=429, retry_after="0")
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.api.wait_for(posts(1), timeout=5)
+    await slack.settled()
+    attempts = slack.api.of("chat.postMessage", delivered=False)
+    assert [c.status for c in attempts] == [429, 200]
+    assert len(slack.api.posts()) == 1
+
+
+async def test_server_errors_are_retried_with_backoff(slack: SlackHarness) -> None:
+    slack.api.fail_next("chat.postMessage", 2, status=503)
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.api.wait_for(posts(1), timeout=10)
+    await slack.settled()
+    assert [c.status for c in slack.api.of("chat.postMessage", delivered=False)] == [503, 503, 200]
+
+
+async def test_retries_are_bounded_then_logged(
+    start_slack: StartSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack = await start_slack(slack={"api_retries": 1})
+    slack.api.fail_next("chat.postMessage", 5, status=500)
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.settled(timeout=10)
+    assert len(slack.api.of("chat.postMessage", delivered=False)) == 2
+    assert any(r.name == "qabot.slack" and r.levelno >= logging.ERROR for r in caplog.records)
+
+
+async def test_a_crashing_core_is_logged_and_the_next_question_answered(
+    start_slack: StartSlack, slack_bot: QABot, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack = await start_slack(bot=FlakyBot(slack_bot.settings, slack_bot.store))
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.api.wait_for(posts(1))
+    assert "went wrong" in slack.api.posts()[0]["text"]
+    assert any("core exploded" in str(r.exc_info) for r in caplog.records if r.exc_info)
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.api.wait_for(posts(2))
+    assert "49" in slack.api.posts()[1]["text"]
+
+
+async def test_a_garbled_web_api_reply_is_logged_and_the_app_carries_on(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.api.garbage_next("chat.postMessage")
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.settled()
+    assert not slack.api.posts()
+    assert any(r.name == "qabot.slack" and r.exc_info for r in caplog.records)
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.api.wait_for(posts(1))
+    assert "49" in slack.api.posts()[0]["text"]

@@ -1,0 +1,65 @@
+""" "Did you mean" buttons: rendered as buttons, a click answers where it was made and is logged."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.service import QABot
+from tests.slack.bots import SuggestingBot
+from tests.slack.conftest import StartSlack
+from tests.slack.fake_slack_api import FakeSlackApi
+
+
+def one_post(api: FakeSlackApi) -> bool:
+    return len(api.posts()) >= 1
+
+
+async def test_suggestions_become_buttons_and_a_click_answers_in_the_thread(
+    start_slack: StartSlack, slack_bot: QABot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="qabot.feedback")
+    slack = await start_slack(bot=SuggestingBot(slack_bot.settings, slack_bot.store))
+    mention = slack.mention_event("talent shortage cloud")
+    await slack.event(mention)
+    await slack.api.wait_for(one_post)
+    (post,) = slack.api.posts()
+    (actions,) = [b for b in post["blocks"] if b["type"] == "actions"]
+    buttons = actions["elements"]
+    assert [b["action_id"] for b in buttons] == ["qabot_suggest_0", "qabot_suggest_1"]
+    assert buttons[0]["value"] == "hkpc.recruiting|en"
+    assert "How many companies have difficulties recruiting?" in post["text"]
+
+    reply = await slack.click(buttons[0]["value"], channel="C1", thread_ts=mention["ts"], user="U7")
+    assert reply.status == 200
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 2)
+    answer = slack.api.posts()[1]
+    assert answer["channel"] == "C1" and answer["thread_ts"] == mention["ts"]
+    assert "49" in answer["text"]
+    assert answer["blocks"][1]["type"] == "context"
+    clicks = [r for r in caplog.records if r.name == "qabot.feedback"]
+    assert len(clicks) == 1
+    assert "hkpc.recruiting" in clicks[0].getMessage() and "U7" in clicks[0].getMessage()
+
+
+async def test_a_click_where_the_bot_cannot_post_answers_through_response_url(
+    start_slack: StartSlack,
+) -> None:
+    slack = await start_slack()
+    slack.api.fail_next("chat.postMessage", status=200, error="not_in_channel")
+    await slack.click("hkpc.recruiting|de", channel="C5")
+    await slack.api.wait_for(lambda api: len(api.responses()) >= 1)
+    (resp,) = slack.api.responses()
+    assert resp["replace_original"] is False
+    assert "49" in resp["text"]
+    assert not slack.api.posts()
+
+
+async def test_a_click_on_an_unknown_intent_still_gets_a_polite_reply(
+    start_slack: StartSlack,
+) -> None:
+    slack = await start_slack()
+    await slack.click("no.such.intent|en")
+    await slack.api.wait_for(one_post)
+    assert slack.api.posts()[0]["text"]

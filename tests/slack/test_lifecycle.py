@@ -1,0 +1,120 @@
+"""Start-up, Socket Mode, configuration errors and a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+
+import aiohttp
+import pytest
+
+from bot.adapters.slack import SlackAdapter, SlackConfigError, build_app, serve
+from bot.service import QABot
+from tests.slack.conftest import BOT_TOKEN, KNOWLEDGE, SIGNING_SECRET, free_port, slack_settings
+from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
+
+APP_TOKEN = "xapp-test-not-a-real-token"
+
+
+def test_http_mode_needs_the_signing_secret(fake_api: FakeSlackApi, slack_bot: QABot) -> None:
+    settings = slack_settings(fake_api, SLACK_SIGNING_SECRET=None)
+    with pytest.raises(SlackConfigError, match="SLACK_SIGNING_SECRET"):
+        build_app(slack_bot, settings)
+
+
+def test_socket_mode_needs_no_signing_secret(fake_api: FakeSlackApi, slack_bot: QABot) -> None:
+    settings = slack_settings(fake_api, SLACK_SIGNING_SECRET=None, SLACK_APP_TOKEN=APP_TOKEN)
+    adapter = SlackAdapter(slack_bot, settings)
+    assert adapter.socket_mode
+    assert adapter.app.client.base_url == fake_api.base_url
+
+
+async def test_a_rejected_bot_token_stops_start_up(
+    fake_api: FakeSlackApi, slack_bot: QABot
+) -> None:
+    fake_api.fail_next("auth.test", status=200, error="invalid_auth")
+    with pytest.raises(SlackConfigError, match="invalid_auth"):
+        await serve(slack_bot, slack_settings(fake_api), port=free_port(), host="127.0.0.1")
+
+
+async def test_socket_mode_answers_a_mention_and_acks_the_envelope(
+    fake_api: FakeSlackApi, slack_bot: QABot
+) -> None:
+    settings = slack_settings(fake_api, SLACK_APP_TOKEN=APP_TOKEN)
+    ready = asyncio.Event()
+    task = asyncio.create_task(serve(slack_bot, settings, ready=ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 10)
+        await fake_api.wait_for(lambda api: bool(api.sockets))
+        event = {
+            "type": "app_mention",
+            "user": "U1",
+            "text": f"<@{BOT_USER_ID}> When was SenseTime founded?",
+            "ts": "1710000000.000001",
+            "channel": "C1",
+        }
+        body = {"type": "event_callback", "team_id": TEAM_ID, "event": event, "event_id": "EvS1"}
+        await fake_api.push_event(body, "env-1")
+        await fake_api.push_event(body, "env-2")  # a redelivery: acked, not answered twice
+        await fake_api.wait_for(lambda api: len(api.posts()) >= 1)
+        await fake_api.wait_for(lambda api: len(api.socket_acks) >= 2)
+        (post,) = fake_api.posts()
+        assert "2014" in post["text"] and post["thread_ts"] == event["ts"]
+        assert {a["envelope_id"] for a in fake_api.socket_acks} == {"env-1", "env-2"}
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert not fake_api.sockets  # closed on the way out
+
+
+SCRIPT = """
+import logging, sys
+from bot.adapters.slack import main
+from bot.service import QABot
+from bot.settings import Settings
+logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s")
+settings = Settings(knowledge_dir=sys.argv[2], default_lang="en")
+sys.exit(main(QABot.from_settings(settings), settings, port=int(sys.argv[1])))
+"""
+
+
+async def test_main_stops_cleanly_on_sigterm(fake_api: FakeSlackApi) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_api.base_url,
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", SCRIPT, str(port), str(KNOWLEDGE),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        async with aiohttp.ClientSession() as session:
+            while True:
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                        if resp.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    pass
+                assert proc.returncode is None, await proc.stderr.read()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline, "qabot slack did not become healthy"
+                await asyncio.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(proc.communicate(), 15)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 0, stderr.decode()
+    assert "slack: stopped" in stderr.decode()
+    assert "Traceback" not in stderr.decode()

@@ -1,0 +1,41 @@
+"""Slack markup → question text, and the seen-before store behind retry dedupe."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.adapters.slack_dedupe import MemorySeenStore
+from bot.adapters.slack_text import question_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<@UBOT> how many firms?", "how many firms?"),
+        ("<@UBOT|qabot>   hi  ", "hi"),
+        ("<@UBOT>", ""),
+        ("ask <@U123> and <!channel>", "ask @U123 and @channel"),
+        ("<!subteam^S1|@devs> ping", "@devs ping"),
+        ("see <#C1|general> <https://x.example|the link>", "see #general the link"),
+        ("a &lt;b&gt; &amp;amp; c", "a <b> &amp; c"),
+    ],
+)
+def test_question_text(raw: str, expected: str) -> None:
+    assert question_text(raw, "UBOT") == expected
+
+
+async def test_seen_store_claims_once_within_the_ttl() -> None:
+    now = [0.0]
+    seen = MemorySeenStore(ttl_s=10, clock=lambda: now[0])
+    assert await seen.claim("Ev1")
+    assert not await seen.claim("Ev1")
+    now[0] = 11
+    assert await seen.claim("Ev1")
+
+
+async def test_seen_store_is_bounded() -> None:
+    seen = MemorySeenStore(max_keys=3)
+    for key in "abcde":
+        assert await seen.claim(key)
+    assert len(seen) == 3
+    assert await seen.claim("a")  # evicted, so new again
