@@ -31,15 +31,19 @@ class Analysis:
     tokens: tuple[str, ...]
 
 
-def question_types(toks: list[str]) -> frozenset[str]:
+_CUES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _qtype, _cues in QUESTION_CUES.items():
+    for _cue in _cues:
+        _CUES_BY_FIRST.setdefault(_cue[0], []).append((_cue, _qtype))
+
+
+def question_types(toks: list[str] | tuple[str, ...]) -> frozenset[str]:
     """Question types whose cue (a token sequence) occurs in `toks`."""
     found = set()
-    for qtype, cues in QUESTION_CUES.items():
-        for cue in cues:
-            n = len(cue)
-            if any(tuple(toks[i : i + n]) == cue for i in range(len(toks) - n + 1)):
+    for i, tok in enumerate(toks):
+        for cue, qtype in _CUES_BY_FIRST.get(tok, ()):
+            if tuple(toks[i : i + len(cue)]) == cue:
                 found.add(qtype)
-                break
     return frozenset(found)
 
 

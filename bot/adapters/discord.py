@@ -16,6 +16,7 @@ import base64
 import binascii
 import logging
 import signal
+import sys
 from typing import Any
 from urllib.parse import urlencode
 
@@ -155,12 +156,30 @@ def invite_url(application_id: int) -> str:
     return f"https://discord.com/oauth2/authorize?{query}"
 
 
+def print_invite_url(settings: Settings) -> int:
+    """`qabot discord --invite-url`: print the invite URL for the token's application."""
+    if settings.discord_token is None:
+        print(
+            "DISCORD_TOKEN is not set; the invite URL needs the application id in it.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        app_id = application_id_from_token(settings.discord_token.get_secret_value())
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(invite_url(app_id))
+    return 0
+
+
 __all__ = [
     "application_id_from_token",
     "build_client",
     "configure_endpoints",
     "invite_url",
     "main",
+    "print_invite_url",
     "run",
     "serve",
 ]

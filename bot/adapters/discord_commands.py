@@ -18,6 +18,7 @@ from typing import Literal, TypeVar
 import discord
 from discord import app_commands
 
+from bot.answer import Answer
 from bot.render.discord import (
     DiscordReply,
     answer_replies,
@@ -68,11 +69,10 @@ async def respond(
     render: Callable[[T], list[DiscordReply]],
     *,
     ephemeral: bool = False,
-    defer_after: float = DEFER_AFTER_S,
 ) -> None:
     """Run `work` off the event loop; defer if it is slow; send what `render` makes of it."""
     task = asyncio.ensure_future(asyncio.to_thread(work))
-    done, _ = await asyncio.wait({task}, timeout=defer_after)
+    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
     if not done and not interaction.response.is_done():
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
     await send_interaction(interaction, render(await task), ephemeral=ephemeral)
@@ -105,7 +105,7 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
     @tree.command(name="ask", description="Ask a question about the article (German or English)")
     @app_commands.describe(question="Your question")
     async def ask(interaction: discord.Interaction, question: str) -> None:
-        def work() -> object:
+        def work() -> Answer:
             channel = str(interaction.channel_id) if interaction.channel_id else None
             user = str(interaction.user.id)
             return bot.ask(question, platform="discord", user=user, channel=channel)

@@ -16,6 +16,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -87,6 +88,12 @@ def make_client(settings: Settings) -> AsyncWebClient:
     )
 
 
+def _drop_token_skipped(record: logging.LogRecord) -> bool:
+    # bolt also reads SLACK_BOT_TOKEN from the environment and then warns that our
+    # client (which holds that very token) wins; the warning would only confuse.
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 class SlackAdapter:
     """A bolt app wired to the core, plus what serving it needs (session, health, shutdown)."""
 
@@ -97,14 +104,19 @@ class SlackAdapter:
         if secret is None and not self.socket_mode:
             raise SlackConfigError("SLACK_SIGNING_SECRET is not set (needed in HTTP mode)")
         self.listeners = SlackListeners(bot, settings)
-        self.app = AsyncApp(
-            client=make_client(settings),
-            signing_secret=secret.get_secret_value() if secret else "",
-            request_verification_enabled=secret is not None,
-            # Listeners only ack and start a task, so bolt may answer Slack after them.
-            process_before_response=True,
-            name="qabot",
-        )
+        bolt_log = logging.getLogger("slack_bolt.AsyncApp")
+        bolt_log.addFilter(_drop_token_skipped)
+        try:
+            self.app = AsyncApp(
+                client=make_client(settings),
+                signing_secret=secret.get_secret_value() if secret else "",
+                request_verification_enabled=secret is not None,
+                # Listeners only ack and start a task, so bolt may answer Slack after them.
+                process_before_response=True,
+                name="qabot",
+            )
+        finally:
+            bolt_log.removeFilter(_drop_token_skipped)
         self.listeners.register(self.app)
         self.ready = False
         self._session: aiohttp.ClientSession | None = None

@@ -6,12 +6,14 @@ import asyncio
 import logging
 import os
 import signal
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.adapters.discord import application_id_from_token, invite_url, run
+from bot.adapters import discord_commands
+from bot.adapters.discord import application_id_from_token, invite_url, print_invite_url, run
 from bot.answer import Answer, Citation, Suggestion
 from bot.render.discord import answer_replies
 from bot.service import QABot
@@ -37,9 +39,13 @@ def long_answer(question: str) -> Answer:
 
 
 class StubCore(QABot):
-    """The real core, except that some questions get a huge answer or fail."""
+    """The real core, except that some questions get a huge answer, fail, or wait."""
+
+    go_on = threading.Event()
 
     def ask(self, text: str, **kwargs: Any) -> Answer:
+        if "slow" in text:
+            self.go_on.wait(10)
         if "boom" in text:
             raise RuntimeError("core failure (test)")
         if "long" in text:
@@ -86,6 +92,21 @@ async def test_long_answer_to_ask_uses_follow_ups(
         assert_within_limits(call.json)
 
 
+async def test_slow_answer_is_deferred_then_followed_up(
+    fake: FakeDiscord, stub_core: StubCore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(discord_commands, "DEFER_AFTER_S", 0.05)
+    stub_core.go_on.clear()
+    async with serving(stub_core, make_settings(fake, tmp_path)):
+        question = {"name": "question", "type": 3, "value": "slow: wer ist der CFO von SenseTime?"}
+        iid, token = await fake.interaction("ask", [question])
+        (deferred,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+        assert deferred.json == {"type": 5}  # "thinking…", visible to all
+        stub_core.go_on.set()
+        (followup,) = await fake.wait_call("POST", rf"/webhooks/{APP_ID}/{token}")
+    assert "Wang Zheng" in followup.json["embeds"][0]["description"]
+
+
 async def test_a_failing_handler_is_logged_and_the_bot_carries_on(
     fake: FakeDiscord, stub_core: StubCore, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -116,6 +137,14 @@ async def test_sigterm_shuts_down_cleanly(
     assert await asyncio.wait_for(task, 10) == 0
     await fake.wait_until(lambda: fake.closes)
     assert fake.closes == [1000]
+
+
+def test_print_invite_url(fake: FakeDiscord, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert print_invite_url(make_settings(fake, tmp_path)) == 0
+    assert capsys.readouterr().out.strip() == invite_url(APP_ID)
+    no_token = make_settings(fake, tmp_path).model_copy(update={"discord_token": None})
+    assert print_invite_url(no_token) == 2
+    assert "DISCORD_TOKEN" in capsys.readouterr().err
 
 
 def test_invite_url() -> None:

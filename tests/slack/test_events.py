@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 
 from tests.slack.conftest import SlackHarness
@@ -15,10 +17,11 @@ def one_post(api: FakeSlackApi) -> bool:
 
 
 async def test_url_verification_echoes_the_challenge(slack: SlackHarness) -> None:
-    body = '{"token": "t", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}'
+    challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    body = json.dumps({"token": "t", "challenge": challenge, "type": "url_verification"})
     reply = await slack.post_raw(body, "application/json")
     assert reply.status == 200
-    assert reply.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+    assert reply.json() == {"challenge": challenge}
 
 
 async def test_health_is_ok_once_ready(slack: SlackHarness) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -13,10 +14,13 @@ from tests.slack.bots import EchoBot, FlakyBot
 from tests.slack.conftest import SlackHarness, StartSlack, sign
 from tests.slack.fake_slack_api import BOT_ID, BOT_USER_ID, FakeSlackApi, sent_text
 
+Predicate = Callable[[FakeSlackApi], bool]
+
 QUESTION = "How many companies have difficulties recruiting?"
 
 
-def posts(n: int):  # noqa: ANN201 - a predicate factory
+def posts(n: int) -> Predicate:
+    """At least `n` messages delivered."""
     return lambda api: len(api.posts()) >= n
 
 

@@ -1,0 +1,130 @@
+"""Resolver speed: per-question latency on the shipped and synthetic knowledge bases.
+
+Prints a table: knowledge size, load + index time, p50/p99 latency per
+question, peak RSS; and the cold start of `qabot ask`. Not a test: run it by
+hand (`.venv/bin/python benchmarks/bench_resolver.py [--sizes 1000 10000 100000]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.knowledge import load_knowledge  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.snapshot import Snapshot  # noqa: E402
+
+QUOTE = "Die erfolgreiche Gründung von SenseTime im Jahr 2014"
+TEMPLATES_DE = ["Wie hoch ist {a} {b}?", "Was sagt der Artikel über {a} und {c}?", "{a} {b} {c}"]
+TEMPLATES_EN = ["How big is the {a} {b}?", "What about {a} and {c}?", "{b} {c} {a}?"]
+
+
+def pseudo_words(rng: random.Random, n: int) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ter", "zan", "quo", "ri", "fel", "dun", "sa", "ven", "tor"]
+    words: set[str] = set()
+    while len(words) < n:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def synthetic_kb(dest: Path, variants: int, seed: int = 7) -> list[str]:
+    """A knowledge dir with `variants` question variants (10 an intent); returns sample questions."""
+    rng = random.Random(seed)
+    shutil.copytree(ROOT / "knowledge" / "sources", dest / "sources")
+    shutil.copy(ROOT / "knowledge" / "sources.yaml", dest / "sources.yaml")
+    shutil.copy(ROOT / "knowledge" / "facts.yaml", dest / "facts.yaml")
+    (dest / "qa").mkdir()
+    words = pseudo_words(rng, max(500, variants // 4))
+    questions: list[str] = []
+    lines = ["intents:"]
+    for n in range(variants // 10):
+        a, b, c = rng.sample(words, 3)
+        de = [t.format(a=a, b=b, c=c) + f" {k}" for k, t in enumerate(TEMPLATES_DE * 2)][:5]
+        en = [t.format(a=a, b=b, c=c) + f" {k}" for k, t in enumerate(TEMPLATES_EN * 2)][:5]
+        questions.append(f"wie hoch ist {a} {b}")
+        lines += [
+            f"  - id: syn.i{n}",
+            "    questions:",
+            "      de: [" + ", ".join(f'"{q}"' for q in de) + "]",
+            "      en: [" + ", ".join(f'"{q}"' for q in en) + "]",
+            f'    answer: {{de: "Antwort {n}.", en: "Answer {n}."}}',
+            f'    cite: [{{source: article, locator: "§4", quote: "{QUOTE}"}}]',
+        ]
+    (dest / "qa" / "synthetic.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return questions
+
+
+def shipped_questions() -> list[str]:
+    kb = load_knowledge(ROOT / "knowledge")
+    qs = [q for i in kb.intents for q in (*i.questions.de, *i.questions.en)]
+    # sloppy versions too: lower case, a dropped letter
+    return qs + [q.lower()[:-3] for q in qs]
+
+
+def measure(root: Path, questions: list[str], rounds: int = 2000) -> dict[str, float]:
+    settings = Settings(knowledge_dir=root)
+    start = time.perf_counter()
+    kb = load_knowledge(root)
+    loaded = time.perf_counter()
+    snap = Snapshot(kb, settings)
+    indexed = time.perf_counter()
+    rng = random.Random(1)
+    sample = [rng.choice(questions) for _ in range(rounds)]
+    timings = []
+    for q in sample:
+        t = time.perf_counter()
+        snap.answer(q)
+        timings.append((time.perf_counter() - t) * 1000)
+    timings.sort()
+    return {
+        "variants": kb.variant_count,
+        "load_s": loaded - start,
+        "index_s": indexed - loaded,
+        "p50_ms": statistics.median(timings),
+        "p99_ms": timings[int(len(timings) * 0.99) - 1],
+        "qps": len(timings) / (sum(timings) / 1000),
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def cold_start(runs: int = 5) -> float:
+    exe = ROOT / ".venv" / "bin" / "qabot"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot.cli"]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([*cmd, "ask", "--json", "hpc"], capture_output=True, check=True, cwd=ROOT)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    args = ap.parse_args()
+    rows = [("shipped", measure(ROOT / "knowledge", shipped_questions()))]
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            qs = synthetic_kb(Path(tmp), size)
+            rows.append((f"synthetic {size}", measure(Path(tmp), qs, rounds=500)))
+    print(f"{'knowledge':<18}{'variants':>9}{'load s':>8}{'index s':>8}{'p50 ms':>8}"
+          f"{'p99 ms':>8}{'q/s':>8}{'peak RSS MB':>12}")
+    for name, r in rows:
+        print(f"{name:<18}{r['variants']:>9}{r['load_s']:>8.2f}{r['index_s']:>8.2f}"
+              f"{r['p50_ms']:>8.2f}{r['p99_ms']:>8.2f}{r['qps']:>8.0f}{r['rss_mb']:>12.0f}")
+    print(f"\nqabot ask cold start (median of 5): {cold_start():.2f} s")
+
+
+if __name__ == "__main__":
+    main()

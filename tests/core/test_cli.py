@@ -1,0 +1,129 @@
+"""The CLI contract: JSON schema, batch order and flushing, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import KNOWLEDGE
+
+QABOT = [sys.executable, "-m", "bot.cli"]
+KEYS = {"question", "answered", "intent", "confidence", "lang", "text", "citations", "suggestions"}
+
+
+def test_ask_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "Wer ist der CFO von SenseTime?"]) == 0
+    reply = json.loads(capsys.readouterr().out)
+    assert set(reply) == KEYS
+    assert reply["answered"] is True
+    assert "Wang Zheng" in reply["text"]
+    assert reply["lang"] == "de"
+    assert 0 < reply["confidence"] <= 1
+    (cite,) = reply["citations"][:1]
+    assert set(cite) == {"source", "locator", "quote"}
+    assert cite["locator"].startswith("§")
+
+
+def test_ask_plain_shows_the_citation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "How many firms plan to expand internationally?"]) == 0
+    out = capsys.readouterr().out
+    assert "55" in out
+    assert "[1] article §9:" in out
+
+
+def test_batch_keeps_order_and_flushes_each_line() -> None:
+    proc = subprocess.Popen(
+        [*QABOT, "ask", "--json", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+    assert proc.stdin and proc.stdout
+    answers = []
+    for question in ("Wann wurde SenseTime gegründet?", "", "weather in Paris?", "HKSTP"):
+        proc.stdin.write(question + "\n")
+        proc.stdin.flush()
+        # The answer arrives before stdin is closed: each line is flushed.
+        answers.append(json.loads(proc.stdout.readline()))
+    proc.stdin.close()
+    assert proc.wait(timeout=30) == 0
+    assert [a["question"] for a in answers] == [
+        "Wann wurde SenseTime gegründet?",
+        "",
+        "weather in Paris?",
+        "HKSTP",
+    ]
+    assert [a["answered"] for a in answers] == [True, False, False, True]
+
+
+def test_stat_table_and_topic(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stat"]) == 0
+    table = capsys.readouterr().out
+    for figure in ("41", "49", "63", "55", "44", "HK$3", "HK$10", "200", "2035"):
+        assert figure in table
+    for topic in ("recruiting", "Rekrutierung", "hpc", "Förderung", "subsidies", "HKSTP"):
+        assert main(["stat", topic]) == 0, topic
+        assert "[1] article §" in capsys.readouterr().out
+
+
+def test_stat_unknown_topic_offers_close_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stat", "weather"]) == 1
+    assert "Close topics" in capsys.readouterr().out
+
+
+def test_kb_validate_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "validate", str(KNOWLEDGE)]) == 0
+    assert "ok" in capsys.readouterr().out
+    broken = tmp_path / "kb"
+    import shutil
+
+    shutil.copytree(KNOWLEDGE, broken)
+    (broken / "qa" / "bad.yaml").write_text("intents:\n  - id: Bad Id\n", encoding="utf-8")
+    assert main(["kb", "validate", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert "qa/bad.yaml:2: intents.0.id" in out
+
+
+def test_broken_knowledge_at_start_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text("sources: [\n", encoding="utf-8")
+    proc = subprocess.run(
+        [*QABOT, "ask", "--kb", str(tmp_path), "hello"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "sources.yaml:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_ask_does_not_import_the_platform_sdks() -> None:
+    code = (
+        "import sys; from bot.cli import main; main(['ask', 'hpc']); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('slack_bolt', 'slack_sdk', 'discord')]; "
+        "sys.exit(1 if bad else 0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_chat_console_answers_and_quits() -> None:
+    proc = subprocess.run(
+        [*QABOT, "chat"],
+        input="Wer ist der CFO von SenseTime?\n/stat hpc\n/quit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert "/stat" in proc.stdout  # the help on start
+    assert "Wang Zheng" in proc.stdout
+    assert "44" in proc.stdout

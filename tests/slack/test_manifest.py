@@ -1,0 +1,31 @@
+"""The app manifest asks for what the adapter handles, and no more."""
+
+from __future__ import annotations
+
+from ruamel.yaml import YAML
+
+from bot.settings import PROJECT_ROOT
+
+
+def test_manifest_matches_the_adapter() -> None:
+    manifest = YAML(typ="safe").load(PROJECT_ROOT / "config" / "slack-manifest.yaml")
+    assert manifest["display_information"]["name"] == "qabot"
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert scopes == {
+        "app_mentions:read",
+        "chat:write",
+        "commands",
+        "im:history",
+        "im:read",
+        "im:write",
+    }
+    events = manifest["settings"]["event_subscriptions"]
+    assert set(events["bot_events"]) == {"app_mention", "message.im"}
+    commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
+    assert set(commands) == {"/stat", "/ask", "/kb"}
+    assert all(c["usage_hint"] for c in commands.values())
+    urls = {events["request_url"], manifest["settings"]["interactivity"]["request_url"]}
+    urls |= {c["url"] for c in commands.values()}
+    assert urls == {"https://example.com/slack/events"}
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["settings"]["socket_mode_enabled"] is False
