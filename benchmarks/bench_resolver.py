@@ -39,7 +39,7 @@ def pseudo_words(rng: random.Random, n: int) -> list[str]:
 
 
 def synthetic_kb(dest: Path, variants: int, seed: int = 7) -> list[str]:
-    """A knowledge dir with `variants` question variants (10 an intent); returns sample questions."""
+    """A knowledge dir of `variants` question variants (10 an intent); returns questions."""
     rng = random.Random(seed)
     shutil.copytree(ROOT / "knowledge" / "sources", dest / "sources")
     shutil.copy(ROOT / "knowledge" / "sources.yaml", dest / "sources.yaml")
@@ -118,11 +118,15 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             qs = synthetic_kb(Path(tmp), size)
             rows.append((f"synthetic {size}", measure(Path(tmp), qs, rounds=500)))
-    print(f"{'knowledge':<18}{'variants':>9}{'load s':>8}{'index s':>8}{'p50 ms':>8}"
-          f"{'p99 ms':>8}{'q/s':>8}{'peak RSS MB':>12}")
+    print(
+        f"{'knowledge':<18}{'variants':>9}{'load s':>8}{'index s':>8}{'p50 ms':>8}"
+        f"{'p99 ms':>8}{'q/s':>8}{'peak RSS MB':>12}"
+    )
     for name, r in rows:
-        print(f"{name:<18}{r['variants']:>9}{r['load_s']:>8.2f}{r['index_s']:>8.2f}"
-              f"{r['p50_ms']:>8.2f}{r['p99_ms']:>8.2f}{r['qps']:>8.0f}{r['rss_mb']:>12.0f}")
+        print(
+            f"{name:<18}{r['variants']:>9}{r['load_s']:>8.2f}{r['index_s']:>8.2f}"
+            f"{r['p50_ms']:>8.2f}{r['p99_ms']:>8.2f}{r['qps']:>8.0f}{r['rss_mb']:>12.0f}"
+        )
     print(f"\nqabot ask cold start (median of 5): {cold_start():.2f} s")
 
 

@@ -80,8 +80,10 @@ def _validate(root: Path) -> int:
         for problem in exc.problems:
             print(problem)
         return EXIT_INVALID
-    print(f"{root}: ok — {len(kb.intents)} intents, {len(kb.facts)} facts, "
-          f"{kb.variant_count} question variants, hash {kb.content_hash}")
+    print(
+        f"{root}: ok — {len(kb.intents)} intents, {len(kb.facts)} facts, "
+        f"{kb.variant_count} question variants, hash {kb.content_hash}"
+    )
     return EXIT_OK
 
 
@@ -91,8 +93,11 @@ def _ask(bot, args: argparse.Namespace) -> int:
     if args.question == ["-"]:
         for line in sys.stdin:
             answer = bot.ask(line.rstrip("\n"), platform="cli")
-            out = json.dumps(answer.to_json(), ensure_ascii=False) if args.json else (
-                render_answer(answer) + "\n")
+            out = (
+                json.dumps(answer.to_json(), ensure_ascii=False)
+                if args.json
+                else (render_answer(answer) + "\n")
+            )
             print(out, flush=True)
         return EXIT_OK
     answer = bot.ask(" ".join(args.question), platform="cli")
@@ -116,8 +121,10 @@ def _stat(bot, args: argparse.Namespace) -> int:
 
 def _kb(bot, args: argparse.Namespace) -> int:
     status = bot.status()
-    print(f"hash {status.content_hash} · {status.intents} intents · {status.facts} facts · "
-          f"{status.variants} variants · loaded {status.loaded_at}")
+    print(
+        f"hash {status.content_hash} · {status.intents} intents · {status.facts} facts · "
+        f"{status.variants} variants · loaded {status.loaded_at}"
+    )
     return EXIT_OK
 
 

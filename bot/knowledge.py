@@ -109,9 +109,7 @@ def _line_of(node: Any, loc: tuple[int | str, ...]) -> int:
     return line
 
 
-def _parse(
-    path: Path, model: type[BaseModel], root: Path, precise: bool = True
-) -> tuple[Any, Any]:
+def _parse(path: Path, model: type[BaseModel], root: Path, precise: bool = True) -> tuple[Any, Any]:
     """(validated model, raw ruamel node) of one file; raises KnowledgeError."""
     rel = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
     try:

@@ -49,7 +49,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Langsam bitte – zu viele Fragen in kurzer Zeit. Versuch es gleich noch einmal.",
         "en": "Easy there – too many questions in a short time. Please try again shortly.",
     },
-    "stat_title": {"de": "Die wichtigsten Zahlen des Artikels", "en": "Key statistics of the article"},
+    "stat_title": {
+        "de": "Die wichtigsten Zahlen des Artikels",
+        "en": "Key statistics of the article",
+    },
     "stat_unknown": {
         "de": "Zum Thema „{topic}“ habe ich keine Zahl. Nahe Themen: {choices}",
         "en": "I have no statistic on “{topic}”. Close topics: {choices}",

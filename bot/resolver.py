@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.analyzer import Analysis, Analyzer, language_votes, question_types
-from bot.lexicon import QUESTION_WORDS
 from bot.knowledge import KnowledgeBase
+from bot.lexicon import QUESTION_WORDS
 from bot.models import Intent
 from bot.settings import ResolverSettings
 from bot.text import fold, tokens
@@ -119,8 +119,13 @@ class Resolver:
                         continue
                     key = f"{src_id}|§{n}|{k}"
                     docs[key] = _Doc(
-                        key, [a.features], [fold(sentence)], a.features, frozenset(),
-                        frozenset(), a.numbers,
+                        key,
+                        [a.features],
+                        [fold(sentence)],
+                        a.features,
+                        frozenset(),
+                        frozenset(),
+                        a.numbers,
                     )
         return docs
 
@@ -172,8 +177,9 @@ class Resolver:
                 doc = docs[key]
                 coverage[key] += w if f in doc.bag else w * CONTEXT_CREDIT
         shortlist = sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))[:SHORTLIST]
-        scored = [self._score(docs[key], cov / total, analysis, weights, folded)
-                  for key, cov in shortlist]
+        scored = [
+            self._score(docs[key], cov / total, analysis, weights, folded) for key, cov in shortlist
+        ]
         scored.sort(key=lambda c: (-c.score, c.key))
         return tuple(scored)
 

@@ -25,7 +25,7 @@ DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 class ResolverSettings(BaseModel):
     """Thresholds of the intent resolver, calibrated on the dev set (see README)."""
 
-    accept: float = 0.45
+    accept: float = 0.5
     min_coverage: float = 0.45
     margin: float = 0.02
     suggest: float = 0.30

@@ -44,8 +44,13 @@ class Snapshot:
         limit = self.settings.max_question_chars
         if len(text) > limit:
             lang = self.settings.default_lang
-            return Answer(text[:200], False, lang, msg("too_long", lang, length=len(text),
-                          limit=limit), "refused")
+            return Answer(
+                text[:200],
+                False,
+                lang,
+                msg("too_long", lang, length=len(text), limit=limit),
+                "refused",
+            )
         question = clean(_MARKUP.sub(" ", text))
         if not question:
             return self._help(text, self.settings.default_lang)
@@ -183,8 +188,9 @@ class Snapshot:
 
     def stat(self, topic: str | None, *, lang: str | None = None) -> StatReply:
         if lang is None and topic:
-            lang = self.resolver.language(self.resolver.analyzer.analyze(topic, correct=True),
-                                          topic)[0]
+            lang = self.resolver.language(
+                self.resolver.analyzer.analyze(topic, correct=True), topic
+            )[0]
         return self.stats.lookup(topic, lang)
 
     def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:

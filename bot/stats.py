@@ -61,8 +61,9 @@ class StatIndex:
         """(name, fact id) pairs for autocomplete, best first; every fact when empty."""
         partial = fold(partial.strip())
         if partial:
-            hits = process.extract(partial, self._keys, scorer=fuzz.WRatio, limit=None,
-                                   score_cutoff=TOPIC_CLOSE)
+            hits = process.extract(
+                partial, self._keys, scorer=fuzz.WRatio, limit=None, score_cutoff=TOPIC_CLOSE
+            )
             ids = _unique(self._choices[k] for k, _, _ in hits)
         else:
             ids = list(self.facts)

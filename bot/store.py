@@ -72,8 +72,13 @@ class KnowledgeStore:
             try:
                 new = Snapshot(load_knowledge(self.root), self.settings)
             except KnowledgeError as exc:
-                result = ReloadResult(False, at, time.perf_counter() - start,
-                                      old.kb.content_hash, tuple(str(p) for p in exc.problems))
+                result = ReloadResult(
+                    False,
+                    at,
+                    time.perf_counter() - start,
+                    old.kb.content_hash,
+                    tuple(str(p) for p in exc.problems),
+                )
                 log.error("knowledge reload failed: %s", "; ".join(result.errors))
             else:
                 self._current = new

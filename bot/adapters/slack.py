@@ -223,12 +223,15 @@ async def serve(
 
 
 def main(bot: QABot, settings: Settings, port: int | None = None) -> int:
-    """Run `serve` until SIGTERM or SIGINT; 0 on a clean stop, 2 when misconfigured."""
+    """Run `serve` until SIGTERM/SIGINT; exit 0 when stopped, 2 misconfigured, 1 on OS errors."""
     try:
         return asyncio.run(_run(bot, settings, port))
     except SlackConfigError as e:
         log.error("slack: %s", e)
         return 2
+    except OSError as e:  # e.g. the port is taken
+        log.error("slack: cannot serve: %s", e)
+        return 1
 
 
 async def _run(bot: QABot, settings: Settings, port: int | None) -> int:

@@ -108,7 +108,8 @@ def test_broken_knowledge_at_start_exits_2(tmp_path: Path) -> None:
 def test_ask_does_not_import_the_platform_sdks() -> None:
     code = (
         "import sys; from bot.cli import main; main(['ask', 'hpc']); "
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('slack_bolt', 'slack_sdk', 'discord')]; "
+        "sdks = ('slack_bolt', 'slack_sdk', 'discord'); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in sdks]; "
         "sys.exit(1 if bad else 0)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)

@@ -48,7 +48,10 @@ def test_english_question_finds_german_concepts(qabot: QABot) -> None:
 
 
 def test_a_number_the_article_never_links_to_the_topic_abstains(qabot: QABot) -> None:
-    assert qabot.ask("How many AI firms were in the science park at the end of 2019?").answered is False
+    assert (
+        qabot.ask("How many AI firms were in the science park at the end of 2019?").answered
+        is False
+    )
 
 
 def test_out_of_scope_abstains_politely(qabot: QABot) -> None:

@@ -64,3 +64,10 @@ class FlakyBot(QABot):
             self.failures -= 1
             raise RuntimeError("core exploded (on purpose)")
         return super().ask(text, platform=platform, user=user, channel=channel)
+
+
+class BrokenAdminCheck(QABot):
+    """The admin check itself fails: an exception inside a listener's ack phase."""
+
+    def is_admin(self, *args: object, **kwargs: object) -> bool:
+        raise RuntimeError("admin check exploded (on purpose)")

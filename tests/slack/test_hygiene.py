@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.service import QABot
-from tests.slack.bots import EchoBot, FlakyBot
+from tests.slack.bots import BrokenAdminCheck, EchoBot, FlakyBot
 from tests.slack.conftest import SlackHarness, StartSlack, sign
 from tests.slack.fake_slack_api import BOT_ID, BOT_USER_ID, FakeSlackApi, sent_text
 
@@ -161,3 +161,15 @@ async def test_a_garbled_web_api_reply_is_logged_and_the_app_carries_on(
     await slack.event(slack.mention_event(QUESTION))
     await slack.api.wait_for(posts(1))
     assert "49" in slack.api.posts()[0]["text"]
+
+
+async def test_a_listener_exception_goes_to_the_error_handler_and_the_app_carries_on(
+    start_slack: StartSlack, slack_bot: QABot, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack = await start_slack(bot=BrokenAdminCheck(slack_bot.settings, slack_bot.store))
+    reply = await slack.command("/kb", "status", user="UADMIN")
+    assert reply.status == 500
+    assert any("slack listener failed" in r.getMessage() for r in caplog.records)
+    await slack.command("/stat", "recruiting")
+    await slack.api.wait_for(lambda api: len(api.responses()) >= 1)
+    assert "49 %" in slack.api.responses()[0]["text"]
