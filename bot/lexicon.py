@@ -25,6 +25,8 @@ STOPWORDS_DE = frozenset(
     beide artikel artikels text sich bereits jetzt heute nun dann wenn weil immer
     mehr meisten etwas alle allen alles jede jeder jedes ganz ganze wirklich
     worauf woran womit wofur wovon woher meint meinst meinen denkt findet
+    neben zwischen ohne gegen durch wegen trotz wahrend innerhalb ausser uberall
+    damit dabei dafur dazu davon darauf daran darin eigentlich ungefahr
     """.split()
 )
 STOPWORDS_EN = frozenset(
@@ -37,8 +39,10 @@ STOPWORDS_EN = frozenset(
     still even really actually pls please ok okay yo hey tbh btw like kinda sorta
     get got s t re ve ll d m anyway said say says tell me know idea
     whats whos whens wheres hows
-    much many per according article text both now today then if because always
+    much many per according article text supposed both now today then if because always
     more most something every each whole those such own other another being
+    besides apart between without against through during within except among
+    thereby therefore about around roughly approximately
     """.split()
 )
 STOPWORDS = STOPWORDS_DE | STOPWORDS_EN
@@ -80,6 +84,13 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("weshalb",),
         ("why",),
         ("how", "come"),
+        ("wozu",),
+        ("wofur",),
+        ("what", "for"),
+        ("supposed", "to"),
+        ("meant", "to"),
+        ("purpose",),
+        ("zweck",),
     ),
     "quantity": (
         ("wie", "viel"),

@@ -76,6 +76,9 @@ class Snapshot:
         accepted = self._accepted(res)
         if accepted is not None:
             return self._intent_answer(raw, self.intents[accepted.key], res.lang, accepted.score)
+        tied = self._tied_figures(ranked)
+        if tied:
+            return self._combine(raw, tied, res.lang)
         combined = self._by_clauses(raw, question, res.lang)
         if combined is not None:
             return combined
@@ -104,6 +107,21 @@ class Snapshot:
             return None
         return top
 
+    def _tied_figures(self, ranked: list[Candidate]) -> list[Candidate]:
+        """Two figure intents that both fit and tie: "both schemes" wants both answers."""
+        cfg = self.settings.resolver
+        if len(ranked) < 2:
+            return []
+        pair = ranked[:2]
+        if pair[0].score - pair[1].score >= cfg.margin:
+            return []
+        fits = all(
+            c.score >= cfg.accept and c.coverage >= cfg.min_coverage
+            and self.intents[c.key].kind == "article" and self.intents[c.key].facts
+            for c in pair
+        )
+        return pair if fits else []
+
     def _by_clauses(self, raw: str, question: str, lang: str) -> Answer | None:
         """A question of several parts ("who …, and when …?"): answer each part understood."""
         clauses = [c for c in _CLAUSE.split(question) if c and len(c.split()) >= 2]
@@ -117,6 +135,10 @@ class Snapshot:
         found = [c for c in found if self.intents[c.key].kind == "article"]
         if not found:
             return None
+        return self._combine(raw, found, lang)
+
+    def _combine(self, raw: str, found: list[Candidate], lang: str) -> Answer:
+        """One answer made of several intents' answers, citations numbered once."""
         parts = [self._intent_answer(raw, self.intents[c.key], lang, c.score) for c in found]
         if len(parts) == 1:
             return parts[0]
