@@ -102,7 +102,7 @@ class Resolver:
         analyses = [self.analyzer.analyze(q, correct=False) for q in texts]
         variants = [a.features for a in analyses]
         bag = frozenset().union(*variants)
-        ctx_texts = [intent.answer.de, intent.answer.en, *(c.quote for c in intent.cite)]
+        ctx_texts = [intent.answer.de, intent.answer.en]  # what the bot says, not all it quotes
         ctx = [self.analyzer.analyze(t, correct=False) for t in ctx_texts]
         context = frozenset().union(*(a.features for a in ctx)) - bag
         numbers = frozenset().union(*(a.numbers for a in analyses), *(a.numbers for a in ctx))
