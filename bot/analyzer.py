@@ -23,12 +23,13 @@ _CUE_WORDS = frozenset(w for cues in QUESTION_CUES.values() for cue in cues for 
 
 @dataclass(frozen=True)
 class Analysis:
-    """Features of one text; `unknown` are content features no intent knows."""
+    """Features of one text; `guessed` are those that exist only thanks to a typo correction."""
 
     features: frozenset[str]
     types: frozenset[str]
     numbers: frozenset[str]
     tokens: tuple[str, ...]
+    guessed: frozenset[str] = frozenset()
 
 
 _CUES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -93,11 +94,12 @@ class Analyzer:
         return hit[0] if hit else token
 
     def analyze(self, text: str, *, correct: bool) -> Analysis:
-        toks = tokens(text)
-        if correct:
-            toks = [self.correct(t) for t in toks]
+        raw = tokens(text)
+        toks = [self.correct(t) for t in raw] if correct else raw
+        changed = {i for i, (a, b) in enumerate(zip(raw, toks, strict=True)) if a != b}
         stems = [stem(t) for t in toks]
         features: set[str] = set()
+        sure: set[str] = set()  # features some uncorrected token supports
         numbers: set[str] = set()
         i = 0
         while i < len(stems):
@@ -111,20 +113,33 @@ class Analyzer:
             )
             if matched:
                 features.add(matched[1])
+                if not changed & set(range(i, i + matched[0])):
+                    sure.add(matched[1])
                 i += matched[0]
                 continue
             tok, st = toks[i], stems[i]
-            i += 1
+            feature = None
             if is_number(tok):
                 numbers.add(tok)
-                features.add("#" + tok)
+                feature = "#" + tok
             elif tok in STOPWORDS or tok in FILLER:
-                continue
+                pass
             elif st in self._single:
-                features.add(self._single[st])
+                feature = self._single[st]
             elif len(tok) > 1:
-                features.add(st)
-        return Analysis(frozenset(features), question_types(toks), frozenset(numbers), tuple(toks))
+                feature = st
+            if feature:
+                features.add(feature)
+                if i not in changed:
+                    sure.add(feature)
+            i += 1
+        return Analysis(
+            frozenset(features),
+            question_types(toks),
+            frozenset(numbers),
+            tuple(toks),
+            frozenset(features - sure),
+        )
 
 
 def language_votes(toks: tuple[str, ...], vocab_by_lang: dict[str, frozenset[str]]) -> Counter:

@@ -27,7 +27,8 @@ from bot.text import fold, tokens
 COVERAGE_W, VARIANT_W, FUZZY_W = 0.6, 0.2, 0.2
 TYPE_MISMATCH = 0.6
 NUMBER_MISMATCH = 0.5
-CONTEXT_CREDIT = 0.6  # a feature only the answer or its quote mentions
+CONTEXT_CREDIT = 0.6  # a feature only the answer mentions, not a stored question
+GUESS_CREDIT = 0.7  # a word known only after typo correction may be another word
 UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
 SHORTLIST = 12
 WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
@@ -173,9 +174,10 @@ class Resolver:
             return self._rank_whole(folded, docs)
         coverage: dict[str, float] = defaultdict(float)
         for f, w in weights.items():
+            credit = w * (GUESS_CREDIT if f in analysis.guessed else 1.0)
             for key in postings.get(f, ()):
                 doc = docs[key]
-                coverage[key] += w if f in doc.bag else w * CONTEXT_CREDIT
+                coverage[key] += credit if f in doc.bag else credit * CONTEXT_CREDIT
         shortlist = sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))[:SHORTLIST]
         scored = [
             self._score(docs[key], cov / total, analysis, weights, folded) for key, cov in shortlist

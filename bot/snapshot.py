@@ -116,8 +116,10 @@ class Snapshot:
         if pair[0].score - pair[1].score >= cfg.margin:
             return []
         fits = all(
-            c.score >= cfg.accept and c.coverage >= cfg.min_coverage
-            and self.intents[c.key].kind == "article" and self.intents[c.key].facts
+            c.score >= cfg.accept
+            and c.coverage >= cfg.min_coverage
+            and self.intents[c.key].kind == "article"
+            and self.intents[c.key].facts
             for c in pair
         )
         return pair if fits else []
