@@ -31,7 +31,28 @@ TEMPLATES_EN = ["How big is the {a} {b}?", "What about {a} and {c}?", "{b} {c} {
 
 
 def pseudo_words(rng: random.Random, n: int) -> list[str]:
-    syllables = ["ka", "lo", "mi", "ter", "zan", "quo", "ri", "fel", "dun", "sa", "ven", "tor"]
+    syllables = [
+        "ka",
+        "lo",
+        "mi",
+        "ter",
+        "zan",
+        "quo",
+        "ri",
+        "fel",
+        "dun",
+        "sa",
+        "ven",
+        "tor",
+        "bem",
+        "gli",
+        "nor",
+        "pu",
+        "rex",
+        "wa",
+        "yol",
+        "xi",
+    ]  # 20^2..20^4 words
     words: set[str] = set()
     while len(words) < n:
         words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
@@ -49,10 +70,13 @@ def synthetic_kb(dest: Path, variants: int, seed: int = 7) -> list[str]:
     questions: list[str] = []
     lines = ["intents:"]
     for n in range(variants // 10):
-        a, b, c = rng.sample(words, 3)
+        # a and b are rare; c comes from a small pool of common words, so some
+        # words of every question have long posting lists, as in real knowledge.
+        a, b = rng.sample(words, 2)
+        c = rng.choice(words[:50])
         de = [t.format(a=a, b=b, c=c) + f" {k}" for k, t in enumerate(TEMPLATES_DE * 2)][:5]
         en = [t.format(a=a, b=b, c=c) + f" {k}" for k, t in enumerate(TEMPLATES_EN * 2)][:5]
-        questions.append(f"wie hoch ist {a} {b}")
+        questions.append(f"wie hoch ist {a} {b} und {c}")
         lines += [
             f"  - id: syn.i{n}",
             "    questions:",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -30,7 +30,7 @@ NUMBER_MISMATCH = 0.5
 CONTEXT_CREDIT = 0.6  # a feature only the answer mentions, not a stored question
 GUESS_CREDIT = 0.7  # a word known only after typo correction may be another word
 UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
-SHORTLIST = 12
+SHORTLIST = 8
 WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
 
 
@@ -64,6 +64,7 @@ class _Doc:
     context: frozenset[str]
     types: frozenset[str]
     numbers: frozenset[str]
+    variant_totals: list[float] = field(default_factory=list)  # idf mass of each variant
 
 
 class Resolver:
@@ -97,6 +98,8 @@ class Resolver:
         df = Counter(f for doc in self.docs.values() for f in doc.bag | doc.context)
         self.idf = {f: math.log(1 + n / c) for f, c in df.items()}
         self.unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + n)
+        for doc in (*self.docs.values(), *self.passages.values()):
+            doc.variant_totals = [sum(map(self.weight, v)) for v in doc.variants]
 
     def _intent_doc(self, intent: Intent) -> _Doc:
         texts = [*intent.questions.de, *intent.questions.en]
@@ -208,11 +211,11 @@ class Resolver:
     ) -> Candidate:
         q_total = sum(weights.values())
         best_f1 = 0.0
-        for variant in doc.variants:
-            overlap = sum(weights[f] for f in analysis.features & variant)
-            if not overlap:
+        for variant, v_total in zip(doc.variants, doc.variant_totals, strict=True):
+            shared = analysis.features & variant
+            if not shared:
                 continue
-            v_total = sum(self.weight(f) for f in variant)
+            overlap = sum(map(weights.__getitem__, shared))
             p, r = overlap / q_total, overlap / v_total
             best_f1 = max(best_f1, 2 * p * r / (p + r))
         fuzzy = process.extractOne(folded, doc.variant_texts, scorer=fuzz.token_set_ratio)
