@@ -73,15 +73,15 @@ class Snapshot:
     def _decide(self, raw: str, question: str, res: Resolution) -> Answer:
         ranked = [c for c in res.ranked if c.key in self.intents]
         top = ranked[0] if ranked else None
+        parts = self._clause_intents(question)
         accepted = self._accepted(res)
+        if len(parts) >= 2 or (parts and accepted is None):
+            return self._combine(raw, parts, res.lang)
         if accepted is not None:
             return self._intent_answer(raw, self.intents[accepted.key], res.lang, accepted.score)
         tied = self._tied_figures(ranked)
         if tied:
             return self._combine(raw, tied, res.lang)
-        combined = self._by_clauses(raw, question, res.lang)
-        if combined is not None:
-            return combined
         passage = self._passage(raw, question, res)
         if passage is not None:
             return passage
@@ -124,20 +124,17 @@ class Snapshot:
         )
         return pair if fits else []
 
-    def _by_clauses(self, raw: str, question: str, lang: str) -> Answer | None:
-        """A question of several parts ("who …, and when …?"): answer each part understood."""
+    def _clause_intents(self, question: str) -> list[Candidate]:
+        """The intents the parts of a question ("who …, and when …?") ask for, in order."""
         clauses = [c for c in _CLAUSE.split(question) if c and len(c.split()) >= 2]
         if len(clauses) < 2:
-            return None
+            return []
         found: list[Candidate] = []
         for clause in clauses:
             top = self._accepted(self.resolver.resolve(clause))
             if top and top.key not in {c.key for c in found}:
                 found.append(top)
-        found = [c for c in found if self.intents[c.key].kind == "article"]
-        if not found:
-            return None
-        return self._combine(raw, found, lang)
+        return [c for c in found if self.intents[c.key].kind == "article"]
 
     def _combine(self, raw: str, found: list[Candidate], lang: str) -> Answer:
         """One answer made of several intents' answers, citations numbered once."""

@@ -120,3 +120,23 @@ def test_margin_between_two_unrelated_close_intents_abstains(kb_copy: Path) -> N
     assert answer.answered is False
     assert {s.intent for s in answer.suggestions} == {"twin.a", "twin.b"}
     assert bot.ask("How big is the plan budget?").intent == "twin.b"
+
+
+def test_a_clear_article_sentence_is_quoted_when_no_intent_fits(kb_copy: Path) -> None:
+    for path in (kb_copy / "qa").glob("*.yaml"):
+        if path.name != "smalltalk.yaml":
+            path.unlink()
+    bot = QABot.from_settings(Settings(knowledge_dir=kb_copy))
+    answer = bot.ask("Welche Anstrengungen hat die Stadt unternommen, um die Bedingungen zu verbessern?")
+    assert (answer.answered, answer.kind) == (True, "passage")
+    (cite,) = answer.citations
+    assert cite.locator == "§16"
+    assert cite.quote in bot.store.current.kb.sources["article"].paragraph("§16")
+    assert cite.quote in answer.text
+
+
+def test_a_question_of_two_parts_gets_both_answers(qabot: QABot) -> None:
+    answer = qabot.ask("Wann wurde SenseTime gegründet, und wie viel Prozent der Firmen wollen expandieren?")
+    assert answer.answered
+    assert "2014" in answer.text and "55" in answer.text
+    assert len(answer.citations) >= 2
