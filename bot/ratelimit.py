@@ -1,0 +1,44 @@
+"""Rate limits per user and per channel (token buckets), shared by every platform.
+
+A question spends one token from its user's bucket and one from its
+channel's; when either is empty the asker gets the friendly notice instead of
+an answer, and the matcher does not run.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from bot.state import SharedState
+
+
+class RateLimitSettings(BaseModel):
+    """Bucket sizes (burst) and refill rates (sustained questions per second)."""
+
+    enabled: bool = True
+    user_burst: float = 10
+    user_per_s: float = 0.5
+    channel_burst: float = 60
+    channel_per_s: float = 5
+    max_concurrent: int = 8
+
+
+class RateLimiter:
+    """Token buckets keyed by platform and user / channel, in the shared state."""
+
+    def __init__(self, state: SharedState, settings: RateLimitSettings) -> None:
+        self.state = state
+        self.settings = settings
+
+    def allow(self, platform: str, user: str | None, channel: str | None) -> bool:
+        """True when both the user's and the channel's bucket have a token."""
+        cfg = self.settings
+        if not cfg.enabled:
+            return True
+        if user and not self.state.take_token(
+            f"user:{platform}:{user}", cfg.user_burst, cfg.user_per_s
+        ):
+            return False
+        return not channel or self.state.take_token(
+            f"channel:{platform}:{channel}", cfg.channel_burst, cfg.channel_per_s
+        )

@@ -1,0 +1,134 @@
+"""State that several replicas must share: seen-event keys, rate-limit buckets, log lines.
+
+In one process by default; in Redis when `QABOT_REDIS_URL` is set, so that a
+Slack retry landing on another replica is still recognised, and a user's
+rate limit holds across replicas. Calls are synchronous and short; async
+callers run them in a thread when the store is remote.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Protocol
+
+# Token bucket in one round trip: refill by elapsed time, take one if there is one.
+_TAKE_TOKEN = """
+local key, capacity, rate, now = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local state = redis.call('HMGET', key, 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
+local ok = 0
+if tokens >= 1 then tokens = tokens - 1; ok = 1 end
+redis.call('HSET', key, 'tokens', tokens, 'at', now)
+redis.call('EXPIRE', key, math.ceil(capacity / rate) + 1)
+return ok
+"""
+
+
+class SharedState(Protocol):
+    """The small store interface; `remote` says whether calls leave the process."""
+
+    remote: bool
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        """Record `key` for `ttl_s`; true only if it was not already recorded."""
+        ...
+
+    def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
+        """Take one token from bucket `key`; false when it is empty."""
+        ...
+
+    def append(self, stream: str, line: str, max_lines: int) -> None:
+        """Append a line to a bounded list (the newest `max_lines` are kept)."""
+        ...
+
+    def lines(self, stream: str) -> list[str]: ...
+
+
+class MemoryState:
+    """In-process state: bounded, thread-safe, expiring."""
+
+    remote = False
+
+    def __init__(self, *, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._max = max_keys
+        self._lock = threading.Lock()
+        self._claims: OrderedDict[str, float] = OrderedDict()
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._streams: dict[str, list[str]] = {}
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        now = self._clock()
+        with self._lock:
+            expires = self._claims.get(key)
+            if expires is not None and expires > now:
+                return False
+            self._claims[key] = now + ttl_s
+            self._claims.move_to_end(key)
+            while len(self._claims) > self._max:
+                self._claims.popitem(last=False)
+            return True
+
+    def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
+        now = self._clock()
+        with self._lock:
+            tokens, at = self._buckets.get(key, (capacity, now))
+            tokens = min(capacity, tokens + max(0.0, now - at) * refill_per_s)
+            ok = tokens >= 1
+            self._buckets[key] = (tokens - 1 if ok else tokens, now)
+            self._buckets.move_to_end(key)
+            while len(self._buckets) > self._max:
+                self._buckets.popitem(last=False)
+            return ok
+
+    def append(self, stream: str, line: str, max_lines: int) -> None:
+        with self._lock:
+            lines = self._streams.setdefault(stream, [])
+            lines.append(line)
+            del lines[:-max_lines]
+
+    def lines(self, stream: str) -> list[str]:
+        with self._lock:
+            return list(self._streams.get(stream, ()))
+
+
+class RedisState:
+    """The same contract on Redis: SET NX EX, a Lua token bucket, capped lists."""
+
+    remote = True
+
+    def __init__(self, url: str, *, prefix: str = "qabot:", client: Any = None) -> None:
+        import redis  # only when configured: keeps start-up lean
+
+        self._redis = client or redis.Redis.from_url(url, socket_timeout=2.0)
+        self._prefix = prefix
+        self._take = self._redis.register_script(_TAKE_TOKEN)
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        px = max(1, int(ttl_s * 1000))
+        return bool(self._redis.set(self._prefix + "claim:" + key, 1, nx=True, px=px))
+
+    def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
+        keys = [self._prefix + "bucket:" + key]
+        return bool(self._take(keys=keys, args=[capacity, refill_per_s, time.time()]))
+
+    def append(self, stream: str, line: str, max_lines: int) -> None:
+        key = self._prefix + "stream:" + stream
+        pipe = self._redis.pipeline()
+        pipe.rpush(key, line)
+        pipe.ltrim(key, -max_lines, -1)
+        pipe.execute()
+
+    def lines(self, stream: str) -> list[str]:
+        raw = self._redis.lrange(self._prefix + "stream:" + stream, 0, -1)
+        return [x.decode() if isinstance(x, bytes) else x for x in raw]
+
+
+def open_state(redis_url: str | None) -> SharedState:
+    """Redis when a URL is configured, else in-process."""
+    return RedisState(redis_url) if redis_url else MemoryState()

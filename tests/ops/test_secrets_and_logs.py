@@ -1,0 +1,61 @@
+"""Secrets never reach a log line, an error or a repr; JSON logs are one object a line."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+from pydantic import SecretStr
+
+from bot.logs import JsonFormatter, RedactSecrets, setup_logging
+from bot.settings import Settings
+
+FAKE_TOKEN = "xoxb-test-not-a-real-token-123"
+FAKE_SECRET = "test-signing-secret-not-real"
+
+
+def test_settings_repr_hides_secrets(monkeypatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", FAKE_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", FAKE_SECRET)
+    settings = Settings()
+    assert isinstance(settings.slack_bot_token, SecretStr)
+    for text in (repr(settings), str(settings), str(settings.model_dump())):
+        assert FAKE_TOKEN not in text and FAKE_SECRET not in text
+
+
+def _capture(json_lines: bool) -> tuple[io.StringIO, logging.Handler]:
+    stream = io.StringIO()
+    handler = setup_logging(json_lines=json_lines, secrets=[FAKE_TOKEN, FAKE_SECRET])
+    handler.setStream(stream)
+    return stream, handler
+
+
+def test_secrets_are_masked_in_messages_args_and_tracebacks() -> None:
+    stream, _ = _capture(json_lines=False)
+    log = logging.getLogger("qabot.test")
+    log.error("token is %s", FAKE_TOKEN)
+    log.warning(f"secret {FAKE_SECRET} in an f-string")
+    try:
+        raise RuntimeError(f"auth failed for {FAKE_TOKEN}")
+    except RuntimeError:
+        log.exception("call failed")
+    out = stream.getvalue()
+    assert FAKE_TOKEN not in out and FAKE_SECRET not in out
+    assert out.count("***") >= 3
+
+
+def test_json_lines() -> None:
+    stream, _ = _capture(json_lines=True)
+    logging.getLogger("qabot.test").info("answered", extra={"intent": "hkpc.recruiting"})
+    (line,) = stream.getvalue().splitlines()
+    data = json.loads(line)
+    assert data["message"] == "answered"
+    assert data["intent"] == "hkpc.recruiting"
+    assert data["level"] == "INFO"
+
+
+def test_short_values_are_not_treated_as_secrets() -> None:
+    # an empty or tiny "secret" must not mask ordinary text
+    assert RedactSecrets(["", "ab"]).redact("about abba") == "about abba"
+    assert JsonFormatter().format(logging.makeLogRecord({"msg": "x"}))

@@ -1,0 +1,86 @@
+"""The shared-state contract, in process and on a real Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.ratelimit import RateLimiter, RateLimitSettings
+from bot.state import MemoryState, RedisState, SharedState
+from tests.ops.redis_server import redis_server
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["memory", "redis"])
+def state(request: pytest.FixtureRequest) -> SharedState:
+    if request.param == "memory":
+        return MemoryState()
+    url = request.getfixturevalue("redis_url")
+    return RedisState(url, prefix=f"test-{request.node.name}:")
+
+
+def test_claim_is_true_once(state: SharedState) -> None:
+    assert state.claim("event:Ev1", 60) is True
+    assert state.claim("event:Ev1", 60) is False
+    assert state.claim("event:Ev2", 60) is True
+
+
+def test_bucket_allows_a_burst_then_refuses(state: SharedState) -> None:
+    results = [state.take_token("user:slack:U1", 3, 0.001) for _ in range(5)]
+    assert results == [True, True, True, False, False]
+
+
+def test_streams_keep_the_newest_lines(state: SharedState) -> None:
+    for n in range(5):
+        state.append("unanswered", f"line {n}", max_lines=3)
+    assert state.lines("unanswered") == ["line 2", "line 3", "line 4"]
+
+
+def test_two_processes_share_claims_through_redis(redis_url: str) -> None:
+    first, second = RedisState(redis_url, prefix="shared:"), RedisState(redis_url, prefix="shared:")
+    assert first.claim("event:Ev9", 60) is True
+    assert second.claim("event:Ev9", 60) is False
+
+
+def test_memory_claims_expire_and_buckets_refill() -> None:
+    clock = FakeClock()
+    state = MemoryState(clock=clock)
+    assert state.claim("k", 10)
+    clock.now += 11
+    assert state.claim("k", 10)
+    assert [state.take_token("b", 1, 1.0) for _ in range(2)] == [True, False]
+    clock.now += 1.0
+    assert state.take_token("b", 1, 1.0)
+
+
+def test_memory_state_is_bounded() -> None:
+    state = MemoryState(max_keys=10)
+    for n in range(100):
+        state.claim(f"k{n}", 60)
+    assert len(state._claims) == 10
+
+
+def test_rate_limiter_per_user_and_per_channel() -> None:
+    limiter = RateLimiter(
+        MemoryState(),
+        RateLimitSettings(user_burst=2, user_per_s=0.0001, channel_burst=3, channel_per_s=0.0001),
+    )
+    assert [limiter.allow("slack", "U1", "C1") for _ in range(3)] == [True, True, False]
+    # another user in the same channel: the channel has one token left
+    assert [limiter.allow("slack", "U2", "C1") for _ in range(2)] == [True, False]
+    # a user on another platform has a bucket of its own
+    assert limiter.allow("discord", "U1", "C9")
