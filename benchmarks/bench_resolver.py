@@ -67,13 +67,15 @@ def synthetic_kb(dest: Path, variants: int, seed: int = 7) -> list[str]:
     shutil.copy(ROOT / "knowledge" / "facts.yaml", dest / "facts.yaml")
     (dest / "qa").mkdir()
     words = pseudo_words(rng, max(500, variants // 4))
+    common, rare = words[:50], words[50:]
+    rng.shuffle(rare)  # each intent gets two rare words of its own
     questions: list[str] = []
     lines = ["intents:"]
     for n in range(variants // 10):
         # a and b are rare; c comes from a small pool of common words, so some
         # words of every question have long posting lists, as in real knowledge.
-        a, b = rng.sample(words, 2)
-        c = rng.choice(words[:50])
+        a, b = rare[2 * n], rare[2 * n + 1]
+        c = rng.choice(common)
         de = [t.format(a=a, b=b, c=c) + f" {k}" for k, t in enumerate(TEMPLATES_DE * 2)][:5]
         en = [t.format(a=a, b=b, c=c) + f" {k}" for k, t in enumerate(TEMPLATES_EN * 2)][:5]
         questions.append(f"wie hoch ist {a} {b} und {c}")

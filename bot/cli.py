@@ -36,7 +36,22 @@ def _parser() -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     validate = kb_sub.add_parser("validate", parents=[common], help="check a knowledge directory")
     validate.add_argument("dir", nargs="?", type=Path)
+    validate.add_argument("--strict", action="store_true", help="lint warnings fail too (exit 1)")
     kb_sub.add_parser("status", parents=[common], help="hash and counts of the knowledge")
+    unanswered = kb_sub.add_parser(
+        "unanswered", parents=[common], help="what people asked that the bot could not answer"
+    )
+    unanswered.add_argument("--limit", type=int, default=20, help="groups to show (default 20)")
+    unanswered.add_argument("--json", action="store_true", help="one JSON object per group")
+    add = kb_sub.add_parser("add-question", parents=[common], help="add a question variant")
+    add.add_argument("intent", help="the intent id, e.g. hkpc.recruiting")
+    add.add_argument("phrase", help="the question, as people ask it")
+    add.add_argument("--lang", choices=["de", "en"], help="default: detected")
+    ingest = kb_sub.add_parser("ingest", parents=[common], help="add a source and draft it")
+    ingest.add_argument("article", type=Path, help="the article as a UTF-8 text file")
+    ingest.add_argument("--id", required=True, help="source id, e.g. scmp_2024_05")
+    ingest.add_argument("--title", help="default: the first line of the article")
+    ingest.add_argument("--lang", choices=["de", "en"], help="default: detected")
     slack = sub.add_parser("slack", parents=[common], help="run the Slack bot")
     slack.add_argument("--port", type=int)
     discord = sub.add_parser("discord", parents=[common], help="run the Discord bot")
@@ -59,7 +74,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"qabot: {exc}", file=sys.stderr)
         return EXIT_BROKEN
     if args.command == "kb" and args.kb_command == "validate":
-        return _validate(args.dir or settings.knowledge_dir)
+        from bot.kb_cli import validate
+
+        return validate(args.dir or settings.knowledge_dir, settings, strict=args.strict)
+    if args.command == "kb" and args.kb_command == "ingest":
+        from bot.kb_cli import ingest
+
+        return ingest(settings, args)
     from bot.service import QABot
 
     try:
@@ -69,22 +90,6 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return EXIT_BROKEN
     return _COMMANDS[args.command](bot, args)
-
-
-def _validate(root: Path) -> int:
-    from bot.knowledge import load_knowledge
-
-    try:
-        kb = load_knowledge(root)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem)
-        return EXIT_INVALID
-    print(
-        f"{root}: ok — {len(kb.intents)} intents, {len(kb.facts)} facts, "
-        f"{kb.variant_count} question variants, hash {kb.content_hash}"
-    )
-    return EXIT_OK
 
 
 def _ask(bot, args: argparse.Namespace) -> int:
@@ -120,26 +125,25 @@ def _stat(bot, args: argparse.Namespace) -> int:
 
 
 def _kb(bot, args: argparse.Namespace) -> int:
-    status = bot.status()
-    print(
-        f"hash {status.content_hash} · {status.intents} intents · {status.facts} facts · "
-        f"{status.variants} variants · loaded {status.loaded_at}"
-    )
-    return EXIT_OK
+    from bot import kb_cli
+
+    return kb_cli.COMMANDS[args.kb_command](bot, args)
 
 
 def _slack(bot, args: argparse.Namespace) -> int:
-    from bot.adapters.slack import main as slack_main
+    from bot.runner import run_all
 
-    return slack_main(bot, bot.settings, port=args.port)
+    return run_all(bot, only=["slack"], slack_port=args.port)
 
 
 def _discord(bot, args: argparse.Namespace) -> int:
-    from bot.adapters import discord as discord_adapter
-
     if args.invite_url:
+        from bot.adapters import discord as discord_adapter
+
         return discord_adapter.print_invite_url(bot.settings)
-    return discord_adapter.main(bot, bot.settings)
+    from bot.runner import run_all
+
+    return run_all(bot, only=["discord"])
 
 
 def _run(bot, args: argparse.Namespace) -> int:

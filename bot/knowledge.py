@@ -34,6 +34,9 @@ SOURCES_FILE = "sources.yaml"
 FACTS_FILE = "facts.yaml"
 CONCEPTS_FILE = "concepts.yaml"
 INTENTS_DIR = "qa"
+# Both YAML libraries' constructors raise bare errors, without a position, for malformed
+# typed scalars ("2023-13-01", "!!bool yesno", "!!int 0x") and for very deep nesting.
+_CONSTRUCTOR_ERRORS = (ValueError, TypeError, LookupError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def _parse(path: Path, model: type[BaseModel], root: Path, precise: bool = True)
     if not precise:
         try:
             return model.model_validate(_fast_load(text)), None
-        except (yaml.YAMLError, ValidationError):
+        except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS):  # ValidationError is a ValueError
             pass  # parse again below, with line numbers for the report
     try:
         raw = _yaml().load(text)
@@ -130,6 +133,9 @@ def _parse(path: Path, model: type[BaseModel], root: Path, precise: bool = True)
         raise KnowledgeError([KnowledgeFileError(rel, line, detail)]) from exc
     except YAMLError as exc:
         raise KnowledgeError([KnowledgeFileError(rel, 0, f"YAML: {exc}")]) from exc
+    except _CONSTRUCTOR_ERRORS as exc:
+        detail = f"YAML value: {type(exc).__name__}: {exc}"
+        raise KnowledgeError([KnowledgeFileError(rel, 0, detail)]) from exc
     try:
         return model.model_validate(raw), raw
     except ValidationError as exc:

@@ -6,17 +6,26 @@ back; everything two adapters would both need lives here, once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.answer import Answer, StatReply
 from bot.errors import KnowledgeError
 from bot.settings import Settings
 from bot.store import KnowledgeStore, ReloadResult
+from bot.unanswered import UnansweredLog
+
+if TYPE_CHECKING:
+    from bot.kb_edit import EditResult
+    from bot.triage import Group
 
 log = logging.getLogger(__name__)
+feedback_log = logging.getLogger("qabot.feedback")
+
+Vote = Literal["click", "up", "down"]
 
 Platform = Literal["console", "cli", "slack", "discord"]
 
@@ -31,14 +40,18 @@ class KBStatus:
     variants: int
     loaded_at: str
     last_reload: ReloadResult | None
+    last_error: ReloadResult | None = None
 
 
 class QABot:
     """One bot: a knowledge store and the policies around answering."""
 
-    def __init__(self, settings: Settings, store: KnowledgeStore) -> None:
+    def __init__(
+        self, settings: Settings, store: KnowledgeStore, unanswered: UnansweredLog | None = None
+    ) -> None:
         self.settings = settings
         self.store = store
+        self.unanswered = unanswered or UnansweredLog(settings.unanswered)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QABot:
@@ -49,12 +62,61 @@ class QABot:
         self,
         text: str,
         *,
-        platform: Platform = "console",
+        platform: Platform = "cli",
         user: str | None = None,
         channel: str | None = None,
     ) -> Answer:
-        """Answer one question; never raises for any input string."""
-        return self.store.current.answer(text)
+        """Answer one question; never raises for any input string.
+
+        Abstentions and unsure answers on the platforms `[unanswered] platforms` names go
+        to the unanswered log (never failing the answer); the default `cli` (scripts,
+        the eval, tests) is not logged unless configured.
+        """
+        answer = self.store.current.answer(text)
+        cfg = self.settings.unanswered
+        if platform in cfg.platforms:
+            unsure = answer.answered and answer.confidence < cfg.low_confidence
+            if answer.kind == "abstain" or (unsure and answer.kind != "smalltalk"):
+                top = answer.suggestions[0].intent if answer.suggestions else None
+                guess = answer.intent or top
+                self.unanswered.write(
+                    {
+                        "kind": "abstain" if answer.kind == "abstain" else "low_confidence",
+                        "platform": platform,
+                        "question": text[:500],
+                        "lang": answer.lang,
+                        "guess": guess,
+                        "score": round(answer.confidence, 3),
+                        "user": user,
+                        "channel": channel,
+                    }
+                )
+        return answer
+
+    def feedback(
+        self,
+        vote: Vote,
+        *,
+        intent: str | None,
+        platform: Platform,
+        question: str | None = None,
+        lang: str | None = None,
+        user: str | None = None,
+    ) -> None:
+        """A click on a suggestion, or 👍/👎 on an answer: logged for triage."""
+        feedback_log.info(
+            "%s: intent=%s lang=%s user=%s platform=%s", vote, intent, lang, user, platform
+        )
+        self.unanswered.write(
+            {
+                "kind": vote,
+                "platform": platform,
+                "question": (question or "")[:500],
+                "lang": lang,
+                "guess": intent,
+                "user": user,
+            }
+        )
 
     def answer_intent(self, intent_id: str, lang: str) -> Answer:
         """The answer of one known intent (a clicked suggestion); abstains if unknown."""
@@ -68,9 +130,34 @@ class QABot:
         """(display name, value) pairs for autocomplete of a /stat topic."""
         return self.store.current.topic_choices(partial, limit=limit)
 
-    def reload(self) -> ReloadResult:
+    def reload(self, trigger: str = "manual") -> ReloadResult:
         """Load the knowledge again off to the side; swap it in only if it is valid."""
-        return self.store.reload()
+        return self.store.reload(trigger)
+
+    async def areload(self, trigger: str = "manual") -> ReloadResult:
+        """`reload` in a worker thread, so the event loop keeps serving meanwhile."""
+        return await asyncio.to_thread(self.store.reload, trigger)
+
+    def unanswered_groups(self, limit: int | None = None) -> list[Group]:
+        """What people asked and did not get a good answer to, grouped, with a proposed intent."""
+        from bot.triage import group_log
+
+        return group_log(self, limit=limit or self.settings.admin.unanswered_groups)
+
+    def add_question(self, intent_id: str, phrase: str, lang: str | None = None) -> EditResult:
+        """Add `phrase` to `intent_id` in its YAML file (validated first, refused if invalid)."""
+        from bot.kb_edit import add_question
+
+        result = add_question(self.store.root, intent_id, phrase, lang or self.language(phrase))
+        if result.ok and result.changed:
+            self.reload(trigger="add-question")
+        return result
+
+    def language(self, text: str) -> str:
+        """'de' or 'en' for `text`, as the resolver judges it."""
+        snap = self.store.current
+        analysis = snap.resolver.analyzer.analyze(text, correct=True)
+        return snap.resolver.language(analysis, text)[0]
 
     def status(self) -> KBStatus:
         snap = self.store.current
@@ -81,6 +168,7 @@ class QABot:
             variants=snap.kb.variant_count,
             loaded_at=snap.loaded_at,
             last_reload=self.store.last_reload,
+            last_error=self.store.last_error,
         )
 
     def is_admin(

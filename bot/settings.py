@@ -57,6 +57,31 @@ class DiscordSettings(BaseModel):
     command_hash_file: Path = PROJECT_ROOT / ".qabot-commands.hash"
 
 
+class UnansweredSettings(BaseModel):
+    """The log of questions the bot could not answer well (JSONL, rotated by size)."""
+
+    enabled: bool = True
+    path: Path = PROJECT_ROOT / "var" / "unanswered.jsonl"
+    # Answers below this confidence are logged too (abstentions always are).
+    low_confidence: float = 0.6
+    max_bytes: int = 1_000_000
+    backups: int = 3
+    # Slack/Discord user and channel ids are kept only when this is true.
+    log_user_ids: bool = False
+    # `cli` (qabot ask, the eval scripts) is left out by default.
+    platforms: list[str] = Field(default_factory=lambda: ["console", "slack", "discord"])
+
+
+class AdminToolSettings(BaseModel):
+    """Live reload and the admin tools."""
+
+    watch: bool = True
+    # watchfiles groups the events of one save; it yields after `watch_step_ms` of quiet.
+    watch_step_ms: int = 50
+    watch_debounce_ms: int = 1600
+    unanswered_groups: int = 10
+
+
 class Settings(BaseSettings):
     """Everything qabot is configured with; built once in the CLI and passed down."""
 
@@ -76,6 +101,8 @@ class Settings(BaseSettings):
     admins: AdminSettings = Field(default_factory=AdminSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    unanswered: UnansweredSettings = Field(default_factory=UnansweredSettings)
+    admin: AdminToolSettings = Field(default_factory=AdminToolSettings)
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(

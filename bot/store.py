@@ -30,18 +30,26 @@ class ReloadResult:
     removed: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     unchanged: bool = field(default=False)
+    trigger: str = "manual"
 
-    def summary(self) -> str:
+    def summary(self, max_items: int = 10) -> str:
+        """One line of outcome, then the file:line errors or the diff, item by item."""
         if not self.ok:
             return "reload failed, still serving the last good knowledge:\n" + "\n".join(
                 self.errors
             )
         if self.unchanged:
             return f"reloaded in {self.seconds:.2f}s: no change ({self.content_hash})"
-        return (
+        head = (
             f"reloaded in {self.seconds:.2f}s ({self.content_hash}): "
             f"+{len(self.added)} -{len(self.removed)} ~{len(self.changed)}"
         )
+        lines = [head]
+        for mark, items in (("+", self.added), ("-", self.removed), ("~", self.changed)):
+            lines += [f"{mark} {item}" for item in items[:max_items]]
+            if len(items) > max_items:
+                lines.append(f"{mark} … {len(items) - max_items} more")
+        return "\n".join(lines)
 
 
 class KnowledgeStore:
@@ -53,6 +61,7 @@ class KnowledgeStore:
         self._current = snapshot
         self._lock = threading.Lock()
         self.last_reload: ReloadResult | None = None
+        self.last_error: ReloadResult | None = None
 
     @classmethod
     def open(cls, root: Path, settings: Settings) -> KnowledgeStore:
@@ -63,11 +72,15 @@ class KnowledgeStore:
     def current(self) -> Snapshot:
         return self._current
 
-    def reload(self) -> ReloadResult:
-        """Build a new snapshot off to the side; swap it in only when all of it is valid."""
-        start = time.perf_counter()
-        at = datetime.now(UTC).isoformat(timespec="seconds")
+    def reload(self, trigger: str = "manual") -> ReloadResult:
+        """Build a new snapshot off to the side; swap it in only when all of it is valid.
+
+        Reloads are serialised; readers are never blocked: they keep the snapshot
+        they took, and the swap is one attribute assignment.
+        """
         with self._lock:
+            start = time.perf_counter()
+            at = datetime.now(UTC).isoformat(timespec="seconds")
             old = self._current
             try:
                 new = Snapshot(load_knowledge(self.root), self.settings)
@@ -78,17 +91,19 @@ class KnowledgeStore:
                     time.perf_counter() - start,
                     old.kb.content_hash,
                     tuple(str(p) for p in exc.problems),
+                    trigger=trigger,
                 )
-                log.error("knowledge reload failed: %s", "; ".join(result.errors))
+                self.last_error = result
+                log.error("knowledge reload (%s) failed: %s", trigger, "; ".join(result.errors))
             else:
                 self._current = new
-                result = _diff(old, new, at, time.perf_counter() - start)
-                log.info("knowledge %s", result.summary())
+                result = _diff(old, new, at, time.perf_counter() - start, trigger)
+                log.info("knowledge (%s) %s", trigger, result.summary().replace("\n", "; "))
             self.last_reload = result
             return result
 
 
-def _diff(old: Snapshot, new: Snapshot, at: str, seconds: float) -> ReloadResult:
+def _diff(old: Snapshot, new: Snapshot, at: str, seconds: float, trigger: str) -> ReloadResult:
     def items(snap: Snapshot) -> dict[str, object]:
         out: dict[str, object] = {f"intent:{i.id}": i for i in snap.kb.intents}
         out.update({f"fact:{f.id}": f for f in snap.kb.facts})
@@ -104,4 +119,5 @@ def _diff(old: Snapshot, new: Snapshot, at: str, seconds: float) -> ReloadResult
         removed=tuple(sorted(before.keys() - after.keys())),
         changed=tuple(sorted(k for k in before.keys() & after.keys() if before[k] != after[k])),
         unchanged=old.kb.content_hash == new.kb.content_hash,
+        trigger=trigger,
     )

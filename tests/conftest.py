@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,13 @@ from bot.service import QABot
 from bot.settings import PROJECT_ROOT, Settings
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+# Questions the tests ask must not land in the project's var/unanswered.jsonl
+# (subprocesses inherit this too); tests of the log pass their own path.
+os.environ.setdefault(
+    "QABOT_UNANSWERED__PATH",
+    str(Path(tempfile.mkdtemp(prefix="qabot-tests-")) / "unanswered.jsonl"),
+)
 
 
 @pytest.fixture(scope="session")

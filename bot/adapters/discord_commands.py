@@ -27,6 +27,7 @@ from bot.render.discord import (
     reload_replies,
     stat_replies,
     status_replies,
+    unanswered_replies,
 )
 from bot.service import QABot
 from bot.settings import Settings
@@ -112,10 +113,15 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
 
         await respond(interaction, work, answer_replies)
 
-    @tree.command(name="kb", description="Reload the knowledge files or show their status (admins)")
-    @app_commands.describe(action="reload: load the knowledge files again; status: what is loaded")
+    @tree.command(name="kb", description="Reload the knowledge, its status, unanswered questions")
+    @app_commands.describe(
+        action="reload: load the knowledge files again; status: what is loaded; "
+        "unanswered: what people asked that the bot could not answer"
+    )
     @app_commands.default_permissions(manage_guild=True)
-    async def kb(interaction: discord.Interaction, action: Literal["reload", "status"]) -> None:
+    async def kb(
+        interaction: discord.Interaction, action: Literal["reload", "status", "unanswered"]
+    ) -> None:
         lang = locale_lang(interaction)
         if not is_admin(bot, interaction):
             await send_interaction(interaction, [notice("not_admin", lang)], ephemeral=True)
@@ -124,7 +130,17 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
             # Reading and validating every knowledge file may take a while: defer first.
             await interaction.response.defer(thinking=True, ephemeral=True)
             await respond(
-                interaction, bot.reload, lambda r: reload_replies(r, lang), ephemeral=True
+                interaction,
+                lambda: bot.reload("discord /kb reload"),
+                lambda r: reload_replies(r, lang),
+                ephemeral=True,
+            )
+        elif action == "unanswered":
+            await respond(
+                interaction,
+                bot.unanswered_groups,
+                lambda g: unanswered_replies(g, lang),
+                ephemeral=True,
             )
         else:
             await respond(

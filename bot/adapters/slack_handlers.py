@@ -31,7 +31,6 @@ from bot.service import QABot
 from bot.settings import Settings
 
 log = logging.getLogger("qabot.slack")
-feedback_log = logging.getLogger("qabot.feedback")
 
 T = TypeVar("T")
 Body = dict[str, Any]
@@ -39,6 +38,8 @@ Body = dict[str, Any]
 # `message` subtypes that carry a person's new words; edits, deletions, joins... do not.
 ANSWERED_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 SUGGEST_ACTION = re.compile(rf"^{render.SUGGEST_ACTION_PREFIX}\d+$")
+ATTACH_ACTION = re.compile(rf"^{render.ATTACH_ACTION_PREFIX}\d+$")
+KB_COMMANDS = ("reload", "status", "unanswered")
 _POST_FALLBACK_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
 
 
@@ -72,6 +73,7 @@ class SlackListeners:
         app.command("/stat")(self.on_stat)
         app.command("/kb")(self.on_kb)
         app.action(SUGGEST_ACTION)(self.on_suggestion)
+        app.action(ATTACH_ACTION)(self.on_attach)
         app.error(self.on_error)
 
     # ------------------------------------------------------------ lifecycle
@@ -217,14 +219,14 @@ class SlackListeners:
         await respond(response_type=self.visibility, **render.render_stat(reply))
 
     async def on_kb(self, ack: AsyncAck, command: Body, respond: AsyncRespond) -> None:
-        """`/kb reload|status`, for admins; everyone else gets an ephemeral refusal."""
+        """`/kb reload|status|unanswered`, for admins; everyone else gets an ephemeral refusal."""
         user = command.get("user_id") or ""
         if not self.bot.is_admin("slack", user):
             log.info("slack: /kb refused for %s", user)
             await ack(response_type="ephemeral", **render.render_notice("not_admin", self.lang))
             return
         sub = (command.get("text") or "").strip().lower()
-        if sub not in ("reload", "status"):
+        if sub not in KB_COMMANDS:
             await ack(response_type="ephemeral", **render.render_notice("kb_usage", self.lang))
             return
         await ack()
@@ -233,8 +235,12 @@ class SlackListeners:
 
     async def _kb(self, sub: str, respond: AsyncRespond) -> None:
         if sub == "reload":
-            result = await self.core(self.bot.reload)
+            # Off the core thread: answers keep flowing while the new knowledge loads.
+            result = await self.bot.areload("slack /kb reload")
             payload = render.render_reload(result, self.lang)
+        elif sub == "unanswered":
+            groups = await asyncio.to_thread(self.bot.unanswered_groups)
+            payload = render.render_unanswered(groups, self.lang)
         else:
             payload = render.render_kb_status(await self.core(self.bot.status), self.lang)
         await respond(response_type="ephemeral", **payload)
@@ -248,18 +254,14 @@ class SlackListeners:
         await ack()
         intent, lang = render.parse_suggestion_value(action.get("value") or "")
         user = (body.get("user") or {}).get("id")
-        feedback_log.info(
-            "suggestion clicked: intent=%s lang=%s user=%s",
-            intent,
-            lang,
-            user,
-            extra={"intent": intent, "lang": lang, "user": user, "platform": "slack"},
-        )
-        self.spawn(self._answer_click(body, intent, lang, context), "suggestion")
+        self.spawn(self._answer_click(body, intent, lang, context, user), "suggestion")
 
     async def _answer_click(
-        self, body: Body, intent: str, lang: str, context: AsyncBoltContext
+        self, body: Body, intent: str, lang: str, context: AsyncBoltContext, user: str | None
     ) -> None:
+        await self.core(
+            self.bot.feedback, "click", intent=intent, platform="slack", lang=lang, user=user
+        )
         payload = render.render_answer(await self.core(self.bot.answer_intent, intent, lang))
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
@@ -281,3 +283,29 @@ class SlackListeners:
             thread_ts=thread_ts,
             **payload,
         )
+
+    async def on_attach(
+        self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond
+    ) -> None:
+        """An "attach" button of `/kb unanswered`: add the question to the intent (admins)."""
+        user = (body.get("user") or {}).get("id") or ""
+        if not self.bot.is_admin("slack", user):
+            await ack()
+            await respond(
+                response_type="ephemeral",
+                replace_original=False,
+                **render.render_notice("not_admin", self.lang),
+            )
+            return
+        await ack()
+        parsed = render.parse_attach_value(action.get("value") or "")
+        if parsed is None:
+            return
+        intent, lang, question = parsed
+        log.info("slack: %s attaches a question to %s", user, intent)
+        self.spawn(self._attach(intent, lang, question, respond), "attach")
+
+    async def _attach(self, intent: str, lang: str, question: str, respond: AsyncRespond) -> None:
+        result = await asyncio.to_thread(self.bot.add_question, intent, question, lang)
+        text = render.safe(result.message)
+        await respond(response_type="ephemeral", replace_original=False, **render.notice(text))

@@ -21,6 +21,7 @@ from bot.messages import msg
 if TYPE_CHECKING:
     from bot.service import KBStatus
     from bot.store import ReloadResult
+    from bot.triage import Group
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE_MAX = 256
@@ -60,6 +61,18 @@ WORDS: dict[str, dict[str, str]] = {
         "de": "Entschuldigung, beim Antworten ist etwas schiefgegangen. Bitte versuch es erneut.",
     },
     "kb_status": {"en": "Knowledge base", "de": "Wissensbasis"},
+    "kb_unanswered": {
+        "en": "Questions the bot could not answer well",
+        "de": "Fragen, die der Bot nicht gut beantworten konnte",
+    },
+    "kb_unanswered_none": {
+        "en": "Nothing unanswered: every logged question is answered now.",
+        "de": "Nichts offen: jede protokollierte Frage wird jetzt beantwortet.",
+    },
+    "kb_unanswered_hint": {
+        "en": 'Attach one with `qabot kb add-question INTENT "question"` (or the Slack button).',
+        "de": 'Anhängen mit `qabot kb add-question INTENT "Frage"` (oder per Slack-Button).',
+    },
     "kb_reloaded": {"en": "Knowledge reloaded", "de": "Wissen neu geladen"},
     "kb_reload_failed": {
         "en": "Reload failed: the last good knowledge stays in use",
@@ -269,7 +282,10 @@ def status_replies(status: KBStatus, lang: str | None) -> list[DiscordReply]:
         ("loaded at", status.loaded_at),
     ]
     if status.last_reload is not None:
-        rows.append(("last reload", status.last_reload.summary()))
+        r = status.last_reload
+        rows.append((f"last reload ({r.trigger}, {r.at})", r.summary()))
+    if status.last_error is not None:
+        rows.append((f"last error ({status.last_error.at})", "\n".join(status.last_error.errors)))
     fields = [(name, value or "–") for name, value in rows]
     return pack(build_embeds("", fields, color=COLOR_INFO, title=word("kb_status", lang)))
 
@@ -282,6 +298,21 @@ def reload_replies(result: ReloadResult, lang: str | None) -> list[DiscordReply]
     if len(text) > DESCRIPTION_MAX:
         text = f"```\n{clip(result.summary(), DESCRIPTION_MAX - 8)}\n```"
     return pack(build_embeds(text, [], color=color, title=title, lang=lang))
+
+
+def unanswered_replies(groups: Sequence[Group], lang: str | None) -> list[DiscordReply]:
+    """`/kb unanswered`: the top groups with their proposed intent and the command to attach."""
+    if not groups:
+        return pack(build_embeds(word("kb_unanswered_none", lang), [], color=COLOR_INFO))
+    fields = []
+    for g in groups:
+        proposal = f"→ `{g.intent}` ({g.score:.2f})" if g.intent else "→ –"
+        command = f'`qabot kb add-question {g.intent} "{g.question}" --lang {g.lang}`'
+        value = f"{proposal}\n{command}" if g.intent else proposal
+        fields.append((f"×{g.count} {g.question}", value))
+    title = word("kb_unanswered", lang)
+    hint = word("kb_unanswered_hint", lang)
+    return pack(build_embeds(hint, fields, color=COLOR_INFO, title=title, lang=lang))
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

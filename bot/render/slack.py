@@ -8,6 +8,7 @@ Block Kit limits are respected by clipping, never by letting Slack reject.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from bot.render import plain
 if TYPE_CHECKING:
     from bot.service import KBStatus
     from bot.store import ReloadResult
+    from bot.triage import Group
 
 Payload = dict[str, Any]
 
@@ -31,6 +33,7 @@ HEADER_MAX = 150
 TEXT_MAX = 3900  # top-level fallback text; Slack advises staying under 4,000
 
 SUGGEST_ACTION_PREFIX = "qabot_suggest_"
+ATTACH_ACTION_PREFIX = "qabot_attach_"
 SUGGESTIONS_MAX = 5
 
 ZWJ = "\u200d"
@@ -53,9 +56,19 @@ WORDS: dict[str, dict[str, str]] = {
         "de": "Entschuldigung, beim Antworten ist etwas schiefgegangen. Bitte versuch es erneut.",
     },
     "kb_usage": {
-        "en": "Usage: `/kb status` or `/kb reload` (admins only).",
-        "de": "Verwendung: `/kb status` oder `/kb reload` (nur Admins).",
+        "en": "Usage: `/kb status`, `/kb reload` or `/kb unanswered` (admins only).",
+        "de": "Verwendung: `/kb status`, `/kb reload` oder `/kb unanswered` (nur Admins).",
     },
+    "kb_unanswered": {
+        "en": "Questions the bot could not answer well",
+        "de": "Fragen, die der Bot nicht gut beantworten konnte",
+    },
+    "kb_unanswered_none": {
+        "en": "Nothing unanswered: every logged question is answered now.",
+        "de": "Nichts offen: jede protokollierte Frage wird jetzt beantwortet.",
+    },
+    "kb_attach": {"en": "Attach to {intent}", "de": "An {intent} anhängen"},
+    "kb_last_error": {"en": "Last error", "de": "Letzter Fehler"},
     "kb_status": {"en": "Knowledge base", "de": "Wissensbasis"},
     "kb_counts": {
         "en": "{intents} intents ({variants} question variants), {facts} facts; loaded {at}.",
@@ -258,8 +271,56 @@ def render_kb_status(status: KBStatus, lang: str) -> Payload:
     )
     lines = [f"*{word('kb_status', lang)}* `{safe(status.content_hash)}`", counts]
     if status.last_reload is not None:
-        lines.append(f"{word('kb_last_reload', lang)}: {safe(status.last_reload.summary())}")
+        r = status.last_reload
+        head = f"{word('kb_last_reload', lang)} ({safe(r.trigger)}, {safe(r.at)})"
+        lines.append(f"{head}: {safe(r.summary())}")
+    if status.last_error is not None:
+        errors = safe("\n".join(status.last_error.errors))
+        head = f"{word('kb_last_error', lang)} ({safe(status.last_error.at)})"
+        lines.append(f"{head}:\n```{errors}```")
     return notice("\n".join(lines))
+
+
+def attach_value(group: Group) -> str:
+    """The button value of an unanswered group: what `add-question` needs, as JSON."""
+    value = json.dumps({"i": group.intent, "l": group.lang, "q": group.question})
+    return value if len(value) <= BUTTON_VALUE_MAX else ""
+
+
+def parse_attach_value(value: str) -> tuple[str, str, str] | None:
+    """(intent, lang, question) from an attach button, None when malformed."""
+    try:
+        data = json.loads(value)
+        return str(data["i"]), str(data["l"]), str(data["q"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def render_unanswered(groups: list[Group], lang: str) -> Payload:
+    """`/kb unanswered`: the top groups, each with a button to attach it to its proposed intent."""
+    if not groups:
+        return notice(word("kb_unanswered_none", lang))
+    title = word("kb_unanswered", lang)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": clip(title, HEADER_MAX)}}
+    ]
+    lines = [title]
+    for n, g in enumerate(groups[: BLOCKS_MAX - 1]):
+        proposal = f"`{safe(g.intent)}` ({g.score:.2f})" if g.intent else "–"
+        text = f"×{g.count} “{safe(g.question)}” [{g.lang}] → {proposal}"
+        block: dict[str, Any] = {"type": "section", "text": _mrkdwn(text)}
+        value = attach_value(g) if g.intent else ""
+        if value:
+            label = clip(safe(word("kb_attach", lang, intent=g.intent)), BUTTON_TEXT_MAX)
+            block["accessory"] = {
+                "type": "button",
+                "action_id": f"{ATTACH_ACTION_PREFIX}{n}",
+                "text": {"type": "plain_text", "text": label},
+                "value": value,
+            }
+        blocks.append(block)
+        lines.append(text)
+    return _payload("\n".join(lines), blocks)
 
 
 def render_reload(result: ReloadResult, lang: str) -> Payload:

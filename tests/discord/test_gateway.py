@@ -34,7 +34,7 @@ async def test_ready_and_the_command_registration_payload(live: Live) -> None:
     (question,) = commands["ask"]["options"]
     assert question["name"] == "question" and question["required"] is True
     (action,) = commands["kb"]["options"]
-    assert [c["value"] for c in action["choices"]] == ["reload", "status"]
+    assert [c["value"] for c in action["choices"]] == ["reload", "status", "unanswered"]
     assert commands["kb"]["default_member_permissions"] == 1 << 5  # Manage Server
     assert not fake.find("PUT", GUILD_COMMANDS)
 

@@ -1,0 +1,154 @@
+"""`qabot kb ingest`: register a new source and draft its statements with figures for review.
+
+The text is copied to knowledge/sources/ID.txt and named in sources.yaml (a
+source with nothing citing it changes no answer). The draft goes to
+knowledge/drafts/ID.yaml, which the loader never reads: it is an intents file
+whose answers and questions say TODO, one entry per sentence that states a
+figure or names a body, each with its verbatim quote and paragraph (§N). An
+admin completes the entries and moves them to knowledge/qa/; only then do they
+go live (`qabot kb validate` checks the draft's quotes meanwhile).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap
+
+from bot.figures import figures
+from bot.kb_edit import dump, round_trip_yaml, validated_replace, write_atomic
+from bot.knowledge import SOURCES_FILE
+from bot.lexicon import STOPWORDS_DE, STOPWORDS_EN
+from bot.lint import DRAFTS_DIR
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„“A-ZÄÖÜ0-9])")
+# Named bodies: acronyms (HKPC, HKSTP, CFO) and names like "Hong Kong Productivity Council".
+_BODY = re.compile(
+    r"\b[A-Z][A-Z0-9+]{2,}s?\b|\b(?:[A-Z][a-z]+ ){2,}(?:Council|Parks?|Authority|Scheme)\b"
+)
+_ID = re.compile(r"^[a-z0-9_]+$")
+
+
+class IngestError(Exception):
+    """The article cannot be ingested (unknown file, id taken, invalid result)."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence of the source worth a knowledge entry: where it stands and what it states."""
+
+    locator: str
+    quote: str
+    figures: tuple[str, ...]
+    bodies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source_file: Path
+    draft: Path
+    statements: tuple[Statement, ...]
+
+
+def paragraphs(text: str) -> list[str]:
+    """The source's paragraphs as the loader counts them: §N is the N-th non-empty line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def statements(text: str) -> list[Statement]:
+    """Sentences that state a figure or name a body, each a verbatim slice of its paragraph."""
+    out = []
+    for n, para in enumerate(paragraphs(text), start=1):
+        for sentence in _SENTENCE_END.split(para.lstrip("-–• ")):
+            sentence = sentence.strip()
+            if len(sentence) < 10 or sentence not in para:
+                continue
+            figs = tuple(dict.fromkeys(f.text for f in figures(sentence)))
+            bodies = tuple(dict.fromkeys(m.group(0) for m in _BODY.finditer(sentence)))
+            if figs or bodies:
+                out.append(Statement(f"§{n}", sentence, figs, bodies))
+    return out
+
+
+def guess_lang(text: str) -> str:
+    words = re.findall(r"[a-zäöüß]+", text.casefold())
+    de = sum(w in STOPWORDS_DE for w in words)
+    en = sum(w in STOPWORDS_EN for w in words)
+    return "de" if de >= en else "en"
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def draft_yaml(source_id: str, items: list[Statement]) -> str:
+    """The draft: an intents file to complete, one entry per statement."""
+    lines = [
+        f"# DRAFT from source {source_id!r}: not live. Complete each entry (questions,",
+        "# answers; keep only what people would ask), then move it to knowledge/qa/.",
+        "# `qabot kb validate` checks that every quote below stands verbatim in the source.",
+        "intents:",
+    ]
+    for k, st in enumerate(items, start=1):
+        notes = [*st.figures, *st.bodies]
+        lines += [
+            f"  - id: {source_id}.s{k}",
+            f"    # {st.locator}; states: {', '.join(notes)}",
+            "    questions:",
+            '      de: ["TODO Frage auf Deutsch"]',
+            '      en: ["TODO question in English"]',
+            "    answer:",
+            f"      de: {_q('TODO ' + st.quote)}",
+            '      en: "TODO answer in English"',
+            "    cite:",
+            f"      - source: {source_id}",
+            f'        locator: "{st.locator}"',
+            f"        quote: {_q(st.quote)}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def ingest(
+    root: Path, article: Path, source_id: str, *, title: str | None = None, lang: str | None = None
+) -> IngestResult:
+    """Copy `article` in as source `source_id`, register it, write its draft; raises IngestError."""
+    root = Path(root)
+    if not _ID.match(source_id):
+        raise IngestError(f"id {source_id!r}: use lower-case letters, digits and _")
+    try:
+        text = Path(article).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IngestError(f"cannot read {article}: {exc}") from exc
+    yaml = round_trip_yaml()
+    sources_path = root / SOURCES_FILE
+    doc = yaml.load(sources_path.read_text(encoding="utf-8"))
+    if any(str(s.get("id")) == source_id for s in doc["sources"]):
+        raise IngestError(f"source id {source_id!r} is taken in {sources_path}")
+    target = root / "sources" / f"{source_id}.txt"
+    draft = root / DRAFTS_DIR / f"{source_id}.yaml"
+    for path in (target, draft):
+        if path.exists():
+            raise IngestError(f"{path} exists already")
+    paras = paragraphs(text)
+    if not paras:
+        raise IngestError(f"{article} is empty")
+    entry = CommentedMap()
+    entry["id"] = source_id
+    entry["file"] = f"sources/{source_id}.txt"
+    entry["title"] = title or paras[0]
+    entry["lang"] = lang or guess_lang(text)
+    doc["sources"].append(entry)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, text)
+    errors = validated_replace(root, sources_path, dump(yaml, doc))
+    if errors:
+        target.unlink()
+        raise IngestError("; ".join(errors))
+    items = statements(text)
+    draft.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(draft, draft_yaml(source_id, items))
+    return IngestResult(target, draft, tuple(items))

@@ -1,0 +1,103 @@
+"""`qabot kb …`: validate (with lint), status, unanswered, add-question, ingest.
+
+Kept apart from bot.cli so that `qabot ask` imports none of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from bot.errors import KnowledgeError
+from bot.service import QABot
+from bot.settings import Settings
+
+EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
+
+
+def validate(root: Path, settings: Settings, *, strict: bool = False) -> int:
+    """Errors (schema, citations) → exit 1; lint warnings are printed, exit 1 only if strict."""
+    from bot.knowledge import load_knowledge
+    from bot.lint import lint
+
+    try:
+        kb = load_knowledge(root)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem)
+        return EXIT_INVALID
+    findings = lint(Path(root), kb, settings)
+    for finding in findings:
+        print(finding)
+    print(
+        f"{root}: ok — {len(kb.intents)} intents, {len(kb.facts)} facts, "
+        f"{kb.variant_count} question variants, hash {kb.content_hash}"
+        + (f"; {len(findings)} warning(s)" if findings else "")
+    )
+    return EXIT_INVALID if strict and findings else EXIT_OK
+
+
+def status(bot: QABot, args: argparse.Namespace) -> int:
+    s = bot.status()
+    print(
+        f"hash {s.content_hash} · {s.intents} intents · {s.facts} facts · "
+        f"{s.variants} variants · loaded {s.loaded_at}"
+    )
+    if (r := s.last_reload) is not None:
+        print(f"last reload ({r.trigger}, {r.at}): {r.summary()}")
+    if s.last_error is not None:
+        print(f"last error ({s.last_error.at}):\n" + "\n".join(s.last_error.errors))
+    return EXIT_OK
+
+
+def unanswered(bot: QABot, args: argparse.Namespace) -> int:
+    groups = bot.unanswered_groups(limit=args.limit)
+    if args.json:
+        for group in groups:
+            print(json.dumps(group.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    if not groups:
+        print(f"nothing unanswered in {bot.unanswered.path}")
+        return EXIT_OK
+    for n, g in enumerate(groups, start=1):
+        proposal = f"{g.intent} ({g.score:.2f})" if g.intent else "no close intent"
+        print(f"{n:>2}. ×{g.count}  {g.question!r}  [{g.lang}] → {proposal}")
+        for other in g.questions[1:4]:
+            print(f"      also: {other!r}")
+        if g.intent:
+            print(f'      qabot kb add-question {g.intent} "{g.question}" --lang {g.lang}')
+    return EXIT_OK
+
+
+def add_question(bot: QABot, args: argparse.Namespace) -> int:
+    """Edit the YAML file; a running bot's watcher picks the change up."""
+    from bot.kb_edit import add_question as add
+
+    lang = args.lang or bot.language(args.phrase)
+    result = add(bot.store.root, args.intent, args.phrase, lang)
+    print(result.message)
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
+def ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ingest import IngestError, ingest
+
+    try:
+        result = ingest(
+            settings.knowledge_dir, args.article, args.id, title=args.title, lang=args.lang
+        )
+    except IngestError as exc:
+        print(f"qabot kb ingest: {exc}")
+        return EXIT_INVALID
+    print(f"source {args.id}: {result.source_file} (registered in sources.yaml)")
+    print(f"draft: {result.draft} — {len(result.statements)} statements with figures or bodies")
+    print("Complete the draft, move its entries to knowledge/qa/, then `qabot kb validate`.")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "status": status,
+    "unanswered": unanswered,
+    "add-question": add_question,
+}

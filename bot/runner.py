@@ -1,0 +1,173 @@
+"""`qabot run`: every platform that has credentials, in one process and one event loop.
+
+Slack and Discord share one QABot, hence one knowledge store: a reload (file
+watcher, `/kb reload` on either platform, SIGHUP) changes the answers on both at
+once. A platform that fails is logged and the others carry on; the process ends
+on SIGTERM/SIGINT (exit 0) or when no platform is left (exit 1; 2 when every
+failure was missing or rejected credentials). With no credentials at all it
+says which variables to set and exits 2: a server process should not fall back
+to an interactive console; `qabot chat` is the console.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Coroutine
+from typing import Any
+
+from bot.service import QABot
+from bot.settings import Settings
+from bot.watcher import install_sighup, watch_knowledge
+
+log = logging.getLogger("qabot.run")
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+NO_CREDENTIALS = (
+    "qabot run: no platform has credentials. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+    "(or SLACK_APP_TOKEN for Socket Mode) for Slack, DISCORD_TOKEN for Discord; "
+    "`qabot chat` runs the console without any."
+)
+
+
+def configured_platforms(settings: Settings) -> list[str]:
+    """The platforms whose credentials are set: 'slack' and/or 'discord'."""
+    names = []
+    if settings.slack_bot_token and (settings.slack_signing_secret or settings.slack_app_token):
+        names.append("slack")
+    if settings.discord_token:
+        names.append("discord")
+    return names
+
+
+def _platform_tasks(
+    bot: QABot, settings: Settings, names: list[str], options: dict[str, Any]
+) -> dict[str, tuple[Coroutine[Any, Any, None], asyncio.Event]]:
+    coros: dict[str, tuple[Coroutine[Any, Any, None], asyncio.Event]] = {}
+    if "slack" in names:
+        from bot.adapters import slack
+
+        ev = asyncio.Event()
+        port, host = options.get("slack_port"), options.get("host", "0.0.0.0")
+        coros["slack"] = (slack.serve(bot, settings, port=port, host=host, ready=ev), ev)
+    if "discord" in names:
+        from bot.adapters import discord
+
+        ev = asyncio.Event()
+        client = discord.build_client(bot, settings, **options.get("discord_client", {}))
+        coros["discord"] = (discord.serve(bot, settings, ready=ev, client=client), ev)
+    return coros
+
+
+def _describe(exc: BaseException | None) -> str:
+    name = type(exc).__name__
+    if exc is None:
+        return "without error"
+    if name == "LoginFailure":
+        return "the token was rejected (DISCORD_TOKEN)"
+    if name == "PrivilegedIntentsRequired":
+        return (
+            "the Message Content intent is not enabled for this application; enable it in the "
+            "developer portal or set [discord] message_content_intent = false"
+        )
+    return f"{name}: {exc}"
+
+
+def _is_config_error(exc: BaseException) -> bool:
+    name = type(exc).__name__
+    return name in ("SlackConfigError", "LoginFailure", "PrivilegedIntentsRequired")
+
+
+async def serve_all(
+    bot: QABot,
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    ready: asyncio.Event | None = None,
+    **options: Any,
+) -> int:
+    """Serve every configured platform plus the knowledge watcher until `stop`; the exit status.
+
+    Options: `only` (platforms to run whatever the credentials say: `qabot slack`,
+    `qabot discord`), `slack_port`, `host` (Slack's HTTP server), `discord_client`
+    (keyword arguments for the discord.py client), `watch` (override `[admin] watch`).
+    """
+    names = options.get("only") or configured_platforms(settings)
+    if not names:
+        print(NO_CREDENTIALS, file=sys.stderr)
+        return EXIT_CONFIG
+    stop = stop or asyncio.Event()
+    coros = _platform_tasks(bot, settings, names, options)
+    tasks = {asyncio.create_task(c, name=n): n for n, (c, _) in coros.items()}
+    helpers = []
+    if options.get("watch", settings.admin.watch):
+        helpers.append(asyncio.create_task(watch_knowledge(bot, stop=asyncio.Event())))
+    if ready is not None:
+        events = {name: ev for name, (_, ev) in coros.items()}
+        waits = [_ready_or_done(events[name], task) for task, name in tasks.items()]
+        helpers.append(asyncio.create_task(_all_ready(waits, ready)))
+    uninstall = install_sighup(bot)
+    log.info("qabot run: %s", ", ".join(names))
+    failures: list[BaseException] = []
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        pending = set(tasks)
+        while pending:
+            done, pending = await asyncio.wait(
+                pending | {stopping}, return_when=asyncio.FIRST_COMPLETED
+            )
+            if stopping in done:
+                return EXIT_OK
+            for task in done:
+                pending.discard(task)
+                exc = task.exception() if not task.cancelled() else None
+                log.error("qabot run: %s stopped: %s", tasks[task], _describe(exc))
+                if exc is not None:
+                    failures.append(exc)
+            pending.discard(stopping)
+        all_config = failures and all(_is_config_error(e) for e in failures)
+        return EXIT_CONFIG if all_config else EXIT_FAILED
+    finally:
+        uninstall()
+        for task in [*tasks, *helpers, stopping]:
+            task.cancel()
+        with contextlib.suppress(Exception):
+            await asyncio.gather(*tasks, *helpers, stopping, return_exceptions=True)
+        log.info("qabot run: stopped")
+
+
+async def _ready_or_done(event: asyncio.Event, task: asyncio.Task[None]) -> None:
+    waiter = asyncio.create_task(event.wait())
+    try:
+        await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+
+
+async def _all_ready(waits: list[Coroutine[Any, Any, None]], ready: asyncio.Event) -> None:
+    """Set `ready` once every platform is ready or has stopped (a failed one is logged)."""
+    await asyncio.gather(*waits)
+    ready.set()
+
+
+async def _main(bot: QABot, options: dict[str, Any]) -> int:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        return await serve_all(bot, bot.settings, stop=stop, **options)
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+def run_all(bot: QABot, **options: Any) -> int:
+    """`qabot run` (or one platform, `only=[...]`): serve until SIGTERM or Ctrl-C."""
+    if not (options.get("only") or configured_platforms(bot.settings)):
+        print(NO_CREDENTIALS, file=sys.stderr)
+        return EXIT_CONFIG
+    return asyncio.run(_main(bot, options))

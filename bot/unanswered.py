@@ -1,0 +1,97 @@
+"""The unanswered-question log: abstentions, low-confidence answers and feedback, as JSON lines.
+
+Writing never breaks answering: an unwritable log costs one logged error (until
+a write succeeds again) and the answer goes out as usual. The file is rotated by
+size (`unanswered.jsonl` → `.1` → `.2` …), like logging's RotatingFileHandler.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.settings import UnansweredSettings
+
+log = logging.getLogger(__name__)
+
+# What a record is about: the bot abstained, answered unsure, a suggestion was
+# clicked, or someone voted on an answer.
+KINDS = ("abstain", "low_confidence", "click", "up", "down")
+
+
+class UnansweredLog:
+    """Appends records to a JSONL file; thread-safe; rotated when it grows past max_bytes."""
+
+    def __init__(self, cfg: UnansweredSettings) -> None:
+        self.cfg = cfg
+        self.path = Path(cfg.path)
+        self._lock = threading.Lock()
+        self._failing = False
+
+    def write(self, record: dict[str, Any]) -> bool:
+        """Append one record (a time stamp is added); False when it could not be written."""
+        if not self.cfg.enabled:
+            return False
+        record = {"time": datetime.now(UTC).isoformat(timespec="seconds"), **record}
+        if not self.cfg.log_user_ids:
+            record.pop("user", None)
+            record.pop("channel", None)
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        with self._lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._rotate_if_needed(len(line.encode()))
+                with self.path.open("a", encoding="utf-8") as fh:
+                    fh.write(line)
+            except OSError as exc:
+                if not self._failing:
+                    log.error("unanswered log %s not writable (%s); answers go on", self.path, exc)
+                self._failing = True
+                return False
+            self._failing = False
+            return True
+
+    def _rotate_if_needed(self, incoming: int) -> None:
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return
+        if size + incoming <= self.cfg.max_bytes:
+            return
+        if self.cfg.backups <= 0:
+            self.path.unlink()
+            return
+        for n in range(self.cfg.backups - 1, 0, -1):
+            older = self.path.with_name(f"{self.path.name}.{n}")
+            if older.exists():
+                os.replace(older, self.path.with_name(f"{self.path.name}.{n + 1}"))
+        os.replace(self.path, self.path.with_name(f"{self.path.name}.1"))
+
+    def files(self) -> list[Path]:
+        """The log and its backups, oldest first."""
+        name = self.path.name
+        backups = [self.path.with_name(f"{name}.{n}") for n in range(self.cfg.backups, 0, -1)]
+        return [p for p in [*backups, self.path] if p.is_file()]
+
+
+def read_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
+    """Every well-formed record of `paths`, in order; broken lines are skipped."""
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("cannot read %s: %s", path, exc)
+            continue
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict) and isinstance(record.get("question"), str):
+                yield record

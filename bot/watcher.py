@@ -1,0 +1,92 @@
+"""Live reload: watch the knowledge directory and reload on every save; SIGHUP reloads too.
+
+watchfiles (Rust notify underneath) groups the events of one save and yields
+once the directory has been quiet for `watch_step_ms`. Each batch triggers one
+reload in a worker thread (`QABot.areload`), so the event loop keeps serving;
+a failed reload leaves the last good knowledge in place (see KnowledgeStore).
+Drafts, editor swap files and hidden files do not trigger anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+from watchfiles import Change, DefaultFilter, awatch
+
+from bot.service import QABot
+from bot.store import ReloadResult
+
+log = logging.getLogger(__name__)
+
+WATCHED_SUFFIXES = (".yaml", ".yml", ".txt")
+
+
+class KnowledgeFilter(DefaultFilter):
+    """Knowledge files only: YAML and source texts, not drafts, not hidden or temporary files."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.drafts = str(Path(root).resolve() / "drafts")
+
+    def __call__(self, change: Change, path: str) -> bool:
+        name = Path(path).name
+        if name.startswith(".") or not name.endswith(WATCHED_SUFFIXES):
+            return False
+        if path.startswith(self.drafts):
+            return False
+        return super().__call__(change, path)
+
+
+async def watch_knowledge(
+    bot: QABot,
+    *,
+    stop: asyncio.Event | None = None,
+    ready: asyncio.Event | None = None,
+    on_reload: Callable[[ReloadResult], None] | None = None,
+) -> None:
+    """Reload `bot` whenever its knowledge directory changes, until `stop` is set or cancelled."""
+    root = Path(bot.store.root).resolve()
+    cfg = bot.settings.admin
+    stop = stop or asyncio.Event()
+    log.info("watching %s for changes", root)
+    watcher = awatch(
+        root,
+        watch_filter=KnowledgeFilter(root),
+        step=cfg.watch_step_ms,
+        debounce=cfg.watch_debounce_ms,
+        stop_event=stop,
+        rust_timeout=200,  # wake up five times a second to notice `stop`
+        yield_on_timeout=True,  # the first (empty) batch says: the watcher is running
+    )
+    try:
+        async for changes in watcher:
+            if ready is not None:
+                ready.set()
+            if not changes:
+                continue
+            names = sorted({Path(p).name for _, p in changes})
+            log.info("knowledge changed (%s); reloading", ", ".join(names))
+            result = await bot.areload(trigger="watch")
+            if on_reload is not None:
+                on_reload(result)
+    finally:
+        stop.set()
+
+
+def install_sighup(bot: QABot, loop: asyncio.AbstractEventLoop | None = None) -> Callable[[], None]:
+    """`kill -HUP <pid>` reloads the knowledge (in a thread); returns the uninstaller."""
+    loop = loop or asyncio.get_running_loop()
+    tasks: set[asyncio.Task[ReloadResult]] = set()
+
+    def on_hup() -> None:
+        log.info("SIGHUP: reloading the knowledge")
+        task = loop.create_task(bot.areload(trigger="sighup"))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, on_hup)
+    return lambda: loop.remove_signal_handler(signal.SIGHUP)

@@ -1,0 +1,76 @@
+"""`qabot kb ingest`: a new source registered, and a draft whose every quote verifies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.ingest import IngestError, ingest, statements
+from bot.kb_edit import round_trip_yaml
+from bot.knowledge import load_knowledge
+from bot.lint import lint_drafts
+from tests.conftest import KNOWLEDGE
+
+ARTICLE = KNOWLEDGE / "sources" / "article.txt"
+
+
+def test_ingest_of_our_article_drafts_verbatim_quotes(kb_copy: Path) -> None:
+    live = load_knowledge(kb_copy)
+    sources_before = (kb_copy / "sources.yaml").read_text(encoding="utf-8")
+    result = ingest(kb_copy, ARTICLE, "scmp_ai_hub")
+
+    assert result.source_file == kb_copy / "sources" / "scmp_ai_hub.txt"
+    assert result.source_file.read_text(encoding="utf-8") == ARTICLE.read_text(encoding="utf-8")
+    sources_after = (kb_copy / "sources.yaml").read_text(encoding="utf-8")
+    assert sources_after.startswith(sources_before)  # comments and entries kept, one appended
+    assert "id: scmp_ai_hub" in sources_after and "lang: de" in sources_after
+
+    kb = load_knowledge(kb_copy)  # still valid, and the draft is not live
+    assert len(kb.intents) == len(live.intents) and "scmp_ai_hub" in kb.sources
+    draft = round_trip_yaml().load(result.draft.read_text(encoding="utf-8"))["intents"]
+    assert len(draft) == len(result.statements) >= 12
+    source = kb.sources["scmp_ai_hub"]
+    for entry in draft:
+        (cite,) = entry["cite"]
+        assert cite["source"] == "scmp_ai_hub"
+        assert cite["quote"] in source.paragraph(cite["locator"])  # verbatim, right paragraph
+    assert lint_drafts(kb_copy, kb) == []
+    quotes = " ".join(str(e["cite"][0]["quote"]) for e in draft)
+    for figure in ("41 %", "49 %", "44 %", "HK$3 Milliarden", "2014", "2035", "200", "neun"):
+        assert figure in quotes, figure
+
+
+def test_statements_find_figures_and_named_bodies() -> None:
+    found = statements(ARTICLE.read_text(encoding="utf-8"))
+    by_quote = {s.quote: s for s in found}
+    hkpc = next(s for q, s in by_quote.items() if q.startswith("Das Hong Kong Productivity"))
+    assert hkpc.locator == "§7" and "2023" in hkpc.figures and "HKPC" in hkpc.bodies
+    bullet = next(s for q, s in by_quote.items() if q.startswith("63%"))
+    assert bullet.figures == ("63%",)
+
+
+def test_ingest_refuses_a_taken_id_and_leaves_nothing_behind(kb_copy: Path) -> None:
+    with pytest.raises(IngestError, match="taken"):
+        ingest(kb_copy, ARTICLE, "article")
+    with pytest.raises(IngestError, match="lower-case"):
+        ingest(kb_copy, ARTICLE, "Bad Id")
+    assert not (kb_copy / "drafts").exists()
+    assert sorted(p.name for p in (kb_copy / "sources").iterdir()) == ["article.txt"]
+
+
+def test_a_draft_quote_that_no_longer_verifies_is_a_warning(kb_copy: Path) -> None:
+    result = ingest(kb_copy, ARTICLE, "copy2")
+    text = result.draft.read_text(encoding="utf-8")
+    result.draft.write_text(text.replace("41 % der", "14 % der"), encoding="utf-8")
+    (finding,) = lint_drafts(kb_copy, load_knowledge(kb_copy))
+    assert str(finding).startswith("knowledge/drafts/copy2.yaml:")
+    assert "draft quote does not verify" in str(finding)
+
+
+def test_cli_ingest(kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "ingest", str(ARTICLE), "--id", "again", "--kb", str(kb_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "drafts/again.yaml" in out and "statements" in out
+    assert main(["kb", "ingest", str(ARTICLE), "--id", "again", "--kb", str(kb_copy)]) == 1

@@ -1,0 +1,83 @@
+"""`qabot kb add-question`: a round-trip edit that keeps the file as written, or refuses whole."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.kb_edit import add_question, find_intent
+from tests.admin.conftest import RECRUITING
+
+
+def test_round_trip_adds_one_line_and_keeps_comments_and_quotes(kb_copy: Path) -> None:
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    before = path.read_text(encoding="utf-8")
+    result = add_question(kb_copy, RECRUITING, "  Is   hiring hard in Hong Kong? ", "en")
+    assert result.ok and result.changed and result.path == path
+    after = path.read_text(encoding="utf-8")
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert diff == ["+        - Is hiring hard in Hong Kong?"]
+    assert before.splitlines()[0].startswith("#")  # the file's comment is still there
+    assert after.startswith(before.splitlines()[0])
+
+
+def test_a_phrase_under_another_intent_is_refused_and_nothing_is_written(kb_copy: Path) -> None:
+    files = {p: p.read_bytes() for p in (kb_copy / "qa").glob("*.yaml")}
+    other = next(i for i in ("hkpc.company_size", "hkpc.expansion") if find_intent(kb_copy, i))
+    taken = find_intent(kb_copy, other)[2]["questions"]["en"][0]
+    result = add_question(kb_copy, RECRUITING, str(taken), "en")
+    assert not result.ok and not result.changed
+    assert result.message.startswith("refused: knowledge/qa/")
+    assert f"also under {other}" in result.message or f"also under {RECRUITING}" in result.message
+    assert {p: p.read_bytes() for p in (kb_copy / "qa").glob("*.yaml")} == files
+    assert not [p for p in (kb_copy / "qa").iterdir() if p.name.startswith(".")]  # no temp left
+
+
+@pytest.mark.parametrize(
+    ("intent", "phrase", "lang", "message"),
+    [
+        ("no.such_intent", "Frage?", "de", "unknown intent"),
+        (RECRUITING, "   ", "de", "empty question"),
+        (RECRUITING, "Frage?", "fr", "unknown language"),
+    ],
+)
+def test_bad_requests_are_refused(
+    kb_copy: Path, intent: str, phrase: str, lang: str, message: str
+) -> None:
+    result = add_question(kb_copy, intent, phrase, lang)
+    assert not result.ok and message in result.message
+
+
+def test_a_phrase_already_there_changes_nothing(kb_copy: Path) -> None:
+    existing = str(find_intent(kb_copy, RECRUITING)[2]["questions"]["de"][0])
+    result = add_question(kb_copy, RECRUITING, existing.upper(), "de")
+    assert result.ok and not result.changed
+
+
+def test_cli_add_question_detects_the_language(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "kb",
+            "add-question",
+            RECRUITING,
+            "Wie schwer ist die Personalsuche?",
+            "--kb",
+            str(kb_copy),
+        ]
+    )
+    assert code == 0
+    assert "(de)" in capsys.readouterr().out
+    questions = find_intent(kb_copy, RECRUITING)[2]["questions"]
+    assert "Wie schwer ist die Personalsuche?" in questions["de"]
+    taken = str(questions["en"][0])
+    assert main(["kb", "add-question", "hkpc.study", taken, "--kb", str(kb_copy)]) == 1
+    assert "refused" in capsys.readouterr().out

@@ -1,0 +1,146 @@
+"""Reload without downtime: whole-snapshot swaps under load, bad edits keep the old knowledge."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+
+from bot.kb_edit import dump, find_intent, round_trip_yaml
+from bot.service import QABot
+from tests.admin.conftest import RECRUITING, admin_settings, replace_in
+
+
+def make_version_b(root: Path) -> str:
+    """Version B of hkpc.recruiting: another answer, one citation fewer; the file text."""
+    _, doc, node = find_intent(root, RECRUITING)
+    node["answer"]["en"] = "VERSION B: 49 % of the companies surveyed struggle to hire."
+    node["answer"]["de"] = "VERSION B: 49 % der befragten Unternehmen finden schwer Personal."
+    del node["cite"][0]
+    return dump(round_trip_yaml(), doc)
+
+
+async def test_concurrent_questions_see_one_whole_version(
+    kb_bot: QABot, kb_copy: Path, tmp_path: Path
+) -> None:
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    text_a = path.read_text(encoding="utf-8")
+    text_b = make_version_b(kb_copy)
+    question = kb_bot.store.current.intents[RECRUITING].questions.en[0]
+    expected_a = kb_bot.ask(question)
+    path.write_text(text_b, encoding="utf-8")
+    expected_b = QABot.from_settings(kb_bot.settings).ask(question)
+    path.write_text(text_a, encoding="utf-8")
+    assert expected_a != expected_b and len(expected_b.citations) == len(expected_a.citations) - 1
+
+    stop = threading.Event()
+    seen = {"a": 0, "b": 0}
+    wrong: list[object] = []
+
+    def asker() -> None:
+        while not stop.is_set():
+            answer = kb_bot.ask(question)
+            if answer == expected_a:
+                seen["a"] += 1
+            elif answer == expected_b:
+                seen["b"] += 1
+            else:
+                wrong.append(answer)
+            time.sleep(0.001)  # pacing, not synchronisation: leave the reload thread some GIL
+
+    gaps: list[float] = []
+
+    async def ticker() -> None:  # the event loop must keep running while reloads load
+        last = time.perf_counter()
+        while not stop.is_set():
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    threads = [threading.Thread(target=asker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    tick = asyncio.create_task(ticker())
+    try:
+        for n in range(3):
+            path.write_text(text_b if n % 2 == 0 else text_a, encoding="utf-8")
+            result = await kb_bot.areload(trigger="test")
+            assert result.ok and result.changed == (f"intent:{RECRUITING}",)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=5)
+        await tick
+    assert not wrong
+    assert seen["a"] > 0 and seen["b"] > 0
+    assert max(gaps) < 0.25  # no reload held the loop
+
+
+async def test_a_broken_file_keeps_the_last_good_knowledge(kb_bot: QABot, kb_copy: Path) -> None:
+    before = kb_bot.ask("Who is the CFO of SenseTime?")
+    old_hash = kb_bot.status().content_hash
+    path = kb_copy / "qa" / "sensetime.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    n = lines.index("    answer:")
+    lines[n] = "    answr:"  # a typo in a key
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = kb_bot.reload()
+    assert not result.ok
+    assert f"knowledge/qa/sensetime.yaml:{n + 1}: intents.0.answr: Extra inputs" in "\n".join(
+        result.errors
+    ), result.errors
+    assert "still serving the last good knowledge" in result.summary()
+    assert kb_bot.ask("Who is the CFO of SenseTime?") == before
+    status = kb_bot.status()
+    assert status.content_hash == old_hash
+    assert status.last_error is result and status.last_reload is result
+
+
+async def test_a_bad_quote_is_refused_with_its_line(kb_bot: QABot, kb_copy: Path) -> None:
+    replace_in(kb_copy / "facts.yaml", "41 % der Unternehmen", "42 % der Unternehmen")
+    result = await kb_bot.areload()
+    assert not result.ok
+    (error,) = result.errors
+    assert error.startswith("knowledge/facts.yaml:") and "not verbatim" in error
+    assert "41 %" in kb_bot.stat("hkpc.ai_adoption").rows[0].value
+
+
+def test_reload_reports_its_diff(kb_bot: QABot, kb_copy: Path) -> None:
+    path, doc, node = find_intent(kb_copy, RECRUITING)
+    node["answer"]["en"] = node["answer"]["en"] + " (edited)"
+    new = round_trip_yaml().load(dump(round_trip_yaml(), node))
+    new["id"] = "hkpc.recruiting_copy"
+    new["questions"] = {"de": ["Neue Testfrage zur Rekrutierung?"], "en": ["A new test question?"]}
+    doc["intents"].append(new)
+    gone = doc["intents"][0]["id"]
+    del doc["intents"][0]
+    path.write_text(dump(round_trip_yaml(), doc), encoding="utf-8")
+    replace_in(
+        kb_copy / "facts.yaml", 'value: {de: "41 %", en: "41 %"}', 'value: {de: "41 %", en: "41%"}'
+    )
+
+    result = kb_bot.reload(trigger="test")
+    assert result.ok and not result.unchanged and result.trigger == "test"
+    assert result.added == ("intent:hkpc.recruiting_copy",)
+    assert result.removed == (f"intent:{gone}",)
+    assert result.changed == ("fact:hkpc.ai_adoption", f"intent:{RECRUITING}")
+    summary = result.summary()
+    assert "+1 -1 ~2" in summary and "+ intent:hkpc.recruiting_copy" in summary
+    assert kb_bot.reload().unchanged
+
+
+def test_status_shows_hash_counts_and_last_reload(kb_bot: QABot) -> None:
+    status = kb_bot.status()
+    assert status.last_reload is None and status.intents > 50 and status.variants > 500
+    kb_bot.reload(trigger="test")
+    status = kb_bot.status()
+    assert status.last_reload is not None and status.last_reload.unchanged
+    assert status.last_reload.trigger == "test" and status.last_error is None
+
+
+def test_settings_of_admin_tests_have_no_tokens(kb_copy: Path, tmp_path: Path) -> None:
+    settings = admin_settings(kb_copy, tmp_path / "u.jsonl")
+    assert settings.slack_bot_token is None and settings.discord_token is None

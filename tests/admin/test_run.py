@@ -1,0 +1,140 @@
+"""`qabot run`: Slack and Discord in one process and one loop, answering from one store."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.cli import main
+from bot.kb_edit import add_question
+from bot.runner import configured_platforms, serve_all
+from bot.service import QABot
+from tests.admin.conftest import RECRUITING, admin_settings, wait_until
+from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord
+from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackHarness, free_port
+from tests.slack.fake_slack_api import FakeSlackApi
+
+NEW_PHRASE = "Zorbelnde Quaxe im Personalbüro?"
+
+
+@contextlib.asynccontextmanager
+async def running(bot: QABot, port: int) -> AsyncIterator[asyncio.Task[int]]:
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        serve_all(
+            bot,
+            bot.settings,
+            stop=stop,
+            ready=ready,
+            slack_port=port,
+            host="127.0.0.1",
+            discord_client={"guild_ready_timeout": 0.01},
+        )
+    )
+    waiter = asyncio.create_task(ready.wait())
+    await asyncio.wait({task, waiter}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    assert ready.is_set(), task
+    try:
+        yield task
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 10) == 0
+
+
+def both_settings(kb: Path, tmp_path: Path, api: FakeSlackApi, fake: FakeDiscord) -> dict[str, Any]:
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": api.base_url,
+        "DISCORD_TOKEN": TOKEN,
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "discord": {"command_hash_file": tmp_path / "commands.hash"},
+    }
+
+
+async def ask_both(slack: SlackHarness, fake: FakeDiscord, question: str) -> tuple[str, str]:
+    """The text of the Slack reply and of the Discord reply to `question`."""
+    before = len(slack.api.posts())
+    await slack.event(slack.mention_event(question))
+    await slack.api.wait_for(lambda api: len(api.posts()) > before)
+    mid = await fake.message(f"<@{BOT_ID}> {question}", mentions=(BOT_ID,))
+    discord_reply = (await fake.wait_reply(mid)).json["embeds"][0]["description"]
+    return slack.api.posts()[-1]["text"], discord_reply
+
+
+async def test_run_serves_both_platforms_from_one_store(
+    fake_api: FakeSlackApi, fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    settings = admin_settings(
+        kb_copy, tmp_path / "u.jsonl", **both_settings(kb_copy, tmp_path, fake_api, fake)
+    )
+    assert configured_platforms(settings) == ["slack", "discord"]
+    bot = QABot.from_settings(settings)
+    port = free_port()
+    async with running(bot, port), aiohttp.ClientSession() as session:
+        slack = SlackHarness(fake_api, f"http://127.0.0.1:{port}", session)
+        on_slack, on_discord = await ask_both(slack, fake, "Who is the CFO of SenseTime?")
+        assert "Wang Zheng" in on_slack and "Wang Zheng" in on_discord
+
+        # one edit, picked up by the watcher, changes the answers on both platforms
+        assert add_question(kb_copy, RECRUITING, NEW_PHRASE, "de").ok
+        await wait_until(lambda: bot.ask(NEW_PHRASE).intent == RECRUITING)
+        on_slack, on_discord = await ask_both(slack, fake, NEW_PHRASE)
+        assert "49 %" in on_slack and "49 %" in on_discord
+
+
+def test_run_without_credentials_says_what_to_set_and_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(Path(__file__).parent)  # no .env here
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "SLACK_BOT_TOKEN" in err and "DISCORD_TOKEN" in err and "qabot chat" in err
+
+
+async def test_a_platform_that_fails_leaves_the_others_and_the_exit_says_why(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    settings = admin_settings(
+        kb_copy,
+        tmp_path / "u.jsonl",
+        SLACK_BOT_TOKEN=BOT_TOKEN,  # but no signing secret and no app token
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=fake.api_base,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+        discord={"command_hash_file": tmp_path / "commands.hash"},
+    )
+    bot = QABot.from_settings(settings)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        serve_all(
+            bot,
+            settings,
+            stop=stop,
+            ready=ready,
+            only=["slack", "discord"],
+            watch=False,
+            discord_client={"guild_ready_timeout": 0.01},
+        )
+    )
+    await asyncio.wait_for(ready.wait(), 10)
+    mid = await fake.message("Wann wurde SenseTime gegründet?", dm=True)
+    assert "2014" in (await fake.wait_reply(mid, timeout=10)).json["embeds"][0]["description"]
+    assert not task.done()  # Slack's missing secret did not take Discord down
+    stop.set()
+    assert await asyncio.wait_for(task, 10) == 0
+
+
+async def test_only_a_misconfigured_platform_exits_2(kb_copy: Path, tmp_path: Path) -> None:
+    settings = admin_settings(kb_copy, tmp_path / "u.jsonl", SLACK_BOT_TOKEN=BOT_TOKEN)
+    bot = QABot.from_settings(settings)
+    assert await asyncio.wait_for(serve_all(bot, settings, only=["slack"], watch=False), 10) == 2

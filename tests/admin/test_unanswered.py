@@ -1,0 +1,144 @@
+"""The unanswered log (what is logged, rotation, never breaking answers) and its triage."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.service import QABot
+from bot.settings import UnansweredSettings
+from bot.triage import group_questions
+from bot.unanswered import UnansweredLog, read_records
+from tests.admin.conftest import admin_settings
+from tests.conftest import KNOWLEDGE
+
+UNKNOWN = ["Who runs the HKPC?", "who runs the HKPC", "Who runs HKPC?", "Who runs the HKPC ?"]
+RENT = ["How expensive is office rent in Hong Kong?", "how expensive is office rent in hong kong"]
+
+
+def records(path: Path) -> list[dict]:
+    return list(read_records([path])) if path.exists() else []
+
+
+@pytest.fixture
+def bot(log_path: Path) -> QABot:
+    return QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+
+
+def test_abstentions_and_unsure_answers_are_logged_confident_ones_not(log_path: Path) -> None:
+    unanswered = {"path": log_path, "low_confidence": 0.7}
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
+    bot.ask("Who is the CFO of SenseTime?", platform="slack", user="U1", channel="C1")
+    unknown = bot.ask("Who runs the HKPC?", platform="slack", user="U1", channel="C1")
+    assert unknown.kind == "abstain"
+    bot.ask("Who runs the HKPC?", platform="cli")  # qabot ask / eval: not logged by default
+    bot.ask("talent shortage cloud", platform="discord")  # answered, but unsure
+    (abstain, unsure) = records(log_path)
+    assert abstain["kind"] == "abstain" and abstain["platform"] == "slack"
+    best_guess = unknown.suggestions[0].intent if unknown.suggestions else None
+    assert abstain["question"] == "Who runs the HKPC?" and abstain["guess"] == best_guess
+    assert "user" not in abstain and "channel" not in abstain and abstain["time"]
+    assert unsure["kind"] == "low_confidence" and unsure["guess"] == "hkpc.recruiting"
+    assert unsure["score"] < bot.settings.unanswered.low_confidence
+
+
+def test_user_ids_only_when_config_allows(log_path: Path) -> None:
+    unanswered = {"path": log_path, "log_user_ids": True}
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
+    bot.ask("Who runs the HKPC?", platform="slack", user="U1", channel="C9")
+    (rec,) = records(log_path)
+    assert rec["user"] == "U1" and rec["channel"] == "C9"
+
+
+def test_feedback_lands_in_the_log(bot: QABot, log_path: Path) -> None:
+    bot.feedback("click", intent="hkpc.recruiting", platform="slack", lang="en", user="U7")
+    bot.feedback("down", intent="hkpc.study", platform="discord", question="Who runs the HKPC?")
+    click, down = records(log_path)
+    assert click["kind"] == "click" and click["guess"] == "hkpc.recruiting"
+    assert down["kind"] == "down" and down["question"] == "Who runs the HKPC?"
+
+
+def test_the_log_rotates_by_size(tmp_path: Path) -> None:
+    cfg = UnansweredSettings(path=tmp_path / "u.jsonl", max_bytes=400, backups=2)
+    log = UnansweredLog(cfg)
+    for n in range(30):
+        assert log.write({"kind": "abstain", "question": f"question number {n}"})
+    files = log.files()
+    assert [p.name for p in files] == ["u.jsonl.2", "u.jsonl.1", "u.jsonl"]
+    assert all(p.stat().st_size <= 400 for p in files)
+    numbers = [int(r["question"].split()[-1]) for r in read_records(files)]
+    assert numbers == sorted(numbers) and numbers[-1] == 29
+
+
+def test_an_unwritable_log_costs_one_error_and_answers_go_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, blocker / "u.jsonl"))
+    with caplog.at_level(logging.ERROR, logger="bot.unanswered"):
+        answers = [bot.ask("Who runs the HKPC?", platform="slack") for _ in range(3)]
+    assert all(a.kind == "abstain" for a in answers)
+    errors = [r for r in caplog.records if r.name == "bot.unanswered"]
+    assert len(errors) == 1 and "not writable" in errors[0].getMessage()
+
+
+def test_grouping_by_similarity_and_frequency() -> None:
+    recs = [{"question": q} for q in [*UNKNOWN, *RENT, "What is the weather like?"]]
+    groups = group_questions(recs)
+    assert [len(g) for g in groups] == [4, 2, 1]
+    assert {r["question"] for r in groups[0]} == set(UNKNOWN)
+
+
+def test_triage_proposes_the_closest_intent_and_drops_what_is_answered_now(
+    bot: QABot, log_path: Path
+) -> None:
+    for q in [*UNKNOWN, *RENT, "Who is the CFO of SenseTime?"]:
+        bot.unanswered.write({"kind": "abstain", "question": q, "lang": "en"})
+    groups = bot.unanswered_groups()
+    assert [g.count for g in groups] == [4, 2]  # the CFO question is answered now: left out
+    first = groups[0]
+    assert first.question in UNKNOWN and first.lang == "en"
+    # the proposal is the resolver's closest article intent, with its (too low) score
+    answer = bot.ask(first.question)
+    assert bot.store.current.intents[first.intent].kind == "article"
+    assert 0 < first.score < bot.settings.unanswered.low_confidence
+    if answer.suggestions:
+        assert first.intent == answer.suggestions[0].intent
+    assert groups[1].question in RENT
+
+
+def test_what_people_clicked_beats_the_resolver_guess(bot: QABot) -> None:
+    for q in UNKNOWN[:2]:
+        bot.unanswered.write({"kind": "abstain", "question": q, "lang": "en"})
+    bot.unanswered.write({"kind": "click", "question": UNKNOWN[0], "guess": "hkpc.recruiting"})
+    (group,) = bot.unanswered_groups()
+    assert group.intent == "hkpc.recruiting" and group.score == 1.0 and group.clicks == 1
+
+
+def test_cli_kb_unanswered(
+    kb_copy: Path,
+    log_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
+    bot = QABot.from_settings(admin_settings(kb_copy, log_path))
+    for q in UNKNOWN:
+        bot.ask(q, platform="discord")
+    assert main(["kb", "unanswered", "--kb", str(kb_copy)]) == 0
+    out = capsys.readouterr().out
+    assert main(["kb", "unanswered", "--json", "--kb", str(kb_copy)]) == 0
+    (group,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    intent = group["proposed_intent"]
+    assert group["count"] == 4 and intent
+    assert "×4" in out and f"→ {intent}" in out and f"qabot kb add-question {intent}" in out
+    # attach it; the group disappears
+    assert main(["kb", "add-question", intent, group["question"], "--kb", str(kb_copy)]) == 0
+    capsys.readouterr()
+    assert main(["kb", "unanswered", "--json", "--kb", str(kb_copy)]) == 0
+    assert capsys.readouterr().out == ""
