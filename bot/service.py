@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from bot.answer import Answer, StatReply
 from bot.errors import KnowledgeError
+from bot.messages import msg
+from bot.metrics import NO_METRICS
+from bot.ratelimit import RateLimiter
 from bot.settings import Settings
+from bot.state import SharedState, open_state
 from bot.store import KnowledgeStore, ReloadResult
 from bot.unanswered import UnansweredLog
 
@@ -28,6 +34,7 @@ feedback_log = logging.getLogger("qabot.feedback")
 Vote = Literal["click", "up", "down"]
 
 Platform = Literal["console", "cli", "slack", "discord"]
+CHAT_PLATFORMS = ("slack", "discord")  # rate-limited: many askers share one bot
 
 
 @dataclass(frozen=True)
@@ -47,11 +54,27 @@ class QABot:
     """One bot: a knowledge store and the policies around answering."""
 
     def __init__(
-        self, settings: Settings, store: KnowledgeStore, unanswered: UnansweredLog | None = None
+        self,
+        settings: Settings,
+        store: KnowledgeStore,
+        unanswered: UnansweredLog | None = None,
+        state: SharedState | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
-        self.unanswered = unanswered or UnansweredLog(settings.unanswered)
+        self.state = state if state is not None else open_state(settings.redis_url)
+        self.unanswered = unanswered or UnansweredLog(settings.unanswered, self.state)
+        self.limiter = RateLimiter(self.state, settings.rate_limit)
+        self.metrics = NO_METRICS
+        # Bounds matcher work running at once (adapters call ask from worker threads).
+        self._work = threading.BoundedSemaphore(max(1, settings.rate_limit.max_concurrent))
+
+    def enable_metrics(self) -> None:
+        """Count questions, latency, reloads and errors (Prometheus; for /metrics)."""
+        from bot.metrics import Metrics
+
+        if self.metrics is NO_METRICS:
+            self.metrics = Metrics()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QABot:
@@ -72,7 +95,30 @@ class QABot:
         to the unanswered log (never failing the answer); the default `cli` (scripts,
         the eval, tests) is not logged unless configured.
         """
-        answer = self.store.current.answer(text)
+        start = time.perf_counter()
+        if platform in CHAT_PLATFORMS and not self._allowed(platform, user, channel):
+            lang = self.store.current.settings.default_lang
+            answer = Answer(text[:200], False, lang, msg("rate_limited", lang), "rate_limited")
+            self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
+            return answer
+        with self._work:
+            answer = self.store.current.answer(text)
+        self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
+        self._log_unanswered(answer, text, platform, user, channel)
+        return answer
+
+    def _allowed(self, platform: str, user: str | None, channel: str | None) -> bool:
+        """The rate limit; a shared store that is down lets questions through (logged)."""
+        try:
+            return self.limiter.allow(platform, user, channel)
+        except Exception:
+            log.exception("rate-limit store unavailable; letting the question through")
+            self.metrics.error("rate_limit")
+            return True
+
+    def _log_unanswered(
+        self, answer: Answer, text: str, platform: str, user: str | None, channel: str | None
+    ) -> None:
         cfg = self.settings.unanswered
         if platform in cfg.platforms:
             unsure = answer.answered and answer.confidence < cfg.low_confidence
@@ -91,7 +137,6 @@ class QABot:
                         "channel": channel,
                     }
                 )
-        return answer
 
     def feedback(
         self,
@@ -132,11 +177,13 @@ class QABot:
 
     def reload(self, trigger: str = "manual") -> ReloadResult:
         """Load the knowledge again off to the side; swap it in only if it is valid."""
-        return self.store.reload(trigger)
+        result = self.store.reload(trigger)
+        self.metrics.reloaded(result.ok)
+        return result
 
     async def areload(self, trigger: str = "manual") -> ReloadResult:
         """`reload` in a worker thread, so the event loop keeps serving meanwhile."""
-        return await asyncio.to_thread(self.store.reload, trigger)
+        return await asyncio.to_thread(self.reload, trigger)
 
     def unanswered_groups(self, limit: int | None = None) -> list[Group]:
         """What people asked and did not get a good answer to, grouped, with a proposed intent."""

@@ -17,6 +17,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.ratelimit import RateLimitSettings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -97,6 +99,10 @@ class Settings(BaseSettings):
     knowledge_dir: Path = DEFAULT_KNOWLEDGE
     max_question_chars: int = 4000
     log_json: bool = False
+    # Shared state for several replicas (event dedupe, rate limits, unanswered log);
+    # unset: in this process. Env: QABOT_REDIS_URL=redis://host:6379/0
+    redis_url: str | None = None
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     resolver: ResolverSettings = Field(default_factory=ResolverSettings)
     admins: AdminSettings = Field(default_factory=AdminSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from bot.text import fold, tokens
-from bot.unanswered import read_records
 
 if TYPE_CHECKING:
     from bot.service import QABot
@@ -91,7 +90,7 @@ def _now_answered(bot: QABot, question: str) -> bool:
 
 def group_log(bot: QABot, *, limit: int = 10) -> list[Group]:
     """The top `limit` groups of the log that the current knowledge still does not answer."""
-    records = list(read_records(bot.unanswered.files()))
+    records = list(bot.unanswered.records())
     verdict: dict[str, bool] = {}
     open_records = []
     for rec in records:

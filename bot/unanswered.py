@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import UnansweredSettings
+from bot.state import SharedState
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +26,35 @@ log = logging.getLogger(__name__)
 KINDS = ("abstain", "low_confidence", "click", "up", "down")
 
 
-class UnansweredLog:
-    """Appends records to a JSONL file; thread-safe; rotated when it grows past max_bytes."""
+STREAM = "unanswered"
+STREAM_MAX_LINES = 20_000  # the shared (Redis) log keeps this many newest records
 
-    def __init__(self, cfg: UnansweredSettings) -> None:
+
+class UnansweredLog:
+    """Appends records to a JSONL file, rotated past max_bytes; thread-safe.
+
+    With a remote shared state (Redis, several replicas) the records go to one
+    capped list there instead, so triage sees what every replica logged.
+    """
+
+    def __init__(self, cfg: UnansweredSettings, state: SharedState | None = None) -> None:
         self.cfg = cfg
         self.path = Path(cfg.path)
+        self.state = state if state is not None and state.remote else None
         self._lock = threading.Lock()
         self._failing = False
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every well-formed record, oldest first, from wherever this log writes."""
+        if self.state is None:
+            yield from read_records(self.files())
+            return
+        try:
+            lines = self.state.lines(STREAM)
+        except Exception as exc:  # a store outage must not break triage
+            log.warning("cannot read the shared unanswered log: %s", exc)
+            return
+        yield from _parse_lines(lines)
 
     def write(self, record: dict[str, Any]) -> bool:
         """Append one record (a time stamp is added); False when it could not be written."""
@@ -45,11 +67,14 @@ class UnansweredLog:
         line = json.dumps(record, ensure_ascii=False) + "\n"
         with self._lock:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._rotate_if_needed(len(line.encode()))
-                with self.path.open("a", encoding="utf-8") as fh:
-                    fh.write(line)
-            except OSError as exc:
+                if self.state is not None:
+                    self.state.append(STREAM, line.rstrip("\n"), STREAM_MAX_LINES)
+                else:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    self._rotate_if_needed(len(line.encode()))
+                    with self.path.open("a", encoding="utf-8") as fh:
+                        fh.write(line)
+            except Exception as exc:  # OSError, or the shared store being unreachable
                 if not self._failing:
                     log.error("unanswered log %s not writable (%s); answers go on", self.path, exc)
                 self._failing = True
@@ -88,10 +113,14 @@ def read_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
         except (OSError, UnicodeDecodeError) as exc:
             log.warning("cannot read %s: %s", path, exc)
             continue
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict) and isinstance(record.get("question"), str):
-                yield record
+        yield from _parse_lines(lines)
+
+
+def _parse_lines(lines: list[str]) -> Iterator[dict[str, Any]]:
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("question"), str):
+            yield record

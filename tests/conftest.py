@@ -19,6 +19,9 @@ os.environ.setdefault(
     "QABOT_UNANSWERED__PATH",
     str(Path(tempfile.mkdtemp(prefix="qabot-tests-")) / "unanswered.jsonl"),
 )
+# Tests send many questions as one user; rate limits are tested on their own
+# (tests/ops/test_rate_limits.py) with explicit settings.
+os.environ.setdefault("QABOT_RATE_LIMIT__ENABLED", "false")
 
 
 @pytest.fixture(scope="session")

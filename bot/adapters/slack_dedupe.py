@@ -6,10 +6,16 @@ A tiny async interface so the in-process cache can later be swapped for Redis
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
+
+from bot.state import SharedState
+
+log = logging.getLogger(__name__)
 
 
 class SeenStore(Protocol):
@@ -55,3 +61,21 @@ class MemorySeenStore:
             if expires > now:
                 break
             del self._seen[key]
+
+
+class StateSeenStore:
+    """The seen-before memory in the bot's shared state (Redis when several replicas run)."""
+
+    def __init__(self, state: SharedState, *, ttl_s: float = 600.0) -> None:
+        self._state = state
+        self._ttl = ttl_s
+
+    async def claim(self, key: str) -> bool:
+        if not self._state.remote:
+            return self._state.claim("slack:" + key, self._ttl)
+        try:
+            return await asyncio.to_thread(self._state.claim, "slack:" + key, self._ttl)
+        except Exception:
+            # The store is down: answering twice beats not answering at all.
+            log.exception("shared state unavailable; event %s handled without dedupe", key)
+            return True

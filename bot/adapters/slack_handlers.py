@@ -24,7 +24,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_dedupe import MemorySeenStore, SeenStore
+from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
 from bot.adapters.slack_text import question_text
 from bot.render import slack as render
 from bot.service import QABot
@@ -56,7 +56,7 @@ class SlackListeners:
     def __init__(self, bot: QABot, settings: Settings, seen: SeenStore | None = None) -> None:
         self.bot = bot
         self.settings = settings
-        self.seen: SeenStore = seen if seen is not None else MemorySeenStore()
+        self.seen: SeenStore = seen if seen is not None else StateSeenStore(bot.state)
         self.lang = settings.default_lang
         self.visibility = "ephemeral" if settings.slack.ask_ephemeral else "in_channel"
         # One core thread: the event loop keeps acking while the core matches,

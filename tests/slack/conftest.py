@@ -20,6 +20,7 @@ import pytest
 from bot.adapters.slack import serve
 from bot.service import QABot
 from bot.settings import PROJECT_ROOT, Settings
+from bot.store import KnowledgeStore
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -221,12 +222,20 @@ class SlackHarness:
         return await self.post_raw(body, "application/x-www-form-urlencoded")
 
 
+def _slack_settings() -> Settings:
+    return Settings(knowledge_dir=KNOWLEDGE, default_lang="en", admins={"slack_user_ids": [ADMIN]})
+
+
 @pytest.fixture(scope="session")
-def slack_bot() -> QABot:
-    """The real core over the shipped knowledge, with UADMIN as Slack admin."""
-    return QABot.from_settings(
-        Settings(knowledge_dir=KNOWLEDGE, default_lang="en", admins={"slack_user_ids": [ADMIN]})
-    )
+def slack_store() -> KnowledgeStore:
+    """The shipped knowledge, loaded once."""
+    return KnowledgeStore.open(KNOWLEDGE, _slack_settings())
+
+
+@pytest.fixture
+def slack_bot(slack_store: KnowledgeStore) -> QABot:
+    """The real core with UADMIN as Slack admin; fresh shared state (seen events) per test."""
+    return QABot(_slack_settings(), slack_store)
 
 
 @pytest.fixture
