@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"qabot: {exc}", file=sys.stderr)
         return EXIT_BROKEN
+    _setup_logging(settings)
     if args.command == "kb" and args.kb_command == "validate":
         from bot.kb_cli import validate
 
@@ -90,6 +91,22 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return EXIT_BROKEN
     return _COMMANDS[args.command](bot, args)
+
+
+def _setup_logging(settings: Settings) -> None:
+    """Plain or JSON log lines (`log_json`), with every configured secret masked."""
+    from bot.logs import setup_logging
+
+    tokens = (
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.discord_token,
+    )
+    setup_logging(
+        json_lines=settings.log_json,
+        secrets=[t.get_secret_value() for t in tokens if t is not None],
+    )
 
 
 def _ask(bot, args: argparse.Namespace) -> int:
