@@ -1,0 +1,248 @@
+"""Soak run: `qabot run` (a real subprocess) against the Slack and Discord fakes, mixed traffic.
+
+For `--minutes` (default 10) it sends, at `--rate` questions a second, a mix of
+Slack mentions (some retried by "Slack" with the same event_id, some DMs) and
+Discord mentions, from many users; then checks that every question got
+exactly one reply, that the process logged no errors, and prints the resident
+memory (RSS) of `qabot run` at the start and at the end.
+
+    .venv/bin/python benchmarks/soak.py [--minutes 10] [--rate 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import hashlib
+import hmac
+import json
+import os
+import random
+import signal
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord  # noqa: E402
+from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi  # noqa: E402
+
+SECRET = "soak-signing-secret-not-real"
+SLACK_TOKEN = "xoxb-soak-not-a-real-token"
+QUESTIONS = [
+    "Wie viele Firmen haben Probleme bei der Rekrutierung?",
+    "how many firms struggle to recruit?",
+    "Wer ist der CFO von SenseTime?",
+    "When was SenseTime founded?",
+    "hpc",
+    "Wie viele KI-Firmen gibt es im HKSTP?",
+    "what does the AI subsidy scheme fund?",
+    "Was will Hongkong bis 2035 erreichen?",
+    "what's the weather in Kowloon?",
+    "<!channel> who is wang zheng?",
+    "danke!",
+    "🤔",
+]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def signed(body: str) -> dict[str, str]:
+    ts = str(int(time.time()))
+    sig = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": f"v0={sig}"}  # fmt: skip
+
+
+def slack_event(n: int, question: str, dm: bool) -> tuple[str, str, str]:
+    """(event_id, ts, body) of a mention or a DM."""
+    ts = f"{1_700_000_000 + n // 1_000_000}.{n % 1_000_000:06d}"
+    event: dict[str, object] = {
+        "type": "message" if dm else "app_mention",
+        "user": f"U{n % 500:05d}",
+        "text": question if dm else f"<@{BOT_USER_ID}> {question}",
+        "ts": ts,
+        "channel": f"D{n % 50:05d}" if dm else f"C{n % 20:05d}",
+        "event_ts": ts,
+    }
+    if dm:
+        event["channel_type"] = "im"
+    body = {"type": "event_callback", "team_id": TEAM_ID, "api_app_id": "A0SOAK",
+            "event_id": f"EvS{n:09d}", "event_time": int(time.time()), "event": event}  # fmt: skip
+    return f"EvS{n:09d}", ts, json.dumps(body)
+
+
+async def start_bot(api: FakeSlackApi, fake: FakeDiscord, tmp: Path, port: int):
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": SLACK_TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api.base_url,
+        "DISCORD_TOKEN": TOKEN,
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "QABOT_SLACK__PORT": str(port),
+        "QABOT_DISCORD__COMMAND_HASH_FILE": str(tmp / "commands.hash"),
+        "QABOT_UNANSWERED__PATH": str(tmp / "unanswered.jsonl"),
+        "QABOT_LOG_JSON": "true",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    log = (tmp / "qabot.log").open("wb")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", env=env, cwd=str(ROOT), stdout=log, stderr=log
+    )
+    deadline = time.monotonic() + 60
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                    if resp.status == 200 and fake.ops(2):  # Slack healthy, Discord identified
+                        return proc
+            except aiohttp.ClientConnectionError:
+                pass
+            if proc.returncode is not None:
+                break
+            await asyncio.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"qabot run did not start; see {tmp / 'qabot.log'}")
+
+
+async def soak(minutes: float, rate: float) -> int:
+    rng = random.Random(7)
+    api = FakeSlackApi()
+    fake = FakeDiscord()
+    await api.__aenter__()
+    await fake.start()
+    tmp = Path(tempfile.mkdtemp(prefix="qabot-soak-"))
+    port = free_port()
+    proc = await start_bot(api, fake, tmp, port)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    await asyncio.sleep(2)  # let start-up allocations settle before the first reading
+    rss_start = rss_mb(proc.pid)
+    slack_sent: dict[str, str] = {}  # ts → event id
+    discord_sent: list[int] = []
+    errors = retries = 0
+    end = time.monotonic() + minutes * 60
+    n = 0
+    samples: list[tuple[float, float]] = []
+    async with aiohttp.ClientSession() as session:
+
+        async def send_slack(body: str, retry: int | None = None) -> None:
+            nonlocal errors
+            headers = signed(body)
+            if retry:
+                headers["X-Slack-Retry-Num"] = str(retry)
+            try:
+                async with session.post(url, data=body, headers=headers) as resp:
+                    errors += resp.status != 200
+            except aiohttp.ClientError:
+                errors += 1
+
+        pending: set[asyncio.Task[None]] = set()
+        start = time.monotonic()
+        while time.monotonic() < end:
+            question = rng.choice(QUESTIONS)
+            if rng.random() < 0.5:
+                dm = rng.random() < 0.2
+                event_id, ts, body = slack_event(n, question, dm)
+                slack_sent[ts] = event_id
+                task = asyncio.create_task(send_slack(body))
+                if rng.random() < 0.05:  # Slack retries this delivery
+                    retries += 1
+                    task2 = asyncio.create_task(send_slack(body, retry=1))
+                    pending.add(task2)
+                    task2.add_done_callback(pending.discard)
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+            else:
+                author = 200000000000000000 + n % 500
+                mid = await fake.message(f"<@{BOT_ID}> {question}", mentions=(BOT_ID,),
+                                         author=author)  # fmt: skip
+                discord_sent.append(mid)
+            n += 1
+            if n % int(rate * 30) == 0:
+                samples.append((time.monotonic() - start, rss_mb(proc.pid)))
+            await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
+        await asyncio.gather(*pending)
+
+    def slack_done() -> bool:
+        return len(api.posts()) >= len(slack_sent)
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (
+        slack_done() and all(fake.replies_to(m) for m in discord_sent)
+    ):
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(2)  # any late duplicate shows up now
+    rss_end = rss_mb(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    code = await asyncio.wait_for(proc.wait(), 30)
+    await fake.stop()
+    await api.__aexit__(None, None, None)
+
+    # Every Slack event gets one post: a mention in its thread (thread_ts = its ts), a DM
+    # without a thread; so the total catches a duplicate DM, the per-thread count the rest.
+    by_thread = collections.Counter(p.get("thread_ts") for p in api.posts())
+    by_thread.pop(None, 0)
+    slack_counts = list(by_thread.values())
+    answered_slack = len(api.posts())
+    discord_counts = [len(fake.replies_to(m)) for m in discord_sent]
+    answered_slack = sum(slack_counts) + dm_posts
+    log_text = (tmp / "qabot.log").read_text(errors="replace")
+    error_lines = [ln for ln in log_text.splitlines() if '"level": "ERROR"' in ln]
+    rows = [
+        ("minutes", f"{minutes:g}"),
+        ("questions sent", f"{n} ({len(slack_sent)} Slack incl. DMs, {len(discord_sent)} Discord)"),
+        ("Slack retries sent (same event_id)", str(retries)),
+        ("Slack replies / events", f"{answered_slack} / {len(slack_sent)}"),
+        ("Slack mentions answered more than once", str(sum(c > 1 for c in slack_counts))),
+        ("Discord replies: min..max per message", f"{min(discord_counts)}..{max(discord_counts)}"),
+        ("HTTP errors", str(errors)),
+        ("ERROR log lines", str(len(error_lines))),
+        ("RSS start → end (MB)", f"{rss_start:.1f} → {rss_end:.1f}"),
+        ("RSS samples (min, MB)", " ".join(f"{t / 60:.0f}:{r:.0f}" for t, r in samples[::4])),
+        ("exit code after SIGTERM", str(code)),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    ok = (
+        answered_slack == len(slack_sent)
+        and all(c == 1 for c in slack_counts)
+        and all(c == 1 for c in discord_counts)
+        and errors == 0
+        and not error_lines
+        and code == 0
+    )
+    print("PASS" if ok else f"FAIL (log: {tmp / 'qabot.log'})")
+    return 0 if ok else 1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--minutes", type=float, default=10.0)
+    ap.add_argument("--rate", type=float, default=20.0, help="questions a second (both platforms)")
+    args = ap.parse_args()
+    sys.exit(asyncio.run(soak(args.minutes, args.rate)))
+
+
+if __name__ == "__main__":
+    main()
