@@ -205,7 +205,6 @@ async def soak(minutes: float, rate: float) -> int:
     slack_counts = list(by_thread.values())
     answered_slack = len(api.posts())
     discord_counts = [len(fake.replies_to(m)) for m in discord_sent]
-    answered_slack = sum(slack_counts) + dm_posts
     log_text = (tmp / "qabot.log").read_text(errors="replace")
     error_lines = [ln for ln in log_text.splitlines() if '"level": "ERROR"' in ln]
     rows = [
