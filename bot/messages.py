@@ -59,6 +59,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "as_of": {"de": "Stand", "en": "as of"},
     "source": {"de": "Quelle", "en": "Source"},
+    "error": {
+        "en": "Sorry, something went wrong while answering. Please try again.",
+        "de": "Entschuldigung, beim Antworten ist etwas schiefgegangen. Bitte versuch es erneut.",
+    },
+    "kb_status": {"en": "Knowledge base", "de": "Wissensbasis"},
+    "kb_unanswered": {
+        "en": "Questions the bot could not answer well",
+        "de": "Fragen, die der Bot nicht gut beantworten konnte",
+    },
+    "kb_unanswered_none": {
+        "en": "Nothing unanswered: every logged question is answered now.",
+        "de": "Nichts offen: jede protokollierte Frage wird jetzt beantwortet.",
+    },
+    "kb_reloaded": {"en": "Knowledge reloaded", "de": "Wissen neu geladen"},
+    "kb_reload_failed": {
+        "en": "Reload failed: the last good knowledge stays in use",
+        "de": "Neu laden fehlgeschlagen: das letzte gültige Wissen bleibt aktiv",
+    },
     "not_admin": {
         "de": "Nur Admins dürfen `/kb` verwenden.",
         "en": "Only admins may use `/kb`.",
@@ -66,7 +84,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def msg(key: str, lang: str, **values: object) -> str:
-    """The message `key` in `lang` (English if unknown), with `values` filled in."""
-    texts = MESSAGES[key]
+def msg(
+    key: str, lang: str, *, local: dict[str, dict[str, str]] | None = None, **values: object
+) -> str:
+    """The message `key` in `lang` (English if unknown), with `values` filled in.
+
+    `local` holds the words only one platform uses; they are looked up first.
+    """
+    texts = (local or {}).get(key) or MESSAGES[key]
     return texts.get(lang, texts["en"]).format(**values)

@@ -56,27 +56,9 @@ WORDS: dict[str, dict[str, str]] = {
         "de": "Ich kann hier keine Nachrichten lesen. Frag mich mit `/ask question:…`, oder "
         "sieh dir die wichtigsten Zahlen mit `/stat` an.",
     },
-    "error": {
-        "en": "Sorry, something went wrong while answering. Please try again.",
-        "de": "Entschuldigung, beim Antworten ist etwas schiefgegangen. Bitte versuch es erneut.",
-    },
-    "kb_status": {"en": "Knowledge base", "de": "Wissensbasis"},
-    "kb_unanswered": {
-        "en": "Questions the bot could not answer well",
-        "de": "Fragen, die der Bot nicht gut beantworten konnte",
-    },
-    "kb_unanswered_none": {
-        "en": "Nothing unanswered: every logged question is answered now.",
-        "de": "Nichts offen: jede protokollierte Frage wird jetzt beantwortet.",
-    },
     "kb_unanswered_hint": {
         "en": 'Attach one with `qabot kb add-question INTENT "question"` (or the Slack button).',
         "de": 'Anhängen mit `qabot kb add-question INTENT "Frage"` (oder per Slack-Button).',
-    },
-    "kb_reloaded": {"en": "Knowledge reloaded", "de": "Wissen neu geladen"},
-    "kb_reload_failed": {
-        "en": "Reload failed: the last good knowledge stays in use",
-        "de": "Neu laden fehlgeschlagen: das letzte gültige Wissen bleibt aktiv",
     },
 }
 
@@ -90,11 +72,8 @@ class DiscordReply:
 
 
 def word(key: str, lang: str | None, **values: object) -> str:
-    """A user-facing phrase in `lang` (German or English; anything else is English)."""
-    if key in WORDS:
-        texts = WORDS[key]
-        return texts.get(lang or "en", texts["en"]).format(**values)
-    return msg(key, lang or "en", **values)
+    """A user-facing phrase in `lang`: this platform's own words first, then bot.messages."""
+    return msg(key, lang or "en", local=WORDS, **values)
 
 
 def clip(text: str, limit: int) -> str:

@@ -51,44 +51,23 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "`/stat TOPIC` shows one statistic with the sentence it comes from.",
         "de": "`/stat THEMA` zeigt eine Zahl mit dem Satz, aus dem sie stammt.",
     },
-    "error": {
-        "en": "Sorry, something went wrong while answering. Please try again.",
-        "de": "Entschuldigung, beim Antworten ist etwas schiefgegangen. Bitte versuch es erneut.",
-    },
     "kb_usage": {
         "en": "Usage: `/kb status`, `/kb reload` or `/kb unanswered` (admins only).",
         "de": "Verwendung: `/kb status`, `/kb reload` oder `/kb unanswered` (nur Admins).",
     },
-    "kb_unanswered": {
-        "en": "Questions the bot could not answer well",
-        "de": "Fragen, die der Bot nicht gut beantworten konnte",
-    },
-    "kb_unanswered_none": {
-        "en": "Nothing unanswered: every logged question is answered now.",
-        "de": "Nichts offen: jede protokollierte Frage wird jetzt beantwortet.",
-    },
     "kb_attach": {"en": "Attach to {intent}", "de": "An {intent} anhängen"},
     "kb_last_error": {"en": "Last error", "de": "Letzter Fehler"},
-    "kb_status": {"en": "Knowledge base", "de": "Wissensbasis"},
     "kb_counts": {
         "en": "{intents} intents ({variants} question variants), {facts} facts; loaded {at}.",
         "de": "{intents} Intents ({variants} Fragevarianten), {facts} Fakten; geladen {at}.",
     },
     "kb_last_reload": {"en": "Last reload", "de": "Letztes Neuladen"},
-    "kb_reloaded": {"en": "Knowledge reloaded", "de": "Wissen neu geladen"},
-    "kb_reload_failed": {
-        "en": "Reload failed: the last good knowledge stays in use",
-        "de": "Neu laden fehlgeschlagen: das letzte gültige Wissen bleibt aktiv",
-    },
 }
 
 
 def word(key: str, lang: str | None, **values: object) -> str:
-    """A user-facing phrase in `lang` (German or English; anything else is English)."""
-    if key in WORDS:
-        texts = WORDS[key]
-        return texts.get(lang or "en", texts["en"]).format(**values)
-    return msg(key, lang or "en", **values)
+    """A user-facing phrase in `lang`: this platform's own words first, then bot.messages."""
+    return msg(key, lang or "en", local=WORDS, **values)
 
 
 # ---------------------------------------------------------------- text safety

@@ -60,4 +60,4 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 # The platform fakes and harnesses of tests/slack and tests/discord, reused here.
 from tests.discord.conftest import fake  # noqa: E402, F401
-from tests.slack.conftest import fake_api, slack_bot, start_slack  # noqa: E402, F401
+from tests.slack.conftest import fake_api, slack_bot, slack_store, start_slack  # noqa: E402, F401

@@ -39,7 +39,6 @@ async def test_add_question_is_answered_by_the_running_bot(kb_bot: QABot, kb_cop
         took = await wait_until(lambda: kb_bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=10)
     assert kb_bot.status().last_reload.trigger == "watch"
     print(f"\nsave → answered with the new variant: {took:.2f} s")
-    assert took < 5.0  # measured ≈0.2 s; the bound allows for a loaded CI machine
 
 
 async def test_a_bad_save_is_reported_and_a_fix_recovers(kb_bot: QABot, kb_copy: Path) -> None:
