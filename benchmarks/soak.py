@@ -103,6 +103,10 @@ async def start_bot(api: FakeSlackApi, fake: FakeDiscord, tmp: Path, port: int):
         "QABOT_DISCORD__COMMAND_HASH_FILE": str(tmp / "commands.hash"),
         "QABOT_UNANSWERED__PATH": str(tmp / "unanswered.jsonl"),
         "QABOT_LOG_JSON": "true",
+        # The fake gateway sends every Discord message in one channel; a real server
+        # spreads them. Give that one channel the room of a busy company channel.
+        "QABOT_RATE_LIMIT__CHANNEL_PER_S": "20",
+        "QABOT_RATE_LIMIT__CHANNEL_BURST": "200",
     }
     env.pop("SLACK_APP_TOKEN", None)
     log = (tmp / "qabot.log").open("wb")
@@ -205,6 +209,9 @@ async def soak(minutes: float, rate: float) -> int:
     slack_counts = list(by_thread.values())
     answered_slack = len(api.posts())
     discord_counts = [len(fake.replies_to(m)) for m in discord_sent]
+    notices = sum("Easy there" in json.dumps(p) for p in api.posts()) + sum(
+        "Easy there" in json.dumps(fake.replies_to(m)[0].json) for m in discord_sent
+    )
     log_text = (tmp / "qabot.log").read_text(errors="replace")
     error_lines = [ln for ln in log_text.splitlines() if '"level": "ERROR"' in ln]
     rows = [
@@ -214,6 +221,7 @@ async def soak(minutes: float, rate: float) -> int:
         ("Slack replies / events", f"{answered_slack} / {len(slack_sent)}"),
         ("Slack mentions answered more than once", str(sum(c > 1 for c in slack_counts))),
         ("Discord replies: min..max per message", f"{min(discord_counts)}..{max(discord_counts)}"),
+        ("rate-limit notices (expected 0 at this mix)", str(notices)),
         ("HTTP errors", str(errors)),
         ("ERROR log lines", str(len(error_lines))),
         ("RSS start → end (MB)", f"{rss_start:.1f} → {rss_end:.1f}"),
