@@ -52,6 +52,7 @@ async def burst(n: int) -> dict[str, float]:
         settings = Settings(
             knowledge_dir=ROOT / "knowledge",
             discord={"command_hash_file": Path(tmp) / "hash"},
+            rate_limit={"enabled": False},  # one user, one channel: measure the adapter
             DISCORD_TOKEN=TOKEN,
             DISCORD_API_BASE=fake.api_base,
             DISCORD_GATEWAY_URL=fake.gateway_url,
