@@ -36,7 +36,7 @@ CONCEPTS_FILE = "concepts.yaml"
 INTENTS_DIR = "qa"
 # Both YAML libraries' constructors raise bare errors, without a position, for malformed
 # typed scalars ("2023-13-01", "!!bool yesno", "!!int 0x") and for very deep nesting.
-_CONSTRUCTOR_ERRORS = (ValueError, TypeError, LookupError, RecursionError)
+_CONSTRUCTOR_ERRORS = (ValueError, TypeError, LookupError, AttributeError, RecursionError)
 
 
 @dataclass(frozen=True)

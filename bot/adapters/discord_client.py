@@ -19,6 +19,11 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 _ANSWERED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+# discord.py retries 500, 502, 504 and 524 itself (5 tries); any other 5xx (503) it
+# raises at once, and the reply would be lost. Those we retry, a few times.
+_RETRIED_BY_DISCORD_PY = frozenset({500, 502, 504, 524})
+SEND_RETRIES = 2
+SEND_RETRY_DELAY_S = 1.0
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -91,16 +96,30 @@ class QAClientMixin:
         """The first message replies to the question (no ping); any further ones follow it."""
         reference = message.to_reference(fail_if_not_exists=False)
         for i, reply in enumerate(replies):
-            await message.channel.send(
+            await _send_retrying(
+                message.channel,
                 content=reply.content,
                 embeds=to_embeds(reply),
-                reference=reference if i == 0 else None,  # type: ignore[arg-type]
+                reference=reference if i == 0 else None,
                 mention_author=False,
             )
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """Log and carry on: one failing handler never stops the bot."""
         log.exception("discord: error in %s", event_method)
+
+
+async def _send_retrying(channel: discord.abc.Messageable, **kwargs: Any) -> None:
+    """`channel.send`, retried on the 5xx statuses discord.py does not retry itself."""
+    for attempt in range(SEND_RETRIES + 1):
+        try:
+            await channel.send(**kwargs)
+            return
+        except discord.DiscordServerError as exc:
+            if exc.status in _RETRIED_BY_DISCORD_PY or attempt == SEND_RETRIES:
+                raise
+            log.warning("discord: send failed with %s; retrying", exc.status)
+            await asyncio.sleep(SEND_RETRY_DELAY_S * 2**attempt)
 
 
 class QAClient(QAClientMixin, discord.Client):

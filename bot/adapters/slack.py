@@ -88,6 +88,47 @@ def make_client(settings: Settings) -> AsyncWebClient:
     )
 
 
+# The JSON types Slack documents for the fields bolt and our listeners read. bolt
+# parses the body and reads its context from it before it checks the signature, and
+# trusts these types: "[1]", "event": 5 or "channel": [] would otherwise be a 500.
+_OPTIONAL = (dict, str, type(None))
+_TOP_LEVEL: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(("type", "token", "team_id", "api_app_id", "event_id"), (str,)),
+    **dict.fromkeys(("command", "text", "user_id", "channel_id", "response_url"), (str,)),
+    **dict.fromkeys(("event", "container", "message", "view"), (dict,)),
+    **dict.fromkeys(("enterprise", "team", "channel"), _OPTIONAL),
+    "user": (dict, str),
+    "authorizations": (list,),
+    "actions": (list,),
+}
+_MESSAGE_EVENT = dict.fromkeys(
+    ("type", "user", "text", "ts", "thread_ts", "event_ts", "channel", "channel_type"),
+    (str,),
+) | dict.fromkeys(("subtype", "bot_id", "team", "user_team"), (str, type(None)))
+
+
+def malformed(body: object) -> str | None:
+    """Why a parsed request body does not have Slack's shape, or None if it does."""
+    if not isinstance(body, dict):
+        return f"a {type(body).__name__}, not an object"
+    problem = _wrong_types(body, _TOP_LEVEL, "")
+    if problem is None and any(not isinstance(a, dict) for a in body.get("authorizations", [])):
+        problem = "authorizations: not a list of objects"
+    if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
+        problem = "actions: not a list of objects"
+    event = body.get("event")
+    if problem is None and event is not None and event.get("type") in ("app_mention", "message"):
+        problem = _wrong_types(event, _MESSAGE_EVENT, "event.")
+    return problem
+
+
+def _wrong_types(obj: dict[str, object], types: dict[str, tuple[type, ...]], at: str) -> str | None:
+    for key, allowed in types.items():
+        if key in obj and not isinstance(obj[key], allowed):
+            return f"{at}{key}: {type(obj[key]).__name__}"
+    return None
+
+
 def _drop_token_skipped(record: logging.LogRecord) -> bool:
     # bolt also reads SLACK_BOT_TOKEN from the environment and then warns that our
     # client (which holds that very token) wins; the warning would only confuse.
@@ -113,7 +154,9 @@ class SlackAdapter:
                 request_verification_enabled=secret is not None,
                 # Listeners only ack and start a task, so bolt may answer Slack after them.
                 process_before_response=True,
-                name="qabot",
+                # bolt configures a logger of this name: "qabot" would reset the level
+                # of our own "qabot.*" loggers to whatever the root's was at this moment.
+                name="qabot-bolt",
             )
         finally:
             bolt_log.removeFilter(_drop_token_skipped)
@@ -130,8 +173,19 @@ class SlackAdapter:
         return web_app
 
     async def _events(self, request: web.Request) -> web.Response:
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        try:
+            bolt_request = await to_bolt_request(request)
+            problem = malformed(bolt_request.body)
+        except (UnicodeDecodeError, LookupError, ValueError, TypeError, AttributeError) as e:
+            problem = f"{type(e).__name__}: {e}"
+        if problem is None:
+            try:
+                return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+            except Exception as e:  # bolt's own error path failed on an odd body
+                problem = f"{type(e).__name__}: {e}"
+                log.warning("slack: bolt failed on a request", exc_info=True)
+        log.warning("slack: malformed request refused (%s)", problem)
+        return web.json_response({"error": "malformed request"}, status=400)
 
     async def _health(self, request: web.Request) -> web.Response:
         in_flight = self.listeners.in_flight
@@ -141,7 +195,10 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """Share one HTTP session for the Web API and check the bot token once."""
-        self._session = aiohttp.ClientSession()
+        # slack_sdk applies its own `timeout` only to sessions it creates itself; a
+        # shared session must carry it, or a stalled call hangs for aiohttp's 5 minutes.
+        timeout = aiohttp.ClientTimeout(total=self.settings.slack.api_timeout_s)
+        self._session = aiohttp.ClientSession(timeout=timeout)
         self.app.client.session = self._session  # per-request clients copy this session
         try:
             auth = await self.app.client.auth_test()

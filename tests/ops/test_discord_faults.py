@@ -1,0 +1,159 @@
+"""Discord faults the gateway tests leave out: an invalidated session, REST 5xx on replies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+import discord.http
+import pytest
+from aiohttp import web
+
+from bot.adapters import discord_client
+from bot.service import QABot
+from tests.discord import conftest as discord_fixtures
+from tests.discord.conftest import make_settings, serving
+from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, Call, FakeDiscord, _json
+
+Live = tuple[FakeDiscord, discord.Client]
+discord_core = discord_fixtures.discord_core  # the shared core, a fixture used by name
+MESSAGES = rf"/channels/{CHANNEL_ID}/messages"
+
+
+class FailingDiscord(FakeDiscord):
+    """The fake Discord, plus REST paths that answer a given status for their next calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._statuses: dict[str, deque[int]] = defaultdict(deque)
+        self.failed: list[tuple[int, Call]] = []  # (status, call): never counted as delivered
+
+    def fail_next(self, path: str, *statuses: int) -> None:
+        self._statuses[path].extend(statuses)
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        queue = self._statuses.get(path)
+        if not queue:
+            return await super()._rest(request)
+        status = queue.popleft()
+        body = await request.json() if request.can_read_body else None
+        self.failed.append((status, Call(request.method, path, dict(request.query), body)))
+        await self._notify()
+        return _json({"message": f"{status}: fake outage", "code": 0}, status=status)
+
+    async def invalidate_session(self) -> None:
+        """Op 9 with d=false: the session cannot be resumed; the client must IDENTIFY anew."""
+        await self._send({"op": 9, "d": False, "s": None, "t": None})
+
+
+class _QuickAsyncio:
+    """`asyncio` as discord.http sees it, with its 5xx back-off (1 s, 3 s, 5 s, 7 s) cut short."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(delay: float, result: Any = None) -> Any:
+        return await asyncio.sleep(min(delay, 0.01), result)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FailingDiscord]:
+    server = FailingDiscord()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def live(
+    fake: FailingDiscord, discord_core: QABot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[FailingDiscord, discord.Client]]:
+    monkeypatch.setattr(discord.http, "asyncio", _QuickAsyncio())
+    monkeypatch.setattr(discord_client, "SEND_RETRY_DELAY_S", 0.01)
+    async with serving(discord_core, make_settings(fake, tmp_path)) as client:
+        yield fake, client
+
+
+async def poll(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until `predicate()` holds, for what the fake is not notified of (log lines)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.005)
+
+
+async def quick_identify(shard_id: int | None, *, initial: bool = False) -> None:
+    await asyncio.sleep(0)
+
+
+async def mention(fake: FakeDiscord, text: str = "hpc") -> int:
+    return await fake.message(f"<@{BOT_ID}> {text}", mentions=(BOT_ID,))
+
+
+def failed_statuses(fake: FailingDiscord, path: str) -> list[int]:
+    return [status for status, call in fake.failed if call.path == path]
+
+
+async def test_an_invalidated_session_identifies_again_and_answers(
+    live: tuple[FailingDiscord, discord.Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, client = live
+    # discord.py waits 5 s before any IDENTIFY but the first (Discord's identify rate
+    # limit), in this hook; a test need not.
+    monkeypatch.setattr(client, "before_identify_hook", quick_identify)
+    await fake.invalidate_session()
+    await fake.wait_until(lambda: len(fake.ops(2)) == 2)  # a second IDENTIFY
+    assert not fake.ops(6)  # not a RESUME: the session was invalid
+    assert len(fake.connections) == 2
+    mid = await fake.message("Wann wurde SenseTime gegründet?", dm=True)
+    call = await fake.wait_reply(mid)
+    assert "2014" in call.json["embeds"][0]["description"]
+    await fake.barrier()
+    assert len(fake.replies_to(mid)) == 1
+
+
+@pytest.mark.parametrize("statuses", [(500,), (502, 500), (503,), (503, 502)])
+async def test_a_reply_refused_with_5xx_is_retried_and_lands_once(
+    live: tuple[FailingDiscord, discord.Client], statuses: tuple[int, ...]
+) -> None:
+    fake, _ = live
+    fake.fail_next(MESSAGES, *statuses)
+    mid = await mention(fake)
+    assert (await fake.wait_reply(mid)).json["embeds"]
+    await fake.barrier()
+    assert len(fake.replies_to(mid)) == 1
+    assert failed_statuses(fake, MESSAGES) == list(statuses)
+
+
+@pytest.mark.parametrize(
+    ("status", "tries"),
+    [(500, 5), (503, discord_client.SEND_RETRIES + 1)],  # discord.py's 5 tries; ours
+)
+async def test_persistent_5xx_is_logged_and_the_next_mention_answered(
+    live: tuple[FailingDiscord, discord.Client],
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    tries: int,
+) -> None:
+    fake, _ = live
+    caplog.set_level(logging.ERROR)
+    fake.fail_next(MESSAGES, *[status] * 20)
+    lost = await mention(fake)
+    await poll(lambda: "error in on_message" in caplog.text)
+    assert failed_statuses(fake, MESSAGES) == [status] * tries  # retried, and bounded
+    assert "DiscordServerError" in caplog.text
+    fake._statuses.clear()  # Discord is back
+    answered = await mention(fake)
+    assert (await fake.wait_reply(answered)).json["embeds"]
+    await fake.barrier()
+    assert not fake.replies_to(lost)
+    assert len(failed_statuses(fake, MESSAGES)) == tries  # the lost reply is not sent later
