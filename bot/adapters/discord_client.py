@@ -107,6 +107,7 @@ class QAClientMixin:
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """Log and carry on: one failing handler never stops the bot."""
         log.exception("discord: error in %s", event_method)
+        self.bot.metrics.error("discord")
 
 
 async def _send_retrying(channel: discord.abc.Messageable, **kwargs: Any) -> None:

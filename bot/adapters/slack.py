@@ -1,7 +1,7 @@
 """Slack adapter entry points: build the bolt app, serve it (HTTP or Socket Mode), run it.
 
 HTTP mode: an aiohttp server with `POST /slack/events` (events, commands and
-interactivity, signature-checked by bolt) and `GET /healthz`. Socket Mode when
+interactivity, signature-checked by bolt), `GET /healthz` and `GET /metrics`. Socket Mode when
 `SLACK_APP_TOKEN` is set. The listeners live in `slack_handlers`.
 """
 
@@ -39,6 +39,7 @@ log = logging.getLogger("qabot.slack")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 _FATAL_AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
 
 
@@ -145,6 +146,8 @@ class SlackAdapter:
         if secret is None and not self.socket_mode:
             raise SlackConfigError("SLACK_SIGNING_SECRET is not set (needed in HTTP mode)")
         self.listeners = SlackListeners(bot, settings)
+        self.bot = bot
+        bot.enable_metrics()
         bolt_log = logging.getLogger("slack_bolt.AsyncApp")
         bolt_log.addFilter(_drop_token_skipped)
         try:
@@ -165,12 +168,17 @@ class SlackAdapter:
         self._session: aiohttp.ClientSession | None = None
 
     def web_app(self, *, events: bool = True) -> web.Application:
-        """The aiohttp app: `POST /slack/events` (unless `events` is false) and `GET /healthz`."""
+        """`POST /slack/events` (unless `events` is false), `GET /healthz`, `GET /metrics`."""
         web_app = web.Application()
         if events:
             web_app.router.add_post(EVENTS_PATH, self._events)
         web_app.router.add_get(HEALTH_PATH, self._health)
+        web_app.router.add_get(METRICS_PATH, self._metrics)
         return web_app
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        body, content_type = self.bot.metrics.render()
+        return web.Response(body=body, headers={"Content-Type": content_type})
 
     async def _events(self, request: web.Request) -> web.Response:
         try:

@@ -94,6 +94,7 @@ class SlackListeners:
             await coro
         except Exception:
             log.exception("slack %s failed", what)
+            self.bot.metrics.error("slack")
 
     async def drain(self, timeout: float = 5.0) -> None:
         """Let in-flight replies finish (up to `timeout`), then cancel the rest."""

@@ -1,0 +1,24 @@
+"""GET /metrics: Prometheus text with questions by outcome, latency, reloads, errors."""
+
+from __future__ import annotations
+
+from tests.slack.conftest import SlackHarness
+
+
+async def _metrics(slack: SlackHarness) -> str:
+    async with slack.session.get(f"{slack.url}/metrics") as resp:
+        assert resp.status == 200
+        assert resp.headers["Content-Type"].startswith("text/plain")
+        return await resp.text()
+
+
+async def test_metrics_count_questions_by_outcome_and_reloads(slack: SlackHarness) -> None:
+    await slack.event(slack.mention_event("Wann wurde SenseTime gegründet?"))
+    await slack.event(slack.mention_event("What is the best pizza in Naples?"))
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 2)
+    await slack.settled()
+    text = await _metrics(slack)
+    assert 'qabot_questions_total{outcome="intent",platform="slack"} 1.0' in text
+    assert 'qabot_questions_total{outcome="abstain",platform="slack"} 1.0' in text
+    assert "qabot_answer_seconds_count 2.0" in text
+    assert "qabot_reloads_total" in text or "# HELP qabot_reloads" in text
