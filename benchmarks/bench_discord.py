@@ -23,21 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.loadgen import QUESTIONS  # noqa: E402
 from bot.adapters.discord import build_client, serve  # noqa: E402
 from bot.service import QABot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord  # noqa: E402
-
-QUESTIONS = [
-    "Wie viele Firmen haben Probleme bei der Rekrutierung?",
-    "how many firms struggle to recruit?",
-    "Wer ist der CFO von SenseTime?",
-    "When was SenseTime founded?",
-    "hpc",
-    "Wie viele KI-Firmen gibt es im HKSTP?",
-    "what does the AI subsidy scheme fund?",
-    "Was will Hongkong bis 2035 erreichen?",
-]
 
 
 def percentile(values: list[float], q: float) -> float:

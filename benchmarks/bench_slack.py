@@ -13,12 +13,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import hashlib
-import hmac
 import json
 import os
 import signal
-import socket
 import statistics
 import sys
 import time
@@ -29,20 +26,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.loadgen import QUESTIONS, free_port, slack_headers  # noqa: E402
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi  # noqa: E402
 
 SECRET = "bench-signing-secret-not-real"
 TOKEN = "xoxb-bench-not-a-real-token"
-QUESTIONS = [
-    "How many companies have difficulties recruiting?",
-    "Wann wurde SenseTime gegründet?",
-    "How much is the AI subsidy scheme?",
-    "Wie viele KI-Firmen gibt es im HKSTP?",
-    "what does the 2035 plan say",
-    "hpc demand?",
-    "Who is Wang Zheng?",
-    "tell me something about zebras",
-]
 SERVER = """
 import logging, sys
 from bot.adapters.slack import main
@@ -52,22 +40,6 @@ logging.basicConfig(level=logging.WARNING)
 settings = Settings(knowledge_dir=sys.argv[2])
 sys.exit(main(QABot.from_settings(settings), settings, port=int(sys.argv[1])))
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _signed(body: str) -> dict[str, str]:
-    ts = str(int(time.time()))
-    sig = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {
-        "Content-Type": "application/json",
-        "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": f"v0={sig}",
-    }
 
 
 def _event(level: int, n: int) -> tuple[str, str]:
@@ -134,7 +106,9 @@ async def _level(api: FakeSlackApi, url: str, level: int, events: int) -> dict[s
                 sent.append(ts)
                 start = time.perf_counter()
                 try:
-                    async with session.post(url, data=body, headers=_signed(body)) as resp:
+                    async with session.post(
+                        url, data=body, headers=slack_headers(body, SECRET)
+                    ) as resp:
                         await resp.read()
                         if resp.status != 200:
                             errors += 1
@@ -179,7 +153,7 @@ def _table(rows: list[dict[str, object]]) -> str:
 
 async def run(events: int, levels: list[int]) -> None:
     async with FakeSlackApi() as api:
-        port = _free_port()
+        port = free_port()
         proc = await _start_server(api, port)
         try:
             url = f"http://127.0.0.1:{port}/slack/events"

@@ -14,13 +14,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import hashlib
-import hmac
 import json
 import os
 import random
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -31,25 +28,12 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.loadgen import QUESTIONS, free_port, slack_headers  # noqa: E402
 from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord  # noqa: E402
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi  # noqa: E402
 
 SECRET = "soak-signing-secret-not-real"
 SLACK_TOKEN = "xoxb-soak-not-a-real-token"
-QUESTIONS = [
-    "Wie viele Firmen haben Probleme bei der Rekrutierung?",
-    "how many firms struggle to recruit?",
-    "Wer ist der CFO von SenseTime?",
-    "When was SenseTime founded?",
-    "hpc",
-    "Wie viele KI-Firmen gibt es im HKSTP?",
-    "what does the AI subsidy scheme fund?",
-    "Was will Hongkong bis 2035 erreichen?",
-    "what's the weather in Kowloon?",
-    "<!channel> who is wang zheng?",
-    "danke!",
-    "🤔",
-]
 
 
 def rss_mb(pid: int) -> float:
@@ -57,19 +41,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def signed(body: str) -> dict[str, str]:
-    ts = str(int(time.time()))
-    sig = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": f"v0={sig}"}  # fmt: skip
 
 
 def slack_event(n: int, question: str, dm: bool) -> tuple[str, str, str]:
@@ -151,7 +122,7 @@ async def soak(minutes: float, rate: float) -> int:
 
         async def send_slack(body: str, retry: int | None = None) -> None:
             nonlocal errors
-            headers = signed(body)
+            headers = slack_headers(body, SECRET)
             if retry:
                 headers["X-Slack-Retry-Num"] = str(retry)
             try:

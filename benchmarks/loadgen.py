@@ -1,0 +1,36 @@
+"""What the load scripts share: the questions they ask and signed Slack request headers."""
+
+from __future__ import annotations
+
+import time
+
+from tests.slack.conftest import free_port, sign
+
+# A mix people send: German and English, exact and sloppy, answerable or not.
+QUESTIONS = [
+    "Wie viele Firmen haben Probleme bei der Rekrutierung?",
+    "how many firms struggle to recruit?",
+    "Wer ist der CFO von SenseTime?",
+    "When was SenseTime founded?",
+    "hpc",
+    "Wie viele KI-Firmen gibt es im HKSTP?",
+    "what does the AI subsidy scheme fund?",
+    "Was will Hongkong bis 2035 erreichen?",
+    "what's the weather in Kowloon?",
+    "<!channel> who is wang zheng?",
+    "danke!",
+    "🤔",
+]
+
+
+def slack_headers(body: str, secret: str) -> dict[str, str]:
+    """Headers of a JSON request signed as Slack signs it (v0, now)."""
+    now = int(time.time())
+    return {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": str(now),
+        "X-Slack-Signature": sign(body, now, secret),
+    }
+
+
+__all__ = ["QUESTIONS", "free_port", "slack_headers"]
