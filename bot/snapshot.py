@@ -126,7 +126,7 @@ class Snapshot:
 
     def _clause_intents(self, question: str) -> list[Candidate]:
         """The intents the parts of a question ("who …, and when …?") ask for, in order."""
-        clauses = [c for c in _CLAUSE.split(question) if c and len(c.split()) >= 2]
+        clauses = _clauses(question)
         if len(clauses) < 2:
             return []
         found: list[Candidate] = []
@@ -216,6 +216,19 @@ class Snapshot:
 
     def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
         return self.stats.choices(partial, limit)
+
+
+def _clauses(question: str) -> list[str]:
+    """The parts of a question; a part of one or two words ("… Science and Technology
+    Parks", "ok real talk,") is not a question of its own and stays with its neighbour."""
+    parts = [p for p in _CLAUSE.split(question) if p.strip()]
+    merged: list[str] = []
+    for part in parts:
+        if merged and (len(part.split()) < 3 or len(merged[-1].split()) < 3):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged
 
 
 def _original_sentence(paragraph: str, folded_sentence: str) -> str | None:
