@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
 from bot.adapters.discord_commands import register_commands, sync_commands, to_embeds
+from bot.answer import Answer
 from bot.render.discord import DiscordReply, answer_replies, notice
 from bot.service import QABot
 from bot.settings import Settings
@@ -24,14 +26,20 @@ _ANSWERED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 _RETRIED_BY_DISCORD_PY = frozenset({500, 502, 504, 524})
 SEND_RETRIES = 2
 SEND_RETRY_DELAY_S = 1.0
+# 👍/👎 on an answer are feedback: which answer each of the last messages we sent carried.
+MAX_REMEMBERED = 10_000
+VOTES: dict[str, Literal["up", "down"]] = {"👍": "up", "👎": "down"}
+_EMOJI_MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # variation, skin tones
 
 
 def intents_for(settings: Settings) -> discord.Intents:
-    """Guilds, guild messages, DMs, and message content if the portal grants it (privileged)."""
+    """Guilds, messages and reactions (guild, DM), and message content if granted (privileged)."""
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
     intents.dm_messages = True
+    intents.guild_reactions = True
+    intents.dm_reactions = True
     intents.message_content = settings.discord.message_content_intent
     return intents
 
@@ -51,6 +59,8 @@ class QAClientMixin:
         self.ready_signal: asyncio.Event | None = None
         self.tree: app_commands.CommandTree = app_commands.CommandTree(self)  # type: ignore[arg-type]
         register_commands(self.tree, bot)
+        # message id → (intent, question, lang) of the answer it carried, newest last.
+        self.answers_sent: OrderedDict[int, tuple[str | None, str, str]] = OrderedDict()
 
     async def setup_hook(self) -> None:
         """Once per login, never per reconnect: sync the app commands if they changed."""
@@ -70,39 +80,71 @@ class QAClientMixin:
             return
         if message.guild is not None and not any(u.id == me.id for u in message.mentions):
             return
+        answer: Answer | None = None
         try:
-            replies = await self._replies_for(message, me.id)
+            answer = await self._answer(message, me.id)
+            replies = answer_replies(answer) if answer else [notice("ask_pointer", _lang(message))]
         except Exception:
             log.exception("answering message %s failed", message.id)
             replies = [notice("error", None)]
-        await self._send(message, replies)
+        await self._send(message, replies, answer)
 
-    async def _replies_for(self, message: discord.Message, my_id: int) -> list[DiscordReply]:
+    async def _answer(self, message: discord.Message, my_id: int) -> Answer | None:
+        """The core's answer, or None: an empty message without the content intent (→ /ask)."""
         question = strip_mention(message.content, my_id)
         if not question and not self.settings.discord.message_content_intent:
-            # Without the privileged intent Discord may hand us an empty message: point to /ask.
-            lang = str(message.guild.preferred_locale.value)[:2] if message.guild else None
-            return [notice("ask_pointer", lang)]
-        answer = await asyncio.to_thread(
+            return None  # Discord may hand us an empty message without the privileged intent
+        return await asyncio.to_thread(
             self.bot.ask,
             question,
             platform="discord",
             user=str(message.author.id),
             channel=str(message.channel.id),
         )
-        return answer_replies(answer)
 
-    async def _send(self, message: discord.Message, replies: Sequence[DiscordReply]) -> None:
+    async def _send(
+        self, message: discord.Message, replies: Sequence[DiscordReply], answer: Answer | None
+    ) -> None:
         """The first message replies to the question (no ping); any further ones follow it."""
         reference = message.to_reference(fail_if_not_exists=False)
         for i, reply in enumerate(replies):
-            await _send_retrying(
+            sent = await _send_retrying(
                 message.channel,
                 content=reply.content,
                 embeds=to_embeds(reply),
                 reference=reference if i == 0 else None,
                 mention_author=False,
             )
+            if answer is not None:
+                self._remember(sent.id, answer)
+
+    def _remember(self, message_id: int, answer: Answer) -> None:
+        self.answers_sent[message_id] = (answer.intent, answer.question, answer.lang)
+        while len(self.answers_sent) > MAX_REMEMBERED:
+            self.answers_sent.popitem(last=False)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        """👍/👎 by a person on one of our answers: logged for triage; anything else is ignored."""
+        vote = VOTES.get((payload.emoji.name or "").translate(_EMOJI_MODIFIERS))
+        sent = self.answers_sent.get(payload.message_id)
+        me = self.user  # type: ignore[attr-defined]
+        if vote is None or sent is None or me is None or payload.user_id == me.id:
+            return
+        if payload.message_author_id not in (None, me.id):
+            return
+        reactor = payload.member or self.get_user(payload.user_id)  # type: ignore[attr-defined]
+        if reactor is not None and reactor.bot:
+            return
+        intent, question, lang = sent
+        await asyncio.to_thread(
+            self.bot.feedback,
+            vote,
+            intent=intent,
+            platform="discord",
+            question=question,
+            lang=lang,
+            user=str(payload.user_id),
+        )
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """Log and carry on: one failing handler never stops the bot."""
@@ -110,17 +152,21 @@ class QAClientMixin:
         self.bot.metrics.error("discord")
 
 
-async def _send_retrying(channel: discord.abc.Messageable, **kwargs: Any) -> None:
+def _lang(message: discord.Message) -> str | None:
+    return str(message.guild.preferred_locale.value)[:2] if message.guild else None
+
+
+async def _send_retrying(channel: discord.abc.Messageable, **kwargs: Any) -> discord.Message:
     """`channel.send`, retried on the 5xx statuses discord.py does not retry itself."""
-    for attempt in range(SEND_RETRIES + 1):
+    for attempt in range(SEND_RETRIES):
         try:
-            await channel.send(**kwargs)
-            return
+            return await channel.send(**kwargs)
         except discord.DiscordServerError as exc:
-            if exc.status in _RETRIED_BY_DISCORD_PY or attempt == SEND_RETRIES:
+            if exc.status in _RETRIED_BY_DISCORD_PY:
                 raise
             log.warning("discord: send failed with %s; retrying", exc.status)
             await asyncio.sleep(SEND_RETRY_DELAY_S * 2**attempt)
+    return await channel.send(**kwargs)
 
 
 class QAClient(QAClientMixin, discord.Client):

@@ -25,7 +25,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
+from bot.adapters.slack_feedback import PostedAnswers, feedback_of
 from bot.adapters.slack_text import question_text
+from bot.answer import Answer
 from bot.render import slack as render
 from bot.service import QABot
 from bot.settings import Settings
@@ -63,12 +65,14 @@ class SlackListeners:
         # and the core is never entered from two threads at once.
         self._core = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qabot-core")
         self._tasks: set[asyncio.Task[None]] = set()
+        self.posted = PostedAnswers()  # the answers we posted, for 👍/👎 on them
 
     def register(self, app: AsyncApp) -> None:
         """Wire every listener into `app`, explicitly, in one place."""
         app.middleware(self.filter_events)
         app.event("app_mention")(self.on_mention)
         app.event("message")(self.on_message)
+        app.event("reaction_added")(self.on_reaction)
         app.command("/ask")(self.on_ask)
         app.command("/stat")(self.on_stat)
         app.command("/kb")(self.on_kb)
@@ -177,22 +181,29 @@ class SlackListeners:
         question: str,
         user: str | None,
     ) -> None:
-        payload = await self._reply(question, user=user, channel=channel)
-        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
+        payload, answer = await self._reply(question, user=user, channel=channel)
+        response = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
+        self.posted.remember(response, answer)
 
     async def _reply(
         self, question: str, *, user: str | None, channel: str | None
-    ) -> render.Payload:
+    ) -> tuple[render.Payload, Answer | None]:
         if not question:
-            return render.render_help(self.lang)
+            return render.render_help(self.lang), None
         try:
             answer = await self.core(
                 self.bot.ask, question, platform="slack", user=user, channel=channel
             )
         except Exception:
             log.exception("slack: the core failed on a question")
-            return render.render_notice("error", self.lang)
-        return render.render_answer(answer)
+            return render.render_notice("error", self.lang), None
+        return render.render_answer(answer), answer
+
+    async def on_reaction(self, event: Body, context: AsyncBoltContext) -> None:
+        """👍/👎 on one of our answers: logged for triage; any other reaction is ignored."""
+        args = feedback_of(event, context.bot_user_id, self.posted)
+        if args is not None:
+            self.spawn(self.core(self.bot.feedback, args.pop("vote"), **args), "reaction")
 
     # ------------------------------------------------------------ slash commands
 
@@ -203,7 +214,7 @@ class SlackListeners:
         self.spawn(self._ask(question, command, respond), "/ask")
 
     async def _ask(self, question: str, command: Body, respond: AsyncRespond) -> None:
-        payload = await self._reply(
+        payload, _ = await self._reply(
             question, user=command.get("user_id"), channel=command.get("channel_id")
         )
         visibility = self.visibility if question else "ephemeral"
@@ -263,16 +274,18 @@ class SlackListeners:
         await self.core(
             self.bot.feedback, "click", intent=intent, platform="slack", lang=lang, user=user
         )
-        payload = render.render_answer(await self.core(self.bot.answer_intent, intent, lang))
+        answer = await self.core(self.bot.answer_intent, intent, lang)
+        payload = render.render_answer(answer)
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
         thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
         ephemeral = bool(container.get("is_ephemeral"))
         if channel and not ephemeral:
             try:
-                await context.client.chat_postMessage(
+                response = await context.client.chat_postMessage(
                     channel=channel, thread_ts=thread_ts, **payload
                 )
+                self.posted.remember(response, answer)
                 return
             except SlackApiError as e:
                 if e.response.get("error") not in _POST_FALLBACK_ERRORS:

@@ -24,6 +24,7 @@ async def test_ready_and_the_command_registration_payload(live: Live) -> None:
     intents = discord.Intents._from_value(identify["d"]["intents"])
     assert intents.guilds and intents.guild_messages and intents.dm_messages
     assert intents.message_content and not intents.members and not intents.presences
+    assert intents.guild_reactions and intents.dm_reactions  # 👍/👎 on answers
     assert fake.connections[0]["compress"] == "zlib-stream"  # the fake speaks zlib-stream
 
     (sync,) = fake.find("PUT", GLOBAL_COMMANDS)

@@ -18,9 +18,10 @@ def test_manifest_matches_the_adapter() -> None:
         "im:history",
         "im:read",
         "im:write",
+        "reactions:read",
     }
     events = manifest["settings"]["event_subscriptions"]
-    assert set(events["bot_events"]) == {"app_mention", "message.im"}
+    assert set(events["bot_events"]) == {"app_mention", "message.im", "reaction_added"}
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
     assert set(commands) == {"/stat", "/ask", "/kb"}
     assert all(c["usage_hint"] for c in commands.values())
