@@ -12,16 +12,21 @@ import asyncio
 import hashlib
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import discord
 from discord import app_commands
 
+from bot.adapters.discord_views import attach_item_class, buttons_view
 from bot.answer import Answer
 from bot.render.discord import (
+    Button,
     DiscordReply,
     answer_replies,
+    attach_replies,
     choices,
     notice,
     reload_replies,
@@ -32,9 +37,13 @@ from bot.render.discord import (
 from bot.service import QABot
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from bot.triage import Group
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+MakeView = Callable[[Sequence[Button]], discord.ui.View]
 
 # Discord wants a first response within 3 s; past this, defer and answer in a follow-up.
 DEFER_AFTER_S = 1.0
@@ -51,13 +60,22 @@ def to_embeds(reply: DiscordReply) -> list[discord.Embed]:
 
 
 async def send_interaction(
-    interaction: discord.Interaction, replies: Sequence[DiscordReply], *, ephemeral: bool = False
+    interaction: discord.Interaction,
+    replies: Sequence[DiscordReply],
+    *,
+    ephemeral: bool = False,
+    make_view: MakeView | None = None,
 ) -> None:
-    """The first reply as the interaction response (or its follow-up if deferred), then the rest."""
+    """The first reply as the interaction response (or its follow-up if deferred), then the rest.
+
+    A reply's buttons become the components `make_view` makes of them.
+    """
     for reply in replies:
         kwargs = {"embeds": to_embeds(reply), "ephemeral": ephemeral}
         if reply.content is not None:
             kwargs["content"] = reply.content
+        if reply.buttons and make_view is not None:
+            kwargs["view"] = make_view(reply.buttons)
         if interaction.response.is_done():
             await interaction.followup.send(**kwargs)
         else:
@@ -70,13 +88,15 @@ async def respond(
     render: Callable[[T], list[DiscordReply]],
     *,
     ephemeral: bool = False,
+    make_view: MakeView | None = None,
 ) -> None:
     """Run `work` off the event loop; defer if it is slow; send what `render` makes of it."""
     task = asyncio.ensure_future(asyncio.to_thread(work))
     done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
     if not done and not interaction.response.is_done():
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-    await send_interaction(interaction, render(await task), ephemeral=ephemeral)
+    replies = render(await task)
+    await send_interaction(interaction, replies, ephemeral=ephemeral, make_view=make_view)
 
 
 def is_admin(bot: QABot, interaction: discord.Interaction) -> bool:
@@ -87,8 +107,75 @@ def is_admin(bot: QABot, interaction: discord.Interaction) -> bool:
     return bot.is_admin("discord", user.id, roles, has_manage_guild=manage)
 
 
+class AttachTargets:
+    """What the attach buttons shown lately stand for: group key → (intent, question, lang).
+
+    Bounded (the oldest listing is forgotten first). A key not held here (after a
+    restart, say) is looked up again among the current unanswered groups.
+    """
+
+    def __init__(self, bot: QABot, size: int = 500) -> None:
+        self.bot = bot
+        self.size = size
+        self._held: OrderedDict[str, tuple[str, str, str]] = OrderedDict()
+        self._lock = threading.Lock()  # used from worker threads
+
+    def remember(self, groups: Sequence[Group]) -> None:
+        with self._lock:
+            for g in groups:
+                if g.intent:
+                    self._held[g.key] = (g.intent, g.question, g.lang)
+                    self._held.move_to_end(g.key)
+            while len(self._held) > self.size:
+                self._held.popitem(last=False)
+
+    def find(self, key: str) -> tuple[str, str, str] | None:
+        """The target of `key`; blocking (may regroup the log): call it in a worker thread."""
+        with self._lock:
+            target = self._held.get(key)
+        if target is None:
+            self.remember(self.bot.unanswered_groups())
+            with self._lock:
+                target = self._held.get(key)
+        return target
+
+
+def register_attach(tree: app_commands.CommandTree, bot: QABot) -> tuple[AttachTargets, MakeView]:
+    """The attach buttons' click handler, registered with the client; (targets, view maker)."""
+    targets = AttachTargets(bot)
+
+    async def on_click(interaction: discord.Interaction, key: str) -> None:
+        lang = locale_lang(interaction)
+        if not is_admin(bot, interaction):  # checked on every click, not only on /kb
+            await send_interaction(interaction, [notice("not_admin", lang)], ephemeral=True)
+            return
+
+        def work() -> list[DiscordReply]:
+            target = targets.find(key)
+            if target is None:
+                return [notice("kb_attach_gone", lang)]
+            intent, question, qlang = target
+            log.info("discord: %s attaches a question to %s", interaction.user.id, intent)
+            result = bot.add_question(intent, question, qlang)
+            return attach_replies(result, intent, question, qlang, lang)
+
+        try:
+            await respond(interaction, work, lambda replies: replies, ephemeral=True)
+        except Exception:
+            log.exception("discord: attaching %s failed", key)
+            try:
+                await send_interaction(interaction, [notice("error", lang)], ephemeral=True)
+            except discord.HTTPException:
+                log.warning("could not tell the admin about the failed attach")
+
+    item_class = attach_item_class(on_click)
+    tree.client.add_dynamic_items(item_class)
+    return targets, lambda buttons: buttons_view(item_class, buttons)
+
+
 def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
-    """Add /stat, /ask and /kb to `tree` as global commands."""
+    """Add /stat, /ask and /kb to `tree` as global commands, and the /kb attach buttons."""
+    attach_targets, attach_view = register_attach(tree, bot)
 
     @tree.command(name="stat", description="Key statistics of the article, or the one for a topic")
     @app_commands.describe(topic="A topic, e.g. recruiting, HPC, SenseTime (German or English)")
@@ -136,11 +223,18 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
                 ephemeral=True,
             )
         elif action == "unanswered":
+
+            def groups() -> list[Group]:
+                found = bot.unanswered_groups()
+                attach_targets.remember(found)
+                return found
+
             await respond(
                 interaction,
-                bot.unanswered_groups,
+                groups,
                 lambda g: unanswered_replies(g, lang),
                 ephemeral=True,
+                make_view=attach_view,
             )
         else:
             await respond(

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer, Citation, StatReply, StatRow
 from bot.messages import msg
 
 if TYPE_CHECKING:
+    from bot.kb_edit import EditResult
     from bot.service import KBStatus
     from bot.store import ReloadResult
     from bot.triage import Group
@@ -35,6 +36,16 @@ EMBEDS_PER_MESSAGE = 10
 CONTENT_MAX = 2000
 CHOICE_MAX = 100  # autocomplete choice name and value
 CHOICES_MAX = 25
+# Message components (https://discord.com/developers/docs/components/reference).
+BUTTON_LABEL_MAX = 80
+CUSTOM_ID_MAX = 100
+BUTTONS_PER_ROW = 5
+ROWS_MAX = 5
+BUTTONS_MAX = BUTTONS_PER_ROW * ROWS_MAX
+
+# The custom_id of an `/kb unanswered` attach button: this prefix and the group's key.
+ATTACH_PREFIX = "qabot_attach:"
+ATTACH_TEMPLATE = r"qabot_attach:(?P<key>[0-9a-f]{1,40})"
 
 COLOR_ANSWERED = 0x2B8A3E
 COLOR_UNSURE = 0x868E96
@@ -57,18 +68,47 @@ WORDS: dict[str, dict[str, str]] = {
         "sieh dir die wichtigsten Zahlen mit `/stat` an.",
     },
     "kb_unanswered_hint": {
-        "en": 'Attach one with `qabot kb add-question INTENT "question"` (or the Slack button).',
-        "de": 'Anhängen mit `qabot kb add-question INTENT "Frage"` (oder per Slack-Button).',
+        "en": "Attach a group to its proposed intent with its button below, or with "
+        '`qabot kb add-question INTENT "question"`.',
+        "de": "Eine Gruppe mit ihrem Button unten an den vorgeschlagenen Intent anhängen, oder mit "
+        '`qabot kb add-question INTENT "Frage"`.',
+    },
+    "kb_attach": {"en": "“{question}” → {intent}", "de": "„{question}“ → {intent}"},
+    "kb_attached": {
+        "en": "Attached “{question}” to `{intent}` ({qlang}); the knowledge is reloaded.",
+        "de": "„{question}“ an `{intent}` angehängt ({qlang}); das Wissen ist neu geladen.",
+    },
+    "kb_attach_unchanged": {
+        "en": "Nothing to do: `{intent}` already has “{question}”.",
+        "de": "Nichts zu tun: `{intent}` hat „{question}“ schon.",
+    },
+    "kb_attach_refused": {
+        "en": "Not attached: {reason}",
+        "de": "Nicht angehängt: {reason}",
+    },
+    "kb_attach_gone": {
+        "en": "That group is no longer open. Run `/kb action:unanswered` again.",
+        "de": "Diese Gruppe ist nicht mehr offen. Führe `/kb action:unanswered` erneut aus.",
     },
 }
 
 
 @dataclass(frozen=True)
+class Button:
+    """One button: its custom_id (≤ 100) and label (≤ 80); the adapter makes the component."""
+
+    custom_id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class DiscordReply:
-    """One Discord message: optional plain content (≤ 2,000) and up to 10 embeds (≤ 6,000)."""
+    """One Discord message: optional plain content (≤ 2,000), up to 10 embeds (≤ 6,000) and
+    up to 25 buttons (5 rows of 5)."""
 
     content: str | None = None
     embeds: tuple[Embed, ...] = field(default=())
+    buttons: tuple[Button, ...] = field(default=())
 
 
 def word(key: str, lang: str | None, **values: object) -> str:
@@ -291,7 +331,35 @@ def unanswered_replies(groups: Sequence[Group], lang: str | None) -> list[Discor
         fields.append((f"×{g.count} {g.question}", value))
     title = word("kb_unanswered", lang)
     hint = word("kb_unanswered_hint", lang)
-    return pack(build_embeds(hint, fields, color=COLOR_INFO, title=title, lang=lang))
+    replies = pack(build_embeds(hint, fields, color=COLOR_INFO, title=title, lang=lang))
+    buttons = tuple(attach_button(g, lang) for g in groups if g.intent)[:BUTTONS_MAX]
+    replies[-1] = replace(replies[-1], buttons=buttons)
+    return replies
+
+
+def attach_button(group: Group, lang: str | None) -> Button:
+    """The button that attaches `group`'s question to its proposed intent (custom_id: its key)."""
+    intent = group.intent or ""
+    room = BUTTON_LABEL_MAX - len(word("kb_attach", lang, question="", intent=intent))
+    question = clip(" ".join(group.question.split()), max(room, 12))
+    label = clip(word("kb_attach", lang, question=question, intent=intent), BUTTON_LABEL_MAX)
+    return Button(custom_id=(ATTACH_PREFIX + group.key)[:CUSTOM_ID_MAX], label=label)
+
+
+def attach_replies(
+    result: EditResult, intent: str, question: str, lang: str, ui_lang: str | None
+) -> list[DiscordReply]:
+    """The outcome of an attach click: attached, already there, or refused with the reason."""
+    values = {"intent": intent, "question": clip(question, 300), "qlang": lang}
+    if result.ok:
+        key = "kb_attached" if result.changed else "kb_attach_unchanged"
+        return [notice_text(word(key, ui_lang, **values))]
+    return [notice_text(word("kb_attach_refused", ui_lang, reason=result.message))]
+
+
+def notice_text(text: str) -> DiscordReply:
+    """`text` as a plain message, trimmed to Discord's 2,000 characters."""
+    return DiscordReply(content=clip(text, CONTENT_MAX))
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

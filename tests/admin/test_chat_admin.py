@@ -1,18 +1,22 @@
-"""`/kb unanswered` in chat: Slack lists groups with an attach button each; Discord lists them."""
+"""`/kb unanswered` in chat: Slack and Discord list the groups with an attach button each."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from bot.kb_edit import find_intent
+from bot.adapters.discord_views import attach_item_class, buttons_view
+from bot.kb_edit import EditResult, find_intent
+from bot.render.discord import attach_replies, unanswered_replies
 from bot.service import QABot
+from bot.triage import Group
 from tests.admin.conftest import admin_settings
 from tests.discord.conftest import ADMINS, make_settings, serving
-from tests.discord.fake_discord import ADMIN_ID, FakeDiscord
+from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, FakeDiscord
 from tests.slack.conftest import ADMIN, TEAM_ID, SlackHarness, StartSlack
 from tests.slack.fake_slack_api import FakeSlackApi
 
@@ -120,3 +124,135 @@ async def test_discord_kb_unanswered_lists_groups(
     (group,) = bot.unanswered_groups()
     assert field["name"].startswith("×3 ") and f"`{group.intent}`" in field["value"]
     assert f"qabot kb add-question {group.intent}" in field["value"]
+
+
+async def discord_reply(fake: FakeDiscord, iid: int, token: str) -> dict[str, Any]:
+    """The message the bot answered interaction `iid` with: the response, or its follow-up."""
+    (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+    if call.json["type"] == 4:
+        return call.json["data"]
+    assert call.json["type"] == 5 and call.json["data"]["flags"] == 64  # deferred, ephemeral
+    (followup,) = await fake.wait_call("POST", rf"/webhooks/\d+/{re.escape(token)}")
+    return followup.json
+
+
+def buttons_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The buttons of a message body, checked against Discord's component limits."""
+    rows = data.get("components") or []
+    assert len(rows) <= 5
+    buttons = []
+    for row in rows:
+        assert row["type"] == 1 and 1 <= len(row["components"]) <= 5
+        for button in row["components"]:
+            assert button["type"] == 2
+            assert len(button["custom_id"]) <= 100 and 1 <= len(button["label"]) <= 80
+            buttons.append(button)
+    return buttons
+
+
+async def discord_listing(fake: FakeDiscord) -> dict[str, Any]:
+    iid, token = await fake.interaction(
+        "kb", [{"name": "action", "type": 3, "value": "unanswered"}], who=ADMIN_ID
+    )
+    return await discord_reply(fake, iid, token)
+
+
+async def test_discord_kb_unanswered_has_an_attach_button_per_group(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins=ADMINS)
+    async with serving(bot, make_settings(fake, tmp_path)):
+        listing = await discord_listing(fake)
+    (group,) = bot.unanswered_groups()
+    (button,) = buttons_of(listing)
+    assert button["custom_id"] == f"qabot_attach:{group.key}"
+    assert group.intent in button["label"] and group.question in button["label"]
+    assert listing["flags"] == 64
+
+
+async def test_discord_attach_click_refused_for_non_admins_then_attached_for_admins(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins=ADMINS)
+    (group,) = bot.unanswered_groups()
+    intent, question = group.intent, group.question
+    assert intent is not None
+    before = find_intent(kb_copy, intent)[0].read_text(encoding="utf-8")
+    async with serving(bot, make_settings(fake, tmp_path)):
+        listing = await discord_listing(fake)
+        (button,) = buttons_of(listing)
+
+        iid, token = await fake.component(button["custom_id"], listing, who=USER_ID)
+        refusal = await discord_reply(fake, iid, token)
+        assert refusal["flags"] == 64 and "admin" in refusal["content"].lower()
+        assert find_intent(kb_copy, intent)[0].read_text(encoding="utf-8") == before
+
+        iid, token = await fake.component(button["custom_id"], listing, who=ADMIN_ID)
+        done = await discord_reply(fake, iid, token)
+    assert done["flags"] == 64 and done["content"].startswith("Attached")
+    assert question in done["content"] and intent in done["content"]
+    assert question in find_intent(kb_copy, intent)[2]["questions"][group.lang]
+    assert bot.ask(question).intent == intent  # live at once
+    assert bot.unanswered_groups() == []
+
+
+async def test_discord_attach_click_by_role_after_a_restart(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    """A button of a listing shown before a restart still works (and admin roles count)."""
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins=ADMINS)
+    (group,) = bot.unanswered_groups()
+    async with serving(bot, make_settings(fake, tmp_path)):
+        listing = await discord_listing(fake)
+    (button,) = buttons_of(listing)
+    async with serving(bot, make_settings(fake, tmp_path)):  # a new client: nothing remembered
+        iid, token = await fake.component(
+            button["custom_id"], listing, who=USER_ID, roles=(ADMIN_ROLE_ID,)
+        )
+        done = await discord_reply(fake, iid, token)
+        assert done["content"].startswith("Attached")
+        again, token = await fake.component(button["custom_id"], listing, who=ADMIN_ID)
+        twice = await discord_reply(fake, again, token)
+    assert group.question in find_intent(kb_copy, group.intent or "")[2]["questions"]["en"]
+    assert twice["content"].startswith("Nothing to do")
+
+
+async def test_discord_attach_click_on_a_group_no_longer_open(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins=ADMINS)
+    async with serving(bot, make_settings(fake, tmp_path)):
+        listing = await discord_listing(fake)
+    (button,) = buttons_of(listing)
+    (group,) = bot.unanswered_groups()
+    assert bot.add_question(group.intent or "", group.question, group.lang).changed
+    async with serving(bot, make_settings(fake, tmp_path)):
+        iid, token = await fake.component(button["custom_id"], listing, who=ADMIN_ID)
+        gone = await discord_reply(fake, iid, token)
+    assert gone["flags"] == 64 and "no longer open" in gone["content"]
+
+
+async def test_discord_unanswered_buttons_stay_within_the_limits() -> None:
+    question = "Who runs the " + "very " * 60 + "long HKPC?"
+    groups = [
+        Group(f"{n:010x}", f"{question} {n}", "en", 2, (question,), "hkpc.recruiting", 0.5)
+        for n in range(40)
+    ]
+    *first, last = unanswered_replies(groups, "en")
+    assert all(not r.buttons for r in first)
+    assert len(last.buttons) == 25
+    for button in last.buttons:
+        assert len(button.custom_id) <= 100 and len(button.label) <= 80
+        assert button.label.endswith("→ hkpc.recruiting")
+
+    async def ignore(interaction: Any, key: str) -> None:
+        pass
+
+    view = buttons_view(attach_item_class(ignore), last.buttons)
+    assert len(buttons_of({"components": view.to_components()})) == 25
+
+
+def test_discord_attach_reply_says_why_it_was_refused() -> None:
+    result = EditResult(False, False, "refused: qa/x.yaml:3: duplicate question")
+    (reply,) = attach_replies(result, "hkpc.recruiting", "Who?", "en", "de")
+    assert reply.content == "Nicht angehängt: refused: qa/x.yaml:3: duplicate question"

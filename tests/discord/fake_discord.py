@@ -308,6 +308,39 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", data)
         return iid, token
 
+    async def component(
+        self,
+        custom_id: str,
+        message: dict[str, Any],
+        *,
+        who: int = USER_ID,
+        roles: tuple[int, ...] = (),
+        perms: int = 0,
+        locale: str = "en-US",
+    ) -> tuple[int, str]:
+        """Dispatch a button click (INTERACTION_CREATE type 3) on `message`; returns (id, token).
+
+        `message` is the body the bot sent (content, embeds, components, flags), as
+        recorded in `calls`; the click carries it back the way Discord does.
+        """
+        iid = self.next_id()
+        token = f"itoken-{iid}"
+        who_data = member(who, f"user{who % 1000}", roles=roles, perms=perms)
+        data = interaction_create(
+            iid,
+            token,
+            {"custom_id": custom_id, "component_type": 2},
+            kind=3,
+            member_data=who_data,
+            locale=locale,
+        )
+        data["message"] = {
+            **message_out(self.next_id(), str(CHANNEL_ID), message),
+            "components": message.get("components") or [],
+        }
+        await self.dispatch("INTERACTION_CREATE", data)
+        return iid, token
+
     # -- REST ----------------------------------------------------------------------
 
     async def _rest(self, request: web.Request) -> web.Response:
