@@ -36,7 +36,7 @@ async def test_add_question_is_answered_by_the_running_bot(kb_bot: QABot, kb_cop
     async with watching(kb_bot):
         result = add_question(kb_copy, RECRUITING, NEW_PHRASE, "de")
         assert result.ok and result.changed
-        took = await wait_until(lambda: kb_bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=10)
+        took = await wait_until(lambda: kb_bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)
     assert kb_bot.status().last_reload.trigger == "watch"
     print(f"\nsave → answered with the new variant: {took:.2f} s")
 
@@ -48,11 +48,11 @@ async def test_a_bad_save_is_reported_and_a_fix_recovers(kb_bot: QABot, kb_copy:
     good = path.read_text(encoding="utf-8")
     async with watching(kb_bot):
         write_atomic(path, good.replace("intents:", "intents: [", 1))  # as editors save
-        await wait_until(lambda: kb_bot.status().last_error is not None, timeout=10)
+        await wait_until(lambda: kb_bot.status().last_error is not None, timeout=30)
         assert kb_bot.ask(question) == before  # still serving
         assert kb_bot.status().last_error.errors[0].startswith("knowledge/qa/sensetime.yaml:")
         write_atomic(path, good)
-        await wait_until(lambda: kb_bot.status().last_reload.ok, timeout=10)
+        await wait_until(lambda: kb_bot.status().last_reload.ok, timeout=30)
     assert kb_bot.ask(question) == before
 
 
