@@ -84,3 +84,17 @@ def test_rate_limiter_per_user_and_per_channel() -> None:
     assert [limiter.allow("slack", "U2", "C1") for _ in range(2)] == [True, False]
     # a user on another platform has a bucket of its own
     assert limiter.allow("discord", "U1", "C9")
+
+
+def test_the_unanswered_log_goes_to_redis_when_shared(redis_url: str, tmp_path) -> None:
+    from bot.settings import UnansweredSettings
+    from bot.unanswered import UnansweredLog
+
+    cfg = UnansweredSettings(path=tmp_path / "local.jsonl")
+    replica_a = UnansweredLog(cfg, RedisState(redis_url, prefix="unanswered-test:"))
+    replica_b = UnansweredLog(cfg, RedisState(redis_url, prefix="unanswered-test:"))
+    assert replica_a.write({"kind": "abstain", "platform": "slack", "question": "Wetter?"})
+    assert replica_b.write({"kind": "abstain", "platform": "discord", "question": "Regen?"})
+    questions = [r["question"] for r in replica_a.records()]
+    assert questions == ["Wetter?", "Regen?"]
+    assert not (tmp_path / "local.jsonl").exists()  # nothing written to a local file
