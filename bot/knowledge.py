@@ -73,9 +73,6 @@ class KnowledgeBase:
     def variant_count(self) -> int:
         return sum(len(i.questions.de) + len(i.questions.en) for i in self.intents)
 
-    def intent(self, intent_id: str) -> Intent | None:
-        return next((i for i in self.intents if i.id == intent_id), None)
-
     def fact(self, fact_id: str) -> Fact | None:
         return next((f for f in self.facts if f.id == fact_id), None)
 
@@ -246,7 +243,7 @@ def _load(root: Path, precise: bool) -> KnowledgeBase:
     problems.extend(_cross_check(root, sources, intents, facts))
     if problems or facts is None:
         raise KnowledgeError(problems)
-    files = sorted(set(files) | {root / FACTS_FILE} | {root / CONCEPTS_FILE} - {None})
+    files = sorted({*files, root / FACTS_FILE, root / CONCEPTS_FILE})
     return KnowledgeBase(
         sources=sources,
         intents=tuple(i for i, _, _ in intents),

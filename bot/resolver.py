@@ -22,7 +22,7 @@ from bot.knowledge import KnowledgeBase
 from bot.lexicon import QUESTION_WORDS
 from bot.models import Intent
 from bot.settings import ResolverSettings
-from bot.text import fold, tokens
+from bot.text import fold, sentences, tokens
 
 COVERAGE_W, VARIANT_W, FUZZY_W = 0.6, 0.2, 0.2
 TYPE_MISMATCH = 0.6
@@ -117,7 +117,7 @@ class Resolver:
         docs = {}
         for src_id, src in kb.sources.items():
             for n, para in enumerate(src.paragraphs, start=1):
-                for k, sentence in enumerate(_sentences(para)):
+                for k, sentence in enumerate(sentences(para)):
                     a = self.analyzer.analyze(sentence, correct=False)
                     if len(a.features) < 3:
                         continue
@@ -225,16 +225,3 @@ class Resolver:
         if analysis.numbers - doc.numbers:
             score *= NUMBER_MISMATCH
         return Candidate(doc.key, score, coverage)
-
-
-def _sentences(paragraph: str) -> list[str]:
-    """Sentences of a paragraph, split after . ! ? followed by a space."""
-    out, start = [], 0
-    for i, ch in enumerate(paragraph):
-        if ch in ".!?" and (i + 1 == len(paragraph) or paragraph[i + 1] == " "):
-            if i + 1 - start > 1:
-                out.append(paragraph[start : i + 1].strip())
-            start = i + 1
-    if paragraph[start:].strip():
-        out.append(paragraph[start:].strip())
-    return out

@@ -202,9 +202,7 @@ class QABot:
 
     def language(self, text: str) -> str:
         """'de' or 'en' for `text`, as the resolver judges it."""
-        snap = self.store.current
-        analysis = snap.resolver.analyzer.analyze(text, correct=True)
-        return snap.resolver.language(analysis, text)[0]
+        return self.store.current.language(text)
 
     def status(self) -> KBStatus:
         snap = self.store.current

@@ -16,7 +16,7 @@ from bot.models import Intent
 from bot.resolver import Candidate, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
-from bot.text import clean, fold, has_latin
+from bot.text import clean, fold, has_latin, sentences
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
@@ -170,7 +170,8 @@ class Snapshot:
     def _citation(self, source: str, locator: str, quote: str, intent: Intent | None) -> Citation:
         as_of = None
         if intent is not None:
-            as_of = next((f.as_of for fid in intent.facts if (f := self.kb.fact(fid))), None)
+            facts = self.stats.facts
+            as_of = next((facts[fid].as_of for fid in intent.facts if fid in facts), None)
         src = self.kb.sources.get(source)
         return Citation(source, locator, quote, as_of, src.meta.title if src else None)
 
@@ -181,11 +182,8 @@ class Snapshot:
         if not passages or passages[0].score < cfg.passage_accept:
             return None
         best: Candidate = passages[0]
-        source, locator, _ = best.key.split("|")
-        quote = self.resolver.passages[best.key].variant_texts[0]
-        original = _original_sentence(self.kb.sources[source].paragraph(locator) or "", quote)
-        if original is None:
-            return None
+        source, locator, index = best.key.split("|")
+        original = sentences(self.kb.sources[source].paragraph(locator) or "")[int(index)]
         text = msg("passage", res.lang, locator=locator, quote=original) + " [1]"
         cite = self._citation(source, locator, original, None)
         return Answer(raw, True, res.lang, text, "passage", None, best.score * 0.9, (cite,))
@@ -209,10 +207,13 @@ class Snapshot:
 
     def stat(self, topic: str | None, *, lang: str | None = None) -> StatReply:
         if lang is None and topic:
-            lang = self.resolver.language(
-                self.resolver.analyzer.analyze(topic, correct=True), topic
-            )[0]
+            lang = self.language(topic)
         return self.stats.lookup(topic, lang)
+
+    def language(self, text: str) -> str:
+        """'de' or 'en' for `text`, as the resolver judges it (the default if no signal)."""
+        analysis = self.resolver.analyzer.analyze(text, correct=True)
+        return self.resolver.language(analysis, text)[0]
 
     def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
         return self.stats.choices(partial, limit)
@@ -229,10 +230,3 @@ def _clauses(question: str) -> list[str]:
         else:
             merged.append(part)
     return merged
-
-
-def _original_sentence(paragraph: str, folded_sentence: str) -> str | None:
-    """The sentence of `paragraph` whose folded form is `folded_sentence`, verbatim."""
-    from bot.resolver import _sentences
-
-    return next((s for s in _sentences(paragraph) if fold(s) == folded_sentence), None)

@@ -69,3 +69,16 @@ def stem(token: str) -> str:
 def has_latin(text: str) -> bool:
     """Whether the text has any Latin letter (else: other script, emoji, symbols)."""
     return bool(_LATIN_LETTER.search(fold(text)))
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph, split after . ! ? followed by a space."""
+    out, start = [], 0
+    for i, ch in enumerate(paragraph):
+        if ch in ".!?" and (i + 1 == len(paragraph) or paragraph[i + 1] == " "):
+            if i + 1 - start > 1:
+                out.append(paragraph[start : i + 1].strip())
+            start = i + 1
+    if paragraph[start:].strip():
+        out.append(paragraph[start:].strip())
+    return out
