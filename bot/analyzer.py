@@ -77,6 +77,14 @@ class Analyzer:
             self._by_initial.setdefault(word[0], []).append(word)
         self.correct = lru_cache(maxsize=20000)(self._correct)
 
+    def knows(self, token: str) -> bool:
+        """Whether a folded token is a word of the knowledge base, maybe misspelt."""
+        return (
+            token in self.known_tokens
+            or stem(token) in self.known_stems
+            or self.correct(token) != token
+        )
+
     def _correct(self, token: str) -> str:
         """The closest known word within a length-dependent edit budget, else the token."""
         if (

@@ -11,6 +11,7 @@ AnswerKind = Literal[
     "passage",  # no intent fits, one sentence of the article does: quoted
     "smalltalk",  # greeting, thanks, help
     "gap",  # a known question the article does not answer
+    "narrowed",  # the question narrows what the article states: declined, with what it gives
     "abstain",  # nothing fits well enough; suggestions may help
     "refused",  # input rejected before matching (too long, empty...)
     "rate_limited",  # the asker sent too much too fast

@@ -10,30 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SCALES: dict[str, float] = {
-    "thousand": 1e3,
-    "tausend": 1e3,
-    "million": 1e6,
-    "millions": 1e6,
-    "mio": 1e6,
-    "millionen": 1e6,
-    "billion": 1e9,
-    "billions": 1e9,
-    "bn": 1e9,
-    "mrd": 1e9,
-    "milliarde": 1e9,
-    "milliarden": 1e9,
-    "trillion": 1e12,
-    "billionen": 1e12,
-}
-WORDS: dict[str, float] = {
-    "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
-    "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "zwanzig": 20, "hundert": 100,
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100,
-    "half": 0.5, "hälfte": 0.5, "halb": 0.5, "third": 1 / 3, "drittel": 1 / 3,
-    "quarter": 0.25, "viertel": 0.25, "dozen": 12, "dutzend": 12,
-}  # fmt: skip
+from bot.lexicon import DATA
+
+# Scale and value words come from the language data (bot/data/language.yaml).
+SCALES: dict[str, float] = dict(DATA.number_words.scales)
+WORDS: dict[str, float] = dict(DATA.number_words.values)
 _NUMBER = re.compile(
     r"(?<![\w§])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<pct>%|prozent\b|percent\b|per cent\b)?"
     r"(?:\s*(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b\.?)?",

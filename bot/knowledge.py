@@ -138,7 +138,9 @@ def _parse(path: Path, model: type[BaseModel], root: Path, precise: bool = True)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"]) or "file"
+            # A key may hold any character: shown escaped, so one problem stays one line.
+            where = ".".join(str(p).encode("unicode_escape").decode() for p in err["loc"])
+            where = where or "file"
             problems.append(
                 KnowledgeFileError(rel, _line_of(raw, err["loc"]), f"{where}: {err['msg']}")
             )
@@ -146,24 +148,28 @@ def _parse(path: Path, model: type[BaseModel], root: Path, precise: bool = True)
 
 
 def _check_citation(
-    cite: Citation, sources: dict[str, SourceText], rel: Path, line: int
+    cite: Citation, sources: dict[str, SourceText], rel: Path, raw: Any, at: tuple[int | str, ...]
 ) -> KnowledgeFileError | None:
+    """A problem of one citation, reported at the line of the field at fault."""
+
+    def line(field: str) -> int:
+        return _line_of(raw, (*at, field))
+
     src = sources.get(cite.source)
     if src is None:
-        return KnowledgeFileError(rel, line, f"unknown source {cite.source!r}")
+        return KnowledgeFileError(rel, line("source"), f"unknown source {cite.source!r}")
     para = src.paragraph(cite.locator)
     if para is None:
-        return KnowledgeFileError(rel, line, f"{cite.source} has no paragraph {cite.locator}")
+        detail = f"{cite.source} has no paragraph {cite.locator}"
+        return KnowledgeFileError(rel, line("locator"), detail)
     if cite.quote in para:
         return None
     elsewhere = src.find(cite.quote)
     if elsewhere:
-        return KnowledgeFileError(
-            rel, line, f"quote stands in {elsewhere}, not {cite.locator}: {cite.quote[:60]!r}"
-        )
-    return KnowledgeFileError(
-        rel, line, f"quote not verbatim in {cite.source} {cite.locator}: {cite.quote[:60]!r}"
-    )
+        detail = f"quote stands in {elsewhere}, not {cite.locator}: {cite.quote[:60]!r}"
+        return KnowledgeFileError(rel, line("quote"), detail)
+    detail = f"quote not verbatim in {cite.source} {cite.locator}: {cite.quote[:60]!r}"
+    return KnowledgeFileError(rel, line("quote"), detail)
 
 
 def _load_sources(root: Path) -> tuple[dict[str, SourceText], list[Path]]:
@@ -273,8 +279,7 @@ def _cross_check(
         if fact.id in fact_ids:
             problems.append(KnowledgeFileError(fact_path, line, f"duplicate fact id {fact.id!r}"))
         fact_ids.add(fact.id)
-        cite_line = _line_of(raw, ("cite",))
-        if err := _check_citation(fact.cite, sources, fact_path, cite_line):
+        if err := _check_citation(fact.cite, sources, fact_path, raw, ("cite",)):
             problems.append(err)
     seen_ids: set[str] = set()
     seen_variants: dict[str, str] = {}  # folded variant → "intent (file:line)
@@ -287,7 +292,7 @@ def _cross_check(
         if intent.kind != "smalltalk" and not intent.cite:
             problems.append(KnowledgeFileError(rel, line, f"{intent.id}: no citation"))
         for n, cite in enumerate(intent.cite):
-            if err := _check_citation(cite, sources, rel, _line_of(raw, ("cite", n))):
+            if err := _check_citation(cite, sources, rel, raw, ("cite", n)):
                 problems.append(err)
         for fid in intent.facts:
             if facts is not None and fid not in fact_ids:

@@ -1,132 +1,108 @@
-"""Language resources of the resolver: stop words, question-type cues, number words.
+"""Language data of the resolver, loaded once from bot/data/language.yaml and checked.
 
-These describe German and English, not the article: the article's own
-vocabulary and synonyms live in knowledge/concepts.yaml. All entries are
-folded as bot.text.fold() folds (lowercase, no umlauts, ß → ss).
+These describe German and English, not the article (its vocabulary and synonyms
+live in knowledge/concepts.yaml). Every entry is folded as bot.text.fold() folds;
+a multi-word entry becomes a tuple of tokens. The tables are module constants
+so that the hot path reads them without indirection.
 """
 
 from __future__ import annotations
 
-# Function words that carry no topic. Question words are listed here too: they
-# are read as question types (below) before stop words are dropped.
-STOPWORDS_DE = frozenset(
-    """
-    der die das den dem des ein eine einer eines einem einen und oder aber doch
-    ist sind war waren wird werden wurde wurden worden sein seine seiner seinem
-    seinen ihr ihre ihrem ihren ihrer es er sie wir ich du man mich mir dich dir
-    uns euch hat haben hatte hatten habe hast gibt gab geben im in am an auf aus
-    bei mit nach von vom zu zum zur fur uber unter vor als auch nur noch schon
-    so wie was wer wen wem wann wo warum wieso weshalb wozu welche welcher welches
-    welchem welchen nicht kein keine denn dass ob da dort hier dies diese dieser
-    dieses diesem diesen jener soll sollen sollte kann konnen konnte mochte muss
-    mussen laut gemass bitte mal eigentlich uberhaupt eigentlich ja nein gerade
-    denn etwa eben halt sag sage sagen weisst kurze frage ey na also genau sehr
-    viel viele wieviel wieviele hoch gross lange bis seit um etc jeweils beiden
-    beide artikel artikels text sich bereits jetzt heute nun dann wenn weil immer
-    mehr meisten etwas alle allen alles jede jeder jedes ganz ganze wirklich
-    worauf woran womit wofur wovon woher meint meinst meinen denkt findet
-    neben zwischen ohne gegen durch wegen trotz wahrend innerhalb ausser uberall
-    damit dabei dafur dazu davon darauf daran darin eigentlich ungefahr
-    """.split()
-)
-STOPWORDS_EN = frozenset(
-    """
-    the a an and or but is are was were be been being has have had do does did
-    of in on at to for from by with about as into than then that this these those
-    it its it's he she they we i you me my your his her their our them him us
-    what who whom whose when where why which how there here not no yes can could
-    would should will shall may might must just so very any some all also only
-    still even really actually pls please ok okay yo hey tbh btw like kinda sorta
-    get got s t re ve ll d m anyway said say says tell me know idea
-    whats whos whens wheres hows
-    much many per according article text supposed both now today then if because always
-    more most something every each whole those such own other another being
-    besides apart between without against through during within except among
-    thereby therefore about around roughly approximately
-    """.split()
-)
+import re
+import unicodedata
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+DATA_FILE = Path(__file__).with_name("data") / "language.yaml"
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'"})
+_WORD = re.compile(r"[a-z]+|\d+")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _ByLang(_Strict):
+    de: dict[str, float]
+    en: dict[str, float]
+
+
+class _NumberWords(_Strict):
+    numbers: dict[str, int]
+    units: _ByLang
+    teens: _ByLang
+    tens: _ByLang
+    values: dict[str, float]
+    scales: dict[str, float]
+
+
+class _Cues(_Strict):
+    reverse: list[str] = Field(min_length=1)
+    lists: list[str] = Field(min_length=1)
+    compare: list[str] = Field(min_length=1)
+
+
+class LanguageData(_Strict):
+    """The shape of language.yaml; pydantic names the key of any mistake."""
+
+    stopwords: dict[Literal["de", "en"], str]
+    question_cues: dict[Literal["person", "time", "place", "reason", "quantity"], list[str]]
+    question_words: dict[Literal["de", "en"], list[str]]
+    filler: list[str]
+    number_words: _NumberWords
+    chat: list[str] = Field(min_length=1)
+    restrictors: dict[Literal["place", "group", "person", "time", "qualifier"], list[str]]
+    cues: _Cues
+
+
+def fold_entry(text: str) -> str:
+    """Fold one entry as bot.text.fold() does (kept here so the lexicon imports nothing)."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
+def phrase(entry: str) -> tuple[str, ...]:
+    """An entry as a token sequence: "Wie viele" → ("wie", "viele")."""
+    return tuple(_WORD.findall(fold_entry(entry)))
+
+
+def load(path: Path = DATA_FILE) -> LanguageData:
+    with path.open(encoding="utf-8") as fh:
+        return LanguageData.model_validate(
+            yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(fold_entry(w) for w in text.split())
+
+
+def _phrases(entries: list[str]) -> frozenset[tuple[str, ...]]:
+    return frozenset(p for p in map(phrase, entries) if p)
+
+
+DATA = load()
+STOPWORDS_DE = _words(DATA.stopwords["de"])
+STOPWORDS_EN = _words(DATA.stopwords["en"])
 STOPWORDS = STOPWORDS_DE | STOPWORDS_EN
-
 # Words that mark a language without being topic words.
-LANG_HINTS = {
-    "de": STOPWORDS_DE - STOPWORDS_EN,
-    "en": STOPWORDS_EN - STOPWORDS_DE,
-}
-
-# Question types: what kind of thing the asker wants. Cues are folded token
-# sequences; a question may carry several types.
+LANG_HINTS = {"de": STOPWORDS_DE - STOPWORDS_EN, "en": STOPWORDS_EN - STOPWORDS_DE}
 QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "person": (("wer",), ("who",), ("whos",), ("whom",), ("welche", "person"), ("which", "person")),
-    "time": (
-        ("wann",),
-        ("when",),
-        ("whens",),
-        ("what", "year"),
-        ("which", "year"),
-        ("welchem", "jahr"),
-        ("welches", "jahr"),
-        ("datum",),
-        ("date",),
-        ("zeitpunkt",),
-        ("how", "long", "ago"),
-    ),
-    "place": (
-        ("wo",),
-        ("where",),
-        ("wheres",),
-        ("wohin",),
-        ("which", "city"),
-        ("welcher", "stadt"),
-    ),
-    "reason": (
-        ("warum",),
-        ("wieso",),
-        ("weshalb",),
-        ("why",),
-        ("how", "come"),
-        ("wozu",),
-        ("wofur",),
-        ("what", "for"),
-        ("supposed", "to"),
-        ("meant", "to"),
-        ("purpose",),
-        ("zweck",),
-    ),
-    "quantity": (
-        ("wie", "viel"),
-        ("wie", "viele"),
-        ("wieviel",),
-        ("wieviele",),
-        ("wie", "hoch"),
-        ("wie", "gross"),
-        ("how", "many"),
-        ("how", "much"),
-        ("how", "big"),
-        ("how", "large"),
-        ("what", "percentage"),
-        ("what", "share"),
-        ("what", "proportion"),
-        ("welcher", "anteil"),
-    ),
+    qtype: tuple(sorted(_phrases(cues))) for qtype, cues in DATA.question_cues.items()
 }
-
-# Spelled-out numbers that stand for a figure (not "two places", "drei Viertel").
-NUMBER_WORDS = {
-    "neun": "9",
-    "nine": "9",
-    "zehn": "10",
-    "ten": "10",
-    "hundert": "100",
-    "hundred": "100",
+QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.items() for w in words}
+FILLER = frozenset(fold_entry(w) for w in DATA.filler)
+NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}
+# Chat words: greetings, thanks, address, filler; as single words and phrases.
+CHAT_PHRASES = _phrases(DATA.chat)
+RESTRICTORS: dict[str, frozenset[tuple[str, ...]]] = {
+    group: _phrases(terms) for group, terms in DATA.restrictors.items()
 }
-
-# Filler words of chat that say nothing about the topic.
-FILLER = frozenset("guy typ dude ding thing stuff leute folks real talk sounds".split())
-
-# Words that open a question, and their language.
-_QUESTION_WORDS_DE = "wer wen wem was wann wo warum wieso weshalb wozu wie welche welcher welches"
-_QUESTION_WORDS_EN = "who whom what when where why which how whats whos whens wheres hows"
-QUESTION_WORDS = {
-    **dict.fromkeys(_QUESTION_WORDS_DE.split(), "de"),
-    **dict.fromkeys(_QUESTION_WORDS_EN.split(), "en"),
+CUES: dict[str, frozenset[tuple[str, ...]]] = {
+    name: _phrases(getattr(DATA.cues, name)) for name in ("reverse", "lists", "compare")
 }

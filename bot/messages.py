@@ -25,6 +25,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Dazu steht im Artikel leider nichts.",
         "en": "Sorry, the article doesn't say.",
     },
+    "narrowed": {
+        "de": "Für „{terms}“ nennt der Artikel nichts. Er sagt nur: {answer}",
+        "en": "The article gives nothing for “{terms}”. All it says is: {answer}",
+    },
+    "premise": {
+        "de": "Der Artikel nennt nicht {wrong}. Er sagt: {answer}",
+        "en": "The article does not say {wrong}. It says: {answer}",
+    },
+    "part_unanswered": {
+        "de": "Zu einem Teil der Frage steht im Artikel nichts.",
+        "en": "The article doesn't answer one part of the question.",
+    },
+    "list_intro": {
+        "de": "Der Artikel nennt dazu:",
+        "en": "The article gives these figures:",
+    },
+    "compare": {
+        "de": "Im Vergleich: {high_label} ({high}) ist mehr als {low_label} ({low}).",
+        "en": "Compared: {high_label} ({high}) is more than {low_label} ({low}).",
+    },
+    "compare_time": {
+        "de": "Zuerst: {low_label} ({low}), danach: {high_label} ({high}).",
+        "en": "First: {low_label} ({low}), then: {high_label} ({high}).",
+    },
+    "unreadable": {
+        "de": "Diese Nachricht kann ich nicht lesen (ungültige Zeichen). Bitte stell die Frage "
+        "noch einmal als Text.",
+        "en": "I can't read that message (invalid characters). Please ask again as plain text.",
+    },
     "abstain_suggest": {
         "de": "Meintest du vielleicht:",
         "en": "Did you mean:",

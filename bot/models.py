@@ -87,10 +87,14 @@ class Fact(_Strict):
 
 
 class Concept(_Strict):
-    """Words and phrases (any language) that mean the same thing to the resolver."""
+    """Words and phrases (any language) that mean the same thing to the resolver.
+
+    `entity` marks a named thing (a person, an organisation, a programme): a
+    question that names one the chosen answer is not about is a near miss."""
 
     id: str
     terms: list[str] = Field(min_length=2)
+    entity: Literal["person", "organisation", "programme"] | None = None
 
     @field_validator("terms")
     @classmethod

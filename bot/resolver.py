@@ -4,9 +4,11 @@ Score of an intent for a question, in [0, 1]:
   0.6 · coverage   share of the question's (idf-weighted) features the intent knows
   0.2 · best F1    overlap with its single closest stored variant
   0.2 · fuzzy      rapidfuzz similarity of the whole question to that intent's variants
-then damped when the question asks for another kind of thing (who vs when) or
-names a number the intent never mentions. Rare words weigh more than common
-ones, and a word no intent knows counts against every intent.
+then damped when the question asks for another kind of thing (who vs when).
+Rare words weigh more than common ones, and a word no intent knows counts
+against every intent. Each candidate carries its signals (coverage, F1, fuzzy
+similarity, type and number mismatch, unexplained words) for the decision
+policy (bot/policy.py), which weighs them with fitted coefficients.
 """
 
 from __future__ import annotations
@@ -21,12 +23,11 @@ from bot.analyzer import Analysis, Analyzer, language_votes, question_types
 from bot.knowledge import KnowledgeBase
 from bot.lexicon import QUESTION_WORDS
 from bot.models import Intent
-from bot.settings import ResolverSettings
+from bot.narrowing import scope_of
 from bot.text import fold, sentences, tokens
 
 COVERAGE_W, VARIANT_W, FUZZY_W = 0.6, 0.2, 0.2
 TYPE_MISMATCH = 0.6
-NUMBER_MISMATCH = 0.5
 CONTEXT_CREDIT = 0.6  # a feature only the answer mentions, not a stored question
 GUESS_CREDIT = 0.7  # a word known only after typo correction may be another word
 UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
@@ -36,11 +37,16 @@ WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
 
 @dataclass(frozen=True)
 class Candidate:
-    """One scored intent (or article sentence, for passages)."""
+    """One scored intent (or article sentence, for passages), with the signals behind it."""
 
     key: str
     score: float
     coverage: float
+    f1: float = 0.0
+    fuzzy: float = 0.0
+    type_mismatch: bool = False
+    extra_numbers: frozenset[str] = frozenset()  # numbers of the question the intent lacks
+    unexplained: float = 0.0  # weight share of question features the intent does not know
 
 
 @dataclass(frozen=True)
@@ -65,13 +71,14 @@ class _Doc:
     types: frozenset[str]
     numbers: frozenset[str]
     variant_totals: list[float] = field(default_factory=list)  # idf mass of each variant
+    scope: frozenset[str] = frozenset()  # stems of every word of variants, answers, quotes
+    content: frozenset[str] = frozenset()  # features of what it says: answers and quotes
 
 
 class Resolver:
     """Ranks the intents of one knowledge base for a question; deterministic and read-only."""
 
-    def __init__(self, kb: KnowledgeBase, settings: ResolverSettings, default_lang: str) -> None:
-        self.settings = settings
+    def __init__(self, kb: KnowledgeBase, default_lang: str) -> None:
         self.default_lang = default_lang
         vocab: Counter[str] = Counter()
         by_lang: dict[str, set[str]] = {"de": set(), "en": set()}
@@ -90,6 +97,9 @@ class Resolver:
             "en": frozenset(by_lang["en"] - by_lang["de"]),
         }
         self.analyzer = Analyzer(kb.concepts, vocab)
+        # Named things (entity concepts) and how to name them in a reply.
+        self.entities = {"@" + c.id: c.terms[0] for c in kb.concepts if c.entity}
+        self.people = frozenset("@" + c.id for c in kb.concepts if c.entity == "person")
         self.docs = {i.id: self._intent_doc(i) for i in kb.intents}
         self.passages = self._passage_docs(kb)
         self._postings = self._build_postings(self.docs)
@@ -111,7 +121,22 @@ class Resolver:
         context = frozenset().union(*(a.features for a in ctx)) - bag
         numbers = frozenset().union(*(a.numbers for a in analyses), *(a.numbers for a in ctx))
         types = frozenset().union(*(question_types(list(a.tokens)) for a in analyses))
-        return _Doc(intent.id, variants, [fold(t) for t in texts], bag, context, types, numbers)
+        quotes = [c.quote for c in intent.cite]
+        quoted = [self.analyzer.analyze(q, correct=False).features for q in quotes]
+        said = frozenset().union(*quoted, *(a.features for a in ctx))
+        scope = scope_of([*texts, *ctx_texts, *quotes]) | bag | context | said
+        return _Doc(
+            intent.id,
+            variants,
+            [fold(t) for t in texts],
+            bag,
+            context,
+            types,
+            numbers,
+            [],
+            scope,
+            said,
+        )
 
     def _passage_docs(self, kb: KnowledgeBase) -> dict[str, _Doc]:
         docs = {}
@@ -220,8 +245,18 @@ class Resolver:
             best_f1 = max(best_f1, 2 * p * r / (p + r))
         fuzzy = process.extractOne(folded, doc.variant_texts, scorer=fuzz.token_set_ratio)
         score = COVERAGE_W * coverage + VARIANT_W * best_f1 + FUZZY_W * fuzzy[1] / 100
-        if analysis.types and doc.types and not (analysis.types & doc.types):
+        mismatch = bool(analysis.types and doc.types and not (analysis.types & doc.types))
+        if mismatch:
             score *= TYPE_MISMATCH
-        if analysis.numbers - doc.numbers:
-            score *= NUMBER_MISMATCH
-        return Candidate(doc.key, score, coverage)
+        known = doc.bag | doc.context
+        unexplained = sum(w for f, w in weights.items() if f not in known) / q_total
+        return Candidate(
+            doc.key,
+            score,
+            coverage,
+            best_f1,
+            fuzzy[1] / 100,
+            mismatch,
+            frozenset(analysis.numbers - doc.numbers),
+            unexplained,
+        )

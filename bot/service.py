@@ -122,12 +122,13 @@ class QABot:
         cfg = self.settings.unanswered
         if platform in cfg.platforms:
             unsure = answer.answered and answer.confidence < cfg.low_confidence
-            if answer.kind == "abstain" or (unsure and answer.kind != "smalltalk"):
+            declined = answer.kind in ("abstain", "narrowed")
+            if declined or (unsure and answer.kind != "smalltalk"):
                 top = answer.suggestions[0].intent if answer.suggestions else None
                 guess = answer.intent or top
                 self.unanswered.write(
                     {
-                        "kind": "abstain" if answer.kind == "abstain" else "low_confidence",
+                        "kind": "abstain" if declined else "low_confidence",
                         "platform": platform,
                         "question": text[:500],
                         "lang": answer.lang,

@@ -25,11 +25,9 @@ DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 
 
 class ResolverSettings(BaseModel):
-    """Thresholds of the intent resolver, calibrated on the dev set (see README)."""
+    """What to offer when no intent is accepted. Whether one is accepted is the fitted
+    decision model's call (bot/policy.py, bot/data/decision.json)."""
 
-    accept: float = 0.5
-    min_coverage: float = 0.45
-    margin: float = 0.02
     suggest: float = 0.30
     passage_accept: float = 0.62
     max_suggestions: int = 3

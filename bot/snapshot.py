@@ -1,7 +1,11 @@
-"""One loaded knowledge base with its indexes, and the policy that turns a ranking into an Answer.
+"""One loaded knowledge base with its indexes, and the way a message becomes an Answer.
 
 A snapshot never changes after it is built: a reload builds a new one and
 swaps it in, so a question in flight sees one whole knowledge base.
+
+A message is read first (bot/reading.py: chat and context set aside), each
+question part is resolved (bot/resolver.py) and judged (bot/policy.py), and the
+pieces are assembled with their citations (bot/compose.py).
 """
 
 from __future__ import annotations
@@ -10,30 +14,43 @@ import re
 from datetime import UTC, datetime
 
 from bot.answer import Answer, Citation, StatReply, Suggestion
+from bot.compose import Piece, assemble
+from bot.figures import figures
 from bot.knowledge import KnowledgeBase
 from bot.messages import msg
 from bot.models import Intent
+from bot.policy import Decision, DecisionModel, Policy
+from bot.reading import asks, has_cue, read
 from bot.resolver import Candidate, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
-from bot.text import clean, fold, has_latin, sentences
+from bot.text import clean, fold, has_latin, sentences, stem, tokens
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
-SMALLTALK_COVERAGE = 0.66
-_CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
+_CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
+_ALTERNATIVES = re.compile(r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b)\s*", re.IGNORECASE)
+_UNREADABLE = re.compile(r"[\ufffd\ud800-\udfff]")
+_LIST_WORDS = frozenset(
+    "zahl zahlen kennzahl kennzahlen fakten figur figures figure number numbers stat stats "
+    "statistik statistic statistics liste list nenn nenne auflisten aufzahlen overview "
+    "uberblick ubersicht summary key alle all welche which what artikel article".split()
+)
 
 
 class Snapshot:
-    """A knowledge base, its resolver and stat index, and how answers are built from them."""
+    """A knowledge base, its resolver, policy and stat index, and how answers are built."""
 
-    def __init__(self, kb: KnowledgeBase, settings: Settings) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, settings: Settings, model: DecisionModel | None = None
+    ) -> None:
         self.kb = kb
         self.settings = settings
-        self.resolver = Resolver(kb, settings.resolver, settings.default_lang)
+        self.resolver = Resolver(kb, settings.default_lang)
         self.stats = StatIndex(kb, settings.default_lang)
         self.intents = {i.id: i for i in kb.intents}
+        self.policy = Policy(self.resolver, self.intents, model or DecisionModel.load())
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     # -- questions -------------------------------------------------------------
@@ -41,26 +58,32 @@ class Snapshot:
     def answer(self, text: str) -> Answer:
         """The reply to any string: help, refusal, answer, passage or abstention."""
         text = text if isinstance(text, str) else str(text)
+        default = self.settings.default_lang
         limit = self.settings.max_question_chars
         if len(text) > limit:
-            lang = self.settings.default_lang
+            reply = msg("too_long", default, length=len(text), limit=limit)
+            return Answer(text[:200], False, default, reply, "refused")
+        if _UNREADABLE.search(text):
             return Answer(
-                text[:200],
+                _UNREADABLE.sub("", text)[:200],
                 False,
-                lang,
-                msg("too_long", lang, length=len(text), limit=limit),
+                default,
+                msg("unreadable", default),
                 "refused",
             )
         question = clean(_MARKUP.sub(" ", text))
         if not question:
-            return self._help(text, self.settings.default_lang)
+            return self._help(text, default)
         if not has_latin(question):
-            lang = self.settings.default_lang
             if not any(ch.isalnum() for ch in question):  # emoji or symbols only
-                return self._help(text, lang)
-            return Answer(text, False, lang, msg("other_script", lang), "abstain")
-        resolution = self.resolver.resolve(question)
-        return self._decide(text, question, resolution)
+                return self._help(text, default)
+            return Answer(text, False, default, msg("other_script", default), "abstain")
+        lang = self.language(question)
+        reading = read(question)
+        if reading.only_chat:
+            return assemble(text, lang, [self._smalltalk(question, lang)])
+        pieces = [p for part in reading.questions for p in self._pieces(part, lang)]
+        return assemble(text, lang, pieces)
 
     def answer_intent(self, intent_id: str, lang: str) -> Answer:
         intent = self.intents.get(intent_id)
@@ -68,104 +91,163 @@ class Snapshot:
         if intent is None:
             return Answer(intent_id, False, lang, msg("abstain", lang), "abstain")
         question = getattr(intent.questions, lang)[0]
-        return self._intent_answer(question, intent, lang, 1.0)
+        return assemble(question, lang, [self._intent_piece(intent, lang, 1.0)])
 
-    def _decide(self, raw: str, question: str, res: Resolution) -> Answer:
-        ranked = [c for c in res.ranked if c.key in self.intents]
-        top = ranked[0] if ranked else None
-        parts = self._clause_intents(question)
-        accepted = self._accepted(res)
-        if len(parts) >= 2 or (parts and accepted is None):
-            return self._combine(raw, parts, res.lang)
-        if accepted is not None:
-            return self._intent_answer(raw, self.intents[accepted.key], res.lang, accepted.score)
-        tied = self._tied_figures(ranked)
+    def _pieces(self, part: str, lang: str) -> list[Piece]:
+        """The pieces of the reply to one question part."""
+        res = self.resolver.resolve(part)
+        decision = self.policy.decide(part, res)
+        listed = self._listing(res, lang) if decision.verdict != "answer" else None
+        if listed is not None:
+            return [listed]
+        clauses = self._clause_decisions(part, res)
+        answered = [d for d in clauses if d.verdict in ("answer", "premise")]
+        if len(answered) >= 2 or (answered and len(clauses) >= 2 and decision.verdict != "answer"):
+            return self._compared([self._decided(d, lang) for d in clauses], clauses, res, lang)
+        if decision.verdict == "answer":
+            return [self._decided(decision, lang)]
+        reverse = self._by_number(res) if has_cue(res.analysis.tokens, "reverse") else []
+        if reverse:
+            return [self._intent_piece(self.intents[k], lang, 0.5) for k in reverse]
+        if decision.verdict != "abstain":
+            return [self._decided(decision, lang)]
+        tied = self._tied_figures(self.policy.ranked(res))
         if tied:
-            return self._combine(raw, tied, res.lang)
-        passage = self._passage(raw, question, res)
+            return [self._intent_piece(self.intents[c.key], lang, c.score) for c in tied]
+        by_number = self._by_number(res)
+        if by_number:
+            return [self._intent_piece(self.intents[k], lang, 0.5) for k in by_number]
+        passage = self._passage(part, res)
         if passage is not None:
-            return passage
-        suggestions = self._suggestions(ranked, res.lang)
-        text = msg("abstain", res.lang)
-        if suggestions:
-            lines = "\n".join(f"• {s.question}" for s in suggestions)
-            text = f"{text} {msg('abstain_suggest', res.lang)}\n{lines}"
-        conf = top.score if top else 0.0
-        return Answer(raw, False, res.lang, text, "abstain", None, conf, (), suggestions)
+            return [passage]
+        return [self._abstention(res, decision)]
 
-    def _accepted(self, res: Resolution) -> Candidate | None:
-        """The top intent when it clears the threshold, the coverage guard and the margin."""
-        cfg = self.settings.resolver
-        ranked = [c for c in res.ranked if c.key in self.intents]
-        if not ranked or ranked[0].score < cfg.accept or ranked[0].coverage < cfg.min_coverage:
-            return None
-        top = ranked[0]
-        if self.intents[top.key].kind == "smalltalk" and top.coverage < SMALLTALK_COVERAGE:
-            return None  # "Guten Morgen" may greet; "Wetter morgen?" is a question
-        rival = next((c for c in ranked[1:] if not self._related(top.key, c.key)), None)
-        if rival is not None and top.score - rival.score < cfg.margin:
-            return None
-        return top
+    def _decided(self, decision: Decision, lang: str) -> Piece:
+        cand = decision.candidate
+        if cand is None:
+            return Piece(msg("part_unanswered", lang), (), False, "abstain")
+        intent = self.intents[cand.key]
+        piece = self._intent_piece(intent, lang, decision.probability)
+        if decision.verdict == "narrowed":
+            terms = ", ".join(decision.terms)
+            text = msg("narrowed", lang, terms=terms, answer=piece.text)
+            return Piece(text, piece.citations, False, "narrowed", intent.id, piece.confidence)
+        if decision.verdict == "premise":
+            wrong = ", ".join(decision.terms)
+            text = msg("premise", lang, wrong=wrong, answer=piece.text)
+            return Piece(text, piece.citations, True, "intent", intent.id, piece.confidence)
+        return piece
+
+    def _clause_decisions(self, question: str, res: Resolution) -> list[Decision]:
+        """The decisions for the parts of a question ("who …, and when …?"), in order; a
+        part that asks but is not answered stays, to be said unanswered."""
+        splitter = _ALTERNATIVES if has_cue(res.analysis.tokens, "compare") else _CLAUSE
+        clauses = _clauses(question, splitter)
+        if len(clauses) < 2:
+            return []
+        found: list[Decision] = []
+        seen: set[str] = set()
+        for clause in clauses:
+            decision = self.policy.decide(clause, self.resolver.resolve(clause))
+            cand = decision.candidate
+            if cand is None or decision.verdict == "abstain":
+                if asks(clause) and splitter is _CLAUSE:
+                    found.append(Decision("abstain"))
+                continue
+            if self.intents[cand.key].kind != "article" or cand.key in seen:
+                continue
+            seen.add(cand.key)
+            found.append(decision)
+        return found
+
+    def _compared(
+        self, pieces: list[Piece], decisions: list[Decision], res: Resolution, lang: str
+    ) -> list[Piece]:
+        """Two figures asked about together ("which is bigger, A or B?"): say which."""
+        if len(decisions) != 2 or not has_cue(res.analysis.tokens, "compare"):
+            return pieces
+        facts = []
+        for d in decisions:
+            intent = self.intents[d.candidate.key] if d.candidate else None
+            if d.verdict != "answer":
+                return pieces
+            fact = self.stats.facts.get(intent.facts[0]) if intent and intent.facts else None
+            facts.append(fact)
+        if None in facts:
+            return pieces
+        values = [figures(f.value.en) for f in facts]
+        if not all(values) or values[0][0].percent != values[1][0].percent:
+            return pieces
+        (a, va), (b, vb) = sorted(zip(facts, values, strict=True), key=lambda fv: fv[1][0].value)
+        if va[0].value == vb[0].value and not va[0].year:
+            return pieces
+        key = "compare_time" if va[0].year and vb[0].year else "compare"
+        line = msg(
+            key,
+            lang,
+            low_label=a.label.get(lang),
+            low=a.value.get(lang),
+            high_label=b.label.get(lang),
+            high=b.value.get(lang),
+        )
+        return [*pieces, Piece(line, (), True, "combined")]
 
     def _tied_figures(self, ranked: list[Candidate]) -> list[Candidate]:
         """Two figure intents that both fit and tie: "both schemes" wants both answers."""
-        cfg = self.settings.resolver
         if len(ranked) < 2:
             return []
         pair = ranked[:2]
-        if pair[0].score - pair[1].score >= cfg.margin:
+        if pair[0].score - pair[1].score >= self.policy.model.margin:
             return []
         fits = all(
-            c.score >= cfg.accept
-            and c.coverage >= cfg.min_coverage
+            c.score >= 0.5
+            and c.coverage >= 0.45
+            and not c.extra_numbers
             and self.intents[c.key].kind == "article"
             and self.intents[c.key].facts
             for c in pair
         )
         return pair if fits else []
 
-    def _clause_intents(self, question: str) -> list[Candidate]:
-        """The intents the parts of a question ("who …, and when …?") ask for, in order."""
-        clauses = _clauses(question)
-        if len(clauses) < 2:
+    def _by_number(self, res: Resolution) -> list[str]:
+        """A figure named in the question that one or two intents state ("the 63 %?")."""
+        numbers = [n for n in res.analysis.numbers if n not in ("1", "2")]
+        if len(numbers) != 1 or len(res.analysis.features) > 4:
             return []
-        found: list[Candidate] = []
-        for clause in clauses:
-            top = self._accepted(self.resolver.resolve(clause))
-            if top and top.key not in {c.key for c in found}:
-                found.append(top)
-        return [c for c in found if self.intents[c.key].kind == "article"]
+        keys = [
+            key
+            for key, doc in self.resolver.docs.items()
+            if numbers[0] in doc.numbers and self.intents[key].kind == "article"
+        ]
+        ranked = [c.key for c in res.ranked if c.key in keys]
+        return ranked[:1] if ranked else keys[:1]
 
-    def _combine(self, raw: str, found: list[Candidate], lang: str) -> Answer:
-        """One answer made of several intents' answers, citations numbered once."""
-        parts = [self._intent_answer(raw, self.intents[c.key], lang, c.score) for c in found]
-        if len(parts) == 1:
-            return parts[0]
-        texts, cites = [], []
-        for part in parts:
-            body = self.intents[part.intent].answer.get(lang)
-            marks = []
-            for cite in part.citations:
-                if cite not in cites:
-                    cites.append(cite)
-                marks.append(f"[{cites.index(cite) + 1}]")
-            texts.append(f"{body} {''.join(marks)}")
-        ids = "+".join(p.intent for p in parts if p.intent)
-        conf = min(p.confidence for p in parts)
-        return Answer(raw, True, lang, "\n".join(texts), "combined", ids, conf, tuple(cites))
+    def _listing(self, res: Resolution, lang: str) -> Piece | None:
+        """ "All figures of the HKPC study": the key statistics on a topic, each cited."""
+        if not has_cue(res.analysis.tokens, "lists"):
+            return None
+        topic = {stem(t) for t in res.analysis.tokens} - {stem(w) for w in _LIST_WORDS}
+        facts = []
+        for fact in self.kb.facts:
+            words = {
+                stem(t)
+                for text in (*fact.topics, fact.label.de, fact.label.en)
+                for t in tokens(text)
+            }
+            if not topic or topic & words:
+                facts.append(fact)
+        if len(facts) < 2:
+            return None
+        rows = [self.stats.row(f, lang) for f in facts]
+        lines = [msg("list_intro", lang)] + [f"• {r.label}: {r.value}" for r in rows]
+        cites = tuple(dict.fromkeys(r.citation for r in rows))
+        return Piece("\n".join(lines), cites, True, "combined", None, 0.5)
 
-    def _related(self, a: str, b: str) -> bool:
-        """Two intents that state the same key figure: either answer is right."""
-        return bool(set(self.intents[a].facts) & set(self.intents[b].facts))
-
-    def _intent_answer(self, question: str, intent: Intent, lang: str, score: float) -> Answer:
+    def _intent_piece(self, intent: Intent, lang: str, score: float) -> Piece:
         citations = tuple(self._citation(c.source, c.locator, c.quote, intent) for c in intent.cite)
-        text = intent.answer.get(lang)
-        if citations:
-            text += " " + "".join(f"[{n}]" for n in range(1, len(citations) + 1))
         kind = {"article": "intent", "smalltalk": "smalltalk", "gap": "gap"}[intent.kind]
         answered = intent.kind != "gap"
-        return Answer(question, answered, lang, text, kind, intent.id, score, citations)
+        return Piece(intent.answer.get(lang), citations, answered, kind, intent.id, score)
 
     def _citation(self, source: str, locator: str, quote: str, intent: Intent | None) -> Citation:
         as_of = None
@@ -175,18 +257,42 @@ class Snapshot:
         src = self.kb.sources.get(source)
         return Citation(source, locator, quote, as_of, src.meta.title if src else None)
 
-    def _passage(self, raw: str, question: str, res: Resolution) -> Answer | None:
+    def _passage(self, question: str, res: Resolution) -> Piece | None:
         """One article sentence that clearly answers, quoted, when no intent does."""
         cfg = self.settings.resolver
         passages = self.resolver.rank_passages(res.analysis, fold(question))
-        if not passages or passages[0].score < cfg.passage_accept:
+        if not passages or passages[0].score < cfg.passage_accept or passages[0].extra_numbers:
             return None
         best: Candidate = passages[0]
         source, locator, index = best.key.split("|")
         original = sentences(self.kb.sources[source].paragraph(locator) or "")[int(index)]
-        text = msg("passage", res.lang, locator=locator, quote=original) + " [1]"
+        text = msg("passage", res.lang, locator=locator, quote=original)
         cite = self._citation(source, locator, original, None)
-        return Answer(raw, True, res.lang, text, "passage", None, best.score * 0.9, (cite,))
+        return Piece(text, (cite,), True, "passage", None, best.score * 0.9)
+
+    def _abstention(self, res: Resolution, decision: Decision) -> Piece:
+        suggestions = self._suggestions(self.policy.ranked(res), res.lang)
+        text = msg("abstain", res.lang)
+        if suggestions:
+            lines = "\n".join(f"• {s.question}" for s in suggestions)
+            text = f"{text} {msg('abstain_suggest', res.lang)}\n{lines}"
+        return Piece(text, (), False, "abstain", None, decision.probability, suggestions)
+
+    def _smalltalk(self, question: str, lang: str) -> Piece:
+        """A message of greetings or thanks only: the closest smalltalk answer."""
+        res = self.resolver.resolve(question)
+        top = next(
+            (
+                c
+                for c in res.ranked
+                if self.intents.get(c.key) and self.intents[c.key].kind == "smalltalk"
+            ),
+            None,
+        )
+        intent = self.intents.get(top.key if top else "smalltalk.greeting")
+        if intent is None:
+            return Piece(msg("help", lang), (), True, "smalltalk")
+        return self._intent_piece(intent, lang, top.score if top else 0.5)
 
     def _suggestions(self, ranked: list[Candidate], lang: str) -> tuple[Suggestion, ...]:
         cfg = self.settings.resolver
@@ -219,10 +325,12 @@ class Snapshot:
         return self.stats.choices(partial, limit)
 
 
-def _clauses(question: str) -> list[str]:
+def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
     """The parts of a question; a part of one or two words ("… Science and Technology
     Parks", "ok real talk,") is not a question of its own and stays with its neighbour."""
-    parts = [p for p in _CLAUSE.split(question) if p.strip()]
+    parts = [p for p in splitter.split(question) if p.strip()]
+    if splitter is _ALTERNATIVES:
+        return parts
     merged: list[str] = []
     for part in parts:
         if merged and (len(part.split()) < 3 or len(merged[-1].split()) < 3):

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from bot.lexicon import NUMBER_WORDS
+from bot.numbers import read_spelled_numbers
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", "`": "'"})
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\ufeff]")
@@ -37,7 +38,7 @@ def tokens(text: str) -> list[str]:
     """Folded word and number tokens; '%' reads as a word, number words as digits."""
     folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
     out = []
-    for tok in _TOKEN.findall(folded):
+    for tok in read_spelled_numbers(_TOKEN.findall(folded)):
         tok = NUMBER_WORDS.get(tok, tok)
         if _NUMBER.match(tok):
             tok = tok.replace(",", ".").rstrip("0").rstrip(".") if "." in tok or "," in tok else tok

@@ -107,8 +107,11 @@ class Tally:
     failures: list[tuple[Item, str]] = field(default_factory=list)
 
     def add(self, item: Item, reply: dict, why: str | None) -> None:
-        bucket = "abstain" if item["expect"] == "abstain" else (
-            "smalltalk" if item.get("kind") == "smalltalk" else "answer")
+        bucket = (
+            "abstain"
+            if item["expect"] == "abstain"
+            else ("smalltalk" if item.get("kind") == "smalltalk" else "answer")
+        )
         for table, key in ((self.buckets, bucket), (self.kinds, item.get("kind", "?"))):
             ok_n = table.setdefault(key, [0, 0])
             ok_n[0] += why is None
@@ -116,7 +119,8 @@ class Tally:
         if item.get("kind") in NEAR_MISS_KINDS:
             self.near_miss_figures[1] += 1
             self.near_miss_figures[0] += bool(reply.get("answered")) and has_digit(
-                reply.get("text") or "")
+                reply.get("text") or ""
+            )
         if why is not None:
             self.failures.append((item, why))
 
@@ -148,8 +152,9 @@ def command_asker(cmd: str) -> Ask:
 
     def ask(items: list[Item]) -> list[dict]:
         stdin = "".join(it["q"].replace("\n", " ") + "\n" for it in items)
-        proc = subprocess.run(shlex.split(cmd), input=stdin, capture_output=True, text=True,
-                              timeout=600, check=True)
+        proc = subprocess.run(
+            shlex.split(cmd), input=stdin, capture_output=True, text=True, timeout=600, check=True
+        )
         lines = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
         if len(lines) != len(items):
             raise SystemExit(f"expected {len(items)} JSON lines, got {len(lines)}")
@@ -177,14 +182,21 @@ def table(tallies: dict[str, Tally]) -> str:
     head = ["| | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     rows = []
     for bucket in ("answer", "abstain", "smalltalk"):
-        rows.append(f"| **{bucket}** | " + " | ".join(
-            pct(t.buckets.get(bucket)) for t in tallies.values()) + " |")
-    rows.append("| **near misses answered with a figure** | " + " | ".join(
-        pct(t.near_miss_figures) for t in tallies.values()) + " |")
+        rows.append(
+            f"| **{bucket}** | "
+            + " | ".join(pct(t.buckets.get(bucket)) for t in tallies.values())
+            + " |"
+        )
+    rows.append(
+        "| **near misses answered with a figure** | "
+        + " | ".join(pct(t.near_miss_figures) for t in tallies.values())
+        + " |"
+    )
     kinds = sorted({k for t in tallies.values() for k in t.kinds})
     for kind in kinds:
-        rows.append(f"| {kind} | " + " | ".join(
-            pct(t.kinds.get(kind)) for t in tallies.values()) + " |")
+        rows.append(
+            f"| {kind} | " + " | ".join(pct(t.kinds.get(kind)) for t in tallies.values()) + " |"
+        )
     return "\n".join(head + rows)
 
 
@@ -202,15 +214,21 @@ def gate(tallies: dict[str, Tally]) -> list[str]:
                 missed.append(f"{name}: {bucket} {tally.share(bucket):.3f} < {floor}")
         ceiling = bounds.get("max_near_miss_figures")
         if ceiling is not None and tally.figure_share() > ceiling:
-            missed.append(f"{name}: near misses with a figure {tally.figure_share():.3f} > {ceiling}")
+            share = tally.figure_share()
+            missed.append(f"{name}: near misses with a figure {share:.3f} > {ceiling}")
     return missed
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", action="append", choices=["tuning", "frozen", "dev"],
-                    help="set(s) to score (default: all)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--set",
+        action="append",
+        choices=["tuning", "frozen", "dev"],
+        help="set(s) to score (default: all)",
+    )
     ap.add_argument("--bot", help="batch command instead of asking in this process")
     ap.add_argument("--show-failures", action="store_true")
     ap.add_argument("--kind", help="show failures of this kind only")
@@ -226,8 +244,10 @@ def main() -> int:
             for item, why in tally.failures:
                 if args.kind and item.get("kind") != args.kind:
                     continue
-                print(f"FAIL {name} {item['id']} [{item.get('lang')}/{item.get('kind')}] "
-                      f"{item['q']!r}: {why}")
+                print(
+                    f"FAIL {name} {item['id']} [{item.get('lang')}/{item.get('kind')}] "
+                    f"{item['q']!r}: {why}"
+                )
     print(table(tallies))
     missed = gate(tallies) if args.gate else []
     for line in missed:

@@ -30,7 +30,7 @@ def bot(log_path: Path) -> QABot:
 
 
 def test_abstentions_and_unsure_answers_are_logged_confident_ones_not(log_path: Path) -> None:
-    unanswered = {"path": log_path, "low_confidence": 0.7}
+    unanswered = {"path": log_path, "low_confidence": 0.8}
     bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
     bot.ask("Who is the CFO of SenseTime?", platform="slack", user="U1", channel="C1")
     unknown = bot.ask("Who runs the HKPC?", platform="slack", user="U1", channel="C1")

@@ -71,7 +71,7 @@ def test_quote_not_verbatim_is_refused_with_its_line(kb_copy: Path) -> None:
     _write_intents(kb_copy, VALID_INTENT.format(quote="SenseTime wurde 2014 gegründet"))
     problems = _problems(kb_copy)
     assert problems == [
-        "knowledge/qa/broken.yaml:10: quote not verbatim in article §4: "
+        "knowledge/qa/broken.yaml:12: quote not verbatim in article §4: "
         "'SenseTime wurde 2014 gegründet'"
     ]
 
@@ -80,7 +80,7 @@ def test_quote_in_another_paragraph_names_the_right_one(kb_copy: Path) -> None:
     quote = "Die Herausforderung bleibt jedoch die Rekrutierung von technischem Talent."
     _write_intents(kb_copy, VALID_INTENT.format(quote=quote))
     (problem,) = _problems(kb_copy)
-    assert problem.startswith("knowledge/qa/broken.yaml:10: quote stands in §9, not §4")
+    assert problem.startswith("knowledge/qa/broken.yaml:12: quote stands in §9, not §4")
 
 
 def test_yaml_syntax_error_names_its_line(kb_copy: Path) -> None:
@@ -117,6 +117,13 @@ def test_missing_citation_and_unknown_source(kb_copy: Path) -> None:
     _write_intents(kb_copy, body.replace("source: article", "source: nowhere"))
     (problem,) = _problems(kb_copy)
     assert problem == "knowledge/qa/broken.yaml:10: unknown source 'nowhere'"
+
+
+def test_unknown_paragraph_is_reported_at_the_locator(kb_copy: Path) -> None:
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    _write_intents(kb_copy, body.replace('locator: "§4"', 'locator: "§99"'))
+    (problem,) = _problems(kb_copy)
+    assert problem == "knowledge/qa/broken.yaml:11: article has no paragraph §99"
 
 
 def test_binary_file_is_a_file_error(kb_copy: Path) -> None:

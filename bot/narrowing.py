@@ -1,0 +1,98 @@
+"""Near misses: a question that narrows what an answer states must not get that answer.
+
+"Wie viele KMU sind profitabel?", "What share of revenue comes from the
+mainland?", "On what exact day …?": the nearest intent states a figure for all
+firms, for Hong Kong, for a year. Passing it off as the answer misleads. A
+question *narrows* when it names a restricting term (a place, a group, a time
+granularity, a qualifier such as "implemented" or "exact"; bot/data/language.yaml)
+or an unknown proper name ("Cyberport", "Alibaba") that the chosen intent does
+not cover: not in its question variants, its answer, nor its quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.lexicon import RESTRICTORS
+from bot.text import fold, stem, tokens
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_MAX_PHRASE = max((len(p) for terms in RESTRICTORS.values() for p in terms), default=1)
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """A restricting term of the question: its group and the words as the asker wrote them."""
+
+    group: str
+    stems: tuple[str, ...]
+    words: str
+
+
+def restricting_terms(question: str, known: Callable[[str], bool], lang: str) -> list[Narrowing]:
+    """Restricting terms in `question`: lexicon phrases, and unknown names."""
+    toks = tokens(question)
+    found: list[Narrowing] = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+            phrase = tuple(toks[i : i + n])
+            group = next((g for g, terms in RESTRICTORS.items() if phrase in terms), None)
+            if group:
+                hit = Narrowing(group, tuple(map(stem, phrase)), _surface(question, phrase))
+                i += n
+                break
+        if hit is None:
+            i += 1
+        else:
+            found.append(hit)
+    seen = {t.stems for t in found}
+    found += [n for n in _unknown_names(question, known, lang) if n.stems not in seen]
+    return found
+
+
+def _unknown_names(question: str, known: Callable[[str], bool], lang: str) -> list[Narrowing]:
+    """Names the knowledge base has never seen, not even after typo correction: in English
+    a capitalised word after the first ("Cyberport"), in German (where every noun is
+    capitalised) only acronyms and inner capitals ("CATL", "DeepSeek")."""
+    out = []
+    for k, match in enumerate(_WORD.finditer(question)):
+        word = match.group(0)
+        folded = tokens(word)
+        if len(folded) != 1 or len(folded[0]) < 3 or not _looks_like_name(word, k, lang):
+            continue
+        if not known(folded[0]):
+            out.append(Narrowing("entity", (stem(folded[0]),), word))
+    return out
+
+
+def _looks_like_name(word: str, index: int, lang: str) -> bool:
+    inner_caps = any(ch.isupper() for ch in word[1:])
+    if lang == "de":
+        return inner_caps
+    return inner_caps or (index > 0 and word[0].isupper())
+
+
+def _surface(question: str, phrase: tuple[str, ...]) -> str:
+    """The words of `question` that fold to `phrase`, as written (only letters: no markup)."""
+    words = _WORD.findall(question)
+    folded = [tuple(tokens(w)) for w in words]
+    n = len(phrase)
+    for i in range(len(words)):
+        joined = tuple(t for f in folded[i : i + n] for t in f)
+        if joined[:n] == phrase:
+            return " ".join(words[i : i + n])
+    return " ".join(phrase)
+
+
+def uncovered(terms: list[Narrowing], scope: frozenset[str]) -> list[Narrowing]:
+    """The terms an intent's scope (stems of its variants, answer and quotes) lacks."""
+    return [t for t in terms if not all(s in scope for s in t.stems)]
+
+
+def scope_of(texts: list[str]) -> frozenset[str]:
+    """Stems of every word of `texts`: what an intent can be said to be about."""
+    return frozenset(stem(t) for text in texts for t in tokens(fold(text)))

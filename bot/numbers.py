@@ -1,0 +1,96 @@
+"""Spelled-out numbers read as digits: "einundvierzig" → 41, "twenty fourteen" → 2014.
+
+People dictating to a phone, or typing as they speak, write figures as words.
+Only numbers from 13 up become digits (plus the explicit `numbers` of the
+language data): "zwei Programme" and "which one" stay words.
+"""
+
+from __future__ import annotations
+
+from bot.lexicon import DATA, fold_entry
+
+_NW = DATA.number_words
+
+
+def _table(part: object) -> dict[str, int]:
+    return {fold_entry(k): int(v) for lang in ("de", "en") for k, v in getattr(part, lang).items()}
+
+
+UNITS, TEENS, TENS = _table(_NW.units), _table(_NW.teens), _table(_NW.tens)
+SMALL = {**UNITS, **TEENS, **TENS}
+EXPLICIT = {fold_entry(k) for k in _NW.numbers}
+MIN_SPELLED = 13
+
+
+def parse_german(word: str) -> int | None:
+    """One German number word ("dreiundsechzig", "zweitausendvierzehn"), else None."""
+    if not word:
+        return 0
+    for scale_word, scale in (("tausend", 1000), ("hundert", 100)):
+        head, sep, rest = word.partition(scale_word)
+        if sep:
+            left = parse_german(head) if head not in ("", "ein") else 1
+            right = parse_german(rest)
+            if left is None or right is None or (left == 0 and head):
+                return None
+            return left * scale + right
+    unit, sep, tens = word.partition("und")
+    if sep and unit in UNITS and tens in TENS:
+        return UNITS[unit] + TENS[tens]
+    return SMALL.get(word) if word != "ein" else None
+
+
+def _english_group(toks: list[str], i: int) -> tuple[int, int] | None:
+    """A number below 100 at toks[i] ("forty one", "fourteen"): (value, tokens used)."""
+    tok = toks[i]
+    nxt = toks[i + 1] if i + 1 < len(toks) else ""
+    if tok in TENS and nxt in UNITS and nxt not in ("ein", "eins"):
+        return TENS[tok] + UNITS[nxt], 2
+    if tok in SMALL and tok != "ein":
+        return SMALL[tok], 1
+    return None
+
+
+def _english(toks: list[str], i: int) -> tuple[int, int] | None:
+    """A spelled English number at toks[i], with hundreds, thousands and years."""
+    first = _english_group(toks, i)
+    if first is None:
+        return None
+    value, used = first
+    j = i + used
+    if j < len(toks) and toks[j] in ("thousand", "hundred"):
+        value *= 1000 if toks[j] == "thousand" else 100
+        j += 1
+        if j < len(toks) and toks[j] == "and":
+            j += 1
+        rest = _english(toks, j) if j < len(toks) else None
+        if rest is not None and rest[0] < (1000 if toks[j - 1] != "hundred" else 100):
+            value += rest[0]
+            j += rest[1]
+        return value, j - i
+    if 10 <= value <= 99 and j < len(toks):  # "twenty fourteen", "nineteen ninety"
+        second = _english_group(toks, j)
+        if second is not None and 10 <= second[0] <= 99:
+            return value * 100 + second[0], j + second[1] - i
+    return value, j - i
+
+
+def read_spelled_numbers(toks: list[str]) -> list[str]:
+    """Folded tokens with spelled numbers (from 13 up) replaced by their digits."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        german = parse_german(tok) if tok not in SMALL and tok.isalpha() else None
+        if german is not None and german >= MIN_SPELLED:
+            out.append(str(german))
+            i += 1
+            continue
+        english = _english(toks, i) if tok in SMALL else None
+        if english is not None and (english[0] >= MIN_SPELLED or english[1] > 1):
+            out.append(str(english[0]))
+            i += english[1]
+            continue
+        out.append(tok)
+        i += 1
+    return out

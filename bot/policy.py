@@ -1,0 +1,260 @@
+"""The decision policy: whether the best intent answers a question, and how.
+
+One place owns every threshold. The resolver's signals for the best intent
+(coverage, F1, fuzzy similarity, mismatches, unexplained and guessed words,
+the margin to the best rival) are combined by a logistic regression fitted
+offline on the tuning writers' questions (eval/fit.py → bot/data/decision.json);
+the run time is a dot product. Then two guards that no score can replace:
+  - narrowing: a restricting term the intent does not cover (bot/narrowing.py)
+    turns the answer into "the article doesn't give that; it gives …";
+  - numbers: a number in the question that the intent does not state is a false
+    premise to correct (a figure the intent answers with) or, for a year the
+    intent is not about, a narrowing in time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from bot.analyzer import Analysis
+from bot.models import Intent
+from bot.narrowing import Narrowing, restricting_terms, uncovered
+from bot.resolver import Candidate, Resolution, Resolver
+
+MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
+SMALLTALK_COVERAGE = 0.66
+MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
+MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
+RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
+RERANK_GAP = 0.15  # and how far below the best they may score
+FEATURES = (
+    "score",
+    "coverage",
+    "f1",
+    "fuzzy",
+    "type_mismatch",
+    "number_mismatch",
+    "unexplained",
+    "guessed",
+    "unknown",
+    "margin",
+    "few_words",
+    "single_word",
+)
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """Fitted coefficients of P(the best intent answers the question)."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    min_coverage: float = 0.0
+    margin: float = 0.02
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> DecisionModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        unknown = set(data["weights"]) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"{path}: unknown features {sorted(unknown)}")
+        return cls(
+            data["weights"],
+            data["bias"],
+            data["threshold"],
+            data.get("min_coverage", 0.0),
+            data.get("margin", 0.02),
+            data.get("meta", {}),
+        )
+
+    def probability(self, signals: dict[str, float]) -> float:
+        z = self.bias + sum(w * signals.get(name, 0.0) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def signals(top: Candidate, rival: Candidate | None, res: Resolution, resolver: Resolver) -> dict:
+    """The features the model weighs, for the best intent of one question."""
+    analysis: Analysis = res.analysis
+    weights = {f: resolver.weight(f) for f in analysis.features}
+    total = sum(weights.values()) or 1.0
+    guessed = sum(weights[f] for f in analysis.guessed) / total
+    unknown = sum(w for f, w in weights.items() if f not in resolver.idf) / total
+    n = len(analysis.features)
+    return {
+        "score": top.score,
+        "coverage": top.coverage,
+        "f1": top.f1,
+        "fuzzy": top.fuzzy,
+        "type_mismatch": float(top.type_mismatch),
+        "number_mismatch": float(bool(top.extra_numbers)),
+        "unexplained": top.unexplained,
+        "guessed": guessed,
+        "unknown": unknown,
+        "margin": top.score - rival.score if rival else top.score,
+        "few_words": float(n <= 2),
+        "single_word": float(n <= 1),
+    }
+
+
+Verdict = Literal["answer", "narrowed", "premise", "abstain"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with one question: answer an intent, decline a narrower question, correct a
+    false premise, or abstain. `terms` are the narrowing words or the wrong figures."""
+
+    verdict: Verdict
+    candidate: Candidate | None = None
+    probability: float = 0.0
+    terms: tuple[str, ...] = ()
+
+
+class Policy:
+    """Turns a resolver's ranking into a Decision; owns the thresholds."""
+
+    def __init__(self, resolver: Resolver, intents: dict[str, Intent], model: DecisionModel):
+        self.resolver = resolver
+        self.intents = intents
+        self.model = model
+
+    def ranked(self, res: Resolution) -> list[Candidate]:
+        return [c for c in res.ranked if c.key in self.intents]
+
+    def related(self, a: str, b: str) -> bool:
+        """Two intents that state the same key figure: either answer is right."""
+        return bool(set(self.intents[a].facts) & set(self.intents[b].facts))
+
+    def rival(self, ranked: list[Candidate]) -> Candidate | None:
+        top = ranked[0]
+        return next((c for c in ranked[1:] if not self.related(top.key, c.key)), None)
+
+    def probability(self, res: Resolution, ranked: list[Candidate]) -> float:
+        if not ranked:
+            return 0.0
+        return self.model.probability(signals(ranked[0], self.rival(ranked), res, self.resolver))
+
+    def accepted(self, res: Resolution) -> tuple[Candidate | None, float]:
+        """The best intent when the model trusts it, with the model's probability."""
+        ranked = self.ranked(res)
+        if not ranked:
+            return None, 0.0
+        top = ranked[0]
+        p = self.probability(res, ranked)
+        if self.intents[top.key].kind == "smalltalk":
+            ok = top.coverage >= SMALLTALK_COVERAGE and top.score >= 0.5
+            return (top, max(p, top.score)) if ok else (None, p)
+        if self._lone_word_of_a_variant(top, res):
+            return None, 0.0
+        if p < self.model.threshold or top.coverage < self.model.min_coverage:
+            return None, p
+        rival = self.rival(ranked)
+        if rival is not None and top.score - rival.score < self.model.margin:
+            return None, p
+        return top, p
+
+    def _lone_word_of_a_variant(self, top: Candidate, res: Resolution) -> bool:
+        """One word alone ("bad") is a keyword only if the intent's answer is about it, not
+        if it merely stands in one of its stored questions ("How bad is hiring?")."""
+        features = res.analysis.features
+        if len(features) != 1 or len(res.analysis.tokens) != 1:
+            return False
+        (word,) = features
+        return not word.startswith(("@", "#")) and word not in self.resolver.docs[top.key].content
+
+    def decide(self, question: str, res: Resolution) -> Decision:
+        """Answer, narrowed, premise or abstain, for one question part."""
+        top, p = self.accepted(res)
+        if top is None:
+            return Decision("abstain", None, p)
+        if self.intents[top.key].kind != "article":
+            return Decision("answer", top, p)
+        top = self._covering(question, top, res)
+        terms = self.narrowing(question, top, res)
+        premise = self._premise_terms(terms, top, res)
+        terms = [t for t in terms if t not in premise]
+        if terms:
+            return Decision("narrowed", top, p, _words(terms))
+        mixed = self._mixed_topics(question, top, res)
+        if mixed is not None:
+            return mixed
+        wrong = sorted(n for n in top.extra_numbers if _significant(n))
+        if wrong and _years_only(wrong) and self._asks_figure_at_other_time(top, res):
+            return Decision("narrowed", top, p, tuple(wrong))
+        if wrong or premise:
+            return Decision("premise", top, p, (*wrong, *_words(premise)))
+        return Decision("answer", top, p)
+
+    def _covering(self, question: str, top: Candidate, res: Resolution) -> Candidate:
+        """Among intents scored close to the best, the first that covers every restricting
+        term: "Hongkong zwischen Festland und Rest der Welt" is the bridge, not the hub."""
+        if not self.narrowing(question, top, res):
+            return top
+        for other in self.ranked(res)[1:RERANK_DEPTH]:
+            if top.score - other.score > RERANK_GAP:
+                break
+            if self.intents[other.key].kind == "article" and not self.narrowing(
+                question, other, res
+            ):
+                return other
+        return top
+
+    def _premise_terms(
+        self, terms: list[Narrowing], top: Candidate, res: Resolution
+    ) -> list[Narrowing]:
+        """A wrong title for a person the question names ("SenseTime's CEO Wang Zheng") is
+        a false premise to correct, not a question about another person."""
+        named = res.analysis.features & self.resolver.people & self.resolver.docs[top.key].scope
+        return [t for t in terms if t.group == "person"] if named else []
+
+    def _asks_figure_at_other_time(self, top: Candidate, res: Resolution) -> bool:
+        """ "How many firms at the end of 2023?" asks a figure for a year the intent does not
+        cover (a near miss); "founded in 2016, right?" states a wrong year (a premise)."""
+        return "quantity" in res.analysis.types and "time" not in self.resolver.docs[top.key].types
+
+    def narrowing(self, question: str, top: Candidate, res: Resolution) -> list[Narrowing]:
+        """Restricting terms and named things of the question that `top` does not cover."""
+        analyzer = self.resolver.analyzer
+        scope = self.resolver.docs[top.key].scope
+        terms = uncovered(restricting_terms(question, analyzer.knows, res.lang), scope)
+        entities = self.resolver.entities
+        for feature in sorted(res.analysis.features & entities.keys()):
+            if feature not in scope:
+                terms.append(Narrowing("entity", (feature,), entities[feature]))
+        return terms
+
+    def _mixed_topics(self, question: str, top: Candidate, res: Resolution) -> Decision | None:
+        """ "What share of SMEs is profitable?": the best intent (firm sizes) leaves the topic
+        word unexplained, and the intent about that topic (profitable large firms) does not
+        cover the restriction. The question narrows the runner-up: decline with it."""
+        if top.unexplained < MIXED_UNEXPLAINED:
+            return None
+        ranked = self.ranked(res)
+        for other in ranked[1:3]:
+            if self.intents[other.key].kind != "article" or other.coverage < MIXED_COVERAGE:
+                continue
+            terms = self.narrowing(question, other, res)
+            if terms:
+                return Decision("narrowed", other, 0.0, _words(terms))
+        return None
+
+
+def _words(terms: list[Narrowing]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.words for t in terms))
+
+
+def _significant(number: str) -> bool:
+    try:
+        return float(number) >= 10
+    except ValueError:
+        return False
+
+
+def _years_only(numbers: list[str]) -> bool:
+    return all(n.isdigit() and 1900 <= int(n) <= 2100 for n in numbers)

@@ -1,0 +1,116 @@
+"""Reading a chat message before matching: which parts are the question, which are chat.
+
+People write "Servus! wie viele …?", "thx! und noch was: …", or two sentences of
+context and then the question. The matcher should see the question, not the
+greeting or the story around it:
+  - a part made only of chat words (greetings, thanks, address, filler) is chat;
+  - in a message of several sentences, the parts that ask (a "?", or a question
+    word or cue at their start) are the questions, the rest is context;
+  - a message that is all chat is smalltalk and goes to the whole-text matcher.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.lexicon import CHAT_PHRASES, CUES, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
+from bot.text import tokens
+
+# Sentence ends and line breaks ("?" also when the next sentence follows without a space).
+_PARTS = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=[?!])(?=[^\s?!])")
+_QUESTION_OPENERS = frozenset(QUESTION_WORDS) | {
+    cue[0] for cues in QUESTION_CUES.values() for cue in cues
+} | {
+    "ist", "sind", "hat", "haben", "gibt", "gibts", "kann", "kannst", "stimmt", "is", "are",
+    "does", "do", "did", "was", "were", "has", "have", "can", "could", "give", "list", "nenn",
+    "nenne", "sag", "tell", "confirm", "name", "show", "zeig", "erklar", "explain",
+}  # fmt: skip
+_MAX_CHAT_RUN = 6
+_TAIL_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message split into the question parts to answer and the chat around them."""
+
+    questions: tuple[str, ...]
+    chat: tuple[str, ...]
+
+    @property
+    def only_chat(self) -> bool:
+        return not self.questions
+
+
+def chat_prefix_length(toks: list[str]) -> int:
+    """How many leading tokens are greeting, thanks or address ("hey qabot ganz kurz")."""
+    i = 0
+    while i < len(toks) and i < _MAX_CHAT_RUN:
+        step = next((n for n in (3, 2, 1) if tuple(toks[i : i + n]) in CHAT_PHRASES), 0)
+        if not step:
+            break
+        i += step
+    return i
+
+
+def is_chat(part: str) -> bool:
+    """A part with no word beyond chat and function words: "Hallo!", "danke dir vielmals"."""
+    toks = tokens(part)
+    rest = toks[chat_prefix_length(toks) :]
+    return all((t,) in CHAT_PHRASES or t in STOPWORDS for t in rest) and (
+        len(rest) <= 2 or not rest
+    )
+
+
+def asks(part: str) -> bool:
+    """Whether a part is put as a question: a "?" or a question opener or cue."""
+    if "?" in part:
+        return True
+    toks = tokens(part)
+    toks = toks[chat_prefix_length(toks) :]
+    return bool(toks) and toks[0] in _QUESTION_OPENERS
+
+
+def has_cue(toks: list[str] | tuple[str, ...], name: str) -> bool:
+    """Whether one of the `name` cues of the language data stands in `toks`."""
+    for cue in CUES[name]:
+        n = len(cue)
+        if any(tuple(toks[i : i + n]) == cue for i in range(len(toks) - n + 1)):
+            return True
+    return False
+
+
+def strip_chat(part: str) -> str:
+    """The part without a leading greeting or address ("Servus! wie viele" → "wie viele")."""
+    words = part.split()
+    n = chat_prefix_length(tokens(part))
+    if not n:
+        return part
+    # Drop whole words until `n` chat tokens are gone (a word may hold punctuation).
+    dropped = 0
+    while words and dropped < n:
+        dropped += len(tokens(words[0])) or 0
+        words.pop(0)
+    return " ".join(words) or part
+
+
+def read(text: str) -> Reading:
+    """Split `text` into question parts (greeting stripped) and chat parts."""
+    parts = [p.strip() for p in _PARTS.split(text) if p and p.strip()]
+    chat = [p for p in parts if is_chat(p)]
+    content = [strip_chat(p) for p in parts if not is_chat(p)]
+    if len(content) > 1 and any(asks(p) for p in content):
+        content = _questions_with_tails(content)
+    return Reading(tuple(content), tuple(chat))
+
+
+def _questions_with_tails(parts: list[str]) -> list[str]:
+    """The asking parts; a short remark right after a question belongs to it ("… ?
+    Precise figure please."), longer statements are context and dropped."""
+    out: list[str] = []
+    for part in parts:
+        if asks(part):
+            out.append(part)
+        elif out and len(part.split()) <= _TAIL_WORDS:
+            out[-1] = f"{out[-1]} {part}"
+    return out
