@@ -171,6 +171,11 @@ class Policy:
     def decide(self, question: str, res: Resolution) -> Decision:
         """Answer, narrowed, premise or abstain, for one question part."""
         top, p = self.accepted(res)
+        if top is None and res.analysis.numbers:
+            # "SenseTime was set up in 2016, right?": judged without its figures first;
+            # a figure the intent does not state is then a premise to correct.
+            res = self.resolver.without_numbers(res)
+            top, p = self.accepted(res)
         if top is None:
             return Decision("abstain", None, p)
         if self.intents[top.key].kind != "article":
@@ -184,7 +189,8 @@ class Policy:
         mixed = self._mixed_topics(question, top, res)
         if mixed is not None:
             return mixed
-        wrong = sorted(n for n in top.extra_numbers if _significant(n))
+        wrong = sorted(n for n in top.extra_numbers | res.dropped_numbers if _significant(n))
+        wrong = [n for n in wrong if n not in self.resolver.docs[top.key].numbers]
         if wrong and _years_only(wrong) and self._asks_figure_at_other_time(top, res):
             return Decision("narrowed", top, p, tuple(wrong))
         if wrong or premise:
@@ -222,7 +228,13 @@ class Policy:
         """Restricting terms and named things of the question that `top` does not cover."""
         analyzer = self.resolver.analyzer
         scope = self.resolver.docs[top.key].scope
-        terms = uncovered(restricting_terms(question, analyzer.knows, res.lang), scope)
+        found = restricting_terms(question, analyzer.knows, res.lang)
+        terms = [
+            t
+            for t in uncovered(found, scope)
+            if not (concepts := analyzer.analyze(t.words, correct=False).features) <= scope
+            or not concepts
+        ]
         entities = self.resolver.entities
         for feature in sorted(res.analysis.features & entities.keys()):
             if feature not in scope:

@@ -54,12 +54,17 @@ def chat_prefix_length(toks: list[str]) -> int:
 
 
 def is_chat(part: str) -> bool:
-    """A part with no word beyond chat and function words: "Hallo!", "danke dir vielmals"."""
+    """A part that is greeting, thanks or address: "Hallo!", "danke dir vielmals", "Vielen
+    Dank, das hat mir für meine Hausarbeit sehr geholfen!" (one other word is allowed
+    after a chat opening)."""
     toks = tokens(part)
-    rest = toks[chat_prefix_length(toks) :]
-    return all((t,) in CHAT_PHRASES or t in STOPWORDS for t in rest) and (
-        len(rest) <= 2 or not rest
-    )
+    if not toks:
+        return True  # "👋", "!!": nothing to answer
+    opening = chat_prefix_length(toks)
+    if not opening and not any((t,) in CHAT_PHRASES for t in toks):
+        return False  # "What is the article about?": function words, but a question
+    rest = [t for t in toks[opening:] if (t,) not in CHAT_PHRASES and t not in STOPWORDS]
+    return not rest or (opening > 0 and len(rest) <= 1 and "?" not in part)
 
 
 def asks(part: str) -> bool:

@@ -24,7 +24,7 @@ from bot.knowledge import KnowledgeBase
 from bot.lexicon import QUESTION_WORDS
 from bot.models import Intent
 from bot.narrowing import scope_of
-from bot.text import fold, sentences, tokens
+from bot.text import fold, is_number, sentences, tokens
 
 COVERAGE_W, VARIANT_W, FUZZY_W = 0.6, 0.2, 0.2
 TYPE_MISMATCH = 0.6
@@ -57,6 +57,7 @@ class Resolution:
     lang_signal: bool
     ranked: tuple[Candidate, ...]
     analysis: Analysis
+    dropped_numbers: frozenset[str] = frozenset()  # figures set aside (without_numbers)
 
 
 @dataclass
@@ -185,6 +186,16 @@ class Resolver:
         lang, signal = self.language(analysis, text)
         ranked = self._rank(analysis, fold(text), self.docs, self._postings)
         return Resolution(lang, signal, ranked, analysis)
+
+    def without_numbers(self, res: Resolution) -> Resolution:
+        """The ranking of the same question with its figures set aside (a false premise is
+        judged by what else it asks)."""
+        a = res.analysis
+        numbers = frozenset("#" + n for n in a.numbers)
+        bare = Analysis(a.features - numbers, a.types, frozenset(), a.tokens, a.guessed - numbers)
+        folded = " ".join(t for t in a.tokens if not is_number(t))
+        ranked = self._rank(bare, folded, self.docs, self._postings)
+        return Resolution(res.lang, res.lang_signal, ranked, bare, a.numbers)
 
     def rank_passages(self, analysis: Analysis, folded: str) -> tuple[Candidate, ...]:
         return self._rank(analysis, folded, self.passages, self._passage_postings)

@@ -31,6 +31,7 @@ from bot.text import clean, fold, has_latin, sentences, stem, tokens
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b)\s*", re.IGNORECASE)
+BY_NUMBER_FEATURES = 3  # the figure and at most two other words ("the 25 percent?")
 _UNREADABLE = re.compile(r"[\ufffd\ud800-\udfff]")
 _LIST_WORDS = frozenset(
     "zahl zahlen kennzahl kennzahlen fakten figur figures figure number numbers stat stats "
@@ -141,7 +142,7 @@ class Snapshot:
     def _clause_decisions(self, question: str, res: Resolution) -> list[Decision]:
         """The decisions for the parts of a question ("who …, and when …?"), in order; a
         part that asks but is not answered stays, to be said unanswered."""
-        splitter = _ALTERNATIVES if has_cue(res.analysis.tokens, "compare") else _CLAUSE
+        splitter = _ALTERNATIVES if _offers_alternatives(res) else _CLAUSE
         clauses = _clauses(question, splitter)
         if len(clauses) < 2:
             return []
@@ -164,7 +165,7 @@ class Snapshot:
         self, pieces: list[Piece], decisions: list[Decision], res: Resolution, lang: str
     ) -> list[Piece]:
         """Two figures asked about together ("which is bigger, A or B?"): say which."""
-        if len(decisions) != 2 or not has_cue(res.analysis.tokens, "compare"):
+        if len(decisions) != 2 or not _offers_alternatives(res):
             return pieces
         facts = []
         for d in decisions:
@@ -212,7 +213,7 @@ class Snapshot:
     def _by_number(self, res: Resolution) -> list[str]:
         """A figure named in the question that one or two intents state ("the 63 %?")."""
         numbers = [n for n in res.analysis.numbers if n not in ("1", "2")]
-        if len(numbers) != 1 or len(res.analysis.features) > 4:
+        if len(numbers) != 1 or len(res.analysis.features) > BY_NUMBER_FEATURES:
             return []
         keys = [
             key
@@ -323,6 +324,12 @@ class Snapshot:
 
     def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
         return self.stats.choices(partial, limit)
+
+
+def _offers_alternatives(res: Resolution) -> bool:
+    """"Which is bigger, A or B?": a comparison cue, and two things to choose between."""
+    toks = res.analysis.tokens
+    return has_cue(toks, "compare") and any(t in ("or", "oder", "vs", "versus") for t in toks)
 
 
 def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
