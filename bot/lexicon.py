@@ -53,8 +53,12 @@ class LanguageData(_Strict):
     question_words: dict[Literal["de", "en"], list[str]]
     filler: list[str]
     number_words: _NumberWords
-    chat: list[str] = Field(min_length=1)
-    restrictors: dict[Literal["place", "group", "person", "time", "qualifier"], list[str]]
+    chat: dict[Literal["greeting", "thanks", "goodbye", "other"], list[str]]
+    restrictors: dict[
+        Literal["place", "group", "person", "time", "qualifier", "precision", "aggregate"],
+        list[str],
+    ]
+    place_prepositions: list[str]
     cues: _Cues
 
 
@@ -99,10 +103,12 @@ QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.ite
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)
 NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}
 # Chat words: greetings, thanks, address, filler; as single words and phrases.
-CHAT_PHRASES = _phrases(DATA.chat)
+CHAT_KINDS = {kind: _phrases(entries) for kind, entries in DATA.chat.items()}
+CHAT_PHRASES = frozenset().union(*CHAT_KINDS.values())
 RESTRICTORS: dict[str, frozenset[tuple[str, ...]]] = {
     group: _phrases(terms) for group, terms in DATA.restrictors.items()
 }
+PLACE_PREPOSITIONS = frozenset(fold_entry(w) for w in DATA.place_prepositions)
 CUES: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.cues, name)) for name in ("reverse", "lists", "compare")
 }

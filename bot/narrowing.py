@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.lexicon import RESTRICTORS
+from bot.lexicon import PLACE_PREPOSITIONS, RESTRICTORS, STOPWORDS
 from bot.text import fold, stem, tokens
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -55,14 +55,20 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
 
 
 def _unknown_names(question: str, known: Callable[[str], bool], lang: str) -> list[Narrowing]:
-    """Names the knowledge base has never seen, not even after typo correction: in English
-    a capitalised word after the first ("Cyberport"), in German (where every noun is
-    capitalised) only acronyms and inner capitals ("CATL", "DeepSeek")."""
+    """Names the knowledge base has never seen, not even after typo correction: a word after
+    a place preposition ("im Cyberport"), in English a capitalised word after the first
+    ("Cyberport"), in German (where every noun is capitalised) only acronyms and inner
+    capitals ("CATL", "DeepSeek")."""
     out = []
+    previous = ""
     for k, match in enumerate(_WORD.finditer(question)):
         word = match.group(0)
         folded = tokens(word)
-        if len(folded) != 1 or len(folded[0]) < 3 or not _looks_like_name(word, k, lang):
+        after_place = previous in PLACE_PREPOSITIONS
+        previous = folded[0] if len(folded) == 1 else ""
+        if len(folded) != 1 or len(folded[0]) < 3 or folded[0] in STOPWORDS:
+            continue
+        if not (after_place or _looks_like_name(word, k, lang)):
             continue
         if not known(folded[0]):
             out.append(Narrowing("entity", (stem(folded[0]),), word))

@@ -114,6 +114,7 @@ class Decision:
     candidate: Candidate | None = None
     probability: float = 0.0
     terms: tuple[str, ...] = ()
+    group: str | None = None  # what the first narrowing term narrows (place, aggregate, …)
 
 
 class Policy:
@@ -185,7 +186,7 @@ class Policy:
         premise = self._premise_terms(terms, top, res)
         terms = [t for t in terms if t not in premise]
         if terms:
-            return Decision("narrowed", top, p, _words(terms))
+            return Decision("narrowed", top, p, _words(terms), _group(terms))
         mixed = self._mixed_topics(question, top, res)
         if mixed is not None:
             return mixed
@@ -202,9 +203,12 @@ class Policy:
         term: "Hongkong zwischen Festland und Rest der Welt" is the bridge, not the hub."""
         if not self.narrowing(question, top, res):
             return top
-        for other in self.ranked(res)[1:RERANK_DEPTH]:
-            if top.score - other.score > RERANK_GAP:
-                break
+        ranked = self.ranked(res)
+        for other in ranked[1:RERANK_DEPTH]:
+            close = top.score - other.score <= RERANK_GAP
+            trusted = self.model.probability(signals(other, None, res, self.resolver))
+            if not (close or trusted >= self.model.threshold):
+                continue
             if self.intents[other.key].kind == "article" and not self.narrowing(
                 question, other, res
             ):
@@ -229,6 +233,8 @@ class Policy:
         analyzer = self.resolver.analyzer
         scope = self.resolver.docs[top.key].scope
         found = restricting_terms(question, analyzer.knows, res.lang)
+        if not res.analysis.types & {"quantity", "time"}:  # "Who exactly is …?" is not narrower
+            found = [t for t in found if t.group != "precision"]
         terms = [
             t
             for t in uncovered(found, scope)
@@ -242,19 +248,30 @@ class Policy:
         return terms
 
     def _mixed_topics(self, question: str, top: Candidate, res: Resolution) -> Decision | None:
-        """ "What share of SMEs is profitable?": the best intent (firm sizes) leaves the topic
-        word unexplained, and the intent about that topic (profitable large firms) does not
-        cover the restriction. The question narrows the runner-up: decline with it."""
-        if top.unexplained < MIXED_UNEXPLAINED:
+        """ "What share of SMEs use AI?": the best intent (firm sizes) knows the group but not
+        the topic; the intent about the topic (AI adoption) explains what the best one
+        lacks and does not cover the group. The question narrows that intent: decline."""
+        weights = {f: self.resolver.weight(f) for f in res.analysis.features}
+        total = sum(weights.values()) or 1.0
+        lacking = {f for f in weights if f not in self.resolver.docs[top.key].bag}
+        if sum(weights[f] for f in lacking) / total < MIXED_UNEXPLAINED:
             return None
-        ranked = self.ranked(res)
-        for other in ranked[1:3]:
+        for other in self.ranked(res)[1:RERANK_DEPTH]:
+            doc = self.resolver.docs[other.key]
             if self.intents[other.key].kind != "article" or other.coverage < MIXED_COVERAGE:
+                continue
+            if not lacking & (doc.bag | doc.context):
                 continue
             terms = self.narrowing(question, other, res)
             if terms:
-                return Decision("narrowed", other, 0.0, _words(terms))
+                return Decision("narrowed", other, 0.0, _words(terms), _group(terms))
         return None
+
+
+def _group(terms: list[Narrowing]) -> str:
+    """ "aggregate" when any term asks for a sum or difference, else the first term's group."""
+    groups = [t.group for t in terms]
+    return "aggregate" if "aggregate" in groups else groups[0]
 
 
 def _words(terms: list[Narrowing]) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.lexicon import CHAT_PHRASES, CUES, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
+from bot.lexicon import CHAT_KINDS, CHAT_PHRASES, CUES, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
 from bot.text import tokens
 
 # Sentence ends and line breaks ("?" also when the next sentence follows without a space).
@@ -65,6 +65,19 @@ def is_chat(part: str) -> bool:
         return False  # "What is the article about?": function words, but a question
     rest = [t for t in toks[opening:] if (t,) not in CHAT_PHRASES and t not in STOPWORDS]
     return not rest or (opening > 0 and len(rest) <= 1 and "?" not in part)
+
+
+def chat_kind(text: str) -> str | None:
+    """ "thanks", "goodbye" or "greeting" for a message of chat, by its words; else None."""
+    toks = tokens(text)
+    found = {
+        kind
+        for kind, phrases in CHAT_KINDS.items()
+        for n in (1, 2, 3)
+        for i in range(len(toks))
+        if tuple(toks[i : i + n]) in phrases
+    }
+    return next((k for k in ("thanks", "goodbye", "greeting") if k in found), None)
 
 
 def asks(part: str) -> bool:

@@ -125,7 +125,7 @@ class Resolver:
         quotes = [c.quote for c in intent.cite]
         quoted = [self.analyzer.analyze(q, correct=False).features for q in quotes]
         said = frozenset().union(*quoted, *(a.features for a in ctx))
-        scope = scope_of([*texts, *ctx_texts, *quotes]) | bag | context | said
+        scope = scope_of([*texts, *ctx_texts]) | bag | context
         return _Doc(
             intent.id,
             variants,
@@ -256,7 +256,9 @@ class Resolver:
             best_f1 = max(best_f1, 2 * p * r / (p + r))
         fuzzy = process.extractOne(folded, doc.variant_texts, scorer=fuzz.token_set_ratio)
         score = COVERAGE_W * coverage + VARIANT_W * best_f1 + FUZZY_W * fuzzy[1] / 100
-        mismatch = bool(analysis.types and doc.types and not (analysis.types & doc.types))
+        mismatch = bool(analysis.types and doc.types and not (analysis.types & doc.types)) or (
+            "quantity" in analysis.types and not doc.numbers  # "how many …?" of a figureless one
+        )
         if mismatch:
             score *= TYPE_MISMATCH
         known = doc.bag | doc.context

@@ -19,24 +19,27 @@ from bot.figures import figures
 from bot.knowledge import KnowledgeBase
 from bot.messages import msg
 from bot.models import Intent
+from bot.narrowing import restricting_terms
 from bot.policy import Decision, DecisionModel, Policy
-from bot.reading import asks, has_cue, read
+from bot.reading import asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
-from bot.text import clean, fold, has_latin, sentences, stem, tokens
+from bot.text import clean, fold, has_latin, sentences
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b)\s*", re.IGNORECASE)
+SMALLTALK_MATCH = 0.5  # share of a chat message a smalltalk intent must know
 BY_NUMBER_FEATURES = 3  # the figure and at most two other words ("the 25 percent?")
 _UNREADABLE = re.compile(r"[\ufffd\ud800-\udfff]")
-_LIST_WORDS = frozenset(
+_LIST_WORDS = (
     "zahl zahlen kennzahl kennzahlen fakten figur figures figure number numbers stat stats "
-    "statistik statistic statistics liste list nenn nenne auflisten aufzahlen overview "
-    "uberblick ubersicht summary key alle all welche which what artikel article".split()
+    "statistik statistic statistics liste list nenn nenne auflisten aufzählen overview "
+    "überblick übersicht summary key alle all welche which what artikel article give gibt "
+    "prozent percent percentages prozentzahlen angaben text erwähnt mentioned"
 )
 
 
@@ -52,6 +55,12 @@ class Snapshot:
         self.stats = StatIndex(kb, settings.default_lang)
         self.intents = {i.id: i for i in kb.intents}
         self.policy = Policy(self.resolver, self.intents, model or DecisionModel.load())
+        analyze = self.resolver.analyzer.analyze
+        self._fact_features = {
+            f.id: analyze(" ".join((*f.topics, f.label.de, f.label.en)), correct=False).features
+            for f in kb.facts
+        }
+        self._list_features = analyze(" ".join(_LIST_WORDS), correct=False).features
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     # -- questions -------------------------------------------------------------
@@ -101,7 +110,8 @@ class Snapshot:
         listed = self._listing(res, lang) if decision.verdict != "answer" else None
         if listed is not None:
             return [listed]
-        clauses = self._clause_decisions(part, res)
+        aggregate = decision.verdict == "narrowed" and decision.group == "aggregate"
+        clauses = [] if aggregate else self._clause_decisions(part, res)
         answered = [d for d in clauses if d.verdict in ("answer", "premise")]
         if len(answered) >= 2 or (answered and len(clauses) >= 2 and decision.verdict != "answer"):
             return self._compared([self._decided(d, lang) for d in clauses], clauses, res, lang)
@@ -148,7 +158,9 @@ class Snapshot:
             return []
         found: list[Decision] = []
         seen: set[str] = set()
-        for clause in clauses:
+        for n, clause in enumerate(clauses):
+            if n and splitter is _CLAUSE and not asks(clause) and self._rider(clause):
+                continue  # "…, not counting the ones only planning to": narrows the question
             decision = self.policy.decide(clause, self.resolver.resolve(clause))
             cand = decision.candidate
             if cand is None or decision.verdict == "abstain":
@@ -160,6 +172,10 @@ class Snapshot:
             seen.add(cand.key)
             found.append(decision)
         return found
+
+    def _rider(self, clause: str) -> bool:
+        """A clause that only restricts the one before it ("not counting …", "in Shenzhen")."""
+        return bool(restricting_terms(clause, self.resolver.analyzer.knows, "en"))
 
     def _compared(
         self, pieces: list[Piece], decisions: list[Decision], res: Resolution, lang: str
@@ -227,16 +243,8 @@ class Snapshot:
         """ "All figures of the HKPC study": the key statistics on a topic, each cited."""
         if not has_cue(res.analysis.tokens, "lists"):
             return None
-        topic = {stem(t) for t in res.analysis.tokens} - {stem(w) for w in _LIST_WORDS}
-        facts = []
-        for fact in self.kb.facts:
-            words = {
-                stem(t)
-                for text in (*fact.topics, fact.label.de, fact.label.en)
-                for t in tokens(text)
-            }
-            if not topic or topic & words:
-                facts.append(fact)
+        topic = res.analysis.features - self._list_features
+        facts = [f for f in self.kb.facts if not topic or topic & self._fact_features[f.id]]
         if len(facts) < 2:
             return None
         rows = [self.stats.row(f, lang) for f in facts]
@@ -290,10 +298,13 @@ class Snapshot:
             ),
             None,
         )
-        intent = self.intents.get(top.key if top else "smalltalk.greeting")
-        if intent is None:
-            return Piece(msg("help", lang), (), True, "smalltalk")
-        return self._intent_piece(intent, lang, top.score if top else 0.5)
+        if top is not None and top.coverage >= SMALLTALK_MATCH:
+            return self._intent_piece(self.intents[top.key], lang, top.score)
+        kind = chat_kind(question)
+        intent = self.intents.get(f"smalltalk.{kind}") if kind else None
+        if intent is None:  # "ähm ähm": nothing to greet or thank for
+            return Piece(msg("help", lang), (), False, "refused")
+        return self._intent_piece(intent, lang, 0.5)
 
     def _suggestions(self, ranked: list[Candidate], lang: str) -> tuple[Suggestion, ...]:
         cfg = self.settings.resolver
@@ -327,7 +338,7 @@ class Snapshot:
 
 
 def _offers_alternatives(res: Resolution) -> bool:
-    """"Which is bigger, A or B?": a comparison cue, and two things to choose between."""
+    """ "Which is bigger, A or B?": a comparison cue, and two things to choose between."""
     toks = res.analysis.tokens
     return has_cue(toks, "compare") and any(t in ("or", "oder", "vs", "versus") for t in toks)
 
