@@ -31,6 +31,11 @@ MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question une
 MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
+RERANK_COVERAGE = 0.1  # and how much less of the question they may cover
+FIGURE_WORDS = frozenset(
+    "percentage percent prozent prozentsatz number zahl anzahl figure date datum day tag month "
+    "monat count".split()
+)
 FEATURES = (
     "score",
     "coverage",
@@ -133,8 +138,19 @@ class Policy:
         return bool(set(self.intents[a].facts) & set(self.intents[b].facts))
 
     def rival(self, ranked: list[Candidate]) -> Candidate | None:
+        """The best candidate that would answer differently: another intent of the same kind
+        that states no figure in common ("RAISe+" is the scheme, even if a known gap about
+        the scheme scores close)."""
         top = ranked[0]
-        return next((c for c in ranked[1:] if not self.related(top.key, c.key)), None)
+        kind = self.intents[top.key].kind
+        return next(
+            (
+                c
+                for c in ranked[1:]
+                if not self.related(top.key, c.key) and self.intents[c.key].kind == kind
+            ),
+            None,
+        )
 
     def probability(self, res: Resolution, ranked: list[Candidate]) -> float:
         if not ranked:
@@ -205,6 +221,8 @@ class Policy:
             return top
         ranked = self.ranked(res)
         for other in ranked[1:RERANK_DEPTH]:
+            if other.coverage < top.coverage - RERANK_COVERAGE:
+                continue  # it would leave out what the best one explains
             close = top.score - other.score <= RERANK_GAP
             trusted = self.model.probability(signals(other, None, res, self.resolver))
             if not (close or trusted >= self.model.threshold):
@@ -233,7 +251,10 @@ class Policy:
         analyzer = self.resolver.analyzer
         scope = self.resolver.docs[top.key].scope
         found = restricting_terms(question, analyzer.knows, res.lang)
-        if not res.analysis.types & {"quantity", "time"}:  # "Who exactly is …?" is not narrower
+        asks_figure = res.analysis.types & {"quantity", "time"} or FIGURE_WORDS & set(
+            res.analysis.tokens
+        )
+        if not asks_figure:  # "Who exactly is …?" is not narrower
             found = [t for t in found if t.group != "precision"]
         terms = [
             t

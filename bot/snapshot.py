@@ -115,11 +115,11 @@ class Snapshot:
         answered = [d for d in clauses if d.verdict in ("answer", "premise")]
         if len(answered) >= 2 or (answered and len(clauses) >= 2 and decision.verdict != "answer"):
             return self._compared([self._decided(d, lang) for d in clauses], clauses, res, lang)
-        if decision.verdict == "answer":
-            return [self._decided(decision, lang)]
-        reverse = self._by_number(res) if has_cue(res.analysis.tokens, "reverse") else []
+        reverse = self._reverse(res, decision)
         if reverse:
             return [self._intent_piece(self.intents[k], lang, 0.5) for k in reverse]
+        if decision.verdict == "answer":
+            return [self._decided(decision, lang)]
         if decision.verdict != "abstain":
             return [self._decided(decision, lang)]
         tied = self._tied_figures(self.policy.ranked(res))
@@ -226,10 +226,29 @@ class Snapshot:
         )
         return pair if fits else []
 
-    def _by_number(self, res: Resolution) -> list[str]:
+    def _reverse(self, res: Resolution, decision: Decision) -> list[str]:
+        """ "What does the 44 % refer to?": the intent that states the figure, unless the
+        decided one already does."""
+        if not has_cue(res.analysis.tokens, "reverse"):
+            return []
+        found = self._by_number(res, any_length=True)
+        chosen = decision.candidate.key if decision.candidate else None
+        if not found or (
+            chosen and decision.verdict == "answer" and chosen in self._stating(found)
+        ):
+            return []
+        return found
+
+    def _stating(self, keys: list[str]) -> set[str]:
+        """Intents that state the same figures as `keys` (linked to one of their facts)."""
+        facts = {f for k in keys for f in self.intents[k].facts}
+        return set(keys) | {k for k, i in self.intents.items() if facts & set(i.facts)}
+
+    def _by_number(self, res: Resolution, *, any_length: bool = False) -> list[str]:
         """A figure named in the question that one or two intents state ("the 63 %?")."""
         numbers = [n for n in res.analysis.numbers if n not in ("1", "2")]
-        if len(numbers) != 1 or len(res.analysis.features) > BY_NUMBER_FEATURES:
+        short = len(res.analysis.features) <= BY_NUMBER_FEATURES
+        if len(numbers) != 1 or not (short or any_length):
             return []
         keys = [
             key
@@ -244,7 +263,13 @@ class Snapshot:
         if not has_cue(res.analysis.tokens, "lists"):
             return None
         topic = res.analysis.features - self._list_features
-        facts = [f for f in self.kb.facts if not topic or topic & self._fact_features[f.id]]
+        kind = _figure_kind(res.analysis.tokens)
+        facts = [
+            f
+            for f in self.kb.facts
+            if (not topic or topic & self._fact_features[f.id] or kind)
+            and (kind is None or _is_kind(f.value.en, kind))
+        ]
         if len(facts) < 2:
             return None
         rows = [self.stats.row(f, lang) for f in facts]
@@ -335,6 +360,24 @@ class Snapshot:
 
     def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
         return self.stats.choices(partial, limit)
+
+
+_YEAR_WORDS = frozenset("jahr jahre jahreszahl jahreszahlen year years dates datum daten".split())
+_PERCENT_WORDS = frozenset("prozent prozentzahlen percent percentages percentage anteile".split())
+
+
+def _figure_kind(toks: tuple[str, ...]) -> str | None:
+    """ "all the years" / "alle Prozentzahlen": list figures of that kind only."""
+    if _YEAR_WORDS & set(toks):
+        return "year"
+    if _PERCENT_WORDS & set(toks):
+        return "percent"
+    return None
+
+
+def _is_kind(value: str, kind: str) -> bool:
+    found = figures(value)
+    return any(f.year for f in found) if kind == "year" else any(f.percent for f in found)
 
 
 def _offers_alternatives(res: Resolution) -> bool:
