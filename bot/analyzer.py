@@ -18,6 +18,7 @@ from bot.lexicon import FILLER, LANG_HINTS, QUESTION_CUES, STOPWORDS
 from bot.models import Concept
 from bot.text import is_number, stem, tokens
 
+COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
 _CUE_WORDS = frozenset(w for cues in QUESTION_CUES.values() for cue in cues for w in cue)
 
 
@@ -76,6 +77,7 @@ class Analyzer:
         for word in self._correction_pool:
             self._by_initial.setdefault(word[0], []).append(word)
         self.correct = lru_cache(maxsize=20000)(self._correct)
+        self.split = lru_cache(maxsize=20000)(self._split)
 
     def knows(self, token: str) -> bool:
         """Whether a folded token is a word of the knowledge base, maybe misspelt."""
@@ -101,8 +103,31 @@ class Analyzer:
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=budget)
         return hit[0] if hit else token
 
+    def _split(self, token: str) -> tuple[str, ...]:
+        """An unknown German compound as two known words: "rekrutierungsproblemen" →
+        ("rekrutierung", "problemen"); the token itself when no split is known."""
+        if len(token) < COMPOUND_MIN or is_number(token) or self.knows(token):
+            return (token,)
+        best: tuple[str, ...] = (token,)
+        best_len = 0
+        for i in range(4, len(token) - 3):
+            left, right = token[:i], token[i:]
+            if not (self._known_word(left) or (left[-1] == "s" and self._known_word(left[:-1]))):
+                continue
+            if self._known_word(right) and min(len(left), len(right)) > best_len:
+                best, best_len = (
+                    (left.removesuffix("s") if not self._known_word(left) else left, right),
+                    min(len(left), len(right)),
+                )
+        return best
+
+    def _known_word(self, word: str) -> bool:
+        return len(word) >= 4 and (word in self.known_tokens or stem(word) in self.known_stems)
+
     def analyze(self, text: str, *, correct: bool) -> Analysis:
         raw = tokens(text)
+        if correct:
+            raw = [part for t in raw for part in self.split(t)]
         toks = [self.correct(t) for t in raw] if correct else raw
         changed = {i for i, (a, b) in enumerate(zip(raw, toks, strict=True)) if a != b}
         stems = [stem(t) for t in toks]

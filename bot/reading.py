@@ -18,7 +18,9 @@ from bot.lexicon import CHAT_KINDS, CHAT_PHRASES, CUES, QUESTION_CUES, QUESTION_
 from bot.text import tokens
 
 # Sentence ends and line breaks ("?" also when the next sentence follows without a space).
-_PARTS = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=[?!])(?=[^\s?!])")
+_PARTS = re.compile(
+    r"(?<=[.!?…])\s+|\n+|(?<=[?!])(?=[^\s?!])|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*"
+)
 _QUESTION_OPENERS = frozenset(QUESTION_WORDS) | {
     cue[0] for cues in QUESTION_CUES.values() for cue in cues
 } | {
@@ -117,8 +119,10 @@ def read(text: str) -> Reading:
     parts = [p.strip() for p in _PARTS.split(text) if p and p.strip()]
     chat = [p for p in parts if is_chat(p)]
     content = [strip_chat(p) for p in parts if not is_chat(p)]
-    if len(content) > 1 and any(asks(p) for p in content):
-        content = _questions_with_tails(content)
+    if len(content) > 1:
+        # Several sentences: the ones that ask; if none does, the message as a whole.
+        asking = any(asks(p) for p in content)
+        content = _questions_with_tails(content) if asking else [" ".join(content)]
     return Reading(tuple(content), tuple(chat))
 
 

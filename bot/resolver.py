@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from bot.analyzer import Analysis, Analyzer, language_votes, question_types
 from bot.knowledge import KnowledgeBase
 from bot.lexicon import QUESTION_WORDS
-from bot.models import Intent
+from bot.models import Fact, Intent
 from bot.narrowing import scope_of
 from bot.text import fold, is_number, sentences, tokens
 
@@ -101,7 +101,8 @@ class Resolver:
         # Named things (entity concepts) and how to name them in a reply.
         self.entities = {"@" + c.id: c.terms[0] for c in kb.concepts if c.entity}
         self.people = frozenset("@" + c.id for c in kb.concepts if c.entity == "person")
-        self.docs = {i.id: self._intent_doc(i) for i in kb.intents}
+        facts = {f.id: f for f in kb.facts}
+        self.docs = {i.id: self._intent_doc(i, facts) for i in kb.intents}
         self.passages = self._passage_docs(kb)
         self._postings = self._build_postings(self.docs)
         self._passage_postings = self._build_postings(self.passages)
@@ -112,13 +113,20 @@ class Resolver:
         for doc in (*self.docs.values(), *self.passages.values()):
             doc.variant_totals = [sum(map(self.weight, v)) for v in doc.variants]
 
-    def _intent_doc(self, intent: Intent) -> _Doc:
+    def _intent_doc(self, intent: Intent, facts: dict[str, Fact]) -> _Doc:
         texts = [*intent.questions.de, *intent.questions.en]
         analyses = [self.analyzer.analyze(q, correct=False) for q in texts]
         variants = [a.features for a in analyses]
         bag = frozenset().union(*variants)
-        ctx_texts = [intent.answer.de, intent.answer.en]  # what the bot says, not all it quotes
-        ctx = [self.analyzer.analyze(t, correct=False) for t in ctx_texts]
+        # What the bot says (not all it quotes), and the labels and topics of its key figures.
+        labels = [
+            text
+            for fid in intent.facts
+            if fid in facts
+            for text in (facts[fid].label.de, facts[fid].label.en, " ".join(facts[fid].topics))
+        ]
+        ctx_texts = [intent.answer.de, intent.answer.en]
+        ctx = [self.analyzer.analyze(t, correct=False) for t in (*ctx_texts, *labels)]
         context = frozenset().union(*(a.features for a in ctx)) - bag
         numbers = frozenset().union(*(a.numbers for a in analyses), *(a.numbers for a in ctx))
         types = frozenset().union(*(question_types(list(a.tokens)) for a in analyses))

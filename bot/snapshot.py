@@ -33,6 +33,7 @@ _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b)\s*", re.IGNORECASE)
 SMALLTALK_MATCH = 0.5  # share of a chat message a smalltalk intent must know
+ALTERNATIVE_DEPTH = 6  # a side of "A or B?" must be among the whole question's best intents
 BY_NUMBER_FEATURES = 3  # the figure and at most two other words ("the 25 percent?")
 _UNREADABLE = re.compile(r"[\ufffd\ud800-\udfff]")
 _LIST_WORDS = (
@@ -158,6 +159,7 @@ class Snapshot:
             return []
         found: list[Decision] = []
         seen: set[str] = set()
+        whole = {c.key for c in res.ranked[:ALTERNATIVE_DEPTH]}
         for n, clause in enumerate(clauses):
             if n and splitter is _CLAUSE and not asks(clause) and self._rider(clause):
                 continue  # "…, not counting the ones only planning to": narrows the question
@@ -169,6 +171,8 @@ class Snapshot:
                 continue
             if self.intents[cand.key].kind != "article" or cand.key in seen:
                 continue
+            if splitter is _ALTERNATIVES and cand.key not in whole:
+                continue  # "planning AI" alone may read as the 2035 plan; the whole says not
             seen.add(cand.key)
             found.append(decision)
         return found

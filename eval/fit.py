@@ -33,7 +33,8 @@ from bot.reading import read  # noqa: E402
 from bot.service import QABot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
-WRONG_COST = 2.0  # a wrong cited answer costs two right ones
+WRONG_COST = 1.5  # a wrong cited answer costs one and a half right ones
+COST = [WRONG_COST]  # set from --wrong-cost
 COVERAGE_FLOORS = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5)  # a hard floor under the model
 COV = FEATURES.index("coverage")
 SKIP_KINDS = {"smalltalk", "multi_part", "list", "comparison", "garbage"}
@@ -75,9 +76,9 @@ def rows(bot: QABot, items: list[dict]) -> tuple[list[list[float]], list[int], l
 
 
 def gain(probs: list[float], ys: list[int], covs: list[float], cut: float, floor: float) -> float:
-    """Right minus WRONG_COST × wrong among the answers the pair (cut, floor) accepts."""
+    """Right minus `cost` × wrong among the answers the pair (cut, floor) accepts."""
     return sum(
-        (1 if y else -WRONG_COST)
+        (1 if y else -COST[0])
         for p, y, c in zip(probs, ys, covs, strict=True)
         if p >= cut and c >= floor
     )
@@ -102,7 +103,14 @@ def main() -> int:
     )
     ap.add_argument("--dry-run", action="store_true", help="report, do not write the model")
     ap.add_argument("--C", type=float, default=0.3, help="inverse regularisation strength")
+    ap.add_argument(
+        "--wrong-cost",
+        type=float,
+        default=WRONG_COST,
+        help="how many right answers one wrong answer costs",
+    )
     args = ap.parse_args()
+    COST[0] = args.wrong_cost
 
     sets = load_sets(["tuning", "dev"])
     items = [it for name in sets for it in sets[name]]
@@ -146,7 +154,7 @@ def main() -> int:
             "right_rows": sum(ys),
             "sets": sorted(sets),
             "C": args.C,
-            "wrong_cost": WRONG_COST,
+            "wrong_cost": args.wrong_cost,
         },
     }
     print(json.dumps(out, indent=1))
