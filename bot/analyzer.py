@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.lexicon import FILLER, LANG_HINTS, QUESTION_CUES, STOPWORDS
+from bot.lexicon import FILLER, QUESTION_CUES, STOPWORDS
 from bot.models import Concept
 from bot.text import is_number, stem, tokens
 
@@ -173,15 +173,3 @@ class Analyzer:
             tuple(toks),
             frozenset(features - sure),
         )
-
-
-def language_votes(toks: tuple[str, ...], vocab_by_lang: dict[str, frozenset[str]]) -> Counter:
-    """Evidence for each language: function words, and words only one language's variants use."""
-    votes: Counter[str] = Counter()
-    for tok in toks:
-        for lang in ("de", "en"):
-            if tok in LANG_HINTS[lang]:
-                votes[lang] += 2
-            elif tok in vocab_by_lang[lang]:
-                votes[lang] += 1
-    return votes

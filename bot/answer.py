@@ -96,3 +96,80 @@ class StatReply:
     @property
     def matched(self) -> bool:
         return bool(self.rows)
+
+
+# -- what the admin commands show ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """Outcome of one reload: ok, what changed, or the file:line errors that stopped it."""
+
+    ok: bool
+    at: str
+    seconds: float
+    content_hash: str
+    errors: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    unchanged: bool = field(default=False)
+    trigger: str = "manual"
+
+    def summary(self, max_items: int = 10) -> str:
+        """One line of outcome, then the file:line errors or the diff, item by item."""
+        if not self.ok:
+            return "reload failed, still serving the last good knowledge:\n" + "\n".join(
+                self.errors
+            )
+        if self.unchanged:
+            return f"reloaded in {self.seconds:.2f}s: no change ({self.content_hash})"
+        head = (
+            f"reloaded in {self.seconds:.2f}s ({self.content_hash}): "
+            f"+{len(self.added)} -{len(self.removed)} ~{len(self.changed)}"
+        )
+        lines = [head]
+        for mark, items in (("+", self.added), ("-", self.removed), ("~", self.changed)):
+            lines += [f"{mark} {item}" for item in items[:max_items]]
+            if len(items) > max_items:
+                lines.append(f"{mark} … {len(items) - max_items} more")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class KBStatus:
+    """What `/kb status` shows."""
+
+    content_hash: str
+    intents: int
+    facts: int
+    variants: int
+    loaded_at: str
+    last_reload: ReloadResult | None
+    last_error: ReloadResult | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """Similar questions: the most frequent phrasing, how often, and the intent to attach it to."""
+
+    key: str
+    question: str
+    lang: str
+    count: int
+    questions: tuple[str, ...]
+    intent: str | None
+    score: float
+    clicks: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "question": self.question,
+            "lang": self.lang,
+            "count": self.count,
+            "questions": list(self.questions),
+            "proposed_intent": self.intent,
+            "score": round(self.score, 3),
+            "clicks": self.clicks,
+        }

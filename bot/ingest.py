@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap
 from bot.figures import figures
 from bot.kb_edit import dump, round_trip_yaml, validated_replace, write_atomic
 from bot.knowledge import SOURCES_FILE
-from bot.lexicon import STOPWORDS_DE, STOPWORDS_EN
+from bot.language import detect
 from bot.lint import DRAFTS_DIR
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„“A-ZÄÖÜ0-9])")
@@ -74,10 +74,8 @@ def statements(text: str) -> list[Statement]:
 
 
 def guess_lang(text: str) -> str:
-    words = re.findall(r"[a-zäöüß]+", text.casefold())
-    de = sum(w in STOPWORDS_DE for w in words)
-    en = sum(w in STOPWORDS_EN for w in words)
-    return "de" if de >= en else "en"
+    """The article's language, by the shared detector (German when it cannot tell)."""
+    return detect(text, default="de")[0]
 
 
 def _q(text: str) -> str:

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.analyzer import Analysis, Analyzer, language_votes, question_types
+from bot.analyzer import Analysis, Analyzer, question_types
 from bot.knowledge import KnowledgeBase
-from bot.lexicon import QUESTION_WORDS
+from bot.language import detect, side_vocabulary
 from bot.models import Fact, Intent
 from bot.narrowing import scope_of
 from bot.text import fold, is_number, sentences, tokens
@@ -82,21 +82,19 @@ class Resolver:
     def __init__(self, kb: KnowledgeBase, default_lang: str) -> None:
         self.default_lang = default_lang
         vocab: Counter[str] = Counter()
-        by_lang: dict[str, set[str]] = {"de": set(), "en": set()}
+        sides: dict[str, list[str]] = {"de": [], "en": []}
         for intent in kb.intents:
             for lang in ("de", "en"):
-                for q in getattr(intent.questions, lang):
-                    toks = tokens(q)
-                    vocab.update(toks)
-                    by_lang[lang].update(toks)
-                vocab.update(tokens(intent.answer.get(lang)))
+                texts = [*getattr(intent.questions, lang), intent.answer.get(lang)]
+                sides[lang] += texts
+                for text in texts:
+                    vocab.update(tokens(text))
         for fact in kb.facts:
             for text in (*fact.topics, fact.label.de, fact.label.en):
                 vocab.update(tokens(text))
-        self.vocab_by_lang = {
-            "de": frozenset(by_lang["de"] - by_lang["en"]),
-            "en": frozenset(by_lang["en"] - by_lang["de"]),
-        }
+            sides["de"].append(fact.label.de)
+            sides["en"].append(fact.label.en)
+        self.vocab_by_lang = side_vocabulary(sides)
         self.analyzer = Analyzer(kb.concepts, vocab)
         # Named things (entity concepts) and how to name them in a reply.
         self.entities = {"@" + c.id: c.terms[0] for c in kb.concepts if c.entity}
@@ -180,14 +178,9 @@ class Resolver:
 
     def language(self, analysis: Analysis, raw: str) -> tuple[str, bool]:
         """The question's language and whether it gave any signal at all."""
-        votes = language_votes(analysis.tokens, self.vocab_by_lang)
-        if analysis.tokens and analysis.tokens[0] in QUESTION_WORDS:
-            votes[QUESTION_WORDS[analysis.tokens[0]]] += 1  # "wer is …": the asker's own word
-        if any(ch in raw for ch in "äöüßÄÖÜ"):
-            votes["de"] += 1
-        if votes["de"] == votes["en"]:
-            return self.default_lang, False
-        return ("de" if votes["de"] > votes["en"] else "en"), True
+        return detect(
+            raw, default=self.default_lang, vocabulary=self.vocab_by_lang, toks=analysis.tokens
+        )
 
     def resolve(self, text: str) -> Resolution:
         analysis = self.analyzer.analyze(text, correct=True)

@@ -11,22 +11,20 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from bot.answer import Answer, StatReply
+from bot.answer import Answer, Group, KBStatus, ReloadResult, StatReply
 from bot.errors import KnowledgeError
 from bot.messages import msg
 from bot.metrics import NO_METRICS
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.state import SharedState, open_state
-from bot.store import KnowledgeStore, ReloadResult
+from bot.store import KnowledgeStore
 from bot.unanswered import UnansweredLog
 
 if TYPE_CHECKING:
     from bot.kb_edit import EditResult
-    from bot.triage import Group
 
 log = logging.getLogger(__name__)
 feedback_log = logging.getLogger("qabot.feedback")
@@ -35,19 +33,6 @@ Vote = Literal["click", "up", "down"]
 
 Platform = Literal["console", "cli", "slack", "discord"]
 CHAT_PLATFORMS = ("slack", "discord")  # rate-limited: many askers share one bot
-
-
-@dataclass(frozen=True)
-class KBStatus:
-    """What `/kb status` shows."""
-
-    content_hash: str
-    intents: int
-    facts: int
-    variants: int
-    loaded_at: str
-    last_reload: ReloadResult | None
-    last_error: ReloadResult | None = None
 
 
 class QABot:
@@ -190,7 +175,12 @@ class QABot:
         """What people asked and did not get a good answer to, grouped, with a proposed intent."""
         from bot.triage import group_log
 
-        return group_log(self, limit=limit or self.settings.admin.unanswered_groups)
+        return group_log(
+            self.store.current,
+            list(self.unanswered.records()),
+            low_confidence=self.settings.unanswered.low_confidence,
+            limit=limit or self.settings.admin.unanswered_groups,
+        )
 
     def add_question(self, intent_id: str, phrase: str, lang: str | None = None) -> EditResult:
         """Add `phrase` to `intent_id` in its YAML file (validated first, refused if invalid)."""

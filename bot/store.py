@@ -5,51 +5,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.answer import ReloadResult
 from bot.errors import KnowledgeError
 from bot.knowledge import load_knowledge
 from bot.settings import Settings
 from bot.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReloadResult:
-    """Outcome of one reload: ok, what changed, or the file:line errors that stopped it."""
-
-    ok: bool
-    at: str
-    seconds: float
-    content_hash: str
-    errors: tuple[str, ...] = ()
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    unchanged: bool = field(default=False)
-    trigger: str = "manual"
-
-    def summary(self, max_items: int = 10) -> str:
-        """One line of outcome, then the file:line errors or the diff, item by item."""
-        if not self.ok:
-            return "reload failed, still serving the last good knowledge:\n" + "\n".join(
-                self.errors
-            )
-        if self.unchanged:
-            return f"reloaded in {self.seconds:.2f}s: no change ({self.content_hash})"
-        head = (
-            f"reloaded in {self.seconds:.2f}s ({self.content_hash}): "
-            f"+{len(self.added)} -{len(self.removed)} ~{len(self.changed)}"
-        )
-        lines = [head]
-        for mark, items in (("+", self.added), ("-", self.removed), ("~", self.changed)):
-            lines += [f"{mark} {item}" for item in items[:max_items]]
-            if len(items) > max_items:
-                lines.append(f"{mark} … {len(items) - max_items} more")
-        return "\n".join(lines)
 
 
 class KnowledgeStore:

@@ -10,43 +10,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
+from bot.answer import Group
 from bot.text import fold, tokens
 
 if TYPE_CHECKING:
-    from bot.service import QABot
+    from bot.snapshot import Snapshot
 
 SIMILAR = 80.0  # token_set_ratio (0–100) to join a group
-
-
-@dataclass(frozen=True)
-class Group:
-    """Similar questions: the most frequent phrasing, how often, and the intent to attach it to."""
-
-    key: str
-    question: str
-    lang: str
-    count: int
-    questions: tuple[str, ...]
-    intent: str | None
-    score: float
-    clicks: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "question": self.question,
-            "lang": self.lang,
-            "count": self.count,
-            "questions": list(self.questions),
-            "proposed_intent": self.intent,
-            "score": round(self.score, 3),
-            "clicks": self.clicks,
-        }
 
 
 def group_questions(
@@ -69,12 +43,11 @@ def group_questions(
     return sorted((m for _, m in leaders), key=len, reverse=True)
 
 
-def _propose(bot: QABot, question: str, recs: list[dict[str, Any]]) -> tuple[str | None, float]:
+def _propose(snap: Snapshot, question: str, recs: list[dict[str, Any]]) -> tuple[str | None, float]:
     """The intent to attach a group to: what people clicked, else the resolver's best guess."""
     clicked = Counter(r["guess"] for r in recs if r.get("kind") == "click" and r.get("guess"))
     if clicked:
         return clicked.most_common(1)[0][0], 1.0
-    snap = bot.store.current
     ranked = [c for c in snap.resolver.resolve(question).ranked if c.key in snap.intents]
     ranked = [c for c in ranked if snap.intents[c.key].kind == "article"] or ranked
     if ranked:
@@ -83,20 +56,22 @@ def _propose(bot: QABot, question: str, recs: list[dict[str, Any]]) -> tuple[str
     return (guesses.most_common(1)[0][0], 0.0) if guesses else (None, 0.0)
 
 
-def _now_answered(bot: QABot, question: str) -> bool:
-    answer = bot.store.current.answer(question)
-    return answer.answered and answer.confidence >= bot.settings.unanswered.low_confidence
+def group_log(
+    snap: Snapshot, records: list[dict[str, Any]], *, low_confidence: float, limit: int = 10
+) -> list[Group]:
+    """The top `limit` groups of `records` that the knowledge of `snap` still does not answer
+    (an answer below `low_confidence` does not count)."""
 
+    def now_answered(question: str) -> bool:
+        answer = snap.answer(question)
+        return answer.answered and answer.confidence >= low_confidence
 
-def group_log(bot: QABot, *, limit: int = 10) -> list[Group]:
-    """The top `limit` groups of the log that the current knowledge still does not answer."""
-    records = list(bot.unanswered.records())
     verdict: dict[str, bool] = {}
     open_records = []
     for rec in records:
         q = rec["question"]
         if q not in verdict:
-            verdict[q] = bool(q.strip()) and not _now_answered(bot, q)
+            verdict[q] = bool(q.strip()) and not now_answered(q)
         if verdict[q]:
             open_records.append(rec)
     groups = []
@@ -104,8 +79,8 @@ def group_log(bot: QABot, *, limit: int = 10) -> list[Group]:
         phrasing = Counter(r["question"].strip() for r in members)
         question = phrasing.most_common(1)[0][0]
         langs = Counter(r.get("lang") for r in members if r.get("lang") in ("de", "en"))
-        lang = langs.most_common(1)[0][0] if langs else bot.language(question)
-        intent, score = _propose(bot, question, members)
+        lang = langs.most_common(1)[0][0] if langs else snap.language(question)
+        intent, score = _propose(snap, question, members)
         groups.append(
             Group(
                 key=hashlib.sha1(fold(question).encode()).hexdigest()[:10],

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, awatch
 
+from bot.answer import ReloadResult
 from bot.service import QABot
-from bot.store import ReloadResult
 
 log = logging.getLogger(__name__)
 

@@ -38,7 +38,7 @@ from bot.service import QABot
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.triage import Group
+    from bot.answer import Group
 
 log = logging.getLogger(__name__)
 

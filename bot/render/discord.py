@@ -19,10 +19,8 @@ from bot.answer import Answer, Citation, StatReply, StatRow
 from bot.messages import msg
 
 if TYPE_CHECKING:
+    from bot.answer import Group, KBStatus, ReloadResult
     from bot.kb_edit import EditResult
-    from bot.service import KBStatus
-    from bot.store import ReloadResult
-    from bot.triage import Group
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE_MAX = 256

@@ -17,9 +17,7 @@ from bot.messages import msg
 from bot.render import plain
 
 if TYPE_CHECKING:
-    from bot.service import KBStatus
-    from bot.store import ReloadResult
-    from bot.triage import Group
+    from bot.answer import Group, KBStatus, ReloadResult
 
 Payload = dict[str, Any]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.discord_views import attach_item_class, buttons_view
+from bot.answer import Group
 from bot.kb_edit import EditResult, find_intent
 from bot.render.discord import attach_replies, unanswered_replies
 from bot.service import QABot
-from bot.triage import Group
 from tests.admin.conftest import admin_settings
 from tests.discord.conftest import ADMINS, make_settings, serving
 from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, FakeDiscord

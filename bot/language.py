@@ -1,0 +1,57 @@
+"""One language detector for the resolver, ingest and triage: German or English.
+
+Evidence, in order of weight: function words of one language (bot/data/language.yaml),
+words only one language's side of the knowledge uses (its question variants,
+answers and fact labels), the question word a question opens with, and umlauts
+or ß. No evidence either way gives the default and says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from bot.lexicon import LANG_HINTS, QUESTION_WORDS
+from bot.text import tokens
+
+LANGS = ("de", "en")
+NO_VOCABULARY: dict[str, frozenset[str]] = {"de": frozenset(), "en": frozenset()}
+
+
+def side_vocabulary(texts_by_lang: dict[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Words that only one language's texts use: evidence for that language."""
+    words = {lang: {t for text in texts_by_lang[lang] for t in tokens(text)} for lang in LANGS}
+    return {
+        "de": frozenset(words["de"] - words["en"]),
+        "en": frozenset(words["en"] - words["de"]),
+    }
+
+
+def votes(toks: Sequence[str], raw: str, vocabulary: dict[str, frozenset[str]]) -> Counter:
+    """Evidence for each language in folded tokens `toks` of the text `raw`."""
+    count: Counter[str] = Counter()
+    for tok in toks:
+        for lang in LANGS:
+            if tok in LANG_HINTS[lang]:
+                count[lang] += 2
+            elif tok in vocabulary[lang]:
+                count[lang] += 1
+    if toks and toks[0] in QUESTION_WORDS:
+        count[QUESTION_WORDS[toks[0]]] += 1  # "wer is …": the asker's own word
+    if any(ch in raw for ch in "äöüßÄÖÜ"):
+        count["de"] += 1
+    return count
+
+
+def detect(
+    text: str,
+    *,
+    default: str,
+    vocabulary: dict[str, frozenset[str]] = NO_VOCABULARY,
+    toks: Sequence[str] | None = None,
+) -> tuple[str, bool]:
+    """The language of `text` and whether it gave any evidence (else `default`)."""
+    count = votes(tokens(text) if toks is None else toks, text, vocabulary)
+    if count["de"] == count["en"]:
+        return default, False
+    return ("de" if count["de"] > count["en"] else "en"), True
