@@ -29,6 +29,7 @@ MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 SMALLTALK_COVERAGE = 0.66
 MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
 MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
+TERM_CACHE = 256  # questions whose restricting terms are kept
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
 RERANK_COVERAGE = 0.1  # and how much less of the question they may cover
@@ -129,6 +130,7 @@ class Policy:
         self.resolver = resolver
         self.intents = intents
         self.model = model
+        self._term_cache: dict[tuple[str, str], list[Narrowing]] = {}
 
     def ranked(self, res: Resolution) -> list[Candidate]:
         return [c for c in res.ranked if c.key in self.intents]
@@ -246,11 +248,22 @@ class Policy:
         cover (a near miss); "founded in 2016, right?" states a wrong year (a premise)."""
         return "quantity" in res.analysis.types and "time" not in self.resolver.docs[top.key].types
 
+    def _terms(self, question: str, lang: str) -> list[Narrowing]:
+        """The restricting terms of a question; asked once per candidate, found once."""
+        key = (question, lang)
+        found = self._term_cache.get(key)  # threads share it: one lookup, one store
+        if found is None:
+            if len(self._term_cache) >= TERM_CACHE:
+                self._term_cache.clear()
+            found = restricting_terms(question, self.resolver.analyzer.knows, lang)
+            self._term_cache[key] = found
+        return list(found)
+
     def narrowing(self, question: str, top: Candidate, res: Resolution) -> list[Narrowing]:
         """Restricting terms and named things of the question that `top` does not cover."""
         analyzer = self.resolver.analyzer
         scope = self.resolver.docs[top.key].scope
-        found = restricting_terms(question, analyzer.knows, res.lang)
+        found = self._terms(question, res.lang)
         asks_figure = res.analysis.types & {"quantity", "time"} or FIGURE_WORDS & set(
             res.analysis.tokens
         )

@@ -29,6 +29,10 @@ _QUESTION_OPENERS = frozenset(QUESTION_WORDS) | {
     "nenne", "sag", "tell", "confirm", "name", "show", "zeig", "erklar", "explain",
 }  # fmt: skip
 _MAX_CHAT_RUN = 6
+_CUES_BY_FIRST: dict[str, dict[str, list[tuple[str, ...]]]] = {name: {} for name in CUES}
+for _name, _cues in CUES.items():
+    for _cue in _cues:
+        _CUES_BY_FIRST[_name].setdefault(_cue[0], []).append(_cue)
 _TAIL_WORDS = 6
 
 
@@ -93,10 +97,11 @@ def asks(part: str) -> bool:
 
 def has_cue(toks: list[str] | tuple[str, ...], name: str) -> bool:
     """Whether one of the `name` cues of the language data stands in `toks`."""
-    for cue in CUES[name]:
-        n = len(cue)
-        if any(tuple(toks[i : i + n]) == cue for i in range(len(toks) - n + 1)):
-            return True
+    by_first = _CUES_BY_FIRST[name]
+    for i, tok in enumerate(toks):
+        for cue in by_first.get(tok, ()):
+            if tuple(toks[i : i + len(cue)]) == cue:
+                return True
     return False
 
 
