@@ -32,7 +32,6 @@ MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
 TERM_CACHE = 256  # questions whose restricting terms are kept
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
-RERANK_COVERAGE = 0.1  # and how much less of the question they may cover
 FIGURE_WORDS = frozenset(
     "percentage percent prozent prozentsatz number zahl anzahl figure date datum day tag month "
     "monat count".split()
@@ -196,7 +195,7 @@ class Policy:
             res = self.resolver.without_numbers(res)
             top, p = self.accepted(res)
         if top is None:
-            return Decision("abstain", None, p)
+            return self._narrowed_anyway(question, res, p)
         if self.intents[top.key].kind != "article":
             return Decision("answer", top, p)
         top = self._covering(question, top, res)
@@ -223,17 +222,32 @@ class Policy:
             return top
         ranked = self.ranked(res)
         for other in ranked[1:RERANK_DEPTH]:
-            if other.coverage < top.coverage - RERANK_COVERAGE:
-                continue  # it would leave out what the best one explains
-            close = top.score - other.score <= RERANK_GAP
-            trusted = self.model.probability(signals(other, None, res, self.resolver))
-            if not (close or trusted >= self.model.threshold):
-                continue
+            if not self._explains_as_much(other, top, res):
+                continue  # "KMU … KI": firm sizes know the group, not the topic
+            if top.score - other.score > RERANK_GAP:
+                break
             if self.intents[other.key].kind == "article" and not self.narrowing(
                 question, other, res
             ):
                 return other
         return top
+
+    def _explains_as_much(self, other: Candidate, top: Candidate, res: Resolution) -> bool:
+        """Whether `other` knows every word of the question that `top` knows."""
+        features = res.analysis.features
+        top_doc, other_doc = self.resolver.docs[top.key], self.resolver.docs[other.key]
+        return features & (top_doc.bag | top_doc.context) <= other_doc.bag | other_doc.context
+
+    def _narrowed_anyway(self, question: str, res: Resolution, p: float) -> Decision:
+        """Not answered because two intents tie, but the best one is plainly narrowed ("wie
+        viel ist das zusammen?"): decline with what the article gives, not a bare "no"."""
+        ranked = self.ranked(res)
+        trusted = p >= self.model.threshold  # rejected for a close rival, not for doubt
+        if ranked and trusted and self.intents[ranked[0].key].kind == "article":
+            terms = self.narrowing(question, ranked[0], res)
+            if terms:
+                return Decision("narrowed", ranked[0], p, _words(terms), _group(terms))
+        return Decision("abstain", None, p)
 
     def _premise_terms(
         self, terms: list[Narrowing], top: Candidate, res: Resolution

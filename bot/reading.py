@@ -69,6 +69,8 @@ def is_chat(part: str) -> bool:
     opening = chat_prefix_length(toks)
     if not opening and not any((t,) in CHAT_PHRASES for t in toks):
         return False  # "What is the article about?": function words, but a question
+    if any(t in QUESTION_WORDS for t in toks[opening:]):
+        return False  # "hey @qabot ganz kurz: wer ist der cfo"
     rest = [t for t in toks[opening:] if (t,) not in CHAT_PHRASES and t not in STOPWORDS]
     return not rest or (opening > 0 and len(rest) <= 1 and "?" not in part)
 

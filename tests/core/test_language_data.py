@@ -1,0 +1,59 @@
+"""The language data and the decision model are data files, checked when loaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pydantic
+import pytest
+import yaml
+
+from bot import lexicon
+from bot.language import detect
+from bot.policy import MODEL_FILE, DecisionModel
+
+
+def test_the_shipped_language_data_loads_folded() -> None:
+    data = lexicon.load()
+    assert "fur" in lexicon.STOPWORDS_DE  # "für" is folded as questions are
+    assert ("wie", "viele") in lexicon.QUESTION_CUES["quantity"]
+    assert data.restrictors["place"]
+
+
+def test_a_broken_language_file_names_the_key(tmp_path: Path) -> None:
+    raw = yaml.safe_load(lexicon.DATA_FILE.read_text(encoding="utf-8"))
+    raw["restrictors"]["planet"] = ["mars"]
+    path = tmp_path / "language.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(pydantic.ValidationError, match=r"restrictors\.planet"):
+        lexicon.load(path)
+
+
+def test_one_number_word_table() -> None:
+    from bot import figures
+
+    assert figures.WORDS["hälfte"] == 0.5 and figures.SCALES["mrd"] == 1e9
+
+
+def test_the_fitted_model_loads_and_rejects_unknown_features(tmp_path: Path) -> None:
+    model = DecisionModel.load()
+    assert 0 < model.threshold < 1 and model.meta.get("by") == "eval/fit.py"
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["weights"]["moon_phase"] = 1.0
+    path = tmp_path / "decision.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="moon_phase"):
+        DecisionModel.load(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Wie viele Firmen?", "de"), ("How many firms?", "en"), ("Größe?", "de")],
+)
+def test_one_detector(text: str, lang: str) -> None:
+    assert detect(text, default="en")[0] == lang
+
+
+def test_no_evidence_gives_the_default() -> None:
+    assert detect("HKSTP", default="de") == ("de", False)

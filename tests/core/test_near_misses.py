@@ -1,0 +1,91 @@
+"""Near misses: a question narrower than what the article states is declined, saying what
+the article does state, with its citation; never answered with the broader figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.service import QABot
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie viel Prozent der KMU setzen KI ein?",  # a group the figure is not about
+        "What share of revenue comes from mainland China?",  # another place
+        "What percentage of companies in Shenzhen use AI?",
+        "On what exact day in November 2023 was the HKPC study published?",  # granularity
+        "Wie viele der neun Empfehlungen wurden bereits umgesetzt?",  # a qualifier
+        "How many AI firms were at HKSTP at the end of 2023?",  # another year
+        "How many AI companies are based at Cyberport?",  # an unknown place
+        "What did SenseTime's CEO say at the China Conference 2025?",  # another person
+        "Wie viel Fördergeld ist das zusammen, AI Subsidy Scheme plus RAISe+?",  # a sum
+        "What share of SMEs report being profitable?",  # one figure's group, another's topic
+    ],
+)
+def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
+    answer = qabot.ask(question)
+    assert answer.answered is False, answer.text
+
+
+def test_the_decline_says_what_the_article_does_give(qabot: QABot) -> None:
+    answer = qabot.ask("Wie viel Prozent der KMU setzen KI ein?")
+    assert answer.kind == "narrowed"
+    assert "KMU" in answer.text and "41 %" in answer.text
+    assert answer.citations and "41 %" in answer.citations[0].quote
+
+
+def test_the_broad_question_is_still_answered(qabot: QABot) -> None:
+    answer = qabot.ask("Wie viel Prozent der Unternehmen setzen KI ein?")
+    assert answer.answered and "41" in answer.text
+
+
+def test_a_covered_restriction_is_answered(qabot: QABot) -> None:
+    # The article gives the month of the study: "in which month" is not narrower.
+    answer = qabot.ask("In which month was the HKPC study published?")
+    assert answer.answered and "November" in answer.text
+
+
+def test_a_false_premise_is_corrected(qabot: QABot) -> None:
+    answer = qabot.ask("SenseTime was set up in 2016, correct?")
+    assert answer.answered and "2016" in answer.text and "2014" in answer.text
+
+
+def test_a_wrong_title_of_a_named_person_is_a_premise(qabot: QABot) -> None:
+    answer = qabot.ask("Why did SenseTime's CEO Wang Zheng say that access to capital is crucial?")
+    assert answer.answered and "CFO" in answer.text
+
+
+def test_reverse_question_finds_the_figure(qabot: QABot) -> None:
+    answer = qabot.ask("Wofür stehen eigentlich die 44 % im Artikel?")
+    assert answer.answered and "HPC" in answer.text
+
+
+def test_comparison_gives_both_figures_and_says_which(qabot: QABot) -> None:
+    answer = qabot.ask("Which scheme is bigger, the AI Subsidy Scheme or RAISe+?")
+    assert answer.answered and "HK$3" in answer.text and "HK$10" in answer.text
+    assert "more than" in answer.text
+
+
+def test_a_part_the_article_does_not_answer_is_said_so(qabot: QABot) -> None:
+    answer = qabot.ask(
+        "Wie viele KI-Firmen waren Ende 2022 im HKSTP aktiv und wie viele sind es heute?"
+    )
+    assert answer.answered and "200" in answer.text
+    assert "Teil der Frage" in answer.text
+
+
+def test_list_of_years(qabot: QABot) -> None:
+    answer = qabot.ask("Please list all the years mentioned in the article.")
+    assert answer.answered
+    assert all(year in answer.text for year in ("2014", "2023", "2035"))
+
+
+def test_greeting_with_a_question_answers_the_question(qabot: QABot) -> None:
+    answer = qabot.ask("Servus! wie viele Firmen haben Probleme bei der Rekrutierung?")
+    assert answer.answered and "49" in answer.text
+
+
+@pytest.mark.parametrize("garbage", ["bad", "asdfgh", "ähm ähm", "\ufffd\ufffd bytes"])
+def test_garbage_is_not_answered(qabot: QABot, garbage: str) -> None:
+    assert qabot.ask(garbage).answered is False

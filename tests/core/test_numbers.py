@@ -1,0 +1,27 @@
+"""Spelled numbers, as people dictate them, read as digits; small ones stay words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text import tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("einundvierzig prozent", ["41", "prozent"]),
+        ("zweitausendvierzehn", ["2014"]),
+        ("twenty fourteen", ["2014"]),
+        ("forty-nine per cent", ["49", "per", "cent"]),
+        ("two thousand and fourteen", ["2014"]),
+        ("zweihundert", ["200"]),
+        ("fünfundfünfzig", ["55"]),
+        ("neun Empfehlungen", ["9", "empfehlungen"]),
+        ("which one", ["which", "one"]),
+        ("zwei Programme", ["zwei", "programme"]),
+        ("ein paar", ["ein", "paar"]),
+    ],
+)
+def test_spelled_numbers(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected

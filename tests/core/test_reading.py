@@ -1,0 +1,63 @@
+"""Reading a message: chat set aside, context dropped, questions kept in order."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.reading import chat_kind, read
+
+
+@pytest.mark.parametrize(
+    ("message", "questions"),
+    [
+        ("Servus! wie viele Firmen nutzen KI?", ("wie viele Firmen nutzen KI?",)),
+        ("hey @qabot ganz kurz: wer ist der cfo", ("wer ist der cfo",)),
+        (
+            "thx! und noch was: wann wurde sensetime gegründet?",
+            ("wann wurde sensetime gegründet?",),
+        ),
+        (
+            "Who is the CFO? When was SenseTime founded?",
+            ("Who is the CFO?", "When was SenseTime founded?"),
+        ),
+        (
+            "We are building a deck for a client. Our lead wants Shenzhen in it. "
+            "What share of companies use AI?",
+            ("What share of companies use AI?",),
+        ),
+        (
+            "Meine Chefin liebt Zahlen 😅 Wie hoch ist das AI Subsidy Scheme?",
+            ("Wie hoch ist das AI Subsidy Scheme?",),
+        ),
+        (
+            "What share of firms rely on the cloud? Precise figure please.",
+            ("What share of firms rely on the cloud? Precise figure please.",),
+        ),
+    ],
+)
+def test_the_question_is_what_gets_matched(message: str, questions: tuple[str, ...]) -> None:
+    assert read(message).questions == questions
+
+
+def test_statements_only_are_one_question() -> None:
+    message = "mir suchen rechenleistung. isch in hongkong do öppis plant"
+    assert read(message).questions == (message,)
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Hallo! 👋", "greeting"),
+        ("danke dir vielmals passt scho", "thanks"),
+        ("Vielen Dank, das hat mir für meine Hausarbeit sehr geholfen!", "thanks"),
+        ("grüezi mitenand", "greeting"),
+        ("tschüss", "goodbye"),
+    ],
+)
+def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
+    assert read(message).only_chat
+    assert chat_kind(message) == kind
+
+
+def test_a_question_of_function_words_is_not_chat() -> None:
+    assert read("What is the article about?").questions == ("What is the article about?",)
