@@ -75,6 +75,19 @@ def _unknown_names(question: str, known: Callable[[str], bool], lang: str) -> li
     return out
 
 
+def unknown_after(
+    question: str, known: Callable[[str], bool], before: frozenset[str]
+) -> list[Narrowing]:
+    """Unknown words right after one of `before` ("share of fintechs", "Anteil der Banken"):
+    in a question for a figure, a group the figure may not be about."""
+    out = []
+    toks = tokens(question)
+    for prev, tok in zip(toks, toks[1:], strict=False):
+        if prev in before and len(tok) >= 4 and tok not in STOPWORDS and not known(tok):
+            out.append(Narrowing("group", (stem(tok),), _surface(question, (tok,))))
+    return out
+
+
 def _looks_like_name(word: str, index: int, lang: str) -> bool:
     inner_caps = any(ch.isupper() for ch in word[1:])
     if lang == "de":

@@ -22,13 +22,14 @@ from typing import Literal
 
 from bot.analyzer import Analysis
 from bot.models import Intent
-from bot.narrowing import Narrowing, restricting_terms, uncovered
+from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
 from bot.resolver import Candidate, Resolution, Resolver
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 SMALLTALK_COVERAGE = 0.66
 MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
 MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
+GROUP_OPENERS = frozenset("of among for unter bei fur der den von".split())
 TERM_CACHE = 256  # questions whose restricting terms are kept
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
@@ -273,6 +274,11 @@ class Policy:
             self._term_cache[key] = found
         return list(found)
 
+    def _knows(self, token: str) -> bool:
+        """Known as a word, a typo of one, or a compound of two."""
+        analyzer = self.resolver.analyzer
+        return analyzer.knows(token) or len(analyzer.split(token)) > 1
+
     def narrowing(self, question: str, top: Candidate, res: Resolution) -> list[Narrowing]:
         """Restricting terms and named things of the question that `top` does not cover."""
         analyzer = self.resolver.analyzer
@@ -283,6 +289,13 @@ class Policy:
         )
         if not asks_figure:  # "Who exactly is …?" is not narrower
             found = [t for t in found if t.group != "precision"]
+        else:
+            seen = {t.stems for t in found}
+            found += [
+                t
+                for t in unknown_after(question, self._knows, GROUP_OPENERS)
+                if t.stems not in seen
+            ]
         terms = [
             t
             for t in uncovered(found, scope)
