@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.lexicon import PLACE_PREPOSITIONS, RESTRICTORS, STOPWORDS
 from bot.text import fold, stem, tokens
@@ -82,7 +83,7 @@ def unknown_after(
     in a question for a figure, a group the figure may not be about."""
     out = []
     toks = tokens(question)
-    for prev, tok in zip(toks, toks[1:], strict=False):
+    for prev, tok in pairwise(toks):
         if prev in before and len(tok) >= 4 and tok not in STOPWORDS and not known(tok):
             out.append(Narrowing("group", (stem(tok),), _surface(question, (tok,))))
     return out
