@@ -113,10 +113,19 @@ def _ask(bot, args: argparse.Namespace) -> int:
     from bot.render.plain import render_answer
 
     if args.question == ["-"]:
+        from bot.conversation import Conversations
+
+        conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
         for line in sys.stdin:
-            answer = bot.ask(line.rstrip("\n"), platform="cli")
+            line = line.rstrip("\n")
+            turn = _conversation_turn(line)
+            if turn is None:
+                answer, extra = bot.ask(line, platform="cli"), {}
+            else:
+                answer = conversations.ask(turn[0], turn[1], platform="cli")
+                extra = {"conversation": turn[0]}
             out = (
-                json.dumps(answer.to_json(), ensure_ascii=False)
+                json.dumps({**answer.to_json(), **extra}, ensure_ascii=False)
                 if args.json
                 else (render_answer(answer) + "\n")
             )
@@ -125,6 +134,22 @@ def _ask(bot, args: argparse.Namespace) -> int:
     answer = bot.ask(" ".join(args.question), platform="cli")
     print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_answer(answer))
     return EXIT_OK
+
+
+def _conversation_turn(line: str) -> tuple[str, str] | None:
+    """`{"conversation": ID, "text": QUESTION}` as (ID, QUESTION); any other line is None."""
+    if not line.startswith("{"):
+        return None
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        return None
+    conv = data.get("conversation")
+    if isinstance(conv, bool) or not isinstance(conv, str | int):
+        return None
+    return str(conv), data["text"]
 
 
 def _chat(bot, args: argparse.Namespace) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import uuid
 
 from bot.messages import msg
 from bot.render.plain import render_answer, render_stats
@@ -11,15 +13,42 @@ PROMPT = "du/you> "
 
 
 def run_console(bot, stdin=None, stdout=None) -> int:
-    """Read questions until EOF or /quit; `/stat [topic]` works as in chat."""
+    """Read questions until EOF, /quit or Ctrl-C; `/stat [topic]` works as in chat. The
+    session is one conversation: "Quelle?" or "und RAISe+?" lean on the last answer."""
+    from bot.conversation import Conversations
+
+    interactive = stdin is None and sys.stdin.isatty()
+    if interactive:
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401  (line editing and history for input())
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    lang = bot.settings.default_lang
-    stdout.write(msg("help", lang) + "\n(/quit to leave)\n")
-    while True:
+    conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
+    session = uuid.uuid4().hex
+
+    def read_line() -> str:
+        """The next line ('' at the end); with readline's editing when at a terminal."""
+        if interactive:
+            try:
+                return input(PROMPT) + "\n"
+            except EOFError:
+                return ""
         stdout.write(PROMPT)
         stdout.flush()
-        line = stdin.readline()
+        return stdin.readline()
+
+    try:
+        return _loop(bot, conversations, session, read_line, stdout)
+    except KeyboardInterrupt:
+        stdout.write("\n")
+        return 0
+
+
+def _loop(bot, conversations, session: str, read_line, stdout) -> int:
+    lang = bot.settings.default_lang
+    stdout.write(msg("help", lang) + "\n(/quit to leave, Ctrl-C too)\n")
+    while True:
+        line = read_line()
         if not line:
             stdout.write("\n")
             return 0
@@ -32,4 +61,5 @@ def run_console(bot, stdin=None, stdout=None) -> int:
             continue
         if line.startswith("/ask "):
             line = line[5:]
-        stdout.write(render_answer(bot.ask(line, platform="console")) + "\n\n")
+        answer = conversations.ask(session, line, platform="console")
+        stdout.write(render_answer(answer) + "\n\n")

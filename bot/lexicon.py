@@ -45,6 +45,15 @@ class _Cues(_Strict):
     compare: list[str] = Field(min_length=1)
 
 
+class _Followup(_Strict):
+    source: list[str] = Field(min_length=1)
+    to_en: list[str] = Field(min_length=1)
+    to_de: list[str] = Field(min_length=1)
+    more: list[str] = Field(min_length=1)
+    elliptical: list[str] = Field(min_length=1)
+    pronoun: list[str] = Field(min_length=1)
+
+
 class LanguageData(_Strict):
     """The shape of language.yaml; pydantic names the key of any mistake."""
 
@@ -60,6 +69,7 @@ class LanguageData(_Strict):
     ]
     place_prepositions: list[str]
     cues: _Cues
+    followup: _Followup
 
 
 def fold_entry(text: str) -> str:
@@ -111,4 +121,8 @@ RESTRICTORS: dict[str, frozenset[tuple[str, ...]]] = {
 PLACE_PREPOSITIONS = frozenset(fold_entry(w) for w in DATA.place_prepositions)
 CUES: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.cues, name)) for name in ("reverse", "lists", "compare")
+}
+FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
+    name: _phrases(getattr(DATA.followup, name))
+    for name in ("source", "to_en", "to_de", "more", "elliptical", "pronoun")
 }

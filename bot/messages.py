@@ -54,6 +54,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "noch einmal als Text.",
         "en": "I can't read that message (invalid characters). Please ask again as plain text.",
     },
+    "about_what": {
+        "de": "Wozu? Stell mir zuerst eine Frage zum Artikel, dann nenne ich dir die Quelle.",
+        "en": "About what? Ask me a question about the article first, then I can give the source.",
+    },
+    "sources": {
+        "de": "Die Quelle im Artikel:",
+        "en": "The source in the article (in German):",
+    },
+    "more": {
+        "de": "Dazu steht im Artikel außerdem:",
+        "en": "The article also says about this (in German):",
+    },
+    "no_more": {
+        "de": "Mehr steht dazu im Artikel nicht.",
+        "en": "The article says nothing more about this.",
+    },
     "abstain_suggest": {
         "de": "Meintest du vielleicht:",
         "en": "Did you mean:",

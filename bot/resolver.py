@@ -98,7 +98,9 @@ class Resolver:
         self.analyzer = Analyzer(kb.concepts, vocab)
         # Named things (entity concepts) and how to name them in a reply.
         self.entities = {"@" + c.id: c.terms[0] for c in kb.concepts if c.entity}
-        self.people = frozenset("@" + c.id for c in kb.concepts if c.entity == "person")
+        self.entity_kinds = {"@" + c.id: c.entity for c in kb.concepts if c.entity}
+        self.entity_terms = {"@" + c.id: tuple(c.terms) for c in kb.concepts if c.entity}
+        self.people = frozenset(k for k, kind in self.entity_kinds.items() if kind == "person")
         facts = {f.id: f for f in kb.facts}
         self.docs = {i.id: self._intent_doc(i, facts) for i in kb.intents}
         self.passages = self._passage_docs(kb)

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path = DEFAULT_KNOWLEDGE
     max_question_chars: int = 4000
     log_json: bool = False
+    # A conversation (thread, reply chain, console session) forgets its context after this.
+    conversation_ttl_s: float = 1800.0
     # Shared state for several replicas (event dedupe, rate limits, unanswered log);
     # unset: in this process. Env: QABOT_REDIS_URL=redis://host:6379/0
     redis_url: str | None = None

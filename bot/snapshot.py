@@ -32,6 +32,7 @@ from bot.text import clean, fold, has_latin, sentences
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b)\s*", re.IGNORECASE)
+MORE_SENTENCES = 3  # sentences "mehr dazu" quotes at most
 SMALLTALK_MATCH = 0.5  # share of a chat message a smalltalk intent must know
 ALTERNATIVE_DEPTH = 6  # a side of "A or B?" must be among the whole question's best intents
 BY_NUMBER_FEATURES = 3  # the figure and at most two other words ("the 25 percent?")
@@ -103,6 +104,70 @@ class Snapshot:
             return Answer(intent_id, False, lang, msg("abstain", lang), "abstain")
         question = getattr(intent.questions, lang)[0]
         return assemble(question, lang, [self._intent_piece(intent, lang, 1.0)])
+
+    # -- follow-ups (bot/conversation.py) --------------------------------------------
+
+    def answer_intents(self, question: str, intent_ids: list[str], lang: str) -> Answer:
+        """The answers of known intents again, e.g. in the other language."""
+        known = [self.intents[i] for i in intent_ids if i in self.intents]
+        if not known:
+            return Answer(question, False, lang, msg("about_what", lang), "abstain")
+        pieces = [self._intent_piece(intent, lang, 1.0) for intent in known]
+        return assemble(question, lang, pieces)
+
+    def passages(self, question: str, cited: list[tuple[str, str]], lang: str) -> Answer:
+        """The cited paragraphs in full, each with its locator ("Quelle?")."""
+        cites = []
+        for source, locator in dict.fromkeys(cited):
+            src = self.kb.sources.get(source)
+            para = src.paragraph(locator) if src else None
+            if para:
+                cites.append(self._citation(source, locator, para, None))
+        if not cites:
+            return Answer(question, False, lang, msg("about_what", lang), "abstain")
+        lines = [msg("sources", lang)] + [f"{c.locator}: „{c.quote}“" for c in cites]
+        return assemble(question, lang, [Piece("\n".join(lines), tuple(cites), True, "passage")])
+
+    def neighbours(self, question: str, cited: list[tuple[str, str, str]], lang: str) -> Answer:
+        """ "mehr dazu": the other sentences of the cited paragraphs, then the next paragraph."""
+        quotes = [q for _, _, q in cited]
+        found: list[Citation] = []
+        for source, locator, _ in cited:
+            src = self.kb.sources.get(source)
+            if src is None:
+                continue
+            n = int(locator.lstrip("§"))
+            for para_no in (n, n + 1):
+                para = src.paragraph(f"§{para_no}") or ""
+                for sentence in sentences(para):
+                    if len(sentence) < 40 or any(sentence in q or q in sentence for q in quotes):
+                        continue
+                    cite = self._citation(source, f"§{para_no}", sentence, None)
+                    if cite not in found:
+                        found.append(cite)
+                if found:
+                    break
+        if not found:
+            return Answer(question, False, lang, msg("no_more", lang), "abstain")
+        found = found[:MORE_SENTENCES]
+        lines = [msg("more", lang)] + [f"{c.locator}: „{c.quote}“" for c in found]
+        return assemble(question, lang, [Piece("\n".join(lines), tuple(found), True, "passage")])
+
+    def knows_topic(self, token: str) -> bool:
+        """Whether a folded word is a topic word of some intent (not just any known word)."""
+        analyzer = self.resolver.analyzer
+        features = analyzer.analyze(token, correct=False).features
+        return any(f in self.resolver.idf for f in features)
+
+    def entity_terms(self, text: str) -> list[str]:
+        """Names of the entities `text` mentions (for "die Firma" in the next question)."""
+        features = self.resolver.analyzer.analyze(text, correct=False).features
+        return [self.resolver.entities[f] for f in sorted(features & self.resolver.entities.keys())]
+
+    def entity_kinds(self, text: str) -> dict[str, str]:
+        """Entity feature → its kind (person, organisation, programme) in `text`."""
+        features = self.resolver.analyzer.analyze(text, correct=True).features
+        return {f: self.resolver.entity_kinds[f] for f in features & self.resolver.entities.keys()}
 
     def _pieces(self, part: str, lang: str) -> list[Piece]:
         """The pieces of the reply to one question part."""

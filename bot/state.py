@@ -48,6 +48,14 @@ class SharedState(Protocol):
 
     def lines(self, stream: str) -> list[str]: ...
 
+    def put(self, key: str, value: str, ttl_s: float) -> None:
+        """Store `value` under `key` until `ttl_s` seconds from now (a conversation)."""
+        ...
+
+    def get(self, key: str) -> str | None:
+        """The value under `key`, or None when there is none or it has expired."""
+        ...
+
 
 class MemoryState:
     """In-process state: bounded, thread-safe, expiring."""
@@ -61,6 +69,7 @@ class MemoryState:
         self._claims: OrderedDict[str, float] = OrderedDict()
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._streams: dict[str, list[str]] = {}
+        self._values: OrderedDict[str, tuple[str, float]] = OrderedDict()
 
     def claim(self, key: str, ttl_s: float) -> bool:
         now = self._clock()
@@ -96,6 +105,23 @@ class MemoryState:
         with self._lock:
             return list(self._streams.get(stream, ()))
 
+    def put(self, key: str, value: str, ttl_s: float) -> None:
+        with self._lock:
+            self._values[key] = (value, self._clock() + ttl_s)
+            self._values.move_to_end(key)
+            while len(self._values) > self._max:
+                self._values.popitem(last=False)
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            item = self._values.get(key)
+            if item is None:
+                return None
+            if item[1] <= self._clock():
+                del self._values[key]
+                return None
+            return item[0]
+
 
 class RedisState:
     """The same contract on Redis: SET NX EX, a Lua token bucket, capped lists."""
@@ -127,6 +153,13 @@ class RedisState:
     def lines(self, stream: str) -> list[str]:
         raw = self._redis.lrange(self._prefix + "stream:" + stream, 0, -1)
         return [x.decode() if isinstance(x, bytes) else x for x in raw]
+
+    def put(self, key: str, value: str, ttl_s: float) -> None:
+        self._redis.set(self._prefix + "value:" + key, value, px=max(1, int(ttl_s * 1000)))
+
+    def get(self, key: str) -> str | None:
+        raw = self._redis.get(self._prefix + "value:" + key)
+        return raw.decode() if isinstance(raw, bytes) else raw
 
 
 def open_state(redis_url: str | None) -> SharedState:

@@ -38,6 +38,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SHARED_DEV = ROOT.parent / "shared" / "eval" / "dev.yaml"
+SHARED_DIALOGS = ROOT.parent / "shared" / "eval" / "dialogs.yaml"
 ARTICLE = ROOT / "knowledge" / "sources" / "article.txt"
 NEAR_MISS_KINDS = ("near_miss", "unstated_number")
 
@@ -55,8 +56,24 @@ def has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
+def flatten(conversations: list[Item]) -> list[Item]:
+    """Each turn of a conversation as an item of its own, carrying the conversation id."""
+    out = []
+    for conv in conversations:
+        for n, turn in enumerate(conv["turns"], 1):
+            out.append(
+                {
+                    **turn,
+                    "id": f"{conv['id']}.{n}",
+                    "conversation": str(conv["id"]),
+                    "kind": turn.get("kind", "followup"),
+                }
+            )
+    return out
+
+
 def load_sets(names: list[str]) -> dict[str, list[Item]]:
-    """Items of each named set, flattened (a conversation's turns are items of their own)."""
+    """Items of each named set; `NAME dialogs` holds that set's conversations, turn by turn."""
     writers = yaml.safe_load((HERE / "writers.yaml").read_text(encoding="utf-8"))
     out: dict[str, list[Item]] = {}
     for name in names:
@@ -65,9 +82,17 @@ def load_sets(names: list[str]) -> dict[str, list[Item]]:
                 out["dev"] = yaml.safe_load(SHARED_DEV.read_text(encoding="utf-8"))
             continue
         items: list[Item] = []
+        turns: list[Item] = []
         for writer in writers[name]:
             items += yaml.safe_load((HERE / "questions" / f"{writer}.yaml").read_text("utf-8"))
+            convs = HERE / "conversations" / f"{writer}.yaml"
+            if convs.exists():
+                turns += flatten(yaml.safe_load(convs.read_text("utf-8")))
         out[name] = items
+        if turns:
+            out[f"{name} dialogs"] = turns
+    if "dev" in names and SHARED_DIALOGS.exists():
+        out["dev dialogs"] = flatten(yaml.safe_load(SHARED_DIALOGS.read_text(encoding="utf-8")))
     return out
 
 
@@ -75,11 +100,16 @@ def check(item: Item, reply: dict, article: str) -> str | None:
     """None when the reply is right, else why not."""
     answered = bool(reply.get("answered"))
     text = reply.get("text") or ""
+    if "conversation" in item and str(reply.get("conversation")) != item["conversation"]:
+        return f"reply does not echo conversation {item['conversation']!r}"
+    if item.get("reply_lang") and reply.get("lang") != item["reply_lang"]:
+        return f"replied in {reply.get('lang')}, expected {item['reply_lang']}: {text[:80]!r}"
     if item["expect"] == "abstain":
         return None if not answered else f"should abstain: {text[:140]!r}"
     if not answered:
         return f"abstained: {text[:100]!r}"
-    if item.get("kind") != "smalltalk" and reply.get("lang") != item.get("lang"):
+    lang_free = item.get("kind") in ("smalltalk", "source", "more") or "conversation" in item
+    if not lang_free and reply.get("lang") != item.get("lang"):
         return f"replied in {reply.get('lang')}: {text[:80]!r}"
     folded = norm(text)
     for group in item.get("must_contain") or []:
@@ -105,6 +135,7 @@ class Tally:
     kinds: dict[str, list[int]] = field(default_factory=dict)
     near_miss_figures: list[int] = field(default_factory=lambda: [0, 0])
     failures: list[tuple[Item, str]] = field(default_factory=list)
+    dialogs: dict[str, bool] = field(default_factory=dict)  # conversation → every turn right
 
     def add(self, item: Item, reply: dict, why: str | None) -> None:
         bucket = (
@@ -123,6 +154,9 @@ class Tally:
             )
         if why is not None:
             self.failures.append((item, why))
+        if "conversation" in item:
+            conv = item["conversation"]
+            self.dialogs[conv] = self.dialogs.get(conv, True) and why is None
 
     def share(self, bucket: str) -> float:
         ok, n = self.buckets.get(bucket, [0, 0])
@@ -136,13 +170,21 @@ class Tally:
 def in_process_asker() -> Ask:
     """Ask the bot in this process: one knowledge load for every set."""
     sys.path.insert(0, str(ROOT))
+    from bot.conversation import Conversations
     from bot.service import QABot
     from bot.settings import Settings
 
     bot = QABot.from_settings(Settings.load(None))
+    conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
+
+    def one(item: Item) -> dict:
+        if "conversation" not in item:
+            return bot.ask(item["q"], platform="cli").to_json()
+        answer = conversations.ask(item["conversation"], item["q"], platform="cli")
+        return {**answer.to_json(), "conversation": item["conversation"]}
 
     def ask(items: list[Item]) -> list[dict]:
-        return [bot.ask(it["q"], platform="cli").to_json() for it in items]
+        return [one(it) for it in items]
 
     return ask
 
@@ -151,7 +193,7 @@ def command_asker(cmd: str) -> Ask:
     """Ask through the batch contract: one question per line in, one JSON line out."""
 
     def ask(items: list[Item]) -> list[dict]:
-        stdin = "".join(it["q"].replace("\n", " ") + "\n" for it in items)
+        stdin = "".join(batch_line(it) + "\n" for it in items)
         proc = subprocess.run(
             shlex.split(cmd), input=stdin, capture_output=True, text=True, timeout=600, check=True
         )
@@ -161,6 +203,14 @@ def command_asker(cmd: str) -> Ask:
         return lines
 
     return ask
+
+
+def batch_line(item: Item) -> str:
+    if "conversation" in item:
+        return json.dumps(
+            {"conversation": item["conversation"], "text": item["q"]}, ensure_ascii=False
+        )
+    return item["q"].replace("\n", " ")
 
 
 def score(items: list[Item], ask: Ask, article: str) -> Tally:
@@ -192,6 +242,11 @@ def table(tallies: dict[str, Tally]) -> str:
         + " | ".join(pct(t.near_miss_figures) for t in tallies.values())
         + " |"
     )
+    rows.append(
+        "| **conversations right in every turn** | "
+        + " | ".join(pct([sum(t.dialogs.values()), len(t.dialogs)]) for t in tallies.values())
+        + " |"
+    )
     kinds = sorted({k for t in tallies.values() for k in t.kinds})
     for kind in kinds:
         rows.append(
@@ -212,6 +267,11 @@ def gate(tallies: dict[str, Tally]) -> list[str]:
             floor = bounds.get(f"min_{bucket}")
             if floor is not None and tally.share(bucket) < floor:
                 missed.append(f"{name}: {bucket} {tally.share(bucket):.3f} < {floor}")
+        floor = bounds.get("min_conversations")
+        if floor is not None and tally.dialogs:
+            share = sum(tally.dialogs.values()) / len(tally.dialogs)
+            if share < floor:
+                missed.append(f"{name}: conversations {share:.3f} < {floor}")
         ceiling = bounds.get("max_near_miss_figures")
         if ceiling is not None and tally.figure_share() > ceiling:
             share = tally.figure_share()

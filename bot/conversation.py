@@ -1,0 +1,225 @@
+"""Conversations: a follow-up understood through what was answered before.
+
+One conversation per console session, batch id, chat thread or reply chain. It
+keeps what was last answered (question, intents, citations, language) in the
+shared state (Redis with several replicas), expiring after `conversation_ttl_s`.
+A follow-up is, in this order:
+  - a request for the source ("Quelle?"), another language ("auf Englisch bitte")
+    or more ("mehr dazu"): answered from the kept intents and citations;
+  - a clear question of its own: answered on its own (context never overrides it);
+  - one that leans on the last answer: a pronoun ("wann wurde die Firma gegründet?")
+    gets the names the last question named; an ellipsis ("und RAISe+?", "and in
+    2021?") is the last question with the new term, a named thing of the same kind
+    taking the place of the old one. Near misses are declined as anywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
+
+from bot.answer import Answer
+from bot.language import detect
+from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_WORDS, STOPWORDS
+from bot.messages import msg
+from bot.text import is_number, tokens
+
+if TYPE_CHECKING:
+    from bot.service import Platform, QABot
+
+log = logging.getLogger(__name__)
+MAX_QUESTION = 500  # characters of the last question kept
+MAX_CITATIONS = 10
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a conversation last answered."""
+
+    lang: str
+    question: str
+    intents: tuple[str, ...]
+    citations: tuple[tuple[str, str, str], ...]  # source, locator, quote
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str) -> Context | None:
+        try:
+            data = json.loads(raw)
+            return cls(
+                str(data["lang"]),
+                str(data["question"]),
+                tuple(map(str, data["intents"])),
+                tuple(tuple(map(str, c)) for c in data["citations"]),  # type: ignore[misc]
+            )
+        except (ValueError, KeyError, TypeError):
+            return None  # a context we cannot read is no context
+
+
+def _has(toks: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    return any(tuple(toks[i : i + len(p)]) == p for p in phrases for i in range(len(toks)))
+
+
+def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
+    """ "source", "to_en", "to_de" or "more" when that is what the message asks: the cue,
+    and no other word the knowledge base knows ("Kannst du das bitte auf Deutsch sagen?",
+    "Quelle für die 200?")."""
+    toks = tokens(text)
+    for kind in ("source", "to_en", "to_de", "more"):
+        covered: set[int] = set()
+        for phrase in FOLLOWUP[kind]:
+            for i in range(len(toks) - len(phrase) + 1):
+                if tuple(toks[i : i + len(phrase)]) == phrase:
+                    covered.update(range(i, i + len(phrase)))
+        rest = [t for i, t in enumerate(toks) if i not in covered]
+        if any(t in QUESTION_WORDS for t in rest):
+            continue  # "What is the source of the article?" is a question of its own
+        plain = all(
+            t in STOPWORDS or (t,) in CHAT_PHRASES or is_number(t) or not knows(t) for t in rest
+        )
+        if covered and plain:
+            return kind
+    return None
+
+
+def opens_elliptically(text: str) -> bool:
+    """ "und RAISe+?", "and in 2021?", "what about SMEs?": an opener and little else."""
+    toks = tokens(text)
+    return bool(toks) and any(tuple(toks[: len(p)]) == p for p in FOLLOWUP["elliptical"])
+
+
+def strip_opener(text: str) -> str:
+    words = text.split()
+    while words and (tokens(words[0]) and (tokens(words[0])[0],) in FOLLOWUP["elliptical"]):
+        words.pop(0)
+    return " ".join(words)
+
+
+class Conversations:
+    """Answers messages of conversations, each with the context of its last answer."""
+
+    def __init__(self, bot: QABot, *, ttl_s: float) -> None:
+        self.bot = bot
+        self.ttl_s = ttl_s
+
+    def ask(
+        self,
+        conversation: str,
+        text: str,
+        *,
+        platform: Platform = "cli",
+        user: str | None = None,
+        channel: str | None = None,
+    ) -> Answer:
+        """The reply to `text` in `conversation`; never raises for any input string."""
+        key = f"conversation:{platform}:{conversation}"
+        ctx = self._load(key)
+        answer = self._reply(ctx, text, platform, user, channel)
+        new = self._context(answer, ctx)  # keeps the question as understood
+        if new is not None:
+            self._save(key, new)
+        return replace(answer, question=text)
+
+    # -- the reply ----------------------------------------------------------------
+
+    def _reply(
+        self,
+        ctx: Context | None,
+        text: str,
+        platform: Platform,
+        user: str | None,
+        channel: str | None,
+    ) -> Answer:
+        snap = self.bot.store.current
+        kind = request_kind(text, snap.knows_topic)
+        if kind is not None:
+            lang = self._lang(text, ctx)
+            if ctx is None:
+                return Answer(text, False, lang, msg("about_what", lang), "abstain")
+            if kind == "source":
+                return snap.passages(text, [(s, loc) for s, loc, _ in ctx.citations], lang)
+            if kind == "more":
+                return snap.neighbours(text, list(ctx.citations), lang)
+            return snap.answer_intents(text, list(ctx.intents), "en" if kind == "to_en" else "de")
+
+        def ask(question: str) -> Answer:
+            return self.bot.ask(question, platform=platform, user=user, channel=channel)
+
+        alone = ask(text)
+        if ctx is None:
+            return alone
+        elliptical = opens_elliptically(text)
+        pronoun = _has(tokens(text), FOLLOWUP["pronoun"])
+        if not (elliptical or pronoun) and alone.kind != "abstain":
+            return alone
+        for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
+            answer = ask(question)  # its .question is the follow-up as understood
+            if answer.answered or answer.kind == "narrowed":
+                return answer
+        return alone
+
+    def _readings(self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool) -> list[str]:
+        """The follow-up read with the last question: the ellipsis filled ("und RAISe+?" →
+        the last question about RAISe+), or the names of the last question added for a
+        pronoun ("die Firma"). A follow-up that names its own thing needs no names."""
+        snap = self.bot.store.current
+        fragment = strip_opener(text).rstrip("?!. ")
+        named = snap.entity_kinds(fragment)
+        filled = []
+        if fragment:
+            base = ctx.question.rstrip("?!. ")
+            for feature, kind in named.items():
+                base = self._without_kind(base, kind, keep=feature)
+            filled.append(f"{base} {fragment}")
+        names = snap.entity_terms(ctx.question)
+        with_names = [f"{text} {' '.join(names)}"] if pronoun and names and not named else []
+        return filled + with_names if elliptical else with_names + filled
+
+    def _without_kind(self, question: str, kind: str, *, keep: str) -> str:
+        """`question` without the names of things of `kind` ("AI Subsidy Scheme" gives way
+        to "RAISe+")."""
+        resolver = self.bot.store.current.resolver
+        for feature, terms in resolver.entity_terms.items():
+            if resolver.entity_kinds[feature] != kind or feature == keep:
+                continue
+            for term in sorted(terms, key=len, reverse=True):
+                question = re.sub(re.escape(term), " ", question, flags=re.IGNORECASE)
+        return " ".join(question.split())
+
+    def _lang(self, text: str, ctx: Context | None) -> str:
+        """The follow-up's own language if it shows one, else the conversation's."""
+        resolver = self.bot.store.current.resolver
+        default = ctx.lang if ctx else resolver.default_lang
+        return detect(text, default=default, vocabulary=resolver.vocab_by_lang)[0]
+
+    # -- the context -----------------------------------------------------------------
+
+    def _context(self, answer: Answer, ctx: Context | None) -> Context | None:
+        """What to keep after `answer`: the answered intents, citations and language."""
+        if answer.kind in ("smalltalk", "refused", "rate_limited", "abstain"):
+            return None
+        if answer.kind == "passage" and ctx is not None:  # "Quelle?", "mehr": same topic
+            return replace(ctx, lang=answer.lang)
+        intents = tuple(i for i in (answer.intent or "").split("+") if i)
+        cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
+        return Context(answer.lang, answer.question[:MAX_QUESTION], intents, cites)
+
+    def _load(self, key: str) -> Context | None:
+        try:
+            raw = self.bot.state.get(key)
+        except Exception:
+            log.exception("conversation store unavailable; answering without context")
+            return None
+        return Context.from_json(raw) if raw else None
+
+    def _save(self, key: str, ctx: Context) -> None:
+        try:
+            self.bot.state.put(key, ctx.to_json(), self.ttl_s)
+        except Exception:
+            log.exception("conversation store unavailable; context not kept")

@@ -1,0 +1,108 @@
+"""Conversations: follow-ups read through the last answer, in batch mode and in the core."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import Conversations, request_kind
+from bot.service import QABot
+from bot.state import MemoryState
+from tests.conftest import KNOWLEDGE
+
+QABOT = [sys.executable, "-m", "bot.cli"]
+
+
+@pytest.fixture
+def talk(qabot: QABot) -> Conversations:
+    qabot.state = MemoryState()  # a fresh store: no context from other tests
+    return Conversations(qabot, ttl_s=60)
+
+
+def test_source_language_and_ellipsis(talk: Conversations) -> None:
+    first = talk.ask("c1", "Wie groß ist das AI Subsidy Scheme?")
+    assert "HK$3" in first.text
+    ellipsis = talk.ask("c1", "und RAISe+?")
+    assert ellipsis.answered and "HK$10" in ellipsis.text and ellipsis.lang == "de"
+    source = talk.ask("c1", "Quelle?")
+    assert source.answered and "RAISe+ Scheme" in source.text and source.lang == "de"
+    assert source.citations and source.citations[0].locator == "§16"
+    english = talk.ask("c1", "auf Englisch bitte")
+    assert english.lang == "en" and "HK$10" in english.text
+
+
+def test_pronoun_takes_the_names_of_the_last_question(talk: Conversations) -> None:
+    talk.ask("c2", "Who is the CFO of SenseTime?")
+    assert "2014" in talk.ask("c2", "and when was the company founded?").text
+
+
+def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
+    talk.ask("c3", "Welcher Anteil der Unternehmen setzt KI ein?")
+    assert talk.ask("c3", "und in Singapur?").answered is False
+
+
+def test_a_clear_question_is_answered_on_its_own(talk: Conversations) -> None:
+    talk.ask("c4", "When was the HKPC study published?")
+    answer = talk.ask("c4", "What share of companies have trouble recruiting?")
+    assert "49" in answer.text
+
+
+def test_source_without_an_earlier_answer_asks_about_what(talk: Conversations) -> None:
+    answer = talk.ask("c5", "Quelle?")
+    assert answer.answered is False and "Frage" in answer.text
+
+
+def test_conversations_do_not_leak(talk: Conversations) -> None:
+    talk.ask("a", "Wie groß ist das AI Subsidy Scheme?")
+    assert talk.ask("b", "Quelle?").answered is False
+
+
+def test_context_expires(qabot: QABot) -> None:
+    now = [0.0]
+    qabot.state = MemoryState(clock=lambda: now[0])
+    talk = Conversations(qabot, ttl_s=30)
+    talk.ask("c6", "Wie groß ist das AI Subsidy Scheme?")
+    now[0] = 31.0
+    assert talk.ask("c6", "Quelle?").answered is False
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Quelle?", "source"),
+        ("source pls", "source"),
+        ("auf Englisch bitte", "to_en"),
+        ("in German?", "to_de"),
+        ("mehr dazu", "more"),
+        ("What is the source of the article?", None),
+        ("Wie viele Firmen?", None),
+    ],
+)
+def test_requests(qabot: QABot, text: str, kind: str | None) -> None:
+    assert request_kind(text, qabot.store.current.knows_topic) == kind
+
+
+def test_batch_lines_with_a_conversation_id() -> None:
+    lines = [
+        {"conversation": "x", "text": "Wie viele Unternehmen brauchen Unterstützung bei HPC?"},
+        {"conversation": "x", "text": "Quelle?"},
+        {"conversation": 7, "text": "Quelle?"},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines) + '\n{"not": "a turn"}\n{broken\n'
+    proc = subprocess.run(
+        [*QABOT, "--kb", str(KNOWLEDGE), "ask", "--json", "-"],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    replies = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r.get("conversation") for r in replies] == ["x", "x", "7", None, None]
+    assert "Hochleistungsrechnern" in replies[1]["text"]
+    assert replies[2]["answered"] is False  # another conversation knows nothing of x
+    assert replies[3]["question"] == '{"not": "a turn"}'  # any other line is a question
