@@ -53,8 +53,8 @@ def assemble(question: str, lang: str, pieces: list[Piece]) -> Answer:
 
 def _unanswered_part(piece: Piece, lang: str) -> Piece:
     """A part the article does not answer, inside an answer to the other parts."""
-    if piece.kind == "narrowed":
-        return piece
+    if piece.kind in ("narrowed", "gap"):
+        return piece  # says what the article does not give, and what it does
     return Piece(msg("part_unanswered", lang), (), False, "abstain")
 
 

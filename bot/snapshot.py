@@ -25,7 +25,7 @@ from bot.reading import asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
-from bot.text import clean, fold, has_latin, sentences
+from bot.text import clean, fold, has_latin, sentences, tokens
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
@@ -35,6 +35,7 @@ _ALTERNATIVES = re.compile(r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b)\s*
 MORE_SENTENCES = 3  # sentences "mehr dazu" quotes at most
 SMALLTALK_MATCH = 0.5  # share of a chat message a smalltalk intent must know
 ALTERNATIVE_DEPTH = 6  # a side of "A or B?" must be among the whole question's best intents
+SIDE_COVERAGE = 0.3  # and know this share of the side's words
 BY_NUMBER_FEATURES = 3  # the figure and at most two other words ("the 25 percent?")
 _UNREADABLE = re.compile(r"[\ufffd\ud800-\udfff]")
 _LIST_WORDS = (
@@ -218,29 +219,49 @@ class Snapshot:
     def _clause_decisions(self, question: str, res: Resolution) -> list[Decision]:
         """The decisions for the parts of a question ("who …, and when …?"), in order; a
         part that asks but is not answered stays, to be said unanswered."""
-        splitter = _ALTERNATIVES if _offers_alternatives(res) else _CLAUSE
-        clauses = _clauses(question, splitter)
+        if _offers_alternatives(res):
+            return self._alternatives(question, res)
+        clauses = _clauses(question, _CLAUSE)
         if len(clauses) < 2:
             return []
         found: list[Decision] = []
         seen: set[str] = set()
-        whole = {c.key for c in res.ranked[:ALTERNATIVE_DEPTH]}
         for n, clause in enumerate(clauses):
-            if n and splitter is _CLAUSE and not asks(clause) and self._rider(clause):
-                continue  # "…, not counting the ones only planning to": narrows the question
+            if n and not asks(clause) and (self._rider(clause) or _relative(clause)):
+                continue  # "…, not counting …", "der KMU, die …": narrows the question
             decision = self.policy.decide(clause, self.resolver.resolve(clause))
             cand = decision.candidate
             if cand is None or decision.verdict == "abstain":
-                if asks(clause) and splitter is _CLAUSE:
+                if asks(clause):
                     found.append(Decision("abstain"))
                 continue
-            if self.intents[cand.key].kind != "article" or cand.key in seen:
+            if self.intents[cand.key].kind == "smalltalk" or cand.key in seen:
                 continue
-            if splitter is _ALTERNATIVES and cand.key not in whole:
-                continue  # "planning AI" alone may read as the 2035 plan; the whole says not
             seen.add(cand.key)
             found.append(decision)
         return found
+
+    def _alternatives(self, question: str, res: Resolution) -> list[Decision]:
+        """"Which is bigger, A or B?": each side read on its own, but only as one of the
+        intents the whole question fits best ("planning AI" alone is not the 2035 plan)."""
+        whole = [c.key for c in res.ranked[:ALTERNATIVE_DEPTH] if self._states_figures(c.key)]
+        found: list[Decision] = []
+        for side in _clauses(question, _ALTERNATIVES):
+            side_res = self.resolver.resolve(side)
+            best = next(
+                (c for c in side_res.ranked if c.key in whole and c.coverage >= SIDE_COVERAGE),
+                None,
+            )
+            if best is None or best.key in {d.candidate.key for d in found if d.candidate}:
+                continue
+            if self.policy.narrowing(side, best, side_res):
+                return []  # "… in Shenzhen or in Singapore": not two things the article states
+            found.append(Decision("answer", best, best.score))
+        return found if len(found) >= 2 else []
+
+    def _states_figures(self, key: str) -> bool:
+        intent = self.intents[key]
+        return intent.kind == "article" and bool(intent.facts)
 
     def _rider(self, clause: str) -> bool:
         """A clause that only restricts the one before it ("not counting …", "in Shenzhen")."""
@@ -447,6 +468,19 @@ def _figure_kind(toks: tuple[str, ...]) -> str | None:
 def _is_kind(value: str, kind: str) -> bool:
     found = figures(value)
     return any(f.year for f in found) if kind == "year" else any(f.percent for f in found)
+
+
+_RELATIVE_OPENERS = frozenset(
+    "die der das dem den deren dessen denen welche welcher welches which who that whose "
+    "if wenn falls weil because since obwohl although damit".split()
+)
+
+
+def _relative(clause: str) -> bool:
+    """A relative or conditional clause ("…, die international expandieren wollen", "…, if it
+    doubled") belongs to the question before it."""
+    toks = tokens(clause)
+    return bool(toks) and toks[0] in _RELATIVE_OPENERS
 
 
 def _offers_alternatives(res: Resolution) -> bool:
