@@ -246,7 +246,10 @@ class Snapshot:
         intents the whole question fits best ("planning AI" alone is not the 2035 plan)."""
         whole = [c.key for c in res.ranked[:ALTERNATIVE_DEPTH] if self._states_figures(c.key)]
         found: list[Decision] = []
-        for side in _clauses(question, _ALTERNATIVES):
+        sides = _clauses(question, _ALTERNATIVES)
+        if len(sides) > 2 and has_cue(tokens(sides[0]), "compare"):
+            sides = sides[1:]  # "Which scheme is bigger, A or B?": the head names neither
+        for side in sides:
             side_res = self.resolver.resolve(side)
             best = next(
                 (c for c in side_res.ranked if c.key in whole and c.coverage >= SIDE_COVERAGE),
