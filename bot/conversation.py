@@ -145,7 +145,9 @@ class Conversations:
             if kind == "source":
                 return snap.passages(text, [(s, loc) for s, loc, _ in ctx.citations], lang)
             if kind == "more":
-                return snap.neighbours(text, list(ctx.citations), lang)
+                said = [snap.intents[i].answer.get("de") for i in ctx.intents if i in snap.intents]
+                about = " ".join([ctx.question, *said])
+                return snap.neighbours(text, list(ctx.citations), about, lang)
             return snap.answer_intents(text, list(ctx.intents), "en" if kind == "to_en" else "de")
 
         def ask(question: str) -> Answer:
@@ -177,8 +179,11 @@ class Conversations:
             for feature, kind in named.items():
                 base = self._without_kind(base, kind, keep=feature)
             filled.append(f"{base} {fragment}")
-        names = snap.entity_terms(ctx.question)
-        with_names = [f"{text} {' '.join(names)}"] if pronoun and names and not named else []
+        said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
+        names = list(dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said]))))
+        asked = text.rstrip("?!. ")
+        # One name at a time: a name the answer is not about would narrow the question.
+        with_names = [f"{asked} {name}?" for name in names] if pronoun and not named else []
         return filled + with_names if elliptical else with_names + filled
 
     def _without_kind(self, question: str, kind: str, *, keep: str) -> str:

@@ -175,6 +175,10 @@ class Resolver:
                 postings[f].append(key)
         return postings
 
+    def weight_of_share(self, share: float) -> float:
+        """The IDF weight of a feature that a `share` of all intents know."""
+        return math.log(1 + 1 / share)
+
     def weight(self, feature: str) -> float:
         return self.idf.get(feature, self.unknown_weight)
 

@@ -33,6 +33,9 @@ _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b)\s*", re.IGNORECASE)
 MORE_SENTENCES = 3  # sentences "mehr dazu" quotes at most
+MORE_MIN_CHARS = 40  # shorter lines are headings
+MORE_COMMON_SHARE = 0.2  # topic words in more intents than this say nothing of the topic
+MORE_DISTANCE = 3  # paragraphs away at which a sentence counts half
 SMALLTALK_MATCH = 0.5  # share of a chat message a smalltalk intent must know
 ALTERNATIVE_DEPTH = 6  # a side of "A or B?" must be among the whole question's best intents
 SIDE_COVERAGE = 0.3  # and know this share of the side's words
@@ -63,6 +66,10 @@ class Snapshot:
             f.id: analyze(" ".join((*f.topics, f.label.de, f.label.en)), correct=False).features
             for f in kb.facts
         }
+        docs = self.resolver.docs
+        self._topics = frozenset().union(
+            *(docs[i.id].bag | docs[i.id].context for i in kb.intents if i.kind != "smalltalk")
+        )
         self._list_features = analyze(" ".join(_LIST_WORDS), correct=False).features
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -129,36 +136,47 @@ class Snapshot:
         lines = [msg("sources", lang)] + [f"{c.locator}: „{c.quote}“" for c in cites]
         return assemble(question, lang, [Piece("\n".join(lines), tuple(cites), True, "passage")])
 
-    def neighbours(self, question: str, cited: list[tuple[str, str, str]], lang: str) -> Answer:
-        """ "mehr dazu": the other sentences of the cited paragraphs, then the next paragraph."""
+    def neighbours(
+        self, question: str, cited: list[tuple[str, str, str]], about: str, lang: str
+    ) -> Answer:
+        """ "mehr dazu": the article's other sentences on the topic `about` (the last question
+        and answer), most related first, none already cited; shown in article order."""
         quotes = [q for _, _, q in cited]
-        found: list[Citation] = []
-        for source, locator, _ in cited:
-            src = self.kb.sources.get(source)
-            if src is None:
-                continue
-            n = int(locator.lstrip("§"))
-            for para_no in (n, n + 1):
-                para = src.paragraph(f"§{para_no}") or ""
+        common = self.resolver.weight_of_share(MORE_COMMON_SHARE)
+        topic = {
+            f
+            for f in self.resolver.analyzer.analyze(about, correct=False).features
+            if self.resolver.weight(f) > common  # "Hongkong" is in every paragraph
+        }
+        near = [int(loc.lstrip("§")) for _, loc, _ in cited] or [0]
+        scored: list[tuple[float, int, Citation]] = []
+        order = 0
+        for source_id, src in self.kb.sources.items():
+            for n, para in enumerate(src.paragraphs, start=1):
                 for sentence in sentences(para):
-                    if len(sentence) < 40 or any(sentence in q or q in sentence for q in quotes):
+                    order += 1
+                    if len(sentence) < MORE_MIN_CHARS or any(
+                        sentence in q or q in sentence for q in quotes
+                    ):
                         continue
-                    cite = self._citation(source, f"§{para_no}", sentence, None)
-                    if cite not in found:
-                        found.append(cite)
-                if found:
-                    break
-        if not found:
+                    features = self.resolver.analyzer.analyze(sentence, correct=False).features
+                    weight = sum(self.resolver.weight(f) for f in features & topic)
+                    weight /= 1 + min(abs(n - m) for m in near) / MORE_DISTANCE
+                    if weight > 0:
+                        cite = self._citation(source_id, f"§{n}", sentence, None)
+                        scored.append((weight, order, cite))
+        best = sorted(scored, key=lambda t: (-t[0], t[1]))[:MORE_SENTENCES]
+        if not best:
             return Answer(question, False, lang, msg("no_more", lang), "abstain")
-        found = found[:MORE_SENTENCES]
+        found = [c for _, _, c in sorted(best, key=lambda t: t[1])]
         lines = [msg("more", lang)] + [f"{c.locator}: „{c.quote}“" for c in found]
         return assemble(question, lang, [Piece("\n".join(lines), tuple(found), True, "passage")])
 
     def knows_topic(self, token: str) -> bool:
-        """Whether a folded word is a topic word of some intent (not just any known word)."""
-        analyzer = self.resolver.analyzer
-        features = analyzer.analyze(token, correct=False).features
-        return any(f in self.resolver.idf for f in features)
+        """Whether a folded word is a topic word of the article's intents ("kannst" of "Was
+        kannst du?" is not)."""
+        features = self.resolver.analyzer.analyze(token, correct=False).features
+        return bool(features & self._topics)
 
     def entity_terms(self, text: str) -> list[str]:
         """Names of the entities `text` mentions (for "die Firma" in the next question)."""
@@ -242,7 +260,7 @@ class Snapshot:
         return found
 
     def _alternatives(self, question: str, res: Resolution) -> list[Decision]:
-        """"Which is bigger, A or B?": each side read on its own, but only as one of the
+        """ "Which is bigger, A or B?": each side read on its own, but only as one of the
         intents the whole question fits best ("planning AI" alone is not the 2035 plan)."""
         whole = [c.key for c in res.ranked[:ALTERNATIVE_DEPTH] if self._states_figures(c.key)]
         found: list[Decision] = []
