@@ -52,7 +52,14 @@ def question_types(toks: list[str] | tuple[str, ...]) -> frozenset[str]:
 class Analyzer:
     """Feature extraction with the concept table and typo correction of one knowledge base."""
 
-    def __init__(self, concepts: tuple[Concept, ...], vocabulary: Counter[str]) -> None:
+    def __init__(
+        self,
+        concepts: tuple[Concept, ...],
+        vocabulary: Counter[str],
+        asked: frozenset[str] = frozenset(),
+    ) -> None:
+        # Words of stored questions and concepts stay whole; other long words may be split.
+        self._asked = frozenset(stem(t) for t in asked)
         self._single: dict[str, str] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for concept in concepts:
@@ -65,6 +72,7 @@ class Analyzer:
         for options in self._phrases.values():
             options.sort(key=lambda p: -len(p[0]))
         concept_tokens = Counter(t for c in concepts for term in c.terms for t in tokens(term))
+        self._single_tokens = frozenset(concept_tokens)
         vocab = vocabulary + concept_tokens
         self.known_tokens = frozenset(vocab) | STOPWORDS | _CUE_WORDS
         self.known_stems = frozenset(stem(t) for t in self.known_tokens)
@@ -104,10 +112,12 @@ class Analyzer:
         return hit[0] if hit else token
 
     def _split(self, token: str) -> tuple[str, ...]:
-        """An unknown German compound as two known words: "rekrutierungsproblemen" →
-        ("rekrutierung", "problemen"); the token itself when no split is known."""
-        if len(token) < COMPOUND_MIN or is_number(token) or self.knows(token):
+        """A German compound that no stored question uses, as two known words:
+        "rekrutierungsproblemen" → ("rekrutierungs", "problemen"); else the token itself."""
+        if len(token) < COMPOUND_MIN or is_number(token) or stem(token) in self._asked:
             return (token,)
+        if token in self._single_tokens or (self.knows(token) and token not in self.known_tokens):
+            return (token,)  # a concept word, or a typo of a known word
         best: tuple[str, ...] = (token,)
         best_len = 0
         for i in range(4, len(token) - 3):

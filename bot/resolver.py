@@ -95,7 +95,10 @@ class Resolver:
             sides["de"].append(fact.label.de)
             sides["en"].append(fact.label.en)
         self.vocab_by_lang = side_vocabulary(sides)
-        self.analyzer = Analyzer(kb.concepts, vocab)
+        asked = frozenset(
+            t for i in kb.intents for q in (*i.questions.de, *i.questions.en) for t in tokens(q)
+        )
+        self.analyzer = Analyzer(kb.concepts, vocab, asked)
         # Named things (entity concepts) and how to name them in a reply.
         self.entities = {"@" + c.id: c.terms[0] for c in kb.concepts if c.entity}
         self.entity_kinds = {"@" + c.id: c.entity for c in kb.concepts if c.entity}

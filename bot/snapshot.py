@@ -31,13 +31,15 @@ from bot.text import clean, fold, has_latin, sentences, tokens
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
-_ALTERNATIVES = re.compile(r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b)\s*", re.IGNORECASE)
+_ALTERNATIVES = re.compile(
+    r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE
+)
 MORE_SENTENCES = 3  # sentences "mehr dazu" quotes at most
 MORE_MIN_CHARS = 40  # shorter lines are headings
 MORE_COMMON_SHARE = 0.2  # topic words in more intents than this say nothing of the topic
 MORE_DISTANCE = 3  # paragraphs away at which a sentence counts half
 SMALLTALK_MATCH = 0.5  # share of a chat message a smalltalk intent must know
-ALTERNATIVE_DEPTH = 6  # a side of "A or B?" must be among the whole question's best intents
+ALTERNATIVE_DEPTH = 8  # a side of "A or B?" must be among the whole question's best intents
 SIDE_COVERAGE = 0.3  # and know this share of the side's words
 BY_NUMBER_FEATURES = 3  # the figure and at most two other words ("the 25 percent?")
 _UNREADABLE = re.compile(r"[\ufffd\ud800-\udfff]")
@@ -504,10 +506,13 @@ def _relative(clause: str) -> bool:
     return bool(toks) and toks[0] in _RELATIVE_OPENERS
 
 
+_CHOICE_WORDS = frozenset("or oder vs versus than als".split())
+
+
 def _offers_alternatives(res: Resolution) -> bool:
     """ "Which is bigger, A or B?": a comparison cue, and two things to choose between."""
     toks = res.analysis.tokens
-    return has_cue(toks, "compare") and any(t in ("or", "oder", "vs", "versus") for t in toks)
+    return has_cue(toks, "compare") and any(t in _CHOICE_WORDS for t in toks)
 
 
 def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:

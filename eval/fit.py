@@ -112,8 +112,8 @@ def main() -> int:
     args = ap.parse_args()
     COST[0] = args.wrong_cost
 
-    sets = load_sets(["tuning", "dev"])
-    items = [it for name in sets for it in sets[name]]
+    sets = {k: v for k, v in load_sets(["tuning", "dev"]).items() if "dialogs" not in k}
+    items = [it for name in sets for it in sets[name]]  # questions, not conversation turns
     bot = QABot.from_settings(Settings.load(None))
     xs, ys, groups = rows(bot, items)
     print(f"{len(xs)} rows, {sum(ys)} right, writers {sorted(set(groups))}")
