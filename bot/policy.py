@@ -30,6 +30,7 @@ SMALLTALK_COVERAGE = 0.66
 MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
 MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
 GROUP_OPENERS = frozenset("of among for unter bei fur der den von".split())
+NARROWED_COVERAGE = 0.5  # a narrowed intent knowing less of the question is not named
 TERM_CACHE = 256  # questions whose restricting terms are kept
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
@@ -203,6 +204,8 @@ class Policy:
         terms = self.narrowing(question, top, res)
         premise = self._premise_terms(terms, top, res)
         terms = [t for t in terms if t not in premise]
+        if terms and top.coverage < NARROWED_COVERAGE:
+            return Decision("abstain", None, p)  # "pizza in Naples": nothing worth naming
         if terms:
             return Decision("narrowed", top, p, _words(terms), _group(terms))
         mixed = self._mixed_topics(question, top, res)
@@ -243,11 +246,15 @@ class Policy:
         """Not answered because two intents tie, but the best one is plainly narrowed ("wie
         viel ist das zusammen?"): decline with what the article gives, not a bare "no"."""
         ranked = self.ranked(res)
-        trusted = p >= self.model.threshold  # rejected for a close rival, not for doubt
-        if ranked and trusted and self.intents[ranked[0].key].kind == "article":
-            terms = self.narrowing(question, ranked[0], res)
+        if not ranked or self.intents[ranked[0].key].kind != "article":
+            return Decision("abstain", None, p)
+        top, rival = ranked[0], self.rival(ranked)
+        tied = rival is not None and top.score - rival.score < self.model.margin
+        trusted = p >= self.model.threshold and top.coverage >= self.model.min_coverage
+        if tied and trusted:  # rejected for a close rival, not for doubt
+            terms = self.narrowing(question, top, res)
             if terms:
-                return Decision("narrowed", ranked[0], p, _words(terms), _group(terms))
+                return Decision("narrowed", top, p, _words(terms), _group(terms))
         return Decision("abstain", None, p)
 
     def _premise_terms(
