@@ -64,7 +64,9 @@ class LanguageData(_Strict):
     number_words: _NumberWords
     chat: dict[Literal["greeting", "thanks", "goodbye", "other"], list[str]]
     restrictors: dict[
-        Literal["place", "group", "person", "time", "qualifier", "precision", "aggregate"],
+        Literal[
+            "place", "group", "person", "time", "qualifier", "precision", "negation", "aggregate"
+        ],
         list[str],
     ]
     place_prepositions: list[str]

@@ -294,6 +294,12 @@ class Policy:
         asks_figure = res.analysis.types & {"quantity", "time"} or FIGURE_WORDS & set(
             res.analysis.tokens
         )
+        asked = self.resolver.docs[top.key].asked
+        # "nicht nur ein Finanzhub?" is no complement of a figure; "keine KI?" with a figure is
+        # one, unless the intent's own questions negate too.
+        found = [
+            t for t in found if t.group != "negation" or (asks_figure and set(t.stems) - asked)
+        ]
         if not asks_figure:  # "Who exactly is …?" is not narrower
             found = [t for t in found if t.group != "precision"]
         else:
@@ -303,9 +309,10 @@ class Policy:
                 for t in unknown_after(question, self._knows, GROUP_OPENERS)
                 if t.stems not in seen
             ]
-        terms = [
+        negations = [t for t in found if t.group == "negation"]  # judged above, on questions
+        terms = negations + [
             t
-            for t in uncovered(found, scope)
+            for t in uncovered([t for t in found if t.group != "negation"], scope)
             if not (concepts := analyzer.analyze(t.words, correct=False).features) <= scope
             or not concepts
         ]

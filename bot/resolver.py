@@ -74,6 +74,7 @@ class _Doc:
     variant_totals: list[float] = field(default_factory=list)  # idf mass of each variant
     scope: frozenset[str] = frozenset()  # stems of every word of variants, answers, quotes
     content: frozenset[str] = frozenset()  # features of what it says: answers and quotes
+    asked: frozenset[str] = frozenset()  # stems of the words of its stored questions
 
 
 class Resolver:
@@ -148,6 +149,7 @@ class Resolver:
             [],
             scope,
             said,
+            scope_of(texts),
         )
 
     def _passage_docs(self, kb: KnowledgeBase) -> dict[str, _Doc]:
