@@ -61,6 +61,7 @@ class LanguageData(_Strict):
     question_cues: dict[Literal["person", "time", "place", "reason", "quantity"], list[str]]
     question_words: dict[Literal["de", "en"], list[str]]
     filler: list[str]
+    abbreviations: dict[str, str]
     number_words: _NumberWords
     chat: dict[Literal["greeting", "thanks", "goodbye", "other"], list[str]]
     restrictors: dict[
@@ -114,6 +115,9 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.items() for w in words}
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)
 NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}
+ABBREVIATIONS = {
+    fold_entry(k): tuple(_WORD.findall(fold_entry(v))) for k, v in DATA.abbreviations.items()
+}
 # Chat words: greetings, thanks, address, filler; as single words and phrases.
 CHAT_KINDS = {kind: _phrases(entries) for kind, entries in DATA.chat.items()}
 CHAT_PHRASES = frozenset().union(*CHAT_KINDS.values())

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from bot.lexicon import NUMBER_WORDS
+from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS
 from bot.numbers import read_spelled_numbers
 
 # A question is folded and tokenised several times on its way (reading, matching, the
@@ -48,7 +48,8 @@ def tokens(text: str) -> list[str]:
 def _tokens(text: str) -> tuple[str, ...]:
     folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
     out = []
-    for tok in read_spelled_numbers(_TOKEN.findall(folded)):
+    words = [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]
+    for tok in read_spelled_numbers(words):
         tok = NUMBER_WORDS.get(tok, tok)
         if _NUMBER.match(tok):
             tok = tok.replace(",", ".").rstrip("0").rstrip(".") if "." in tok or "," in tok else tok
