@@ -22,6 +22,8 @@ _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _SUFFIXES = ("ing", "ern", "en", "er", "es", "ed", "em", "e", "s")
 _LATIN_LETTER = re.compile(r"[a-z]")
+# Letters spelled one by one, as dictation writes them: "h k s t p" → "hkstp", "c f o" → "cfo".
+_SPELLED = re.compile(r"(?<![\w'])(?:[a-z] )+[a-z](?![\w'])")
 _AMPERSAND_WORD = re.compile(r"(?<=\b[a-z])&(?=[a-z]\b)")  # R&D, F&E
 
 
@@ -48,6 +50,7 @@ def tokens(text: str) -> list[str]:
 def _tokens(text: str) -> tuple[str, ...]:
     folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
     out = []
+    folded = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), folded)
     words = [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]
     for tok in read_spelled_numbers(words):
         tok = NUMBER_WORDS.get(tok, tok)
