@@ -194,7 +194,8 @@ class Snapshot:
         """The pieces of the reply to one question part."""
         res = self.resolver.resolve(part)
         decision = self.policy.decide(part, res)
-        listed = self._listing(res, lang) if decision.verdict != "answer" else None
+        by_kind = _figure_kind(res.analysis.tokens) is not None  # "all the years": a list
+        listed = self._listing(res, lang) if decision.verdict != "answer" or by_kind else None
         if listed is not None:
             return [listed]
         aggregate = decision.verdict == "narrowed" and decision.group == "aggregate"
