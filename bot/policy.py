@@ -32,8 +32,10 @@ MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
 GROUP_OPENERS = frozenset("of among for unter bei fur der den von".split())
 NARROWED_COVERAGE = 0.5  # a narrowed intent knowing less of the question is not named
 TERM_CACHE = 256  # questions whose restricting terms are kept
+MIXED_GROUPS = frozenset({"group", "place", "time", "qualifier", "negation"})  # not names
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
+RERANK_COVERAGE = 0.1  # and, for a named thing, how much less of the question they may know
 FIGURE_WORDS = frozenset(
     "percentage percent prozent prozentsatz number zahl anzahl figure date datum day tag month "
     "monat count".split()
@@ -222,11 +224,18 @@ class Policy:
     def _covering(self, question: str, top: Candidate, res: Resolution) -> Candidate:
         """Among intents scored close to the best, the first that covers every restricting
         term: "Hongkong zwischen Festland und Rest der Welt" is the bridge, not the hub."""
-        if not self.narrowing(question, top, res):
+        terms = self.narrowing(question, top, res)
+        if not terms:
             return top
+        # A named thing the best intent lacks (HKSTP, HKPC) points to the intent about it; a
+        # group or place needs an intent that knows all the best one knows ("KMU … KI").
+        names_only = all(t.group in ("entity", "place") for t in terms)
         ranked = self.ranked(res)
         for other in ranked[1:RERANK_DEPTH]:
-            if not self._explains_as_much(other, top, res):
+            if names_only:
+                if other.coverage < top.coverage - RERANK_COVERAGE:
+                    continue
+            elif not self._explains_as_much(other, top, res):
                 continue  # "KMU … KI": firm sizes know the group, not the topic
             if top.score - other.score > RERANK_GAP:
                 break
@@ -337,7 +346,7 @@ class Policy:
                 continue
             if not lacking & (doc.bag | doc.context):
                 continue
-            terms = self.narrowing(question, other, res)
+            terms = [t for t in self.narrowing(question, other, res) if t.group in MIXED_GROUPS]
             if terms:
                 return Decision("narrowed", other, 0.0, _words(terms), _group(terms))
         return None
