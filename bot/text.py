@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _SUFFIXES = ("ing", "ern", "en", "er", "es", "ed", "em", "e", "s")
 _LATIN_LETTER = re.compile(r"[a-z]")
 # Letters spelled one by one, as dictation writes them: "h k s t p" → "hkstp", "c f o" → "cfo".
-_SPELLED = re.compile(r"(?<![\w'])(?:[a-z] )+[a-z](?![\w'])")
+_SPELLED = re.compile(r"(?<![\w'])(?:[a-z]\s+)+[a-z](?![\w'])")
 _AMPERSAND_WORD = re.compile(r"(?<=\b[a-z])&(?=[a-z]\b)")  # R&D, F&E
 
 
@@ -50,15 +50,25 @@ def tokens(text: str) -> list[str]:
 def _tokens(text: str) -> tuple[str, ...]:
     folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
     out = []
-    folded = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), folded)
+    folded = _SPELLED.sub(lambda m: "".join(m.group(0).split()), folded)
     words = [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]
     for tok in read_spelled_numbers(words):
         tok = NUMBER_WORDS.get(tok, tok)
         if _NUMBER.match(tok):
-            tok = tok.replace(",", ".").rstrip("0").rstrip(".") if "." in tok or "," in tok else tok
+            tok = _plain_number(tok)
         if len(tok) > 1 or tok.isdigit():
             out.append(tok)
     return tuple(out)
+
+
+def _plain_number(tok: str) -> str:
+    """One spelling per number: "3,5" → "3.5", "41.0" → "41", "1.000.000" → "1000000"."""
+    separators = sum(tok.count(sep) for sep in ".,")
+    if separators > 1:  # thousands grouping
+        return tok.replace(".", "").replace(",", "")
+    if separators == 1:
+        tok = tok.replace(",", ".").rstrip("0").rstrip(".")
+    return tok or "0"
 
 
 def is_number(token: str) -> bool:
