@@ -58,6 +58,7 @@ class Resolution:
     ranked: tuple[Candidate, ...]
     analysis: Analysis
     dropped_numbers: frozenset[str] = frozenset()  # figures set aside (without_numbers)
+    words: tuple[str, ...] = ()  # the question's tokens as written (for cue words)
 
 
 @dataclass
@@ -197,7 +198,7 @@ class Resolver:
         analysis = self.analyzer.analyze(text, correct=True)
         lang, signal = self.language(analysis, text)
         ranked = self._rank(analysis, fold(text), self.docs, self._postings)
-        return Resolution(lang, signal, ranked, analysis)
+        return Resolution(lang, signal, ranked, analysis, frozenset(), tuple(tokens(text)))
 
     def without_numbers(self, res: Resolution) -> Resolution:
         """The ranking of the same question with its figures set aside (a false premise is
@@ -207,7 +208,7 @@ class Resolver:
         bare = Analysis(a.features - numbers, a.types, frozenset(), a.tokens, a.guessed - numbers)
         folded = " ".join(t for t in a.tokens if not is_number(t))
         ranked = self._rank(bare, folded, self.docs, self._postings)
-        return Resolution(res.lang, res.lang_signal, ranked, bare, a.numbers)
+        return Resolution(res.lang, res.lang_signal, ranked, bare, a.numbers, res.words)
 
     def rank_passages(self, analysis: Analysis, folded: str) -> tuple[Candidate, ...]:
         return self._rank(analysis, folded, self.passages, self._passage_postings)

@@ -194,7 +194,7 @@ class Snapshot:
         """The pieces of the reply to one question part."""
         res = self.resolver.resolve(part)
         decision = self.policy.decide(part, res)
-        by_kind = _figure_kind(res.analysis.tokens) is not None  # "all the years": a list
+        by_kind = _figure_kind(res.words) is not None  # "all the years": a list
         listed = self._listing(res, lang) if decision.verdict != "answer" or by_kind else None
         if listed is not None:
             return [listed]
@@ -272,16 +272,24 @@ class Snapshot:
             sides = sides[1:]  # "Which scheme is bigger, A or B?": the head names neither
         for side in sides:
             side_res = self.resolver.resolve(side)
-            best = next(
-                (c for c in side_res.ranked if c.key in whole and c.coverage >= SIDE_COVERAGE),
-                None,
-            )
+            fitting = [
+                c for c in side_res.ranked if c.key in whole and c.coverage >= SIDE_COVERAGE
+            ]
+            best = max(fitting, key=lambda c: self._distinctive(c, side_res), default=None)
             if best is None or best.key in {d.candidate.key for d in found if d.candidate}:
                 continue
             if self.policy.narrowing(side, best, side_res):
                 return []  # "… in Shenzhen or in Singapore": not two things the article states
             found.append(Decision("answer", best, best.score))
         return found if len(found) >= 2 else []
+
+    def _distinctive(self, cand: Candidate, res: Resolution) -> float:
+        """How much of a side's rare words an intent knows: "mit Rekrutierungsproblemen" is
+        about recruiting, whatever "der Anteil der Firmen" shares with firm sizes."""
+        doc = self.resolver.docs[cand.key]
+        common = self.resolver.weight_of_share(MORE_COMMON_SHARE)
+        rare = [f for f in res.analysis.features if self.resolver.weight(f) > common]
+        return sum(self.resolver.weight(f) for f in rare if f in doc.bag | doc.context)
 
     def _states_figures(self, key: str) -> bool:
         intent = self.intents[key]
@@ -343,7 +351,7 @@ class Snapshot:
     def _reverse(self, res: Resolution, decision: Decision) -> list[str]:
         """ "What does the 44 % refer to?": the intent that states the figure, unless the
         decided one already does."""
-        if not has_cue(res.analysis.tokens, "reverse"):
+        if not has_cue(res.words, "reverse"):
             return []
         found = self._by_number(res, any_length=True)
         chosen = decision.candidate.key if decision.candidate else None
@@ -374,10 +382,10 @@ class Snapshot:
 
     def _listing(self, res: Resolution, lang: str) -> Piece | None:
         """ "All figures of the HKPC study": the key statistics on a topic, each cited."""
-        if not has_cue(res.analysis.tokens, "lists"):
+        if not has_cue(res.words, "lists"):
             return None
         topic = res.analysis.features - self._list_features
-        kind = _figure_kind(res.analysis.tokens)
+        kind = _figure_kind(res.words)
         facts = [
             f
             for f in self.kb.facts
@@ -512,7 +520,7 @@ _CHOICE_WORDS = frozenset("or oder vs versus than als".split())
 
 def _offers_alternatives(res: Resolution) -> bool:
     """ "Which is bigger, A or B?": a comparison cue, and two things to choose between."""
-    toks = res.analysis.tokens
+    toks = res.words
     return has_cue(toks, "compare") and any(t in _CHOICE_WORDS for t in toks)
 
 
