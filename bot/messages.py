@@ -37,6 +37,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zu einem Teil der Frage steht im Artikel nichts.",
         "en": "The article doesn't answer one part of the question.",
     },
+    "named": {
+        "de": "Der Artikel nennt:",
+        "en": "The article names:",
+    },
     "list_intro": {
         "de": "Der Artikel nennt dazu:",
         "en": "The article gives these figures:",

@@ -89,12 +89,14 @@ class Fact(_Strict):
 class Concept(_Strict):
     """Words and phrases (any language) that mean the same thing to the resolver.
 
-    `entity` marks a named thing (a person, an organisation, a programme): a
-    question that names one the chosen answer is not about is a near miss."""
+    `entity` marks a named thing. A question that names a person, organisation or
+    programme the chosen answer is not about is a near miss; places and sources are
+    named things too (for "which cities does the article name?"), but places narrow
+    through the language data's restricting terms, and a source narrows nothing."""
 
     id: str
     terms: list[str] = Field(min_length=2)
-    entity: Literal["person", "organisation", "programme"] | None = None
+    entity: Literal["person", "organisation", "programme", "place", "source"] | None = None
 
     @field_validator("terms")
     @classmethod

@@ -102,7 +102,8 @@ class Resolver:
         )
         self.analyzer = Analyzer(kb.concepts, vocab, asked)
         # Named things (entity concepts) and how to name them in a reply.
-        self.entities = {"@" + c.id: c.terms[0] for c in kb.concepts if c.entity}
+        narrowing_kinds = ("person", "organisation", "programme")
+        self.entities = {"@" + c.id: c.terms[0] for c in kb.concepts if c.entity in narrowing_kinds}
         self.entity_kinds = {"@" + c.id: c.entity for c in kb.concepts if c.entity}
         self.entity_terms = {"@" + c.id: tuple(c.terms) for c in kb.concepts if c.entity}
         self.people = frozenset(k for k, kind in self.entity_kinds.items() if kind == "person")

@@ -194,6 +194,9 @@ class Snapshot:
         """The pieces of the reply to one question part."""
         res = self.resolver.resolve(part)
         decision = self.policy.decide(part, res)
+        named = self._named_things(res, lang) if decision.verdict != "answer" else None
+        if named is not None:
+            return [named]
         by_kind = _figure_kind(res.words) is not None  # "all the years": a list
         listed = self._listing(res, lang) if decision.verdict != "answer" or by_kind else None
         if listed is not None:
@@ -272,9 +275,7 @@ class Snapshot:
             sides = sides[1:]  # "Which scheme is bigger, A or B?": the head names neither
         for side in sides:
             side_res = self.resolver.resolve(side)
-            fitting = [
-                c for c in side_res.ranked if c.key in whole and c.coverage >= SIDE_COVERAGE
-            ]
+            fitting = [c for c in side_res.ranked if c.key in whole and c.coverage >= SIDE_COVERAGE]
             best = max(fitting, key=lambda c: self._distinctive(c, side_res), default=None)
             if best is None or best.key in {d.candidate.key for d in found if d.candidate}:
                 continue
@@ -399,6 +400,45 @@ class Snapshot:
         cites = tuple(dict.fromkeys(r.citation for r in rows))
         return Piece("\n".join(lines), cites, True, "combined", None, 0.5)
 
+    def _named_things(self, res: Resolution, lang: str) -> Piece | None:
+        """ "Which organisations / cities does the article name?": the named things of that
+        kind (concepts.yaml `entity:`), each cited where the article first names it."""
+        words = set(res.words)
+        kind = next((k for k, cues in _NAMED_KINDS.items() if cues & words), None)
+        asks_which = bool({"which", "welche", "welcher", "what"} & words) or has_cue(
+            res.words, "lists"
+        )
+        asks_figures = "quantity" in res.analysis.types or "@amount" in res.analysis.features
+        if kind is None or not (_NAMING_WORDS & words and asks_which) or asks_figures:
+            return None  # "Name both schemes and their sizes" wants the figures
+        lines, cites = [msg("named", lang)], []
+        for concept in self.kb.concepts:
+            if concept.entity not in _LISTED_AS[kind]:
+                continue
+            found = self._first_mention(concept.terms)
+            if found is not None:
+                surface, cite = found
+                lines.append(f"• {surface}")
+                if cite not in cites:
+                    cites.append(cite)
+        if len(lines) < 2:
+            return None
+        return Piece("\n".join(lines), tuple(cites), True, "combined", None, 0.5)
+
+    def _first_mention(self, terms: list[str]) -> tuple[str, Citation] | None:
+        """The article's own spelling of one of `terms`, and the sentence that first has it."""
+        for source_id, src in self.kb.sources.items():
+            for n, para in enumerate(src.paragraphs, start=1):
+                if n == 1:
+                    continue  # the headline repeats the title
+                for sentence in sentences(para):
+                    for term in terms:  # the first term is the name to show
+                        hit = re.search(re.escape(term), sentence, re.IGNORECASE)
+                        if hit and len(term) > 2:
+                            cite = self._citation(source_id, f"§{n}", sentence, None)
+                            return hit.group(0), cite
+        return None
+
     def _intent_piece(self, intent: Intent, lang: str, score: float) -> Piece:
         citations = tuple(self._citation(c.source, c.locator, c.quote, intent) for c in intent.cite)
         kind = {"article": "intent", "smalltalk": "smalltalk", "gap": "gap"}[intent.kind]
@@ -484,6 +524,25 @@ class Snapshot:
         return self.stats.choices(partial, limit)
 
 
+_NAMED_KINDS = {
+    "organisation": frozenset(
+        "organisationen organisations organizations organisation organization institutionen "
+        "institutions institution companies firms unternehmen firmen akteure players".split()
+    ),
+    "place": frozenset("stadte cities city orte places lander countries regionen regions".split()),
+    "programme": frozenset("programme programmes programs schemes forderprogramme".split()),
+    "person": frozenset("personen people persons menschen leute".split()),
+}
+_LISTED_AS = {  # the outlet is an organisation too when organisations are listed
+    "organisation": ("organisation", "source"),
+    "place": ("place",),
+    "programme": ("programme",),
+    "person": ("person",),
+}
+_NAMING_WORDS = frozenset(
+    "named name names mentioned mention mentions genannt nennt nennen erwahnt erwahnen vor "
+    "appear appears listed".split()
+)
 _YEAR_WORDS = frozenset("jahr jahre jahreszahl jahreszahlen year years dates datum daten".split())
 _PERCENT_WORDS = frozenset("prozent prozentzahlen percent percentages percentage anteile".split())
 

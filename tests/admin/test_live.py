@@ -41,6 +41,11 @@ async def test_add_question_is_answered_by_the_running_bot(kb_bot: QABot, kb_cop
     print(f"\nsave → answered with the new variant: {took:.2f} s")
 
 
+def _reloaded_ok(bot: QABot) -> bool:
+    last = bot.status().last_reload
+    return last is not None and last.ok
+
+
 async def test_a_bad_save_is_reported_and_a_fix_recovers(kb_bot: QABot, kb_copy: Path) -> None:
     question = "Who is the CFO of SenseTime?"
     before = kb_bot.ask(question)
@@ -52,7 +57,7 @@ async def test_a_bad_save_is_reported_and_a_fix_recovers(kb_bot: QABot, kb_copy:
         assert kb_bot.ask(question) == before  # still serving
         assert kb_bot.status().last_error.errors[0].startswith("knowledge/qa/sensetime.yaml:")
         write_atomic(path, good)
-        await wait_until(lambda: kb_bot.status().last_reload.ok, timeout=30)
+        await wait_until(lambda: _reloaded_ok(kb_bot), timeout=30)
     assert kb_bot.ask(question) == before
 
 
