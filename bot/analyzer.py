@@ -119,16 +119,14 @@ class Analyzer:
         if token in self._single_tokens or (self.knows(token) and token not in self.known_tokens):
             return (token,)  # a concept word, or a typo of a known word
         best: tuple[str, ...] = (token,)
-        best_len = 0
+        best_len = 0  # the most even split wins
         for i in range(4, len(token) - 3):
             left, right = token[:i], token[i:]
-            if not (self._known_word(left) or (left[-1] == "s" and self._known_word(left[:-1]))):
-                continue
-            if self._known_word(right) and min(len(left), len(right)) > best_len:
-                best, best_len = (
-                    (left.removesuffix("s") if not self._known_word(left) else left, right),
-                    min(len(left), len(right)),
-                )
+            if not self._known_word(left) and left[-1] == "s":
+                left = left[:-1]  # the linking s of "Rekrutierungs|probleme"
+            even = min(len(left), len(right))
+            if self._known_word(left) and self._known_word(right) and even > best_len:
+                best, best_len = (left, right), even
         return best
 
     def _known_word(self, word: str) -> bool:

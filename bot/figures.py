@@ -14,7 +14,22 @@ from bot.lexicon import DATA
 
 # Scale and value words come from the language data (bot/data/language.yaml).
 SCALES: dict[str, float] = dict(DATA.number_words.scales)
-WORDS: dict[str, float] = dict(DATA.number_words.values)
+_NW = DATA.number_words
+WORDS: dict[str, float] = {
+    word: value
+    for table in (
+        _NW.units.de,
+        _NW.units.en,
+        _NW.teens.de,
+        _NW.teens.en,
+        _NW.tens.de,
+        _NW.tens.en,
+        _NW.numbers,
+        _NW.fractions,
+    )
+    for word, value in table.items()
+    if value >= 2 or value < 1  # "ein", "one" are articles more often than figures
+}
 _NUMBER = re.compile(
     r"(?<![\w§])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<pct>%|prozent\b|percent\b|per cent\b)?"
     r"(?:\s*(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b\.?)?",

@@ -35,7 +35,7 @@ class _NumberWords(_Strict):
     units: _ByLang
     teens: _ByLang
     tens: _ByLang
-    values: dict[str, float]
+    fractions: dict[str, float]
     scales: dict[str, float]
 
 

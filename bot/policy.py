@@ -27,6 +27,7 @@ from bot.resolver import Candidate, Resolution, Resolver
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 SMALLTALK_COVERAGE = 0.66
+TIE_SCORE, TIE_COVERAGE = 0.5, 0.45  # two figure intents this good, tied, are both answered
 MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
 MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
 GROUP_OPENERS = frozenset("of among for unter bei fur der den von".split())
@@ -202,8 +203,7 @@ class Policy:
             return self._narrowed_anyway(question, res, p)
         if self.intents[top.key].kind != "article":
             return Decision("answer", top, p)
-        top = self._covering(question, top, res)
-        terms = self.narrowing(question, top, res)
+        top, terms = self._covering(question, top, res)
         premise = self._premise_terms(terms, top, res)
         terms = [t for t in terms if t not in premise]
         if terms and top.coverage < NARROWED_COVERAGE:
@@ -221,12 +221,15 @@ class Policy:
             return Decision("premise", top, p, (*wrong, *_words(premise)))
         return Decision("answer", top, p)
 
-    def _covering(self, question: str, top: Candidate, res: Resolution) -> Candidate:
+    def _covering(
+        self, question: str, top: Candidate, res: Resolution
+    ) -> tuple[Candidate, list[Narrowing]]:
         """Among intents scored close to the best, the first that covers every restricting
-        term: "Hongkong zwischen Festland und Rest der Welt" is the bridge, not the hub."""
+        term: "Hongkong zwischen Festland und Rest der Welt" is the bridge, not the hub.
+        Returns the intent and the terms it leaves uncovered."""
         terms = self.narrowing(question, top, res)
         if not terms:
-            return top
+            return top, terms
         # A named thing the best intent lacks (HKSTP, HKPC) points to the intent about it; a
         # group or place needs an intent that knows all the best one knows ("KMU … KI").
         names_only = all(t.group in ("entity", "place") for t in terms)
@@ -242,8 +245,24 @@ class Policy:
             if self.intents[other.key].kind == "article" and not self.narrowing(
                 question, other, res
             ):
-                return other
-        return top
+                return other, []
+        return top, terms
+
+    def tied_figures(self, res: Resolution) -> list[Candidate]:
+        """Two figure intents that both fit and tie: "both schemes" wants both answers."""
+        ranked = self.ranked(res)
+        if len(ranked) < 2 or ranked[0].score - ranked[1].score >= self.model.margin:
+            return []
+        pair = ranked[:2]
+        fits = all(
+            c.score >= TIE_SCORE
+            and c.coverage >= TIE_COVERAGE
+            and not c.extra_numbers
+            and self.intents[c.key].kind == "article"
+            and self.intents[c.key].facts
+            for c in pair
+        )
+        return pair if fits else []
 
     def _explains_as_much(self, other: Candidate, top: Candidate, res: Resolution) -> bool:
         """Whether `other` knows every word of the question that `top` knows."""

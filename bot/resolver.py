@@ -73,7 +73,7 @@ class _Doc:
     types: frozenset[str]
     numbers: frozenset[str]
     variant_totals: list[float] = field(default_factory=list)  # idf mass of each variant
-    scope: frozenset[str] = frozenset()  # stems of every word of variants, answers, quotes
+    scope: frozenset[str] = frozenset()  # stems and features of its variants and answers
     content: frozenset[str] = frozenset()  # features of what it says: answers and quotes
     asked: frozenset[str] = frozenset()  # stems of the words of its stored questions
 

@@ -152,21 +152,18 @@ class Snapshot:
         }
         near = [int(loc.lstrip("§")) for _, loc, _ in cited] or [0]
         scored: list[tuple[float, int, Citation]] = []
-        order = 0
-        for source_id, src in self.kb.sources.items():
-            for n, para in enumerate(src.paragraphs, start=1):
-                for sentence in sentences(para):
-                    order += 1
-                    if len(sentence) < MORE_MIN_CHARS or any(
-                        sentence in q or q in sentence for q in quotes
-                    ):
-                        continue
-                    features = self.resolver.analyzer.analyze(sentence, correct=False).features
-                    weight = sum(self.resolver.weight(f) for f in features & topic)
-                    weight /= 1 + min(abs(n - m) for m in near) / MORE_DISTANCE
-                    if weight > 0:
-                        cite = self._citation(source_id, f"§{n}", sentence, None)
-                        scored.append((weight, order, cite))
+        # The resolver's passage index holds every sentence worth quoting, analysed once.
+        for order, (key, doc) in enumerate(self.resolver.passages.items()):
+            source_id, locator, index = key.split("|")
+            sentence = self._sentence(source_id, locator, int(index))
+            if len(sentence) < MORE_MIN_CHARS or any(
+                sentence in q or q in sentence for q in quotes
+            ):
+                continue
+            weight = sum(self.resolver.weight(f) for f in doc.bag & topic)
+            weight /= 1 + min(abs(int(locator.lstrip("§")) - m) for m in near) / MORE_DISTANCE
+            if weight > 0:
+                scored.append((weight, order, self._citation(source_id, locator, sentence, None)))
         best = sorted(scored, key=lambda t: (-t[0], t[1]))[:MORE_SENTENCES]
         if not best:
             return Answer(question, False, lang, msg("no_more", lang), "abstain")
@@ -209,11 +206,9 @@ class Snapshot:
         reverse = self._reverse(res, decision)
         if reverse:
             return [self._intent_piece(self.intents[k], lang, 0.5) for k in reverse]
-        if decision.verdict == "answer":
-            return [self._decided(decision, lang)]
         if decision.verdict != "abstain":
             return [self._decided(decision, lang)]
-        tied = self._tied_figures(self.policy.ranked(res))
+        tied = self.policy.tied_figures(res)
         if tied:
             return [self._intent_piece(self.intents[c.key], lang, c.score) for c in tied]
         by_number = self._by_number(res)
@@ -332,23 +327,6 @@ class Snapshot:
         )
         return [*pieces, Piece(line, (), True, "combined")]
 
-    def _tied_figures(self, ranked: list[Candidate]) -> list[Candidate]:
-        """Two figure intents that both fit and tie: "both schemes" wants both answers."""
-        if len(ranked) < 2:
-            return []
-        pair = ranked[:2]
-        if pair[0].score - pair[1].score >= self.policy.model.margin:
-            return []
-        fits = all(
-            c.score >= 0.5
-            and c.coverage >= 0.45
-            and not c.extra_numbers
-            and self.intents[c.key].kind == "article"
-            and self.intents[c.key].facts
-            for c in pair
-        )
-        return pair if fits else []
-
     def _reverse(self, res: Resolution, decision: Decision) -> list[str]:
         """ "What does the 44 % refer to?": the intent that states the figure, unless the
         decided one already does."""
@@ -461,10 +439,14 @@ class Snapshot:
             return None
         best: Candidate = passages[0]
         source, locator, index = best.key.split("|")
-        original = sentences(self.kb.sources[source].paragraph(locator) or "")[int(index)]
+        original = self._sentence(source, locator, int(index))
         text = msg("passage", res.lang, locator=locator, quote=original)
         cite = self._citation(source, locator, original, None)
         return Piece(text, (cite,), True, "passage", None, best.score * 0.9)
+
+    def _sentence(self, source: str, locator: str, index: int) -> str:
+        """The `index`-th sentence of a paragraph, as the passage index numbers them."""
+        return sentences(self.kb.sources[source].paragraph(locator) or "")[index]
 
     def _abstention(self, res: Resolution, decision: Decision) -> Piece:
         suggestions = self._suggestions(self.policy.ranked(res), res.lang)
