@@ -88,6 +88,10 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
     return None
 
 
+def _asks(word: str) -> bool:
+    return any(t in QUESTION_WORDS for t in tokens(word))
+
+
 def opens_elliptically(text: str) -> bool:
     """ "und RAISe+?", "and in 2021?", "what about SMEs?": an opener and little else."""
     toks = tokens(text)
@@ -120,13 +124,33 @@ class Conversations:
         """The reply to `text` in `conversation`; never raises for any input string."""
         key = f"conversation:{platform}:{conversation}"
         ctx = self._load(key)
+        kind = request_kind(text, self.bot.store.current.knows_topic)
+        if kind is not None:
+            answer = self._request(kind, ctx, text)
+            if ctx is not None and answer.answered:  # same topic; the language may change
+                self._save(key, replace(ctx, lang=answer.lang))
+            return replace(answer, question=text)
         answer = self._reply(ctx, text, platform, user, channel)
-        new = self._context(answer, ctx)  # keeps the question as understood
+        new = self._context(answer)  # keeps the question as understood
         if new is not None:
             self._save(key, new)
         return replace(answer, question=text)
 
     # -- the reply ----------------------------------------------------------------
+
+    def _request(self, kind: str, ctx: Context | None, text: str) -> Answer:
+        """The source, more, or the last answer in another language."""
+        snap = self.bot.store.current
+        lang = self._lang(text, ctx)
+        if ctx is None:
+            return Answer(text, False, lang, msg("about_what", lang), "abstain")
+        if kind == "source":
+            return snap.passages(text, [(s, loc) for s, loc, _ in ctx.citations], lang)
+        if kind == "more":
+            said = [snap.intents[i].answer.get("de") for i in ctx.intents if i in snap.intents]
+            about = " ".join([ctx.question, *said])
+            return snap.neighbours(text, list(ctx.citations), about, lang)
+        return snap.answer_intents(text, list(ctx.intents), "en" if kind == "to_en" else "de")
 
     def _reply(
         self,
@@ -136,20 +160,6 @@ class Conversations:
         user: str | None,
         channel: str | None,
     ) -> Answer:
-        snap = self.bot.store.current
-        kind = request_kind(text, snap.knows_topic)
-        if kind is not None:
-            lang = self._lang(text, ctx)
-            if ctx is None:
-                return Answer(text, False, lang, msg("about_what", lang), "abstain")
-            if kind == "source":
-                return snap.passages(text, [(s, loc) for s, loc, _ in ctx.citations], lang)
-            if kind == "more":
-                said = [snap.intents[i].answer.get("de") for i in ctx.intents if i in snap.intents]
-                about = " ".join([ctx.question, *said])
-                return snap.neighbours(text, list(ctx.citations), about, lang)
-            return snap.answer_intents(text, list(ctx.intents), "en" if kind == "to_en" else "de")
-
         def ask(question: str) -> Answer:
             return self.bot.ask(question, platform=platform, user=user, channel=channel)
 
@@ -162,7 +172,10 @@ class Conversations:
             return alone
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = ask(question)  # its .question is the follow-up as understood
-            if answer.answered or answer.kind == "narrowed":
+            declined_with_why = answer.kind == "narrowed" or (
+                elliptical and answer.kind == "gap" and alone.kind == "abstain"
+            )
+            if answer.answered or declined_with_why:
                 return answer
         return alone
 
@@ -178,7 +191,12 @@ class Conversations:
             base = ctx.question.rstrip("?!. ")
             for feature, kind in named.items():
                 base = self._without_kind(base, kind, keep=feature)
-            filled.append(f"{base} {fragment}")
+            if _asks(fragment):
+                # "und wo?" asks its own question of the last one's topic: where, not when
+                base = " ".join(w for w in base.split() if not _asks(w))
+                filled.append(f"{fragment} {base}")
+            else:
+                filled.append(f"{base} {fragment}")
         said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
         names = list(dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said]))))
         asked = text.rstrip("?!. ")
@@ -205,12 +223,10 @@ class Conversations:
 
     # -- the context -----------------------------------------------------------------
 
-    def _context(self, answer: Answer, ctx: Context | None) -> Context | None:
+    def _context(self, answer: Answer) -> Context | None:
         """What to keep after `answer`: the answered intents, citations and language."""
         if answer.kind in ("smalltalk", "refused", "rate_limited", "abstain"):
             return None
-        if answer.kind == "passage" and ctx is not None:  # "Quelle?", "mehr": same topic
-            return replace(ctx, lang=answer.lang)
         intents = tuple(i for i in (answer.intent or "").split("+") if i)
         cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
         return Context(answer.lang, answer.question[:MAX_QUESTION], intents, cites)

@@ -66,7 +66,15 @@ class LanguageData(_Strict):
     chat: dict[Literal["greeting", "thanks", "goodbye", "other"], list[str]]
     restrictors: dict[
         Literal[
-            "place", "group", "person", "time", "qualifier", "precision", "negation", "aggregate"
+            "place",
+            "group",
+            "person",
+            "time",
+            "qualifier",
+            "measure",
+            "precision",
+            "negation",
+            "aggregate",
         ],
         list[str],
     ]

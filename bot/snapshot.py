@@ -151,6 +151,7 @@ class Snapshot:
             if self.resolver.weight(f) > common  # "Hongkong" is in every paragraph
         }
         near = [int(loc.lstrip("§")) for _, loc, _ in cited] or [0]
+        cited_at = {loc for _, loc, _ in cited}
         scored: list[tuple[float, int, Citation]] = []
         # The resolver's passage index holds every sentence worth quoting, analysed once.
         for order, (key, doc) in enumerate(self.resolver.passages.items()):
@@ -161,6 +162,8 @@ class Snapshot:
             ):
                 continue
             weight = sum(self.resolver.weight(f) for f in doc.bag & topic)
+            if locator in cited_at:  # the paragraph goes on about what was said
+                weight += common
             weight /= 1 + min(abs(int(locator.lstrip("§")) - m) for m in near) / MORE_DISTANCE
             if weight > 0:
                 scored.append((weight, order, self._citation(source_id, locator, sentence, None)))

@@ -45,6 +45,23 @@ def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
     assert talk.ask("c3", "und in Singapur?").answered is False
 
 
+def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
+    talk.ask("c6", "How many firms struggle to hire staff?")
+    assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
+    assert talk.ask("c6", "und in Singapur?").answered is False
+
+
+def test_a_question_word_alone_asks_it_of_the_last_topic(talk: Conversations) -> None:
+    talk.ask("c7", "Wann soll das HPC-Datenzentrum in Betrieb gehen?")
+    where = talk.ask("c7", "und wo?")
+    assert where.answered is False and "Standort" in where.text
+
+
+def test_more_goes_on_with_the_paragraph_of_the_answer(talk: Conversations) -> None:
+    talk.ask("c8", "Bis wann will die Regierung Hongkong als Technologiezentrum positionieren?")
+    assert "Austausch von Ideen" in talk.ask("c8", "erzähl mal mehr dazu").text
+
+
 def test_a_clear_question_is_answered_on_its_own(talk: Conversations) -> None:
     talk.ask("c4", "When was the HKPC study published?")
     answer = talk.ask("c4", "What share of companies have trouble recruiting?")

@@ -21,6 +21,7 @@ from bot.service import QABot
         "What did SenseTime's CEO say at the China Conference 2025?",  # another person
         "Wie viel Fördergeld ist das zusammen, AI Subsidy Scheme plus RAISe+?",  # a sum
         "What share of SMEs report being profitable?",  # one figure's group, another's topic
+        "Welches Budget ist für die Strategie bis 2035 vorgesehen?",  # a measure not stated
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
