@@ -248,8 +248,9 @@ class Policy:
                 return other, []
         return top, terms
 
-    def tied_figures(self, res: Resolution) -> list[Candidate]:
-        """Two figure intents that both fit and tie: "both schemes" wants both answers."""
+    def tied_figures(self, question: str, res: Resolution) -> list[Candidate]:
+        """Two figure intents that both fit and tie: "both schemes" wants both answers; not
+        when the question narrows either of them."""
         ranked = self.ranked(res)
         if len(ranked) < 2 or ranked[0].score - ranked[1].score >= self.model.margin:
             return []
@@ -260,6 +261,7 @@ class Policy:
             and not c.extra_numbers
             and self.intents[c.key].kind == "article"
             and self.intents[c.key].facts
+            and not self.narrowing(question, c, res)
             for c in pair
         )
         return pair if fits else []
@@ -283,6 +285,9 @@ class Policy:
             terms = self.narrowing(question, top, res)
             if terms:
                 return Decision("narrowed", top, p, _words(terms), _group(terms))
+            mixed = self._mixed_topics(question, top, res)  # "small firms … profitable"
+            if mixed is not None:
+                return mixed
         return Decision("abstain", None, p)
 
     def _premise_terms(

@@ -211,7 +211,7 @@ class Snapshot:
             return [self._intent_piece(self.intents[k], lang, 0.5) for k in reverse]
         if decision.verdict != "abstain":
             return [self._decided(decision, lang)]
-        tied = self.policy.tied_figures(res)
+        tied = self.policy.tied_figures(part, res)
         if tied:
             return [self._intent_piece(self.intents[c.key], lang, c.score) for c in tied]
         by_number = self._by_number(res)

@@ -22,6 +22,7 @@ from bot.service import QABot
         "Wie viel Fördergeld ist das zusammen, AI Subsidy Scheme plus RAISe+?",  # a sum
         "What share of SMEs report being profitable?",  # one figure's group, another's topic
         "Welches Budget ist für die Strategie bis 2035 vorgesehen?",  # a measure not stated
+        "How many of the small companies say they're profitable?",  # two intents tie
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
