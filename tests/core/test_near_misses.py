@@ -88,6 +88,13 @@ def test_greeting_with_a_question_answers_the_question(qabot: QABot) -> None:
     assert answer.answered and "49" in answer.text
 
 
+def test_chat_filler_does_not_count_against_the_answer(qabot: QABot) -> None:
+    analyzer = qabot.store.current.resolver.analyzer
+    assert not analyzer.analyze("ngl bro, oida digga, mal ehrlich, or nah?").features
+    answer = qabot.ask("ngl bro, how many firms use AI or plan to, roughly? or nah")
+    assert answer.answered and "41" in answer.text
+
+
 @pytest.mark.parametrize("garbage", ["bad", "asdfgh", "ähm ähm", "\ufffd\ufffd bytes"])
 def test_garbage_is_not_answered(qabot: QABot, garbage: str) -> None:
     assert qabot.ask(garbage).answered is False
