@@ -90,7 +90,7 @@ def test_greeting_with_a_question_answers_the_question(qabot: QABot) -> None:
 
 def test_chat_filler_does_not_count_against_the_answer(qabot: QABot) -> None:
     analyzer = qabot.store.current.resolver.analyzer
-    assert not analyzer.analyze("ngl bro, oida digga, mal ehrlich, or nah?").features
+    assert not analyzer.analyze("ngl bro, oida digga, mal ehrlich, or nah?", correct=True).features
     answer = qabot.ask("ngl bro, how many firms use AI or plan to, roughly? or nah")
     assert answer.answered and "41" in answer.text
 
