@@ -19,11 +19,23 @@ from bot.settings import Settings
 EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common_options(default: object) -> argparse.ArgumentParser:
+    """`--kb` and `--config`, accepted before and after the subcommand."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--kb", type=Path, help="knowledge directory (default: knowledge/)")
-    common.add_argument("--config", type=Path, help="settings file (default: config/qabot.toml)")
-    ap = argparse.ArgumentParser(prog="qabot", description=__doc__, parents=[common])
+    common.add_argument(
+        "--kb", type=Path, default=default, help="knowledge directory (default: knowledge/)"
+    )
+    common.add_argument(
+        "--config", type=Path, default=default, help="settings file (default: config/qabot.toml)"
+    )
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    # A subparser writes its defaults over what the main parser parsed, so the
+    # subcommands' copies default to SUPPRESS: `qabot --kb DIR ask …` keeps DIR.
+    common = _common_options(argparse.SUPPRESS)
+    ap = argparse.ArgumentParser(prog="qabot", description=__doc__, parents=[_common_options(None)])
     sub = ap.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", parents=[common], help="answer one question (or '-' for batch)")
     ask.add_argument("question", nargs="+", help="the question, or '-' to read lines from stdin")
