@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from bot.errors import KnowledgeError
 from bot.settings import Settings
 
 EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
+# As a shell reports a process ended by the signal: 128 + SIGINT, 128 + SIGPIPE.
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
 def _common_options(default: object) -> argparse.ArgumentParser:
@@ -78,6 +81,20 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; Ctrl-C and a reader that leaves (`| head`) end it without a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Python flushes stdout once more at exit; point it at /dev/null so that
+        # flush cannot fail again and print "Exception ignored … BrokenPipeError".
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
