@@ -18,8 +18,8 @@ from bot.runner import serve_all
 from bot.service import QABot
 from tests.admin.conftest import RECRUITING, admin_settings, wait_until
 from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord
-from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackHarness, free_port
 from tests.slack.fake_slack_api import FakeSlackApi
+from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, SlackHarness, free_port
 
 NEW_PHRASE = "Zorbelnde Quaxe im Personalbüro?"
 

@@ -6,8 +6,8 @@ import json
 
 import aiohttp
 
-from tests.slack.conftest import SlackHarness
 from tests.slack.fake_slack_api import BOT_USER_ID, FakeSlackApi, sent_text
+from tests.slack.harness import SlackHarness
 
 RECRUITING = "How many companies have difficulties recruiting?"
 
