@@ -13,9 +13,13 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.errors import KnowledgeError
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+# This module imports only the standard library: Ctrl-C while `qabot` starts lands in
+# main()'s handler, not in a traceback from an import; the rest is imported in main.
 
 EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
 # As a shell reports a process ended by the signal: 128 + SIGINT, 128 + SIGPIPE.
@@ -76,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from bot.settings import Settings
+
     overrides = {"knowledge_dir": args.kb} if args.kb else {}
     return Settings.load(args.config, **overrides)
 
@@ -111,6 +117,7 @@ def _main(argv: list[str] | None) -> int:
         from bot.kb_cli import ingest
 
         return ingest(settings, args)
+    from bot.errors import KnowledgeError
     from bot.service import QABot
 
     try:

@@ -83,3 +83,15 @@ def test_a_reader_that_leaves_early_gets_no_traceback(argv: list[str]) -> None:
     assert proc.wait(timeout=60) == 141  # 128 + SIGPIPE, as `cat` or `grep` report it
     err = proc.stderr.read()
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_the_cli_module_imports_only_the_standard_library() -> None:
+    # Ctrl-C while `qabot` starts lands in main's handler only once main runs; the
+    # imports before it (the console script's `from bot.cli import main`) stay short.
+    code = (
+        "import sys; import bot.cli; "
+        "ours = sorted(m for m in sys.modules if m.split('.')[0] in ('bot', 'pydantic', 'yaml')); "
+        "sys.exit(ours != ['bot', 'bot.cli'] and str(ours))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
