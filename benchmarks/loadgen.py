@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.slack.conftest import free_port, sign
+from tests.slack.harness import free_port, sign
 
 # A mix people send: German and English, exact and sloppy, answerable or not.
 QUESTIONS = [

@@ -10,20 +10,39 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.errors import KnowledgeError
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+# This module imports only the standard library: Ctrl-C while `qabot` starts lands in
+# main()'s handler, not in a traceback from an import; the rest is imported in main.
 
 EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
+# As a shell reports a process ended by the signal: 128 + SIGINT, 128 + SIGPIPE.
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+
+
+def _common_options(default: object) -> argparse.ArgumentParser:
+    """`--kb` and `--config`, accepted before and after the subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--kb", type=Path, default=default, help="knowledge directory (default: knowledge/)"
+    )
+    common.add_argument(
+        "--config", type=Path, default=default, help="settings file (default: config/qabot.toml)"
+    )
+    return common
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--kb", type=Path, help="knowledge directory (default: knowledge/)")
-    common.add_argument("--config", type=Path, help="settings file (default: config/qabot.toml)")
-    ap = argparse.ArgumentParser(prog="qabot", description=__doc__, parents=[common])
+    # A subparser writes its defaults over what the main parser parsed, so the
+    # subcommands' copies default to SUPPRESS: `qabot --kb DIR ask …` keeps DIR.
+    common = _common_options(argparse.SUPPRESS)
+    ap = argparse.ArgumentParser(prog="qabot", description=__doc__, parents=[_common_options(None)])
     sub = ap.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", parents=[common], help="answer one question (or '-' for batch)")
     ask.add_argument("question", nargs="+", help="the question, or '-' to read lines from stdin")
@@ -61,11 +80,27 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from bot.settings import Settings
+
     overrides = {"knowledge_dir": args.kb} if args.kb else {}
     return Settings.load(args.config, **overrides)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; Ctrl-C and a reader that leaves (`| head`) end it without a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Python flushes stdout once more at exit; point it at /dev/null so that
+        # flush cannot fail again and print "Exception ignored … BrokenPipeError".
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -82,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.kb_cli import ingest
 
         return ingest(settings, args)
+    from bot.errors import KnowledgeError
     from bot.service import QABot
 
     try:

@@ -10,6 +10,29 @@ from bot.messages import msg
 from bot.render.plain import render_answer, render_stats
 
 PROMPT = "du/you> "
+# The chat help names Slack's and Discord's commands; the console has its own words.
+WORDS: dict[str, dict[str, str]] = {
+    "console_help": {
+        "en": (
+            "Ask about the article “Hongkongs Aufstieg: KI-Hotspot löst internationales "
+            "Investoreninteresse aus!” (Hong Kong as an AI hub), in English or German; every "
+            "answer quotes the sentence that states it. Try “How many firms struggle to "
+            "recruit?”.\n/stat lists the key statistics, /stat TOPIC shows one; /quit or "
+            "Ctrl-C leaves."
+        ),
+        "de": (
+            "Frag zum Artikel „Hongkongs Aufstieg: KI-Hotspot löst internationales "
+            "Investoreninteresse aus!“, auf Deutsch oder Englisch; jede Antwort zitiert den "
+            "Satz, der sie belegt. Zum Beispiel: „Wie viele Firmen haben Probleme bei der "
+            "Rekrutierung?“\n/stat zeigt die wichtigsten Zahlen, /stat THEMA eine davon; "
+            "/quit oder Strg-C beendet."
+        ),
+    },
+    "console_empty": {
+        "en": "Type a question, /stat [TOPIC] or /quit.",
+        "de": "Tipp eine Frage, /stat [THEMA] oder /quit.",
+    },
+}
 
 
 def run_console(bot, stdin=None, stdout=None) -> int:
@@ -46,13 +69,16 @@ def run_console(bot, stdin=None, stdout=None) -> int:
 
 def _loop(bot, conversations, session: str, read_line, stdout) -> int:
     lang = bot.settings.default_lang
-    stdout.write(msg("help", lang) + "\n(/quit to leave, Ctrl-C too)\n")
+    stdout.write(msg("console_help", lang, local=WORDS) + "\n")
     while True:
         line = read_line()
         if not line:
             stdout.write("\n")
             return 0
         line = line.strip()
+        if not line:
+            stdout.write(msg("console_empty", lang, local=WORDS) + "\n")
+            continue
         if line in ("/quit", "/exit"):
             return 0
         if line == "/stat" or line.startswith("/stat "):

@@ -123,7 +123,10 @@ def ingest(
         raise IngestError(f"cannot read {article}: {exc}") from exc
     yaml = round_trip_yaml()
     sources_path = root / SOURCES_FILE
-    doc = yaml.load(sources_path.read_text(encoding="utf-8"))
+    try:
+        doc = yaml.load(sources_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IngestError(f"cannot read {sources_path}: {exc}") from exc
     if any(str(s.get("id")) == source_id for s in doc["sources"]):
         raise IngestError(f"source id {source_id!r} is taken in {sources_path}")
     target = root / "sources" / f"{source_id}.txt"

@@ -4,9 +4,10 @@ Slack and Discord share one QABot, hence one knowledge store: a reload (file
 watcher, `/kb reload` on either platform, SIGHUP) changes the answers on both at
 once. A platform that fails is logged and the others carry on; the process ends
 on SIGTERM/SIGINT (exit 0) or when no platform is left (exit 1; 2 when every
-failure was missing or rejected credentials). With no credentials at all it
-says which variables to set and exits 2: a server process should not fall back
-to an interactive console; `qabot chat` is the console.
+failure was a rejected credential). Before any platform starts, missing
+credentials are reported all at once, with where to get each, and the exit is
+2: with none at all, too — a server process should not fall back to an
+interactive console; `qabot chat` is the console.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from collections.abc import Coroutine
 from typing import Any
 
+from bot.credentials import PLATFORMS, configured_platforms, report
 from bot.service import QABot
 from bot.settings import Settings
 from bot.watcher import install_sighup, watch_knowledge
@@ -26,21 +28,10 @@ from bot.watcher import install_sighup, watch_knowledge
 log = logging.getLogger("qabot.run")
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
-NO_CREDENTIALS = (
-    "qabot run: no platform has credentials. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-    "(or SLACK_APP_TOKEN for Socket Mode) for Slack, DISCORD_TOKEN for Discord; "
+NO_PLATFORM = (
+    "`qabot run` starts every platform whose credentials are set; "
     "`qabot chat` runs the console without any."
 )
-
-
-def configured_platforms(settings: Settings) -> list[str]:
-    """The platforms whose credentials are set: 'slack' and/or 'discord'."""
-    names = []
-    if settings.slack_bot_token and (settings.slack_signing_secret or settings.slack_app_token):
-        names.append("slack")
-    if settings.discord_token:
-        names.append("discord")
-    return names
 
 
 def _platform_tasks(
@@ -96,8 +87,9 @@ async def serve_all(
     (keyword arguments for the discord.py client), `watch` (override `[admin] watch`).
     """
     names = options.get("only") or configured_platforms(settings)
-    if not names:
-        print(NO_CREDENTIALS, file=sys.stderr)
+    problem = report(settings, names or PLATFORMS)
+    if problem is not None:
+        print(problem if names else f"{problem}\n{NO_PLATFORM}", file=sys.stderr)
         return EXIT_CONFIG
     stop = stop or asyncio.Event()
     coros = _platform_tasks(bot, settings, names, options)
@@ -167,7 +159,4 @@ async def _main(bot: QABot, options: dict[str, Any]) -> int:
 
 def run_all(bot: QABot, **options: Any) -> int:
     """`qabot run` (or one platform, `only=[...]`): serve until SIGTERM or Ctrl-C."""
-    if not (options.get("only") or configured_platforms(bot.settings)):
-        print(NO_CREDENTIALS, file=sys.stderr)
-        return EXIT_CONFIG
     return asyncio.run(_main(bot, options))

@@ -197,14 +197,15 @@ class QABot:
 
     def status(self) -> KBStatus:
         snap = self.store.current
+        last_reload, last_error = self.store.reloads  # one read: a consistent pair
         return KBStatus(
             content_hash=snap.kb.content_hash,
             intents=len(snap.kb.intents),
             facts=len(snap.kb.facts),
             variants=snap.kb.variant_count,
             loaded_at=snap.loaded_at,
-            last_reload=self.store.last_reload,
-            last_error=self.store.last_error,
+            last_reload=last_reload,
+            last_error=last_error,
         )
 
     def is_admin(

@@ -25,8 +25,9 @@ class KnowledgeStore:
         self.settings = settings
         self._current = snapshot
         self._lock = threading.Lock()
-        self.last_reload: ReloadResult | None = None
-        self.last_error: ReloadResult | None = None
+        # (last reload, last failed reload), replaced in one assignment so that a
+        # reader on another thread never sees a failure newer than the last reload.
+        self._reloads: tuple[ReloadResult | None, ReloadResult | None] = (None, None)
 
     @classmethod
     def open(cls, root: Path, settings: Settings) -> KnowledgeStore:
@@ -36,6 +37,11 @@ class KnowledgeStore:
     @property
     def current(self) -> Snapshot:
         return self._current
+
+    @property
+    def reloads(self) -> tuple[ReloadResult | None, ReloadResult | None]:
+        """The last reload and the last failed one (the same result after a failure)."""
+        return self._reloads
 
     def reload(self, trigger: str = "manual") -> ReloadResult:
         """Build a new snapshot off to the side; swap it in only when all of it is valid.
@@ -58,13 +64,13 @@ class KnowledgeStore:
                     tuple(str(p) for p in exc.problems),
                     trigger=trigger,
                 )
-                self.last_error = result
+                self._reloads = (result, result)
                 log.error("knowledge reload (%s) failed: %s", trigger, "; ".join(result.errors))
             else:
                 self._current = new
                 result = _diff(old, new, at, time.perf_counter() - start, trigger)
+                self._reloads = (result, self._reloads[1])
                 log.info("knowledge (%s) %s", trigger, result.summary().replace("\n", "; "))
-            self.last_reload = result
             return result
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,15 +13,29 @@ from bot.settings import PROJECT_ROOT, Settings
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 
-# Questions the tests ask must not land in the project's var/unanswered.jsonl
-# (subprocesses inherit this too); tests of the log pass their own path.
-os.environ.setdefault(
-    "QABOT_UNANSWERED__PATH",
-    str(Path(tempfile.mkdtemp(prefix="qabot-tests-")) / "unanswered.jsonl"),
-)
-# Tests send many questions as one user; rate limits are tested on their own
-# (tests/ops/test_rate_limits.py) with explicit settings.
-os.environ.setdefault("QABOT_RATE_LIMIT__ENABLED", "false")
+# The Slack and Discord fakes and harnesses, as plugins: their fixtures serve
+# tests/slack and tests/discord, and the admin and ops tests that drive both.
+pytest_plugins = ["tests.slack.harness", "tests.discord.harness"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Settings every test (and every subprocess it starts) reads from the environment.
+
+    Questions the tests ask must not land in the project's var/unanswered.jsonl;
+    tests of the log pass their own path. Tests send many questions as one user;
+    rate limits are tested on their own (tests/ops/test_rate_limits.py) with
+    explicit settings. A value the caller set already is kept.
+    """
+    defaults = {
+        "QABOT_UNANSWERED__PATH": str(tmp_path_factory.mktemp("var") / "unanswered.jsonl"),
+        "QABOT_RATE_LIMIT__ENABLED": "false",
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in defaults.items():
+            if name not in os.environ:
+                mp.setenv(name, value)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,9 @@ def build_client(bot: QABot, settings: Settings, **options: Any) -> discord.Clie
     `options` go to the discord.py client unchanged (tests pass a short
     `guild_ready_timeout`).
     """
+    # qabot has no voice: discord.py's one-time "PyNaCl / davey is not installed,
+    # voice will NOT be supported" warnings at client creation say nothing to act on.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     kwargs: dict[str, Any] = {
         "intents": intents_for(settings),
         "allowed_mentions": discord.AllowedMentions.none(),

@@ -56,8 +56,3 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-# The platform fakes and harnesses of tests/slack and tests/discord, reused here.
-from tests.discord.conftest import fake  # noqa: E402, F401
-from tests.slack.conftest import fake_api, slack_bot, slack_store, start_slack  # noqa: E402, F401

@@ -15,10 +15,10 @@ from bot.kb_edit import EditResult, find_intent
 from bot.render.discord import attach_replies, unanswered_replies
 from bot.service import QABot
 from tests.admin.conftest import admin_settings
-from tests.discord.conftest import ADMINS, make_settings, serving
 from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, FakeDiscord
-from tests.slack.conftest import ADMIN, TEAM_ID, SlackHarness, StartSlack
+from tests.discord.harness import ADMINS, make_settings, serving
 from tests.slack.fake_slack_api import FakeSlackApi
+from tests.slack.harness import ADMIN, TEAM_ID, SlackHarness, StartSlack
 
 UNKNOWN = ["Who runs the HKPC?", "who runs the HKPC", "Who runs HKPC?"]
 

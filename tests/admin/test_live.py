@@ -41,9 +41,10 @@ async def test_add_question_is_answered_by_the_running_bot(kb_bot: QABot, kb_cop
     print(f"\nsave → answered with the new variant: {took:.2f} s")
 
 
-def _reloaded_ok(bot: QABot) -> bool:
-    last = bot.status().last_reload
-    return last is not None and last.ok
+def _last_reload_ok(bot: QABot) -> bool | None:
+    """Whether the last reload succeeded; None before the first one."""
+    last = bot.status().last_reload  # status() reads last reload and last error as one pair
+    return None if last is None else last.ok
 
 
 async def test_a_bad_save_is_reported_and_a_fix_recovers(kb_bot: QABot, kb_copy: Path) -> None:
@@ -53,11 +54,13 @@ async def test_a_bad_save_is_reported_and_a_fix_recovers(kb_bot: QABot, kb_copy:
     good = path.read_text(encoding="utf-8")
     async with watching(kb_bot):
         write_atomic(path, good.replace("intents:", "intents: [", 1))  # as editors save
-        await wait_until(lambda: kb_bot.status().last_error is not None, timeout=30)
+        await wait_until(lambda: _last_reload_ok(kb_bot) is False, timeout=30)
         assert kb_bot.ask(question) == before  # still serving
-        assert kb_bot.status().last_error.errors[0].startswith("knowledge/qa/sensetime.yaml:")
+        status = kb_bot.status()
+        assert status.last_error is status.last_reload
+        assert status.last_error.errors[0].startswith("knowledge/qa/sensetime.yaml:")
         write_atomic(path, good)
-        await wait_until(lambda: _reloaded_ok(kb_bot), timeout=30)
+        await wait_until(lambda: _last_reload_ok(kb_bot) is True, timeout=30)
     assert kb_bot.ask(question) == before
 
 

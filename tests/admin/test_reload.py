@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from pathlib import Path
@@ -144,3 +145,26 @@ def test_status_shows_hash_counts_and_last_reload(kb_bot: QABot) -> None:
 def test_settings_of_admin_tests_have_no_tokens(kb_copy: Path, tmp_path: Path) -> None:
     settings = admin_settings(kb_copy, tmp_path / "u.jsonl")
     assert settings.slack_bot_token is None and settings.discord_token is None
+
+
+def test_status_never_shows_a_failure_that_is_not_the_last_reload(
+    kb_bot: QABot, kb_copy: Path
+) -> None:
+    # The store logs a failed reload as it records it; what status() shows at that
+    # moment is what another thread (a watcher test, /kb status) can see too.
+    seen: list[tuple[object, object]] = []
+
+    class Peek(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            status = kb_bot.status()
+            seen.append((status.last_reload, status.last_error))
+
+    replace_in(kb_copy / "qa" / "sensetime.yaml", "intents:", "intents: [")
+    peek, store_log = Peek(), logging.getLogger("bot.store")
+    store_log.addHandler(peek)
+    try:
+        result = kb_bot.reload()
+    finally:
+        store_log.removeHandler(peek)
+    assert not result.ok and seen
+    assert all(last is error is result for last, error in seen), seen

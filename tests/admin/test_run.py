@@ -12,13 +12,14 @@ import aiohttp
 import pytest
 
 from bot.cli import main
+from bot.credentials import configured_platforms
 from bot.kb_edit import add_question
-from bot.runner import configured_platforms, serve_all
+from bot.runner import serve_all
 from bot.service import QABot
 from tests.admin.conftest import RECRUITING, admin_settings, wait_until
 from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord
-from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackHarness, free_port
 from tests.slack.fake_slack_api import FakeSlackApi
+from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, SlackHarness, free_port
 
 NEW_PHRASE = "Zorbelnde Quaxe im Personalbüro?"
 
@@ -102,12 +103,15 @@ def test_run_without_credentials_says_what_to_set_and_exits_2(
 
 
 async def test_a_platform_that_fails_leaves_the_others_and_the_exit_says_why(
-    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+    fake_api: FakeSlackApi, fake: FakeDiscord, kb_copy: Path, tmp_path: Path
 ) -> None:
+    fake_api.fail_next("auth.test", status=200, error="invalid_auth")  # a rejected token
     settings = admin_settings(
         kb_copy,
         tmp_path / "u.jsonl",
-        SLACK_BOT_TOKEN=BOT_TOKEN,  # but no signing secret and no app token
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_api.base_url,
         DISCORD_TOKEN=TOKEN,
         DISCORD_API_BASE=fake.api_base,
         DISCORD_GATEWAY_URL=fake.gateway_url,
@@ -129,12 +133,18 @@ async def test_a_platform_that_fails_leaves_the_others_and_the_exit_says_why(
     await asyncio.wait_for(ready.wait(), 10)
     mid = await fake.message("Wann wurde SenseTime gegründet?", dm=True)
     assert "2014" in (await fake.wait_reply(mid, timeout=10)).json["embeds"][0]["description"]
-    assert not task.done()  # Slack's missing secret did not take Discord down
+    assert not task.done()  # Slack's rejected token did not take Discord down
     stop.set()
     assert await asyncio.wait_for(task, 10) == 0
 
 
-async def test_only_a_misconfigured_platform_exits_2(kb_copy: Path, tmp_path: Path) -> None:
+async def test_a_missing_credential_stops_every_platform_before_start(
+    kb_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings = admin_settings(kb_copy, tmp_path / "u.jsonl", SLACK_BOT_TOKEN=BOT_TOKEN)
     bot = QABot.from_settings(settings)
-    assert await asyncio.wait_for(serve_all(bot, settings, only=["slack"], watch=False), 10) == 2
+    serving = serve_all(bot, settings, only=["slack", "discord"], watch=False)
+    assert await asyncio.wait_for(serving, 10) == 2
+    err = capsys.readouterr().err
+    assert "SLACK_SIGNING_SECRET (slack)" in err and "DISCORD_TOKEN (discord)" in err
+    assert "SLACK_BOT_TOKEN" not in err

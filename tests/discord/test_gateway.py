@@ -7,8 +7,8 @@ from pathlib import Path
 import discord
 
 from bot.service import QABot
-from tests.discord.conftest import make_settings, serving
 from tests.discord.fake_discord import APP_ID, BOT_ID, GUILD_ID, TOKEN, FakeDiscord
+from tests.discord.harness import make_settings, serving
 
 Live = tuple[FakeDiscord, discord.Client]
 GLOBAL_COMMANDS = rf"/applications/{APP_ID}/commands"

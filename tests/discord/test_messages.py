@@ -7,7 +7,6 @@ from pathlib import Path
 import discord
 
 from bot.service import QABot
-from tests.discord.conftest import make_settings, serving
 from tests.discord.fake_discord import (
     BOT_ID,
     CHANNEL_ID,
@@ -16,6 +15,7 @@ from tests.discord.fake_discord import (
     USER_ID,
     FakeDiscord,
 )
+from tests.discord.harness import make_settings, serving
 
 RECRUITING_DE = "Wie viele Firmen haben Probleme bei der Rekrutierung?"
 

@@ -13,7 +13,6 @@ import pytest
 
 from bot.service import QABot
 from bot.settings import PROJECT_ROOT, Settings
-from tests.discord.conftest import ADMINS, make_settings, serving
 from tests.discord.fake_discord import (
     BOT_ID,
     CHANNEL_ID,
@@ -25,6 +24,7 @@ from tests.discord.fake_discord import (
     member,
     user,
 )
+from tests.discord.harness import ADMINS, make_settings, serving
 
 RECRUITING = "How many companies have difficulties recruiting?"
 

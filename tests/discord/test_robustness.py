@@ -17,7 +17,6 @@ from bot.adapters.discord import application_id_from_token, invite_url, print_in
 from bot.answer import Answer, Citation, Suggestion
 from bot.render.discord import answer_replies
 from bot.service import QABot
-from tests.discord.conftest import make_settings, serving
 from tests.discord.fake_discord import (
     APP_ID,
     BOT_ID,
@@ -26,6 +25,7 @@ from tests.discord.fake_discord import (
     FakeDiscord,
     assert_within_limits,
 )
+from tests.discord.harness import make_settings, serving
 
 PARAGRAPH = "Hongkong investiert in KI und Rechenzentren, und die Nachfrage steigt weiter. " * 12
 LONG_TEXT = "\n\n".join(f"{i}. {PARAGRAPH}" for i in range(10))  # ~9,500 characters

@@ -17,12 +17,10 @@ from aiohttp import web
 
 from bot.adapters import discord_client
 from bot.service import QABot
-from tests.discord import conftest as discord_fixtures
-from tests.discord.conftest import make_settings, serving
 from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, Call, FakeDiscord, _json
+from tests.discord.harness import make_settings, serving
 
 Live = tuple[FakeDiscord, discord.Client]
-discord_core = discord_fixtures.discord_core  # the shared core, a fixture used by name
 MESSAGES = rf"/channels/{CHANNEL_ID}/messages"
 
 

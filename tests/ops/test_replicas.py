@@ -15,8 +15,8 @@ import aiohttp
 import pytest
 
 from tests.ops.redis_server import redis_server
-from tests.slack.conftest import BOT_TOKEN, KNOWLEDGE, SIGNING_SECRET, free_port, sign
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
+from tests.slack.harness import BOT_TOKEN, KNOWLEDGE, SIGNING_SECRET, free_port, sign
 
 
 @pytest.fixture(scope="module")

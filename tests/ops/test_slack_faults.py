@@ -11,20 +11,16 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from tests.slack import conftest as slack_fixtures
-from tests.slack.conftest import SlackHarness, StartSlack
 from tests.slack.fake_slack_api import Call, FakeSlackApi
+from tests.slack.harness import SlackHarness, StartSlack
 
 QUESTION = "How many companies have difficulties recruiting?"
 TIMEOUT_S = 0.3  # the client's timeout in these tests
 STALL_S = 5.0  # how long a stalled call hangs (cut short when the fake shuts down)
 STALLED = 0  # the status recorded for a call that hung
 
-# The Slack fixtures, used by name below; `fake_api` is replaced by this module's own.
-slack = slack_fixtures.slack
-slack_bot = slack_fixtures.slack_bot
-slack_store = slack_fixtures.slack_store
-start_slack = slack_fixtures.start_slack
+# The Slack fixtures (tests/slack/harness.py) are used by name; `fake_api` is
+# replaced by this module's own.
 
 
 class StallingSlackApi(FakeSlackApi):

@@ -28,14 +28,14 @@ from hypothesis import strategies as st
 from bot.adapters.slack import serve
 from bot.service import QABot
 from bot.settings import Settings
-from tests.slack.conftest import (
+from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
+from tests.slack.harness import (
     ADMIN,
     KNOWLEDGE,
     SIGNING_SECRET,
     free_port,
     slack_settings,
 )
-from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
 
 QUESTION = "How many companies have difficulties recruiting?"
 CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/plain", "")

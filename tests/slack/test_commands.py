@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.slack.conftest import ADMIN, SlackHarness, StartSlack
 from tests.slack.fake_slack_api import FakeSlackApi
+from tests.slack.harness import ADMIN, SlackHarness, StartSlack
 
 
 def one_response(api: FakeSlackApi) -> bool:

@@ -11,8 +11,8 @@ import pytest
 
 from bot.service import QABot
 from tests.slack.bots import BrokenAdminCheck, EchoBot, FlakyBot
-from tests.slack.conftest import SlackHarness, StartSlack, sign
 from tests.slack.fake_slack_api import BOT_ID, BOT_USER_ID, FakeSlackApi, sent_text
+from tests.slack.harness import SlackHarness, StartSlack, sign
 
 Predicate = Callable[[FakeSlackApi], bool]
 

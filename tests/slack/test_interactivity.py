@@ -8,8 +8,8 @@ import pytest
 
 from bot.service import QABot
 from tests.slack.bots import SuggestingBot
-from tests.slack.conftest import StartSlack
 from tests.slack.fake_slack_api import FakeSlackApi
+from tests.slack.harness import StartSlack
 
 
 def one_post(api: FakeSlackApi) -> bool:

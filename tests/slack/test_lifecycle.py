@@ -13,8 +13,8 @@ import pytest
 
 from bot.adapters.slack import SlackAdapter, SlackConfigError, build_app, serve
 from bot.service import QABot
-from tests.slack.conftest import BOT_TOKEN, KNOWLEDGE, SIGNING_SECRET, free_port, slack_settings
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
+from tests.slack.harness import BOT_TOKEN, KNOWLEDGE, SIGNING_SECRET, free_port, slack_settings
 
 APP_TOKEN = "xapp-test-not-a-real-token"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.slack.conftest import SlackHarness
+from tests.slack.harness import SlackHarness
 
 
 async def _metrics(slack: SlackHarness) -> str:

@@ -12,8 +12,8 @@ from bot.answer import Answer
 from bot.service import QABot
 from bot.settings import Settings
 from bot.store import KnowledgeStore
-from tests.slack.conftest import KNOWLEDGE, SlackHarness, StartSlack
 from tests.slack.fake_slack_api import BOT_USER_ID
+from tests.slack.harness import KNOWLEDGE, SlackHarness, StartSlack
 
 RECRUITING = "How many companies have difficulties recruiting?"
 

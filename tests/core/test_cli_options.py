@@ -1,0 +1,100 @@
+"""`--kb DIR` and `--config FILE`: honoured before and after the subcommand, for every command."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import _parser, main
+from tests.conftest import KNOWLEDGE
+
+MISSING = Path("/nonexistent/qabot-kb")
+
+
+def _commands(tmp_path: Path) -> list[list[str]]:
+    """One argument list per subcommand (and `kb` subcommand) the parser knows."""
+    article = tmp_path / "article.txt"
+    article.write_text("Ein Satz mit 41 Prozent.\n", encoding="utf-8")
+    arguments = {
+        "ask": ["hpc"],
+        "add-question": ["hkpc.recruiting", "Who runs the HKPC?"],
+        "ingest": [str(article), "--id", "next_article"],
+    }
+    found = []
+    for name, sub in _subparsers(_parser()).items():
+        nested = _subparsers(sub)
+        for kb_name in nested or [None]:
+            path = [name] if kb_name is None else [name, kb_name]
+            found.append([*path, *arguments.get(kb_name or name, [])])
+    return found
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _positions(command: list[str], option: list[str]) -> dict[str, list[str]]:
+    """`option` before the subcommand and after it (after the last subcommand word)."""
+    depth = 2 if command[0] == "kb" else 1
+    return {
+        "before": [*option, *command],
+        "after": [*command[:depth], *option, *command[depth:]],
+    }
+
+
+def test_every_command_is_covered(tmp_path: Path) -> None:
+    names = {" ".join(c[:2] if c[0] == "kb" else c[:1]) for c in _commands(tmp_path)}
+    assert {"ask", "chat", "stat", "slack", "discord", "run", "kb validate", "kb ingest"} <= names
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_missing_knowledge_dir_fails_clearly_in_every_command(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in _commands(tmp_path):
+        argv = _positions(command, ["--kb", str(MISSING)])[where]
+        assert main(argv) != 0, argv
+        captured = capsys.readouterr()
+        assert str(MISSING) in captured.out + captured.err, argv
+        assert "Traceback" not in captured.err, argv
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_missing_config_file_fails_clearly_in_every_command(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.toml"
+    for command in _commands(tmp_path):
+        argv = _positions(command, ["--config", str(missing)])[where]
+        assert main(argv) == 2, argv
+        assert f"config file not found: {missing}" in capsys.readouterr().err, argv
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_kb_before_or_after_answers_from_that_directory(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb)
+    command = ["kb", "add-question", "hkpc.recruiting", "Who counts the hires?"]
+    argv = _positions(command, ["--kb", str(kb)])[where]
+    assert main(argv) == 0, capsys.readouterr()
+    assert "Who counts the hires?" in (kb / "qa" / "hkpc.yaml").read_text(encoding="utf-8")
+    assert "Who counts the hires?" not in (KNOWLEDGE / "qa" / "hkpc.yaml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_config_before_or_after_is_read(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "qabot.toml"
+    config.write_text(f'knowledge_dir = "{MISSING}"\n', encoding="utf-8")
+    argv = _positions(["ask", "hpc"], ["--config", str(config)])[where]
+    assert main(argv) == 2
+    assert str(MISSING) in capsys.readouterr().err

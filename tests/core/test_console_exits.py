@@ -1,0 +1,97 @@
+"""The console and the CLI end cleanly: Ctrl-C, a closed pipe, an empty line."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from bot.console import run_console
+from bot.service import QABot
+from bot.settings import PROJECT_ROOT
+
+QABOT = [sys.executable, "-m", "bot.cli"]
+
+
+def console(qabot: QABot, lines: str) -> list[str]:
+    """What the console writes for `lines`, split at each prompt (the banner first)."""
+    out = io.StringIO()
+    assert run_console(qabot, stdin=io.StringIO(lines), stdout=out) == 0
+    return out.getvalue().split("du/you> ")
+
+
+def test_an_empty_line_gets_a_short_console_hint_not_the_chat_help(qabot: QABot) -> None:
+    banner, after_empty, _ = console(qabot, "\n/quit\n")
+    hint = after_empty.strip()
+    assert hint and len(hint) <= 80, hint
+    assert "/stat" in hint and "/quit" in hint
+    for text in (banner, hint):
+        assert "Slack" not in text and "/ask" not in text, text
+    assert "/quit" in banner and "/stat" in banner
+
+
+def test_a_blank_line_of_spaces_is_empty_too(qabot: QABot) -> None:
+    _, after_blank, _ = console(qabot, "   \n/quit\n")
+    assert len(after_blank.strip()) <= 80
+
+
+def test_ctrl_c_while_starting_ends_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> QABot:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(QABot, "from_settings", interrupted)
+    assert main(["chat"]) == 130  # 128 + SIGINT, as a shell reports it
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_ctrl_c_in_the_middle_of_a_batch_ends_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Interrupted(io.StringIO):
+        def __iter__(self):
+            yield "hpc\n"
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys, "stdin", Interrupted())
+    assert main(["ask", "--json", "-"]) == 130
+    captured = capsys.readouterr()
+    assert '"question": "hpc"' in captured.out
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    "argv", [["ask", "Wer ist der CFO von SenseTime?"], ["stat"], ["ask", "--json", "-"]]
+)
+def test_a_reader_that_leaves_early_gets_no_traceback(argv: list[str]) -> None:
+    proc = subprocess.Popen(
+        [*QABOT, *argv],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    assert proc.stdin and proc.stdout and proc.stderr
+    proc.stdout.close()  # `| head -0`: the reader is gone before the first line
+    proc.stdin.write("hpc\nhkstp\n")
+    proc.stdin.close()
+    assert proc.wait(timeout=60) == 141  # 128 + SIGPIPE, as `cat` or `grep` report it
+    err = proc.stderr.read()
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_the_cli_module_imports_only_the_standard_library() -> None:
+    # Ctrl-C while `qabot` starts lands in main's handler only once main runs; the
+    # imports before it (the console script's `from bot.cli import main`) stay short.
+    code = (
+        "import sys; import bot.cli; "
+        "ours = sorted(m for m in sys.modules if m.split('.')[0] in ('bot', 'pydantic', 'yaml')); "
+        "sys.exit(ours != ['bot', 'bot.cli'] and str(ours))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

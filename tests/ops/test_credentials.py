@@ -1,0 +1,94 @@
+"""Missing credentials: every missing variable at once, where to get it, exit 2, no noise."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+
+SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
+
+
+def qabot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`qabot ARGS` in a fresh process, with no platform secrets but those in `env`."""
+    clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    clean["PYTHONPATH"] = str(PROJECT_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,  # no .env there
+        env={**clean, **env},
+        timeout=60,
+    )
+
+
+def assert_clean(stderr: str) -> None:
+    for noise in ("Traceback", "Error:", "voice", "WARNING", "ERROR"):
+        assert noise not in stderr, stderr
+
+
+def test_slack_names_every_missing_variable_and_where_to_get_it(tmp_path: Path) -> None:
+    proc = qabot("slack", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "SLACK_BOT_TOKEN" in proc.stderr and "OAuth & Permissions" in proc.stderr
+    assert "SLACK_SIGNING_SECRET" in proc.stderr and "Signing Secret" in proc.stderr
+    assert "SLACK_APP_TOKEN" in proc.stderr  # the Socket Mode alternative
+    assert_clean(proc.stderr)
+
+
+def test_slack_in_socket_mode_needs_only_the_bot_token(tmp_path: Path) -> None:
+    proc = qabot("slack", cwd=tmp_path, SLACK_APP_TOKEN="xapp-test-not-real")
+    assert proc.returncode == 2
+    assert "SLACK_BOT_TOKEN" in proc.stderr
+    assert "SLACK_SIGNING_SECRET" not in proc.stderr
+    assert_clean(proc.stderr)
+
+
+def test_discord_names_its_token_and_exits_2_without_voice_warnings(tmp_path: Path) -> None:
+    proc = qabot("discord", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "DISCORD_TOKEN" in proc.stderr and "discord.com/developers" in proc.stderr
+    assert_clean(proc.stderr)
+
+
+def test_run_without_any_credentials_names_all_of_them(tmp_path: Path) -> None:
+    proc = qabot("run", cwd=tmp_path)
+    assert proc.returncode == 2
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN", "qabot chat"):
+        assert name in proc.stderr
+    assert_clean(proc.stderr)
+
+
+def test_the_discord_client_does_not_warn_about_voice() -> None:
+    code = (
+        "import logging; logging.basicConfig(level=logging.INFO);"
+        "from bot.adapters.discord import build_client;"
+        "from bot.service import QABot; from bot.settings import Settings;"
+        "s = Settings(DISCORD_TOKEN='x');"
+        "build_client(QABot.from_settings(s), s)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-W", "error::UserWarning", "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "voice" not in proc.stderr
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+def test_one_platform_missing_stops_before_any_adapter_starts(
+    platform: str, tmp_path: Path
+) -> None:
+    other = {"DISCORD_TOKEN": "x"} if platform == "slack" else {"SLACK_BOT_TOKEN": "xoxb-x"}
+    proc = qabot(platform, cwd=tmp_path, **other)
+    assert proc.returncode == 2
+    assert "qabot.run" not in proc.stderr  # no adapter was started
