@@ -31,6 +31,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_handlers import SlackListeners
+from bot.adapters.slack_requests import SignatureCheck, malformed
 from bot.errors import QabotError
 from bot.service import QABot
 from bot.settings import Settings
@@ -40,6 +41,7 @@ log = logging.getLogger("qabot.slack")
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
+MAX_PROBLEM = 120  # characters of a parser's complaint that a refusal logs
 _FATAL_AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
 
 
@@ -89,47 +91,6 @@ def make_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-# The JSON types Slack documents for the fields bolt and our listeners read. bolt
-# parses the body and reads its context from it before it checks the signature, and
-# trusts these types: "[1]", "event": 5 or "channel": [] would otherwise be a 500.
-_OPTIONAL = (dict, str, type(None))
-_TOP_LEVEL: dict[str, tuple[type, ...]] = {
-    **dict.fromkeys(("type", "token", "team_id", "api_app_id", "event_id"), (str,)),
-    **dict.fromkeys(("command", "text", "user_id", "channel_id", "response_url"), (str,)),
-    **dict.fromkeys(("event", "container", "message", "view"), (dict,)),
-    **dict.fromkeys(("enterprise", "team", "channel"), _OPTIONAL),
-    "user": (dict, str),
-    "authorizations": (list,),
-    "actions": (list,),
-}
-_MESSAGE_EVENT = dict.fromkeys(
-    ("type", "user", "text", "ts", "thread_ts", "event_ts", "channel", "channel_type"),
-    (str,),
-) | dict.fromkeys(("subtype", "bot_id", "team", "user_team"), (str, type(None)))
-
-
-def malformed(body: object) -> str | None:
-    """Why a parsed request body does not have Slack's shape, or None if it does."""
-    if not isinstance(body, dict):
-        return f"a {type(body).__name__}, not an object"
-    problem = _wrong_types(body, _TOP_LEVEL, "")
-    if problem is None and any(not isinstance(a, dict) for a in body.get("authorizations", [])):
-        problem = "authorizations: not a list of objects"
-    if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
-        problem = "actions: not a list of objects"
-    event = body.get("event")
-    if problem is None and event is not None and event.get("type") in ("app_mention", "message"):
-        problem = _wrong_types(event, _MESSAGE_EVENT, "event.")
-    return problem
-
-
-def _wrong_types(obj: dict[str, object], types: dict[str, tuple[type, ...]], at: str) -> str | None:
-    for key, allowed in types.items():
-        if key in obj and not isinstance(obj[key], allowed):
-            return f"{at}{key}: {type(obj[key]).__name__}"
-    return None
-
-
 def _drop_token_skipped(record: logging.LogRecord) -> bool:
     # bolt also reads SLACK_BOT_TOKEN from the environment and then warns that our
     # client (which holds that very token) wins; the warning would only confuse.
@@ -145,6 +106,7 @@ class SlackAdapter:
         secret = settings.slack_signing_secret
         if secret is None and not self.socket_mode:
             raise SlackConfigError("SLACK_SIGNING_SECRET is not set (needed in HTTP mode)")
+        self.signatures = SignatureCheck(secret.get_secret_value()) if secret else None
         self.listeners = SlackListeners(bot, settings)
         self.bot = bot
         bot.enable_metrics()
@@ -153,8 +115,9 @@ class SlackAdapter:
         try:
             self.app = AsyncApp(
                 client=make_client(settings),
-                signing_secret=secret.get_secret_value() if secret else "",
-                request_verification_enabled=secret is not None,
+                # `_events` checks the signature on the raw bytes before anything parses
+                # them; bolt's own check parses first and logs refused bodies in full.
+                request_verification_enabled=False,
                 # Listeners only ack and start a task, so bolt may answer Slack after them.
                 process_before_response=True,
                 # bolt configures a logger of this name: "qabot" would reset the level
@@ -181,19 +144,34 @@ class SlackAdapter:
         return web.Response(body=body, headers={"Content-Type": content_type})
 
     async def _events(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        refusal = self._refusal(request, body)
+        if refusal is not None:
+            log.warning(
+                "slack: request refused, %s (%d bytes from %s)", refusal, len(body), request.remote
+            )
+            return web.json_response({"error": "invalid request"}, status=401)
         try:
             bolt_request = await to_bolt_request(request)
             problem = malformed(bolt_request.body)
         except (UnicodeDecodeError, LookupError, ValueError, TypeError, AttributeError) as e:
-            problem = f"{type(e).__name__}: {e}"
+            problem = f"{type(e).__name__}: {e}"[:MAX_PROBLEM]
+        except RecursionError:  # JSON nested deeper than the parser can go
+            problem = "nested too deep"
         if problem is None:
             try:
                 return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
             except Exception as e:  # bolt's own error path failed on an odd body
-                problem = f"{type(e).__name__}: {e}"
+                problem = type(e).__name__
                 log.warning("slack: bolt failed on a request", exc_info=True)
         log.warning("slack: malformed request refused (%s)", problem)
         return web.json_response({"error": "malformed request"}, status=400)
+
+    def _refusal(self, request: web.Request, body: bytes) -> str | None:
+        if self.signatures is None:  # Socket Mode: Slack does not post to us
+            return "no signing secret"
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        return self.signatures.refusal(body, timestamp, request.headers.get("X-Slack-Signature"))
 
     async def _health(self, request: web.Request) -> web.Response:
         in_flight = self.listeners.in_flight

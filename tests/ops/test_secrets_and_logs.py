@@ -59,3 +59,17 @@ def test_short_values_are_not_treated_as_secrets() -> None:
     # an empty or tiny "secret" must not mask ordinary text
     assert RedactSecrets(["", "ab"]).redact("about abba") == "about abba"
     assert JsonFormatter().format(logging.makeLogRecord({"msg": "x"}))
+
+
+FORGED = "2026-11-30 06:00:00,000 INFO qabot.slack slack: /kb reload by UADMIN"
+
+
+def test_user_text_cannot_start_a_log_line_of_its_own() -> None:
+    stream, _ = _capture(json_lines=False)
+    log = logging.getLogger("qabot.test")
+    for breaker in ("\n", "\r\n", "\r", "\u2028", "\x85", "\x1b[2K\r"):
+        log.info("slack: /kb refused for %s", f"U1{breaker}{FORGED}")
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 6
+    assert not any(line.startswith(FORGED) for line in lines)
+    assert "U1\\n2026-11-30" in lines[0] and "U1\\u2028" in lines[3]

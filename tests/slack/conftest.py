@@ -177,7 +177,7 @@ class SlackHarness:
         body = urllib.parse.urlencode(form)
         return await self.post_raw(body, "application/x-www-form-urlencoded")
 
-    async def click(
+    def click_payload(
         self,
         value: str,
         *,
@@ -185,7 +185,9 @@ class SlackHarness:
         message_ts: str = "1710000000.999999",
         thread_ts: str | None = None,
         user: str = "U1",
-    ) -> Reply:
+        action_id: str = "qabot_suggest_0",
+    ) -> dict[str, Any]:
+        """A documented `block_actions` payload: one button with `value` clicked."""
         container: dict[str, Any] = {
             "type": "message",
             "message_ts": message_ts,
@@ -196,7 +198,7 @@ class SlackHarness:
         if thread_ts:
             container["thread_ts"] = thread_ts
             message["thread_ts"] = thread_ts
-        payload = {
+        return {
             "type": "block_actions",
             "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
             "api_app_id": "A0TEST",
@@ -209,7 +211,7 @@ class SlackHarness:
             "response_url": self.api.response_url("action"),
             "actions": [
                 {
-                    "action_id": "qabot_suggest_0",
+                    "action_id": action_id,
                     "block_id": "suggest",
                     "text": {"type": "plain_text", "text": "a suggestion"},
                     "value": value,
@@ -218,8 +220,15 @@ class SlackHarness:
                 }
             ],
         }
+
+    async def post_payload(self, payload: dict[str, Any]) -> Reply:
+        """Post an interactivity payload as Slack does: a signed form with one `payload` field."""
         body = urllib.parse.urlencode({"payload": json.dumps(payload)})
         return await self.post_raw(body, "application/x-www-form-urlencoded")
+
+    async def click(self, value: str, **options: Any) -> Reply:
+        """A click on a button with `value` (options: see `click_payload`)."""
+        return await self.post_payload(self.click_payload(value, **options))
 
 
 def _slack_settings() -> Settings:
