@@ -46,6 +46,8 @@ class SlackSettings(BaseModel):
     ask_ephemeral: bool = False
     api_retries: int = 3
     api_timeout_s: float = 10.0
+    # A 429 whose Retry-After is longer than this drops the reply (logged) instead of waiting.
+    max_retry_after_s: float = 30.0
 
 
 class DiscordSettings(BaseModel):

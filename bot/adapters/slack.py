@@ -18,21 +18,10 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
-from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
-from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack_client import SlackConfigError, make_client
 from bot.adapters.slack_handlers import SlackListeners
 from bot.adapters.slack_requests import SignatureCheck, malformed
-from bot.errors import QabotError
 from bot.service import QABot
 from bot.settings import Settings
 
@@ -43,52 +32,6 @@ HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 MAX_PROBLEM = 120  # characters of a parser's complaint that a refusal logs
 _FATAL_AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
-
-
-class SlackConfigError(QabotError):
-    """Slack cannot start: a token or the signing secret is missing or rejected."""
-
-
-class _AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
-    """Retries every 5xx (slack_sdk's own handler retries only 500 and 503)."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return response is not None and 500 <= response.status_code < 600
-
-
-def make_client(settings: Settings) -> AsyncWebClient:
-    """Web API client: base URL from SLACK_API_URL; 429, 5xx and timeouts retried, bounded."""
-    if settings.slack_bot_token is None:
-        raise SlackConfigError("SLACK_BOT_TOKEN is not set (the xoxb- bot token)")
-    retries = max(0, settings.slack.api_retries)
-    backoff = BackoffRetryIntervalCalculator(backoff_factor=0.25)
-    handlers: list[AsyncRetryHandler] = [
-        AsyncRateLimitErrorRetryHandler(max_retry_count=retries),  # sleeps Retry-After
-        _AnyServerErrorRetryHandler(max_retry_count=retries, interval_calculator=backoff),
-        AsyncConnectionErrorRetryHandler(
-            max_retry_count=retries,
-            interval_calculator=backoff,
-            error_types=[aiohttp.ServerConnectionError, aiohttp.ClientOSError, TimeoutError],
-        ),
-    ]
-    base_url = (
-        settings.slack_api_url
-        if settings.slack_api_url.endswith("/")
-        else f"{settings.slack_api_url}/"
-    )
-    return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=base_url,
-        timeout=settings.slack.api_timeout_s,  # type: ignore[arg-type]  # float is fine
-        retry_handlers=handlers,
-    )
 
 
 def _drop_token_skipped(record: logging.LogRecord) -> bool:

@@ -24,6 +24,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack_client import retry_after_s
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
 from bot.adapters.slack_feedback import PostedAnswers, feedback_of
 from bot.adapters.slack_text import question_text
@@ -96,8 +97,13 @@ class SlackListeners:
     async def _guard(self, coro: Awaitable[None], what: str) -> None:
         try:
             await coro
-        except Exception:
-            log.exception("slack %s failed", what)
+        except Exception as e:
+            if isinstance(e, SlackApiError) and e.response.status_code == 429:
+                # Slack asked for a longer wait than we hold a reply for: one line, no trace.
+                wait = retry_after_s(e.response.headers)
+                log.warning("slack %s: rate-limited, Retry-After %gs; reply dropped", what, wait)
+            else:
+                log.exception("slack %s failed", what)
             self.bot.metrics.error("slack")
 
     async def drain(self, timeout: float = 5.0) -> None:
