@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     # Shared state for several replicas (event dedupe, rate limits, unanswered log);
     # unset: in this process. Env: QABOT_REDIS_URL=redis://host:6379/0
     redis_url: str | None = None
+    # Longest wait for one Redis call; a store that fails or is slower is left out for a
+    # few seconds (answering goes on without it). Never on the path of a Slack ack.
+    redis_timeout_s: float = 0.5
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     resolver: ResolverSettings = Field(default_factory=ResolverSettings)
     admins: AdminSettings = Field(default_factory=AdminSettings)
