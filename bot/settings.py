@@ -42,7 +42,13 @@ class AdminSettings(BaseModel):
 
 
 class SlackSettings(BaseModel):
+    # The HTTP server's address: loopback for a reverse proxy on this host; 0.0.0.0 in a
+    # container (its port published) or to be reached from other hosts.
+    host: str = "127.0.0.1"
     port: int = 3000
+    # GET /metrics on an address of its own; unset: beside /slack/events on `port`.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = None
     ask_ephemeral: bool = False
     api_retries: int = 3
     api_timeout_s: float = 10.0

@@ -23,7 +23,7 @@ from bot.adapters.slack_client import SlackConfigError, make_client
 from bot.adapters.slack_handlers import SlackListeners
 from bot.adapters.slack_requests import SignatureCheck, malformed
 from bot.service import QABot
-from bot.settings import Settings
+from bot.settings import Settings, SlackSettings
 
 log = logging.getLogger("qabot.slack")
 
@@ -73,12 +73,20 @@ class SlackAdapter:
         self.ready = False
         self._session: aiohttp.ClientSession | None = None
 
-    def web_app(self, *, events: bool = True) -> web.Application:
-        """`POST /slack/events` (unless `events` is false), `GET /healthz`, `GET /metrics`."""
+    def web_app(self, *, events: bool = True, metrics: bool = True) -> web.Application:
+        """`POST /slack/events` (unless `events` is false), `GET /healthz`, and `GET /metrics`
+        (unless `metrics` is false)."""
         web_app = web.Application()
         if events:
             web_app.router.add_post(EVENTS_PATH, self._events)
         web_app.router.add_get(HEALTH_PATH, self._health)
+        if metrics:
+            web_app.router.add_get(METRICS_PATH, self._metrics)
+        return web_app
+
+    def metrics_app(self) -> web.Application:
+        """`GET /metrics` alone, for an address of its own (`[slack] metrics_port`)."""
+        web_app = web.Application()
         web_app.router.add_get(METRICS_PATH, self._metrics)
         return web_app
 
@@ -171,30 +179,30 @@ async def serve(
     settings: Settings,
     *,
     port: int | None = None,
-    host: str = "0.0.0.0",
+    host: str | None = None,
     ready: asyncio.Event | None = None,
 ) -> None:
-    """Serve Slack until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on `port`.
+    """Serve Slack until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on
+    `host:port` (default: `[slack] host` and `port`).
 
-    In Socket Mode an HTTP server (health only) runs when `port` is given.
+    In Socket Mode an HTTP server (health and metrics) runs when `port` is given.
     """
     adapter = SlackAdapter(bot, settings)
-    runner: web.AppRunner | None = None
+    host = settings.slack.host if host is None else host
+    if port is None and not adapter.socket_mode:
+        port = settings.slack.port
+    runners: list[web.AppRunner] = []
     socket: AsyncSocketModeHandler | None = None
     try:
-        if not adapter.socket_mode:
-            port = settings.slack.port if port is None else port
-            runner = await _start_site(adapter.web_app(), host, port)
-            await adapter.start()
-            log.info("slack: HTTP mode on %s:%s%s", host, port, EVENTS_PATH)
-        else:
-            if port is not None:
-                runner = await _start_site(adapter.web_app(events=False), host, port)
-            await adapter.start()
+        runners += await _start_sites(adapter, settings.slack, host, port)
+        await adapter.start()
+        if adapter.socket_mode:
             app_token = settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
             socket = AsyncSocketModeHandler(adapter.app, app_token)
             await socket.connect_async()
             log.info("slack: Socket Mode connected")
+        else:
+            log.info("slack: HTTP mode on %s:%s%s", host, port, EVENTS_PATH)
         adapter.ready = True
         if ready is not None:
             ready.set()
@@ -203,9 +211,32 @@ async def serve(
         if socket is not None:
             await socket.close_async()
         await adapter.aclose()
-        if runner is not None:
+        for runner in runners:
             await runner.cleanup()
         log.info("slack: stopped")
+
+
+async def _start_sites(
+    adapter: SlackAdapter, cfg: SlackSettings, host: str, port: int | None
+) -> list[web.AppRunner]:
+    """The HTTP servers: events and health on `host:port` (none without a port), and
+    /metrics beside them or, with `[slack] metrics_port`, on an address of its own."""
+    runners: list[web.AppRunner] = []
+    try:
+        if cfg.metrics_port is not None:
+            metrics = adapter.metrics_app()
+            runners.append(await _start_site(metrics, cfg.metrics_host, cfg.metrics_port))
+            log.info("slack: metrics on %s:%s%s", cfg.metrics_host, cfg.metrics_port, METRICS_PATH)
+        if port is not None:
+            web_app = adapter.web_app(
+                events=not adapter.socket_mode, metrics=cfg.metrics_port is None
+            )
+            runners.append(await _start_site(web_app, host, port))
+    except BaseException:
+        for runner in runners:
+            await runner.cleanup()
+        raise
+    return runners
 
 
 def main(bot: QABot, settings: Settings, port: int | None = None) -> int:

@@ -266,9 +266,8 @@ async def start_slack(fake_api: FakeSlackApi, slack_bot: QABot) -> AsyncIterator
         settings = slack_settings(fake_api, **overrides)
         port = free_port()
         ready = asyncio.Event()
-        task = asyncio.create_task(
-            serve(bot or slack_bot, settings, port=port, host="127.0.0.1", ready=ready)
-        )
+        # The address comes from the settings: `[slack] host`, loopback by default.
+        task = asyncio.create_task(serve(bot or slack_bot, settings, port=port, ready=ready))
         tasks.append(task)
         waiter = asyncio.create_task(ready.wait())
         await asyncio.wait({task, waiter}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
@@ -277,7 +276,7 @@ async def start_slack(fake_api: FakeSlackApi, slack_bot: QABot) -> AsyncIterator
             raise AssertionError(f"serve() did not become ready: {task}")
         session = aiohttp.ClientSession()
         sessions.append(session)
-        return SlackHarness(fake_api, f"http://127.0.0.1:{port}", session)
+        return SlackHarness(fake_api, f"http://{settings.slack.host}:{port}", session)
 
     yield start
     for session in sessions:
