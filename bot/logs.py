@@ -49,10 +49,15 @@ class RedactSecrets(logging.Filter):
 
 
 class PlainFormatter(logging.Formatter):
-    """`time LEVEL logger message`, the message on one line; a traceback follows as is."""
+    """`time LEVEL logger message`, the message on one line; the lines of a traceback
+    follow indented, so that not even an exception's text can start a line of its own."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:
         return one_line(super().formatMessage(record))
+
+    def format(self, record: logging.LogRecord) -> str:
+        head, *rest = super().format(record).split("\n")
+        return "\n".join([head, *(f"  {line}" for line in rest)])
 
 
 class JsonFormatter(logging.Formatter):

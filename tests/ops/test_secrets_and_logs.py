@@ -73,3 +73,14 @@ def test_user_text_cannot_start_a_log_line_of_its_own() -> None:
     assert len(lines) == 6
     assert not any(line.startswith(FORGED) for line in lines)
     assert "U1\\n2026-11-30" in lines[0] and "U1\\u2028" in lines[3]
+
+
+def test_an_exception_text_cannot_start_a_log_line_either() -> None:
+    stream, _ = _capture(json_lines=False)
+    try:
+        raise ValueError(f"bad input: U1\n{FORGED}")
+    except ValueError:
+        logging.getLogger("qabot.test").exception("slack /ask failed")
+    lines = stream.getvalue().splitlines()
+    assert lines[0].endswith("slack /ask failed") and len(lines) > 2
+    assert all(line.startswith("  ") for line in lines[1:])
