@@ -1,8 +1,9 @@
 """Slack adapter entry points: build the bolt app, serve it (HTTP or Socket Mode), run it.
 
-HTTP mode: an aiohttp server with `POST /slack/events` (events, commands and
-interactivity, signature-checked by bolt), `GET /healthz` and `GET /metrics`. Socket Mode when
-`SLACK_APP_TOKEN` is set. The listeners live in `slack_handlers`.
+HTTP mode: an aiohttp server on `[slack] host:port` with `POST /slack/events` (events,
+commands and interactivity; signature and shape checked by `slack_requests` before bolt
+sees them), `GET /healthz` and `GET /metrics` (or /metrics on an address of its own).
+Socket Mode when `SLACK_APP_TOKEN` is set. The listeners live in `slack_handlers`.
 """
 
 from __future__ import annotations
