@@ -1,19 +1,29 @@
 """Logging set-up: plain or JSON lines, and a filter that masks every configured secret.
 
 The filter sits on the root handler, so a token that reaches any log record —
-in a message, an argument or a traceback — is printed as `***`.
+in a message, an argument or a traceback — is printed as `***`. A message is one
+line whatever it quotes: line breaks and other control characters in it are
+escaped, so text from a user cannot forge a log line of its own.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 MASK = "***"
+# Line breaks (\n, \r, NEL, U+2028/9) and the other C0/C1 controls (ESC moves a terminal's cursor).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with its line breaks and control characters escaped (`\\n`, `\\x1b`)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class RedactSecrets(logging.Filter):
@@ -36,6 +46,18 @@ class RedactSecrets(logging.Filter):
                 record.exc_text = self.redact("".join(traceback.format_exception(*record.exc_info)))
                 record.exc_info = None
         return True
+
+
+class PlainFormatter(logging.Formatter):
+    """`time LEVEL logger message`, the message on one line; the lines of a traceback
+    follow indented, so that not even an exception's text can start a line of its own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return one_line(super().formatMessage(record))
+
+    def format(self, record: logging.LogRecord) -> str:
+        head, *rest = super().format(record).split("\n")
+        return "\n".join([head, *(f"  {line}" for line in rest)])
 
 
 class JsonFormatter(logging.Formatter):
@@ -65,7 +87,7 @@ def setup_logging(*, json_lines: bool, secrets: Iterable[str] = (), level: int =
     if json_lines:
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(PlainFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -42,7 +42,7 @@ def _platform_tasks(
         from bot.adapters import slack
 
         ev = asyncio.Event()
-        port, host = options.get("slack_port"), options.get("host", "0.0.0.0")
+        port, host = options.get("slack_port"), options.get("host")  # None: from settings
         coros["slack"] = (slack.serve(bot, settings, port=port, host=host, ready=ev), ev)
     if "discord" in names:
         from bot.adapters import discord

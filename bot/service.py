@@ -26,7 +26,6 @@ from bot.unanswered import UnansweredLog
 if TYPE_CHECKING:
     from bot.kb_edit import EditResult
 
-log = logging.getLogger(__name__)
 feedback_log = logging.getLogger("qabot.feedback")
 
 Vote = Literal["click", "up", "down"]
@@ -47,7 +46,11 @@ class QABot:
     ) -> None:
         self.settings = settings
         self.store = store
-        self.state = state if state is not None else open_state(settings.redis_url)
+        self.state = (
+            state
+            if state is not None
+            else open_state(settings.redis_url, timeout_s=settings.redis_timeout_s)
+        )
         self.unanswered = unanswered or UnansweredLog(settings.unanswered, self.state)
         self.limiter = RateLimiter(self.state, settings.rate_limit)
         self.metrics = NO_METRICS
@@ -81,7 +84,7 @@ class QABot:
         the eval, tests) is not logged unless configured.
         """
         start = time.perf_counter()
-        if platform in CHAT_PLATFORMS and not self._allowed(platform, user, channel):
+        if platform in CHAT_PLATFORMS and not self.limiter.allow(platform, user, channel):
             lang = self.store.current.settings.default_lang
             answer = Answer(text[:200], False, lang, msg("rate_limited", lang), "rate_limited")
             self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
@@ -91,15 +94,6 @@ class QABot:
         self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
         self._log_unanswered(answer, text, platform, user, channel)
         return answer
-
-    def _allowed(self, platform: str, user: str | None, channel: str | None) -> bool:
-        """The rate limit; a shared store that is down lets questions through (logged)."""
-        try:
-            return self.limiter.allow(platform, user, channel)
-        except Exception:
-            log.exception("rate-limit store unavailable; letting the question through")
-            self.metrics.error("rate_limit")
-            return True
 
     def _log_unanswered(
         self, answer: Answer, text: str, platform: str, user: str | None, channel: str | None

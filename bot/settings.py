@@ -42,10 +42,18 @@ class AdminSettings(BaseModel):
 
 
 class SlackSettings(BaseModel):
+    # The HTTP server's address: loopback for a reverse proxy on this host; 0.0.0.0 in a
+    # container (its port published) or to be reached from other hosts.
+    host: str = "127.0.0.1"
     port: int = 3000
+    # GET /metrics on an address of its own; unset: beside /slack/events on `port`.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = None
     ask_ephemeral: bool = False
     api_retries: int = 3
     api_timeout_s: float = 10.0
+    # A 429 whose Retry-After is longer than this drops the reply (logged) instead of waiting.
+    max_retry_after_s: float = 30.0
 
 
 class DiscordSettings(BaseModel):
@@ -102,6 +110,9 @@ class Settings(BaseSettings):
     # Shared state for several replicas (event dedupe, rate limits, unanswered log);
     # unset: in this process. Env: QABOT_REDIS_URL=redis://host:6379/0
     redis_url: str | None = None
+    # Longest wait for one Redis call; a store that fails or is slower is left out for a
+    # few seconds (answering goes on without it). Never on the path of a Slack ack.
+    redis_timeout_s: float = 0.5
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     resolver: ResolverSettings = Field(default_factory=ResolverSettings)
     admins: AdminSettings = Field(default_factory=AdminSettings)

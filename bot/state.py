@@ -4,15 +4,27 @@ In one process by default; in Redis when `QABOT_REDIS_URL` is set, so that a
 Slack retry landing on another replica is still recognised, and a user's
 rate limit holds across replicas. Calls are synchronous and short; async
 callers run them in a thread when the store is remote.
+
+A remote store fails open: a call that errs or takes longer than
+`redis_timeout_s` gets the answer of an empty store (not seen, a token left,
+nothing stored), and the store is left alone for `RETRY_S` before it is tried
+again; the outage and the recovery are logged once each. Answering never
+waits on a store that is down.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+RETRY_S = 5.0  # how long a store that failed is left alone before the next try
 
 # Token bucket in one round trip: refill by elapsed time, take one if there is one.
 _TAKE_TOKEN = """
@@ -128,10 +140,17 @@ class RedisState:
 
     remote = True
 
-    def __init__(self, url: str, *, prefix: str = "qabot:", client: Any = None) -> None:
+    def __init__(self, url: str, *, timeout_s: float = 0.5, prefix: str = "qabot:") -> None:
         import redis  # only when configured: keeps start-up lean
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        self._redis = client or redis.Redis.from_url(url, socket_timeout=2.0)
+        self._redis = redis.Redis.from_url(
+            url,
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+            retry=Retry(NoBackoff(), 1),  # once, at once: a pooled connection may be stale
+        )
         self._prefix = prefix
         self._take = self._redis.register_script(_TAKE_TOKEN)
 
@@ -162,6 +181,86 @@ class RedisState:
         return raw.decode() if isinstance(raw, bytes) else raw
 
 
-def open_state(redis_url: str | None) -> SharedState:
-    """Redis when a URL is configured, else in-process."""
-    return RedisState(redis_url) if redis_url else MemoryState()
+class FailOpenState:
+    """A remote store that, while it fails, answers as an empty store would.
+
+    Not seen (a duplicate reply beats none), a token left (nobody is refused for
+    our outage), nothing appended or kept. One line is logged when the store goes
+    down and one when it is back.
+    """
+
+    def __init__(
+        self,
+        store: SharedState,
+        *,
+        retry_s: float = RETRY_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self.remote = store.remote
+        self._retry_s = retry_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._down = False
+        self._next_try = 0.0
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        return self._call(self._store.claim, True, key, ttl_s)
+
+    def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
+        return self._call(self._store.take_token, True, key, capacity, refill_per_s)
+
+    def append(self, stream: str, line: str, max_lines: int) -> None:
+        self._call(self._store.append, None, stream, line, max_lines)
+
+    def lines(self, stream: str) -> list[str]:
+        return self._call(self._store.lines, [], stream)
+
+    def put(self, key: str, value: str, ttl_s: float) -> None:
+        self._call(self._store.put, None, key, value, ttl_s)
+
+    def get(self, key: str) -> str | None:
+        return self._call(self._store.get, None, key)
+
+    def _call(self, method: Callable[..., T], fallback: T, *args: Any) -> T:
+        with self._lock:
+            if self._down:
+                now = self._clock()
+                if now < self._next_try:
+                    return fallback
+                self._next_try = now + self._retry_s  # this caller tries; others fall back
+        try:
+            result = method(*args)
+        except Exception as e:
+            self._went_down(e)
+            return fallback
+        self._came_back()
+        return result
+
+    def _went_down(self, error: Exception) -> None:
+        with self._lock:
+            was_down, self._down = self._down, True
+            self._next_try = self._clock() + self._retry_s
+        if not was_down:
+            log.warning(
+                "shared state unavailable (%s: %s); answering goes on without it (no dedupe "
+                "of Slack retries, no shared rate limits, conversations or unanswered log), "
+                "trying again every %gs",
+                type(error).__name__,
+                error,
+                self._retry_s,
+            )
+
+    def _came_back(self) -> None:
+        with self._lock:
+            was_down, self._down = self._down, False
+        if was_down:
+            log.info("shared state is back")
+
+
+def open_state(redis_url: str | None, *, timeout_s: float = 0.5) -> SharedState:
+    """Redis (failing open, each call bounded by `timeout_s`) when a URL is configured,
+    else in-process."""
+    if not redis_url:
+        return MemoryState()
+    return FailOpenState(RedisState(redis_url, timeout_s=timeout_s))

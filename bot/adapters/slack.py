@@ -1,8 +1,9 @@
 """Slack adapter entry points: build the bolt app, serve it (HTTP or Socket Mode), run it.
 
-HTTP mode: an aiohttp server with `POST /slack/events` (events, commands and
-interactivity, signature-checked by bolt), `GET /healthz` and `GET /metrics`. Socket Mode when
-`SLACK_APP_TOKEN` is set. The listeners live in `slack_handlers`.
+HTTP mode: an aiohttp server on `[slack] host:port` with `POST /slack/events` (events,
+commands and interactivity; signature and shape checked by `slack_requests` before bolt
+sees them), `GET /healthz` and `GET /metrics` (or /metrics on an address of its own).
+Socket Mode when `SLACK_APP_TOKEN` is set. The listeners live in `slack_handlers`.
 """
 
 from __future__ import annotations
@@ -18,116 +19,20 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
-from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
-from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack_client import SlackConfigError, make_client
 from bot.adapters.slack_handlers import SlackListeners
-from bot.errors import QabotError
+from bot.adapters.slack_requests import SignatureCheck, malformed
 from bot.service import QABot
-from bot.settings import Settings
+from bot.settings import Settings, SlackSettings
 
 log = logging.getLogger("qabot.slack")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
+MAX_PROBLEM = 120  # characters of a parser's complaint that a refusal logs
 _FATAL_AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
-
-
-class SlackConfigError(QabotError):
-    """Slack cannot start: a token or the signing secret is missing or rejected."""
-
-
-class _AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
-    """Retries every 5xx (slack_sdk's own handler retries only 500 and 503)."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return response is not None and 500 <= response.status_code < 600
-
-
-def make_client(settings: Settings) -> AsyncWebClient:
-    """Web API client: base URL from SLACK_API_URL; 429, 5xx and timeouts retried, bounded."""
-    if settings.slack_bot_token is None:
-        raise SlackConfigError("SLACK_BOT_TOKEN is not set (the xoxb- bot token)")
-    retries = max(0, settings.slack.api_retries)
-    backoff = BackoffRetryIntervalCalculator(backoff_factor=0.25)
-    handlers: list[AsyncRetryHandler] = [
-        AsyncRateLimitErrorRetryHandler(max_retry_count=retries),  # sleeps Retry-After
-        _AnyServerErrorRetryHandler(max_retry_count=retries, interval_calculator=backoff),
-        AsyncConnectionErrorRetryHandler(
-            max_retry_count=retries,
-            interval_calculator=backoff,
-            error_types=[aiohttp.ServerConnectionError, aiohttp.ClientOSError, TimeoutError],
-        ),
-    ]
-    base_url = (
-        settings.slack_api_url
-        if settings.slack_api_url.endswith("/")
-        else f"{settings.slack_api_url}/"
-    )
-    return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=base_url,
-        timeout=settings.slack.api_timeout_s,  # type: ignore[arg-type]  # float is fine
-        retry_handlers=handlers,
-    )
-
-
-# The JSON types Slack documents for the fields bolt and our listeners read. bolt
-# parses the body and reads its context from it before it checks the signature, and
-# trusts these types: "[1]", "event": 5 or "channel": [] would otherwise be a 500.
-_OPTIONAL = (dict, str, type(None))
-_TOP_LEVEL: dict[str, tuple[type, ...]] = {
-    **dict.fromkeys(("type", "token", "team_id", "api_app_id", "event_id"), (str,)),
-    **dict.fromkeys(("command", "text", "user_id", "channel_id", "response_url"), (str,)),
-    **dict.fromkeys(("event", "container", "message", "view"), (dict,)),
-    **dict.fromkeys(("enterprise", "team", "channel"), _OPTIONAL),
-    "user": (dict, str),
-    "authorizations": (list,),
-    "actions": (list,),
-}
-_MESSAGE_EVENT = dict.fromkeys(
-    ("type", "user", "text", "ts", "thread_ts", "event_ts", "channel", "channel_type"),
-    (str,),
-) | dict.fromkeys(("subtype", "bot_id", "team", "user_team"), (str, type(None)))
-
-
-def malformed(body: object) -> str | None:
-    """Why a parsed request body does not have Slack's shape, or None if it does."""
-    if not isinstance(body, dict):
-        return f"a {type(body).__name__}, not an object"
-    problem = _wrong_types(body, _TOP_LEVEL, "")
-    if problem is None and any(not isinstance(a, dict) for a in body.get("authorizations", [])):
-        problem = "authorizations: not a list of objects"
-    if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
-        problem = "actions: not a list of objects"
-    event = body.get("event")
-    if problem is None and event is not None and event.get("type") in ("app_mention", "message"):
-        problem = _wrong_types(event, _MESSAGE_EVENT, "event.")
-    return problem
-
-
-def _wrong_types(obj: dict[str, object], types: dict[str, tuple[type, ...]], at: str) -> str | None:
-    for key, allowed in types.items():
-        if key in obj and not isinstance(obj[key], allowed):
-            return f"{at}{key}: {type(obj[key]).__name__}"
-    return None
 
 
 def _drop_token_skipped(record: logging.LogRecord) -> bool:
@@ -145,6 +50,7 @@ class SlackAdapter:
         secret = settings.slack_signing_secret
         if secret is None and not self.socket_mode:
             raise SlackConfigError("SLACK_SIGNING_SECRET is not set (needed in HTTP mode)")
+        self.signatures = SignatureCheck(secret.get_secret_value()) if secret else None
         self.listeners = SlackListeners(bot, settings)
         self.bot = bot
         bot.enable_metrics()
@@ -153,8 +59,9 @@ class SlackAdapter:
         try:
             self.app = AsyncApp(
                 client=make_client(settings),
-                signing_secret=secret.get_secret_value() if secret else "",
-                request_verification_enabled=secret is not None,
+                # `_events` checks the signature on the raw bytes before anything parses
+                # them; bolt's own check parses first and logs refused bodies in full.
+                request_verification_enabled=False,
                 # Listeners only ack and start a task, so bolt may answer Slack after them.
                 process_before_response=True,
                 # bolt configures a logger of this name: "qabot" would reset the level
@@ -167,12 +74,20 @@ class SlackAdapter:
         self.ready = False
         self._session: aiohttp.ClientSession | None = None
 
-    def web_app(self, *, events: bool = True) -> web.Application:
-        """`POST /slack/events` (unless `events` is false), `GET /healthz`, `GET /metrics`."""
+    def web_app(self, *, events: bool = True, metrics: bool = True) -> web.Application:
+        """`POST /slack/events` (unless `events` is false), `GET /healthz`, and `GET /metrics`
+        (unless `metrics` is false)."""
         web_app = web.Application()
         if events:
             web_app.router.add_post(EVENTS_PATH, self._events)
         web_app.router.add_get(HEALTH_PATH, self._health)
+        if metrics:
+            web_app.router.add_get(METRICS_PATH, self._metrics)
+        return web_app
+
+    def metrics_app(self) -> web.Application:
+        """`GET /metrics` alone, for an address of its own (`[slack] metrics_port`)."""
+        web_app = web.Application()
         web_app.router.add_get(METRICS_PATH, self._metrics)
         return web_app
 
@@ -181,19 +96,34 @@ class SlackAdapter:
         return web.Response(body=body, headers={"Content-Type": content_type})
 
     async def _events(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        refusal = self._refusal(request, body)
+        if refusal is not None:
+            log.warning(
+                "slack: request refused, %s (%d bytes from %s)", refusal, len(body), request.remote
+            )
+            return web.json_response({"error": "invalid request"}, status=401)
         try:
             bolt_request = await to_bolt_request(request)
             problem = malformed(bolt_request.body)
         except (UnicodeDecodeError, LookupError, ValueError, TypeError, AttributeError) as e:
-            problem = f"{type(e).__name__}: {e}"
+            problem = f"{type(e).__name__}: {e}"[:MAX_PROBLEM]
+        except RecursionError:  # JSON nested deeper than the parser can go
+            problem = "nested too deep"
         if problem is None:
             try:
                 return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
             except Exception as e:  # bolt's own error path failed on an odd body
-                problem = f"{type(e).__name__}: {e}"
+                problem = type(e).__name__
                 log.warning("slack: bolt failed on a request", exc_info=True)
         log.warning("slack: malformed request refused (%s)", problem)
         return web.json_response({"error": "malformed request"}, status=400)
+
+    def _refusal(self, request: web.Request, body: bytes) -> str | None:
+        if self.signatures is None:  # Socket Mode: Slack does not post to us
+            return "no signing secret"
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        return self.signatures.refusal(body, timestamp, request.headers.get("X-Slack-Signature"))
 
     async def _health(self, request: web.Request) -> web.Response:
         in_flight = self.listeners.in_flight
@@ -250,30 +180,30 @@ async def serve(
     settings: Settings,
     *,
     port: int | None = None,
-    host: str = "0.0.0.0",
+    host: str | None = None,
     ready: asyncio.Event | None = None,
 ) -> None:
-    """Serve Slack until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on `port`.
+    """Serve Slack until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on
+    `host:port` (default: `[slack] host` and `port`).
 
-    In Socket Mode an HTTP server (health only) runs when `port` is given.
+    In Socket Mode an HTTP server (health and metrics) runs when `port` is given.
     """
     adapter = SlackAdapter(bot, settings)
-    runner: web.AppRunner | None = None
+    host = settings.slack.host if host is None else host
+    if port is None and not adapter.socket_mode:
+        port = settings.slack.port
+    runners: list[web.AppRunner] = []
     socket: AsyncSocketModeHandler | None = None
     try:
-        if not adapter.socket_mode:
-            port = settings.slack.port if port is None else port
-            runner = await _start_site(adapter.web_app(), host, port)
-            await adapter.start()
-            log.info("slack: HTTP mode on %s:%s%s", host, port, EVENTS_PATH)
-        else:
-            if port is not None:
-                runner = await _start_site(adapter.web_app(events=False), host, port)
-            await adapter.start()
+        runners += await _start_sites(adapter, settings.slack, host, port)
+        await adapter.start()
+        if adapter.socket_mode:
             app_token = settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
             socket = AsyncSocketModeHandler(adapter.app, app_token)
             await socket.connect_async()
             log.info("slack: Socket Mode connected")
+        else:
+            log.info("slack: HTTP mode on %s:%s%s", host, port, EVENTS_PATH)
         adapter.ready = True
         if ready is not None:
             ready.set()
@@ -282,9 +212,32 @@ async def serve(
         if socket is not None:
             await socket.close_async()
         await adapter.aclose()
-        if runner is not None:
+        for runner in runners:
             await runner.cleanup()
         log.info("slack: stopped")
+
+
+async def _start_sites(
+    adapter: SlackAdapter, cfg: SlackSettings, host: str, port: int | None
+) -> list[web.AppRunner]:
+    """The HTTP servers: events and health on `host:port` (none without a port), and
+    /metrics beside them or, with `[slack] metrics_port`, on an address of its own."""
+    runners: list[web.AppRunner] = []
+    try:
+        if cfg.metrics_port is not None:
+            metrics = adapter.metrics_app()
+            runners.append(await _start_site(metrics, cfg.metrics_host, cfg.metrics_port))
+            log.info("slack: metrics on %s:%s%s", cfg.metrics_host, cfg.metrics_port, METRICS_PATH)
+        if port is not None:
+            web_app = adapter.web_app(
+                events=not adapter.socket_mode, metrics=cfg.metrics_port is None
+            )
+            runners.append(await _start_site(web_app, host, port))
+    except BaseException:
+        for runner in runners:
+            await runner.cleanup()
+        raise
+    return runners
 
 
 def main(bot: QABot, settings: Settings, port: int | None = None) -> int:

@@ -1,21 +1,19 @@
 """Seen-before memory for Slack deliveries: one reply per event, even when Slack retries.
 
-A tiny async interface so the in-process cache can later be swapped for Redis
-(`SET key 1 NX EX ttl` is the same contract) when several replicas share load.
+A tiny async interface over the bot's shared state (Redis when several replicas
+share the load: `SET key 1 NX PX ttl`), or an in-process cache. The Slack listeners
+claim after the ack, so a slow store never delays one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
 from bot.state import SharedState
-
-log = logging.getLogger(__name__)
 
 
 class SeenStore(Protocol):
@@ -71,11 +69,8 @@ class StateSeenStore:
         self._ttl = ttl_s
 
     async def claim(self, key: str) -> bool:
+        # A remote store that is down says "not seen" (bot/state.py): a reply twice
+        # beats none.
         if not self._state.remote:
             return self._state.claim("slack:" + key, self._ttl)
-        try:
-            return await asyncio.to_thread(self._state.claim, "slack:" + key, self._ttl)
-        except Exception:
-            # The store is down: answering twice beats not answering at all.
-            log.exception("shared state unavailable; event %s handled without dedupe", key)
-            return True
+        return await asyncio.to_thread(self._state.claim, "slack:" + key, self._ttl)

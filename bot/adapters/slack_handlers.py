@@ -1,13 +1,15 @@
 """Slack listeners: event, command or click in → one core call → Block Kit out.
 
 Every listener acknowledges at once and hands the work (core call and Web API
-call) to a tracked background task, so Slack never waits on us and a retried
-delivery is recognised before any work starts.
+call) to a tracked background task, so Slack never waits on us. Nothing before
+the ack touches the shared state: a retried delivery is recognised in the
+background task, before any work starts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -19,11 +21,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack_client import retry_after_s
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
 from bot.adapters.slack_feedback import PostedAnswers, feedback_of
 from bot.adapters.slack_text import question_text
@@ -96,8 +98,13 @@ class SlackListeners:
     async def _guard(self, coro: Awaitable[None], what: str) -> None:
         try:
             await coro
-        except Exception:
-            log.exception("slack %s failed", what)
+        except Exception as e:
+            if isinstance(e, SlackApiError) and e.response.status_code == 429:
+                # Slack asked for a longer wait than we hold a reply for: one line, no trace.
+                wait = retry_after_s(e.response.headers)
+                log.warning("slack %s: rate-limited, Retry-After %gs; reply dropped", what, wait)
+            else:
+                log.exception("slack %s failed", what)
             self.bot.metrics.error("slack")
 
     async def drain(self, timeout: float = 5.0) -> None:
@@ -118,23 +125,34 @@ class SlackListeners:
     # ------------------------------------------------------------ policy
 
     async def filter_events(
-        self,
-        body: Body,
-        request: AsyncBoltRequest,
-        response: BoltResponse,
-        next_: Callable[[], Awaitable[None]],
+        self, body: Body, response: BoltResponse, next_: Callable[[], Awaitable[None]]
     ) -> BoltResponse:
-        """Drop bot and edit events, and a delivery of an event_id seen before."""
-        if body.get("type") == "event_callback":
-            if is_ignored_event(body.get("event") or {}):
-                return BoltResponse(status=200, body="")
-            event_id = body.get("event_id")
-            if event_id and not await self.seen.claim(f"event:{event_id}"):
-                retry = request.headers.get("x-slack-retry-num", ["?"])[0]
-                log.info("slack: event %s delivered again (retry %s); ignored", event_id, retry)
-                return BoltResponse(status=200, body="")
+        """Drop bot and edit events (a delivery seen before is dropped after the ack)."""
+        if body.get("type") == "event_callback" and is_ignored_event(body.get("event") or {}):
+            return BoltResponse(status=200, body="")
         await next_()
         return response
+
+    def spawn_once(
+        self, body: Body, coro: Coroutine[Any, Any, None], what: str, *keys: str
+    ) -> None:
+        """`spawn` an event's work, to run unless its event_id (or one of `keys`) was seen.
+
+        The claims are made in the background task, so a slow shared store never
+        delays the ack (Slack retries an event it does not see acked in 3 s).
+        """
+        event_id = body.get("event_id")
+        keys = (f"event:{event_id}", *keys) if event_id else keys
+        self.spawn(self._unless_seen(coro, keys), what)
+
+    async def _unless_seen(self, coro: Coroutine[Any, Any, None], keys: tuple[str, ...]) -> None:
+        with contextlib.closing(coro):  # never left un-awaited, whatever happens here
+            for key in keys:
+                if not await self.seen.claim(key):
+                    if key.startswith("event:"):
+                        log.info("slack: %s delivered again; ignored", key)
+                    return
+            await coro
 
     async def on_error(self, error: Exception, body: Body) -> None:
         """Any exception in a listener: logged, and the app carries on."""
@@ -146,32 +164,36 @@ class SlackListeners:
 
     # ------------------------------------------------------------ messages
 
-    async def on_mention(self, event: Body, context: AsyncBoltContext) -> None:
+    async def on_mention(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         """`@qabot …` in a channel: reply in the thread (root of it, or a new one)."""
         channel = event.get("channel", "")
         if channel.startswith("D"):
             return  # a direct message: the message.im listener answers it
         thread_ts = event.get("thread_ts") or event.get("ts")
-        await self._answer_message(event, context, thread_ts=thread_ts, what="app_mention")
+        self._answer_message(body, event, context, thread_ts=thread_ts, what="app_mention")
 
-    async def on_message(self, event: Body, context: AsyncBoltContext) -> None:
+    async def on_message(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         """A direct message: reply in the conversation (in its thread if it has one)."""
         if event.get("channel_type") != "im":
             return
-        await self._answer_message(event, context, thread_ts=event.get("thread_ts"), what="dm")
+        self._answer_message(body, event, context, thread_ts=event.get("thread_ts"), what="dm")
 
-    async def _answer_message(
-        self, event: Body, context: AsyncBoltContext, *, thread_ts: str | None, what: str
+    def _answer_message(
+        self,
+        body: Body,
+        event: Body,
+        context: AsyncBoltContext,
+        *,
+        thread_ts: str | None,
+        what: str,
     ) -> None:
         channel = event.get("channel", "")
         if event.get("user") == context.bot_user_id:
             return
-        # app_mention and message.im can both carry one message: answer it once.
-        if not await self.seen.claim(f"message:{channel}:{event.get('ts')}"):
-            return
         question = question_text(event.get("text") or "", context.bot_user_id)
-        client = context.client
-        self.spawn(self._post(client, channel, thread_ts, question, event.get("user")), what)
+        post = self._post(context.client, channel, thread_ts, question, event.get("user"))
+        # app_mention and message.im can both carry one message: answer it once.
+        self.spawn_once(body, post, what, f"message:{channel}:{event.get('ts')}")
 
     async def _post(
         self,
@@ -199,11 +221,12 @@ class SlackListeners:
             return render.render_notice("error", self.lang), None
         return render.render_answer(answer), answer
 
-    async def on_reaction(self, event: Body, context: AsyncBoltContext) -> None:
+    async def on_reaction(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         """👍/👎 on one of our answers: logged for triage; any other reaction is ignored."""
         args = feedback_of(event, context.bot_user_id, self.posted)
         if args is not None:
-            self.spawn(self.core(self.bot.feedback, args.pop("vote"), **args), "reaction")
+            vote = self.core(self.bot.feedback, args.pop("vote"), **args)
+            self.spawn_once(body, vote, "reaction")
 
     # ------------------------------------------------------------ slash commands
 

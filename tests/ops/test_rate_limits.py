@@ -7,7 +7,7 @@ import threading
 from bot.ratelimit import RateLimitSettings
 from bot.service import QABot
 from bot.settings import Settings
-from bot.state import MemoryState
+from bot.state import FailOpenState, MemoryState
 from bot.store import KnowledgeStore
 from tests.conftest import KNOWLEDGE
 
@@ -49,7 +49,8 @@ def test_a_store_outage_lets_questions_through() -> None:
             raise ConnectionError("redis down")
 
     settings = Settings(knowledge_dir=KNOWLEDGE, rate_limit=RateLimitSettings(enabled=True))
-    bot = QABot(settings, KnowledgeStore.open(KNOWLEDGE, settings), state=Down())
+    state = FailOpenState(Down())  # the store open_state() makes of a remote one
+    bot = QABot(settings, KnowledgeStore.open(KNOWLEDGE, settings), state=state)
     assert bot.ask(Q, platform="slack", user="U1").kind == "intent"
 
 

@@ -59,3 +59,28 @@ def test_short_values_are_not_treated_as_secrets() -> None:
     # an empty or tiny "secret" must not mask ordinary text
     assert RedactSecrets(["", "ab"]).redact("about abba") == "about abba"
     assert JsonFormatter().format(logging.makeLogRecord({"msg": "x"}))
+
+
+FORGED = "2026-11-30 06:00:00,000 INFO qabot.slack slack: /kb reload by UADMIN"
+
+
+def test_user_text_cannot_start_a_log_line_of_its_own() -> None:
+    stream, _ = _capture(json_lines=False)
+    log = logging.getLogger("qabot.test")
+    for breaker in ("\n", "\r\n", "\r", "\u2028", "\x85", "\x1b[2K\r"):
+        log.info("slack: /kb refused for %s", f"U1{breaker}{FORGED}")
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 6
+    assert not any(line.startswith(FORGED) for line in lines)
+    assert "U1\\n2026-11-30" in lines[0] and "U1\\u2028" in lines[3]
+
+
+def test_an_exception_text_cannot_start_a_log_line_either() -> None:
+    stream, _ = _capture(json_lines=False)
+    try:
+        raise ValueError(f"bad input: U1\n{FORGED}")
+    except ValueError:
+        logging.getLogger("qabot.test").exception("slack /ask failed")
+    lines = stream.getvalue().splitlines()
+    assert lines[0].endswith("slack /ask failed") and len(lines) > 2
+    assert all(line.startswith("  ") for line in lines[1:])

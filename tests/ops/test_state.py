@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
 
 from bot.ratelimit import RateLimiter, RateLimitSettings
-from bot.state import MemoryState, RedisState, SharedState
+from bot.state import FailOpenState, MemoryState, RedisState, SharedState
 from tests.ops.redis_server import redis_server
 
 
@@ -98,3 +99,41 @@ def test_the_unanswered_log_goes_to_redis_when_shared(redis_url: str, tmp_path) 
     questions = [r["question"] for r in replica_a.records()]
     assert questions == ["Wetter?", "Regen?"]
     assert not (tmp_path / "local.jsonl").exists()  # nothing written to a local file
+
+
+class FlakyStore(MemoryState):
+    """An in-process store that can be switched off; counts the calls that reach it."""
+
+    remote = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.up = True
+        self.calls = 0
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        self.calls += 1
+        if not self.up:
+            raise ConnectionError("store down")
+        return super().claim(key, ttl_s)
+
+
+def test_a_failing_store_fails_open_and_is_left_alone_for_a_while(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.state")
+    clock, inner = FakeClock(), FlakyStore()
+    state = FailOpenState(inner, retry_s=5.0, clock=clock)
+    assert state.claim("k", 60) is True and state.claim("k", 60) is False
+    inner.up = False
+    assert [state.claim("k", 60) for _ in range(3)] == [True, True, True]  # "not seen"
+    assert inner.calls == 3  # two while up, one that failed; then not asked again
+    clock.now += 5.0
+    assert state.claim("k", 60) is True and inner.calls == 4  # tried again: still down
+    inner.up = True
+    clock.now += 5.0
+    assert state.claim("k", 60) is False  # back, and it remembers
+    messages = [r.getMessage() for r in caplog.records if r.name == "bot.state"]
+    assert len(messages) == 2
+    assert "unavailable (ConnectionError: store down)" in messages[0]
+    assert messages[1] == "shared state is back"

@@ -177,7 +177,7 @@ class SlackHarness:
         body = urllib.parse.urlencode(form)
         return await self.post_raw(body, "application/x-www-form-urlencoded")
 
-    async def click(
+    def click_payload(
         self,
         value: str,
         *,
@@ -185,7 +185,9 @@ class SlackHarness:
         message_ts: str = "1710000000.999999",
         thread_ts: str | None = None,
         user: str = "U1",
-    ) -> Reply:
+        action_id: str = "qabot_suggest_0",
+    ) -> dict[str, Any]:
+        """A documented `block_actions` payload: one button with `value` clicked."""
         container: dict[str, Any] = {
             "type": "message",
             "message_ts": message_ts,
@@ -196,7 +198,7 @@ class SlackHarness:
         if thread_ts:
             container["thread_ts"] = thread_ts
             message["thread_ts"] = thread_ts
-        payload = {
+        return {
             "type": "block_actions",
             "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
             "api_app_id": "A0TEST",
@@ -209,7 +211,7 @@ class SlackHarness:
             "response_url": self.api.response_url("action"),
             "actions": [
                 {
-                    "action_id": "qabot_suggest_0",
+                    "action_id": action_id,
                     "block_id": "suggest",
                     "text": {"type": "plain_text", "text": "a suggestion"},
                     "value": value,
@@ -218,8 +220,15 @@ class SlackHarness:
                 }
             ],
         }
+
+    async def post_payload(self, payload: dict[str, Any]) -> Reply:
+        """Post an interactivity payload as Slack does: a signed form with one `payload` field."""
         body = urllib.parse.urlencode({"payload": json.dumps(payload)})
         return await self.post_raw(body, "application/x-www-form-urlencoded")
+
+    async def click(self, value: str, **options: Any) -> Reply:
+        """A click on a button with `value` (options: see `click_payload`)."""
+        return await self.post_payload(self.click_payload(value, **options))
 
 
 def _slack_settings() -> Settings:
@@ -257,9 +266,8 @@ async def start_slack(fake_api: FakeSlackApi, slack_bot: QABot) -> AsyncIterator
         settings = slack_settings(fake_api, **overrides)
         port = free_port()
         ready = asyncio.Event()
-        task = asyncio.create_task(
-            serve(bot or slack_bot, settings, port=port, host="127.0.0.1", ready=ready)
-        )
+        # The address comes from the settings: `[slack] host`, loopback by default.
+        task = asyncio.create_task(serve(bot or slack_bot, settings, port=port, ready=ready))
         tasks.append(task)
         waiter = asyncio.create_task(ready.wait())
         await asyncio.wait({task, waiter}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
@@ -268,7 +276,7 @@ async def start_slack(fake_api: FakeSlackApi, slack_bot: QABot) -> AsyncIterator
             raise AssertionError(f"serve() did not become ready: {task}")
         session = aiohttp.ClientSession()
         sessions.append(session)
-        return SlackHarness(fake_api, f"http://127.0.0.1:{port}", session)
+        return SlackHarness(fake_api, f"http://{settings.slack.host}:{port}", session)
 
     yield start
     for session in sessions:

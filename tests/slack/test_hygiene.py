@@ -118,6 +118,27 @@ async def test_rate_limited_post_is_retried_and_delivered_once(slack: SlackHarne
     assert len(slack.api.posts()) == 1
 
 
+async def test_a_retry_after_over_the_cap_drops_the_reply_with_one_log_line(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.api.fail_next("chat.postMessage", status=429, retry_after="3600")
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.settled(timeout=10)  # not parked for an hour
+    assert [c.status for c in slack.api.of("chat.postMessage", delivered=False)] == [429]
+    (line,) = [r for r in caplog.records if r.name.startswith(("qabot", "slack"))]
+    assert "3600" in line.getMessage() and "dropped" in line.getMessage()
+    assert line.levelno == logging.WARNING and not line.exc_info
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.api.wait_for(posts(1))
+
+
+async def test_a_retry_after_that_is_not_a_number_is_waited_briefly(slack: SlackHarness) -> None:
+    slack.api.fail_next("chat.postMessage", status=429, retry_after="soon")
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.api.wait_for(posts(1), timeout=10)
+    assert [c.status for c in slack.api.of("chat.postMessage", delivered=False)] == [429, 200]
+
+
 async def test_server_errors_are_retried_with_backoff(slack: SlackHarness) -> None:
     slack.api.fail_next("chat.postMessage", 2, status=503)
     await slack.event(slack.mention_event(QUESTION))

@@ -1,0 +1,124 @@
+"""The Slack Web API client: base URL from SLACK_API_URL, a timeout, bounded retries.
+
+429 (up to `[slack] max_retry_after_s` of Retry-After), every 5xx, timeouts and
+dropped connections are retried with backoff, `[slack] api_retries` times; then
+the call fails and the caller logs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import QabotError
+from bot.settings import Settings
+
+
+class SlackConfigError(QabotError):
+    """Slack cannot start: a token or the signing secret is missing or rejected."""
+
+
+class _AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """Retries every 5xx (slack_sdk's own handler retries only 500 and 503)."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and 500 <= response.status_code < 600
+
+
+class _CappedRateLimitRetryHandler(AsyncRetryHandler):
+    """Waits out a 429's Retry-After up to `cap_s`; a longer wait is not taken, so the
+    call fails at once (slack_sdk's own handler would sleep as long as Slack says)."""
+
+    def __init__(self, *, max_retry_count: int, cap_s: float) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.cap_s = cap_s
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return (
+            response is not None
+            and response.status_code == 429
+            and retry_after_s(response.headers) <= self.cap_s
+        )
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        await asyncio.sleep(retry_after_s(response.headers if response else {}))
+        state.increment_current_attempt()
+
+
+def retry_after_s(headers: Mapping[str, Any]) -> float:
+    """The wait a 429 asks for; 1 s when the header is missing or not a number of seconds."""
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            text = value[0] if isinstance(value, list) and value else value
+            try:
+                seconds = float(text)
+            except (TypeError, ValueError):
+                return 1.0
+            return seconds if 0 <= seconds < float("inf") else 1.0
+    return 1.0
+
+
+def make_client(settings: Settings) -> AsyncWebClient:
+    """Web API client: base URL from SLACK_API_URL; 429, 5xx and timeouts retried, bounded
+    (a 429 asking for a wait over `[slack] max_retry_after_s` is not retried)."""
+    if settings.slack_bot_token is None:
+        raise SlackConfigError("SLACK_BOT_TOKEN is not set (the xoxb- bot token)")
+    retries = max(0, settings.slack.api_retries)
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=0.25)
+    handlers: list[AsyncRetryHandler] = [
+        _CappedRateLimitRetryHandler(
+            max_retry_count=retries, cap_s=settings.slack.max_retry_after_s
+        ),
+        _AnyServerErrorRetryHandler(max_retry_count=retries, interval_calculator=backoff),
+        AsyncConnectionErrorRetryHandler(
+            max_retry_count=retries,
+            interval_calculator=backoff,
+            error_types=[aiohttp.ServerConnectionError, aiohttp.ClientOSError, TimeoutError],
+        ),
+    ]
+    base_url = (
+        settings.slack_api_url
+        if settings.slack_api_url.endswith("/")
+        else f"{settings.slack_api_url}/"
+    )
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=base_url,
+        timeout=settings.slack.api_timeout_s,  # type: ignore[arg-type]  # float is fine
+        retry_handlers=handlers,
+    )

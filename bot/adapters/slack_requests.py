@@ -1,0 +1,100 @@
+"""What a request to `/slack/events` must be before bolt sees it: signed by Slack, recent,
+and of the shape Slack documents.
+
+The signature is checked first, on the raw bytes, so that nothing parses a request
+Slack did not send. (bolt parses the body before its own check, and logs refused
+bodies in full.) The reasons returned here are short fixed phrases or type names,
+never text from the request, so that a refusal logs one bounded line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+MAX_SKEW_S = 5 * 60  # Slack's rule: a timestamp further off than this is a replay
+# Slack sends seconds since the epoch as plain ASCII digits; `int()` would also take
+# " 17", "1_000" or Arabic-Indic digits, and raises on "1e9", so parse nothing else.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+
+
+class SignatureCheck:
+    """Slack's v0 request signature over the exact bytes received, with the replay window."""
+
+    def __init__(self, signing_secret: str, *, clock: Callable[[], float] = time.time) -> None:
+        self._secret = signing_secret.encode()
+        self._clock = clock
+
+    def refusal(self, body: bytes, timestamp: str | None, signature: str | None) -> str | None:
+        """Why this request is not Slack's (a short phrase), or None when it is."""
+        if not timestamp or not signature:
+            return "no signature"
+        if not _TIMESTAMP.fullmatch(timestamp):
+            return "timestamp not an integer"
+        if abs(self._clock() - int(timestamp)) > MAX_SKEW_S:
+            return "stale timestamp"
+        base = b"v0:" + timestamp.encode() + b":" + body
+        expected = b"v0=" + hmac.new(self._secret, base, hashlib.sha256).hexdigest().encode()
+        # aiohttp decodes header bytes with surrogateescape: this restores them exactly.
+        if not hmac.compare_digest(expected, signature.encode("utf-8", "surrogateescape")):
+            return "bad signature"
+        return None
+
+
+# The JSON types Slack documents for the fields bolt and our listeners read. bolt
+# reads its context from the parsed body and trusts these types: "[1]", "event": 5
+# or "channel": [] would otherwise be a 500.
+_OPTIONAL = (dict, str, type(None))
+_TOP_LEVEL: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(("type", "token", "team_id", "api_app_id", "event_id"), (str,)),
+    **dict.fromkeys(("command", "text", "user_id", "channel_id", "response_url"), (str,)),
+    **dict.fromkeys(("event", "container", "message", "view"), (dict,)),
+    **dict.fromkeys(("enterprise", "team", "channel"), _OPTIONAL),
+    "user": (dict, str),
+    "authorizations": (list,),
+    "actions": (list,),
+}
+# A button click (`block_actions`): who clicked, where, and which button.
+_BLOCK_ACTIONS = dict.fromkeys(("user", "channel"), (dict,))
+_ACTION = dict.fromkeys(("action_id", "block_id", "value"), (str,))
+_MESSAGE_EVENT = dict.fromkeys(
+    ("type", "user", "text", "ts", "thread_ts", "event_ts", "channel", "channel_type"),
+    (str,),
+) | dict.fromkeys(("subtype", "bot_id", "team", "user_team"), (str, type(None)))
+
+
+def malformed(body: object) -> str | None:
+    """Why a parsed request body does not have Slack's shape, or None if it does."""
+    if not isinstance(body, dict):
+        return f"a {type(body).__name__}, not an object"
+    problem = _wrong_types(body, _TOP_LEVEL, "")
+    if problem is None and any(not isinstance(a, dict) for a in body.get("authorizations", [])):
+        problem = "authorizations: not a list of objects"
+    if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
+        problem = "actions: not a list of objects"
+    if problem is None and body.get("type") == "block_actions":
+        problem = _block_actions_problem(body)
+    event = body.get("event")
+    if problem is None and event is not None and event.get("type") in ("app_mention", "message"):
+        problem = _wrong_types(event, _MESSAGE_EVENT, "event.")
+    return problem
+
+
+def _block_actions_problem(body: dict[str, Any]) -> str | None:
+    problem = _wrong_types(body, _BLOCK_ACTIONS, "")
+    for n, action in enumerate(body.get("actions", [])):
+        if problem is None and "action_id" not in action:
+            problem = f"actions[{n}].action_id: missing"
+        problem = problem or _wrong_types(action, _ACTION, f"actions[{n}].")
+    return problem
+
+
+def _wrong_types(obj: dict[str, object], types: dict[str, tuple[type, ...]], at: str) -> str | None:
+    for key, allowed in types.items():
+        if key in obj and not isinstance(obj[key], allowed):
+            return f"{at}{key}: {type(obj[key]).__name__}"
+    return None

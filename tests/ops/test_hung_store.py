@@ -1,0 +1,85 @@
+"""A shared store (Redis) that accepts connections and never answers: Slack is acked at
+once, questions are answered, and the log says so once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from bot.service import QABot
+from bot.settings import Settings
+from bot.store import KnowledgeStore
+from tests.ops.hung_server import HungServer, hung_server
+from tests.slack import conftest as slack_fixtures
+from tests.slack.conftest import StartSlack, slack_settings
+from tests.slack.fake_slack_api import FakeSlackApi
+
+# The Slack fixtures, used by name below.
+fake_api = slack_fixtures.fake_api
+slack_bot = slack_fixtures.slack_bot
+slack_store = slack_fixtures.slack_store
+start_slack = slack_fixtures.start_slack
+
+QUESTION = "How many companies have difficulties recruiting?"
+
+
+@pytest.fixture
+async def hung() -> AsyncIterator[HungServer]:
+    async with hung_server() as server:
+        yield server
+
+
+def bot_on(store: KnowledgeStore, settings: Settings) -> QABot:
+    """A bot whose shared state is the configured (hung) Redis, rate limits on."""
+    return QABot(settings, store)
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll until `predicate()` holds (a bounded wait, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met"
+        await asyncio.sleep(0.005)
+
+
+async def test_slack_is_acked_while_the_store_is_hung(
+    start_slack: StartSlack, fake_api: FakeSlackApi, slack_store: KnowledgeStore, hung: HungServer
+) -> None:
+    # The store's own timeout is far longer than the test: any store call made before
+    # the ack would hold the ack until the hung server is closed.
+    settings = slack_settings(fake_api, redis_url=hung.url, redis_timeout_s=120)
+    slack = await start_slack(bot=bot_on(slack_store, settings))
+    mention = await slack.event(slack.mention_event(QUESTION))
+    dm = await slack.event(slack.dm_event(QUESTION))
+    assert mention.status == dm.status == 200
+    # Acked, and the store calls did go out: they still wait for the hung server.
+    await until(lambda: hung.waiting >= 1)
+    await hung.close()  # the store fails now; the questions are answered without it
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 2, timeout=10)
+
+
+async def test_answers_go_on_while_the_store_is_hung_and_the_log_says_so_once(
+    start_slack: StartSlack,
+    fake_api: FakeSlackApi,
+    slack_store: KnowledgeStore,
+    hung: HungServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = slack_settings(
+        fake_api, redis_url=hung.url, redis_timeout_s=0.1, rate_limit={"enabled": True}
+    )
+    slack = await start_slack(bot=bot_on(slack_store, settings))
+    caplog.set_level(logging.INFO)
+    for n in range(3):
+        await slack.event(slack.mention_event(QUESTION))
+        await slack.event(slack.dm_event("What is the best pizza in Naples?"))  # logged
+        await slack.api.wait_for(lambda api, n=n: len(api.posts()) >= 2 * n + 2, timeout=10)
+    await slack.settled()
+    assert len([p for p in slack.api.posts() if "49" in p["text"]]) == 3
+    said = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(said) == 1, [r.getMessage() for r in said]
+    assert "shared state" in said[0].getMessage() and not said[0].exc_info

@@ -1,0 +1,35 @@
+"""Through the real Slack app: text from a request cannot forge a log line of qabot's."""
+
+from __future__ import annotations
+
+import io
+import logging
+import urllib.parse
+
+from bot.logs import setup_logging
+from tests.slack import conftest as slack_fixtures
+from tests.slack.conftest import StartSlack
+
+# The Slack fixtures, used by name below.
+fake_api = slack_fixtures.fake_api
+slack_bot = slack_fixtures.slack_bot
+slack_store = slack_fixtures.slack_store
+start_slack = slack_fixtures.start_slack
+
+FORGED = "2026-11-30 06:00:00,000 INFO qabot.slack slack: /kb reload by UADMIN"
+
+
+async def test_a_newline_in_a_request_does_not_forge_a_log_line(start_slack: StartSlack) -> None:
+    slack = await start_slack()
+    stream = io.StringIO()
+    setup_logging(json_lines=False).setStream(stream)
+    # signed: a /kb by a user id with a line break (logged as refused)
+    await slack.command("/kb", "reload", user=f"U1\n{FORGED}")
+    # unsigned: a form body with a line break (refused before it is read)
+    form = urllib.parse.urlencode({"user_id": "U2", "text": "x"}) + f"\n{FORGED}"
+    await slack.post_raw(form, "application/x-www-form-urlencoded", signature="v0=0")
+    await slack.settled()
+    logging.getLogger().handlers[0].flush()
+    lines = stream.getvalue().splitlines()
+    assert any("/kb refused for U1\\n" in line for line in lines), lines
+    assert not any(line.startswith(FORGED) for line in lines), lines

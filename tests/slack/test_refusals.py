@@ -1,0 +1,137 @@
+"""Requests that are not Slack's, or not of Slack's shape: a 4xx, one short log line, no trace."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+import pytest
+
+from tests.slack.conftest import SlackHarness, sign
+
+QUESTION = "How many companies have difficulties recruiting?"
+MARKER = "BODY-MARKER-U0VICTIM"
+MAX_LINE = 300  # a refusal's log line stays under this, whatever the body
+FORGED = "\n2026-11-30 06:00:00,000 INFO qabot.slack slack: /kb reload by UADMIN"
+
+
+def traces(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """Records that carry a traceback, or are errors (a refusal is neither)."""
+    return [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("timestamp", ["abc", "1e9", "0x10", "", " 17", "١٢٣"])
+async def test_a_timestamp_that_is_not_an_integer_is_refused_with_401(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, timestamp: str
+) -> None:
+    body = json.dumps({"type": "event_callback", "event": slack.mention_event(QUESTION)})
+    reply = await slack.post_raw(
+        body, "application/json", headers={"X-Slack-Request-Timestamp": timestamp}
+    )
+    assert reply.status == 401
+    assert not traces(caplog)
+    await slack.settled()
+    assert not slack.api.posts()
+
+
+@pytest.mark.parametrize("signature", ["v0=é", "v0=" + "0" * 64, "v1=abc", "v0="])
+async def test_a_signature_that_does_not_match_is_refused_with_401(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, signature: str
+) -> None:
+    body = json.dumps({"type": "event_callback", "event": slack.mention_event(QUESTION)})
+    reply = await slack.post_raw(body, "application/json", signature=signature)
+    assert reply.status == 401
+    assert not traces(caplog)
+
+
+@pytest.mark.parametrize("body", ["[" * 200_000, '{"a":' * 200_000, "payload=" + "[" * 200_000])
+async def test_deeply_nested_json_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, body: str
+) -> None:
+    content_type = "application/x-www-form-urlencoded" if "=" in body else "application/json"
+    signed = await slack.post_raw(body, content_type)
+    assert signed.status == 400
+    unsigned = await slack.post_raw(body, content_type, signature="v0=" + "0" * 64)
+    assert unsigned.status == 401  # refused before any parsing: bad signature → 401
+    assert not traces(caplog)
+
+
+async def test_a_refused_request_is_logged_in_one_short_line_without_its_body(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    body = f"user_id=U0VICTIM&text={MARKER}{FORGED}&command=/kb&pad=" + "x" * 1_000_000
+    now = int(time.time())
+    attempts: list[dict[str, Any]] = [
+        {"signature": "v0=" + "0" * 64},  # a bad signature
+        {"signature": ""},  # none
+        {"timestamp": now - 3600, "signature": sign(body, now - 3600)},  # stale
+        {"headers": {"X-Slack-Request-Timestamp": "abc"}},  # not an integer
+    ]
+    for options in attempts:
+        caplog.clear()
+        reply = await slack.post_raw(body, "application/x-www-form-urlencoded", **options)
+        assert reply.status == 401
+        lines = [r.getMessage() for r in caplog.records]
+        assert len(lines) == 1, lines
+        assert len(lines[0]) < MAX_LINE and "\n" not in lines[0]
+        assert MARKER not in lines[0] and "U0VICTIM" not in lines[0]
+
+
+def interactivity(slack: SlackHarness, action_id: str = "qabot_suggest_0") -> dict[str, Any]:
+    return slack.click_payload("hkpc.recruiting|en", action_id=action_id)
+
+
+def user_a_string(payload: dict[str, Any]) -> None:
+    payload["user"] = "U1"
+
+
+def channel_a_string(payload: dict[str, Any]) -> None:
+    payload["channel"] = "C1"
+    del payload["container"]["channel_id"]
+
+
+def value(v: Any):
+    def change(payload: dict[str, Any]) -> None:
+        payload["actions"][0]["value"] = v
+
+    return change
+
+
+def no_action_id(payload: dict[str, Any]) -> None:
+    del payload["actions"][0]["action_id"]
+
+
+def action_id_an_int(payload: dict[str, Any]) -> None:
+    payload["actions"][0]["action_id"] = 7
+
+
+ODD_SHAPES = {
+    "user a string": user_a_string,
+    "channel a string": channel_a_string,
+    "value an int": value(5),
+    "value a list": value(["hkpc.recruiting", "en"]),
+    "value an object": value({"i": "hkpc.recruiting"}),
+    "action_id missing": no_action_id,
+    "action_id an int": action_id_an_int,
+}
+
+
+@pytest.mark.parametrize("action_id", ["qabot_suggest_0", "qabot_attach_0"])
+@pytest.mark.parametrize("shape", ODD_SHAPES)
+async def test_signed_clicks_of_odd_shape_are_refused_or_ignored_and_logged_once(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, shape: str, action_id: str
+) -> None:
+    payload = interactivity(slack, action_id)
+    ODD_SHAPES[shape](payload)
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    reply = await slack.post_payload(payload)
+    await slack.settled()
+    assert reply.status in (200, 400)
+    assert not traces(caplog)
+    assert len([r for r in caplog.records if r.name == "qabot.slack"]) == 1
+    # and the app carries on: a well-formed click is answered
+    await slack.click("hkpc.recruiting|en")
+    await slack.api.wait_for(lambda api: any("49" in p["text"] for p in api.posts()))
