@@ -14,15 +14,10 @@ from bot.service import QABot
 from bot.settings import Settings
 from bot.store import KnowledgeStore
 from tests.ops.hung_server import HungServer, hung_server
-from tests.slack import conftest as slack_fixtures
-from tests.slack.conftest import StartSlack, slack_settings
 from tests.slack.fake_slack_api import FakeSlackApi
+from tests.slack.harness import StartSlack, slack_settings
 
 # The Slack fixtures, used by name below.
-fake_api = slack_fixtures.fake_api
-slack_bot = slack_fixtures.slack_bot
-slack_store = slack_fixtures.slack_store
-start_slack = slack_fixtures.start_slack
 
 QUESTION = "How many companies have difficulties recruiting?"
 

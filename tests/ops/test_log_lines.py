@@ -7,14 +7,9 @@ import logging
 import urllib.parse
 
 from bot.logs import setup_logging
-from tests.slack import conftest as slack_fixtures
-from tests.slack.conftest import StartSlack
+from tests.slack.harness import StartSlack
 
 # The Slack fixtures, used by name below.
-fake_api = slack_fixtures.fake_api
-slack_bot = slack_fixtures.slack_bot
-slack_store = slack_fixtures.slack_store
-start_slack = slack_fixtures.start_slack
 
 FORGED = "2026-11-30 06:00:00,000 INFO qabot.slack slack: /kb reload by UADMIN"
 

@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 
 from bot.settings import Settings
-from tests.slack.conftest import SlackHarness, StartSlack, free_port
+from tests.slack.harness import SlackHarness, StartSlack, free_port
 
 
 def accepts(host: str, port: int) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.slack.conftest import SlackHarness, sign
+from tests.slack.harness import SlackHarness, sign
 
 QUESTION = "How many companies have difficulties recruiting?"
 MARKER = "BODY-MARKER-U0VICTIM"
