@@ -17,8 +17,6 @@ from tests.ops.hung_server import HungServer, hung_server
 from tests.slack.fake_slack_api import FakeSlackApi
 from tests.slack.harness import StartSlack, slack_settings
 
-# The Slack fixtures, used by name below.
-
 QUESTION = "How many companies have difficulties recruiting?"
 
 

@@ -9,8 +9,6 @@ import urllib.parse
 from bot.logs import setup_logging
 from tests.slack.harness import StartSlack
 
-# The Slack fixtures, used by name below.
-
 FORGED = "2026-11-30 06:00:00,000 INFO qabot.slack slack: /kb reload by UADMIN"
 
 
