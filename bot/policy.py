@@ -37,6 +37,7 @@ MIXED_GROUPS = frozenset({"group", "place", "time", "qualifier", "negation"})  #
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
 RERANK_COVERAGE = 0.1  # and, for a named thing, how much less of the question they may know
+PASSAGES_COMPARED = 3  # best-fitting article sentences compared with what the intent says
 FIGURE_WORDS = frozenset(
     "percentage percent prozent prozentsatz number zahl anzahl figure date datum day tag month "
     "monat count".split()
@@ -54,6 +55,7 @@ FEATURES = (
     "margin",
     "few_words",
     "single_word",
+    "passage_agree",
 )
 
 
@@ -97,6 +99,7 @@ def signals(top: Candidate, rival: Candidate | None, res: Resolution, resolver: 
     unknown = sum(w for f, w in weights.items() if f not in resolver.idf) / total
     n = len(analysis.features)
     return {
+        "passage_agree": _passage_agreement(top, res, resolver),
         "score": top.score,
         "coverage": top.coverage,
         "f1": top.f1,
@@ -110,6 +113,20 @@ def signals(top: Candidate, rival: Candidate | None, res: Resolution, resolver: 
         "few_words": float(n <= 2),
         "single_word": float(n <= 1),
     }
+
+
+def _passage_agreement(top: Candidate, res: Resolution, resolver: Resolver) -> float:
+    """How well the article sentence that best fits the question is one the intent says:
+    evidence from the article's own words, independent of the stored questions."""
+    passages = resolver.rank_passages(res.analysis, " ".join(res.analysis.tokens))
+    if not passages:
+        return 0.0
+    said = resolver.docs[top.key].content
+    return max(
+        p.score * len(bag & said) / len(bag)
+        for p in passages[:PASSAGES_COMPARED]
+        if (bag := resolver.passages[p.key].bag)
+    )
 
 
 Verdict = Literal["answer", "narrowed", "premise", "abstain"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.policy import signals
 from bot.service import QABot
 from bot.settings import Settings
 
@@ -71,7 +72,9 @@ def test_near_miss_asks_another_kind_of_thing(qabot: QABot) -> None:
     assert qabot.ask("Who founded SenseTime?").answered is False
 
 
-@pytest.mark.parametrize("question", ["recruiting salary", "Rekrutierung Gehalt"])
+@pytest.mark.parametrize(
+    "question", ["hiring interview questions tips", "Rekrutierung Vorstellungsgespräch Tipps"]
+)
 def test_suggestions_below_the_threshold(qabot: QABot, question: str) -> None:
     # Close to the recruiting intent, but not what it answers: no answer, "did you mean".
     answer = qabot.ask(question)
@@ -174,3 +177,17 @@ def test_a_question_of_two_parts_gets_both_answers(qabot: QABot) -> None:
     assert answer.answered
     assert "2014" in answer.text and "55" in answer.text
     assert len(answer.citations) >= 2
+
+
+def test_the_article_sentence_that_fits_the_question_backs_the_intent_that_says_it(
+    qabot: QABot,
+) -> None:
+    """A paraphrase the stored questions miss still finds the article's own sentence: that
+    agreement is a signal of the decision model, independent of the stored variants."""
+    snap = qabot.store.current
+    res = snap.resolver.resolve("Worauf verlassen sich fast alle Firmen beim Rechnen?")
+    by_key = {c.key: c for c in snap.policy.ranked(res)}
+    cloud = signals(by_key["computing.cloud"], None, res, snap.resolver)
+    other = next(c for c in by_key.values() if c.key != "computing.cloud")
+    assert cloud["passage_agree"] > signals(other, None, res, snap.resolver)["passage_agree"]
+    assert "passage_agree" in snap.policy.model.weights
