@@ -34,6 +34,7 @@ for _name, _cues in CUES.items():
     for _cue in _cues:
         _CUES_BY_FIRST[_name].setdefault(_cue[0], []).append(_cue)
 _TAIL_WORDS = 6
+_THIN_WORDS = 1  # content words of a question that leans on the sentence before it
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,23 @@ def read(text: str) -> Reading:
 
 def _questions_with_tails(parts: list[str]) -> list[str]:
     """The asking parts; a short remark right after a question belongs to it ("… ?
-    Precise figure please."), longer statements are context and dropped."""
+    Precise figure please."), longer statements are context and dropped, unless the
+    question only points at them ("My editor wants the share of … . What is it?")."""
     out: list[str] = []
+    context = ""
     for part in parts:
         if asks(part):
-            out.append(part)
-        elif out and len(part.split()) <= _TAIL_WORDS:
+            out.append(f"{context} {part}" if context and _thin(part) else part)
+            context = ""
+        elif out and not context and len(part.split()) <= _TAIL_WORDS:
             out[-1] = f"{out[-1]} {part}"
+        else:
+            context = part
     return out
+
+
+def _thin(part: str) -> bool:
+    """A question of pointing words only ("What is it?", "Was steht dazu drin?")."""
+    toks = tokens(part)
+    content = [t for t in toks if t not in STOPWORDS and t not in QUESTION_WORDS]
+    return len(content) <= _THIN_WORDS

@@ -61,3 +61,14 @@ def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
 
 def test_a_question_of_function_words_is_not_chat() -> None:
     assert read("What is the article about?").questions == ("What is the article about?",)
+
+
+def test_a_question_that_only_points_takes_the_sentence_before_it() -> None:
+    reading = read(
+        "I'm writing a sidebar for our desk. My editor wants the share of firms that need "
+        "help with high-performance computing. What is it?"
+    )
+    assert reading.questions == (
+        "My editor wants the share of firms that need help with high-performance computing. "
+        "What is it?",
+    )
