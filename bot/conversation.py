@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
+OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,11 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
         if covered and plain:
             return kind
     return None
+
+
+def _topics(intents: str | None) -> set[str]:
+    """The topics of answered intents: an id is `topic.name` (knowledge/qa/<topic>.yaml)."""
+    return {i.split(".")[0] for i in (intents or "").split("+") if "." in i}
 
 
 def _asks(word: str) -> bool:
@@ -170,6 +176,10 @@ class Conversations:
         pronoun = _has(tokens(text), FOLLOWUP["pronoun"])
         if not (elliptical or pronoun) and alone.kind != "abstain":
             return alone
+        on_topic = _topics(alone.intent) & _topics("+".join(ctx.intents))
+        if elliptical and not pronoun and alone.answered and on_topic:
+            if self._asks_on_its_own(text):  # "and how many of the large firms are profitable?"
+                return alone
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = ask(question)  # its .question is the follow-up as understood
             declined_with_why = answer.kind == "narrowed" or (
@@ -203,6 +213,13 @@ class Conversations:
         # One name at a time: a name the answer is not about would narrow the question.
         with_names = [f"{asked} {name}?" for name in names] if pronoun and not named else []
         return filled + with_names if elliptical else with_names + filled
+
+    def _asks_on_its_own(self, text: str) -> bool:
+        """A follow-up with a question word and words enough to be a question of its own."""
+        snap = self.bot.store.current
+        fragment = strip_opener(text)
+        content = [t for t in tokens(fragment) if t not in STOPWORDS and t not in QUESTION_WORDS]
+        return _asks(fragment) and sum(map(snap.knows_topic, content)) >= OWN_QUESTION_WORDS
 
     def _without_kind(self, question: str, kind: str, *, keep: str) -> str:
         """`question` without the names of things of `kind` ("AI Subsidy Scheme" gives way

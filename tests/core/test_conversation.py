@@ -62,6 +62,14 @@ def test_more_goes_on_with_the_paragraph_of_the_answer(talk: Conversations) -> N
     assert "Austausch von Ideen" in talk.ask("c8", "erzähl mal mehr dazu").text
 
 
+def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
+    talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
+    large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
+    assert large.answered and "Hälfte" in large.text  # not "nothing for KMU"
+    talk.ask("c10", "Bis wann will die Regierung Hongkong neu positionieren?")
+    assert talk.ask("c10", "Und Shenzhen, bis wann?").answered is False  # another topic
+
+
 def test_a_clear_question_is_answered_on_its_own(talk: Conversations) -> None:
     talk.ask("c4", "When was the HKPC study published?")
     answer = talk.ask("c4", "What share of companies have trouble recruiting?")
