@@ -176,10 +176,10 @@ class Conversations:
         pronoun = _has(tokens(text), FOLLOWUP["pronoun"])
         if not (elliptical or pronoun) and alone.kind != "abstain":
             return alone
+        # "and how many of the large firms are profitable?": a question of its own, same topic
         on_topic = _topics(alone.intent) & _topics("+".join(ctx.intents))
-        if elliptical and not pronoun and alone.answered and on_topic:
-            if self._asks_on_its_own(text):  # "and how many of the large firms are profitable?"
-                return alone
+        if elliptical and not pronoun and alone.answered and on_topic and self._asks_alone(text):
+            return alone
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = ask(question)  # its .question is the follow-up as understood
             declined_with_why = answer.kind == "narrowed" or (
@@ -214,7 +214,7 @@ class Conversations:
         with_names = [f"{asked} {name}?" for name in names] if pronoun and not named else []
         return filled + with_names if elliptical else with_names + filled
 
-    def _asks_on_its_own(self, text: str) -> bool:
+    def _asks_alone(self, text: str) -> bool:
         """A follow-up with a question word and words enough to be a question of its own."""
         snap = self.bot.store.current
         fragment = strip_opener(text)
