@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from bot.answer import Answer, Citation, StatReply, Suggestion
 from bot.compose import Piece, assemble
-from bot.figures import figures
+from bot.figures import Figure, figures
 from bot.knowledge import KnowledgeBase
 from bot.messages import msg
 from bot.models import Intent
@@ -34,6 +34,7 @@ _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE
 _ALTERNATIVES = re.compile(
     r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE
 )
+SHOWN_CHARS = 90  # a sentence shown in a list is cut here (its citation has it whole)
 MORE_SENTENCES = 3  # sentences "mehr dazu" quotes at most
 MORE_MIN_CHARS = 40  # shorter lines are headings
 MORE_COMMON_SHARE = 0.2  # topic words in more intents than this say nothing of the topic
@@ -47,7 +48,8 @@ _LIST_WORDS = (
     "zahl zahlen kennzahl kennzahlen fakten figur figures figure number numbers stat stats "
     "statistik statistic statistics liste list nenn nenne auflisten aufzählen overview "
     "überblick übersicht summary key alle all welche which what artikel article give gibt "
-    "prozent percent percentages prozentzahlen angaben text erwähnt mentioned"
+    "prozent percent percentages prozentzahlen angaben text erwähnt mentioned jahreszahl "
+    "jahreszahlen jahr jahre year years dates datum daten vorkommen kommen vor appear appears"
 )
 
 
@@ -72,7 +74,7 @@ class Snapshot:
         self._topics = frozenset().union(
             *(docs[i.id].bag | docs[i.id].context for i in kb.intents if i.kind != "smalltalk")
         )
-        self._list_features = analyze(" ".join(_LIST_WORDS), correct=False).features
+        self._list_features = analyze(_LIST_WORDS, correct=False).features
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     # -- questions -------------------------------------------------------------
@@ -368,6 +370,8 @@ class Snapshot:
             return None
         topic = res.analysis.features - self._list_features
         kind = _figure_kind(res.words)
+        if kind is not None and not topic:  # "all the years in the article"
+            return self._figures_in_article(kind, lang)
         facts = [
             f
             for f in self.kb.facts
@@ -380,6 +384,35 @@ class Snapshot:
         lines = [msg("list_intro", lang)] + [f"• {r.label}: {r.value}" for r in rows]
         cites = tuple(dict.fromkeys(r.citation for r in rows))
         return Piece("\n".join(lines), cites, True, "combined", None, 0.5)
+
+    def _figures_in_article(self, kind: str, lang: str) -> Piece | None:
+        """Every figure of `kind` (years, percentages) as the article states it, in its
+        order, each with the sentence that first states it: what it refers to, cited."""
+        lines, cites, seen = [msg("list_intro", lang)], [], set()
+        for source_id, src in self.kb.sources.items():
+            for n, para in enumerate(src.paragraphs, start=1):
+                if n == 1:
+                    continue  # the headline repeats the title
+                for sentence in sentences(para):
+                    found = [f for f in figures(sentence) if _is_figure_kind(f, kind)]
+                    new = [f for f in found if round(f.raw, 6) not in seen]
+                    if not new:
+                        continue
+                    seen.update(round(f.raw, 6) for f in new)
+                    cite = self._citation(source_id, f"§{n}", sentence, None)
+                    shown = ", ".join(dict.fromkeys(f.text for f in new))
+                    lines.append(f"• {shown}: {self._what_it_is(sentence, lang)}")
+                    cites.append(cite)
+        if len(lines) < 3:
+            return None
+        return Piece("\n".join(lines), tuple(cites), True, "combined", None, 0.5)
+
+    def _what_it_is(self, sentence: str, lang: str) -> str:
+        """The key statistic a sentence states (its label), else the sentence, shortened."""
+        for fact in self.kb.facts:
+            if any(c.quote in sentence or sentence in c.quote for c in [fact.cite]):
+                return fact.label.get(lang)
+        return sentence if len(sentence) <= SHOWN_CHARS else sentence[:SHOWN_CHARS] + " …"
 
     def _named_things(self, res: Resolution, lang: str) -> Piece | None:
         """ "Which organisations / cities does the article name?": the named things of that
@@ -541,9 +574,12 @@ def _figure_kind(toks: tuple[str, ...]) -> str | None:
     return None
 
 
+def _is_figure_kind(figure: Figure, kind: str) -> bool:
+    return figure.year if kind == "year" else figure.percent
+
+
 def _is_kind(value: str, kind: str) -> bool:
-    found = figures(value)
-    return any(f.year for f in found) if kind == "year" else any(f.percent for f in found)
+    return any(_is_figure_kind(f, kind) for f in figures(value))
 
 
 _RELATIVE_OPENERS = frozenset(

@@ -98,3 +98,12 @@ def test_chat_filler_does_not_count_against_the_answer(qabot: QABot) -> None:
 @pytest.mark.parametrize("garbage", ["bad", "asdfgh", "ähm ähm", "\ufffd\ufffd bytes"])
 def test_garbage_is_not_answered(qabot: QABot, garbage: str) -> None:
     assert qabot.ask(garbage).answered is False
+
+
+def test_all_the_years_of_the_article_each_with_what_it_is(qabot: QABot) -> None:
+    answer = qabot.ask("Welche Jahreszahlen kommen im Artikel vor?")
+    assert answer.answered
+    for year in ("2014", "2022", "2023", "2024", "2025", "2035"):
+        assert year in answer.text
+    assert "Gründungsjahr von SenseTime" in answer.text
+    assert len(answer.citations) >= 6
