@@ -10,10 +10,10 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from bot.answer import Answer, Group, KBStatus, ReloadResult, StatReply
+from bot.asker import Asker
 from bot.errors import KnowledgeError
 from bot.messages import msg
 from bot.metrics import NO_METRICS
@@ -207,23 +207,17 @@ class QABot:
             last_error=self.store.last_error,
         )
 
-    def is_admin(
-        self,
-        platform: Literal["slack", "discord"],
-        user_id: str | int,
-        role_ids: Iterable[int] = (),
-        *,
-        has_manage_guild: bool = False,
-    ) -> bool:
-        """Whether this user may run /kb; checked on every admin call."""
+    def is_admin(self, asker: Asker) -> bool:
+        """Whether `asker` may run /kb; checked on every admin call. Only the people and
+        roles the config names, plus Discord's Manage Server when the config opts in."""
         admins = self.settings.admins
-        if platform == "slack":
-            return str(user_id) in admins.slack_user_ids
-        if has_manage_guild:
+        if asker.platform == "slack":
+            return asker.user in admins.slack_user_ids
+        if asker.manages_server and admins.discord_manage_server:
             return True
-        if int(user_id) in admins.discord_user_ids:
-            return True
-        return any(int(r) in admins.discord_role_ids for r in role_ids)
+        named_roles = {str(role) for role in admins.discord_role_ids}
+        named = asker.user in {str(user) for user in admins.discord_user_ids}
+        return named or any(role in named_roles for role in asker.roles)
 
 
 __all__ = ["KBStatus", "KnowledgeError", "Platform", "QABot"]

@@ -34,11 +34,13 @@ class ResolverSettings(BaseModel):
 
 
 class AdminSettings(BaseModel):
-    """Who may run /kb. Nobody is admin unless named here."""
+    """Who may run /kb. Nobody is admin unless named here (or opted in below)."""
 
     slack_user_ids: list[str] = Field(default_factory=list)
     discord_user_ids: list[int] = Field(default_factory=list)
     discord_role_ids: list[int] = Field(default_factory=list)
+    # Opt-in: anyone with Manage Server in a Discord server is an admin there too.
+    discord_manage_server: bool = False
 
 
 class SlackSettings(BaseModel):

@@ -28,6 +28,7 @@ from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
 from bot.adapters.slack_feedback import PostedAnswers, feedback_of
 from bot.adapters.slack_text import question_text
 from bot.answer import Answer
+from bot.asker import Asker
 from bot.render import slack as render
 from bot.service import QABot
 from bot.settings import Settings
@@ -233,7 +234,7 @@ class SlackListeners:
     async def on_kb(self, ack: AsyncAck, command: Body, respond: AsyncRespond) -> None:
         """`/kb reload|status|unanswered`, for admins; everyone else gets an ephemeral refusal."""
         user = command.get("user_id") or ""
-        if not self.bot.is_admin("slack", user):
+        if not self.bot.is_admin(Asker("slack", user)):
             log.info("slack: /kb refused for %s", user)
             await ack(response_type="ephemeral", **render.render_notice("not_admin", self.lang))
             return
@@ -303,7 +304,7 @@ class SlackListeners:
     ) -> None:
         """An "attach" button of `/kb unanswered`: add the question to the intent (admins)."""
         user = (body.get("user") or {}).get("id") or ""
-        if not self.bot.is_admin("slack", user):
+        if not self.bot.is_admin(Asker("slack", user)):
             await ack()
             await respond(
                 response_type="ephemeral",
