@@ -45,6 +45,8 @@ class AdminSettings(BaseModel):
 
 class SlackSettings(BaseModel):
     port: int = 3000
+    # true: replies in a thread qabot answered in need a mention too (no follow-ups without).
+    require_mention: bool = False
     ask_ephemeral: bool = False
     api_retries: int = 3
     api_timeout_s: float = 10.0

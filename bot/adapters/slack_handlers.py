@@ -25,12 +25,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
-from bot.adapters.slack_feedback import PostedAnswers, feedback_of
+from bot.adapters.slack_feedback import vote_of
 from bot.adapters.slack_text import question_text
 from bot.answer import Answer
 from bot.asker import Asker
+from bot.chat import ChatService, Incoming
 from bot.render import slack as render
-from bot.service import QABot
+from bot.service import QABot, Vote
 from bot.settings import Settings
 
 log = logging.getLogger("qabot.slack")
@@ -47,10 +48,30 @@ _POST_FALLBACK_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
 
 
 def is_ignored_event(event: Body) -> bool:
-    """Events no one should answer: other bots, and messages that are not new words."""
-    if event.get("bot_id") or event.get("subtype") == "bot_message":
-        return True
+    """Messages that are not new words: edits, deletions, joins, bot_message posts."""
     return event.get("type") == "message" and event.get("subtype") not in ANSWERED_SUBTYPES
+
+
+def conversation_of(channel: str, thread_ts: str | None, ts: str | None, *, direct: bool) -> str:
+    """A DM is one conversation (each of its threads one more); in a channel, a thread is
+    one, rooted at its first message (a message at the top starts its own)."""
+    if direct:
+        return f"{channel}:{thread_ts}" if thread_ts else channel
+    return f"{channel}:{thread_ts or ts}"
+
+
+def incoming(event: Body, bot_user_id: str | None, *, direct: bool, addressed: bool) -> Incoming:
+    """A message event as the conversation layer reads it."""
+    channel = event.get("channel", "")
+    user = event.get("user") or ""
+    return Incoming(
+        Asker("slack", user),
+        conversation_of(channel, event.get("thread_ts"), event.get("ts"), direct=direct),
+        question_text(event.get("text") or "", bot_user_id),
+        channel=channel,
+        from_bot=bool(event.get("bot_id")) or user == bot_user_id,
+        addressed=addressed,
+    )
 
 
 class SlackListeners:
@@ -60,13 +81,13 @@ class SlackListeners:
         self.bot = bot
         self.settings = settings
         self.seen: SeenStore = seen if seen is not None else StateSeenStore(bot.state)
+        self.chat = ChatService(bot, settings)
         self.lang = settings.default_lang
         self.visibility = "ephemeral" if settings.slack.ask_ephemeral else "in_channel"
         # One core thread: the event loop keeps acking while the core matches,
         # and the core is never entered from two threads at once.
         self._core = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qabot-core")
         self._tasks: set[asyncio.Task[None]] = set()
-        self.posted = PostedAnswers()  # the answers we posted, for 👍/👎 on them
 
     def register(self, app: AsyncApp) -> None:
         """Wire every listener into `app`, explicitly, in one place."""
@@ -125,7 +146,7 @@ class SlackListeners:
         response: BoltResponse,
         next_: Callable[[], Awaitable[None]],
     ) -> BoltResponse:
-        """Drop bot and edit events, and a delivery of an event_id seen before."""
+        """Drop edits and the like, and a delivery of an event_id seen before."""
         if body.get("type") == "event_callback":
             if is_ignored_event(body.get("event") or {}):
                 return BoltResponse(status=200, body="")
@@ -149,52 +170,66 @@ class SlackListeners:
 
     async def on_mention(self, event: Body, context: AsyncBoltContext) -> None:
         """`@qabot …` in a channel: reply in the thread (root of it, or a new one)."""
-        channel = event.get("channel", "")
-        if channel.startswith("D"):
+        if event.get("channel", "").startswith("D"):
             return  # a direct message: the message.im listener answers it
+        message = incoming(event, context.bot_user_id, direct=False, addressed=True)
         thread_ts = event.get("thread_ts") or event.get("ts")
-        await self._answer_message(event, context, thread_ts=thread_ts, what="app_mention")
+        self._answer_message(message, event, context, thread_ts=thread_ts, what="app_mention")
 
     async def on_message(self, event: Body, context: AsyncBoltContext) -> None:
-        """A direct message: reply in the conversation (in its thread if it has one)."""
-        if event.get("channel_type") != "im":
-            return
-        await self._answer_message(event, context, thread_ts=event.get("thread_ts"), what="dm")
+        """A DM (reply in it, or in its thread), or a message in a channel or private
+        channel: a follow-up when it is in a thread qabot answered in."""
+        kind = event.get("channel_type")
+        if kind == "im":
+            message = incoming(event, context.bot_user_id, direct=True, addressed=True)
+            thread_ts = event.get("thread_ts")
+            self._answer_message(message, event, context, thread_ts=thread_ts, what="dm")
+        elif kind in ("channel", "group") and event.get("thread_ts"):
+            # A mention in it is answered by on_mention, addressed (the claim keeps it to one).
+            message = incoming(event, context.bot_user_id, direct=False, addressed=False)
+            thread_ts = event.get("thread_ts")
+            self._answer_message(message, event, context, thread_ts=thread_ts, what="follow-up")
 
-    async def _answer_message(
-        self, event: Body, context: AsyncBoltContext, *, thread_ts: str | None, what: str
+    def _answer_message(
+        self,
+        message: Incoming,
+        event: Body,
+        context: AsyncBoltContext,
+        *,
+        thread_ts: str | None,
+        what: str,
     ) -> None:
-        channel = event.get("channel", "")
-        if event.get("user") == context.bot_user_id:
-            return
-        # app_mention and message.im can both carry one message: answer it once.
-        if not await self.seen.claim(f"message:{channel}:{event.get('ts')}"):
-            return
-        question = question_text(event.get("text") or "", context.bot_user_id)
-        client = context.client
-        self.spawn(self._post(client, channel, thread_ts, question, event.get("user")), what)
+        if message.from_bot:
+            return  # saves the shared state a read; the conversation layer says no anyway
+        key = f"message:{message.channel}:{event.get('ts')}"
+        self.spawn(self._post(context.client, message, key, thread_ts), what)
 
     async def _post(
-        self,
-        client: AsyncWebClient,
-        channel: str,
-        thread_ts: str | None,
-        question: str,
-        user: str | None,
+        self, client: AsyncWebClient, message: Incoming, key: str, thread_ts: str | None
     ) -> None:
-        payload, answer = await self._reply(question, user=user, channel=channel)
+        if not await self.core(self.chat.wants, message):
+            return
+        # app_mention and message.* can both carry one message: answer it once.
+        if not await self.seen.claim(key):
+            return
+        payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
+        channel = message.channel or ""
         response = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
-        self.posted.remember(response, answer)
+        await self._sent(response, message.conversation, answer)
+
+    async def _sent(self, response: Any, conversation: str, answer: Answer | None) -> None:
+        """Tell the conversation layer what a chat.postMessage `response` posted."""
+        channel, ts = response.get("channel"), response.get("ts")
+        if isinstance(channel, str) and isinstance(ts, str):
+            await self.core(self.chat.sent, "slack", conversation, f"{channel}:{ts}", answer)
 
     async def _reply(
-        self, question: str, *, user: str | None, channel: str | None
+        self, question: str, ask: Callable[[], Answer]
     ) -> tuple[render.Payload, Answer | None]:
         if not question:
             return render.render_help(self.lang), None
         try:
-            answer = await self.core(
-                self.bot.ask, question, platform="slack", user=user, channel=channel
-            )
+            answer = await self.core(ask)
         except Exception:
             log.exception("slack: the core failed on a question")
             return render.render_notice("error", self.lang), None
@@ -202,9 +237,14 @@ class SlackListeners:
 
     async def on_reaction(self, event: Body, context: AsyncBoltContext) -> None:
         """👍/👎 on one of our answers: logged for triage; any other reaction is ignored."""
-        args = feedback_of(event, context.bot_user_id, self.posted)
-        if args is not None:
-            self.spawn(self.core(self.bot.feedback, args.pop("vote"), **args), "reaction")
+        vote, item = vote_of(event, context.bot_user_id), event.get("item") or {}
+        if vote is not None:
+            ref = f"{item.get('channel')}:{item.get('ts')}"
+            asker = Asker("slack", str(event.get("user")))
+            self.spawn(self._vote(vote, asker, ref), "reaction")
+
+    async def _vote(self, vote: Vote, asker: Asker, ref: str) -> None:
+        await self.core(self.chat.vote, vote, asker, ref)
 
     # ------------------------------------------------------------ slash commands
 
@@ -215,8 +255,9 @@ class SlackListeners:
         self.spawn(self._ask(question, command, respond), "/ask")
 
     async def _ask(self, question: str, command: Body, respond: AsyncRespond) -> None:
+        user, channel = command.get("user_id"), command.get("channel_id")
         payload, _ = await self._reply(
-            question, user=command.get("user_id"), channel=command.get("channel_id")
+            question, lambda: self.bot.ask(question, platform="slack", user=user, channel=channel)
         )
         visibility = self.visibility if question else "ephemeral"
         await respond(response_type=visibility, **payload)
@@ -286,7 +327,11 @@ class SlackListeners:
                 response = await context.client.chat_postMessage(
                     channel=channel, thread_ts=thread_ts, **payload
                 )
-                self.posted.remember(response, answer)
+                direct = channel.startswith("D")
+                conversation = conversation_of(
+                    channel, thread_ts, response.get("ts"), direct=direct
+                )
+                await self._sent(response, conversation, answer)
                 return
             except SlackApiError as e:
                 if e.response.get("error") not in _POST_FALLBACK_ERRORS:

@@ -13,15 +13,21 @@ def test_manifest_matches_the_adapter() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert scopes == {
         "app_mentions:read",
+        "channels:history",  # message.channels: follow-ups in threads qabot answered in
         "chat:write",
         "commands",
+        "groups:history",  # message.groups: the same in private channels
         "im:history",
-        "im:read",
-        "im:write",
         "reactions:read",
     }
     events = manifest["settings"]["event_subscriptions"]
-    assert set(events["bot_events"]) == {"app_mention", "message.im", "reaction_added"}
+    assert set(events["bot_events"]) == {
+        "app_mention",
+        "message.channels",
+        "message.groups",
+        "message.im",
+        "reaction_added",
+    }
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
     assert set(commands) == {"/stat", "/ask", "/kb"}
     assert all(c["usage_hint"] for c in commands.values())
