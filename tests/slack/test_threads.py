@@ -12,28 +12,10 @@ from tests.slack.fake_slack_api import BOT_ID, BOT_USER_ID
 
 
 def thread_message(
-    slack: SlackHarness,
-    text: str,
-    *,
-    thread_ts: str | None,
-    channel: str = "C1",
-    user: str = "U1",
-    channel_type: str = "channel",
+    slack: SlackHarness, text: str, *, thread_ts: str | None, **where: str
 ) -> dict[str, Any]:
-    """A `message.channels` / `message.groups` event as Slack documents it."""
-    ts = slack.next_ts()
-    event = {
-        "type": "message",
-        "channel": channel,
-        "user": user,
-        "text": text,
-        "ts": ts,
-        "event_ts": ts,
-        "channel_type": channel_type,
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return event
+    """A message in a channel (in the thread `thread_ts`), without a mention."""
+    return slack.message_event(text, thread_ts=thread_ts, **where)
 
 
 async def ask_in_thread(slack: SlackHarness, event: dict[str, Any], posts: int) -> dict[str, Any]:
