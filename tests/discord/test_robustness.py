@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from bot.adapters import discord_commands
-from bot.adapters.discord import application_id_from_token, invite_url, print_invite_url, run
+from bot.adapters.discord import application_id_from_token, invite_url, print_invite_url
 from bot.answer import Answer, Citation, Suggestion
 from bot.render.discord import answer_replies
+from bot.runner import serve_until_signal
 from bot.service import QABot
 from tests.discord.conftest import make_settings, serving
 from tests.discord.fake_discord import (
@@ -131,7 +132,9 @@ async def test_a_failing_handler_is_logged_and_the_bot_carries_on(
 async def test_sigterm_shuts_down_cleanly(
     fake: FakeDiscord, discord_core: QABot, tmp_path: Path
 ) -> None:
-    task = asyncio.create_task(run(discord_core, make_settings(fake, tmp_path)))
+    settings = make_settings(fake, tmp_path)
+    bot = QABot(settings, discord_core.store)
+    task = asyncio.create_task(serve_until_signal(bot, only=["discord"], watch=False))
     await fake.wait_until(lambda: fake.ops(2))  # identified
     os.kill(os.getpid(), signal.SIGTERM)
     assert await asyncio.wait_for(task, 10) == 0
