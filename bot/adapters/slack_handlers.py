@@ -24,6 +24,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack_assistant import AssistantListeners, set_status
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
 from bot.adapters.slack_feedback import vote_of
 from bot.adapters.slack_text import question_text
@@ -92,6 +93,7 @@ class SlackListeners:
     def register(self, app: AsyncApp) -> None:
         """Wire every listener into `app`, explicitly, in one place."""
         app.middleware(self.filter_events)
+        app.assistant(AssistantListeners(self).assistant())  # DM threads, the side panel
         app.event("app_mention")(self.on_mention)
         app.event("message")(self.on_message)
         app.event("reaction_added")(self.on_reaction)
@@ -181,14 +183,20 @@ class SlackListeners:
         channel: a follow-up when it is in a thread qabot answered in."""
         kind = event.get("channel_type")
         if kind == "im":
-            message = incoming(event, context.bot_user_id, direct=True, addressed=True)
-            thread_ts = event.get("thread_ts")
-            self._answer_message(message, event, context, thread_ts=thread_ts, what="dm")
+            self.answer_dm(event, context)
         elif kind in ("channel", "group") and event.get("thread_ts"):
             # A mention in it is answered by on_mention, addressed (the claim keeps it to one).
             message = incoming(event, context.bot_user_id, direct=False, addressed=False)
             thread_ts = event.get("thread_ts")
             self._answer_message(message, event, context, thread_ts=thread_ts, what="follow-up")
+
+    def answer_dm(self, event: Body, context: AsyncBoltContext, *, status: bool = False) -> None:
+        """A direct message: the reply in the DM, or in its thread (an assistant thread
+        too, then with a status while answering)."""
+        message = incoming(event, context.bot_user_id, direct=True, addressed=True)
+        thread_ts = event.get("thread_ts")
+        what = "assistant" if status else "dm"
+        self._answer_message(message, event, context, thread_ts=thread_ts, what=what, status=status)
 
     def _answer_message(
         self,
@@ -198,20 +206,29 @@ class SlackListeners:
         *,
         thread_ts: str | None,
         what: str,
+        status: bool = False,
     ) -> None:
         if message.from_bot:
             return  # saves the shared state a read; the conversation layer says no anyway
         key = f"message:{message.channel}:{event.get('ts')}"
-        self.spawn(self._post(context.client, message, key, thread_ts), what)
+        self.spawn(self._post(context.client, message, key, thread_ts, status), what)
 
     async def _post(
-        self, client: AsyncWebClient, message: Incoming, key: str, thread_ts: str | None
+        self,
+        client: AsyncWebClient,
+        message: Incoming,
+        key: str,
+        thread_ts: str | None,
+        status: bool = False,
     ) -> None:
         if not await self.core(self.chat.wants, message):
             return
         # app_mention and message.* can both carry one message: answer it once.
         if not await self.seen.claim(key):
             return
+        if status and thread_ts and message.text:
+            lang = await self.core(self.bot.language, message.text)
+            await set_status(client, message.channel or "", thread_ts, lang)
         payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
         channel = message.channel or ""
         response = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
