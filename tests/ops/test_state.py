@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.ratelimit import RateLimiter, RateLimitSettings
-from bot.state import MemoryState, RedisState, SharedState
+from bot.state import SWEEP_EVERY, MemoryState, RedisState, SharedState
 from tests.ops.redis_server import redis_server
 
 
@@ -98,3 +98,17 @@ def test_the_unanswered_log_goes_to_redis_when_shared(redis_url: str, tmp_path) 
     questions = [r["question"] for r in replica_a.records()]
     assert questions == ["Wetter?", "Regen?"]
     assert not (tmp_path / "local.jsonl").exists()  # nothing written to a local file
+
+
+def test_expired_values_leave_memory_though_nobody_reads_them() -> None:
+    """Conversations nobody continues must not sit in memory until the key cap."""
+    clock = FakeClock()
+    state = MemoryState(clock=clock)
+    for n in range(5000):
+        state.put(f"conversation:{n}", "x" * 100, 60)
+    state.put("answer:kept", "y", 3600)
+    clock.now += 61
+    for n in range(SWEEP_EVERY):
+        state.put(f"conversation:new{n}", "x", 60)
+    assert len(state._values) <= SWEEP_EVERY + 1
+    assert state.get("answer:kept") == "y"
