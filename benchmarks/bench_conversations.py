@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from benchmarks.bench_resolver import forget_texts  # noqa: E402
+from bot.answer import Answer  # noqa: E402
 from bot.asker import Asker  # noqa: E402
 from bot.chat import ChatService, Incoming  # noqa: E402
 from bot.service import QABot  # noqa: E402
@@ -41,13 +42,13 @@ def conversations() -> list[list[str]]:
 
 
 class CountingBot(QABot):
-    """The real core, counting the resolver calls (`ask`) a turn makes."""
+    """The real core, counting the resolver calls (`resolve`) a turn makes."""
 
     calls = 0
 
-    def ask(self, text: str, **kwargs) -> object:  # type: ignore[override]
+    def resolve(self, text: str) -> Answer:
         CountingBot.calls += 1
-        return super().ask(text, **kwargs)
+        return super().resolve(text)
 
 
 def timed(fn) -> tuple[float, int]:  # type: ignore[no-untyped-def]

@@ -119,23 +119,21 @@ class Conversations:
     ) -> Answer:
         """The reply to `text` in `conversation`; never raises for any input string."""
         key = f"conversation:{platform}:{conversation}"
-        ctx = self._load(key)
-        answer = self._reply(ctx, text, platform, user, channel)
-        new = self._context(answer, ctx)  # keeps the question as understood
-        if new is not None:
-            self._save(key, new)
-        return replace(answer, question=text)
+
+        def reply() -> Answer:
+            ctx = self._load(key)
+            answer = self._reply(ctx, text)
+            new = self._context(answer, ctx)  # keeps the question as understood
+            if new is not None:
+                self._save(key, new)
+            return replace(answer, question=text)
+
+        # One message: rate-limited, counted and logged once, however it is read.
+        return self.bot.handle(text, reply, platform=platform, user=user, channel=channel)
 
     # -- the reply ----------------------------------------------------------------
 
-    def _reply(
-        self,
-        ctx: Context | None,
-        text: str,
-        platform: Platform,
-        user: str | None,
-        channel: str | None,
-    ) -> Answer:
+    def _reply(self, ctx: Context | None, text: str) -> Answer:
         snap = self.bot.store.current
         kind = request_kind(text, snap.knows_topic)
         if kind is not None:
@@ -150,9 +148,7 @@ class Conversations:
                 return snap.neighbours(text, list(ctx.citations), about, lang)
             return snap.answer_intents(text, list(ctx.intents), "en" if kind == "to_en" else "de")
 
-        def ask(question: str) -> Answer:
-            return self.bot.ask(question, platform=platform, user=user, channel=channel)
-
+        ask = self.bot.resolve
         alone = ask(text)
         if ctx is None:
             return alone

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from bot.answer import Answer, Group, KBStatus, ReloadResult, StatReply
@@ -80,14 +81,34 @@ class QABot:
         to the unanswered log (never failing the answer); the default `cli` (scripts,
         the eval, tests) is not logged unless configured.
         """
+        return self.handle(
+            text, lambda: self.resolve(text), platform=platform, user=user, channel=channel
+        )
+
+    def resolve(self, text: str) -> Answer:
+        """The answer to `text` and nothing else: no rate limit, no count, no log. A step
+        of a larger message (a follow-up read several ways); `handle` wraps the message."""
+        with self._work:
+            return self.store.current.answer(text)
+
+    def handle(
+        self,
+        text: str,
+        work: Callable[[], Answer],
+        *,
+        platform: Platform,
+        user: str | None,
+        channel: str | None,
+    ) -> Answer:
+        """One message asked: the rate limit once, then `work` (which resolves it, once or
+        several times), then its answer counted and logged once."""
         start = time.perf_counter()
         if platform in CHAT_PLATFORMS and not self._allowed(platform, user, channel):
             lang = self.store.current.settings.default_lang
             answer = Answer(text[:200], False, lang, msg("rate_limited", lang), "rate_limited")
             self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
             return answer
-        with self._work:
-            answer = self.store.current.answer(text)
+        answer = work()
         self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
         self._log_unanswered(answer, text, platform, user, channel)
         return answer

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.answer import Answer
@@ -81,3 +83,27 @@ def test_a_context_is_bounded_in_size(chat: ChatService) -> None:
     chat.sent("slack", "big", "C1:3.0", Answer(long, True, "de", "a", "intent", intent="i"))
     posted = chat.posted("slack", "C1:3.0")
     assert posted is not None and len(posted.question) <= 500
+
+
+def test_a_follow_up_is_one_message_for_the_rate_limit_and_the_unanswered_log(
+    qabot: QABot, tmp_path: Path
+) -> None:
+    """Reading a follow-up may resolve it several times; it is still one question asked."""
+    settings = Settings(
+        knowledge_dir=KNOWLEDGE,
+        unanswered={"path": tmp_path / "unanswered.jsonl"},
+        rate_limit={"enabled": True, "user_burst": 4, "user_per_s": 0.001},
+    )
+    chat = ChatService(QABot(settings, qabot.store, state=MemoryState()), settings)
+    turns = [
+        "Who is the CFO of SenseTime?",
+        "and when was the company founded?",  # alone: no answer; with the CFO's names: 2014
+        "How many AI companies were at HKSTP by end-2022?",
+        "and how many in 2018?",  # declined: a year the article does not give
+    ]
+    answers = [chat.answer(Incoming(ASKER, "c", text, addressed=True)) for text in turns]
+    assert [a.kind for a in answers] != ["rate_limited"] * 4
+    assert "2014" in answers[1].text and answers[3].kind == "narrowed"
+    logged = [(r["kind"], r["question"]) for r in chat.bot.unanswered.records()]
+    assert logged == [("abstain", "and how many in 2018?")]
+    assert chat.answer(Incoming(ASKER, "c", "Quelle?", addressed=True)).kind == "rate_limited"

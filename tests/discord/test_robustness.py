@@ -8,7 +8,6 @@ import os
 import signal
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -44,14 +43,14 @@ class StubCore(QABot):
 
     go_on = threading.Event()
 
-    def ask(self, text: str, **kwargs: Any) -> Answer:
+    def resolve(self, text: str) -> Answer:
         if "slow" in text:
             self.go_on.wait(10)
         if "boom" in text:
             raise RuntimeError("core failure (test)")
         if "long" in text:
             return long_answer(text)
-        return super().ask(text, **kwargs)
+        return super().resolve(text)
 
 
 @pytest.fixture
