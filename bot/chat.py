@@ -3,12 +3,13 @@ and which posted message carried which answer.
 
 An adapter translates a platform event into an `Incoming` (who asks, the words, the
 conversation id it derives from platform facts, whether qabot was addressed) and
-calls `ChatService`; after posting it reports what it posted with `sent`. The policy
-lives here once: never answer a bot; answer what is addressed to qabot (a mention, a
-DM, a reply to one of its answers); answer an unaddressed message only in a
-conversation qabot has spoken in, and only where the config allows follow-ups
-without a mention. What qabot spoke in and which message carried which answer (for
-👍/👎) are kept in the shared state, so a restart or another replica still knows.
+calls `ChatService`; after posting it reports what it posted with `sent`. The
+policy lives here once: never answer a bot (nor count its 👍/👎); answer what is
+addressed to qabot (a mention, a DM, a reply to one of its answers); answer an
+unaddressed message only in a conversation qabot has spoken in, and only where
+the config allows follow-ups without a mention. What qabot spoke in and which
+message carried which answer (for 👍/👎) are kept in the shared state, so a
+restart or another replica still knows.
 """
 
 from __future__ import annotations
@@ -125,10 +126,10 @@ class ChatService:
         raw = self._read(f"answer:{platform}:{message_ref}")
         return Posted.from_json(raw) if raw else None
 
-    def vote(self, vote: Vote, asker: Asker, message_ref: str) -> bool:
+    def vote(self, vote: Vote, asker: Asker, message_ref: str, *, from_bot: bool = False) -> bool:
         """👍/👎 by `asker` on qabot's message `message_ref`: logged for triage. False when
-        the message carried no answer of qabot's (the vote is ignored)."""
-        posted = self.posted(asker.platform, message_ref)
+        a bot cast it or the message carried no answer of qabot's (the vote is ignored)."""
+        posted = None if from_bot else self.posted(asker.platform, message_ref)
         if posted is None:
             return False
         self.bot.feedback(

@@ -153,15 +153,13 @@ class QAClientMixin:
         """👍/👎 by a person on one of our answers: logged for triage; anything else is ignored."""
         vote = VOTES.get((payload.emoji.name or "").translate(_EMOJI_MODIFIERS))
         me = self.user  # type: ignore[attr-defined]
-        if vote is None or me is None or payload.user_id == me.id:
-            return
-        if payload.message_author_id not in (None, me.id):
+        if vote is None or me is None or payload.message_author_id not in (None, me.id):
             return
         reactor = payload.member or self.get_user(payload.user_id)  # type: ignore[attr-defined]
-        if reactor is not None and reactor.bot:
-            return
+        from_bot = payload.user_id == me.id or (reactor is not None and reactor.bot)
         asker = Asker("discord", str(payload.user_id))
-        await asyncio.to_thread(self.chat.vote, vote, asker, str(payload.message_id))
+        ref = str(payload.message_id)
+        await asyncio.to_thread(self.chat.vote, vote, asker, ref, from_bot=from_bot)
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """Log and carry on: one failing handler never stops the bot."""

@@ -2,7 +2,7 @@
 
 The event names only the message (channel and ts); which answer that message
 carried is the conversation layer's memory (`bot.chat`). A reaction that is not
-a thumb, or by a bot, is no vote.
+a thumb is no vote.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ VOTES: dict[str, Literal["up", "down"]] = {
 }
 
 
-def vote_of(event: dict[str, Any], bot_user_id: str | None) -> Literal["up", "down"] | None:
-    """The vote a `reaction_added` event casts, or None (not a thumb, not a message, a bot)."""
+def vote_of(event: dict[str, Any]) -> Literal["up", "down"] | None:
+    """The vote a `reaction_added` event casts, or None (not a thumb, not on a message, no
+    user); whether a bot cast it is the conversation layer's call (`from_bot`)."""
     item = event.get("item")
-    if not isinstance(item, dict) or item.get("type") != "message":
-        return None
-    if event.get("bot_id") or not event.get("user") or event.get("user") == bot_user_id:
+    if not isinstance(item, dict) or item.get("type") != "message" or not event.get("user"):
         return None
     reaction = event.get("reaction")
     if not isinstance(reaction, str):

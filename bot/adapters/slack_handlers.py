@@ -254,14 +254,15 @@ class SlackListeners:
 
     async def on_reaction(self, event: Body, context: AsyncBoltContext) -> None:
         """👍/👎 on one of our answers: logged for triage; any other reaction is ignored."""
-        vote, item = vote_of(event, context.bot_user_id), event.get("item") or {}
+        vote, item = vote_of(event), event.get("item") or {}
         if vote is not None:
             ref = f"{item.get('channel')}:{item.get('ts')}"
-            asker = Asker("slack", str(event.get("user")))
-            self.spawn(self._vote(vote, asker, ref), "reaction")
+            user = str(event.get("user"))
+            from_bot = bool(event.get("bot_id")) or user == context.bot_user_id
+            self.spawn(self._vote(vote, Asker("slack", user), ref, from_bot), "reaction")
 
-    async def _vote(self, vote: Vote, asker: Asker, ref: str) -> None:
-        await self.core(self.chat.vote, vote, asker, ref)
+    async def _vote(self, vote: Vote, asker: Asker, ref: str, from_bot: bool) -> None:
+        await self.core(self.chat.vote, vote, asker, ref, from_bot=from_bot)
 
     # ------------------------------------------------------------ slash commands
 

@@ -70,8 +70,11 @@ def test_the_memory_of_posted_answers_expires(chat: ChatService, clock: list[flo
     assert chat.posted("slack", "C1:2.0") is None
 
 
-def test_a_vote_on_an_unknown_message_is_ignored(chat: ChatService) -> None:
+def test_votes_of_bots_and_on_unknown_messages_are_ignored(chat: ChatService) -> None:
+    chat.sent("slack", "C1:1.0", "C1:2.0", ANSWER)
     assert chat.vote("up", ASKER, "C1:404.0") is False
+    assert chat.vote("up", ASKER, "C1:2.0", from_bot=True) is False
+    assert chat.vote("up", ASKER, "C1:2.0") is True
 
 
 def test_a_context_is_bounded_in_size(chat: ChatService) -> None:
