@@ -1,4 +1,8 @@
-"""`qabot run`: every platform that has credentials, in one process and one event loop.
+"""The one lifecycle of the chat platforms: `qabot run`, `qabot slack`, `qabot discord`.
+
+Every platform that has credentials (or the one asked for) runs in one process
+and one event loop, each adapter under its small contract (`bot.adapters`:
+serve until cancelled, close); signals are handled here and nowhere else.
 
 Slack and Discord share one QABot, hence one knowledge store: a reload (file
 watcher, `/kb reload` on either platform, SIGHUP) changes the answers on both at

@@ -49,8 +49,12 @@ _POST_FALLBACK_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
 
 
 def is_ignored_event(event: Body) -> bool:
-    """Messages that are not new words: edits, deletions, joins, bot_message posts."""
-    return event.get("type") == "message" and event.get("subtype") not in ANSWERED_SUBTYPES
+    """Messages qabot never acts on: not new words (edits, deletions, joins, bot_message
+    posts), or at the top of a channel (a mention there comes as app_mention too)."""
+    if event.get("type") != "message":
+        return False
+    at_top = event.get("channel_type") in ("channel", "group") and not event.get("thread_ts")
+    return at_top or event.get("subtype") not in ANSWERED_SUBTYPES
 
 
 def conversation_of(channel: str, thread_ts: str | None, ts: str | None, *, direct: bool) -> str:
@@ -184,7 +188,7 @@ class SlackListeners:
         kind = event.get("channel_type")
         if kind == "im":
             self.answer_dm(event, context)
-        elif kind in ("channel", "group") and event.get("thread_ts"):
+        elif kind in ("channel", "group"):  # in a thread (filter_events drops the rest)
             # A mention in it is answered by on_mention, addressed (the claim keeps it to one).
             message = incoming(event, context.bot_user_id, direct=False, addressed=False)
             thread_ts = event.get("thread_ts")

@@ -119,3 +119,26 @@ async def test_a_follow_up_after_a_restart_is_understood(
     follow_up = thread_message(after, "und RAISe+?", thread_ts=first["ts"])
     reply = await ask_in_thread(after, follow_up, 2)
     assert "HK$10" in reply["text"]
+
+
+class CountingState(MemoryState):
+    """The in-process state, counting the claims (the store calls made before the ack)."""
+
+    claims = 0
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        self.claims += 1
+        return super().claim(key, ttl_s)
+
+
+async def test_channel_messages_outside_threads_cost_the_shared_state_nothing(
+    start_slack: StartSlack, slack_bot: QABot
+) -> None:
+    """message.channels delivers every message of a channel; those at the top are dropped
+    before any store call."""
+    state = CountingState()
+    slack = await start_slack(bot=QABot(slack_bot.settings, slack_bot.store, state=state))
+    for n in range(5):
+        await slack.event(thread_message(slack, f"lunch at {n}?", thread_ts=None))
+    await slack.settled()
+    assert state.claims == 0 and not slack.api.posts()
