@@ -3,8 +3,8 @@
 A message becomes an `Incoming` for the conversation layer (`bot.chat`), which decides
 whether qabot speaks. The conversation id is this adapter's translation of Discord's
 facts: a reply to one of qabot's answers continues that answer's conversation (ping on
-or off); a thread is one conversation; a DM channel is one; any other mention starts
-its own.
+or off), and so does a thread started on one of them; any other thread is one
+conversation; a DM channel is one; any other mention starts its own.
 """
 
 from __future__ import annotations
@@ -109,7 +109,10 @@ class QAClientMixin:
         if replied is not None:
             conversation = replied.conversation
         elif isinstance(message.channel, discord.Thread):
-            conversation = f"thread:{message.channel.id}"
+            # A thread started on a message has its id: on one of qabot's answers, it
+            # goes on with that answer's conversation.
+            started_on = self.chat.posted("discord", str(message.channel.id))
+            conversation = started_on.conversation if started_on else f"thread:{message.channel.id}"
         elif message.guild is None:
             conversation = f"dm:{message.channel.id}"
         else:

@@ -38,6 +38,7 @@ from tests.discord.payloads import (  # noqa: F401  (re-exported for the tests)
     member,
     message_create,
     message_out,
+    thread_payload,
     user,
 )
 
@@ -288,6 +289,11 @@ class FakeDiscord:
         )
         await self.dispatch("MESSAGE_CREATE", data)
         return mid
+
+    async def thread(self, thread_id: int) -> None:
+        """Dispatch THREAD_CREATE: someone started a thread (on message `thread_id`)."""
+        data = {**thread_payload(thread_id), "newly_created": True}
+        await self.dispatch("THREAD_CREATE", data)
 
     async def interaction(
         self,

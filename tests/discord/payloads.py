@@ -89,10 +89,11 @@ def guild_payload() -> dict[str, Any]:
     }
 
 
-def thread_payload() -> dict[str, Any]:
-    """A public thread in the guild channel, as GUILD_CREATE lists it."""
+def thread_payload(thread_id: int = THREAD_ID) -> dict[str, Any]:
+    """A public thread in the guild channel, as GUILD_CREATE lists it (or THREAD_CREATE
+    sends it: a thread started on a message has that message's id)."""
     return {
-        "id": str(THREAD_ID),
+        "id": str(thread_id),
         "guild_id": str(GUILD_ID),
         "parent_id": str(CHANNEL_ID),
         "owner_id": str(USER_ID),

@@ -86,3 +86,13 @@ async def test_a_reply_after_a_restart_is_understood(
     async with serving(QABot(settings, discord_core.store, state=state), settings):
         follow_up = await fake.message("und RAISe+?", reply_to=answer)
         assert "HK$10" in (await answer_to(fake, follow_up))[1]
+
+
+async def test_a_thread_started_on_an_answer_continues_its_conversation(live: Live) -> None:
+    fake, _ = live
+    answer, _ = await answer_to(fake, await fake.message(mention(SUBSIDY), mentions=(BOT_ID,)))
+    await fake.thread(answer)  # "Create Thread" on qabot's answer: the thread has its id
+    source = await fake.message("Quelle?", channel=answer)
+    assert "§16" in (await answer_to(fake, source))[1]
+    follow_up = await fake.message("und RAISe+?", channel=answer)
+    assert "HK$10" in (await answer_to(fake, follow_up))[1]
