@@ -110,3 +110,23 @@ def test_a_follow_up_is_one_message_for_the_rate_limit_and_the_unanswered_log(
     logged = [(r["kind"], r["question"]) for r in chat.bot.unanswered.records()]
     assert logged == [("abstain", "and how many in 2018?")]
     assert chat.answer(Incoming(ASKER, "c", "Quelle?", addressed=True)).kind == "rate_limited"
+
+
+class DownState(MemoryState):
+    """A shared state whose values cannot be read or written (Redis down)."""
+
+    def get(self, key: str) -> str | None:
+        raise ConnectionError("store down (test)")
+
+    def put(self, key: str, value: str, ttl_s: float) -> None:
+        raise ConnectionError("store down (test)")
+
+
+def test_with_the_store_down_addressed_messages_are_still_answered(qabot: QABot) -> None:
+    settings = Settings(knowledge_dir=KNOWLEDGE)
+    chat = ChatService(QABot(settings, qabot.store, state=DownState()), settings)
+    chat.sent("slack", "C1:1.0", "C1:2.0", ANSWER)  # logged, not raised
+    assert not chat.wants(message())  # a thread follow-up without its context: silence
+    answer = chat.answer(message("Who is the CFO of SenseTime?", addressed=True))
+    assert "Wang Zheng" in answer.text
+    assert chat.posted("slack", "C1:2.0") is None
