@@ -85,8 +85,12 @@ class QAClientMixin:
             return
         mentioned = any(u.id == me.id for u in message.mentions)
         in_thread = isinstance(message.channel, discord.Thread)
-        if message.guild is not None and not (mentioned or in_thread or message.reference):
-            return  # it starts nothing qabot is part of: spare the shared state a look
+        if message.author.bot or (
+            message.guild is not None and not (mentioned or in_thread or message.reference)
+        ):
+            # A bot (qabot's own replies too), or a message that starts nothing qabot is
+            # part of: the conversation layer would say no; spare the shared state a look.
+            return
         incoming = await asyncio.to_thread(self._incoming, message, me.id, mentioned=mentioned)
         if incoming is None:
             return
