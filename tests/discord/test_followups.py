@@ -96,3 +96,22 @@ async def test_a_thread_started_on_an_answer_continues_its_conversation(live: Li
     assert "§16" in (await answer_to(fake, source))[1]
     follow_up = await fake.message("und RAISe+?", channel=answer)
     assert "HK$10" in (await answer_to(fake, follow_up))[1]
+
+
+async def test_without_the_content_intent_follow_ups_need_a_mention(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    """Discord strips the text of messages that do not mention the bot: a thread message
+    gets silence, a ping-off reply to an answer the pointer to /ask."""
+    settings = make_settings(fake, tmp_path, message_content_intent=False)
+    async with serving(QABot(settings, discord_core.store), settings):
+        first = await fake.message(mention(SUBSIDY), mentions=(BOT_ID,), channel=THREAD_ID)
+        answer, _ = await answer_to(fake, first)
+        stripped_in_thread = await fake.message("", channel=THREAD_ID)
+        stripped_reply = await fake.message("", reply_to=answer, channel=THREAD_ID)
+        pointer = await fake.wait_reply(stripped_reply)
+        await fake.barrier()
+        assert not fake.replies_to(stripped_in_thread)
+        assert "/ask" in pointer.json["content"]
+        pinged = await fake.message(mention("und RAISe+?"), reply_to=answer, mentions=(BOT_ID,))
+        assert "HK$10" in (await answer_to(fake, pinged))[1]
