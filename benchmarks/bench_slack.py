@@ -33,12 +33,13 @@ SECRET = "bench-signing-secret-not-real"
 TOKEN = "xoxb-bench-not-a-real-token"
 SERVER = """
 import logging, sys
-from bot.adapters.slack import main
+from bot.runner import run_all
 from bot.service import QABot
 from bot.settings import Settings
 logging.basicConfig(level=logging.WARNING)
 settings = Settings(knowledge_dir=sys.argv[2])
-sys.exit(main(QABot.from_settings(settings), settings, port=int(sys.argv[1])))
+bot = QABot.from_settings(settings)
+sys.exit(run_all(bot, only=["slack"], slack_port=int(sys.argv[1]), watch=False))
 """
 
 

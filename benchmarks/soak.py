@@ -2,9 +2,11 @@
 
 For `--minutes` (default 10) it sends, at `--rate` questions a second, a mix of
 Slack mentions (some retried by "Slack" with the same event_id, some DMs) and
-Discord mentions, from many users; then checks that every question got
-exactly one reply, that the process logged no errors, and prints the resident
-memory (RSS) of `qabot run` at the start and at the end.
+Discord mentions, from many users, and follow-ups without a mention ("Quelle?",
+"und RAISe+?") in Slack threads and as Discord replies to answers given
+earlier; then checks that every question and follow-up got exactly one reply,
+that the process logged no errors, and prints the resident memory (RSS) of
+`qabot run` at the start and at the end.
 
     .venv/bin/python benchmarks/soak.py [--minutes 10] [--rate 20]
 """
@@ -32,6 +34,7 @@ from benchmarks.loadgen import QUESTIONS, free_port, slack_headers  # noqa: E402
 from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord  # noqa: E402
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi  # noqa: E402
 
+FOLLOW_UPS = ["Quelle?", "source?", "und RAISe+?", "auf Englisch bitte", "in German?", "mehr dazu"]
 SECRET = "soak-signing-secret-not-real"
 SLACK_TOKEN = "xoxb-soak-not-a-real-token"
 
@@ -43,22 +46,41 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def slack_event(n: int, question: str, dm: bool) -> tuple[str, str, str]:
-    """(event_id, ts, body) of a mention or a DM."""
+def slack_event(
+    n: int, question: str, dm: bool, thread: tuple[str, str] | None = None
+) -> tuple[str, str, str]:
+    """(event_id, ts, body) of a mention, a DM, or a follow-up in `thread` (channel, ts)."""
     ts = f"{1_700_000_000 + n // 1_000_000}.{n % 1_000_000:06d}"
     event: dict[str, object] = {
-        "type": "message" if dm else "app_mention",
+        "type": "message" if dm or thread else "app_mention",
         "user": f"U{n % 500:05d}",
-        "text": question if dm else f"<@{BOT_USER_ID}> {question}",
+        "text": question if dm or thread else f"<@{BOT_USER_ID}> {question}",
         "ts": ts,
         "channel": f"D{n % 50:05d}" if dm else f"C{n % 20:05d}",
         "event_ts": ts,
     }
     if dm:
         event["channel_type"] = "im"
+    if thread:
+        event["channel"], event["thread_ts"] = thread
+        event["channel_type"] = "channel"
     body = {"type": "event_callback", "team_id": TEAM_ID, "api_app_id": "A0SOAK",
             "event_id": f"EvS{n:09d}", "event_time": int(time.time()), "event": event}  # fmt: skip
     return f"EvS{n:09d}", ts, json.dumps(body)
+
+
+def follow_up_target(
+    rng: random.Random, api: FakeSlackApi, fake: FakeDiscord, discord_sent: list[int]
+) -> tuple[str, str | int] | None:
+    """Now and then (15 %) something answered lately to follow up on: a Slack thread
+    ("slack", its ts) or a Discord answer ("discord", its message id)."""
+    if rng.random() >= 0.15:
+        return None
+    if rng.random() < 0.5:
+        answered = [p["thread_ts"] for p in api.posts()[-200:] if p.get("thread_ts")]
+        return ("slack", rng.choice(answered)) if answered else None
+    replies = fake.replies_to(rng.choice(discord_sent[-200:])) if discord_sent else []
+    return ("discord", int(replies[0].response["id"])) if replies else None
 
 
 async def start_bot(api: FakeSlackApi, fake: FakeDiscord, tmp: Path, port: int):
@@ -113,8 +135,10 @@ async def soak(minutes: float, rate: float) -> int:
     await asyncio.sleep(2)  # let start-up allocations settle before the first reading
     rss_start = rss_mb(proc.pid)
     slack_sent: dict[str, str] = {}  # ts → event id
+    slack_threads: dict[str, str] = {}  # ts of a mention → its channel
+    follow_ups: collections.Counter[str] = collections.Counter()  # thread ts → follow-ups
     discord_sent: list[int] = []
-    errors = retries = 0
+    errors = retries = discord_follow_ups = 0
     end = time.monotonic() + minutes * 60
     n = 0
     samples: list[tuple[float, float]] = []
@@ -135,10 +159,26 @@ async def soak(minutes: float, rate: float) -> int:
         start = time.monotonic()
         while time.monotonic() < end:
             question = rng.choice(QUESTIONS)
-            if rng.random() < 0.5:
+            target = follow_up_target(rng, api, fake, discord_sent)
+            if target is not None and target[0] == "slack":
+                thread = str(target[1])
+                follow_ups[thread] += 1
+                where = (slack_threads[thread], thread)
+                _, _, body = slack_event(n, rng.choice(FOLLOW_UPS), False, where)
+                task = asyncio.create_task(send_slack(body))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+            elif target is not None:
+                mid = await fake.message(rng.choice(FOLLOW_UPS), reply_to=int(target[1]),
+                                         author=200000000000000000 + n % 500)  # fmt: skip
+                discord_sent.append(mid)
+                discord_follow_ups += 1
+            elif rng.random() < 0.5:
                 dm = rng.random() < 0.2
                 event_id, ts, body = slack_event(n, question, dm)
                 slack_sent[ts] = event_id
+                if not dm:
+                    slack_threads[ts] = json.loads(body)["event"]["channel"]
                 task = asyncio.create_task(send_slack(body))
                 if rng.random() < 0.05:  # Slack retries this delivery
                     retries += 1
@@ -159,7 +199,7 @@ async def soak(minutes: float, rate: float) -> int:
         await asyncio.gather(*pending)
 
     def slack_done() -> bool:
-        return len(api.posts()) >= len(slack_sent)
+        return len(api.posts()) >= len(slack_sent) + sum(follow_ups.values())
 
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (
@@ -173,11 +213,12 @@ async def soak(minutes: float, rate: float) -> int:
     await fake.stop()
     await api.__aexit__(None, None, None)
 
-    # Every Slack event gets one post: a mention in its thread (thread_ts = its ts), a DM
-    # without a thread; so the total catches a duplicate DM, the per-thread count the rest.
+    # Every Slack event gets one post: a mention and its follow-ups in its thread
+    # (thread_ts = its ts), a DM without a thread; so the total catches a duplicate DM,
+    # the per-thread count the rest.
     by_thread = collections.Counter(p.get("thread_ts") for p in api.posts())
     by_thread.pop(None, 0)
-    slack_counts = list(by_thread.values())
+    slack_counts = [count - follow_ups[ts] for ts, count in by_thread.items()]
     answered_slack = len(api.posts())
     discord_counts = [len(fake.replies_to(m)) for m in discord_sent]
     notices = sum("Easy there" in json.dumps(p) for p in api.posts()) + sum(
@@ -188,6 +229,10 @@ async def soak(minutes: float, rate: float) -> int:
     rows = [
         ("minutes", f"{minutes:g}"),
         ("questions sent", f"{n} ({len(slack_sent)} Slack incl. DMs, {len(discord_sent)} Discord)"),
+        (
+            "follow-ups without a mention: Slack threads, Discord replies",
+            f"{sum(follow_ups.values())}, {discord_follow_ups}",
+        ),
         ("Slack retries sent (same event_id)", str(retries)),
         ("Slack replies / events", f"{answered_slack} / {len(slack_sent)}"),
         ("Slack mentions answered more than once", str(sum(c > 1 for c in slack_counts))),
@@ -203,7 +248,7 @@ async def soak(minutes: float, rate: float) -> int:
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
     ok = (
-        answered_slack == len(slack_sent)
+        answered_slack == len(slack_sent) + sum(follow_ups.values())
         and all(c == 1 for c in slack_counts)
         and all(c == 1 for c in discord_counts)
         and errors == 0

@@ -129,18 +129,23 @@ class Conversations:
     ) -> Answer:
         """The reply to `text` in `conversation`; never raises for any input string."""
         key = f"conversation:{platform}:{conversation}"
-        ctx = self._load(key)
-        kind = request_kind(text, self.bot.store.current.knows_topic)
-        if kind is not None:
-            answer = self._request(kind, ctx, text)
-            if ctx is not None and answer.answered:  # same topic; the language may change
-                self._save(key, replace(ctx, lang=answer.lang))
+
+        def reply() -> Answer:
+            ctx = self._load(key)
+            kind = request_kind(text, self.bot.store.current.knows_topic)
+            if kind is not None:
+                answer = self._request(kind, ctx, text)
+                if ctx is not None and answer.answered:  # same topic; the language may change
+                    self._save(key, replace(ctx, lang=answer.lang))
+                return replace(answer, question=text)
+            answer = self._reply(ctx, text)
+            new = self._context(answer)  # keeps the question as understood
+            if new is not None:
+                self._save(key, new)
             return replace(answer, question=text)
-        answer = self._reply(ctx, text, platform, user, channel)
-        new = self._context(answer)  # keeps the question as understood
-        if new is not None:
-            self._save(key, new)
-        return replace(answer, question=text)
+
+        # One message: rate-limited, counted and logged once, however it is read.
+        return self.bot.handle(text, reply, platform=platform, user=user, channel=channel)
 
     # -- the reply ----------------------------------------------------------------
 
@@ -158,17 +163,8 @@ class Conversations:
             return snap.neighbours(text, list(ctx.citations), about, lang)
         return snap.answer_intents(text, list(ctx.intents), "en" if kind == "to_en" else "de")
 
-    def _reply(
-        self,
-        ctx: Context | None,
-        text: str,
-        platform: Platform,
-        user: str | None,
-        channel: str | None,
-    ) -> Answer:
-        def ask(question: str) -> Answer:
-            return self.bot.ask(question, platform=platform, user=user, channel=channel)
-
+    def _reply(self, ctx: Context | None, text: str) -> Answer:
+        ask = self.bot.resolve
         alone = ask(text)
         if ctx is None:
             return alone

@@ -1,4 +1,8 @@
-"""`qabot run`: every platform that has credentials, in one process and one event loop.
+"""The one lifecycle of the chat platforms: `qabot run`, `qabot slack`, `qabot discord`.
+
+Every platform that has credentials (or the one asked for) runs in one process
+and one event loop, each adapter under its small contract (`bot.adapters`:
+serve until cancelled, close); signals are handled here and nowhere else.
 
 Slack and Discord share one QABot, hence one knowledge store: a reload (file
 watcher, `/kb reload` on either platform, SIGHUP) changes the answers on both at
@@ -14,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
+from bot.adapters import Adapter, serve_until_cancelled
 from bot.credentials import PLATFORMS, configured_platforms, report
 from bot.service import QABot
 from bot.settings import Settings
@@ -34,23 +40,25 @@ NO_PLATFORM = (
 )
 
 
-def _platform_tasks(
+def _adapters(
     bot: QABot, settings: Settings, names: list[str], options: dict[str, Any]
-) -> dict[str, tuple[Coroutine[Any, Any, None], asyncio.Event]]:
-    coros: dict[str, tuple[Coroutine[Any, Any, None], asyncio.Event]] = {}
+) -> dict[str, Callable[[], Adapter]]:
+    """How to build each platform's adapter; each is built inside its own task."""
+    makers: dict[str, Callable[[], Adapter]] = {}
     if "slack" in names:
-        from bot.adapters import slack
+        from bot.adapters.slack import SlackAdapter
 
-        ev = asyncio.Event()
         port, host = options.get("slack_port"), options.get("host")  # None: from settings
-        coros["slack"] = (slack.serve(bot, settings, port=port, host=host, ready=ev), ev)
+        makers["slack"] = functools.partial(SlackAdapter, bot, settings, port=port, host=host)
     if "discord" in names:
-        from bot.adapters import discord
+        from bot.adapters.discord import DiscordAdapter, build_client
 
-        ev = asyncio.Event()
-        client = discord.build_client(bot, settings, **options.get("discord_client", {}))
-        coros["discord"] = (discord.serve(bot, settings, ready=ev, client=client), ev)
-    return coros
+        def discord_adapter() -> Adapter:
+            client = build_client(bot, settings, **options.get("discord_client", {}))
+            return DiscordAdapter(bot, settings, client=client)
+
+        makers["discord"] = discord_adapter
+    return makers
 
 
 def _describe(exc: BaseException | None) -> str:
@@ -92,13 +100,16 @@ async def serve_all(
         print(problem if names else f"{problem}\n{NO_PLATFORM}", file=sys.stderr)
         return EXIT_CONFIG
     stop = stop or asyncio.Event()
-    coros = _platform_tasks(bot, settings, names, options)
-    tasks = {asyncio.create_task(c, name=n): n for n, (c, _) in coros.items()}
+    makers = _adapters(bot, settings, names, options)
+    events = {name: asyncio.Event() for name in makers}
+    tasks = {
+        asyncio.create_task(serve_until_cancelled(make, events[name]), name=name): name
+        for name, make in makers.items()
+    }
     helpers = []
     if options.get("watch", settings.admin.watch):
         helpers.append(asyncio.create_task(watch_knowledge(bot, stop=asyncio.Event())))
     if ready is not None:
-        events = {name: ev for name, (_, ev) in coros.items()}
         waits = [_ready_or_done(events[name], task) for task, name in tasks.items()]
         helpers.append(asyncio.create_task(_all_ready(waits, ready)))
     uninstall = install_sighup(bot)
@@ -145,7 +156,8 @@ async def _all_ready(waits: list[Coroutine[Any, Any, None]], ready: asyncio.Even
     ready.set()
 
 
-async def _main(bot: QABot, options: dict[str, Any]) -> int:
+async def serve_until_signal(bot: QABot, **options: Any) -> int:
+    """`serve_all` until SIGTERM or SIGINT (the only signal handling of the platforms)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -159,4 +171,4 @@ async def _main(bot: QABot, options: dict[str, Any]) -> int:
 
 def run_all(bot: QABot, **options: Any) -> int:
     """`qabot run` (or one platform, `only=[...]`): serve until SIGTERM or Ctrl-C."""
-    return asyncio.run(_main(bot, options))
+    return asyncio.run(serve_until_signal(bot, **options))

@@ -10,10 +10,11 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from bot.answer import Answer, Group, KBStatus, ReloadResult, StatReply
+from bot.asker import Asker
 from bot.errors import KnowledgeError
 from bot.messages import msg
 from bot.metrics import NO_METRICS
@@ -83,14 +84,34 @@ class QABot:
         to the unanswered log (never failing the answer); the default `cli` (scripts,
         the eval, tests) is not logged unless configured.
         """
+        return self.handle(
+            text, lambda: self.resolve(text), platform=platform, user=user, channel=channel
+        )
+
+    def resolve(self, text: str) -> Answer:
+        """The answer to `text` and nothing else: no rate limit, no count, no log. A step
+        of a larger message (a follow-up read several ways); `handle` wraps the message."""
+        with self._work:
+            return self.store.current.answer(text)
+
+    def handle(
+        self,
+        text: str,
+        work: Callable[[], Answer],
+        *,
+        platform: Platform,
+        user: str | None,
+        channel: str | None,
+    ) -> Answer:
+        """One message asked: the rate limit once, then `work` (which resolves it, once or
+        several times), then its answer counted and logged once."""
         start = time.perf_counter()
         if platform in CHAT_PLATFORMS and not self.limiter.allow(platform, user, channel):
             lang = self.store.current.settings.default_lang
             answer = Answer(text[:200], False, lang, msg("rate_limited", lang), "rate_limited")
             self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
             return answer
-        with self._work:
-            answer = self.store.current.answer(text)
+        answer = work()
         self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
         self._log_unanswered(answer, text, platform, user, channel)
         return answer
@@ -202,23 +223,17 @@ class QABot:
             last_error=last_error,
         )
 
-    def is_admin(
-        self,
-        platform: Literal["slack", "discord"],
-        user_id: str | int,
-        role_ids: Iterable[int] = (),
-        *,
-        has_manage_guild: bool = False,
-    ) -> bool:
-        """Whether this user may run /kb; checked on every admin call."""
+    def is_admin(self, asker: Asker) -> bool:
+        """Whether `asker` may run /kb; checked on every admin call. Only the people and
+        roles the config names, plus Discord's Manage Server when the config opts in."""
         admins = self.settings.admins
-        if platform == "slack":
-            return str(user_id) in admins.slack_user_ids
-        if has_manage_guild:
+        if asker.platform == "slack":
+            return asker.user in admins.slack_user_ids
+        if asker.manages_server and admins.discord_manage_server:
             return True
-        if int(user_id) in admins.discord_user_ids:
-            return True
-        return any(int(r) in admins.discord_role_ids for r in role_ids)
+        named_roles = {str(role) for role in admins.discord_role_ids}
+        named = asker.user in {str(user) for user in admins.discord_user_ids}
+        return named or any(role in named_roles for role in asker.roles)
 
 
 __all__ = ["KBStatus", "KnowledgeError", "Platform", "QABot"]

@@ -34,11 +34,13 @@ class ResolverSettings(BaseModel):
 
 
 class AdminSettings(BaseModel):
-    """Who may run /kb. Nobody is admin unless named here."""
+    """Who may run /kb. Nobody is admin unless named here (or opted in below)."""
 
     slack_user_ids: list[str] = Field(default_factory=list)
     discord_user_ids: list[int] = Field(default_factory=list)
     discord_role_ids: list[int] = Field(default_factory=list)
+    # Opt-in: anyone with Manage Server in a Discord server is an admin there too.
+    discord_manage_server: bool = False
 
 
 class SlackSettings(BaseModel):
@@ -49,6 +51,8 @@ class SlackSettings(BaseModel):
     # GET /metrics on an address of its own; unset: beside /slack/events on `port`.
     metrics_host: str = "127.0.0.1"
     metrics_port: int | None = None
+    # true: replies in a thread qabot answered in need a mention too (no follow-ups without).
+    require_mention: bool = False
     ask_ephemeral: bool = False
     api_retries: int = 3
     api_timeout_s: float = 10.0

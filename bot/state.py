@@ -41,6 +41,10 @@ return ok
 """
 
 
+# MemoryState drops expired values every this many writes, read or not.
+SWEEP_EVERY = 1000
+
+
 class SharedState(Protocol):
     """The small store interface; `remote` says whether calls leave the process."""
 
@@ -82,6 +86,7 @@ class MemoryState:
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._streams: dict[str, list[str]] = {}
         self._values: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._puts = 0
 
     def claim(self, key: str, ttl_s: float) -> bool:
         now = self._clock()
@@ -118,9 +123,14 @@ class MemoryState:
             return list(self._streams.get(stream, ()))
 
     def put(self, key: str, value: str, ttl_s: float) -> None:
+        now = self._clock()
         with self._lock:
-            self._values[key] = (value, self._clock() + ttl_s)
+            self._values[key] = (value, now + ttl_s)
             self._values.move_to_end(key)
+            self._puts += 1
+            if self._puts % SWEEP_EVERY == 0:  # values of several TTLs: no order to stop at
+                for old in [k for k, (_, expires) in self._values.items() if expires <= now]:
+                    del self._values[old]
             while len(self._values) > self._max:
                 self._values.popitem(last=False)
 

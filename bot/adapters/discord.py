@@ -1,7 +1,7 @@
-"""Discord adapter entry points: build the client, serve until cancelled or SIGTERM, invite URL.
+"""Discord adapter: build the client, serve it (the runner drives it), the invite URL.
 
-The CLI calls `main` (``qabot discord``), `serve` (``qabot run``) and
-`invite_url` (``qabot discord --invite-url``). Endpoints come from settings:
+The runner serves `DiscordAdapter` (``qabot discord``, ``qabot run``); the CLI
+calls `print_invite_url` (``qabot discord --invite-url``). Endpoints come from settings:
 `DISCORD_API_BASE` becomes `discord.http.Route.BASE` (REST, webhooks and
 interaction callbacks) and `DISCORD_GATEWAY_URL` becomes
 `DiscordWebSocket.DEFAULT_GATEWAY`; discord.py 2.7's plain client connects
@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import functools
 import logging
-import signal
 import sys
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +24,7 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 
+from bot.adapters import serve_until_cancelled
 from bot.adapters.discord_client import QAClient, QAShardedClient, intents_for
 from bot.service import QABot
 from bot.settings import Settings
@@ -63,6 +64,35 @@ def configure_endpoints(settings: Settings) -> None:
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
+class DiscordAdapter:
+    """The Discord client under the adapter contract (`bot.adapters.Adapter`)."""
+
+    def __init__(
+        self, bot: QABot, settings: Settings, *, client: discord.Client | None = None
+    ) -> None:
+        if settings.discord_token is None:
+            raise ValueError("DISCORD_TOKEN is not set")
+        self.settings = settings
+        self.client = client or build_client(bot, settings)
+
+    async def serve(self, ready: asyncio.Event) -> None:
+        """Log in, sync commands if needed, and run (reconnecting) until cancelled; `ready`
+        is set once the gateway is READY (and again after a fresh reconnect)."""
+        configure_endpoints(self.settings)
+        client = self.client
+        client.ready_signal = ready  # type: ignore[attr-defined]
+        await client.login(self.settings.discord_token.get_secret_value())  # type: ignore[union-attr]
+        if isinstance(client, discord.AutoShardedClient) and client.shard_count is None:
+            # Otherwise discord.py would connect to the URL /gateway/bot names, not ours.
+            client.shard_count, _, _ = await client.http.get_bot_gateway()
+        await client.connect(reconnect=True)
+
+    async def close(self) -> None:
+        """Close the gateway connection and the HTTP session."""
+        await self.client.close()
+        log.info("discord: closed")
+
+
 async def serve(
     bot: QABot,
     settings: Settings,
@@ -70,7 +100,7 @@ async def serve(
     ready: asyncio.Event | None = None,
     client: discord.Client | None = None,
 ) -> None:
-    """Log in, sync commands if needed, and run (reconnecting) until cancelled; then close.
+    """Serve Discord until cancelled, then close (what the runner does for each platform).
 
     Args:
         bot: The core.
@@ -78,60 +108,8 @@ async def serve(
         ready: Set once the gateway is READY (and again after a fresh reconnect).
         client: A client from `build_client`; built here when omitted.
     """
-    if settings.discord_token is None:
-        raise ValueError("DISCORD_TOKEN is not set")
-    configure_endpoints(settings)
-    client = client or build_client(bot, settings)
-    if ready is not None:
-        client.ready_signal = ready  # type: ignore[attr-defined]
-    try:
-        await client.login(settings.discord_token.get_secret_value())
-        if isinstance(client, discord.AutoShardedClient) and client.shard_count is None:
-            # Otherwise discord.py would connect to the URL /gateway/bot names, not ours.
-            client.shard_count, _, _ = await client.http.get_bot_gateway()
-        await client.connect(reconnect=True)
-    finally:
-        await client.close()
-        log.info("discord: closed")
-
-
-async def run(bot: QABot, settings: Settings, *, ready: asyncio.Event | None = None) -> int:
-    """`serve` until it fails (exit 1) or SIGTERM/SIGINT asks it to stop (exit 0)."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    signals = (signal.SIGTERM, signal.SIGINT)
-    for sig in signals:
-        loop.add_signal_handler(sig, stop.set)
-    serving = asyncio.create_task(serve(bot, settings, ready=ready))
-    stopping = asyncio.create_task(stop.wait())
-    try:
-        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if stop.is_set():
-            log.info("discord: shutting down on signal")
-            serving.cancel()
-            await asyncio.gather(serving, return_exceptions=True)
-            return 0
-        serving.result()
-        return 0
-    except discord.LoginFailure:
-        log.error("discord: the token was rejected (DISCORD_TOKEN)")
-    except discord.PrivilegedIntentsRequired:
-        log.error(
-            "discord: the Message Content intent is not enabled for this application; "
-            "enable it in the developer portal or set [discord] message_content_intent = false"
-        )
-    except (discord.DiscordException, OSError, ValueError) as exc:
-        log.error("discord: %s", exc)
-    finally:
-        stopping.cancel()
-        for sig in signals:
-            loop.remove_signal_handler(sig)
-    return 1
-
-
-def main(bot: QABot, settings: Settings) -> int:
-    """`qabot discord`: run the bot until SIGTERM or Ctrl-C; the exit status."""
-    return asyncio.run(run(bot, settings))
+    adapter = functools.partial(DiscordAdapter, bot, settings, client=client)
+    await serve_until_cancelled(adapter, ready or asyncio.Event())
 
 
 def application_id_from_token(token: str) -> int:
@@ -177,12 +155,11 @@ def print_invite_url(settings: Settings) -> int:
 
 
 __all__ = [
+    "DiscordAdapter",
     "application_id_from_token",
     "build_client",
     "configure_endpoints",
     "invite_url",
-    "main",
     "print_invite_url",
-    "run",
     "serve",
 ]

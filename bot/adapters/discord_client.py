@@ -1,11 +1,17 @@
-"""The qabot Discord client: intents, mentions and DMs, command sync on setup, error logging."""
+"""The qabot Discord client: intents, messages into conversations, command sync, error logging.
+
+A message becomes an `Incoming` for the conversation layer (`bot.chat`), which decides
+whether qabot speaks. The conversation id is this adapter's translation of Discord's
+facts: a reply to one of qabot's answers continues that answer's conversation (ping on
+or off), and so does a thread started on one of them; any other thread is one
+conversation; a DM channel is one; any other mention starts its own.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -14,6 +20,8 @@ from discord import app_commands
 
 from bot.adapters.discord_commands import register_commands, sync_commands, to_embeds
 from bot.answer import Answer
+from bot.asker import Asker
+from bot.chat import ChatService, Incoming
 from bot.render.discord import DiscordReply, answer_replies, notice
 from bot.service import QABot
 from bot.settings import Settings
@@ -26,8 +34,7 @@ _ANSWERED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 _RETRIED_BY_DISCORD_PY = frozenset({500, 502, 504, 524})
 SEND_RETRIES = 2
 SEND_RETRY_DELAY_S = 1.0
-# 👍/👎 on an answer are feedback: which answer each of the last messages we sent carried.
-MAX_REMEMBERED = 10_000
+# 👍/👎 on an answer are feedback (`ChatService.vote`).
 VOTES: dict[str, Literal["up", "down"]] = {"👍": "up", "👎": "down"}
 _EMOJI_MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # variation, skin tones
 
@@ -59,8 +66,7 @@ class QAClientMixin:
         self.ready_signal: asyncio.Event | None = None
         self.tree: app_commands.CommandTree = app_commands.CommandTree(self)  # type: ignore[arg-type]
         register_commands(self.tree, bot)
-        # message id → (intent, question, lang) of the answer it carried, newest last.
-        self.answers_sent: OrderedDict[int, tuple[str | None, str, str]] = OrderedDict()
+        self.chat = ChatService(bot, settings)
 
     async def setup_hook(self) -> None:
         """Once per login, never per reconnect: sync the app commands if they changed."""
@@ -72,38 +78,71 @@ class QAClientMixin:
             self.ready_signal.set()
 
     async def on_message(self, message: discord.Message) -> None:
-        """Answer a mention in a guild channel or any DM; ignore bots, webhooks and the rest."""
+        """Answer what the conversation layer wants answered: mentions, DMs, replies to
+        qabot's answers, and messages in threads qabot answered in."""
         me = self.user  # type: ignore[attr-defined]
-        if message.author.bot or message.webhook_id is not None or me is None:
+        if me is None or message.type not in _ANSWERED_TYPES:
             return
-        if message.type not in _ANSWERED_TYPES:
+        mentioned = any(u.id == me.id for u in message.mentions)
+        in_thread = isinstance(message.channel, discord.Thread)
+        if message.author.bot or (
+            message.guild is not None and not (mentioned or in_thread or message.reference)
+        ):
+            # A bot (qabot's own replies too), or a message that starts nothing qabot is
+            # part of: the conversation layer would say no; spare the shared state a look.
             return
-        if message.guild is not None and not any(u.id == me.id for u in message.mentions):
+        incoming = await asyncio.to_thread(self._incoming, message, me.id, mentioned=mentioned)
+        if incoming is None:
             return
         answer: Answer | None = None
         try:
-            answer = await self._answer(message, me.id)
+            answer = await self._answer(incoming)
             replies = answer_replies(answer) if answer else [notice("ask_pointer", _lang(message))]
         except Exception:
             log.exception("answering message %s failed", message.id)
             replies = [notice("error", None)]
-        await self._send(message, replies, answer)
+        await self._send(message, replies, incoming.conversation, answer)
 
-    async def _answer(self, message: discord.Message, my_id: int) -> Answer | None:
-        """The core's answer, or None: an empty message without the content intent (→ /ask)."""
-        question = strip_mention(message.content, my_id)
-        if not question and not self.settings.discord.message_content_intent:
-            return None  # Discord may hand us an empty message without the privileged intent
-        return await asyncio.to_thread(
-            self.bot.ask,
-            question,
-            platform="discord",
-            user=str(message.author.id),
+    def _incoming(
+        self, message: discord.Message, my_id: int, *, mentioned: bool
+    ) -> Incoming | None:
+        """The message as the conversation layer reads it, or None when qabot stays silent.
+        Blocking (the shared state): call it in a worker thread."""
+        ref = message.reference.message_id if message.reference else None
+        replied = self.chat.posted("discord", str(ref)) if ref else None
+        if replied is not None:
+            conversation = replied.conversation
+        elif isinstance(message.channel, discord.Thread):
+            # A thread started on a message has its id: on one of qabot's answers, it
+            # goes on with that answer's conversation.
+            started_on = self.chat.posted("discord", str(message.channel.id))
+            conversation = started_on.conversation if started_on else f"thread:{message.channel.id}"
+        elif message.guild is None:
+            conversation = f"dm:{message.channel.id}"
+        else:
+            conversation = f"message:{message.id}"
+        incoming = Incoming(
+            Asker("discord", str(message.author.id)),
+            conversation,
+            strip_mention(message.content, my_id),
             channel=str(message.channel.id),
+            from_bot=message.author.bot or message.webhook_id is not None,
+            addressed=mentioned or message.guild is None or replied is not None,
         )
+        return incoming if self.chat.wants(incoming) else None
+
+    async def _answer(self, incoming: Incoming) -> Answer | None:
+        """The core's answer, or None: an empty message without the content intent (→ /ask)."""
+        if not incoming.text and not self.settings.discord.message_content_intent:
+            return None  # Discord may hand us an empty message without the privileged intent
+        return await asyncio.to_thread(self.chat.answer, incoming)
 
     async def _send(
-        self, message: discord.Message, replies: Sequence[DiscordReply], answer: Answer | None
+        self,
+        message: discord.Message,
+        replies: Sequence[DiscordReply],
+        conversation: str,
+        answer: Answer | None,
     ) -> None:
         """The first message replies to the question (no ping); any further ones follow it."""
         reference = message.to_reference(fail_if_not_exists=False)
@@ -115,36 +154,19 @@ class QAClientMixin:
                 reference=reference if i == 0 else None,
                 mention_author=False,
             )
-            if answer is not None:
-                self._remember(sent.id, answer)
-
-    def _remember(self, message_id: int, answer: Answer) -> None:
-        self.answers_sent[message_id] = (answer.intent, answer.question, answer.lang)
-        while len(self.answers_sent) > MAX_REMEMBERED:
-            self.answers_sent.popitem(last=False)
+            await asyncio.to_thread(self.chat.sent, "discord", conversation, str(sent.id), answer)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         """👍/👎 by a person on one of our answers: logged for triage; anything else is ignored."""
         vote = VOTES.get((payload.emoji.name or "").translate(_EMOJI_MODIFIERS))
-        sent = self.answers_sent.get(payload.message_id)
         me = self.user  # type: ignore[attr-defined]
-        if vote is None or sent is None or me is None or payload.user_id == me.id:
-            return
-        if payload.message_author_id not in (None, me.id):
+        if vote is None or me is None or payload.message_author_id not in (None, me.id):
             return
         reactor = payload.member or self.get_user(payload.user_id)  # type: ignore[attr-defined]
-        if reactor is not None and reactor.bot:
-            return
-        intent, question, lang = sent
-        await asyncio.to_thread(
-            self.bot.feedback,
-            vote,
-            intent=intent,
-            platform="discord",
-            question=question,
-            lang=lang,
-            user=str(payload.user_id),
-        )
+        from_bot = payload.user_id == me.id or (reactor is not None and reactor.bot)
+        asker = Asker("discord", str(payload.user_id))
+        ref = str(payload.message_id)
+        await asyncio.to_thread(self.chat.vote, vote, asker, ref, from_bot=from_bot)
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """Log and carry on: one failing handler never stops the bot."""

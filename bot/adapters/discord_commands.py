@@ -22,6 +22,7 @@ from discord import app_commands
 
 from bot.adapters.discord_views import attach_item_class, buttons_view
 from bot.answer import Answer
+from bot.asker import Asker
 from bot.render.discord import (
     Button,
     DiscordReply,
@@ -100,11 +101,15 @@ async def respond(
 
 
 def is_admin(bot: QABot, interaction: discord.Interaction) -> bool:
-    """Configured user or role, or Manage Server in this guild; checked on every /kb call."""
+    """The core's admin check for the interaction's user; on every /kb call and click."""
     user = interaction.user
-    roles = [role.id for role in getattr(user, "roles", ())]
-    manage = interaction.guild is not None and interaction.permissions.manage_guild
-    return bot.is_admin("discord", user.id, roles, has_manage_guild=manage)
+    asker = Asker(
+        "discord",
+        str(user.id),
+        roles=tuple(str(role.id) for role in getattr(user, "roles", ())),
+        manages_server=interaction.guild is not None and interaction.permissions.manage_guild,
+    )
+    return bot.is_admin(asker)
 
 
 class AttachTargets:

@@ -1,4 +1,4 @@
-"""Slack adapter entry points: build the bolt app, serve it (HTTP or Socket Mode), run it.
+"""Slack adapter: the bolt app, served over HTTP or Socket Mode (the runner drives it).
 
 HTTP mode: an aiohttp server on `[slack] host:port` with `POST /slack/events` (events,
 commands and interactivity; signature and shape checked by `slack_requests` before bolt
@@ -9,8 +9,8 @@ Socket Mode when `SLACK_APP_TOKEN` is set. The listeners live in `slack_handlers
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-import signal
 
 import aiohttp
 from aiohttp import web
@@ -20,6 +20,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters import serve_until_cancelled
 from bot.adapters.slack_client import SlackConfigError, make_client
 from bot.adapters.slack_handlers import SlackListeners
 from bot.adapters.slack_requests import SignatureCheck, malformed
@@ -42,10 +43,24 @@ def _drop_token_skipped(record: logging.LogRecord) -> bool:
 
 
 class SlackAdapter:
-    """A bolt app wired to the core, plus what serving it needs (session, health, shutdown)."""
+    """A bolt app wired to the core, plus what serving it needs (session, health, shutdown).
 
-    def __init__(self, bot: QABot, settings: Settings) -> None:
+    The adapter contract (`bot.adapters.Adapter`): `serve` Socket Mode if SLACK_APP_TOKEN
+    is set, else HTTP on `port` (in Socket Mode an HTTP server for health only when
+    `port` is given); `close`.
+    """
+
+    def __init__(
+        self,
+        bot: QABot,
+        settings: Settings,
+        *,
+        port: int | None = None,
+        host: str | None = None,
+    ) -> None:
         self.settings = settings
+        self.port = port
+        self.host = settings.slack.host if host is None else host
         self.socket_mode = settings.slack_app_token is not None
         secret = settings.slack_signing_secret
         if secret is None and not self.socket_mode:
@@ -73,6 +88,8 @@ class SlackAdapter:
         self.listeners.register(self.app)
         self.ready = False
         self._session: aiohttp.ClientSession | None = None
+        self._sites: list[web.AppRunner] = []
+        self._socket: AsyncSocketModeHandler | None = None
 
     def web_app(self, *, events: bool = True, metrics: bool = True) -> web.Application:
         """`POST /slack/events` (unless `events` is false), `GET /healthz`, and `GET /metrics`
@@ -150,13 +167,38 @@ class SlackAdapter:
         else:
             log.info("slack: signed in as %s in team %s", auth.get("user_id"), auth.get("team"))
 
-    async def aclose(self) -> None:
-        """Finish or cancel in-flight replies, then close the session."""
+    async def serve(self, ready: asyncio.Event) -> None:
+        """Serve until cancelled (see the class docstring)."""
+        port = self.port
+        if port is None and not self.socket_mode:
+            port = self.settings.slack.port
+        self._sites = await _start_sites(self, self.settings.slack, self.host, port)
+        await self.start()
+        if self.socket_mode:
+            app_token = self.settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
+            self._socket = AsyncSocketModeHandler(self.app, app_token)
+            await self._socket.connect_async()
+            log.info("slack: Socket Mode connected")
+        else:
+            log.info("slack: HTTP mode on %s:%s%s", self.host, port, EVENTS_PATH)
+        self.ready = True
+        ready.set()
+        await asyncio.Future()  # until cancelled
+
+    async def close(self) -> None:
+        """Finish or cancel in-flight replies, then close the socket, session and server."""
         self.ready = False
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
         await self.listeners.drain()
         if self._session is not None:
             await self._session.close()
             self._session = None
+        for site in self._sites:
+            await site.cleanup()
+        self._sites = []
+        log.info("slack: stopped")
 
 
 def build_app(bot: QABot, settings: Settings) -> AsyncApp:
@@ -183,38 +225,9 @@ async def serve(
     host: str | None = None,
     ready: asyncio.Event | None = None,
 ) -> None:
-    """Serve Slack until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on
-    `host:port` (default: `[slack] host` and `port`).
-
-    In Socket Mode an HTTP server (health and metrics) runs when `port` is given.
-    """
-    adapter = SlackAdapter(bot, settings)
-    host = settings.slack.host if host is None else host
-    if port is None and not adapter.socket_mode:
-        port = settings.slack.port
-    runners: list[web.AppRunner] = []
-    socket: AsyncSocketModeHandler | None = None
-    try:
-        runners += await _start_sites(adapter, settings.slack, host, port)
-        await adapter.start()
-        if adapter.socket_mode:
-            app_token = settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
-            socket = AsyncSocketModeHandler(adapter.app, app_token)
-            await socket.connect_async()
-            log.info("slack: Socket Mode connected")
-        else:
-            log.info("slack: HTTP mode on %s:%s%s", host, port, EVENTS_PATH)
-        adapter.ready = True
-        if ready is not None:
-            ready.set()
-        await asyncio.Future()  # until cancelled
-    finally:
-        if socket is not None:
-            await socket.close_async()
-        await adapter.aclose()
-        for runner in runners:
-            await runner.cleanup()
-        log.info("slack: stopped")
+    """Serve Slack until cancelled, then close (what the runner does for each platform)."""
+    adapter = functools.partial(SlackAdapter, bot, settings, port=port, host=host)
+    await serve_until_cancelled(adapter, ready or asyncio.Event())
 
 
 async def _start_sites(
@@ -240,33 +253,4 @@ async def _start_sites(
     return runners
 
 
-def main(bot: QABot, settings: Settings, port: int | None = None) -> int:
-    """Run `serve` until SIGTERM/SIGINT; exit 0 when stopped, 2 misconfigured, 1 on OS errors."""
-    try:
-        return asyncio.run(_run(bot, settings, port))
-    except SlackConfigError as e:
-        log.error("slack: %s", e)
-        return 2
-    except OSError as e:  # e.g. the port is taken
-        log.error("slack: cannot serve: %s", e)
-        return 1
-
-
-async def _run(bot: QABot, settings: Settings, port: int | None) -> int:
-    loop = asyncio.get_running_loop()
-    task = asyncio.current_task()
-    assert task is not None
-    signals = (signal.SIGTERM, signal.SIGINT)
-    for sig in signals:
-        loop.add_signal_handler(sig, task.cancel)
-    try:
-        await serve(bot, settings, port=port)
-    except asyncio.CancelledError:
-        return 0
-    finally:
-        for sig in signals:
-            loop.remove_signal_handler(sig)
-    return 0
-
-
-__all__ = ["SlackAdapter", "SlackConfigError", "build_app", "main", "serve"]
+__all__ = ["SlackAdapter", "SlackConfigError", "build_app", "serve"]

@@ -25,13 +25,16 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack_assistant import AssistantListeners, set_status
 from bot.adapters.slack_client import retry_after_s
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
-from bot.adapters.slack_feedback import PostedAnswers, feedback_of
+from bot.adapters.slack_feedback import vote_of
 from bot.adapters.slack_text import question_text
 from bot.answer import Answer
+from bot.asker import Asker
+from bot.chat import ChatService, Incoming
 from bot.render import slack as render
-from bot.service import QABot
+from bot.service import QABot, Vote
 from bot.settings import Settings
 
 log = logging.getLogger("qabot.slack")
@@ -48,10 +51,34 @@ _POST_FALLBACK_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
 
 
 def is_ignored_event(event: Body) -> bool:
-    """Events no one should answer: other bots, and messages that are not new words."""
-    if event.get("bot_id") or event.get("subtype") == "bot_message":
-        return True
-    return event.get("type") == "message" and event.get("subtype") not in ANSWERED_SUBTYPES
+    """Messages qabot never acts on: not new words (edits, deletions, joins, bot_message
+    posts), or at the top of a channel (a mention there comes as app_mention too)."""
+    if event.get("type") != "message":
+        return False
+    at_top = event.get("channel_type") in ("channel", "group") and not event.get("thread_ts")
+    return at_top or event.get("subtype") not in ANSWERED_SUBTYPES
+
+
+def conversation_of(channel: str, thread_ts: str | None, ts: str | None, *, direct: bool) -> str:
+    """A DM is one conversation (each of its threads one more); in a channel, a thread is
+    one, rooted at its first message (a message at the top starts its own)."""
+    if direct:
+        return f"{channel}:{thread_ts}" if thread_ts else channel
+    return f"{channel}:{thread_ts or ts}"
+
+
+def incoming(event: Body, bot_user_id: str | None, *, direct: bool, addressed: bool) -> Incoming:
+    """A message event as the conversation layer reads it."""
+    channel = event.get("channel", "")
+    user = event.get("user") or ""
+    return Incoming(
+        Asker("slack", user),
+        conversation_of(channel, event.get("thread_ts"), event.get("ts"), direct=direct),
+        question_text(event.get("text") or "", bot_user_id),
+        channel=channel,
+        from_bot=bool(event.get("bot_id")) or user == bot_user_id,
+        addressed=addressed,
+    )
 
 
 class SlackListeners:
@@ -61,17 +88,18 @@ class SlackListeners:
         self.bot = bot
         self.settings = settings
         self.seen: SeenStore = seen if seen is not None else StateSeenStore(bot.state)
+        self.chat = ChatService(bot, settings)
         self.lang = settings.default_lang
         self.visibility = "ephemeral" if settings.slack.ask_ephemeral else "in_channel"
         # One core thread: the event loop keeps acking while the core matches,
         # and the core is never entered from two threads at once.
         self._core = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qabot-core")
         self._tasks: set[asyncio.Task[None]] = set()
-        self.posted = PostedAnswers()  # the answers we posted, for 👍/👎 on them
 
     def register(self, app: AsyncApp) -> None:
         """Wire every listener into `app`, explicitly, in one place."""
         app.middleware(self.filter_events)
+        app.assistant(AssistantListeners(self).assistant())  # DM threads, the side panel
         app.event("app_mention")(self.on_mention)
         app.event("message")(self.on_message)
         app.event("reaction_added")(self.on_reaction)
@@ -166,56 +194,94 @@ class SlackListeners:
 
     async def on_mention(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         """`@qabot …` in a channel: reply in the thread (root of it, or a new one)."""
-        channel = event.get("channel", "")
-        if channel.startswith("D"):
+        if event.get("channel", "").startswith("D"):
             return  # a direct message: the message.im listener answers it
+        message = incoming(event, context.bot_user_id, direct=False, addressed=True)
         thread_ts = event.get("thread_ts") or event.get("ts")
-        self._answer_message(body, event, context, thread_ts=thread_ts, what="app_mention")
+        self._answer_message(body, message, event, context, thread_ts=thread_ts, what="app_mention")
 
     async def on_message(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
-        """A direct message: reply in the conversation (in its thread if it has one)."""
-        if event.get("channel_type") != "im":
-            return
-        self._answer_message(body, event, context, thread_ts=event.get("thread_ts"), what="dm")
+        """A DM (reply in it, or in its thread), or a message in a channel or private
+        channel: a follow-up when it is in a thread qabot answered in."""
+        kind = event.get("channel_type")
+        if kind == "im":
+            self.answer_dm(event, context, body=body)
+        elif kind in ("channel", "group"):  # in a thread (filter_events drops the rest)
+            # A mention in it is answered by on_mention, addressed (the claim keeps it to one).
+            message = incoming(event, context.bot_user_id, direct=False, addressed=False)
+            thread_ts = event.get("thread_ts")
+            self._answer_message(
+                body, message, event, context, thread_ts=thread_ts, what="follow-up"
+            )
+
+    def answer_dm(
+        self,
+        event: Body,
+        context: AsyncBoltContext,
+        *,
+        status: bool = False,
+        body: Body | None = None,
+    ) -> None:
+        """A direct message: the reply in the DM, or in its thread (an assistant thread
+        too, then with a status while answering)."""
+        message = incoming(event, context.bot_user_id, direct=True, addressed=True)
+        thread_ts = event.get("thread_ts")
+        what = "assistant" if status else "dm"
+        self._answer_message(
+            body or {}, message, event, context, thread_ts=thread_ts, what=what, status=status
+        )
 
     def _answer_message(
         self,
         body: Body,
+        message: Incoming,
         event: Body,
         context: AsyncBoltContext,
         *,
         thread_ts: str | None,
         what: str,
+        status: bool = False,
     ) -> None:
-        channel = event.get("channel", "")
-        if event.get("user") == context.bot_user_id:
-            return
-        question = question_text(event.get("text") or "", context.bot_user_id)
-        post = self._post(context.client, channel, thread_ts, question, event.get("user"))
-        # app_mention and message.im can both carry one message: answer it once.
-        self.spawn_once(body, post, what, f"message:{channel}:{event.get('ts')}")
+        if message.from_bot:
+            return  # saves the shared state a read; the conversation layer says no anyway
+        key = f"message:{message.channel}:{event.get('ts')}"
+        # The event's id is claimed in the task, after the ack (a slow store never delays it).
+        self.spawn_once(body, self._post(context.client, message, key, thread_ts, status), what)
 
     async def _post(
         self,
         client: AsyncWebClient,
-        channel: str,
+        message: Incoming,
+        key: str,
         thread_ts: str | None,
-        question: str,
-        user: str | None,
+        status: bool = False,
     ) -> None:
-        payload, answer = await self._reply(question, user=user, channel=channel)
+        if not await self.core(self.chat.wants, message):
+            return
+        # app_mention and message.* can both carry one message: answer it once.
+        if not await self.seen.claim(key):
+            return
+        if status and thread_ts and message.text:
+            lang = await self.core(self.bot.language, message.text)
+            await set_status(client, message.channel or "", thread_ts, lang)
+        payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
+        channel = message.channel or ""
         response = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
-        self.posted.remember(response, answer)
+        await self._sent(response, message.conversation, answer)
+
+    async def _sent(self, response: Any, conversation: str, answer: Answer | None) -> None:
+        """Tell the conversation layer what a chat.postMessage `response` posted."""
+        channel, ts = response.get("channel"), response.get("ts")
+        if isinstance(channel, str) and isinstance(ts, str):
+            await self.core(self.chat.sent, "slack", conversation, f"{channel}:{ts}", answer)
 
     async def _reply(
-        self, question: str, *, user: str | None, channel: str | None
+        self, question: str, ask: Callable[[], Answer]
     ) -> tuple[render.Payload, Answer | None]:
         if not question:
             return render.render_help(self.lang), None
         try:
-            answer = await self.core(
-                self.bot.ask, question, platform="slack", user=user, channel=channel
-            )
+            answer = await self.core(ask)
         except Exception:
             log.exception("slack: the core failed on a question")
             return render.render_notice("error", self.lang), None
@@ -223,10 +289,15 @@ class SlackListeners:
 
     async def on_reaction(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
         """👍/👎 on one of our answers: logged for triage; any other reaction is ignored."""
-        args = feedback_of(event, context.bot_user_id, self.posted)
-        if args is not None:
-            vote = self.core(self.bot.feedback, args.pop("vote"), **args)
-            self.spawn_once(body, vote, "reaction")
+        vote, item = vote_of(event), event.get("item") or {}
+        if vote is not None:
+            ref = f"{item.get('channel')}:{item.get('ts')}"
+            user = str(event.get("user"))
+            from_bot = bool(event.get("bot_id")) or user == context.bot_user_id
+            self.spawn_once(body, self._vote(vote, Asker("slack", user), ref, from_bot), "reaction")
+
+    async def _vote(self, vote: Vote, asker: Asker, ref: str, from_bot: bool) -> None:
+        await self.core(self.chat.vote, vote, asker, ref, from_bot=from_bot)
 
     # ------------------------------------------------------------ slash commands
 
@@ -237,8 +308,9 @@ class SlackListeners:
         self.spawn(self._ask(question, command, respond), "/ask")
 
     async def _ask(self, question: str, command: Body, respond: AsyncRespond) -> None:
+        user, channel = command.get("user_id"), command.get("channel_id")
         payload, _ = await self._reply(
-            question, user=command.get("user_id"), channel=command.get("channel_id")
+            question, lambda: self.bot.ask(question, platform="slack", user=user, channel=channel)
         )
         visibility = self.visibility if question else "ephemeral"
         await respond(response_type=visibility, **payload)
@@ -256,7 +328,7 @@ class SlackListeners:
     async def on_kb(self, ack: AsyncAck, command: Body, respond: AsyncRespond) -> None:
         """`/kb reload|status|unanswered`, for admins; everyone else gets an ephemeral refusal."""
         user = command.get("user_id") or ""
-        if not self.bot.is_admin("slack", user):
+        if not self.bot.is_admin(Asker("slack", user)):
             log.info("slack: /kb refused for %s", user)
             await ack(response_type="ephemeral", **render.render_notice("not_admin", self.lang))
             return
@@ -308,7 +380,11 @@ class SlackListeners:
                 response = await context.client.chat_postMessage(
                     channel=channel, thread_ts=thread_ts, **payload
                 )
-                self.posted.remember(response, answer)
+                direct = channel.startswith("D")
+                conversation = conversation_of(
+                    channel, thread_ts, response.get("ts"), direct=direct
+                )
+                await self._sent(response, conversation, answer)
                 return
             except SlackApiError as e:
                 if e.response.get("error") not in _POST_FALLBACK_ERRORS:
@@ -326,7 +402,7 @@ class SlackListeners:
     ) -> None:
         """An "attach" button of `/kb unanswered`: add the question to the intent (admins)."""
         user = (body.get("user") or {}).get("id") or ""
-        if not self.bot.is_admin("slack", user):
+        if not self.bot.is_admin(Asker("slack", user)):
             await ack()
             await respond(
                 response_type="ephemeral",

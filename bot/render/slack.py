@@ -40,11 +40,20 @@ _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 # Words only the Slack adapter uses; everything shared comes from bot.messages.
 WORDS: dict[str, dict[str, str]] = {
     "help_slack": {
-        "en": "Mention me in a channel (`@qabot your question`) and I answer in the thread, "
-        "or send me a direct message.",
-        "de": "Erwähne mich in einem Kanal (`@qabot deine Frage`), dann antworte ich im Thread, "
-        "oder schick mir eine Direktnachricht.",
+        "en": "Mention me in a channel (`@qabot your question`) and I answer in the thread; "
+        "there, ask on without mentioning me (“source?”). Or send me a direct message.",
+        "de": "Erwähne mich in einem Kanal (`@qabot deine Frage`), dann antworte ich im Thread; "
+        "dort geht es ohne Erwähnung weiter („Quelle?“). Oder schick mir eine Direktnachricht.",
     },
+    "assistant_greeting": {
+        "en": "Hi! Ask me about the article on Hong Kong as an AI hub, in English or German. "
+        "Every answer cites the sentence it comes from; ask on with “source?” or “more”.",
+        "de": "Hallo! Frag mich zum Artikel über Hongkong als KI-Standort, auf Deutsch oder "
+        "Englisch. Jede Antwort belege ich mit dem Satz aus dem Artikel; frag weiter mit "
+        "„Quelle?“ oder „mehr dazu“.",
+    },
+    "assistant_prompts": {"en": "Key figures of the article", "de": "Die wichtigsten Zahlen"},
+    "assistant_status": {"en": "is looking it up in the article…", "de": "sucht im Artikel…"},
     "stat_hint": {
         "en": "`/stat TOPIC` shows one statistic with the sentence it comes from.",
         "de": "`/stat THEMA` zeigt eine Zahl mit dem Satz, aus dem sie stammt.",

@@ -28,6 +28,7 @@ from tests.discord.payloads import (  # noqa: F401  (re-exported for the tests)
     DM_CHANNEL_ID,
     GUILD_ID,
     OTHER_BOT_ID,
+    THREAD_ID,
     TOKEN,
     USER_ID,
     assert_within_limits,
@@ -37,6 +38,7 @@ from tests.discord.payloads import (  # noqa: F401  (re-exported for the tests)
     member,
     message_create,
     message_out,
+    thread_payload,
     user,
 )
 
@@ -52,6 +54,7 @@ class Call:
     query: dict[str, str]
     json: Any
     at: float = field(default_factory=time.perf_counter)
+    response: Any = None  # what the fake answered (a posted message: its id)
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -268,8 +271,10 @@ class FakeDiscord:
         dm: bool = False,
         mentions: tuple[int, ...] = (),
         mention_everyone: bool = False,
+        reply_to: int | None = None,
+        channel: int | None = None,
     ) -> int:
-        """Dispatch MESSAGE_CREATE; returns the message id."""
+        """Dispatch MESSAGE_CREATE (a reply to `reply_to`, in `channel`); returns its id."""
         mid = self.next_id()
         data = message_create(
             mid,
@@ -279,9 +284,16 @@ class FakeDiscord:
             dm=dm,
             mentions=mentions,
             mention_everyone=mention_everyone,
+            reply_to=reply_to,
+            channel=channel,
         )
         await self.dispatch("MESSAGE_CREATE", data)
         return mid
+
+    async def thread(self, thread_id: int) -> None:
+        """Dispatch THREAD_CREATE: someone started a thread (on message `thread_id`)."""
+        data = {**thread_payload(thread_id), "newly_created": True}
+        await self.dispatch("THREAD_CREATE", data)
 
     async def interaction(
         self,
@@ -346,15 +358,17 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body = await request.json() if request.can_read_body else None
-        self.calls.append(Call(request.method, path, dict(request.query), body))
-        await self._notify()
+        call = Call(request.method, path, dict(request.query), body)
+        self.calls.append(call)
         if path in self.fail_once:
             self.fail_once.discard(path)
+            await self._notify()
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
-        response = self._route(request.method, path, body)
-        if response is None:
+        call.response = self._route(request.method, path, body)
+        await self._notify()
+        if call.response is None:
             return _json({"message": "404: Not Found", "code": 0}, status=404)
-        return _json(response)
+        return _json(call.response)
 
     def _route(self, method: str, path: str, body: Any) -> Any:
         if (method, path) == ("GET", "/gateway/bot"):

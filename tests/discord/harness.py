@@ -63,6 +63,7 @@ async def serving(bot: QABot, settings: Settings) -> AsyncIterator[discord.Clien
 async def live(
     fake: FakeDiscord, discord_core: QABot, tmp_path: Path
 ) -> AsyncIterator[tuple[FakeDiscord, discord.Client]]:
-    """The adapter connected to the fake and READY."""
-    async with serving(discord_core, make_settings(fake, tmp_path)) as client:
+    """The adapter connected to the fake and READY; fresh shared state (conversations)."""
+    bot = QABot(discord_core.settings, discord_core.store)
+    async with serving(bot, make_settings(fake, tmp_path)) as client:
         yield fake, client

@@ -10,6 +10,7 @@ APP_ID = BOT_ID
 GUILD_ID = 800000000000000001
 CHANNEL_ID = 800000000000000002
 DM_CHANNEL_ID = 800000000000000003
+THREAD_ID = 800000000000000004  # a public thread under the guild channel
 USER_ID = 900000000000000001
 ADMIN_ID = 900000000000000002
 OTHER_BOT_ID = 900000000000000003
@@ -72,7 +73,7 @@ def guild_payload() -> dict[str, Any]:
         "unavailable": False,
         "voice_states": [],
         "presences": [],
-        "threads": [],
+        "threads": [thread_payload()],
         "stage_instances": [],
         "guild_scheduled_events": [],
         "joined_at": "2024-01-01T00:00:00+00:00",
@@ -85,6 +86,29 @@ def guild_payload() -> dict[str, Any]:
         "preferred_locale": "de",
         "nsfw_level": 0,
         "afk_timeout": 300,
+    }
+
+
+def thread_payload(thread_id: int = THREAD_ID) -> dict[str, Any]:
+    """A public thread in the guild channel, as GUILD_CREATE lists it (or THREAD_CREATE
+    sends it: a thread started on a message has that message's id)."""
+    return {
+        "id": str(thread_id),
+        "guild_id": str(GUILD_ID),
+        "parent_id": str(CHANNEL_ID),
+        "owner_id": str(USER_ID),
+        "name": "a thread",
+        "type": 11,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": "2024-06-01T12:00:00+00:00",
+            "locked": False,
+        },
     }
 
 
@@ -116,11 +140,15 @@ def message_create(
     dm: bool,
     mentions: tuple[int, ...],
     mention_everyone: bool,
+    reply_to: int | None = None,
+    channel: int | None = None,
 ) -> dict[str, Any]:
-    """A MESSAGE_CREATE payload from a user (or bot) in the guild channel or a DM."""
+    """A MESSAGE_CREATE payload from a user (or bot) in the guild channel (or `channel`, the
+    thread), or a DM; with `reply_to`, a reply to that message."""
+    channel_id = str(DM_CHANNEL_ID if dm else channel or CHANNEL_ID)
     data: dict[str, Any] = {
         "id": str(mid),
-        "channel_id": str(DM_CHANNEL_ID if dm else CHANNEL_ID),
+        "channel_id": channel_id,
         "author": user(author, f"user{author % 1000}", bot=bot),
         "content": content,
         "timestamp": "2024-06-01T12:00:00+00:00",
@@ -135,6 +163,9 @@ def message_create(
         "type": 0,
         "flags": 0,
     }
+    if reply_to is not None:
+        data["type"] = 19
+        data["message_reference"] = {"message_id": str(reply_to), "channel_id": channel_id}
     if not dm:
         data["guild_id"] = str(GUILD_ID)
         data["member"] = {k: v for k, v in member(author, "m").items() if k != "user"}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
 
+from bot.service import QABot
 from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, Call, FakeDiscord
+from tests.discord.harness import make_settings, serving
 
 Live = tuple[FakeDiscord, discord.Client]
 CALLBACK = r"/interactions/{iid}/[^/]+/callback"
@@ -120,12 +123,32 @@ async def follow_up(fake: FakeDiscord, token: str) -> Call:
     return call
 
 
-@pytest.mark.parametrize(
-    "who", [{"roles": (ADMIN_ROLE_ID,)}, {"perms": 1 << 5}], ids=["admin-role", "manage-guild"]
-)
-async def test_kb_reload_defers_then_follows_up(live: Live, who: dict[str, Any]) -> None:
+MANAGE_GUILD = 1 << 5
+
+
+async def test_manage_server_alone_is_no_admin_by_default(live: Live) -> None:
     fake, _ = live
-    iid, token = await fake.interaction("kb", [option("action", "reload")], **who)
+    iid, _ = await fake.interaction("kb", [option("action", "status")], perms=MANAGE_GUILD)
+    body = await callback(fake, iid)
+    assert body["data"]["flags"] == 64
+    assert "admin" in body["data"]["content"].lower()
+    assert "embeds" not in body["data"] or not body["data"]["embeds"]
+
+
+async def test_manage_server_is_admin_when_the_config_opts_in(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    settings = make_settings(fake, tmp_path)
+    settings.admins.discord_manage_server = True
+    async with serving(QABot(settings, discord_core.store), settings):
+        iid, _ = await fake.interaction("kb", [option("action", "status")], perms=MANAGE_GUILD)
+        (embed,) = (await callback(fake, iid))["data"]["embeds"]
+    assert any(f["name"] == "intents / facts / variants" for f in embed["fields"])
+
+
+async def test_kb_reload_defers_then_follows_up(live: Live) -> None:
+    fake, _ = live
+    iid, token = await fake.interaction("kb", [option("action", "reload")], roles=(ADMIN_ROLE_ID,))
     deferred = await callback(fake, iid)
     assert deferred == {"type": 5, "data": {"flags": 64}}  # thinking, ephemeral
     followup = (await follow_up(fake, token)).json

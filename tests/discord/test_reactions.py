@@ -62,9 +62,10 @@ async def answered(fake: FakeDiscord, client: discord.Client, *, dm: bool = Fals
     """Ask; the id of the bot's reply, once the adapter has noted what it carried."""
     mentions = () if dm else (BOT_ID,)
     prefix = "" if dm else f"<@{BOT_ID}> "
-    await fake.wait_reply(await fake.message(prefix + RECRUITING, dm=dm, mentions=mentions))
-    sent = await poll(lambda: list(client.answers_sent))  # type: ignore[attr-defined]
-    return int(sent[-1])
+    call = await fake.wait_reply(await fake.message(prefix + RECRUITING, dm=dm, mentions=mentions))
+    reply_id = int(call.response["id"])
+    await poll(lambda: client.chat.posted("discord", str(reply_id)))  # type: ignore[attr-defined]
+    return reply_id
 
 
 async def react(
@@ -132,22 +133,3 @@ async def test_reactions_that_are_not_votes_on_our_answers_are_ignored(voting: L
     await fake.barrier()
     assert votes(bot) == [record]
     assert record["kind"] == "down"
-
-
-def test_the_memory_of_sent_answers_is_bounded(
-    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from bot.adapters import discord_client
-    from bot.answer import Answer
-
-    monkeypatch.setattr(discord_client, "MAX_REMEMBERED", 3)
-    client = discord_client.QAClient(
-        discord_core,
-        make_settings(fake, tmp_path),
-        intents=discord_client.intents_for(make_settings(fake, tmp_path)),
-    )
-    answer = Answer(question="q", answered=True, lang="en", text="a", kind="intent", intent="i")
-    for n in range(5):
-        client._remember(n, answer)
-    assert list(client.answers_sent) == [2, 3, 4]
-    assert client.answers_sent[4] == ("i", "q", "en")

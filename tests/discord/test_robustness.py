@@ -8,14 +8,14 @@ import os
 import signal
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.adapters import discord_commands
-from bot.adapters.discord import application_id_from_token, invite_url, print_invite_url, run
+from bot.adapters.discord import application_id_from_token, invite_url, print_invite_url
 from bot.answer import Answer, Citation, Suggestion
 from bot.render.discord import answer_replies
+from bot.runner import serve_until_signal
 from bot.service import QABot
 from tests.discord.fake_discord import (
     APP_ID,
@@ -43,14 +43,14 @@ class StubCore(QABot):
 
     go_on = threading.Event()
 
-    def ask(self, text: str, **kwargs: Any) -> Answer:
+    def resolve(self, text: str) -> Answer:
         if "slow" in text:
             self.go_on.wait(10)
         if "boom" in text:
             raise RuntimeError("core failure (test)")
         if "long" in text:
             return long_answer(text)
-        return super().ask(text, **kwargs)
+        return super().resolve(text)
 
 
 @pytest.fixture
@@ -131,7 +131,9 @@ async def test_a_failing_handler_is_logged_and_the_bot_carries_on(
 async def test_sigterm_shuts_down_cleanly(
     fake: FakeDiscord, discord_core: QABot, tmp_path: Path
 ) -> None:
-    task = asyncio.create_task(run(discord_core, make_settings(fake, tmp_path)))
+    settings = make_settings(fake, tmp_path)
+    bot = QABot(settings, discord_core.store)
+    task = asyncio.create_task(serve_until_signal(bot, only=["discord"], watch=False))
     await fake.wait_until(lambda: fake.ops(2))  # identified
     os.kill(os.getpid(), signal.SIGTERM)
     assert await asyncio.wait_for(task, 10) == 0

@@ -1,5 +1,5 @@
 """Two `qabot slack` processes behind one Redis: a retry that lands on the other replica
-gets no second reply."""
+gets no second reply; a follow-up that lands on the other replica is understood."""
 
 from __future__ import annotations
 
@@ -71,6 +71,17 @@ async def replicas(redis_url: str) -> AsyncIterator[tuple[FakeSlackApi, list[int
 
 
 def _mention(event_id: str, ts: str, text: str, user: str = "UASKER") -> str:
+    event = {"type": "app_mention", "text": f"<@{BOT_USER_ID}> {text}"}
+    return _event_body(event_id, ts, event, user)
+
+
+def _thread_reply(event_id: str, ts: str, thread_ts: str, text: str) -> str:
+    """A reply in a thread without a mention (message.channels)."""
+    event = {"type": "message", "text": text, "thread_ts": thread_ts, "channel_type": "channel"}
+    return _event_body(event_id, ts, event, "UASKER")
+
+
+def _event_body(event_id: str, ts: str, event: dict[str, str], user: str) -> str:
     return json.dumps(
         {
             "type": "event_callback",
@@ -78,14 +89,7 @@ def _mention(event_id: str, ts: str, text: str, user: str = "UASKER") -> str:
             "api_app_id": "A0TEST",
             "event_id": event_id,
             "event_time": int(time.time()),
-            "event": {
-                "type": "app_mention",
-                "user": user,
-                "text": f"<@{BOT_USER_ID}> {text}",
-                "ts": ts,
-                "channel": "CREPLICA",
-                "event_ts": ts,
-            },
+            "event": {**event, "user": user, "ts": ts, "channel": "CREPLICA", "event_ts": ts},
         }
     )
 
@@ -121,3 +125,18 @@ async def test_a_retry_on_the_other_replica_gets_no_second_reply(
     threads = [p["thread_ts"] for p in api.posts()]
     assert sorted(threads) == ["1710000100.000100", "1710000100.000200"]
     assert "2014" in api.posts()[0]["text"]
+
+
+async def test_a_follow_up_on_the_other_replica_is_understood(
+    replicas: tuple[FakeSlackApi, list[int]],
+) -> None:
+    api, (first, second) = replicas
+    root = "1710000200.000100"
+    question = _mention("EvREPLICA3", root, "Wie groß ist das AI Subsidy Scheme?")
+    assert await _post(first, question) == 200
+    await api.wait_for(lambda a: len(a.posts()) >= 1, timeout=10)
+    follow_up = _thread_reply("EvREPLICA4", "1710000200.000200", root, "und RAISe+?")
+    assert await _post(second, follow_up) == 200
+    await api.wait_for(lambda a: len(a.posts()) >= 2, timeout=10)
+    reply = api.posts()[1]
+    assert reply["thread_ts"] == root and "HK$10" in reply["text"]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.ratelimit import RateLimiter, RateLimitSettings
-from bot.state import FailOpenState, MemoryState, RedisState, SharedState
+from bot.state import SWEEP_EVERY, FailOpenState, MemoryState, RedisState, SharedState
 from tests.ops.redis_server import redis_server
 
 
@@ -137,3 +137,17 @@ def test_a_failing_store_fails_open_and_is_left_alone_for_a_while(
     assert len(messages) == 2
     assert "unavailable (ConnectionError: store down)" in messages[0]
     assert messages[1] == "shared state is back"
+
+
+def test_expired_values_leave_memory_though_nobody_reads_them() -> None:
+    """Conversations nobody continues must not sit in memory until the key cap."""
+    clock = FakeClock()
+    state = MemoryState(clock=clock)
+    for n in range(5000):
+        state.put(f"conversation:{n}", "x" * 100, 60)
+    state.put("answer:kept", "y", 3600)
+    clock.now += 61
+    for n in range(SWEEP_EVERY):
+        state.put(f"conversation:new{n}", "x", 60)
+    assert len(state._values) <= SWEEP_EVERY + 1
+    assert state.get("answer:kept") == "y"

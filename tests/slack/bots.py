@@ -1,22 +1,15 @@
-"""QABot subclasses that misbehave on purpose, for the Slack tests."""
+"""QABot subclasses whose resolver misbehaves on purpose, for the Slack tests."""
 
 from __future__ import annotations
 
 from bot.answer import Answer, Suggestion
-from bot.service import Platform, QABot
+from bot.service import QABot
 
 
 class EchoBot(QABot):
     """Echoes the question back, as a careless core might."""
 
-    def ask(
-        self,
-        text: str,
-        *,
-        platform: Platform = "console",
-        user: str | None = None,
-        channel: str | None = None,
-    ) -> Answer:
+    def resolve(self, text: str) -> Answer:
         return Answer(
             question=text, answered=False, lang="en", text=f"You asked: {text}", kind="abstain"
         )
@@ -25,14 +18,7 @@ class EchoBot(QABot):
 class SuggestingBot(QABot):
     """Never sure: abstains with two real suggestions."""
 
-    def ask(
-        self,
-        text: str,
-        *,
-        platform: Platform = "console",
-        user: str | None = None,
-        channel: str | None = None,
-    ) -> Answer:
+    def resolve(self, text: str) -> Answer:
         suggestions = (
             Suggestion("hkpc.recruiting", "How many companies have difficulties recruiting?", 0.4),
             Suggestion("computing.cloud", "How many companies use cloud computing?", 0.35),
@@ -52,18 +38,11 @@ class FlakyBot(QABot):
 
     failures = 1
 
-    def ask(
-        self,
-        text: str,
-        *,
-        platform: Platform = "console",
-        user: str | None = None,
-        channel: str | None = None,
-    ) -> Answer:
+    def resolve(self, text: str) -> Answer:
         if self.failures:
             self.failures -= 1
             raise RuntimeError("core exploded (on purpose)")
-        return super().ask(text, platform=platform, user=user, channel=channel)
+        return super().resolve(text)
 
 
 class BrokenAdminCheck(QABot):

@@ -54,6 +54,7 @@ class FakeSlackApi:
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     port: int = 0
+    locales: dict[str, str] = field(default_factory=dict)  # user → users.info locale
 
     @property
     def base_url(self) -> str:
@@ -128,7 +129,7 @@ class FakeSlackApi:
     async def _payload(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
             return dict(await request.json())
-        return dict(await request.post())
+        return {**request.query, **(await request.post())}  # GET methods send a query
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -158,6 +159,9 @@ class FakeSlackApi:
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,
             }
+        if method == "users.info":
+            user = str(payload.get("user"))
+            return {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         if method == "chat.postMessage":

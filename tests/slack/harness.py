@@ -146,16 +146,31 @@ class SlackHarness:
         return event
 
     def dm_event(self, text: str, *, channel: str = "D1", user: str = "U1") -> dict[str, Any]:
+        return self.message_event(text, channel=channel, user=user, channel_type="im")
+
+    def message_event(
+        self,
+        text: str,
+        *,
+        channel: str = "C1",
+        user: str = "U1",
+        channel_type: str = "channel",
+        thread_ts: str | None = None,
+    ) -> dict[str, Any]:
+        """A `message.im` / `message.channels` / `message.groups` event."""
         ts = self.next_ts()
-        return {
+        event = {
             "type": "message",
             "channel": channel,
             "user": user,
             "text": text,
             "ts": ts,
             "event_ts": ts,
-            "channel_type": "im",
+            "channel_type": channel_type,
         }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return event
 
     async def command(
         self, command: str, text: str = "", *, user: str = "U1", channel: str = "C1"

@@ -72,12 +72,13 @@ async def test_socket_mode_answers_a_mention_and_acks_the_envelope(
 
 SCRIPT = """
 import logging, sys
-from bot.adapters.slack import main
+from bot.runner import run_all
 from bot.service import QABot
 from bot.settings import Settings
 logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s")
 settings = Settings(knowledge_dir=sys.argv[2], default_lang="en")
-sys.exit(main(QABot.from_settings(settings), settings, port=int(sys.argv[1])))
+bot = QABot.from_settings(settings)
+sys.exit(run_all(bot, only=["slack"], slack_port=int(sys.argv[1]), watch=False))
 """
 
 

@@ -13,15 +13,26 @@ def test_manifest_matches_the_adapter() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert scopes == {
         "app_mentions:read",
+        "assistant:write",  # the assistant panel: prompts, status
+        "channels:history",  # message.channels: follow-ups in threads qabot answered in
         "chat:write",
         "commands",
+        "groups:history",  # message.groups: the same in private channels
         "im:history",
-        "im:read",
-        "im:write",
         "reactions:read",
+        "users:read",  # users.info locale: the assistant's greeting language
     }
     events = manifest["settings"]["event_subscriptions"]
-    assert set(events["bot_events"]) == {"app_mention", "message.im", "reaction_added"}
+    assert set(events["bot_events"]) == {
+        "app_mention",
+        "assistant_thread_started",
+        "assistant_thread_context_changed",
+        "message.channels",
+        "message.groups",
+        "message.im",
+        "reaction_added",
+    }
+    assert manifest["features"]["assistant_view"]["assistant_description"]
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
     assert set(commands) == {"/stat", "/ask", "/kb"}
     assert all(c["usage_hint"] for c in commands.values())

@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.slack_feedback import PostedAnswers
-from bot.answer import Answer
 from bot.service import QABot
 from bot.settings import Settings
 from bot.store import KnowledgeStore
@@ -124,14 +122,16 @@ async def test_a_retried_delivery_is_counted_once(
     assert len(votes(logging_bot)) == 1
 
 
-def test_the_memory_of_posted_answers_is_bounded() -> None:
-    posted = PostedAnswers(limit=3)
-    answer = Answer(question="q", answered=True, lang="en", text="a", kind="intent", intent="i")
-    for n in range(5):
-        posted.remember({"channel": "C1", "ts": f"{n}.0"}, answer)
-    assert len(posted) == 3
-    assert posted.lookup("C1", "0.0") is None
-    assert posted.lookup("C1", "4.0") == ("i", "q", "en")
-    posted.remember({"ok": True}, answer)  # no ts: nothing to remember
-    posted.remember({"channel": "C1", "ts": "5.0"}, None)  # help text, not an answer
-    assert len(posted) == 3
+async def test_a_vote_after_a_restart_is_logged(
+    start_slack: StartSlack, logging_bot: QABot
+) -> None:
+    """Which message carried which answer lives in the shared state, not in the adapter."""
+    before = await start_slack(bot=logging_bot)
+    ts = await answered(before)
+    after = await start_slack(
+        bot=QABot(logging_bot.settings, logging_bot.store, state=logging_bot.state)
+    )
+    after._ids = before._ids  # Slack's event ids go on, they do not start again
+    await vote(after, reaction("+1", ts=ts))
+    (record,) = votes(logging_bot)
+    assert record["guess"] == "hkpc.recruiting" and record["question"] == RECRUITING

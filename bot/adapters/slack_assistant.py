@@ -1,0 +1,106 @@
+"""Slack's AI-app surface (the assistant side panel) through bolt's `AsyncAssistant`.
+
+A new assistant thread gets a greeting and up to four suggested prompts drawn from
+the key facts, in the user's language where Slack tells it (users.info locale);
+a message in the thread is answered like a DM, with a status while qabot looks
+it up, and each assistant thread is one conversation (`D…:thread_ts`, as any DM
+thread). Workspaces without the feature never start assistant threads; their DM
+threads take the same path, and the status call failing there changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.middleware.assistant.async_assistant import AsyncAssistant
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.render import slack as render
+from bot.service import QABot
+
+if TYPE_CHECKING:
+    from bot.adapters.slack_handlers import SlackListeners
+
+log = logging.getLogger("qabot.slack")
+
+Body = dict[str, Any]
+MAX_PROMPTS = 4  # what Slack shows
+
+
+def suggested_prompts(bot: QABot, lang: str) -> list[dict[str, str]]:
+    """Up to four key facts as prompts, each one a question qabot answers (blocking)."""
+    prompts = []
+    for row in bot.stat(None, lang=lang).rows:
+        question = f"{row.label}?"
+        if bot.ask(question).answered:
+            prompts.append({"title": row.label, "message": question})
+        if len(prompts) == MAX_PROMPTS:
+            break
+    return prompts
+
+
+async def set_status(client: AsyncWebClient, channel: str, thread_ts: str, lang: str) -> None:
+    """ "qabot is looking it up…" under the thread until the answer is posted; best effort."""
+    status = render.word("assistant_status", lang)
+    try:
+        await client.assistant_threads_setStatus(
+            channel_id=channel, thread_ts=thread_ts, status=status
+        )
+    except SlackApiError as e:  # not an assistant thread, or the feature is off
+        log.debug("slack: no assistant status (%s)", e.response.get("error"))
+
+
+class AssistantListeners:
+    """The assistant's listeners; answering goes through the Slack listeners' one path."""
+
+    def __init__(self, listeners: SlackListeners) -> None:
+        self.listeners = listeners
+        self.bot = listeners.bot
+        self.default_lang = listeners.settings.default_lang
+
+    def assistant(self) -> AsyncAssistant:
+        """The bolt middleware to register with `app.assistant(...)`."""
+        assistant = AsyncAssistant()
+        assistant.thread_started(self.on_thread_started)
+        assistant.thread_context_changed(self.on_context_changed)
+        assistant.user_message(self.on_user_message)
+        return assistant
+
+    async def on_thread_started(self, event: Body, context: AsyncBoltContext) -> None:
+        """A user opened a new assistant thread: greet them, with suggested prompts."""
+        thread = event.get("assistant_thread") or {}
+        self.listeners.spawn(self._greet(context.client, thread), "assistant greeting")
+
+    async def _greet(self, client: AsyncWebClient, thread: Body) -> None:
+        channel, thread_ts = thread.get("channel_id") or "", thread.get("thread_ts")
+        lang = await self._language(client, thread.get("user_id"))
+        greeting = render.render_notice("assistant_greeting", lang)
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **greeting)
+        prompts = await self.listeners.core(suggested_prompts, self.bot, lang)
+        if prompts:
+            await client.assistant_threads_setSuggestedPrompts(
+                channel_id=channel,
+                thread_ts=thread_ts,
+                prompts=prompts,
+                title=render.word("assistant_prompts", lang),
+            )
+
+    async def _language(self, client: AsyncWebClient, user: str | None) -> str:
+        """'de' or 'en' from the user's Slack locale; the default when Slack does not say."""
+        try:
+            info = await client.users_info(user=user or "", include_locale=True)
+            locale = str((info.get("user") or {}).get("locale") or "")
+        except SlackApiError:
+            locale = ""
+        return locale[:2] if locale[:2] in ("de", "en") else self.default_lang
+
+    async def on_context_changed(self) -> None:
+        """The user moved to another channel: qabot answers from one article wherever they
+        are, so there is nothing to keep (and bolt's default store would need more scopes)."""
+
+    async def on_user_message(self, event: Body, context: AsyncBoltContext) -> None:
+        """A message in an assistant thread (or any DM thread): answered as a DM, with a status."""
+        self.listeners.answer_dm(event, context, status=True)

@@ -1,0 +1,164 @@
+"""The conversation layer under the chat adapters: when to speak, in which conversation,
+and which posted message carried which answer.
+
+An adapter translates a platform event into an `Incoming` (who asks, the words, the
+conversation id it derives from platform facts, whether qabot was addressed) and
+calls `ChatService`; after posting it reports what it posted with `sent`. The
+policy lives here once: never answer a bot (nor count its 👍/👎); answer what is
+addressed to qabot (a mention, a DM, a reply to one of its answers); answer an
+unaddressed message only in a conversation qabot has spoken in, and only where
+the config allows follow-ups without a mention. What qabot spoke in and which
+message carried which answer (for 👍/👎) are kept in the shared state, so a
+restart or another replica still knows.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+
+from bot.answer import Answer
+from bot.asker import Asker, ChatPlatform
+from bot.conversation import Conversations
+from bot.service import QABot, Vote
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# How long qabot remembers which message carried which answer (👍/👎, reply chains).
+ANSWER_MEMORY_TTL_S = 7 * 24 * 3600.0
+MAX_KEPT_QUESTION = 500
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A chat message, translated into what the conversation layer needs to know.
+
+    Attributes:
+        asker: Who wrote it.
+        conversation: The adapter's id for its conversation (thread, reply chain, DM).
+        text: The words, with qabot's own mention removed.
+        channel: Where it was written (rate limits, the unanswered log).
+        from_bot: Written by a bot, qabot itself included.
+        addressed: A mention of qabot, a DM, or a reply to one of qabot's answers.
+    """
+
+    asker: Asker
+    conversation: str
+    text: str
+    channel: str | None = None
+    from_bot: bool = False
+    addressed: bool = False
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What one of qabot's posted messages answered, and in which conversation."""
+
+    conversation: str
+    intent: str | None
+    question: str
+    lang: str
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str) -> Posted | None:
+        try:
+            data = json.loads(raw)
+            intent = data["intent"]
+            return cls(
+                str(data["conversation"]),
+                None if intent is None else str(intent),
+                str(data["question"]),
+                str(data["lang"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None  # an entry we cannot read is no entry
+
+
+class ChatService:
+    """One conversation layer for every chat adapter. Its calls are synchronous and may
+    reach Redis: adapters call them off the event loop."""
+
+    def __init__(self, bot: QABot, settings: Settings) -> None:
+        self.bot = bot
+        self.settings = settings
+        self.ttl_s = settings.conversation_ttl_s
+        self.conversations = Conversations(bot, ttl_s=self.ttl_s)
+
+    def wants(self, message: Incoming) -> bool:
+        """Whether qabot answers `message` at all (see the module docstring)."""
+        if message.from_bot:
+            return False
+        if message.addressed:
+            return True
+        if not message.text.strip() or not self._follows_up(message.asker.platform):
+            return False
+        joined = self._joined_key(message.asker.platform, message.conversation)
+        return self._read(joined) is not None
+
+    def answer(self, message: Incoming) -> Answer:
+        """The reply to `message` in its conversation; never raises for any text."""
+        return self.conversations.ask(
+            message.conversation,
+            message.text,
+            platform=message.asker.platform,
+            user=message.asker.user,
+            channel=message.channel,
+        )
+
+    def sent(
+        self, platform: ChatPlatform, conversation: str, message_ref: str, answer: Answer | None
+    ) -> None:
+        """qabot posted `message_ref` in `conversation`: it has joined that conversation, and
+        the message carried `answer` (None: help or a notice, no answer to vote on)."""
+        self._write(self._joined_key(platform, conversation), "1", self.ttl_s)
+        if answer is not None:
+            question = answer.question[:MAX_KEPT_QUESTION]
+            posted = Posted(conversation, answer.intent, question, answer.lang)
+            self._write(f"answer:{platform}:{message_ref}", posted.to_json(), ANSWER_MEMORY_TTL_S)
+
+    def posted(self, platform: ChatPlatform, message_ref: str) -> Posted | None:
+        """What qabot's message `message_ref` answered, or None when it is not one of them."""
+        raw = self._read(f"answer:{platform}:{message_ref}")
+        return Posted.from_json(raw) if raw else None
+
+    def vote(self, vote: Vote, asker: Asker, message_ref: str, *, from_bot: bool = False) -> bool:
+        """👍/👎 by `asker` on qabot's message `message_ref`: logged for triage. False when
+        a bot cast it or the message carried no answer of qabot's (the vote is ignored)."""
+        posted = None if from_bot else self.posted(asker.platform, message_ref)
+        if posted is None:
+            return False
+        self.bot.feedback(
+            vote,
+            intent=posted.intent,
+            platform=asker.platform,
+            question=posted.question,
+            lang=posted.lang,
+            user=asker.user,
+        )
+        return True
+
+    def _follows_up(self, platform: ChatPlatform) -> bool:
+        """Whether unaddressed messages in a conversation qabot joined are answered."""
+        return not (platform == "slack" and self.settings.slack.require_mention)
+
+    @staticmethod
+    def _joined_key(platform: ChatPlatform, conversation: str) -> str:
+        return f"joined:{platform}:{conversation}"
+
+    def _read(self, key: str) -> str | None:
+        try:
+            return self.bot.state.get(key)
+        except Exception:
+            log.exception("shared state unavailable; %s unknown", key.split(":", 1)[0])
+            return None
+
+    def _write(self, key: str, value: str, ttl_s: float) -> None:
+        try:
+            self.bot.state.put(key, value, ttl_s)
+        except Exception:
+            log.exception("shared state unavailable; %s not kept", key.split(":", 1)[0])

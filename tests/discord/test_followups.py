@@ -1,0 +1,117 @@
+"""Follow-ups on Discord: a reply to one of qabot's answers (ping on or off) and messages in a
+thread qabot answered in; silence on replies to other people and in other threads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+
+from bot.service import QABot
+from bot.state import MemoryState
+from tests.discord.fake_discord import BOT_ID, THREAD_ID, USER_ID, FakeDiscord
+from tests.discord.harness import make_settings, serving
+
+Live = tuple[FakeDiscord, discord.Client]
+SUBSIDY = "Wie groß ist das AI Subsidy Scheme?"
+
+
+def mention(text: str) -> str:
+    return f"<@{BOT_ID}> {text}"
+
+
+async def answer_to(fake: FakeDiscord, message_id: int) -> tuple[int, str]:
+    """(id, text) of the bot's reply to `message_id`, once posted."""
+    call = await fake.wait_reply(message_id)
+    return int(call.response["id"]), str(call.json["embeds"][0]["description"])
+
+
+async def test_replies_to_an_answer_are_follow_ups_with_or_without_a_ping(live: Live) -> None:
+    fake, _ = live
+    answer, text = await answer_to(fake, await fake.message(mention(SUBSIDY), mentions=(BOT_ID,)))
+    assert "HK$3" in text
+    # ping off: no mention at all
+    answer, text = await answer_to(fake, await fake.message("und RAISe+?", reply_to=answer))
+    assert "HK$10" in text
+    # ping on: Discord lists the replied-to author among the mentions
+    source = await fake.message("Quelle?", reply_to=answer, mentions=(BOT_ID,))
+    answer, text = await answer_to(fake, source)
+    assert "§16" in text
+    english = await fake.message("in English please", reply_to=answer)
+    assert "billion" in (await answer_to(fake, english))[1]
+
+
+async def test_silence_on_replies_to_other_peoples_messages(live: Live) -> None:
+    fake, _ = live
+    await answer_to(fake, await fake.message(mention(SUBSIDY), mentions=(BOT_ID,)))
+    someone = await fake.message("RAISe+ sounds big", author=USER_ID + 5)
+    quiet = await fake.message("Quelle?", reply_to=someone)
+    unknown = await fake.message("und RAISe+?", reply_to=fake.next_id())
+    await fake.barrier()
+    assert not fake.replies_to(quiet) and not fake.replies_to(unknown)
+
+
+async def test_a_thread_qabot_answered_in_is_one_conversation(live: Live) -> None:
+    fake, _ = live
+    first = await fake.message(mention(SUBSIDY), mentions=(BOT_ID,), channel=THREAD_ID)
+    await answer_to(fake, first)
+    follow_up = await fake.message("und RAISe+?", channel=THREAD_ID)
+    assert "HK$10" in (await answer_to(fake, follow_up))[1]
+
+
+async def test_silence_in_threads_and_channels_without_qabot(live: Live) -> None:
+    fake, _ = live
+    in_thread = await fake.message("Quelle?", channel=THREAD_ID)
+    in_channel = await fake.message("Wie groß ist RAISe+?")
+    await fake.barrier()
+    assert not fake.replies_to(in_thread) and not fake.replies_to(in_channel)
+
+
+async def test_bots_are_not_answered_in_a_reply_chain(live: Live) -> None:
+    fake, _ = live
+    answer, _ = await answer_to(fake, await fake.message(mention(SUBSIDY), mentions=(BOT_ID,)))
+    other_bot = await fake.message("Quelle?", reply_to=answer, author=USER_ID + 7, bot=True)
+    await fake.barrier()
+    assert not fake.replies_to(other_bot)
+
+
+async def test_a_reply_after_a_restart_is_understood(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    """Which message carried which answer, and the context, live in the shared state."""
+    settings = make_settings(fake, tmp_path)
+    state = MemoryState()
+    async with serving(QABot(settings, discord_core.store, state=state), settings):
+        answer, _ = await answer_to(fake, await fake.message(mention(SUBSIDY), mentions=(BOT_ID,)))
+    async with serving(QABot(settings, discord_core.store, state=state), settings):
+        follow_up = await fake.message("und RAISe+?", reply_to=answer)
+        assert "HK$10" in (await answer_to(fake, follow_up))[1]
+
+
+async def test_a_thread_started_on_an_answer_continues_its_conversation(live: Live) -> None:
+    fake, _ = live
+    answer, _ = await answer_to(fake, await fake.message(mention(SUBSIDY), mentions=(BOT_ID,)))
+    await fake.thread(answer)  # "Create Thread" on qabot's answer: the thread has its id
+    source = await fake.message("Quelle?", channel=answer)
+    assert "§16" in (await answer_to(fake, source))[1]
+    follow_up = await fake.message("und RAISe+?", channel=answer)
+    assert "HK$10" in (await answer_to(fake, follow_up))[1]
+
+
+async def test_without_the_content_intent_follow_ups_need_a_mention(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    """Discord strips the text of messages that do not mention the bot: a thread message
+    gets silence, a ping-off reply to an answer the pointer to /ask."""
+    settings = make_settings(fake, tmp_path, message_content_intent=False)
+    async with serving(QABot(settings, discord_core.store), settings):
+        first = await fake.message(mention(SUBSIDY), mentions=(BOT_ID,), channel=THREAD_ID)
+        answer, _ = await answer_to(fake, first)
+        stripped_in_thread = await fake.message("", channel=THREAD_ID)
+        stripped_reply = await fake.message("", reply_to=answer, channel=THREAD_ID)
+        pointer = await fake.wait_reply(stripped_reply)
+        await fake.barrier()
+        assert not fake.replies_to(stripped_in_thread)
+        assert "/ask" in pointer.json["content"]
+        pinged = await fake.message(mention("und RAISe+?"), reply_to=answer, mentions=(BOT_ID,))
+        assert "HK$10" in (await answer_to(fake, pinged))[1]

@@ -1,0 +1,85 @@
+"""Slack's AI-app surface through bolt's Assistant: a greeting with suggested prompts from the
+key facts in the user's language, a status while answering, each assistant thread one
+conversation; DM threads in workspaces without the feature keep working."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.slack.fake_slack_api import TEAM_ID
+from tests.slack.harness import SlackHarness, StartSlack
+
+THREAD = "1710000500.000100"
+
+
+def thread_started(user: str = "UDE", channel: str = "D9") -> dict[str, Any]:
+    """An `assistant_thread_started` event as Slack documents it."""
+    return {
+        "type": "assistant_thread_started",
+        "assistant_thread": {
+            "user_id": user,
+            "context": {"channel_id": "C1", "team_id": TEAM_ID, "enterprise_id": None},
+            "channel_id": channel,
+            "thread_ts": THREAD,
+        },
+        "event_ts": "1710000500.000200",
+    }
+
+
+def in_thread(slack: SlackHarness, text: str, channel: str = "D9") -> dict[str, Any]:
+    return slack.message_event(text, channel=channel, channel_type="im", thread_ts=THREAD)
+
+
+async def test_a_new_assistant_thread_is_greeted_with_prompts_in_the_users_language(
+    slack: SlackHarness,
+) -> None:
+    slack.api.locales["UDE"] = "de-DE"
+    assert (await slack.event(thread_started())).status == 200
+    await slack.api.wait_for(lambda api: bool(api.of("assistant.threads.setSuggestedPrompts")))
+    (greeting,) = slack.api.posts()
+    assert greeting["channel"] == "D9" and greeting["thread_ts"] == THREAD
+    assert "Artikel" in greeting["text"]
+    (call,) = slack.api.of("assistant.threads.setSuggestedPrompts")
+    prompts = call.payload["prompts"]
+    prompts = json.loads(prompts) if isinstance(prompts, str) else prompts
+    assert 1 <= len(prompts) <= 4
+    assert any("Unternehmen" in p["title"] for p in prompts)
+    # a prompt sent back is answered with a figure
+    await slack.event(in_thread(slack, prompts[0]["message"]))
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 2)
+    assert any(ch.isdigit() for ch in slack.api.posts()[1]["text"])
+
+
+async def test_an_assistant_thread_is_one_conversation_with_a_status_while_answering(
+    slack: SlackHarness,
+) -> None:
+    await slack.event(in_thread(slack, "Wie groß ist das AI Subsidy Scheme?"))
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 1)
+    await slack.event(in_thread(slack, "und RAISe+?"))
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 2)
+    assert "HK$10" in slack.api.posts()[1]["text"]
+    assert {p["thread_ts"] for p in slack.api.posts()} == {THREAD}
+    methods = [c.method for c in slack.api.calls if c.method != "auth.test"]
+    assert methods[:2] == ["assistant.threads.setStatus", "chat.postMessage"]
+    status = slack.api.of("assistant.threads.setStatus")[0].payload
+    assert status["channel_id"] == "D9" and status["thread_ts"] == THREAD and status["status"]
+
+
+async def test_without_the_assistant_feature_a_dm_thread_is_still_answered(
+    start_slack: StartSlack,
+) -> None:
+    slack = await start_slack()
+    slack.api.fail_next("assistant.threads.setStatus", status=200, error="not_allowed")
+    await slack.event(in_thread(slack, "Wann wurde SenseTime gegründet?"))
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 1)
+    assert "2014" in slack.api.posts()[0]["text"]
+
+
+async def test_a_changed_channel_context_is_acknowledged_and_changes_nothing(
+    slack: SlackHarness,
+) -> None:
+    event = {**thread_started(), "type": "assistant_thread_context_changed"}
+    assert (await slack.event(event)).status == 200
+    await slack.settled()
+    assert [c.method for c in slack.api.calls if c.method != "auth.test"] == []
