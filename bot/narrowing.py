@@ -20,6 +20,7 @@ from bot.lexicon import PLACE_PREPOSITIONS, RESTRICTORS, STOPWORDS
 from bot.text import fold, stem, tokens
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor + word
 _MAX_PHRASE = max((len(p) for terms in RESTRICTORS.values() for p in terms), default=1)
 
 
@@ -47,12 +48,33 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
                 i += n
                 break
         if hit is None:
+            hit = _compound_head(toks[i], known, question)
             i += 1
-        else:
+        if hit is not None:
             found.append(hit)
     seen = {t.stems for t in found}
     found += [n for n in _unknown_names(question, known, lang) if n.stems not in seen]
     return found
+
+
+# One-word restrictors that can open a German compound ("Logistikfirmen", "Bankenbranche").
+_SINGLE = {
+    terms[0]: group
+    for group, phrases in RESTRICTORS.items()
+    for terms in phrases
+    if len(terms) == 1 and len(terms[0]) >= MIN_COMPOUND_PART
+}
+
+
+def _compound_head(tok: str, known: Callable[[str], bool], question: str) -> Narrowing | None:
+    """A compound whose first part is a restrictor and whose rest is a known word: the
+    restrictor narrows as if written apart ("Logistikfirmen" is "Logistik-Firmen")."""
+    for cut in range(MIN_COMPOUND_PART, len(tok) - MIN_COMPOUND_PART + 1):
+        head, rest = tok[:cut], tok[cut:].lstrip("-")
+        group = _SINGLE.get(head)
+        if group and known(rest):
+            return Narrowing(group, (stem(head),), _surface(question, (tok,)))
+    return None
 
 
 def _unknown_names(question: str, known: Callable[[str], bool], lang: str) -> list[Narrowing]:

@@ -23,6 +23,7 @@ from bot.service import QABot
         "What share of SMEs report being profitable?",  # one figure's group, another's topic
         "Welches Budget ist für die Strategie bis 2035 vorgesehen?",  # a measure not stated
         "How many of the small companies say they're profitable?",  # two intents tie
+        "Wie viele Bankenunternehmen setzen KI ein?",  # a group inside a compound
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
