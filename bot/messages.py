@@ -30,8 +30,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The article gives nothing for “{terms}”. All it says is: {answer}",
     },
     "premise": {
-        "de": "Der Artikel nennt nicht {wrong}. Er sagt: {answer}",
-        "en": "The article does not say {wrong}. It says: {answer}",
+        "de": "Dazu nennt der Artikel nicht {wrong}, sondern: {answer}",
+        "en": "On this the article does not say {wrong} but: {answer}",
     },
     "part_unanswered": {
         "de": "Zu einem Teil der Frage steht im Artikel nichts.",

@@ -108,3 +108,11 @@ def test_all_the_years_of_the_article_each_with_what_it_is(qabot: QABot) -> None
         assert year in answer.text
     assert "Gründungsjahr von SenseTime" in answer.text
     assert len(answer.citations) >= 6
+
+
+def test_a_premise_correction_never_denies_a_figure_the_article_states(qabot: QABot) -> None:
+    """55 % want to expand, not 49 %; but the article does say 49 % (of hiring
+    difficulties): the correction speaks of this matter, not of the whole article."""
+    answer = qabot.ask("Why do 49 % of the firms want to expand internationally?")
+    assert answer.answered and "55" in answer.text
+    assert "On this the article does not say 49" in answer.text
