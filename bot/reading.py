@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.lexicon import CHAT_KINDS, CHAT_PHRASES, CUES, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
+from bot.lexicon import (
+    CHAT_KINDS,
+    CHAT_PHRASES,
+    CUES,
+    FILLER,
+    QUESTION_CUES,
+    QUESTION_WORDS,
+    STOPWORDS,
+)
 from bot.text import tokens
 
 # Sentence ends and line breaks ("?" also when the next sentence follows without a space).
@@ -49,6 +57,19 @@ class Reading:
         return not self.questions
 
 
+_ELONGATED = re.compile(r"(.)\1{2,}")
+
+
+def chat_tokens(text: str) -> list[str]:
+    """The folded tokens, a stretched chat word read as itself ("hiii" is "hi", "thxxx"
+    "thx"); other words keep their letters ("Schifffahrt")."""
+    out = []
+    for tok in tokens(text):
+        short = _ELONGATED.sub(r"\1", tok)
+        out.append(short if short != tok and (short,) in CHAT_PHRASES else tok)
+    return out
+
+
 def chat_prefix_length(toks: list[str]) -> int:
     """How many leading tokens are greeting, thanks or address ("hey qabot ganz kurz")."""
     i = 0
@@ -64,7 +85,7 @@ def is_chat(part: str) -> bool:
     """A part that is greeting, thanks or address: "Hallo!", "danke dir vielmals", "Vielen
     Dank, das hat mir für meine Hausarbeit sehr geholfen!" (one other word is allowed
     after a chat opening)."""
-    toks = tokens(part)
+    toks = chat_tokens(part)
     if not toks:
         return True  # "👋", "!!": nothing to answer
     opening = chat_prefix_length(toks)
@@ -72,13 +93,13 @@ def is_chat(part: str) -> bool:
         return False  # "What is the article about?": function words, but a question
     if any(t in QUESTION_WORDS for t in toks[opening:]):
         return False  # "hey @qabot ganz kurz: wer ist der cfo"
-    rest = [t for t in toks[opening:] if (t,) not in CHAT_PHRASES and t not in STOPWORDS]
+    rest = [t for t in toks[opening:] if (t,) not in CHAT_PHRASES and t not in STOPWORDS | FILLER]
     return not rest or (opening > 0 and len(rest) <= 1 and "?" not in part)
 
 
 def chat_kind(text: str) -> str | None:
     """ "thanks", "goodbye" or "greeting" for a message of chat, by its words; else None."""
-    toks = tokens(text)
+    toks = chat_tokens(text)
     found = {
         kind
         for kind, phrases in CHAT_KINDS.items()
@@ -111,7 +132,7 @@ def has_cue(toks: list[str] | tuple[str, ...], name: str) -> bool:
 def strip_chat(part: str) -> str:
     """The part without a leading greeting or address ("Servus! wie viele" → "wie viele")."""
     words = part.split()
-    n = chat_prefix_length(tokens(part))
+    n = chat_prefix_length(chat_tokens(part))
     if not n:
         return part
     # Drop whole words until `n` chat tokens are gone (a word may hold punctuation).

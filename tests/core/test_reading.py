@@ -52,6 +52,8 @@ def test_statements_only_are_one_question() -> None:
         ("Vielen Dank, das hat mir für meine Hausarbeit sehr geholfen!", "thanks"),
         ("grüezi mitenand", "greeting"),
         ("tschüss", "goodbye"),
+        ("heyyy 👋", "greeting"),  # a stretched chat word
+        ("thxxx digga", "thanks"),  # chat filler after thanks
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
@@ -72,3 +74,7 @@ def test_a_question_that_only_points_takes_the_sentence_before_it() -> None:
         "My editor wants the share of firms that need help with high-performance computing. "
         "What is it?",
     )
+
+
+def test_only_chat_words_are_unstretched() -> None:
+    assert read("Schifffahrt in Hongkong?").questions == ("Schifffahrt in Hongkong?",)
