@@ -132,11 +132,13 @@ class Conversations:
 
         def reply() -> Answer:
             ctx = self._load(key)
-            kind = request_kind(text, self.bot.store.current.knows_topic)
+            kind = request_kind(text, self._knows_beyond(ctx))
             if kind is not None:
                 answer = self._request(kind, ctx, text)
                 if ctx is not None and answer.answered:  # same topic; the language may change
-                    self._save(key, replace(ctx, lang=answer.lang))
+                    told = tuple(i for i in (answer.intent or "").split("+") if i)
+                    more = tuple(i for i in told if i not in ctx.intents) if kind == "more" else ()
+                    self._save(key, replace(ctx, lang=answer.lang, intents=ctx.intents + more))
                 return replace(answer, question=text)
             answer = self._reply(ctx, text)
             new = self._context(answer)  # keeps the question as understood
@@ -149,6 +151,16 @@ class Conversations:
 
     # -- the reply ----------------------------------------------------------------
 
+    def _knows_beyond(self, ctx: Context | None) -> Callable[[str], bool]:
+        """A topic word the last answer was not about: "anything else from that study?"
+        after an answer about the study asks for more, not about another topic."""
+        snap = self.bot.store.current
+        if ctx is None:
+            return snap.knows_topic
+        said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
+        about = set(tokens(" ".join([ctx.question, *said])))
+        return lambda t: t not in about and snap.knows_topic(t)
+
     def _request(self, kind: str, ctx: Context | None, text: str) -> Answer:
         """The source, more, or the last answer in another language."""
         snap = self.bot.store.current
@@ -158,6 +170,9 @@ class Conversations:
         if kind == "source":
             return snap.passages(text, [(s, loc) for s, loc, _ in ctx.citations], lang)
         if kind == "more":
+            related = snap.related_intents(list(ctx.intents), list(ctx.citations))
+            if related:
+                return snap.answer_intents(text, related, lang)
             said = [snap.intents[i].answer.get("de") for i in ctx.intents if i in snap.intents]
             about = " ".join([ctx.question, *said])
             return snap.neighbours(text, list(ctx.citations), about, lang)

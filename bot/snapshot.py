@@ -35,6 +35,7 @@ _ALTERNATIVES = re.compile(
     r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE
 )
 SHOWN_CHARS = 90  # a sentence shown in a list is cut here (its citation has it whole)
+MORE_ANSWERS = 2  # other answers "mehr dazu" gives at most
 MORE_SENTENCES = 3  # sentences "mehr dazu" quotes at most
 MORE_MIN_CHARS = 40  # shorter lines are headings
 MORE_COMMON_SHARE = 0.2  # topic words in more intents than this say nothing of the topic
@@ -175,6 +176,20 @@ class Snapshot:
         found = [c for _, _, c in sorted(best, key=lambda t: t[1])]
         lines = [msg("more", lang)] + [f"{c.locator}: „{c.quote}“" for c in found]
         return assemble(question, lang, [Piece("\n".join(lines), tuple(found), True, "passage")])
+
+    def related_intents(self, said: list[str], cited: list[tuple[str, str, str]]) -> list[str]:
+        """ "mehr dazu": the other answers from the paragraphs just cited, in the order of
+        the knowledge files, none already given."""
+        at = {(src, loc) for src, loc, _ in cited}
+        given = {fid for i in said if i in self.intents for fid in self.intents[i].facts}
+        return [
+            key
+            for key, intent in self.intents.items()
+            if intent.kind == "article"
+            and key not in said
+            and not given & set(intent.facts)
+            and {(c.source, c.locator) for c in intent.cite} & at
+        ][:MORE_ANSWERS]
 
     def knows_topic(self, token: str) -> bool:
         """Whether a folded word is a topic word of the article's intents ("kannst" of "Was

@@ -70,6 +70,14 @@ def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations
     assert talk.ask("c10", "Und Shenzhen, bis wann?").answered is False  # another topic
 
 
+def test_more_gives_the_other_answers_of_that_paragraph_then_goes_on(talk: Conversations) -> None:
+    talk.ask("c11", "When is the HPC data centre supposed to open?")
+    more = talk.ask("c11", "anything else on that?")
+    assert more.answered and more.lang == "en" and "cloud computing" in more.text
+    again = talk.ask("c11", "more")
+    assert again.answered and "cloud computing" not in again.text
+
+
 def test_a_clear_question_is_answered_on_its_own(talk: Conversations) -> None:
     talk.ask("c4", "When was the HKPC study published?")
     answer = talk.ask("c4", "What share of companies have trouble recruiting?")
