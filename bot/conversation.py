@@ -84,7 +84,8 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
         plain = all(
             t in STOPWORDS or (t,) in CHAT_PHRASES or is_number(t) or not knows(t) for t in rest
         )
-        if covered and plain:
+        # Asked for another language, the rest may say why ("… for our investor deck").
+        if covered and (plain or kind in ("to_en", "to_de")):
             return kind
     return None
 
@@ -181,8 +182,8 @@ class Conversations:
     def _reply(self, ctx: Context | None, text: str) -> Answer:
         ask = self.bot.resolve
         alone = ask(text)
-        if ctx is None:
-            return alone
+        if ctx is None or _has(tokens(text), FOLLOWUP["new_topic"]):
+            return alone  # "Andere Frage: …" leaves the last topic
         elliptical = opens_elliptically(text)
         pronoun = _has(tokens(text), FOLLOWUP["pronoun"])
         if not (elliptical or pronoun) and alone.kind != "abstain":
@@ -193,9 +194,11 @@ class Conversations:
             return alone
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = ask(question)  # its .question is the follow-up as understood
-            declined_with_why = answer.kind == "narrowed" or (
-                elliptical and answer.kind == "gap" and alone.kind == "abstain"
-            )
+            # An ellipsis declined ("und in Singapur?") wins over its answer alone; a name
+            # added for a pronoun may narrow what was answered well on its own.
+            declined_with_why = (
+                answer.kind == "narrowed" and (elliptical or not alone.answered)
+            ) or (elliptical and answer.kind == "gap" and alone.kind == "abstain")
             if answer.answered or declined_with_why:
                 return answer
         return alone

@@ -78,6 +78,20 @@ def test_more_gives_the_other_answers_of_that_paragraph_then_goes_on(talk: Conve
     assert again.answered and "cloud computing" not in again.text
 
 
+def test_a_question_answered_on_its_own_is_not_narrowed_by_the_last_names(
+    talk: Conversations,
+) -> None:
+    talk.ask("c12", "Wann wurde SenseTime gegründet?")
+    answer = talk.ask("c12", "wann soll das HPC-Rechenzentrum fertig sein?")  # "sein": his?
+    assert answer.answered and "2024" in answer.text
+
+
+def test_a_language_switch_may_say_why(talk: Conversations) -> None:
+    talk.ask("c13", "Wie viele Firmen haben Probleme bei der Rekrutierung?")
+    english = talk.ask("c13", "in english pls, need it for our investor deck")
+    assert english.answered and english.lang == "en" and "49" in english.text
+
+
 def test_a_clear_question_is_answered_on_its_own(talk: Conversations) -> None:
     talk.ask("c4", "When was the HKPC study published?")
     answer = talk.ask("c4", "What share of companies have trouble recruiting?")
