@@ -63,6 +63,16 @@ class Context:
             return None  # a context we cannot read is no context
 
 
+def _without(toks: list[str], phrases: frozenset[tuple[str, ...]]) -> list[str]:
+    """`toks` without any of `phrases`."""
+    drop: set[int] = set()
+    for phrase in phrases:
+        for i in range(len(toks) - len(phrase) + 1):
+            if tuple(toks[i : i + len(phrase)]) == phrase:
+                drop.update(range(i, i + len(phrase)))
+    return [t for i, t in enumerate(toks) if i not in drop]
+
+
 def _has(toks: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
     return any(tuple(toks[i : i + len(p)]) == p for p in phrases for i in range(len(toks)))
 
@@ -199,9 +209,26 @@ class Conversations:
             declined_with_why = (
                 answer.kind == "narrowed" and (elliptical or not alone.answered)
             ) or (elliptical and answer.kind == "gap" and alone.kind == "abstain")
-            if answer.answered or declined_with_why:
+            about_new_words = elliptical and not pronoun
+            if declined_with_why or (
+                answer.answered and self._covers(answer, text, about_new_words)
+            ):
                 return answer
         return alone
+
+    def _covers(self, answer: Answer, text: str, elliptical: bool) -> bool:
+        """An ellipsis read with the last question is about its new words: "und Cloud?"
+        after the HPC figure is not answered by the HPC figure again (the words that point
+        back, "the company", are not new)."""
+        if not elliptical:
+            return True
+        snap = self.bot.store.current
+        fragment = " ".join(_without(tokens(strip_opener(text)), FOLLOWUP["pronoun"]))
+        words = snap.resolver.analyzer.analyze(fragment, correct=True).features
+        docs = [
+            snap.resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents
+        ]
+        return not words or any(words <= doc.bag | doc.context | doc.scope for doc in docs)
 
     def _readings(self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool) -> list[str]:
         """The follow-up read with the last question: the ellipsis filled ("und RAISe+?" →

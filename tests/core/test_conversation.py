@@ -92,6 +92,12 @@ def test_a_language_switch_may_say_why(talk: Conversations) -> None:
     assert english.answered and english.lang == "en" and "49" in english.text
 
 
+def test_an_ellipsis_is_answered_by_what_knows_its_new_words(talk: Conversations) -> None:
+    talk.ask("c14", "Wie viele Firmen brauchen Hilfe bei Hochleistungsrechnern?")
+    cloud = talk.ask("c14", "und Cloud?")
+    assert cloud.answered and "Fast alle" in cloud.text  # not the HPC figure again
+
+
 def test_a_clear_question_is_answered_on_its_own(talk: Conversations) -> None:
     talk.ask("c4", "When was the HKPC study published?")
     answer = talk.ask("c4", "What share of companies have trouble recruiting?")
