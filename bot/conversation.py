@@ -89,7 +89,8 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
                 if tuple(toks[i : i + len(phrase)]) == phrase:
                     covered.update(range(i, i + len(phrase)))
         rest = [t for i, t in enumerate(toks) if i not in covered]
-        if any(t in QUESTION_WORDS for t in rest):
+        points_back = kind == "more" and _has(toks, FOLLOWUP["pronoun"])  # "what else did he say?"
+        if any(t in QUESTION_WORDS for t in rest) and not points_back:
             continue  # "What is the source of the article?" is a question of its own
         plain = all(
             t in STOPWORDS or (t,) in CHAT_PHRASES or is_number(t) or not knows(t) for t in rest
@@ -181,11 +182,11 @@ class Conversations:
         if kind == "source":
             return snap.passages(text, [(s, loc) for s, loc, _ in ctx.citations], lang)
         if kind == "more":
-            related = snap.related_intents(list(ctx.intents), list(ctx.citations))
-            if related:
-                return snap.answer_intents(text, related, lang)
             said = [snap.intents[i].answer.get("de") for i in ctx.intents if i in snap.intents]
             about = " ".join([ctx.question, *said])
+            related = snap.related_intents(list(ctx.intents), list(ctx.citations), about)
+            if related:
+                return snap.answer_intents(text, related, lang)
             return snap.neighbours(text, list(ctx.citations), about, lang)
         return snap.answer_intents(text, list(ctx.intents), "en" if kind == "to_en" else "de")
 

@@ -177,19 +177,38 @@ class Snapshot:
         lines = [msg("more", lang)] + [f"{c.locator}: „{c.quote}“" for c in found]
         return assemble(question, lang, [Piece("\n".join(lines), tuple(found), True, "passage")])
 
-    def related_intents(self, said: list[str], cited: list[tuple[str, str, str]]) -> list[str]:
-        """ "mehr dazu": the other answers from the paragraphs just cited, in the order of
-        the knowledge files, none already given."""
+    def related_intents(
+        self, said: list[str], cited: list[tuple[str, str, str]], about: str
+    ) -> list[str]:
+        """ "mehr dazu": other answers, none already given: about the named things of
+        `about` (the last question and answer: "what else did he say?") and from the
+        paragraphs just cited first, then about those things anywhere, then from those
+        paragraphs."""
         at = {(src, loc) for src, loc, _ in cited}
+        names = set(self.entity_kinds(about))
         given = {fid for i in said if i in self.intents for fid in self.intents[i].facts}
-        return [
+        fresh = [
             key
             for key, intent in self.intents.items()
-            if intent.kind == "article"
-            and key not in said
-            and not given & set(intent.facts)
-            and {(c.source, c.locator) for c in intent.cite} & at
-        ][:MORE_ANSWERS]
+            if intent.kind == "article" and key not in said and not given & set(intent.facts)
+        ]
+
+        def here(key: str) -> bool:
+            return bool({(c.source, c.locator) for c in self.intents[key].cite} & at)
+
+        people = names & self.resolver.people  # "he": the person, before the firm
+
+        def named(key: str, which: set[str] = names) -> bool:
+            return bool(which & self.resolver.docs[key].scope)
+
+        def person(key: str) -> bool:  # asked about by name, not only naming them
+            return bool(people & self.resolver.docs[key].bag)
+
+        for fits in (person, lambda k: here(k) and named(k), named, here):
+            found = [k for k in fresh if fits(k)]
+            if found:
+                return found[:MORE_ANSWERS]
+        return []
 
     def knows_topic(self, token: str) -> bool:
         """Whether a folded word is a topic word of the article's intents ("kannst" of "Was

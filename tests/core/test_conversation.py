@@ -98,6 +98,14 @@ def test_an_ellipsis_is_answered_by_what_knows_its_new_words(talk: Conversations
     assert cloud.answered and "Fast alle" in cloud.text  # not the HPC figure again
 
 
+def test_what_else_did_he_say_gives_more_of_that_person(talk: Conversations) -> None:
+    talk.ask("c15", "Who is Wang Zheng?")
+    first = talk.ask("c15", "what else did he say about Hong Kong?")
+    second = talk.ask("c15", "and more?")
+    assert first.answered and second.answered
+    assert "Wang Zheng" in first.text and "Shenzhen" in first.text + second.text
+
+
 def test_a_clear_question_is_answered_on_its_own(talk: Conversations) -> None:
     talk.ask("c4", "When was the HKPC study published?")
     answer = talk.ask("c4", "What share of companies have trouble recruiting?")
