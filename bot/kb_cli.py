@@ -22,7 +22,7 @@ def validate(root: Path, settings: Settings, *, strict: bool = False) -> int:
     from bot.lint import lint
 
     try:
-        kb = load_knowledge(root)
+        kb = load_knowledge(root, settings.knowledge)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem)
