@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from bot.triage import group_questions
 from bot.unanswered import UnansweredLog, read_records
 from tests.admin.conftest import admin_settings
 from tests.conftest import KNOWLEDGE
+from tests.pasted import run_pasted
 
 UNKNOWN = ["Who runs the HKPC?", "who runs the HKPC", "Who runs HKPC?", "Who runs the HKPC ?"]
 RENT = ["How expensive is office rent in Hong Kong?", "how expensive is office rent in hong kong"]
@@ -142,3 +144,25 @@ def test_cli_kb_unanswered(
     capsys.readouterr()
     assert main(["kb", "unanswered", "--json", "--kb", str(kb_copy)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
+    kb_copy: Path,
+    log_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An asker's `$(…)` must stay text when an admin pastes the proposed command."""
+    trap = "How many pizza firms \"$(touch X)\" `touch Y` '$HOME' love Hong Kong?\x1b[2J"
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
+    QABot.from_settings(admin_settings(kb_copy, log_path)).ask(trap, platform="discord")
+    assert main(["kb", "unanswered", "--kb", str(kb_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out  # nothing that steers the admin's terminal
+    (line,) = [x.strip() for x in out.splitlines() if x.strip().startswith("qabot kb add-question")]
+    (intent,) = re.findall(r"add-question (\S+) ", line)
+    question = trap.removesuffix("\x1b[2J") + "[2J"  # the escape character is dropped
+    words = ["kb", "add-question", intent, question, "--lang", "en"]
+    assert run_pasted(line, tmp_path) == words
+    assert not (tmp_path / "X").exists() and not (tmp_path / "Y").exists()
