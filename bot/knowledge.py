@@ -77,14 +77,14 @@ class _ReadBudget:
         if len(data) > max_file:
             size = max(info.st_size, len(data))
             raise _Unreadable(
-                f"{size:,} bytes, over the limit of {max_file:,} a file "
+                f"{size:,} bytes, over the limit of {max_file:,} bytes per file "
                 "([knowledge] max_file_bytes); split it or raise the limit"
             )
         self.total += len(data)
         if self.total > self.limits.max_total_bytes:
             detail = (
-                f"with this file the knowledge files come to over the limit of "
-                f"{self.limits.max_total_bytes:,} bytes for all of them "
+                f"with this file the knowledge files come to more than "
+                f"{self.limits.max_total_bytes:,} bytes, the limit for all of them "
                 "([knowledge] max_total_bytes)"
             )
             raise _OverTotal(KnowledgeFileError(_rel(path, self.root), 0, detail))

@@ -53,7 +53,7 @@ def test_a_file_over_the_cap_is_refused_unread(kb_copy: Path) -> None:
     big.write_text("intents: [" + "x" * 3_000_000, encoding="utf-8")  # a YAML error if parsed
     (problem,) = problems(kb_copy, KnowledgeLimits(max_file_bytes=2_000_000))
     assert problem == (
-        "knowledge/qa/big.yaml:0: 3,000,010 bytes, over the limit of 2,000,000 a file "
+        "knowledge/qa/big.yaml:0: 3,000,010 bytes, over the limit of 2,000,000 bytes per file "
         "([knowledge] max_file_bytes); split it or raise the limit"
     )
 
@@ -61,7 +61,7 @@ def test_a_file_over_the_cap_is_refused_unread(kb_copy: Path) -> None:
 def test_the_knowledge_together_is_capped(kb_copy: Path) -> None:
     total = sum(p.stat().st_size for p in kb_copy.rglob("*") if p.is_file())
     (problem,) = problems(kb_copy, KnowledgeLimits(max_total_bytes=total // 2))
-    assert f"over the limit of {total // 2:,} bytes for all of them" in problem
+    assert f"come to more than {total // 2:,} bytes, the limit for all of them" in problem
     assert "([knowledge] max_total_bytes)" in problem
 
 
@@ -86,3 +86,14 @@ def test_reported_problems_are_bounded_in_number_and_length(kb_copy: Path) -> No
     assert len(found) == 21
     assert all(len(p) <= 200 for p in found)
     assert found[-1].startswith("knowledge/qa/bad.yaml:0: … and ") and "more problems" in found[-1]
+
+
+def test_a_hostile_file_name_is_reported_without_its_control_characters(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = os.fsencode(kb_copy / "qa") + b"/bad\xff\x1b[31m.yaml"  # not UTF-8, an escape
+    with open(name, "w", encoding="utf-8") as f:
+        f.write("a: [")
+    assert main(["kb", "validate", str(kb_copy)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("knowledge/qa/bad??[31m.yaml:1: YAML syntax:")
