@@ -334,7 +334,8 @@ def status_replies(status: KBStatus, lang: str | None) -> list[DiscordReply]:
     ]
     if status.last_reload is not None:
         r = status.last_reload
-        rows.append((f"last reload ({r.trigger}, {r.at})", r.summary()))
+        summary = code_block(r.summary(), FIELD_VALUE_MAX)
+        rows.append((f"last reload ({r.trigger}, {r.at})", summary))
     if status.last_error is not None:
         errors = code_block("\n".join(status.last_error.errors), FIELD_VALUE_MAX)
         rows.append((f"last error ({status.last_error.at})", errors))

@@ -262,7 +262,7 @@ def render_kb_status(status: KBStatus, lang: str) -> Payload:
     if status.last_reload is not None:
         r = status.last_reload
         head = f"{word('kb_last_reload', lang)} ({safe(r.trigger)}, {safe(r.at)})"
-        lines.append(f"{head}: {safe(r.summary())}")
+        lines.append(f"{head}:\n{code(r.summary())}")
     if status.last_error is not None:
         head = f"{word('kb_last_error', lang)} ({safe(status.last_error.at)})"
         errors = "\n".join(status.last_error.errors)

@@ -101,3 +101,20 @@ def test_attach_replies_show_the_question_as_plain_words() -> None:
     (reply,) = attach_replies(result, "hkpc.recruiting", HOSTILE, "en", "en")
     (echo,) = re.findall(r"“(.*)”", reply.content or "")
     assert_plain_words(echo, "[x](https://evil.example) [y](https://evil.example) ||s||")
+
+
+async def test_kb_status_shows_file_names_in_code_blocks(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    bot = QABot.from_settings(Settings(knowledge_dir=kb_copy, admins=ADMINS))
+    (kb_copy / "qa" / "[y](https:evil.example) ||s||.yaml").write_text("a: [", "utf-8")
+    assert not bot.reload("test").ok
+    async with serving(bot, make_settings(fake, tmp_path)):
+        iid, _ = await fake.interaction(
+            "kb", [{"name": "action", "type": 3, "value": "status"}], who=ADMIN_ID
+        )
+        (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+    fields = call.json["data"]["embeds"][0]["fields"]
+    shown = [f["value"] for f in fields if "[y](https:evil.example) ||s||.yaml" in f["value"]]
+    assert len(shown) == 2  # the last reload and the last error
+    assert all(v.startswith("```\n") and v.endswith("\n```") for v in shown)

@@ -90,3 +90,18 @@ async def test_kb_errors_cannot_close_their_code_block(
     body = resp["blocks"][0]["text"]["text"]
     assert body.count("```") == 2 and body.endswith("```")
     assert "<!channel>" not in body and "x\u02cb\u02cb\u02cb&lt;!channel&gt;*b*.yaml:" in body
+
+
+async def test_kb_status_shows_file_names_in_code_blocks(
+    start_slack: StartSlack, kb_copy: Path, tmp_path: Path
+) -> None:
+    bot = admin_bot(kb_copy, tmp_path)
+    (kb_copy / "qa" / "*bold* ~s~ _i_.yaml").write_text("a: [", "utf-8")
+    assert not bot.reload("test").ok
+    slack = await start_slack(bot=bot)
+    await slack.command("/kb", "status", user=ADMIN)
+    await slack.api.wait_for(one_response)
+    (resp,) = slack.api.responses()
+    text = resp["blocks"][0]["text"]["text"]
+    outside = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    assert "*bold* ~s~ _i_.yaml" in text and "*bold*" not in outside
