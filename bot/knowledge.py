@@ -63,18 +63,19 @@ class _ReadBudget:
         self.total = 0
 
     def read(self, path: Path) -> str:
-        """The UTF-8 text of `path`; raises _Unreadable."""
+        """The UTF-8 text of `path`; raises _Unreadable, or _OverTotal."""
         max_file = self.limits.max_file_bytes
+        data = b""
         try:
             info = path.stat()
             if not stat.S_ISREG(info.st_mode):
                 raise _Unreadable("not a regular file")  # a FIFO or device would block
-            with path.open("rb") as f:
-                data = f.read(max_file + 1)  # never more, even if the file grew meanwhile
-            text = data.decode("utf-8")
-        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path; bad UTF-8
+            if info.st_size <= max_file:
+                with path.open("rb") as f:
+                    data = f.read(max_file + 1)  # never more, even if the file grew meanwhile
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
             raise _Unreadable(f"cannot read: {exc}") from exc
-        if len(data) > max_file:
+        if info.st_size > max_file or len(data) > max_file:
             size = max(info.st_size, len(data))
             raise _Unreadable(
                 f"{size:,} bytes, over the limit of {max_file:,} bytes per file "
@@ -88,7 +89,10 @@ class _ReadBudget:
                 "([knowledge] max_total_bytes)"
             )
             raise _OverTotal(KnowledgeFileError(_rel(path, self.root), 0, detail))
-        return text
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Unreadable(f"cannot read: {exc}") from exc
 
 
 @dataclass(frozen=True)
