@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Control characters and lone surrogates (an undecodable file name): never printed raw.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class QabotError(Exception):
@@ -21,6 +25,14 @@ class KnowledgeFileError(QabotError):
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.detail}"
 
+    def clipped(self, max_chars: int) -> KnowledgeFileError:
+        """This problem as one line of at most `max_chars` (control characters escaped)."""
+        head = len(str(self)) - len(self.detail)
+        detail = _CONTROL.sub(lambda m: repr(m.group())[1:-1], self.detail)
+        if head + len(detail) > max_chars:
+            detail = detail[: max(max_chars - head - 1, 0)] + "…"
+        return KnowledgeFileError(_CONTROL.sub("?", str(self.path)), self.line, detail)
+
 
 class KnowledgeError(QabotError):
     """The knowledge directory is unusable; holds every file error found."""
@@ -28,3 +40,18 @@ class KnowledgeError(QabotError):
     def __init__(self, problems: list[KnowledgeFileError]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    @classmethod
+    def unexpected(cls, where: Path | str, exc: BaseException, max_chars: int) -> KnowledgeError:
+        """A defect met while loading `where`, as one bounded problem instead of a traceback."""
+        problem = KnowledgeFileError(where, 0, f"cannot load: {type(exc).__name__}: {exc}")
+        return cls([problem]).bounded(1, max_chars)
+
+    def bounded(self, max_problems: int, max_chars: int) -> KnowledgeError:
+        """The first `max_problems`, each clipped to one line of `max_chars`, then how many
+        more there are: what a log line, `kb validate` or a chat reply can carry."""
+        shown = [p.clipped(max_chars) for p in self.problems[:max_problems]]
+        if rest := self.problems[max_problems:]:
+            more = KnowledgeFileError(rest[0].path, 0, f"… and {len(rest):,} more problems")
+            shown.append(more.clipped(max_chars))
+        return KnowledgeError(shown)

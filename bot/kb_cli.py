@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from bot.errors import KnowledgeError
+from bot.render.echo import command
 from bot.service import QABot
 from bot.settings import Settings
 
@@ -22,7 +23,7 @@ def validate(root: Path, settings: Settings, *, strict: bool = False) -> int:
     from bot.lint import lint
 
     try:
-        kb = load_knowledge(root)
+        kb = load_knowledge(root, settings.knowledge)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem)
@@ -66,7 +67,8 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
         for other in g.questions[1:4]:
             print(f"      also: {other!r}")
         if g.intent:
-            print(f'      qabot kb add-question {g.intent} "{g.question}" --lang {g.lang}')
+            words = ("qabot", "kb", "add-question", g.intent, g.question, "--lang", g.lang)
+            print("      " + command(*words))
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ source paragraph is refused.
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from bot.models import (
     Source,
     SourcesFile,
 )
+from bot.settings import KnowledgeLimits
 
 SOURCES_FILE = "sources.yaml"
 FACTS_FILE = "facts.yaml"
@@ -37,6 +39,60 @@ INTENTS_DIR = "qa"
 # Both YAML libraries' constructors raise bare errors, without a position, for malformed
 # typed scalars ("2023-13-01", "!!bool yesno", "!!int 0x") and for very deep nesting.
 _CONSTRUCTOR_ERRORS = (ValueError, TypeError, LookupError, AttributeError, RecursionError)
+
+
+class _Unreadable(Exception):
+    """A file the loader will not parse; the message says why."""
+
+
+class _OverTotal(Exception):
+    """The knowledge files together exceed the limit: the whole load stops at this problem."""
+
+    def __init__(self, problem: KnowledgeFileError) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class _ReadBudget:
+    """What one load may read: each file and all of them together, checked before parsing,
+    so that an oversized or special file costs neither time nor memory."""
+
+    def __init__(self, root: Path, limits: KnowledgeLimits) -> None:
+        self.root = root
+        self.limits = limits
+        self.total = 0
+
+    def read(self, path: Path) -> str:
+        """The UTF-8 text of `path`; raises _Unreadable, or _OverTotal."""
+        max_file = self.limits.max_file_bytes
+        data = b""
+        try:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise _Unreadable("not a regular file")  # a FIFO or device would block
+            if info.st_size <= max_file:
+                with path.open("rb") as f:
+                    data = f.read(max_file + 1)  # never more, even if the file grew meanwhile
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+            raise _Unreadable(f"cannot read: {exc}") from exc
+        if info.st_size > max_file or len(data) > max_file:
+            size = max(info.st_size, len(data))
+            raise _Unreadable(
+                f"{size:,} bytes, over the limit of {max_file:,} bytes per file "
+                "([knowledge] max_file_bytes); split it or raise the limit"
+            )
+        self.total += len(data)
+        if self.total > self.limits.max_total_bytes:
+            detail = (
+                f"with this file the knowledge files come to more than "
+                f"{self.limits.max_total_bytes:,} bytes, the limit for all of them "
+                "([knowledge] max_total_bytes)"
+            )
+            raise _OverTotal(KnowledgeFileError(_rel(path, self.root), 0, detail))
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Unreadable(f"cannot read: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -109,13 +165,15 @@ def _line_of(node: Any, loc: tuple[int | str, ...]) -> int:
     return line
 
 
-def _parse(path: Path, model: type[BaseModel], root: Path, precise: bool = True) -> tuple[Any, Any]:
+def _parse(
+    path: Path, model: type[BaseModel], root: Path, budget: _ReadBudget, precise: bool = True
+) -> tuple[Any, Any]:
     """(validated model, raw ruamel node) of one file; raises KnowledgeError."""
-    rel = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+    rel = _rel(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError([KnowledgeFileError(rel, 0, f"cannot read: {exc}")]) from exc
+        text = budget.read(path)
+    except _Unreadable as exc:
+        raise KnowledgeError([KnowledgeFileError(rel, 0, str(exc))]) from None
     if not precise:
         try:
             return model.model_validate(_fast_load(text)), None
@@ -172,17 +230,18 @@ def _check_citation(
     return KnowledgeFileError(rel, line("quote"), detail)
 
 
-def _load_sources(root: Path) -> tuple[dict[str, SourceText], list[Path]]:
+def _load_sources(root: Path, budget: _ReadBudget) -> tuple[dict[str, SourceText], list[Path]]:
     path = root / SOURCES_FILE
-    model, _ = _parse(path, SourcesFile, root)
+    model, raw = _parse(path, SourcesFile, root, budget)
     sources: dict[str, SourceText] = {}
     problems = []
-    for src in model.sources:
+    for n, src in enumerate(model.sources):
         file = root / src.file
         try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(KnowledgeFileError(path, 0, f"source {src.id}: cannot read: {exc}"))
+            text = budget.read(file)
+        except _Unreadable as exc:
+            line = _line_of(raw, ("sources", n, "file"))
+            problems.append(KnowledgeFileError(_rel(path, root), line, f"source {src.id}: {exc}"))
             continue
         paragraphs = tuple(line.strip() for line in text.splitlines() if line.strip())
         sources[src.id] = SourceText(src, paragraphs)
@@ -191,24 +250,35 @@ def _load_sources(root: Path) -> tuple[dict[str, SourceText], list[Path]]:
     return sources, [path, *(root / s.file for s in model.sources)]
 
 
-def load_knowledge(root: Path) -> KnowledgeBase:
-    """Load and cross-check a knowledge directory; raises KnowledgeError listing all problems.
+def load_knowledge(root: Path, limits: KnowledgeLimits | None = None) -> KnowledgeBase:
+    """Load and cross-check a knowledge directory; raises KnowledgeError listing the problems
+    (at most `limits.max_errors`, each one line).
 
     The fast pass reads YAML without positions; only when it finds a problem
-    is the directory read again, slowly, to name each problem's line.
+    is the directory read again, slowly, to name each problem's line. Files over
+    the size limits are refused before either pass parses them.
     """
+    root, limits = Path(root), limits or KnowledgeLimits()
     try:
-        return _load(Path(root), precise=False)
-    except KnowledgeError:
-        return _load(Path(root), precise=True)
+        return _load(root, _ReadBudget(root, limits), precise=False)
+    except Exception:  # KnowledgeError or a defect: the precise pass reports it, with lines
+        pass
+    try:
+        return _load(root, _ReadBudget(root, limits), precise=True)
+    except KnowledgeError as exc:
+        raise exc.bounded(limits.max_errors, limits.max_error_chars) from None
+    except _OverTotal as exc:
+        raise KnowledgeError([exc.problem]) from None
+    except Exception as exc:  # a defect must become neither a traceback nor a dead watcher
+        raise KnowledgeError.unexpected(root, exc, limits.max_error_chars) from exc
 
 
-def _load(root: Path, precise: bool) -> KnowledgeBase:
+def _load(root: Path, budget: _ReadBudget, precise: bool) -> KnowledgeBase:
     if not root.is_dir():
         raise KnowledgeError([KnowledgeFileError(root, 0, "knowledge directory not found")])
     problems: list[KnowledgeFileError] = []
     try:
-        sources, files = _load_sources(root)
+        sources, files = _load_sources(root, budget)
     except KnowledgeError as exc:
         raise KnowledgeError(exc.problems) from None
 
@@ -218,7 +288,7 @@ def _load(root: Path, precise: bool) -> KnowledgeBase:
         problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, "no intent files (*.yaml)"))
     for path in intent_files:
         try:
-            model, raw = _parse(path, IntentsFile, root, precise)
+            model, raw = _parse(path, IntentsFile, root, budget, precise)
         except KnowledgeError as exc:
             problems.extend(exc.problems)
             continue
@@ -233,7 +303,7 @@ def _load(root: Path, precise: bool) -> KnowledgeBase:
                 problems.append(KnowledgeFileError(path, 0, "file missing"))
             continue
         try:
-            model, raw = _parse(path, model_cls, root, precise)
+            model, raw = _parse(path, model_cls, root, budget, precise)
         except KnowledgeError as exc:
             problems.extend(exc.problems)
             if name == FACTS_FILE:

@@ -35,7 +35,7 @@ class Citation(_Strict):
     """Where an answer comes from: a source, a paragraph (§N) and a verbatim quote."""
 
     source: str
-    locator: str = Field(pattern=r"^§\d+$")
+    locator: str = Field(pattern=r"^§\d{1,6}$")  # bounded: int() refuses 4,300+ digits
     quote: str = Field(min_length=10)
 
 

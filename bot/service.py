@@ -149,9 +149,11 @@ class QABot:
         lang: str | None = None,
         user: str | None = None,
     ) -> None:
-        """A click on a suggestion, or 👍/👎 on an answer: logged for triage."""
+        """A click on a suggestion, or 👍/👎 on an answer: logged for triage (the user id
+        only with `[unanswered] log_user_ids`, as in the unanswered log)."""
+        shown_user = user if self.settings.unanswered.log_user_ids else "-"
         feedback_log.info(
-            "%s: intent=%s lang=%s user=%s platform=%s", vote, intent, lang, user, platform
+            "%s: intent=%s lang=%s user=%s platform=%s", vote, intent, lang, shown_user, platform
         )
         self.unanswered.write(
             {

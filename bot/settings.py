@@ -84,6 +84,20 @@ class UnansweredSettings(BaseModel):
     platforms: list[str] = Field(default_factory=lambda: ["console", "slack", "discord"])
 
 
+class KnowledgeLimits(BaseModel):
+    """Bounds on what the loader reads and reports: checked before any file is parsed.
+
+    The defaults leave room for a knowledge base of 100,000 question variants (6.6 MB
+    in one file, benchmarks/bench_resolver.py) three times over.
+    """
+
+    max_file_bytes: int = Field(default=20_000_000, gt=0)
+    max_total_bytes: int = Field(default=50_000_000, gt=0)
+    # What a broken directory reports (`kb validate`, the log, `/kb reload`).
+    max_errors: int = Field(default=50, gt=0)
+    max_error_chars: int = Field(default=300, ge=80)
+
+
 class AdminToolSettings(BaseModel):
     """Live reload and the admin tools."""
 
@@ -107,6 +121,7 @@ class Settings(BaseSettings):
 
     default_lang: Literal["de", "en"] = "en"
     knowledge_dir: Path = DEFAULT_KNOWLEDGE
+    knowledge: KnowledgeLimits = Field(default_factory=KnowledgeLimits)
     max_question_chars: int = 4000
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.answer import ReloadResult
-from bot.errors import KnowledgeError
+from bot.errors import KnowledgeError, KnowledgeFileError
 from bot.knowledge import load_knowledge
 from bot.settings import Settings
 from bot.snapshot import Snapshot
@@ -32,7 +32,8 @@ class KnowledgeStore:
     @classmethod
     def open(cls, root: Path, settings: Settings) -> KnowledgeStore:
         """Load `root`; raises KnowledgeError listing file:line problems."""
-        return cls(Path(root), settings, Snapshot(load_knowledge(Path(root)), settings))
+        kb = load_knowledge(Path(root), settings.knowledge)
+        return cls(Path(root), settings, Snapshot(kb, settings))
 
     @property
     def current(self) -> Snapshot:
@@ -47,21 +48,23 @@ class KnowledgeStore:
         """Build a new snapshot off to the side; swap it in only when all of it is valid.
 
         Reloads are serialised; readers are never blocked: they keep the snapshot
-        they took, and the swap is one attribute assignment.
+        they took, and the swap is one attribute assignment. Every failure is a
+        result with `file:line` errors, never an exception: a watcher or a chat
+        command that asked gets its answer and carries on.
         """
         with self._lock:
             start = time.perf_counter()
             at = datetime.now(UTC).isoformat(timespec="seconds")
             old = self._current
             try:
-                new = Snapshot(load_knowledge(self.root), self.settings)
-            except KnowledgeError as exc:
+                new = Snapshot(load_knowledge(self.root, self.settings.knowledge), self.settings)
+            except Exception as exc:
                 result = ReloadResult(
                     False,
                     at,
                     time.perf_counter() - start,
                     old.kb.content_hash,
-                    tuple(str(p) for p in exc.problems),
+                    tuple(str(p) for p in self._problems(exc)),
                     trigger=trigger,
                 )
                 self._reloads = (result, result)
@@ -72,6 +75,14 @@ class KnowledgeStore:
                 self._reloads = (result, self._reloads[1])
                 log.info("knowledge (%s) %s", trigger, result.summary().replace("\n", "; "))
             return result
+
+    def _problems(self, exc: Exception) -> list[KnowledgeFileError]:
+        """What a failed reload reports: the loader's problems, or the unexpected error."""
+        if isinstance(exc, KnowledgeError):
+            return exc.problems
+        log.error("knowledge reload: unexpected error", exc_info=exc)
+        max_chars = self.settings.knowledge.max_error_chars
+        return KnowledgeError.unexpected(self.root, exc, max_chars).problems
 
 
 def _diff(old: Snapshot, new: Snapshot, at: str, seconds: float, trigger: str) -> ReloadResult:

@@ -420,5 +420,5 @@ class SlackListeners:
 
     async def _attach(self, intent: str, lang: str, question: str, respond: AsyncRespond) -> None:
         result = await asyncio.to_thread(self.bot.add_question, intent, question, lang)
-        text = render.safe(result.message)
-        await respond(response_type="ephemeral", replace_original=False, **render.notice(text))
+        payload = render.render_edit(result)
+        await respond(response_type="ephemeral", replace_original=False, **payload)

@@ -6,6 +6,8 @@ Pure functions, no discord.py import: the adapter turns each dict into a
 returns a list of `DiscordReply`, the first sent as the reply and the rest as
 follow-ups. Long text is split at paragraph, line, sentence or word
 boundaries, never cut mid-word unless a single word is longer than the limit.
+What a user typed is shown through `literal` (plain words), `code_span` or
+`code_block` (code its content cannot close).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer, Citation, StatReply, StatRow
 from bot.messages import msg
+from bot.render import echo
 
 if TYPE_CHECKING:
     from bot.answer import Group, KBStatus, ReloadResult
@@ -51,6 +54,10 @@ COLOR_REFUSED = 0xE67700
 COLOR_INFO = 0x1971C2
 
 ELLIPSIS = "…"
+# The ASCII marks Discord's Markdown acts on (emphasis, spoiler, code, quote, heading, list,
+# masked link, mention); a backslash before one shows it as itself.
+_MARKDOWN = re.compile(r"([\\*_~`|>#\-\[\]()<])")
+ZWSP = "\u200b"
 TABLE_QUOTE_MAX = 220  # a quote in the /stat table is trimmed; the single-topic view shows it all
 
 Embed = dict[str, Any]
@@ -133,6 +140,33 @@ _BREAKS = (
     re.compile(r"(?<=[.!?])\s+"),
     re.compile(r"\s+"),
 )
+
+
+def literal(text: str, limit: int | None = echo.ECHO_MAX) -> str:
+    """What a user typed, as words only: shown (one line, nothing hidden), every Markdown
+    mark escaped, broadcasts broken. (discord.utils.escape_markdown leaves the second of
+    two masked links on a line working, so every mark is escaped here.)"""
+    return echo.neutralise(_MARKDOWN.sub(r"\\\1", echo.shown(text, limit)))
+
+
+def _single_backticks(text: str) -> str:
+    """No two backticks in a row (a zero-width space between), so no fence can be closed."""
+    return re.sub(r"`(?=`)", "`" + ZWSP, text)
+
+
+def code_span(text: str) -> str:
+    """`text` (one line, nothing hidden) as inline code that its content cannot close."""
+    inner = _single_backticks(echo.shown(text, limit=None))
+    fence = "``" if "`" in inner else "`"
+    pad = " " if inner.startswith("`") or inner.endswith("`") else ""
+    return f"{fence}{pad}{inner}{pad}{fence}"
+
+
+def code_block(text: str, limit: int = DESCRIPTION_MAX) -> str:
+    """`text` (its lines, nothing hidden) as a code block that its content cannot close,
+    at most `limit` characters, fences included."""
+    lines = "\n".join(echo.shown(line, limit=None) for line in text.splitlines())
+    return f"```\n{clip(_single_backticks(lines), limit - 8)}\n```"
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -272,7 +306,7 @@ def stat_replies(reply: StatReply) -> list[DiscordReply]:
     lang = reply.lang
     if not reply.matched:
         topics = ", ".join(f"`/stat {s}`" for s in reply.suggestions) or "–"
-        text = word("stat_unknown", lang, topic=reply.topic or "", choices=topics)
+        text = word("stat_unknown", lang, topic=literal(reply.topic or ""), choices=topics)
         return pack(build_embeds(text, [], color=COLOR_UNSURE, lang=lang))
     if reply.topic:
         title = word("stat_one", lang, label=reply.rows[0].label)
@@ -300,9 +334,11 @@ def status_replies(status: KBStatus, lang: str | None) -> list[DiscordReply]:
     ]
     if status.last_reload is not None:
         r = status.last_reload
-        rows.append((f"last reload ({r.trigger}, {r.at})", r.summary()))
+        summary = code_block(r.summary(), FIELD_VALUE_MAX)
+        rows.append((f"last reload ({r.trigger}, {r.at})", summary))
     if status.last_error is not None:
-        rows.append((f"last error ({status.last_error.at})", "\n".join(status.last_error.errors)))
+        errors = code_block("\n".join(status.last_error.errors), FIELD_VALUE_MAX)
+        rows.append((f"last error ({status.last_error.at})", errors))
     fields = [(name, value or "–") for name, value in rows]
     return pack(build_embeds("", fields, color=COLOR_INFO, title=word("kb_status", lang)))
 
@@ -311,9 +347,7 @@ def reload_replies(result: ReloadResult, lang: str | None) -> list[DiscordReply]
     """`/kb reload`: the outcome, with the file:line errors when it failed."""
     title = word("kb_reloaded" if result.ok else "kb_reload_failed", lang)
     color = COLOR_INFO if result.ok else COLOR_REFUSED
-    text = f"```\n{result.summary()}\n```"
-    if len(text) > DESCRIPTION_MAX:
-        text = f"```\n{clip(result.summary(), DESCRIPTION_MAX - 8)}\n```"
+    text = code_block(result.summary())
     return pack(build_embeds(text, [], color=color, title=title, lang=lang))
 
 
@@ -324,9 +358,10 @@ def unanswered_replies(groups: Sequence[Group], lang: str | None) -> list[Discor
     fields = []
     for g in groups:
         proposal = f"→ `{g.intent}` ({g.score:.2f})" if g.intent else "→ –"
-        command = f'`qabot kb add-question {g.intent} "{g.question}" --lang {g.lang}`'
-        value = f"{proposal}\n{command}" if g.intent else proposal
-        fields.append((f"×{g.count} {g.question}", value))
+        if g.intent:
+            words = ("qabot", "kb", "add-question", g.intent, g.question, "--lang", g.lang)
+            proposal += "\n" + code_span(echo.command(*words))
+        fields.append((f"×{g.count} {literal(g.question)}", proposal))
     title = word("kb_unanswered", lang)
     hint = word("kb_unanswered_hint", lang)
     replies = pack(build_embeds(hint, fields, color=COLOR_INFO, title=title, lang=lang))
@@ -339,7 +374,7 @@ def attach_button(group: Group, lang: str | None) -> Button:
     """The button that attaches `group`'s question to its proposed intent (custom_id: its key)."""
     intent = group.intent or ""
     room = BUTTON_LABEL_MAX - len(word("kb_attach", lang, question="", intent=intent))
-    question = clip(" ".join(group.question.split()), max(room, 12))
+    question = clip(echo.shown(group.question, limit=None), max(room, 12))
     label = clip(word("kb_attach", lang, question=question, intent=intent), BUTTON_LABEL_MAX)
     return Button(custom_id=(ATTACH_PREFIX + group.key)[:CUSTOM_ID_MAX], label=label)
 
@@ -348,11 +383,12 @@ def attach_replies(
     result: EditResult, intent: str, question: str, lang: str, ui_lang: str | None
 ) -> list[DiscordReply]:
     """The outcome of an attach click: attached, already there, or refused with the reason."""
-    values = {"intent": intent, "question": clip(question, 300), "qlang": lang}
+    values = {"intent": intent, "question": literal(question, 300), "qlang": lang}
     if result.ok:
         key = "kb_attached" if result.changed else "kb_attach_unchanged"
         return [notice_text(word(key, ui_lang, **values))]
-    return [notice_text(word("kb_attach_refused", ui_lang, reason=result.message))]
+    reason = literal(result.message, limit=CONTENT_MAX // 2)
+    return [notice_text(word("kb_attach_refused", ui_lang, reason=reason))]
 
 
 def notice_text(text: str) -> DiscordReply:

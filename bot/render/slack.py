@@ -3,21 +3,24 @@
 Every string that reaches Slack passes through `safe()`: `&`, `<`, `>` are
 escaped (so no `<!channel>`, `<@U…>` or link markup can survive) and the
 plain-text broadcasts `@channel`, `@here`, `@everyone` get a zero-width joiner.
-Block Kit limits are respected by clipping, never by letting Slack reject.
+What a user typed goes through `literal()` as well (mrkdwn has no escape
+character, so its marks become look-alikes), and text inside a code block
+through `code()`, which it cannot close. Block Kit limits are respected by
+clipping, never by letting Slack reject.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer, Citation, StatReply, StatRow, Suggestion
 from bot.messages import msg
-from bot.render import plain
+from bot.render import echo, plain
 
 if TYPE_CHECKING:
     from bot.answer import Group, KBStatus, ReloadResult
+    from bot.kb_edit import EditResult
 
 Payload = dict[str, Any]
 
@@ -34,8 +37,8 @@ SUGGEST_ACTION_PREFIX = "qabot_suggest_"
 ATTACH_ACTION_PREFIX = "qabot_attach_"
 SUGGESTIONS_MAX = 5
 
-ZWJ = "\u200d"
-_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+# mrkdwn's marks (bold, italic, strike, code) and the look-alikes user text shows instead.
+_MARKS = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
 
 # Words only the Slack adapter uses; everything shared comes from bot.messages.
 WORDS: dict[str, dict[str, str]] = {
@@ -85,14 +88,24 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def neutralise(text: str) -> str:
-    """Break `@channel`, `@here`, `@everyone` with a zero-width joiner so they cannot ping."""
-    return _BROADCAST.sub(lambda m: "@" + ZWJ + m.group(1), text)
-
-
 def safe(text: str) -> str:
     """Text fit to send: escaped and neutralised."""
-    return neutralise(escape(text))
+    return echo.neutralise(escape(text))
+
+
+def literal(text: str, limit: int | None = echo.ECHO_MAX) -> str:
+    """What a user typed, as words only: shown (one line, nothing hidden), made safe, and
+    mrkdwn's marks `*`, `_`, `~`, `` ` `` replaced by look-alikes."""
+    return safe(echo.shown(text, limit).translate(_MARKS))
+
+
+def code(text: str, limit: int = SECTION_MAX // 2) -> str:
+    """A code block of `text` that its content cannot close: made safe, backticks as
+    look-alikes, hidden characters out (lines kept); at most `limit` characters, fences
+    included."""
+    lines = (echo.shown(line, limit=None) for line in text.splitlines())
+    inner = safe("\n".join(lines)).replace("`", "\u02cb")
+    return f"```{clip(inner, limit - 6)}```"
 
 
 def clip(text: str, limit: int) -> str:
@@ -124,7 +137,7 @@ def _payload(text: str, blocks: list[dict[str, Any]]) -> Payload:
 
 def notice(text: str) -> Payload:
     """A one-section message from trusted mrkdwn (our own words), made safe anyway."""
-    return _payload(neutralise(text), [_section(neutralise(text))])
+    return _payload(echo.neutralise(text), [_section(echo.neutralise(text))])
 
 
 # ---------------------------------------------------------------- citations
@@ -192,11 +205,10 @@ def _stat_value(row: StatRow, lang: str) -> str:
 
 def render_stat(reply: StatReply) -> Payload:
     """The table (no topic), the matching statistics with citations, or the closest topics."""
-    fallback = safe(plain.render_stats(reply))
     if not reply.rows:
-        return _payload(
-            fallback, [_section(_stat_miss(reply)), _context([word("stat_hint", reply.lang)])]
-        )
+        miss = _stat_miss(reply)
+        return _payload(miss, [_section(miss), _context([word("stat_hint", reply.lang)])])
+    fallback = safe(plain.render_stats(reply))
     if reply.topic is None:
         return _payload(fallback, _stat_table(reply))
     blocks: list[dict[str, Any]] = []
@@ -229,7 +241,7 @@ def _stat_table(reply: StatReply) -> list[dict[str, Any]]:
 
 def _stat_miss(reply: StatReply) -> str:
     topics = ", ".join(f"`{safe(t)}`" for t in reply.suggestions[:10]) or "–"
-    return word("stat_unknown", reply.lang, topic=safe(reply.topic or ""), choices=topics)
+    return word("stat_unknown", reply.lang, topic=literal(reply.topic or ""), choices=topics)
 
 
 # ---------------------------------------------------------------- help, refusals, /kb
@@ -259,11 +271,11 @@ def render_kb_status(status: KBStatus, lang: str) -> Payload:
     if status.last_reload is not None:
         r = status.last_reload
         head = f"{word('kb_last_reload', lang)} ({safe(r.trigger)}, {safe(r.at)})"
-        lines.append(f"{head}: {safe(r.summary())}")
+        lines.append(f"{head}:\n{code(r.summary())}")
     if status.last_error is not None:
-        errors = safe("\n".join(status.last_error.errors))
         head = f"{word('kb_last_error', lang)} ({safe(status.last_error.at)})"
-        lines.append(f"{head}:\n```{errors}```")
+        errors = "\n".join(status.last_error.errors)
+        lines.append(f"{head}:\n{code(errors)}")
     return notice("\n".join(lines))
 
 
@@ -293,7 +305,7 @@ def render_unanswered(groups: list[Group], lang: str) -> Payload:
     lines = [title]
     for n, g in enumerate(groups[: BLOCKS_MAX - 1]):
         proposal = f"`{safe(g.intent)}` ({g.score:.2f})" if g.intent else "–"
-        text = f"×{g.count} “{safe(g.question)}” [{g.lang}] → {proposal}"
+        text = f"×{g.count} “{literal(g.question)}” [{g.lang}] → {proposal}"
         block: dict[str, Any] = {"type": "section", "text": _mrkdwn(text)}
         value = attach_value(g) if g.intent else ""
         if value:
@@ -312,5 +324,10 @@ def render_unanswered(groups: list[Group], lang: str) -> Payload:
 def render_reload(result: ReloadResult, lang: str) -> Payload:
     """`/kb reload`: the outcome, with the file:line errors when it failed."""
     title = word("kb_reloaded" if result.ok else "kb_reload_failed", lang)
-    body = clip(safe(result.summary()), SECTION_MAX - len(title) - 16)
-    return notice(f"*{title}*\n```{body}```")
+    body = code(result.summary(), SECTION_MAX - len(title) - 16)
+    return notice(f"*{title}*\n{body}")
+
+
+def render_edit(result: EditResult) -> Payload:
+    """The outcome of an attach click; it names the question, so that is shown as words."""
+    return notice(literal(result.message, limit=SECTION_MAX // 2))

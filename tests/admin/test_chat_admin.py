@@ -20,7 +20,7 @@ from tests.discord.harness import ADMINS, make_settings, serving
 from tests.slack.fake_slack_api import FakeSlackApi
 from tests.slack.harness import ADMIN, TEAM_ID, SlackHarness, StartSlack
 
-UNKNOWN = ["Who runs the HKPC?", "who runs the HKPC", "Who runs HKPC?"]
+UNKNOWN = ["Who chairs the HKPC?", "who chairs the HKPC", "Who chairs HKPC?"]
 
 
 def seeded_bot(kb: Path, log: Path, **overrides: Any) -> QABot:
@@ -233,7 +233,7 @@ async def test_discord_attach_click_on_a_group_no_longer_open(
 
 
 async def test_discord_unanswered_buttons_stay_within_the_limits() -> None:
-    question = "Who runs the " + "very " * 60 + "long HKPC?"
+    question = "Who chairs the " + "very " * 60 + "long HKPC?"
     groups = [
         Group(f"{n:010x}", f"{question} {n}", "en", 2, (question,), "hkpc.recruiting", 0.5)
         for n in range(40)

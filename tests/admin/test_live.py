@@ -88,3 +88,20 @@ async def test_sighup_reloads(kb_bot: QABot, kb_copy: Path) -> None:
     result = kb_bot.status().last_reload
     assert result.trigger == "sighup" and result.ok
     assert kb_bot.ask(NEW_PHRASE).intent == RECRUITING
+
+
+async def test_a_save_the_loader_chokes_on_is_reported_and_the_watcher_lives_on(
+    kb_bot: QABot, kb_copy: Path
+) -> None:
+    """A locator of 5,000 digits once raised ValueError out of the loader: the watcher died."""
+    path = kb_copy / "qa" / "sensetime.yaml"
+    good = path.read_text(encoding="utf-8")
+    async with watching(kb_bot):
+        write_atomic(path, good.replace('locator: "§4"', f'locator: "§{"9" * 5000}"', 1))
+        await wait_until(lambda: kb_bot.status().last_error is not None, timeout=30)
+        (error,) = kb_bot.status().last_error.errors
+        assert error.startswith("knowledge/qa/sensetime.yaml:31: ")
+        write_atomic(path, good)
+        await wait_until(lambda: _last_reload_ok(kb_bot) is True, timeout=30)
+        assert add_question(kb_copy, RECRUITING, NEW_PHRASE, "de").changed
+        await wait_until(lambda: kb_bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)

@@ -8,6 +8,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.kb_edit import dump, find_intent, round_trip_yaml
 from bot.service import QABot
 from tests.admin.conftest import RECRUITING, admin_settings, replace_in
@@ -168,3 +170,29 @@ def test_status_never_shows_a_failure_that_is_not_the_last_reload(
         store_log.removeHandler(peek)
     assert not result.ok and seen
     assert all(last is error is result for last, error in seen), seen
+
+
+def test_the_configured_size_limit_applies_to_a_reload(kb_copy: Path, tmp_path: Path) -> None:
+    bot = QABot.from_settings(
+        admin_settings(kb_copy, tmp_path / "u.jsonl", knowledge={"max_file_bytes": 100_000})
+    )
+    (kb_copy / "qa" / "big.yaml").write_text("# padding\n" * 20_000, encoding="utf-8")
+    result = bot.reload("test")
+    assert not result.ok
+    assert result.errors[0].startswith("knowledge/qa/big.yaml:0: 200,000 bytes, over the limit")
+
+
+def test_any_failure_while_building_the_new_knowledge_is_reported(
+    kb_bot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("index exploded\nINFO forged line")
+
+    question = "Who is the CFO of SenseTime?"
+    before = kb_bot.ask(question)
+    monkeypatch.setattr("bot.store.Snapshot", broken)
+    result = kb_bot.reload("test")
+    assert not result.ok and kb_bot.status().last_error == result
+    (error,) = result.errors
+    assert error.endswith(":0: cannot load: RuntimeError: index exploded\\nINFO forged line")
+    assert kb_bot.ask(question) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,14 @@ from bot.triage import group_questions
 from bot.unanswered import UnansweredLog, read_records
 from tests.admin.conftest import admin_settings
 from tests.conftest import KNOWLEDGE
+from tests.pasted import run_pasted
 
-UNKNOWN = ["Who runs the HKPC?", "who runs the HKPC", "Who runs HKPC?", "Who runs the HKPC ?"]
+UNKNOWN = [
+    "Who chairs the HKPC?",
+    "who chairs the HKPC",
+    "Who chairs HKPC?",
+    "Who chairs the HKPC ?",
+]
 RENT = ["How expensive is office rent in Hong Kong?", "how expensive is office rent in hong kong"]
 
 
@@ -33,33 +40,33 @@ def test_abstentions_and_unsure_answers_are_logged_confident_ones_not(log_path: 
     unanswered = {"path": log_path, "low_confidence": 0.8}
     bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
     bot.ask("Who is the CFO of SenseTime?", platform="slack", user="U1", channel="C1")
-    unknown = bot.ask("Who runs the HKPC?", platform="slack", user="U1", channel="C1")
+    unknown = bot.ask("Who chairs the HKPC?", platform="slack", user="U1", channel="C1")
     assert unknown.kind == "abstain"
-    bot.ask("Who runs the HKPC?", platform="cli")  # qabot ask / eval: not logged by default
-    bot.ask("talent shortage cloud", platform="discord")  # answered, but unsure
+    bot.ask("Who chairs the HKPC?", platform="cli")  # qabot ask / eval: not logged by default
+    bot.ask("Was bedeuten die 44 %?", platform="discord")  # answered, but unsure
     (abstain, unsure) = records(log_path)
     assert abstain["kind"] == "abstain" and abstain["platform"] == "slack"
     best_guess = unknown.suggestions[0].intent if unknown.suggestions else None
-    assert abstain["question"] == "Who runs the HKPC?" and abstain["guess"] == best_guess
+    assert abstain["question"] == "Who chairs the HKPC?" and abstain["guess"] == best_guess
     assert "user" not in abstain and "channel" not in abstain and abstain["time"]
-    assert unsure["kind"] == "low_confidence" and unsure["guess"] == "hkpc.recruiting"
+    assert unsure["kind"] == "low_confidence" and unsure["guess"] == "computing.hpc_support"
     assert unsure["score"] < bot.settings.unanswered.low_confidence
 
 
 def test_user_ids_only_when_config_allows(log_path: Path) -> None:
     unanswered = {"path": log_path, "log_user_ids": True}
     bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
-    bot.ask("Who runs the HKPC?", platform="slack", user="U1", channel="C9")
+    bot.ask("Who chairs the HKPC?", platform="slack", user="U1", channel="C9")
     (rec,) = records(log_path)
     assert rec["user"] == "U1" and rec["channel"] == "C9"
 
 
 def test_feedback_lands_in_the_log(bot: QABot, log_path: Path) -> None:
     bot.feedback("click", intent="hkpc.recruiting", platform="slack", lang="en", user="U7")
-    bot.feedback("down", intent="hkpc.study", platform="discord", question="Who runs the HKPC?")
+    bot.feedback("down", intent="hkpc.study", platform="discord", question="Who chairs the HKPC?")
     click, down = records(log_path)
     assert click["kind"] == "click" and click["guess"] == "hkpc.recruiting"
-    assert down["kind"] == "down" and down["question"] == "Who runs the HKPC?"
+    assert down["kind"] == "down" and down["question"] == "Who chairs the HKPC?"
 
 
 def test_the_log_rotates_by_size(tmp_path: Path) -> None:
@@ -81,7 +88,7 @@ def test_an_unwritable_log_costs_one_error_and_answers_go_on(
     blocker.write_text("x")
     bot = QABot.from_settings(admin_settings(KNOWLEDGE, blocker / "u.jsonl"))
     with caplog.at_level(logging.ERROR, logger="bot.unanswered"):
-        answers = [bot.ask("Who runs the HKPC?", platform="slack") for _ in range(3)]
+        answers = [bot.ask("Who chairs the HKPC?", platform="slack") for _ in range(3)]
     assert all(a.kind == "abstain" for a in answers)
     errors = [r for r in caplog.records if r.name == "bot.unanswered"]
     assert len(errors) == 1 and "not writable" in errors[0].getMessage()
@@ -142,3 +149,25 @@ def test_cli_kb_unanswered(
     capsys.readouterr()
     assert main(["kb", "unanswered", "--json", "--kb", str(kb_copy)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
+    kb_copy: Path,
+    log_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An asker's `$(…)` must stay text when an admin pastes the proposed command."""
+    trap = "How many pizza firms \"$(touch X)\" `touch Y` '$HOME' love Hong Kong?\x1b[2J"
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
+    QABot.from_settings(admin_settings(kb_copy, log_path)).ask(trap, platform="discord")
+    assert main(["kb", "unanswered", "--kb", str(kb_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out  # nothing that steers the admin's terminal
+    (line,) = [x.strip() for x in out.splitlines() if x.strip().startswith("qabot kb add-question")]
+    (intent,) = re.findall(r"add-question (\S+) ", line)
+    question = trap.removesuffix("\x1b[2J") + "[2J"  # the escape character is dropped
+    words = ["kb", "add-question", intent, question, "--lang", "en"]
+    assert run_pasted(line, tmp_path) == words
+    assert not (tmp_path / "X").exists() and not (tmp_path / "Y").exists()

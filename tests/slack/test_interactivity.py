@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
 from bot.service import QABot
+from bot.settings import Settings
 from tests.slack.bots import SuggestingBot
 from tests.slack.fake_slack_api import FakeSlackApi
 from tests.slack.harness import StartSlack
@@ -40,7 +42,8 @@ async def test_suggestions_become_buttons_and_a_click_answers_in_the_thread(
     assert answer["blocks"][1]["type"] == "context"
     clicks = [r for r in caplog.records if r.name == "qabot.feedback"]
     assert len(clicks) == 1
-    assert "hkpc.recruiting" in clicks[0].getMessage() and "U7" in clicks[0].getMessage()
+    assert "hkpc.recruiting" in clicks[0].getMessage()
+    assert "U7" not in clicks[0].getMessage()  # [unanswered] log_user_ids is off
 
 
 async def test_a_click_where_the_bot_cannot_post_answers_through_response_url(
@@ -63,3 +66,21 @@ async def test_a_click_on_an_unknown_intent_still_gets_a_polite_reply(
     await slack.click("no.such.intent|en")
     await slack.api.wait_for(one_post)
     assert slack.api.posts()[0]["text"]
+
+
+@pytest.mark.parametrize("log_user_ids", [False, True])
+async def test_feedback_logs_user_ids_only_when_configured(
+    start_slack: StartSlack,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    log_user_ids: bool,
+) -> None:
+    unanswered = {"path": tmp_path / "u.jsonl", "log_user_ids": log_user_ids}
+    bot = QABot.from_settings(Settings(unanswered=unanswered))
+    slack = await start_slack(bot=bot)
+    with caplog.at_level(logging.INFO, logger="qabot.feedback"):
+        await slack.click("hkpc.recruiting|en", user="U7SECRET")
+        await slack.api.wait_for(lambda api: len(api.posts()) >= 1)
+    (record,) = [r for r in caplog.records if r.name == "qabot.feedback"]
+    assert "hkpc.recruiting" in record.getMessage()
+    assert ("U7SECRET" in record.getMessage()) is log_user_ids

@@ -1,0 +1,46 @@
+"""User text shown back to people: cleaned here once, then made literal by each renderer.
+
+A /stat topic, a logged question in `/kb unanswered`, an admin command built
+from one: whatever a user typed reaches a reply only through `shown` (one
+line, no control, zero-width, bidi-override or NUL characters, bounded) and
+then the target's own escaper (`render.slack.literal`, `render.discord.literal`,
+their code helpers), or `command` for a line meant to be pasted into a shell.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import unicodedata
+
+ECHO_MAX = 200  # characters of user text a reply repeats
+ZWJ = "\u200d"
+# Broadcasts in either chat; a zero-width joiner after the "@" stops them from acting.
+_BROADCAST = re.compile(r"@(channel|here|everyone)", re.IGNORECASE)  # "@here0" too
+# Cc (controls, NUL), Cf (zero-width, bidi overrides, BOM, soft hyphen), Cs (lone surrogates).
+_HIDDEN = frozenset({"Cc", "Cf", "Cs"})
+
+
+def shown(text: str, limit: int | None = ECHO_MAX) -> str:
+    """`text` as one visible line: hidden characters out, whitespace runs as one space,
+    at most `limit` characters (cut with "…"; None: no limit)."""
+    visible = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or not _hidden(ch))
+    line = " ".join(visible.split())
+    if limit is not None and len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    return line
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in _HIDDEN
+
+
+def neutralise(text: str) -> str:
+    """Break `@channel`, `@here`, `@everyone` with a zero-width joiner so they cannot ping."""
+    return _BROADCAST.sub(lambda m: "@" + ZWJ + m.group(1), text)
+
+
+def command(*words: str) -> str:
+    """A shell command line that runs exactly `words`, whatever they hold: each word shown
+    whole (no limit) and quoted (`shlex.quote`), so `$(…)`, backticks and quotes stay text."""
+    return shlex.join(shown(w, limit=None) for w in words)

@@ -1,0 +1,69 @@
+"""User text shown back: any string in, plain words out on Slack and Discord, code its content
+cannot close, and a shell command that runs exactly its words."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.render import discord, echo, slack
+
+PROPS = settings(max_examples=300, deadline=None)
+pieces = st.one_of(
+    st.characters(exclude_categories=("Cs",)),
+    st.sampled_from("*_~`|>#-[]()<!@:\\&\"'$ \n\t\x00\u200b\u200d\u202e\u2066\ufeff"),
+    st.sampled_from(["@here", "@channel", "@everyone", "https://x.example", "<!here>"]),
+)
+hostile = st.lists(pieces, max_size=100).map("".join)
+HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def no_broadcast(text: str) -> bool:
+    return not re.search(r"@(here|channel|everyone)", text, re.IGNORECASE)
+
+
+@PROPS
+@given(hostile)
+def test_shown_is_one_visible_bounded_line(text: str) -> None:
+    line = echo.shown(text)
+    assert not HIDDEN.search(line) and "\n" not in line and len(line) <= echo.ECHO_MAX
+    assert line == line.strip()
+
+
+@PROPS
+@given(hostile)
+def test_slack_literal_has_no_markup_left(text: str) -> None:
+    out = slack.literal(text)
+    assert not set(out) & set("*_~`<>") and not HIDDEN.search(out)
+    assert no_broadcast(out)
+    assert re.sub(r"&(amp|lt|gt);", "", out).count("&") == 0  # every & is an entity
+
+
+@PROPS
+@given(hostile)
+def test_discord_literal_has_no_active_markdown(text: str) -> None:
+    out = discord.literal(text)
+    assert not set(re.sub(r"\\.", "", out)) & set("*_~`|>#-[]()<\\")
+    assert no_broadcast(out) and not HIDDEN.search(out)
+
+
+@PROPS
+@given(hostile)
+def test_code_cannot_be_closed_by_its_content(text: str) -> None:
+    block = slack.code(text)
+    assert block.startswith("```") and block.endswith("```") and block.count("`") == 6
+    block = discord.code_block(text)
+    assert block.startswith("```\n") and block.endswith("\n```") and "``" not in block[3:-3]
+    span = discord.code_span(text)
+    fence = "``" if "`" in span[1:-1] else "`"
+    inner = span[len(fence) : -len(fence)]
+    assert span.startswith(fence) and span.endswith(fence) and "``" not in inner
+
+
+@PROPS
+@given(st.lists(hostile, min_size=1, max_size=4))
+def test_a_command_runs_exactly_its_words(words: list[str]) -> None:
+    assert shlex.split(echo.command(*words)) == [echo.shown(w, limit=None) for w in words]

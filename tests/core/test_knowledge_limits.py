@@ -1,0 +1,99 @@
+"""Hostile knowledge files: every failure is a `file:line` problem, sizes are capped before
+parsing, and what is reported is bounded in number and length."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.errors import KnowledgeError
+from bot.knowledge import load_knowledge
+from bot.settings import KnowledgeLimits
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(root: Path, limits: KnowledgeLimits | None = None) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root, limits) if limits else load_knowledge(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_locator_of_thousands_of_digits_is_a_file_line_problem(kb_copy: Path) -> None:
+    replace_in(kb_copy / "qa" / "sensetime.yaml", 'locator: "§4"', f'locator: "§{"9" * 5000}"')
+    (problem,) = problems(kb_copy)
+    assert problem.startswith("knowledge/qa/sensetime.yaml:31: ")
+    assert len(problem) < 300
+
+
+def test_a_nul_in_a_source_file_name_is_a_file_line_problem(kb_copy: Path) -> None:
+    replace_in(kb_copy / "sources.yaml", "file: sources/article.txt", 'file: "sources/a\\0.txt"')
+    (problem,) = problems(kb_copy)
+    assert problem.startswith("knowledge/sources.yaml:5: source article: cannot read")
+
+
+def test_kb_validate_prints_the_problem_not_a_traceback(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    replace_in(kb_copy / "qa" / "sensetime.yaml", 'locator: "§4"', f'locator: "§{"9" * 5000}"')
+    assert main(["kb", "validate", str(kb_copy)]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("knowledge/qa/sensetime.yaml:31: ") and "Traceback" not in out + err
+
+
+def test_a_file_over_the_cap_is_refused_unread(kb_copy: Path) -> None:
+    big = kb_copy / "qa" / "big.yaml"
+    big.write_text("intents: [" + "x" * 3_000_000, encoding="utf-8")  # a YAML error if parsed
+    (problem,) = problems(kb_copy, KnowledgeLimits(max_file_bytes=2_000_000))
+    assert problem == (
+        "knowledge/qa/big.yaml:0: 3,000,010 bytes, over the limit of 2,000,000 bytes per file "
+        "([knowledge] max_file_bytes); split it or raise the limit"
+    )
+
+
+def test_the_knowledge_together_is_capped(kb_copy: Path) -> None:
+    total = sum(p.stat().st_size for p in kb_copy.rglob("*") if p.is_file())
+    (problem,) = problems(kb_copy, KnowledgeLimits(max_total_bytes=total // 2))
+    assert f"come to more than {total // 2:,} bytes, the limit for all of them" in problem
+    assert "([knowledge] max_total_bytes)" in problem
+
+
+def test_a_special_file_is_refused_without_reading_it(kb_copy: Path) -> None:
+    os.mkfifo(kb_copy / "qa" / "pipe.yaml")  # opening it would wait for a writer forever
+    (problem,) = problems(kb_copy)
+    assert problem == "knowledge/qa/pipe.yaml:0: not a regular file"
+
+
+def test_the_defaults_leave_room_for_a_knowledge_base_of_100k_variants() -> None:
+    # benchmarks/bench_resolver.py's synthetic 100,000 variants: 6.6 MB in one file.
+    limits = KnowledgeLimits()
+    assert limits.max_file_bytes >= 3 * 6_633_047
+    assert limits.max_total_bytes >= 2 * limits.max_file_bytes
+
+
+def test_reported_problems_are_bounded_in_number_and_length(kb_copy: Path) -> None:
+    bad = "\n".join(f"  - id: bad.i{n}\n    {'z' * 1000}{n}: 1" for n in range(500))
+    (kb_copy / "qa" / "bad.yaml").write_text("intents:\n" + bad + "\n", encoding="utf-8")
+    limits = KnowledgeLimits(max_errors=20, max_error_chars=200)
+    found = problems(kb_copy, limits)
+    assert len(found) == 21
+    assert all(len(p) <= 200 for p in found)
+    assert found[-1].startswith("knowledge/qa/bad.yaml:0: … and ") and "more problems" in found[-1]
+
+
+def test_a_hostile_file_name_is_reported_without_its_control_characters(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = os.fsencode(kb_copy / "qa") + b"/bad\xff\x1b[31m.yaml"  # not UTF-8, an escape
+    with open(name, "w", encoding="utf-8") as f:
+        f.write("a: [")
+    assert main(["kb", "validate", str(kb_copy)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("knowledge/qa/bad??[31m.yaml:1: YAML syntax:")
