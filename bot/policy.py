@@ -259,10 +259,11 @@ class Policy:
                 continue  # "KMU … KI": firm sizes know the group, not the topic
             if top.score - other.score > RERANK_GAP:
                 break
-            if self.intents[other.key].kind == "article" and not self.narrowing(
-                question, other, res
-            ):
-                return other, []
+            if self.intents[other.key].kind != "article" or self.narrowing(question, other, res):
+                continue
+            asked = self.resolver.docs[other.key].asked
+            if names_only or not uncovered(terms, asked):  # asked about the group, not only
+                return other, []  # mentioning it in a long answer ("challenges")
         return top, terms
 
     def tied_figures(self, question: str, res: Resolution) -> list[Candidate]:

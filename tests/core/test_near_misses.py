@@ -24,6 +24,7 @@ from bot.service import QABot
         "Welches Budget ist für die Strategie bis 2035 vorgesehen?",  # a measure not stated
         "How many of the small companies say they're profitable?",  # two intents tie
         "Wie viele Bankenunternehmen setzen KI ein?",  # a group inside a compound
+        "How many of the large companies struggle to recruit staff?",  # not the summary
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
