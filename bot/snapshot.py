@@ -402,9 +402,11 @@ class Snapshot:
         """ "All figures of the HKPC study": the key statistics on a topic, each cited."""
         if not has_cue(res.words, "lists"):
             return None
-        topic = res.analysis.features - self._list_features
         kind = _figure_kind(res.words)
-        if kind is not None and not topic:  # "all the years in the article"
+        if kind is None and not _FIGURE_LIST_WORDS & set(res.words):
+            return None  # "list the funding options": things an answer names, not figures
+        topic = res.analysis.features - self._list_features
+        if kind == "year" or (kind is not None and not topic):  # "all the years in the article"
             return self._figures_in_article(kind, lang)
         facts = [
             f
@@ -596,7 +598,18 @@ _NAMING_WORDS = frozenset(
     "appear appears listed".split()
 )
 _YEAR_WORDS = frozenset("jahr jahre jahreszahl jahreszahlen year years dates datum daten".split())
-_PERCENT_WORDS = frozenset("prozent prozentzahlen percent percentages percentage anteile".split())
+_PERCENT_WORDS = frozenset(
+    "prozent prozentzahlen percent percentages percentage anteile prozentwerte "
+    "prozentangaben".split()
+)
+_FIGURE_LIST_WORDS = (
+    frozenset(
+        "zahl zahlen kennzahl kennzahlen werte fakten daten statistik statistiken figure figures "
+        "number numbers stats statistics facts data".split()
+    )
+    | _YEAR_WORDS
+    | _PERCENT_WORDS
+)
 
 
 def _figure_kind(toks: tuple[str, ...]) -> str | None:

@@ -117,3 +117,8 @@ def test_a_premise_correction_never_denies_a_figure_the_article_states(qabot: QA
     answer = qabot.ask("Why do 49 % of the firms want to expand internationally?")
     assert answer.answered and "55" in answer.text
     assert "On this the article does not say 49" in answer.text
+
+
+def test_a_list_of_things_is_not_a_list_of_figures(qabot: QABot) -> None:
+    answer = qabot.ask("Which financing options does the article list for Hong Kong?")
+    assert answer.answered and "loan" in answer.text and "41 %" not in answer.text
