@@ -43,6 +43,7 @@ class _Cues(_Strict):
     reverse: list[str] = Field(min_length=1)
     lists: list[str] = Field(min_length=1)
     compare: list[str] = Field(min_length=1)
+    stands_for: list[str] = Field(min_length=1)
 
 
 class _Followup(_Strict):
@@ -135,7 +136,8 @@ RESTRICTORS: dict[str, frozenset[tuple[str, ...]]] = {
 }
 PLACE_PREPOSITIONS = frozenset(fold_entry(w) for w in DATA.place_prepositions)
 CUES: dict[str, frozenset[tuple[str, ...]]] = {
-    name: _phrases(getattr(DATA.cues, name)) for name in ("reverse", "lists", "compare")
+    name: _phrases(getattr(DATA.cues, name))
+    for name in ("reverse", "lists", "compare", "stands_for")
 }
 FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.followup, name))

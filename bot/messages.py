@@ -37,6 +37,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zu einem Teil der Frage steht im Artikel nichts.",
         "en": "The article doesn't answer one part of the question.",
     },
+    "stands_for": {
+        "de": "{short} steht im Artikel für „{full}“.",
+        "en": "In the article, {short} stands for “{full}”.",
+    },
     "named": {
         "de": "Der Artikel nennt:",
         "en": "The article names:",

@@ -34,6 +34,7 @@ _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE
 _ALTERNATIVES = re.compile(
     r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE
 )
+ACRONYM_LETTERS = 6  # a name this short that the question uses may be spelled out
 SHOWN_CHARS = 90  # a sentence shown in a list is cut here (its citation has it whole)
 MORE_ANSWERS = 2  # other answers "mehr dazu" gives at most
 MORE_SENTENCES = 3  # sentences "mehr dazu" quotes at most
@@ -230,6 +231,9 @@ class Snapshot:
         """The pieces of the reply to one question part."""
         res = self.resolver.resolve(part)
         decision = self.policy.decide(part, res)
+        spelled = self._spelled_out(res, lang)
+        if spelled is not None:
+            return [spelled]
         named = self._named_things(res, lang) if decision.verdict != "answer" else None
         if named is not None:
             return [named]
@@ -449,6 +453,22 @@ class Snapshot:
             if any(c.quote in sentence or sentence in c.quote for c in [fact.cite]):
                 return fact.label.get(lang)
         return sentence if len(sentence) <= SHOWN_CHARS else sentence[:SHOWN_CHARS] + " …"
+
+    def _spelled_out(self, res: Resolution, lang: str) -> Piece | None:
+        """ "Wofür steht HKPC?": the abbreviation's full name where the article first
+        writes it out (the longest name of the named thing the article has)."""
+        if not has_cue(res.words, "stands_for"):
+            return None
+        asked = set(res.words)
+        for feature in sorted(res.analysis.features & self.resolver.entity_terms.keys()):
+            terms = self.resolver.entity_terms[feature]
+            short = [t for t in terms if t in asked and t.isalpha() and len(t) <= ACRONYM_LETTERS]
+            found = self._first_mention([max(terms, key=len)])
+            if short and found is not None:
+                surface, cite = found
+                text = msg("stands_for", lang, short=short[0].upper(), full=surface)
+                return Piece(text, (cite,), True, "passage", None, 0.9)
+        return None
 
     def _named_things(self, res: Resolution, lang: str) -> Piece | None:
         """ "Which organisations / cities does the article name?": the named things of that

@@ -122,3 +122,18 @@ def test_a_premise_correction_never_denies_a_figure_the_article_states(qabot: QA
 def test_a_list_of_things_is_not_a_list_of_figures(qabot: QABot) -> None:
     answer = qabot.ask("list the funding options available in Hong Kong according to the article")
     assert "41 %" not in answer.text  # not every key figure of the article
+
+
+@pytest.mark.parametrize(
+    ("question", "full"),
+    [
+        ("wofür steht hkpc?", "Hong Kong Productivity Council"),
+        ("What does HKSTP stand for?", "Hong Kong Science and Technology Parks"),
+    ],
+)
+def test_an_abbreviation_is_spelled_out_as_the_article_writes_it(
+    qabot: QABot, question: str, full: str
+) -> None:
+    answer = qabot.ask(question)
+    assert answer.answered and full in answer.text
+    assert full in answer.citations[0].quote
