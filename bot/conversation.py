@@ -203,8 +203,9 @@ class Conversations:
         on_topic = _topics(alone.intent) & _topics("+".join(ctx.intents))
         if elliptical and not pronoun and alone.answered and on_topic and self._asks_alone(text):
             return alone
+        lang = self._lang(text, ctx)  # the follow-up's own, else the conversation's
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
-            answer = ask(question)  # its .question is the follow-up as understood
+            answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
             # An ellipsis declined ("und in Singapur?") wins over its answer alone; a name
             # added for a pronoun may narrow what was answered well on its own.
             declined_with_why = (

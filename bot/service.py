@@ -88,11 +88,11 @@ class QABot:
             text, lambda: self.resolve(text), platform=platform, user=user, channel=channel
         )
 
-    def resolve(self, text: str) -> Answer:
+    def resolve(self, text: str, lang: str | None = None) -> Answer:
         """The answer to `text` and nothing else: no rate limit, no count, no log. A step
         of a larger message (a follow-up read several ways); `handle` wraps the message."""
         with self._work:
-            return self.store.current.answer(text)
+            return self.store.current.answer(text, lang)
 
     def handle(
         self,

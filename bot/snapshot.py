@@ -81,8 +81,9 @@ class Snapshot:
 
     # -- questions -------------------------------------------------------------
 
-    def answer(self, text: str) -> Answer:
-        """The reply to any string: help, refusal, answer, passage or abstention."""
+    def answer(self, text: str, lang: str | None = None) -> Answer:
+        """The reply to any string: help, refusal, answer, passage or abstention; in `lang`
+        when given (a follow-up read with the last question replies in its own language)."""
         text = text if isinstance(text, str) else str(text)
         default = self.settings.default_lang
         limit = self.settings.max_question_chars
@@ -104,7 +105,7 @@ class Snapshot:
             if not any(ch.isalnum() for ch in question):  # emoji or symbols only
                 return self._help(text, default)
             return Answer(text, False, default, msg("other_script", default), "abstain")
-        lang = self.language(question)
+        lang = lang or self.language(question)
         reading = read(question)
         if reading.only_chat:
             return assemble(text, lang, [self._smalltalk(question, lang)])

@@ -106,6 +106,12 @@ def test_what_else_did_he_say_gives_more_of_that_person(talk: Conversations) -> 
     assert "Wang Zheng" in first.text and "Shenzhen" in first.text + second.text
 
 
+def test_a_follow_up_replies_in_its_own_language(talk: Conversations) -> None:
+    talk.ask("c16", "Wie viele Firmen setzen KI ein?")
+    singapore = talk.ask("c16", "and in Singapore?")
+    assert singapore.answered is False and singapore.lang == "en"
+
+
 def test_a_clear_question_is_answered_on_its_own(talk: Conversations) -> None:
     talk.ask("c4", "When was the HKPC study published?")
     answer = talk.ask("c4", "What share of companies have trouble recruiting?")

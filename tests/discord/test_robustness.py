@@ -43,14 +43,14 @@ class StubCore(QABot):
 
     go_on = threading.Event()
 
-    def resolve(self, text: str) -> Answer:
+    def resolve(self, text: str, lang: str | None = None) -> Answer:
         if "slow" in text:
             self.go_on.wait(10)
         if "boom" in text:
             raise RuntimeError("core failure (test)")
         if "long" in text:
             return long_answer(text)
-        return super().resolve(text)
+        return super().resolve(text, lang)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from bot.service import QABot
 class EchoBot(QABot):
     """Echoes the question back, as a careless core might."""
 
-    def resolve(self, text: str) -> Answer:
+    def resolve(self, text: str, lang: str | None = None) -> Answer:
         return Answer(
             question=text, answered=False, lang="en", text=f"You asked: {text}", kind="abstain"
         )
@@ -18,7 +18,7 @@ class EchoBot(QABot):
 class SuggestingBot(QABot):
     """Never sure: abstains with two real suggestions."""
 
-    def resolve(self, text: str) -> Answer:
+    def resolve(self, text: str, lang: str | None = None) -> Answer:
         suggestions = (
             Suggestion("hkpc.recruiting", "How many companies have difficulties recruiting?", 0.4),
             Suggestion("computing.cloud", "How many companies use cloud computing?", 0.35),
@@ -38,11 +38,11 @@ class FlakyBot(QABot):
 
     failures = 1
 
-    def resolve(self, text: str) -> Answer:
+    def resolve(self, text: str, lang: str | None = None) -> Answer:
         if self.failures:
             self.failures -= 1
             raise RuntimeError("core exploded (on purpose)")
-        return super().resolve(text)
+        return super().resolve(text, lang)
 
 
 class BrokenAdminCheck(QABot):
