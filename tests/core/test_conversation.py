@@ -142,6 +142,8 @@ def test_context_expires(qabot: QABot) -> None:
     [
         ("Quelle?", "source"),
         ("source pls", "source"),
+        ("Where's that in the text?", "source"),
+        ("Woher stammt diese Angabe genau?", "source"),
         ("auf Englisch bitte", "to_en"),
         ("in German?", "to_de"),
         ("mehr dazu", "more"),
