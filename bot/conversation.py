@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
+WHERE = frozenset({"where", "wheres", "wo", "woher"})  # asking where it is said: the source
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
                     covered.update(range(i, i + len(phrase)))
         rest = [t for i, t in enumerate(toks) if i not in covered]
         points_back = kind == "more" and _has(toks, FOLLOWUP["pronoun"])  # "what else did he say?"
-        if any(t in QUESTION_WORDS for t in rest) and not points_back:
+        asked = {t for t in rest if t in QUESTION_WORDS}
+        where = kind == "source" and asked <= WHERE  # "Where's that in the text?"
+        if asked and not (points_back or where):
             continue  # "What is the source of the article?" is a question of its own
         plain = all(
             t in STOPWORDS or (t,) in CHAT_PHRASES or is_number(t) or not knows(t) for t in rest
