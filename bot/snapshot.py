@@ -189,10 +189,14 @@ class Snapshot:
         at = {(src, loc) for src, loc, _ in cited}
         names = set(self.entity_kinds(about))
         given = {fid for i in said if i in self.intents for fid in self.intents[i].facts}
+        quoted = {q for _, _, q in cited}
         fresh = [
             key
             for key, intent in self.intents.items()
-            if intent.kind == "article" and key not in said and not given & set(intent.facts)
+            if intent.kind == "article"
+            and key not in said
+            and not given & set(intent.facts)
+            and not {c.quote for c in intent.cite} <= quoted  # says something not yet cited
         ]
 
         def here(key: str) -> bool:
