@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_resolver import synthetic_kb  # noqa: E402
+from synthetic import realistic_kb  # noqa: E402
 
 from bot.kb_edit import (  # noqa: E402
     add_question,
@@ -127,8 +127,8 @@ def main() -> None:
         rows.append(("shipped", asyncio.run(measure(shipped, "hkpc.recruiting", args.rounds))))
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            synthetic_kb(Path(tmp), size)
-            rows.append((f"synthetic {size}", asyncio.run(measure(Path(tmp), "syn.i0", 1))))
+            realistic_kb(Path(tmp), size)
+            rows.append((f"synthetic {size}", asyncio.run(measure(Path(tmp), "syn0", 1))))
     print(
         f"{'knowledge':<18}{'variants':>9}{'reload s':>10}{'loop pause ms':>15}"
         f"{'save→live p50 s':>17}{'max s':>7}{'add-question→live s':>21}"

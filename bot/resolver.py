@@ -13,6 +13,7 @@ policy (bot/policy.py), which weighs them with fitted coefficients.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -32,7 +33,12 @@ CONTEXT_CREDIT = 0.6  # a feature only the answer mentions, not a stored questio
 GUESS_CREDIT = 0.7  # a word known only after typo correction may be another word
 UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
 SHORTLIST = 8
+WALK_LENGTH = 256  # a posting list longer than this is summed plainly, not doc by doc
 WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
+
+
+# feature → (keys of the docs whose questions know it, keys of those only whose answer does)
+Postings = dict[str, tuple[list[str], list[str]]]
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ class Resolver:
         self.docs = {i.id: self._intent_doc(i, facts) for i in kb.intents}
         self.passages = self._passage_docs(kb)
         self._postings = self._build_postings(self.docs)
+        self._flat_texts: dict[int, tuple[list[str], list[str]]] = {}
         self._passage_postings = self._build_postings(self.passages)
         n = max(len(self.docs), 1)
         df = Counter(f for doc in self.docs.values() for f in doc.bag | doc.context)
@@ -175,11 +182,14 @@ class Resolver:
         return docs
 
     @staticmethod
-    def _build_postings(docs: dict[str, _Doc]) -> dict[str, list[str]]:
-        postings: dict[str, list[str]] = defaultdict(list)
+    def _build_postings(docs: dict[str, _Doc]) -> Postings:
+        """For each feature, the docs whose questions know it and those whose answer does."""
+        postings: Postings = {}
         for key, doc in docs.items():
-            for f in doc.bag | doc.context:
-                postings[f].append(key)
+            for f in doc.bag:
+                postings.setdefault(f, ([], []))[0].append(key)
+            for f in doc.context:
+                postings.setdefault(f, ([], []))[1].append(key)
         return postings
 
     def weight_of_share(self, share: float) -> float:
@@ -219,37 +229,47 @@ class Resolver:
         analysis: Analysis,
         folded: str,
         docs: dict[str, _Doc],
-        postings: dict[str, list[str]],
+        postings: Postings,
     ) -> tuple[Candidate, ...]:
         weights = {f: self.weight(f) for f in analysis.features}
         total = sum(weights.values())
         if total <= 0:
             return self._rank_whole(folded, docs)
-        coverage: dict[str, float] = defaultdict(float)
-        for f, w in weights.items():
-            credit = w * (GUESS_CREDIT if f in analysis.guessed else 1.0)
-            for key in postings.get(f, ()):
-                doc = docs[key]
-                coverage[key] += credit if f in doc.bag else credit * CONTEXT_CREDIT
-        shortlist = sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))[:SHORTLIST]
+        credits = [
+            (f, w * (GUESS_CREDIT if f in analysis.guessed else 1.0)) for f, w in weights.items()
+        ]
+        coverage = _best_coverage(credits, docs, postings)
+        shortlist = _top(coverage, SHORTLIST)
         scored = [
             self._score(docs[key], cov / total, analysis, weights, folded) for key, cov in shortlist
         ]
         scored.sort(key=lambda c: (-c.score, c.key))
         return tuple(scored)
 
-    @staticmethod
-    def _rank_whole(folded: str, docs: dict[str, _Doc]) -> tuple[Candidate, ...]:
-        """Only function words ("what can you do?", "hey there"): whole-string similarity."""
+    def _rank_whole(self, folded: str, docs: dict[str, _Doc]) -> tuple[Candidate, ...]:
+        """Only function words ("what can you do?", "hey there"): whole-string similarity,
+        against every variant at once (one rapidfuzz call; a variant below the bar is skipped
+        early by its length)."""
         if not folded.strip():
             return ()
-        scored = []
-        for doc in docs.values():
-            hit = process.extractOne(folded, doc.variant_texts, scorer=fuzz.ratio)
-            if hit and hit[1] >= WHOLE_MATCH:
-                scored.append(Candidate(doc.key, hit[1] / 100, 1.0))
+        texts, owners = self._whole_texts(docs)
+        best: dict[str, float] = {}
+        for _, score, n in process.extract(
+            folded, texts, scorer=fuzz.ratio, score_cutoff=WHOLE_MATCH, limit=None
+        ):
+            key = owners[n]
+            best[key] = max(score, best.get(key, 0.0))
+        scored = [Candidate(key, score / 100, 1.0) for key, score in best.items()]
         scored.sort(key=lambda c: (-c.score, c.key))
         return tuple(scored)
+
+    def _whole_texts(self, docs: dict[str, _Doc]) -> tuple[list[str], list[str]]:
+        """(every variant text of `docs`, the key of the doc it belongs to), built once."""
+        flat = self._flat_texts.get(id(docs))
+        if flat is None:
+            pairs = [(t, d.key) for d in docs.values() for t in d.variant_texts]
+            flat = self._flat_texts[id(docs)] = ([t for t, _ in pairs], [k for _, k in pairs])
+        return flat
 
     def _score(
         self,
@@ -287,3 +307,85 @@ class Resolver:
             frozenset(analysis.numbers - doc.numbers),
             unexplained,
         )
+
+
+def _best_coverage(
+    credits: list[tuple[str, float]], docs: dict[str, _Doc], postings: Postings
+) -> dict[str, float]:
+    """Coverage of every doc that can be among the best SHORTLIST, and maybe of a few more.
+
+    Features are taken from the rarest (shortest posting list) on, each new doc scored on
+    all features at once; a doc that none of the features taken so far names can gain at
+    most the credits of the rest, so once that is below the SHORTLIST-th best coverage,
+    the long posting lists of common words need not be walked. Common words that must be
+    walked are walked as plain sums. Every coverage is summed in the question's feature
+    order, so the figures are exactly those of a walk over every posting list.
+    """
+    by_rarity = sorted(range(len(credits)), key=lambda n: _length(postings, credits[n][0]))
+    coverage: dict[str, float] = {}
+    for step, n in enumerate(by_rarity):
+        rest = by_rarity[step:]
+        if _length(postings, credits[n][0]) > WALK_LENGTH:
+            _walk(sorted(rest), credits, postings, coverage)
+            break
+        in_bag, in_context = postings.get(credits[n][0], ((), ()))
+        for key in (*in_bag, *in_context):
+            if key not in coverage:
+                coverage[key] = _coverage_of(docs[key], credits)
+        bound = sum(credits[m][1] for m in rest[1:])
+        if len(coverage) >= SHORTLIST and bound * (1 + 1e-9) < _kth_best(coverage, SHORTLIST):
+            break
+    return coverage
+
+
+def _length(postings: Postings, feature: str) -> int:
+    found = postings.get(feature)
+    return len(found[0]) + len(found[1]) if found else 0
+
+
+def _walk(
+    order: list[int],
+    credits: list[tuple[str, float]],
+    postings: Postings,
+    coverage: dict[str, float],
+) -> None:
+    """Add to `coverage` every doc that only the features `order` (in question order) name."""
+    extra: dict[str, float] = defaultdict(float)
+    for n in order:
+        feature, credit = credits[n]
+        in_bag, in_context = postings.get(feature, ((), ()))
+        for key in in_bag:
+            if key not in coverage:
+                extra[key] += credit
+        for key in in_context:
+            if key not in coverage:
+                extra[key] += credit * CONTEXT_CREDIT
+    coverage.update(extra)
+
+
+def _coverage_of(doc: _Doc, credits: list[tuple[str, float]]) -> float:
+    """The (idf-weighted) share of the question's features that `doc` knows, not yet divided."""
+    total = 0.0
+    for f, credit in credits:
+        if f in doc.bag:
+            total += credit
+        elif f in doc.context:
+            total += credit * CONTEXT_CREDIT
+    return total
+
+
+def _kth_best(coverage: dict[str, float], k: int) -> float:
+    return heapq.nlargest(k, coverage.values())[-1]
+
+
+def _top(coverage: dict[str, float], k: int) -> list[tuple[str, float]]:
+    """The `k` best (key, coverage) pairs, best first, ties by key: what sorting all of them
+    and keeping `k` gives, without sorting all of them (many docs may tie at the bar)."""
+    if len(coverage) <= k:
+        return sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))
+    bar = _kth_best(coverage, k)
+    above = sorted(
+        ((key, cov) for key, cov in coverage.items() if cov > bar), key=lambda kv: (-kv[1], kv[0])
+    )
+    tied = sorted(key for key, cov in coverage.items() if cov == bar)[: k - len(above)]
+    return [*above, *((key, bar) for key in tied)]
