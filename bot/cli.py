@@ -82,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.kb_cli import ingest
 
         return ingest(settings, args)
+    if args.command == "kb" and args.kb_command == "add-question":
+        from bot.kb_cli import add_question
+
+        return add_question(settings, args)
     from bot.service import QABot
 
     try:

@@ -222,8 +222,7 @@ def _load(root: Path, precise: bool) -> KnowledgeBase:
         except KnowledgeError as exc:
             problems.extend(exc.problems)
             continue
-        raws = raw["intents"] if raw is not None else [None] * len(model.intents)
-        intents.extend(zip(model.intents, [path] * len(raws), raws, strict=True))
+        intents.extend(_with_file(model, path, raw))
     facts: list[tuple[Fact, Any]] | None = []
     concepts: tuple[Concept, ...] = ()
     for name, model_cls in ((FACTS_FILE, FactsFile), (CONCEPTS_FILE, ConceptsFile)):
@@ -258,6 +257,28 @@ def _load(root: Path, precise: bool) -> KnowledgeBase:
         content_hash=_hash_files(root, files),
         files=tuple(p for p in files if p.is_file()),
     )
+
+
+def check_intents_file(root: Path, path: Path) -> list[KnowledgeFileError]:
+    """The problems of one intents file on its own: syntax, schema, citations, and ids and
+    variants within it. An edit of one file checks this instead of loading everything;
+    `path` may be a draft outside `root` (its problems then name the draft)."""
+    root = Path(root)
+    try:
+        sources, _ = _load_sources(root)
+        model, raw = _parse(path, IntentsFile, root, precise=False)
+        problems = _cross_check(root, sources, _with_file(model, path, raw), None)
+        if problems and raw is None:  # again, slowly, to name each problem's line
+            model, raw = _parse(path, IntentsFile, root, precise=True)
+            problems = _cross_check(root, sources, _with_file(model, path, raw), None)
+    except KnowledgeError as exc:
+        return list(exc.problems)
+    return problems
+
+
+def _with_file(model: IntentsFile, path: Path, raw: Any) -> list[tuple[Intent, Path, Any]]:
+    raws = raw["intents"] if raw is not None else [None] * len(model.intents)
+    return list(zip(model.intents, [path] * len(raws), raws, strict=True))
 
 
 def _rel(path: Path, root: Path) -> Path:

@@ -20,10 +20,13 @@ log = logging.getLogger(__name__)
 class KnowledgeStore:
     """Holds the live snapshot; readers take `current` once per question."""
 
-    def __init__(self, root: Path, settings: Settings, snapshot: Snapshot) -> None:
+    def __init__(
+        self, root: Path, settings: Settings, snapshot: Snapshot, signature: Signature = ()
+    ) -> None:
         self.root = root
         self.settings = settings
         self._current = snapshot
+        self._signature = signature  # of the files the current snapshot was loaded from
         self._lock = threading.Lock()
         self.last_reload: ReloadResult | None = None
         self.last_error: ReloadResult | None = None
@@ -31,7 +34,8 @@ class KnowledgeStore:
     @classmethod
     def open(cls, root: Path, settings: Settings) -> KnowledgeStore:
         """Load `root`; raises KnowledgeError listing file:line problems."""
-        return cls(Path(root), settings, Snapshot(load_knowledge(Path(root)), settings))
+        signature = files_signature(Path(root))
+        return cls(Path(root), settings, Snapshot(load_knowledge(Path(root)), settings), signature)
 
     @property
     def current(self) -> Snapshot:
@@ -41,12 +45,21 @@ class KnowledgeStore:
         """Build a new snapshot off to the side; swap it in only when all of it is valid.
 
         Reloads are serialised; readers are never blocked: they keep the snapshot
-        they took, and the swap is one attribute assignment.
+        they took, and the swap is one attribute assignment. The watcher's reload is
+        skipped when no file changed since the last load (the bot's own edit has
+        reloaded already).
         """
         with self._lock:
             start = time.perf_counter()
             at = datetime.now(UTC).isoformat(timespec="seconds")
             old = self._current
+            signature = files_signature(self.root)  # before reading: a later save shows
+            if trigger == "watch" and signature == self._signature:
+                log.debug("knowledge (%s): no file changed since the last load", trigger)
+                seconds = time.perf_counter() - start
+                return ReloadResult(
+                    True, at, seconds, old.kb.content_hash, unchanged=True, trigger=trigger
+                )
             try:
                 new = Snapshot(load_knowledge(self.root), self.settings)
             except KnowledgeError as exc:
@@ -61,11 +74,31 @@ class KnowledgeStore:
                 self.last_error = result
                 log.error("knowledge reload (%s) failed: %s", trigger, "; ".join(result.errors))
             else:
-                self._current = new
+                self._current, self._signature = new, signature
                 result = _diff(old, new, at, time.perf_counter() - start, trigger)
                 log.info("knowledge (%s) %s", trigger, result.summary().replace("\n", "; "))
             self.last_reload = result
             return result
+
+
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def files_signature(root: Path) -> Signature:
+    """(path, mtime in ns, size) of every file of the knowledge directory (hidden files and
+    drafts aside): cheap to take, and any save changes it."""
+    out = []
+    for path in sorted(Path(root).rglob("*")):
+        rel = path.relative_to(root)
+        if rel.parts[0] == "drafts" or any(p.startswith(".") for p in rel.parts):
+            continue
+        try:
+            st = path.stat()
+        except OSError:  # removed meanwhile
+            continue
+        if path.is_file():
+            out.append((str(rel), st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 def _diff(old: Snapshot, new: Snapshot, at: str, seconds: float, trigger: str) -> ReloadResult:
