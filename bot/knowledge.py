@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -29,6 +29,9 @@ from bot.models import (
     Source,
     SourcesFile,
 )
+
+if TYPE_CHECKING:
+    from bot.index_cache import IndexCache
 
 SOURCES_FILE = "sources.yaml"
 FACTS_FILE = "facts.yaml"
@@ -68,6 +71,9 @@ class KnowledgeBase:
     concepts: tuple[Concept, ...]
     content_hash: str
     files: tuple[Path, ...] = field(default=())
+    # (content key, number of intents) of each intents file, in the order of `intents`,
+    # when it was loaded through an IndexCache
+    intent_files: tuple[tuple[str, int], ...] = field(default=())
 
     @property
     def variant_count(self) -> int:
@@ -109,11 +115,14 @@ def _line_of(node: Any, loc: tuple[int | str, ...]) -> int:
     return line
 
 
-def _parse(path: Path, model: type[BaseModel], root: Path, precise: bool = True) -> tuple[Any, Any]:
-    """(validated model, raw ruamel node) of one file; raises KnowledgeError."""
+def _parse(
+    path: Path, model: type[BaseModel], root: Path, precise: bool = True, data: bytes | None = None
+) -> tuple[Any, Any]:
+    """(validated model, raw ruamel node) of one file (or of `data`, its bytes as read);
+    raises KnowledgeError."""
     rel = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if data is None else data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise KnowledgeError([KnowledgeFileError(rel, 0, f"cannot read: {exc}")]) from exc
     if not precise:
@@ -191,19 +200,47 @@ def _load_sources(root: Path) -> tuple[dict[str, SourceText], list[Path]]:
     return sources, [path, *(root / s.file for s in model.sources)]
 
 
-def load_knowledge(root: Path) -> KnowledgeBase:
+def load_knowledge(root: Path, cache: IndexCache | None = None) -> KnowledgeBase:
     """Load and cross-check a knowledge directory; raises KnowledgeError listing all problems.
 
     The fast pass reads YAML without positions; only when it finds a problem
-    is the directory read again, slowly, to name each problem's line.
+    is the directory read again, slowly, to name each problem's line. With a
+    `cache`, an intents file already compiled with the same content is not parsed
+    again (the cross-checks over all files always run).
     """
     try:
-        return _load(Path(root), precise=False)
+        return _load(Path(root), precise=False, cache=cache)
     except KnowledgeError:
         return _load(Path(root), precise=True)
 
 
-def _load(root: Path, precise: bool) -> KnowledgeBase:
+def _parse_intents(
+    path: Path, root: Path, precise: bool, cache: IndexCache | None
+) -> tuple[IntentsFile, Any, str]:
+    """(model, raw node, content key) of one intents file, from `cache` when it has it."""
+    if cache is None or precise:
+        model, raw = _parse(path, IntentsFile, root, precise)
+        return model, raw, ""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        model, raw = _parse(path, IntentsFile, root, precise)  # reports it
+        return model, raw, ""
+    key = cache.key(data)
+    loaded = cache.data(key)
+    if loaded is None:
+        try:
+            loaded = _fast_load(data.decode("utf-8"))
+            model = IntentsFile.model_validate(loaded)
+        except (UnicodeDecodeError, yaml.YAMLError, *_CONSTRUCTOR_ERRORS):
+            model, _ = _parse(path, IntentsFile, root, precise=True, data=data)  # reports it
+        cache.remember(key, loaded)
+    else:  # plain data, unpickled fast; validating it is fast too
+        model = IntentsFile.model_validate(loaded)
+    return model, None, key
+
+
+def _load(root: Path, precise: bool, cache: IndexCache | None = None) -> KnowledgeBase:
     if not root.is_dir():
         raise KnowledgeError([KnowledgeFileError(root, 0, "knowledge directory not found")])
     problems: list[KnowledgeFileError] = []
@@ -213,16 +250,18 @@ def _load(root: Path, precise: bool) -> KnowledgeBase:
         raise KnowledgeError(exc.problems) from None
 
     intents: list[tuple[Intent, Path, Any]] = []
+    compiled: list[tuple[str, int]] = []  # (content key, number of intents) of each file
     intent_files = sorted((root / INTENTS_DIR).glob("*.yaml"))
     if not intent_files:
         problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, "no intent files (*.yaml)"))
     for path in intent_files:
         try:
-            model, raw = _parse(path, IntentsFile, root, precise)
+            model, raw, key = _parse_intents(path, root, precise, cache)
         except KnowledgeError as exc:
             problems.extend(exc.problems)
             continue
         intents.extend(_with_file(model, path, raw))
+        compiled.append((key, len(model.intents)))
     facts: list[tuple[Fact, Any]] | None = []
     concepts: tuple[Concept, ...] = ()
     for name, model_cls in ((FACTS_FILE, FactsFile), (CONCEPTS_FILE, ConceptsFile)):
@@ -256,6 +295,7 @@ def _load(root: Path, precise: bool) -> KnowledgeBase:
         concepts=concepts,
         content_hash=_hash_files(root, files),
         files=tuple(p for p in files if p.is_file()),
+        intent_files=tuple(compiled) if all(key for key, _ in compiled) else (),
     )
 
 
@@ -304,8 +344,9 @@ def _cross_check(
             problems.append(err)
     seen_ids: set[str] = set()
     seen_variants: dict[str, str] = {}  # folded variant → "intent (file:line)
+    rels: dict[Path, Path] = {}
     for intent, path, raw in intents:
-        rel, line = _rel(path, root), _node_line(raw)
+        rel, line = rels.get(path) or rels.setdefault(path, _rel(path, root)), _node_line(raw)
         owner = f"{intent.id} ({rel}:{line})"
         if intent.id in seen_ids:
             problems.append(KnowledgeFileError(rel, line, f"duplicate intent id {intent.id!r}"))

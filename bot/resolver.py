@@ -16,13 +16,15 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from itertools import chain
 
 from rapidfuzz import fuzz, process
 
 from bot.analyzer import Analysis, Analyzer, question_types
 from bot.knowledge import KnowledgeBase
-from bot.language import detect, side_vocabulary
+from bot.language import detect, side_words
 from bot.models import Fact, Intent
 from bot.narrowing import scope_of
 from bot.text import fold, is_number, sentences, tokens
@@ -87,25 +89,29 @@ class _Doc:
 class Resolver:
     """Ranks the intents of one knowledge base for a question; deterministic and read-only."""
 
-    def __init__(self, kb: KnowledgeBase, default_lang: str) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        default_lang: str,
+        indexes: Sequence[IntentIndex] | None = None,
+    ) -> None:
+        """`indexes`: each intent's part of the index (`index_intents`), in the order of
+        `kb.intents`, when a cache has them; else they are computed here."""
         self.default_lang = default_lang
-        vocab: Counter[str] = Counter()
-        sides: dict[str, list[str]] = {"de": [], "en": []}
-        for intent in kb.intents:
+        if indexes is None:
+            indexes = index_intents(kb)
+        vocab = Counter(chain.from_iterable(part.vocabulary for part in indexes))
+        words: dict[str, set[str]] = {"de": set(), "en": set()}
+        for part in indexes:
             for lang in ("de", "en"):
-                texts = [*getattr(intent.questions, lang), intent.answer.get(lang)]
-                sides[lang] += texts
-                for text in texts:
-                    vocab.update(tokens(text))
+                words[lang] |= part.words[lang]
         for fact in kb.facts:
             for text in (*fact.topics, fact.label.de, fact.label.en):
                 vocab.update(tokens(text))
-            sides["de"].append(fact.label.de)
-            sides["en"].append(fact.label.en)
-        self.vocab_by_lang = side_vocabulary(sides)
-        asked = frozenset(
-            t for i in kb.intents for q in (*i.questions.de, *i.questions.en) for t in tokens(q)
-        )
+            words["de"].update(tokens(fact.label.de))
+            words["en"].update(tokens(fact.label.en))
+        self.vocab_by_lang = side_words(words)
+        asked = frozenset().union(*(part.asked for part in indexes))
         self.analyzer = Analyzer(kb.concepts, vocab, asked)
         # Named things (entity concepts) and how to name them in a reply.
         narrowing_kinds = ("person", "organisation", "programme")
@@ -113,8 +119,8 @@ class Resolver:
         self.entity_kinds = {"@" + c.id: c.entity for c in kb.concepts if c.entity}
         self.entity_terms = {"@" + c.id: tuple(c.terms) for c in kb.concepts if c.entity}
         self.people = frozenset(k for k, kind in self.entity_kinds.items() if kind == "person")
-        facts = {f.id: f for f in kb.facts}
-        self.docs = {i.id: self._intent_doc(i, facts) for i in kb.intents}
+        # a copy of each doc: a cached one may serve the previous snapshot meanwhile
+        self.docs = {i.id: replace(part.doc) for i, part in zip(kb.intents, indexes, strict=True)}
         self.passages = self._passage_docs(kb)
         self._postings = self._build_postings(self.docs)
         self._flat_texts: dict[int, tuple[list[str], list[str]]] = {}
@@ -125,41 +131,6 @@ class Resolver:
         self.unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + n)
         for doc in (*self.docs.values(), *self.passages.values()):
             doc.variant_totals = [sum(map(self.weight, v)) for v in doc.variants]
-
-    def _intent_doc(self, intent: Intent, facts: dict[str, Fact]) -> _Doc:
-        texts = [*intent.questions.de, *intent.questions.en]
-        analyses = [self.analyzer.analyze(q, correct=False) for q in texts]
-        variants = [a.features for a in analyses]
-        bag = frozenset().union(*variants)
-        # What the bot says (not all it quotes), and the labels and topics of its key figures.
-        labels = [
-            text
-            for fid in intent.facts
-            if fid in facts
-            for text in (facts[fid].label.de, facts[fid].label.en, " ".join(facts[fid].topics))
-        ]
-        ctx_texts = [intent.answer.de, intent.answer.en]
-        ctx = [self.analyzer.analyze(t, correct=False) for t in (*ctx_texts, *labels)]
-        context = frozenset().union(*(a.features for a in ctx)) - bag
-        numbers = frozenset().union(*(a.numbers for a in analyses), *(a.numbers for a in ctx))
-        types = frozenset().union(*(question_types(list(a.tokens)) for a in analyses))
-        quotes = [c.quote for c in intent.cite]
-        quoted = [self.analyzer.analyze(q, correct=False).features for q in quotes]
-        said = frozenset().union(*quoted, *(a.features for a in ctx))
-        scope = scope_of([*texts, *ctx_texts]) | bag | context
-        return _Doc(
-            intent.id,
-            variants,
-            [fold(t) for t in texts],
-            bag,
-            context,
-            types,
-            numbers,
-            [],
-            scope,
-            said,
-            scope_of(texts),
-        )
 
     def _passage_docs(self, kb: KnowledgeBase) -> dict[str, _Doc]:
         docs = {}
@@ -307,6 +278,74 @@ class Resolver:
             frozenset(analysis.numbers - doc.numbers),
             unexplained,
         )
+
+
+@dataclass(frozen=True)
+class IntentIndex:
+    """One intent's part of the index: computed from the intent, its facts and the concepts
+    alone (not from the rest of the knowledge), so it can be cached with its file."""
+
+    doc: _Doc
+    vocabulary: tuple[str, ...]  # the words of its texts, as often as they stand there
+    words: dict[str, frozenset[str]]  # the words of its German and of its English texts
+    asked: frozenset[str]  # the words of its stored questions
+
+
+def index_intents(kb: KnowledgeBase, only: Sequence[int] | None = None) -> list[IntentIndex]:
+    """The index parts of the intents of `kb` (those at the positions `only`, else all)."""
+    features_of = Analyzer(kb.concepts, Counter())  # stored texts: concepts, no correction
+    facts = {f.id: f for f in kb.facts}
+    chosen = kb.intents if only is None else [kb.intents[n] for n in only]
+    return [_index_intent(features_of, intent, facts) for intent in chosen]
+
+
+def _index_intent(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> IntentIndex:
+    vocabulary: list[str] = []
+    words: dict[str, frozenset[str]] = {}
+    for lang in ("de", "en"):
+        texts = [*getattr(intent.questions, lang), intent.answer.get(lang)]
+        toks = [w for text in texts for w in tokens(text)]
+        vocabulary += toks
+        words[lang] = frozenset(toks)
+    questions = (*intent.questions.de, *intent.questions.en)
+    asked = frozenset(t for q in questions for t in tokens(q))
+    return IntentIndex(_intent_doc(analyzer, intent, facts), tuple(vocabulary), words, asked)
+
+
+def _intent_doc(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> _Doc:
+    texts = [*intent.questions.de, *intent.questions.en]
+    analyses = [analyzer.analyze(q, correct=False) for q in texts]
+    variants = [a.features for a in analyses]
+    bag = frozenset().union(*variants)
+    # What the bot says (not all it quotes), and the labels and topics of its key figures.
+    labels = [
+        text
+        for fid in intent.facts
+        if fid in facts
+        for text in (facts[fid].label.de, facts[fid].label.en, " ".join(facts[fid].topics))
+    ]
+    ctx_texts = [intent.answer.de, intent.answer.en]
+    ctx = [analyzer.analyze(t, correct=False) for t in (*ctx_texts, *labels)]
+    context = frozenset().union(*(a.features for a in ctx)) - bag
+    numbers = frozenset().union(*(a.numbers for a in analyses), *(a.numbers for a in ctx))
+    types = frozenset().union(*(question_types(list(a.tokens)) for a in analyses))
+    quotes = [c.quote for c in intent.cite]
+    quoted = [analyzer.analyze(q, correct=False).features for q in quotes]
+    said = frozenset().union(*quoted, *(a.features for a in ctx))
+    scope = scope_of([*texts, *ctx_texts]) | bag | context
+    return _Doc(
+        intent.id,
+        variants,
+        [fold(t) for t in texts],
+        bag,
+        context,
+        types,
+        numbers,
+        [],
+        scope,
+        said,
+        scope_of(texts),
+    )
 
 
 def _best_coverage(

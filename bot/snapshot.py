@@ -11,6 +11,7 @@ pieces are assembled with their citations (bot/compose.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.answer import Answer, Citation, StatReply, Suggestion
@@ -22,7 +23,7 @@ from bot.models import Intent
 from bot.narrowing import restricting_terms
 from bot.policy import Decision, DecisionModel, Policy
 from bot.reading import asks, chat_kind, has_cue, read
-from bot.resolver import Candidate, Resolution, Resolver
+from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
 from bot.text import clean, fold, has_latin, sentences, tokens
@@ -55,11 +56,15 @@ class Snapshot:
     """A knowledge base, its resolver, policy and stat index, and how answers are built."""
 
     def __init__(
-        self, kb: KnowledgeBase, settings: Settings, model: DecisionModel | None = None
+        self,
+        kb: KnowledgeBase,
+        settings: Settings,
+        model: DecisionModel | None = None,
+        indexes: Sequence[IntentIndex] | None = None,
     ) -> None:
         self.kb = kb
         self.settings = settings
-        self.resolver = Resolver(kb, settings.default_lang)
+        self.resolver = Resolver(kb, settings.default_lang, indexes)
         self.stats = StatIndex(kb, settings.default_lang)
         self.intents = {i.id: i for i in kb.intents}
         self.policy = Policy(self.resolver, self.intents, model or DecisionModel.load())

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.answer import ReloadResult
 from bot.errors import KnowledgeError
+from bot.index_cache import IndexCache
 from bot.knowledge import load_knowledge
 from bot.settings import Settings
 from bot.snapshot import Snapshot
@@ -21,12 +22,18 @@ class KnowledgeStore:
     """Holds the live snapshot; readers take `current` once per question."""
 
     def __init__(
-        self, root: Path, settings: Settings, snapshot: Snapshot, signature: Signature = ()
+        self,
+        root: Path,
+        settings: Settings,
+        snapshot: Snapshot,
+        signature: Signature = (),
+        cache: IndexCache | None = None,
     ) -> None:
         self.root = root
         self.settings = settings
         self._current = snapshot
         self._signature = signature  # of the files the current snapshot was loaded from
+        self._cache = cache or IndexCache(None)
         self._lock = threading.Lock()
         self.last_reload: ReloadResult | None = None
         self.last_error: ReloadResult | None = None
@@ -34,8 +41,10 @@ class KnowledgeStore:
     @classmethod
     def open(cls, root: Path, settings: Settings) -> KnowledgeStore:
         """Load `root`; raises KnowledgeError listing file:line problems."""
+        cache = IndexCache(settings.index_cache_dir)
         signature = files_signature(Path(root))
-        return cls(Path(root), settings, Snapshot(load_knowledge(Path(root)), settings), signature)
+        snapshot = _compile(Path(root), settings, cache)
+        return cls(Path(root), settings, snapshot, signature, cache)
 
     @property
     def current(self) -> Snapshot:
@@ -61,7 +70,7 @@ class KnowledgeStore:
                     True, at, seconds, old.kb.content_hash, unchanged=True, trigger=trigger
                 )
             try:
-                new = Snapshot(load_knowledge(self.root), self.settings)
+                new = _compile(self.root, self.settings, self._cache)
             except KnowledgeError as exc:
                 result = ReloadResult(
                     False,
@@ -82,6 +91,14 @@ class KnowledgeStore:
 
 
 Signature = tuple[tuple[str, int, int], ...]
+
+
+def _compile(root: Path, settings: Settings, cache: IndexCache) -> Snapshot:
+    """A snapshot of `root`, compiling only the intents files `cache` does not know."""
+    kb = load_knowledge(root, cache)
+    snapshot = Snapshot(kb, settings, indexes=cache.intent_indexes(kb))
+    cache.keep_only(kb)
+    return snapshot
 
 
 def files_signature(root: Path) -> Signature:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.index_cache import IndexCache
 from bot.kb_edit import add_question, write_atomic
 from bot.knowledge import KnowledgeBase
 from bot.service import QABot
@@ -97,9 +98,9 @@ async def test_an_add_in_the_running_bot_loads_the_knowledge_once(
     loads: list[Path] = []
     real = bot.store.load_knowledge
 
-    def counted(root: Path) -> KnowledgeBase:
+    def counted(root: Path, cache: IndexCache | None = None) -> KnowledgeBase:
         loads.append(root)
-        return real(root)
+        return real(root, cache)
 
     monkeypatch.setattr(bot.store, "load_knowledge", counted)
     async with watching(kb_bot):
