@@ -18,7 +18,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
 
 from rapidfuzz import fuzz, process
 
@@ -100,9 +99,14 @@ class Resolver:
         self.default_lang = default_lang
         if indexes is None:
             indexes = index_intents(kb)
-        vocab = Counter(chain.from_iterable(part.vocabulary for part in indexes))
+        # Merged part by part, not in one C call over all: a reload in a worker thread must
+        # let the event loop run (one call over 100,000 variants holds the GIL for 0.1 s).
+        vocab: Counter[str] = Counter()
         words: dict[str, set[str]] = {"de": set(), "en": set()}
+        asked_words: set[str] = set()
         for part in indexes:
+            vocab.update(part.vocabulary)
+            asked_words |= part.asked
             for lang in ("de", "en"):
                 words[lang] |= part.words[lang]
         for fact in kb.facts:
@@ -111,8 +115,7 @@ class Resolver:
             words["de"].update(tokens(fact.label.de))
             words["en"].update(tokens(fact.label.en))
         self.vocab_by_lang = side_words(words)
-        asked = frozenset().union(*(part.asked for part in indexes))
-        self.analyzer = Analyzer(kb.concepts, vocab, asked)
+        self.analyzer = Analyzer(kb.concepts, vocab, frozenset(asked_words))
         # Named things (entity concepts) and how to name them in a reply.
         narrowing_kinds = ("person", "organisation", "programme")
         self.entities = {"@" + c.id: c.terms[0] for c in kb.concepts if c.entity in narrowing_kinds}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,7 +46,8 @@ class KnowledgeStore:
         """Load `root`; raises KnowledgeError listing file:line problems."""
         cache = IndexCache(settings.index_cache_dir)
         signature = files_signature(Path(root))
-        snapshot = _compile(Path(root), settings, cache)
+        with _collector_paused():
+            snapshot = _compile(Path(root), settings, cache)
         return cls(Path(root), settings, snapshot, signature, cache)
 
     @property
@@ -70,7 +74,8 @@ class KnowledgeStore:
                     True, at, seconds, old.kb.content_hash, unchanged=True, trigger=trigger
                 )
             try:
-                new = _compile(self.root, self.settings, self._cache)
+                with _collector_paused():
+                    new = _compile(self.root, self.settings, self._cache)
             except KnowledgeError as exc:
                 result = ReloadResult(
                     False,
@@ -91,6 +96,22 @@ class KnowledgeStore:
 
 
 Signature = tuple[tuple[str, int, int], ...]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a snapshot is built, and everything alive then
+    (the new snapshot too) frozen out of its view: a full collection walks every object it
+    tracks with the GIL held, over a second at 100,000 variants, and would stop the event
+    loop. A replaced snapshot holds no reference cycle, so it is freed all the same."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _compile(root: Path, settings: Settings, cache: IndexCache) -> Snapshot:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
+import weakref
 from pathlib import Path
 
 from bot.kb_edit import dump, find_intent, round_trip_yaml
@@ -144,3 +146,21 @@ def test_status_shows_hash_counts_and_last_reload(kb_bot: QABot) -> None:
 def test_settings_of_admin_tests_have_no_tokens(kb_copy: Path, tmp_path: Path) -> None:
     settings = admin_settings(kb_copy, tmp_path / "u.jsonl")
     assert settings.slack_bot_token is None and settings.discord_token is None
+
+
+def test_a_replaced_snapshot_is_freed_at_once(kb_bot: QABot) -> None:
+    """Reloads keep the collector from walking the live knowledge (a full collection pauses
+    every thread for a second at 100k variants), so the old one must not need it: nothing of
+    a snapshot stands in a reference cycle."""
+    kb_bot.ask("wer ist der cfo von sensetiem?")  # typo correction fills the analyzer's memo
+    old = kb_bot.store.current
+    parts = [weakref.ref(p) for p in (old, old.resolver, old.resolver.analyzer, old.policy)]
+    del old
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        assert kb_bot.reload().ok
+        assert [p() is None for p in parts] == [True] * len(parts)
+    finally:
+        if was_enabled:
+            gc.enable()
