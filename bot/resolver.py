@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
@@ -38,8 +39,48 @@ WALK_LENGTH = 256  # a posting list longer than this is summed plainly, not doc 
 WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
 
 
-# feature → (keys of the docs whose questions know it, keys of those only whose answer does)
-Postings = dict[str, tuple[list[str], list[str]]]
+class Postings:
+    """For each feature, the keys of the docs whose questions know it and of those only whose
+    answer does; for the lists too long to take doc by doc, also as bit masks over the docs
+    in key order (set operations on them cost next to nothing)."""
+
+    def __init__(self, docs: dict[str, _Doc]) -> None:
+        self.keys = sorted(docs)  # bit n of a mask is the doc self.keys[n]
+        self.number = {key: n for n, key in enumerate(self.keys)}
+        self.lists: dict[str, tuple[list[str], list[str]]] = {}
+        for key in self.keys:
+            for f in docs[key].bag:
+                self.lists.setdefault(f, ([], []))[0].append(key)
+            for f in docs[key].context:
+                self.lists.setdefault(f, ([], []))[1].append(key)
+        self.masks = {
+            f: (self.mask(in_bag), self.mask(in_context))
+            for f, (in_bag, in_context) in self.lists.items()
+            if len(in_bag) + len(in_context) > WALK_LENGTH
+        }
+
+    def get(self, feature: str) -> tuple[Sequence[str], Sequence[str]]:
+        return self.lists.get(feature, ((), ()))
+
+    def length(self, feature: str) -> int:
+        in_bag, in_context = self.get(feature)
+        return len(in_bag) + len(in_context)
+
+    def mask(self, keys: Iterable[str]) -> int:
+        bits = bytearray((len(self.keys) + 7) // 8)
+        for key in keys:
+            n = self.number[key]
+            bits[n >> 3] |= 1 << (n & 7)
+        return int.from_bytes(bits, "little")
+
+    def first(self, mask: int, k: int) -> list[str]:
+        """The keys of the lowest `k` bits of `mask`: the first `k` of its docs in key order."""
+        out = []
+        while mask and len(out) < k:
+            low = mask & -mask
+            out.append(self.keys[low.bit_length() - 1])
+            mask ^= low
+        return out
 
 
 @dataclass(frozen=True)
@@ -125,9 +166,9 @@ class Resolver:
         # a copy of each doc: a cached one may serve the previous snapshot meanwhile
         self.docs = {i.id: replace(part.doc) for i, part in zip(kb.intents, indexes, strict=True)}
         self.passages = self._passage_docs(kb)
-        self._postings = self._build_postings(self.docs)
-        self._flat_texts: dict[int, tuple[list[str], list[str]]] = {}
-        self._passage_postings = self._build_postings(self.passages)
+        self._postings = Postings(self.docs)
+        self._whole = {id(d): _by_length(d) for d in (self.docs, self.passages)}
+        self._passage_postings = Postings(self.passages)
         n = max(len(self.docs), 1)
         df = Counter(f for doc in self.docs.values() for f in doc.bag | doc.context)
         self.idf = {f: math.log(1 + n / c) for f, c in df.items()}
@@ -154,17 +195,6 @@ class Resolver:
                         a.numbers,
                     )
         return docs
-
-    @staticmethod
-    def _build_postings(docs: dict[str, _Doc]) -> Postings:
-        """For each feature, the docs whose questions know it and those whose answer does."""
-        postings: Postings = {}
-        for key, doc in docs.items():
-            for f in doc.bag:
-                postings.setdefault(f, ([], []))[0].append(key)
-            for f in doc.context:
-                postings.setdefault(f, ([], []))[1].append(key)
-        return postings
 
     def weight_of_share(self, share: float) -> float:
         """The IDF weight of a feature that a `share` of all intents know."""
@@ -222,28 +252,24 @@ class Resolver:
 
     def _rank_whole(self, folded: str, docs: dict[str, _Doc]) -> tuple[Candidate, ...]:
         """Only function words ("what can you do?", "hey there"): whole-string similarity,
-        against every variant at once (one rapidfuzz call; a variant below the bar is skipped
-        early by its length)."""
+        in one rapidfuzz call against the variants whose length lets them reach the bar."""
         if not folded.strip():
             return ()
-        texts, owners = self._whole_texts(docs)
+        texts, owners, lengths = self._whole[id(docs)]
+        # fuzz.ratio ≥ WHOLE_MATCH needs |a - b| / (a + b) ≤ 1 - WHOLE_MATCH / 100 in length
+        share = 1 - WHOLE_MATCH / 100
+        low = math.floor(len(folded) * (1 - share) / (1 + share))
+        high = math.ceil(len(folded) * (1 + share) / (1 - share))
+        start, end = bisect_left(lengths, low), bisect_right(lengths, high)
         best: dict[str, float] = {}
         for _, score, n in process.extract(
-            folded, texts, scorer=fuzz.ratio, score_cutoff=WHOLE_MATCH, limit=None
+            folded, texts[start:end], scorer=fuzz.ratio, score_cutoff=WHOLE_MATCH, limit=None
         ):
-            key = owners[n]
+            key = owners[start + n]
             best[key] = max(score, best.get(key, 0.0))
         scored = [Candidate(key, score / 100, 1.0) for key, score in best.items()]
         scored.sort(key=lambda c: (-c.score, c.key))
         return tuple(scored)
-
-    def _whole_texts(self, docs: dict[str, _Doc]) -> tuple[list[str], list[str]]:
-        """(every variant text of `docs`, the key of the doc it belongs to), built once."""
-        flat = self._flat_texts.get(id(docs))
-        if flat is None:
-            pairs = [(t, d.key) for d in docs.values() for t in d.variant_texts]
-            flat = self._flat_texts[id(docs)] = ([t for t, _ in pairs], [k for _, k in pairs])
-        return flat
 
     def _score(
         self,
@@ -281,6 +307,18 @@ class Resolver:
             frozenset(analysis.numbers - doc.numbers),
             unexplained,
         )
+
+
+def _by_length(docs: dict[str, _Doc]) -> tuple[list[str], list[str], list[int]]:
+    """(every variant text of `docs`, shortest first; the key of the doc of each; the
+    length of each): whole-string matching compares only those of a length that can match."""
+    pairs = sorted(((t, d.key) for d in docs.values() for t in d.variant_texts), key=_text_length)
+    texts = [t for t, _ in pairs]
+    return texts, [k for _, k in pairs], [len(t) for t in texts]
+
+
+def _text_length(pair: tuple[str, str]) -> int:
+    return len(pair[0])
 
 
 @dataclass(frozen=True)
@@ -363,14 +401,14 @@ def _best_coverage(
     walked are walked as plain sums. Every coverage is summed in the question's feature
     order, so the figures are exactly those of a walk over every posting list.
     """
-    by_rarity = sorted(range(len(credits)), key=lambda n: _length(postings, credits[n][0]))
+    by_rarity = sorted(range(len(credits)), key=lambda n: postings.length(credits[n][0]))
     coverage: dict[str, float] = {}
     for step, n in enumerate(by_rarity):
         rest = by_rarity[step:]
-        if _length(postings, credits[n][0]) > WALK_LENGTH:
+        if postings.length(credits[n][0]) > WALK_LENGTH:
             _walk(sorted(rest), credits, postings, coverage)
             break
-        in_bag, in_context = postings.get(credits[n][0], ((), ()))
+        in_bag, in_context = postings.get(credits[n][0])
         for key in (*in_bag, *in_context):
             if key not in coverage:
                 coverage[key] = _coverage_of(docs[key], credits)
@@ -380,29 +418,46 @@ def _best_coverage(
     return coverage
 
 
-def _length(postings: Postings, feature: str) -> int:
-    found = postings.get(feature)
-    return len(found[0]) + len(found[1]) if found else 0
-
-
 def _walk(
     order: list[int],
     credits: list[tuple[str, float]],
     postings: Postings,
     coverage: dict[str, float],
 ) -> None:
-    """Add to `coverage` every doc that only the features `order` (in question order) name."""
-    extra: dict[str, float] = defaultdict(float)
+    """Add to `coverage` the docs that only the long-listed features `order` (in question
+    order) name and that can be among the best SHORTLIST.
+
+    Such a doc's coverage depends only on which of these features it knows (in its
+    questions, only in its answer, or not), so the docs are split by that, with bit masks,
+    into classes of one coverage each, summed in question order as a walk would sum it.
+    From the best class on, each gives its first SHORTLIST keys, until SHORTLIST docs are
+    in and the next class has less.
+    """
+    universe = 0
+    for n in order:
+        in_bag, in_context = postings.masks[credits[n][0]]
+        universe |= in_bag | in_context
+    universe &= ~postings.mask(coverage)
+    classes = [(universe, 0.0)]
     for n in order:
         feature, credit = credits[n]
-        in_bag, in_context = postings.get(feature, ((), ()))
-        for key in in_bag:
-            if key not in coverage:
-                extra[key] += credit
-        for key in in_context:
-            if key not in coverage:
-                extra[key] += credit * CONTEXT_CREDIT
-    coverage.update(extra)
+        in_bag, in_context = postings.masks[feature]
+        split = []
+        for docs, value in classes:
+            if knows := docs & in_bag:
+                split.append((knows, value + credit))
+            if mentions := docs & in_context:
+                split.append((mentions, value + credit * CONTEXT_CREDIT))
+            if rest := docs & ~(in_bag | in_context):
+                split.append((rest, value))
+        classes = split
+    taken, last = 0, 0.0
+    for docs, value in sorted(classes, key=lambda c: -c[1]):
+        if taken >= SHORTLIST and value < last:
+            break
+        first = postings.first(docs, SHORTLIST)
+        coverage.update(dict.fromkeys(first, value))
+        taken, last = taken + len(first), value
 
 
 def _coverage_of(doc: _Doc, credits: list[tuple[str, float]]) -> float:

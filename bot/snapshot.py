@@ -78,6 +78,15 @@ class Snapshot:
             *(docs[i.id].bag | docs[i.id].context for i in kb.intents if i.kind != "smalltalk")
         )
         self._list_features = analyze(" ".join(_LIST_WORDS), correct=False).features
+        # Article intents by the figures they state, and intents by their facts, in the
+        # order of the knowledge (looked up per question, not searched).
+        self._stating_number: dict[str, list[str]] = {}
+        self._stating_fact: dict[str, set[str]] = {}
+        for key, doc in docs.items():
+            for number in doc.numbers if self.intents[key].kind == "article" else ():
+                self._stating_number.setdefault(number, []).append(key)
+            for fact in self.intents[key].facts:
+                self._stating_fact.setdefault(fact, set()).add(key)
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     # -- questions -------------------------------------------------------------
@@ -348,7 +357,7 @@ class Snapshot:
     def _stating(self, keys: list[str]) -> set[str]:
         """Intents that state the same figures as `keys` (linked to one of their facts)."""
         facts = {f for k in keys for f in self.intents[k].facts}
-        return set(keys) | {k for k, i in self.intents.items() if facts & set(i.facts)}
+        return set(keys).union(*(self._stating_fact.get(f, ()) for f in facts))
 
     def _by_number(self, res: Resolution, *, any_length: bool = False) -> list[str]:
         """A figure named in the question that one or two intents state ("the 63 %?")."""
@@ -356,11 +365,7 @@ class Snapshot:
         short = len(res.analysis.features) <= BY_NUMBER_FEATURES
         if len(numbers) != 1 or not (short or any_length):
             return []
-        keys = [
-            key
-            for key, doc in self.resolver.docs.items()
-            if numbers[0] in doc.numbers and self.intents[key].kind == "article"
-        ]
+        keys = self._stating_number.get(numbers[0], [])
         ranked = [c.key for c in res.ranked if c.key in keys]
         return ranked[:1] if ranked else keys[:1]
 
