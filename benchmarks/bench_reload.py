@@ -6,7 +6,8 @@ off to the side, then the swap; unchanged files come from the compiled-index
 cache), the time from saving a file to the running bot answering with the new
 variant through the file watcher, the time `qabot kb add-question` takes as a
 process of its own and until the bot answers with it, and the longest pause
-the bot's event loop saw during the reloads and during the edits. Not a test:
+the bot's event loop saw during the reloads, during the edits, and while idle
+(the noise floor of a shared machine). Not a test:
 run it by hand (`.venv/bin/python benchmarks/bench_reload.py [--sizes 10000 100000]`).
 """
 
@@ -94,6 +95,9 @@ async def measure(root: Path, intent: str, rounds: int) -> dict[str, float]:
     settings = Settings(knowledge_dir=root, unanswered={"enabled": False})
     bot = QABot.from_settings(settings)
     out: dict[str, float] = {"variants": bot.status().variants}
+    async with PauseMeter() as idle:  # the noise floor: what the machine alone costs
+        await asyncio.sleep(3)
+    out["idle_pause"] = idle.longest
     async with PauseMeter() as reloads:
         seconds = [(await bot.areload(trigger="bench")).seconds for _ in range(3)]
     out.update(reload_s=statistics.median(seconds), reload_pause=reloads.longest)
@@ -143,14 +147,15 @@ def main() -> None:
             rows.append((f"{size:,}", asyncio.run(measure(Path(tmp), "syn0", args.rounds))))
     print(
         "| knowledge | variants | reload s | pause in reloads ms | save→live p50 s | max s "
-        "| kb add-question s | add-question→live p50 s | pause during edits ms |"
+        "| kb add-question s | add-question→live p50 s | pause during edits ms "
+        "| pause while idle ms |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in rows:
         print(
             f"| {name} | {r['variants']:,.0f} | {r['reload_s']:.2f} | {r['reload_pause']:.0f} | "
             f"{r['save_p50']:.2f} | {r['save_max']:.2f} | {r['cli_p50']:.2f} | "
-            f"{r['add_p50']:.2f} | {r['edit_pause']:.0f} |"
+            f"{r['add_p50']:.2f} | {r['edit_pause']:.0f} | {r['idle_pause']:.0f} |"
         )
 
 
