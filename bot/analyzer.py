@@ -102,6 +102,7 @@ class Analyzer:
         # only when nothing of it is in a cycle (the store freezes the collector's view).
         self._corrections: dict[str, str] = {}
         self._splits: dict[str, tuple[str, ...]] = {}
+        self._pools: dict[str, list[str]] = {}  # by first letter (short words) and length
 
     def correct(self, token: str) -> str:
         """`_correct`, remembered."""
@@ -129,11 +130,19 @@ class Analyzer:
         ):
             return token
         budget = 1 if len(token) <= 7 else 2
-        pool = self._correction_pool
-        if len(token) <= 6:  # short words: only slips that keep the first letter ("zeng")
-            pool = self._by_initial.get(token[0], [])
+        # short words: only slips that keep the first letter ("zeng")
+        initial = token[0] if len(token) <= 6 else ""
+        pool = _remembered(self._pools, f"{initial}{len(token)}", lambda _: self._pool(token))
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=budget)
         return hit[0] if hit else token
+
+    def _pool(self, token: str) -> list[str]:
+        """The words `token` may be corrected to, in the pool's order: those of a length
+        within the edit budget (a longer or shorter word is further away than that; at
+        100,000 variants the whole pool costs milliseconds per word)."""
+        budget = 1 if len(token) <= 7 else 2
+        words = self._by_initial.get(token[0], []) if len(token) <= 6 else self._correction_pool
+        return [w for w in words if abs(len(w) - len(token)) <= budget]
 
     def _split(self, token: str) -> tuple[str, ...]:
         """A German compound that no stored question uses, as two known words:
