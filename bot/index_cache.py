@@ -6,7 +6,8 @@ index (bot/resolver.py `IntentIndex`) are kept, keyed by the SHA-256 of the
 file's bytes, in memory and, when `index_cache_dir` is set, on disk (one pickle
 per file content and version of the code, written atomically; the directory
 may be deleted at any time). An index part also depends on the concepts, the facts and the code that
-computed it: when any of those differ, the part is computed again.
+computed it: when any of those differ, the part is computed again. The files
+are pickles, read back as code is: keep the directory as private as the code.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class IndexCache:
         self._parts: dict[str, _FilePart] = {}
         self._unsaved: set[str] = set()
         self._code = _code_hash()
+        self._warned = False  # an unwritable directory is reported once
 
     @staticmethod
     def key(data: bytes) -> str:
@@ -126,7 +128,9 @@ class IndexCache:
                 pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError as exc:  # a read-only disk costs speed, never an answer
-            log.warning("index cache not writable (%s); starting slower next time", exc)
+            if not self._warned:
+                log.warning("index cache not writable (%s); starting slower next time", exc)
+            self._warned = True
 
     def _trim(self) -> None:
         if self.directory is None or not self.directory.is_dir():
