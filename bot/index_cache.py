@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.knowledge import KnowledgeBase
+from bot.models import IntentsFile
 from bot.resolver import IntentIndex, index_intents
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,9 @@ class IndexCache:
     def __init__(self, directory: Path | None) -> None:
         self.directory = Path(directory) if directory else None
         self._parts: dict[str, _FilePart] = {}
+        # validated models, in memory only: a reload shares those of unchanged files with
+        # the snapshot that serves (less to validate, less to free when it is replaced)
+        self._models: dict[str, IntentsFile] = {}
         self._unsaved: set[str] = set()
         self._code = _code_hash()
         self._warned = False  # an unwritable directory is reported once
@@ -58,6 +62,12 @@ class IndexCache:
         """The parsed data of the file content `key`, if it was compiled before (else None)."""
         part = self._parts.get(key) or self._read(key)
         return part.data if part else None
+
+    def model(self, key: str) -> IntentsFile | None:
+        return self._models.get(key)
+
+    def keep_model(self, key: str, model: IntentsFile) -> None:
+        self._models[key] = model
 
     def remember(self, key: str, data: Any) -> None:
         self._parts[key] = _FilePart(data)
@@ -87,6 +97,7 @@ class IndexCache:
         """Forget (in memory) the files `kb` no longer has, and save the new ones to disk."""
         used = {key for key, _ in kb.intent_files}
         self._parts = {k: v for k, v in self._parts.items() if k in used}
+        self._models = {k: v for k, v in self._models.items() if k in used}
         for key in sorted(self._unsaved & used):
             self._write(key, self._parts[key])
         self._unsaved.clear()

@@ -227,6 +227,9 @@ def _parse_intents(
         model, raw = _parse(path, IntentsFile, root, precise)  # reports it
         return model, raw, ""
     key = cache.key(data)
+    model = cache.model(key)  # validated before in this process: shared with the snapshot
+    if model is not None:
+        return model, None, key
     loaded = cache.data(key)
     if loaded is None:
         try:
@@ -237,6 +240,7 @@ def _parse_intents(
         cache.remember(key, loaded)
     else:  # plain data, unpickled fast; validating it is fast too
         model = IntentsFile.model_validate(loaded)
+    cache.keep_model(key, model)
     return model, None, key
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -91,11 +92,14 @@ class KnowledgeStore:
                 self._current, self._signature = new, signature
                 result = _diff(old, new, at, time.perf_counter() - start, trigger)
                 log.info("knowledge (%s) %s", trigger, result.summary().replace("\n", "; "))
+                if sys.getrefcount(old) == _ONLY_HERE:  # no question in flight reads it
+                    old.resolver.release()
             self.last_reload = result
             return result
 
 
 Signature = tuple[tuple[str, int, int], ...]
+_ONLY_HERE = 2  # references to a replaced snapshot when only `reload` holds it (and the call)
 
 
 @contextlib.contextmanager
