@@ -13,16 +13,16 @@ policy (bot/policy.py), which weighs them with fitted coefficients.
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
 from bot.analyzer import Analysis, Analyzer, question_types
+from bot.coverage import SHORTLIST, Postings, best_coverage, top
 from bot.knowledge import KnowledgeBase
 from bot.language import detect, side_words
 from bot.models import Fact, Intent
@@ -31,56 +31,9 @@ from bot.text import fold, is_number, sentences, tokens
 
 COVERAGE_W, VARIANT_W, FUZZY_W = 0.6, 0.2, 0.2
 TYPE_MISMATCH = 0.6
-CONTEXT_CREDIT = 0.6  # a feature only the answer mentions, not a stored question
 GUESS_CREDIT = 0.7  # a word known only after typo correction may be another word
 UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
-SHORTLIST = 8
-WALK_LENGTH = 256  # a posting list longer than this is summed plainly, not doc by doc
 WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
-
-
-class Postings:
-    """For each feature, the keys of the docs whose questions know it and of those only whose
-    answer does; for the lists too long to take doc by doc, also as bit masks over the docs
-    in key order (set operations on them cost next to nothing)."""
-
-    def __init__(self, docs: dict[str, _Doc]) -> None:
-        self.keys = sorted(docs)  # bit n of a mask is the doc self.keys[n]
-        self.number = {key: n for n, key in enumerate(self.keys)}
-        self.lists: dict[str, tuple[list[str], list[str]]] = {}
-        for key in self.keys:
-            for f in docs[key].bag:
-                self.lists.setdefault(f, ([], []))[0].append(key)
-            for f in docs[key].context:
-                self.lists.setdefault(f, ([], []))[1].append(key)
-        self.masks = {
-            f: (self.mask(in_bag), self.mask(in_context))
-            for f, (in_bag, in_context) in self.lists.items()
-            if len(in_bag) + len(in_context) > WALK_LENGTH
-        }
-
-    def get(self, feature: str) -> tuple[Sequence[str], Sequence[str]]:
-        return self.lists.get(feature, ((), ()))
-
-    def length(self, feature: str) -> int:
-        in_bag, in_context = self.get(feature)
-        return len(in_bag) + len(in_context)
-
-    def mask(self, keys: Iterable[str]) -> int:
-        bits = bytearray((len(self.keys) + 7) // 8)
-        for key in keys:
-            n = self.number[key]
-            bits[n >> 3] |= 1 << (n & 7)
-        return int.from_bytes(bits, "little")
-
-    def first(self, mask: int, k: int) -> list[str]:
-        """The keys of the lowest `k` bits of `mask`: the first `k` of its docs in key order."""
-        out = []
-        while mask and len(out) < k:
-            low = mask & -mask
-            out.append(self.keys[low.bit_length() - 1])
-            mask ^= low
-        return out
 
 
 @dataclass(frozen=True)
@@ -250,8 +203,7 @@ class Resolver:
         credits = [
             (f, w * (GUESS_CREDIT if f in analysis.guessed else 1.0)) for f, w in weights.items()
         ]
-        coverage = _best_coverage(credits, docs, postings)
-        shortlist = _top(coverage, SHORTLIST)
+        shortlist = top(best_coverage(credits, docs, postings), SHORTLIST)
         scored = [
             self._score(docs[key], cov / total, analysis, weights, folded) for key, cov in shortlist
         ]
@@ -395,102 +347,3 @@ def _intent_doc(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> _
         said,
         scope_of(texts),
     )
-
-
-def _best_coverage(
-    credits: list[tuple[str, float]], docs: dict[str, _Doc], postings: Postings
-) -> dict[str, float]:
-    """Coverage of every doc that can be among the best SHORTLIST, and maybe of a few more.
-
-    Features are taken from the rarest (shortest posting list) on, each new doc scored on
-    all features at once; a doc that none of the features taken so far names can gain at
-    most the credits of the rest, so once that is below the SHORTLIST-th best coverage,
-    the long posting lists of common words need not be walked. Common words that must be
-    walked are walked as plain sums. Every coverage is summed in the question's feature
-    order, so the figures are exactly those of a walk over every posting list.
-    """
-    by_rarity = sorted(range(len(credits)), key=lambda n: postings.length(credits[n][0]))
-    coverage: dict[str, float] = {}
-    for step, n in enumerate(by_rarity):
-        rest = by_rarity[step:]
-        if postings.length(credits[n][0]) > WALK_LENGTH:
-            _walk(sorted(rest), credits, postings, coverage)
-            break
-        in_bag, in_context = postings.get(credits[n][0])
-        for key in (*in_bag, *in_context):
-            if key not in coverage:
-                coverage[key] = _coverage_of(docs[key], credits)
-        bound = sum(credits[m][1] for m in rest[1:])
-        if len(coverage) >= SHORTLIST and bound * (1 + 1e-9) < _kth_best(coverage, SHORTLIST):
-            break
-    return coverage
-
-
-def _walk(
-    order: list[int],
-    credits: list[tuple[str, float]],
-    postings: Postings,
-    coverage: dict[str, float],
-) -> None:
-    """Add to `coverage` the docs that only the long-listed features `order` (in question
-    order) name and that can be among the best SHORTLIST.
-
-    Such a doc's coverage depends only on which of these features it knows (in its
-    questions, only in its answer, or not), so the docs are split by that, with bit masks,
-    into classes of one coverage each, summed in question order as a walk would sum it.
-    From the best class on, each gives its first SHORTLIST keys, until SHORTLIST docs are
-    in and the next class has less.
-    """
-    universe = 0
-    for n in order:
-        in_bag, in_context = postings.masks[credits[n][0]]
-        universe |= in_bag | in_context
-    universe &= ~postings.mask(coverage)
-    classes = [(universe, 0.0)]
-    for n in order:
-        feature, credit = credits[n]
-        in_bag, in_context = postings.masks[feature]
-        split = []
-        for docs, value in classes:
-            if knows := docs & in_bag:
-                split.append((knows, value + credit))
-            if mentions := docs & in_context:
-                split.append((mentions, value + credit * CONTEXT_CREDIT))
-            if rest := docs & ~(in_bag | in_context):
-                split.append((rest, value))
-        classes = split
-    taken, last = 0, 0.0
-    for docs, value in sorted(classes, key=lambda c: -c[1]):
-        if taken >= SHORTLIST and value < last:
-            break
-        first = postings.first(docs, SHORTLIST)
-        coverage.update(dict.fromkeys(first, value))
-        taken, last = taken + len(first), value
-
-
-def _coverage_of(doc: _Doc, credits: list[tuple[str, float]]) -> float:
-    """The (idf-weighted) share of the question's features that `doc` knows, not yet divided."""
-    total = 0.0
-    for f, credit in credits:
-        if f in doc.bag:
-            total += credit
-        elif f in doc.context:
-            total += credit * CONTEXT_CREDIT
-    return total
-
-
-def _kth_best(coverage: dict[str, float], k: int) -> float:
-    return heapq.nlargest(k, coverage.values())[-1]
-
-
-def _top(coverage: dict[str, float], k: int) -> list[tuple[str, float]]:
-    """The `k` best (key, coverage) pairs, best first, ties by key: what sorting all of them
-    and keeping `k` gives, without sorting all of them (many docs may tie at the bar)."""
-    if len(coverage) <= k:
-        return sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))
-    bar = _kth_best(coverage, k)
-    above = sorted(
-        ((key, cov) for key, cov in coverage.items() if cov > bar), key=lambda kv: (-kv[1], kv[0])
-    )
-    tied = sorted(key for key, cov in coverage.items() if cov == bar)[: k - len(above)]
-    return [*above, *((key, bar) for key in tied)]

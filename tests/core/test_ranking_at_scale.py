@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.coverage import CONTEXT_CREDIT, SHORTLIST, best_coverage, top
 from bot.knowledge import load_knowledge
-from bot.resolver import CONTEXT_CREDIT, GUESS_CREDIT, SHORTLIST, Resolver, _best_coverage, _top
+from bot.resolver import GUESS_CREDIT, Resolver
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMON = ["Hongkong", "Unternehmen", "KI", "Studie", "Firmen", "Regierung", "Kapital", "Zentrum"]
@@ -73,5 +74,5 @@ def test_pruned_ranking_equals_the_full_walk(crowded: Resolver, question: str) -
         (f, crowded.weight(f) * (GUESS_CREDIT if f in analysis.guessed else 1.0))
         for f in analysis.features
     ]
-    pruned = _top(_best_coverage(credits, crowded.docs, crowded._postings), SHORTLIST)
+    pruned = top(best_coverage(credits, crowded.docs, crowded._postings), SHORTLIST)
     assert pruned == _every_posting(crowded, question)
