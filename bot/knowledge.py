@@ -237,7 +237,8 @@ def _parse_intents(
             model = IntentsFile.model_validate(loaded)
         except (UnicodeDecodeError, yaml.YAMLError, *_CONSTRUCTOR_ERRORS):
             model, _ = _parse(path, IntentsFile, root, precise=True, data=data)  # reports it
-        cache.remember(key, loaded)
+        else:
+            cache.remember(key, loaded)
     else:  # plain data, unpickled fast; validating it is fast too
         model = IntentsFile.model_validate(loaded)
     cache.keep_model(key, model)
