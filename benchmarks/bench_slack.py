@@ -2,8 +2,11 @@
 
 Starts the equivalent of `qabot slack --port N` in a subprocess (the real
 `bot.adapters.slack.main`) against a local fake Web API, then, per level,
-sends EVENTS signed events and prints: acks/s, p50/p99 ack latency, errors, and
-replies per event (every event must get exactly one chat.postMessage).
+sends EVENTS signed events with a varied mix of questions (benchmarks/loadgen.py:
+the frozen blind questions, with typos, function words only, a few quick ones)
+and prints: acks/s, p50/p99 ack latency, p50/p99 reply latency (from sending
+the event to its chat.postMessage reaching the fake: replies go out after the
+ack), errors, and replies per event (every event must get exactly one).
 
     .venv/bin/python benchmarks/bench_slack.py [--events 1000] [--levels 1,10,50]
 """
@@ -26,10 +29,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.loadgen import QUESTIONS, free_port, slack_headers  # noqa: E402
+from benchmarks.loadgen import free_port, slack_headers, varied_questions  # noqa: E402
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi  # noqa: E402
 
 SECRET = "bench-signing-secret-not-real"
+QUESTIONS = varied_questions()
 TOKEN = "xoxb-bench-not-a-real-token"
 SERVER = """
 import logging, sys
@@ -96,7 +100,7 @@ async def _level(api: FakeSlackApi, url: str, level: int, events: int) -> dict[s
     latencies: list[float] = []
     errors = 0
     counter = iter(range(events))
-    sent: list[str] = []
+    sent: dict[str, float] = {}  # ts of each event → when it was sent
     connector = aiohttp.TCPConnector(limit=level)
     async with aiohttp.ClientSession(connector=connector) as session:
 
@@ -104,8 +108,7 @@ async def _level(api: FakeSlackApi, url: str, level: int, events: int) -> dict[s
             nonlocal errors
             for n in counter:
                 ts, body = _event(level, n)
-                sent.append(ts)
-                start = time.perf_counter()
+                start = sent[ts] = time.perf_counter()
                 try:
                     async with session.post(
                         url, data=body, headers=slack_headers(body, SECRET)
@@ -127,19 +130,30 @@ async def _level(api: FakeSlackApi, url: str, level: int, events: int) -> dict[s
     )
     drained = time.perf_counter() - start
     await asyncio.sleep(0.5)  # a grace period to catch any duplicate reply arriving late
-    replies = collections.Counter(p["thread_ts"] for p in api.posts() if p["channel"] == channel)
+    posted = [c for c in api.of("chat.postMessage") if c.payload["channel"] == channel]
+    replies = collections.Counter(c.payload["thread_ts"] for c in posted)
     per_event = [replies.get(ts, 0) for ts in sent]
+    first_reply: dict[str, float] = {}
+    for c in posted:
+        first_reply.setdefault(c.payload["thread_ts"], c.at)
+    waits = sorted(first_reply[ts] - t for ts, t in sent.items() if ts in first_reply)
     latencies.sort()
     return {
         "senders": level,
         "events": events,
         "acks/s": events / elapsed,
-        "p50 ms": statistics.median(latencies) * 1000,
-        "p99 ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "ack p50 ms": statistics.median(latencies) * 1000,
+        "ack p99 ms": _p99(latencies) * 1000,
+        "reply p50 ms": statistics.median(waits) * 1000,
+        "reply p99 ms": _p99(waits) * 1000,
         "errors": errors,
         "replies/event": f"{min(per_event)}..{max(per_event)}",
         "replies/s": events / drained,
     }
+
+
+def _p99(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 def _table(rows: list[dict[str, object]]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 from tests.slack.harness import free_port, sign
@@ -23,6 +24,17 @@ QUESTIONS = [
 ]
 
 
+def varied_questions(seed: int = 5) -> list[str]:
+    """A varied mix, shuffled: the quick ones above, the frozen blind questions (long, several
+    parts, dialect), the same with typos, and questions of function words only."""
+    from benchmarks.synthetic import question_mix
+
+    mix = question_mix([])
+    out = [*QUESTIONS, *mix["blind"], *mix["typos"], *mix["function words"]]
+    random.Random(seed).shuffle(out)
+    return out
+
+
 def slack_headers(body: str, secret: str) -> dict[str, str]:
     """Headers of a JSON request signed as Slack signs it (v0, now)."""
     now = int(time.time())
@@ -33,4 +45,4 @@ def slack_headers(body: str, secret: str) -> dict[str, str]:
     }
 
 
-__all__ = ["QUESTIONS", "free_port", "slack_headers"]
+__all__ = ["QUESTIONS", "free_port", "slack_headers", "varied_questions"]

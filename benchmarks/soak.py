@@ -1,14 +1,15 @@
 """Soak run: `qabot run` (a real subprocess) against the Slack and Discord fakes, mixed traffic.
 
-For `--minutes` (default 10) it sends, at `--rate` questions a second, a mix of
-Slack mentions (some retried by "Slack" with the same event_id, some DMs) and
-Discord mentions, from many users, and follow-ups without a mention ("Quelle?",
-"und RAISe+?") in Slack threads and as Discord replies to answers given
-earlier; then checks that every question and follow-up got exactly one reply,
-that the process logged no errors, and prints the resident memory (RSS) of
-`qabot run` at the start and at the end.
+For `--minutes` (default 30) it sends, at `--rate` questions a second, a varied
+mix of questions (benchmarks/loadgen.py) as Slack mentions (some retried by
+"Slack" with the same event_id), Slack DMs and Discord mentions, from many
+users; then checks that every message, DMs included, got exactly one reply
+(each DM comes in a channel of its own, so its reply is known by its channel),
+that the process logged no errors, and reports the resident memory (RSS) of
+`qabot run`, sampled every 10 s, with its least-squares slope over the run
+after the first minute (start-up and caches filling), in MB per 30 minutes.
 
-    .venv/bin/python benchmarks/soak.py [--minutes 10] [--rate 20]
+    .venv/bin/python benchmarks/soak.py [--minutes 30] [--rate 20]
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.loadgen import QUESTIONS, free_port, slack_headers  # noqa: E402
+from benchmarks.loadgen import free_port, slack_headers, varied_questions  # noqa: E402
 from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord  # noqa: E402
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi  # noqa: E402
 
-FOLLOW_UPS = ["Quelle?", "source?", "und RAISe+?", "auf Englisch bitte", "in German?", "mehr dazu"]
 SECRET = "soak-signing-secret-not-real"
+QUESTIONS = varied_questions()
+SAMPLE_EVERY_S = 10.0
+WARM_UP_S = 60.0  # memory before this is start-up and caches filling, not a trend
 SLACK_TOKEN = "xoxb-soak-not-a-real-token"
 
 
@@ -46,41 +49,50 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def slack_event(
-    n: int, question: str, dm: bool, thread: tuple[str, str] | None = None
-) -> tuple[str, str, str]:
-    """(event_id, ts, body) of a mention, a DM, or a follow-up in `thread` (channel, ts)."""
+def slope_per_30_min(samples: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB) samples, in MB per 30 minutes (nan: too few)."""
+    if len(samples) < 2:
+        return float("nan")
+    mean_t = sum(t for t, _ in samples) / len(samples)
+    mean_m = sum(m for _, m in samples) / len(samples)
+    var = sum((t - mean_t) ** 2 for t, _ in samples)
+    if var == 0:
+        return float("nan")
+    cov = sum((t - mean_t) * (m - mean_m) for t, m in samples)
+    return cov / var * 1800
+
+
+def replies_per_message(
+    api: FakeSlackApi, slack_sent: dict[str, tuple[str, bool]]
+) -> dict[str, int]:
+    """How many posts answered each Slack message (by ts): a mention in its thread, a DM in
+    its own channel."""
+    threads = collections.Counter(
+        (p["channel"], p.get("thread_ts")) for p in api.posts() if p.get("thread_ts")
+    )
+    dms = collections.Counter(p["channel"] for p in api.posts() if not p.get("thread_ts"))
+    return {
+        ts: dms[channel] if dm else threads[(channel, ts)]
+        for ts, (channel, dm) in slack_sent.items()
+    }
+
+
+def slack_event(n: int, question: str, dm: bool) -> tuple[str, str, str, str]:
+    """(event_id, ts, channel, body) of a mention or a DM."""
     ts = f"{1_700_000_000 + n // 1_000_000}.{n % 1_000_000:06d}"
     event: dict[str, object] = {
-        "type": "message" if dm or thread else "app_mention",
+        "type": "message" if dm else "app_mention",
         "user": f"U{n % 500:05d}",
-        "text": question if dm or thread else f"<@{BOT_USER_ID}> {question}",
+        "text": question if dm else f"<@{BOT_USER_ID}> {question}",
         "ts": ts,
-        "channel": f"D{n % 50:05d}" if dm else f"C{n % 20:05d}",
+        "channel": f"D{n:09d}" if dm else f"C{n % 20:05d}",  # a DM: a channel of its own
         "event_ts": ts,
     }
     if dm:
         event["channel_type"] = "im"
-    if thread:
-        event["channel"], event["thread_ts"] = thread
-        event["channel_type"] = "channel"
     body = {"type": "event_callback", "team_id": TEAM_ID, "api_app_id": "A0SOAK",
             "event_id": f"EvS{n:09d}", "event_time": int(time.time()), "event": event}  # fmt: skip
-    return f"EvS{n:09d}", ts, json.dumps(body)
-
-
-def follow_up_target(
-    rng: random.Random, api: FakeSlackApi, fake: FakeDiscord, discord_sent: list[int]
-) -> tuple[str, str | int] | None:
-    """Now and then (15 %) something answered lately to follow up on: a Slack thread
-    ("slack", its ts) or a Discord answer ("discord", its message id)."""
-    if rng.random() >= 0.15:
-        return None
-    if rng.random() < 0.5:
-        answered = [p["thread_ts"] for p in api.posts()[-200:] if p.get("thread_ts")]
-        return ("slack", rng.choice(answered)) if answered else None
-    replies = fake.replies_to(rng.choice(discord_sent[-200:])) if discord_sent else []
-    return ("discord", int(replies[0].response["id"])) if replies else None
+    return f"EvS{n:09d}", ts, str(event["channel"]), json.dumps(body)
 
 
 async def start_bot(api: FakeSlackApi, fake: FakeDiscord, tmp: Path, port: int):
@@ -134,14 +146,20 @@ async def soak(minutes: float, rate: float) -> int:
     url = f"http://127.0.0.1:{port}/slack/events"
     await asyncio.sleep(2)  # let start-up allocations settle before the first reading
     rss_start = rss_mb(proc.pid)
-    slack_sent: dict[str, str] = {}  # ts → event id
-    slack_threads: dict[str, str] = {}  # ts of a mention → its channel
-    follow_ups: collections.Counter[str] = collections.Counter()  # thread ts → follow-ups
+    slack_sent: dict[str, tuple[str, bool]] = {}  # ts → (channel, is a DM)
     discord_sent: list[int] = []
-    errors = retries = discord_follow_ups = 0
+    errors = retries = 0
     end = time.monotonic() + minutes * 60
     n = 0
     samples: list[tuple[float, float]] = []
+
+    async def sample_memory() -> None:
+        begin = time.monotonic()
+        while True:
+            samples.append((time.monotonic() - begin, rss_mb(proc.pid)))
+            await asyncio.sleep(SAMPLE_EVERY_S)
+
+    sampler = asyncio.create_task(sample_memory())
     async with aiohttp.ClientSession() as session:
 
         async def send_slack(body: str, retry: int | None = None) -> None:
@@ -159,26 +177,10 @@ async def soak(minutes: float, rate: float) -> int:
         start = time.monotonic()
         while time.monotonic() < end:
             question = rng.choice(QUESTIONS)
-            target = follow_up_target(rng, api, fake, discord_sent)
-            if target is not None and target[0] == "slack":
-                thread = str(target[1])
-                follow_ups[thread] += 1
-                where = (slack_threads[thread], thread)
-                _, _, body = slack_event(n, rng.choice(FOLLOW_UPS), False, where)
-                task = asyncio.create_task(send_slack(body))
-                pending.add(task)
-                task.add_done_callback(pending.discard)
-            elif target is not None:
-                mid = await fake.message(rng.choice(FOLLOW_UPS), reply_to=int(target[1]),
-                                         author=200000000000000000 + n % 500)  # fmt: skip
-                discord_sent.append(mid)
-                discord_follow_ups += 1
-            elif rng.random() < 0.5:
+            if rng.random() < 0.5:
                 dm = rng.random() < 0.2
-                event_id, ts, body = slack_event(n, question, dm)
-                slack_sent[ts] = event_id
-                if not dm:
-                    slack_threads[ts] = json.loads(body)["event"]["channel"]
+                _, ts, channel, body = slack_event(n, question, dm)
+                slack_sent[ts] = (channel, dm)
                 task = asyncio.create_task(send_slack(body))
                 if rng.random() < 0.05:  # Slack retries this delivery
                     retries += 1
@@ -193,13 +195,11 @@ async def soak(minutes: float, rate: float) -> int:
                                          author=author)  # fmt: skip
                 discord_sent.append(mid)
             n += 1
-            if n % int(rate * 30) == 0:
-                samples.append((time.monotonic() - start, rss_mb(proc.pid)))
             await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
         await asyncio.gather(*pending)
 
     def slack_done() -> bool:
-        return len(api.posts()) >= len(slack_sent) + sum(follow_ups.values())
+        return len(api.posts()) >= len(slack_sent)
 
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (
@@ -207,48 +207,44 @@ async def soak(minutes: float, rate: float) -> int:
     ):
         await asyncio.sleep(0.5)
     await asyncio.sleep(2)  # any late duplicate shows up now
+    sampler.cancel()
     rss_end = rss_mb(proc.pid)
     proc.send_signal(signal.SIGTERM)
     code = await asyncio.wait_for(proc.wait(), 30)
     await fake.stop()
     await api.__aexit__(None, None, None)
 
-    # Every Slack event gets one post: a mention and its follow-ups in its thread
-    # (thread_ts = its ts), a DM without a thread; so the total catches a duplicate DM,
-    # the per-thread count the rest.
-    by_thread = collections.Counter(p.get("thread_ts") for p in api.posts())
-    by_thread.pop(None, 0)
-    slack_counts = [count - follow_ups[ts] for ts, count in by_thread.items()]
+    # Every Slack message gets one post: a mention in its thread, a DM in its own channel.
+    slack_counts = list(replies_per_message(api, slack_sent).values())
     answered_slack = len(api.posts())
     discord_counts = [len(fake.replies_to(m)) for m in discord_sent]
     notices = sum("Easy there" in json.dumps(p) for p in api.posts()) + sum(
         "Easy there" in json.dumps(fake.replies_to(m)[0].json) for m in discord_sent
     )
+    slope = slope_per_30_min([(t, m) for t, m in samples if t >= WARM_UP_S])
     log_text = (tmp / "qabot.log").read_text(errors="replace")
     error_lines = [ln for ln in log_text.splitlines() if '"level": "ERROR"' in ln]
     rows = [
         ("minutes", f"{minutes:g}"),
         ("questions sent", f"{n} ({len(slack_sent)} Slack incl. DMs, {len(discord_sent)} Discord)"),
-        (
-            "follow-ups without a mention: Slack threads, Discord replies",
-            f"{sum(follow_ups.values())}, {discord_follow_ups}",
-        ),
         ("Slack retries sent (same event_id)", str(retries)),
         ("Slack replies / events", f"{answered_slack} / {len(slack_sent)}"),
-        ("Slack mentions answered more than once", str(sum(c > 1 for c in slack_counts))),
+        ("Slack replies: min..max per message", f"{min(slack_counts)}..{max(slack_counts)}"),
         ("Discord replies: min..max per message", f"{min(discord_counts)}..{max(discord_counts)}"),
         ("rate-limit notices (expected 0 at this mix)", str(notices)),
         ("HTTP errors", str(errors)),
         ("ERROR log lines", str(len(error_lines))),
         ("RSS start → end (MB)", f"{rss_start:.1f} → {rss_end:.1f}"),
-        ("RSS samples (min, MB)", " ".join(f"{t / 60:.0f}:{r:.0f}" for t, r in samples[::4])),
+        (f"RSS samples every {SAMPLE_EVERY_S:g} s", str(len(samples))),
+        ("RSS each minute (min:MB)", " ".join(f"{t / 60:.0f}:{r:.0f}" for t, r in samples[::6])),
+        ("RSS slope after the first minute (MB / 30 min)", f"{slope:+.2f}"),
         ("exit code after SIGTERM", str(code)),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
     ok = (
-        answered_slack == len(slack_sent) + sum(follow_ups.values())
+        answered_slack == len(slack_sent)
         and all(c == 1 for c in slack_counts)
         and all(c == 1 for c in discord_counts)
         and errors == 0
@@ -261,7 +257,7 @@ async def soak(minutes: float, rate: float) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--minutes", type=float, default=10.0)
+    ap.add_argument("--minutes", type=float, default=30.0)
     ap.add_argument("--rate", type=float, default=20.0, help="questions a second (both platforms)")
     args = ap.parse_args()
     sys.exit(asyncio.run(soak(args.minutes, args.rate)))

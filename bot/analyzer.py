@@ -8,8 +8,9 @@ variants are taken as they are.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -18,7 +19,9 @@ from bot.lexicon import FILLER, QUESTION_CUES, STOPWORDS
 from bot.models import Concept
 from bot.text import is_number, stem, tokens
 
+MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
+T = TypeVar("T")
 _CUE_WORDS = frozenset(w for cues in QUESTION_CUES.values() for cue in cues for w in cue)
 
 
@@ -47,6 +50,16 @@ def question_types(toks: list[str] | tuple[str, ...]) -> frozenset[str]:
             if tuple(toks[i : i + len(cue)]) == cue:
                 found.add(qtype)
     return frozenset(found)
+
+
+def _remembered(memo: dict[str, T], key: str, compute: Callable[[str], T]) -> T:
+    """`compute(key)` from `memo`, which is emptied when it holds MEMO_SIZE results."""
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        found = memo[key] = compute(key)
+    return found
 
 
 class Analyzer:
@@ -84,8 +97,20 @@ class Analyzer:
         self._by_initial: dict[str, list[str]] = {}
         for word in self._correction_pool:
             self._by_initial.setdefault(word[0], []).append(word)
-        self.correct = lru_cache(maxsize=20000)(self._correct)
-        self.split = lru_cache(maxsize=20000)(self._split)
+        # Remembered per word; plain dicts, not lru_cache on bound methods: those would tie
+        # the analyzer in a reference cycle, and an old snapshot is freed at once on a reload
+        # only when nothing of it is in a cycle (the store freezes the collector's view).
+        self._corrections: dict[str, str] = {}
+        self._splits: dict[str, tuple[str, ...]] = {}
+        self._pools: dict[str, list[str]] = {}  # by first letter (short words) and length
+
+    def correct(self, token: str) -> str:
+        """`_correct`, remembered."""
+        return _remembered(self._corrections, token, self._correct)
+
+    def split(self, token: str) -> tuple[str, ...]:
+        """`_split`, remembered."""
+        return _remembered(self._splits, token, self._split)
 
     def knows(self, token: str) -> bool:
         """Whether a folded token is a word of the knowledge base, maybe misspelt."""
@@ -105,11 +130,19 @@ class Analyzer:
         ):
             return token
         budget = 1 if len(token) <= 7 else 2
-        pool = self._correction_pool
-        if len(token) <= 6:  # short words: only slips that keep the first letter ("zeng")
-            pool = self._by_initial.get(token[0], [])
+        # short words: only slips that keep the first letter ("zeng")
+        initial = token[0] if len(token) <= 6 else ""
+        pool = _remembered(self._pools, f"{initial}{len(token)}", lambda _: self._pool(token))
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=budget)
         return hit[0] if hit else token
+
+    def _pool(self, token: str) -> list[str]:
+        """The words `token` may be corrected to, in the pool's order: those of a length
+        within the edit budget (a longer or shorter word is further away than that; at
+        100,000 variants the whole pool costs milliseconds per word)."""
+        budget = 1 if len(token) <= 7 else 2
+        words = self._by_initial.get(token[0], []) if len(token) <= 6 else self._correction_pool
+        return [w for w in words if abs(len(w) - len(token)) <= budget]
 
     def _split(self, token: str) -> tuple[str, ...]:
         """A German compound that no stored question uses, as two known words:

@@ -117,6 +117,10 @@ def _main(argv: list[str] | None) -> int:
         from bot.kb_cli import ingest
 
         return ingest(settings, args)
+    if args.command == "kb" and args.kb_command == "add-question":
+        from bot.kb_cli import add_question
+
+        return add_question(settings, args)
     from bot.errors import KnowledgeError
     from bot.service import QABot
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from bot.errors import KnowledgeError
@@ -72,12 +73,18 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_question(bot: QABot, args: argparse.Namespace) -> int:
-    """Edit the YAML file; a running bot's watcher picks the change up."""
+def add_question(settings: Settings, args: argparse.Namespace) -> int:
+    """Edit the YAML file; a running bot's watcher picks the change up. The knowledge is
+    not loaded here (seconds on a large base): the edit checks what it changes."""
     from bot.kb_edit import add_question as add
+    from bot.kb_edit import guess_language
 
-    lang = args.lang or bot.language(args.phrase)
-    result = add(bot.store.root, args.intent, args.phrase, lang)
+    root = settings.knowledge_dir
+    if not Path(root).is_dir():
+        print(f"{root}: knowledge directory not found", file=sys.stderr)
+        return EXIT_BROKEN
+    lang = args.lang or guess_language(root, args.intent, args.phrase, settings.default_lang)
+    result = add(root, args.intent, args.phrase, lang)
     print(result.message)
     return EXIT_OK if result.ok else EXIT_INVALID
 
@@ -101,5 +108,4 @@ def ingest(settings: Settings, args: argparse.Namespace) -> int:
 COMMANDS = {
     "status": status,
     "unanswered": unanswered,
-    "add-question": add_question,
 }

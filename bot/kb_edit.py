@@ -1,24 +1,36 @@
-"""Editing knowledge files in place: round-trip YAML that keeps comments, quotes and layout.
+"""Editing knowledge files in place, keeping comments, quotes and layout.
 
-An edit is made on a copy of the knowledge directory first and validated there
-in full; only a valid result replaces the live file (one atomic rename), so the
-watcher of a running bot never sees a half-made or invalid edit.
+A new question variant is appended to the file's text as one line (or one
+item of a flow list), found with the positions of the C YAML parser: no
+round trip of the whole file, which costs seconds on a large one. The new text
+is written to a hidden draft next to the file and checked on its own (syntax,
+schema, citations, ids and variants within it) while the other files are only
+searched for the phrase; a valid draft replaces the file in one atomic rename,
+so the watcher of a running bot never sees a half-made or invalid edit.
+Larger edits (ingest) are made on a copy of the directory and validated in full.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 
 from bot.errors import KnowledgeError
-from bot.knowledge import INTENTS_DIR, load_knowledge
+from bot.knowledge import INTENTS_DIR, check_intents_file, load_knowledge
+from bot.language import detect, side_vocabulary
+
+_LOADER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+_ITEM_PREFIX = re.compile(r"\s*-\s+$")  # the "    - " before a block list item
 
 
 @dataclass(frozen=True)
@@ -106,15 +118,146 @@ def add_question(root: Path, intent_id: str, phrase: str, lang: str) -> EditResu
         return EditResult(False, False, f"unknown language {lang!r} (de or en)")
     if not phrase:
         return EditResult(False, False, "empty question")
-    found = find_intent(root, intent_id)
+    found = _variants_node(root, intent_id, lang)
     if found is None:
         return EditResult(False, False, f"unknown intent {intent_id!r}")
-    path, doc, node = found
-    variants = node["questions"][lang]
-    if any(" ".join(str(v).casefold().split()) == phrase.casefold() for v in variants):
+    path, text, variants = found
+    if variants is None:
+        return EditResult(False, False, f"{intent_id} has no list of {lang} questions", path)
+    if any(_same(item.value, phrase) for item in variants.value):
         return EditResult(True, False, f"{intent_id} already has {phrase!r}", path)
-    variants.append(phrase)
-    errors = validated_replace(root, path, dump(round_trip_yaml(), doc))
+    new_text = _appended(text, variants, phrase)
+    if new_text is None:
+        return EditResult(False, False, f"cannot place a question in {path}", path)
+    errors = _owned_elsewhere(root, path, phrase) or _checked_replace(root, path, new_text)
     if errors:
         return EditResult(False, False, "refused: " + "; ".join(errors), path, tuple(errors))
     return EditResult(True, True, f"added {phrase!r} to {intent_id} ({lang}) in {path}", path)
+
+
+def _same(variant: Any, phrase: str) -> bool:
+    """Whether two variants are one for the loader (case and spacing aside)."""
+    return " ".join(str(variant).casefold().split()) == phrase.casefold()
+
+
+def _intent_files(root: Path) -> list[Path]:
+    return sorted((root / INTENTS_DIR).glob("*.yaml"))
+
+
+def _variants_node(root: Path, intent_id: str, lang: str) -> tuple[Path, str, Any] | None:
+    """(file, its text, the YAML node of the `lang` questions of `intent_id` or None)."""
+    for path in _intent_files(root):
+        text = path.read_text(encoding="utf-8")
+        if intent_id not in text:
+            continue
+        try:
+            doc = pyyaml.compose(text, Loader=_LOADER)
+        except pyyaml.YAMLError:
+            continue  # a broken file: the loader reports it
+        intents = _get(doc, "intents")
+        for node in intents.value if isinstance(intents, pyyaml.SequenceNode) else ():
+            ident = _get(node, "id")
+            if isinstance(ident, pyyaml.ScalarNode) and ident.value == intent_id:
+                variants = _get(_get(node, "questions"), lang)
+                return path, text, variants if isinstance(variants, pyyaml.SequenceNode) else None
+    return None
+
+
+def _get(node: Any, key: str) -> Any:
+    """The value node under `key` of a mapping node, else None."""
+    if not isinstance(node, pyyaml.MappingNode):
+        return None
+    return next((v for k, v in node.value if k.value == key), None)
+
+
+def _appended(text: str, variants: Any, phrase: str) -> str | None:
+    """`text` with `phrase` as the last item of the list node `variants` (None: no place)."""
+    lines = text.splitlines(keepends=True)
+    if variants.flow_style or not variants.value:  # [a, b]: before the closing bracket
+        end = variants.end_mark
+        at = sum(len(line) for line in lines[: end.line]) + end.column - 1
+        if text[at : at + 1] != "]":
+            return None
+        item = (", " if variants.value else "") + _scalar(phrase, flow=True)
+        return text[:at] + item + text[at:]
+    first, last = variants.value[0], variants.value[-1]
+    prefix = lines[first.start_mark.line][: first.start_mark.column]
+    if not _ITEM_PREFIX.fullmatch(prefix):
+        prefix = " " * (first.start_mark.column - 2) + "- "
+    after = last.end_mark.line + (1 if last.end_mark.column > 0 else 0)
+    if after > 0 and not lines[after - 1].endswith("\n"):
+        lines[after - 1] += "\n"
+    lines.insert(after, prefix + _scalar(phrase, flow=False) + "\n")
+    return "".join(lines)
+
+
+def _scalar(phrase: str, *, flow: bool) -> str:
+    """`phrase` as a YAML scalar: plain when it reads back as itself, else double-quoted."""
+    probe = f"[{phrase}]" if flow else f"- {phrase}"
+    try:
+        if pyyaml.load(probe, Loader=_LOADER) == [phrase]:
+            return phrase
+    except pyyaml.YAMLError:
+        pass
+    return json.dumps(phrase, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def _owned_elsewhere(root: Path, path: Path, phrase: str) -> list[str]:
+    """The intent of another file that has `phrase` already, as the loader would report it.
+
+    A file is parsed only when its text holds the phrase's longest word (or escapes)."""
+    words = re.findall(r"\w+", phrase.casefold())
+    probe = max(words, key=len) if words else phrase.casefold()
+    for other in _intent_files(root):
+        if other == path:
+            continue
+        text = other.read_text(encoding="utf-8")
+        folded = text.casefold()
+        if probe not in folded and "\\" not in text:
+            continue
+        try:
+            doc = pyyaml.load(text, Loader=_LOADER) or {}
+        except pyyaml.YAMLError:
+            continue  # a broken file: the loader reports it
+        for intent in doc.get("intents") or ():
+            questions = (intent or {}).get("questions") or {}
+            if any(_same(q, phrase) for lang in ("de", "en") for q in questions.get(lang) or ()):
+                owner = f"{intent.get('id')} ({_rel(other, root)})"
+                return [f"{_rel(path, root)}:0: variant {phrase!r} also under {owner}"]
+    return []
+
+
+def _rel(path: Path, root: Path) -> Path:
+    """`path` as the loader names it: from the knowledge directory's parent."""
+    return path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+
+
+def guess_language(root: Path, intent_id: str, phrase: str, default: str) -> str:
+    """The language of `phrase`, judged with the words of its intent's file (function words,
+    words only one language's side uses): the whole knowledge need not be loaded."""
+    found = _variants_node(Path(root), intent_id, "de")
+    texts: dict[str, list[str]] = {"de": [], "en": []}
+    if found is not None:
+        doc = pyyaml.load(found[1], Loader=_LOADER) or {}
+        for intent in doc.get("intents") or ():
+            for lang in texts:
+                texts[lang] += (intent.get("questions") or {}).get(lang) or ()
+                texts[lang].append(str((intent.get("answer") or {}).get(lang) or ""))
+    return detect(phrase, default=default, vocabulary=side_vocabulary(texts))[0]
+
+
+def _checked_replace(root: Path, path: Path, text: str) -> list[str]:
+    """Write `text` to a hidden draft beside `path`, check that file on its own, and rename
+    it over `path` if it is valid; else remove it and return its problems."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    draft = Path(tmp)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        problems = check_intents_file(root, draft)
+        if problems:
+            return [str(p).replace(draft.name, path.name) for p in problems]
+        os.replace(draft, path)
+        return []
+    finally:
+        draft.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ import hashlib
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -31,6 +31,9 @@ from bot.models import (
     SourcesFile,
 )
 from bot.settings import KnowledgeLimits
+
+if TYPE_CHECKING:
+    from bot.index_cache import IndexCache
 
 SOURCES_FILE = "sources.yaml"
 FACTS_FILE = "facts.yaml"
@@ -64,6 +67,10 @@ class _ReadBudget:
 
     def read(self, path: Path) -> str:
         """The UTF-8 text of `path`; raises _Unreadable, or _OverTotal."""
+        return _decoded(self.read_bytes(path))
+
+    def read_bytes(self, path: Path) -> bytes:
+        """The bytes of `path`; raises _Unreadable, or _OverTotal."""
         max_file = self.limits.max_file_bytes
         data = b""
         try:
@@ -89,10 +96,14 @@ class _ReadBudget:
                 "([knowledge] max_total_bytes)"
             )
             raise _OverTotal(KnowledgeFileError(_rel(path, self.root), 0, detail))
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _Unreadable(f"cannot read: {exc}") from exc
+        return data
+
+
+def _decoded(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"cannot read: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -124,6 +135,9 @@ class KnowledgeBase:
     concepts: tuple[Concept, ...]
     content_hash: str
     files: tuple[Path, ...] = field(default=())
+    # (content key, number of intents) of each intents file, in the order of `intents`,
+    # when it was loaded through an IndexCache
+    intent_files: tuple[tuple[str, int], ...] = field(default=())
 
     @property
     def variant_count(self) -> int:
@@ -166,12 +180,18 @@ def _line_of(node: Any, loc: tuple[int | str, ...]) -> int:
 
 
 def _parse(
-    path: Path, model: type[BaseModel], root: Path, budget: _ReadBudget, precise: bool = True
+    path: Path,
+    model: type[BaseModel],
+    root: Path,
+    budget: _ReadBudget,
+    precise: bool = True,
+    data: bytes | None = None,
 ) -> tuple[Any, Any]:
-    """(validated model, raw ruamel node) of one file; raises KnowledgeError."""
+    """(validated model, raw ruamel node) of one file (or of `data`, its bytes as read);
+    raises KnowledgeError."""
     rel = _rel(path, root)
     try:
-        text = budget.read(path)
+        text = budget.read(path) if data is None else _decoded(data)
     except _Unreadable as exc:
         raise KnowledgeError([KnowledgeFileError(rel, 0, str(exc))]) from None
     if not precise:
@@ -250,17 +270,21 @@ def _load_sources(root: Path, budget: _ReadBudget) -> tuple[dict[str, SourceText
     return sources, [path, *(root / s.file for s in model.sources)]
 
 
-def load_knowledge(root: Path, limits: KnowledgeLimits | None = None) -> KnowledgeBase:
+def load_knowledge(
+    root: Path, limits: KnowledgeLimits | None = None, cache: IndexCache | None = None
+) -> KnowledgeBase:
     """Load and cross-check a knowledge directory; raises KnowledgeError listing the problems
     (at most `limits.max_errors`, each one line).
 
     The fast pass reads YAML without positions; only when it finds a problem
     is the directory read again, slowly, to name each problem's line. Files over
-    the size limits are refused before either pass parses them.
+    the size limits are refused before either pass parses them. With a `cache`,
+    an intents file already compiled with the same content is not parsed again
+    (the cross-checks over all files always run).
     """
     root, limits = Path(root), limits or KnowledgeLimits()
     try:
-        return _load(root, _ReadBudget(root, limits), precise=False)
+        return _load(root, _ReadBudget(root, limits), precise=False, cache=cache)
     except Exception:  # KnowledgeError or a defect: the precise pass reports it, with lines
         pass
     try:
@@ -273,7 +297,39 @@ def load_knowledge(root: Path, limits: KnowledgeLimits | None = None) -> Knowled
         raise KnowledgeError.unexpected(root, exc, limits.max_error_chars) from exc
 
 
-def _load(root: Path, budget: _ReadBudget, precise: bool) -> KnowledgeBase:
+def _parse_intents(
+    path: Path, root: Path, budget: _ReadBudget, precise: bool, cache: IndexCache | None
+) -> tuple[IntentsFile, Any, str]:
+    """(model, raw node, content key) of one intents file, from `cache` when it has it."""
+    if cache is None or precise:
+        model, raw = _parse(path, IntentsFile, root, budget, precise)
+        return model, raw, ""
+    try:
+        data = budget.read_bytes(path)
+    except _Unreadable as exc:
+        raise KnowledgeError([KnowledgeFileError(_rel(path, root), 0, str(exc))]) from None
+    key = cache.key(data)
+    model = cache.model(key)  # validated before in this process: shared with the snapshot
+    if model is not None:
+        return model, None, key
+    loaded = cache.data(key)
+    if loaded is None:
+        try:
+            loaded = _fast_load(data.decode("utf-8"))
+            model = IntentsFile.model_validate(loaded)
+        except (UnicodeDecodeError, yaml.YAMLError, *_CONSTRUCTOR_ERRORS):
+            model, _ = _parse(path, IntentsFile, root, budget, True, data=data)  # reports it
+        else:
+            cache.remember(key, loaded)
+    else:  # plain data, unpickled fast; validating it is fast too
+        model = IntentsFile.model_validate(loaded)
+    cache.keep_model(key, model)
+    return model, None, key
+
+
+def _load(
+    root: Path, budget: _ReadBudget, precise: bool, cache: IndexCache | None = None
+) -> KnowledgeBase:
     if not root.is_dir():
         raise KnowledgeError([KnowledgeFileError(root, 0, "knowledge directory not found")])
     problems: list[KnowledgeFileError] = []
@@ -283,17 +339,18 @@ def _load(root: Path, budget: _ReadBudget, precise: bool) -> KnowledgeBase:
         raise KnowledgeError(exc.problems) from None
 
     intents: list[tuple[Intent, Path, Any]] = []
+    compiled: list[tuple[str, int]] = []  # (content key, number of intents) of each file
     intent_files = sorted((root / INTENTS_DIR).glob("*.yaml"))
     if not intent_files:
         problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, "no intent files (*.yaml)"))
     for path in intent_files:
         try:
-            model, raw = _parse(path, IntentsFile, root, budget, precise)
+            model, raw, key = _parse_intents(path, root, budget, precise, cache)
         except KnowledgeError as exc:
             problems.extend(exc.problems)
             continue
-        raws = raw["intents"] if raw is not None else [None] * len(model.intents)
-        intents.extend(zip(model.intents, [path] * len(raws), raws, strict=True))
+        intents.extend(_with_file(model, path, raw))
+        compiled.append((key, len(model.intents)))
     facts: list[tuple[Fact, Any]] | None = []
     concepts: tuple[Concept, ...] = ()
     for name, model_cls in ((FACTS_FILE, FactsFile), (CONCEPTS_FILE, ConceptsFile)):
@@ -327,7 +384,33 @@ def _load(root: Path, budget: _ReadBudget, precise: bool) -> KnowledgeBase:
         concepts=concepts,
         content_hash=_hash_files(root, files),
         files=tuple(p for p in files if p.is_file()),
+        intent_files=tuple(compiled) if all(key for key, _ in compiled) else (),
     )
+
+
+def check_intents_file(
+    root: Path, path: Path, limits: KnowledgeLimits | None = None
+) -> list[KnowledgeFileError]:
+    """The problems of one intents file on its own: syntax, schema, citations, and ids and
+    variants within it. An edit of one file checks this instead of loading everything;
+    `path` may be a draft outside `root` (its problems then name the draft)."""
+    root = Path(root)
+    budget = _ReadBudget(root, limits or KnowledgeLimits())
+    try:
+        sources, _ = _load_sources(root, budget)
+        model, raw = _parse(path, IntentsFile, root, budget, precise=False)
+        problems = _cross_check(root, sources, _with_file(model, path, raw), None)
+        if problems and raw is None:  # again, slowly, to name each problem's line
+            model, raw = _parse(path, IntentsFile, root, budget, precise=True)
+            problems = _cross_check(root, sources, _with_file(model, path, raw), None)
+    except KnowledgeError as exc:
+        return list(exc.problems)
+    return problems
+
+
+def _with_file(model: IntentsFile, path: Path, raw: Any) -> list[tuple[Intent, Path, Any]]:
+    raws = raw["intents"] if raw is not None else [None] * len(model.intents)
+    return list(zip(model.intents, [path] * len(raws), raws, strict=True))
 
 
 def _rel(path: Path, root: Path) -> Path:
@@ -353,8 +436,9 @@ def _cross_check(
             problems.append(err)
     seen_ids: set[str] = set()
     seen_variants: dict[str, str] = {}  # folded variant → "intent (file:line)
+    rels: dict[Path, Path] = {}
     for intent, path, raw in intents:
-        rel, line = _rel(path, root), _node_line(raw)
+        rel, line = rels.get(path) or rels.setdefault(path, _rel(path, root)), _node_line(raw)
         owner = f"{intent.id} ({rel}:{line})"
         if intent.id in seen_ids:
             problems.append(KnowledgeFileError(rel, line, f"duplicate intent id {intent.id!r}"))

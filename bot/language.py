@@ -20,7 +20,13 @@ NO_VOCABULARY: dict[str, frozenset[str]] = {"de": frozenset(), "en": frozenset()
 
 def side_vocabulary(texts_by_lang: dict[str, Iterable[str]]) -> dict[str, frozenset[str]]:
     """Words that only one language's texts use: evidence for that language."""
-    words = {lang: {t for text in texts_by_lang[lang] for t in tokens(text)} for lang in LANGS}
+    return side_words(
+        {lang: {t for text in texts_by_lang[lang] for t in tokens(text)} for lang in LANGS}
+    )
+
+
+def side_words(words: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """Of the words of each language's texts, those the other language's do not use."""
     return {
         "de": frozenset(words["de"] - words["en"]),
         "en": frozenset(words["en"] - words["de"]),

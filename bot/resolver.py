@@ -14,24 +14,25 @@ policy (bot/policy.py), which weighs them with fitted coefficients.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
 from bot.analyzer import Analysis, Analyzer, question_types
+from bot.coverage import SHORTLIST, Postings, best_coverage, top
 from bot.knowledge import KnowledgeBase
-from bot.language import detect, side_vocabulary
+from bot.language import detect, side_words
 from bot.models import Fact, Intent
 from bot.narrowing import scope_of
 from bot.text import fold, is_number, sentences, tokens
 
 COVERAGE_W, VARIANT_W, FUZZY_W = 0.6, 0.2, 0.2
 TYPE_MISMATCH = 0.6
-CONTEXT_CREDIT = 0.6  # a feature only the answer mentions, not a stored question
 GUESS_CREDIT = 0.7  # a word known only after typo correction may be another word
 UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
-SHORTLIST = 8
 WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
 
 
@@ -81,78 +82,52 @@ class _Doc:
 class Resolver:
     """Ranks the intents of one knowledge base for a question; deterministic and read-only."""
 
-    def __init__(self, kb: KnowledgeBase, default_lang: str) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        default_lang: str,
+        indexes: Sequence[IntentIndex] | None = None,
+    ) -> None:
+        """`indexes`: each intent's part of the index (`index_intents`), in the order of
+        `kb.intents`, when a cache has them; else they are computed here."""
         self.default_lang = default_lang
+        if indexes is None:
+            indexes = index_intents(kb)
+        # Merged part by part, not in one C call over all: a reload in a worker thread must
+        # let the event loop run (one call over 100,000 variants holds the GIL for 0.1 s).
         vocab: Counter[str] = Counter()
-        sides: dict[str, list[str]] = {"de": [], "en": []}
-        for intent in kb.intents:
+        words: dict[str, set[str]] = {"de": set(), "en": set()}
+        asked_words: set[str] = set()
+        for part in indexes:
+            vocab.update(part.vocabulary)
+            asked_words |= part.asked
             for lang in ("de", "en"):
-                texts = [*getattr(intent.questions, lang), intent.answer.get(lang)]
-                sides[lang] += texts
-                for text in texts:
-                    vocab.update(tokens(text))
+                words[lang] |= part.words[lang]
         for fact in kb.facts:
             for text in (*fact.topics, fact.label.de, fact.label.en):
                 vocab.update(tokens(text))
-            sides["de"].append(fact.label.de)
-            sides["en"].append(fact.label.en)
-        self.vocab_by_lang = side_vocabulary(sides)
-        asked = frozenset(
-            t for i in kb.intents for q in (*i.questions.de, *i.questions.en) for t in tokens(q)
-        )
-        self.analyzer = Analyzer(kb.concepts, vocab, asked)
+            words["de"].update(tokens(fact.label.de))
+            words["en"].update(tokens(fact.label.en))
+        self.vocab_by_lang = side_words(words)
+        self.analyzer = Analyzer(kb.concepts, vocab, frozenset(asked_words))
         # Named things (entity concepts) and how to name them in a reply.
         narrowing_kinds = ("person", "organisation", "programme")
         self.entities = {"@" + c.id: c.terms[0] for c in kb.concepts if c.entity in narrowing_kinds}
         self.entity_kinds = {"@" + c.id: c.entity for c in kb.concepts if c.entity}
         self.entity_terms = {"@" + c.id: tuple(c.terms) for c in kb.concepts if c.entity}
         self.people = frozenset(k for k, kind in self.entity_kinds.items() if kind == "person")
-        facts = {f.id: f for f in kb.facts}
-        self.docs = {i.id: self._intent_doc(i, facts) for i in kb.intents}
+        # a copy of each doc: a cached one may serve the previous snapshot meanwhile
+        self.docs = {i.id: replace(part.doc) for i, part in zip(kb.intents, indexes, strict=True)}
         self.passages = self._passage_docs(kb)
-        self._postings = self._build_postings(self.docs)
-        self._passage_postings = self._build_postings(self.passages)
+        self._postings = Postings(self.docs)
+        self._whole = {id(d): _by_length(d) for d in (self.docs, self.passages)}
+        self._passage_postings = Postings(self.passages)
         n = max(len(self.docs), 1)
         df = Counter(f for doc in self.docs.values() for f in doc.bag | doc.context)
         self.idf = {f: math.log(1 + n / c) for f, c in df.items()}
         self.unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + n)
         for doc in (*self.docs.values(), *self.passages.values()):
             doc.variant_totals = [sum(map(self.weight, v)) for v in doc.variants]
-
-    def _intent_doc(self, intent: Intent, facts: dict[str, Fact]) -> _Doc:
-        texts = [*intent.questions.de, *intent.questions.en]
-        analyses = [self.analyzer.analyze(q, correct=False) for q in texts]
-        variants = [a.features for a in analyses]
-        bag = frozenset().union(*variants)
-        # What the bot says (not all it quotes), and the labels and topics of its key figures.
-        labels = [
-            text
-            for fid in intent.facts
-            if fid in facts
-            for text in (facts[fid].label.de, facts[fid].label.en, " ".join(facts[fid].topics))
-        ]
-        ctx_texts = [intent.answer.de, intent.answer.en]
-        ctx = [self.analyzer.analyze(t, correct=False) for t in (*ctx_texts, *labels)]
-        context = frozenset().union(*(a.features for a in ctx)) - bag
-        numbers = frozenset().union(*(a.numbers for a in analyses), *(a.numbers for a in ctx))
-        types = frozenset().union(*(question_types(list(a.tokens)) for a in analyses))
-        quotes = [c.quote for c in intent.cite]
-        quoted = [self.analyzer.analyze(q, correct=False).features for q in quotes]
-        said = frozenset().union(*quoted, *(a.features for a in ctx))
-        scope = scope_of([*texts, *ctx_texts]) | bag | context
-        return _Doc(
-            intent.id,
-            variants,
-            [fold(t) for t in texts],
-            bag,
-            context,
-            types,
-            numbers,
-            [],
-            scope,
-            said,
-            scope_of(texts),
-        )
 
     def _passage_docs(self, kb: KnowledgeBase) -> dict[str, _Doc]:
         docs = {}
@@ -174,13 +149,13 @@ class Resolver:
                     )
         return docs
 
-    @staticmethod
-    def _build_postings(docs: dict[str, _Doc]) -> dict[str, list[str]]:
-        postings: dict[str, list[str]] = defaultdict(list)
-        for key, doc in docs.items():
-            for f in doc.bag | doc.context:
-                postings[f].append(key)
-        return postings
+    def release(self) -> None:
+        """Empty the largest tables entry by entry, for an index nobody reads any more
+        (a replaced one): freed at once they hold the GIL for tens of milliseconds at
+        100,000 variants, and the event loop with it."""
+        for table in (self.docs, self._postings.lists):
+            while table:
+                table.popitem()
 
     def weight_of_share(self, share: float) -> float:
         """The IDF weight of a feature that a `share` of all intents know."""
@@ -219,35 +194,40 @@ class Resolver:
         analysis: Analysis,
         folded: str,
         docs: dict[str, _Doc],
-        postings: dict[str, list[str]],
+        postings: Postings,
     ) -> tuple[Candidate, ...]:
         weights = {f: self.weight(f) for f in analysis.features}
         total = sum(weights.values())
         if total <= 0:
             return self._rank_whole(folded, docs)
-        coverage: dict[str, float] = defaultdict(float)
-        for f, w in weights.items():
-            credit = w * (GUESS_CREDIT if f in analysis.guessed else 1.0)
-            for key in postings.get(f, ()):
-                doc = docs[key]
-                coverage[key] += credit if f in doc.bag else credit * CONTEXT_CREDIT
-        shortlist = sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))[:SHORTLIST]
+        credits = [
+            (f, w * (GUESS_CREDIT if f in analysis.guessed else 1.0)) for f, w in weights.items()
+        ]
+        shortlist = top(best_coverage(credits, docs, postings), SHORTLIST)
         scored = [
             self._score(docs[key], cov / total, analysis, weights, folded) for key, cov in shortlist
         ]
         scored.sort(key=lambda c: (-c.score, c.key))
         return tuple(scored)
 
-    @staticmethod
-    def _rank_whole(folded: str, docs: dict[str, _Doc]) -> tuple[Candidate, ...]:
-        """Only function words ("what can you do?", "hey there"): whole-string similarity."""
+    def _rank_whole(self, folded: str, docs: dict[str, _Doc]) -> tuple[Candidate, ...]:
+        """Only function words ("what can you do?", "hey there"): whole-string similarity,
+        in one rapidfuzz call against the variants whose length lets them reach the bar."""
         if not folded.strip():
             return ()
-        scored = []
-        for doc in docs.values():
-            hit = process.extractOne(folded, doc.variant_texts, scorer=fuzz.ratio)
-            if hit and hit[1] >= WHOLE_MATCH:
-                scored.append(Candidate(doc.key, hit[1] / 100, 1.0))
+        texts, owners, lengths = self._whole[id(docs)]
+        # fuzz.ratio ≥ WHOLE_MATCH needs |a - b| / (a + b) ≤ 1 - WHOLE_MATCH / 100 in length
+        share = 1 - WHOLE_MATCH / 100
+        low = math.floor(len(folded) * (1 - share) / (1 + share))
+        high = math.ceil(len(folded) * (1 + share) / (1 - share))
+        start, end = bisect_left(lengths, low), bisect_right(lengths, high)
+        best: dict[str, float] = {}
+        for _, score, n in process.extract(
+            folded, texts[start:end], scorer=fuzz.ratio, score_cutoff=WHOLE_MATCH, limit=None
+        ):
+            key = owners[start + n]
+            best[key] = max(score, best.get(key, 0.0))
+        scored = [Candidate(key, score / 100, 1.0) for key, score in best.items()]
         scored.sort(key=lambda c: (-c.score, c.key))
         return tuple(scored)
 
@@ -287,3 +267,83 @@ class Resolver:
             frozenset(analysis.numbers - doc.numbers),
             unexplained,
         )
+
+
+def _by_length(docs: dict[str, _Doc]) -> tuple[list[str], list[str], list[int]]:
+    """(every variant text of `docs`, shortest first; the key of the doc of each; the
+    length of each): whole-string matching compares only those of a length that can match."""
+    pairs = sorted(((t, d.key) for d in docs.values() for t in d.variant_texts), key=_text_length)
+    texts = [t for t, _ in pairs]
+    return texts, [k for _, k in pairs], [len(t) for t in texts]
+
+
+def _text_length(pair: tuple[str, str]) -> int:
+    return len(pair[0])
+
+
+@dataclass(frozen=True)
+class IntentIndex:
+    """One intent's part of the index: computed from the intent, its facts and the concepts
+    alone (not from the rest of the knowledge), so it can be cached with its file."""
+
+    doc: _Doc
+    vocabulary: tuple[str, ...]  # the words of its texts, as often as they stand there
+    words: dict[str, frozenset[str]]  # the words of its German and of its English texts
+    asked: frozenset[str]  # the words of its stored questions
+
+
+def index_intents(kb: KnowledgeBase, only: Sequence[int] | None = None) -> list[IntentIndex]:
+    """The index parts of the intents of `kb` (those at the positions `only`, else all)."""
+    features_of = Analyzer(kb.concepts, Counter())  # stored texts: concepts, no correction
+    facts = {f.id: f for f in kb.facts}
+    chosen = kb.intents if only is None else [kb.intents[n] for n in only]
+    return [_index_intent(features_of, intent, facts) for intent in chosen]
+
+
+def _index_intent(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> IntentIndex:
+    vocabulary: list[str] = []
+    words: dict[str, frozenset[str]] = {}
+    for lang in ("de", "en"):
+        texts = [*getattr(intent.questions, lang), intent.answer.get(lang)]
+        toks = [w for text in texts for w in tokens(text)]
+        vocabulary += toks
+        words[lang] = frozenset(toks)
+    questions = (*intent.questions.de, *intent.questions.en)
+    asked = frozenset(t for q in questions for t in tokens(q))
+    return IntentIndex(_intent_doc(analyzer, intent, facts), tuple(vocabulary), words, asked)
+
+
+def _intent_doc(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> _Doc:
+    texts = [*intent.questions.de, *intent.questions.en]
+    analyses = [analyzer.analyze(q, correct=False) for q in texts]
+    variants = [a.features for a in analyses]
+    bag = frozenset().union(*variants)
+    # What the bot says (not all it quotes), and the labels and topics of its key figures.
+    labels = [
+        text
+        for fid in intent.facts
+        if fid in facts
+        for text in (facts[fid].label.de, facts[fid].label.en, " ".join(facts[fid].topics))
+    ]
+    ctx_texts = [intent.answer.de, intent.answer.en]
+    ctx = [analyzer.analyze(t, correct=False) for t in (*ctx_texts, *labels)]
+    context = frozenset().union(*(a.features for a in ctx)) - bag
+    numbers = frozenset().union(*(a.numbers for a in analyses), *(a.numbers for a in ctx))
+    types = frozenset().union(*(question_types(list(a.tokens)) for a in analyses))
+    quotes = [c.quote for c in intent.cite]
+    quoted = [analyzer.analyze(q, correct=False).features for q in quotes]
+    said = frozenset().union(*quoted, *(a.features for a in ctx))
+    scope = scope_of([*texts, *ctx_texts]) | bag | context
+    return _Doc(
+        intent.id,
+        variants,
+        [fold(t) for t in texts],
+        bag,
+        context,
+        types,
+        numbers,
+        [],
+        scope,
+        said,
+        scope_of(texts),
+    )

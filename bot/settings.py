@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     default_lang: Literal["de", "en"] = "en"
     knowledge_dir: Path = DEFAULT_KNOWLEDGE
     knowledge: KnowledgeLimits = Field(default_factory=KnowledgeLimits)
+    # Compiled intents files by content (bot/index_cache.py): a start-up or reload parses
+    # and analyses only the files that changed. Unset: kept in memory only.
+    index_cache_dir: Path | None = PROJECT_ROOT / "var" / "index-cache"
     max_question_chars: int = 4000
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.

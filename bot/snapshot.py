@@ -11,6 +11,7 @@ pieces are assembled with their citations (bot/compose.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.answer import Answer, Citation, StatReply, Suggestion
@@ -22,7 +23,7 @@ from bot.models import Intent
 from bot.narrowing import restricting_terms
 from bot.policy import Decision, DecisionModel, Policy
 from bot.reading import asks, chat_kind, has_cue, read
-from bot.resolver import Candidate, Resolution, Resolver
+from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
 from bot.text import clean, fold, has_latin, sentences, tokens
@@ -59,11 +60,15 @@ class Snapshot:
     """A knowledge base, its resolver, policy and stat index, and how answers are built."""
 
     def __init__(
-        self, kb: KnowledgeBase, settings: Settings, model: DecisionModel | None = None
+        self,
+        kb: KnowledgeBase,
+        settings: Settings,
+        model: DecisionModel | None = None,
+        indexes: Sequence[IntentIndex] | None = None,
     ) -> None:
         self.kb = kb
         self.settings = settings
-        self.resolver = Resolver(kb, settings.default_lang)
+        self.resolver = Resolver(kb, settings.default_lang, indexes)
         self.stats = StatIndex(kb, settings.default_lang)
         self.intents = {i.id: i for i in kb.intents}
         self.policy = Policy(self.resolver, self.intents, model or DecisionModel.load())
@@ -77,6 +82,15 @@ class Snapshot:
             *(docs[i.id].bag | docs[i.id].context for i in kb.intents if i.kind != "smalltalk")
         )
         self._list_features = analyze(_LIST_WORDS, correct=False).features
+        # Article intents by the figures they state, and intents by their facts, in the
+        # order of the knowledge (looked up per question, not searched).
+        self._stating_number: dict[str, list[str]] = {}
+        self._stating_fact: dict[str, set[str]] = {}
+        for key, doc in docs.items():
+            for number in doc.numbers if self.intents[key].kind == "article" else ():
+                self._stating_number.setdefault(number, []).append(key)
+            for fact in self.intents[key].facts:
+                self._stating_fact.setdefault(fact, set()).add(key)
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     # -- questions -------------------------------------------------------------
@@ -391,7 +405,7 @@ class Snapshot:
     def _stating(self, keys: list[str]) -> set[str]:
         """Intents that state the same figures as `keys` (linked to one of their facts)."""
         facts = {f for k in keys for f in self.intents[k].facts}
-        return set(keys) | {k for k, i in self.intents.items() if facts & set(i.facts)}
+        return set(keys).union(*(self._stating_fact.get(f, ()) for f in facts))
 
     def _by_number(self, res: Resolution, *, any_length: bool = False) -> list[str]:
         """A figure named in the question that one or two intents state ("the 63 %?")."""
@@ -399,11 +413,7 @@ class Snapshot:
         short = len(res.analysis.features) <= BY_NUMBER_FEATURES
         if len(numbers) != 1 or not (short or any_length):
             return []
-        keys = [
-            key
-            for key, doc in self.resolver.docs.items()
-            if numbers[0] in doc.numbers and self.intents[key].kind == "article"
-        ]
+        keys = self._stating_number.get(numbers[0], [])
         ranked = [c.key for c in res.ranked if c.key in keys]
         return ranked[:1] if ranked else keys[:1]
 

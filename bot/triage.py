@@ -2,19 +2,24 @@
 
 A question the current knowledge now answers confidently is left out, so the
 list shrinks as admins attach questions. Grouping is greedy: each question
-joins the first group whose leading question is similar enough (rapidfuzz
-token_set_ratio over folded text), most frequent questions first.
+joins a group whose leading question is similar enough (rapidfuzz
+token_set_ratio over folded text), most frequent questions first. The leaders
+that share its rarest content word are tried first, then those sharing another,
+the others only when none of those is similar (a question whose every word is
+misspelt): a large log is not compared with every group.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
 from bot.answer import Group
+from bot.lexicon import STOPWORDS
 from bot.text import fold, tokens
 
 if TYPE_CHECKING:
@@ -27,20 +32,45 @@ def group_questions(
     records: list[dict[str, Any]], threshold: float = SIMILAR
 ) -> list[list[dict[str, Any]]]:
     """Records clustered by similar question text, largest cluster first."""
-    by_text: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_question: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for rec in records:
-        key = " ".join(tokens(rec["question"]))
+        by_question[rec["question"]].append(rec)
+    by_text: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for question, recs in by_question.items():  # each distinct question read once
+        key = " ".join(tokens(question))
         if key:
-            by_text[key].append(rec)
-    leaders: list[tuple[str, list[dict[str, Any]]]] = []
+            by_text[key] += recs
+    leaders: list[str] = []
+    groups: list[list[dict[str, Any]]] = []
+    by_word: dict[str, list[int]] = defaultdict(list)  # content word → leaders using it
     for text, recs in sorted(by_text.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        for leader, members in leaders:
-            if fuzz.token_set_ratio(text, leader) >= threshold:
-                members.extend(recs)
-                break
-        else:
-            leaders.append((text, list(recs)))
-    return sorted((m for _, m in leaders), key=len, reverse=True)
+        words = set(text.split()) - STOPWORDS
+        # the leaders with its rarest shared word first: most likely the group it belongs to
+        lists = sorted((by_word[w] for w in words if w in by_word), key=len)
+        shared = {n for leaders_of_word in lists for n in leaders_of_word}
+        rarest = lists[0] if lists else []
+        joined = _first_similar(text, leaders, rarest, threshold)
+        if joined is None:
+            rest = sorted(shared.difference(rarest))
+            joined = _first_similar(text, leaders, rest, threshold)
+        if joined is None:  # all its words misspelt, or none to share: every other leader
+            others = (n for n in range(len(leaders)) if n not in shared)
+            joined = _first_similar(text, leaders, others, threshold)
+        if joined is not None:
+            groups[joined].extend(recs)
+            continue
+        for w in words:
+            by_word[w].append(len(leaders))
+        leaders.append(text)
+        groups.append(list(recs))
+    return sorted(groups, key=len, reverse=True)
+
+
+def _first_similar(
+    text: str, leaders: list[str], indexes: Iterable[int], threshold: float
+) -> int | None:
+    """The first of the leaders `indexes` similar enough to `text`, if any."""
+    return next((n for n in indexes if fuzz.token_set_ratio(text, leaders[n]) >= threshold), None)
 
 
 def _propose(snap: Snapshot, question: str, recs: list[dict[str, Any]]) -> tuple[str | None, float]:
@@ -67,15 +97,24 @@ def group_log(
         return answer.answered and answer.confidence >= low_confidence
 
     verdict: dict[str, bool] = {}
-    open_records = []
-    for rec in records:
+
+    def still_open(rec: dict[str, Any]) -> bool:
         q = rec["question"]
         if q not in verdict:
             verdict[q] = bool(q.strip()) and not now_answered(q)
-        if verdict[q]:
-            open_records.append(rec)
+        return verdict[q]
+
+    # Grouped first, then each group's members asked again, largest groups first, until
+    # no group left can outgrow the `limit` open ones: not every question of the log.
+    shown: list[list[dict[str, Any]]] = []
+    for members in group_questions(records):
+        if len(shown) >= limit and len(members) <= len(shown[-1]):
+            break
+        open_members = [r for r in members if still_open(r)]
+        if open_members:
+            shown = sorted([*shown, open_members], key=len, reverse=True)[:limit]
     groups = []
-    for members in group_questions(open_records)[:limit]:
+    for members in shown:
         phrasing = Counter(r["question"].strip() for r in members)
         question = phrasing.most_common(1)[0][0]
         langs = Counter(r.get("lang") for r in members if r.get("lang") in ("de", "en"))

@@ -81,3 +81,37 @@ def test_cli_add_question_detects_the_language(
     taken = str(questions["en"][0])
     assert main(["kb", "add-question", "hkpc.study", taken, "--kb", str(kb_copy)]) == 1
     assert "refused" in capsys.readouterr().out
+
+
+def test_only_the_changed_file_is_read_and_validated(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100,000 variants a full load costs seconds: an edit checks its own file and looks
+    for the phrase elsewhere, it does not load (or copy) the whole directory."""
+    import bot.kb_edit
+    import bot.knowledge
+
+    def no_full_load(root: Path) -> None:
+        raise AssertionError(f"loaded all of {root}")
+
+    monkeypatch.setattr(bot.knowledge, "load_knowledge", no_full_load)
+    monkeypatch.setattr(bot.kb_edit, "load_knowledge", no_full_load, raising=False)
+    result = add_question(kb_copy, RECRUITING, "Is hiring hard in Hong Kong?", "en")
+    assert result.ok and result.changed
+
+
+@pytest.mark.parametrize(
+    ("intent", "phrase"),
+    [
+        (RECRUITING, "yes"),  # a plain `yes` would read as true
+        (RECRUITING, "Anteil: wie hoch? # Frage"),  # ': ' and ' #' mean something in YAML
+        (RECRUITING, "\"quoted\" and 'single', [brackets]"),
+        ("smalltalk.greeting", "Hallo, oder was?"),  # a flow list: [a, b]
+    ],
+)
+def test_an_appended_phrase_reads_back_as_written(kb_copy: Path, intent: str, phrase: str) -> None:
+    if find_intent(kb_copy, intent) is None:
+        pytest.skip(f"{intent} not in the shipped knowledge")
+    result = add_question(kb_copy, intent, phrase, "de")
+    assert result.ok and result.changed, result.message
+    assert find_intent(kb_copy, intent)[2]["questions"]["de"][-1] == phrase

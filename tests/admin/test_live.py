@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.kb_edit import add_question, write_atomic
+from bot.knowledge import KnowledgeBase
 from bot.service import QABot
 from bot.watcher import install_sighup, watch_knowledge
 from tests.admin.conftest import RECRUITING, wait_until
@@ -105,3 +106,29 @@ async def test_a_save_the_loader_chokes_on_is_reported_and_the_watcher_lives_on(
         await wait_until(lambda: _last_reload_ok(kb_bot) is True, timeout=30)
         assert add_question(kb_copy, RECRUITING, NEW_PHRASE, "de").changed
         await wait_until(lambda: kb_bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)
+
+
+async def test_an_add_in_the_running_bot_loads_the_knowledge_once(
+    kb_bot: QABot, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot reloads after its own edit; the watcher then finds nothing new to load."""
+    import bot.store
+
+    loads: list[Path] = []
+    real = bot.store.load_knowledge
+
+    def counted(root: Path, *args: object) -> KnowledgeBase:
+        loads.append(root)
+        return real(root, *args)
+
+    monkeypatch.setattr(bot.store, "load_knowledge", counted)
+    async with watching(kb_bot):
+        assert kb_bot.add_question(RECRUITING, NEW_PHRASE, "de").ok
+        assert kb_bot.ask(NEW_PHRASE).intent == RECRUITING
+        await asyncio.sleep(1.0)  # the watcher's batch of the add (50 ms of quiet) is in
+        assert len(loads) == 1
+        # a later save is loaded
+        other = kb_copy / "qa" / "hkstp.yaml"
+        write_atomic(other, other.read_text(encoding="utf-8") + "\n")
+        await wait_until(lambda: kb_bot.status().last_reload.trigger == "watch", timeout=30)
+    assert len(loads) == 2

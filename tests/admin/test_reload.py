@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -185,7 +187,7 @@ def test_the_configured_size_limit_applies_to_a_reload(kb_copy: Path, tmp_path: 
 def test_any_failure_while_building_the_new_knowledge_is_reported(
     kb_bot: QABot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("index exploded\nINFO forged line")
 
     question = "Who is the CFO of SenseTime?"
@@ -196,3 +198,33 @@ def test_any_failure_while_building_the_new_knowledge_is_reported(
     (error,) = result.errors
     assert error.endswith(":0: cannot load: RuntimeError: index exploded\\nINFO forged line")
     assert kb_bot.ask(question) == before
+
+
+def test_a_replaced_snapshot_is_freed_at_once(kb_bot: QABot) -> None:
+    """Reloads keep the collector from walking the live knowledge (a full collection pauses
+    every thread for a second at 100k variants), so the old one must not need it: nothing of
+    a snapshot stands in a reference cycle."""
+    kb_bot.ask("wer ist der cfo von sensetiem?")  # typo correction fills the analyzer's memo
+    old = kb_bot.store.current
+    parts = [weakref.ref(p) for p in (old, old.resolver, old.resolver.analyzer, old.policy)]
+    del old
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        assert kb_bot.reload().ok
+        assert [p() is None for p in parts] == [True] * len(parts)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_a_replaced_index_is_emptied_piece_by_piece_unless_still_read(kb_bot: QABot) -> None:
+    """Freed at once, the tables of a 100k-variant index hold the GIL for tens of ms: a
+    reload empties them entry by entry, but only when no question in flight reads them."""
+    in_flight = kb_bot.store.current  # a question still answering from it
+    assert kb_bot.reload().ok
+    assert in_flight.resolver.docs and in_flight.answer("hpc").answered
+    del in_flight
+    unread = kb_bot.store.current.resolver  # the index alone, not its snapshot
+    assert kb_bot.reload().ok
+    assert not unread.docs

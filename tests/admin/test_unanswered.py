@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,27 @@ def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
     words = ["kb", "add-question", intent, question, "--lang", "en"]
     assert run_pasted(line, tmp_path) == words
     assert not (tmp_path / "X").exists() and not (tmp_path / "Y").exists()
+
+
+def test_triage_asks_again_only_what_it_may_show(
+    bot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log of 20,000 records must not cost an answer per distinct question: the groups are
+    formed first, and only those that can still be among the shown ones are asked again."""
+    snap = bot.store.current
+    asked: list[str] = []
+    real = snap.answer
+
+    def counted(question: str, lang: str | None = None):
+        asked.append(question)
+        return real(question, lang)
+
+    monkeypatch.setattr(snap, "answer", counted)
+    recs = [{"question": q} for q in UNKNOWN * 5 + RENT * 3]
+    rng = random.Random(3)  # thirty questions asked once each, none like another
+    recs += [{"question": "".join(rng.choices(string.ascii_lowercase, k=14))} for _ in range(30)]
+    from bot.triage import group_log
+
+    groups = group_log(snap, recs, low_confidence=0.5, limit=2)
+    assert [g.count for g in groups] == [20, 6]
+    assert len(asked) < len({r["question"] for r in recs}) // 2, asked

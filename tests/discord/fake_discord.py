@@ -14,6 +14,7 @@ import json
 import re
 import time
 import zlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ from tests.discord.payloads import (  # noqa: F401  (re-exported for the tests)
 )
 
 API_PREFIX = "/api/v10"
+_MESSAGES = re.compile(r"/channels/\d+/messages")
 
 
 @dataclass
@@ -68,6 +70,10 @@ class FakeDiscord:
 
     def __init__(self, *, compress_replies: bool = True) -> None:
         self.calls: list[Call] = []
+        # the bot's posted messages by the message they reply to, indexed as they come in:
+        # waiting on replies must not scan every call on each new one (the bot's event loop
+        # runs this fake too, so a scan per call would be measured as the bot's time)
+        self._replies: dict[int, list[Call]] = defaultdict(list)
         self.received: list[dict[str, Any]] = []  # gateway payloads from the client
         self.connections: list[dict[str, str]] = []  # query string of each websocket connect
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
@@ -146,11 +152,18 @@ class FakeDiscord:
 
     def replies_to(self, message_id: int) -> list[Call]:
         """Messages the bot posted as a reply to `message_id`."""
-        return [
-            c
-            for c in self.find("POST", r"/channels/\d+/messages")
-            if (c.json.get("message_reference") or {}).get("message_id") == message_id
-        ]
+        return list(self._replies.get(message_id, ()))
+
+    def replied(self) -> set[int]:
+        """The ids of the messages the bot has replied to."""
+        return set(self._replies)
+
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        if call.method == "POST" and _MESSAGES.fullmatch(call.path) and call.json:
+            replied_to = (call.json.get("message_reference") or {}).get("message_id")
+            if replied_to is not None:
+                self._replies[replied_to].append(call)
 
     async def wait_reply(self, message_id: int, timeout: float = 5.0) -> Call:
         """The bot's reply to `message_id`, once it has been posted (bounded wait)."""
@@ -359,7 +372,7 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         body = await request.json() if request.can_read_body else None
         call = Call(request.method, path, dict(request.query), body)
-        self.calls.append(call)
+        self._record(call)
         if path in self.fail_once:
             self.fail_once.discard(path)
             await self._notify()

@@ -33,6 +33,7 @@ class Call:
     status: int  # what the fake answered
     ok: bool = True  # false when the fake answered an error or a body that is not JSON
     path: str = ""
+    at: float = field(default_factory=time.perf_counter)  # when it came in
 
 
 @dataclass

@@ -1,0 +1,167 @@
+"""The compiled knowledge, cached per intents file by its content.
+
+A start-up or a reload then parses, validates and analyses only the intents
+files that changed: each file's validated model and its intents' parts of the
+index (bot/resolver.py `IntentIndex`) are kept, keyed by the SHA-256 of the
+file's bytes, in memory and, when `index_cache_dir` is set, on disk (one pickle
+per file content and version of the code, written atomically; the directory
+may be deleted at any time). An index part also depends on the concepts, the facts and the code that
+computed it: when any of those differ, the part is computed again. The files
+are pickles, read back as code is: keep the directory as private as the code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.knowledge import KnowledgeBase
+from bot.models import IntentsFile
+from bot.resolver import IntentIndex, index_intents
+
+log = logging.getLogger(__name__)
+
+PACKAGE = Path(__file__).resolve().parent
+KEEP_FILES = 1000  # on disk; the least recently used beyond this are removed
+
+
+@dataclass
+class _FilePart:
+    """One intents file's content, compiled: its data as parsed (plain lists and dicts, which
+    unpickle fast; validating them is fast too) and, when known, its index parts."""
+
+    data: Any
+    built_with: str = ""  # the concepts, facts and code the index parts were computed with
+    indexes: list[IntentIndex] | None = None
+
+
+class IndexCache:
+    """Compiled intents files by content; shared by the loads of one knowledge store."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = Path(directory) if directory else None
+        self._parts: dict[str, _FilePart] = {}
+        # validated models, in memory only: a reload shares those of unchanged files with
+        # the snapshot that serves (less to validate, less to free when it is replaced)
+        self._models: dict[str, IntentsFile] = {}
+        self._unsaved: set[str] = set()
+        self._code = _code_hash()
+        self._warned = False  # an unwritable directory is reported once
+
+    @staticmethod
+    def key(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    def data(self, key: str) -> Any:
+        """The parsed data of the file content `key`, if it was compiled before (else None)."""
+        part = self._parts.get(key) or self._read(key)
+        return part.data if part else None
+
+    def model(self, key: str) -> IntentsFile | None:
+        return self._models.get(key)
+
+    def keep_model(self, key: str, model: IntentsFile) -> None:
+        self._models[key] = model
+
+    def remember(self, key: str, data: Any) -> None:
+        self._parts[key] = _FilePart(data)
+        self._unsaved.add(key)
+
+    def intent_indexes(self, kb: KnowledgeBase) -> list[IntentIndex] | None:
+        """The index parts of `kb.intents`, from the cache where it has them; None when `kb`
+        does not say which file each intent comes from."""
+        if not kb.intent_files:
+            return None
+        built_with = self._built_with(kb)
+        out: list[IntentIndex] = []
+        for key, count in kb.intent_files:
+            part = self._parts.get(key)
+            if part is None or part.built_with != built_with or part.indexes is None:
+                start = len(out)
+                indexes = index_intents(kb, range(start, start + count))
+                if part is not None:
+                    part.built_with, part.indexes = built_with, indexes
+                    self._unsaved.add(key)
+            else:
+                indexes = part.indexes
+            out += indexes
+        return out
+
+    def keep_only(self, kb: KnowledgeBase) -> None:
+        """Forget (in memory) the files `kb` no longer has, and save the new ones to disk."""
+        used = {key for key, _ in kb.intent_files}
+        self._parts = {k: v for k, v in self._parts.items() if k in used}
+        self._models = {k: v for k, v in self._models.items() if k in used}
+        for key in sorted(self._unsaved & used):
+            self._write(key, self._parts[key])
+        self._unsaved.clear()
+        self._trim()
+
+    def _built_with(self, kb: KnowledgeBase) -> str:
+        digest = hashlib.sha256(self._code.encode())
+        for item in (*kb.concepts, *kb.facts):
+            digest.update(item.model_dump_json().encode())
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path | None:
+        # the code in the name: a file of other code (other layout) is never read
+        return self.directory / f"{key}-{self._code[:16]}.pickle" if self.directory else None
+
+    def _read(self, key: str) -> _FilePart | None:
+        path = self._path(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            part = pickle.loads(path.read_bytes())
+            os.utime(path)  # recently used: kept by _trim
+        except Exception as exc:  # a stale or broken cache file: compile again
+            log.debug("index cache %s unreadable (%s); compiling again", path, exc)
+            return None
+        if not isinstance(part, _FilePart):
+            return None
+        self._parts[key] = part
+        return part
+
+    def _write(self, key: str, part: _FilePart) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only disk costs speed, never an answer
+            if not self._warned:
+                log.warning("index cache not writable (%s); starting slower next time", exc)
+            self._warned = True
+
+    def _trim(self) -> None:
+        if self.directory is None or not self.directory.is_dir():
+            return
+        files = sorted(self.directory.glob("*.pickle"), key=_mtime, reverse=True)
+        for stale in files[KEEP_FILES:]:
+            stale.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _code_hash() -> str:
+    """The code and language data an index part is computed with."""
+    digest = hashlib.sha256()
+    for path in sorted((*PACKAGE.glob("*.py"), *PACKAGE.glob("data/*"))):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,93 @@
+"""The compiled-index cache: a start-up or reload compiles only the intents files that changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import bot.index_cache
+import bot.knowledge
+from bot.service import QABot
+from bot.settings import Settings
+from tests.conftest import KNOWLEDGE
+
+QUESTIONS = ["Wer ist der CFO von SenseTime?", "how many firms struggle to hire", "hpc", "danke"]
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, root)
+    return root
+
+
+def _settings(kb: Path, cache: Path | None) -> Settings:
+    return Settings(knowledge_dir=kb, index_cache_dir=cache, unanswered={"enabled": False})
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many intents files were parsed, and how many intents analysed, from now on."""
+    counts = {"parsed": 0, "analysed": 0}
+    fast_load, index_intents = bot.knowledge._fast_load, bot.index_cache.index_intents
+
+    def parsed(text: str) -> object:
+        counts["parsed"] += text.lstrip().startswith(("intents", "#")) and "intents:" in text
+        return fast_load(text)
+
+    def analysed(kb: bot.knowledge.KnowledgeBase, only: range) -> list:
+        counts["analysed"] += len(only)
+        return index_intents(kb, only)
+
+    monkeypatch.setattr(bot.knowledge, "_fast_load", parsed)
+    monkeypatch.setattr(bot.index_cache, "index_intents", analysed)
+    return counts
+
+
+def test_a_second_start_compiles_nothing(kb: Path, tmp_path: Path, compiled: dict) -> None:
+    first = QABot.from_settings(_settings(kb, tmp_path / "cache"))
+    assert compiled["parsed"] == len(list((kb / "qa").glob("*.yaml")))
+    assert compiled["analysed"] == len(first.store.current.kb.intents)
+    compiled.update(parsed=0, analysed=0)
+    second = QABot.from_settings(_settings(kb, tmp_path / "cache"))
+    assert compiled == {"parsed": 0, "analysed": 0}
+    for q in QUESTIONS:
+        assert second.ask(q) == first.ask(q)
+
+
+def test_a_reload_compiles_only_the_changed_file(kb: Path, compiled: dict) -> None:
+    qabot = QABot.from_settings(_settings(kb, None))  # the cache in memory only
+    path = kb / "qa" / "hkstp.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    in_file = path.read_text(encoding="utf-8").count("- id:")
+    compiled.update(parsed=0, analysed=0)
+    assert qabot.reload().ok
+    assert compiled == {"parsed": 1, "analysed": in_file}
+
+
+def test_a_cached_index_answers_exactly_as_a_fresh_one(kb: Path, tmp_path: Path) -> None:
+    warm = tmp_path / "cache"
+    QABot.from_settings(_settings(kb, warm))
+    cached = QABot.from_settings(_settings(kb, warm))
+    fresh = QABot.from_settings(_settings(kb, None))
+    for q in QUESTIONS:
+        a, b = cached.store.current.resolver.resolve(q), fresh.store.current.resolver.resolve(q)
+        # the same candidates and signals; a sum over a set may differ in its last bit, as it
+        # does between two processes (string hashing, so set order, is per process)
+        assert [c.key for c in a.ranked] == [c.key for c in b.ranked]
+        assert [c.score for c in a.ranked] == pytest.approx([c.score for c in b.ranked])
+        assert [c.f1 for c in a.ranked] == pytest.approx([c.f1 for c in b.ranked])
+        assert cached.ask(q) == fresh.ask(q)
+
+
+def test_a_broken_or_unwritable_cache_costs_speed_not_answers(kb: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = QABot.from_settings(_settings(kb, cache)).ask(QUESTIONS[0])
+    for stored in cache.glob("*.pickle"):
+        stored.write_bytes(b"not a pickle")
+    assert QABot.from_settings(_settings(kb, cache)).ask(QUESTIONS[0]) == expected
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache directory should be", encoding="utf-8")
+    assert QABot.from_settings(_settings(kb, blocked)).ask(QUESTIONS[0]) == expected
