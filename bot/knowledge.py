@@ -15,8 +15,6 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.errors import KnowledgeError, KnowledgeFileError
 from bot.models import (
@@ -133,42 +131,65 @@ class KnowledgeBase:
         return next((f for f in self.facts if f.id == fact_id), None)
 
 
-def _yaml() -> YAML:
-    return YAML(typ="rt")
+_C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _fast_load(text: str) -> Any:
-    """PyYAML's C loader: several times faster than round-trip, but without line numbers."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """PyYAML's C loader, without keeping the nodes: what a good file costs."""
+    return yaml.load(text, Loader=_C_LOADER)
 
 
-def _node_line(raw: Any) -> int:
-    lc = getattr(raw, "lc", None)
-    return lc.line + 1 if lc is not None else 0
+def _compose(text: str) -> tuple[Any, yaml.Node | None]:
+    """(data, node tree) of one YAML document from the same C parser: every node keeps the
+    line it starts on, so finding a problem's line costs no more than a fast load."""
+    loader = _C_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
+def _step(node: Any, key: int | str) -> tuple[int, Any] | None:
+    """(1-based line, value node) of `key` inside `node`: a mapping key's own line, a list
+    item's line; None where `node` has no such key (or is None: a fast load's)."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in reversed(node.value):  # of duplicate keys, the last is the one loaded
+            if isinstance(k, yaml.ScalarNode) and k.value == str(key):
+                return k.start_mark.line + 1, v
+    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        item = node.value[key]
+        return item.start_mark.line + 1, item
+    return None
+
+
+def _node_line(node: Any) -> int:
+    return node.start_mark.line + 1 if isinstance(node, yaml.Node) else 0
 
 
 def _line_of(node: Any, loc: tuple[int | str, ...]) -> int:
-    """Best 1-based line for a pydantic error location inside a ruamel node."""
+    """Best 1-based line for a pydantic error location inside a node tree."""
     line = 1
     for key in loc:
-        lc = getattr(node, "lc", None)
-        try:
-            if lc is not None and isinstance(key, int) and isinstance(node, list):
-                line = lc.item(key)[0] + 1
-            elif lc is not None and isinstance(node, dict) and key in node:
-                line = lc.key(key)[0] + 1
-            else:
-                break
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
+        found = _step(node, key)
+        if found is None:
             break
+        line, node = found
     return line
+
+
+def _items(node: Any, key: str, count: int) -> list[Any]:
+    """The `count` item nodes of the list under `key`; all None where they are not known."""
+    found = _step(node, key)
+    items = found[1].value if found and isinstance(found[1], yaml.SequenceNode) else []
+    return items if len(items) == count else [None] * count
 
 
 def _parse(
     path: Path, model: type[BaseModel], root: Path, budget: _ReadBudget, precise: bool = True
 ) -> tuple[Any, Any]:
-    """(validated model, raw ruamel node) of one file; raises KnowledgeError."""
+    """(validated model, its node tree or None after a fast load) of one file; raises
+    KnowledgeError."""
     rel = _rel(path, root)
     try:
         text = budget.read(path)
@@ -180,19 +201,20 @@ def _parse(
         except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS):  # ValidationError is a ValueError
             pass  # parse again below, with line numbers for the report
     try:
-        raw = _yaml().load(text)
-    except MarkedYAMLError as exc:
+        data, raw = _compose(text)
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
+        # At the end of a file without a final line break the C parser counts one line more.
+        line = min(mark.line + 1, text.count("\n") + 1) if mark else 0
         detail = f"YAML syntax: {exc.problem or exc.context}"
         raise KnowledgeError([KnowledgeFileError(rel, line, detail)]) from exc
-    except YAMLError as exc:
+    except yaml.YAMLError as exc:
         raise KnowledgeError([KnowledgeFileError(rel, 0, f"YAML: {exc}")]) from exc
     except _CONSTRUCTOR_ERRORS as exc:
         detail = f"YAML value: {type(exc).__name__}: {exc}"
         raise KnowledgeError([KnowledgeFileError(rel, 0, detail)]) from exc
     try:
-        return model.model_validate(raw), raw
+        return model.model_validate(data), raw
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -292,7 +314,7 @@ def _load(root: Path, budget: _ReadBudget, precise: bool) -> KnowledgeBase:
         except KnowledgeError as exc:
             problems.extend(exc.problems)
             continue
-        raws = raw["intents"] if raw is not None else [None] * len(model.intents)
+        raws = _items(raw, "intents", len(model.intents))
         intents.extend(zip(model.intents, [path] * len(raws), raws, strict=True))
     facts: list[tuple[Fact, Any]] | None = []
     concepts: tuple[Concept, ...] = ()
@@ -310,7 +332,7 @@ def _load(root: Path, budget: _ReadBudget, precise: bool) -> KnowledgeBase:
                 facts = None  # unparsable: don't also report every link to it
             continue
         if name == FACTS_FILE:
-            raws = raw["facts"] if raw is not None else [None] * len(model.facts)
+            raws = _items(raw, "facts", len(model.facts))
             facts = list(zip(model.facts, raws, strict=True))
         else:
             concepts = tuple(model.concepts)

@@ -3,7 +3,10 @@ parsing, and what is reported is bounded in number and length."""
 
 from __future__ import annotations
 
+import cProfile
 import os
+import pstats
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -97,3 +100,50 @@ def test_a_hostile_file_name_is_reported_without_its_control_characters(
     assert main(["kb", "validate", str(kb_copy)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("knowledge/qa/bad??[31m.yaml:1: YAML syntax:")
+
+
+def _calls_to_load(root: Path) -> int:
+    """Python function calls that one load of `root` makes, refused or not: a measure of its
+    work that does not depend on how busy the machine is."""
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        load_knowledge(root)
+    except KnowledgeError:
+        pass
+    finally:
+        profile.disable()
+    return pstats.Stats(profile).total_calls
+
+
+def _many_intents(n: int, quote: str) -> str:
+    lines = ["intents:"]
+    for k in range(n):
+        lines += [
+            f"  - id: many.i{k}",
+            f"    questions: {{de: ['Frage Nummer {k}?'], en: ['Question number {k}?']}}",
+            f"    answer: {{de: 'Antwort {k}.', en: 'Answer {k}.'}}",
+            f"    cite: [{{source: article, locator: '§4', quote: '{quote}'}}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda t: t.replace("2014'}]\n", "2015'}]\n", 1), id="one quote not verbatim"),
+        pytest.param(lambda t: t.replace("answer: {", "answer: [{"), id="a schema error in each"),
+    ],
+)
+def test_refusing_a_bad_file_costs_about_what_loading_a_good_one_does(
+    kb_copy: Path, spoil: Callable[[str], str]
+) -> None:
+    # Finding the problems' lines used to re-read every file with ruamel.yaml (pure Python):
+    # a 6.6 MB file with one bad quote took 33 s and 450 MB to refuse.
+    path = kb_copy / "qa" / "many.yaml"
+    text = _many_intents(1000, "Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    path.write_text(text, encoding="utf-8")
+    good = _calls_to_load(kb_copy)
+    path.write_text(spoil(text), encoding="utf-8")
+    assert problems(kb_copy)[0].startswith("knowledge/qa/many.yaml:")
+    assert _calls_to_load(kb_copy) < 3 * good
