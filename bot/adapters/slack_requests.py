@@ -65,6 +65,11 @@ _MESSAGE_EVENT = dict.fromkeys(
     ("type", "user", "text", "ts", "thread_ts", "event_ts", "channel", "channel_type"),
     (str,),
 ) | dict.fromkeys(("subtype", "bot_id", "team", "user_team"), (str, type(None)))
+# The AI-app panel's events: bolt's Assistant reads where to greet from `assistant_thread`.
+_ASSISTANT_EVENTS = ("assistant_thread_started", "assistant_thread_context_changed")
+_ASSISTANT_THREAD = dict.fromkeys(("user_id", "channel_id", "thread_ts"), (str,)) | {
+    "context": (dict,)
+}
 
 
 def malformed(body: object) -> str | None:
@@ -81,11 +86,25 @@ def malformed(body: object) -> str | None:
     event = body.get("event")
     if problem is None and event is not None and event.get("type") in ("app_mention", "message"):
         problem = _wrong_types(event, _MESSAGE_EVENT, "event.")
+    if problem is None and event is not None and event.get("type") in _ASSISTANT_EVENTS:
+        problem = _assistant_thread_problem(event)
     return problem
+
+
+def _assistant_thread_problem(event: dict[str, Any]) -> str | None:
+    thread = event.get("assistant_thread")
+    if not isinstance(thread, dict):
+        return f"event.assistant_thread: {type(thread).__name__}"
+    for key in ("channel_id", "thread_ts"):
+        if key not in thread:
+            return f"event.assistant_thread.{key}: missing"
+    return _wrong_types(thread, _ASSISTANT_THREAD, "event.assistant_thread.")
 
 
 def _block_actions_problem(body: dict[str, Any]) -> str | None:
     problem = _wrong_types(body, _BLOCK_ACTIONS, "")
+    if problem is None and not body.get("actions"):
+        problem = "actions: none"
     for n, action in enumerate(body.get("actions", [])):
         if problem is None and "action_id" not in action:
             problem = f"actions[{n}].action_id: missing"

@@ -104,6 +104,10 @@ def no_action_id(payload: dict[str, Any]) -> None:
     del payload["actions"][0]["action_id"]
 
 
+def no_actions(payload: dict[str, Any]) -> None:
+    payload["actions"] = []
+
+
 def action_id_an_int(payload: dict[str, Any]) -> None:
     payload["actions"][0]["action_id"] = 7
 
@@ -116,6 +120,7 @@ ODD_SHAPES = {
     "value an object": value({"i": "hkpc.recruiting"}),
     "action_id missing": no_action_id,
     "action_id an int": action_id_an_int,
+    "no actions": no_actions,
 }
 
 
