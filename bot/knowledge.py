@@ -43,6 +43,10 @@ class _Unreadable(Exception):
     """A file the loader will not parse; the message says why."""
 
 
+class _NeedsLines(Exception):
+    """The fast pass met a bad file: stop it, the precise pass reports every problem's line."""
+
+
 class _OverTotal(Exception):
     """The knowledge files together exceed the limit: the whole load stops at this problem."""
 
@@ -198,8 +202,8 @@ def _parse(
     if not precise:
         try:
             return model.model_validate(_fast_load(text)), None
-        except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS):  # ValidationError is a ValueError
-            pass  # parse again below, with line numbers for the report
+        except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS) as exc:  # ValidationError: a ValueError
+            raise _NeedsLines from exc
     try:
         data, raw = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -207,6 +211,10 @@ def _parse(
         # At the end of a file without a final line break the C parser counts one line more.
         line = min(mark.line + 1, text.count("\n") + 1) if mark else 0
         detail = f"YAML syntax: {exc.problem or exc.context}"
+        raise KnowledgeError([KnowledgeFileError(rel, line, detail)]) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC)
+        line = text.count("\n", 0, exc.position) + 1
+        detail = f"YAML: character U+{exc.character:04X} is not allowed"
         raise KnowledgeError([KnowledgeFileError(rel, line, detail)]) from exc
     except yaml.YAMLError as exc:
         raise KnowledgeError([KnowledgeFileError(rel, 0, f"YAML: {exc}")]) from exc
@@ -216,15 +224,24 @@ def _parse(
     try:
         return model.model_validate(data), raw
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            # A key may hold any character: shown escaped, so one problem stays one line.
-            where = ".".join(str(p).encode("unicode_escape").decode() for p in err["loc"])
-            where = where or "file"
-            problems.append(
-                KnowledgeFileError(rel, _line_of(raw, err["loc"]), f"{where}: {err['msg']}")
-            )
-        raise KnowledgeError(problems) from exc
+        raise KnowledgeError(_schema_problems(exc, rel, raw, budget.limits.max_errors)) from exc
+
+
+def _schema_problems(
+    exc: ValidationError, rel: Path, raw: Any, shown: int
+) -> list[KnowledgeFileError]:
+    """One problem per schema error; only the first `shown` are located and worded (no more
+    can be reported), the rest are counted, so a file of a million mistakes is refused fast."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    problems = []
+    for err in errors[:shown]:
+        # A key may hold any character: shown escaped, so one problem stays one line.
+        where = ".".join(str(p).encode("unicode_escape").decode() for p in err["loc"]) or "file"
+        problems.append(
+            KnowledgeFileError(rel, _line_of(raw, err["loc"]), f"{where}: {err['msg']}")
+        )
+    unlisted = KnowledgeFileError(rel, 0, "schema problem not listed (over [knowledge] max_errors)")
+    return problems + [unlisted] * (len(errors) - len(problems))
 
 
 def _check_citation(
