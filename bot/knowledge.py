@@ -8,6 +8,7 @@ source paragraph is refused.
 from __future__ import annotations
 
 import hashlib
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +144,42 @@ def _fast_load(text: str) -> Any:
     return yaml.load(text, Loader=_C_LOADER)
 
 
+# An anchor (`&name`): without one a file has no alias, and nothing to measure.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+
+
+def _unamplified(data: Any, text: str, rel: Path, max_bytes: int) -> Any:
+    """`data`, unless its aliases make it more than `max_bytes` when written out: a small
+    file of `*alias` references would otherwise be megabytes of variants to check and index.
+    Each shared part is measured once, so this costs no more than the data's size."""
+    if not _ANCHOR.search(text):
+        return data
+    sizes: dict[int, int] = {}
+
+    def size(value: Any) -> int:
+        if isinstance(value, str):
+            return len(value)
+        if not isinstance(value, list | dict):
+            return 1
+        if id(value) not in sizes:
+            sizes[id(value)] = 0  # a part that contains itself adds nothing more
+            parts = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            sizes[id(value)] = 1 + sum(size(part) for part in parts)
+        return sizes[id(value)]
+
+    try:
+        written_out = size(data)
+    except RecursionError:
+        written_out = max_bytes + 1  # nested deeper than any knowledge file needs
+    if written_out <= max_bytes:
+        return data
+    detail = (
+        f"with its aliases written out, this file holds {written_out:,} characters, over the "
+        f"limit of {max_bytes:,} bytes per file ([knowledge] max_file_bytes)"
+    )
+    raise KnowledgeError([KnowledgeFileError(rel, 0, detail)])
+
+
 def _compose(text: str) -> tuple[Any, yaml.Node | None]:
     """(data, node tree) of one YAML document from the same C parser: every node keeps the
     line it starts on, so finding a problem's line costs no more than a fast load."""
@@ -201,7 +238,8 @@ def _parse(
         raise KnowledgeError([KnowledgeFileError(rel, 0, str(exc))]) from None
     if not precise:
         try:
-            return model.model_validate(_fast_load(text)), None
+            data = _unamplified(_fast_load(text), text, rel, budget.limits.max_file_bytes)
+            return model.model_validate(data), None
         except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS) as exc:  # ValidationError: a ValueError
             raise _NeedsLines from exc
     try:
@@ -221,6 +259,7 @@ def _parse(
     except _CONSTRUCTOR_ERRORS as exc:
         detail = f"YAML value: {type(exc).__name__}: {exc}"
         raise KnowledgeError([KnowledgeFileError(rel, 0, detail)]) from exc
+    data = _unamplified(data, text, rel, budget.limits.max_file_bytes)
     try:
         return model.model_validate(data), raw
     except ValidationError as exc:

@@ -171,3 +171,36 @@ def test_a_control_character_in_a_file_is_reported_at_its_line(kb_copy: Path, ch
     (kb_copy / "qa" / "bad.yaml").write_text(f"intents:\n  - id: x{char}y\n", encoding="utf-8")
     (problem,) = problems(kb_copy)
     assert problem == (f"knowledge/qa/bad.yaml:2: YAML: character U+{ord(char):04X} is not allowed")
+
+
+def _intent_with_variants(de_variants: str) -> str:
+    quote = "Die erfolgreiche Gründung von SenseTime im Jahr 2014"
+    return (
+        "intents:\n  - id: alias.one\n"
+        f"    questions: {{de: {de_variants}, en: [Question?]}}\n"
+        "    answer: {de: Antwort., en: Answer.}\n"
+        f"    cite: [{{source: article, locator: '§4', quote: '{quote}'}}]\n"
+    )
+
+
+def test_aliases_cannot_make_a_file_bigger_than_the_cap(kb_copy: Path) -> None:
+    # 20,000 aliases of one 1,000-character variant: a 120 KB file that is 20 MB of
+    # variants to check and index (with 100 KB variants the load took minutes).
+    long = "wie viele " * 100
+    variants = f"[&v '{long}', " + ", ".join(["*v"] * 20_000) + "]"
+    (kb_copy / "qa" / "alias.yaml").write_text(_intent_with_variants(variants), encoding="utf-8")
+    (problem,) = problems(kb_copy, KnowledgeLimits(max_file_bytes=1_000_000))
+    assert problem.startswith("knowledge/qa/alias.yaml:0: with its aliases written out, ")
+    assert "over the limit of 1,000,000 bytes per file ([knowledge] max_file_bytes)" in problem
+
+
+def test_an_alias_that_stays_under_the_cap_is_fine(kb_copy: Path) -> None:
+    variants = "[&v 'Wie alt ist die Firma aus dem Artikel?', *v]"
+    (kb_copy / "qa" / "alias.yaml").write_text(_intent_with_variants(variants), encoding="utf-8")
+    assert "alias.one" in {i.id for i in load_knowledge(kb_copy).intents}
+
+
+def test_a_file_that_contains_itself_is_a_problem_not_a_hang(kb_copy: Path) -> None:
+    (kb_copy / "qa" / "loop.yaml").write_text("intents: &a [*a]\n", encoding="utf-8")
+    (problem,) = problems(kb_copy)
+    assert problem.startswith("knowledge/qa/loop.yaml:")
