@@ -61,10 +61,15 @@ _TOP_LEVEL: dict[str, tuple[type, ...]] = {
 # A button click (`block_actions`): who clicked, where, and which button.
 _BLOCK_ACTIONS = dict.fromkeys(("user", "channel"), (dict,))
 _ACTION = dict.fromkeys(("action_id", "block_id", "value"), (str,))
-_MESSAGE_EVENT = dict.fromkeys(
-    ("type", "user", "text", "ts", "thread_ts", "event_ts", "channel", "channel_type"),
-    (str,),
-) | dict.fromkeys(("subtype", "bot_id", "team", "user_team"), (str, type(None)))
+# A message or mention; `message` and `previous_message` are an edit's or deletion's
+# message, which bolt's assistant middleware reads.
+_MESSAGE_EVENT = (
+    dict.fromkeys(
+        ("type", "user", "text", "ts", "thread_ts", "event_ts", "channel", "channel_type"), (str,)
+    )
+    | dict.fromkeys(("subtype", "bot_id", "team", "user_team"), (str, type(None)))
+    | dict.fromkeys(("message", "previous_message"), (dict, type(None)))
+)
 # The AI-app panel's events: bolt's Assistant reads where to greet from `assistant_thread`.
 _ASSISTANT_EVENTS = ("assistant_thread_started", "assistant_thread_context_changed")
 _ASSISTANT_THREAD = dict.fromkeys(("user_id", "channel_id", "thread_ts"), (str,)) | {

@@ -140,3 +140,18 @@ async def test_signed_clicks_of_odd_shape_are_refused_or_ignored_and_logged_once
     # and the app carries on: a well-formed click is answered
     await slack.click("hkpc.recruiting|en")
     await slack.api.wait_for(lambda api: any("49" in p["text"] for p in api.posts()))
+
+
+@pytest.mark.parametrize("field", ["message", "previous_message"])
+@pytest.mark.parametrize("odd", ["x", 5, ["a"]])
+async def test_a_signed_message_event_whose_message_is_not_an_object_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, field: str, odd: object
+) -> None:
+    # bolt's assistant middleware calls .get() on them: a 500 and an ERROR with a traceback.
+    event = {**slack.dm_event("hpc"), field: odd}
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    reply = await slack.event(event)
+    await slack.settled()
+    assert reply.status == 400
+    assert not traces(caplog)
+    assert len([r for r in caplog.records if r.name == "qabot.slack"]) == 1
