@@ -60,6 +60,9 @@ _TOP_LEVEL: dict[str, tuple[type, ...]] = {
 }
 # A button click (`block_actions`): who clicked, where, and which button.
 _BLOCK_ACTIONS = dict.fromkeys(("user", "channel"), (dict,))
+_CONTAINER = dict.fromkeys(("channel_id", "message_ts", "thread_ts"), (str,)) | {
+    "is_ephemeral": (bool,)
+}
 _ACTION = dict.fromkeys(("action_id", "block_id", "value"), (str,))
 # A message or mention; `message` and `previous_message` are an edit's or deletion's
 # message, which bolt's assistant middleware reads.
@@ -86,6 +89,9 @@ def malformed(body: object) -> str | None:
         problem = "authorizations: not a list of objects"
     if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
         problem = "actions: not a list of objects"
+    url = body.get("response_url")
+    if problem is None and url is not None and not url.startswith(("https://", "http://")):
+        problem = "response_url: not a URL"
     if problem is None and body.get("type") == "block_actions":
         problem = _block_actions_problem(body)
     event = body.get("event")
@@ -108,6 +114,7 @@ def _assistant_thread_problem(event: dict[str, Any]) -> str | None:
 
 def _block_actions_problem(body: dict[str, Any]) -> str | None:
     problem = _wrong_types(body, _BLOCK_ACTIONS, "")
+    problem = problem or _wrong_types(body.get("container") or {}, _CONTAINER, "container.")
     if problem is None and not body.get("actions"):
         problem = "actions: none"
     for n, action in enumerate(body.get("actions", [])):

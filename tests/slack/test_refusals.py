@@ -104,6 +104,17 @@ def no_action_id(payload: dict[str, Any]) -> None:
     del payload["actions"][0]["action_id"]
 
 
+def container(key: str, v: Any):
+    def change(payload: dict[str, Any]) -> None:
+        payload["container"][key] = v
+
+    return change
+
+
+def response_url_not_a_url(payload: dict[str, Any]) -> None:
+    payload["response_url"] = "x"
+
+
 def no_actions(payload: dict[str, Any]) -> None:
     payload["actions"] = []
 
@@ -121,6 +132,9 @@ ODD_SHAPES = {
     "action_id missing": no_action_id,
     "action_id an int": action_id_an_int,
     "no actions": no_actions,
+    "container channel_id a list": container("channel_id", []),
+    "container is_ephemeral a string": container("is_ephemeral", "x"),
+    "response_url not a URL": response_url_not_a_url,
 }
 
 
