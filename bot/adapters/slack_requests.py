@@ -90,6 +90,8 @@ def malformed(body: object) -> str | None:
     if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
         problem = "actions: not a list of objects"
     url = body.get("response_url")
+    if problem is None and url is None and "command" in body:
+        problem = "response_url: missing"  # a slash command is answered there
     if problem is None and url is not None and not url.startswith(("https://", "http://")):
         problem = "response_url: not a URL"
     if problem is None and body.get("type") == "block_actions":

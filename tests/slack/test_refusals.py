@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import time
+import urllib.parse
 from typing import Any
 
 import pytest
 
-from tests.slack.harness import SlackHarness, sign
+from tests.slack.harness import ADMIN, SlackHarness, sign
 
 QUESTION = "How many companies have difficulties recruiting?"
 MARKER = "BODY-MARKER-U0VICTIM"
@@ -165,6 +166,20 @@ async def test_a_signed_message_event_whose_message_is_not_an_object_is_refused(
     event = {**slack.dm_event("hpc"), field: odd}
     caplog.set_level(logging.INFO, logger="qabot.slack")
     reply = await slack.event(event)
+    await slack.settled()
+    assert reply.status == 400
+    assert not traces(caplog)
+    assert len([r for r in caplog.records if r.name == "qabot.slack"]) == 1
+
+
+@pytest.mark.parametrize("command", ["/stat", "/ask", "/kb"])
+async def test_a_signed_command_without_a_response_url_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, command: str
+) -> None:
+    # Acknowledged, then the reply failed in the background: an ERROR with a traceback.
+    form = {"command": command, "text": "status", "user_id": ADMIN, "channel_id": "C1"}
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    reply = await slack.post_raw(urllib.parse.urlencode(form), "application/x-www-form-urlencoded")
     await slack.settled()
     assert reply.status == 400
     assert not traces(caplog)
