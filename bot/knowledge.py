@@ -332,9 +332,10 @@ def load_knowledge(root: Path, limits: KnowledgeLimits | None = None) -> Knowled
     """Load and cross-check a knowledge directory; raises KnowledgeError listing the problems
     (at most `limits.max_errors`, each one line).
 
-    The fast pass reads YAML without positions; only when it finds a problem
-    is the directory read again, slowly, to name each problem's line. Files over
-    the size limits are refused before either pass parses them.
+    The fast pass reads YAML without positions and stops at the first problem;
+    then the directory is read again with the same C parser, keeping its nodes,
+    to name each problem's line. Files over the size limits are refused before
+    either pass parses them.
     """
     root, limits = Path(root), limits or KnowledgeLimits()
     try:

@@ -47,7 +47,7 @@ class Finding:
 
 
 class _Lines:
-    """Where each intent, variant and fact stands (lint only: a slow, precise re-read)."""
+    """Where each intent, variant and fact stands (lint only: a re-read that keeps the nodes)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
