@@ -182,7 +182,7 @@ def _conversation_turn(line: str) -> tuple[str, str] | None:
         return None
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: deeply nested brackets
         return None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         return None

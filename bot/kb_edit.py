@@ -28,6 +28,7 @@ from ruamel.yaml import YAML
 from bot.errors import KnowledgeError
 from bot.knowledge import INTENTS_DIR, check_intents_file, load_knowledge
 from bot.language import detect, side_vocabulary
+from bot.render.echo import shown
 
 _LOADER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 _ITEM_PREFIX = re.compile(r"\s*-\s+$")  # the "    - " before a block list item
@@ -113,7 +114,7 @@ def add_question(root: Path, intent_id: str, phrase: str, lang: str) -> EditResu
     would be invalid, e.g. the phrase already stands under another intent.
     """
     root = Path(root)
-    phrase = " ".join(phrase.split())
+    phrase = shown(phrase, limit=None)  # one line, no control, zero-width or bidi characters
     if lang not in ("de", "en"):
         return EditResult(False, False, f"unknown language {lang!r} (de or en)")
     if not phrase:

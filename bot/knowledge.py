@@ -8,6 +8,7 @@ source paragraph is refused.
 from __future__ import annotations
 
 import hashlib
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.errors import KnowledgeError, KnowledgeFileError
 from bot.models import (
@@ -46,6 +45,10 @@ _CONSTRUCTOR_ERRORS = (ValueError, TypeError, LookupError, AttributeError, Recur
 
 class _Unreadable(Exception):
     """A file the loader will not parse; the message says why."""
+
+
+class _NeedsLines(Exception):
+    """The fast pass met a bad file: stop it, the precise pass reports every problem's line."""
 
 
 class _OverTotal(Exception):
@@ -147,36 +150,94 @@ class KnowledgeBase:
         return next((f for f in self.facts if f.id == fact_id), None)
 
 
-def _yaml() -> YAML:
-    return YAML(typ="rt")
+_C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _fast_load(text: str) -> Any:
-    """PyYAML's C loader: several times faster than round-trip, but without line numbers."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """PyYAML's C loader, without keeping the nodes: what a good file costs."""
+    return yaml.load(text, Loader=_C_LOADER)
 
 
-def _node_line(raw: Any) -> int:
-    lc = getattr(raw, "lc", None)
-    return lc.line + 1 if lc is not None else 0
+# An anchor (`&name`): without one a file has no alias, and nothing to measure.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+
+
+def _unamplified(data: Any, text: str, rel: Path, max_bytes: int) -> Any:
+    """`data`, unless its aliases make it more than `max_bytes` when written out: a small
+    file of `*alias` references would otherwise be megabytes of variants to check and index.
+    Each shared part is measured once, so this costs no more than the data's size."""
+    if not _ANCHOR.search(text):
+        return data
+    sizes: dict[int, int] = {}
+
+    def size(value: Any) -> int:
+        if isinstance(value, str):
+            return len(value)
+        if not isinstance(value, list | dict):
+            return 1
+        if id(value) not in sizes:
+            sizes[id(value)] = 0  # a part that contains itself adds nothing more
+            parts = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            sizes[id(value)] = 1 + sum(size(part) for part in parts)
+        return sizes[id(value)]
+
+    try:
+        written_out = size(data)
+    except RecursionError:
+        written_out = max_bytes + 1  # nested deeper than any knowledge file needs
+    if written_out <= max_bytes:
+        return data
+    detail = (
+        f"with its aliases written out, this file holds {written_out:,} characters, over the "
+        f"limit of {max_bytes:,} bytes per file ([knowledge] max_file_bytes)"
+    )
+    raise KnowledgeError([KnowledgeFileError(rel, 0, detail)])
+
+
+def _compose(text: str) -> tuple[Any, yaml.Node | None]:
+    """(data, node tree) of one YAML document from the same C parser: every node keeps the
+    line it starts on, so finding a problem's line costs no more than a fast load."""
+    loader = _C_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
+def _step(node: Any, key: int | str) -> tuple[int, Any] | None:
+    """(1-based line, value node) of `key` inside `node`: a mapping key's own line, a list
+    item's line; None where `node` has no such key (or is None: a fast load's)."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in reversed(node.value):  # of duplicate keys, the last is the one loaded
+            if isinstance(k, yaml.ScalarNode) and k.value == str(key):
+                return k.start_mark.line + 1, v
+    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        item = node.value[key]
+        return item.start_mark.line + 1, item
+    return None
+
+
+def _node_line(node: Any) -> int:
+    return node.start_mark.line + 1 if isinstance(node, yaml.Node) else 0
 
 
 def _line_of(node: Any, loc: tuple[int | str, ...]) -> int:
-    """Best 1-based line for a pydantic error location inside a ruamel node."""
+    """Best 1-based line for a pydantic error location inside a node tree."""
     line = 1
     for key in loc:
-        lc = getattr(node, "lc", None)
-        try:
-            if lc is not None and isinstance(key, int) and isinstance(node, list):
-                line = lc.item(key)[0] + 1
-            elif lc is not None and isinstance(node, dict) and key in node:
-                line = lc.key(key)[0] + 1
-            else:
-                break
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
+        found = _step(node, key)
+        if found is None:
             break
+        line, node = found
     return line
+
+
+def _items(node: Any, key: str, count: int) -> list[Any]:
+    """The `count` item nodes of the list under `key`; all None where they are not known."""
+    found = _step(node, key)
+    items = found[1].value if found and isinstance(found[1], yaml.SequenceNode) else []
+    return items if len(items) == count else [None] * count
 
 
 def _parse(
@@ -187,8 +248,8 @@ def _parse(
     precise: bool = True,
     data: bytes | None = None,
 ) -> tuple[Any, Any]:
-    """(validated model, raw ruamel node) of one file (or of `data`, its bytes as read);
-    raises KnowledgeError."""
+    """(validated model, its node tree or None after a fast load) of one file (or of
+    `data`, its bytes as read); raises KnowledgeError."""
     rel = _rel(path, root)
     try:
         text = budget.read(path) if data is None else _decoded(data)
@@ -196,33 +257,49 @@ def _parse(
         raise KnowledgeError([KnowledgeFileError(rel, 0, str(exc))]) from None
     if not precise:
         try:
-            return model.model_validate(_fast_load(text)), None
-        except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS):  # ValidationError is a ValueError
-            pass  # parse again below, with line numbers for the report
+            data = _unamplified(_fast_load(text), text, rel, budget.limits.max_file_bytes)
+            return model.model_validate(data), None
+        except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS) as exc:  # ValidationError: a ValueError
+            raise _NeedsLines from exc
     try:
-        raw = _yaml().load(text)
-    except MarkedYAMLError as exc:
+        data, raw = _compose(text)
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
+        # At the end of a file without a final line break the C parser counts one line more.
+        line = min(mark.line + 1, text.count("\n") + 1) if mark else 0
         detail = f"YAML syntax: {exc.problem or exc.context}"
         raise KnowledgeError([KnowledgeFileError(rel, line, detail)]) from exc
-    except YAMLError as exc:
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC)
+        line = text.count("\n", 0, exc.position) + 1
+        detail = f"YAML: character U+{exc.character:04X} is not allowed"
+        raise KnowledgeError([KnowledgeFileError(rel, line, detail)]) from exc
+    except yaml.YAMLError as exc:
         raise KnowledgeError([KnowledgeFileError(rel, 0, f"YAML: {exc}")]) from exc
     except _CONSTRUCTOR_ERRORS as exc:
         detail = f"YAML value: {type(exc).__name__}: {exc}"
         raise KnowledgeError([KnowledgeFileError(rel, 0, detail)]) from exc
+    data = _unamplified(data, text, rel, budget.limits.max_file_bytes)
     try:
-        return model.model_validate(raw), raw
+        return model.model_validate(data), raw
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            # A key may hold any character: shown escaped, so one problem stays one line.
-            where = ".".join(str(p).encode("unicode_escape").decode() for p in err["loc"])
-            where = where or "file"
-            problems.append(
-                KnowledgeFileError(rel, _line_of(raw, err["loc"]), f"{where}: {err['msg']}")
-            )
-        raise KnowledgeError(problems) from exc
+        raise KnowledgeError(_schema_problems(exc, rel, raw, budget.limits.max_errors)) from exc
+
+
+def _schema_problems(
+    exc: ValidationError, rel: Path, raw: Any, shown: int
+) -> list[KnowledgeFileError]:
+    """One problem per schema error; only the first `shown` are located and worded (no more
+    can be reported), the rest are counted, so a file of a million mistakes is refused fast."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    problems = []
+    for err in errors[:shown]:
+        # A key may hold any character: shown escaped, so one problem stays one line.
+        where = ".".join(str(p).encode("unicode_escape").decode() for p in err["loc"]) or "file"
+        problems.append(
+            KnowledgeFileError(rel, _line_of(raw, err["loc"]), f"{where}: {err['msg']}")
+        )
+    unlisted = KnowledgeFileError(rel, 0, "schema problem not listed (over [knowledge] max_errors)")
+    return problems + [unlisted] * (len(errors) - len(problems))
 
 
 def _check_citation(
@@ -276,11 +353,12 @@ def load_knowledge(
     """Load and cross-check a knowledge directory; raises KnowledgeError listing the problems
     (at most `limits.max_errors`, each one line).
 
-    The fast pass reads YAML without positions; only when it finds a problem
-    is the directory read again, slowly, to name each problem's line. Files over
-    the size limits are refused before either pass parses them. With a `cache`,
-    an intents file already compiled with the same content is not parsed again
-    (the cross-checks over all files always run).
+    The fast pass reads YAML without positions and stops at the first problem;
+    then the directory is read again with the same C parser, keeping its nodes,
+    to name each problem's line. Files over the size limits are refused before
+    either pass parses them. With a `cache`, an intents file already compiled
+    with the same content is not parsed again (the cross-checks over all files
+    always run).
     """
     root, limits = Path(root), limits or KnowledgeLimits()
     try:
@@ -315,7 +393,10 @@ def _parse_intents(
     loaded = cache.data(key)
     if loaded is None:
         try:
-            loaded = _fast_load(data.decode("utf-8"))
+            text = data.decode("utf-8")
+            loaded = _unamplified(
+                _fast_load(text), text, _rel(path, root), budget.limits.max_file_bytes
+            )
             model = IntentsFile.model_validate(loaded)
         except (UnicodeDecodeError, yaml.YAMLError, *_CONSTRUCTOR_ERRORS):
             model, _ = _parse(path, IntentsFile, root, budget, True, data=data)  # reports it
@@ -367,7 +448,7 @@ def _load(
                 facts = None  # unparsable: don't also report every link to it
             continue
         if name == FACTS_FILE:
-            raws = raw["facts"] if raw is not None else [None] * len(model.facts)
+            raws = _items(raw, "facts", len(model.facts))
             facts = list(zip(model.facts, raws, strict=True))
         else:
             concepts = tuple(model.concepts)
@@ -409,7 +490,7 @@ def check_intents_file(
 
 
 def _with_file(model: IntentsFile, path: Path, raw: Any) -> list[tuple[Intent, Path, Any]]:
-    raws = raw["intents"] if raw is not None else [None] * len(model.intents)
+    raws = _items(raw, "intents", len(model.intents))
     return list(zip(model.intents, [path] * len(raws), raws, strict=True))
 
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from bot.figures import missing_figures
 from bot.knowledge import (
     FACTS_FILE,
     INTENTS_DIR,
     KnowledgeBase,
+    _compose,
+    _items,
     _line_of,
     _node_line,
     _rel,
@@ -47,17 +47,15 @@ class Finding:
 
 
 class _Lines:
-    """Where each intent, variant and fact stands (lint only: a slow, precise re-read)."""
+    """Where each intent, variant and fact stands (lint only: a re-read that keeps the nodes)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.intents: dict[str, tuple[Path, Any]] = {}
-        yaml = YAML(typ="rt")
         for path in sorted((root / INTENTS_DIR).glob("*.yaml")):
-            for raw in yaml.load(path.read_text(encoding="utf-8"))["intents"]:
-                self.intents[str(raw["id"])] = (path, raw)
-        facts = yaml.load((root / FACTS_FILE).read_text(encoding="utf-8"))["facts"]
-        self.facts = {str(raw["id"]): raw for raw in facts}
+            for item, raw in _located(path, "intents"):
+                self.intents[str(item["id"])] = (path, raw)
+        self.facts = {str(item["id"]): raw for item, raw in _located(root / FACTS_FILE, "facts")}
 
     def intent(self, intent_id: str, *loc: int | str) -> tuple[Path, int]:
         path, raw = self.intents[intent_id]
@@ -68,6 +66,13 @@ class _Lines:
         raw = self.facts[fact_id]
         line = _line_of(raw, loc) if loc else _node_line(raw)
         return _rel(self.root / FACTS_FILE, self.root), line
+
+
+def _located(path: Path, key: str) -> list[tuple[Any, Any]]:
+    """(item, its node) of the list under `key` in one YAML file."""
+    data, node = _compose(path.read_text(encoding="utf-8"))
+    items = (data.get(key) if isinstance(data, dict) else None) or []
+    return list(zip(items, _items(node, key, len(items)), strict=True))
 
 
 def lint(root: Path, kb: KnowledgeBase, settings: Settings) -> list[Finding]:
@@ -169,11 +174,9 @@ def _languages(kb: KnowledgeBase, lines: _Lines) -> list[Finding]:
 def lint_drafts(root: Path, kb: KnowledgeBase) -> list[Finding]:
     """Drafts are not live, but their quotes must verify so that review starts from facts."""
     out = []
-    yaml = YAML(typ="rt")
     for path in sorted((root / DRAFTS_DIR).glob("*.yaml")):
-        doc = yaml.load(path.read_text(encoding="utf-8")) or {}
-        for raw in doc.get("intents") or ():
-            for n, cite in enumerate(raw.get("cite") or ()):
+        for item, raw in _located(path, "intents"):
+            for n, cite in enumerate(item.get("cite") or ()):
                 src = kb.sources.get(str(cite.get("source")))
                 para = src.paragraph(str(cite.get("locator"))) if src else None
                 if para is None or str(cite.get("quote")) not in para:

@@ -21,6 +21,9 @@ MASK = "***"
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+_JSON_BREAKS = {c: f"\\u{c:04x}" for c in (0x85, 0x2028, 0x2029)}
+
+
 def one_line(text: str) -> str:
     """`text` with its line breaks and control characters escaped (`\\n`, `\\x1b`)."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
@@ -57,7 +60,7 @@ class PlainFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         head, *rest = super().format(record).split("\n")
-        return "\n".join([head, *(f"  {line}" for line in rest)])
+        return "\n".join([head, *(f"  {one_line(line)}" for line in rest)])
 
 
 class JsonFormatter(logging.Formatter):
@@ -77,7 +80,9 @@ class JsonFormatter(logging.Formatter):
             data["exception"] = record.exc_text
         elif record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False, default=str)
+        # JSON leaves these line breaks raw; a reader that splits lines as str.splitlines
+        # does would cut the object there.
+        return json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_BREAKS)
 
 
 def setup_logging(*, json_lines: bool, secrets: Iterable[str] = (), level: int = logging.INFO):

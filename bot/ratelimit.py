@@ -7,13 +7,15 @@ an answer, and the matcher does not run.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from bot.state import SharedState
 
 
 class RateLimitSettings(BaseModel):
     """Bucket sizes (burst) and refill rates (sustained questions per second)."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error (ConfigSection)
 
     enabled: bool = True
     user_burst: float = 10

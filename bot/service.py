@@ -151,9 +151,9 @@ class QABot:
     ) -> None:
         """A click on a suggestion, or 👍/👎 on an answer: logged for triage (the user id
         only with `[unanswered] log_user_ids`, as in the unanswered log)."""
-        shown_user = user if self.settings.unanswered.log_user_ids else "-"
         feedback_log.info(
-            "%s: intent=%s lang=%s user=%s platform=%s", vote, intent, lang, shown_user, platform
+            "%s: intent=%s lang=%s user=%s platform=%s",
+            *(vote, intent, lang, self.loggable_user(user), platform),
         )
         self.unanswered.write(
             {
@@ -165,6 +165,10 @@ class QABot:
                 "user": user,
             }
         )
+
+    def loggable_user(self, user: str | None) -> str:
+        """`user` as a log line may show it: the id only with `[unanswered] log_user_ids`."""
+        return (user or "-") if self.settings.unanswered.log_user_ids else "-"
 
     def answer_intent(self, intent_id: str, lang: str) -> Answer:
         """The answer of one known intent (a clicked suggestion); abstains if unknown."""

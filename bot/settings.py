@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,7 +24,14 @@ DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 
 
-class ResolverSettings(BaseModel):
+class ConfigSection(BaseModel):
+    """A `[section]` of config/qabot.toml: a misspelt key in it (or in its QABOT_…__
+    variable) is an error at start-up, not a default silently kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResolverSettings(ConfigSection):
     """What to offer when no intent is accepted. Whether one is accepted is the fitted
     decision model's call (bot/policy.py, bot/data/decision.json)."""
 
@@ -33,7 +40,7 @@ class ResolverSettings(BaseModel):
     max_suggestions: int = 3
 
 
-class AdminSettings(BaseModel):
+class AdminSettings(ConfigSection):
     """Who may run /kb. Nobody is admin unless named here (or opted in below)."""
 
     slack_user_ids: list[str] = Field(default_factory=list)
@@ -43,7 +50,7 @@ class AdminSettings(BaseModel):
     discord_manage_server: bool = False
 
 
-class SlackSettings(BaseModel):
+class SlackSettings(ConfigSection):
     # The HTTP server's address: loopback for a reverse proxy on this host; 0.0.0.0 in a
     # container (its port published) or to be reached from other hosts.
     host: str = "127.0.0.1"
@@ -60,7 +67,7 @@ class SlackSettings(BaseModel):
     max_retry_after_s: float = 30.0
 
 
-class DiscordSettings(BaseModel):
+class DiscordSettings(ConfigSection):
     guild_ids: list[int] = Field(default_factory=list)
     sharded: bool = False
     shard_count: int | None = None
@@ -69,7 +76,7 @@ class DiscordSettings(BaseModel):
     command_hash_file: Path = PROJECT_ROOT / ".qabot-commands.hash"
 
 
-class UnansweredSettings(BaseModel):
+class UnansweredSettings(ConfigSection):
     """The log of questions the bot could not answer well (JSONL, rotated by size)."""
 
     enabled: bool = True
@@ -84,7 +91,7 @@ class UnansweredSettings(BaseModel):
     platforms: list[str] = Field(default_factory=lambda: ["console", "slack", "discord"])
 
 
-class KnowledgeLimits(BaseModel):
+class KnowledgeLimits(ConfigSection):
     """Bounds on what the loader reads and reports: checked before any file is parsed.
 
     The defaults leave room for a knowledge base of 100,000 question variants (6.6 MB
@@ -98,7 +105,7 @@ class KnowledgeLimits(BaseModel):
     max_error_chars: int = Field(default=300, ge=80)
 
 
-class AdminToolSettings(BaseModel):
+class AdminToolSettings(ConfigSection):
     """Live reload and the admin tools."""
 
     watch: bool = True

@@ -18,7 +18,11 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.middleware.authorization.async_single_team_authorization import (
+    AsyncSingleTeamAuthorization,
+)
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.adapters import serve_until_cancelled
 from bot.adapters.slack_client import SlackConfigError, make_client
@@ -166,6 +170,15 @@ class SlackAdapter:
             log.warning("slack: Web API not reachable yet (%s); carrying on", e)
         else:
             log.info("slack: signed in as %s in team %s", auth.get("user_id"), auth.get("team"))
+            self._authorized(auth)
+
+    def _authorized(self, auth: AsyncSlackResponse) -> None:
+        """Give bolt the token check made at start-up. Else bolt makes its own on the first
+        request, before the ack, and again on each request while the Web API fails: a hung
+        API would hold every ack for `api_timeout_s`, a failing one drop every event."""
+        for middleware in self.app._async_middleware_list:  # bolt offers no public hook
+            if isinstance(middleware, AsyncSingleTeamAuthorization):
+                middleware.auth_test_result = auth
 
     async def serve(self, ready: asyncio.Event) -> None:
         """Serve until cancelled (see the class docstring)."""

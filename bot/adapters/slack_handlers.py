@@ -329,7 +329,7 @@ class SlackListeners:
         """`/kb reload|status|unanswered`, for admins; everyone else gets an ephemeral refusal."""
         user = command.get("user_id") or ""
         if not self.bot.is_admin(Asker("slack", user)):
-            log.info("slack: /kb refused for %s", user)
+            log.info("slack: /kb refused for %s (not an admin)", self.bot.loggable_user(user))
             await ack(response_type="ephemeral", **render.render_notice("not_admin", self.lang))
             return
         sub = (command.get("text") or "").strip().lower()

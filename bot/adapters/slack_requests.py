@@ -60,11 +60,24 @@ _TOP_LEVEL: dict[str, tuple[type, ...]] = {
 }
 # A button click (`block_actions`): who clicked, where, and which button.
 _BLOCK_ACTIONS = dict.fromkeys(("user", "channel"), (dict,))
+_CONTAINER = dict.fromkeys(("channel_id", "message_ts", "thread_ts"), (str,)) | {
+    "is_ephemeral": (bool,)
+}
 _ACTION = dict.fromkeys(("action_id", "block_id", "value"), (str,))
-_MESSAGE_EVENT = dict.fromkeys(
-    ("type", "user", "text", "ts", "thread_ts", "event_ts", "channel", "channel_type"),
-    (str,),
-) | dict.fromkeys(("subtype", "bot_id", "team", "user_team"), (str, type(None)))
+# A message or mention; `message` and `previous_message` are an edit's or deletion's
+# message, which bolt's assistant middleware reads.
+_MESSAGE_EVENT = (
+    dict.fromkeys(
+        ("type", "user", "text", "ts", "thread_ts", "event_ts", "channel", "channel_type"), (str,)
+    )
+    | dict.fromkeys(("subtype", "bot_id", "team", "user_team"), (str, type(None)))
+    | dict.fromkeys(("message", "previous_message"), (dict, type(None)))
+)
+# The AI-app panel's events: bolt's Assistant reads where to greet from `assistant_thread`.
+_ASSISTANT_EVENTS = ("assistant_thread_started", "assistant_thread_context_changed")
+_ASSISTANT_THREAD = dict.fromkeys(("user_id", "channel_id", "thread_ts"), (str,)) | {
+    "context": (dict,)
+}
 
 
 def malformed(body: object) -> str | None:
@@ -76,16 +89,36 @@ def malformed(body: object) -> str | None:
         problem = "authorizations: not a list of objects"
     if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
         problem = "actions: not a list of objects"
+    url = body.get("response_url")
+    if problem is None and url is None and "command" in body:
+        problem = "response_url: missing"  # a slash command is answered there
+    if problem is None and url is not None and not url.startswith(("https://", "http://")):
+        problem = "response_url: not a URL"
     if problem is None and body.get("type") == "block_actions":
         problem = _block_actions_problem(body)
     event = body.get("event")
     if problem is None and event is not None and event.get("type") in ("app_mention", "message"):
         problem = _wrong_types(event, _MESSAGE_EVENT, "event.")
+    if problem is None and event is not None and event.get("type") in _ASSISTANT_EVENTS:
+        problem = _assistant_thread_problem(event)
     return problem
+
+
+def _assistant_thread_problem(event: dict[str, Any]) -> str | None:
+    thread = event.get("assistant_thread")
+    if not isinstance(thread, dict):
+        return f"event.assistant_thread: {type(thread).__name__}"
+    for key in ("channel_id", "thread_ts"):
+        if key not in thread:
+            return f"event.assistant_thread.{key}: missing"
+    return _wrong_types(thread, _ASSISTANT_THREAD, "event.assistant_thread.")
 
 
 def _block_actions_problem(body: dict[str, Any]) -> str | None:
     problem = _wrong_types(body, _BLOCK_ACTIONS, "")
+    problem = problem or _wrong_types(body.get("container") or {}, _CONTAINER, "container.")
+    if problem is None and not body.get("actions"):
+        problem = "actions: none"
     for n, action in enumerate(body.get("actions", [])):
         if problem is None and "action_id" not in action:
             problem = f"actions[{n}].action_id: missing"

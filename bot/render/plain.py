@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.answer import Answer, Citation, StatReply
 from bot.messages import msg
+from bot.render import echo
 
 
 def citation_line(n: int, cite: Citation, lang: str) -> str:
@@ -22,7 +23,8 @@ def render_answer(answer: Answer) -> str:
 def render_stats(reply: StatReply) -> str:
     lang = reply.lang
     if not reply.matched:
-        return msg("stat_unknown", lang, topic=reply.topic, choices=", ".join(reply.suggestions))
+        topic = echo.shown(reply.topic or "")  # a terminal obeys escape sequences
+        return msg("stat_unknown", lang, topic=topic, choices=", ".join(reply.suggestions))
     if reply.topic is None:
         width = max(len(r.label) for r in reply.rows)
         lines = [msg("stat_title", lang)]

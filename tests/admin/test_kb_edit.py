@@ -115,3 +115,15 @@ def test_an_appended_phrase_reads_back_as_written(kb_copy: Path, intent: str, ph
     result = add_question(kb_copy, intent, phrase, "de")
     assert result.ok and result.changed, result.message
     assert find_intent(kb_copy, intent)[2]["questions"]["de"][-1] == phrase
+
+
+def test_hidden_characters_of_a_logged_question_do_not_reach_the_knowledge_file(
+    kb_copy: Path,
+) -> None:
+    # An attach click adds a question as the asker typed it: an escape sequence or an RTL
+    # override went into the YAML, where a review of the diff does not see it.
+    asked = "Is \x1b[2Jhiring\u200b hard \u202ein HK?\x00"
+    result = add_question(kb_copy, RECRUITING, asked, "en")
+    assert result.ok and result.changed
+    _, _, node = find_intent(kb_copy, RECRUITING)
+    assert node["questions"]["en"][-1] == "Is [2Jhiring hard in HK?"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -128,3 +129,15 @@ def test_chat_console_answers_and_quits() -> None:
     assert "/stat" in proc.stdout  # the help on start
     assert "Wang Zheng" in proc.stdout
     assert "44" in proc.stdout
+
+
+def test_batch_takes_a_line_of_deeply_nested_json_as_a_question_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # json.loads of 100,000 '[' raised RecursionError: a traceback, and the lines after it lost.
+    nested = '{"conversation": "c1", "text": ' + "[" * 100_000
+    monkeypatch.setattr(sys, "stdin", io.StringIO(nested + "\nHKSTP\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert nested.startswith(first["question"][:50]) and not first["answered"]
+    assert second["question"] == "HKSTP" and second["answered"]

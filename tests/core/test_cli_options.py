@@ -98,3 +98,17 @@ def test_config_before_or_after_is_read(
     argv = _positions(["ask", "hpc"], ["--config", str(config)])[where]
     assert main(argv) == 2
     assert str(MISSING) in capsys.readouterr().err
+
+
+def test_a_misspelt_setting_is_an_error_not_a_silent_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `[resolver] accept` (the README's own example of an override) and any typo in a
+    # section were ignored without a word: the bot ran on the default.
+    config = tmp_path / "qabot.toml"
+    config.write_text("[rate_limit]\nuser_per_ss = 1\n", encoding="utf-8")
+    assert main(["--config", str(config), "ask", "hpc"]) == 2
+    assert "rate_limit.user_per_ss" in capsys.readouterr().err
+    monkeypatch.setenv("QABOT_RESOLVER__ACCEPT", "0.5")
+    assert main(["ask", "hpc"]) == 2
+    assert "resolver.accept" in capsys.readouterr().err

@@ -9,7 +9,8 @@ import shlex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render import discord, echo, slack
+from bot.answer import StatReply
+from bot.render import discord, echo, plain, slack
 
 PROPS = settings(max_examples=300, deadline=None)
 pieces = st.one_of(
@@ -67,3 +68,16 @@ def test_code_cannot_be_closed_by_its_content(text: str) -> None:
 @given(st.lists(hostile, min_size=1, max_size=4))
 def test_a_command_runs_exactly_its_words(words: list[str]) -> None:
     assert shlex.split(echo.command(*words)) == [echo.shown(w, limit=None) for w in words]
+
+
+@PROPS
+@given(hostile)
+def test_the_terminal_shows_an_unknown_topic_as_one_line_without_hidden_characters(
+    text: str,
+) -> None:
+    # `qabot stat $'\e[2J…'` and `/stat` in `qabot chat` printed the topic raw: an escape
+    # sequence acted on the terminal, a line break started a line of its own.
+    reply = StatReply(topic=text, lang="en", rows=(), suggestions=("AI Subsidy Scheme",))
+    out = plain.render_stats(reply)
+    assert not HIDDEN.search(out) and "\n" not in out
+    assert echo.shown(text) in out

@@ -3,11 +3,15 @@ parsing, and what is reported is bounded in number and length."""
 
 from __future__ import annotations
 
+import cProfile
 import os
+import pstats
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from bot import knowledge
 from bot.cli import main
 from bot.errors import KnowledgeError
 from bot.knowledge import load_knowledge
@@ -97,3 +101,106 @@ def test_a_hostile_file_name_is_reported_without_its_control_characters(
     assert main(["kb", "validate", str(kb_copy)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("knowledge/qa/bad??[31m.yaml:1: YAML syntax:")
+
+
+def _calls_to_load(root: Path) -> int:
+    """Python function calls that one load of `root` makes, refused or not: a measure of its
+    work that does not depend on how busy the machine is."""
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        load_knowledge(root)
+    except KnowledgeError:
+        pass
+    finally:
+        profile.disable()
+    return pstats.Stats(profile).total_calls
+
+
+def _many_intents(n: int, quote: str) -> str:
+    lines = ["intents:"]
+    for k in range(n):
+        lines += [
+            f"  - id: many.i{k}",
+            f"    questions: {{de: ['Frage Nummer {k}?'], en: ['Question number {k}?']}}",
+            f"    answer: {{de: 'Antwort {k}.', en: 'Answer {k}.'}}",
+            f"    cite: [{{source: article, locator: '§4', quote: '{quote}'}}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda t: t.replace("2014'}]\n", "2015'}]\n", 1), id="one quote not verbatim"),
+        pytest.param(lambda t: t.replace("answer: {", "answer: [{"), id="a schema error in each"),
+    ],
+)
+def test_refusing_a_bad_file_costs_about_what_loading_a_good_one_does(
+    kb_copy: Path, spoil: Callable[[str], str]
+) -> None:
+    # Finding the problems' lines used to re-read every file with ruamel.yaml (pure Python):
+    # a 6.6 MB file with one bad quote took 33 s and 450 MB to refuse.
+    path = kb_copy / "qa" / "many.yaml"
+    text = _many_intents(1000, "Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    path.write_text(text, encoding="utf-8")
+    good = _calls_to_load(kb_copy)
+    path.write_text(spoil(text), encoding="utf-8")
+    assert problems(kb_copy)[0].startswith("knowledge/qa/many.yaml:")
+    assert _calls_to_load(kb_copy) < 3 * good
+
+
+def test_only_the_problems_that_are_reported_are_located(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each of 100,000 schema errors was located and worded, then all but 50 thrown away:
+    # 300,000 tiny bad intents (3.6 MB) took 89 s and 1.8 GB to refuse.
+    (kb_copy / "qa" / "many.yaml").write_text("intents: [" + "1, " * 100_000 + "]\n")
+    located = []
+    line_of = knowledge._line_of
+    monkeypatch.setattr(knowledge, "_line_of", lambda *a: located.append(a) or line_of(*a))
+    found = problems(kb_copy, KnowledgeLimits(max_errors=50))
+    assert found[0].startswith("knowledge/qa/many.yaml:1: intents.0: Input should be a valid dict")
+    assert found[-1] == "knowledge/qa/many.yaml:0: … and 99,950 more problems"
+    assert len(located) <= 50
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f"])
+def test_a_control_character_in_a_file_is_reported_at_its_line(kb_copy: Path, char: str) -> None:
+    # It was line 0 with the reader's own second line ('in "<unicode string>", position 18').
+    (kb_copy / "qa" / "bad.yaml").write_text(f"intents:\n  - id: x{char}y\n", encoding="utf-8")
+    (problem,) = problems(kb_copy)
+    assert problem == (f"knowledge/qa/bad.yaml:2: YAML: character U+{ord(char):04X} is not allowed")
+
+
+def _intent_with_variants(de_variants: str) -> str:
+    quote = "Die erfolgreiche Gründung von SenseTime im Jahr 2014"
+    return (
+        "intents:\n  - id: alias.one\n"
+        f"    questions: {{de: {de_variants}, en: [Question?]}}\n"
+        "    answer: {de: Antwort., en: Answer.}\n"
+        f"    cite: [{{source: article, locator: '§4', quote: '{quote}'}}]\n"
+    )
+
+
+def test_aliases_cannot_make_a_file_bigger_than_the_cap(kb_copy: Path) -> None:
+    # 20,000 aliases of one 1,000-character variant: a 120 KB file that is 20 MB of
+    # variants to check and index (with 100 KB variants the load took minutes).
+    long = "wie viele " * 100
+    variants = f"[&v '{long}', " + ", ".join(["*v"] * 20_000) + "]"
+    (kb_copy / "qa" / "alias.yaml").write_text(_intent_with_variants(variants), encoding="utf-8")
+    (problem,) = problems(kb_copy, KnowledgeLimits(max_file_bytes=1_000_000))
+    assert problem.startswith("knowledge/qa/alias.yaml:0: with its aliases written out, ")
+    assert "over the limit of 1,000,000 bytes per file ([knowledge] max_file_bytes)" in problem
+
+
+def test_an_alias_that_stays_under_the_cap_is_fine(kb_copy: Path) -> None:
+    variants = "[&v 'Wie alt ist die Firma aus dem Artikel?', *v]"
+    (kb_copy / "qa" / "alias.yaml").write_text(_intent_with_variants(variants), encoding="utf-8")
+    assert "alias.one" in {i.id for i in load_knowledge(kb_copy).intents}
+
+
+def test_a_file_that_contains_itself_is_a_problem_not_a_hang(kb_copy: Path) -> None:
+    (kb_copy / "qa" / "loop.yaml").write_text("intents: &a [*a]\n", encoding="utf-8")
+    (problem,) = problems(kb_copy)
+    assert problem.startswith("knowledge/qa/loop.yaml:")

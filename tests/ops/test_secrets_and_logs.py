@@ -6,6 +6,7 @@ import io
 import json
 import logging
 
+import pytest
 from pydantic import SecretStr
 
 from bot.logs import JsonFormatter, RedactSecrets, setup_logging
@@ -84,3 +85,23 @@ def test_an_exception_text_cannot_start_a_log_line_either() -> None:
     lines = stream.getvalue().splitlines()
     assert lines[0].endswith("slack /ask failed") and len(lines) > 2
     assert all(line.startswith("  ") for line in lines[1:])
+
+
+@pytest.mark.parametrize("json_lines", [False, True], ids=["plain", "json"])
+@pytest.mark.parametrize("breaker", ["\r", "\u2028", "\u2029", "\x85"], ids=repr)
+def test_no_line_break_of_any_kind_starts_a_line_in_a_message_or_a_traceback(
+    json_lines: bool, breaker: str
+) -> None:
+    # A traceback's lines were split at "\n" only, and a JSON line kept U+2028, U+2029 and
+    # NEL raw: a reader that splits lines as Python's str.splitlines does saw FORGED start one.
+    stream, _ = _capture(json_lines=json_lines)
+    log = logging.getLogger("qabot.test")
+    log.info("slack: /kb refused for %s", f"U1{breaker}{FORGED}")
+    try:
+        raise ValueError(f"bad input: U1{breaker}{FORGED}")
+    except ValueError:
+        log.exception("slack /ask failed")
+    lines = stream.getvalue().splitlines()
+    assert not any(line.lstrip().startswith(FORGED) for line in lines), lines
+    if json_lines:
+        assert [json.loads(line)["level"] for line in lines] == ["INFO", "ERROR"]

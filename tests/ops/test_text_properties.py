@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import get_args
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.analyzer import Analysis, Analyzer
-from bot.answer import Answer
+from bot.answer import Answer, AnswerKind
 from bot.service import QABot
 from bot.settings import PROJECT_ROOT, Settings
 from bot.text import clean, fold, has_latin, stem, tokens
@@ -72,15 +73,7 @@ def assert_defined(answer: Answer) -> None:
     assert isinstance(answer, Answer)
     assert answer.text.strip()
     assert answer.lang in ("de", "en")
-    assert answer.kind in (
-        "intent",
-        "smalltalk",
-        "gap",
-        "combined",
-        "passage",
-        "abstain",
-        "refused",
-    )
+    assert answer.kind in set(get_args(AnswerKind)) - {"rate_limited"}  # no limit in bot.ask
 
 
 @PROPS
@@ -106,6 +99,9 @@ def test_nfkc_expansion_yields_at_most_two_tokens_per_character(text: str) -> No
 
 @PROPS
 @given(any_text)
+# A question that narrows a statistic: its kind was missing from the list above, so the
+# property failed only on the runs where hypothesis happened to write such a question.
+@example("Wie viel Prozent der KMU setzen KI ein?")
 def test_any_question_gets_a_defined_answer(bot: QABot, text: str) -> None:
     assert_defined(bot.ask(text))
 

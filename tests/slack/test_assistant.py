@@ -5,7 +5,10 @@ conversation; DM threads in workspaces without the feature keep working."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
+
+import pytest
 
 from tests.slack.fake_slack_api import TEAM_ID
 from tests.slack.harness import SlackHarness, StartSlack
@@ -83,3 +86,20 @@ async def test_a_changed_channel_context_is_acknowledged_and_changes_nothing(
     assert (await slack.event(event)).status == 200
     await slack.settled()
     assert [c.method for c in slack.api.calls if c.method != "auth.test"] == []
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [5, {**thread_started()["assistant_thread"], "channel_id": []}, {"thread_ts": {}}],
+    ids=["a number", "channel_id a list", "thread_ts an object"],
+)
+async def test_a_signed_assistant_event_of_odd_shape_is_refused_and_logged_once(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, odd: object
+) -> None:
+    # It was greeted: a Web API call with channel '' and thread_ts {}, or an ERROR traceback.
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    assert (await slack.event({**thread_started(), "assistant_thread": odd})).status == 400
+    await slack.settled()
+    assert [c.method for c in slack.api.calls if c.method != "auth.test"] == []
+    (record,) = [r for r in caplog.records if r.name == "qabot.slack"]
+    assert record.levelno == logging.WARNING and not record.exc_info

@@ -11,7 +11,7 @@ from bot.service import QABot
 from bot.settings import Settings
 from tests.slack.bots import SuggestingBot
 from tests.slack.fake_slack_api import FakeSlackApi
-from tests.slack.harness import StartSlack
+from tests.slack.harness import SlackHarness, StartSlack
 
 
 def one_post(api: FakeSlackApi) -> bool:
@@ -68,19 +68,36 @@ async def test_a_click_on_an_unknown_intent_still_gets_a_polite_reply(
     assert slack.api.posts()[0]["text"]
 
 
-@pytest.mark.parametrize("log_user_ids", [False, True])
-async def test_feedback_logs_user_ids_only_when_configured(
-    start_slack: StartSlack,
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
-    log_user_ids: bool,
-) -> None:
+@pytest.fixture(params=[False, True], ids=["ids off", "ids on"])
+def log_user_ids(request: pytest.FixtureRequest) -> bool:
+    return request.param
+
+
+@pytest.fixture
+async def slack_ids(start_slack: StartSlack, tmp_path: Path, log_user_ids: bool) -> SlackHarness:
+    """The Slack app with `[unanswered] log_user_ids` as the test's parameter says."""
     unanswered = {"path": tmp_path / "u.jsonl", "log_user_ids": log_user_ids}
-    bot = QABot.from_settings(Settings(unanswered=unanswered))
-    slack = await start_slack(bot=bot)
+    return await start_slack(bot=QABot.from_settings(Settings(unanswered=unanswered)))
+
+
+async def test_feedback_logs_user_ids_only_when_configured(
+    slack_ids: SlackHarness, caplog: pytest.LogCaptureFixture, log_user_ids: bool
+) -> None:
+    slack = slack_ids
     with caplog.at_level(logging.INFO, logger="qabot.feedback"):
         await slack.click("hkpc.recruiting|en", user="U7SECRET")
         await slack.api.wait_for(lambda api: len(api.posts()) >= 1)
     (record,) = [r for r in caplog.records if r.name == "qabot.feedback"]
     assert "hkpc.recruiting" in record.getMessage()
+    assert ("U7SECRET" in record.getMessage()) is log_user_ids
+
+
+async def test_a_refused_kb_logs_the_user_id_only_when_configured(
+    slack_ids: SlackHarness, caplog: pytest.LogCaptureFixture, log_user_ids: bool
+) -> None:
+    # Anyone may type /kb: the refusal logged every such user's id at INFO, whatever the setting.
+    with caplog.at_level(logging.INFO, logger="qabot.slack"):
+        reply = await slack_ids.command("/kb", "reload", user="U7SECRET")
+    assert reply.status == 200
+    (record,) = [r for r in caplog.records if "/kb refused" in r.getMessage()]
     assert ("U7SECRET" in record.getMessage()) is log_user_ids

@@ -14,7 +14,14 @@ import pytest
 from bot.adapters.slack import SlackAdapter, SlackConfigError, build_app, serve
 from bot.service import QABot
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
-from tests.slack.harness import BOT_TOKEN, KNOWLEDGE, SIGNING_SECRET, free_port, slack_settings
+from tests.slack.harness import (
+    BOT_TOKEN,
+    KNOWLEDGE,
+    SIGNING_SECRET,
+    SlackHarness,
+    free_port,
+    slack_settings,
+)
 
 APP_TOKEN = "xapp-test-not-a-real-token"
 
@@ -119,3 +126,16 @@ async def test_main_stops_cleanly_on_sigterm(fake_api: FakeSlackApi) -> None:
     assert proc.returncode == 0, stderr.decode()
     assert "slack: stopped" in stderr.decode()
     assert "Traceback" not in stderr.decode()
+
+
+async def test_no_request_waits_for_auth_test_once_start_up_has_checked_the_token(
+    slack: SlackHarness,
+) -> None:
+    # bolt called auth.test again on the first request, before the ack, and on every
+    # request while that failed: with the Web API down, each event went unanswered (and
+    # a hung API would have held each ack for api_timeout_s, 10 s, past Slack's 3 s).
+    slack.api.fail_next("auth.test", 5, status=500)
+    await slack.event(slack.mention_event("When was SenseTime founded?"))
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 1)
+    assert "2014" in slack.api.posts()[0]["text"]
+    assert [c.method for c in slack.api.calls].count("auth.test") == 1  # at start-up

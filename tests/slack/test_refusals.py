@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import time
+import urllib.parse
 from typing import Any
 
 import pytest
 
-from tests.slack.harness import SlackHarness, sign
+from tests.slack.harness import ADMIN, SlackHarness, sign
 
 QUESTION = "How many companies have difficulties recruiting?"
 MARKER = "BODY-MARKER-U0VICTIM"
@@ -104,6 +105,21 @@ def no_action_id(payload: dict[str, Any]) -> None:
     del payload["actions"][0]["action_id"]
 
 
+def container(key: str, v: Any):
+    def change(payload: dict[str, Any]) -> None:
+        payload["container"][key] = v
+
+    return change
+
+
+def response_url_not_a_url(payload: dict[str, Any]) -> None:
+    payload["response_url"] = "x"
+
+
+def no_actions(payload: dict[str, Any]) -> None:
+    payload["actions"] = []
+
+
 def action_id_an_int(payload: dict[str, Any]) -> None:
     payload["actions"][0]["action_id"] = 7
 
@@ -116,6 +132,10 @@ ODD_SHAPES = {
     "value an object": value({"i": "hkpc.recruiting"}),
     "action_id missing": no_action_id,
     "action_id an int": action_id_an_int,
+    "no actions": no_actions,
+    "container channel_id a list": container("channel_id", []),
+    "container is_ephemeral a string": container("is_ephemeral", "x"),
+    "response_url not a URL": response_url_not_a_url,
 }
 
 
@@ -135,3 +155,32 @@ async def test_signed_clicks_of_odd_shape_are_refused_or_ignored_and_logged_once
     # and the app carries on: a well-formed click is answered
     await slack.click("hkpc.recruiting|en")
     await slack.api.wait_for(lambda api: any("49" in p["text"] for p in api.posts()))
+
+
+@pytest.mark.parametrize("field", ["message", "previous_message"])
+@pytest.mark.parametrize("odd", ["x", 5, ["a"]])
+async def test_a_signed_message_event_whose_message_is_not_an_object_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, field: str, odd: object
+) -> None:
+    # bolt's assistant middleware calls .get() on them: a 500 and an ERROR with a traceback.
+    event = {**slack.dm_event("hpc"), field: odd}
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    reply = await slack.event(event)
+    await slack.settled()
+    assert reply.status == 400
+    assert not traces(caplog)
+    assert len([r for r in caplog.records if r.name == "qabot.slack"]) == 1
+
+
+@pytest.mark.parametrize("command", ["/stat", "/ask", "/kb"])
+async def test_a_signed_command_without_a_response_url_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, command: str
+) -> None:
+    # Acknowledged, then the reply failed in the background: an ERROR with a traceback.
+    form = {"command": command, "text": "status", "user_id": ADMIN, "channel_id": "C1"}
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    reply = await slack.post_raw(urllib.parse.urlencode(form), "application/x-www-form-urlencoded")
+    await slack.settled()
+    assert reply.status == 400
+    assert not traces(caplog)
+    assert len([r for r in caplog.records if r.name == "qabot.slack"]) == 1
