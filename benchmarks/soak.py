@@ -6,9 +6,11 @@ Discord mentions, from many users, and follow-ups without a mention ("Quelle?",
 "und RAISe+?") in Slack threads and as Discord replies to answers given
 earlier; then checks that every question and follow-up got exactly one reply,
 that the process logged no errors, and prints the resident memory (RSS) of
-`qabot run` at the start and at the end.
+`qabot run`: at the start and the end, a sample every 10 s, and the slope of the
+samples over the last `--slope-minutes` (least squares, MB a minute): near 0 once
+the bounded stores are full, positive while something grows.
 
-    .venv/bin/python benchmarks/soak.py [--minutes 10] [--rate 20]
+    .venv/bin/python benchmarks/soak.py [--minutes 10] [--rate 20] [--slope-minutes 5]
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi  # noq
 FOLLOW_UPS = ["Quelle?", "source?", "und RAISe+?", "auf Englisch bitte", "in German?", "mehr dazu"]
 SECRET = "soak-signing-secret-not-real"
 SLACK_TOKEN = "xoxb-soak-not-a-real-token"
+SAMPLE_S = 10.0  # how often the memory of `qabot run` is read
 
 
 def rss_mb(pid: int) -> float:
@@ -44,6 +47,23 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def slope_mb_per_min(samples: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB) samples, in MB a minute."""
+    if len(samples) < 2:
+        return float("nan")
+    mean_t = sum(t for t, _ in samples) / len(samples)
+    mean_m = sum(m for _, m in samples) / len(samples)
+    spread = sum((t - mean_t) ** 2 for t, _ in samples)
+    return 60 * sum((t - mean_t) * (m - mean_m) for t, m in samples) / spread
+
+
+async def sample_rss(pid: int, start: float, samples: list[tuple[float, float]]) -> None:
+    """Append (seconds since `start`, RSS MB) every SAMPLE_S until cancelled."""
+    while True:
+        samples.append((time.monotonic() - start, rss_mb(pid)))
+        await asyncio.sleep(SAMPLE_S)
 
 
 def slack_event(
@@ -122,7 +142,7 @@ async def start_bot(api: FakeSlackApi, fake: FakeDiscord, tmp: Path, port: int):
     raise SystemExit(f"qabot run did not start; see {tmp / 'qabot.log'}")
 
 
-async def soak(minutes: float, rate: float) -> int:
+async def soak(minutes: float, rate: float, slope_minutes: float) -> int:
     rng = random.Random(7)
     api = FakeSlackApi()
     fake = FakeDiscord()
@@ -157,6 +177,7 @@ async def soak(minutes: float, rate: float) -> int:
 
         pending: set[asyncio.Task[None]] = set()
         start = time.monotonic()
+        sampler = asyncio.create_task(sample_rss(proc.pid, start, samples))
         while time.monotonic() < end:
             question = rng.choice(QUESTIONS)
             target = follow_up_target(rng, api, fake, discord_sent)
@@ -193,10 +214,9 @@ async def soak(minutes: float, rate: float) -> int:
                                          author=author)  # fmt: skip
                 discord_sent.append(mid)
             n += 1
-            if n % int(rate * 30) == 0:
-                samples.append((time.monotonic() - start, rss_mb(proc.pid)))
             await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
         await asyncio.gather(*pending)
+        sampler.cancel()
 
     def slack_done() -> bool:
         return len(api.posts()) >= len(slack_sent) + sum(follow_ups.values())
@@ -226,6 +246,7 @@ async def soak(minutes: float, rate: float) -> int:
     )
     log_text = (tmp / "qabot.log").read_text(errors="replace")
     error_lines = [ln for ln in log_text.splitlines() if '"level": "ERROR"' in ln]
+    late = [(t, m) for t, m in samples if t >= samples[-1][0] - slope_minutes * 60]
     rows = [
         ("minutes", f"{minutes:g}"),
         ("questions sent", f"{n} ({len(slack_sent)} Slack incl. DMs, {len(discord_sent)} Discord)"),
@@ -241,7 +262,18 @@ async def soak(minutes: float, rate: float) -> int:
         ("HTTP errors", str(errors)),
         ("ERROR log lines", str(len(error_lines))),
         ("RSS start → end (MB)", f"{rss_start:.1f} → {rss_end:.1f}"),
-        ("RSS samples (min, MB)", " ".join(f"{t / 60:.0f}:{r:.0f}" for t, r in samples[::4])),
+        (
+            "RSS samples (min:MB, each minute)",
+            " ".join(f"{t / 60:.0f}:{r:.1f}" for t, r in samples[:: int(60 / SAMPLE_S)]),
+        ),
+        (
+            f"RSS slope over all {len(samples)} samples (MB/min)",
+            f"{slope_mb_per_min(samples):+.3f}",
+        ),
+        (
+            f"RSS slope over the last {slope_minutes:g} min ({len(late)} samples, MB/min)",
+            f"{slope_mb_per_min(late):+.3f}",
+        ),
         ("exit code after SIGTERM", str(code)),
     ]
     width = max(len(k) for k, _ in rows)
@@ -263,8 +295,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--rate", type=float, default=20.0, help="questions a second (both platforms)")
+    ap.add_argument("--slope-minutes", type=float, default=5.0, help="the RSS slope's window")
     args = ap.parse_args()
-    sys.exit(asyncio.run(soak(args.minutes, args.rate)))
+    sys.exit(asyncio.run(soak(args.minutes, args.rate, args.slope_minutes)))
 
 
 if __name__ == "__main__":
