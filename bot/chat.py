@@ -26,8 +26,6 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# How long qabot remembers which message carried which answer (👍/👎, reply chains).
-ANSWER_MEMORY_TTL_S = 7 * 24 * 3600.0
 MAX_KEPT_QUESTION = 500
 
 
@@ -119,7 +117,8 @@ class ChatService:
         if answer is not None:
             question = answer.question[:MAX_KEPT_QUESTION]
             posted = Posted(conversation, answer.intent, question, answer.lang)
-            self._write(f"answer:{platform}:{message_ref}", posted.to_json(), ANSWER_MEMORY_TTL_S)
+            key = f"answer:{platform}:{message_ref}"
+            self._write(key, posted.to_json(), self.settings.answer_memory_ttl_s)
 
     def posted(self, platform: ChatPlatform, message_ref: str) -> Posted | None:
         """What qabot's message `message_ref` answered, or None when it is not one of them."""

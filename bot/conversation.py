@@ -19,7 +19,8 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.answer import Answer
@@ -48,7 +49,13 @@ class Context:
     citations: tuple[tuple[str, str, str], ...]  # source, locator, quote
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        fields = {
+            "lang": self.lang,
+            "question": self.question,
+            "intents": list(self.intents),
+            "citations": [list(c) for c in self.citations],
+        }
+        return json.dumps(fields, ensure_ascii=False)  # not asdict: it deep-copies, slowly
 
     @classmethod
     def from_json(cls, raw: str) -> Context | None:
@@ -64,18 +71,33 @@ class Context:
             return None  # a context we cannot read is no context
 
 
-def _without(toks: list[str], phrases: frozenset[tuple[str, ...]]) -> list[str]:
-    """`toks` without any of `phrases`."""
-    drop: set[int] = set()
-    for phrase in phrases:
-        for i in range(len(toks) - len(phrase) + 1):
-            if tuple(toks[i : i + len(phrase)]) == phrase:
-                drop.update(range(i, i + len(phrase)))
+# Each kind's cue phrases by their first token: a message is scanned once, one look-up
+# per token, instead of trying every phrase at every position.
+_CUES_BY_FIRST: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+for _kind, _phrases in FOLLOWUP.items():
+    for _phrase in _phrases:
+        _CUES_BY_FIRST.setdefault(_kind, {}).setdefault(_phrase[0], []).append(_phrase)
+
+
+def _cue_spans(toks: list[str], kind: str) -> list[range]:
+    """Where the cue phrases of `kind` stand in `toks` (every occurrence)."""
+    by_first = _CUES_BY_FIRST.get(kind, {})
+    return [
+        range(i, i + len(phrase))
+        for i, tok in enumerate(toks)
+        for phrase in by_first.get(tok, ())
+        if tuple(toks[i : i + len(phrase)]) == phrase
+    ]
+
+
+def _without(toks: list[str], kind: str) -> list[str]:
+    """`toks` without the cue phrases of `kind`."""
+    drop = {i for span in _cue_spans(toks, kind) for i in span}
     return [t for i, t in enumerate(toks) if i not in drop]
 
 
-def _has(toks: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
-    return any(tuple(toks[i : i + len(p)]) == p for p in phrases for i in range(len(toks)))
+def _has(toks: list[str], kind: str) -> bool:
+    return bool(_cue_spans(toks, kind))
 
 
 def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
@@ -84,13 +106,11 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
     "Quelle für die 200?")."""
     toks = tokens(text)
     for kind in ("source", "to_en", "to_de", "more"):
-        covered: set[int] = set()
-        for phrase in FOLLOWUP[kind]:
-            for i in range(len(toks) - len(phrase) + 1):
-                if tuple(toks[i : i + len(phrase)]) == phrase:
-                    covered.update(range(i, i + len(phrase)))
+        covered = {i for span in _cue_spans(toks, kind) for i in span}
+        if not covered:
+            continue
         rest = [t for i, t in enumerate(toks) if i not in covered]
-        points_back = kind == "more" and _has(toks, FOLLOWUP["pronoun"])  # "what else did he say?"
+        points_back = kind == "more" and _has(toks, "pronoun")  # "what else did he say?"
         asked = {t for t in rest if t in QUESTION_WORDS}
         where = kind == "source" and asked <= WHERE  # "Where's that in the text?"
         if asked and not (points_back or where):
@@ -99,7 +119,7 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
             t in STOPWORDS or (t,) in CHAT_PHRASES or is_number(t) or not knows(t) for t in rest
         )
         # Asked for another language, the rest may say why ("… for our investor deck").
-        if covered and (plain or kind in ("to_en", "to_de")):
+        if plain or kind in ("to_en", "to_de"):
             return kind
     return None
 
@@ -195,31 +215,38 @@ class Conversations:
 
     def _reply(self, ctx: Context | None, text: str) -> Answer:
         ask = self.bot.resolve
-        alone = ask(text)
-        if ctx is None or _has(tokens(text), FOLLOWUP["new_topic"]):
-            return alone  # "Andere Frage: …" leaves the last topic
+        # The follow-up read on its own, resolved only when needed: a reading that answers
+        # needs no second resolver call.
+        alone = cache(lambda: ask(text))
+        if ctx is None or _has(tokens(text), "new_topic"):
+            return alone()  # "Andere Frage: …" leaves the last topic
         elliptical = opens_elliptically(text)
-        pronoun = _has(tokens(text), FOLLOWUP["pronoun"])
-        if not (elliptical or pronoun) and alone.kind != "abstain":
-            return alone
+        pronoun = _has(tokens(text), "pronoun")
+        if not (elliptical or pronoun) and alone().kind != "abstain":
+            return alone()
         # "and how many of the large firms are profitable?": a question of its own, same topic
-        on_topic = _topics(alone.intent) & _topics("+".join(ctx.intents))
-        if elliptical and not pronoun and alone.answered and on_topic and self._asks_alone(text):
-            return alone
+        if (
+            elliptical
+            and not pronoun
+            and self._asks_alone(text)
+            and alone().answered
+            and _topics(alone().intent) & _topics("+".join(ctx.intents))
+        ):
+            return alone()
         lang = self._lang(text, ctx)  # the follow-up's own, else the conversation's
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
             # An ellipsis declined ("und in Singapur?") wins over its answer alone; a name
             # added for a pronoun may narrow what was answered well on its own.
             declined_with_why = (
-                answer.kind == "narrowed" and (elliptical or not alone.answered)
-            ) or (elliptical and answer.kind == "gap" and alone.kind == "abstain")
+                answer.kind == "narrowed" and (elliptical or not alone().answered)
+            ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
             about_new_words = elliptical and not pronoun
             if declined_with_why or (
                 answer.answered and self._covers(answer, text, about_new_words)
             ):
                 return answer
-        return alone
+        return alone()
 
     def _covers(self, answer: Answer, text: str, elliptical: bool) -> bool:
         """An ellipsis read with the last question is about its new words: "und Cloud?"
@@ -228,7 +255,7 @@ class Conversations:
         if not elliptical:
             return True
         snap = self.bot.store.current
-        fragment = " ".join(_without(tokens(strip_opener(text)), FOLLOWUP["pronoun"]))
+        fragment = " ".join(_without(tokens(strip_opener(text)), "pronoun"))
         words = snap.resolver.analyzer.analyze(fragment, correct=True).features
         docs = [
             snap.resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents
@@ -253,12 +280,17 @@ class Conversations:
                 filled.append(f"{fragment} {base}")
             else:
                 filled.append(f"{base} {fragment}")
-        said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
-        names = list(dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said]))))
-        asked = text.rstrip("?!. ")
-        # One name at a time: a name the answer is not about would narrow the question.
-        with_names = [f"{asked} {name}?" for name in names] if pronoun and not named else []
+        with_names = self._with_names(ctx, text) if pronoun and not named else []
         return filled + with_names if elliptical else with_names + filled
+
+    def _with_names(self, ctx: Context, text: str) -> list[str]:
+        """`text` with each name the last question and answer named, one name at a time: a
+        name the answer is not about would narrow the question."""
+        snap = self.bot.store.current
+        said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
+        names = dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said])))
+        asked = text.rstrip("?!. ")
+        return [f"{asked} {name}?" for name in names]
 
     def _asks_alone(self, text: str) -> bool:
         """A follow-up with a question word and words enough to be a question of its own."""

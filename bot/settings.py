@@ -60,6 +60,9 @@ class SlackSettings(ConfigSection):
     metrics_port: int | None = None
     # true: replies in a thread qabot answered in need a mention too (no follow-ups without).
     require_mention: bool = False
+    # How long a delivered event id is remembered: Slack retries up to 3 times, the last
+    # about 5 minutes after the first delivery.
+    dedupe_ttl_s: float = 600.0
     ask_ephemeral: bool = False
     api_retries: int = 3
     api_timeout_s: float = 10.0
@@ -136,6 +139,9 @@ class Settings(BaseSettings):
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.
     conversation_ttl_s: float = 1800.0
+    # How long qabot knows which of its messages carried which answer (👍/👎, a reply to an
+    # answer without a ping); one entry per answer, so it sizes the shared state.
+    answer_memory_ttl_s: float = 86400.0
     # Shared state for several replicas (event dedupe, rate limits, unanswered log);
     # unset: in this process. Env: QABOT_REDIS_URL=redis://host:6379/0
     redis_url: str | None = None

@@ -15,6 +15,7 @@ waits on a store that is down.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -43,6 +44,10 @@ return ok
 
 # MemoryState drops expired values every this many writes, read or not.
 SWEEP_EVERY = 1000
+# What the values of MemoryState may hold in all: conversations (≤ a few KB each) and the
+# answer memory (≈ 0.5 KB each); at the cap the oldest written give way.
+MAX_VALUE_BYTES = 32 * 1024 * 1024
+_ENTRY_BYTES = 200  # a value's bookkeeping beyond its strings: dict slot, tuple, expiry
 
 
 class SharedState(Protocol):
@@ -74,19 +79,37 @@ class SharedState(Protocol):
 
 
 class MemoryState:
-    """In-process state: bounded, thread-safe, expiring."""
+    """In-process state: bounded (keys per kind, bytes of values), thread-safe, expiring."""
 
     remote = False
 
-    def __init__(self, *, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        *,
+        max_keys: int = 100_000,
+        max_value_bytes: int = MAX_VALUE_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._clock = clock
         self._max = max_keys
+        self._max_value_bytes = max_value_bytes
         self._lock = threading.Lock()
         self._claims: OrderedDict[str, float] = OrderedDict()
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._streams: dict[str, list[str]] = {}
         self._values: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._value_bytes = 0
         self._puts = 0
+
+    def usage(self) -> dict[str, int]:
+        """How much is held: claims, buckets, values, and the values' bytes (approximate)."""
+        with self._lock:
+            return {
+                "claims": len(self._claims),
+                "buckets": len(self._buckets),
+                "values": len(self._values),
+                "value_bytes": self._value_bytes,
+            }
 
     def claim(self, key: str, ttl_s: float) -> bool:
         now = self._clock()
@@ -96,6 +119,10 @@ class MemoryState:
                 return False
             self._claims[key] = now + ttl_s
             self._claims.move_to_end(key)
+            # Oldest claims first: those of one TTL expire in this order. Keys claimed
+            # once (event ids) go when they expire, not only at the cap.
+            while self._claims and next(iter(self._claims.values())) <= now:
+                self._claims.popitem(last=False)
             while len(self._claims) > self._max:
                 self._claims.popitem(last=False)
             return True
@@ -125,14 +152,15 @@ class MemoryState:
     def put(self, key: str, value: str, ttl_s: float) -> None:
         now = self._clock()
         with self._lock:
+            self._drop(key)
             self._values[key] = (value, now + ttl_s)
-            self._values.move_to_end(key)
+            self._value_bytes += _entry_bytes(key, value)
             self._puts += 1
             if self._puts % SWEEP_EVERY == 0:  # values of several TTLs: no order to stop at
                 for old in [k for k, (_, expires) in self._values.items() if expires <= now]:
-                    del self._values[old]
-            while len(self._values) > self._max:
-                self._values.popitem(last=False)
+                    self._drop(old)
+            while len(self._values) > self._max or self._value_bytes > self._max_value_bytes:
+                self._drop(next(iter(self._values)))
 
     def get(self, key: str) -> str | None:
         with self._lock:
@@ -140,9 +168,18 @@ class MemoryState:
             if item is None:
                 return None
             if item[1] <= self._clock():
-                del self._values[key]
+                self._drop(key)
                 return None
             return item[0]
+
+    def _drop(self, key: str) -> None:
+        item = self._values.pop(key, None)
+        if item is not None:
+            self._value_bytes -= _entry_bytes(key, item[0])
+
+
+def _entry_bytes(key: str, value: str) -> int:
+    return sys.getsizeof(key) + sys.getsizeof(value) + _ENTRY_BYTES
 
 
 class RedisState:

@@ -87,7 +87,10 @@ class SlackListeners:
     def __init__(self, bot: QABot, settings: Settings, seen: SeenStore | None = None) -> None:
         self.bot = bot
         self.settings = settings
-        self.seen: SeenStore = seen if seen is not None else StateSeenStore(bot.state)
+        dedupe_ttl_s = settings.slack.dedupe_ttl_s
+        self.seen: SeenStore = (
+            seen if seen is not None else StateSeenStore(bot.state, ttl_s=dedupe_ttl_s)
+        )
         self.chat = ChatService(bot, settings)
         self.lang = settings.default_lang
         self.visibility = "ephemeral" if settings.slack.ask_ephemeral else "in_channel"

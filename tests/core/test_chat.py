@@ -9,7 +9,7 @@ import pytest
 
 from bot.answer import Answer
 from bot.asker import Asker
-from bot.chat import ANSWER_MEMORY_TTL_S, ChatService, Incoming
+from bot.chat import ChatService, Incoming
 from bot.service import QABot
 from bot.settings import Settings
 from bot.state import MemoryState
@@ -61,13 +61,28 @@ def test_require_mention_turns_slack_follow_ups_off(qabot: QABot) -> None:
     assert chat.wants(message(addressed=True))
 
 
-def test_the_memory_of_posted_answers_expires(chat: ChatService, clock: list[float]) -> None:
+def test_the_memory_of_posted_answers_expires_after_a_day(
+    chat: ChatService, clock: list[float]
+) -> None:
+    """Votes and reply chains come within hours; a week of answers would fill the store."""
     chat.sent("slack", "C1:1.0", "C1:2.0", ANSWER)
     posted = chat.posted("slack", "C1:2.0")
     assert posted is not None and (posted.conversation, posted.intent) == ("C1:1.0", "i")
     assert chat.posted("discord", "C1:2.0") is None  # platforms do not mix
-    clock[0] = ANSWER_MEMORY_TTL_S + 1
+    clock[0] = 24 * 3600 - 1
+    assert chat.posted("slack", "C1:2.0") is not None
+    clock[0] = 24 * 3600 + 1
     assert chat.posted("slack", "C1:2.0") is None
+
+
+def test_how_long_posted_answers_are_remembered_is_configured(qabot: QABot) -> None:
+    now = [0.0]
+    settings = Settings(knowledge_dir=KNOWLEDGE, answer_memory_ttl_s=120)
+    state = MemoryState(clock=lambda: now[0])
+    chat = ChatService(QABot(settings, qabot.store, state=state), settings)
+    chat.sent("discord", "9", "10", ANSWER)
+    now[0] = 121.0
+    assert chat.posted("discord", "10") is None
 
 
 def test_votes_of_bots_and_on_unknown_messages_are_ignored(chat: ChatService) -> None:

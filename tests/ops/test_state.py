@@ -72,7 +72,33 @@ def test_memory_state_is_bounded() -> None:
     state = MemoryState(max_keys=10)
     for n in range(100):
         state.claim(f"k{n}", 60)
-    assert len(state._claims) == 10
+        state.put(f"v{n}", "x", 60)
+    assert state.usage()["claims"] == 10
+    assert state.usage()["values"] == 10
+
+
+def test_memory_values_never_take_more_than_their_byte_cap() -> None:
+    """Conversations and answers kept for hours: the bytes they hold are capped, the
+    oldest written give way."""
+    state = MemoryState(max_value_bytes=100_000)
+    for n in range(2_000):
+        state.put(f"conversation:slack:C{n}", "ä" * 300, 3600)
+        assert state.usage()["value_bytes"] <= 100_000
+    assert state.get("conversation:slack:C1999") == "ä" * 300
+    assert state.get("conversation:slack:C0") is None
+    assert 50 < state.usage()["values"] < 2_000
+
+
+def test_expired_claims_leave_the_memory_unasked() -> None:
+    """Seen-event keys are claimed once each: they must go when they expire, not only
+    when the same key comes again."""
+    clock = FakeClock()
+    state = MemoryState(clock=clock)
+    for n in range(500):
+        state.claim(f"slack:event:Ev{n}", 600)
+    clock.now += 601
+    state.claim("slack:event:Ev-new", 600)
+    assert state.usage()["claims"] == 1
 
 
 def test_rate_limiter_per_user_and_per_channel() -> None:
