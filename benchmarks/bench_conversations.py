@@ -46,9 +46,9 @@ class CountingBot(QABot):
 
     calls = 0
 
-    def resolve(self, text: str) -> Answer:
+    def resolve(self, text: str, lang: str | None = None) -> Answer:
         CountingBot.calls += 1
-        return super().resolve(text)
+        return super().resolve(text, lang)
 
 
 def timed(fn) -> tuple[float, int]:  # type: ignore[no-untyped-def]
