@@ -46,6 +46,12 @@ def _drop_token_skipped(record: logging.LogRecord) -> bool:
     return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
+def _drop_unhandled_request(record: logging.LogRecord) -> bool:
+    # bolt's warning quotes the payload's type and ids in full and adds a code sample;
+    # `_events` logs one fixed line instead.
+    return not record.getMessage().startswith("Unhandled request")
+
+
 class SlackAdapter:
     """A bolt app wired to the core, plus what serving it needs (session, health, shutdown).
 
@@ -75,6 +81,7 @@ class SlackAdapter:
         bot.enable_metrics()
         bolt_log = logging.getLogger("slack_bolt.AsyncApp")
         bolt_log.addFilter(_drop_token_skipped)
+        bolt_log.addFilter(_drop_unhandled_request)
         try:
             self.app = AsyncApp(
                 client=make_client(settings),
@@ -133,7 +140,10 @@ class SlackAdapter:
             problem = "nested too deep"
         if problem is None:
             try:
-                return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+                bolt_response = await self.app.async_dispatch(bolt_request)
+                if bolt_response.status == 404:
+                    log.warning("slack: a request no listener handles was answered 404")
+                return await to_aiohttp_response(bolt_response)
             except Exception as e:  # bolt's own error path failed on an odd body
                 problem = type(e).__name__
                 log.warning("slack: bolt failed on a request", exc_info=True)

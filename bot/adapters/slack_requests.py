@@ -52,17 +52,22 @@ _OPTIONAL = (dict, str, type(None))
 _TOP_LEVEL: dict[str, tuple[type, ...]] = {
     **dict.fromkeys(("type", "token", "team_id", "api_app_id", "event_id"), (str,)),
     **dict.fromkeys(("command", "text", "user_id", "channel_id", "response_url"), (str,)),
+    # the ids bolt matches listeners against
+    **dict.fromkeys(("callback_id", "action_id", "block_id"), (str,)),
     **dict.fromkeys(("event", "container", "message", "view"), (dict,)),
     **dict.fromkeys(("enterprise", "team", "channel"), _OPTIONAL),
     "user": (dict, str),
     "authorizations": (list,),
     "actions": (list,),
 }
+_VIEW = dict.fromkeys(("type", "callback_id"), (str,))
 # A button click (`block_actions`): who clicked, where, and which button.
 _BLOCK_ACTIONS = dict.fromkeys(("user", "channel"), (dict,))
 _CONTAINER = dict.fromkeys(("channel_id", "message_ts", "thread_ts"), (str,)) | {
     "is_ephemeral": (bool,)
 }
+_ID = {"id": (str,)}
+_THREAD = {"thread_ts": (str,)}
 _ACTION = dict.fromkeys(("action_id", "block_id", "value"), (str,))
 # A message or mention; `message` and `previous_message` are an edit's or deletion's
 # message, which bolt's assistant middleware reads.
@@ -85,6 +90,7 @@ def malformed(body: object) -> str | None:
     if not isinstance(body, dict):
         return f"a {type(body).__name__}, not an object"
     problem = _wrong_types(body, _TOP_LEVEL, "")
+    problem = problem or _wrong_types(body.get("view") or {}, _VIEW, "view.")
     if problem is None and any(not isinstance(a, dict) for a in body.get("authorizations", [])):
         problem = "authorizations: not a list of objects"
     if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
@@ -116,6 +122,9 @@ def _assistant_thread_problem(event: dict[str, Any]) -> str | None:
 
 def _block_actions_problem(body: dict[str, Any]) -> str | None:
     problem = _wrong_types(body, _BLOCK_ACTIONS, "")
+    for key in ("user", "channel"):
+        problem = problem or _wrong_types(body.get(key) or {}, _ID, f"{key}.")
+    problem = problem or _wrong_types(body.get("message") or {}, _THREAD, "message.")
     problem = problem or _wrong_types(body.get("container") or {}, _CONTAINER, "container.")
     if problem is None and not body.get("actions"):
         problem = "actions: none"

@@ -94,6 +94,19 @@ def channel_a_string(payload: dict[str, Any]) -> None:
     del payload["container"]["channel_id"]
 
 
+def channel_id_an_int(payload: dict[str, Any]) -> None:
+    payload["channel"] = {"id": 5}
+    del payload["container"]["channel_id"]
+
+
+def user_id_a_list(payload: dict[str, Any]) -> None:
+    payload["user"] = {"id": ["UADMIN"]}
+
+
+def message_thread_ts_an_object(payload: dict[str, Any]) -> None:
+    payload["message"]["thread_ts"] = {"ts": "1"}
+
+
 def value(v: Any):
     def change(payload: dict[str, Any]) -> None:
         payload["actions"][0]["value"] = v
@@ -127,6 +140,9 @@ def action_id_an_int(payload: dict[str, Any]) -> None:
 ODD_SHAPES = {
     "user a string": user_a_string,
     "channel a string": channel_a_string,
+    "channel id an int": channel_id_an_int,
+    "user id a list": user_id_a_list,
+    "message thread_ts an object": message_thread_ts_an_object,
     "value an int": value(5),
     "value a list": value(["hkpc.recruiting", "en"]),
     "value an object": value({"i": "hkpc.recruiting"}),
@@ -184,3 +200,40 @@ async def test_a_signed_command_without_a_response_url_is_refused(
     assert reply.status == 400
     assert not traces(caplog)
     assert len([r for r in caplog.records if r.name == "qabot.slack"]) == 1
+
+
+# Payloads we have no listener for, with an id bolt matches listeners against (or
+# quotes in its "unhandled request" warning) that is not a string: a 500 and an ERROR.
+UNMATCHED_ODD_IDS = {
+    "dialog_submission callback_id": {"type": "dialog_submission", "callback_id": 5},
+    "interactive_message callback_id": {"type": "interactive_message", "callback_id": [1]},
+    "shortcut callback_id": {"type": "shortcut", "callback_id": {"a": 1}},
+    "block_suggestion action_id": {"type": "block_suggestion", "action_id": 5},
+    "block_suggestion block_id": {"type": "block_suggestion", "block_id": []},
+    "view_submission view.callback_id": {"type": "view_submission", "view": {"callback_id": 5}},
+}
+
+
+@pytest.mark.parametrize("shape", UNMATCHED_ODD_IDS)
+async def test_a_signed_payload_whose_ids_are_not_strings_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, shape: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    reply = await slack.post_payload({**UNMATCHED_ODD_IDS[shape], "user": {"id": "U1"}})
+    await slack.settled()
+    assert reply.status == 400
+    assert not traces(caplog)
+
+
+async def test_a_signed_request_nobody_handles_is_logged_in_one_short_line(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # bolt's "Unhandled request" warning quotes the payload's type and ids in full.
+    big = MARKER + "A" * 100_000 + FORGED
+    caplog.set_level(logging.DEBUG)
+    reply = await slack.post_payload({"type": "shortcut", "callback_id": big, "user": {"id": "U1"}})
+    await slack.event({"type": big, "user": "U1"})
+    await slack.settled()
+    assert reply.status == 404
+    assert all(len(r.getMessage()) < MAX_LINE for r in caplog.records)
+    assert not any(MARKER in r.getMessage() for r in caplog.records)
