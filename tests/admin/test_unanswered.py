@@ -197,3 +197,12 @@ def test_triage_asks_again_only_what_it_may_show(
     groups = group_log(snap, recs, low_confidence=0.5, limit=2)
     assert [g.count for g in groups] == [20, 6]
     assert len(asked) < len({r["question"] for r in recs}) // 2, asked
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85"])
+def test_a_question_with_a_unicode_line_break_is_kept_whole(log_path: Path, brk: str) -> None:
+    # json.dumps leaves these raw, and the reader splits lines as str.splitlines does:
+    # the record was cut in two and dropped from triage.
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    bot.ask(f"Who chairs{brk}the HKPC?", platform="slack", user="U1", channel="C1")
+    assert [r["question"] for r in records(log_path)] == [f"Who chairs{brk}the HKPC?"]
