@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -237,3 +238,46 @@ async def test_a_signed_request_nobody_handles_is_logged_in_one_short_line(
     assert reply.status == 404
     assert all(len(r.getMessage()) < MAX_LINE for r in caplog.records)
     assert not any(MARKER in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("encoding, body", [("gzip", b"\x1f\x8bnot gzip"), ("deflate", b"\x00x")])
+async def test_a_body_that_does_not_decompress_is_refused_with_400(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, encoding: str, body: bytes
+) -> None:
+    # Unsigned: aiohttp's decompression failed in request.read(), a 500 and two ERROR
+    # tracebacks per request, before any signature check.
+    caplog.set_level(logging.INFO)
+    headers = {"Content-Encoding": encoding, "X-Slack-Request-Timestamp": str(int(time.time()))}
+    async with slack.session.post(f"{slack.url}/slack/events", data=body, headers=headers) as r:
+        assert r.status == 400
+    assert not traces(caplog)
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert len(line) < MAX_LINE
+
+
+BAD_HTTP = {
+    "a header without a colon": b"POST /slack/events HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n",
+    "a header over 8 KB": b"GET /healthz HTTP/1.1\r\nX-Pad: " + b"a" * 9000 + b"\r\n\r\n",
+    "an encoding aiohttp cannot decode": b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Encoding: br\r\nContent-Length: 3\r\n\r\nabc",
+    "chunks that are not": b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("request_bytes", BAD_HTTP.values(), ids=BAD_HTTP)
+async def test_a_request_that_is_not_http_is_refused_in_one_line_without_a_traceback(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, request_bytes: bytes
+) -> None:
+    # aiohttp answers 400 and logged each at ERROR with a traceback: anyone could fill the
+    # log with them.
+    caplog.set_level(logging.INFO)
+    host, port = slack.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(request_bytes)
+    status_line = await reader.readline()
+    writer.close()
+    assert status_line.split()[1] == b"400"
+    assert not traces(caplog)
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert len(line) < MAX_LINE
