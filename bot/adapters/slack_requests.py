@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.render.slack import BUTTON_VALUE_MAX
+
 MAX_SKEW_S = 5 * 60  # Slack's rule: a timestamp further off than this is a replay
 # Slack sends seconds since the epoch as plain ASCII digits; `int()` would also take
 # " 17", "1_000" or Arabic-Indic digits, and raises on "1e9", so parse nothing else.
@@ -132,6 +134,8 @@ def _block_actions_problem(body: dict[str, Any]) -> str | None:
         if problem is None and "action_id" not in action:
             problem = f"actions[{n}].action_id: missing"
         problem = problem or _wrong_types(action, _ACTION, f"actions[{n}].")
+        if problem is None and len(action.get("value", "")) > BUTTON_VALUE_MAX:  # Slack's limit
+            problem = f"actions[{n}].value: too long"
     return problem
 
 

@@ -281,3 +281,15 @@ async def test_a_request_that_is_not_http_is_refused_in_one_line_without_a_trace
     assert not traces(caplog)
     (line,) = [r.getMessage() for r in caplog.records]
     assert len(line) < MAX_LINE
+
+
+async def test_a_signed_click_whose_value_is_longer_than_slack_allows_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Slack caps a button's value at 2,000 characters; this one was logged whole as the
+    # clicked intent (a 600 KB qabot.feedback line) and kept in the unanswered log.
+    caplog.set_level(logging.INFO)
+    reply = await slack.click("A" * 300_000 + "|" + "B" * 300_000)
+    await slack.settled()
+    assert reply.status == 400
+    assert all(len(r.getMessage()) < MAX_LINE for r in caplog.records)
