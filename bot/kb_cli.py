@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.errors import KnowledgeError
 from bot.jsonlines import json_line
-from bot.render.echo import command
+from bot.render.echo import add_question_command
 from bot.service import QABot
 from bot.settings import Settings
 
@@ -68,8 +68,7 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
         for other in g.questions[1:4]:
             print(f"      also: {other!r}")
         if g.intent:
-            words = ("qabot", "kb", "add-question", g.intent, g.question, "--lang", g.lang)
-            print("      " + command(*words))
+            print("      " + add_question_command(g.intent, g.question, g.lang))
     return EXIT_OK
 
 
