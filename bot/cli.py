@@ -150,6 +150,7 @@ def _setup_logging(settings: Settings) -> None:
 
 
 def _ask(bot, args: argparse.Namespace) -> int:
+    from bot.jsonlines import json_line
     from bot.render.plain import render_answer
 
     if args.question == ["-"]:
@@ -165,14 +166,14 @@ def _ask(bot, args: argparse.Namespace) -> int:
                 answer = conversations.ask(turn[0], turn[1], platform="cli")
                 extra = {"conversation": turn[0]}
             out = (
-                json.dumps({**answer.to_json(), **extra}, ensure_ascii=False)
+                json_line({**answer.to_json(), **extra})
                 if args.json
                 else (render_answer(answer) + "\n")
             )
             print(out, flush=True)
         return EXIT_OK
     answer = bot.ask(" ".join(args.question), platform="cli")
-    print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_answer(answer))
+    print(json_line(answer.to_json()) if args.json else render_answer(answer))
     return EXIT_OK
 
 

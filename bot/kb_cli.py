@@ -6,12 +6,12 @@ Kept apart from bot.cli so that `qabot ask` imports none of it.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from bot.errors import KnowledgeError
-from bot.render.echo import command
+from bot.jsonlines import json_line
+from bot.render.echo import add_question_command
 from bot.service import QABot
 from bot.settings import Settings
 
@@ -57,7 +57,7 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
     groups = bot.unanswered_groups(limit=args.limit)
     if args.json:
         for group in groups:
-            print(json.dumps(group.to_json(), ensure_ascii=False))
+            print(json_line(group.to_json()))
         return EXIT_OK
     if not groups:
         print(f"nothing unanswered in {bot.unanswered.path}")
@@ -68,8 +68,7 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
         for other in g.questions[1:4]:
             print(f"      also: {other!r}")
         if g.intent:
-            words = ("qabot", "kb", "add-question", g.intent, g.question, "--lang", g.lang)
-            print("      " + command(*words))
+            print("      " + add_question_command(g.intent, g.question, g.lang))
     return EXIT_OK
 
 

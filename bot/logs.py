@@ -8,7 +8,6 @@ escaped, so text from a user cannot forge a log line of its own.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
@@ -16,12 +15,11 @@ import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from bot.jsonlines import json_line
+
 MASK = "***"
 # Line breaks (\n, \r, NEL, U+2028/9) and the other C0/C1 controls (ESC moves a terminal's cursor).
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-_JSON_BREAKS = {c: f"\\u{c:04x}" for c in (0x85, 0x2028, 0x2029)}
 
 
 def one_line(text: str) -> str:
@@ -80,9 +78,7 @@ class JsonFormatter(logging.Formatter):
             data["exception"] = record.exc_text
         elif record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
-        # JSON leaves these line breaks raw; a reader that splits lines as str.splitlines
-        # does would cut the object there.
-        return json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_BREAKS)
+        return json_line(data, default=str)
 
 
 def setup_logging(*, json_lines: bool, secrets: Iterable[str] = (), level: int = logging.INFO):

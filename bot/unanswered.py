@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.jsonlines import json_line
 from bot.settings import UnansweredSettings
 from bot.state import SharedState
 
@@ -64,7 +65,7 @@ class UnansweredLog:
         if not self.cfg.log_user_ids:
             record.pop("user", None)
             record.pop("channel", None)
-        line = json.dumps(record, ensure_ascii=False) + "\n"
+        line = json_line(record) + "\n"
         with self._lock:
             try:
                 if self.state is not None:

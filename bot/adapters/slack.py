@@ -14,6 +14,7 @@ import logging
 
 import aiohttp
 from aiohttp import web
+from aiohttp.http_exceptions import BadHttpMessage
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -46,6 +47,24 @@ def _drop_token_skipped(record: logging.LogRecord) -> bool:
     return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
+def _bad_http_in_one_line(record: logging.LogRecord) -> bool:
+    # aiohttp answers a request it cannot parse with 400 and logs it at ERROR with a
+    # traceback; anyone can send one, so it becomes one warning naming the error's class
+    # (its text may quote the request).
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, BadHttpMessage):
+        record.msg = f"{record.getMessage()}: refused with 400 ({type(error).__name__})"
+        record.args, record.exc_info, record.exc_text = None, None, None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+    return True
+
+
+def _drop_unhandled_request(record: logging.LogRecord) -> bool:
+    # bolt's warning quotes the payload's type and ids in full and adds a code sample;
+    # `_events` logs one fixed line instead.
+    return not record.getMessage().startswith("Unhandled request")
+
+
 class SlackAdapter:
     """A bolt app wired to the core, plus what serving it needs (session, health, shutdown).
 
@@ -75,6 +94,7 @@ class SlackAdapter:
         bot.enable_metrics()
         bolt_log = logging.getLogger("slack_bolt.AsyncApp")
         bolt_log.addFilter(_drop_token_skipped)
+        bolt_log.addFilter(_drop_unhandled_request)
         try:
             self.app = AsyncApp(
                 client=make_client(settings),
@@ -117,7 +137,18 @@ class SlackAdapter:
         return web.Response(body=body, headers={"Content-Type": content_type})
 
     async def _events(self, request: web.Request) -> web.Response:
-        body = await request.read()
+        try:
+            body = await request.read()
+        except web.RequestPayloadError:  # a `Content-Encoding` the body does not decode as
+            log.warning(
+                "slack: request refused, its body does not decode (from %s)", request.remote
+            )
+            # The stream is broken: end it, or aiohttp drains it after the reply, fails the
+            # same way and logs that with a traceback; and close the connection.
+            request.content.feed_eof()
+            refused = web.json_response({"error": "malformed request"}, status=400)
+            refused.force_close()
+            return refused
         refusal = self._refusal(request, body)
         if refusal is not None:
             log.warning(
@@ -133,7 +164,10 @@ class SlackAdapter:
             problem = "nested too deep"
         if problem is None:
             try:
-                return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+                bolt_response = await self.app.async_dispatch(bolt_request)
+                if bolt_response.status == 404:
+                    log.warning("slack: a request no listener handles was answered 404")
+                return await to_aiohttp_response(bolt_response)
             except Exception as e:  # bolt's own error path failed on an odd body
                 problem = type(e).__name__
                 log.warning("slack: bolt failed on a request", exc_info=True)
@@ -220,6 +254,7 @@ def build_app(bot: QABot, settings: Settings) -> AsyncApp:
 
 
 async def _start_site(web_app: web.Application, host: str, port: int) -> web.AppRunner:
+    logging.getLogger("aiohttp.server").addFilter(_bad_http_in_one_line)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:

@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.render.slack import BUTTON_VALUE_MAX
+
 MAX_SKEW_S = 5 * 60  # Slack's rule: a timestamp further off than this is a replay
 # Slack sends seconds since the epoch as plain ASCII digits; `int()` would also take
 # " 17", "1_000" or Arabic-Indic digits, and raises on "1e9", so parse nothing else.
@@ -52,17 +54,22 @@ _OPTIONAL = (dict, str, type(None))
 _TOP_LEVEL: dict[str, tuple[type, ...]] = {
     **dict.fromkeys(("type", "token", "team_id", "api_app_id", "event_id"), (str,)),
     **dict.fromkeys(("command", "text", "user_id", "channel_id", "response_url"), (str,)),
+    # the ids bolt matches listeners against
+    **dict.fromkeys(("callback_id", "action_id", "block_id"), (str,)),
     **dict.fromkeys(("event", "container", "message", "view"), (dict,)),
     **dict.fromkeys(("enterprise", "team", "channel"), _OPTIONAL),
     "user": (dict, str),
     "authorizations": (list,),
     "actions": (list,),
 }
+_VIEW = dict.fromkeys(("type", "callback_id"), (str,))
 # A button click (`block_actions`): who clicked, where, and which button.
 _BLOCK_ACTIONS = dict.fromkeys(("user", "channel"), (dict,))
 _CONTAINER = dict.fromkeys(("channel_id", "message_ts", "thread_ts"), (str,)) | {
     "is_ephemeral": (bool,)
 }
+_ID = {"id": (str,)}
+_THREAD = {"thread_ts": (str,)}
 _ACTION = dict.fromkeys(("action_id", "block_id", "value"), (str,))
 # A message or mention; `message` and `previous_message` are an edit's or deletion's
 # message, which bolt's assistant middleware reads.
@@ -85,6 +92,7 @@ def malformed(body: object) -> str | None:
     if not isinstance(body, dict):
         return f"a {type(body).__name__}, not an object"
     problem = _wrong_types(body, _TOP_LEVEL, "")
+    problem = problem or _wrong_types(body.get("view") or {}, _VIEW, "view.")
     if problem is None and any(not isinstance(a, dict) for a in body.get("authorizations", [])):
         problem = "authorizations: not a list of objects"
     if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
@@ -116,6 +124,9 @@ def _assistant_thread_problem(event: dict[str, Any]) -> str | None:
 
 def _block_actions_problem(body: dict[str, Any]) -> str | None:
     problem = _wrong_types(body, _BLOCK_ACTIONS, "")
+    for key in ("user", "channel"):
+        problem = problem or _wrong_types(body.get(key) or {}, _ID, f"{key}.")
+    problem = problem or _wrong_types(body.get("message") or {}, _THREAD, "message.")
     problem = problem or _wrong_types(body.get("container") or {}, _CONTAINER, "container.")
     if problem is None and not body.get("actions"):
         problem = "actions: none"
@@ -123,6 +134,8 @@ def _block_actions_problem(body: dict[str, Any]) -> str | None:
         if problem is None and "action_id" not in action:
             problem = f"actions[{n}].action_id: missing"
         problem = problem or _wrong_types(action, _ACTION, f"actions[{n}].")
+        if problem is None and len(action.get("value", "")) > BUTTON_VALUE_MAX:  # Slack's limit
+            problem = f"actions[{n}].value: too long"
     return problem
 
 

@@ -359,8 +359,8 @@ def unanswered_replies(groups: Sequence[Group], lang: str | None) -> list[Discor
     for g in groups:
         proposal = f"→ `{g.intent}` ({g.score:.2f})" if g.intent else "→ –"
         if g.intent:
-            words = ("qabot", "kb", "add-question", g.intent, g.question, "--lang", g.lang)
-            proposal += "\n" + code_span(echo.command(*words))
+            command = echo.add_question_command(g.intent, g.question, g.lang)
+            proposal += "\n" + code_span(command)
         fields.append((f"×{g.count} {literal(g.question)}", proposal))
     title = word("kb_unanswered", lang)
     hint = word("kb_unanswered_hint", lang)

@@ -40,6 +40,12 @@ def neutralise(text: str) -> str:
     return _BROADCAST.sub(lambda m: "@" + ZWJ + m.group(1), text)
 
 
+def add_question_command(intent: str, question: str, lang: str) -> str:
+    """The `qabot kb add-question` line that adds `question` to `intent`; `--` ends the
+    options, so that a question starting with "-" ("-49%") is not taken for one."""
+    return command("qabot", "kb", "add-question", "--lang", lang, "--", intent, question)
+
+
 def command(*words: str) -> str:
     """A shell command line that runs exactly `words`, whatever they hold: each word shown
     whole (no limit) and quoted (`shlex.quote`), so `$(…)`, backticks and quotes stay text."""

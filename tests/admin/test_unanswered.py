@@ -145,7 +145,8 @@ def test_cli_kb_unanswered(
     (group,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     intent = group["proposed_intent"]
     assert group["count"] == 4 and intent
-    assert "×4" in out and f"→ {intent}" in out and f"qabot kb add-question {intent}" in out
+    assert "×4" in out and f"→ {intent}" in out
+    assert f"qabot kb add-question --lang en -- {intent}" in out
     # attach it; the group disappears
     assert main(["kb", "add-question", intent, group["question"], "--kb", str(kb_copy)]) == 0
     capsys.readouterr()
@@ -168,9 +169,9 @@ def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
     out = capsys.readouterr().out
     assert "\x1b" not in out  # nothing that steers the admin's terminal
     (line,) = [x.strip() for x in out.splitlines() if x.strip().startswith("qabot kb add-question")]
-    (intent,) = re.findall(r"add-question (\S+) ", line)
+    (intent,) = re.findall(r" -- (\S+) ", line)
     question = trap.removesuffix("\x1b[2J") + "[2J"  # the escape character is dropped
-    words = ["kb", "add-question", intent, question, "--lang", "en"]
+    words = ["kb", "add-question", "--lang", "en", "--", intent, question]
     assert run_pasted(line, tmp_path) == words
     assert not (tmp_path / "X").exists() and not (tmp_path / "Y").exists()
 
@@ -197,3 +198,33 @@ def test_triage_asks_again_only_what_it_may_show(
     groups = group_log(snap, recs, low_confidence=0.5, limit=2)
     assert [g.count for g in groups] == [20, 6]
     assert len(asked) < len({r["question"] for r in recs}) // 2, asked
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85"])
+def test_a_question_with_a_unicode_line_break_is_kept_whole(log_path: Path, brk: str) -> None:
+    # json.dumps leaves these raw, and the reader splits lines as str.splitlines does:
+    # the record was cut in two and dropped from triage.
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    bot.ask(f"Who chairs{brk}the HKPC?", platform="slack", user="U1", channel="C1")
+    assert [r["question"] for r in records(log_path)] == [f"Who chairs{brk}the HKPC?"]
+
+
+@pytest.mark.parametrize("asked", ["-49%", "-44%"])
+def test_the_pasted_command_adds_a_question_that_looks_like_an_option(
+    kb_copy: Path,
+    log_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    asked: str,
+) -> None:
+    # The question came after the intent as a bare word: argparse took "-5%…" for an
+    # option (the paste failed, exit 2) and "--help" for help (nothing added, exit 0).
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
+    QABot.from_settings(admin_settings(kb_copy, log_path)).ask(asked, platform="discord")
+    assert main(["kb", "unanswered", "--kb", str(kb_copy)]) == 0
+    out = capsys.readouterr().out
+    (line,) = [x.strip() for x in out.splitlines() if x.strip().startswith("qabot kb add-question")]
+    assert main(["--kb", str(kb_copy), *run_pasted(line, tmp_path)]) == 0
+    assert asked in capsys.readouterr().out
+    assert asked in "".join(p.read_text() for p in (kb_copy / "qa").glob("*.yaml"))

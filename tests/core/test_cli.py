@@ -141,3 +141,14 @@ def test_batch_takes_a_line_of_deeply_nested_json_as_a_question_of_its_own(
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert nested.startswith(first["question"][:50]) and not first["answered"]
     assert second["question"] == "HKSTP" and second["answered"]
+
+
+def test_batch_output_is_one_line_per_answer_whatever_the_question_holds(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The question is echoed; json.dumps leaves U+2028, U+2029 and NEL raw, and a reader
+    # that splits lines as str.splitlines does got three broken halves for two answers.
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hpc\u2028x\u2029y\x85z\nHKSTP\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["question"] == "hpc\u2028x\u2029y\x85z" and second["question"] == "HKSTP"

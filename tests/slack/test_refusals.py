@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -94,6 +95,19 @@ def channel_a_string(payload: dict[str, Any]) -> None:
     del payload["container"]["channel_id"]
 
 
+def channel_id_an_int(payload: dict[str, Any]) -> None:
+    payload["channel"] = {"id": 5}
+    del payload["container"]["channel_id"]
+
+
+def user_id_a_list(payload: dict[str, Any]) -> None:
+    payload["user"] = {"id": ["UADMIN"]}
+
+
+def message_thread_ts_an_object(payload: dict[str, Any]) -> None:
+    payload["message"]["thread_ts"] = {"ts": "1"}
+
+
 def value(v: Any):
     def change(payload: dict[str, Any]) -> None:
         payload["actions"][0]["value"] = v
@@ -127,6 +141,9 @@ def action_id_an_int(payload: dict[str, Any]) -> None:
 ODD_SHAPES = {
     "user a string": user_a_string,
     "channel a string": channel_a_string,
+    "channel id an int": channel_id_an_int,
+    "user id a list": user_id_a_list,
+    "message thread_ts an object": message_thread_ts_an_object,
     "value an int": value(5),
     "value a list": value(["hkpc.recruiting", "en"]),
     "value an object": value({"i": "hkpc.recruiting"}),
@@ -184,3 +201,95 @@ async def test_a_signed_command_without_a_response_url_is_refused(
     assert reply.status == 400
     assert not traces(caplog)
     assert len([r for r in caplog.records if r.name == "qabot.slack"]) == 1
+
+
+# Payloads we have no listener for, with an id bolt matches listeners against (or
+# quotes in its "unhandled request" warning) that is not a string: a 500 and an ERROR.
+UNMATCHED_ODD_IDS = {
+    "dialog_submission callback_id": {"type": "dialog_submission", "callback_id": 5},
+    "interactive_message callback_id": {"type": "interactive_message", "callback_id": [1]},
+    "shortcut callback_id": {"type": "shortcut", "callback_id": {"a": 1}},
+    "block_suggestion action_id": {"type": "block_suggestion", "action_id": 5},
+    "block_suggestion block_id": {"type": "block_suggestion", "block_id": []},
+    "view_submission view.callback_id": {"type": "view_submission", "view": {"callback_id": 5}},
+}
+
+
+@pytest.mark.parametrize("shape", UNMATCHED_ODD_IDS)
+async def test_a_signed_payload_whose_ids_are_not_strings_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, shape: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    reply = await slack.post_payload({**UNMATCHED_ODD_IDS[shape], "user": {"id": "U1"}})
+    await slack.settled()
+    assert reply.status == 400
+    assert not traces(caplog)
+
+
+async def test_a_signed_request_nobody_handles_is_logged_in_one_short_line(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # bolt's "Unhandled request" warning quotes the payload's type and ids in full.
+    big = MARKER + "A" * 100_000 + FORGED
+    caplog.set_level(logging.DEBUG)
+    reply = await slack.post_payload({"type": "shortcut", "callback_id": big, "user": {"id": "U1"}})
+    await slack.event({"type": big, "user": "U1"})
+    await slack.settled()
+    assert reply.status == 404
+    assert all(len(r.getMessage()) < MAX_LINE for r in caplog.records)
+    assert not any(MARKER in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("encoding, body", [("gzip", b"\x1f\x8bnot gzip"), ("deflate", b"\x00x")])
+async def test_a_body_that_does_not_decompress_is_refused_with_400(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, encoding: str, body: bytes
+) -> None:
+    # Unsigned: aiohttp's decompression failed in request.read(), a 500 and two ERROR
+    # tracebacks per request, before any signature check.
+    caplog.set_level(logging.INFO)
+    headers = {"Content-Encoding": encoding, "X-Slack-Request-Timestamp": str(int(time.time()))}
+    async with slack.session.post(f"{slack.url}/slack/events", data=body, headers=headers) as r:
+        assert r.status == 400
+    assert not traces(caplog)
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert len(line) < MAX_LINE
+
+
+BAD_HTTP = {
+    "a header without a colon": b"POST /slack/events HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n",
+    "a header over 8 KB": b"GET /healthz HTTP/1.1\r\nX-Pad: " + b"a" * 9000 + b"\r\n\r\n",
+    "an encoding aiohttp cannot decode": b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Encoding: br\r\nContent-Length: 3\r\n\r\nabc",
+    "chunks that are not": b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("request_bytes", BAD_HTTP.values(), ids=BAD_HTTP)
+async def test_a_request_that_is_not_http_is_refused_in_one_line_without_a_traceback(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, request_bytes: bytes
+) -> None:
+    # aiohttp answers 400 and logged each at ERROR with a traceback: anyone could fill the
+    # log with them.
+    caplog.set_level(logging.INFO)
+    host, port = slack.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(request_bytes)
+    status_line = await reader.readline()
+    writer.close()
+    assert status_line.split()[1] == b"400"
+    assert not traces(caplog)
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert len(line) < MAX_LINE
+
+
+async def test_a_signed_click_whose_value_is_longer_than_slack_allows_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Slack caps a button's value at 2,000 characters; this one was logged whole as the
+    # clicked intent (a 600 KB qabot.feedback line) and kept in the unanswered log.
+    caplog.set_level(logging.INFO)
+    reply = await slack.click("A" * 300_000 + "|" + "B" * 300_000)
+    await slack.settled()
+    assert reply.status == 400
+    assert all(len(r.getMessage()) < MAX_LINE for r in caplog.records)
