@@ -116,16 +116,17 @@ def signals(top: Candidate, rival: Candidate | None, res: Resolution, resolver: 
 
 
 def _passage_agreement(top: Candidate, res: Resolution, resolver: Resolver) -> float:
-    """How well the article sentence that best fits the question is one the intent says:
+    """How well the article sentences that best fit the question are ones the intent says:
     evidence from the article's own words, independent of the stored questions."""
     passages = resolver.rank_passages(res.analysis, " ".join(res.analysis.tokens))
-    if not passages:
-        return 0.0
     said = resolver.docs[top.key].content
     return max(
-        p.score * len(bag & said) / len(bag)
-        for p in passages[:PASSAGES_COMPARED]
-        if (bag := resolver.passages[p.key].bag)
+        (
+            p.score * len(bag & said) / len(bag)
+            for p in passages[:PASSAGES_COMPARED]
+            if (bag := resolver.passages[p.key].bag)
+        ),
+        default=0.0,
     )
 
 

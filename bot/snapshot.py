@@ -465,7 +465,7 @@ class Snapshot:
     def _what_it_is(self, sentence: str, lang: str) -> str:
         """The key statistic a sentence states (its label), else the sentence, shortened."""
         for fact in self.kb.facts:
-            if any(c.quote in sentence or sentence in c.quote for c in [fact.cite]):
+            if fact.cite.quote in sentence or sentence in fact.cite.quote:
                 return fact.label.get(lang)
         return sentence if len(sentence) <= SHOWN_CHARS else sentence[:SHOWN_CHARS] + " …"
 
