@@ -10,7 +10,10 @@ A follow-up is, in this order:
   - one that leans on the last answer: a pronoun ("wann wurde die Firma gegründet?")
     gets the names the last question named; an ellipsis ("und RAISe+?", "and in
     2021?") is the last question with the new term, a named thing of the same kind
-    taking the place of the old one. Near misses are declined as anywhere else.
+    taking the place of the old one ("und wo?": its own question word in place of the
+    old one), answered only by an intent that knows the new words; one that is a
+    question of its own on the same topic is answered on its own. Near misses are
+    declined as anywhere else, in the follow-up's own language.
 """
 
 from __future__ import annotations
