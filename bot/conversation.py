@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.language import detect
-from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_WORDS, STOPWORDS
+from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
 from bot.messages import msg
 from bot.text import is_number, tokens
 
@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
-WHERE = frozenset({"where", "wheres", "wo", "woher"})  # asking where it is said: the source
+# Asking where it is said asks for the source: the one-word cues of a place question.
+WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
 
 
 @dataclass(frozen=True)
