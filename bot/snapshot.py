@@ -307,9 +307,13 @@ class Snapshot:
             return []
         found: list[Decision] = []
         seen: set[str] = set()
+        asking = [asks(c) for c in clauses]
         for n, clause in enumerate(clauses):
-            if n and not asks(clause) and (self._rider(clause) or _relative(clause)):
+            if n and not asks(clause.rstrip("?")) and (self._rider(clause) or _relative(clause)):
                 continue  # "…, not counting …", "der KMU, die …": narrows the question
+            if not asking[n] and any(asking[:n]):
+                continue  # "…? Trying to find the recording": an aside, not a question
+            clause = clause.rstrip("?")
             decision = self.policy.decide(clause, self.resolver.resolve(clause))
             cand = decision.candidate
             if cand is None or decision.verdict == "abstain":
@@ -689,7 +693,11 @@ def _offers_alternatives(res: Resolution) -> bool:
 def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
     """The parts of a question; a part of one or two words ("… Science and Technology
     Parks", "ok real talk,") is not a question of its own and stays with its neighbour."""
-    parts = [p for p in splitter.split(question) if p.strip()]
+    parts, start = [], 0
+    for sep in splitter.finditer(question):  # a part keeps its "?": it was asked
+        parts.append(question[start : sep.start()] + ("?" if "?" in sep.group() else ""))
+        start = sep.end()
+    parts = [p for p in [*parts, question[start:]] if p.strip(" ?")]
     if splitter is _ALTERNATIVES:
         return parts
     merged: list[str] = []

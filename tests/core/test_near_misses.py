@@ -137,3 +137,24 @@ def test_an_abbreviation_is_spelled_out_as_the_article_writes_it(
     answer = qabot.ask(question)
     assert answer.answered and full in answer.text
     assert full in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "On what date was the China Conference 2025? Looking for the video",
+        "Wie viele KI-Firmen waren 2021 im HKSTP? Es hat sich ja verdoppelt",
+    ],
+)
+def test_an_aside_after_the_question_is_not_a_question_to_answer(
+    qabot: QABot, question: str
+) -> None:
+    # The statement after the "?" is context; answering it would put a figure on a question
+    # the article does not answer.
+    answer = qabot.ask(question)
+    assert answer.answered is False, answer.text
+
+
+def test_every_asking_part_is_answered_whatever_its_question_word(qabot: QABot) -> None:
+    answer = qabot.ask("wer hat den Artikel geschrieben und woher stammen die Infos")
+    assert "South China Morning Post" in answer.text, answer.text
