@@ -62,6 +62,7 @@ class LanguageData(_Strict):
     stopwords: dict[Literal["de", "en"], str]
     question_cues: dict[Literal["person", "time", "place", "reason", "quantity"], list[str]]
     question_words: dict[Literal["de", "en"], list[str]]
+    question_openers: list[str] = Field(min_length=1)
     filler: list[str]
     abbreviations: dict[str, str]
     number_words: _NumberWords
@@ -123,6 +124,7 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     qtype: tuple(sorted(_phrases(cues))) for qtype, cues in DATA.question_cues.items()
 }
 QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.items() for w in words}
+QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)
 NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}
 ABBREVIATIONS = {

@@ -20,6 +20,7 @@ from bot.lexicon import (
     CUES,
     FILLER,
     QUESTION_CUES,
+    QUESTION_OPENERS,
     QUESTION_WORDS,
     STOPWORDS,
 )
@@ -29,13 +30,12 @@ from bot.text import tokens
 _PARTS = re.compile(
     r"(?<=[.!?…])\s+|\n+|(?<=[?!])(?=[^\s?!])|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*"
 )
-_QUESTION_OPENERS = frozenset(QUESTION_WORDS) | {
-    cue[0] for cues in QUESTION_CUES.values() for cue in cues
-} | {
-    "ist", "sind", "hat", "haben", "gibt", "gibts", "kann", "kannst", "stimmt", "is", "are",
-    "does", "do", "did", "was", "were", "has", "have", "can", "could", "give", "list", "nenn",
-    "nenne", "sag", "tell", "confirm", "name", "show", "zeig", "erklar", "explain",
-}  # fmt: skip
+_QUESTION_OPENERS = (
+    frozenset(QUESTION_WORDS)
+    | {cue[0] for cues in QUESTION_CUES.values() for cue in cues}
+    | QUESTION_OPENERS
+)
+_ASKED_SECOND = [[w] for w in QUESTION_WORDS]
 _MAX_CHAT_RUN = 6
 _CUES_BY_FIRST: dict[str, dict[str, list[tuple[str, ...]]]] = {name: {} for name in CUES}
 for _name, _cues in CUES.items():
@@ -116,7 +116,8 @@ def asks(part: str) -> bool:
         return True
     toks = tokens(part)
     toks = toks[chat_prefix_length(toks) :]
-    return bool(toks) and toks[0] in _QUESTION_OPENERS
+    # "bis wann …", "and by when …": a question word after one opening word asks too
+    return bool(toks) and (toks[0] in _QUESTION_OPENERS or toks[1:2] in _ASKED_SECOND)
 
 
 def has_cue(toks: list[str] | tuple[str, ...], name: str) -> bool:

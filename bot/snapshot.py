@@ -691,18 +691,22 @@ def _offers_alternatives(res: Resolution) -> bool:
 
 
 def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
-    """The parts of a question; a part of one or two words ("… Science and Technology
+    """The parts of a question. After a "?" or ";" a new part begins; after "," or "and"
+    only one that opens as a question ("…, and how many …"): "kleinen und mittleren
+    Unternehmen" is one group. A part of one or two words ("… Science and Technology
     Parks", "ok real talk,") is not a question of its own and stays with its neighbour."""
-    parts, start = [], 0
+    parts: list[tuple[str, bool]] = []  # (text, whether a hard break came before it)
+    start, hard = 0, True
     for sep in splitter.finditer(question):  # a part keeps its "?": it was asked
-        parts.append(question[start : sep.start()] + ("?" if "?" in sep.group() else ""))
-        start = sep.end()
-    parts = [p for p in [*parts, question[start:]] if p.strip(" ?")]
+        parts.append((question[start : sep.start()] + ("?" if "?" in sep.group() else ""), hard))
+        start, hard = sep.end(), bool({"?", ";"} & set(sep.group()))
+    parts = [(p, h) for p, h in [*parts, (question[start:], hard)] if p.strip(" ?")]
     if splitter is _ALTERNATIVES:
-        return parts
+        return [p for p, _ in parts]
     merged: list[str] = []
-    for part in parts:
-        if merged and (len(part.split()) < 3 or len(merged[-1].split()) < 3):
+    for part, hard in parts:
+        joined = not hard and not asks(part.rstrip("?"))
+        if merged and (joined or len(part.split()) < 3 or len(merged[-1].split()) < 3):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)

@@ -78,3 +78,25 @@ def test_a_question_that_only_points_takes_the_sentence_before_it() -> None:
 
 def test_only_chat_words_are_unstretched() -> None:
     assert read("Schifffahrt in Hongkong?").questions == ("Schifffahrt in Hongkong?",)
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        # "and" or a comma starts a new part only where a question opens
+        ("Wie viele der kleinen und mittleren Firmen sind profitabel?", 1),
+        ("What share of SMEs, unlike large firms, say they are profitable?", 1),
+        ("Wie groß ist RAISe+ und bis wann läuft es?", 2),
+        ("Wie viele Firmen brauchen HPC, und worauf verlassen sich fast alle?", 2),
+        ("When was SenseTime founded? Asking for a friend", 2),
+    ],
+)
+def test_a_question_splits_where_a_new_question_opens(question: str, parts: int) -> None:
+    from bot.snapshot import _CLAUSE, _clauses
+
+    assert len(_clauses(question, _CLAUSE)) == parts
+
+
+def test_the_small_and_medium_firms_are_one_group_not_two_questions(qabot) -> None:
+    answer = qabot.ask("Wie viele der kleinen und mittleren Unternehmen sind profitabel?")
+    assert answer.answered is False, answer.text
