@@ -93,6 +93,8 @@ def _unknown_names(question: str, known: Callable[[str], bool], lang: str) -> li
             continue
         if not (after_place or _looks_like_name(word, k, lang)):
             continue
+        if after_place and _activity(word, lang):
+            continue  # "good at getting money": what is done, not where
         if not known(folded[0]):
             out.append(Narrowing("entity", (stem(folded[0]),), word))
     return out
@@ -109,6 +111,11 @@ def unknown_after(
         if prev in before and len(tok) >= 4 and tok not in STOPWORDS and not known(tok):
             out.append(Narrowing("group", (stem(tok),), _surface(question, (tok,))))
     return out
+
+
+def _activity(word: str, lang: str) -> bool:
+    """An English gerund written small ("at getting", "in hiring") names an activity."""
+    return lang == "en" and word.islower() and word.endswith("ing")
 
 
 def _looks_like_name(word: str, index: int, lang: str) -> bool:

@@ -158,3 +158,9 @@ def test_an_aside_after_the_question_is_not_a_question_to_answer(
 def test_every_asking_part_is_answered_whatever_its_question_word(qabot: QABot) -> None:
     answer = qabot.ask("wer hat den Artikel geschrieben und woher stammen die Infos")
     assert "South China Morning Post" in answer.text, answer.text
+
+
+def test_an_activity_after_at_is_no_unknown_place(qabot: QABot) -> None:
+    # "at getting" is what is done; "at Cyberport" would be a place the article never names.
+    answer = qabot.ask("so is hong kong really good at getting money for start-ups?")
+    assert answer.answered, answer.text
