@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.analyzer import Analysis
+from bot.lexicon import CONTENT_QUESTION_WORDS
 from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
 from bot.resolver import Candidate, Resolution, Resolver
@@ -233,7 +234,11 @@ class Policy:
             return mixed
         wrong = sorted(n for n in top.extra_numbers | res.dropped_numbers if _significant(n))
         wrong = [n for n in wrong if n not in self.resolver.docs[top.key].numbers]
-        if wrong and _years_only(wrong) and self._asks_figure_at_other_time(top, res):
+        if (
+            wrong
+            and _years_only(wrong)
+            and (self._asks_figure_at_other_time(top, res) or self._names_other_edition(res, wrong))
+        ):
             return Decision("narrowed", top, p, tuple(wrong))
         if wrong or premise:
             return Decision("premise", top, p, (*wrong, *_words(premise)))
@@ -319,8 +324,25 @@ class Policy:
 
     def _asks_figure_at_other_time(self, top: Candidate, res: Resolution) -> bool:
         """ "How many firms at the end of 2023?" asks a figure for a year the intent does not
-        cover (a near miss); "founded in 2016, right?" states a wrong year (a premise)."""
-        return "quantity" in res.analysis.types and "time" not in self.resolver.docs[top.key].types
+        cover, "What is planned for 2030?" what happens at another time than the intent's
+        (near misses); "founded in 2016, right?" states a wrong year (a premise)."""
+        timed = "time" in self.resolver.docs[top.key].types
+        if "quantity" in res.analysis.types and not timed:
+            return True
+        toks = res.analysis.tokens
+        asks_what = bool(toks) and toks[0] in CONTENT_QUESTION_WORDS and not res.analysis.types
+        return timed and asks_what
+
+    def _names_other_edition(self, res: Resolution, years: list[str]) -> bool:
+        """ "China Conference 2024" where the knowledge names "China Conference 2025": the
+        year is part of a name, and names another edition, not a wrong date of this one."""
+        toks = res.analysis.tokens
+        for name in self.resolver.dated_names:
+            n = len(name)
+            for i in range(n, len(toks)):
+                if toks[i] in years and tuple(toks[i - n : i]) == name:
+                    return True
+        return False
 
     def _terms(self, question: str, lang: str) -> list[Narrowing]:
         """The restricting terms of a question; asked once per candidate, found once."""

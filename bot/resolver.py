@@ -25,7 +25,7 @@ from bot.analyzer import Analysis, Analyzer, question_types
 from bot.coverage import SHORTLIST, Postings, best_coverage, top
 from bot.knowledge import KnowledgeBase
 from bot.language import detect, side_words
-from bot.models import Fact, Intent
+from bot.models import Concept, Fact, Intent
 from bot.narrowing import scope_of
 from bot.text import fold, is_number, sentences, tokens
 
@@ -116,6 +116,7 @@ class Resolver:
         self.entity_kinds = {"@" + c.id: c.entity for c in kb.concepts if c.entity}
         self.entity_terms = {"@" + c.id: tuple(c.terms) for c in kb.concepts if c.entity}
         self.people = frozenset(k for k, kind in self.entity_kinds.items() if kind == "person")
+        self.dated_names = _dated_names(kb.concepts)
         # a copy of each doc: a cached one may serve the previous snapshot meanwhile
         self.docs = {i.id: replace(part.doc) for i, part in zip(kb.intents, indexes, strict=True)}
         self.passages = self._passage_docs(kb)
@@ -347,3 +348,15 @@ def _intent_doc(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> _
         said,
         scope_of(texts),
     )
+
+
+def _dated_names(concepts: list[Concept]) -> frozenset[tuple[str, ...]]:
+    """Names that end in a year ("China Conference 2025"), without the year: the same name
+    with another year is another edition."""
+    names = set()
+    for concept in concepts:
+        for term in concept.terms:
+            toks = tokens(term)
+            if len(toks) > 1 and toks[-1].isdigit() and len(toks[-1]) == 4:
+                names.add(tuple(toks[:-1]))
+    return frozenset(names)

@@ -164,3 +164,20 @@ def test_an_activity_after_at_is_no_unknown_place(qabot: QABot) -> None:
     # "at getting" is what is done; "at Cyberport" would be a place the article never names.
     answer = qabot.ask("so is hong kong really good at getting money for start-ups?")
     assert answer.answered, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Was plant die Regierung für 2030?",  # what happens at another time than the intent's
+        "What did Wang Zheng say at the China Conference 2022?",  # a name with another year
+    ],
+)
+def test_another_year_in_a_content_question_is_a_near_miss(qabot: QABot, question: str) -> None:
+    answer = qabot.ask(question)
+    assert answer.answered is False and answer.citations, answer.text
+
+
+def test_a_claim_with_a_wrong_year_is_still_a_premise(qabot: QABot) -> None:
+    answer = qabot.ask("Why does the government want Hong Kong to be a tech hub by 2030?")
+    assert answer.answered and "2035" in answer.text
