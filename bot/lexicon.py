@@ -64,6 +64,7 @@ class LanguageData(_Strict):
     question_words: dict[Literal["de", "en"], list[str]]
     question_openers: list[str] = Field(min_length=1)
     content_question_words: list[str] = Field(min_length=1)
+    pointers: list[str] = Field(min_length=1)
     filler: list[str]
     abbreviations: dict[str, str]
     number_words: _NumberWords
@@ -127,6 +128,7 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.items() for w in words}
 QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
 CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_words)
+POINTERS = frozenset(fold_entry(w) for w in DATA.pointers)
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)
 NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}
 ABBREVIATIONS = {

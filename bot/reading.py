@@ -19,6 +19,7 @@ from bot.lexicon import (
     CHAT_PHRASES,
     CUES,
     FILLER,
+    POINTERS,
     QUESTION_CUES,
     QUESTION_OPENERS,
     QUESTION_WORDS,
@@ -42,6 +43,7 @@ for _name, _cues in CUES.items():
     for _cue in _cues:
         _CUES_BY_FIRST[_name].setdefault(_cue[0], []).append(_cue)
 _TAIL_WORDS = 6
+_POINTER_REACH = 2  # last words of a question where a pointer refers back
 _THIN_WORDS = 1  # content words of a question that leans on the sentence before it
 
 
@@ -164,13 +166,19 @@ def _questions_with_tails(parts: list[str]) -> list[str]:
     context = ""
     for part in parts:
         if asks(part):
-            out.append(f"{context} {part}" if context and _thin(part) else part)
+            leans = _thin(part) or _points_back(part)
+            out.append(f"{context} {part}" if context and leans else part)
             context = ""
         elif out and not context and len(part.split()) <= _TAIL_WORDS:
             out[-1] = f"{out[-1]} {part}"
         else:
             context = part
     return out
+
+
+def _points_back(part: str) -> bool:
+    """A question that ends pointing at what came before ("What does the HKPC say on that?")."""
+    return any(t in POINTERS for t in tokens(part)[-_POINTER_REACH:])
 
 
 def _thin(part: str) -> bool:

@@ -76,6 +76,16 @@ def test_a_question_that_only_points_takes_the_sentence_before_it() -> None:
     )
 
 
+def test_a_question_that_ends_pointing_back_takes_the_sentence_before_it() -> None:
+    reading = read(
+        "We compare tech hubs for a client. Their worry is hiring engineers. "
+        "What does the HKPC study say on that?"
+    )
+    assert reading.questions == (
+        "Their worry is hiring engineers. What does the HKPC study say on that?",
+    )
+
+
 def test_only_chat_words_are_unstretched() -> None:
     assert read("Schifffahrt in Hongkong?").questions == ("Schifffahrt in Hongkong?",)
 
