@@ -35,6 +35,9 @@ _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE
 _ALTERNATIVES = re.compile(
     r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE
 )
+# "higher than the share using or planning AI": "than" divides, "or" stays within a side
+_THAN_WORD = re.compile(r"\b(?:vs\.?|versus|than|als)\s", re.IGNORECASE)
+_THAN = re.compile(r"\s*(?:[;?]|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE)
 ACRONYM_LETTERS = 6  # a name this short that the question uses may be spelled out
 SHOWN_CHARS = 90  # a sentence shown in a list is cut here (its citation has it whole)
 MORE_ANSWERS = 2  # other answers "mehr dazu" gives at most
@@ -331,7 +334,8 @@ class Snapshot:
         intents the whole question fits best ("planning AI" alone is not the 2035 plan)."""
         whole = [c.key for c in res.ranked[:ALTERNATIVE_DEPTH] if self._states_figures(c.key)]
         found: list[Decision] = []
-        sides = _clauses(question, _ALTERNATIVES)
+        splitter = _THAN if _THAN_WORD.search(question) else _ALTERNATIVES
+        sides = _clauses(question, splitter)
         if len(sides) > 2 and has_cue(tokens(sides[0]), "compare"):
             sides = sides[1:]  # "Which scheme is bigger, A or B?": the head names neither
         for side in sides:
@@ -701,7 +705,7 @@ def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
         parts.append((question[start : sep.start()] + ("?" if "?" in sep.group() else ""), hard))
         start, hard = sep.end(), bool({"?", ";"} & set(sep.group()))
     parts = [(p, h) for p, h in [*parts, (question[start:], hard)] if p.strip(" ?")]
-    if splitter is _ALTERNATIVES:
+    if splitter is not _CLAUSE:
         return [p for p, _ in parts]
     merged: list[str] = []
     for part, hard in parts:

@@ -71,6 +71,14 @@ def test_comparison_gives_both_figures_and_says_which(qabot: QABot) -> None:
     assert "more than" in answer.text
 
 
+def test_than_divides_a_comparison_and_or_stays_within_a_side(qabot: QABot) -> None:
+    answer = qabot.ask(
+        "Is the share of firms that want to expand abroad bigger than the share using or "
+        "planning to use AI?"
+    )
+    assert answer.answered and "55 %" in answer.text and "41 %" in answer.text, answer.text
+
+
 def test_a_part_the_article_does_not_answer_is_said_so(qabot: QABot) -> None:
     answer = qabot.ask(
         "Wie viele KI-Firmen waren Ende 2022 im HKSTP aktiv und wie viele sind es heute?"
