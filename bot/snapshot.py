@@ -340,14 +340,27 @@ class Snapshot:
             sides = sides[1:]  # "Which scheme is bigger, A or B?": the head names neither
         for side in sides:
             side_res = self.resolver.resolve(side)
-            fitting = [c for c in side_res.ranked if c.key in whole and c.coverage >= SIDE_COVERAGE]
-            best = max(fitting, key=lambda c: self._distinctive(c, side_res), default=None)
+            fitting = [
+                c
+                for c in side_res.ranked
+                if c.coverage >= SIDE_COVERAGE
+                and (c.key in whole or self._states_figures(c.key) and self._answers_type(c, res))
+            ]
+            best = max(
+                fitting,
+                key=lambda c: (self._distinctive(c, side_res), self._answers_type(c, res)),
+                default=None,
+            )
             if best is None or best.key in {d.candidate.key for d in found if d.candidate}:
                 continue
             if self.policy.narrowing(side, best, side_res):
                 return []  # "… in Shenzhen or in Singapore": not two things the article states
             found.append(Decision("answer", best, best.score))
         return found if len(found) >= 2 else []
+
+    def _answers_type(self, cand: Candidate, res: Resolution) -> bool:
+        """Whether the intent answers what the question asks ("which came first": a time)."""
+        return bool(res.analysis.types & self.resolver.docs[cand.key].types)
 
     def _distinctive(self, cand: Candidate, res: Resolution) -> float:
         """How much of a side's rare words an intent knows: "mit Rekrutierungsproblemen" is

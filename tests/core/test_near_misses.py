@@ -79,6 +79,11 @@ def test_than_divides_a_comparison_and_or_stays_within_a_side(qabot: QABot) -> N
     assert answer.answered and "55 %" in answer.text and "41 %" in answer.text, answer.text
 
 
+def test_which_came_first_compares_the_dates(qabot: QABot) -> None:
+    answer = qabot.ask("which came first, the hkpc study or sensetime?")
+    assert answer.answered and "2014" in answer.text and "2023" in answer.text, answer.text
+
+
 def test_a_part_the_article_does_not_answer_is_said_so(qabot: QABot) -> None:
     answer = qabot.ask(
         "Wie viele KI-Firmen waren Ende 2022 im HKSTP aktiv und wie viele sind es heute?"
