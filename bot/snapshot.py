@@ -344,7 +344,7 @@ class Snapshot:
                 c
                 for c in side_res.ranked
                 if c.coverage >= SIDE_COVERAGE
-                and (c.key in whole or self._states_figures(c.key) and self._answers_type(c, res))
+                and (c.key in whole or (self._states_figures(c.key) and self._answers_type(c, res)))
             ]
             best = max(
                 fitting,
