@@ -26,7 +26,7 @@ from bot.reading import asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
-from bot.text import clean, fold, has_latin, sentences, tokens
+from bot.text import clean, fold, has_latin, is_number, sentences, tokens
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
@@ -89,8 +89,12 @@ class Snapshot:
         # order of the knowledge (looked up per question, not searched).
         self._stating_number: dict[str, list[str]] = {}
         self._stating_fact: dict[str, set[str]] = {}
+        figures = {f.id: _figures_of(f.value.de, f.value.en) for f in kb.facts}
         for key, doc in docs.items():
-            for number in doc.numbers if self.intents[key].kind == "article" else ():
+            if self.intents[key].kind != "article":
+                continue
+            stated = doc.numbers | {n for f in self.intents[key].facts for n in figures.get(f, ())}
+            for number in stated:
                 self._stating_number.setdefault(number, []).append(key)
             for fact in self.intents[key].facts:
                 self._stating_fact.setdefault(fact, set()).add(key)
@@ -268,7 +272,7 @@ class Snapshot:
         answered = [d for d in clauses if d.verdict in ("answer", "premise")]
         if len(answered) >= 2 or (answered and len(clauses) >= 2 and decision.verdict != "answer"):
             return self._compared([self._decided(d, lang) for d in clauses], clauses, res, lang)
-        reverse = self._reverse(res, decision)
+        reverse = self._reverse(part, res, decision)
         if reverse:
             return [self._intent_piece(self.intents[k], lang, 0.5) for k in reverse]
         if decision.verdict != "abstain":
@@ -410,12 +414,14 @@ class Snapshot:
         )
         return [*pieces, Piece(line, (), True, "combined")]
 
-    def _reverse(self, res: Resolution, decision: Decision) -> list[str]:
+    def _reverse(self, question: str, res: Resolution, decision: Decision) -> list[str]:
         """ "What does the 44 % refer to?": the intent that states the figure, unless the
         decided one already does."""
         if not has_cue(res.words, "reverse"):
             return []
         found = self._by_number(res, any_length=True)
+        if found and self.policy.narrowing(question, Candidate(found[0], 0.0, 0.0), res):
+            return []  # "the 200 firms — how many come from the mainland?": narrower
         chosen = decision.candidate.key if decision.candidate else None
         if not found or (
             chosen and decision.verdict == "answer" and chosen in self._stating(found)
@@ -430,7 +436,11 @@ class Snapshot:
 
     def _by_number(self, res: Resolution, *, any_length: bool = False) -> list[str]:
         """A figure named in the question that one or two intents state ("the 63 %?")."""
-        numbers = [n for n in res.analysis.numbers if n not in ("1", "2")]
+        # the figures as written: "über 200" is a phrase to the analyser, and still 200
+        # asked for by a reverse cue, the figures as written: "über 200" is a phrase to the
+        # analyser, and still 200
+        written = {t for t in res.words if is_number(t)} if any_length else set()
+        numbers = [n for n in res.analysis.numbers | written if n not in ("1", "2")]
         short = len(res.analysis.features) <= BY_NUMBER_FEATURES
         if len(numbers) != 1 or not (short or any_length):
             return []
@@ -728,3 +738,8 @@ def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
         else:
             merged.append(part)
     return merged
+
+
+def _figures_of(*values: str) -> frozenset[str]:
+    """The numbers a fact's value states ("über 200" → 200)."""
+    return frozenset(t for value in values for t in tokens(value) if is_number(t))

@@ -65,6 +65,16 @@ def test_reverse_question_finds_the_figure(qabot: QABot) -> None:
     assert answer.answered and "HPC" in answer.text
 
 
+def test_reverse_question_finds_a_figure_the_article_writes_as_a_phrase(qabot: QABot) -> None:
+    answer = qabot.ask("Da steht „über 200“ – worauf bezieht sich das?")
+    assert answer.answered and "HKSTP" in answer.text, answer.text
+
+
+def test_a_reverse_cue_does_not_answer_a_narrower_question(qabot: QABot) -> None:
+    answer = qabot.ask("How many of the 200 HKSTP firms come from Shenzhen?")
+    assert answer.answered is False, answer.text
+
+
 def test_comparison_gives_both_figures_and_says_which(qabot: QABot) -> None:
     answer = qabot.ask("Which scheme is bigger, the AI Subsidy Scheme or RAISe+?")
     assert answer.answered and "HK$3" in answer.text and "HK$10" in answer.text
