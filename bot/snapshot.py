@@ -420,7 +420,9 @@ class Snapshot:
         if not has_cue(res.words, "reverse"):
             return []
         found = self._by_number(res, any_length=True)
-        if found and self.policy.narrowing(question, Candidate(found[0], 0.0, 0.0), res):
+        stating = Candidate(found[0], 0.0, 0.0) if found else None
+        terms = self.policy.narrowing(question, stating, res) if stating else []
+        if any(t.group != "precision" for t in terms):  # "44 % — of what exactly?" gives it
             return []  # "the 200 firms — how many come from the mainland?": narrower
         chosen = decision.candidate.key if decision.candidate else None
         if not found or (

@@ -70,6 +70,11 @@ def test_reverse_question_finds_a_figure_the_article_writes_as_a_phrase(qabot: Q
     assert answer.answered and "HKSTP" in answer.text, answer.text
 
 
+def test_a_reverse_question_may_ask_exactly_what_a_figure_is(qabot: QABot) -> None:
+    answer = qabot.ask("the 63 % — of what, exactly?")
+    assert answer.answered and "63" in answer.text, answer.text
+
+
 def test_a_reverse_cue_does_not_answer_a_narrower_question(qabot: QABot) -> None:
     answer = qabot.ask("How many of the 200 HKSTP firms come from Shenzhen?")
     assert answer.answered is False, answer.text
