@@ -25,6 +25,7 @@ from bot.analyzer import Analysis, Analyzer, question_types
 from bot.coverage import SHORTLIST, Postings, best_coverage, top
 from bot.knowledge import KnowledgeBase
 from bot.language import detect, side_words
+from bot.lexicon import FILLER
 from bot.models import Concept, Fact, Intent
 from bot.narrowing import scope_of
 from bot.text import fold, is_number, sentences, tokens
@@ -174,8 +175,11 @@ class Resolver:
     def resolve(self, text: str) -> Resolution:
         analysis = self.analyzer.analyze(text, correct=True)
         lang, signal = self.language(analysis, text)
+        words = tuple(tokens(text))
+        if not analysis.features:  # "who r u lol": compared as "who are you"
+            text = " ".join(w for w in words if w not in FILLER)
         ranked = self._rank(analysis, fold(text), self.docs, self._postings)
-        return Resolution(lang, signal, ranked, analysis, frozenset(), tuple(tokens(text)))
+        return Resolution(lang, signal, ranked, analysis, frozenset(), words)
 
     def without_numbers(self, res: Resolution) -> Resolution:
         """The ranking of the same question with its figures set aside (a false premise is

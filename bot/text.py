@@ -50,7 +50,7 @@ def tokens(text: str) -> list[str]:
 def _tokens(text: str) -> tuple[str, ...]:
     folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
     out = []
-    folded = _SPELLED.sub(lambda m: "".join(m.group(0).split()), folded)
+    folded = _SPELLED.sub(_joined_letters, folded)
     words = [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]
     for tok in read_spelled_numbers(words):
         tok = NUMBER_WORDS.get(tok, tok)
@@ -59,6 +59,12 @@ def _tokens(text: str) -> tuple[str, ...]:
         if len(tok) > 1 or tok.isdigit():
             out.append(tok)
     return tuple(out)
+
+
+def _joined_letters(match: re.Match[str]) -> str:
+    """ "h k s t p" → "hkstp"; "r u" stays chat shorthand ("are you")."""
+    letters = match.group(0).split()
+    return match.group(0) if all(c in ABBREVIATIONS for c in letters) else "".join(letters)
 
 
 def _plain_number(tok: str) -> str:

@@ -191,3 +191,11 @@ def test_the_article_sentence_that_fits_the_question_backs_the_intent_that_says_
     other = next(c for c in by_key.values() if c.key != "computing.cloud")
     assert cloud["passage_agree"] > signals(other, None, res, snap.resolver)["passage_agree"]
     assert "passage_agree" in snap.policy.model.weights
+
+
+@pytest.mark.parametrize("message", ["who r u", "who are you lol", "wer bist du haha"])
+def test_chat_shorthand_and_laughter_around_a_question_to_the_bot(
+    qabot: QABot, message: str
+) -> None:
+    answer = qabot.ask(message)
+    assert answer.intent == "smalltalk.who_are_you", answer.text
