@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from bot.ratelimit import RateLimitSettings
 from bot.service import QABot
@@ -59,13 +60,14 @@ def test_concurrent_work_is_bounded() -> None:
     inside, peak, lock = 0, 0, threading.Lock()
     answer = bot.store.current.answer
 
-    def counted(text: str):
+    def counted(text: str, lang: str | None = None):
         nonlocal inside, peak
         with lock:
             inside += 1
             peak = max(peak, inside)
         try:
-            return answer(text)
+            time.sleep(0.01)  # long enough for the other threads to try to come in too
+            return answer(text, lang)
         finally:
             with lock:
                 inside -= 1
@@ -78,4 +80,4 @@ def test_concurrent_work_is_bounded() -> None:
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert peak <= 2
+    assert 1 <= peak <= 2  # the work ran, never more than two at once
