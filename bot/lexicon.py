@@ -65,6 +65,8 @@ class LanguageData(_Strict):
     question_openers: list[str] = Field(min_length=1)
     content_question_words: list[str] = Field(min_length=1)
     pointers: list[str] = Field(min_length=1)
+    count_cues: list[str] = Field(min_length=1)
+    count_units: list[str] = Field(min_length=1)
     filler: list[str]
     abbreviations: dict[str, str]
     number_words: _NumberWords
@@ -129,6 +131,8 @@ QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.ite
 QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
 CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_words)
 POINTERS = frozenset(fold_entry(w) for w in DATA.pointers)
+COUNT_CUES = _phrases(DATA.count_cues)
+COUNT_UNITS = frozenset(fold_entry(w) for w in (*DATA.count_units, *DATA.number_words.scales))
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)
 NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}
 ABBREVIATIONS = {

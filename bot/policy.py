@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.analyzer import Analysis
-from bot.lexicon import CONTENT_QUESTION_WORDS
+from bot.lexicon import CONTENT_QUESTION_WORDS, COUNT_CUES, COUNT_UNITS
 from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
 from bot.resolver import Candidate, Resolution, Resolver
@@ -149,10 +149,17 @@ class Decision:
 class Policy:
     """Turns a resolver's ranking into a Decision; owns the thresholds."""
 
-    def __init__(self, resolver: Resolver, intents: dict[str, Intent], model: DecisionModel):
+    def __init__(
+        self,
+        resolver: Resolver,
+        intents: dict[str, Intent],
+        model: DecisionModel,
+        figure_kinds: dict[str, frozenset[str]] | None = None,
+    ):
         self.resolver = resolver
         self.intents = intents
         self.model = model
+        self.figure_kinds = figure_kinds or {}  # intent → kinds of the figures it states
         self._term_cache: dict[tuple[str, str], list[Narrowing]] = {}
 
     def ranked(self, res: Resolution) -> list[Candidate]:
@@ -222,6 +229,8 @@ class Policy:
             return self._narrowed_anyway(question, res, p)
         if self.intents[top.key].kind != "article":
             return Decision("answer", top, p)
+        if self._count_not_stated(top, res):
+            return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
         top, terms = self._covering(question, top, res)
         premise = self._premise_terms(terms, top, res)
         terms = [t for t in terms if t not in premise]
@@ -243,6 +252,12 @@ class Policy:
         if wrong or premise:
             return Decision("premise", top, p, (*wrong, *_words(premise)))
         return Decision("answer", top, p)
+
+    def _count_not_stated(self, top: Candidate, res: Resolution) -> bool:
+        """ "How many firms have received money from the scheme?" asks a count; an intent whose
+        figures are only years or amounts of money does not answer it."""
+        kinds = self.figure_kinds.get(top.key)
+        return bool(kinds) and kinds <= {"year", "money"} and asks_count(res.words)
 
     def _covering(
         self, question: str, top: Candidate, res: Resolution
@@ -415,6 +430,16 @@ class Policy:
             if terms:
                 return Decision("narrowed", other, 0.0, _words(terms), _group(terms))
         return None
+
+
+def asks_count(toks: tuple[str, ...] | list[str]) -> bool:
+    """ "how many firms …", not "how many percent …" or "wie viele Milliarden …"."""
+    for cue in COUNT_CUES:
+        n = len(cue)
+        for i in range(len(toks) - n + 1):
+            if tuple(toks[i : i + n]) == cue:
+                return not COUNT_UNITS & set(toks[i + n : i + n + 2])
+    return False
 
 
 def _group(terms: list[Narrowing]) -> str:

@@ -74,7 +74,9 @@ class Snapshot:
         self.resolver = Resolver(kb, settings.default_lang, indexes)
         self.stats = StatIndex(kb, settings.default_lang)
         self.intents = {i.id: i for i in kb.intents}
-        self.policy = Policy(self.resolver, self.intents, model or DecisionModel.load())
+        self.policy = Policy(
+            self.resolver, self.intents, model or DecisionModel.load(), _figure_kinds(kb)
+        )
         analyze = self.resolver.analyzer.analyze
         self._fact_features = {
             f.id: analyze(" ".join((*f.topics, f.label.de, f.label.en)), correct=False).features
@@ -745,3 +747,14 @@ def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
 def _figures_of(*values: str) -> frozenset[str]:
     """The numbers a fact's value states ("über 200" → 200)."""
     return frozenset(t for value in values for t in tokens(value) if is_number(t))
+
+
+def _figure_kinds(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """Per intent, what its key figures are: years, amounts of money, or counts and shares."""
+    by_fact = {
+        f.id: frozenset(
+            "year" if g.year else "money" if g.scaled else "count" for g in figures(f.value.en)
+        )
+        for f in kb.facts
+    }
+    return {i.id: frozenset().union(*(by_fact.get(f, ()) for f in i.facts)) for i in kb.intents}

@@ -32,6 +32,13 @@ def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
     assert answer.answered is False, answer.text
 
 
+def test_a_count_is_not_answered_with_an_amount_of_money(qabot: QABot) -> None:
+    assert not qabot.ask(
+        "How many companies have received funding from the AI Subsidy Scheme?"
+    ).answered
+    assert qabot.ask("how many billion does RAISe+ have?").answered  # a scale, not a count
+
+
 def test_the_decline_says_what_the_article_does_give(qabot: QABot) -> None:
     answer = qabot.ask("Wie viel Prozent der KMU setzen KI ein?")
     assert answer.kind == "narrowed"
