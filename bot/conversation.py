@@ -240,10 +240,13 @@ class Conversations:
         lang = self._lang(text, ctx)  # the follow-up's own, else the conversation's
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
-            # An ellipsis declined ("und in Singapur?") wins over its answer alone; a name
-            # added for a pronoun may narrow what was answered well on its own.
+            # An ellipsis declined ("und in Singapur?") wins over its answer alone, and so
+            # does a follow-up that narrows what was just answered ("wie viele davon sind
+            # KMU?"); a name added for a pronoun may narrow another intent, answered well
+            # on its own.
             declined_with_why = (
-                answer.kind == "narrowed" and (elliptical or not alone().answered)
+                answer.kind == "narrowed"
+                and (elliptical or not alone().answered or answer.intent in ctx.intents)
             ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
             about_new_words = elliptical and not pronoun
             if declined_with_why or (

@@ -45,6 +45,16 @@ def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
     assert talk.ask("c3", "und in Singapur?").answered is False
 
 
+def test_a_pronoun_follow_up_that_narrows_the_last_answer_is_declined(
+    talk: Conversations,
+) -> None:
+    """ "davon" points at the 55 %: "how many of them are SMEs?" narrows that figure; the
+    share of SMEs among all firms, which the question alone would get, is not the answer."""
+    talk.ask("c12", "Wie viele Firmen wollen international expandieren?")
+    smes = talk.ask("c12", "Wie viele davon sind KMU?")
+    assert smes.answered is False and smes.kind == "narrowed" and "75" not in smes.text
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
