@@ -30,6 +30,7 @@ from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
 from bot.messages import msg
+from bot.narrowing import restricting_terms, uncovered
 from bot.text import is_number, tokens
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
+COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
@@ -248,26 +250,42 @@ class Conversations:
                 answer.kind == "narrowed"
                 and (elliptical or not alone().answered or answer.intent in ctx.intents)
             ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
-            about_new_words = elliptical and not pronoun
             if declined_with_why or (
-                answer.answered and self._covers(answer, text, about_new_words)
+                answer.answered and self._covers(answer, text, elliptical and not pronoun)
             ):
                 return answer
         return alone()
 
     def _covers(self, answer: Answer, text: str, elliptical: bool) -> bool:
-        """An ellipsis read with the last question is about its new words: "und Cloud?"
+        """A follow-up read with the last question is about its own words: "und Cloud?"
         after the HPC figure is not answered by the HPC figure again (the words that point
-        back, "the company", are not new)."""
-        if not elliptical:
-            return True
+        back, "the company", are not new). An ellipsis is made of its new words; a question
+        with a pronoun has words of its own asking about the thing ("wofür ist das
+        gedacht?"), but a named thing, figure or restricting term it adds must be one the
+        answer is about ("and the SMEs, are they making money?", "its goal for 2030?")."""
         snap = self.bot.store.current
+        resolver = snap.resolver
         fragment = " ".join(_without(tokens(strip_opener(text)), "pronoun"))
-        words = snap.resolver.analyzer.analyze(fragment, correct=True).features
-        docs = [
-            snap.resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents
-        ]
-        return not words or any(words <= doc.bag | doc.context | doc.scope for doc in docs)
+        analysis = resolver.analyzer.analyze(fragment, correct=True)
+        words, terms = set(analysis.features), []
+        if not elliptical:
+            common = resolver.weight_of_share(COMMON_SHARE)
+            words = {
+                w
+                for w in words
+                if (w in resolver.entity_kinds or w.startswith("#")) and resolver.weight(w) > common
+            }
+            asks_figure = analysis.types & {"quantity", "time"}
+            terms = [  # "genau" narrows a figure only, as in the main resolver
+                t
+                for t in restricting_terms(fragment, resolver.analyzer.knows, answer.lang)
+                if t.group != "precision" or asks_figure
+            ]
+        docs = [resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents]
+        return not (words or terms) or any(
+            words <= doc.bag | doc.context | doc.scope and not uncovered(terms, doc.scope)
+            for doc in docs
+        )
 
     def _readings(self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool) -> list[str]:
         """The follow-up read with the last question: the ellipsis filled ("und RAISe+?" →

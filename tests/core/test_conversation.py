@@ -55,6 +55,15 @@ def test_a_pronoun_follow_up_that_narrows_the_last_answer_is_declined(
     assert smes.answered is False and smes.kind == "narrowed" and "75" not in smes.text
 
 
+def test_a_pronoun_follow_up_is_answered_only_by_what_knows_the_figure_it_adds(
+    talk: Conversations,
+) -> None:
+    """ "its goal for 2030?" asks the plan for a year the article does not give: the plan
+    for 2035 is no answer to it, not even as a corrected premise."""
+    talk.ask("c13", "What does the 2035 plan aim for?")
+    assert talk.ask("c13", "and what's its goal for 2030?").answered is False
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
