@@ -12,8 +12,9 @@ A follow-up is, in this order:
     2021?") is the last question with the new term, a named thing of the same kind
     taking the place of the old one ("und wo?": its own question word in place of the
     old one), answered only by an intent that knows the new words; one that is a
-    question of its own on the same topic is answered on its own. Near misses are
-    declined as anywhere else, in the follow-up's own language.
+    question of its own on the same topic is answered on its own; one that names a
+    group, place or time ("und die KMU?") restricts the last question, never read
+    alone. Near misses are declined as anywhere else, in the follow-up's own language.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ class Context:
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
 
+
+MAX_OPENER = max(map(len, FOLLOWUP["elliptical"]))  # tokens of the longest opener
 
 # Each kind's cue phrases by their first token: a message is scanned once, one look-up
 # per token, instead of trying every phrase at every position.
@@ -146,9 +149,19 @@ def opens_elliptically(text: str) -> bool:
 
 
 def strip_opener(text: str) -> str:
+    """`text` without the openers it starts with ("and what about SMEs?" → "SMEs?"); a
+    question word ending one stays ("und wie viele?" → "wie viele?")."""
     words = text.split()
-    while words and (tokens(words[0]) and (tokens(words[0])[0],) in FOLLOWUP["elliptical"]):
-        words.pop(0)
+    while words:
+        toks: list[str] = []
+        longest = 0
+        for taken, word in enumerate(words[:MAX_OPENER], 1):
+            toks += tokens(word)
+            if tuple(toks) in FOLLOWUP["elliptical"]:
+                longest = taken - (toks[-1] in QUESTION_WORDS)
+        if not longest:
+            break
+        words = words[longest:]
     return " ".join(words)
 
 
@@ -240,8 +253,10 @@ class Conversations:
         ):
             return alone()
         lang = self._lang(text, ctx)  # the follow-up's own, else the conversation's
+        declines = []
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
+            declines += [] if answer.answered else [answer]
             # An ellipsis declined ("und in Singapur?") wins over its answer alone, and so
             # does a follow-up that narrows what was just answered ("wie viele davon sind
             # KMU?"); a name added for a pronoun may narrow another intent, answered well
@@ -254,6 +269,15 @@ class Conversations:
                 answer.answered and self._covers(answer, text, elliptical and not pronoun)
             ):
                 return answer
+        restricting = elliptical and not pronoun and not self._asks_alone(text)
+        if restricting and self._restricts(text, lang):
+            # "und die KMU?" asks the last question of SMEs only: read alone, it is another
+            # question ("how many firms are SMEs?"), and no reading answers it.
+            return (
+                declines[0]
+                if declines
+                else Answer(text, False, lang, msg("abstain", lang), "abstain")
+            )
         return alone()
 
     def _covers(self, answer: Answer, text: str, elliptical: bool) -> bool:
@@ -296,7 +320,7 @@ class Conversations:
         named = snap.entity_kinds(fragment)
         filled = []
         if fragment:
-            base = ctx.question.rstrip("?!. ")
+            base = strip_opener(ctx.question).rstrip("?!. ")
             for feature, kind in named.items():
                 base = self._without_kind(base, kind, keep=feature)
             if _asks(fragment):
@@ -316,6 +340,16 @@ class Conversations:
         names = dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said])))
         asked = text.rstrip("?!. ")
         return [f"{asked} {name}?" for name in names]
+
+    def _restricts(self, text: str, lang: str) -> bool:
+        """An ellipsis that names a group, place or time ("und die KMU?", "and end of
+        2023?"): it restricts the last question rather than asking about a topic."""
+        resolver = self.bot.store.current.resolver
+        fragment = strip_opener(text)
+        return bool(
+            resolver.analyzer.analyze(fragment, correct=True).numbers
+            or restricting_terms(fragment, resolver.analyzer.knows, lang)
+        )
 
     def _asks_alone(self, text: str) -> bool:
         """A follow-up with a question word and words enough to be a question of its own."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Conversations, request_kind
+from bot.conversation import Conversations, request_kind, strip_opener
 from bot.service import QABot
 from bot.state import MemoryState
 from tests.conftest import KNOWLEDGE
@@ -62,6 +62,23 @@ def test_a_pronoun_follow_up_is_answered_only_by_what_knows_the_figure_it_adds(
     for 2035 is no answer to it, not even as a corrected premise."""
     talk.ask("c13", "What does the 2035 plan aim for?")
     assert talk.ask("c13", "and what's its goal for 2030?").answered is False
+
+
+def test_an_ellipsis_naming_a_group_or_a_year_restricts_the_last_question(
+    talk: Conversations,
+) -> None:
+    """ "und bei den kleinen?" asks the last question of small firms only; read alone it is
+    another question (the share of SMEs), which is no answer to it. So is a year."""
+    talk.ask("c14", "Was steht über Gewinne im Artikel?")
+    small = talk.ask("c14", "und bei den kleinen?")
+    assert small.answered is False and "75" not in small.text
+    talk.ask("c15", "How fast did the number of AI firms in the science park grow?")
+    assert talk.ask("c15", "and by the end of 2024?").answered is False
+
+
+def test_an_opener_of_several_words_is_not_part_of_the_ellipsis() -> None:
+    assert strip_opener("and what about among SMEs only?") == "among SMEs only?"
+    assert strip_opener("und wie viele davon?") == "wie viele davon?"  # its question word stays
 
 
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
