@@ -138,6 +138,10 @@ def _topics(intents: str | None) -> set[str]:
     return {i.split(".")[0] for i in (intents or "").split("+") if "." in i}
 
 
+def _intents(answer: Answer) -> set[str]:
+    return {i for i in (answer.intent or "").split("+") if i}
+
+
 def _asks(word: str) -> bool:
     return any(t in QUESTION_WORDS for t in tokens(word))
 
@@ -266,7 +270,9 @@ class Conversations:
                 and (elliptical or not alone().answered or answer.intent in ctx.intents)
             ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
             if declined_with_why or (
-                answer.answered and self._covers(answer, text, elliptical and not pronoun)
+                answer.answered
+                and self._covers(answer, text, elliptical and not pronoun)
+                and not self._repeats(answer, ctx, alone)
             ):
                 return answer
         restricting = elliptical and not pronoun and not self._asks_alone(text)
@@ -279,6 +285,19 @@ class Conversations:
                 else Answer(text, False, lang, msg("abstain", lang), "abstain")
             )
         return alone()
+
+    @staticmethod
+    def _repeats(answer: Answer, ctx: Context, alone: Callable[[], Answer]) -> bool:
+        """A reading that gives the last answer again while the follow-up alone is answered
+        otherwise on the same topic: "und welche Finanzierungsoptionen gibt es?" after the
+        location's advantages asks something new. (`alone` is resolved only if needed.)"""
+        said = set(ctx.intents)
+        return (
+            _intents(answer) <= said
+            and alone().answered
+            and not _intents(alone()) <= said
+            and bool(_topics(alone().intent) & _topics("+".join(said)))
+        )
 
     def _covers(self, answer: Answer, text: str, elliptical: bool) -> bool:
         """A follow-up read with the last question is about its own words: "und Cloud?"

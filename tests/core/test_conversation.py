@@ -81,6 +81,15 @@ def test_an_opener_of_several_words_is_not_part_of_the_ellipsis() -> None:
     assert strip_opener("und wie viele davon?") == "wie viele davon?"  # its question word stays
 
 
+def test_a_follow_up_asks_something_new_not_the_last_answer_again(talk: Conversations) -> None:
+    """Read with the last question, "what do nearly all of them use?" gets the HPC figure
+    again; read alone, it gets what the article says nearly all firms use, on the same
+    topic: that is what was asked."""
+    talk.ask("c16", "How many firms need HPC support?")
+    use = talk.ask("c16", "and what do nearly all of them use?")
+    assert use.answered and "cloud" in use.text and "44" not in use.text
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
