@@ -294,7 +294,7 @@ class Conversations:
         said = set(ctx.intents)
         return (
             _intents(answer) <= said
-            and alone().answered
+            and alone().kind == "intent"  # one answer, not several parts of one
             and not _intents(alone()) <= said
             and bool(_topics(alone().intent) & _topics("+".join(said)))
         )

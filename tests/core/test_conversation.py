@@ -90,6 +90,16 @@ def test_a_follow_up_asks_something_new_not_the_last_answer_again(talk: Conversa
     assert use.answered and "cloud" in use.text and "44" not in use.text
 
 
+def test_a_demonstrative_points_back_to_the_last_answer(talk: Conversations) -> None:
+    """ "dabei", "daraus", "that": the role the city plays in the 2035 plan is the bridge
+    the plan's answer names, not what "Rolle" and "Stadt" find on their own."""
+    talk.ask("c17", "Bis wann will die Regierung Hongkong neu positionieren?")
+    role = talk.ask("c17", "Welche Rolle spielt die Stadt dabei?")
+    assert role.answered and "Brücke" in role.text and "Cloud" not in role.text
+    talk.ask("c18", "Wie viele Firmen nutzen Cloud-Computing?")
+    assert talk.ask("c18", "Und was ergibt sich daraus?").answered
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
