@@ -310,7 +310,12 @@ class Conversations:
         resolver = snap.resolver
         fragment = " ".join(_without(tokens(strip_opener(text)), "pronoun"))
         analysis = resolver.analyzer.analyze(fragment, correct=True)
-        words, terms = set(analysis.features), []
+        # Words the knowledge has never seen ("ones", "geplant") no intent can know; they
+        # are new only when nothing else is. A figure always is.
+        words = {w for w in analysis.features if w in resolver.idf or w.startswith("#")} or set(
+            analysis.features
+        )
+        terms = []
         if not elliptical:
             common = resolver.weight_of_share(COMMON_SHARE)
             words = {

@@ -100,6 +100,19 @@ def test_a_demonstrative_points_back_to_the_last_answer(talk: Conversations) -> 
     assert talk.ask("c18", "Und was ergibt sich daraus?").answered
 
 
+def test_a_word_the_knowledge_never_saw_does_not_keep_an_ellipsis_unanswered(
+    talk: Conversations,
+) -> None:
+    """ "ones" of "and big ones?" is no new thing to ask about: "big" is, and the firm
+    sizes know it."""
+    talk.ask("c19", "What share of the firms in the study are SMEs?")
+    big = talk.ask("c19", "and big ones?")
+    assert big.answered and "25 %" in big.text
+    talk.ask("c20", "Wie hoch ist der Anteil der KMU in der Studie?")
+    big = talk.ask("c20", "und die großen Dinger?")
+    assert big.intent == "hkpc.company_size"
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
