@@ -32,6 +32,7 @@ from bot.language import detect
 from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
 from bot.messages import msg
 from bot.narrowing import restricting_terms, uncovered
+from bot.reading import read
 from bot.text import is_number, tokens
 
 if TYPE_CHECKING:
@@ -243,6 +244,8 @@ class Conversations:
         alone = cache(lambda: ask(text))
         if ctx is None or _has(tokens(text), "new_topic"):
             return alone()  # "Andere Frage: …" leaves the last topic
+        if read(text).only_chat:
+            return alone()  # "thanks, that's all": nothing of the last answer to read in
         elliptical = opens_elliptically(text)
         pronoun = _has(tokens(text), "pronoun")
         if not (elliptical or pronoun) and alone().kind != "abstain":

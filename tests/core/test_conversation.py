@@ -113,6 +113,15 @@ def test_a_word_the_knowledge_never_saw_does_not_keep_an_ellipsis_unanswered(
     assert big.intent == "hkpc.company_size"
 
 
+def test_thanks_after_an_answer_is_smalltalk_not_read_with_the_last_question(
+    talk: Conversations,
+) -> None:
+    """ "that" of "thanks, that's all" points at nothing to ask about."""
+    for n, thanks in enumerate(("thanks, that's all for now", "great, thanks - that's it")):
+        talk.ask(f"c2{n}", "What backs Hong Kong's status as an innovation hub?")
+        assert talk.ask(f"c2{n}", thanks).kind == "smalltalk"
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
