@@ -128,8 +128,11 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
         plain = all(
             t in STOPWORDS or (t,) in CHAT_PHRASES or is_number(t) or not knows(t) for t in rest
         )
-        # Asked for another language, the rest may say why ("… for our investor deck").
-        if plain or kind in ("to_en", "to_de"):
+        # Asked for another language, the rest may say why ("… in English, for our
+        # investor deck"); a language's name alone in a question names a thing ("can a
+        # German GmbH apply?").
+        phrased = any(len(span) > 1 for span in _cue_spans(toks, kind))
+        if plain or (kind in ("to_en", "to_de") and phrased):
             return kind
     return None
 

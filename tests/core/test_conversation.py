@@ -227,6 +227,10 @@ def test_context_expires(qabot: QABot) -> None:
         ("mehr dazu", "more"),
         ("What is the source of the article?", None),
         ("Wie viele Firmen?", None),
+        ("English?", "to_en"),
+        ("Kannst du das auf Englisch sagen, für unsere Investoren?", "to_en"),
+        ("can a German company apply for it?", None),  # a German firm, not German words
+        ("Gilt das auch für englische Firmen?", None),
     ],
 )
 def test_requests(qabot: QABot, text: str, kind: str | None) -> None:
