@@ -25,8 +25,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from bot.analyzer import Analysis
 from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
@@ -310,36 +312,44 @@ class Conversations:
         after the HPC figure is not answered by the HPC figure again (the words that point
         back, "the company", are not new). An ellipsis is made of its new words; a question
         with a pronoun has words of its own asking about the thing ("wofür ist das
-        gedacht?"), but a named thing, figure or restricting term it adds must be one the
-        answer is about ("and the SMEs, are they making money?", "its goal for 2030?")."""
+        gedacht?"), but what it adds or asks for must be what the answer is about."""
         snap = self.bot.store.current
         resolver = snap.resolver
         fragment = " ".join(_without(tokens(strip_opener(text)), "pronoun"))
         analysis = resolver.analyzer.analyze(fragment, correct=True)
-        # Words the knowledge has never seen ("ones", "geplant") no intent can know; they
-        # are new only when nothing else is. A figure always is.
-        words = {w for w in analysis.features if w in resolver.idf or w.startswith("#")} or set(
-            analysis.features
-        )
-        terms = []
-        if not elliptical:
-            common = resolver.weight_of_share(COMMON_SHARE)
-            words = {
-                w
-                for w in words
-                if (w in resolver.entity_kinds or w.startswith("#")) and resolver.weight(w) > common
-            }
-            asks_figure = analysis.types & {"quantity", "time"}
+        if elliptical:
+            # Words the knowledge has never seen ("ones", "geplant") no intent can know;
+            # they are new only when nothing else is. A figure always is.
+            features = analysis.features
+            words = {w for w in features if w in resolver.idf or w.startswith("#")} or features
+            terms = []
+        else:
+            words = self._added(fragment, analysis)
             terms = [  # "genau" narrows a figure only, as in the main resolver
                 t
                 for t in restricting_terms(fragment, resolver.analyzer.knows, answer.lang)
-                if t.group != "precision" or asks_figure
+                if t.group != "precision" or analysis.types & {"quantity", "time"}
             ]
         docs = [resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents]
         return not (words or terms) or any(
             words <= doc.bag | doc.context | doc.scope and not uncovered(terms, doc.scope)
             for doc in docs
         )
+
+    def _added(self, fragment: str, analysis: Analysis) -> set[str]:
+        """What a question with a pronoun adds to the thing it points at: named things and
+        figures, not the common ones ("and the SMEs, are they making money?", "its goal for
+        2030?"), and the thing it asks for ("which markets are they targeting?")."""
+        resolver = self.bot.store.current.resolver
+        common = resolver.weight_of_share(COMMON_SHARE)
+        toks = tokens(fragment)
+        asked_for = " ".join(b for a, b in pairwise(toks) if (a,) in FOLLOWUP["which"])
+        asked = resolver.analyzer.analyze(asked_for, correct=True).features
+        return {
+            w
+            for w in analysis.features
+            if (w in resolver.entity_kinds or w.startswith("#")) and resolver.weight(w) > common
+        } | {w for w in asked if w in resolver.idf}
 
     def _readings(self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool) -> list[str]:
         """The follow-up read with the last question: the ellipsis filled ("und RAISe+?" →

@@ -122,6 +122,18 @@ def test_thanks_after_an_answer_is_smalltalk_not_read_with_the_last_question(
         assert talk.ask(f"c2{n}", thanks).kind == "smalltalk"
 
 
+def test_the_thing_a_follow_up_asks_for_must_be_what_the_answer_is_about(
+    talk: Conversations,
+) -> None:
+    """ "Which markets?" after the 55 % that want to expand: the article names none, and
+    the 55 % again is no answer to which."""
+    for n, which in enumerate(
+        ("Which markets are they going for?", "Welche Märkte wollen die dort erobern?")
+    ):
+        talk.ask(f"c3{n}", "How many firms want to expand abroad?")
+        assert talk.ask(f"c3{n}", which).answered is False
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
