@@ -269,13 +269,9 @@ class Conversations:
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
             declines += [] if answer.answered else [answer]
-            # An ellipsis declined ("und in Singapur?") wins over its answer alone, and so
-            # does a follow-up that narrows what was just answered ("wie viele davon sind
-            # KMU?"); a name added for a pronoun may narrow another intent, answered well
-            # on its own.
             declined_with_why = (
                 answer.kind == "narrowed"
-                and (elliptical or not alone().answered or answer.intent in ctx.intents)
+                and self._narrowed_by_it(answer, ctx, text, lang, elliptical, alone)
             ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
             if declined_with_why or (
                 answer.answered
@@ -293,6 +289,26 @@ class Conversations:
                 else Answer(text, False, lang, msg("abstain", lang), "abstain")
             )
         return alone()
+
+    def _narrowed_by_it(
+        self,
+        answer: Answer,
+        ctx: Context,
+        text: str,
+        lang: str,
+        elliptical: bool,
+        alone: Callable[[], Answer],
+    ) -> bool:
+        """Whether a reading declined as narrowed is declined for the follow-up's words: it
+        narrows what was just answered ("wie viele davon sind KMU?"), or an ellipsis names
+        the restriction ("und in Singapur?"); not when only the words of the last question
+        narrow another intent ("And where does their revenue come from?" after the firm
+        sizes). A name added for a pronoun may narrow an intent answered well alone."""
+        if answer.intent in ctx.intents:
+            return True
+        if elliptical:
+            return self._restricts(text, lang)
+        return not alone().answered
 
     @staticmethod
     def _repeats(answer: Answer, ctx: Context, alone: Callable[[], Answer]) -> bool:

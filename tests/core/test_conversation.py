@@ -134,6 +134,18 @@ def test_the_thing_a_follow_up_asks_for_must_be_what_the_answer_is_about(
         assert talk.ask(f"c3{n}", which).answered is False
 
 
+def test_an_ellipsis_is_not_declined_for_the_words_of_the_last_question(
+    talk: Conversations,
+) -> None:
+    """Read with "... large companies?", the revenue question is narrowed by "large
+    companies", words the follow-up did not ask about: the revenue figure answers it."""
+    talk.ask("c40", "What share of the firms in the study are large companies?")
+    revenue = talk.ask("c40", "and where do they make their revenue?")
+    assert revenue.answered and "63 %" in revenue.text
+    talk.ask("c41", "Wie verteilen sich die Firmen der Studie auf große Unternehmen und KMU?")
+    assert "63 %" in talk.ask("c41", "Und woher kommen ihre Einnahmen?").text
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
