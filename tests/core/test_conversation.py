@@ -146,6 +146,17 @@ def test_an_ellipsis_is_not_declined_for_the_words_of_the_last_question(
     assert "63 %" in talk.ask("c41", "Und woher kommen ihre Einnahmen?").text
 
 
+def test_more_about_a_named_thing_gives_what_is_asked_about_it_first(
+    talk: Conversations,
+) -> None:
+    """More on the HKPC study: its findings, not the article's sources, which only name it."""
+    talk.ask("c42", "Wann hat das HKPC seine Studie veröffentlicht?")
+    more = talk.ask("c42", "erzähl mir mehr über die Studie")
+    assert more.answered and (more.intent or "").startswith("hkpc.")
+    talk.ask("c43", "Wie groß ist RAISe+?")
+    assert "article.topic" not in (talk.ask("c43", "mehr dazu").intent or "")
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
