@@ -265,6 +265,8 @@ class Conversations:
         ):
             return alone()
         lang = self._lang(text, ctx)  # the follow-up's own, else the conversation's
+        if elliptical and not pronoun and self._switches_topic(ctx, text, lang, alone):
+            return alone()
         declines = []
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
@@ -309,6 +311,31 @@ class Conversations:
         if elliptical:
             return self._restricts(text, lang)
         return not alone().answered
+
+    def _switches_topic(
+        self, ctx: Context, text: str, lang: str, alone: Callable[[], Answer]
+    ) -> bool:
+        """An ellipsis that names a topic the last answer is not about, answered alone by an
+        intent that knows all its words: "und Expansion ins Ausland?" after the hiring
+        figure asks the expansion figure, not hiring abroad."""
+        resolver = self.bot.store.current.resolver
+        fragment = strip_opener(text)
+        restricting = {
+            t
+            for term in restricting_terms(fragment, resolver.analyzer.knows, lang)
+            for t in tokens(term.words)
+        }
+        rest = " ".join(t for t in tokens(fragment) if t not in restricting)
+        features = resolver.analyzer.analyze(rest, correct=True).features
+        # Known words, not figures: a figure restricts ("und 2023?").
+        topic = {w for w in features if w in resolver.idf and not w.startswith("#")}
+        said = [resolver.docs[i] for i in ctx.intents if i in resolver.docs]
+        return (
+            bool(topic)
+            and not any(topic <= d.bag | d.context | d.scope for d in said)
+            and alone().kind == "intent"
+            and self._covers(alone(), text, True)
+        )
 
     @staticmethod
     def _repeats(answer: Answer, ctx: Context, alone: Callable[[], Answer]) -> bool:

@@ -157,6 +157,22 @@ def test_more_about_a_named_thing_gives_what_is_asked_about_it_first(
     assert "article.topic" not in (talk.ask("c43", "mehr dazu").intent or "")
 
 
+def test_an_ellipsis_naming_another_topic_is_that_topic_not_a_restriction(
+    talk: Conversations,
+) -> None:
+    """ "and expansion abroad?" after the hiring figure asks the expansion figure; it is not
+    hiring abroad, which the article does not give."""
+    for n, (first, switch) in enumerate(
+        (
+            ("How many firms struggle to hire?", "and expansion abroad?"),
+            ("Wie viele Firmen haben Probleme beim Einstellen?", "und Expansion ins Ausland?"),
+        )
+    ):
+        talk.ask(f"c5{n}", first)
+        expansion = talk.ask(f"c5{n}", switch)
+        assert expansion.answered and "55 %" in expansion.text
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
