@@ -280,6 +280,10 @@ class Conversations:
                 and self._covers(answer, text, elliptical and not pronoun)
                 and not self._repeats(answer, ctx, alone)
             ):
+                repeated = answer.answered and _intents(answer) <= set(ctx.intents)
+                if repeated and _has(tokens(text), "more"):
+                    # "tell me more about that - what's planned?": not the last answer again
+                    return self._request("more", ctx, text)
                 return answer
         restricting = elliptical and not pronoun and not self._asks_alone(text)
         if restricting and self._restricts(text, lang):

@@ -173,6 +173,12 @@ def test_an_ellipsis_naming_another_topic_is_that_topic_not_a_restriction(
         assert expansion.answered and "55 %" in expansion.text
 
 
+def test_more_with_a_question_is_not_the_last_answer_again(talk: Conversations) -> None:
+    talk.ask("c60", "How many firms need HPC support?")
+    more = talk.ask("c60", "more on that, what is planned?")
+    assert more.answered and "2024" in more.text and more.intent != "computing.hpc_support"
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
