@@ -253,8 +253,14 @@ class Conversations:
             return alone()  # "thanks, that's all": nothing of the last answer to read in
         elliptical = opens_elliptically(text)
         pronoun = _has(tokens(text), "pronoun")
-        if not (elliptical or pronoun) and alone().kind != "abstain":
-            return alone()
+        if not (elliptical or pronoun):
+            # What the article does not say of a thing the follow-up does not name may be
+            # said of the last one: "wann haben die die veröffentlicht?" after the HKPC
+            # study asks the study's date, not the article's (which the article lacks).
+            implicit_gap = alone().kind == "gap" and not self._names_a_thing(text)
+            if alone().kind != "abstain" and not implicit_gap:
+                return alone()
+            pronoun = implicit_gap
         # "and how many of the large firms are profitable?": a question of its own, same topic
         if (
             elliptical
@@ -427,6 +433,13 @@ class Conversations:
         names = dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said])))
         asked = text.rstrip("?!. ")
         return [f"{asked} {name}?" for name in names]
+
+    def _names_a_thing(self, text: str) -> bool:
+        """Whether `text` names a person, organisation, programme, place or outlet."""
+        resolver = self.bot.store.current.resolver
+        return bool(
+            resolver.analyzer.analyze(text, correct=True).features & resolver.entity_kinds.keys()
+        )
 
     def _restricts(self, text: str, lang: str) -> bool:
         """An ellipsis that names a group, place or time ("und die KMU?", "and end of

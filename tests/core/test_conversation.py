@@ -179,6 +179,18 @@ def test_more_with_a_question_is_not_the_last_answer_again(talk: Conversations) 
     assert more.answered and "2024" in more.text and more.intent != "computing.hpc_support"
 
 
+def test_a_gap_of_an_unnamed_thing_is_read_as_the_last_ones(talk: Conversations) -> None:
+    """ "die" of "wann wurde die veröffentlicht?" is the study just named: its date, not the
+    article's, which the article lacks. A gap about a thing the follow-up names stays."""
+    talk.ask("c70", "Wer hat die Studie zur KI-Branche gemacht?")
+    date = talk.ask("c70", "wann wurde die veröffentlicht?")
+    assert date.answered and "November 2023" in date.text
+    talk.ask("c71", "When did the HKPC publish its study?")
+    assert "nine" in talk.ask("c71", "how many recommendations?").text
+    talk.ask("c72", "Where does the article get its information from?")
+    assert talk.ask("c72", "who is the author of the SCMP report?").kind == "gap"
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
