@@ -351,13 +351,17 @@ class Conversations:
     def _repeats(answer: Answer, ctx: Context, alone: Callable[[], Answer]) -> bool:
         """A reading that gives the last answer again while the follow-up alone is answered
         otherwise on the same topic: "und welche Finanzierungsoptionen gibt es?" after the
-        location's advantages asks something new. (`alone` is resolved only if needed.)"""
+        location's advantages asks something new. A last answer of no intent (a quoted
+        passage) is given again when the reading quotes it again; its topic is open.
+        (`alone` is resolved only if needed.)"""
         said = set(ctx.intents)
+        cited = {(c.source, c.locator, c.quote) for c in answer.citations}
+        again = _intents(answer) <= said if said else cited <= set(ctx.citations)
         return (
-            _intents(answer) <= said
+            again
             and alone().kind == "intent"  # one answer, not several parts of one
             and not _intents(alone()) <= said
-            and bool(_topics(alone().intent) & _topics("+".join(said)))
+            and (not said or bool(_topics(alone().intent) & _topics("+".join(said))))
         )
 
     def _covers(self, answer: Answer, text: str, elliptical: bool) -> bool:

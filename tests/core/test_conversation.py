@@ -191,6 +191,14 @@ def test_a_gap_of_an_unnamed_thing_is_read_as_the_last_ones(talk: Conversations)
     assert talk.ask("c72", "who is the author of the SCMP report?").kind == "gap"
 
 
+def test_a_quoted_passage_is_not_given_again_for_a_new_question(talk: Conversations) -> None:
+    """After the passage that spells out HKPC, "when did their study come out?" is asked
+    of the HKPC: the study's date, not the same passage again."""
+    talk.ask("c80", "What does HKPC stand for?")
+    date = talk.ask("c80", "and when did their study come out?")
+    assert date.answered and "November 2023" in date.text and "stands for" not in date.text
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
