@@ -217,13 +217,25 @@ class Conversations:
 
     def _knows_beyond(self, ctx: Context | None) -> Callable[[str], bool]:
         """A topic word the last answer was not about: "anything else from that study?"
-        after an answer about the study asks for more, not about another topic."""
+        after an answer about the study asks for more, not about another topic. Words of the
+        answer in either language, as concepts: "Quelle für das mit den großen Firmen" after
+        "half of the large companies"."""
         snap = self.bot.store.current
         if ctx is None:
             return snap.knows_topic
-        said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
-        about = set(tokens(" ".join([ctx.question, *said])))
-        return lambda t: t not in about and snap.knows_topic(t)
+        analyze = snap.resolver.analyzer.analyze
+
+        @cache
+        def about() -> frozenset[str]:  # analysed only when a request's cue stands
+            said = [
+                snap.intents[i].answer.get(lang)
+                for i in ctx.intents
+                if i in snap.intents
+                for lang in ("de", "en")
+            ]
+            return analyze(" ".join([ctx.question, *said]), correct=False).features
+
+        return lambda t: snap.knows_topic(t) and not analyze(t, correct=False).features <= about()
 
     def _request(self, kind: str, ctx: Context | None, text: str) -> Answer:
         """The source, more, or the last answer in another language."""

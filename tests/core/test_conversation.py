@@ -199,6 +199,16 @@ def test_a_quoted_passage_is_not_given_again_for_a_new_question(talk: Conversati
     assert date.answered and "November 2023" in date.text and "stands for" not in date.text
 
 
+def test_a_source_request_may_name_the_answer_in_the_other_language(
+    talk: Conversations,
+) -> None:
+    """ "großen Firmen" is what the English answer said ("large companies"): the source
+    of that answer, not a question about large firms and the article's sources."""
+    talk.ask("c90", "How many of the big companies make a profit?")
+    source = talk.ask("c90", "Quelle zu den großen Firmen bitte")
+    assert source.answered and source.kind == "passage" and "großen Unternehmen" in source.text
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
