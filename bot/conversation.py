@@ -264,7 +264,7 @@ class Conversations:
         if read(text).only_chat:
             return alone()  # "thanks, that's all": nothing of the last answer to read in
         elliptical = opens_elliptically(text)
-        pronoun = _has(tokens(text), "pronoun")
+        pronoun = _has(tokens(strip_opener(text)), "pronoun")  # not "es" of "wie sieht es mit"
         if not (elliptical or pronoun):
             # What the article does not say of a thing the follow-up does not name may be
             # said of the last one: "wann haben die die veröffentlicht?" after the HKPC
@@ -283,8 +283,9 @@ class Conversations:
         ):
             return alone()
         lang = self._lang(text, ctx)  # the follow-up's own, else the conversation's
-        if elliptical and not pronoun and self._switches_topic(ctx, text, lang, alone):
-            return alone()
+        switched = self._switches_topic(ctx, text, lang) if elliptical and not pronoun else None
+        if switched is not None:
+            return switched  # .question: the topic, as understood
         declines = []
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
@@ -334,12 +335,10 @@ class Conversations:
             return self._restricts(text, lang)
         return not alone().answered
 
-    def _switches_topic(
-        self, ctx: Context, text: str, lang: str, alone: Callable[[], Answer]
-    ) -> bool:
-        """An ellipsis that names a topic the last answer is not about, answered alone by an
-        intent that knows all its words: "und Expansion ins Ausland?" after the hiring
-        figure asks the expansion figure, not hiring abroad."""
+    def _switches_topic(self, ctx: Context, text: str, lang: str) -> Answer | None:
+        """An ellipsis that names a topic the last answer is not about, and the answer of that
+        topic read alone when one intent knowing all its words gives it: "und Expansion ins
+        Ausland?" after the hiring figure asks the expansion figure, not hiring abroad."""
         resolver = self.bot.store.current.resolver
         fragment = strip_opener(text)
         restricting = {
@@ -352,12 +351,10 @@ class Conversations:
         # Known words, not figures: a figure restricts ("und 2023?").
         topic = {w for w in features if w in resolver.idf and not w.startswith("#")}
         said = [resolver.docs[i] for i in ctx.intents if i in resolver.docs]
-        return (
-            bool(topic)
-            and not any(topic <= d.bag | d.context | d.scope for d in said)
-            and alone().kind == "intent"
-            and self._covers(alone(), text, True)
-        )
+        if not topic or any(topic <= d.bag | d.context | d.scope for d in said):
+            return None
+        answer = self.bot.resolve(fragment, lang)  # the topic alone, without the opener
+        return answer if answer.kind == "intent" and self._covers(answer, text, True) else None
 
     @staticmethod
     def _repeats(answer: Answer, ctx: Context, alone: Callable[[], Answer]) -> bool:

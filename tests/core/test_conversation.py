@@ -209,6 +209,19 @@ def test_a_source_request_may_name_the_answer_in_the_other_language(
     assert source.answered and source.kind == "passage" and "großen Unternehmen" in source.text
 
 
+def test_wie_sieht_es_mit_opens_an_ellipsis(talk: Conversations) -> None:
+    """ "Und wie sieht es mit X aus?" is "und X?": its "es" points at nothing."""
+    for n, (switch, said) in enumerate(
+        (
+            ("Und wie sieht es mit Cloud-Services aus?", "Cloud"),
+            ("und wie sieht es mit der Expansion aus?", "55 %"),
+        )
+    ):
+        talk.ask(f"c9{n}", "Wie viele Firmen brauchen HPC?")
+        answer = talk.ask(f"c9{n}", switch)
+        assert answer.answered and said in answer.text and "44 %" not in answer.text
+
+
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
     talk.ask("c6", "How many firms struggle to hire staff?")
     assert talk.ask("c6", "auf Deutsch bitte").lang == "de"
