@@ -33,7 +33,7 @@ from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
 from bot.messages import msg
-from bot.narrowing import restricting_terms, uncovered
+from bot.narrowing import Narrowing, restricting_terms, uncovered
 from bot.reading import read
 from bot.text import is_number, tokens
 
@@ -341,11 +341,7 @@ class Conversations:
         Ausland?" after the hiring figure asks the expansion figure, not hiring abroad."""
         resolver = self.bot.store.current.resolver
         fragment = strip_opener(text)
-        restricting = {
-            t
-            for term in restricting_terms(fragment, resolver.analyzer.knows, lang)
-            for t in tokens(term.words)
-        }
+        restricting = {t for term in self._restricting(fragment, lang) for t in tokens(term.words)}
         rest = " ".join(t for t in tokens(fragment) if t not in restricting)
         features = resolver.analyzer.analyze(rest, correct=True).features
         # Known words, not figures: a figure restricts ("und 2023?").
@@ -393,7 +389,7 @@ class Conversations:
             words = self._added(fragment, analysis)
             terms = [  # "genau" narrows a figure only, as in the main resolver
                 t
-                for t in restricting_terms(fragment, resolver.analyzer.knows, answer.lang)
+                for t in self._restricting(fragment, answer.lang)
                 if t.group != "precision" or analysis.types & {"quantity", "time"}
             ]
         docs = [resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents]
@@ -454,6 +450,10 @@ class Conversations:
             resolver.analyzer.analyze(text, correct=True).features & resolver.entity_kinds.keys()
         )
 
+    def _restricting(self, fragment: str, lang: str) -> list[Narrowing]:
+        """The restricting terms of a follow-up's own words, as the main resolver finds them."""
+        return restricting_terms(fragment, self.bot.store.current.resolver.analyzer.knows, lang)
+
     def _restricts(self, text: str, lang: str) -> bool:
         """An ellipsis that names a group, place or time ("und die KMU?", "and end of
         2023?"): it restricts the last question rather than asking about a topic."""
@@ -461,7 +461,7 @@ class Conversations:
         fragment = strip_opener(text)
         return bool(
             resolver.analyzer.analyze(fragment, correct=True).numbers
-            or restricting_terms(fragment, resolver.analyzer.knows, lang)
+            or self._restricting(fragment, lang)
         )
 
     def _asks_alone(self, text: str) -> bool:
