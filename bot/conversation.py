@@ -12,8 +12,9 @@ A follow-up is, in this order:
     2021?") is the last question with the new term, a named thing of the same kind
     taking the place of the old one ("und wo?": its own question word in place of the
     old one), answered only by an intent that knows the new words; one that is a
-    question of its own on the same topic is answered on its own. Near misses are
-    declined as anywhere else, in the follow-up's own language.
+    question of its own on the same topic is answered on its own; one that names a
+    group, place or time ("und die KMU?") restricts the last question, never read
+    alone. Near misses are declined as anywhere else, in the follow-up's own language.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from bot.analyzer import Analysis
 from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
 from bot.messages import msg
+from bot.narrowing import Narrowing, restricting_terms, uncovered
+from bot.reading import read
 from bot.text import is_number, tokens
 
 if TYPE_CHECKING:
@@ -38,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
+COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
@@ -74,6 +80,8 @@ class Context:
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
 
+
+MAX_OPENER = max(map(len, FOLLOWUP["elliptical"]))  # tokens of the longest opener
 
 # Each kind's cue phrases by their first token: a message is scanned once, one look-up
 # per token, instead of trying every phrase at every position.
@@ -122,8 +130,11 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
         plain = all(
             t in STOPWORDS or (t,) in CHAT_PHRASES or is_number(t) or not knows(t) for t in rest
         )
-        # Asked for another language, the rest may say why ("… for our investor deck").
-        if plain or kind in ("to_en", "to_de"):
+        # Asked for another language, the rest may say why ("… in English, for our
+        # investor deck"); a language's name alone in a question names a thing ("can a
+        # German GmbH apply?").
+        phrased = any(len(span) > 1 for span in _cue_spans(toks, kind))
+        if plain or (kind in ("to_en", "to_de") and phrased):
             return kind
     return None
 
@@ -131,6 +142,10 @@ def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
 def _topics(intents: str | None) -> set[str]:
     """The topics of answered intents: an id is `topic.name` (knowledge/qa/<topic>.yaml)."""
     return {i.split(".")[0] for i in (intents or "").split("+") if "." in i}
+
+
+def _intents(answer: Answer) -> set[str]:
+    return {i for i in (answer.intent or "").split("+") if i}
 
 
 def _asks(word: str) -> bool:
@@ -144,9 +159,19 @@ def opens_elliptically(text: str) -> bool:
 
 
 def strip_opener(text: str) -> str:
+    """`text` without the openers it starts with ("and what about SMEs?" → "SMEs?"); a
+    question word ending one stays ("und wie viele?" → "wie viele?")."""
     words = text.split()
-    while words and (tokens(words[0]) and (tokens(words[0])[0],) in FOLLOWUP["elliptical"]):
-        words.pop(0)
+    while words:
+        toks: list[str] = []
+        longest = 0
+        for taken, word in enumerate(words[:MAX_OPENER], 1):
+            toks += tokens(word)
+            if tuple(toks) in FOLLOWUP["elliptical"]:
+                longest = taken - (toks[-1] in QUESTION_WORDS)
+        if not longest:
+            break
+        words = words[longest:]
     return " ".join(words)
 
 
@@ -192,13 +217,25 @@ class Conversations:
 
     def _knows_beyond(self, ctx: Context | None) -> Callable[[str], bool]:
         """A topic word the last answer was not about: "anything else from that study?"
-        after an answer about the study asks for more, not about another topic."""
+        after an answer about the study asks for more, not about another topic. Words of the
+        answer in either language, as concepts: "Quelle für das mit den großen Firmen" after
+        "half of the large companies"."""
         snap = self.bot.store.current
         if ctx is None:
             return snap.knows_topic
-        said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
-        about = set(tokens(" ".join([ctx.question, *said])))
-        return lambda t: t not in about and snap.knows_topic(t)
+        analyze = snap.resolver.analyzer.analyze
+
+        @cache
+        def about() -> frozenset[str]:  # analysed only when a request's cue stands
+            said = [
+                snap.intents[i].answer.get(lang)
+                for i in ctx.intents
+                if i in snap.intents
+                for lang in ("de", "en")
+            ]
+            return analyze(" ".join([ctx.question, *said]), correct=False).features
+
+        return lambda t: snap.knows_topic(t) and not analyze(t, correct=False).features <= about()
 
     def _request(self, kind: str, ctx: Context | None, text: str) -> Answer:
         """The source, more, or the last answer in another language."""
@@ -224,10 +261,18 @@ class Conversations:
         alone = cache(lambda: ask(text))
         if ctx is None or _has(tokens(text), "new_topic"):
             return alone()  # "Andere Frage: …" leaves the last topic
+        if read(text).only_chat:
+            return alone()  # "thanks, that's all": nothing of the last answer to read in
         elliptical = opens_elliptically(text)
-        pronoun = _has(tokens(text), "pronoun")
-        if not (elliptical or pronoun) and alone().kind != "abstain":
-            return alone()
+        pronoun = _has(tokens(strip_opener(text)), "pronoun")  # not "es" of "wie sieht es mit"
+        if not (elliptical or pronoun):
+            # What the article does not say of a thing the follow-up does not name may be
+            # said of the last one: "wann haben die die veröffentlicht?" after the HKPC
+            # study asks the study's date, not the article's (which the article lacks).
+            implicit_gap = alone().kind == "gap" and not self._names_a_thing(text)
+            if alone().kind != "abstain" and not implicit_gap:
+                return alone()
+            pronoun = implicit_gap
         # "and how many of the large firms are profitable?": a question of its own, same topic
         if (
             elliptical
@@ -238,33 +283,135 @@ class Conversations:
         ):
             return alone()
         lang = self._lang(text, ctx)  # the follow-up's own, else the conversation's
+        switched = self._switches_topic(ctx, text, lang) if elliptical and not pronoun else None
+        if switched is not None:
+            return switched  # .question: the topic, as understood
+        declines = []
         for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
-            # An ellipsis declined ("und in Singapur?") wins over its answer alone; a name
-            # added for a pronoun may narrow what was answered well on its own.
+            declines += [] if answer.answered else [answer]
             declined_with_why = (
-                answer.kind == "narrowed" and (elliptical or not alone().answered)
+                answer.kind == "narrowed"
+                and self._narrowed_by_it(answer, ctx, text, lang, elliptical, alone)
             ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
-            about_new_words = elliptical and not pronoun
             if declined_with_why or (
-                answer.answered and self._covers(answer, text, about_new_words)
+                answer.answered
+                and self._covers(answer, text, elliptical and not pronoun)
+                and not self._repeats(answer, ctx, alone)
             ):
+                repeated = answer.answered and _intents(answer) <= set(ctx.intents)
+                if repeated and _has(tokens(text), "more"):
+                    # "tell me more about that - what's planned?": not the last answer again
+                    return self._request("more", ctx, text)
                 return answer
+        restricting = elliptical and not pronoun and not self._asks_alone(text)
+        if restricting and self._restricts(text, lang):
+            # "und die KMU?" asks the last question of SMEs only: read alone, it is another
+            # question ("how many firms are SMEs?"), and no reading answers it.
+            return (
+                declines[0]
+                if declines
+                else Answer(text, False, lang, msg("abstain", lang), "abstain")
+            )
         return alone()
 
-    def _covers(self, answer: Answer, text: str, elliptical: bool) -> bool:
-        """An ellipsis read with the last question is about its new words: "und Cloud?"
-        after the HPC figure is not answered by the HPC figure again (the words that point
-        back, "the company", are not new)."""
-        if not elliptical:
+    def _narrowed_by_it(
+        self,
+        answer: Answer,
+        ctx: Context,
+        text: str,
+        lang: str,
+        elliptical: bool,
+        alone: Callable[[], Answer],
+    ) -> bool:
+        """Whether a reading declined as narrowed is declined for the follow-up's words: it
+        narrows what was just answered ("wie viele davon sind KMU?"), or an ellipsis names
+        the restriction ("und in Singapur?"); not when only the words of the last question
+        narrow another intent ("And where does their revenue come from?" after the firm
+        sizes). A name added for a pronoun may narrow an intent answered well alone."""
+        if answer.intent in ctx.intents:
             return True
+        if elliptical:
+            return self._restricts(text, lang)
+        return not alone().answered
+
+    def _switches_topic(self, ctx: Context, text: str, lang: str) -> Answer | None:
+        """An ellipsis that names a topic the last answer is not about, and the answer of that
+        topic read alone when one intent knowing all its words gives it: "und Expansion ins
+        Ausland?" after the hiring figure asks the expansion figure, not hiring abroad."""
+        resolver = self.bot.store.current.resolver
+        fragment = strip_opener(text)
+        restricting = {t for term in self._restricting(fragment, lang) for t in tokens(term.words)}
+        rest = " ".join(t for t in tokens(fragment) if t not in restricting)
+        features = resolver.analyzer.analyze(rest, correct=True).features
+        # Known words, not figures: a figure restricts ("und 2023?").
+        topic = {w for w in features if w in resolver.idf and not w.startswith("#")}
+        said = [resolver.docs[i] for i in ctx.intents if i in resolver.docs]
+        if not topic or any(topic <= d.bag | d.context | d.scope for d in said):
+            return None
+        answer = self.bot.resolve(fragment, lang)  # the topic alone, without the opener
+        return answer if answer.kind == "intent" and self._covers(answer, text, True) else None
+
+    @staticmethod
+    def _repeats(answer: Answer, ctx: Context, alone: Callable[[], Answer]) -> bool:
+        """A reading that gives the last answer again while the follow-up alone is answered
+        otherwise on the same topic: "und welche Finanzierungsoptionen gibt es?" after the
+        location's advantages asks something new. A last answer of no intent (a quoted
+        passage) is given again when the reading quotes it again; its topic is open.
+        (`alone` is resolved only if needed.)"""
+        said = set(ctx.intents)
+        cited = {(c.source, c.locator, c.quote) for c in answer.citations}
+        again = _intents(answer) <= said if said else cited <= set(ctx.citations)
+        return (
+            again
+            and alone().kind == "intent"  # one answer, not several parts of one
+            and not _intents(alone()) <= said
+            and (not said or bool(_topics(alone().intent) & _topics("+".join(said))))
+        )
+
+    def _covers(self, answer: Answer, text: str, elliptical: bool) -> bool:
+        """A follow-up read with the last question is about its own words: "und Cloud?"
+        after the HPC figure is not answered by the HPC figure again (the words that point
+        back, "the company", are not new). An ellipsis is made of its new words; a question
+        with a pronoun has words of its own asking about the thing ("wofür ist das
+        gedacht?"), but what it adds or asks for must be what the answer is about."""
         snap = self.bot.store.current
+        resolver = snap.resolver
         fragment = " ".join(_without(tokens(strip_opener(text)), "pronoun"))
-        words = snap.resolver.analyzer.analyze(fragment, correct=True).features
-        docs = [
-            snap.resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents
-        ]
-        return not words or any(words <= doc.bag | doc.context | doc.scope for doc in docs)
+        analysis = resolver.analyzer.analyze(fragment, correct=True)
+        if elliptical:
+            # Words the knowledge has never seen ("ones", "geplant") no intent can know;
+            # they are new only when nothing else is. A figure always is.
+            features = analysis.features
+            words = {w for w in features if w in resolver.idf or w.startswith("#")} or features
+            terms = []
+        else:
+            words = self._added(fragment, analysis)
+            terms = [  # "genau" narrows a figure only, as in the main resolver
+                t
+                for t in self._restricting(fragment, answer.lang)
+                if t.group != "precision" or analysis.types & {"quantity", "time"}
+            ]
+        docs = [resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents]
+        return not (words or terms) or any(
+            words <= doc.bag | doc.context | doc.scope and not uncovered(terms, doc.scope)
+            for doc in docs
+        )
+
+    def _added(self, fragment: str, analysis: Analysis) -> set[str]:
+        """What a question with a pronoun adds to the thing it points at: named things and
+        figures, not the common ones ("and the SMEs, are they making money?", "its goal for
+        2030?"), and the thing it asks for ("which markets are they targeting?")."""
+        resolver = self.bot.store.current.resolver
+        common = resolver.weight_of_share(COMMON_SHARE)
+        toks = tokens(fragment)
+        asked_for = " ".join(b for a, b in pairwise(toks) if (a,) in FOLLOWUP["which"])
+        asked = resolver.analyzer.analyze(asked_for, correct=True).features
+        return {
+            w
+            for w in analysis.features
+            if (w in resolver.entity_kinds or w.startswith("#")) and resolver.weight(w) > common
+        } | {w for w in asked if w in resolver.idf}
 
     def _readings(self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool) -> list[str]:
         """The follow-up read with the last question: the ellipsis filled ("und RAISe+?" →
@@ -275,7 +422,7 @@ class Conversations:
         named = snap.entity_kinds(fragment)
         filled = []
         if fragment:
-            base = ctx.question.rstrip("?!. ")
+            base = strip_opener(ctx.question).rstrip("?!. ")
             for feature, kind in named.items():
                 base = self._without_kind(base, kind, keep=feature)
             if _asks(fragment):
@@ -295,6 +442,27 @@ class Conversations:
         names = dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said])))
         asked = text.rstrip("?!. ")
         return [f"{asked} {name}?" for name in names]
+
+    def _names_a_thing(self, text: str) -> bool:
+        """Whether `text` names a person, organisation, programme, place or outlet."""
+        resolver = self.bot.store.current.resolver
+        return bool(
+            resolver.analyzer.analyze(text, correct=True).features & resolver.entity_kinds.keys()
+        )
+
+    def _restricting(self, fragment: str, lang: str) -> list[Narrowing]:
+        """The restricting terms of a follow-up's own words, as the main resolver finds them."""
+        return restricting_terms(fragment, self.bot.store.current.resolver.analyzer.knows, lang)
+
+    def _restricts(self, text: str, lang: str) -> bool:
+        """An ellipsis that names a group, place or time ("und die KMU?", "and end of
+        2023?"): it restricts the last question rather than asking about a topic."""
+        resolver = self.bot.store.current.resolver
+        fragment = strip_opener(text)
+        return bool(
+            resolver.analyzer.analyze(fragment, correct=True).numbers
+            or self._restricting(fragment, lang)
+        )
 
     def _asks_alone(self, text: str) -> bool:
         """A follow-up with a question word and words enough to be a question of its own."""

@@ -53,6 +53,7 @@ class _Followup(_Strict):
     more: list[str] = Field(min_length=1)
     elliptical: list[str] = Field(min_length=1)
     pronoun: list[str] = Field(min_length=1)
+    which: list[str] = Field(min_length=1)
     new_topic: list[str] = Field(min_length=1)
 
 
@@ -151,5 +152,5 @@ CUES: dict[str, frozenset[tuple[str, ...]]] = {
 }
 FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.followup, name))
-    for name in ("source", "to_en", "to_de", "more", "elliptical", "pronoun", "new_topic")
+    for name in ("source", "to_en", "to_de", "more", "elliptical", "pronoun", "which", "new_topic")
 }

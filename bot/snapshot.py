@@ -205,10 +205,10 @@ class Snapshot:
     def related_intents(
         self, said: list[str], cited: list[tuple[str, str, str]], about: str
     ) -> list[str]:
-        """ "mehr dazu": other answers, none already given: about the named things of
-        `about` (the last question and answer: "what else did he say?") and from the
-        paragraphs just cited first, then about those things anywhere, then from those
-        paragraphs."""
+        """ "mehr dazu": other answers, none already given: those asked about the named
+        things of `about` (the last question and answer), its person first ("what else did
+        he say?"); then those naming them from the paragraphs just cited, then anywhere,
+        then from those paragraphs."""
         at = {(src, loc) for src, loc, _ in cited}
         names = set(self.entity_kinds(about))
         given = {fid for i in said if i in self.intents for fid in self.intents[i].facts}
@@ -230,10 +230,10 @@ class Snapshot:
         def named(key: str, which: set[str] = names) -> bool:
             return bool(which & self.resolver.docs[key].scope)
 
-        def person(key: str) -> bool:  # asked about by name, not only naming them
-            return bool(people & self.resolver.docs[key].bag)
+        def asked(key: str, which: set[str] = people) -> bool:  # about it, not only naming it
+            return bool(which & self.resolver.docs[key].bag)
 
-        for fits in (person, lambda k: here(k) and named(k), named, here):
+        for fits in (asked, lambda k: asked(k, names), lambda k: here(k) and named(k), named, here):
             found = [k for k in fresh if fits(k)]
             if found:
                 return found[:MORE_ANSWERS]

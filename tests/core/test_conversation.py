@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Conversations, request_kind
+from bot.conversation import Conversations, request_kind, strip_opener
 from bot.service import QABot
 from bot.state import MemoryState
 from tests.conftest import KNOWLEDGE
@@ -43,6 +43,183 @@ def test_pronoun_takes_the_names_of_the_last_question(talk: Conversations) -> No
 def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
     talk.ask("c3", "Welcher Anteil der Unternehmen setzt KI ein?")
     assert talk.ask("c3", "und in Singapur?").answered is False
+
+
+def test_a_pronoun_follow_up_that_narrows_the_last_answer_is_declined(
+    talk: Conversations,
+) -> None:
+    """ "davon" points at the 55 %: "how many of them are SMEs?" narrows that figure; the
+    share of SMEs among all firms, which the question alone would get, is not the answer."""
+    talk.ask("c12", "Wie viele Firmen wollen international expandieren?")
+    smes = talk.ask("c12", "Wie viele davon sind KMU?")
+    assert smes.answered is False and smes.kind == "narrowed" and "75" not in smes.text
+
+
+def test_a_pronoun_follow_up_is_answered_only_by_what_knows_the_figure_it_adds(
+    talk: Conversations,
+) -> None:
+    """ "its goal for 2030?" asks the plan for a year the article does not give: the plan
+    for 2035 is no answer to it, not even as a corrected premise."""
+    talk.ask("c13", "What does the 2035 plan aim for?")
+    assert talk.ask("c13", "and what's its goal for 2030?").answered is False
+
+
+def test_an_ellipsis_naming_a_group_or_a_year_restricts_the_last_question(
+    talk: Conversations,
+) -> None:
+    """ "und bei den kleinen?" asks the last question of small firms only; read alone it is
+    another question (the share of SMEs), which is no answer to it. So is a year."""
+    talk.ask("c14", "Was steht über Gewinne im Artikel?")
+    small = talk.ask("c14", "und bei den kleinen?")
+    assert small.answered is False and "75" not in small.text
+    talk.ask("c15", "How fast did the number of AI firms in the science park grow?")
+    assert talk.ask("c15", "and by the end of 2024?").answered is False
+
+
+def test_an_opener_of_several_words_is_not_part_of_the_ellipsis() -> None:
+    assert strip_opener("and what about among SMEs only?") == "among SMEs only?"
+    assert strip_opener("und wie viele davon?") == "wie viele davon?"  # its question word stays
+
+
+def test_a_follow_up_asks_something_new_not_the_last_answer_again(talk: Conversations) -> None:
+    """Read with the last question, "what do nearly all of them use?" gets the HPC figure
+    again; read alone, it gets what the article says nearly all firms use, on the same
+    topic: that is what was asked."""
+    talk.ask("c16", "How many firms need HPC support?")
+    use = talk.ask("c16", "and what do nearly all of them use?")
+    assert use.answered and "cloud" in use.text and "44" not in use.text
+
+
+def test_a_demonstrative_points_back_to_the_last_answer(talk: Conversations) -> None:
+    """ "dabei", "daraus", "that": the role the city plays in the 2035 plan is the bridge
+    the plan's answer names, not what "Rolle" and "Stadt" find on their own."""
+    talk.ask("c17", "Bis wann will die Regierung Hongkong neu positionieren?")
+    role = talk.ask("c17", "Welche Rolle spielt die Stadt dabei?")
+    assert role.answered and "Brücke" in role.text and "Cloud" not in role.text
+    talk.ask("c18", "Wie viele Firmen nutzen Cloud-Computing?")
+    assert talk.ask("c18", "Und was ergibt sich daraus?").answered
+
+
+def test_a_word_the_knowledge_never_saw_does_not_keep_an_ellipsis_unanswered(
+    talk: Conversations,
+) -> None:
+    """ "ones" of "and big ones?" is no new thing to ask about: "big" is, and the firm
+    sizes know it."""
+    talk.ask("c19", "What share of the firms in the study are SMEs?")
+    big = talk.ask("c19", "and big ones?")
+    assert big.answered and "25 %" in big.text
+    talk.ask("c20", "Wie hoch ist der Anteil der KMU in der Studie?")
+    big = talk.ask("c20", "und die großen Dinger?")
+    assert big.intent == "hkpc.company_size"
+
+
+def test_thanks_after_an_answer_is_smalltalk_not_read_with_the_last_question(
+    talk: Conversations,
+) -> None:
+    """ "that" of "thanks, that's all" points at nothing to ask about."""
+    for n, thanks in enumerate(("thanks, that's all for now", "great, thanks - that's it")):
+        talk.ask(f"c2{n}", "What backs Hong Kong's status as an innovation hub?")
+        assert talk.ask(f"c2{n}", thanks).kind == "smalltalk"
+
+
+def test_the_thing_a_follow_up_asks_for_must_be_what_the_answer_is_about(
+    talk: Conversations,
+) -> None:
+    """ "Which markets?" after the 55 % that want to expand: the article names none, and
+    the 55 % again is no answer to which."""
+    for n, which in enumerate(
+        ("Which markets are they going for?", "Welche Märkte wollen die dort erobern?")
+    ):
+        talk.ask(f"c3{n}", "How many firms want to expand abroad?")
+        assert talk.ask(f"c3{n}", which).answered is False
+
+
+def test_an_ellipsis_is_not_declined_for_the_words_of_the_last_question(
+    talk: Conversations,
+) -> None:
+    """Read with "... large companies?", the revenue question is narrowed by "large
+    companies", words the follow-up did not ask about: the revenue figure answers it."""
+    talk.ask("c40", "What share of the firms in the study are large companies?")
+    revenue = talk.ask("c40", "and where do they make their revenue?")
+    assert revenue.answered and "63 %" in revenue.text
+    talk.ask("c41", "Wie verteilen sich die Firmen der Studie auf große Unternehmen und KMU?")
+    assert "63 %" in talk.ask("c41", "Und woher kommen ihre Einnahmen?").text
+
+
+def test_more_about_a_named_thing_gives_what_is_asked_about_it_first(
+    talk: Conversations,
+) -> None:
+    """More on the HKPC study: its findings, not the article's sources, which only name it."""
+    talk.ask("c42", "Wann hat das HKPC seine Studie veröffentlicht?")
+    more = talk.ask("c42", "erzähl mir mehr über die Studie")
+    assert more.answered and (more.intent or "").startswith("hkpc.")
+    talk.ask("c43", "Wie groß ist RAISe+?")
+    assert "article.topic" not in (talk.ask("c43", "mehr dazu").intent or "")
+
+
+def test_an_ellipsis_naming_another_topic_is_that_topic_not_a_restriction(
+    talk: Conversations,
+) -> None:
+    """ "and expansion abroad?" after the hiring figure asks the expansion figure; it is not
+    hiring abroad, which the article does not give."""
+    for n, (first, switch) in enumerate(
+        (
+            ("How many firms struggle to hire?", "and expansion abroad?"),
+            ("Wie viele Firmen haben Probleme beim Einstellen?", "und Expansion ins Ausland?"),
+        )
+    ):
+        talk.ask(f"c5{n}", first)
+        expansion = talk.ask(f"c5{n}", switch)
+        assert expansion.answered and "55 %" in expansion.text
+
+
+def test_more_with_a_question_is_not_the_last_answer_again(talk: Conversations) -> None:
+    talk.ask("c60", "How many firms need HPC support?")
+    more = talk.ask("c60", "more on that, what is planned?")
+    assert more.answered and "2024" in more.text and more.intent != "computing.hpc_support"
+
+
+def test_a_gap_of_an_unnamed_thing_is_read_as_the_last_ones(talk: Conversations) -> None:
+    """ "die" of "wann wurde die veröffentlicht?" is the study just named: its date, not the
+    article's, which the article lacks. A gap about a thing the follow-up names stays."""
+    talk.ask("c70", "Wer hat die Studie zur KI-Branche gemacht?")
+    date = talk.ask("c70", "wann wurde die veröffentlicht?")
+    assert date.answered and "November 2023" in date.text
+    talk.ask("c71", "When did the HKPC publish its study?")
+    assert "nine" in talk.ask("c71", "how many recommendations?").text
+    talk.ask("c72", "Where does the article get its information from?")
+    assert talk.ask("c72", "who is the author of the SCMP report?").kind == "gap"
+
+
+def test_a_quoted_passage_is_not_given_again_for_a_new_question(talk: Conversations) -> None:
+    """After the passage that spells out HKPC, "when did their study come out?" is asked
+    of the HKPC: the study's date, not the same passage again."""
+    talk.ask("c80", "What does HKPC stand for?")
+    date = talk.ask("c80", "and when did their study come out?")
+    assert date.answered and "November 2023" in date.text and "stands for" not in date.text
+
+
+def test_a_source_request_may_name_the_answer_in_the_other_language(
+    talk: Conversations,
+) -> None:
+    """ "großen Firmen" is what the English answer said ("large companies"): the source
+    of that answer, not a question about large firms and the article's sources."""
+    talk.ask("c90", "How many of the big companies make a profit?")
+    source = talk.ask("c90", "Quelle zu den großen Firmen bitte")
+    assert source.answered and source.kind == "passage" and "großen Unternehmen" in source.text
+
+
+def test_wie_sieht_es_mit_opens_an_ellipsis(talk: Conversations) -> None:
+    """ "Und wie sieht es mit X aus?" is "und X?": its "es" points at nothing."""
+    for n, (switch, said) in enumerate(
+        (
+            ("Und wie sieht es mit Cloud-Services aus?", "Cloud"),
+            ("und wie sieht es mit der Expansion aus?", "55 %"),
+        )
+    ):
+        talk.ask(f"c9{n}", "Wie viele Firmen brauchen HPC?")
+        answer = talk.ask(f"c9{n}", switch)
+        assert answer.answered and said in answer.text and "44 %" not in answer.text
 
 
 def test_a_language_switch_keeps_the_topic_for_the_next_follow_up(talk: Conversations) -> None:
@@ -150,6 +327,10 @@ def test_context_expires(qabot: QABot) -> None:
         ("mehr dazu", "more"),
         ("What is the source of the article?", None),
         ("Wie viele Firmen?", None),
+        ("English?", "to_en"),
+        ("Kannst du das auf Englisch sagen, für unsere Investoren?", "to_en"),
+        ("can a German company apply for it?", None),  # a German firm, not German words
+        ("Gilt das auch für englische Firmen?", None),
     ],
 )
 def test_requests(qabot: QABot, text: str, kind: str | None) -> None:
