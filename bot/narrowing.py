@@ -68,7 +68,10 @@ _SINGLE = {
 
 def _compound_head(tok: str, known: Callable[[str], bool], question: str) -> Narrowing | None:
     """A compound whose first part is a restrictor and whose rest is a known word: the
-    restrictor narrows as if written apart ("Logistikfirmen" is "Logistik-Firmen")."""
+    restrictor narrows as if written apart ("Logistikfirmen" is "Logistik-Firmen"). A word the
+    knowledge knows whole is no such compound ("Datenzentrum" is not "date" + "nzentrum")."""
+    if known(tok):
+        return None
     for cut in range(MIN_COMPOUND_PART, len(tok) - MIN_COMPOUND_PART + 1):
         head, rest = tok[:cut], tok[cut:].lstrip("-")
         group = _SINGLE.get(head)

@@ -216,3 +216,11 @@ def test_another_year_in_a_content_question_is_a_near_miss(qabot: QABot, questio
 def test_a_claim_with_a_wrong_year_is_still_a_premise(qabot: QABot) -> None:
     answer = qabot.ask("Why does the government want Hong Kong to be a tech hub by 2030?")
     assert answer.answered and "2035" in answer.text
+
+
+def test_a_word_the_knowledge_knows_whole_is_no_restrictor_compound(qabot: QABot) -> None:
+    from bot.narrowing import restricting_terms
+
+    knows = qabot.store.current.resolver.analyzer.knows
+    assert restricting_terms("Wann öffnet das Datenzentrum?", knows, "de") == []
+    assert restricting_terms("Wie viele Logistikfirmen nutzen KI?", knows, "de")
