@@ -8,7 +8,8 @@ development set (../shared/eval/dev.yaml), when it is there.
 An item passes as `../shared/eval/score.py` would pass it:
   expect: answer  → answered, every must_contain group matched (case-insensitive
                     substring of the text), a citation verbatim in the article
-                    (smalltalk needs none), and the reply in the question's language;
+                    (smalltalk: a chat reply, no citation), and the reply in the
+                    question's language;
   expect: abstain → not answered.
 On top: how many near misses (near_miss, unstated_number) were answered *with a
 figure*, the most harmful failure.
@@ -115,8 +116,8 @@ def check(item: Item, reply: dict, article: str) -> str | None:
     for group in item.get("must_contain") or []:
         if not any(norm(str(alt)) in folded for alt in group):
             return f"missing {group}: {text[:160]!r}"
-    if item.get("kind") == "smalltalk":
-        return None
+    if item.get("kind") == "smalltalk":  # chat gets a chat reply, not an article answer
+        return f"article answer to chat: {text[:100]!r}" if reply.get("citations") else None
     cites = reply.get("citations") or []
     if not cites:
         return "no citation"
