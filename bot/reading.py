@@ -43,6 +43,8 @@ for _name, _cues in CUES.items():
     for _cue in _cues:
         _CUES_BY_FIRST[_name].setdefault(_cue[0], []).append(_cue)
 _TAIL_WORDS = 6
+_RUN_ON_WORDS = 18  # a message longer than this without a sentence end is a run-on
+_CONTEXT_WORDS = 4  # and a question word this far in starts its question
 _POINTER_REACH = 2  # last words of a question where a pointer refers back
 _THIN_WORDS = 1  # content words of a question that leans on the sentence before it
 
@@ -155,7 +157,21 @@ def read(text: str) -> Reading:
         # Several sentences: the ones that ask; if none does, the message as a whole.
         asking = any(asks(p) for p in content)
         content = _questions_with_tails(content) if asking else [" ".join(content)]
-    return Reading(tuple(content), tuple(chat))
+    return Reading(tuple(_from_the_question(p) for p in content), tuple(chat))
+
+
+def _from_the_question(part: str) -> str:
+    """A long run-on message without any sentence end (dictated: "i am writing my thesis and my
+    supervisor … so how many percent of …"): the question starts at its first question
+    word after the context."""
+    words = part.split()
+    opening = tokens(" ".join(words[:_CONTEXT_WORDS]))
+    if "?" in part or len(words) <= _RUN_ON_WORDS or any(t in _QUESTION_OPENERS for t in opening):
+        return part  # typed, short, or it opens as a question ("How big …, when …, and …")
+    for n in range(_CONTEXT_WORDS, len(words)):
+        if tokens(words[n])[:1] and tokens(words[n])[0] in QUESTION_WORDS:
+            return " ".join(words[n:])
+    return part
 
 
 def _questions_with_tails(parts: list[str]) -> list[str]:

@@ -86,6 +86,22 @@ def test_a_question_that_ends_pointing_back_takes_the_sentence_before_it() -> No
     )
 
 
+def test_a_dictated_run_on_message_is_read_from_its_question() -> None:
+    reading = read(
+        "hello i am a teacher in bern and we are doing a unit on asia with my class next "
+        "month and the kids asked me how many ai firms were in the science park"
+    )
+    assert reading.questions == ("how many ai firms were in the science park",)
+
+
+def test_a_message_that_opens_as_a_question_is_kept_whole() -> None:
+    question = (
+        "how big is raise plus and when does the data centre open and what did wang zheng "
+        "say about capital in hong kong"
+    )
+    assert read(question).questions == (question,)
+
+
 def test_only_chat_words_are_unstretched() -> None:
     assert read("Schifffahrt in Hongkong?").questions == ("Schifffahrt in Hongkong?",)
 
