@@ -81,6 +81,7 @@ class LanguageData(_Strict):
             "qualifier",
             "measure",
             "precision",
+            "complement",
             "negation",
             "aggregate",
         ],

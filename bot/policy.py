@@ -35,6 +35,7 @@ GROUP_OPENERS = frozenset("of among for unter bei fur der den von".split())
 NARROWED_COVERAGE = 0.5  # a narrowed intent knowing less of the question is not named
 TERM_CACHE = 256  # questions whose restricting terms are kept
 MIXED_GROUPS = frozenset({"group", "place", "time", "qualifier", "negation"})  # not names
+FIGURE_ONLY_GROUPS = frozenset({"precision", "complement"})  # narrow only a figure asked for
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
 RERANK_COVERAGE = 0.1  # and, for a named thing, how much less of the question they may know
@@ -389,8 +390,8 @@ class Policy:
         found = [
             t for t in found if t.group != "negation" or (asks_figure and set(t.stems) - asked)
         ]
-        if not asks_figure:  # "Who exactly is …?" is not narrower
-            found = [t for t in found if t.group != "precision"]
+        if not asks_figure:  # "Who exactly is …?", "what else besides capital?": not narrower
+            found = [t for t in found if t.group not in FIGURE_ONLY_GROUPS]
         else:
             seen = {t.stems for t in found}
             found += [

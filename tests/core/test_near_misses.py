@@ -32,6 +32,11 @@ def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
     assert answer.answered is False, answer.text
 
 
+def test_besides_narrows_a_figure_not_a_question_for_what_else_there_is(qabot: QABot) -> None:
+    assert not qabot.ask("What share of revenue is earned outside Hong Kong?").answered
+    assert qabot.ask("Which advantages does Hong Kong have for AI firms besides capital?").answered
+
+
 def test_a_count_is_not_answered_with_an_amount_of_money(qabot: QABot) -> None:
     assert not qabot.ask(
         "How many companies have received funding from the AI Subsidy Scheme?"
