@@ -323,6 +323,9 @@ class Policy:
         trusted = p >= self.model.threshold and top.coverage >= self.model.min_coverage
         if tied and trusted:  # rejected for a close rival, not for doubt
             terms = self.narrowing(question, top, res)
+            premise = self._premise_terms(terms, top, res)
+            if terms and len(premise) == len(terms):  # "Wang Zheng is SenseTime's CEO, right?"
+                return Decision("premise", top, p, _words(premise))
             if terms:
                 return Decision("narrowed", top, p, _words(terms), _group(terms))
             mixed = self._mixed_topics(question, top, res)  # "small firms … profitable"

@@ -72,6 +72,13 @@ def test_a_wrong_title_of_a_named_person_is_a_premise(qabot: QABot) -> None:
     assert answer.answered and "CFO" in answer.text
 
 
+def test_a_wrong_title_is_a_premise_when_several_answers_about_the_person_tie(
+    qabot: QABot,
+) -> None:
+    answer = qabot.ask("SenseTime CEO Wang Zheng, right?")
+    assert answer.answered and "CFO" in answer.text, answer.text
+
+
 def test_reverse_question_finds_the_figure(qabot: QABot) -> None:
     answer = qabot.ask("Wofür stehen eigentlich die 44 % im Artikel?")
     assert answer.answered and "HPC" in answer.text
