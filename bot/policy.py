@@ -421,7 +421,8 @@ class Policy:
         lacks and does not cover the group. The question narrows that intent: decline."""
         weights = {f: self.resolver.weight(f) for f in res.analysis.features}
         total = sum(weights.values()) or 1.0
-        lacking = {f for f in weights if f not in self.resolver.docs[top.key].bag}
+        # topics are the knowledge's concepts ("@profitable"), not a verb it lacks ("spielen")
+        lacking = {f for f in weights if f not in self.resolver.docs[top.key].bag and f[0] == "@"}
         if sum(weights[f] for f in lacking) / total < MIXED_UNEXPLAINED:
             return None
         for other in self.ranked(res)[1:RERANK_DEPTH]:

@@ -37,6 +37,15 @@ def test_besides_narrows_a_figure_not_a_question_for_what_else_there_is(qabot: Q
     assert qabot.ask("Which advantages does Hong Kong have for AI firms besides capital?").answered
 
 
+def test_a_verb_the_answer_does_not_use_makes_no_other_topic(qabot: QABot) -> None:
+    # "spielen" is in another intent's answer ("spielt eine zentrale Rolle"); that intent is
+    # no topic of the question, whose place (China) the bridge answer covers.
+    answer = qabot.ask(
+        "Was für eine Rolle soll Hongkong zwischen China und dem Rest der Welt spielen?"
+    )
+    assert answer.answered and answer.intent == "government.bridge", answer.text
+
+
 def test_a_count_is_not_answered_with_an_amount_of_money(qabot: QABot) -> None:
     assert not qabot.ask(
         "How many companies have received funding from the AI Subsidy Scheme?"
