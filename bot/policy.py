@@ -207,6 +207,11 @@ class Policy:
         rival = self.rival(ranked)
         if rival is not None and top.score - rival.score < self.model.margin:
             return None, p
+        if self.intents[top.key].kind == "gap":
+            # "the article doesn't give X" only when it beats the answers the article gives
+            answer = next((c for c in ranked[1:] if self.intents[c.key].kind == "article"), None)
+            if answer is not None and top.score - answer.score < self.model.margin:
+                return answer, p
         return top, p
 
     def _lone_word_of_a_variant(self, top: Candidate, res: Resolution) -> bool:
