@@ -13,8 +13,13 @@ import hashlib
 import hmac
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.render.slack import BUTTON_VALUE_MAX
 
@@ -45,6 +50,23 @@ class SignatureCheck:
         if not hmac.compare_digest(expected, signature.encode("utf-8", "surrogateescape")):
             return "bad signature"
         return None
+
+
+def bolt_request(text: str, query: str, headers: Mapping[str, str]) -> AsyncBoltRequest:
+    """bolt's request for a body Slack signed, its form fields read as Slack means them.
+
+    bolt takes a form body that merely contains the word "payload" (a slash command's
+    text, a channel or user name) for an interactivity payload, finds no `payload` field
+    and reads an empty body: the command would be lost (404). A form is a payload only
+    when it has that field.
+    """
+    request = AsyncBoltRequest(body=text, query=query, headers=headers)  # type: ignore[arg-type]
+    if not request.body and "payload" in text:
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        if form and "payload" not in form:
+            request.body = form
+            request.context = build_async_context(AsyncBoltContext({}), form)
+    return request
 
 
 # The JSON types Slack documents for the fields bolt and our listeners read. bolt
