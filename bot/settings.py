@@ -125,6 +125,8 @@ class Settings(BaseSettings):
         env_prefix="QABOT_",
         env_nested_delimiter="__",
         env_file=".env",
+        # `VAR: ${VAR}` in a compose file sets VAR empty when the host has none: unset.
+        env_ignore_empty=True,
         extra="ignore",
         toml_file=DEFAULT_CONFIG,
     )
