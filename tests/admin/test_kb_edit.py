@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import stat
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,22 @@ def test_hidden_characters_of_a_logged_question_do_not_reach_the_knowledge_file(
     assert result.ok and result.changed
     _, _, node = find_intent(kb_copy, RECRUITING)
     assert node["questions"]["en"][-1] == "Is [2Jhiring hard in HK?"
+
+
+def test_an_edit_keeps_the_files_mode_and_writes_through_a_symlink(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    # The edit renamed a mkstemp draft (mode 0600) over the file: a bot reading the
+    # knowledge as another user could no longer read it; and over a symlink, which
+    # became a regular file while the file it pointed to kept the old text.
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    outside = tmp_path / "shared" / path.name
+    outside.parent.mkdir()
+    path.replace(outside)
+    outside.chmod(0o664)
+    path.symlink_to(outside)
+    result = add_question(kb_copy, RECRUITING, "Is hiring hard in Hong Kong?", "en")
+    assert result.ok and result.changed
+    assert path.is_symlink() and "Is hiring hard in Hong Kong?" in outside.read_text()
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o664
+    assert not [p for p in outside.parent.iterdir() if p.name.startswith(".")]  # no draft left
