@@ -479,11 +479,14 @@ def check_intents_file(
     budget = _ReadBudget(root, limits or KnowledgeLimits())
     try:
         sources, _ = _load_sources(root, budget)
-        model, raw = _parse(path, IntentsFile, root, budget, precise=False)
-        problems = _cross_check(root, sources, _with_file(model, path, raw), None)
-        if problems and raw is None:  # again, slowly, to name each problem's line
-            model, raw = _parse(path, IntentsFile, root, budget, precise=True)
+        for precise in (False, True):  # fast; after a problem, slowly, to name its line
+            try:
+                model, raw = _parse(path, IntentsFile, root, budget, precise)
+            except _NeedsLines:  # a syntax or schema problem the fast pass cannot place
+                continue
             problems = _cross_check(root, sources, _with_file(model, path, raw), None)
+            if not problems:
+                break
     except KnowledgeError as exc:
         return list(exc.problems)
     return problems
