@@ -8,6 +8,7 @@ source paragraph is refused.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -552,7 +553,8 @@ def _hash_files(root: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
         if path.is_file():
-            digest.update(str(path.relative_to(root)).encode())
+            # relpath: a source may lie outside the directory (an absolute path, ../…)
+            digest.update(os.path.relpath(path, root).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
