@@ -86,7 +86,7 @@ class QAClientMixin:
         mentioned = any(u.id == me.id for u in message.mentions)
         in_thread = isinstance(message.channel, discord.Thread)
         if message.author.bot or (
-            message.guild is not None and not (mentioned or in_thread or message.reference)
+            message.guild is not None and not (mentioned or in_thread or replied_to(message))
         ):
             # A bot (qabot's own replies too), or a message that starts nothing qabot is
             # part of: the conversation layer would say no; spare the shared state a look.
@@ -108,7 +108,7 @@ class QAClientMixin:
     ) -> Incoming | None:
         """The message as the conversation layer reads it, or None when qabot stays silent.
         Blocking (the shared state): call it in a worker thread."""
-        ref = message.reference.message_id if message.reference else None
+        ref = replied_to(message)
         replied = self.chat.posted("discord", str(ref)) if ref else None
         if replied is not None:
             conversation = replied.conversation
@@ -172,6 +172,15 @@ class QAClientMixin:
         """Log and carry on: one failing handler never stops the bot."""
         log.exception("discord: error in %s", event_method)
         self.bot.metrics.error("discord")
+
+
+def replied_to(message: discord.Message) -> int | None:
+    """The id of the message `message` replies to; None for a forward (its reference points
+    at the forwarded message, which it does not answer) or no reference."""
+    ref = message.reference
+    if ref is None or ref.type != discord.MessageReferenceType.reply:
+        return None
+    return ref.message_id
 
 
 def _lang(message: discord.Message) -> str | None:

@@ -286,8 +286,10 @@ class FakeDiscord:
         mention_everyone: bool = False,
         reply_to: int | None = None,
         channel: int | None = None,
+        forward_of: int | None = None,
     ) -> int:
-        """Dispatch MESSAGE_CREATE (a reply to `reply_to`, in `channel`); returns its id."""
+        """Dispatch MESSAGE_CREATE (a reply to `reply_to` or a forward of `forward_of`, in
+        `channel`); returns its id."""
         mid = self.next_id()
         data = message_create(
             mid,
@@ -299,6 +301,7 @@ class FakeDiscord:
             mention_everyone=mention_everyone,
             reply_to=reply_to,
             channel=channel,
+            forward_of=forward_of,
         )
         await self.dispatch("MESSAGE_CREATE", data)
         return mid

@@ -142,9 +142,11 @@ def message_create(
     mention_everyone: bool,
     reply_to: int | None = None,
     channel: int | None = None,
+    forward_of: int | None = None,
 ) -> dict[str, Any]:
     """A MESSAGE_CREATE payload from a user (or bot) in the guild channel (or `channel`, the
-    thread), or a DM; with `reply_to`, a reply to that message."""
+    thread), or a DM; with `reply_to`, a reply to that message; with `forward_of`, that
+    message forwarded (no content of its own, the message as a snapshot)."""
     channel_id = str(DM_CHANNEL_ID if dm else channel or CHANNEL_ID)
     data: dict[str, Any] = {
         "id": str(mid),
@@ -166,6 +168,12 @@ def message_create(
     if reply_to is not None:
         data["type"] = 19
         data["message_reference"] = {"message_id": str(reply_to), "channel_id": channel_id}
+    if forward_of is not None:  # Discord's type 1 reference: a forward, not a reply
+        reference = {"type": 1, "message_id": str(forward_of), "channel_id": str(CHANNEL_ID)}
+        data["message_reference"] = reference
+        snapshot = {k: data[k] for k in ("type", "content", "embeds", "attachments", "flags")}
+        snapshot.update(timestamp=data["timestamp"], edited_timestamp=None, mentions=[])
+        data["message_snapshots"] = [{"message": {**snapshot, "mention_roles": []}}]
     if not dm:
         data["guild_id"] = str(GUILD_ID)
         data["member"] = {k: v for k, v in member(author, "m").items() if k != "user"}
