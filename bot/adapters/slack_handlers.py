@@ -372,15 +372,14 @@ class SlackListeners:
     async def _answer_click(
         self, body: Body, intent: str, lang: str, context: AsyncBoltContext, user: str | None
     ) -> None:
-        await self.core(
-            self.bot.feedback, "click", intent=intent, platform="slack", lang=lang, user=user
-        )
-        answer = await self.core(self.bot.answer_intent, intent, lang)
-        payload = render.render_answer(answer)
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        answer = await self.core(
+            self.bot.answer_click, intent, lang, platform="slack", user=user, channel=channel
+        )
+        payload = render.render_answer(answer)
         thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
-        ephemeral = bool(container.get("is_ephemeral"))
+        ephemeral = bool(container.get("is_ephemeral")) or answer.kind == "rate_limited"
         if channel and not ephemeral:
             try:
                 response = await context.client.chat_postMessage(
@@ -395,7 +394,8 @@ class SlackListeners:
             except SlackApiError as e:
                 if e.response.get("error") not in _POST_FALLBACK_ERRORS:
                     raise
-        # Ephemeral origin, or a channel the bot is not in: answer through response_url.
+        # Ephemeral origin, over the rate limit, or a channel the bot is not in: answer
+        # through response_url.
         await context.respond(
             response_type="ephemeral" if ephemeral else "in_channel",
             replace_original=False,
