@@ -228,3 +228,13 @@ def test_the_pasted_command_adds_a_question_that_looks_like_an_option(
     assert main(["--kb", str(kb_copy), *run_pasted(line, tmp_path)]) == 0
     assert asked in capsys.readouterr().out
     assert asked in "".join(p.read_text() for p in (kb_copy / "qa").glob("*.yaml"))
+
+
+def test_a_line_cut_inside_a_character_costs_only_that_line(bot: QABot, log_path: Path) -> None:
+    # A write cut short (a full disk, a crash) can end inside a UTF-8 sequence: the whole
+    # file was "cannot read" and every record in it gone from triage.
+    for question in UNKNOWN:
+        bot.ask(question, platform="slack")
+    with log_path.open("ab") as log:
+        log.write('{"kind": "abstain", "question": "Caf\u00e9'.encode()[:-1] + b"\n")
+    assert [r["question"] for r in records(log_path)] == UNKNOWN
