@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -127,6 +128,8 @@ class Settings(BaseSettings):
         env_file=".env",
         # `VAR: ${VAR}` in a compose file sets VAR empty when the host has none: unset.
         env_ignore_empty=True,
+        # An error names the setting, never repeats its value (a URL may hold a password).
+        hide_input_in_errors=True,
         extra="ignore",
         toml_file=DEFAULT_CONFIG,
     )
@@ -172,6 +175,14 @@ class Settings(BaseSettings):
         default="wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL"
     )
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, url: str | None) -> str | None:
+        """A URL redis-py can open, checked at start-up (redis-py raised from deep inside)."""
+        if url is not None and not _is_redis_url(url):
+            raise ValueError("not a Redis URL (redis://[:password@]host[:port][/db], unix://…)")
+        return url
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -200,3 +211,15 @@ class Settings(BaseSettings):
             model_config = SettingsConfigDict(toml_file=config_file)
 
         return _FromFile(**overrides)
+
+
+def _is_redis_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a port that is no number
+    except ValueError:
+        return False
+    if parts.scheme == "unix":
+        return True
+    db = parts.path.strip("/")
+    return parts.scheme in ("redis", "rediss") and (not db or db.isdigit())

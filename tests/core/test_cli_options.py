@@ -112,3 +112,15 @@ def test_a_misspelt_setting_is_an_error_not_a_silent_default(
     monkeypatch.setenv("QABOT_RESOLVER__ACCEPT", "0.5")
     assert main(["ask", "hpc"]) == 2
     assert "resolver.accept" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("url", ["localhost:6379", "redis://:pw-not-real@127.0.0.1:notaport/0"])
+def test_a_redis_url_that_is_none_is_named_not_a_traceback(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # redis-py's ValueError escaped from QABot's start: a traceback and exit 1.
+    monkeypatch.setenv("QABOT_REDIS_URL", url)
+    assert main(["ask", "hpc"]) == 2
+    err = capsys.readouterr().err
+    assert "redis_url" in err and "redis://" in err  # what it must look like
+    assert "pw-not-real" not in err  # a password in it is not repeated
