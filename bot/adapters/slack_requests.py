@@ -85,6 +85,9 @@ _TOP_LEVEL: dict[str, tuple[type, ...]] = {
     "actions": (list,),
 }
 _VIEW = dict.fromkeys(("type", "callback_id"), (str,))
+# Where bolt takes the context's ids from (the Web API calls carry them).
+_AUTHORIZATION = dict.fromkeys(("team_id", "user_id", "enterprise_id"), (str, type(None)))
+MAX_EVENT_ID = 100  # Slack's are a dozen characters; the id is a shared-state key
 # A button click (`block_actions`): who clicked, where, and which button.
 _BLOCK_ACTIONS = dict.fromkeys(("user", "channel"), (dict,))
 _CONTAINER = dict.fromkeys(("channel_id", "message_ts", "thread_ts"), (str,)) | {
@@ -117,6 +120,10 @@ def malformed(body: object) -> str | None:
     problem = problem or _wrong_types(body.get("view") or {}, _VIEW, "view.")
     if problem is None and any(not isinstance(a, dict) for a in body.get("authorizations", [])):
         problem = "authorizations: not a list of objects"
+    for n, authorization in enumerate(body.get("authorizations", [])):
+        problem = problem or _wrong_types(authorization, _AUTHORIZATION, f"authorizations[{n}].")
+    if problem is None and len(body.get("event_id", "")) > MAX_EVENT_ID:
+        problem = "event_id: too long"
     if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
         problem = "actions: not a list of objects"
     url = body.get("response_url")
@@ -152,6 +159,9 @@ def _block_actions_problem(body: dict[str, Any]) -> str | None:
     problem = problem or _wrong_types(body.get("container") or {}, _CONTAINER, "container.")
     if problem is None and not body.get("actions"):
         problem = "actions: none"
+    on_a_message = (body.get("container") or {}).get("type") == "message"
+    if problem is None and on_a_message and "response_url" not in body:
+        problem = "response_url: missing"  # a click on a message has one; replies use it
     for n, action in enumerate(body.get("actions", [])):
         if problem is None and "action_id" not in action:
             problem = f"actions[{n}].action_id: missing"
