@@ -7,10 +7,10 @@ git-ignored .env) only, under their platform names, and held as SecretStr.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,6 +23,16 @@ from bot.ratelimit import RateLimitSettings
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+
+def _not_empty(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("an empty path would be the working directory; leave the key out")
+    return value
+
+
+# A path setting: "" would be Path("."), wherever qabot happens to run.
+SettingPath = Annotated[Path, BeforeValidator(_not_empty)]
 
 
 class ConfigSection(BaseModel):
@@ -77,14 +87,14 @@ class DiscordSettings(ConfigSection):
     shard_count: int | None = None
     shard_ids: list[int] | None = None
     message_content_intent: bool = True
-    command_hash_file: Path = PROJECT_ROOT / ".qabot-commands.hash"
+    command_hash_file: SettingPath = PROJECT_ROOT / ".qabot-commands.hash"
 
 
 class UnansweredSettings(ConfigSection):
     """The log of questions the bot could not answer well (JSONL, rotated by size)."""
 
     enabled: bool = True
-    path: Path = PROJECT_ROOT / "var" / "unanswered.jsonl"
+    path: SettingPath = PROJECT_ROOT / "var" / "unanswered.jsonl"
     # Answers below this confidence are logged too (abstentions always are).
     low_confidence: float = 0.6
     max_bytes: int = 1_000_000
@@ -135,11 +145,11 @@ class Settings(BaseSettings):
     )
 
     default_lang: Literal["de", "en"] = "en"
-    knowledge_dir: Path = DEFAULT_KNOWLEDGE
+    knowledge_dir: SettingPath = DEFAULT_KNOWLEDGE
     knowledge: KnowledgeLimits = Field(default_factory=KnowledgeLimits)
     # Compiled intents files by content (bot/index_cache.py): a start-up or reload parses
     # and analyses only the files that changed. Unset: kept in memory only.
-    index_cache_dir: Path | None = PROJECT_ROOT / "var" / "index-cache"
+    index_cache_dir: SettingPath | None = PROJECT_ROOT / "var" / "index-cache"
     max_question_chars: int = 4000
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.
@@ -208,7 +218,7 @@ class Settings(BaseSettings):
             raise FileNotFoundError(f"config file not found: {config_file}")
 
         class _FromFile(cls):  # type: ignore[valid-type,misc]
-            model_config = SettingsConfigDict(toml_file=config_file)
+            model_config = SettingsConfigDict(toml_file=config_file, title="Settings")
 
         return _FromFile(**overrides)
 
