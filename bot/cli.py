@@ -158,7 +158,7 @@ def _ask(bot, args: argparse.Namespace) -> int:
 
         conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
         for line in sys.stdin:
-            line = line.rstrip("\n")
+            line = line.rstrip("\r\n")  # a batch file from Windows ends its lines in CRLF
             turn = _conversation_turn(line)
             if turn is None:
                 answer, extra = bot.ask(line, platform="cli"), {}

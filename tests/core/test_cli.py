@@ -175,3 +175,14 @@ def test_batch_answers_every_line_in_utf_8_whatever_its_characters() -> None:
     assert [r.get("conversation") for r in replies] == ["c1", "c\udcff", None]
     assert replies[0]["question"] == "Wie groß ist RAISe+? \ud83d"
     assert replies[2]["answered"]
+
+
+def test_batch_lines_ended_by_crlf_are_the_questions_without_the_cr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A batch file written on Windows echoed every question with a "\r" at its end.
+    lines = "Wie groß ist RAISe+?\r\n" + '{"conversation": "c1", "text": "HKSTP"}\r\n'
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    assert main(["ask", "--json", "-"]) == 0
+    replies = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in replies] == ["Wie groß ist RAISe+?", "HKSTP"]
