@@ -76,6 +76,7 @@ async def test_ask_without_a_question_gets_the_help_privately(slack: SlackHarnes
     (resp,) = slack.api.responses()
     assert resp["response_type"] == "ephemeral"
     assert "thread" in resp["text"]
+    assert "Slash commands don't work inside threads" in resp["text"]
 
 
 async def test_kb_is_refused_to_everyone_but_admins(slack: SlackHarness) -> None:
