@@ -185,6 +185,12 @@ class Settings(BaseSettings):
         default="wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL"
     )
 
+    def pasted_knowledge_dir(self) -> Path | None:
+        """The knowledge directory a command for an admin to paste must name (absolute), or
+        None when it is the project's own, which every `qabot` finds by default."""
+        root = Path(self.knowledge_dir).resolve()
+        return None if root == DEFAULT_KNOWLEDGE else root
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, url: str | None) -> str | None:
