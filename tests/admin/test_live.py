@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot import watcher
 from bot.kb_edit import add_question, write_atomic
 from bot.knowledge import KnowledgeBase
 from bot.service import QABot
@@ -170,3 +173,25 @@ async def test_a_replaced_knowledge_directory_is_watched_and_loaded(
             lambda: bot.ask("Quaxe im Personalbüro, zweite Frage?").intent == RECRUITING,
             timeout=30,
         )
+
+
+async def test_when_the_os_cannot_watch_the_directory_is_polled_and_the_log_says_so(
+    kb_bot: QABot, kb_copy: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # watchfiles raises when the OS runs out of watches ("OS file watch limit reached",
+    # inotify's max_user_watches; "Too many open files", max_user_instances, common in
+    # containers): the watcher task died without a word and no save was loaded again.
+    real = watcher.awatch
+
+    def limited(*paths: Path, **options: Any) -> Any:
+        if not options.get("force_polling"):
+            raise FileNotFoundError(f"OS file watch limit reached. about {paths}")
+        return real(*paths, **{**options, "poll_delay_ms": 50})
+
+    monkeypatch.setattr(watcher, "awatch", limited)
+    caplog.set_level(logging.WARNING)
+    async with watching(kb_bot):
+        add_question(kb_copy, RECRUITING, NEW_PHRASE, "de")
+        await wait_until(lambda: kb_bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert "watch limit reached" in warning and "polling" in warning
