@@ -51,9 +51,17 @@ def intents_for(settings: Settings) -> discord.Intents:
     return intents
 
 
-def strip_mention(content: str, user_id: int) -> str:
-    """The question without the bot's own mention (`<@id>` or `<@!id>`)."""
-    return " ".join(re.sub(rf"<@!?{user_id}>", " ", content).split())
+def strip_mention(content: str, user_id: int, role_id: int | None = None) -> str:
+    """The question without the bot's own mention (`<@id>`, `<@!id>`, or `<@&role>` of the
+    role Discord gives the bot)."""
+    own = rf"<@!?{user_id}>" + (rf"|<@&{role_id}>" if role_id is not None else "")
+    return " ".join(re.sub(own, " ", content).split())
+
+
+def own_role(message: discord.Message) -> discord.Role | None:
+    """The role Discord gives the bot in the message's server ("@qabot" in the client may
+    pick it instead of the bot), or None."""
+    return message.guild.self_role if message.guild is not None else None
 
 
 class QAClientMixin:
@@ -83,7 +91,10 @@ class QAClientMixin:
         me = self.user  # type: ignore[attr-defined]
         if me is None or message.type not in _ANSWERED_TYPES:
             return
-        mentioned = any(u.id == me.id for u in message.mentions)
+        role = own_role(message)
+        mentioned = any(u.id == me.id for u in message.mentions) or (
+            role is not None and role in message.role_mentions
+        )
         in_thread = isinstance(message.channel, discord.Thread)
         if message.author.bot or (
             message.guild is not None and not (mentioned or in_thread or replied_to(message))
@@ -108,7 +119,7 @@ class QAClientMixin:
     ) -> Incoming | None:
         """The message as the conversation layer reads it, or None when qabot stays silent.
         Blocking (the shared state): call it in a worker thread."""
-        ref = replied_to(message)
+        ref, role = replied_to(message), own_role(message)
         replied = self.chat.posted("discord", str(ref)) if ref else None
         if replied is not None:
             conversation = replied.conversation
@@ -124,7 +135,7 @@ class QAClientMixin:
         incoming = Incoming(
             Asker("discord", str(message.author.id)),
             conversation,
-            strip_mention(message.content, my_id),
+            strip_mention(message.content, my_id, role.id if role else None),
             channel=str(message.channel.id),
             from_bot=message.author.bot or message.webhook_id is not None,
             addressed=mentioned or message.guild is None or replied is not None,
