@@ -208,12 +208,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (
-            init_settings,
-            env_settings,
-            dotenv_settings,
-            TomlConfigSettingsSource(settings_cls),
-        )
+        toml = TomlConfigSettingsSource(settings_cls)
+        # The file is ours: a key it has that no setting has is a typo ("[slak]" would leave
+        # every Slack setting at its default). The environment is shared with other
+        # programs, so an unknown QABOT_ variable there is left alone.
+        unknown = sorted(set(toml.toml_data) - set(settings_cls.model_fields))
+        if unknown:
+            raise ValueError(f"{toml.toml_file_path}: no such setting: {', '.join(unknown)}")
+        return (init_settings, env_settings, dotenv_settings, toml)
 
     @classmethod
     def load(cls, config_file: Path | None = None, **overrides: Any) -> Settings:

@@ -151,3 +151,15 @@ def test_an_empty_path_in_the_config_is_an_error_not_the_working_directory(
     assert main(["--config", str(config), "ask", "hpc"]) == 2
     assert key in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qabot.toml"]
+
+
+@pytest.mark.parametrize("text", ["max_question_char = 10\n", "[slak]\nport = 3001\n"])
+def test_a_misspelt_top_level_key_of_the_config_file_is_an_error(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A key a section lacks was an error, but a misspelt top-level key or section name was
+    # ignored: `[slak]` left every Slack setting at its default without a word.
+    config = tmp_path / "qabot.toml"
+    config.write_text(text, encoding="utf-8")
+    assert main(["--config", str(config), "ask", "hpc"]) == 2
+    assert text.split()[0].strip("[]") in capsys.readouterr().err
