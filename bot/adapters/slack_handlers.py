@@ -13,6 +13,7 @@ import contextlib
 import functools
 import logging
 import re
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -101,6 +102,7 @@ class SlackListeners:
             max_workers=max(1, settings.rate_limit.max_concurrent), thread_name_prefix="qabot-core"
         )
         self._tasks: set[asyncio.Task[None]] = set()
+        self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def register(self, app: AsyncApp) -> None:
         """Wire every listener into `app`, explicitly, in one place."""
@@ -262,18 +264,30 @@ class SlackListeners:
         thread_ts: str | None,
         status: bool = False,
     ) -> None:
-        if not await self.core(self.chat.wants, message):
-            return
-        # app_mention and message.* can both carry one message: answer it once.
-        if not await self.seen.claim(key):
-            return
-        if status and thread_ts and message.text:
-            lang = await self.core(self.bot.language, message.text)
-            await set_status(client, message.channel or "", thread_ts, lang)
-        payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
-        channel = message.channel or ""
-        response = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
-        await self._sent(response, message.conversation, answer)
+        # The core runs on several threads: a conversation's turns go one at a time, so a
+        # follow-up never overtakes the answer it follows up on.
+        async with self._turn(message.conversation):
+            if not await self.core(self.chat.wants, message):
+                return
+            # app_mention and message.* can both carry one message: answer it once.
+            if not await self.seen.claim(key):
+                return
+            if status and thread_ts and message.text:
+                lang = await self.core(self.bot.language, message.text)
+                await set_status(client, message.channel or "", thread_ts, lang)
+            payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
+            channel = message.channel or ""
+            response = await client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, **payload
+            )
+            await self._sent(response, message.conversation, answer)
+
+    def _turn(self, conversation: str) -> asyncio.Lock:
+        """The lock of `conversation`'s turns; it lives while a turn holds or awaits it."""
+        lock = self._turns.get(conversation)
+        if lock is None:
+            lock = self._turns[conversation] = asyncio.Lock()
+        return lock
 
     async def _sent(self, response: Any, conversation: str, answer: Answer | None) -> None:
         """Tell the conversation layer what a chat.postMessage `response` posted."""
