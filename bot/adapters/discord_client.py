@@ -105,14 +105,17 @@ class QAClientMixin:
         incoming = await asyncio.to_thread(self._incoming, message, me.id, mentioned=mentioned)
         if incoming is None:
             return
-        answer: Answer | None = None
-        try:
-            answer = await self._answer(incoming)
-            replies = answer_replies(answer) if answer else [notice("ask_pointer", _lang(message))]
-        except Exception:
-            log.exception("answering message %s failed", message.id)
-            replies = [notice("error", None)]
-        await self._send(message, replies, incoming.conversation, answer)
+        async with self.chat.turns.of(incoming.conversation):  # in order (bot.chat.Turns)
+            answer: Answer | None = None
+            try:
+                answer = await self._answer(incoming)
+                replies = (
+                    answer_replies(answer) if answer else [notice("ask_pointer", _lang(message))]
+                )
+            except Exception:
+                log.exception("answering message %s failed", message.id)
+                replies = [notice("error", None)]
+            await self._send(message, replies, incoming.conversation, answer)
 
     def _incoming(
         self, message: discord.Message, my_id: int, *, mentioned: bool

@@ -13,7 +13,6 @@ import contextlib
 import functools
 import logging
 import re
-import weakref
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -102,7 +101,6 @@ class SlackListeners:
             max_workers=max(1, settings.rate_limit.max_concurrent), thread_name_prefix="qabot-core"
         )
         self._tasks: set[asyncio.Task[None]] = set()
-        self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def register(self, app: AsyncApp) -> None:
         """Wire every listener into `app`, explicitly, in one place."""
@@ -264,9 +262,7 @@ class SlackListeners:
         thread_ts: str | None,
         status: bool = False,
     ) -> None:
-        # The core runs on several threads: a conversation's turns go one at a time, so a
-        # follow-up never overtakes the answer it follows up on.
-        async with self._turn(message.conversation):
+        async with self.chat.turns.of(message.conversation):  # in order (bot.chat.Turns)
             if not await self.core(self.chat.wants, message):
                 return
             # app_mention and message.* can both carry one message: answer it once.
@@ -281,13 +277,6 @@ class SlackListeners:
                 channel=channel, thread_ts=thread_ts, **payload
             )
             await self._sent(response, message.conversation, answer)
-
-    def _turn(self, conversation: str) -> asyncio.Lock:
-        """The lock of `conversation`'s turns; it lives while a turn holds or awaits it."""
-        lock = self._turns.get(conversation)
-        if lock is None:
-            lock = self._turns[conversation] = asyncio.Lock()
-        return lock
 
     async def _sent(self, response: Any, conversation: str, answer: Answer | None) -> None:
         """Tell the conversation layer what a chat.postMessage `response` posted."""

@@ -10,9 +10,9 @@ import pytest
 from bot.service import QABot
 from bot.settings import Settings
 from bot.state import MemoryState
-from tests.slack.bots import StallingBot
 from tests.slack.fake_slack_api import BOT_ID, BOT_USER_ID
 from tests.slack.harness import KNOWLEDGE, SlackHarness, StartSlack
+from tests.stalling import StallingBot
 
 
 def thread_message(
