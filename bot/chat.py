@@ -14,8 +14,10 @@ restart or another replica still knows.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import weakref
 from dataclasses import asdict, dataclass
 
 from bot.answer import Answer
@@ -77,15 +79,36 @@ class Posted:
             return None  # an entry we cannot read is no entry
 
 
+class Turns:
+    """One conversation's turns one after another, in the order they reach it.
+
+    Adapters answer on several threads; a follow-up must not overtake the answer it
+    follows up on ("Quelle?" read before the question's context was kept). An adapter
+    holds `async with turns.of(conversation):` around answering and posting one message.
+    A conversation's lock lives while a turn holds or awaits it.
+    """
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def of(self, conversation: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation)
+        if lock is None:
+            lock = self._locks[conversation] = asyncio.Lock()
+        return lock
+
+
 class ChatService:
     """One conversation layer for every chat adapter. Its calls are synchronous and may
-    reach Redis: adapters call them off the event loop."""
+    reach Redis: adapters call them off the event loop, a conversation's turns in order
+    (`turns`)."""
 
     def __init__(self, bot: QABot, settings: Settings) -> None:
         self.bot = bot
         self.settings = settings
         self.ttl_s = settings.conversation_ttl_s
         self.conversations = Conversations(bot, ttl_s=self.ttl_s)
+        self.turns = Turns()
 
     def wants(self, message: Incoming) -> bool:
         """Whether qabot answers `message` at all (see the module docstring)."""

@@ -3,14 +3,17 @@ thread qabot answered in; silence on replies to other people and in other thread
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import discord
+import pytest
 
 from bot.service import QABot
 from bot.state import MemoryState
 from tests.discord.fake_discord import BOT_ID, THREAD_ID, USER_ID, FakeDiscord
 from tests.discord.harness import make_settings, serving
+from tests.stalling import StallingBot
 
 Live = tuple[FakeDiscord, discord.Client]
 SUBSIDY = "Wie groß ist das AI Subsidy Scheme?"
@@ -115,3 +118,32 @@ async def test_without_the_content_intent_follow_ups_need_a_mention(
         assert "/ask" in pointer.json["content"]
         pinged = await fake.message(mention("und RAISe+?"), reply_to=answer, mentions=(BOT_ID,))
         assert "HK$10" in (await answer_to(fake, pinged))[1]
+
+
+async def test_a_forward_of_an_answer_gets_silence(live: Live) -> None:
+    # A forward carries a reference to the answer too (type 1): qabot took it for a reply
+    # and posted its help text in the channel the answer was forwarded to.
+    fake, _ = live
+    answer, _ = await answer_to(fake, await fake.message(mention(SUBSIDY), mentions=(BOT_ID,)))
+    forward = await fake.message("", forward_of=answer)
+    await fake.barrier()
+    assert not fake.replies_to(forward)
+    # a reply to the same answer is still a follow-up
+    assert "HK$10" in (await answer_to(fake, await fake.message("und RAISe+?", reply_to=answer)))[1]
+
+
+async def test_turns_of_one_conversation_are_answered_in_order(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    # Each message is answered in a worker thread: a DM sent while the one before it was
+    # still being answered (a slow store) overtook it, and "Quelle?" got "about what?".
+    bot = StallingBot(discord_core.settings, discord_core.store)
+    async with serving(bot, make_settings(fake, tmp_path)):
+        first = await fake.message("slow:" + SUBSIDY, dm=True)
+        await asyncio.to_thread(bot.stalled.wait, 10)
+        source = await fake.message("Quelle?", dm=True)
+        with pytest.raises(TimeoutError):  # bounded: nothing may be posted meanwhile
+            await fake.wait_until(lambda: fake.replies_to(source), timeout=0.5)
+        bot.go_on.set()
+        assert "HK$3" in (await answer_to(fake, first))[1]
+        assert "§16" in (await answer_to(fake, source))[1]

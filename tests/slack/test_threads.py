@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+
+import pytest
 
 from bot.service import QABot
 from bot.settings import Settings
 from bot.state import MemoryState
 from tests.slack.fake_slack_api import BOT_ID, BOT_USER_ID
 from tests.slack.harness import KNOWLEDGE, SlackHarness, StartSlack
+from tests.stalling import StallingBot
 
 
 def thread_message(
@@ -142,3 +146,22 @@ async def test_channel_messages_outside_threads_cost_the_shared_state_nothing(
         await slack.event(thread_message(slack, f"lunch at {n}?", thread_ts=None))
     await slack.settled()
     assert state.claims == 0 and not slack.api.posts()
+
+
+async def test_turns_of_one_conversation_are_answered_in_order(
+    start_slack: StartSlack, slack_bot: QABot
+) -> None:
+    # The core runs on several threads: a follow-up sent while the question before it was
+    # still being answered (a slow store) overtook it, and "Quelle?" got "about what?".
+    bot = StallingBot(slack_bot.settings, slack_bot.store)
+    slack = await start_slack(bot=bot)
+    await slack.event(slack.dm_event("slow: Wie groß ist das AI Subsidy Scheme?"))
+    await asyncio.to_thread(bot.stalled.wait, 10)
+    await slack.event(slack.dm_event("Quelle?"))
+    with pytest.raises(AssertionError):  # bounded: nothing may be posted meanwhile
+        await slack.api.wait_for(lambda api: bool(api.posts()), timeout=0.5)
+    bot.go_on.set()
+    await slack.api.wait_for(lambda api: len(api.posts()) == 2)
+    question, source = slack.api.posts()
+    assert "HK$3" in question["text"] and "§16" in str(source["blocks"])
+    # other conversations are not held up meanwhile (see tests/ops/test_hung_store.py)
