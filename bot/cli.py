@@ -87,17 +87,30 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; Ctrl-C and a reader that leaves (`| head`) end it without a traceback."""
+    """Run one command; Ctrl-C, a reader that leaves (`| head`) and output that cannot be
+    written (a full disk) end it without a traceback."""
     try:
-        return _main(argv)
+        status = _main(argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, not at exit, where a failure is only a traceback
+        return status
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # Python flushes stdout once more at exit; point it at /dev/null so that
-        # flush cannot fail again and print "Exception ignored … BrokenPipeError".
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_output()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:  # e.g. [Errno 28] No space left on device
+        _drop_output()
+        print(f"qabot: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _drop_output() -> None:
+    """Point stdout at /dev/null: Python flushes it once more at exit, and what could not be
+    written would fail again there ("Exception ignored … BrokenPipeError")."""
+    if sys.stdout is not None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _main(argv: list[str] | None) -> int:
@@ -157,8 +170,8 @@ def _ask(bot, args: argparse.Namespace) -> int:
         from bot.conversation import Conversations
 
         conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
-        for line in sys.stdin:
-            line = line.rstrip("\n")
+        for line in sys.stdin or ():  # None: started without a stdin at all
+            line = line.rstrip("\r\n")  # a batch file from Windows ends its lines in CRLF
             turn = _conversation_turn(line)
             if turn is None:
                 answer, extra = bot.ask(line, platform="cli"), {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 import uuid
 
@@ -40,11 +41,11 @@ def run_console(bot, stdin=None, stdout=None) -> int:
     session is one conversation: "Quelle?" or "und RAISe+?" lean on the last answer."""
     from bot.conversation import Conversations
 
-    interactive = stdin is None and sys.stdin.isatty()
+    stdin = stdin or sys.stdin or io.StringIO()  # None: started without a stdin at all
+    interactive = stdin is sys.stdin and stdin.isatty()
     if interactive:
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history for input())
-    stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
     session = uuid.uuid4().hex

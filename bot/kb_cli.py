@@ -68,7 +68,8 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
         for other in g.questions[1:4]:
             print(f"      also: {other!r}")
         if g.intent:
-            print("      " + add_question_command(g.intent, g.question, g.lang))
+            kb = bot.settings.pasted_knowledge_dir()
+            print("      " + add_question_command(g.intent, g.question, g.lang, kb))
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,14 +98,47 @@ def validated_replace(root: Path, path: Path, text: str) -> list[str]:
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` by `text` in one rename: a reader sees the old or the new file, whole."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    target, draft = _draft_of(path, text)
     try:
+        os.replace(draft, target)
+    except BaseException:
+        draft.unlink(missing_ok=True)
+        raise
+
+
+def _draft_of(path: Path, text: str) -> tuple[Path, Path]:
+    """(the file `path` stands for, a hidden draft beside it holding `text`).
+
+    Through a symlink the file it points to is the one replaced (the link stays), and
+    the draft has that file's mode, or a new file's (mkstemp's 0600 would lock out a
+    bot that reads the knowledge as another user).
+    """
+    target = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return target, Path(tmp)
+
+
+def _umask() -> int:
+    """This process's umask, read without changing it (os.umask would, for all threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 def add_question(root: Path, intent_id: str, phrase: str, lang: str) -> EditResult:
@@ -250,15 +284,12 @@ def guess_language(root: Path, intent_id: str, phrase: str, default: str) -> str
 def _checked_replace(root: Path, path: Path, text: str) -> list[str]:
     """Write `text` to a hidden draft beside `path`, check that file on its own, and rename
     it over `path` if it is valid; else remove it and return its problems."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    draft = Path(tmp)
+    target, draft = _draft_of(path, text)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
         problems = check_intents_file(root, draft)
         if problems:
             return [str(p).replace(draft.name, path.name) for p in problems]
-        os.replace(draft, path)
+        os.replace(draft, target)
         return []
     finally:
         draft.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ source paragraph is refused.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -479,11 +480,14 @@ def check_intents_file(
     budget = _ReadBudget(root, limits or KnowledgeLimits())
     try:
         sources, _ = _load_sources(root, budget)
-        model, raw = _parse(path, IntentsFile, root, budget, precise=False)
-        problems = _cross_check(root, sources, _with_file(model, path, raw), None)
-        if problems and raw is None:  # again, slowly, to name each problem's line
-            model, raw = _parse(path, IntentsFile, root, budget, precise=True)
+        for precise in (False, True):  # fast; after a problem, slowly, to name its line
+            try:
+                model, raw = _parse(path, IntentsFile, root, budget, precise)
+            except _NeedsLines:  # a syntax or schema problem the fast pass cannot place
+                continue
             problems = _cross_check(root, sources, _with_file(model, path, raw), None)
+            if not problems:
+                break
     except KnowledgeError as exc:
         return list(exc.problems)
     return problems
@@ -549,7 +553,8 @@ def _hash_files(root: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
         if path.is_file():
-            digest.update(str(path.relative_to(root)).encode())
+            # relpath: a source may lie outside the directory (an absolute path, ../…)
+            digest.update(os.path.relpath(path, root).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -9,16 +9,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "internationales Investoreninteresse aus!“ – auf Deutsch oder Englisch, und "
             "belege jede Antwort mit dem Satz aus dem Artikel. Frag z. B. „Wie viele Firmen "
             "haben Probleme bei der Rekrutierung?“. `/stat` zeigt die wichtigsten Zahlen, "
-            "`/stat THEMA` eine davon, `/ask FRAGE` stellt eine Frage. (In Slack funktionieren "
-            "Slash-Befehle nicht in Threads.)"
+            "`/stat THEMA` eine davon, `/ask FRAGE` stellt eine Frage."
         ),
         "en": (
             "I answer questions about the article “Hongkongs Aufstieg: KI-Hotspot löst "
             "internationales Investoreninteresse aus!” (Hong Kong as an AI hub) – in English "
             "or German – and back every answer with the sentence of the article that states "
             "it. Try “How many firms struggle to recruit?”. `/stat` lists the key statistics, "
-            "`/stat TOPIC` shows one, `/ask QUESTION` asks a question. (In Slack, slash "
-            "commands don't work inside threads.)"
+            "`/stat TOPIC` shows one, `/ask QUESTION` asks a question."
         ),
     },
     "abstain": {

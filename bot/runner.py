@@ -108,7 +108,9 @@ async def serve_all(
     }
     helpers = []
     if options.get("watch", settings.admin.watch):
-        helpers.append(asyncio.create_task(watch_knowledge(bot, stop=asyncio.Event())))
+        watcher = asyncio.create_task(watch_knowledge(bot, stop=asyncio.Event()))
+        watcher.add_done_callback(_watcher_ended)
+        helpers.append(watcher)
     if ready is not None:
         waits = [_ready_or_done(events[name], task) for task, name in tasks.items()]
         helpers.append(asyncio.create_task(_all_ready(waits, ready)))
@@ -140,6 +142,17 @@ async def serve_all(
         with contextlib.suppress(Exception):
             await asyncio.gather(*tasks, *helpers, stopping, return_exceptions=True)
         log.info("qabot run: stopped")
+
+
+def _watcher_ended(task: asyncio.Task[None]) -> None:
+    """The watcher ends only when serving does; an error that ends it earlier is logged
+    (nobody awaits the task until shutdown, so it would end in silence)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error(
+            "qabot run: the knowledge watcher stopped (live reload is off until a restart; "
+            "/kb reload and SIGHUP still work)",
+            exc_info=task.exception(),
+        )
 
 
 async def _ready_or_done(event: asyncio.Event, task: asyncio.Task[None]) -> None:

@@ -107,14 +107,17 @@ class QABot:
         several times), then its answer counted and logged once."""
         start = time.perf_counter()
         if platform in CHAT_PLATFORMS and not self.limiter.allow(platform, user, channel):
-            lang = self.store.current.settings.default_lang
-            answer = Answer(text[:200], False, lang, msg("rate_limited", lang), "rate_limited")
+            answer = self._rate_limited(text)
             self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
             return answer
         answer = work()
         self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
         self._log_unanswered(answer, text, platform, user, channel)
         return answer
+
+    def _rate_limited(self, text: str) -> Answer:
+        lang = self.store.current.settings.default_lang
+        return Answer(text[:200], False, lang, msg("rate_limited", lang), "rate_limited")
 
     def _log_unanswered(
         self, answer: Answer, text: str, platform: str, user: str | None, channel: str | None
@@ -173,6 +176,23 @@ class QABot:
     def answer_intent(self, intent_id: str, lang: str) -> Answer:
         """The answer of one known intent (a clicked suggestion); abstains if unknown."""
         return self.store.current.answer_intent(intent_id, lang)
+
+    def answer_click(
+        self,
+        intent_id: str,
+        lang: str,
+        *,
+        platform: Platform,
+        user: str | None,
+        channel: str | None,
+    ) -> Answer:
+        """A clicked "did you mean" suggestion: logged as feedback, then that intent's answer.
+        It posts an answer as a question does, so it spends the clicker's tokens as one does
+        (over the limit: the rate-limit notice, nothing logged)."""
+        if platform in CHAT_PLATFORMS and not self.limiter.allow(platform, user, channel):
+            return self._rate_limited(intent_id)
+        self.feedback("click", intent=intent_id, platform=platform, lang=lang, user=user)
+        return self.answer_intent(intent_id, lang)
 
     def stat(self, topic: str | None, *, lang: str | None = None) -> StatReply:
         """All key statistics, or those matching `topic` (fuzzy, German or English)."""

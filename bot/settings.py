@@ -7,9 +7,10 @@ git-ignored .env) only, under their platform names, and held as SecretStr.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -22,6 +23,16 @@ from bot.ratelimit import RateLimitSettings
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+
+def _not_empty(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("an empty path would be the working directory; leave the key out")
+    return value
+
+
+# A path setting: "" would be Path("."), wherever qabot happens to run.
+SettingPath = Annotated[Path, BeforeValidator(_not_empty)]
 
 
 class ConfigSection(BaseModel):
@@ -76,14 +87,14 @@ class DiscordSettings(ConfigSection):
     shard_count: int | None = None
     shard_ids: list[int] | None = None
     message_content_intent: bool = True
-    command_hash_file: Path = PROJECT_ROOT / ".qabot-commands.hash"
+    command_hash_file: SettingPath = PROJECT_ROOT / ".qabot-commands.hash"
 
 
 class UnansweredSettings(ConfigSection):
     """The log of questions the bot could not answer well (JSONL, rotated by size)."""
 
     enabled: bool = True
-    path: Path = PROJECT_ROOT / "var" / "unanswered.jsonl"
+    path: SettingPath = PROJECT_ROOT / "var" / "unanswered.jsonl"
     # Answers below this confidence are logged too (abstentions always are).
     low_confidence: float = 0.6
     max_bytes: int = 1_000_000
@@ -125,16 +136,20 @@ class Settings(BaseSettings):
         env_prefix="QABOT_",
         env_nested_delimiter="__",
         env_file=".env",
+        # `VAR: ${VAR}` in a compose file sets VAR empty when the host has none: unset.
+        env_ignore_empty=True,
+        # An error names the setting, never repeats its value (a URL may hold a password).
+        hide_input_in_errors=True,
         extra="ignore",
         toml_file=DEFAULT_CONFIG,
     )
 
     default_lang: Literal["de", "en"] = "en"
-    knowledge_dir: Path = DEFAULT_KNOWLEDGE
+    knowledge_dir: SettingPath = DEFAULT_KNOWLEDGE
     knowledge: KnowledgeLimits = Field(default_factory=KnowledgeLimits)
     # Compiled intents files by content (bot/index_cache.py): a start-up or reload parses
     # and analyses only the files that changed. Unset: kept in memory only.
-    index_cache_dir: Path | None = PROJECT_ROOT / "var" / "index-cache"
+    index_cache_dir: SettingPath | None = PROJECT_ROOT / "var" / "index-cache"
     max_question_chars: int = 4000
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.
@@ -170,6 +185,20 @@ class Settings(BaseSettings):
         default="wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL"
     )
 
+    def pasted_knowledge_dir(self) -> Path | None:
+        """The knowledge directory a command for an admin to paste must name (absolute), or
+        None when it is the project's own, which every `qabot` finds by default."""
+        root = Path(self.knowledge_dir).resolve()
+        return None if root == DEFAULT_KNOWLEDGE else root
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, url: str | None) -> str | None:
+        """A URL redis-py can open, checked at start-up (redis-py raised from deep inside)."""
+        if url is not None and not _is_redis_url(url):
+            raise ValueError("not a Redis URL (redis://[:password@]host[:port][/db], unix://…)")
+        return url
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -195,6 +224,18 @@ class Settings(BaseSettings):
             raise FileNotFoundError(f"config file not found: {config_file}")
 
         class _FromFile(cls):  # type: ignore[valid-type,misc]
-            model_config = SettingsConfigDict(toml_file=config_file)
+            model_config = SettingsConfigDict(toml_file=config_file, title="Settings")
 
         return _FromFile(**overrides)
+
+
+def _is_redis_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a port that is no number
+    except ValueError:
+        return False
+    if parts.scheme == "unix":
+        return True
+    db = parts.path.strip("/")
+    return parts.scheme in ("redis", "rediss") and (not db or db.isdigit())

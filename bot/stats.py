@@ -44,6 +44,8 @@ class StatIndex:
         topic = (topic or "").strip()
         if not topic:
             return StatReply(None, lang, tuple(self.row(f, lang) for f in self.kb.facts))
+        if topic in self.facts:  # a fact's own id: what a pick from autocomplete sends
+            return StatReply(topic, lang, (self.row(self.facts[topic], lang),))
         hits = process.extract(
             fold(topic), self._keys, scorer=fuzz.WRatio, limit=None, score_cutoff=TOPIC_CLOSE
         )

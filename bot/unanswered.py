@@ -110,8 +110,10 @@ def read_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
     """Every well-formed record of `paths`, in order; broken lines are skipped."""
     for path in paths:
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
+            # A write cut short may end inside a character: that line is then no JSON
+            # and skipped, the others are read.
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError as exc:
             log.warning("cannot read %s: %s", path, exc)
             continue
         yield from _parse_lines(lines)

@@ -10,12 +10,14 @@ Drafts, editor swap files and hidden files do not trigger anything.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Callable
 from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, awatch
+from watchfiles._rust_notify import WatchfilesRustInternalError
 
 from bot.answer import ReloadResult
 from bot.service import QABot
@@ -48,24 +50,96 @@ async def watch_knowledge(
     ready: asyncio.Event | None = None,
     on_reload: Callable[[ReloadResult], None] | None = None,
 ) -> None:
-    """Reload `bot` whenever its knowledge directory changes, until `stop` is set or cancelled."""
-    root = Path(bot.store.root).resolve()
-    cfg = bot.settings.admin
+    """Reload `bot` whenever its knowledge directory changes, until `stop` is set or cancelled.
+
+    A watch follows the directory it started on; when the knowledge path comes to name
+    another one (a deploy renamed a new directory into place, or switched a symlink;
+    the directory was removed and made again), that one is loaded and watched. When the
+    OS has no watch left (inotify's limits: "OS file watch limit reached", "Too many open
+    files"), the directory is polled instead, and the log says so once.
+    """
+    root = Path(bot.store.root)
     stop = stop or asyncio.Event()
-    log.info("watching %s for changes", root)
+    poll_s = bot.settings.admin.watch_step_ms / 1000
+    watched = _identity(root)
+    polling = False
+    try:
+        while not stop.is_set():
+            if watched is None:  # not there: look again shortly
+                await _pause(stop, poll_s)
+            else:
+                try:
+                    await _watch(bot, root, watched, stop, ready, on_reload, polling=polling)
+                # No watch left for us (an OSError, or watchfiles' own error for "Error
+                # creating recommended watcher: Too many open files"), or the directory went.
+                except (OSError, WatchfilesRustInternalError) as exc:
+                    if polling:
+                        await _pause(stop, poll_s)
+                    else:
+                        polling = True
+                        log.warning(
+                            "cannot watch %s (%s: %s); polling it for changes instead",
+                            *(watched[0], type(exc).__name__, exc),
+                        )
+            now = _identity(root)
+            if now is not None and now != watched and not stop.is_set():
+                log.info("knowledge directory %s is a new one; reloading", now[0])
+                result = await bot.areload(trigger="watch")
+                if on_reload is not None:
+                    on_reload(result)
+            watched = now
+    finally:
+        stop.set()
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+Identity = tuple[Path, int, int]
+
+
+def _identity(root: Path) -> Identity | None:
+    """Which directory `root` names (its real path, device and inode); None when none."""
+    try:
+        info = root.stat()
+        return (root.resolve(), info.st_dev, info.st_ino)
+    except OSError:
+        return None
+
+
+async def _watch(
+    bot: QABot,
+    root: Path,
+    watched: Identity,
+    stop: asyncio.Event,
+    ready: asyncio.Event | None,
+    on_reload: Callable[[ReloadResult], None] | None,
+    *,
+    polling: bool,
+) -> None:
+    """Reload on every batch of changes in the `watched` directory (notified by the OS,
+    or found by `polling`), until `stop` is set or `root` no longer names it."""
+    cfg = bot.settings.admin
+    directory = watched[0]
+    log.info("watching %s for changes", directory)
     watcher = awatch(
-        root,
-        watch_filter=KnowledgeFilter(root),
+        directory,
+        watch_filter=KnowledgeFilter(directory),
         step=cfg.watch_step_ms,
         debounce=cfg.watch_debounce_ms,
         stop_event=stop,
-        rust_timeout=200,  # wake up five times a second to notice `stop`
+        force_polling=polling,
+        rust_timeout=200,  # wake up five times a second to notice `stop` or a new directory
         yield_on_timeout=True,  # the first (empty) batch says: the watcher is running
     )
-    try:
+    async with contextlib.aclosing(watcher):  # a replaced directory's watch ends here
         async for changes in watcher:
             if ready is not None:
                 ready.set()
+            if _identity(root) != watched:
+                return
             if not changes:
                 continue
             names = sorted({Path(p).name for _, p in changes})
@@ -73,8 +147,6 @@ async def watch_knowledge(
             result = await bot.areload(trigger="watch")
             if on_reload is not None:
                 on_reload(result)
-    finally:
-        stop.set()
 
 
 def install_sighup(bot: QABot, loop: asyncio.AbstractEventLoop | None = None) -> Callable[[], None]:

@@ -51,9 +51,17 @@ def intents_for(settings: Settings) -> discord.Intents:
     return intents
 
 
-def strip_mention(content: str, user_id: int) -> str:
-    """The question without the bot's own mention (`<@id>` or `<@!id>`)."""
-    return " ".join(re.sub(rf"<@!?{user_id}>", " ", content).split())
+def strip_mention(content: str, user_id: int, role_id: int | None = None) -> str:
+    """The question without the bot's own mention (`<@id>`, `<@!id>`, or `<@&role>` of the
+    role Discord gives the bot)."""
+    own = rf"<@!?{user_id}>" + (rf"|<@&{role_id}>" if role_id is not None else "")
+    return " ".join(re.sub(own, " ", content).split())
+
+
+def own_role(message: discord.Message) -> discord.Role | None:
+    """The role Discord gives the bot in the message's server ("@qabot" in the client may
+    pick it instead of the bot), or None."""
+    return message.guild.self_role if message.guild is not None else None
 
 
 class QAClientMixin:
@@ -83,10 +91,13 @@ class QAClientMixin:
         me = self.user  # type: ignore[attr-defined]
         if me is None or message.type not in _ANSWERED_TYPES:
             return
-        mentioned = any(u.id == me.id for u in message.mentions)
+        role = own_role(message)
+        mentioned = any(u.id == me.id for u in message.mentions) or (
+            role is not None and role in message.role_mentions
+        )
         in_thread = isinstance(message.channel, discord.Thread)
         if message.author.bot or (
-            message.guild is not None and not (mentioned or in_thread or message.reference)
+            message.guild is not None and not (mentioned or in_thread or replied_to(message))
         ):
             # A bot (qabot's own replies too), or a message that starts nothing qabot is
             # part of: the conversation layer would say no; spare the shared state a look.
@@ -108,7 +119,7 @@ class QAClientMixin:
     ) -> Incoming | None:
         """The message as the conversation layer reads it, or None when qabot stays silent.
         Blocking (the shared state): call it in a worker thread."""
-        ref = message.reference.message_id if message.reference else None
+        ref, role = replied_to(message), own_role(message)
         replied = self.chat.posted("discord", str(ref)) if ref else None
         if replied is not None:
             conversation = replied.conversation
@@ -124,7 +135,7 @@ class QAClientMixin:
         incoming = Incoming(
             Asker("discord", str(message.author.id)),
             conversation,
-            strip_mention(message.content, my_id),
+            strip_mention(message.content, my_id, role.id if role else None),
             channel=str(message.channel.id),
             from_bot=message.author.bot or message.webhook_id is not None,
             addressed=mentioned or message.guild is None or replied is not None,
@@ -172,6 +183,15 @@ class QAClientMixin:
         """Log and carry on: one failing handler never stops the bot."""
         log.exception("discord: error in %s", event_method)
         self.bot.metrics.error("discord")
+
+
+def replied_to(message: discord.Message) -> int | None:
+    """The id of the message `message` replies to; None for a forward (its reference points
+    at the forwarded message, which it does not answer) or no reference."""
+    ref = message.reference
+    if ref is None or ref.type != discord.MessageReferenceType.reply:
+        return None
+    return ref.message_id
 
 
 def _lang(message: discord.Message) -> str | None:

@@ -237,7 +237,7 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
             await respond(
                 interaction,
                 groups,
-                lambda g: unanswered_replies(g, lang),
+                lambda g: unanswered_replies(g, lang, bot.settings.pasted_knowledge_dir()),
                 ephemeral=True,
                 make_view=attach_view,
             )

@@ -15,7 +15,7 @@ import logging
 import aiohttp
 from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
@@ -28,7 +28,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.adapters import serve_until_cancelled
 from bot.adapters.slack_client import SlackConfigError, make_client
 from bot.adapters.slack_handlers import SlackListeners
-from bot.adapters.slack_requests import SignatureCheck, malformed
+from bot.adapters.slack_requests import SignatureCheck, bolt_request, malformed
 from bot.service import QABot
 from bot.settings import Settings, SlackSettings
 
@@ -156,15 +156,16 @@ class SlackAdapter:
             )
             return web.json_response({"error": "invalid request"}, status=401)
         try:
-            bolt_request = await to_bolt_request(request)
-            problem = malformed(bolt_request.body)
+            text = await request.text()
+            slack_request = bolt_request(text, request.query_string, request.headers)
+            problem = malformed(slack_request.body)
         except (UnicodeDecodeError, LookupError, ValueError, TypeError, AttributeError) as e:
             problem = f"{type(e).__name__}: {e}"[:MAX_PROBLEM]
         except RecursionError:  # JSON nested deeper than the parser can go
             problem = "nested too deep"
         if problem is None:
             try:
-                bolt_response = await self.app.async_dispatch(bolt_request)
+                bolt_response = await self.app.async_dispatch(slack_request)
                 if bolt_response.status == 404:
                     log.warning("slack: a request no listener handles was answered 404")
                 return await to_aiohttp_response(bolt_response)

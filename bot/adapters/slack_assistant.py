@@ -69,10 +69,12 @@ class AssistantListeners:
         assistant.user_message(self.on_user_message)
         return assistant
 
-    async def on_thread_started(self, event: Body, context: AsyncBoltContext) -> None:
-        """A user opened a new assistant thread: greet them, with suggested prompts."""
+    async def on_thread_started(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
+        """A user opened a new assistant thread: greet them, with suggested prompts (once,
+        however often Slack delivers the event)."""
         thread = event.get("assistant_thread") or {}
-        self.listeners.spawn(self._greet(context.client, thread), "assistant greeting")
+        greeting = self._greet(context.client, thread)
+        self.listeners.spawn_once(body, greeting, "assistant greeting")
 
     async def _greet(self, client: AsyncWebClient, thread: Body) -> None:
         channel, thread_ts = thread.get("channel_id") or "", thread.get("thread_ts")

@@ -82,7 +82,7 @@ def incoming(event: Body, bot_user_id: str | None, *, direct: bool, addressed: b
 
 
 class SlackListeners:
-    """The bolt listeners of qabot, with the tasks they start and the core thread they use."""
+    """The bolt listeners of qabot, with the tasks they start and the core threads they use."""
 
     def __init__(self, bot: QABot, settings: Settings, seen: SeenStore | None = None) -> None:
         self.bot = bot
@@ -94,9 +94,12 @@ class SlackListeners:
         self.chat = ChatService(bot, settings)
         self.lang = settings.default_lang
         self.visibility = "ephemeral" if settings.slack.ask_ephemeral else "in_channel"
-        # One core thread: the event loop keeps acking while the core matches,
-        # and the core is never entered from two threads at once.
-        self._core = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qabot-core")
+        # Core threads: the event loop keeps acking while the core matches. As many as
+        # may match at once (QABot bounds that too): a message waiting on a slow shared
+        # store holds its own thread, not every other message's answer.
+        self._core = ThreadPoolExecutor(
+            max_workers=max(1, settings.rate_limit.max_concurrent), thread_name_prefix="qabot-core"
+        )
         self._tasks: set[asyncio.Task[None]] = set()
 
     def register(self, app: AsyncApp) -> None:
@@ -149,7 +152,7 @@ class SlackListeners:
         self._core.shutdown(wait=False, cancel_futures=True)
 
     async def core(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Call the (synchronous) core on its own thread."""
+        """Call the (synchronous) core on one of its threads."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._core, functools.partial(fn, *args, **kwargs))
 
@@ -345,7 +348,7 @@ class SlackListeners:
 
     async def _kb(self, sub: str, respond: AsyncRespond) -> None:
         if sub == "reload":
-            # Off the core thread: answers keep flowing while the new knowledge loads.
+            # Off the core threads: answers keep flowing while the new knowledge loads.
             result = await self.bot.areload("slack /kb reload")
             payload = render.render_reload(result, self.lang)
         elif sub == "unanswered":
@@ -369,15 +372,14 @@ class SlackListeners:
     async def _answer_click(
         self, body: Body, intent: str, lang: str, context: AsyncBoltContext, user: str | None
     ) -> None:
-        await self.core(
-            self.bot.feedback, "click", intent=intent, platform="slack", lang=lang, user=user
-        )
-        answer = await self.core(self.bot.answer_intent, intent, lang)
-        payload = render.render_answer(answer)
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        answer = await self.core(
+            self.bot.answer_click, intent, lang, platform="slack", user=user, channel=channel
+        )
+        payload = render.render_answer(answer)
         thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
-        ephemeral = bool(container.get("is_ephemeral"))
+        ephemeral = bool(container.get("is_ephemeral")) or answer.kind == "rate_limited"
         if channel and not ephemeral:
             try:
                 response = await context.client.chat_postMessage(
@@ -392,7 +394,8 @@ class SlackListeners:
             except SlackApiError as e:
                 if e.response.get("error") not in _POST_FALLBACK_ERRORS:
                     raise
-        # Ephemeral origin, or a channel the bot is not in: answer through response_url.
+        # Ephemeral origin, over the rate limit, or a channel the bot is not in: answer
+        # through response_url.
         await context.respond(
             response_type="ephemeral" if ephemeral else "in_channel",
             replace_original=False,

@@ -13,8 +13,13 @@ import hashlib
 import hmac
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.render.slack import BUTTON_VALUE_MAX
 
@@ -47,6 +52,23 @@ class SignatureCheck:
         return None
 
 
+def bolt_request(text: str, query: str, headers: Mapping[str, str]) -> AsyncBoltRequest:
+    """bolt's request for a body Slack signed, its form fields read as Slack means them.
+
+    bolt takes a form body that merely contains the word "payload" (a slash command's
+    text, a channel or user name) for an interactivity payload, finds no `payload` field
+    and reads an empty body: the command would be lost (404). A form is a payload only
+    when it has that field.
+    """
+    request = AsyncBoltRequest(body=text, query=query, headers=headers)  # type: ignore[arg-type]
+    if not request.body and "payload" in text:
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        if form and "payload" not in form:
+            request.body = form
+            request.context = build_async_context(AsyncBoltContext({}), form)
+    return request
+
+
 # The JSON types Slack documents for the fields bolt and our listeners read. bolt
 # reads its context from the parsed body and trusts these types: "[1]", "event": 5
 # or "channel": [] would otherwise be a 500.
@@ -63,6 +85,9 @@ _TOP_LEVEL: dict[str, tuple[type, ...]] = {
     "actions": (list,),
 }
 _VIEW = dict.fromkeys(("type", "callback_id"), (str,))
+# Where bolt takes the context's ids from (the Web API calls carry them).
+_AUTHORIZATION = dict.fromkeys(("team_id", "user_id", "enterprise_id"), (str, type(None)))
+MAX_EVENT_ID = 100  # Slack's are a dozen characters; the id is a shared-state key
 # A button click (`block_actions`): who clicked, where, and which button.
 _BLOCK_ACTIONS = dict.fromkeys(("user", "channel"), (dict,))
 _CONTAINER = dict.fromkeys(("channel_id", "message_ts", "thread_ts"), (str,)) | {
@@ -95,6 +120,10 @@ def malformed(body: object) -> str | None:
     problem = problem or _wrong_types(body.get("view") or {}, _VIEW, "view.")
     if problem is None and any(not isinstance(a, dict) for a in body.get("authorizations", [])):
         problem = "authorizations: not a list of objects"
+    for n, authorization in enumerate(body.get("authorizations", [])):
+        problem = problem or _wrong_types(authorization, _AUTHORIZATION, f"authorizations[{n}].")
+    if problem is None and len(body.get("event_id", "")) > MAX_EVENT_ID:
+        problem = "event_id: too long"
     if problem is None and any(not isinstance(a, dict) for a in body.get("actions", [])):
         problem = "actions: not a list of objects"
     url = body.get("response_url")
@@ -130,6 +159,9 @@ def _block_actions_problem(body: dict[str, Any]) -> str | None:
     problem = problem or _wrong_types(body.get("container") or {}, _CONTAINER, "container.")
     if problem is None and not body.get("actions"):
         problem = "actions: none"
+    on_a_message = (body.get("container") or {}).get("type") == "message"
+    if problem is None and on_a_message and "response_url" not in body:
+        problem = "response_url: missing"  # a click on a message has one; replies use it
     for n, action in enumerate(body.get("actions", [])):
         if problem is None and "action_id" not in action:
             problem = f"actions[{n}].action_id: missing"

@@ -22,6 +22,8 @@ from bot.messages import msg
 from bot.render import echo
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.answer import Group, KBStatus, ReloadResult
     from bot.kb_edit import EditResult
 
@@ -351,15 +353,18 @@ def reload_replies(result: ReloadResult, lang: str | None) -> list[DiscordReply]
     return pack(build_embeds(text, [], color=color, title=title, lang=lang))
 
 
-def unanswered_replies(groups: Sequence[Group], lang: str | None) -> list[DiscordReply]:
-    """`/kb unanswered`: the top groups with their proposed intent and the command to attach."""
+def unanswered_replies(
+    groups: Sequence[Group], lang: str | None, kb: Path | None = None
+) -> list[DiscordReply]:
+    """`/kb unanswered`: the top groups with their proposed intent and the command to attach
+    (naming the knowledge directory `kb` when it is not the project's)."""
     if not groups:
         return pack(build_embeds(word("kb_unanswered_none", lang), [], color=COLOR_INFO))
     fields = []
     for g in groups:
         proposal = f"→ `{g.intent}` ({g.score:.2f})" if g.intent else "→ –"
         if g.intent:
-            command = echo.add_question_command(g.intent, g.question, g.lang)
+            command = echo.add_question_command(g.intent, g.question, g.lang, kb)
             proposal += "\n" + code_span(command)
         fields.append((f"×{g.count} {literal(g.question)}", proposal))
     title = word("kb_unanswered", lang)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shlex
 import unicodedata
+from pathlib import Path
 
 ECHO_MAX = 200  # characters of user text a reply repeats
 ZWJ = "\u200d"
@@ -40,10 +41,12 @@ def neutralise(text: str) -> str:
     return _BROADCAST.sub(lambda m: "@" + ZWJ + m.group(1), text)
 
 
-def add_question_command(intent: str, question: str, lang: str) -> str:
-    """The `qabot kb add-question` line that adds `question` to `intent`; `--` ends the
-    options, so that a question starting with "-" ("-49%") is not taken for one."""
-    return command("qabot", "kb", "add-question", "--lang", lang, "--", intent, question)
+def add_question_command(intent: str, question: str, lang: str, kb: Path | None = None) -> str:
+    """The `qabot kb add-question` line that adds `question` to `intent` (in the knowledge
+    directory `kb`, when it is not the project's); `--` ends the options, so that a
+    question starting with "-" ("-49%") is not taken for one."""
+    where = ("--kb", str(kb)) if kb is not None else ()
+    return command("qabot", "kb", "add-question", *where, "--lang", lang, "--", intent, question)
 
 
 def command(*words: str) -> str:

@@ -44,9 +44,11 @@ _MARKS = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02c
 WORDS: dict[str, dict[str, str]] = {
     "help_slack": {
         "en": "Mention me in a channel (`@qabot your question`) and I answer in the thread; "
-        "there, ask on without mentioning me (“source?”). Or send me a direct message.",
+        "there, ask on without mentioning me (“source?”). Or send me a direct message. "
+        "Slash commands don't work inside threads.",
         "de": "Erwähne mich in einem Kanal (`@qabot deine Frage`), dann antworte ich im Thread; "
-        "dort geht es ohne Erwähnung weiter („Quelle?“). Oder schick mir eine Direktnachricht.",
+        "dort geht es ohne Erwähnung weiter („Quelle?“). Oder schick mir eine Direktnachricht. "
+        "Slash-Befehle funktionieren nicht in Threads.",
     },
     "assistant_greeting": {
         "en": "Hi! Ask me about the article on Hong Kong as an AI hub, in English or German. "

@@ -123,7 +123,8 @@ async def test_discord_kb_unanswered_lists_groups(
     (field,) = embed["fields"]
     (group,) = bot.unanswered_groups()
     assert field["name"].startswith("×3 ") and f"`{group.intent}`" in field["value"]
-    assert f"qabot kb add-question --lang en -- {group.intent}" in field["value"]
+    command = f"qabot kb add-question --kb {bot.settings.knowledge_dir} --lang en -- {group.intent}"
+    assert command in field["value"]
 
 
 async def discord_reply(fake: FakeDiscord, iid: int, token: str) -> dict[str, Any]:

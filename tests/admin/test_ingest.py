@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,22 @@ def test_ingest_of_our_article_drafts_verbatim_quotes(kb_copy: Path) -> None:
     quotes = " ".join(str(e["cite"][0]["quote"]) for e in draft)
     for figure in ("41 %", "49 %", "44 %", "HK$3 Milliarden", "2014", "2035", "200", "neun"):
         assert figure in quotes, figure
+
+
+def test_ingested_files_are_created_as_any_new_file_and_sources_keep_their_mode(
+    kb_copy: Path,
+) -> None:
+    # Files were written through mkstemp and kept its 0600: a bot reading the knowledge
+    # as another user could not read the new source, nor sources.yaml after the edit.
+    umask = os.umask(0o022)
+    try:
+        (kb_copy / "sources.yaml").chmod(0o664)
+        result = ingest(kb_copy, ARTICLE, "scmp_ai_hub")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((kb_copy / "sources.yaml").stat().st_mode) == 0o664
+    for new in (result.source_file, result.draft):
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
 
 
 def test_statements_find_figures_and_named_bodies() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import stat
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,40 @@ def test_hidden_characters_of_a_logged_question_do_not_reach_the_knowledge_file(
     assert result.ok and result.changed
     _, _, node = find_intent(kb_copy, RECRUITING)
     assert node["questions"]["en"][-1] == "Is [2Jhiring hard in HK?"
+
+
+def test_an_edit_keeps_the_files_mode_and_writes_through_a_symlink(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    # The edit renamed a mkstemp draft (mode 0600) over the file: a bot reading the
+    # knowledge as another user could no longer read it; and over a symlink, which
+    # became a regular file while the file it pointed to kept the old text.
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    outside = tmp_path / "shared" / path.name
+    outside.parent.mkdir()
+    path.replace(outside)
+    outside.chmod(0o664)
+    path.symlink_to(outside)
+    result = add_question(kb_copy, RECRUITING, "Is hiring hard in Hong Kong?", "en")
+    assert result.ok and result.changed
+    assert path.is_symlink() and "Is hiring hard in Hong Kong?" in outside.read_text()
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o664
+    assert not [p for p in outside.parent.iterdir() if p.name.startswith(".")]  # no draft left
+
+
+def test_an_edit_of_a_file_with_a_schema_error_elsewhere_is_refused_with_its_line(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A half-done edit in the same file (an intent without its answer): the check of the
+    # draft raised the loader's internal _NeedsLines: a traceback from the CLI, an ERROR
+    # and no reply for an attach click.
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    text = path.read_text(encoding="utf-8")
+    cut = text.rindex("    answer:")
+    path.write_text(text[:cut] + "    answr:" + text[cut + len("    answer:") :], "utf-8")
+    result = add_question(kb_copy, RECRUITING, "Is hiring hard in Hong Kong?", "en")
+    assert not result.ok and not result.changed
+    assert f"knowledge/qa/{path.name}:" in result.message
+    assert "answer: Field required" in result.message
+    assert main(["kb", "add-question", "--kb", str(kb_copy), RECRUITING, "Is hiring hard?"]) == 1
+    assert "answer: Field required" in capsys.readouterr().out

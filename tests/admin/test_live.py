@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
+import shutil
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot import watcher
 from bot.kb_edit import add_question, write_atomic
 from bot.knowledge import KnowledgeBase
 from bot.service import QABot
+from bot.settings import Settings
 from bot.watcher import install_sighup, watch_knowledge
 from tests.admin.conftest import RECRUITING, wait_until
 
@@ -132,3 +137,61 @@ async def test_an_add_in_the_running_bot_loads_the_knowledge_once(
         write_atomic(other, other.read_text(encoding="utf-8") + "\n")
         await wait_until(lambda: kb_bot.status().last_reload.trigger == "watch", timeout=30)
     assert len(loads) == 2
+
+
+@pytest.mark.parametrize("how", ["renamed", "removed", "symlink"])
+async def test_a_replaced_knowledge_directory_is_watched_and_loaded(
+    how: str, kb_copy: Path, tmp_path: Path
+) -> None:
+    # A deploy that puts a new directory in place (rename, rm and copy, a switched
+    # symlink) left the watcher on the old one: later saves were never loaded.
+    release = tmp_path / "release-1"
+    kb_copy.rename(release)
+    root = tmp_path / "knowledge"
+    if how == "symlink":
+        root.symlink_to(release)
+    else:
+        shutil.copytree(release, root)
+    bot = QABot.from_settings(Settings(knowledge_dir=root, index_cache_dir=None))
+    async with watching(bot):
+        new = tmp_path / "release-2"
+        shutil.copytree(release, new)
+        add_question(new, RECRUITING, NEW_PHRASE, "de")
+        if how == "renamed":
+            root.rename(tmp_path / "old")
+            new.rename(root)
+        elif how == "removed":
+            shutil.rmtree(root)
+            new.rename(root)
+        else:
+            (tmp_path / "next").symlink_to(new)
+            (tmp_path / "next").replace(root)
+        await wait_until(lambda: bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)
+        # and the new directory is the one watched now
+        add_question(root, RECRUITING, "Quaxe im Personalbüro, zweite Frage?", "de")
+        await wait_until(
+            lambda: bot.ask("Quaxe im Personalbüro, zweite Frage?").intent == RECRUITING,
+            timeout=30,
+        )
+
+
+async def test_when_the_os_cannot_watch_the_directory_is_polled_and_the_log_says_so(
+    kb_bot: QABot, kb_copy: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # watchfiles raises when the OS runs out of watches ("OS file watch limit reached",
+    # inotify's max_user_watches; "Too many open files", max_user_instances, common in
+    # containers): the watcher task died without a word and no save was loaded again.
+    real = watcher.awatch
+
+    def limited(*paths: Path, **options: Any) -> Any:
+        if not options.get("force_polling"):
+            raise FileNotFoundError(f"OS file watch limit reached. about {paths}")
+        return real(*paths, **{**options, "poll_delay_ms": 50})
+
+    monkeypatch.setattr(watcher, "awatch", limited)
+    caplog.set_level(logging.WARNING)
+    async with watching(kb_bot):
+        add_question(kb_copy, RECRUITING, NEW_PHRASE, "de")
+        await wait_until(lambda: kb_bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert "watch limit reached" in warning and "polling" in warning

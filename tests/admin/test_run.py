@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot import runner
 from bot.cli import main
 from bot.credentials import configured_platforms
 from bot.kb_edit import add_question
@@ -148,3 +149,41 @@ async def test_a_missing_credential_stops_every_platform_before_start(
     err = capsys.readouterr().err
     assert "SLACK_SIGNING_SECRET (slack)" in err and "DISCORD_TOKEN (discord)" in err
     assert "SLACK_BOT_TOKEN" not in err
+
+
+async def test_a_watcher_that_stops_on_an_error_is_logged(
+    fake: FakeDiscord,
+    kb_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The watcher runs as a helper task: an exception ended it in silence, and no save was
+    # loaded again until a restart.
+    async def broken(bot: QABot, **options: Any) -> None:
+        raise RuntimeError("watcher defect (test)")
+
+    monkeypatch.setattr(runner, "watch_knowledge", broken)
+    settings = admin_settings(
+        kb_copy,
+        tmp_path / "u.jsonl",
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_BASE=fake.api_base,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+        discord={"command_hash_file": tmp_path / "commands.hash"},
+    )
+    stop = asyncio.Event()
+    serving = asyncio.create_task(
+        serve_all(
+            QABot.from_settings(settings),
+            settings,
+            stop=stop,
+            only=["discord"],
+            discord_client={"guild_ready_timeout": 0.01},
+        )
+    )
+    await wait_until(lambda: "watcher defect (test)" in caplog.text, timeout=10)
+    (record,) = [r for r in caplog.records if "watcher" in r.getMessage()]
+    assert record.levelname == "ERROR" and "live reload" in record.getMessage()
+    stop.set()
+    assert await asyncio.wait_for(serving, 10) == 0

@@ -146,7 +146,7 @@ def test_cli_kb_unanswered(
     intent = group["proposed_intent"]
     assert group["count"] == 4 and intent
     assert "×4" in out and f"→ {intent}" in out
-    assert f"qabot kb add-question --lang en -- {intent}" in out
+    assert f"qabot kb add-question --kb {kb_copy} --lang en -- {intent}" in out
     # attach it; the group disappears
     assert main(["kb", "add-question", intent, group["question"], "--kb", str(kb_copy)]) == 0
     capsys.readouterr()
@@ -171,7 +171,7 @@ def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
     (line,) = [x.strip() for x in out.splitlines() if x.strip().startswith("qabot kb add-question")]
     (intent,) = re.findall(r" -- (\S+) ", line)
     question = trap.removesuffix("\x1b[2J") + "[2J"  # the escape character is dropped
-    words = ["kb", "add-question", "--lang", "en", "--", intent, question]
+    words = ["kb", "add-question", "--kb", str(kb_copy), "--lang", "en", "--", intent, question]
     assert run_pasted(line, tmp_path) == words
     assert not (tmp_path / "X").exists() and not (tmp_path / "Y").exists()
 
@@ -225,6 +225,20 @@ def test_the_pasted_command_adds_a_question_that_looks_like_an_option(
     assert main(["kb", "unanswered", "--kb", str(kb_copy)]) == 0
     out = capsys.readouterr().out
     (line,) = [x.strip() for x in out.splitlines() if x.strip().startswith("qabot kb add-question")]
-    assert main(["--kb", str(kb_copy), *run_pasted(line, tmp_path)]) == 0
+    # The command names the knowledge it was proposed for (pasted without, it edited the
+    # project's knowledge/, not the directory triage looked at).
+    pasted = run_pasted(line, tmp_path)
+    assert pasted[2:4] == ["--kb", str(kb_copy)]
+    assert main(pasted) == 0
     assert asked in capsys.readouterr().out
     assert asked in "".join(p.read_text() for p in (kb_copy / "qa").glob("*.yaml"))
+
+
+def test_a_line_cut_inside_a_character_costs_only_that_line(bot: QABot, log_path: Path) -> None:
+    # A write cut short (a full disk, a crash) can end inside a UTF-8 sequence: the whole
+    # file was "cannot read" and every record in it gone from triage.
+    for question in UNKNOWN:
+        bot.ask(question, platform="slack")
+    with log_path.open("ab") as log:
+        log.write('{"kind": "abstain", "question": "Caf\u00e9'.encode()[:-1] + b"\n")
+    assert [r["question"] for r in records(log_path)] == UNKNOWN

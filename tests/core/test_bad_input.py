@@ -14,6 +14,8 @@ def test_empty_and_whitespace_get_the_help(qabot: QABot) -> None:
         answer = qabot.ask(text)
         assert (answer.answered, answer.kind) == (False, "refused")
         assert "/stat" in answer.text
+        # the help of every platform (Discord, the CLI): Slack's own tips are Slack's
+        assert "Slack" not in answer.text
 
 
 def test_too_long_is_refused_without_matching(qabot: QABot) -> None:

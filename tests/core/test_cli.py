@@ -152,3 +152,37 @@ def test_batch_output_is_one_line_per_answer_whatever_the_question_holds(
     assert main(["ask", "--json", "-"]) == 0
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert first["question"] == "hpc\u2028x\u2029y\x85z" and second["question"] == "HKSTP"
+
+
+def test_batch_answers_every_line_in_utf_8_whatever_its_characters() -> None:
+    # Half an emoji as a JSON escape (a text cut at 100 UTF-16 units) made print() raise
+    # UnicodeEncodeError: a traceback, and every line after it lost. A raw byte that is no
+    # UTF-8 in a conversation id came back as that byte: a line no JSON reader takes.
+    lines = [
+        b'{"conversation": "c1", "text": "Wie gro\\u00df ist RAISe+? \\ud83d"}',
+        b'{"conversation": "c\xff", "text": "Quelle?"}',
+        b"HKSTP",
+    ]
+    proc = subprocess.run(
+        [*QABOT, "ask", "--json", "-"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        cwd=Path(__file__).parents[2],
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    replies = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
+    assert [r.get("conversation") for r in replies] == ["c1", "c\udcff", None]
+    assert replies[0]["question"] == "Wie groß ist RAISe+? \ud83d"
+    assert replies[2]["answered"]
+
+
+def test_batch_lines_ended_by_crlf_are_the_questions_without_the_cr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A batch file written on Windows echoed every question with a "\r" at its end.
+    lines = "Wie groß ist RAISe+?\r\n" + '{"conversation": "c1", "text": "HKSTP"}\r\n'
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    assert main(["ask", "--json", "-"]) == 0
+    replies = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in replies] == ["Wie groß ist RAISe+?", "HKSTP"]

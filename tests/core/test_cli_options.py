@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.cli import _parser, main
+from bot.settings import DEFAULT_CONFIG
 from tests.conftest import KNOWLEDGE
 
 MISSING = Path("/nonexistent/qabot-kb")
@@ -112,3 +114,40 @@ def test_a_misspelt_setting_is_an_error_not_a_silent_default(
     monkeypatch.setenv("QABOT_RESOLVER__ACCEPT", "0.5")
     assert main(["ask", "hpc"]) == 2
     assert "resolver.accept" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("url", ["localhost:6379", "redis://:pw-not-real@127.0.0.1:notaport/0"])
+def test_a_redis_url_that_is_none_is_named_not_a_traceback(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # redis-py's ValueError escaped from QABot's start: a traceback and exit 1.
+    monkeypatch.setenv("QABOT_REDIS_URL", url)
+    assert main(["ask", "hpc"]) == 2
+    err = capsys.readouterr().err
+    assert "redis_url" in err and "redis://" in err  # what it must look like
+    assert "pw-not-real" not in err  # a password in it is not repeated
+
+
+def test_the_config_files_own_override_example_is_a_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Its header showed QABOT_RESOLVER__ACCEPT=0.6, a setting that no longer exists: exit 2.
+    header = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    name, value = re.search(r"e\.g\. (QABOT_\w+)=([\w.]+?)\.?$", header, re.MULTILINE).groups()
+    monkeypatch.setenv(name, value)
+    assert main(["ask", "hpc"]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("key", ["knowledge_dir", "index_cache_dir"])
+def test_an_empty_path_in_the_config_is_an_error_not_the_working_directory(
+    key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Path("") is ".": an empty knowledge_dir (the file said "empty means the project's
+    # knowledge/") loaded from wherever qabot ran; an empty index_cache_dir wrote its
+    # pickles there.
+    config = tmp_path / "qabot.toml"
+    config.write_text(f'{key} = ""\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--config", str(config), "ask", "hpc"]) == 2
+    assert key in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["qabot.toml"]

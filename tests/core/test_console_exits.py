@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 
@@ -83,6 +84,40 @@ def test_a_reader_that_leaves_early_gets_no_traceback(argv: list[str]) -> None:
     assert proc.wait(timeout=60) == 141  # 128 + SIGPIPE, as `cat` or `grep` report it
     err = proc.stderr.read()
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+@pytest.mark.parametrize("argv", [["stat"], ["ask", "--json", "-"]])
+def test_output_that_cannot_be_written_is_one_line_not_a_traceback(argv: list[str]) -> None:
+    # `qabot ask --json - > answers.jsonl` on a full disk: an OSError traceback (and
+    # another when Python flushed stdout at exit).
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [*QABOT, *argv],
+            input="hpc\n",
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
+            timeout=60,
+        )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+    assert "No space left on device" in proc.stderr
+
+
+@pytest.mark.parametrize("argv", [["chat"], ["ask", "--json", "-"]])
+def test_a_closed_stdin_is_no_input_not_a_traceback(argv: list[str]) -> None:
+    # A service manager or a `<&-` can start qabot without fd 0: sys.stdin is None.
+    proc = subprocess.run(
+        [*QABOT, *argv],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_the_cli_module_imports_only_the_standard_library() -> None:

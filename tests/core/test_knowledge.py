@@ -46,6 +46,27 @@ def test_hash_changes_with_content(kb_copy: Path) -> None:
     assert load_knowledge(kb_copy).content_hash != before
 
 
+@pytest.mark.parametrize("where", ["absolute", "relative"])
+def test_a_source_file_outside_the_directory_is_read(
+    where: str, kb_copy: Path, tmp_path: Path
+) -> None:
+    # The README allows a source `file:` anywhere (an absolute path, ../…); the content
+    # hash named each file relative to the directory and failed on an absolute one:
+    # "cannot load: ValueError: … is not in the subpath".
+    article = tmp_path / "elsewhere" / "article.txt"
+    article.parent.mkdir()
+    (kb_copy / "sources" / "article.txt").replace(article)
+    file = article if where == "absolute" else Path("..") / "elsewhere" / "article.txt"
+    sources = kb_copy / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("sources/article.txt", str(file)), encoding="utf-8")
+    kb = load_knowledge(kb_copy)
+    assert kb.sources["article"].paragraphs and article in {p.resolve() for p in kb.files}
+    before = kb.content_hash
+    article.write_text(article.read_text(encoding="utf-8") + "\nNoch ein Absatz.\n", "utf-8")
+    assert load_knowledge(kb_copy).content_hash != before
+
+
 def _write_intents(root: Path, body: str) -> Path:
     path = root / "qa" / "broken.yaml"
     path.write_text(body, encoding="utf-8")

@@ -25,6 +25,7 @@ from tests.discord.payloads import (  # noqa: F401  (re-exported for the tests)
     ADMIN_ROLE_ID,
     APP_ID,
     BOT_ID,
+    BOT_ROLE_ID,
     CHANNEL_ID,
     DM_CHANNEL_ID,
     GUILD_ID,
@@ -286,8 +287,11 @@ class FakeDiscord:
         mention_everyone: bool = False,
         reply_to: int | None = None,
         channel: int | None = None,
+        forward_of: int | None = None,
+        role_mentions: tuple[int, ...] = (),
     ) -> int:
-        """Dispatch MESSAGE_CREATE (a reply to `reply_to`, in `channel`); returns its id."""
+        """Dispatch MESSAGE_CREATE (a reply to `reply_to` or a forward of `forward_of`, in
+        `channel`, mentioning `role_mentions`); returns its id."""
         mid = self.next_id()
         data = message_create(
             mid,
@@ -299,6 +303,8 @@ class FakeDiscord:
             mention_everyone=mention_everyone,
             reply_to=reply_to,
             channel=channel,
+            forward_of=forward_of,
+            role_mentions=role_mentions,
         )
         await self.dispatch("MESSAGE_CREATE", data)
         return mid

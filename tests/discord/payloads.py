@@ -15,6 +15,7 @@ USER_ID = 900000000000000001
 ADMIN_ID = 900000000000000002
 OTHER_BOT_ID = 900000000000000003
 ADMIN_ROLE_ID = 800000000000000009
+BOT_ROLE_ID = 800000000000000010  # the role Discord gives the bot itself (managed)
 
 
 def user(uid: int, name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -45,14 +46,16 @@ def member(uid: int, name: str, *, roles: tuple[int, ...] = (), perms: int = 0) 
 def guild_payload() -> dict[str, Any]:
     everyone = {"id": str(GUILD_ID), "name": "@everyone", "permissions": str((1 << 11) | (1 << 10))}
     admin_role = {"id": str(ADMIN_ROLE_ID), "name": "kb-admins", "permissions": "0"}
-    for role in (everyone, admin_role):
+    bot_role = {"id": str(BOT_ROLE_ID), "name": "qabot", "permissions": "0"}
+    for role in (everyone, admin_role, bot_role):
         role.update(position=0, color=0, hoist=False, managed=False, mentionable=False, flags=0)
+    bot_role.update(managed=True, tags={"bot_id": str(BOT_ID)})
     return {
         "id": str(GUILD_ID),
         "name": "Test Guild",
         "icon": None,
         "owner_id": str(ADMIN_ID),
-        "roles": [everyone, admin_role],
+        "roles": [everyone, admin_role, bot_role],
         "emojis": [],
         "stickers": [],
         "features": [],
@@ -142,9 +145,12 @@ def message_create(
     mention_everyone: bool,
     reply_to: int | None = None,
     channel: int | None = None,
+    forward_of: int | None = None,
+    role_mentions: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """A MESSAGE_CREATE payload from a user (or bot) in the guild channel (or `channel`, the
-    thread), or a DM; with `reply_to`, a reply to that message."""
+    thread), or a DM; with `reply_to`, a reply to that message; with `forward_of`, that
+    message forwarded (no content of its own, the message as a snapshot)."""
     channel_id = str(DM_CHANNEL_ID if dm else channel or CHANNEL_ID)
     data: dict[str, Any] = {
         "id": str(mid),
@@ -156,7 +162,7 @@ def message_create(
         "tts": False,
         "mention_everyone": mention_everyone,
         "mentions": [user(u, f"user{u % 1000}", bot=u == BOT_ID) for u in mentions],
-        "mention_roles": [],
+        "mention_roles": [str(r) for r in role_mentions],
         "attachments": [],
         "embeds": [],
         "pinned": False,
@@ -166,6 +172,12 @@ def message_create(
     if reply_to is not None:
         data["type"] = 19
         data["message_reference"] = {"message_id": str(reply_to), "channel_id": channel_id}
+    if forward_of is not None:  # Discord's type 1 reference: a forward, not a reply
+        reference = {"type": 1, "message_id": str(forward_of), "channel_id": str(CHANNEL_ID)}
+        data["message_reference"] = reference
+        snapshot = {k: data[k] for k in ("type", "content", "embeds", "attachments", "flags")}
+        snapshot.update(timestamp=data["timestamp"], edited_timestamp=None, mentions=[])
+        data["message_snapshots"] = [{"message": {**snapshot, "mention_roles": []}}]
     if not dm:
         data["guild_id"] = str(GUILD_ID)
         data["member"] = {k: v for k, v in member(author, "m").items() if k != "user"}

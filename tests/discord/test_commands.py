@@ -86,6 +86,20 @@ async def test_autocomplete_topic(live: Live, partial: str, expected: str) -> No
     assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
 
 
+async def test_a_topic_picked_from_autocomplete_shows_that_statistic_alone(live: Live) -> None:
+    # A pick sends the fact's id; a fuzzy lookup of the id showed 1 or 2 other statistics
+    # beside it for 12 of the 18 (recruiting came with AI adoption and cloud computing).
+    fake, _ = live
+    iid, _ = await fake.interaction("stat", [option("topic", "", focused=True)], kind=4)
+    choices = (await callback(fake, iid))["data"]["choices"]
+    assert len(choices) == 18
+    for choice in choices:
+        iid, _ = await fake.interaction("stat", [option("topic", choice["value"])])
+        (embed,) = (await callback(fake, iid))["data"]["embeds"]
+        (field,) = embed["fields"]
+        assert field["name"] in choice["name"].split(" / "), (field["name"], choice["name"])
+
+
 async def test_ask(live: Live) -> None:
     fake, _ = live
     iid, _ = await fake.interaction("ask", [option("question", "Who is the CFO of SenseTime?")])

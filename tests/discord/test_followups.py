@@ -115,3 +115,15 @@ async def test_without_the_content_intent_follow_ups_need_a_mention(
         assert "/ask" in pointer.json["content"]
         pinged = await fake.message(mention("und RAISe+?"), reply_to=answer, mentions=(BOT_ID,))
         assert "HK$10" in (await answer_to(fake, pinged))[1]
+
+
+async def test_a_forward_of_an_answer_gets_silence(live: Live) -> None:
+    # A forward carries a reference to the answer too (type 1): qabot took it for a reply
+    # and posted its help text in the channel the answer was forwarded to.
+    fake, _ = live
+    answer, _ = await answer_to(fake, await fake.message(mention(SUBSIDY), mentions=(BOT_ID,)))
+    forward = await fake.message("", forward_of=answer)
+    await fake.barrier()
+    assert not fake.replies_to(forward)
+    # a reply to the same answer is still a follow-up
+    assert "HK$10" in (await answer_to(fake, await fake.message("und RAISe+?", reply_to=answer)))[1]

@@ -75,7 +75,8 @@ async def test_kb_unanswered_command_is_safe_to_paste_and_stays_in_its_code_span
     pasted = code_spans(field["value"])[-1].strip()
     # Two backticks in a row would close the span: a zero-width space stands between them.
     question = PASTE_TRAP.replace("```", "`\u200b`\u200b`")
-    words = ["qabot", "kb", "add-question", "--lang", "en", "--", group.intent, question]
+    kb = ["--kb", str(kb_copy)]  # not the project's knowledge: the command names it
+    words = ["qabot", "kb", "add-question", *kb, "--lang", "en", "--", group.intent, question]
     assert shlex.split(pasted) == words
     assert run_pasted(pasted, tmp_path) == words[1:]
     assert not (tmp_path / "X").exists() and not (tmp_path / "Y").exists()

@@ -8,7 +8,9 @@ import discord
 
 from bot.service import QABot
 from tests.discord.fake_discord import (
+    ADMIN_ROLE_ID,
     BOT_ID,
+    BOT_ROLE_ID,
     CHANNEL_ID,
     DM_CHANNEL_ID,
     OTHER_BOT_ID,
@@ -45,6 +47,17 @@ async def test_nickname_mention_is_stripped_and_answered_in_english(live: Live) 
     embed = (await fake.wait_reply(mid)).json["embeds"][0]
     assert "49" in embed["description"]
     assert embed["fields"][0]["name"].startswith("[1] Source §")
+
+
+async def test_a_mention_of_the_bots_own_role_is_a_mention(live: Live) -> None:
+    # Discord gives a bot a role of its name, and "@qabot" in the client can pick that role:
+    # the message came without the bot among its mentions and got silence.
+    fake, _ = live
+    mid = await fake.message(f"<@&{BOT_ROLE_ID}> {RECRUITING_DE}", role_mentions=(BOT_ROLE_ID,))
+    assert "49 %" in (await fake.wait_reply(mid)).json["embeds"][0]["description"]
+    other = await fake.message(f"<@&{ADMIN_ROLE_ID}> hpc", role_mentions=(ADMIN_ROLE_ID,))
+    await fake.barrier()
+    assert not fake.replies_to(other)
 
 
 async def test_dm_is_answered_as_a_reply(live: Live) -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from bot.adapters.slack import SlackAdapter
+from bot.service import QABot
+from bot.settings import PROJECT_ROOT, Settings
 
 SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
 
@@ -92,3 +94,19 @@ def test_one_platform_missing_stops_before_any_adapter_starts(
     proc = qabot(platform, cwd=tmp_path, **other)
     assert proc.returncode == 2
     assert "qabot.run" not in proc.stderr  # no adapter was started
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch, qabot: QABot) -> None:
+    # `SLACK_APP_TOKEN: ${SLACK_APP_TOKEN}` in a compose file sets it empty when the host
+    # has none: qabot took that for Socket Mode with an empty token and never served
+    # HTTP; an empty SLACK_API_URL or QABOT_KNOWLEDGE_DIR pointed nowhere.
+    for name in ("SLACK_APP_TOKEN", "SLACK_API_URL", "DISCORD_API_BASE", "QABOT_KNOWLEDGE_DIR"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-not-real")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "test-signing-secret-not-real")
+    settings = Settings()
+    assert settings.slack_app_token is None
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.discord_api_base == "https://discord.com/api/v10"
+    assert settings.knowledge_dir == PROJECT_ROOT / "knowledge"
+    assert not SlackAdapter(QABot(settings, qabot.store), settings).socket_mode

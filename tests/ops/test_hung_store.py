@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -12,6 +13,7 @@ import pytest
 
 from bot.service import QABot
 from bot.settings import Settings
+from bot.state import MemoryState
 from bot.store import KnowledgeStore
 from tests.ops.hung_server import HungServer, hung_server
 from tests.slack.fake_slack_api import FakeSlackApi
@@ -76,3 +78,35 @@ async def test_answers_go_on_while_the_store_is_hung_and_the_log_says_so_once(
     said = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(said) == 1, [r.getMessage() for r in said]
     assert "shared state" in said[0].getMessage() and not said[0].exc_info
+
+
+class GatedState(MemoryState):
+    """A shared store whose conversation reads each wait until `n` of them are in at once
+    (a slow store: each call takes as long as the others' arrival)."""
+
+    remote = True
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.gate = threading.Barrier(n, timeout=10)
+
+    def get(self, key: str) -> str | None:
+        if key.startswith("conversation:"):
+            self.gate.wait()
+        return super().get(key)
+
+
+async def test_a_slow_store_delays_each_message_not_all_of_them_in_turn(
+    start_slack: StartSlack, slack_bot: QABot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Slack ran every store call of every message on one thread: with a store answering
+    # in 100 ms, ten mentions took 2.2 s and at 0.4 s a call Slack answered about one
+    # message a second in all. Here two messages' reads must be in the store at once.
+    caplog.set_level(logging.WARNING)
+    bot = QABot(slack_bot.settings, slack_bot.store, state=GatedState(2))
+    slack = await start_slack(bot=bot)
+    for channel in ("C1", "C2"):
+        await slack.event(slack.mention_event(QUESTION, channel=channel))
+    await slack.api.wait_for(lambda api: len(api.posts()) == 2, timeout=20)
+    assert all("49" in p["text"] for p in slack.api.posts())
+    assert not [r.getMessage() for r in caplog.records], "a read gave up waiting"

@@ -54,6 +54,17 @@ async def test_a_new_assistant_thread_is_greeted_with_prompts_in_the_users_langu
     assert any(ch.isdigit() for ch in slack.api.posts()[1]["text"])
 
 
+async def test_a_retried_thread_start_is_greeted_once(slack: SlackHarness) -> None:
+    # Slack retries an event it did not see acknowledged; the greeting and its prompts
+    # were posted again for each retry.
+    await slack.event(thread_started(), event_id="EvASSIST1")
+    await slack.api.wait_for(lambda api: bool(api.of("assistant.threads.setSuggestedPrompts")))
+    await slack.event(thread_started(), event_id="EvASSIST1", retry_num=1)
+    await slack.settled()
+    assert len(slack.api.posts()) == 1
+    assert len(slack.api.of("assistant.threads.setSuggestedPrompts")) == 1
+
+
 async def test_an_assistant_thread_is_one_conversation_with_a_status_while_answering(
     slack: SlackHarness,
 ) -> None:

@@ -50,6 +50,19 @@ async def test_ask_answers_in_the_channel(slack: SlackHarness) -> None:
     assert resp["blocks"][1]["type"] == "context"
 
 
+async def test_a_command_holding_the_word_payload_is_answered(slack: SlackHarness) -> None:
+    # bolt reads a form body that merely contains "payload" (in the text, a channel or
+    # user name) as an interactivity payload, finds none and dispatches an empty body:
+    # the command got 404 and no answer.
+    reply = await slack.command("/ask", "How big is the RAISe+ payload?")
+    assert reply.status == 200
+    await slack.api.wait_for(one_response)
+    assert "HK$10" in slack.api.responses()[0]["text"]
+    assert (await slack.command("/stat", "payload")).status == 200
+    await slack.api.wait_for(lambda api: len(api.responses()) == 2)
+    assert "payload" in slack.api.responses()[1]["text"]  # the closest topics for it
+
+
 async def test_ask_is_ephemeral_when_configured(start_slack: StartSlack) -> None:
     slack = await start_slack(slack={"ask_ephemeral": True})
     await slack.command("/ask", "When was SenseTime founded?")
@@ -63,6 +76,7 @@ async def test_ask_without_a_question_gets_the_help_privately(slack: SlackHarnes
     (resp,) = slack.api.responses()
     assert resp["response_type"] == "ephemeral"
     assert "thread" in resp["text"]
+    assert "Slash commands don't work inside threads" in resp["text"]
 
 
 async def test_kb_is_refused_to_everyone_but_admins(slack: SlackHarness) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.ratelimit import RateLimitSettings
 from bot.service import QABot
 from bot.settings import Settings
 from tests.slack.bots import SuggestingBot
@@ -66,6 +67,22 @@ async def test_a_click_on_an_unknown_intent_still_gets_a_polite_reply(
     await slack.click("no.such.intent|en")
     await slack.api.wait_for(one_post)
     assert slack.api.posts()[0]["text"]
+
+
+async def test_clicks_spend_the_clickers_tokens_like_questions(
+    start_slack: StartSlack, slack_bot: QABot
+) -> None:
+    # Each click posted an answer in the channel, without a rate limit: 25 clicks, 25 posts.
+    limits = {"enabled": True, "user_burst": 2, "user_per_s": 0.001}
+    settings = slack_bot.settings.model_copy(update={"rate_limit": RateLimitSettings(**limits)})
+    slack = await start_slack(bot=QABot(settings, slack_bot.store))
+    for _ in range(5):
+        assert (await slack.click("hkpc.recruiting|en", user="U7")).status == 200
+    await slack.settled()
+    assert len(slack.api.posts()) == 2  # the burst
+    notices = slack.api.responses()  # the rest: told so, only the clicker sees it
+    assert len(notices) == 3
+    assert all(n["response_type"] == "ephemeral" and "49" not in n["text"] for n in notices)
 
 
 @pytest.fixture(params=[False, True], ids=["ids off", "ids on"])

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from typing import get_args
+
+from bot.answer import AnswerKind
+from bot.settings import PROJECT_ROOT
 from tests.slack.harness import SlackHarness
 
 
@@ -22,3 +27,11 @@ async def test_metrics_count_questions_by_outcome_and_reloads(slack: SlackHarnes
     assert 'qabot_questions_total{outcome="abstain",platform="slack"} 1.0' in text
     assert "qabot_answer_seconds_count 2.0" in text
     assert "qabot_reloads_total" in text or "# HELP qabot_reloads" in text
+
+
+def test_the_readme_names_every_outcome_the_metrics_count() -> None:
+    # The outcome label is the answer's kind; the README's list left out "narrowed".
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"\(outcome = ([^)]*)\)", readme)
+    assert listed is not None
+    assert set(re.split(r",\s*", listed.group(1))) == set(get_args(AnswerKind))

@@ -138,6 +138,11 @@ def action_id_an_int(payload: dict[str, Any]) -> None:
     payload["actions"][0]["action_id"] = 7
 
 
+def no_response_url(payload: dict[str, Any]) -> None:
+    # A click on a message always has one; without, a reply through it raised in bolt.
+    del payload["response_url"]
+
+
 ODD_SHAPES = {
     "user a string": user_a_string,
     "channel a string": channel_a_string,
@@ -153,6 +158,7 @@ ODD_SHAPES = {
     "container channel_id a list": container("channel_id", []),
     "container is_ephemeral a string": container("is_ephemeral", "x"),
     "response_url not a URL": response_url_not_a_url,
+    "no response_url": no_response_url,
 }
 
 
@@ -201,6 +207,35 @@ async def test_a_signed_command_without_a_response_url_is_refused(
     assert reply.status == 400
     assert not traces(caplog)
     assert len([r for r in caplog.records if r.name == "qabot.slack"]) == 1
+
+
+ODD_EVENTS = {
+    # bolt takes the context's ids from here and slack_sdk refused them in a Web API call
+    # (the assistant greeting): an ERROR with a traceback.
+    "authorizations team_id an object": {"authorizations": [{"team_id": {"a": 1}}]},
+    "authorizations user_id a list": {"authorizations": [{"user_id": ["U1"]}]},
+    # Slack's event ids are short; this one was logged whole ("delivered again") and kept as
+    # a key of the shared state.
+    "event_id of 200 KB": {"event_id": "Ev" + "A" * 200_000},
+}
+
+
+@pytest.mark.parametrize("shape", ODD_EVENTS)
+async def test_a_signed_event_of_odd_shape_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, shape: str
+) -> None:
+    event = {
+        "type": "assistant_thread_started",
+        "assistant_thread": {"user_id": "U1", "channel_id": "D9", "thread_ts": "1.2"},
+    }
+    body = {"type": "event_callback", "event_id": "Ev1", "event": event, **ODD_EVENTS[shape]}
+    caplog.set_level(logging.INFO)
+    for _ in range(2):  # a retry too
+        reply = await slack.post_raw(json.dumps(body), "application/json")
+        assert reply.status == 400
+    await slack.settled()
+    assert not traces(caplog)
+    assert all(len(r.getMessage()) < MAX_LINE for r in caplog.records)
 
 
 # Payloads we have no listener for, with an id bolt matches listeners against (or
