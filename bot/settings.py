@@ -23,6 +23,8 @@ from bot.ratelimit import RateLimitSettings
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+# The secrets, by their environment names: never read from a config file.
+SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
 
 
 def _not_empty(value: object) -> object:
@@ -212,7 +214,7 @@ class Settings(BaseSettings):
             init_settings,
             env_settings,
             dotenv_settings,
-            TomlConfigSettingsSource(settings_cls),
+            _TomlWithoutSecrets(settings_cls),
         )
 
     @classmethod
@@ -227,6 +229,20 @@ class Settings(BaseSettings):
             model_config = SettingsConfigDict(toml_file=config_file, title="Settings")
 
         return _FromFile(**overrides)
+
+
+class _TomlWithoutSecrets(TomlConfigSettingsSource):
+    """The config file, refused when it holds a secret: the settings would take
+    `SLACK_BOT_TOKEN = "xoxb-…"` there (the field's alias) and the file is in git."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        for key in self.toml_data:
+            if key.upper() in SECRET_VARIABLES:
+                raise ValueError(
+                    f"{self.toml_file_path}: {key} is a secret; set {key.upper()} in the "
+                    "environment (or a git-ignored .env), never in a config file"
+                )
 
 
 def _is_redis_url(url: str) -> bool:

@@ -151,3 +151,20 @@ def test_an_empty_path_in_the_config_is_an_error_not_the_working_directory(
     assert main(["--config", str(config), "ask", "hpc"]) == 2
     assert key in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qabot.toml"]
+
+
+@pytest.mark.parametrize(
+    "key", ["SLACK_BOT_TOKEN", "slack_signing_secret", "SLACK_APP_TOKEN", "discord_token"]
+)
+def test_a_secret_in_a_config_file_is_an_error_not_a_token(
+    key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SLACK_BOT_TOKEN = "xoxb-…" in config/qabot.toml (git-tracked) was taken as the token,
+    # without a word; the lower-case spelling was ignored, also without a word. Secrets come
+    # from the environment only.
+    config = tmp_path / "qabot.toml"
+    config.write_text(f'{key} = "not-a-real-secret-in-a-file"\n', encoding="utf-8")
+    assert main(["--config", str(config), "stat"]) == 2
+    err = capsys.readouterr().err
+    assert key in err and "environment" in err
+    assert "not-a-real-secret-in-a-file" not in err
