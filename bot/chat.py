@@ -27,6 +27,9 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_KEPT_QUESTION = 500
+# An asker over the rate limit is told so once in this long; their other messages meanwhile
+# get silence (a notice each would be a post each: a flood would spend the bot's posting).
+NOTICE_EVERY_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,14 @@ class ChatService:
             user=message.asker.user,
             channel=message.channel,
         )
+
+    def worth_posting(self, message: Incoming, answer: Answer) -> bool:
+        """Whether to post `answer` to `message`: anything but a rate-limit notice the asker
+        was given less than `NOTICE_EVERY_S` ago."""
+        if answer.kind != "rate_limited":
+            return True
+        told = f"told:{message.asker.platform}:{message.asker.user}"
+        return self.bot.state.claim(told, NOTICE_EVERY_S)
 
     def sent(
         self, platform: ChatPlatform, conversation: str, message_ref: str, answer: Answer | None

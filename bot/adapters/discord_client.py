@@ -108,6 +108,8 @@ class QAClientMixin:
         answer: Answer | None = None
         try:
             answer = await self._answer(incoming)
+            if answer and not await asyncio.to_thread(self.chat.worth_posting, incoming, answer):
+                return
             replies = answer_replies(answer) if answer else [notice("ask_pointer", _lang(message))]
         except Exception:
             log.exception("answering message %s failed", message.id)

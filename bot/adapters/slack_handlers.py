@@ -271,6 +271,8 @@ class SlackListeners:
             lang = await self.core(self.bot.language, message.text)
             await set_status(client, message.channel or "", thread_ts, lang)
         payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
+        if answer is not None and not await self.core(self.chat.worth_posting, message, answer):
+            return
         channel = message.channel or ""
         response = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
         await self._sent(response, message.conversation, answer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 from bot.ratelimit import RateLimitSettings
 from bot.service import QABot
@@ -11,6 +12,9 @@ from bot.settings import Settings
 from bot.state import FailOpenState, MemoryState
 from bot.store import KnowledgeStore
 from tests.conftest import KNOWLEDGE
+from tests.discord.fake_discord import BOT_ID, FakeDiscord
+from tests.discord.harness import make_settings, serving
+from tests.slack.harness import StartSlack
 
 Q = "Wann wurde SenseTime gegründet?"
 
@@ -81,3 +85,37 @@ def test_concurrent_work_is_bounded() -> None:
     for t in threads:
         t.join(timeout=30)
     assert 1 <= peak <= 2  # the work ran, never more than two at once
+
+
+def _limited(store: KnowledgeStore) -> QABot:
+    """A bot whose askers have a burst of 2 and then wait (for the life of a test)."""
+    limits = RateLimitSettings(enabled=True, user_burst=2, user_per_s=0.0001)
+    return QABot(Settings(knowledge_dir=KNOWLEDGE, rate_limit=limits), store, state=MemoryState())
+
+
+async def test_a_flood_of_mentions_gets_one_notice_on_slack_not_one_each(
+    start_slack: StartSlack, slack_store: KnowledgeStore
+) -> None:
+    # Each over-limit mention got its own notice, each a chat.postMessage: 40 mentions,
+    # 40 posts. The limiter kept the matcher idle, not the bot's posting (its Web API
+    # budget, the channel).
+    slack = await start_slack(bot=_limited(slack_store))
+    for _ in range(6):
+        await slack.event(slack.mention_event(Q, user="UFLOOD"))
+    await slack.settled()
+    texts = [p["text"] for p in slack.api.posts()]
+    assert len(texts) == 3 and "2014" in texts[0] and "2014" in texts[1], texts
+    assert "try again" in texts[2]
+    await slack.event(slack.mention_event(Q, user="UOTHER"))  # others are answered as before
+    await slack.api.wait_for(lambda api: len(api.posts()) == 4)
+
+
+async def test_a_flood_of_mentions_gets_one_notice_on_discord_not_one_each(
+    fake: FakeDiscord, slack_store: KnowledgeStore, tmp_path: Path
+) -> None:
+    async with serving(_limited(slack_store), make_settings(fake, tmp_path)):
+        mids = [await fake.message(f"<@{BOT_ID}> {Q}", mentions=(BOT_ID,)) for _ in range(6)]
+        last = await fake.message(f"<@{BOT_ID}> {Q}", mentions=(BOT_ID,), author=7)
+        await fake.wait_reply(last)  # messages are answered in order: the others are done
+        replied = [mid for mid in mids if fake.replies_to(mid)]
+    assert len(replied) == 3  # two answers, one notice
