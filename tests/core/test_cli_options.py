@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import _parser, main
-from bot.settings import DEFAULT_CONFIG
+from bot.cli import _parser, _settings, main
+from bot.settings import DEFAULT_CONFIG, PROJECT_ROOT
 from tests.conftest import KNOWLEDGE
 
 MISSING = Path("/nonexistent/qabot-kb")
@@ -168,3 +168,15 @@ def test_a_secret_in_a_config_file_is_an_error_not_a_token(
     err = capsys.readouterr().err
     assert key in err and "environment" in err
     assert "not-a-real-secret-in-a-file" not in err
+
+
+def test_the_unanswered_log_is_the_projects_wherever_qabot_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shipped config named "var/unanswered.jsonl", relative to the working directory:
+    # `qabot chat` run elsewhere wrote a var/ there (under systemd's WorkingDirectory=/,
+    # /var/unanswered.jsonl), and `qabot kb unanswered` run from the project found nothing.
+    monkeypatch.delenv("QABOT_UNANSWERED__PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    settings = _settings(_parser().parse_args(["chat"]))
+    assert Path(settings.unanswered.path) == PROJECT_ROOT / "var" / "unanswered.jsonl"
