@@ -138,9 +138,13 @@ class ChatService:
 
     def vote(self, vote: Vote, asker: Asker, message_ref: str, *, from_bot: bool = False) -> bool:
         """👍/👎 by `asker` on qabot's message `message_ref`: logged for triage. False when
-        a bot cast it or the message carried no answer of qabot's (the vote is ignored)."""
+        a bot cast it, the message carried no answer of qabot's, or `asker` cast this vote
+        on it before (taking a reaction off and putting it on again is no second vote)."""
         posted = None if from_bot else self.posted(asker.platform, message_ref)
         if posted is None:
+            return False
+        cast = f"vote:{asker.platform}:{asker.user}:{message_ref}:{vote}"
+        if not self.bot.state.claim(cast, self.settings.answer_memory_ttl_s):
             return False
         self.bot.feedback(
             vote,
