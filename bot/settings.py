@@ -128,7 +128,7 @@ class AdminToolSettings(ConfigSection):
     # watchfiles groups the events of one save; it yields after `watch_step_ms` of quiet.
     watch_step_ms: int = 50
     watch_debounce_ms: int = 1600
-    unanswered_groups: int = 10
+    unanswered_groups: int = Field(default=10, gt=0)
 
 
 class Settings(BaseSettings):

@@ -180,3 +180,18 @@ def test_the_unanswered_log_is_the_projects_wherever_qabot_runs(
     monkeypatch.chdir(tmp_path)
     settings = _settings(_parser().parse_args(["chat"]))
     assert Path(settings.unanswered.path) == PROJECT_ROOT / "var" / "unanswered.jsonl"
+
+
+@pytest.mark.parametrize("limit", ["-5", "0"])
+def test_a_limit_of_groups_that_is_not_positive_is_refused(
+    limit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --limit -5 was an IndexError traceback from triage (0 silently became 10); the
+    # config's unanswered_groups = -1 did the same to /kb unanswered in chat, no reply.
+    with pytest.raises(SystemExit) as exit_:
+        main(["kb", "unanswered", "--limit", limit])
+    assert exit_.value.code == 2 and "--limit" in capsys.readouterr().err
+    config = tmp_path / "qabot.toml"
+    config.write_text(f"[admin]\nunanswered_groups = {limit}\n", encoding="utf-8")
+    assert main(["--config", str(config), "kb", "unanswered"]) == 2
+    assert "admin.unanswered_groups" in capsys.readouterr().err
