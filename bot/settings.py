@@ -1,6 +1,6 @@
 """One settings object: config/qabot.toml, then QABOT_* environment, then explicit values.
 
-Secrets (tokens, signing secret) are read from the environment (or a
+Secrets (tokens, signing secret) are read from the environment (or the project's
 git-ignored .env) only, under their platform names, and held as SecretStr.
 """
 
@@ -137,7 +137,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="QABOT_",
         env_nested_delimiter="__",
-        env_file=".env",
+        # The project's .env (git-ignored), never the working directory's: a .env wherever
+        # qabot runs could set any setting (index_cache_dir at planted pickles: their code).
+        env_file=PROJECT_ROOT / ".env",
         # `VAR: ${VAR}` in a compose file sets VAR empty when the host has none: unset.
         env_ignore_empty=True,
         # An error names the setting, never repeats its value (a URL may hold a password).

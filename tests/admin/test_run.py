@@ -17,6 +17,7 @@ from bot.credentials import configured_platforms
 from bot.kb_edit import add_question
 from bot.runner import serve_all
 from bot.service import QABot
+from bot.settings import Settings
 from tests.admin.conftest import RECRUITING, admin_settings, wait_until
 from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord
 from tests.slack.fake_slack_api import FakeSlackApi
@@ -97,7 +98,7 @@ def test_run_without_credentials_says_what_to_set_and_exits_2(
 ) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(Path(__file__).parent)  # no .env here
+    monkeypatch.setitem(Settings.model_config, "env_file", None)  # not a developer's .env
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert "SLACK_BOT_TOKEN" in err and "DISCORD_TOKEN" in err and "qabot chat" in err

@@ -195,3 +195,19 @@ def test_a_limit_of_groups_that_is_not_positive_is_refused(
     config.write_text(f"[admin]\nunanswered_groups = {limit}\n", encoding="utf-8")
     assert main(["--config", str(config), "kb", "unanswered"]) == 2
     assert "admin.unanswered_groups" in capsys.readouterr().err
+
+
+def test_a_dot_env_in_the_working_directory_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Any directory qabot ran in could set every QABOT_* setting through a .env there:
+    # QABOT_INDEX_CACHE_DIR at planted pickles ran their code (`cd` there, `qabot ask`).
+    (tmp_path / ".env").write_text(
+        "QABOT_DEFAULT_LANG=de\nQABOT_INDEX_CACHE_DIR=cache\n", encoding="utf-8"
+    )
+    monkeypatch.delenv("QABOT_DEFAULT_LANG", raising=False)
+    monkeypatch.delenv("QABOT_INDEX_CACHE_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    settings = _settings(_parser().parse_args(["chat"]))
+    assert settings.default_lang == "en"
+    assert settings.index_cache_dir == PROJECT_ROOT / "var" / "index-cache"

@@ -24,7 +24,7 @@ def qabot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]
         [sys.executable, "-m", "bot.cli", *args],
         capture_output=True,
         text=True,
-        cwd=cwd,  # no .env there
+        cwd=cwd,  # (the project's .env, if a developer has one, would be read: CI has none)
         env={**clean, **env},
         timeout=60,
     )
