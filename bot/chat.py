@@ -6,10 +6,10 @@ conversation id it derives from platform facts, whether qabot was addressed) and
 calls `ChatService`; after posting it reports what it posted with `sent`. The
 policy lives here once: never answer a bot (nor count its 👍/👎); answer what is
 addressed to qabot (a mention, a DM, a reply to one of its answers); answer an
-unaddressed message only in a conversation qabot has spoken in, and only where
-the config allows follow-ups without a mention. What qabot spoke in and which
-message carried which answer (for 👍/👎) are kept in the shared state, so a
-restart or another replica still knows.
+unaddressed message only in a conversation qabot has spoken in, only where the
+config allows follow-ups without a mention, and never one that mentions other
+people. What qabot spoke in and which message carried which answer (for 👍/👎)
+are kept in the shared state, so a restart or another replica still knows.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Incoming:
         channel: Where it was written (rate limits, the unanswered log).
         from_bot: Written by a bot, qabot itself included.
         addressed: A mention of qabot, a DM, or a reply to one of qabot's answers.
+        to_others: It mentions people (or groups), and not qabot: it is for them.
     """
 
     asker: Asker
@@ -51,6 +52,7 @@ class Incoming:
     channel: str | None = None
     from_bot: bool = False
     addressed: bool = False
+    to_others: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,9 @@ class ChatService:
             return False
         if message.addressed:
             return True
-        if not message.text.strip() or not self._follows_up(message.asker.platform):
+        if message.to_others or not message.text.strip():
+            return False
+        if not self._follows_up(message.asker.platform):
             return False
         joined = self._joined_key(message.asker.platform, message.conversation)
         return self._read(joined) is not None

@@ -141,6 +141,7 @@ class QAClientMixin:
             channel=str(message.channel.id),
             from_bot=message.author.bot or message.webhook_id is not None,
             addressed=mentioned or message.guild is None or replied is not None,
+            to_others=bool(message.mentions or message.role_mentions),
         )
         return incoming if self.chat.wants(incoming) else None
 

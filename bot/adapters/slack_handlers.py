@@ -29,7 +29,7 @@ from bot.adapters.slack_assistant import AssistantListeners, set_status
 from bot.adapters.slack_client import retry_after_s
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
 from bot.adapters.slack_feedback import vote_of
-from bot.adapters.slack_text import question_text
+from bot.adapters.slack_text import mentions_others, question_text
 from bot.answer import Answer
 from bot.asker import Asker
 from bot.chat import ChatService, Incoming
@@ -71,13 +71,15 @@ def incoming(event: Body, bot_user_id: str | None, *, direct: bool, addressed: b
     """A message event as the conversation layer reads it."""
     channel = event.get("channel", "")
     user = event.get("user") or ""
+    text = event.get("text") or ""
     return Incoming(
         Asker("slack", user),
         conversation_of(channel, event.get("thread_ts"), event.get("ts"), direct=direct),
-        question_text(event.get("text") or "", bot_user_id),
+        question_text(text, bot_user_id),
         channel=channel,
         from_bot=bool(event.get("bot_id")) or user == bot_user_id,
         addressed=addressed,
+        to_others=mentions_others(text, bot_user_id),
     )
 
 

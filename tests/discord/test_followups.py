@@ -127,3 +127,17 @@ async def test_a_forward_of_an_answer_gets_silence(live: Live) -> None:
     assert not fake.replies_to(forward)
     # a reply to the same answer is still a follow-up
     assert "HK$10" in (await answer_to(fake, await fake.message("und RAISe+?", reply_to=answer)))[1]
+
+
+async def test_a_message_to_someone_else_in_qabots_thread_gets_silence(live: Live) -> None:
+    fake, _ = live
+    first = await fake.message(mention(SUBSIDY), mentions=(BOT_ID,), channel=THREAD_ID)
+    await answer_to(fake, first)
+    other = USER_ID + 7
+    to_someone = await fake.message(
+        f"<@{other}> kannst du mir die Folien schicken?", mentions=(other,), channel=THREAD_ID
+    )
+    follow_up = await fake.message("und RAISe+?", channel=THREAD_ID)
+    assert "HK$10" in (await answer_to(fake, follow_up))[1]
+    await fake.barrier()
+    assert not fake.replies_to(to_someone)
