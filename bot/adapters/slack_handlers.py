@@ -319,11 +319,12 @@ class SlackListeners:
 
     async def _ask(self, question: str, command: Body, respond: AsyncRespond) -> None:
         user, channel = command.get("user_id"), command.get("channel_id")
-        payload, _ = await self._reply(
+        payload, answer = await self._reply(
             question, lambda: self.bot.ask(question, platform="slack", user=user, channel=channel)
         )
-        visibility = self.visibility if question else "ephemeral"
-        await respond(response_type=visibility, **payload)
+        # The help and a rate-limit notice are for the asker alone, as for a click.
+        alone = not question or (answer is not None and answer.kind == "rate_limited")
+        await respond(response_type="ephemeral" if alone else self.visibility, **payload)
 
     async def on_stat(self, ack: AsyncAck, command: Body, respond: AsyncRespond) -> None:
         """`/stat [TOPIC]`: the table, one statistic with its citation, or the closest topics."""

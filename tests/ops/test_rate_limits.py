@@ -1,4 +1,5 @@
-"""Rate limits and the bound on concurrent work, through QABot.ask."""
+"""Rate limits and the bound on concurrent work: through QABot.ask, and what Slack and
+Discord post for an asker over the limit."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.store import KnowledgeStore
 from tests.conftest import KNOWLEDGE
 from tests.discord.fake_discord import BOT_ID, FakeDiscord
 from tests.discord.harness import make_settings, serving
+from tests.discord.test_commands import callback, option
 from tests.slack.harness import StartSlack
 
 Q = "Wann wurde SenseTime gegründet?"
@@ -119,3 +121,27 @@ async def test_a_flood_of_mentions_gets_one_notice_on_discord_not_one_each(
         await fake.wait_reply(last)  # messages are answered in order: the others are done
         replied = [mid for mid in mids if fake.replies_to(mid)]
     assert len(replied) == 3  # two answers, one notice
+
+
+async def test_ask_over_the_limit_is_told_to_the_asker_alone_on_slack(
+    start_slack: StartSlack, slack_store: KnowledgeStore
+) -> None:
+    # The notice went to the channel (`in_channel`), one per /ask, like an answer.
+    slack = await start_slack(bot=_limited(slack_store))
+    for _ in range(3):
+        await slack.command("/ask", Q, user="UFLOOD")
+    await slack.api.wait_for(lambda api: len(api.responses()) == 3)
+    kinds = [r["response_type"] for r in slack.api.responses()]
+    assert kinds == ["in_channel", "in_channel", "ephemeral"]
+    assert "try again" in slack.api.responses()[2]["text"]
+
+
+async def test_ask_over_the_limit_is_told_to_the_asker_alone_on_discord(
+    fake: FakeDiscord, slack_store: KnowledgeStore, tmp_path: Path
+) -> None:
+    async with serving(_limited(slack_store), make_settings(fake, tmp_path)):
+        flags = []
+        for _ in range(3):
+            iid, _ = await fake.interaction("ask", [option("question", Q)])
+            flags.append((await callback(fake, iid))["data"].get("flags", 0))
+    assert flags == [0, 0, 64]
