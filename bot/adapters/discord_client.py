@@ -141,7 +141,8 @@ class QAClientMixin:
             channel=str(message.channel.id),
             from_bot=message.author.bot or message.webhook_id is not None,
             addressed=mentioned or message.guild is None or replied is not None,
-            to_others=bool(message.mentions or message.role_mentions),
+            # it mentions people, or replies to a message that is not one of qabot's answers
+            to_others=bool(message.mentions or message.role_mentions or (ref and not replied)),
         )
         return incoming if self.chat.wants(incoming) else None
 
