@@ -6,10 +6,10 @@ conversation id it derives from platform facts, whether qabot was addressed) and
 calls `ChatService`; after posting it reports what it posted with `sent`. The
 policy lives here once: never answer a bot (nor count its 👍/👎); answer what is
 addressed to qabot (a mention, a DM, a reply to one of its answers); answer an
-unaddressed message only in a conversation qabot has spoken in, and only where
-the config allows follow-ups without a mention. What qabot spoke in and which
-message carried which answer (for 👍/👎) are kept in the shared state, so a
-restart or another replica still knows.
+unaddressed message only in a conversation qabot has spoken in, only where the
+config allows follow-ups without a mention, and never one that mentions other
+people. What qabot spoke in and which message carried which answer (for 👍/👎)
+are kept in the shared state, so a restart or another replica still knows.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_KEPT_QUESTION = 500
+# An asker over the rate limit is told so once in this long; their other messages meanwhile
+# get silence (a notice each would be a post each: a flood would spend the bot's posting).
+NOTICE_EVERY_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Incoming:
         channel: Where it was written (rate limits, the unanswered log).
         from_bot: Written by a bot, qabot itself included.
         addressed: A mention of qabot, a DM, or a reply to one of qabot's answers.
+        to_others: It mentions people (or groups), and not qabot: it is for them.
     """
 
     asker: Asker
@@ -50,6 +54,7 @@ class Incoming:
     channel: str | None = None
     from_bot: bool = False
     addressed: bool = False
+    to_others: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,9 @@ class ChatService:
             return False
         if message.addressed:
             return True
-        if not message.text.strip() or not self._follows_up(message.asker.platform):
+        if message.to_others or not message.text.strip():
+            return False
+        if not self._follows_up(message.asker.platform):
             return False
         joined = self._joined_key(message.asker.platform, message.conversation)
         return self._read(joined) is not None
@@ -130,6 +137,14 @@ class ChatService:
             user=message.asker.user,
             channel=message.channel,
         )
+
+    def worth_posting(self, message: Incoming, answer: Answer) -> bool:
+        """Whether to post `answer` to `message`: anything but a rate-limit notice the asker
+        was given less than `NOTICE_EVERY_S` ago."""
+        if answer.kind != "rate_limited":
+            return True
+        told = f"told:{message.asker.platform}:{message.asker.user}"
+        return self.bot.state.claim(told, NOTICE_EVERY_S)
 
     def sent(
         self, platform: ChatPlatform, conversation: str, message_ref: str, answer: Answer | None
@@ -150,9 +165,13 @@ class ChatService:
 
     def vote(self, vote: Vote, asker: Asker, message_ref: str, *, from_bot: bool = False) -> bool:
         """👍/👎 by `asker` on qabot's message `message_ref`: logged for triage. False when
-        a bot cast it or the message carried no answer of qabot's (the vote is ignored)."""
+        a bot cast it, the message carried no answer of qabot's, or `asker` cast this vote
+        on it before (taking a reaction off and putting it on again is no second vote)."""
         posted = None if from_bot else self.posted(asker.platform, message_ref)
         if posted is None:
+            return False
+        cast = f"vote:{asker.platform}:{asker.user}:{message_ref}:{vote}"
+        if not self.bot.state.claim(cast, self.settings.answer_memory_ttl_s):
             return False
         self.bot.feedback(
             vote,

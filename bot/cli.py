@@ -60,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     unanswered = kb_sub.add_parser(
         "unanswered", parents=[common], help="what people asked that the bot could not answer"
     )
-    unanswered.add_argument("--limit", type=int, default=20, help="groups to show (default 20)")
+    unanswered.add_argument(
+        "--limit", type=_positive, default=20, help="groups to show (default 20)"
+    )
     unanswered.add_argument("--json", action="store_true", help="one JSON object per group")
     add = kb_sub.add_parser("add-question", parents=[common], help="add a question variant")
     add.add_argument("intent", help="the intent id, e.g. hkpc.recruiting")
@@ -77,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     discord.add_argument("--invite-url", action="store_true", help="print the invite URL")
     sub.add_parser("run", parents=[common], help="every platform that has credentials")
     return ap
+
+
+def _positive(text: str) -> int:
+    """A whole number above zero (argparse names the option when this raises)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above zero")
+    return int(text)
 
 
 def _settings(args: argparse.Namespace) -> Settings:

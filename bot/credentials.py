@@ -71,5 +71,5 @@ def report(settings: Settings, platforms: list[str] | tuple[str, ...]) -> str | 
     ]
     if not lines:
         return None
-    head = "qabot: missing credentials; set these in the environment (or a git-ignored .env):"
+    head = "qabot: missing credentials; set these in the environment (or the project's .env):"
     return "\n".join([head, *lines])

@@ -6,8 +6,10 @@ serve until cancelled, close); signals are handled here and nowhere else.
 
 Slack and Discord share one QABot, hence one knowledge store: a reload (file
 watcher, `/kb reload` on either platform, SIGHUP) changes the answers on both at
-once. A platform that fails is logged and the others carry on; the process ends
-on SIGTERM/SIGINT (exit 0) or when no platform is left (exit 1; 2 when every
+once. A platform that fails is logged and the others carry on; one that lost its
+network (the platform out of reach: a connection refused, a name not resolved, a
+timeout, Discord's 5xx) is started again, with backoff, until it serves. The process
+ends on SIGTERM/SIGINT (exit 0) or when no platform is left (exit 1; 2 when every
 failure was a rejected credential). Before any platform starts, missing
 credentials are reported all at once, with where to get each, and the exit is
 2: with none at all, too — a server process should not fall back to an
@@ -34,6 +36,14 @@ from bot.watcher import install_sighup, watch_knowledge
 log = logging.getLogger("qabot.run")
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+# A platform out of reach is tried again after 1 s, 2 s, 4 s … at most this long.
+RESTART_MAX_S = 60.0
+# Failures of the network, not of the configuration: worth another try. By name, as for
+# config errors, so that the runner imports no platform library (aiohttp's ClientError
+# covers refused connections and DNS; slack_sdk and discord.py raise these).
+_TRANSIENT_ERRORS = frozenset(
+    {"ClientError", "ConnectionError", "TimeoutError", "DiscordServerError", "GatewayNotFound"}
+)
 NO_PLATFORM = (
     "`qabot run` starts every platform whose credentials are set; "
     "`qabot chat` runs the console without any."
@@ -80,6 +90,31 @@ def _is_config_error(exc: BaseException) -> bool:
     return name in ("SlackConfigError", "LoginFailure", "PrivilegedIntentsRequired")
 
 
+def _is_transient(exc: BaseException) -> bool:
+    return any(cls.__name__ in _TRANSIENT_ERRORS for cls in type(exc).__mro__)
+
+
+async def _serve_platform(name: str, make: Callable[[], Adapter], ready: asyncio.Event) -> None:
+    """Serve one platform until cancelled; start it again (a new adapter, with backoff)
+    whenever it stops because its platform was out of reach. Any other end is final."""
+    wait = 1.0
+    while True:
+        try:
+            await serve_until_cancelled(make, ready)
+            return
+        except Exception as exc:
+            if not _is_transient(exc):
+                raise
+            if ready.is_set():  # it served before it stopped: a new outage
+                wait = 1.0
+            ready.clear()
+            log.warning(
+                "qabot run: %s stopped: %s; starting it again in %gs", name, _describe(exc), wait
+            )
+        await asyncio.sleep(wait)
+        wait = min(wait * 2, RESTART_MAX_S)
+
+
 async def serve_all(
     bot: QABot,
     settings: Settings,
@@ -103,7 +138,7 @@ async def serve_all(
     makers = _adapters(bot, settings, names, options)
     events = {name: asyncio.Event() for name in makers}
     tasks = {
-        asyncio.create_task(serve_until_cancelled(make, events[name]), name=name): name
+        asyncio.create_task(_serve_platform(name, make, events[name]), name=name): name
         for name, make in makers.items()
     }
     helpers = []

@@ -1,6 +1,6 @@
 """One settings object: config/qabot.toml, then QABOT_* environment, then explicit values.
 
-Secrets (tokens, signing secret) are read from the environment (or a
+Secrets (tokens, signing secret) are read from the environment (or the project's
 git-ignored .env) only, under their platform names, and held as SecretStr.
 """
 
@@ -23,6 +23,8 @@ from bot.ratelimit import RateLimitSettings
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+# The secrets, by their environment names: never read from a config file.
+SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
 
 
 def _not_empty(value: object) -> object:
@@ -126,7 +128,7 @@ class AdminToolSettings(ConfigSection):
     # watchfiles groups the events of one save; it yields after `watch_step_ms` of quiet.
     watch_step_ms: int = 50
     watch_debounce_ms: int = 1600
-    unanswered_groups: int = 10
+    unanswered_groups: int = Field(default=10, gt=0)
 
 
 class Settings(BaseSettings):
@@ -135,7 +137,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="QABOT_",
         env_nested_delimiter="__",
-        env_file=".env",
+        # The project's .env (git-ignored), never the working directory's: a .env wherever
+        # qabot runs could set any setting (index_cache_dir at planted pickles: their code).
+        env_file=PROJECT_ROOT / ".env",
         # `VAR: ${VAR}` in a compose file sets VAR empty when the host has none: unset.
         env_ignore_empty=True,
         # An error names the setting, never repeats its value (a URL may hold a password).
@@ -208,7 +212,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls)
+        toml = _TomlWithoutSecrets(settings_cls)  # a secret in it is refused first
         # The file is ours: a key it has that no setting has is a typo ("[slak]" would leave
         # every Slack setting at its default). The environment is shared with other
         # programs, so an unknown QABOT_ variable there is left alone.
@@ -229,6 +233,20 @@ class Settings(BaseSettings):
             model_config = SettingsConfigDict(toml_file=config_file, title="Settings")
 
         return _FromFile(**overrides)
+
+
+class _TomlWithoutSecrets(TomlConfigSettingsSource):
+    """The config file, refused when it holds a secret: the settings would take
+    `SLACK_BOT_TOKEN = "xoxb-…"` there (the field's alias) and the file is in git."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        for key in self.toml_data:
+            if key.upper() in SECRET_VARIABLES:
+                raise ValueError(
+                    f"{self.toml_file_path}: {key} is a secret; set {key.upper()} in the "
+                    "environment (or a git-ignored .env), never in a config file"
+                )
 
 
 def _is_redis_url(url: str) -> bool:

@@ -42,7 +42,7 @@ return ok
 """
 
 
-# MemoryState drops expired values every this many writes, read or not.
+# MemoryState drops expired claims and values every this many writes, read or not.
 SWEEP_EVERY = 1000
 # What the values of MemoryState may hold in all: conversations (≤ a few KB each) and the
 # answer memory (≈ 0.5 KB each); at the cap the oldest written give way.
@@ -100,6 +100,7 @@ class MemoryState:
         self._values: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._value_bytes = 0
         self._puts = 0
+        self._claimed = 0
 
     def usage(self) -> dict[str, int]:
         """How much is held: claims, buckets, values, and the values' bytes (approximate)."""
@@ -120,9 +121,14 @@ class MemoryState:
             self._claims[key] = now + ttl_s
             self._claims.move_to_end(key)
             # Oldest claims first: those of one TTL expire in this order. Keys claimed
-            # once (event ids) go when they expire, not only at the cap.
+            # once (event ids) go when they expire, not only at the cap; those behind a
+            # claim of a longer TTL (a vote, a day) at the next sweep.
             while self._claims and next(iter(self._claims.values())) <= now:
                 self._claims.popitem(last=False)
+            self._claimed += 1
+            if self._claimed % SWEEP_EVERY == 0:
+                for old in [k for k, expires in self._claims.items() if expires <= now]:
+                    del self._claims[old]
             while len(self._claims) > self._max:
                 self._claims.popitem(last=False)
             return True

@@ -109,6 +109,10 @@ class QAClientMixin:
             answer: Answer | None = None
             try:
                 answer = await self._answer(incoming)
+                if answer and not await asyncio.to_thread(
+                    self.chat.worth_posting, incoming, answer
+                ):
+                    return
                 replies = (
                     answer_replies(answer) if answer else [notice("ask_pointer", _lang(message))]
                 )
@@ -142,6 +146,8 @@ class QAClientMixin:
             channel=str(message.channel.id),
             from_bot=message.author.bot or message.webhook_id is not None,
             addressed=mentioned or message.guild is None or replied is not None,
+            # it mentions people, or replies to a message that is not one of qabot's answers
+            to_others=bool(message.mentions or message.role_mentions or (ref and not replied)),
         )
         return incoming if self.chat.wants(incoming) else None
 

@@ -89,15 +89,25 @@ async def respond(
     render: Callable[[T], list[DiscordReply]],
     *,
     ephemeral: bool = False,
+    private: Callable[[T], bool] | None = None,
     make_view: MakeView | None = None,
 ) -> None:
-    """Run `work` off the event loop; defer if it is slow; send what `render` makes of it."""
+    """Run `work` off the event loop; defer if it is slow; send what `render` makes of it
+    (to the user alone when `ephemeral`, or when `private` says so of a result that came
+    before the deferral: a deferred reply keeps the deferral's visibility)."""
     task = asyncio.ensure_future(asyncio.to_thread(work))
     done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
     if not done and not interaction.response.is_done():
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-    replies = render(await task)
+    result = await task
+    if private is not None and not interaction.response.is_done():
+        ephemeral = ephemeral or private(result)
+    replies = render(result)
     await send_interaction(interaction, replies, ephemeral=ephemeral, make_view=make_view)
+
+
+def _rate_limited(answer: Answer) -> bool:
+    return answer.kind == "rate_limited"
 
 
 def is_admin(bot: QABot, interaction: discord.Interaction) -> bool:
@@ -203,7 +213,8 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
             user = str(interaction.user.id)
             return bot.ask(question, platform="discord", user=user, channel=channel)
 
-        await respond(interaction, work, answer_replies)
+        # A rate-limit notice is for the asker alone.
+        await respond(interaction, work, answer_replies, private=_rate_limited)
 
     @tree.command(name="kb", description="Reload the knowledge, its status, unanswered questions")
     @app_commands.describe(

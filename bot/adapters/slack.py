@@ -50,13 +50,20 @@ def _drop_token_skipped(record: logging.LogRecord) -> bool:
 def _bad_http_in_one_line(record: logging.LogRecord) -> bool:
     # aiohttp answers a request it cannot parse with 400 and logs it at ERROR with a
     # traceback; anyone can send one, so it becomes one warning naming the error's class
-    # (its text may quote the request).
+    # (its text may quote the request). A client that leaves before its body (or the
+    # 100 Continue) is through is logged the same way: one line, and no error of ours.
     error = record.exc_info[1] if record.exc_info else None
     if isinstance(error, BadHttpMessage):
-        record.msg = f"{record.getMessage()}: refused with 400 ({type(error).__name__})"
-        record.args, record.exc_info, record.exc_text = None, None, None
-        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        _one_line(record, f"refused with 400 ({type(error).__name__})", logging.WARNING)
+    elif isinstance(error, ConnectionResetError):
+        _one_line(record, f"the client went away ({type(error).__name__})", logging.INFO)
     return True
+
+
+def _one_line(record: logging.LogRecord, outcome: str, level: int) -> None:
+    record.msg = f"{record.getMessage()}: {outcome}"
+    record.args, record.exc_info, record.exc_text = None, None, None
+    record.levelno, record.levelname = level, logging.getLevelName(level)
 
 
 def _drop_unhandled_request(record: logging.LogRecord) -> bool:

@@ -29,7 +29,7 @@ from bot.adapters.slack_assistant import AssistantListeners, set_status
 from bot.adapters.slack_client import retry_after_s
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
 from bot.adapters.slack_feedback import vote_of
-from bot.adapters.slack_text import question_text
+from bot.adapters.slack_text import mentions_others, question_text
 from bot.answer import Answer
 from bot.asker import Asker
 from bot.chat import ChatService, Incoming
@@ -71,13 +71,15 @@ def incoming(event: Body, bot_user_id: str | None, *, direct: bool, addressed: b
     """A message event as the conversation layer reads it."""
     channel = event.get("channel", "")
     user = event.get("user") or ""
+    text = event.get("text") or ""
     return Incoming(
         Asker("slack", user),
         conversation_of(channel, event.get("thread_ts"), event.get("ts"), direct=direct),
-        question_text(event.get("text") or "", bot_user_id),
+        question_text(text, bot_user_id),
         channel=channel,
         from_bot=bool(event.get("bot_id")) or user == bot_user_id,
         addressed=addressed,
+        to_others=mentions_others(text, bot_user_id),
     )
 
 
@@ -272,6 +274,10 @@ class SlackListeners:
                 lang = await self.core(self.bot.language, message.text)
                 await set_status(client, message.channel or "", thread_ts, lang)
             payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
+            if answer is not None and not await self.core(
+                self.chat.worth_posting, message, answer
+            ):
+                return
             channel = message.channel or ""
             response = await client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, **payload
@@ -318,11 +324,12 @@ class SlackListeners:
 
     async def _ask(self, question: str, command: Body, respond: AsyncRespond) -> None:
         user, channel = command.get("user_id"), command.get("channel_id")
-        payload, _ = await self._reply(
+        payload, answer = await self._reply(
             question, lambda: self.bot.ask(question, platform="slack", user=user, channel=channel)
         )
-        visibility = self.visibility if question else "ephemeral"
-        await respond(response_type=visibility, **payload)
+        # The help and a rate-limit notice are for the asker alone, as for a click.
+        alone = not question or (answer is not None and answer.kind == "rate_limited")
+        await respond(response_type="ephemeral" if alone else self.visibility, **payload)
 
     async def on_stat(self, ack: AsyncAck, command: Body, respond: AsyncRespond) -> None:
         """`/stat [TOPIC]`: the table, one statistic with its citation, or the closest topics."""

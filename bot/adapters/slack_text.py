@@ -11,6 +11,12 @@ _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _SPACE = re.compile(r"\s+")
 
 
+def mentions_others(text: str, bot_user_id: str | None) -> bool:
+    """Whether `text` mentions a person other than the bot, or a user group."""
+    people = {m.group(1) for m in _USER.finditer(text)} - {bot_user_id}
+    return bool(people) or "<!subteam^" in text
+
+
 def question_text(text: str, bot_user_id: str | None = None) -> str:
     """Strip the bot's own mention, flatten Slack markup to words, undo Slack's escaping.
 

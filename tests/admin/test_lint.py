@@ -56,6 +56,9 @@ def test_the_shipped_knowledge_lints_with_only_known_kinds_of_warning() -> None:
         assert any(kind in finding.message for kind in KINDS), finding
     # the figure check knows number words, halves and Milliarden = billion:
     assert not [f for f in findings if "'neun'" in f.message or "billion" in f.message]
+    # a variant of which the resolver knows no word at all is no question but a slip (a
+    # stray "x" under hkpc.recruiting came in with a commit about docstrings)
+    assert not [f for f in findings if "best guess nothing, 0.00" in f.message]
 
 
 def test_lint_finds_a_wrong_figure_a_confused_variant_and_todo(kb_copy: Path) -> None:

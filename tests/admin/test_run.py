@@ -17,6 +17,7 @@ from bot.credentials import configured_platforms
 from bot.kb_edit import add_question
 from bot.runner import serve_all
 from bot.service import QABot
+from bot.settings import Settings
 from tests.admin.conftest import RECRUITING, admin_settings, wait_until
 from tests.discord.fake_discord import BOT_ID, TOKEN, FakeDiscord
 from tests.slack.fake_slack_api import FakeSlackApi
@@ -97,7 +98,7 @@ def test_run_without_credentials_says_what_to_set_and_exits_2(
 ) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(Path(__file__).parent)  # no .env here
+    monkeypatch.setitem(Settings.model_config, "env_file", None)  # not a developer's .env
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert "SLACK_BOT_TOKEN" in err and "DISCORD_TOKEN" in err and "qabot chat" in err
@@ -187,3 +188,49 @@ async def test_a_watcher_that_stops_on_an_error_is_logged(
     assert record.levelname == "ERROR" and "live reload" in record.getMessage()
     stop.set()
     assert await asyncio.wait_for(serving, 10) == 0
+
+
+async def test_a_platform_that_fails_for_want_of_network_is_started_again(
+    fake_api: FakeSlackApi, kb_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Discord out of reach at start-up (the network not up yet as the host boots, an
+    # outage): Discord stopped for good while Slack served on, so the process never ended
+    # and no supervisor restarted it. It is started again until it answers.
+    fake = FakeDiscord()
+    fake.port = free_port()  # where Discord will be; nothing listens there yet
+    settings = admin_settings(
+        kb_copy, tmp_path / "u.jsonl", **both_settings(kb_copy, tmp_path, fake_api, fake)
+    )
+    bot = QABot.from_settings(settings)
+    stop = asyncio.Event()
+    slack_port = free_port()
+    task = asyncio.create_task(
+        serve_all(
+            bot,
+            settings,
+            stop=stop,
+            only=["slack", "discord"],
+            slack_port=slack_port,
+            host="127.0.0.1",
+            watch=False,
+            discord_client={"guild_ready_timeout": 0.01},
+        )
+    )
+    try:
+        async with aiohttp.ClientSession() as session:
+            slack = SlackHarness(fake_api, f"http://127.0.0.1:{slack_port}", session)
+            await wait_until(lambda: any(c.method == "auth.test" for c in fake_api.calls))
+            await slack.event(slack.mention_event("Who is the CFO of SenseTime?"))
+            await fake_api.wait_for(lambda api: len(api.posts()) == 1)
+        # Discord failed: nothing listens on its port
+        await wait_until(lambda: "discord stopped" in caplog.text)
+        await fake.start(fake.port)  # Discord is back
+        await fake.wait_until(lambda: fake.ops(2), timeout=20)  # the client identified
+        mid = await fake.message("Wann wurde SenseTime gegründet?", dm=True)
+        reply = await fake.wait_reply(mid, timeout=20)
+        assert "2014" in reply.json["embeds"][0]["description"]
+        assert not task.done()
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 10) == 0
+        await fake.stop()

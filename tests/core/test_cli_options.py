@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import _parser, main
-from bot.settings import DEFAULT_CONFIG
+from bot.cli import _parser, _settings, main
+from bot.settings import DEFAULT_CONFIG, PROJECT_ROOT
 from tests.conftest import KNOWLEDGE
 
 MISSING = Path("/nonexistent/qabot-kb")
@@ -163,3 +163,63 @@ def test_a_misspelt_top_level_key_of_the_config_file_is_an_error(
     config.write_text(text, encoding="utf-8")
     assert main(["--config", str(config), "ask", "hpc"]) == 2
     assert text.split()[0].strip("[]") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "key", ["SLACK_BOT_TOKEN", "slack_signing_secret", "SLACK_APP_TOKEN", "discord_token"]
+)
+def test_a_secret_in_a_config_file_is_an_error_not_a_token(
+    key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SLACK_BOT_TOKEN = "xoxb-…" in config/qabot.toml (git-tracked) was taken as the token,
+    # without a word; the lower-case spelling was ignored, also without a word. Secrets come
+    # from the environment only.
+    config = tmp_path / "qabot.toml"
+    config.write_text(f'{key} = "not-a-real-secret-in-a-file"\n', encoding="utf-8")
+    assert main(["--config", str(config), "stat"]) == 2
+    err = capsys.readouterr().err
+    assert key in err and "environment" in err
+    assert "not-a-real-secret-in-a-file" not in err
+
+
+def test_the_unanswered_log_is_the_projects_wherever_qabot_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shipped config named "var/unanswered.jsonl", relative to the working directory:
+    # `qabot chat` run elsewhere wrote a var/ there (under systemd's WorkingDirectory=/,
+    # /var/unanswered.jsonl), and `qabot kb unanswered` run from the project found nothing.
+    monkeypatch.delenv("QABOT_UNANSWERED__PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    settings = _settings(_parser().parse_args(["chat"]))
+    assert Path(settings.unanswered.path) == PROJECT_ROOT / "var" / "unanswered.jsonl"
+
+
+@pytest.mark.parametrize("limit", ["-5", "0"])
+def test_a_limit_of_groups_that_is_not_positive_is_refused(
+    limit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --limit -5 was an IndexError traceback from triage (0 silently became 10); the
+    # config's unanswered_groups = -1 did the same to /kb unanswered in chat, no reply.
+    with pytest.raises(SystemExit) as exit_:
+        main(["kb", "unanswered", "--limit", limit])
+    assert exit_.value.code == 2 and "--limit" in capsys.readouterr().err
+    config = tmp_path / "qabot.toml"
+    config.write_text(f"[admin]\nunanswered_groups = {limit}\n", encoding="utf-8")
+    assert main(["--config", str(config), "kb", "unanswered"]) == 2
+    assert "admin.unanswered_groups" in capsys.readouterr().err
+
+
+def test_a_dot_env_in_the_working_directory_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Any directory qabot ran in could set every QABOT_* setting through a .env there:
+    # QABOT_INDEX_CACHE_DIR at planted pickles ran their code (`cd` there, `qabot ask`).
+    (tmp_path / ".env").write_text(
+        "QABOT_DEFAULT_LANG=de\nQABOT_INDEX_CACHE_DIR=cache\n", encoding="utf-8"
+    )
+    monkeypatch.delenv("QABOT_DEFAULT_LANG", raising=False)
+    monkeypatch.delenv("QABOT_INDEX_CACHE_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    settings = _settings(_parser().parse_args(["chat"]))
+    assert settings.default_lang == "en"
+    assert settings.index_cache_dir == PROJECT_ROOT / "var" / "index-cache"

@@ -147,3 +147,31 @@ async def test_turns_of_one_conversation_are_answered_in_order(
         bot.go_on.set()
         assert "HK$3" in (await answer_to(fake, first))[1]
         assert "§16" in (await answer_to(fake, source))[1]
+
+
+async def test_a_message_to_someone_else_in_qabots_thread_gets_silence(live: Live) -> None:
+    fake, _ = live
+    first = await fake.message(mention(SUBSIDY), mentions=(BOT_ID,), channel=THREAD_ID)
+    await answer_to(fake, first)
+    other = USER_ID + 7
+    to_someone = await fake.message(
+        f"<@{other}> kannst du mir die Folien schicken?", mentions=(other,), channel=THREAD_ID
+    )
+    follow_up = await fake.message("und RAISe+?", channel=THREAD_ID)
+    assert "HK$10" in (await answer_to(fake, follow_up))[1]
+    await fake.barrier()
+    assert not fake.replies_to(to_someone)
+
+
+async def test_a_reply_to_someone_else_in_qabots_thread_gets_silence(live: Live) -> None:
+    # With the ping off a reply mentions nobody: it was answered as a follow-up to qabot.
+    fake, _ = live
+    first = await fake.message(mention(SUBSIDY), mentions=(BOT_ID,), channel=THREAD_ID)
+    await answer_to(fake, first)
+    theirs = await fake.message("Hat jemand die Folien?", channel=THREAD_ID, author=USER_ID + 7)
+    await answer_to(fake, theirs)  # (unaddressed, in qabot's thread: a follow-up)
+    reply = await fake.message("Ja, schicke ich dir", channel=THREAD_ID, reply_to=theirs)
+    follow_up = await fake.message("und RAISe+?", channel=THREAD_ID)
+    assert "HK$10" in (await answer_to(fake, follow_up))[1]
+    await fake.barrier()
+    assert not fake.replies_to(reply)

@@ -14,6 +14,11 @@ from bot.service import QABot
 from bot.settings import PROJECT_ROOT, Settings
 
 SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
+# `qabot` without the project's .env (a developer's tokens there would be found).
+QABOT_WITHOUT_DOTENV = (
+    "import sys; from bot.settings import Settings; Settings.model_config['env_file'] = None; "
+    "from bot.cli import main; sys.exit(main(sys.argv[1:]))"
+)
 
 
 def qabot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -21,10 +26,10 @@ def qabot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]
     clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
     clean["PYTHONPATH"] = str(PROJECT_ROOT)
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-c", QABOT_WITHOUT_DOTENV, *args],
         capture_output=True,
         text=True,
-        cwd=cwd,  # no .env there
+        cwd=cwd,
         env={**clean, **env},
         timeout=60,
     )

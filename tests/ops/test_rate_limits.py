@@ -1,9 +1,11 @@
-"""Rate limits and the bound on concurrent work, through QABot.ask."""
+"""Rate limits and the bound on concurrent work: through QABot.ask, and what Slack and
+Discord post for an asker over the limit."""
 
 from __future__ import annotations
 
 import contextlib
 import threading
+from pathlib import Path
 
 from bot.answer import Answer
 from bot.ratelimit import RateLimitSettings
@@ -12,6 +14,10 @@ from bot.settings import Settings
 from bot.state import FailOpenState, MemoryState
 from bot.store import KnowledgeStore
 from tests.conftest import KNOWLEDGE
+from tests.discord.fake_discord import BOT_ID, FakeDiscord
+from tests.discord.harness import make_settings, serving
+from tests.discord.test_commands import callback, option
+from tests.slack.harness import StartSlack
 
 Q = "Wann wurde SenseTime gegründet?"
 
@@ -89,3 +95,61 @@ def test_concurrent_work_is_bounded() -> None:
         t.join(timeout=30)
     assert peak == 2
     assert len(answers) == 16 and all(a.intent == "sensetime.founded" for a in answers)
+
+
+def _limited(store: KnowledgeStore) -> QABot:
+    """A bot whose askers have a burst of 2 and then wait (for the life of a test)."""
+    limits = RateLimitSettings(enabled=True, user_burst=2, user_per_s=0.0001)
+    return QABot(Settings(knowledge_dir=KNOWLEDGE, rate_limit=limits), store, state=MemoryState())
+
+
+async def test_a_flood_of_mentions_gets_one_notice_on_slack_not_one_each(
+    start_slack: StartSlack, slack_store: KnowledgeStore
+) -> None:
+    # Each over-limit mention got its own notice, each a chat.postMessage: 40 mentions,
+    # 40 posts. The limiter kept the matcher idle, not the bot's posting (its Web API
+    # budget, the channel).
+    slack = await start_slack(bot=_limited(slack_store))
+    for _ in range(6):
+        await slack.event(slack.mention_event(Q, user="UFLOOD"))
+    await slack.settled()
+    texts = [p["text"] for p in slack.api.posts()]
+    assert len(texts) == 3 and "2014" in texts[0] and "2014" in texts[1], texts
+    assert "try again" in texts[2]
+    await slack.event(slack.mention_event(Q, user="UOTHER"))  # others are answered as before
+    await slack.api.wait_for(lambda api: len(api.posts()) == 4)
+
+
+async def test_a_flood_of_mentions_gets_one_notice_on_discord_not_one_each(
+    fake: FakeDiscord, slack_store: KnowledgeStore, tmp_path: Path
+) -> None:
+    async with serving(_limited(slack_store), make_settings(fake, tmp_path)):
+        mids = [await fake.message(f"<@{BOT_ID}> {Q}", mentions=(BOT_ID,)) for _ in range(6)]
+        last = await fake.message(f"<@{BOT_ID}> {Q}", mentions=(BOT_ID,), author=7)
+        await fake.wait_reply(last)  # messages are answered in order: the others are done
+        replied = [mid for mid in mids if fake.replies_to(mid)]
+    assert len(replied) == 3  # two answers, one notice
+
+
+async def test_ask_over_the_limit_is_told_to_the_asker_alone_on_slack(
+    start_slack: StartSlack, slack_store: KnowledgeStore
+) -> None:
+    # The notice went to the channel (`in_channel`), one per /ask, like an answer.
+    slack = await start_slack(bot=_limited(slack_store))
+    for _ in range(3):
+        await slack.command("/ask", Q, user="UFLOOD")
+    await slack.api.wait_for(lambda api: len(api.responses()) == 3)
+    kinds = [r["response_type"] for r in slack.api.responses()]
+    assert kinds == ["in_channel", "in_channel", "ephemeral"]
+    assert "try again" in slack.api.responses()[2]["text"]
+
+
+async def test_ask_over_the_limit_is_told_to_the_asker_alone_on_discord(
+    fake: FakeDiscord, slack_store: KnowledgeStore, tmp_path: Path
+) -> None:
+    async with serving(_limited(slack_store), make_settings(fake, tmp_path)):
+        flags = []
+        for _ in range(3):
+            iid, _ = await fake.interaction("ask", [option("question", Q)])
+            flags.append((await callback(fake, iid))["data"].get("flags", 0))
+    assert flags == [0, 0, 64]

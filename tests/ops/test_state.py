@@ -101,6 +101,18 @@ def test_expired_claims_leave_the_memory_unasked() -> None:
     assert state.usage()["claims"] == 1
 
 
+def test_expired_claims_leave_the_memory_behind_a_longer_one_too() -> None:
+    """Claims of several TTLs (a vote is remembered for a day, a seen event for ten
+    minutes): one long claim ahead of them must not keep the expired ones in memory."""
+    clock = FakeClock()
+    state = MemoryState(clock=clock)
+    state.claim("vote:slack:U1:C1:1.0:up", 86_400)
+    for n in range(3 * SWEEP_EVERY):
+        state.claim(f"slack:event:Ev{n}", 600)
+        clock.now += 1
+    assert state.usage()["claims"] <= SWEEP_EVERY + 600
+
+
 def test_rate_limiter_per_user_and_per_channel() -> None:
     limiter = RateLimiter(
         MemoryState(),

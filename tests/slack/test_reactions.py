@@ -135,3 +135,21 @@ async def test_a_vote_after_a_restart_is_logged(
     await vote(after, reaction("+1", ts=ts))
     (record,) = votes(logging_bot)
     assert record["guess"] == "hkpc.recruiting" and record["question"] == RECRUITING
+
+
+async def test_one_person_casts_one_vote_per_answer_however_often_they_react(
+    start_slack: StartSlack, logging_bot: QABot
+) -> None:
+    # Each time a person took their 👎 off and put it on again (a new reaction_added), it
+    # was one more vote: 30 by one person, and as many lines in the log and in triage.
+    slack = await start_slack(bot=logging_bot)
+    ts = await answered(slack)
+    for _ in range(5):
+        await vote(slack, reaction("-1", ts=ts, user="U2"))
+    await vote(slack, reaction("+1", ts=ts, user="U2"))  # changing one's mind is a vote
+    await vote(slack, reaction("-1", ts=ts, user="U3"))  # so is someone else's
+    assert [(v["kind"], v["user"]) for v in votes(logging_bot)] == [
+        ("down", "U2"),
+        ("up", "U2"),
+        ("down", "U3"),
+    ]

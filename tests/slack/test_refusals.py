@@ -307,8 +307,7 @@ async def test_a_request_that_is_not_http_is_refused_in_one_line_without_a_trace
     # aiohttp answers 400 and logged each at ERROR with a traceback: anyone could fill the
     # log with them.
     caplog.set_level(logging.INFO)
-    host, port = slack.url.removeprefix("http://").split(":")
-    reader, writer = await asyncio.open_connection(host, int(port))
+    reader, writer = await connect(slack)
     writer.write(request_bytes)
     status_line = await reader.readline()
     writer.close()
@@ -316,6 +315,48 @@ async def test_a_request_that_is_not_http_is_refused_in_one_line_without_a_trace
     assert not traces(caplog)
     (line,) = [r.getMessage() for r in caplog.records]
     assert len(line) < MAX_LINE
+
+
+CUT_OFF = {
+    "a body shorter than its Content-Length": b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n0123456789",
+    "chunks cut off": b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n5\r\nabc",
+    "100-continue, then nothing": b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+    b"Expect: 100-continue\r\nContent-Length: 5\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("request_bytes", CUT_OFF.values(), ids=CUT_OFF)
+async def test_a_client_that_leaves_before_its_body_is_sent_is_one_line(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, request_bytes: bytes
+) -> None:
+    # Unsigned: "ERROR aiohttp.server Error handling request" and a traceback ending in
+    # ConnectionResetError, one per request, for what a scanner or a flaky client does.
+    caplog.set_level(logging.INFO)
+    _, writer = await connect(slack)
+    writer.write(request_bytes)
+    await writer.drain()
+    writer.close()  # before the body is through
+    await writer.wait_closed()
+    await wait_for_log(caplog)
+    assert not traces(caplog)
+    (record,) = caplog.records
+    assert record.levelno < logging.ERROR and len(record.getMessage()) < MAX_LINE
+
+
+async def connect(slack: SlackHarness) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A raw TCP connection to the adapter, for requests no HTTP client would send."""
+    host, port = slack.url.removeprefix("http://").split(":")
+    return await asyncio.open_connection(host, int(port))
+
+
+async def wait_for_log(caplog: pytest.LogCaptureFixture, timeout: float = 5.0) -> None:
+    """Until something is logged (the server sees the connection close on its own time)."""
+    deadline = time.monotonic() + timeout
+    while not caplog.records:
+        assert time.monotonic() < deadline, "nothing logged"
+        await asyncio.sleep(0.01)
 
 
 async def test_a_signed_click_whose_value_is_longer_than_slack_allows_is_refused(

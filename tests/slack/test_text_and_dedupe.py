@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.slack_dedupe import MemorySeenStore
+from bot.adapters.slack_dedupe import StateSeenStore
 from bot.adapters.slack_text import question_text
+from bot.state import MemoryState
 
 
 @pytest.mark.parametrize(
@@ -25,17 +26,13 @@ def test_question_text(raw: str, expected: str) -> None:
 
 
 async def test_seen_store_claims_once_within_the_ttl() -> None:
+    # The store the bot runs (StateSeenStore over the shared state); the tests here were
+    # of MemorySeenStore, which nothing in the bot used.
     now = [0.0]
-    seen = MemorySeenStore(ttl_s=10, clock=lambda: now[0])
+    seen = StateSeenStore(MemoryState(clock=lambda: now[0]), ttl_s=10)
     assert await seen.claim("Ev1")
     assert not await seen.claim("Ev1")
-    now[0] = 11
+    now[0] = 9.9
+    assert not await seen.claim("Ev1")
+    now[0] = 10.1
     assert await seen.claim("Ev1")
-
-
-async def test_seen_store_is_bounded() -> None:
-    seen = MemorySeenStore(max_keys=3)
-    for key in "abcde":
-        assert await seen.claim(key)
-    assert len(seen) == 3
-    assert await seen.claim("a")  # evicted, so new again

@@ -165,3 +165,18 @@ async def test_turns_of_one_conversation_are_answered_in_order(
     question, source = slack.api.posts()
     assert "HK$3" in question["text"] and "§16" in str(source["blocks"])
     # other conversations are not held up meanwhile (see tests/ops/test_hung_store.py)
+
+
+async def test_a_message_to_someone_else_in_qabots_thread_gets_silence(
+    slack: SlackHarness,
+) -> None:
+    # Once qabot had answered in a thread, a message there that mentions another person
+    # (and not qabot) got "Sorry, the article doesn't say." as if it had been asked.
+    first = slack.mention_event("Who is the CFO of SenseTime?")
+    await ask_in_thread(slack, first, 1)
+    to_someone = thread_message(slack, "<@U21> can you send me the deck?", thread_ts=first["ts"])
+    await slack.event(to_someone)
+    source = await ask_in_thread(slack, thread_message(slack, "Quelle?", thread_ts=first["ts"]), 2)
+    assert "§3" in str(source["blocks"])  # the next follow-up is still understood
+    await slack.settled()
+    assert len(slack.api.posts()) == 2
