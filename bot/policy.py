@@ -190,9 +190,20 @@ class Policy:
             return 0.0
         return self.model.probability(signals(ranked[0], self.rival(ranked), res, self.resolver))
 
+    def _article_before_gap(self, ranked: list[Candidate]) -> list[Candidate]:
+        """ "The article doesn't give X" only when it beats the best answer the article gives by
+        the model's margin: a known gap restates what the article does say, and wins on those
+        words. The model then judges the answer it would give."""
+        if not ranked or self.intents[ranked[0].key].kind != "gap":
+            return ranked
+        answer = next((c for c in ranked if self.intents[c.key].kind == "article"), None)
+        if answer is None or ranked[0].score - answer.score >= self.model.margin:
+            return ranked
+        return [answer, *(c for c in ranked if c is not answer)]
+
     def accepted(self, res: Resolution) -> tuple[Candidate | None, float]:
         """The best intent when the model trusts it, with the model's probability."""
-        ranked = self.ranked(res)
+        ranked = self._article_before_gap(self.ranked(res))
         if not ranked:
             return None, 0.0
         top = ranked[0]
@@ -207,11 +218,6 @@ class Policy:
         rival = self.rival(ranked)
         if rival is not None and top.score - rival.score < self.model.margin:
             return None, p
-        if self.intents[top.key].kind == "gap":
-            # "the article doesn't give X" only when it beats the answers the article gives
-            answer = next((c for c in ranked[1:] if self.intents[c.key].kind == "article"), None)
-            if answer is not None and top.score - answer.score < self.model.margin:
-                return answer, p
         return top, p
 
     def _lone_word_of_a_variant(self, top: Candidate, res: Resolution) -> bool:

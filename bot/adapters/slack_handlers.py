@@ -274,9 +274,7 @@ class SlackListeners:
                 lang = await self.core(self.bot.language, message.text)
                 await set_status(client, message.channel or "", thread_ts, lang)
             payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
-            if answer is not None and not await self.core(
-                self.chat.worth_posting, message, answer
-            ):
+            if answer is not None and not await self.core(self.chat.worth_posting, message, answer):
                 return
             channel = message.channel or ""
             response = await client.chat_postMessage(
