@@ -23,7 +23,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from bot.answer import Answer
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
+WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
@@ -137,6 +138,12 @@ def _asks(word: str) -> bool:
     return any(t in QUESTION_WORDS for t in tokens(word))
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def _is_question_word(word: str) -> bool:
+    """`_asks` of one word of a last question, remembered: words recur, questions do not."""
+    return _asks(word)
+
+
 def opens_elliptically(text: str) -> bool:
     """ "und RAISe+?", "and in 2021?", "what about SMEs?": an opener and little else."""
     toks = tokens(text)
@@ -196,9 +203,13 @@ class Conversations:
         snap = self.bot.store.current
         if ctx is None:
             return snap.knows_topic
-        said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
-        about = set(tokens(" ".join([ctx.question, *said])))
-        return lambda t: t not in about and snap.knows_topic(t)
+
+        @cache
+        def about() -> set[str]:  # read only when a topic word stands beside a cue
+            said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
+            return set(tokens(" ".join([ctx.question, *said])))
+
+        return lambda t: snap.knows_topic(t) and t not in about()
 
     def _request(self, kind: str, ctx: Context | None, text: str) -> Answer:
         """The source, more, or the last answer in another language."""
@@ -280,7 +291,7 @@ class Conversations:
                 base = self._without_kind(base, kind, keep=feature)
             if _asks(fragment):
                 # "und wo?" asks its own question of the last one's topic: where, not when
-                base = " ".join(w for w in base.split() if not _asks(w))
+                base = " ".join(w for w in base.split() if not _is_question_word(w))
                 filled.append(f"{fragment} {base}")
             else:
                 filled.append(f"{base} {fragment}")
