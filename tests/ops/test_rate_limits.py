@@ -59,13 +59,13 @@ def test_concurrent_work_is_bounded() -> None:
     inside, peak, lock = 0, 0, threading.Lock()
     answer = bot.store.current.answer
 
-    def counted(text: str):
+    def counted(text: str, lang: str | None = None):
         nonlocal inside, peak
         with lock:
             inside += 1
             peak = max(peak, inside)
         try:
-            return answer(text)
+            return answer(text, lang)
         finally:
             with lock:
                 inside -= 1
@@ -78,4 +78,4 @@ def test_concurrent_work_is_bounded() -> None:
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert peak <= 2
+    assert 0 < peak <= 2  # 0: the stand-in was never called, nothing was measured
