@@ -15,6 +15,7 @@ waits on a store that is down.
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import threading
 import time
@@ -135,7 +136,8 @@ class MemoryState:
             tokens = min(capacity, tokens + max(0.0, now - at) * refill_per_s)
             ok = tokens >= 1
             left = tokens - 1 if ok else tokens
-            self._buckets[key] = (left, now, now + (capacity - left) / refill_per_s)
+            refilled = now + (capacity - left) / refill_per_s if refill_per_s > 0 else math.inf
+            self._buckets[key] = (left, now, refilled)
             self._buckets.move_to_end(key)
             # A bucket full again is no bucket (as Redis expires it): least recently used
             # first, so that the bucket of each DM's channel goes once it has refilled.

@@ -199,3 +199,11 @@ def test_a_bucket_still_refilling_is_kept() -> None:
     state.take_token("user:slack:U2", 2, 0.5)
     assert state.take_token("user:slack:U1", 2, 0.5)
     assert not state.take_token("user:slack:U1", 2, 0.5)
+
+
+def test_a_bucket_that_never_refills_is_kept() -> None:
+    clock = FakeClock()
+    state = MemoryState(clock=clock)
+    assert [state.take_token("channel:slack:C1", 1, 0.0) for _ in range(2)] == [True, False]
+    clock.now += 3600
+    assert not state.take_token("channel:slack:C1", 1, 0.0)
