@@ -3,10 +3,14 @@
 Plays every blind-written conversation of eval/conversations/ through the chat
 layer (`bot.chat.ChatService`, the path Slack and Discord take, on the in-process
 shared state) and times each turn, with the per-text caches emptied before each
-one as in real use. Prints p50/p99 per turn for first questions and for
-follow-ups, the same follow-up texts asked on their own (no context), and how
-many resolver calls a turn makes. Not a test: run it by hand
-(`.venv/bin/python benchmarks/bench_conversations.py [--rounds 3]`).
+one as in real use. One round warms the word caches untimed; then `--rounds`
+rounds of the same conversations, in the same order, are timed, first questions
+and follow-ups interleaved as they come (a busy moment of the machine falls on
+both). Prints p50/p90/p99 per turn side by side for first questions, follow-ups,
+and the same follow-up texts asked on their own (no context), how many resolver
+calls a turn makes, and the follow-up's cost relative to a question's. Not a
+test: run it by hand (`.venv/bin/python benchmarks/bench_conversations.py
+[--rounds 5]`); the machine's load moves the tail, so compare several runs.
 """
 
 from __future__ import annotations
@@ -51,47 +55,71 @@ class CountingBot(QABot):
         return super().resolve(text, lang)
 
 
-def timed(fn) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def percentile(ms: list[float], share: float) -> float:
+    """The value below which `share` of the sorted `ms` lie (nearest rank)."""
+    return ms[min(len(ms) - 1, max(0, round(share * len(ms)) - 1))]
+
+
+def timed(fn, clock=time.perf_counter) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     """(milliseconds, resolver calls) of one call of `fn`."""
     CountingBot.calls = 0
-    start = time.perf_counter()
+    start = clock()
     fn()
-    return (time.perf_counter() - start) * 1000, CountingBot.calls
+    return (clock() - start) * 1000, CountingBot.calls
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5, help="timed rounds, after one warm-up")
+    ap.add_argument(
+        "--cpu",
+        action="store_true",
+        help="this thread's CPU time, not wall time: the waits of a busy machine left out",
+    )
     args = ap.parse_args()
+    clock = time.thread_time if args.cpu else time.perf_counter
     settings = Settings(knowledge_dir=ROOT / "knowledge", rate_limit={"enabled": False})
     bot = CountingBot.from_settings(settings)
     chat = ChatService(bot, settings)
     snap = bot.store.current
     rows: dict[str, list[tuple[float, int]]] = {"question": [], "follow-up": [], "alone": []}
-    for n in range(args.rounds):
+    for n in range(args.rounds + 1):
+        timed_round = n > 0  # round 0 warms the word caches (corrections, splits)
         for i, turns in enumerate(conversations()):
             for k, text in enumerate(turns):
                 forget_texts(snap)
                 message = Incoming(ASKER, f"bench-{n}-{i}", text, addressed=True)
-                rows["question" if k == 0 else "follow-up"].append(
-                    timed(lambda m=message: chat.answer(m))
-                )
+                took = timed(lambda m=message: chat.answer(m), clock)
+                if timed_round:
+                    rows["question" if k == 0 else "follow-up"].append(took)
                 if k:
                     forget_texts(snap)
-                    rows["alone"].append(timed(lambda t=text: bot.ask(t, platform="slack")))
+                    took = timed(lambda t=text: bot.ask(t, platform="slack"), clock)
+                    if timed_round:
+                        rows["alone"].append(took)
     labels = {
         "question": "first question, in a conversation",
         "follow-up": "follow-up, in its conversation",
         "alone": "the same follow-up, asked alone",
     }
-    print(f"{'turn':<36}{'turns':>7}{'p50 ms':>8}{'p99 ms':>8}{'mean ms':>9}{'calls/turn':>11}")
+    print(
+        f"{'turn':<36}{'turns':>7}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'mean ms':>9}"
+        f"{'calls/turn':>11}"
+    )
     for key, label in labels.items():
         ms = sorted(t for t, _ in rows[key])
         calls = statistics.mean(c for _, c in rows[key])
         print(
-            f"{label:<36}{len(ms):>7}{statistics.median(ms):>8.2f}"
-            f"{ms[int(len(ms) * 0.99) - 1]:>8.2f}{statistics.mean(ms):>9.2f}{calls:>11.2f}"
+            f"{label:<36}{len(ms):>7}{percentile(ms, 0.5):>8.2f}{percentile(ms, 0.9):>8.2f}"
+            f"{percentile(ms, 0.99):>8.2f}{statistics.mean(ms):>9.2f}{calls:>11.2f}"
         )
+    question = sorted(t for t, _ in rows["question"])
+    follow_up = sorted(t for t, _ in rows["follow-up"])
+    ratios = "  ".join(
+        f"{name} ×{percentile(follow_up, q) / percentile(question, q):.2f}"
+        for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))
+    )
+    print(f"a follow-up's cost relative to a question's: {ratios}")
 
 
 if __name__ == "__main__":

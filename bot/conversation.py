@@ -24,7 +24,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
 COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
+WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
@@ -150,6 +151,12 @@ def _intents(answer: Answer) -> set[str]:
 
 def _asks(word: str) -> bool:
     return any(t in QUESTION_WORDS for t in tokens(word))
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _is_question_word(word: str) -> bool:
+    """`_asks` of one word of a last question, remembered: words recur, questions do not."""
+    return _asks(word)
 
 
 def opens_elliptically(text: str) -> bool:
@@ -427,7 +434,7 @@ class Conversations:
                 base = self._without_kind(base, kind, keep=feature)
             if _asks(fragment):
                 # "und wo?" asks its own question of the last one's topic: where, not when
-                base = " ".join(w for w in base.split() if not _asks(w))
+                base = " ".join(w for w in base.split() if not _is_question_word(w))
                 filled.append(f"{fragment} {base}")
             else:
                 filled.append(f"{base} {fragment}")

@@ -15,6 +15,7 @@ waits on a store that is down.
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import threading
 import time
@@ -95,7 +96,8 @@ class MemoryState:
         self._max_value_bytes = max_value_bytes
         self._lock = threading.Lock()
         self._claims: OrderedDict[str, float] = OrderedDict()
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        # key → (tokens, when counted, when full again)
+        self._buckets: OrderedDict[str, tuple[float, float, float]] = OrderedDict()
         self._streams: dict[str, list[str]] = {}
         self._values: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._value_bytes = 0
@@ -136,11 +138,17 @@ class MemoryState:
     def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
         now = self._clock()
         with self._lock:
-            tokens, at = self._buckets.get(key, (capacity, now))
+            tokens, at, _ = self._buckets.get(key, (capacity, now, now))
             tokens = min(capacity, tokens + max(0.0, now - at) * refill_per_s)
             ok = tokens >= 1
-            self._buckets[key] = (tokens - 1 if ok else tokens, now)
+            left = tokens - 1 if ok else tokens
+            refilled = now + (capacity - left) / refill_per_s if refill_per_s > 0 else math.inf
+            self._buckets[key] = (left, now, refilled)
             self._buckets.move_to_end(key)
+            # A bucket full again is no bucket (as Redis expires it): least recently used
+            # first, so that the bucket of each DM's channel goes once it has refilled.
+            while self._buckets and next(iter(self._buckets.values()))[2] <= now:
+                self._buckets.popitem(last=False)
             while len(self._buckets) > self._max:
                 self._buckets.popitem(last=False)
             return ok

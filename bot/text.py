@@ -7,6 +7,7 @@ functions, so a rule here can never make a stored variant miss itself.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -14,7 +15,8 @@ from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS
 from bot.numbers import read_spelled_numbers
 
 # A question is folded and tokenised several times on its way (reading, matching, the
-# guards); a small cache makes that once. Bounded: 4,096 texts of ≤ 4,000 characters.
+# guards); a small cache makes that once. Bounded: 4,096 texts of ≤ 4,000 characters. Its
+# tokens are interned: a word in many cached texts is one string, not a copy in each.
 CACHE_SIZE = 4096
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", "`": "'"})
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\ufeff]")
@@ -57,7 +59,7 @@ def _tokens(text: str) -> tuple[str, ...]:
         if _NUMBER.match(tok):
             tok = _plain_number(tok)
         if len(tok) > 1 or tok.isdigit():
-            out.append(tok)
+            out.append(sys.intern(tok))
     return tuple(out)
 
 

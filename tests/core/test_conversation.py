@@ -357,3 +357,23 @@ def test_batch_lines_with_a_conversation_id() -> None:
     assert "Hochleistungsrechnern" in replies[1]["text"]
     assert replies[2]["answered"] is False  # another conversation knows nothing of x
     assert replies[3]["question"] == '{"not": "a turn"}'  # any other line is a question
+
+
+def test_a_plain_request_leaves_the_last_answer_unread(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Quelle?" names nothing the last answer could be about: the answer's words are read
+    only when a topic word stands beside the cue (a follow-up costs no more than a question)."""
+    import bot.conversation
+
+    first = talk.ask("c-cost", "Wie groß ist das AI Subsidy Scheme?")
+    read: list[str] = []
+    tokens = bot.conversation.tokens
+
+    def counted(text: str) -> list[str]:
+        read.append(text)
+        return tokens(text)
+
+    monkeypatch.setattr(bot.conversation, "tokens", counted)
+    assert talk.ask("c-cost", "Quelle?").answered
+    assert not [text for text in read if first.question in text]

@@ -189,3 +189,33 @@ def test_expired_values_leave_memory_though_nobody_reads_them() -> None:
         state.put(f"conversation:new{n}", "x", 60)
     assert len(state._values) <= SWEEP_EVERY + 1
     assert state.get("answer:kept") == "y"
+
+
+def test_full_buckets_leave_the_memory() -> None:
+    """Every DM comes in a channel of its own: the bucket of a channel nobody writes in any
+    more must not stay until the key cap (a bucket refilled to full is no bucket)."""
+    clock = FakeClock()
+    state = MemoryState(clock=clock)
+    for n in range(500):
+        assert state.take_token(f"channel:slack:D{n}", 60, 5.0)  # full again after 12 s
+    clock.now += 13
+    assert state.take_token("channel:slack:D-new", 60, 5.0)
+    assert state.usage()["buckets"] == 1
+
+
+def test_a_bucket_still_refilling_is_kept() -> None:
+    clock = FakeClock()
+    state = MemoryState(clock=clock)
+    assert [state.take_token("user:slack:U1", 2, 0.5) for _ in range(3)] == [True, True, False]
+    clock.now += 3.9  # 1.95 tokens back: not full yet, so not forgotten
+    state.take_token("user:slack:U2", 2, 0.5)
+    assert state.take_token("user:slack:U1", 2, 0.5)
+    assert not state.take_token("user:slack:U1", 2, 0.5)
+
+
+def test_a_bucket_that_never_refills_is_kept() -> None:
+    clock = FakeClock()
+    state = MemoryState(clock=clock)
+    assert [state.take_token("channel:slack:C1", 1, 0.0) for _ in range(2)] == [True, False]
+    clock.now += 3600
+    assert not state.take_token("channel:slack:C1", 1, 0.0)
