@@ -19,7 +19,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from bot.figures import figures
-from bot.kb_edit import dump, round_trip_yaml, validated_replace, write_atomic
+from bot.kb_edit import dump, edit_lock, round_trip_yaml, validated_replace, write_atomic
 from bot.knowledge import SOURCES_FILE
 from bot.language import detect
 from bot.lint import DRAFTS_DIR
@@ -121,6 +121,16 @@ def ingest(
         text = Path(article).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise IngestError(f"cannot read {article}: {exc}") from exc
+    try:
+        with edit_lock(root):  # sources.yaml is read, changed and replaced
+            return _ingest(root, article, source_id, text, title=title, lang=lang)
+    except OSError as exc:  # no such directory, or one that cannot be written
+        raise IngestError(f"cannot edit {root}: {exc}") from exc
+
+
+def _ingest(
+    root: Path, article: Path, source_id: str, text: str, *, title: str | None, lang: str | None
+) -> IngestResult:
     yaml = round_trip_yaml()
     sources_path = root / SOURCES_FILE
     try:
