@@ -31,11 +31,12 @@ MAX_PROMPTS = 4  # what Slack shows
 
 
 def suggested_prompts(bot: QABot, lang: str) -> list[dict[str, str]]:
-    """Up to four key facts as prompts, each one a question qabot answers (blocking)."""
+    """Up to four key facts as prompts, each one a question qabot answers (blocking).
+    Checked with `resolve`: these are no questions anyone asked, so they are not counted."""
     prompts = []
     for row in bot.stat(None, lang=lang).rows:
         question = f"{row.label}?"
-        if bot.ask(question).answered:
+        if bot.resolve(question).answered:
             prompts.append({"title": row.label, "message": question})
         if len(prompts) == MAX_PROMPTS:
             break

@@ -114,3 +114,13 @@ async def test_a_signed_assistant_event_of_odd_shape_is_refused_and_logged_once(
     assert [c.method for c in slack.api.calls if c.method != "auth.test"] == []
     (record,) = [r for r in caplog.records if r.name == "qabot.slack"]
     assert record.levelno == logging.WARNING and not record.exc_info
+
+
+async def test_the_greetings_prompts_are_not_counted_as_questions(slack: SlackHarness) -> None:
+    # Each greeting asked the core for its suggested prompts through QABot.ask: the Slack
+    # server's /metrics counted four questions (platform "cli") nobody had asked.
+    await slack.event(thread_started())
+    await slack.api.wait_for(lambda api: bool(api.of("assistant.threads.setSuggestedPrompts")))
+    async with slack.session.get(f"{slack.url}/metrics") as resp:
+        metrics = await resp.text()
+    assert [line for line in metrics.splitlines() if line.startswith("qabot_questions_total")] == []
