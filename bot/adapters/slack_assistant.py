@@ -43,9 +43,9 @@ def suggested_prompts(bot: QABot, lang: str) -> list[dict[str, str]]:
     return prompts
 
 
-async def set_status(client: AsyncWebClient, channel: str, thread_ts: str, lang: str) -> None:
-    """ "qabot is looking it up…" under the thread until the answer is posted; best effort."""
-    status = render.word("assistant_status", lang)
+async def set_status(client: AsyncWebClient, channel: str, thread_ts: str, status: str) -> None:
+    """A status under the thread ("qabot is looking it up…") until the next post, or ""
+    to take it away when nothing is posted; best effort."""
     try:
         await client.assistant_threads_setStatus(
             channel_id=channel, thread_ts=thread_ts, status=status
