@@ -71,7 +71,7 @@ def dump(yaml: YAML, data: Any) -> str:
 def find_intent(root: Path, intent_id: str) -> tuple[Path, Any, Any] | None:
     """(file, loaded document, intent node) of `intent_id`, searching qa/*.yaml."""
     yaml = round_trip_yaml()
-    for path in sorted((root / INTENTS_DIR).glob("*.yaml")):
+    for path in _intent_files(root):
         text = path.read_text(encoding="utf-8")
         if intent_id not in text:
             continue
@@ -201,7 +201,9 @@ def _same(variant: Any, phrase: str) -> bool:
 
 
 def _intent_files(root: Path) -> list[Path]:
-    return sorted((root / INTENTS_DIR).glob("*.yaml"))
+    """The intents files, regular files only: the loader refuses any other unread (a FIFO
+    would block the edit, and with it every later one, for ever)."""
+    return sorted(p for p in (root / INTENTS_DIR).glob("*.yaml") if p.is_file())
 
 
 def _variants_node(root: Path, intent_id: str, lang: str) -> tuple[Path, str, Any] | None:

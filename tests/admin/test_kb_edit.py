@@ -216,3 +216,13 @@ def test_one_question_attached_to_two_intents_at_once_goes_to_one(
     assert sorted(r.changed for r in results) == [False, True]
     assert any("also under" in r.message for r in results)
     load_knowledge(kb_copy)  # still valid
+
+
+def test_an_intents_file_that_is_no_regular_file_is_not_read(kb_copy: Path) -> None:
+    # The loader refuses such a file unread ("not a regular file"); add-question read it:
+    # a FIFO blocked the edit for ever (holding every later edit up behind it), a directory
+    # ended it with IsADirectoryError.
+    (kb_copy / "qa" / "zz.yaml").mkdir()
+    result = add_question(kb_copy, RECRUITING, "Is hiring tough here?", "en")
+    assert result.ok and result.changed
+    assert find_intent(kb_copy, RECRUITING) is not None
