@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
 
+from bot.errors import KnowledgeError
 from bot.figures import figures
-from bot.kb_edit import dump, round_trip_yaml, validated_replace, write_atomic
-from bot.knowledge import SOURCES_FILE
+from bot.kb_edit import dump, edit_lock, round_trip_yaml, validated_replace, write_atomic
+from bot.knowledge import SOURCES_FILE, load_knowledge
 from bot.language import detect
 from bot.lint import DRAFTS_DIR
 
@@ -121,13 +123,38 @@ def ingest(
         text = Path(article).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise IngestError(f"cannot read {article}: {exc}") from exc
+    try:
+        with edit_lock(root):  # sources.yaml is read, changed and replaced
+            return _ingest(root, article, source_id, text, title=title, lang=lang)
+    except OSError as exc:  # no such directory, or one that cannot be written
+        raise IngestError(f"cannot edit {root}: {exc}") from exc
+
+
+def _unreadable_sources(root: Path, sources_path: Path) -> str:
+    """Why sources.yaml is no list of sources (a half-done edit), as `kb validate` says it:
+    the loader's problems with their lines."""
+    try:
+        load_knowledge(root)
+    except KnowledgeError as exc:
+        return "refused: " + "; ".join(str(p) for p in exc.problems)
+    return f"refused: {sources_path}:0: no list of sources"
+
+
+def _ingest(
+    root: Path, article: Path, source_id: str, text: str, *, title: str | None, lang: str | None
+) -> IngestResult:
     yaml = round_trip_yaml()
     sources_path = root / SOURCES_FILE
     try:
         doc = yaml.load(sources_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise IngestError(f"cannot read {sources_path}: {exc}") from exc
-    if any(str(s.get("id")) == source_id for s in doc["sources"]):
+    except YAMLError:
+        doc = None
+    entries = doc.get("sources") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(s, dict) for s in entries):
+        raise IngestError(_unreadable_sources(root, sources_path))
+    if any(str(s.get("id")) == source_id for s in entries):
         raise IngestError(f"source id {source_id!r} is taken in {sources_path}")
     target = root / "sources" / f"{source_id}.txt"
     draft = root / DRAFTS_DIR / f"{source_id}.yaml"

@@ -8,10 +8,13 @@ schema, citations, ids and variants within it) while the other files are only
 searched for the phrase; a valid draft replaces the file in one atomic rename,
 so the watcher of a running bot never sees a half-made or invalid edit.
 Larger edits (ingest) are made on a copy of the directory and validated in full.
+Edits of one directory are made one at a time (`edit_lock`), by any process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import json
 import os
@@ -19,6 +22,7 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,7 +71,7 @@ def dump(yaml: YAML, data: Any) -> str:
 def find_intent(root: Path, intent_id: str) -> tuple[Path, Any, Any] | None:
     """(file, loaded document, intent node) of `intent_id`, searching qa/*.yaml."""
     yaml = round_trip_yaml()
-    for path in sorted((root / INTENTS_DIR).glob("*.yaml")):
+    for path in _intent_files(root):
         text = path.read_text(encoding="utf-8")
         if intent_id not in text:
             continue
@@ -94,6 +98,22 @@ def validated_replace(root: Path, path: Path, text: str) -> list[str]:
             return [str(p).replace(str(shadow), str(root)) for p in exc.problems]
     write_atomic(path, text)
     return []
+
+
+@contextlib.contextmanager
+def edit_lock(root: Path) -> Iterator[None]:
+    """Hold the knowledge directory `root` for one edit, against every other thread and
+    process that edits it (two attach clicks, a Slack and a Discord admin, the CLI beside
+    the bot). An edit reads a file, changes it and renames the result over it: two at once
+    lost one of them (the last rename won), or put one question under two intents, which
+    left the directory invalid. The lock is flock(2) on the directory itself: nothing is
+    created, and it ends with the process that holds it."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -153,6 +173,11 @@ def add_question(root: Path, intent_id: str, phrase: str, lang: str) -> EditResu
         return EditResult(False, False, f"unknown language {lang!r} (de or en)")
     if not phrase:
         return EditResult(False, False, "empty question")
+    with edit_lock(root):
+        return _add_question(root, intent_id, phrase, lang)
+
+
+def _add_question(root: Path, intent_id: str, phrase: str, lang: str) -> EditResult:
     found = _variants_node(root, intent_id, lang)
     if found is None:
         return EditResult(False, False, f"unknown intent {intent_id!r}")
@@ -176,7 +201,9 @@ def _same(variant: Any, phrase: str) -> bool:
 
 
 def _intent_files(root: Path) -> list[Path]:
-    return sorted((root / INTENTS_DIR).glob("*.yaml"))
+    """The intents files, regular files only: the loader refuses any other unread (a FIFO
+    would block the edit, and with it every later one, for ever)."""
+    return sorted(p for p in (root / INTENTS_DIR).glob("*.yaml") if p.is_file())
 
 
 def _variants_node(root: Path, intent_id: str, lang: str) -> tuple[Path, str, Any] | None:

@@ -31,20 +31,21 @@ MAX_PROMPTS = 4  # what Slack shows
 
 
 def suggested_prompts(bot: QABot, lang: str) -> list[dict[str, str]]:
-    """Up to four key facts as prompts, each one a question qabot answers (blocking)."""
+    """Up to four key facts as prompts, each one a question qabot answers (blocking).
+    Checked with `resolve`: these are no questions anyone asked, so they are not counted."""
     prompts = []
     for row in bot.stat(None, lang=lang).rows:
         question = f"{row.label}?"
-        if bot.ask(question).answered:
+        if bot.resolve(question).answered:
             prompts.append({"title": row.label, "message": question})
         if len(prompts) == MAX_PROMPTS:
             break
     return prompts
 
 
-async def set_status(client: AsyncWebClient, channel: str, thread_ts: str, lang: str) -> None:
-    """ "qabot is looking it up…" under the thread until the answer is posted; best effort."""
-    status = render.word("assistant_status", lang)
+async def set_status(client: AsyncWebClient, channel: str, thread_ts: str, status: str) -> None:
+    """A status under the thread ("qabot is looking it up…") until the next post, or ""
+    to take it away when nothing is posted; best effort."""
     try:
         await client.assistant_threads_setStatus(
             channel_id=channel, thread_ts=thread_ts, status=status

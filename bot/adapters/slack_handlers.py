@@ -270,13 +270,17 @@ class SlackListeners:
             # app_mention and message.* can both carry one message: answer it once.
             if not await self.seen.claim(key):
                 return
-            if status and thread_ts and message.text:
+            channel = message.channel or ""
+            status = bool(status and thread_ts and message.text)
+            if status:
                 lang = await self.core(self.bot.language, message.text)
-                await set_status(client, message.channel or "", thread_ts, lang)
+                looking = render.word("assistant_status", lang)
+                await set_status(client, channel, thread_ts or "", looking)
             payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
             if answer is not None and not await self.core(self.chat.worth_posting, message, answer):
+                if status:  # silence (over the rate limit): no status left saying otherwise
+                    await set_status(client, channel, thread_ts or "", "")
                 return
-            channel = message.channel or ""
             response = await client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, **payload
             )

@@ -92,3 +92,27 @@ def test_cli_ingest(kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "drafts/again.yaml" in out and "statements" in out
     assert main(["kb", "ingest", str(ARTICLE), "--id", "again", "--kb", str(kb_copy)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("sources", "problem"),
+    [
+        ("sources: [\n", "sources.yaml:2: YAML syntax"),
+        ("", "sources.yaml:1: file: Input should be a valid dictionary"),
+        ("sources: {a: 1}\n", "sources.yaml:1: sources: Input should be a valid list"),
+        ("sources:\n  - 5\n", "sources.yaml:2: sources.0: Input should be a valid dictionary"),
+    ],
+    ids=["a syntax error", "empty", "a mapping", "a list of numbers"],
+)
+def test_ingest_into_a_broken_sources_file_is_refused_with_its_line(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str], sources: str, problem: str
+) -> None:
+    # A half-done edit of sources.yaml: ingest raised ruamel's ParserError, a TypeError or an
+    # AttributeError, a traceback; `kb validate` names the same problem with its line.
+    (kb_copy / "sources.yaml").write_text(sources, encoding="utf-8")
+    with pytest.raises(IngestError, match=problem):
+        ingest(kb_copy, ARTICLE, "scmp_ai_hub")
+    assert main(["kb", "ingest", "--kb", str(kb_copy), str(ARTICLE), "--id", "x"]) == 1
+    assert problem in capsys.readouterr().out
+    assert sorted(p.name for p in (kb_copy / "sources").iterdir()) == ["article.txt"]
+    assert not (kb_copy / "drafts").exists()

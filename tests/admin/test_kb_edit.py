@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from bot import kb_edit
 from bot.cli import main
-from bot.kb_edit import add_question, find_intent
+from bot.kb_edit import EditResult, add_question, find_intent
+from bot.knowledge import load_knowledge
 from tests.admin.conftest import RECRUITING
 
 
@@ -165,3 +170,59 @@ def test_an_edit_of_a_file_with_a_schema_error_elsewhere_is_refused_with_its_lin
     assert "answer: Field required" in result.message
     assert main(["kb", "add-question", "--kb", str(kb_copy), RECRUITING, "Is hiring hard?"]) == 1
     assert "answer: Field required" in capsys.readouterr().out
+
+
+def _edits_at_once(
+    monkeypatch: pytest.MonkeyPatch, edits: list[tuple[str, str]], kb: Path
+) -> list[EditResult]:
+    """`add_question` for each (intent, phrase) in threads of their own, each one pausing
+    after it has read its file until the others have read theirs (or a second has passed:
+    an edit that waits for another never meets it there)."""
+    meet = threading.Barrier(len(edits), timeout=1.0)
+    appended = kb_edit._appended
+
+    def after_reading(*args: object) -> str | None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meet.wait()
+        return appended(*args)
+
+    monkeypatch.setattr(kb_edit, "_appended", after_reading)
+    with ThreadPoolExecutor(len(edits)) as pool:
+        return list(pool.map(lambda edit: add_question(kb, *edit, "en"), edits))
+
+
+def test_two_edits_of_one_file_at_once_both_stay(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two attach clicks in quick succession (each in a thread of its own), or the CLI while
+    # the bot attaches: each read the file, added its question and renamed the result over
+    # it. Both said "added"; the file kept only the last one.
+    edits = [(RECRUITING, "Is hiring hard for firms here?"), ("hkpc.study", "Who did that survey?")]
+    results = _edits_at_once(monkeypatch, edits, kb_copy)
+    assert all(r.ok and r.changed for r in results)
+    text = (kb_copy / "qa" / "hkpc.yaml").read_text(encoding="utf-8")
+    assert all(phrase in text for _, phrase in edits)
+
+
+def test_one_question_attached_to_two_intents_at_once_goes_to_one(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both edits were accepted, and the knowledge held one question under two intents:
+    # every later reload failed, and every later edit was refused.
+    phrase = "What about the thing with the money then?"
+    results = _edits_at_once(
+        monkeypatch, [(RECRUITING, phrase), ("sensetime.founded", phrase)], kb_copy
+    )
+    assert sorted(r.changed for r in results) == [False, True]
+    assert any("also under" in r.message for r in results)
+    load_knowledge(kb_copy)  # still valid
+
+
+def test_an_intents_file_that_is_no_regular_file_is_not_read(kb_copy: Path) -> None:
+    # The loader refuses such a file unread ("not a regular file"); add-question read it:
+    # a FIFO blocked the edit for ever (holding every later edit up behind it), a directory
+    # ended it with IsADirectoryError.
+    (kb_copy / "qa" / "zz.yaml").mkdir()
+    result = add_question(kb_copy, RECRUITING, "Is hiring tough here?", "en")
+    assert result.ok and result.changed
+    assert find_intent(kb_copy, RECRUITING) is not None

@@ -26,6 +26,18 @@ from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, SlackHarness, free_po
 NEW_PHRASE = "Zorbelnde Quaxe im Personalbüro?"
 
 
+def slack_settings(api: FakeSlackApi, kb: Path, tmp_path: Path, **more: Any) -> Settings:
+    """Settings with Slack's credentials, against the fake Web API `api`."""
+    return admin_settings(
+        kb,
+        tmp_path / "u.jsonl",
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=api.base_url,
+        **more,
+    )
+
+
 @contextlib.asynccontextmanager
 async def running(bot: QABot, port: int) -> AsyncIterator[asyncio.Task[int]]:
     stop, ready = asyncio.Event(), asyncio.Event()
@@ -108,12 +120,10 @@ async def test_a_platform_that_fails_leaves_the_others_and_the_exit_says_why(
     fake_api: FakeSlackApi, fake: FakeDiscord, kb_copy: Path, tmp_path: Path
 ) -> None:
     fake_api.fail_next("auth.test", status=200, error="invalid_auth")  # a rejected token
-    settings = admin_settings(
+    settings = slack_settings(
+        fake_api,
         kb_copy,
-        tmp_path / "u.jsonl",
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake_api.base_url,
+        tmp_path,
         DISCORD_TOKEN=TOKEN,
         DISCORD_API_BASE=fake.api_base,
         DISCORD_GATEWAY_URL=fake.gateway_url,
@@ -234,3 +244,15 @@ async def test_a_platform_that_fails_for_want_of_network_is_started_again(
         stop.set()
         assert await asyncio.wait_for(task, 10) == 0
         await fake.stop()
+
+
+async def test_a_rejected_token_ends_qabot_slack_with_exit_2(
+    fake_api: FakeSlackApi, kb_copy: Path, tmp_path: Path
+) -> None:
+    # README: exit 2 when a token is missing or rejected, 1 for any other failure; only the
+    # missing case was tested (an exit 1 here passed every test).
+    fake_api.fail_next("auth.test", status=200, error="invalid_auth")
+    settings = slack_settings(fake_api, kb_copy, tmp_path)
+    bot = QABot.from_settings(settings)
+    serving = serve_all(bot, settings, only=["slack"], slack_port=free_port(), watch=False)
+    assert await asyncio.wait_for(serving, 10) == 2

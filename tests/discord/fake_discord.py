@@ -290,9 +290,10 @@ class FakeDiscord:
         channel: int | None = None,
         forward_of: int | None = None,
         role_mentions: tuple[int, ...] = (),
+        webhook_id: int | None = None,
     ) -> int:
         """Dispatch MESSAGE_CREATE (a reply to `reply_to` or a forward of `forward_of`, in
-        `channel`, mentioning `role_mentions`); returns its id."""
+        `channel`, mentioning `role_mentions`, posted by webhook `webhook_id`); returns its id."""
         mid = self.next_id()
         data = message_create(
             mid,
@@ -306,6 +307,7 @@ class FakeDiscord:
             channel=channel,
             forward_of=forward_of,
             role_mentions=role_mentions,
+            webhook_id=webhook_id,
         )
         await self.dispatch("MESSAGE_CREATE", data)
         return mid

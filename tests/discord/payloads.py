@@ -147,10 +147,12 @@ def message_create(
     channel: int | None = None,
     forward_of: int | None = None,
     role_mentions: tuple[int, ...] = (),
+    webhook_id: int | None = None,
 ) -> dict[str, Any]:
     """A MESSAGE_CREATE payload from a user (or bot) in the guild channel (or `channel`, the
     thread), or a DM; with `reply_to`, a reply to that message; with `forward_of`, that
-    message forwarded (no content of its own, the message as a snapshot)."""
+    message forwarded (no content of its own, the message as a snapshot); with
+    `webhook_id`, posted by that webhook (its author is the webhook, no user)."""
     channel_id = str(DM_CHANNEL_ID if dm else channel or CHANNEL_ID)
     data: dict[str, Any] = {
         "id": str(mid),
@@ -169,6 +171,8 @@ def message_create(
         "type": 0,
         "flags": 0,
     }
+    if webhook_id is not None:
+        data["webhook_id"] = str(webhook_id)
     if reply_to is not None:
         data["type"] = 19
         data["message_reference"] = {"message_id": str(reply_to), "channel_id": channel_id}

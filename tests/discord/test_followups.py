@@ -13,6 +13,7 @@ from bot.service import QABot
 from bot.state import MemoryState
 from tests.discord.fake_discord import BOT_ID, THREAD_ID, USER_ID, FakeDiscord
 from tests.discord.harness import make_settings, serving
+from tests.discord.payloads import ADMIN_ROLE_ID
 from tests.stalling import StallingBot
 
 Live = tuple[FakeDiscord, discord.Client]
@@ -149,14 +150,21 @@ async def test_turns_of_one_conversation_are_answered_in_order(
         assert "§16" in (await answer_to(fake, source))[1]
 
 
-async def test_a_message_to_someone_else_in_qabots_thread_gets_silence(live: Live) -> None:
+@pytest.mark.parametrize("addressee", ["person", "role"])
+async def test_a_message_to_someone_else_in_qabots_thread_gets_silence(
+    live: Live, addressee: str
+) -> None:
     fake, _ = live
     first = await fake.message(mention(SUBSIDY), mentions=(BOT_ID,), channel=THREAD_ID)
     await answer_to(fake, first)
     other = USER_ID + 7
-    to_someone = await fake.message(
-        f"<@{other}> kannst du mir die Folien schicken?", mentions=(other,), channel=THREAD_ID
-    )
+    text = "kannst du mir die Folien schicken?"
+    if addressee == "person":
+        to_someone = await fake.message(f"<@{other}> {text}", mentions=(other,), channel=THREAD_ID)
+    else:  # a role of people (not the bot's own)
+        to_someone = await fake.message(
+            f"<@&{ADMIN_ROLE_ID}> {text}", role_mentions=(ADMIN_ROLE_ID,), channel=THREAD_ID
+        )
     follow_up = await fake.message("und RAISe+?", channel=THREAD_ID)
     assert "HK$10" in (await answer_to(fake, follow_up))[1]
     await fake.barrier()

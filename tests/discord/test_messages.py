@@ -76,6 +76,13 @@ async def test_bots_itself_and_unmentioned_messages_are_ignored(live: Live) -> N
         await fake.message("Wie viele Firmen haben Probleme bei der Rekrutierung?"),
         await fake.message(f"<@{USER_ID}> hpc?", mentions=(USER_ID,)),
         await fake.message("@everyone hpc?", mention_everyone=True),
+        # a webhook's post: its author is the webhook, which Discord need not mark a bot
+        await fake.message(
+            f"<@{BOT_ID}> hpc",
+            author=OTHER_BOT_ID + 1,
+            mentions=(BOT_ID,),
+            webhook_id=OTHER_BOT_ID + 1,
+        ),
     ]
     await fake.barrier()
     assert all(fake.replies_to(mid) == [] for mid in ignored)

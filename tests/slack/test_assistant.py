@@ -10,6 +10,11 @@ from typing import Any
 
 import pytest
 
+from bot.ratelimit import RateLimitSettings
+from bot.service import QABot
+from bot.settings import Settings
+from bot.store import KnowledgeStore
+from tests.conftest import KNOWLEDGE
 from tests.slack.fake_slack_api import TEAM_ID
 from tests.slack.harness import SlackHarness, StartSlack
 
@@ -114,3 +119,30 @@ async def test_a_signed_assistant_event_of_odd_shape_is_refused_and_logged_once(
     assert [c.method for c in slack.api.calls if c.method != "auth.test"] == []
     (record,) = [r for r in caplog.records if r.name == "qabot.slack"]
     assert record.levelno == logging.WARNING and not record.exc_info
+
+
+async def test_the_greetings_prompts_are_not_counted_as_questions(slack: SlackHarness) -> None:
+    # Each greeting asked the core for its suggested prompts through QABot.ask: the Slack
+    # server's /metrics counted four questions (platform "cli") nobody had asked.
+    await slack.event(thread_started())
+    await slack.api.wait_for(lambda api: bool(api.of("assistant.threads.setSuggestedPrompts")))
+    async with slack.session.get(f"{slack.url}/metrics") as resp:
+        metrics = await resp.text()
+    assert [line for line in metrics.splitlines() if line.startswith("qabot_questions_total")] == []
+
+
+async def test_a_message_over_the_rate_limit_leaves_no_status_behind(
+    start_slack: StartSlack, slack_store: KnowledgeStore
+) -> None:
+    # Over the limit a message gets silence (the notice once a minute); its status
+    # "qabot is looking it up…" had been set and stayed until Slack's two-minute timeout.
+    limits = RateLimitSettings(enabled=True, user_burst=1, user_per_s=0.0001)
+    bot = QABot(Settings(knowledge_dir=KNOWLEDGE, rate_limit=limits), slack_store)
+    slack = await start_slack(bot=bot)
+    for _ in range(3):  # an answer, the notice, then silence
+        await slack.event(in_thread(slack, "Wann wurde SenseTime gegründet?"))
+        await slack.settled()
+    assert len(slack.api.posts()) == 2
+    calls = [c for c in slack.api.calls if c.method != "auth.test"]
+    last_status = [c.payload["status"] for c in calls if c.method.endswith("setStatus")][-1]
+    assert calls[-1].method == "assistant.threads.setStatus" and last_status == ""

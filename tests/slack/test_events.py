@@ -103,3 +103,34 @@ async def test_forty_thousand_characters_get_one_polite_reply(slack: SlackHarnes
     (post,) = slack.api.posts()
     assert "too long" in post["text"]
     assert len(post["blocks"][0]["text"]["text"]) <= 3000
+
+
+async def test_a_message_with_a_file_or_also_sent_to_the_channel_is_answered(
+    slack: SlackHarness,
+) -> None:
+    # Slack marks a DM with a file attached `file_share`, and a thread reply also sent to
+    # the channel `thread_broadcast`: new words of a person all the same (unlike an edit).
+    with_file = {**slack.dm_event(RECRUITING), "subtype": "file_share", "files": [{"id": "F1"}]}
+    await slack.event(with_file)
+    await slack.api.wait_for(one_post)
+    first = slack.mention_event("Wann wurde SenseTime gegründet?")
+    await slack.event(first)
+    await slack.api.wait_for(lambda api: len(api.posts()) == 2)
+    broadcast = slack.message_event("Quelle?", thread_ts=first["ts"])
+    await slack.event({**broadcast, "subtype": "thread_broadcast"})
+    await slack.api.wait_for(lambda api: len(api.posts()) == 3)
+    assert "49" in slack.api.posts()[0]["text"] and "§" in slack.api.posts()[2]["text"]
+
+
+async def test_each_thread_of_a_dm_is_a_conversation_of_its_own(slack: SlackHarness) -> None:
+    # An assistant thread (or any thread of a DM) keeps its own context: "Quelle?" in a
+    # second thread has nothing before it there.
+    await slack.event(
+        slack.message_event(RECRUITING, channel="D1", channel_type="im", thread_ts="1.1")
+    )
+    await slack.api.wait_for(one_post)
+    await slack.event(
+        slack.message_event("Quelle?", channel="D1", channel_type="im", thread_ts="2.2")
+    )
+    await slack.api.wait_for(lambda api: len(api.posts()) == 2)
+    assert "§" not in slack.api.posts()[1]["text"]  # "about what?", not the source

@@ -167,14 +167,16 @@ async def test_turns_of_one_conversation_are_answered_in_order(
     # other conversations are not held up meanwhile (see tests/ops/test_hung_store.py)
 
 
+@pytest.mark.parametrize("addressee", ["<@U21>", "<!subteam^S0614TZR7|@design>"])
 async def test_a_message_to_someone_else_in_qabots_thread_gets_silence(
-    slack: SlackHarness,
+    slack: SlackHarness, addressee: str
 ) -> None:
     # Once qabot had answered in a thread, a message there that mentions another person
-    # (and not qabot) got "Sorry, the article doesn't say." as if it had been asked.
+    # or a user group (and not qabot) got "Sorry, the article doesn't say." as if asked.
     first = slack.mention_event("Who is the CFO of SenseTime?")
     await ask_in_thread(slack, first, 1)
-    to_someone = thread_message(slack, "<@U21> can you send me the deck?", thread_ts=first["ts"])
+    text = f"{addressee} can you send me the deck?"
+    to_someone = thread_message(slack, text, thread_ts=first["ts"])
     await slack.event(to_someone)
     source = await ask_in_thread(slack, thread_message(slack, "Quelle?", thread_ts=first["ts"]), 2)
     assert "§3" in str(source["blocks"])  # the next follow-up is still understood
