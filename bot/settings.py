@@ -90,6 +90,9 @@ class DiscordSettings(ConfigSection):
     shard_ids: list[int] | None = None
     message_content_intent: bool = True
     command_hash_file: SettingPath = PROJECT_ROOT / ".qabot-commands.hash"
+    # A reply Discord's rate limit (429 retry_after) would hold longer is dropped
+    # (discord.py's max_ratelimit_timeout; it takes nothing under 30).
+    max_retry_after_s: float = Field(default=30.0, ge=30.0)
 
 
 class UnansweredSettings(ConfigSection):
