@@ -7,7 +7,7 @@ an answer, and the matcher does not run.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.state import SharedState
 
@@ -18,10 +18,11 @@ class RateLimitSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a misspelt key is an error (ConfigSection)
 
     enabled: bool = True
-    user_burst: float = 10
-    user_per_s: float = 0.5
-    channel_burst: float = 60
-    channel_per_s: float = 5
+    # Questions at once (burst) and tokens back a second; 0 per second: a burst only.
+    user_burst: float = Field(default=10, ge=0)
+    user_per_s: float = Field(default=0.5, ge=0)
+    channel_burst: float = Field(default=60, ge=0)
+    channel_per_s: float = Field(default=5, ge=0)
     max_concurrent: int = 8
 
 

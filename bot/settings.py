@@ -90,6 +90,9 @@ class DiscordSettings(ConfigSection):
     shard_ids: list[int] | None = None
     message_content_intent: bool = True
     command_hash_file: SettingPath = PROJECT_ROOT / ".qabot-commands.hash"
+    # A reply Discord's rate limit (429 retry_after) would hold longer is dropped
+    # (discord.py's max_ratelimit_timeout; it takes nothing under 30).
+    max_retry_after_s: float = Field(default=30.0, ge=30.0)
 
 
 class UnansweredSettings(ConfigSection):
@@ -166,7 +169,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Longest wait for one Redis call; a store that fails or is slower is left out for a
     # few seconds (answering goes on without it). Never on the path of a Slack ack.
-    redis_timeout_s: float = 0.5
+    redis_timeout_s: float = Field(default=0.5, gt=0)  # 0 would make its sockets non-blocking
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     resolver: ResolverSettings = Field(default_factory=ResolverSettings)
     admins: AdminSettings = Field(default_factory=AdminSettings)

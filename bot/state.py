@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRY_S = 5.0  # how long a store that failed is left alone before the next try
 
-# Token bucket in one round trip: refill by elapsed time, take one if there is one.
+# Token bucket in one round trip: refill by elapsed time, take one if there is one. It
+# expires once full again; one that never refills (rate 0) is kept, as in MemoryState.
 _TAKE_TOKEN = """
 local key, capacity, rate, now = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local state = redis.call('HMGET', key, 'tokens', 'at')
@@ -38,7 +39,7 @@ tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
 local ok = 0
 if tokens >= 1 then tokens = tokens - 1; ok = 1 end
 redis.call('HSET', key, 'tokens', tokens, 'at', now)
-redis.call('EXPIRE', key, math.ceil(capacity / rate) + 1)
+if rate > 0 then redis.call('EXPIRE', key, math.ceil(capacity / rate) + 1) end
 return ok
 """
 

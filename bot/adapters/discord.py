@@ -49,6 +49,9 @@ def build_client(bot: QABot, settings: Settings, **options: Any) -> discord.Clie
     kwargs: dict[str, Any] = {
         "intents": intents_for(settings),
         "allowed_mentions": discord.AllowedMentions.none(),
+        # discord.py sleeps out any 429 however long (an hour parks the reply and its
+        # channel's every later one); past this it raises RateLimited instead.
+        "max_ratelimit_timeout": settings.discord.max_retry_after_s,
         **options,
     }
     if settings.discord.sharded:

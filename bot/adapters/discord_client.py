@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sys
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -190,7 +191,15 @@ class QAClientMixin:
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """Log and carry on: one failing handler never stops the bot."""
-        log.exception("discord: error in %s", event_method)
+        error = sys.exc_info()[1]
+        if isinstance(error, discord.RateLimited):
+            # Discord asked for a longer wait than we hold a reply for: one line, no trace.
+            log.warning(
+                "discord %s: rate-limited, retry_after %gs; reply dropped",
+                *(event_method, error.retry_after),
+            )
+        else:
+            log.exception("discord: error in %s", event_method)
         self.bot.metrics.error("discord")
 
 

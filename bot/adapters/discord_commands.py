@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 import discord
@@ -78,9 +78,26 @@ async def send_interaction(
         if reply.buttons and make_view is not None:
             kwargs["view"] = make_view(reply.buttons)
         if interaction.response.is_done():
-            await interaction.followup.send(**kwargs)
+            sending = interaction.followup.send(**kwargs)
         else:
-            await interaction.response.send_message(**kwargs)
+            sending = interaction.response.send_message(**kwargs)
+        if not await within_cap(interaction, sending):
+            return
+
+
+async def within_cap(interaction: discord.Interaction, sending: Awaitable[object]) -> bool:
+    """Await `sending` (an interaction response or follow-up) for at most `[discord]
+    max_retry_after_s`; past it the reply is dropped with one line (False). discord.py
+    sends these through its webhook client, which sleeps out any 429 however long."""
+    cap = interaction.client.settings.discord.max_retry_after_s  # type: ignore[attr-defined]
+    try:
+        async with asyncio.timeout(cap):
+            await sending
+    except TimeoutError:
+        what = interaction.command.name if interaction.command else "click"
+        log.warning("discord %s: reply not sent within %gs (rate-limited); dropped", what, cap)
+        return False
+    return True
 
 
 async def respond(
@@ -98,7 +115,9 @@ async def respond(
     task = asyncio.ensure_future(asyncio.to_thread(work))
     done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
     if not done and not interaction.response.is_done():
-        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        deferring = interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        if not await within_cap(interaction, deferring):
+            return
     result = await task
     if private is not None and not interaction.response.is_done():
         ephemeral = ephemeral or private(result)
@@ -231,7 +250,9 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
             return
         if action == "reload":
             # Reading and validating every knowledge file may take a while: defer first.
-            await interaction.response.defer(thinking=True, ephemeral=True)
+            deferring = interaction.response.defer(thinking=True, ephemeral=True)
+            if not await within_cap(interaction, deferring):
+                return
             await respond(
                 interaction,
                 lambda: bot.reload("discord /kb reload"),

@@ -50,6 +50,20 @@ KB_COMMANDS = ("reload", "status", "unanswered")
 _POST_FALLBACK_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
 
 
+class ResponseUrlError(Exception):
+    """A response_url that refused a reply (expired after 30 minutes, spent, 429, 5xx)."""
+
+
+async def reply_via(respond: AsyncRespond, **payload: Any) -> None:
+    """`respond(**payload)`, raising ResponseUrlError when the response_url refuses it:
+    slack_sdk's webhook client returns the error status instead of raising, so a lost
+    reply left no trace."""
+    response = await respond(**payload)
+    if response.status_code >= 300:
+        error = " ".join(str(response.body).split())[:60]  # Slack's short error word
+        raise ResponseUrlError(f"response_url answered {response.status_code} ({error})")
+
+
 def is_ignored_event(event: Body) -> bool:
     """Messages qabot never acts on: not new words (edits, deletions, joins, bot_message
     posts), or at the top of a channel (a mention there comes as app_mention too)."""
@@ -135,7 +149,9 @@ class SlackListeners:
         try:
             await coro
         except Exception as e:
-            if isinstance(e, SlackApiError) and e.response.status_code == 429:
+            if isinstance(e, ResponseUrlError):
+                log.warning("slack %s: %s; reply lost", what, e)
+            elif isinstance(e, SlackApiError) and e.response.status_code == 429:
                 # Slack asked for a longer wait than we hold a reply for: one line, no trace.
                 wait = retry_after_s(e.response.headers)
                 log.warning("slack %s: rate-limited, Retry-After %gs; reply dropped", what, wait)
@@ -331,7 +347,7 @@ class SlackListeners:
         )
         # The help and a rate-limit notice are for the asker alone, as for a click.
         alone = not question or (answer is not None and answer.kind == "rate_limited")
-        await respond(response_type="ephemeral" if alone else self.visibility, **payload)
+        await reply_via(respond, response_type="ephemeral" if alone else self.visibility, **payload)
 
     async def on_stat(self, ack: AsyncAck, command: Body, respond: AsyncRespond) -> None:
         """`/stat [TOPIC]`: the table, one statistic with its citation, or the closest topics."""
@@ -341,7 +357,7 @@ class SlackListeners:
 
     async def _stat(self, topic: str | None, respond: AsyncRespond) -> None:
         reply = await self.core(self.bot.stat, topic)
-        await respond(response_type=self.visibility, **render.render_stat(reply))
+        await reply_via(respond, response_type=self.visibility, **render.render_stat(reply))
 
     async def on_kb(self, ack: AsyncAck, command: Body, respond: AsyncRespond) -> None:
         """`/kb reload|status|unanswered`, for admins; everyone else gets an ephemeral refusal."""
@@ -368,7 +384,7 @@ class SlackListeners:
             payload = render.render_unanswered(groups, self.lang)
         else:
             payload = render.render_kb_status(await self.core(self.bot.status), self.lang)
-        await respond(response_type="ephemeral", **payload)
+        await reply_via(respond, response_type="ephemeral", **payload)
 
     # ------------------------------------------------------------ interactivity
 
@@ -408,7 +424,8 @@ class SlackListeners:
                     raise
         # Ephemeral origin, over the rate limit, or a channel the bot is not in: answer
         # through response_url.
-        await context.respond(
+        await reply_via(
+            context.respond,
             response_type="ephemeral" if ephemeral else "in_channel",
             replace_original=False,
             thread_ts=thread_ts,
@@ -439,4 +456,4 @@ class SlackListeners:
     async def _attach(self, intent: str, lang: str, question: str, respond: AsyncRespond) -> None:
         result = await asyncio.to_thread(self.bot.add_question, intent, question, lang)
         payload = render.render_edit(result)
-        await respond(response_type="ephemeral", replace_original=False, **payload)
+        await reply_via(respond, response_type="ephemeral", replace_original=False, **payload)

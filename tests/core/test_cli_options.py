@@ -128,6 +128,16 @@ def test_a_redis_url_that_is_none_is_named_not_a_traceback(
     assert "pw-not-real" not in err  # a password in it is not repeated
 
 
+def test_a_redis_timeout_of_zero_is_named_not_an_outage(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 0 (meant as "no limit") made redis-py's sockets non-blocking: every call failed with
+    # "Operation now in progress", and the log said the shared state was unavailable.
+    monkeypatch.setenv("QABOT_REDIS_TIMEOUT_S", "0")
+    assert main(["ask", "hpc"]) == 2
+    assert "redis_timeout_s" in capsys.readouterr().err
+
+
 def test_the_config_files_own_override_example_is_a_setting(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

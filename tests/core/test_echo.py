@@ -81,3 +81,12 @@ def test_the_terminal_shows_an_unknown_topic_as_one_line_without_hidden_characte
     out = plain.render_stats(reply)
     assert not HIDDEN.search(out) and "\n" not in out
     assert echo.shown(text) in out
+
+
+def test_a_lone_surrogate_is_dropped_from_an_echo() -> None:
+    # A byte of argv that is no UTF-8 (`qabot stat $'\xff'`) reaches Python as a lone
+    # surrogate; echoed, it could not be written as UTF-8 (print would raise).
+    reply = StatReply(topic="Rekrut\udcff", lang="en", rows=(), suggestions=())
+    for shown in (echo.shown("Rekrut\udcff"), plain.render_stats(reply)):
+        assert "Rekrut" in shown
+        shown.encode("utf-8")  # raises on a lone surrogate

@@ -61,8 +61,9 @@ class Call:
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
-    # discord.py parses a body as JSON only for exactly "application/json" (no charset).
-    headers = {"Content-Type": "application/json"}
+    # discord.py parses a body as JSON only for exactly "application/json" (no charset),
+    # and takes a 429 without `Via` for a Cloudflare ban rather than a rate limit.
+    headers = {"Content-Type": "application/json", "Via": "1.1 google"}
     return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
 
 
@@ -81,6 +82,9 @@ class FakeDiscord:
         self.compress_replies = compress_replies
         self.closes: list[int | None] = []  # close code of each finished gateway connection
         self.fail_once: set[str] = set()  # REST paths that answer 403 once
+        # REST paths (regular expressions) that answer 429 once, asking for a wait of so
+        # many seconds
+        self.rate_limit_once: dict[str, float] = {}
         self._ids = itertools.count(950000000000000000)
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
@@ -386,6 +390,12 @@ class FakeDiscord:
             self.fail_once.discard(path)
             await self._notify()
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        limited_path = next((p for p in self.rate_limit_once if re.fullmatch(p, path)), None)
+        if limited_path is not None:
+            wait = self.rate_limit_once.pop(limited_path)
+            await self._notify()
+            limited = {"message": "You are being rate limited.", "retry_after": wait}
+            return _json(limited | {"global": False}, status=429)
         call.response = self._route(request.method, path, body)
         await self._notify()
         if call.response is None:

@@ -8,6 +8,8 @@ from typing import Any
 import discord
 import pytest
 
+from bot.adapters.discord_commands import AttachTargets
+from bot.answer import Group
 from bot.service import QABot
 from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, Call, FakeDiscord
 from tests.discord.harness import make_settings, serving
@@ -165,3 +167,11 @@ async def test_kb_reload_defers_then_follows_up(live: Live) -> None:
     followup = (await follow_up(fake, token)).json
     assert followup["flags"] & 64
     assert "reloaded" in followup["embeds"][0]["description"]
+
+
+def test_the_attach_targets_held_are_bounded(discord_core: QABot) -> None:
+    # Each /kb unanswered listing adds its groups; the oldest are forgotten past `size`.
+    targets = AttachTargets(discord_core, size=2)
+    groups = [Group(f"{n:x}", f"q{n}", "en", 1, (f"q{n}",), "hkpc.study", 0.5) for n in range(3)]
+    targets.remember(groups)
+    assert list(targets._held) == ["1", "2"]

@@ -158,3 +158,47 @@ def test_invite_url() -> None:
     )
     with pytest.raises(ValueError):
         application_id_from_token("not a token")
+
+
+async def test_a_long_rate_limit_drops_the_reply_and_the_bot_carries_on(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Discord asks for an hour's wait: discord.py would sleep it out, the reply (and the
+    # channel's every later reply behind it) parked for an hour. Past the cap it is dropped.
+    caplog.set_level(logging.WARNING)
+    async with serving(discord_core, make_settings(fake, tmp_path)):
+        fake.rate_limit_once[f"/channels/{CHANNEL_ID}/messages"] = 3600.0
+        dropped = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        await fake.wait_reply(dropped)  # the one refused with 429
+        answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        assert (await fake.wait_reply(answered)).json["embeds"]
+        limited = await asyncio.wait_for(_records_saying("rate-limited", caplog), 5)
+    assert len(fake.replies_to(dropped)) == 1  # not retried
+    assert len(limited) == 1 and limited[0].exc_info is None
+    assert "3600" in limited[0].getMessage()
+
+
+async def test_a_long_rate_limit_on_a_command_reply_drops_it_in_one_line(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Replies to slash commands go through discord.py's webhook client, which sleeps out
+    # any 429; the cap holds there too (set below discord.py's 30 s floor, for the test).
+    caplog.set_level(logging.WARNING)
+    settings = make_settings(fake, tmp_path)
+    settings.discord.max_retry_after_s = 0.3
+    async with serving(discord_core, settings):
+        fake.rate_limit_once[r"/interactions/\d+/[^/]+/callback"] = 3600.0
+        await fake.interaction("ask", [{"name": "question", "type": 3, "value": "hpc"}])
+        limited = await asyncio.wait_for(_records_saying("rate-limited", caplog), 5)
+        iid, _ = await fake.interaction("ask", [{"name": "question", "type": 3, "value": "hpc"}])
+        (answered,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+    assert answered.json["data"]["embeds"]
+    assert len(limited) == 1 and limited[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def _records_saying(words: str, caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """The log records so far that say `words`, once there is one."""
+    while not (found := [r for r in caplog.records if words in r.getMessage()]):
+        await asyncio.sleep(0.01)
+    return found

@@ -45,6 +45,20 @@ def test_bucket_allows_a_burst_then_refuses(state: SharedState) -> None:
     assert results == [True, True, True, False, False]
 
 
+def test_a_bucket_without_refill_allows_its_burst_only(state: SharedState) -> None:
+    # `[rate_limit] user_per_s = 0`: a burst and no more. Redis refused the script's
+    # EXPIRE of capacity / 0 (inf), so every question took the whole store "down".
+    results = [state.take_token("user:slack:U1", 2, 0.0) for _ in range(4)]
+    assert results == [True, True, False, False]
+
+
+@pytest.mark.parametrize("key", ["user_burst", "user_per_s", "channel_burst", "channel_per_s"])
+def test_a_negative_rate_or_burst_is_refused(key: str) -> None:
+    # A negative refill drained the in-process buckets and expired Redis's at once (no limit).
+    with pytest.raises(ValueError, match=key):
+        RateLimitSettings(**{key: -1})
+
+
 def test_streams_keep_the_newest_lines(state: SharedState) -> None:
     for n in range(5):
         state.append("unanswered", f"line {n}", max_lines=3)

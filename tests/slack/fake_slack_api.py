@@ -197,6 +197,11 @@ class FakeSlackApi:
 
     async def _respond(self, request: web.Request) -> web.Response:
         payload = await self._payload(request)
+        queue = self._failures.get("response_url")
+        if queue:  # Slack answers a spent or expired response_url in plain text
+            failure = queue.popleft()
+            self.calls.append(Call("response_url", payload, failure.status, ok=False))
+            return web.Response(status=failure.status, text=failure.error or "fatal_error")
         self.calls.append(Call("response_url", payload, 200, ok=True, path=request.path))
         return web.Response(text="ok")
 

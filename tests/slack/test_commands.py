@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from tests.slack.fake_slack_api import FakeSlackApi
 from tests.slack.harness import ADMIN, SlackHarness, StartSlack
 
@@ -111,3 +115,19 @@ async def test_kb_reload_for_an_admin_reports_the_outcome(slack: SlackHarness) -
 async def test_kb_without_a_subcommand_shows_usage(slack: SlackHarness) -> None:
     reply = await slack.command("/kb", "", user=ADMIN)
     assert "/kb status" in reply.json()["text"]
+
+
+async def test_a_reply_that_response_url_refuses_is_logged(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # slack_sdk's webhook client returns an error status instead of raising: an expired
+    # or spent response_url (a reply after 30 minutes, or the sixth) lost it without a trace.
+    caplog.set_level(logging.WARNING, logger="qabot.slack")
+    slack.api.fail_next("response_url", status=404, error="expired_url")
+    await slack.command("/ask", "When was SenseTime founded?")
+    await slack.api.wait_for(lambda api: api.of("response_url", delivered=False))
+    await slack.command("/stat", "recruiting")
+    await slack.api.wait_for(one_response)
+    (line,) = [r for r in caplog.records if "response_url" in r.getMessage()]
+    assert "/ask" in line.getMessage() and "404" in line.getMessage()
+    assert "expired_url" in line.getMessage() and line.exc_info is None
