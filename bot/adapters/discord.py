@@ -88,7 +88,18 @@ class DiscordAdapter:
         if isinstance(client, discord.AutoShardedClient) and client.shard_count is None:
             # Otherwise discord.py would connect to the URL /gateway/bot names, not ours.
             client.shard_count, _, _ = await client.http.get_bot_gateway()
-        await client.connect(reconnect=True)
+        # In a task of its own, ended by closing the client: discord.py opens the gateway (at
+        # start and at every reconnect) under asyncio.wait_for, which on Python 3.11 drops a
+        # cancel that lands as the connection completes (CPython gh-86296); the client then
+        # went on polling the gateway and a stop never ended it.
+        connection = asyncio.create_task(client.connect(reconnect=True), name="discord gateway")
+        try:
+            await asyncio.shield(connection)
+        except asyncio.CancelledError:
+            connection.cancel()
+            await client.close()  # ends `connect` even where it missed the cancel
+            await asyncio.wait({connection})
+            raise
 
     async def close(self) -> None:
         """Close the gateway connection and the HTTP session."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 import discord
+import pytest
+from discord.gateway import DiscordWebSocket
 
+from bot.adapters.discord import build_client, serve
 from bot.service import QABot
 from tests.discord.fake_discord import APP_ID, BOT_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.discord.harness import make_settings, serving
@@ -92,3 +97,27 @@ async def test_sharded_client(fake: FakeDiscord, discord_core: QABot, tmp_path: 
         assert fake.ops(2)[0]["d"]["shard"] == [0, 1]
         mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
         assert (await fake.wait_reply(mid)).json["embeds"]
+
+
+async def test_a_stop_as_the_gateway_connects_ends_discord(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # discord.py opens the gateway (at start and at every reconnect) under asyncio.wait_for,
+    # which on Python 3.11 drops a cancel that lands as the connection completes (CPython
+    # gh-86296): the client went on polling the gateway and `qabot run` never ended.
+    settings = make_settings(fake, tmp_path)
+    client = build_client(discord_core, settings, guild_ready_timeout=0.01)
+    serving_task = asyncio.create_task(serve(discord_core, settings, client=client))
+    open_gateway = DiscordWebSocket.from_client
+
+    async def opened_as_stopped(*args: Any, **kwargs: Any) -> DiscordWebSocket:
+        socket = await open_gateway(*args, **kwargs)
+        serving_task.cancel()  # the stop lands in the very step the connection completes
+        return socket
+
+    monkeypatch.setattr(DiscordWebSocket, "from_client", opened_as_stopped)
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(serving_task, 10)
+    assert client.is_closed()
+    await fake.wait_until(lambda: fake.closes)  # and its gateway connection is closed
+    assert len(fake.connections) == 1
