@@ -23,7 +23,7 @@ class RateLimitSettings(BaseModel):
     user_per_s: float = Field(default=0.5, ge=0)
     channel_burst: float = Field(default=60, ge=0)
     channel_per_s: float = Field(default=5, ge=0)
-    max_concurrent: int = 8
+    max_concurrent: int = Field(default=8, gt=0)
 
 
 class RateLimiter:

@@ -56,7 +56,7 @@ class QABot:
         self.limiter = RateLimiter(self.state, settings.rate_limit)
         self.metrics = NO_METRICS
         # Bounds matcher work running at once (adapters call ask from worker threads).
-        self._work = threading.BoundedSemaphore(max(1, settings.rate_limit.max_concurrent))
+        self._work = threading.BoundedSemaphore(settings.rate_limit.max_concurrent)
 
     def enable_metrics(self) -> None:
         """Count questions, latency, reloads and errors (Prometheus; for /metrics)."""

@@ -37,6 +37,11 @@ def _not_empty(value: object) -> object:
 SettingPath = Annotated[Path, BeforeValidator(_not_empty)]
 
 
+# A time qabot keeps something for (a conversation, an event id): above 0 (0 or less kept
+# nothing), at most a year (Redis takes a finite expire time, in milliseconds).
+KeepSeconds = Annotated[float, Field(gt=0, le=365 * 86400)]
+
+
 class ConfigSection(BaseModel):
     """A `[section]` of config/qabot.toml: a misspelt key in it (or in its QABOT_…__
     variable) is an error at start-up, not a default silently kept."""
@@ -50,7 +55,7 @@ class ResolverSettings(ConfigSection):
 
     suggest: float = 0.30
     passage_accept: float = 0.62
-    max_suggestions: int = 3
+    max_suggestions: int = Field(default=3, ge=0)
 
 
 class AdminSettings(ConfigSection):
@@ -75,12 +80,12 @@ class SlackSettings(ConfigSection):
     require_mention: bool = False
     # How long a delivered event id is remembered: Slack retries up to 3 times, the last
     # about 5 minutes after the first delivery.
-    dedupe_ttl_s: float = 600.0
+    dedupe_ttl_s: KeepSeconds = 600.0
     ask_ephemeral: bool = False
-    api_retries: int = 3
-    api_timeout_s: float = 10.0
+    api_retries: int = Field(default=3, ge=0)
+    api_timeout_s: float = Field(default=10.0, gt=0)
     # A 429 whose Retry-After is longer than this drops the reply (logged) instead of waiting.
-    max_retry_after_s: float = 30.0
+    max_retry_after_s: float = Field(default=30.0, ge=0)
 
 
 class DiscordSettings(ConfigSection):
@@ -102,8 +107,8 @@ class UnansweredSettings(ConfigSection):
     path: SettingPath = PROJECT_ROOT / "var" / "unanswered.jsonl"
     # Answers below this confidence are logged too (abstentions always are).
     low_confidence: float = 0.6
-    max_bytes: int = 1_000_000
-    backups: int = 3
+    max_bytes: int = Field(default=1_000_000, gt=0)
+    backups: int = Field(default=3, ge=0)  # 0: no rotated copies kept
     # Slack/Discord user and channel ids are kept only when this is true.
     log_user_ids: bool = False
     # `cli` (qabot ask, the eval scripts) is left out by default.
@@ -129,8 +134,8 @@ class AdminToolSettings(ConfigSection):
 
     watch: bool = True
     # watchfiles groups the events of one save; it yields after `watch_step_ms` of quiet.
-    watch_step_ms: int = 50
-    watch_debounce_ms: int = 1600
+    watch_step_ms: int = Field(default=50, gt=0)
+    watch_debounce_ms: int = Field(default=1600, ge=0)
     unanswered_groups: int = Field(default=10, gt=0)
 
 
@@ -157,13 +162,13 @@ class Settings(BaseSettings):
     # Compiled intents files by content (bot/index_cache.py): a start-up or reload parses
     # and analyses only the files that changed. Unset: kept in memory only.
     index_cache_dir: SettingPath | None = PROJECT_ROOT / "var" / "index-cache"
-    max_question_chars: int = 4000
+    max_question_chars: int = Field(default=4000, gt=0)
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.
-    conversation_ttl_s: float = 1800.0
+    conversation_ttl_s: KeepSeconds = 1800.0
     # How long qabot knows which of its messages carried which answer (👍/👎, a reply to an
     # answer without a ping); one entry per answer, so it sizes the shared state.
-    answer_memory_ttl_s: float = 86400.0
+    answer_memory_ttl_s: KeepSeconds = 86400.0
     # Shared state for several replicas (event dedupe, rate limits, unanswered log);
     # unset: in this process. Env: QABOT_REDIS_URL=redis://host:6379/0
     redis_url: str | None = None

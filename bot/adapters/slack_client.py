@@ -98,7 +98,7 @@ def make_client(settings: Settings) -> AsyncWebClient:
     (a 429 asking for a wait over `[slack] max_retry_after_s` is not retried)."""
     if settings.slack_bot_token is None:
         raise SlackConfigError("SLACK_BOT_TOKEN is not set (the xoxb- bot token)")
-    retries = max(0, settings.slack.api_retries)
+    retries = settings.slack.api_retries
     backoff = BackoffRetryIntervalCalculator(backoff_factor=0.25)
     handlers: list[AsyncRetryHandler] = [
         _CappedRateLimitRetryHandler(

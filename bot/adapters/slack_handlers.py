@@ -114,7 +114,7 @@ class SlackListeners:
         # may match at once (QABot bounds that too): a message waiting on a slow shared
         # store holds its own thread, not every other message's answer.
         self._core = ThreadPoolExecutor(
-            max_workers=max(1, settings.rate_limit.max_concurrent), thread_name_prefix="qabot-core"
+            max_workers=settings.rate_limit.max_concurrent, thread_name_prefix="qabot-core"
         )
         self._tasks: set[asyncio.Task[None]] = set()
 

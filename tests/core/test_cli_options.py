@@ -204,6 +204,39 @@ def test_the_unanswered_log_is_the_projects_wherever_qabot_runs(
     assert Path(settings.unanswered.path) == PROJECT_ROOT / "var" / "unanswered.jsonl"
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        # every question was "too long (35 characters; at most 0)", exit 0 at start-up
+        ("QABOT_MAX_QUESTION_CHARS", "0"),
+        # conversations, dedupe and votes silently off (expired at once)
+        ("QABOT_CONVERSATION_TTL_S", "-5"),
+        ("QABOT_ANSWER_MEMORY_TTL_S", "0"),
+        ("QABOT_SLACK__DEDUPE_TTL_S", "-1"),
+        # Redis refused every put (int(inf) overflows; 1e300 is no expire time): "unavailable"
+        ("QABOT_CONVERSATION_TTL_S", "inf"),
+        ("QABOT_SLACK__DEDUPE_TTL_S", "1e300"),
+        ("QABOT_RESOLVER__MAX_SUGGESTIONS", "-1"),  # a slice [:-1]
+        ("QABOT_RATE_LIMIT__MAX_CONCURRENT", "0"),  # silently 1
+        ("QABOT_SLACK__API_RETRIES", "-1"),
+        ("QABOT_SLACK__API_TIMEOUT_S", "0"),
+        ("QABOT_SLACK__MAX_RETRY_AFTER_S", "-1"),  # every 429 dropped
+        ("QABOT_UNANSWERED__MAX_BYTES", "-1"),
+        ("QABOT_UNANSWERED__BACKUPS", "-1"),
+        ("QABOT_ADMIN__WATCH_STEP_MS", "0"),
+        ("QABOT_ADMIN__WATCH_DEBOUNCE_MS", "-1"),
+    ],
+)
+def test_a_number_out_of_its_range_is_named_not_taken(
+    variable: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # README: a value of the wrong form stops every command with exit 2 and names it.
+    monkeypatch.setenv(variable, value)
+    assert main(["ask", "hpc"]) == 2
+    key = variable.removeprefix("QABOT_").lower().replace("__", ".")
+    assert key in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("limit", ["-5", "0"])
 def test_a_limit_of_groups_that_is_not_positive_is_refused(
     limit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
