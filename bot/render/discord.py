@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer, Citation, StatReply, StatRow
 from bot.messages import msg
-from bot.render import echo
+from bot.render import echo, plain
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -279,7 +279,7 @@ def answer_replies(answer: Answer) -> list[DiscordReply]:
         (citation_name(i, c, lang), quote_block(c.quote, FIELD_VALUE_MAX))
         for i, c in enumerate(answer.citations, start=1)
     ]
-    if answer.suggestions:
+    if answer.suggestions and not plain.suggestions_listed(answer):  # the text may list them
         lines = "\n".join(f"• {s.question}" for s in answer.suggestions)
         fields.append((word("abstain_suggest", lang), lines))
     if answer.answered:

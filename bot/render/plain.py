@@ -36,3 +36,9 @@ def render_stats(reply: StatReply) -> str:
     for row in reply.rows:
         blocks.append(f"{row.label}: {row.value}\n{citation_line(1, row.citation, lang)}")
     return "\n\n".join(blocks)
+
+
+def suggestions_listed(answer: Answer) -> bool:
+    """Whether the answer's text already lists its "did you mean" questions (the core's
+    abstention does): a renderer adds buttons, not the list a second time."""
+    return bool(answer.suggestions) and all(s.question in answer.text for s in answer.suggestions)

@@ -176,10 +176,11 @@ def render_answer(answer: Answer) -> Payload:
         blocks.append(_context([_citation_mrkdwn(n, c, answer.lang) for n, c in cites]))
     suggestions = [s for s in answer.suggestions if s.intent][:SUGGESTIONS_MAX]
     if suggestions:
-        blocks.append(_section(word("abstain_suggest", answer.lang)))
+        if not plain.suggestions_listed(answer):  # the core's text may list them: not twice
+            blocks.append(_section(word("abstain_suggest", answer.lang)))
+            fallback.append(word("abstain_suggest", answer.lang))
+            fallback += [f"• {s.question}" for s in suggestions]
         blocks.append({"type": "actions", "elements": _buttons(suggestions, answer.lang)})
-        fallback.append(word("abstain_suggest", answer.lang))
-        fallback += [f"• {s.question}" for s in suggestions]
     return _payload(safe("\n".join(fallback)), blocks)
 
 

@@ -103,3 +103,10 @@ def test_choices_respect_discord() -> None:
     pairs = [(f"{'n' * 150}{i}", f"v{i}") for i in range(40)]
     out = choices(pairs)
     assert len(out) == 25 and all(len(n) <= 100 for n, _ in out)
+
+
+def test_suggestions_the_text_already_lists_are_not_listed_again(qabot: QABot) -> None:
+    answer = qabot.ask("Is the brain drain actually biting these firms?")
+    assert answer.suggestions and "• " in answer.text  # the core lists them in its text
+    ((embed,),) = [r.embeds for r in answer_replies(answer)]
+    assert all(f["name"] != "Did you mean:" for f in embed.get("fields", []))

@@ -97,3 +97,11 @@ def test_any_question_renders_to_valid_json(text: str) -> None:
     payload = render.render_answer(answer(text or " "))
     json.dumps(payload)
     assert payload["text"] and all(b["type"] for b in payload["blocks"])
+
+
+def test_suggestions_the_text_already_lists_are_buttons_only(qabot) -> None:
+    answer = qabot.ask("so how many firms over there are struggling to get tech people?")
+    assert answer.suggestions and "• " in answer.text  # the core lists them in its text
+    payload = render.render_answer(answer)
+    assert [b["type"] for b in payload["blocks"]] == ["section", "actions"]
+    assert payload["text"].count(answer.suggestions[0].question) == 1
