@@ -36,7 +36,6 @@ _QUESTION_OPENERS = (
     | {cue[0] for cues in QUESTION_CUES.values() for cue in cues}
     | QUESTION_OPENERS
 )
-_ASKED_SECOND = [[w] for w in QUESTION_WORDS]
 _MAX_CHAT_RUN = 6
 _CUES_BY_FIRST: dict[str, dict[str, list[tuple[str, ...]]]] = {name: {} for name in CUES}
 for _name, _cues in CUES.items():
@@ -121,7 +120,9 @@ def asks(part: str) -> bool:
     toks = tokens(part)
     toks = toks[chat_prefix_length(toks) :]
     # "bis wann …", "and by when …": a question word after one opening word asks too
-    return bool(toks) and (toks[0] in _QUESTION_OPENERS or toks[1:2] in _ASKED_SECOND)
+    return bool(toks) and (
+        toks[0] in _QUESTION_OPENERS or (len(toks) > 1 and toks[1] in QUESTION_WORDS)
+    )
 
 
 def has_cue(toks: list[str] | tuple[str, ...], name: str) -> bool:
@@ -169,7 +170,8 @@ def _from_the_question(part: str) -> str:
     if "?" in part or len(words) <= _RUN_ON_WORDS or any(t in _QUESTION_OPENERS for t in opening):
         return part  # typed, short, or it opens as a question ("How big …, when …, and …")
     for n in range(_CONTEXT_WORDS, len(words)):
-        if tokens(words[n])[:1] and tokens(words[n])[0] in QUESTION_WORDS:
+        first = tokens(words[n])[:1]
+        if first and first[0] in QUESTION_WORDS:
             return " ".join(words[n:])
     return part
 

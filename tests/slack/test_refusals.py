@@ -285,9 +285,15 @@ async def test_a_body_that_does_not_decompress_is_refused_with_400(
     headers = {"Content-Encoding": encoding, "X-Slack-Request-Timestamp": str(int(time.time()))}
     async with slack.session.post(f"{slack.url}/slack/events", data=body, headers=headers) as r:
         assert r.status == 400
+    one_short_line(caplog)
+
+
+def one_short_line(caplog: pytest.LogCaptureFixture) -> logging.LogRecord:
+    """The one record a refusal logs: no traceback, one short line."""
     assert not traces(caplog)
-    (line,) = [r.getMessage() for r in caplog.records]
-    assert len(line) < MAX_LINE
+    (record,) = caplog.records
+    assert len(record.getMessage()) < MAX_LINE
+    return record
 
 
 BAD_HTTP = {
@@ -312,9 +318,7 @@ async def test_a_request_that_is_not_http_is_refused_in_one_line_without_a_trace
     status_line = await reader.readline()
     writer.close()
     assert status_line.split()[1] == b"400"
-    assert not traces(caplog)
-    (line,) = [r.getMessage() for r in caplog.records]
-    assert len(line) < MAX_LINE
+    one_short_line(caplog)
 
 
 CUT_OFF = {
@@ -340,9 +344,7 @@ async def test_a_client_that_leaves_before_its_body_is_sent_is_one_line(
     writer.close()  # before the body is through
     await writer.wait_closed()
     await wait_for_log(caplog)
-    assert not traces(caplog)
-    (record,) = caplog.records
-    assert record.levelno < logging.ERROR and len(record.getMessage()) < MAX_LINE
+    assert one_short_line(caplog).levelno < logging.ERROR
 
 
 async def connect(slack: SlackHarness) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
