@@ -114,8 +114,10 @@ async def test_a_flood_of_mentions_gets_one_notice_on_slack_not_one_each(
         await slack.event(slack.mention_event(Q, user="UFLOOD"))
     await slack.settled()
     texts = [p["text"] for p in slack.api.posts()]
-    assert len(texts) == 3 and "2014" in texts[0] and "2014" in texts[1], texts
-    assert "try again" in texts[2]
+    # Mentions are worked on by several core threads: the posts come in any order.
+    answers = [t for t in texts if "2014" in t]
+    notices = [t for t in texts if "try again" in t]
+    assert len(texts) == 3 and len(answers) == 2 and len(notices) == 1, texts
     await slack.event(slack.mention_event(Q, user="UOTHER"))  # others are answered as before
     await slack.api.wait_for(lambda api: len(api.posts()) == 4)
 
