@@ -19,6 +19,7 @@ class HungServer:
         self._waiting: set[asyncio.StreamWriter] = set()
         self._writers: set[asyncio.StreamWriter] = set()
         self._server: asyncio.Server | None = None
+        self._closed = False
         self.port = 0
 
     @property
@@ -35,6 +36,9 @@ class HungServer:
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._closed:  # accepted as close() ran: hang up on it too, not leave it waiting
+            writer.close()
+            return
         self._writers.add(writer)
         try:
             while data := await reader.read(65536):
@@ -48,6 +52,7 @@ class HungServer:
 
     async def close(self) -> None:
         """Stop listening and hang up on every client (they see the connection drop)."""
+        self._closed = True
         if self._server is not None:
             self._server.close()
         for writer in list(self._writers):
