@@ -68,6 +68,7 @@ class LanguageData(_Strict):
     pointers: list[str] = Field(min_length=1)
     count_cues: list[str] = Field(min_length=1)
     count_units: list[str] = Field(min_length=1)
+    alternatives: list[str] = Field(min_length=1)
     filler: list[str]
     abbreviations: dict[str, str]
     number_words: _NumberWords
@@ -134,6 +135,7 @@ QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
 CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_words)
 POINTERS = frozenset(fold_entry(w) for w in DATA.pointers)
 COUNT_CUES = _phrases(DATA.count_cues)
+ALTERNATIVES = frozenset(fold_entry(w) for w in DATA.alternatives)
 COUNT_UNITS = frozenset(fold_entry(w) for w in (*DATA.count_units, *DATA.number_words.scales))
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)
 NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}

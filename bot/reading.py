@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from bot.lexicon import (
+    ALTERNATIVES,
     CHAT_KINDS,
     CHAT_PHRASES,
     CUES,
@@ -151,7 +152,7 @@ def strip_chat(part: str) -> str:
 
 def read(text: str) -> Reading:
     """Split `text` into question parts (greeting stripped) and chat parts."""
-    parts = [p.strip() for p in _PARTS.split(text) if p and p.strip()]
+    parts = [q for p in _PARTS.split(text) if p and p.strip() for q in _after_label(p.strip())]
     chat = [p for p in parts if is_chat(p)]
     content = [strip_chat(p) for p in parts if not is_chat(p)]
     if len(content) > 1:
@@ -159,6 +160,20 @@ def read(text: str) -> Reading:
         asking = any(asks(p) for p in content)
         content = _questions_with_tails(content) if asking else [" ".join(content)]
     return Reading(tuple(_from_the_question(p) for p in content), tuple(chat))
+
+
+def _after_label(part: str) -> list[str]:
+    """A lead-in before a colon that asks nothing, then a question ("Next one: how many …",
+    "Quick one before we hit record: which outlet …"): two parts, so the lead-in is context.
+    A colon inside a question ("Which is higher: A or B?") stays, and so does a head that a
+    comparison after it needs ("A vs B: which came first?")."""
+    head, sep, tail = part.partition(": ")
+    if not sep or not tail.strip() or asks(head) or not asks(tail):
+        return [part]
+    toks = tokens(tail)
+    if has_cue(toks, "compare") or any(t in ALTERNATIVES for t in toks):
+        return [part]
+    return [head, tail.strip()]
 
 
 def _from_the_question(part: str) -> str:

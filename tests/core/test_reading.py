@@ -126,3 +126,23 @@ def test_a_question_splits_where_a_new_question_opens(question: str, parts: int)
 def test_the_small_and_medium_firms_are_one_group_not_two_questions(qabot) -> None:
     answer = qabot.ask("Wie viele der kleinen und mittleren Unternehmen sind profitabel?")
     assert answer.answered is False, answer.text
+
+
+@pytest.mark.parametrize(
+    ("message", "questions"),
+    [
+        (
+            "Next one: how many recommendations did the study make?",
+            ("how many recommendations did the study make?",),
+        ),
+        (
+            "Quick one before we hit record: which news outlet is the source?",
+            ("which news outlet is the source?",),
+        ),
+        # the colon belongs to the question: a choice, a comparison, a question before it
+        ("Which is higher: hiring or HPC?", ("Which is higher: hiring or HPC?",)),
+        ("Big firms vs SMEs: which is more?", ("Big firms vs SMEs: which is more?",)),
+    ],
+)
+def test_a_lead_in_before_a_colon_is_context(message: str, questions: tuple[str, ...]) -> None:
+    assert read(message).questions == questions
