@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bot.analyzer import question_types
 from bot.answer import Answer, Citation, StatReply, Suggestion
 from bot.compose import Piece, assemble
 from bot.figures import Figure, figures
@@ -322,6 +323,8 @@ class Snapshot:
                 continue  # "…, not counting …", "der KMU, die …": narrows the question
             if not asking[n] and any(asking[:n]):
                 continue  # "…? Trying to find the recording": an aside, not a question
+            if not asking[n] and any(asking[n + 1 :]) and _asks_quantity(clauses[n + 1 :]):
+                continue  # "Of the firms needing HPC support, what share are SMEs?": the base
             clause = clause.rstrip("?")
             decision = self.policy.decide(clause, self.resolver.resolve(clause))
             cand = decision.candidate
@@ -719,6 +722,11 @@ def _offers_alternatives(res: Resolution) -> bool:
     """ "Which is bigger, A or B?": a comparison cue, and two things to choose between."""
     toks = res.words
     return has_cue(toks, "compare") and any(t in _CHOICE_WORDS for t in toks)
+
+
+def _asks_quantity(clauses: list[str]) -> bool:
+    """Whether a clause that asks, asks how many or how much ("what share …", "wie viele …")."""
+    return any(asks(c) and "quantity" in question_types(tokens(c)) for c in clauses)
 
 
 def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
