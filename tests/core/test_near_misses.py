@@ -262,3 +262,17 @@ def test_a_group_named_before_a_share_question_is_its_base_not_a_question(qabot:
     assert "44" in answer.text  # what the article does give, with its citation
     # a leading clause that carries a premise is still read ("…, is it big enough?")
     assert qabot.ask("Given RAISe+ is only HK$1bn, is it big enough to matter?").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "list the funding options available in HK according to the article",
+        "Which funding programmes are named in the article?",
+        "Tell me everything the article says about Wang Zheng.",
+    ],
+)
+def test_words_that_ask_for_a_list_are_not_its_topic(qabot: QABot, question: str) -> None:
+    # "list", "named", "everything" say how to answer, like a question word; counted as
+    # words the answer does not explain, they made these abstain
+    assert qabot.ask(question).answered
