@@ -270,9 +270,12 @@ def test_a_group_named_before_a_share_question_is_its_base_not_a_question(qabot:
         "list the funding options available in HK according to the article",
         "Which funding programmes are named in the article?",
         "Tell me everything the article says about Wang Zheng.",
+        "wie beschreibt der sensetime-CFO den kapitalmarkt in HK?",
+        "Which other cities did Wang Zheng bring up?",
     ],
 )
 def test_words_that_ask_for_a_list_are_not_its_topic(qabot: QABot, question: str) -> None:
-    # "list", "named", "everything" say how to answer, like a question word; counted as
-    # words the answer does not explain, they made these abstain
+    # "list", "named", "everything", "beschreibt", "bring up" say how to answer or who said
+    # it, like a question word; counted as words the answer does not explain, they made
+    # these abstain
     assert qabot.ask(question).answered
