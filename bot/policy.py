@@ -24,6 +24,7 @@ from bot.analyzer import Analysis
 from bot.lexicon import CONTENT_QUESTION_WORDS, COUNT_CUES, COUNT_UNITS
 from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
+from bot.reading import opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
@@ -258,7 +259,10 @@ class Policy:
         if (
             wrong
             and _years_only(wrong)
-            and (self._asks_figure_at_other_time(top, res) or self._names_other_edition(res, wrong))
+            and (
+                self._asks_figure_at_other_time(top, res)
+                or (self._names_other_edition(res, wrong) and opens_as_question(res.words))
+            )
         ):
             return Decision("narrowed", top, p, tuple(wrong))
         if wrong or premise:

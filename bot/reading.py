@@ -116,10 +116,13 @@ def chat_kind(text: str) -> str | None:
 
 def asks(part: str) -> bool:
     """Whether a part is put as a question: a "?" or a question opener or cue."""
-    if "?" in part:
-        return True
-    toks = tokens(part)
-    toks = toks[chat_prefix_length(toks) :]
+    return "?" in part or opens_as_question(tokens(part))
+
+
+def opens_as_question(toks: list[str] | tuple[str, ...]) -> bool:
+    """Whether words open as a question ("wie viele …", "and by when …"), not as a claim
+    with a "?" after it ("Wang Zheng spoke at the 2024 conference, didn't he?")."""
+    toks = toks[chat_prefix_length(list(toks)) :]
     # "bis wann …", "and by when …": a question word after one opening word asks too
     return bool(toks) and (
         toks[0] in _QUESTION_OPENERS or (len(toks) > 1 and toks[1] in QUESTION_WORDS)

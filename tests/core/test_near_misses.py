@@ -279,3 +279,11 @@ def test_words_that_ask_for_a_list_are_not_its_topic(qabot: QABot, question: str
     # it, like a question word; counted as words the answer does not explain, they made
     # these abstain
     assert qabot.ask(question).answered
+
+
+def test_a_claim_naming_another_edition_is_a_premise_to_correct(qabot: QABot) -> None:
+    # a claim with a "?" after it states a wrong year: correct it; a question about the
+    # other edition asks what the article does not give
+    claim = qabot.ask("Wang Zheng was speaking at the China Conference 2024, wasn't he?")
+    assert claim.answered and "2025" in claim.text, claim.text
+    assert not qabot.ask("What did Wang Zheng say at the China Conference 2024?").answered
