@@ -287,3 +287,18 @@ def test_a_claim_naming_another_edition_is_a_premise_to_correct(qabot: QABot) ->
     claim = qabot.ask("Wang Zheng was speaking at the China Conference 2024, wasn't he?")
     assert claim.answered and "2025" in claim.text, claim.text
     assert not qabot.ask("What did Wang Zheng say at the China Conference 2024?").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Grüezi, wievill Prozänt vo de Firme händ Müeh, Fachlüüt z'finde?",
+        "heast oida wie vü prozent vo de einnahmen kumman aus hongkong söwa",
+    ],
+)
+def test_regional_function_words_are_german_and_carry_no_topic(qabot: QABot, question: str) -> None:
+    # "vo", "de", "händ", "vü" are Swiss and Austrian function words: a vote for German
+    # and no topic of their own (unknown, they made the first reply in English, the
+    # second abstain)
+    answer = qabot.ask(question)
+    assert answer.answered and answer.lang == "de", answer.text
