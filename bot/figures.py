@@ -30,12 +30,15 @@ WORDS: dict[str, float] = {
     for word, value in table.items()
     if value >= 2 or value < 1  # "ein", "one" are articles more often than figures
 }
-_NUMBER = re.compile(
-    r"(?<![\w§])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<pct>%|prozent\b|percent\b|per cent\b)?"
-    r"(?:\s*(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b\.?)?",
-    re.IGNORECASE,
+# What may follow a number: a percent sign or word, then a scale ("3 Mrd.", "sechzig Prozent").
+_SUFFIX = (
+    r"\s*(?P<pct>%|prozent\b|percent\b|per cent\b)?"
+    r"(?:\s*(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b\.?)?"
 )
-_WORD = re.compile(r"\b(" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")\b", re.I)
+_NUMBER = re.compile(r"(?<![\w§])(?P<num>\d+(?:[.,]\d+)*)" + _SUFFIX, re.IGNORECASE)
+_WORD = re.compile(
+    r"\b(?P<word>" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")\b" + _SUFFIX, re.I
+)
 
 
 @dataclass(frozen=True)
@@ -70,16 +73,16 @@ def figures(text: str) -> list[Figure]:
         raw = _number(m.group("num").rstrip(".,"))
         if raw is None:
             continue
-        scale_word = (m.group("scale") or "").casefold()
-        scale = SCALES.get(scale_word, 1.0)
         year = 1900 <= raw <= 2100 and raw.is_integer() and not m.group("pct")
-        out.append(
-            Figure(m.group(0).strip(), raw, raw * scale, scale != 1.0, bool(m.group("pct")), year)
-        )
+        out.append(_figure(m, raw, year))
     for m in _WORD.finditer(text):
-        value = WORDS[m.group(1).casefold()]
-        out.append(Figure(m.group(0), value, value))
+        out.append(_figure(m, WORDS[m.group("word").casefold()], False))
     return out
+
+
+def _figure(m: re.Match[str], raw: float, year: bool) -> Figure:
+    scale = SCALES.get((m.group("scale") or "").casefold(), 1.0)
+    return Figure(m.group(0).strip(), raw, raw * scale, scale != 1.0, bool(m.group("pct")), year)
 
 
 def missing_figures(answer: str, quotes: list[str]) -> list[Figure]:

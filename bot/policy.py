@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Literal
 
 from bot.analyzer import Analysis
+from bot.figures import Figure, figures, has_figure
 from bot.lexicon import CONTENT_QUESTION_WORDS, COUNT_CUES, COUNT_UNITS
 from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
-from bot.reading import opens_as_question
+from bot.reading import has_cue, opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
@@ -269,6 +270,34 @@ class Policy:
             return Decision("premise", top, p, (*wrong, *_words(premise)))
         return Decision("answer", top, p)
 
+    def presupposed(self, question: str, res: Resolution) -> Decision | None:
+        """ "Why do 60 % of the firms want to expand?" takes a figure for granted. Where the
+        intent that states a figure of that kind on the question's topic states another one
+        (55 %), the figure is a premise to correct with that intent."""
+        if "reason" not in res.analysis.types or not has_figure(question):
+            return None
+        reverse = has_cue(res.words, "reverse")
+        ranked = [
+            c
+            for c in self.ranked(self.resolver.without_numbers(res))[:RERANK_DEPTH]
+            if self.intents[c.key].kind == "article" and c.coverage >= MIXED_COVERAGE
+        ]
+        for figure in figures(question):
+            kind = figure_kind(figure)
+            # the intent most about what the question asks, of those stating such a figure
+            stating = max(
+                (c for c in ranked if kind in self.figure_kinds.get(c.key, ())),
+                key=lambda c: c.coverage,
+                default=None,
+            )
+            token = _token(figure)
+            if stating is None or token in self.resolver.docs[stating.key].numbers:
+                continue
+            if reverse and any(token in d.numbers for d in self.resolver.docs.values()):
+                continue  # "Wofür stehen die 75 %?" asks what a stated figure is
+            return Decision("premise", stating, stating.score, (figure.text,))
+        return None
+
     def _count_not_stated(self, top: Candidate, res: Resolution) -> bool:
         """ "How many firms have received money from the scheme?" asks a count; an intent whose
         figures are only years or amounts of money does not answer it."""
@@ -450,6 +479,19 @@ class Policy:
             if terms:
                 return Decision("narrowed", other, 0.0, _words(terms), _group(terms))
         return None
+
+
+def figure_kind(figure: Figure) -> str:
+    """ "year", "money", "percent" or "count"."""
+    if figure.year:
+        return "year"
+    return "money" if figure.scaled else "percent" if figure.percent else "count"
+
+
+def _token(figure: Figure) -> str:
+    """The figure's number as the analyzer's tokens write it ("60", "3", "2019")."""
+    raw = figure.raw
+    return str(int(raw)) if raw == int(raw) else str(raw)
 
 
 def asks_count(toks: tuple[str, ...] | list[str]) -> bool:

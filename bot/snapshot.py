@@ -22,7 +22,7 @@ from bot.knowledge import KnowledgeBase
 from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
-from bot.policy import Decision, DecisionModel, Policy
+from bot.policy import Decision, DecisionModel, Policy, figure_kind
 from bot.reading import asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
@@ -260,6 +260,17 @@ class Snapshot:
         """The pieces of the reply to one question part."""
         res = self.resolver.resolve(part)
         decision = self.policy.decide(part, res)
+        premise = self.policy.presupposed(part, res)
+        if premise is not None:  # "Why do 60 % …?": the figure first, then the why if known
+            pieces = [self._decided(premise, lang)]
+            cand = decision.candidate
+            if (
+                cand
+                and decision.verdict in ("answer", "premise")
+                and cand.key != premise.candidate.key
+            ):
+                pieces.append(self._decided(Decision("answer", cand, decision.probability), lang))
+            return pieces
         spelled = self._spelled_out(res, lang)
         if spelled is not None:
             return [spelled]
@@ -759,10 +770,5 @@ def _figures_of(*values: str) -> frozenset[str]:
 
 def _figure_kinds(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
     """Per intent, what its key figures are: years, amounts of money, or counts and shares."""
-    by_fact = {
-        f.id: frozenset(
-            "year" if g.year else "money" if g.scaled else "count" for g in figures(f.value.en)
-        )
-        for f in kb.facts
-    }
+    by_fact = {f.id: frozenset(figure_kind(g) for g in figures(f.value.en)) for f in kb.facts}
     return {i.id: frozenset().union(*(by_fact.get(f, ()) for f in i.facts)) for i in kb.intents}

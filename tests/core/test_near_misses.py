@@ -303,3 +303,25 @@ def test_regional_function_words_are_german_and_carry_no_topic(qabot: QABot, que
     # second abstain)
     answer = qabot.ask(question)
     assert answer.answered and answer.lang == "de", answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("What is the HK$5 billion AI Subsidy Scheme intended to achieve?", "3 billion"),
+        ("warum ist das race plus programm nur drei milliarden groß", "10 Milliarden"),
+        ("why do like 60% of HK companies already use AI?? thats wild", "41 %"),
+    ],
+)
+def test_a_why_question_built_on_a_wrong_figure_gets_the_article_figure(
+    qabot: QABot, question: str, stated: str
+) -> None:
+    # a reason question takes its figure for granted; the intent that states a figure of
+    # that kind on the topic says another one: correct it (the why follows when known)
+    answer = qabot.ask(question)
+    assert answer.answered and stated in answer.text, answer.text
+
+
+def test_what_a_stated_figure_stands_for_is_no_premise(qabot: QABot) -> None:
+    answer = qabot.ask("Wofür stehen die 75 %?")
+    assert answer.answered and "KMU" in answer.text, answer.text

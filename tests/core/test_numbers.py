@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.figures import figures
 from bot.text import tokens
 
 
@@ -25,3 +26,10 @@ from bot.text import tokens
 )
 def test_spelled_numbers(text: str, expected: list[str]) -> None:
     assert tokens(text) == expected
+
+
+def test_number_words_take_a_percent_or_scale_after_them() -> None:
+    (three,) = figures("nur drei Milliarden groß")
+    assert three.scaled and three.value == 3e9
+    (sixty,) = figures("why did sixty percent say so")
+    assert sixty.percent and sixty.raw == 60
