@@ -193,12 +193,15 @@ class FakeSlackApi:
         self.sockets.remove(ws)
         return ws
 
-    async def push_event(self, body: dict[str, Any], envelope_id: str) -> None:
-        """Send an Events API envelope to every connected Socket Mode client."""
+    async def push_event(
+        self, body: dict[str, Any], envelope_id: str, kind: str = "events_api"
+    ) -> None:
+        """Send an envelope to every connected Socket Mode client: an Events API one, or
+        `kind` "interactive" (a click) or "slash_commands"."""
         envelope = {
             "envelope_id": envelope_id,
             "payload": body,
-            "type": "events_api",
+            "type": kind,
             "accepts_response_payload": False,
             "retry_attempt": 0,
             "retry_reason": "",
