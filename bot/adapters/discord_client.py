@@ -20,6 +20,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord_commands import register_commands, sync_commands, to_embeds
+from bot.adapters.discord_refusals import RefusalLog
 from bot.answer import Answer
 from bot.asker import Asker
 from bot.chat import ChatService, Incoming
@@ -76,6 +77,7 @@ class QAClientMixin:
         self.tree: app_commands.CommandTree = app_commands.CommandTree(self)  # type: ignore[arg-type]
         register_commands(self.tree, bot)
         self.chat = ChatService(bot, settings)
+        self.refusals = RefusalLog()
 
     async def setup_hook(self) -> None:
         """Once per login, never per reconnect: sync the app commands if they changed."""
@@ -120,7 +122,10 @@ class QAClientMixin:
             except Exception:
                 log.exception("answering message %s failed", message.id)
                 replies = [notice("error", None)]
-            await self._send(message, replies, incoming.conversation, answer)
+            try:
+                await self._send(message, replies, incoming.conversation, answer)
+            except discord.Forbidden as error:  # no permission to post, embed or reply there
+                self.refusals.refused(message.channel, error)
 
     def _incoming(
         self, message: discord.Message, my_id: int, *, mentioned: bool
