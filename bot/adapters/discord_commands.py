@@ -117,6 +117,9 @@ async def respond(
     if not done and not interaction.response.is_done():
         deferring = interaction.response.defer(thinking=True, ephemeral=ephemeral)
         if not await within_cap(interaction, deferring):
+            # No reply can follow, but the work goes on (a reload completes) and a failure
+            # of it is this command's, for the tree's error handler: never left unretrieved.
+            await task
             return
     result = await task
     if private is not None and not interaction.response.is_done():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -245,3 +246,41 @@ def test_refused_replies_are_logged_once_per_channel_and_interval(
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 3 and "busy" in lines[0] and "other" in lines[1]
     assert "Missing Access" in lines[0] and "49 more refused" in lines[2]
+
+
+async def test_work_that_fails_after_its_deferral_was_dropped_is_logged_once(
+    fake: FakeDiscord,
+    stub_core: StubCore,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The deferral past the cap was dropped and the work left running unawaited: when it
+    # then failed, asyncio logged "Task exception was never retrieved" (whenever the task
+    # was collected), and the failure was never the command's.
+    monkeypatch.setattr(discord_commands, "DEFER_AFTER_S", 0.05)
+    caplog.set_level(logging.WARNING)
+    settings = make_settings(fake, tmp_path)
+    settings.discord.max_retry_after_s = 0.3
+    stub_core.go_on.clear()
+    async with serving(stub_core, settings):
+        fake.rate_limit_once[r"/interactions/\d+/[^/]+/callback"] = 3600.0
+        await fake.interaction("ask", [{"name": "question", "type": 3, "value": "slow boom"}])
+        await asyncio.wait_for(_records_saying("rate-limited", caplog), 5)
+        stub_core.go_on.set()
+        failures = await asyncio.wait_for(_failures_of_the_work(caplog), 5)
+    assert [r.name for r in failures] == ["bot.adapters.discord_commands"]
+    assert "ask" in failures[0].getMessage()
+
+
+async def _failures_of_the_work(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """The records that carry the stub core's failure, once there is one (tasks collected
+    first: asyncio reports an exception nobody retrieved when its task is collected)."""
+    while True:
+        gc.collect()
+        failures = [
+            r for r in caplog.records if r.exc_info and "core failure" in str(r.exc_info[1])
+        ]
+        if failures:
+            return failures
+        await asyncio.sleep(0.01)
