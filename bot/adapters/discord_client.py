@@ -83,6 +83,18 @@ class QAClientMixin:
         """Once per login, never per reconnect: sync the app commands if they changed."""
         await sync_commands(self.tree, self.settings, self.application_id)  # type: ignore[attr-defined]
 
+    async def close(self) -> None:
+        """discord.py's close, with its wait for READY's guilds ended first. That wait runs in
+        a task of its own that close leaves running: it then dispatched into the closed client
+        (its loop gone), leaving a coroutine never awaited and a task exception never
+        retrieved whenever a stop or restart came within `guild_ready_timeout` of READY."""
+        state = self._connection  # type: ignore[attr-defined]
+        waits = [state._ready_task, *getattr(state, "_ready_tasks", {}).values()]  # per shard
+        for task in waits:
+            if task is not None:
+                task.cancel()  # discord.py's wait ends quietly on a cancel
+        await super().close()  # type: ignore[misc]
+
     async def on_ready(self) -> None:
         log.info("discord: connected as %s (%s)", self.user, self.user and self.user.id)  # type: ignore[attr-defined]
         if self.ready_signal is not None:
