@@ -49,9 +49,12 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())
         record.args = None
-        if record.exc_info:
-            record.exc_text = self.redact("".join(traceback.format_exception(*record.exc_info)))
-            record.exc_info = None
+        if record.exc_info and not record.exc_text:
+            # Formatters print exc_text when set; exc_info stays for whatever else reads it.
+            text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+            record.exc_text = self.redact(text)
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
         return True
 
 
