@@ -85,13 +85,15 @@ class StatReply:
     """Reply to `/stat [topic]`.
 
     `rows` holds every statistic (no topic), the matching one(s) (a topic that
-    matched), or nothing (unknown topic: then `suggestions` names close topics).
+    matched), or nothing (unknown topic: then `suggestions` names close topics, and
+    `topics` one word to type for each statistic).
     """
 
     topic: str | None
     lang: str
     rows: tuple[StatRow, ...]
     suggestions: tuple[str, ...] = field(default=())
+    topics: tuple[str, ...] = field(default=())
 
     @property
     def matched(self) -> bool:

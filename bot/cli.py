@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # main()'s handler, not in a traceback from an import; the rest is imported in main.
 
 EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
+EXIT_NO_MATCH = 1  # `qabot stat TOPIC` found no statistic: as grep finding nothing
 # As a shell reports a process ended by the signal: 128 + SIGINT, 128 + SIGPIPE.
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
@@ -48,7 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question, or '-' to read lines from stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per answer")
     sub.add_parser("chat", parents=[common], help="interactive console")
-    stat = sub.add_parser("stat", parents=[common], help="key statistics, or one topic")
+    stat = sub.add_parser(
+        "stat",
+        parents=[common],
+        help="key statistics, or one topic",
+        epilog="exit status: 0 shown, 1 no statistic matches TOPIC (the known topics listed)",
+    )
     stat.add_argument("topic", nargs="*")
     stat.add_argument("--lang", choices=["de", "en"])
     kb = sub.add_parser("kb", parents=[common], help="knowledge tools")
@@ -222,11 +228,15 @@ def _chat(bot, args: argparse.Namespace) -> int:
 
 
 def _stat(bot, args: argparse.Namespace) -> int:
+    from bot.messages import msg
     from bot.render.plain import render_stats
 
     reply = bot.stat(" ".join(args.topic) or None, lang=args.lang)
     print(render_stats(reply))
-    return EXIT_OK if reply.matched else EXIT_INVALID
+    if reply.matched:
+        return EXIT_OK
+    print(msg("stat_topics", reply.lang, topics=", ".join(reply.topics)))
+    return EXIT_NO_MATCH
 
 
 def _kb(bot, args: argparse.Namespace) -> int:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import sys
 import uuid
 
 from bot.messages import msg
-from bot.render.plain import render_answer, render_stats
+from bot.render import echo
+from bot.render.plain import render_answer, render_stats, render_status
 
 PROMPT = "du/you> "
 # The chat help names Slack's and Discord's commands; the console has its own words.
@@ -18,27 +20,45 @@ WORDS: dict[str, dict[str, str]] = {
             "Ask about the article “Hongkongs Aufstieg: KI-Hotspot löst internationales "
             "Investoreninteresse aus!” (Hong Kong as an AI hub), in English or German; every "
             "answer quotes the sentence that states it. Try “How many firms struggle to "
-            "recruit?”.\n/stat lists the key statistics, /stat TOPIC shows one; /quit or "
-            "Ctrl-C leaves."
+            "recruit?”.\n/stat lists the key statistics, /stat TOPIC shows one; /kb status "
+            "and /kb reload show and reload the knowledge files; /quit or Ctrl-C leaves."
         ),
         "de": (
             "Frag zum Artikel „Hongkongs Aufstieg: KI-Hotspot löst internationales "
             "Investoreninteresse aus!“, auf Deutsch oder Englisch; jede Antwort zitiert den "
             "Satz, der sie belegt. Zum Beispiel: „Wie viele Firmen haben Probleme bei der "
             "Rekrutierung?“\n/stat zeigt die wichtigsten Zahlen, /stat THEMA eine davon; "
-            "/quit oder Strg-C beendet."
+            "/kb status und /kb reload zeigen die Wissensdateien und laden sie neu; /quit "
+            "oder Strg-C beendet."
         ),
     },
     "console_empty": {
         "en": "Type a question, /stat [TOPIC] or /quit.",
         "de": "Tipp eine Frage, /stat [THEMA] oder /quit.",
     },
+    "console_unknown": {
+        "en": (
+            "{command} is not a console command. Here: /stat [TOPIC], /kb status, "
+            "/kb reload, /help, /quit. Other slash commands, such as /kb unanswered, are "
+            "Slack's and Discord's; on the command line see qabot kb --help."
+        ),
+        "de": (
+            "{command} ist kein Befehl der Konsole. Hier: /stat [THEMA], /kb status, "
+            "/kb reload, /help, /quit. Andere Slash-Befehle wie /kb unanswered gibt es in "
+            "Slack und Discord; auf der Kommandozeile siehe qabot kb --help."
+        ),
+    },
 }
+# A line that starts like a slash command ("/kb", "/foo bar"), not one that merely starts
+# with a slash ("/ 2 = ?", "/r/hongkong says …" are asked).
+_COMMAND = re.compile(r"/[A-Za-z][\w-]*(?=\s|$)")
 
 
 def run_console(bot, stdin=None, stdout=None) -> int:
-    """Read questions until EOF, /quit or Ctrl-C; `/stat [topic]` works as in chat. The
-    session is one conversation: "Quelle?" or "und RAISe+?" lean on the last answer."""
+    """Read questions until EOF, /quit or Ctrl-C; `/stat [topic]` works as in chat, and the
+    admin commands that make sense locally (`/kb status`, `/kb reload`: whoever runs the
+    console has the files anyway). The session is one conversation: "Quelle?" or "und
+    RAISe+?" lean on the last answer."""
     from bot.conversation import Conversations
 
     stdin = stdin or sys.stdin or io.StringIO()  # None: started without a stdin at all
@@ -77,16 +97,31 @@ def _loop(bot, conversations, session: str, read_line, stdout) -> int:
             stdout.write("\n")
             return 0
         line = line.strip()
+        if line == "/ask" or line.startswith("/ask "):  # as in chat
+            line = line[4:].strip()
         if not line:
             stdout.write(msg("console_empty", lang, local=WORDS) + "\n")
             continue
         if line in ("/quit", "/exit"):
             return 0
-        if line == "/stat" or line.startswith("/stat "):
-            reply = bot.stat(line[5:].strip() or None)
-            stdout.write(render_stats(reply) + "\n\n")
+        if _COMMAND.match(line):
+            stdout.write(_command(bot, line, lang) + "\n\n")
             continue
-        if line.startswith("/ask "):
-            line = line[5:]
         answer = conversations.ask(session, line, platform="console")
         stdout.write(render_answer(answer) + "\n\n")
+
+
+def _command(bot, line: str, lang: str) -> str:
+    """What a console command writes: /stat, /kb status, /kb reload, /help, or what the
+    console has when it is none of them."""
+    name, _, rest = line.partition(" ")
+    rest = " ".join(rest.split())
+    if name == "/stat":
+        return render_stats(bot.stat(rest or None))
+    if name == "/kb" and rest == "status":
+        return render_status(bot.status())
+    if name == "/kb" and rest == "reload":
+        return bot.reload("console /kb reload").summary()
+    if name == "/help":
+        return msg("console_help", lang, local=WORDS)
+    return msg("console_unknown", lang, local=WORDS, command=echo.shown(name))

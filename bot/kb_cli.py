@@ -41,15 +41,9 @@ def validate(root: Path, settings: Settings, *, strict: bool = False) -> int:
 
 
 def status(bot: QABot, args: argparse.Namespace) -> int:
-    s = bot.status()
-    print(
-        f"hash {s.content_hash} · {s.intents} intents · {s.facts} facts · "
-        f"{s.variants} variants · loaded {s.loaded_at}"
-    )
-    if (r := s.last_reload) is not None:
-        print(f"last reload ({r.trigger}, {r.at}): {r.summary()}")
-    if s.last_error is not None:
-        print(f"last error ({s.last_error.at}):\n" + "\n".join(s.last_error.errors))
+    from bot.render.plain import render_status
+
+    print(render_status(bot.status()))
     return EXIT_OK
 
 

@@ -1,7 +1,8 @@
 """Logging set-up: plain or JSON lines, and a filter that masks every configured secret.
 
 The filter sits on the root handler, so a token that reaches any log record —
-in a message, an argument or a traceback — is printed as `***`. A message is one
+in a message, an argument or a traceback — is printed as `***`; so are the secrets
+Slack puts in URLs (a response_url's or webhook's path, a Socket Mode ticket). A message is one
 line whatever it quotes: line breaks and other control characters in it are
 escaped, so text from a user cannot forge a log line of its own.
 """
@@ -20,6 +21,11 @@ from bot.jsonlines import json_line
 MASK = "***"
 # Line breaks (\n, \r, NEL, U+2028/9) and the other C0/C1 controls (ESC moves a terminal's cursor).
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# Slack URLs that are capabilities: the path of a response_url or incoming webhook (anyone
+# holding it may post into the channel), and the ticket of a Socket Mode connection.
+_SLACK_URL_SECRET = re.compile(
+    r"(?P<keep>hooks\.slack(?:-gov)?\.com/)[^\s'\"<>]+|(?P<param>[?&]ticket=)[^&\s'\"<>]+"
+)
 
 
 def one_line(text: str) -> str:
@@ -28,7 +34,8 @@ def one_line(text: str) -> str:
 
 
 class RedactSecrets(logging.Filter):
-    """Replace each secret's value with *** in the formatted message and traceback."""
+    """Replace each secret's value, and Slack's URL secrets, with *** in the formatted
+    message and traceback."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
@@ -37,15 +44,17 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, MASK)
-        return text
+        return _SLACK_URL_SECRET.sub(lambda m: (m["keep"] or m["param"]) + MASK, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            record.msg = self.redact(record.getMessage())
-            record.args = None
-            if record.exc_info:
-                record.exc_text = self.redact("".join(traceback.format_exception(*record.exc_info)))
-                record.exc_info = None
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatters print exc_text when set; exc_info stays for whatever else reads it.
+            text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+            record.exc_text = self.redact(text)
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
         return True
 
 

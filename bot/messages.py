@@ -108,6 +108,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zum Thema „{topic}“ habe ich keine Zahl. Nahe Themen: {choices}",
         "en": "I have no statistic on “{topic}”. Close topics: {choices}",
     },
+    "stat_topics": {
+        "de": "Themen (deutsch oder englisch): {topics}. `qabot stat` zeigt alle Zahlen.",
+        "en": "Topics (English or German): {topics}. `qabot stat` shows every statistic.",
+    },
     "as_of": {"de": "Stand", "en": "as of"},
     "source": {"de": "Quelle", "en": "Source"},
     "error": {

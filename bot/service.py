@@ -106,16 +106,22 @@ class QABot:
         """One message asked: the rate limit once, then `work` (which resolves it, once or
         several times), then its answer counted and logged once."""
         start = time.perf_counter()
-        if platform in CHAT_PLATFORMS and not self.limiter.allow(platform, user, channel):
-            answer = self._rate_limited(text)
-            self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
-            return answer
+        limited = self._over_limit(text, platform, user, channel)
+        if limited is not None:
+            self.metrics.answered(platform, limited.kind, time.perf_counter() - start)
+            return limited
         answer = work()
         self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
         self._log_unanswered(answer, text, platform, user, channel)
         return answer
 
-    def _rate_limited(self, text: str) -> Answer:
+    def _over_limit(
+        self, text: str, platform: Platform, user: str | None, channel: str | None
+    ) -> Answer | None:
+        """On a chat platform, spend a token of the asker's and the channel's buckets; the
+        rate-limit notice when one is empty, else None (go on)."""
+        if platform not in CHAT_PLATFORMS or self.limiter.allow(platform, user, channel):
+            return None
         lang = self.store.current.settings.default_lang
         return Answer(text[:200], False, lang, msg("rate_limited", lang), "rate_limited")
 
@@ -189,14 +195,30 @@ class QABot:
         """A clicked "did you mean" suggestion: logged as feedback, then that intent's answer.
         It posts an answer as a question does, so it spends the clicker's tokens as one does
         (over the limit: the rate-limit notice, nothing logged)."""
-        if platform in CHAT_PLATFORMS and not self.limiter.allow(platform, user, channel):
-            return self._rate_limited(intent_id)
+        limited = self._over_limit(intent_id, platform, user, channel)
+        if limited is not None:
+            return limited
         self.feedback("click", intent=intent_id, platform=platform, lang=lang, user=user)
         return self.answer_intent(intent_id, lang)
 
     def stat(self, topic: str | None, *, lang: str | None = None) -> StatReply:
         """All key statistics, or those matching `topic` (fuzzy, German or English)."""
         return self.store.current.stat(topic, lang=lang)
+
+    def chat_stat(
+        self,
+        topic: str | None,
+        *,
+        lang: str | None = None,
+        platform: Platform,
+        user: str | None,
+        channel: str | None,
+    ) -> StatReply | Answer:
+        """/stat in a chat: `stat`, after spending the asker's tokens as a question does (it
+        posts a table in the channel as an answer posts a reply); over the limit, the
+        rate-limit notice (an Answer of kind "rate_limited")."""
+        limited = self._over_limit(topic or "", platform, user, channel)
+        return limited if limited is not None else self.stat(topic, lang=lang)
 
     def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
         """(display name, value) pairs for autocomplete of a /stat topic."""

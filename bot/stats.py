@@ -57,7 +57,11 @@ class StatIndex:
         if not close:
             close = [f.id for f in self.kb.facts[:5]]
         names = tuple(self.facts[i].label.get(lang) for i in close)
-        return StatReply(topic, lang, (), names)
+        return StatReply(topic, lang, (), names, self.known_topics())
+
+    def known_topics(self) -> tuple[str, ...]:
+        """One topic to type for each statistic (its first), each named once."""
+        return tuple(_unique(f.topics[0] for f in self.kb.facts if f.topics))
 
     def choices(self, partial: str, limit: int = 25) -> list[tuple[str, str]]:
         """(name, fact id) pairs for autocomplete, best first; every fact when empty."""

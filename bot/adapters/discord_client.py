@@ -20,6 +20,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord_commands import register_commands, sync_commands, to_embeds
+from bot.adapters.discord_refusals import RefusalLog
 from bot.answer import Answer
 from bot.asker import Asker
 from bot.chat import ChatService, Incoming
@@ -76,10 +77,23 @@ class QAClientMixin:
         self.tree: app_commands.CommandTree = app_commands.CommandTree(self)  # type: ignore[arg-type]
         register_commands(self.tree, bot)
         self.chat = ChatService(bot, settings)
+        self.refusals = RefusalLog()
 
     async def setup_hook(self) -> None:
         """Once per login, never per reconnect: sync the app commands if they changed."""
         await sync_commands(self.tree, self.settings, self.application_id)  # type: ignore[attr-defined]
+
+    async def close(self) -> None:
+        """discord.py's close, with its wait for READY's guilds ended first. That wait runs in
+        a task of its own that close leaves running: it then dispatched into the closed client
+        (its loop gone), leaving a coroutine never awaited and a task exception never
+        retrieved whenever a stop or restart came within `guild_ready_timeout` of READY."""
+        state = self._connection  # type: ignore[attr-defined]
+        waits = [state._ready_task, *getattr(state, "_ready_tasks", {}).values()]  # per shard
+        for task in waits:
+            if task is not None:
+                task.cancel()  # discord.py's wait ends quietly on a cancel
+        await super().close()  # type: ignore[misc]
 
     async def on_ready(self) -> None:
         log.info("discord: connected as %s (%s)", self.user, self.user and self.user.id)  # type: ignore[attr-defined]
@@ -120,7 +134,10 @@ class QAClientMixin:
             except Exception:
                 log.exception("answering message %s failed", message.id)
                 replies = [notice("error", None)]
-            await self._send(message, replies, incoming.conversation, answer)
+            try:
+                await self._send(message, replies, incoming.conversation, answer)
+            except discord.Forbidden as error:  # no permission to post, embed or reply there
+                self.refusals.refused(message.channel, error)
 
     def _incoming(
         self, message: discord.Message, my_id: int, *, mentioned: bool

@@ -21,7 +21,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord_views import attach_item_class, buttons_view
-from bot.answer import Answer
+from bot.answer import Answer, StatReply
 from bot.asker import Asker
 from bot.render.discord import (
     Button,
@@ -117,6 +117,9 @@ async def respond(
     if not done and not interaction.response.is_done():
         deferring = interaction.response.defer(thinking=True, ephemeral=ephemeral)
         if not await within_cap(interaction, deferring):
+            # No reply can follow, but the work goes on (a reload completes) and a failure
+            # of it is this command's, for the tree's error handler: never left unretrieved.
+            await task
             return
     result = await task
     if private is not None and not interaction.response.is_done():
@@ -125,8 +128,8 @@ async def respond(
     await send_interaction(interaction, replies, ephemeral=ephemeral, make_view=make_view)
 
 
-def _rate_limited(answer: Answer) -> bool:
-    return answer.kind == "rate_limited"
+def _over_limit(reply: object) -> bool:
+    return isinstance(reply, Answer) and reply.kind == "rate_limited"
 
 
 def is_admin(bot: QABot, interaction: discord.Interaction) -> bool:
@@ -215,7 +218,17 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
     @app_commands.describe(topic="A topic, e.g. recruiting, HPC, SenseTime (German or English)")
     async def stat(interaction: discord.Interaction, topic: str | None = None) -> None:
         lang = None if topic else locale_lang(interaction)
-        await respond(interaction, lambda: bot.stat(topic, lang=lang), stat_replies)
+
+        def work() -> StatReply | Answer:
+            channel = str(interaction.channel_id) if interaction.channel_id else None
+            user = str(interaction.user.id)
+            return bot.chat_stat(topic, lang=lang, platform="discord", user=user, channel=channel)
+
+        def render(reply: StatReply | Answer) -> list[DiscordReply]:
+            return answer_replies(reply) if isinstance(reply, Answer) else stat_replies(reply)
+
+        # Over the rate limit: the notice, to the asker alone (as for /ask).
+        await respond(interaction, work, render, private=_over_limit)
 
     @stat.autocomplete("topic")
     async def stat_topic(
@@ -233,7 +246,7 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
             return bot.ask(question, platform="discord", user=user, channel=channel)
 
         # A rate-limit notice is for the asker alone.
-        await respond(interaction, work, answer_replies, private=_rate_limited)
+        await respond(interaction, work, answer_replies, private=_over_limit)
 
     @tree.command(name="kb", description="Reload the knowledge, its status, unanswered questions")
     @app_commands.describe(

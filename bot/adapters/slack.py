@@ -3,7 +3,8 @@
 HTTP mode: an aiohttp server on `[slack] host:port` with `POST /slack/events` (events,
 commands and interactivity; signature and shape checked by `slack_requests` before bolt
 sees them), `GET /healthz` and `GET /metrics` (or /metrics on an address of its own).
-Socket Mode when `SLACK_APP_TOKEN` is set. The listeners live in `slack_handlers`.
+Socket Mode when `SLACK_APP_TOKEN` is set (its deliveries' shape checked the same way).
+The listeners live in `slack_handlers`.
 """
 
 from __future__ import annotations
@@ -11,24 +12,37 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 
 import aiohttp
 from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+from slack_bolt.adapter.socket_mode.internals import build_headers
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.middleware.authorization.async_single_team_authorization import (
     AsyncSingleTeamAuthorization,
 )
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.adapters import serve_until_cancelled
 from bot.adapters.slack_client import SlackConfigError, make_client
 from bot.adapters.slack_handlers import SlackListeners
-from bot.adapters.slack_requests import SignatureCheck, bolt_request, malformed
+from bot.adapters.slack_requests import (
+    MALFORMED,
+    SignatureCheck,
+    bolt_request,
+    dispatch,
+    socket_mode_request,
+)
 from bot.service import QABot
 from bot.settings import Settings, SlackSettings
 
@@ -37,7 +51,6 @@ log = logging.getLogger("qabot.slack")
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
-MAX_PROBLEM = 120  # characters of a parser's complaint that a refusal logs
 _FATAL_AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
 
 
@@ -162,25 +175,12 @@ class SlackAdapter:
                 "slack: request refused, %s (%d bytes from %s)", refusal, len(body), request.remote
             )
             return web.json_response({"error": "invalid request"}, status=401)
-        try:
-            text = await request.text()
-            slack_request = bolt_request(text, request.query_string, request.headers)
-            problem = malformed(slack_request.body)
-        except (UnicodeDecodeError, LookupError, ValueError, TypeError, AttributeError) as e:
-            problem = f"{type(e).__name__}: {e}"[:MAX_PROBLEM]
-        except RecursionError:  # JSON nested deeper than the parser can go
-            problem = "nested too deep"
-        if problem is None:
-            try:
-                bolt_response = await self.app.async_dispatch(slack_request)
-                if bolt_response.status == 404:
-                    log.warning("slack: a request no listener handles was answered 404")
-                return await to_aiohttp_response(bolt_response)
-            except Exception as e:  # bolt's own error path failed on an odd body
-                problem = type(e).__name__
-                log.warning("slack: bolt failed on a request", exc_info=True)
-        log.warning("slack: malformed request refused (%s)", problem)
-        return web.json_response({"error": "malformed request"}, status=400)
+
+        def make() -> AsyncBoltRequest:  # decoding (charset) and parsing fail inside dispatch
+            text = body.decode(request.charset or "utf-8")
+            return bolt_request(text, request.query_string, request.headers)
+
+        return await to_aiohttp_response(await dispatch(self.app, make))
 
     def _refusal(self, request: web.Request, body: bytes) -> str | None:
         if self.signatures is None:  # Socket Mode: Slack does not post to us
@@ -231,7 +231,7 @@ class SlackAdapter:
         await self.start()
         if self.socket_mode:
             app_token = self.settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
-            self._socket = AsyncSocketModeHandler(self.app, app_token)
+            self._socket = CheckedSocketModeHandler(self.app, app_token)
             await self._socket.connect_async()
             log.info("slack: Socket Mode connected")
         else:
@@ -254,6 +254,20 @@ class SlackAdapter:
             await site.cleanup()
         self._sites = []
         log.info("slack: stopped")
+
+
+class CheckedSocketModeHandler(AsyncSocketModeHandler):
+    """Socket Mode deliveries through the checks HTTP requests get (`dispatch`). One refused
+    for its shape is acknowledged all the same: Slack would only send it again."""
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        start = time.time()
+        make = functools.partial(socket_mode_request, req.payload, build_headers(req))
+        response = await dispatch(self.app, make)
+        if response.status == MALFORMED:
+            await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+        else:
+            await send_async_response(client, req, response, start)
 
 
 def build_app(bot: QABot, settings: Settings) -> AsyncApp:

@@ -2,12 +2,15 @@
 
 429 (up to `[slack] max_retry_after_s` of Retry-After), every 5xx, timeouts and
 dropped connections are retried with backoff, `[slack] api_retries` times; then
-the call fails and the caller logs it.
+the call fails and the caller logs it. slack_sdk's line for each retry names the
+call, never its URL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +28,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import QabotError
 from bot.settings import Settings
+
+# The loggers of the Web API client and of the webhook client bolt answers response_urls with.
+WEB_API_LOGGER = "slack_sdk.web.async_base_client"
+WEBHOOK_LOGGER = "slack_sdk.webhook.async_client"
+_RETRY_LINE = re.compile(r"A retry handler found: (\w+) for (\w+) (\S+)")
 
 
 class SlackConfigError(QabotError):
@@ -93,11 +101,26 @@ def retry_after_s(headers: Mapping[str, Any]) -> float:
     return 1.0
 
 
+def retry_line_without_url(record: logging.LogRecord) -> bool:
+    """slack_sdk logs every retry at INFO with the call's whole URL: a response_url lets
+    anyone who holds it post into the channel for 30 minutes, and SLACK_API_URL may name a
+    gateway with a key in its path. The line keeps the handler and the call's name."""
+    found = _RETRY_LINE.match(record.getMessage())
+    if found is not None:
+        handler, verb, url = found.groups()
+        call = "response_url" if record.name == WEBHOOK_LOGGER else url.rsplit("/", 1)[-1]
+        record.msg, record.args = f"slack: {verb} {call} retried ({handler})", None
+        record.exc_info = record.exc_text = None
+    return True
+
+
 def make_client(settings: Settings) -> AsyncWebClient:
     """Web API client: base URL from SLACK_API_URL; 429, 5xx and timeouts retried, bounded
     (a 429 asking for a wait over `[slack] max_retry_after_s` is not retried)."""
     if settings.slack_bot_token is None:
         raise SlackConfigError("SLACK_BOT_TOKEN is not set (the xoxb- bot token)")
+    for name in (WEB_API_LOGGER, WEBHOOK_LOGGER):
+        logging.getLogger(name).addFilter(retry_line_without_url)  # once: filters are a set
     retries = settings.slack.api_retries
     backoff = BackoffRetryIntervalCalculator(backoff_factor=0.25)
     handlers: list[AsyncRetryHandler] = [

@@ -353,11 +353,17 @@ class SlackListeners:
         """`/stat [TOPIC]`: the table, one statistic with its citation, or the closest topics."""
         await ack()
         topic = question_text(command.get("text") or "") or None
-        self.spawn(self._stat(topic, respond), "/stat")
+        self.spawn(self._stat(topic, command, respond), "/stat")
 
-    async def _stat(self, topic: str | None, respond: AsyncRespond) -> None:
-        reply = await self.core(self.bot.stat, topic)
-        await reply_via(respond, response_type=self.visibility, **render.render_stat(reply))
+    async def _stat(self, topic: str | None, command: Body, respond: AsyncRespond) -> None:
+        user, channel = command.get("user_id"), command.get("channel_id")
+        reply = await self.core(
+            self.bot.chat_stat, topic, platform="slack", user=user, channel=channel
+        )
+        if isinstance(reply, Answer):  # over the rate limit: told to the asker alone
+            await reply_via(respond, response_type="ephemeral", **render.render_answer(reply))
+        else:
+            await reply_via(respond, response_type=self.visibility, **render.render_stat(reply))
 
     async def on_kb(self, ack: AsyncAck, command: Body, respond: AsyncRespond) -> None:
         """`/kb reload|status|unanswered`, for admins; everyone else gets an ephemeral refusal."""

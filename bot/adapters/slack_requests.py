@@ -1,5 +1,5 @@
-"""What a request to `/slack/events` must be before bolt sees it: signed by Slack, recent,
-and of the shape Slack documents.
+"""What a request must be before bolt sees it: signed by Slack and recent (over HTTP), and
+of the shape Slack documents (over HTTP and Socket Mode alike: `dispatch`).
 
 The signature is checked first, on the raw bytes, so that nothing parses a request
 Slack did not send. (bolt parses the body before its own check, and logs refused
@@ -11,22 +11,32 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.render.slack import BUTTON_VALUE_MAX
+
+log = logging.getLogger("qabot.slack")
 
 MAX_SKEW_S = 5 * 60  # Slack's rule: a timestamp further off than this is a replay
 # Slack sends seconds since the epoch as plain ASCII digits; `int()` would also take
 # " 17", "1_000" or Arabic-Indic digits, and raises on "1e9", so parse nothing else.
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
+MAX_PROBLEM = 120  # characters of a parser's complaint that a refusal logs
+MALFORMED = 400  # the status of a request refused for its shape
+# What building bolt's request (decoding, parsing) raises on a body of another shape.
+_PARSE_ERRORS = (UnicodeDecodeError, LookupError, ValueError, TypeError, AttributeError)
 
 
 class SignatureCheck:
@@ -67,6 +77,42 @@ def bolt_request(text: str, query: str, headers: Mapping[str, str]) -> AsyncBolt
             request.body = form
             request.context = build_async_context(AsyncBoltContext({}), form)
     return request
+
+
+async def dispatch(app: AsyncApp, make_request: Callable[[], AsyncBoltRequest]) -> BoltResponse:
+    """bolt's response to a request Slack sent, by either transport, once its body has the
+    shape Slack documents; else (or when bolt chokes on it) 400 and one log line.
+
+    `make_request` builds bolt's request (parsing the body), so what parsing raises is
+    caught here too.
+    """
+    try:
+        request = make_request()
+        problem = malformed(request.body)
+    except _PARSE_ERRORS as e:
+        problem = f"{type(e).__name__}: {e}"[:MAX_PROBLEM]
+    except RecursionError:  # JSON nested deeper than the parser can go
+        problem = "nested too deep"
+    if problem is None:
+        try:
+            response = await app.async_dispatch(request)
+        except Exception as e:  # bolt's own error path failed on an odd body
+            problem = type(e).__name__
+            log.warning("slack: bolt failed on a request", exc_info=True)
+        else:
+            if response.status == 404:
+                log.warning("slack: a request no listener handles was answered 404")
+            return response
+    log.warning("slack: malformed request refused (%s)", problem)
+    body = json.dumps({"error": "malformed request"})
+    return BoltResponse(status=MALFORMED, body=body, headers={"content-type": "application/json"})
+
+
+def socket_mode_request(payload: object, headers: Mapping[str, str]) -> AsyncBoltRequest:
+    """bolt's request for a Socket Mode envelope's payload (an object, or TypeError)."""
+    if not isinstance(payload, dict):  # bolt would read anything else as an empty body
+        raise TypeError(f"a {type(payload).__name__} payload")
+    return AsyncBoltRequest(mode="socket_mode", body=payload, headers=dict(headers))  # type: ignore[arg-type]
 
 
 # The JSON types Slack documents for the fields bolt and our listeners read. bolt

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answer import Answer, Citation, StatReply
+from bot.answer import Answer, Citation, KBStatus, StatReply
 from bot.messages import msg
 from bot.render import echo
 
@@ -36,6 +36,19 @@ def render_stats(reply: StatReply) -> str:
     for row in reply.rows:
         blocks.append(f"{row.label}: {row.value}\n{citation_line(1, row.citation, lang)}")
     return "\n\n".join(blocks)
+
+
+def render_status(status: KBStatus) -> str:
+    """What is loaded, the last reload and the last failed one (`qabot kb status`)."""
+    lines = [
+        f"hash {status.content_hash} · {status.intents} intents · {status.facts} facts · "
+        f"{status.variants} variants · loaded {status.loaded_at}"
+    ]
+    if (r := status.last_reload) is not None:
+        lines.append(f"last reload ({r.trigger}, {r.at}): {r.summary()}")
+    if (e := status.last_error) is not None:
+        lines.append(f"last error ({e.at}):\n" + "\n".join(e.errors))
+    return "\n".join(lines)
 
 
 def suggestions_listed(answer: Answer) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.service import QABot
 from tests.conftest import KNOWLEDGE
 
 QABOT = [sys.executable, "-m", "bot.cli"]
@@ -77,6 +78,18 @@ def test_stat_table_and_topic(capsys: pytest.CaptureFixture[str]) -> None:
 def test_stat_unknown_topic_offers_close_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stat", "weather"]) == 1
     assert "Close topics" in capsys.readouterr().out
+
+
+def test_stat_unknown_topic_lists_the_known_topics(
+    capsys: pytest.CaptureFixture[str], qabot: QABot
+) -> None:
+    # It named four close facts by their labels, not what one may type; exit 1 as grep
+    # finding nothing (README: "exit 1 when no statistic matches").
+    assert main(["stat", "UNKNOWN"]) == 1
+    out = capsys.readouterr().out
+    for fact in qabot.store.current.kb.facts:
+        assert fact.topics[0] in out, fact.topics[0]
+    assert "qabot stat" in out  # and how to see them all
 
 
 def test_kb_validate_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

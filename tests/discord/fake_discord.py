@@ -82,6 +82,7 @@ class FakeDiscord:
         self.compress_replies = compress_replies
         self.closes: list[int | None] = []  # close code of each finished gateway connection
         self.fail_once: set[str] = set()  # REST paths that answer 403 once
+        self.forbidden: set[str] = set()  # REST paths that answer 403 every time
         # REST paths (regular expressions) that answer 429 once, asking for a wait of so
         # many seconds
         self.rate_limit_once: dict[str, float] = {}
@@ -386,7 +387,7 @@ class FakeDiscord:
         body = await request.json() if request.can_read_body else None
         call = Call(request.method, path, dict(request.query), body)
         self._record(call)
-        if path in self.fail_once:
+        if path in self.fail_once or path in self.forbidden:
             self.fail_once.discard(path)
             await self._notify()
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)

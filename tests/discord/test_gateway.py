@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,31 @@ async def test_a_stop_as_the_gateway_connects_ends_discord(
     assert client.is_closed()
     await fake.wait_until(lambda: fake.closes)  # and its gateway connection is closed
     assert len(fake.connections) == 1
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("sharded", [False, True], ids=["plain", "sharded"])
+async def test_a_stop_while_ready_waits_for_the_guilds_leaves_nothing_behind(
+    fake: FakeDiscord,
+    discord_core: QABot,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    sharded: bool,
+) -> None:
+    # After READY discord.py waits `guild_ready_timeout` for the guilds in a task of its
+    # own that close() left running: it then dispatched into the closed client (its loop
+    # gone), so a platform restarted or stopped in that window left "coroutine
+    # 'Client._run_event' was never awaited" and "Task exception was never retrieved".
+    settings = make_settings(fake, tmp_path, sharded=sharded)
+    client = build_client(discord_core, settings, guild_ready_timeout=0.5)
+    serving_task = asyncio.create_task(serve(discord_core, settings, client=client))
+    await fake.wait_until(lambda: fake.ops(2))  # identified: READY and the guild follow
+    await fake.wait_until(lambda: getattr(client._connection, "_ready_task", None) is not None)
+    waiting = client._connection._ready_task  # discord.py's wait for the guilds
+    serving_task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(serving_task, 10)
+    await fake.wait_until(waiting.done)
+    await asyncio.sleep(0)  # and whatever it dispatched has run
+    gc.collect()
+    assert not [r for r in caplog.records if r.name == "asyncio"], caplog.text

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
+import discord
 import pytest
 
 from bot.adapters import discord_commands
 from bot.adapters.discord import application_id_from_token, invite_url, print_invite_url
+from bot.adapters.discord_refusals import RefusalLog
 from bot.answer import Answer, Citation, Suggestion
 from bot.render.discord import answer_replies
 from bot.runner import serve_until_signal
@@ -121,7 +125,7 @@ async def test_a_failing_handler_is_logged_and_the_bot_carries_on(
 
         fake.fail_once.add(f"/channels/{CHANNEL_ID}/messages")  # Discord refuses one reply
         refused = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
-        await fake.wait_until(lambda: "on_message" in caplog.text)
+        await fake.wait_until(lambda: fake.replies_to(refused))
         answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
         assert (await fake.wait_reply(answered)).json["embeds"]
     assert fake.replies_to(refused)  # recorded, though refused with 403
@@ -202,3 +206,81 @@ async def _records_saying(words: str, caplog: pytest.LogCaptureFixture) -> list[
     while not (found := [r for r in caplog.records if words in r.getMessage()]):
         await asyncio.sleep(0.01)
     return found
+
+
+async def test_a_reply_refused_for_want_of_permission_is_one_warning_per_channel(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Each refused reply logged an ERROR with a whole traceback: a busy channel where the
+    # bot may not post (or embed, or reply) flooded the log.
+    caplog.set_level(logging.INFO)
+    async with serving(discord_core, make_settings(fake, tmp_path)):
+        fake.forbidden.add(f"/channels/{CHANNEL_ID}/messages")
+        refused = [await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,)) for _ in range(3)]
+        await fake.wait_until(lambda: all(fake.replies_to(mid) for mid in refused))
+        elsewhere = await fake.message("hpc", dm=True)  # the bot goes on serving elsewhere
+        assert (await fake.wait_reply(elsewhere)).json["embeds"]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    (line,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    message = line.getMessage()
+    assert str(CHANNEL_ID) in message and "general" in message
+    # the fake's server lets @everyone view and send, and gives the bot nothing more
+    assert "Embed Links" in message and "Read Message History" in message
+    assert "Send Messages" not in message.split("lacks")[-1]
+    assert len(message) < 300 and "\n" not in message
+
+
+def test_refused_replies_are_logged_once_per_channel_and_interval(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    refusals = RefusalLog(every_s=600, clock=lambda: now[0])
+    error = discord.Forbidden(SimpleNamespace(status=403, reason="Forbidden"), "Missing Access")
+    busy, other = SimpleNamespace(id=1, name="busy"), SimpleNamespace(id=2, name="other")
+    caplog.set_level(logging.WARNING)
+    for _ in range(50):
+        refusals.refused(busy, error)
+    refusals.refused(other, error)
+    now[0] = 601.0
+    refusals.refused(busy, error)
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 3 and "busy" in lines[0] and "other" in lines[1]
+    assert "Missing Access" in lines[0] and "49 more refused" in lines[2]
+
+
+async def test_work_that_fails_after_its_deferral_was_dropped_is_logged_once(
+    fake: FakeDiscord,
+    stub_core: StubCore,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The deferral past the cap was dropped and the work left running unawaited: when it
+    # then failed, asyncio logged "Task exception was never retrieved" (whenever the task
+    # was collected), and the failure was never the command's.
+    monkeypatch.setattr(discord_commands, "DEFER_AFTER_S", 0.05)
+    caplog.set_level(logging.WARNING)
+    settings = make_settings(fake, tmp_path)
+    settings.discord.max_retry_after_s = 0.3
+    stub_core.go_on.clear()
+    async with serving(stub_core, settings):
+        fake.rate_limit_once[r"/interactions/\d+/[^/]+/callback"] = 3600.0
+        await fake.interaction("ask", [{"name": "question", "type": 3, "value": "slow boom"}])
+        await asyncio.wait_for(_records_saying("rate-limited", caplog), 5)
+        stub_core.go_on.set()
+        failures = await asyncio.wait_for(_failures_of_the_work(caplog), 5)
+    assert [r.name for r in failures] == ["bot.adapters.discord_commands"]
+    assert "ask" in failures[0].getMessage()
+
+
+async def _failures_of_the_work(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """The records that carry the stub core's failure, once there is one (tasks collected
+    first: asyncio reports an exception nobody retrieved when its task is collected)."""
+    while True:
+        gc.collect()
+        failures = [
+            r for r in caplog.records if r.exc_info and "core failure" in str(r.exc_info[1])
+        ]
+        if failures:
+            return failures
+        await asyncio.sleep(0.01)

@@ -4,6 +4,7 @@ Discord post for an asker over the limit."""
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from pathlib import Path
 
@@ -158,3 +159,34 @@ async def test_ask_over_the_limit_is_told_to_the_asker_alone_on_discord(
             iid, _ = await fake.interaction("ask", [option("question", Q)])
             flags.append((await callback(fake, iid))["data"].get("flags", 0))
     assert flags == [0, 0, 64]
+
+
+async def test_stat_spends_a_token_like_a_question_on_slack(
+    start_slack: StartSlack, slack_store: KnowledgeStore
+) -> None:
+    # /stat spent nothing: a flood of /stat was a flood of tables posted in the channel.
+    slack = await start_slack(bot=_limited(slack_store))
+    await slack.command("/ask", Q, user="UFLOOD")
+    for _ in range(2):
+        await slack.command("/stat", "", user="UFLOOD")
+    await slack.api.wait_for(lambda api: len(api.responses()) == 3)
+    stats = [r for r in slack.api.responses() if "49" in r["text"] or "try again" in r["text"]]
+    kinds = sorted(r["response_type"] for r in stats)
+    assert kinds == ["ephemeral", "in_channel"], kinds
+    (notice,) = [r for r in stats if r["response_type"] == "ephemeral"]
+    assert "try again" in notice["text"]
+    await slack.command("/stat", "", user="UOTHER")  # others get their table as before
+    await slack.api.wait_for(lambda api: len(api.responses()) == 4)
+    assert slack.api.responses()[3]["response_type"] == "in_channel"
+
+
+async def test_stat_spends_a_token_like_a_question_on_discord(
+    fake: FakeDiscord, slack_store: KnowledgeStore, tmp_path: Path
+) -> None:
+    async with serving(_limited(slack_store), make_settings(fake, tmp_path)):
+        replies = []
+        for name, options in [("ask", [option("question", Q)]), ("stat", []), ("stat", [])]:
+            iid, _ = await fake.interaction(name, options)
+            replies.append((await callback(fake, iid))["data"])
+    assert [r.get("flags", 0) for r in replies] == [0, 0, 64]
+    assert "try again" in json.dumps(replies[2])

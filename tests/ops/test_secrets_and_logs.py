@@ -105,3 +105,23 @@ def test_no_line_break_of_any_kind_starts_a_line_in_a_message_or_a_traceback(
     assert not any(line.lstrip().startswith(FORGED) for line in lines), lines
     if json_lines:
         assert [json.loads(line)["level"] for line in lines] == ["INFO", "ERROR"]
+
+
+HOOK = "https://hooks.slack.com/commands/T0TEST/6172839405/Xr4nd0mS3cr3tPart"
+TICKET = "wss://wss-primary.slack.com/link/?ticket=5e3c1a2b-9d7f&app_id=A0TEST"
+
+
+@pytest.mark.parametrize("json_lines", [False, True], ids=["plain", "json"])
+def test_slack_url_secrets_are_masked_wherever_they_are_logged(json_lines: bool) -> None:
+    # A response_url (or incoming webhook) lets anyone who holds it post into the channel;
+    # a Socket Mode URL's ticket opens a connection. An error's text may quote either.
+    stream, _ = _capture(json_lines=json_lines)
+    log = logging.getLogger("qabot.test")
+    log.warning("reply to %s failed", HOOK)
+    try:
+        raise ConnectionError(f"400, message='Invalid response status', url='{TICKET}'")
+    except ConnectionError:
+        log.exception("Failed to connect")
+    out = stream.getvalue()
+    assert "Xr4nd0mS3cr3tPart" not in out and "5e3c1a2b-9d7f" not in out
+    assert "hooks.slack.com" in out and "app_id=A0TEST" in out  # what it was, still said

@@ -22,6 +22,7 @@ from aiohttp import WSMsgType, web
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 TEAM_ID = "T0TEST"
+RESPONSE_URL_SECRET = "rUsEcReT0fThIsReSpOnSeUrL"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class _Failure:
     retry_after: str | None = None
     garbage: bool = False
     error: str | None = None
+    hang_up: bool = False
 
 
 @dataclass
@@ -62,12 +64,14 @@ class FakeSlackApi:
         return f"http://127.0.0.1:{self.port}/api/"
 
     def response_url(self, name: str = "cmd") -> str:
-        return f"http://127.0.0.1:{self.port}/respond/{name}"
+        """A response_url as Slack makes them: its last part is the secret that lets anyone
+        holding the URL post into the channel for 30 minutes."""
+        return f"http://127.0.0.1:{self.port}/respond/{name}/{RESPONSE_URL_SECRET}"
 
     async def __aenter__(self) -> FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
-        app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_post("/respond/{name}/{secret}", self._respond)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -94,6 +98,11 @@ class FakeSlackApi:
         """Answer the next `n` calls of `method` with `status`, Retry-After and `error`."""
         for _ in range(n):
             self._failures[method].append(_Failure(status, retry_after, error=error))
+
+    def hang_up_next(self, method: str, n: int = 1) -> None:
+        """Close the connection of the next `n` calls of `method` without an answer."""
+        for _ in range(n):
+            self._failures[method].append(_Failure(0, hang_up=True))
 
     def garbage_next(self, method: str, n: int = 1) -> None:
         """Answer the next `n` calls of `method` with 200 and a body that is not JSON."""
@@ -139,6 +148,8 @@ class FakeSlackApi:
         if queue:
             failure = queue.popleft()
             self.calls.append(Call(method, payload, failure.status, ok=False))
+            if failure.hang_up:
+                return _hang_up(request)
             if failure.garbage:
                 return web.Response(status=200, text="<html>not json", content_type="text/html")
             headers = {"Retry-After": failure.retry_after} if failure.retry_after else {}
@@ -182,12 +193,15 @@ class FakeSlackApi:
         self.sockets.remove(ws)
         return ws
 
-    async def push_event(self, body: dict[str, Any], envelope_id: str) -> None:
-        """Send an Events API envelope to every connected Socket Mode client."""
+    async def push_event(
+        self, body: dict[str, Any], envelope_id: str, kind: str = "events_api"
+    ) -> None:
+        """Send an envelope to every connected Socket Mode client: an Events API one, or
+        `kind` "interactive" (a click) or "slash_commands"."""
         envelope = {
             "envelope_id": envelope_id,
             "payload": body,
-            "type": "events_api",
+            "type": kind,
             "accepts_response_payload": False,
             "retry_attempt": 0,
             "retry_reason": "",
@@ -201,9 +215,18 @@ class FakeSlackApi:
         if queue:  # Slack answers a spent or expired response_url in plain text
             failure = queue.popleft()
             self.calls.append(Call("response_url", payload, failure.status, ok=False))
+            if failure.hang_up:
+                return _hang_up(request)
             return web.Response(status=failure.status, text=failure.error or "fatal_error")
         self.calls.append(Call("response_url", payload, 200, ok=True, path=request.path))
         return web.Response(text="ok")
+
+
+def _hang_up(request: web.Request) -> web.Response:
+    """Drop the connection: the client sees it closed before any answer."""
+    assert request.transport is not None
+    request.transport.close()
+    return web.Response()
 
 
 def sent_text(payload: dict[str, Any]) -> str:

@@ -220,15 +220,20 @@ ODD_EVENTS = {
 }
 
 
-@pytest.mark.parametrize("shape", ODD_EVENTS)
-async def test_a_signed_event_of_odd_shape_is_refused(
-    slack: SlackHarness, caplog: pytest.LogCaptureFixture, shape: str
-) -> None:
+def odd_event(shape: str) -> dict[str, Any]:
+    """An AI-app thread event (its greeting calls the Web API) with ODD_EVENTS[shape]."""
     event = {
         "type": "assistant_thread_started",
         "assistant_thread": {"user_id": "U1", "channel_id": "D9", "thread_ts": "1.2"},
     }
-    body = {"type": "event_callback", "event_id": "Ev1", "event": event, **ODD_EVENTS[shape]}
+    return {"type": "event_callback", "event_id": "Ev1", "event": event, **ODD_EVENTS[shape]}
+
+
+@pytest.mark.parametrize("shape", ODD_EVENTS)
+async def test_a_signed_event_of_odd_shape_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, shape: str
+) -> None:
+    body = odd_event(shape)
     caplog.set_level(logging.INFO)
     for _ in range(2):  # a retry too
         reply = await slack.post_raw(json.dumps(body), "application/json")

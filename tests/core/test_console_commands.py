@@ -1,0 +1,61 @@
+"""`qabot chat`'s own commands: /kb status and /kb reload work locally; any other slash
+command is named as one, with the commands the console has, never asked as a question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.service import QABot
+from bot.settings import Settings
+from tests.core.test_console_exits import console
+
+NOT_SAID = ("doesn't say", "steht nicht")  # the abstention, in either language
+
+
+def test_kb_status_shows_what_is_loaded(qabot: QABot) -> None:
+    _, reply, _ = console(qabot, "/kb status\n/quit\n")
+    status = qabot.status()
+    assert status.content_hash in reply and f"{status.intents} intents" in reply
+    assert not any(words in reply for words in NOT_SAID)
+
+
+def test_kb_reload_loads_an_edited_knowledge_base(kb_copy: Path) -> None:
+    bot = QABot.from_settings(Settings(knowledge_dir=kb_copy, default_lang="en"))
+    before = bot.status().content_hash
+    facts = kb_copy / "facts.yaml"
+    value = 'value: {de: "49 %", en: "49 %"}'
+    facts.write_text(facts.read_text().replace(value, value.replace("49", "51")))
+    _, reply, after, _ = console(bot, "/kb reload\n/stat Rekrutierung\n/quit\n")
+    assert "reloaded" in reply and bot.status().content_hash != before
+    assert "51 %" in after
+
+
+def test_a_failed_reload_is_reported_and_the_last_knowledge_kept(kb_copy: Path) -> None:
+    bot = QABot.from_settings(Settings(knowledge_dir=kb_copy, default_lang="en"))
+    (kb_copy / "facts.yaml").write_text("- id: [broken\n")
+    _, reply, after, _ = console(bot, "/kb reload\n/stat Rekrutierung\n/quit\n")
+    assert "reload failed" in reply and "facts.yaml:" in reply
+    assert "49 %" in after
+
+
+@pytest.mark.parametrize("line", ["/kb unanswered", "/kb", "/foo bar", "/hilfe", "/stats"])
+def test_another_slash_command_is_not_asked_as_a_question(qabot: QABot, line: str) -> None:
+    _, reply, _ = console(qabot, f"{line}\n/quit\n")
+    assert not any(words in reply for words in NOT_SAID), reply
+    assert "Slack" in reply and "Discord" in reply  # where the other commands are
+    for command in ("/stat", "/kb status", "/kb reload", "/quit"):
+        assert command in reply, (command, reply)
+
+
+def test_help_shows_the_console_help(qabot: QABot) -> None:
+    banner, reply, _ = console(qabot, "/help\n/quit\n")
+    assert reply.strip() == banner.strip()
+    assert "/kb status" in banner and "/kb reload" in banner
+
+
+def test_ask_works_as_in_chat(qabot: QABot) -> None:
+    _, reply, bare, _ = console(qabot, "/ask When was SenseTime founded?\n/ask\n/quit\n")
+    assert "2014" in reply
+    assert "/stat" in bare and len(bare.strip()) <= 80  # the empty line's hint
