@@ -69,6 +69,7 @@ class LanguageData(_Strict):
     count_cues: list[str] = Field(min_length=1)
     count_units: list[str] = Field(min_length=1)
     alternatives: list[str] = Field(min_length=1)
+    name_classes: dict[Literal["place", "organisation", "person"], list[str]]
     filler: list[str]
     abbreviations: dict[str, str]
     number_words: _NumberWords
@@ -135,6 +136,9 @@ QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
 CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_words)
 POINTERS = frozenset(fold_entry(w) for w in DATA.pointers)
 COUNT_CUES = _phrases(DATA.count_cues)
+NAME_CLASSES = {
+    fold_entry(word): kind for kind, words in DATA.name_classes.items() for word in words
+}
 ALTERNATIVES = frozenset(fold_entry(w) for w in DATA.alternatives)
 COUNT_UNITS = frozenset(fold_entry(w) for w in (*DATA.count_units, *DATA.number_words.scales))
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)

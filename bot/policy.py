@@ -22,7 +22,7 @@ from typing import Literal
 
 from bot.analyzer import Analysis
 from bot.figures import Figure, figures, has_figure
-from bot.lexicon import CONTENT_QUESTION_WORDS, COUNT_CUES, COUNT_UNITS
+from bot.lexicon import CONTENT_QUESTION_WORDS, COUNT_CUES, COUNT_UNITS, NAME_CLASSES
 from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
 from bot.reading import has_cue, opens_as_question
@@ -46,6 +46,14 @@ FIGURE_WORDS = frozenset(
     "percentage percent prozent prozentsatz number zahl anzahl figure date datum day tag month "
     "monat count".split()
 )
+BACKGROUND = 0.3  # a named thing in more than this share of answers is the article's setting
+WHICH = frozenset({"which", "what", "welche", "welcher", "welches", "welchen", "welchem"})
+NAME_REACH = 2  # "which two cities": the class word this far after the question word
+NAMED_KINDS = {  # the kinds of named thing that answer a question for each class of names
+    "place": frozenset({"place"}),
+    "organisation": frozenset({"organisation", "source"}),
+    "person": frozenset({"person"}),
+}
 FEATURES = (
     "score",
     "coverage",
@@ -163,6 +171,13 @@ class Policy:
         self.intents = intents
         self.model = model
         self.figure_kinds = figure_kinds or {}  # intent → kinds of the figures it states
+        # The place most answers name ("Hongkong"): naming it answers no "which cities?"
+        said = [d.content for k, d in resolver.docs.items() if intents[k].kind == "article"]
+        self.background = frozenset(
+            f
+            for f, kind in resolver.entity_kinds.items()
+            if kind == "place" and sum(f in c for c in said) > len(said) * BACKGROUND
+        )
         self._term_cache: dict[tuple[str, str], list[Narrowing]] = {}
 
     def ranked(self, res: Resolution) -> list[Candidate]:
@@ -243,6 +258,9 @@ class Policy:
             return self._narrowed_anyway(question, res, p)
         if self.intents[top.key].kind != "article":
             return Decision("answer", top, p)
+        unnamed = self._names_not_given(top, res)
+        if unnamed:  # "Which universities take part in RAISe+?": it names none
+            return Decision("narrowed", top, p, (unnamed,), "entity")
         if self._count_not_stated(top, res):
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
         top, terms = self._covering(question, top, res)
@@ -296,6 +314,27 @@ class Policy:
             if reverse and any(token in d.numbers for d in self.resolver.docs.values()):
                 continue  # "Wofür stehen die 75 %?" asks what a stated figure is
             return Decision("premise", stating, stating.score, (figure.text,))
+        return None
+
+    def _names_not_given(self, top: Candidate, res: Resolution) -> str | None:
+        """ "Which universities …?", "in welche Länder …?" ask for names; an answer that names
+        no such thing beyond those the question names does not answer. Returns the asker's
+        word for the things, or None."""
+        toks = res.words
+        for i, tok in enumerate(toks):
+            if tok not in WHICH:
+                continue
+            for word in toks[i + 1 : i + 1 + NAME_REACH]:
+                kind = NAME_CLASSES.get(word)
+                if kind is None:
+                    continue
+                kinds = NAMED_KINDS[kind]
+                named = {
+                    f
+                    for f in self.resolver.docs[top.key].content - res.analysis.features
+                    if self.resolver.entity_kinds.get(f) in kinds and f not in self.background
+                }
+                return None if named else word
         return None
 
     def _count_not_stated(self, top: Candidate, res: Resolution) -> bool:

@@ -325,3 +325,30 @@ def test_a_why_question_built_on_a_wrong_figure_gets_the_article_figure(
 def test_what_a_stated_figure_stands_for_is_no_premise(qabot: QABot) -> None:
     answer = qabot.ask("Wofür stehen die 75 %?")
     assert answer.answered and "KMU" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which universities are partnering in RAISe+?",
+        "Welche Hochschulen machen beim RAISe+ Scheme mit?",
+        "which AI startups are in HKSTP? drop some names",
+    ],
+)
+def test_which_things_asks_for_names_an_answer_without_them_does_not_give(
+    qabot: QABot, question: str
+) -> None:
+    # the answer speaks of "academic institutions" or "AI companies" but names none
+    assert not qabot.ask(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which organisation published the November 2023 study on Hong Kong's AI industry?",
+        "Welche Städte nennt Wang Zheng als schwer zu übertreffen?",
+        "When was the company SenseTime founded?",  # "was" is no "what" in English
+    ],
+)
+def test_which_things_is_answered_by_an_answer_that_names_them(qabot: QABot, question: str) -> None:
+    assert qabot.ask(question).answered
