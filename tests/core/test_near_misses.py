@@ -25,6 +25,7 @@ from bot.service import QABot
         "How many of the small companies say they're profitable?",  # two intents tie
         "Wie viele Bankenunternehmen setzen KI ein?",  # a group inside a compound
         "How many of the large companies struggle to recruit staff?",  # not the summary
+        "What percentage of firms have no trouble hiring?",  # the complement of a figure
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
