@@ -83,6 +83,7 @@ class LanguageData(_Strict):
             "qualifier",
             "measure",
             "precision",
+            "ordinal",
             "complement",
             "negation",
             "aggregate",

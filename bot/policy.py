@@ -476,6 +476,8 @@ class Policy:
         found = [
             t for t in found if t.group != "negation" or (asks_figure and set(t.stems) - asked)
         ]
+        if has_cue(res.words, "compare"):  # "which came first?" compares, asks no list item
+            found = [t for t in found if t.group != "ordinal"]
         if not asks_figure:  # "Who exactly is …?", "what else besides capital?": not narrower
             found = [t for t in found if t.group not in FIGURE_ONLY_GROUPS]
         else:

@@ -26,6 +26,7 @@ from bot.service import QABot
         "Wie viele Bankenunternehmen setzen KI ein?",  # a group inside a compound
         "How many of the large companies struggle to recruit staff?",  # not the summary
         "What percentage of firms have no trouble hiring?",  # the complement of a figure
+        "Was steht in der ersten Empfehlung des HKPC?",  # one item of a list only counted
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
