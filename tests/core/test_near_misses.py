@@ -27,6 +27,7 @@ from bot.service import QABot
         "How many of the large companies struggle to recruit staff?",  # not the summary
         "What percentage of firms have no trouble hiring?",  # the complement of a figure
         "Was steht in der ersten Empfehlung des HKPC?",  # one item of a list only counted
+        "What share of firms need help with cloud computing specifically?",  # one kind of help
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
