@@ -31,6 +31,7 @@ from bot.text import tokens
 # Sentence ends and line breaks ("?" also when the next sentence follows without a space).
 _PARTS = re.compile(
     r"(?<=[.!?…])\s+|\n+|(?<=[?!])(?=[^\s?!])|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*"
+    r"|(?:^|\s+)\(?\d{1,2}\)\s+"  # "1) when was it founded 2) who's the CFO"
 )
 _QUESTION_OPENERS = (
     frozenset(QUESTION_WORDS)

@@ -146,3 +146,8 @@ def test_the_small_and_medium_firms_are_one_group_not_two_questions(qabot) -> No
 )
 def test_a_lead_in_before_a_colon_is_context(message: str, questions: tuple[str, ...]) -> None:
     assert read(message).questions == questions
+
+
+def test_numbered_questions_are_parts() -> None:
+    message = "zwei Fragen: 1) wann wurde SenseTime gegründet 2) wer ist der CFO?"
+    assert read(message).questions[-2:] == ("wann wurde SenseTime gegründet", "wer ist der CFO?")
