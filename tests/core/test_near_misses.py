@@ -355,3 +355,8 @@ def test_which_things_asks_for_names_an_answer_without_them_does_not_give(
 )
 def test_which_things_is_answered_by_an_answer_that_names_them(qabot: QABot, question: str) -> None:
     assert qabot.ask(question).answered
+
+
+def test_chat_shorthand_is_read_as_the_words_it_stands_for(qabot: QABot) -> None:
+    answer = qabot.ask("how many recs did the hkpc study have")
+    assert answer.answered and "nine" in answer.text, answer.text
