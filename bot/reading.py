@@ -99,7 +99,10 @@ def is_chat(part: str) -> bool:
     if any(t in QUESTION_WORDS for t in toks[opening:]):
         return False  # "hey @qabot ganz kurz: wer ist der cfo"
     rest = [t for t in toks[opening:] if (t,) not in CHAT_PHRASES and t not in STOPWORDS | FILLER]
-    return not rest or (opening > 0 and len(rest) <= 1 and "?" not in part)
+    if not rest or (opening > 0 and len(rest) <= 1 and "?" not in part):
+        return True
+    # "thanks a lot, that really helps for my lesson tomorrow": thanks and a remark, no question
+    return opening > 0 and chat_kind(part) in ("thanks", "goodbye") and not asks(part)
 
 
 def chat_kind(text: str) -> str | None:

@@ -54,6 +54,8 @@ def test_statements_only_are_one_question() -> None:
         ("tschüss", "goodbye"),
         ("heyyy 👋", "greeting"),  # a stretched chat word
         ("thxxx digga", "thanks"),  # chat filler after thanks
+        ("thanks a lot, that really helps for my lesson tomorrow", "thanks"),  # and a remark
+        ("danke, das reicht erstmal 👍", "thanks"),
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
@@ -151,3 +153,9 @@ def test_a_lead_in_before_a_colon_is_context(message: str, questions: tuple[str,
 def test_numbered_questions_are_parts() -> None:
     message = "zwei Fragen: 1) wann wurde SenseTime gegründet 2) wer ist der CFO?"
     assert read(message).questions[-2:] == ("wann wurde SenseTime gegründet", "wer ist der CFO?")
+
+
+def test_thanks_then_a_question_is_the_question() -> None:
+    assert read("thanks! and when was SenseTime founded?").questions == (
+        "and when was SenseTime founded?",
+    )
