@@ -87,7 +87,7 @@ class Analyzer:
         concept_tokens = Counter(t for c in concepts for term in c.terms for t in tokens(term))
         self._single_tokens = frozenset(concept_tokens)
         vocab = vocabulary + concept_tokens
-        self.known_tokens = frozenset(vocab) | STOPWORDS | _CUE_WORDS
+        self.known_tokens = frozenset(vocab) | STOPWORDS | FILLER | _CUE_WORDS
         self.known_stems = frozenset(stem(t) for t in self.known_tokens)
         # Most frequent first: a tie in edit distance goes to the commoner word.
         self._correction_pool = sorted(

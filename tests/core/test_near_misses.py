@@ -360,3 +360,9 @@ def test_which_things_is_answered_by_an_answer_that_names_them(qabot: QABot, que
 def test_chat_shorthand_is_read_as_the_words_it_stands_for(qabot: QABot) -> None:
     answer = qabot.ask("how many recs did the hkpc study have")
     assert answer.answered and "nine" in answer.text, answer.text
+
+
+def test_chat_filler_is_not_corrected_into_a_word_of_the_knowledge(qabot: QABot) -> None:
+    # "wait" was corrected to "want" (expansion plans) and the 63 % denied as a premise
+    answer = qabot.ask("wait whats the 63% about lol")
+    assert answer.answered and "revenue" in answer.text, answer.text
