@@ -186,6 +186,8 @@ class Analyzer:
                 None,
             )
             if matched:
+                if not correct:  # a stored "China Conference 2025" states its year too
+                    numbers.update(t for t in toks[i : i + matched[0]] if is_number(t))
                 features.add(matched[1])
                 if not changed & set(range(i, i + matched[0])):
                     sure.add(matched[1])

@@ -380,7 +380,11 @@ class Snapshot:
 
     def _answers_type(self, cand: Candidate, res: Resolution) -> bool:
         """Whether the intent answers what the question asks ("which came first": a time)."""
-        return bool(res.analysis.types & self.resolver.docs[cand.key].types)
+        doc = self.resolver.docs[cand.key]
+        if res.analysis.types & doc.types:
+            return True
+        # "the China Conference where Wang Zheng spoke": the year in its name dates it
+        return "time" in res.analysis.types and any(_is_year(n) for n in doc.numbers)
 
     def _distinctive(self, cand: Candidate, res: Resolution) -> float:
         """How much of a side's rare words an intent knows: "mit Rekrutierungsproblemen" is
@@ -392,7 +396,7 @@ class Snapshot:
 
     def _states_figures(self, key: str) -> bool:
         intent = self.intents[key]
-        return intent.kind == "article" and bool(intent.facts)
+        return intent.kind == "article" and bool(intent.facts or self.resolver.docs[key].numbers)
 
     def _rider(self, clause: str) -> bool:
         """A clause that only restricts the one before it ("not counting …", "in Shenzhen")."""
@@ -738,6 +742,10 @@ def _offers_alternatives(res: Resolution) -> bool:
 def _asks_quantity(clauses: list[str]) -> bool:
     """Whether a clause that asks, asks how many or how much ("what share …", "wie viele …")."""
     return any(asks(c) and "quantity" in question_types(tokens(c)) for c in clauses)
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number.isdigit() and number[:2] in ("19", "20")
 
 
 def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:

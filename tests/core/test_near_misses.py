@@ -366,3 +366,9 @@ def test_chat_filler_is_not_corrected_into_a_word_of_the_knowledge(qabot: QABot)
     # "wait" was corrected to "want" (expansion plans) and the 63 % denied as a premise
     answer = qabot.ask("wait whats the 63% about lol")
     assert answer.answered and "revenue" in answer.text, answer.text
+
+
+def test_an_event_dated_by_its_name_takes_part_in_which_came_first(qabot: QABot) -> None:
+    # the China Conference 2025 states no figure as a fact; its answer dates it
+    answer = qabot.ask("What came first, the HKPC study or the China Conference where he spoke?")
+    assert answer.answered and "2023" in answer.text and "2025" in answer.text, answer.text
