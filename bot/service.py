@@ -182,16 +182,20 @@ class QABot:
         intent_id: str,
         lang: str,
         *,
+        question: str | None = None,
         platform: Platform,
         user: str | None,
         channel: str | None,
     ) -> Answer:
-        """A clicked "did you mean" suggestion: logged as feedback, then that intent's answer.
+        """A clicked "did you mean" suggestion, offered for `question`: logged as feedback
+        (with that question, so triage counts the click for it), then that intent's answer.
         It posts an answer as a question does, so it spends the clicker's tokens as one does
         (over the limit: the rate-limit notice, nothing logged)."""
         if platform in CHAT_PLATFORMS and not self.limiter.allow(platform, user, channel):
             return self._rate_limited(intent_id)
-        self.feedback("click", intent=intent_id, platform=platform, lang=lang, user=user)
+        self.feedback(
+            "click", intent=intent_id, platform=platform, question=question, lang=lang, user=user
+        )
         return self.answer_intent(intent_id, lang)
 
     def stat(self, topic: str | None, *, lang: str | None = None) -> StatReply:

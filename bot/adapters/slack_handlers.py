@@ -393,17 +393,29 @@ class SlackListeners:
     ) -> None:
         """A "did you mean" button: answer that question where the button was; log it."""
         await ack()
-        intent, lang = render.parse_suggestion_value(action.get("value") or "")
+        intent, lang, question = render.parse_suggestion_value(action.get("value") or "")
         user = (body.get("user") or {}).get("id")
-        self.spawn(self._answer_click(body, intent, lang, context, user), "suggestion")
+        self.spawn(self._answer_click(body, intent, lang, question, context, user), "suggestion")
 
     async def _answer_click(
-        self, body: Body, intent: str, lang: str, context: AsyncBoltContext, user: str | None
+        self,
+        body: Body,
+        intent: str,
+        lang: str,
+        question: str,
+        context: AsyncBoltContext,
+        user: str | None,
     ) -> None:
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
         answer = await self.core(
-            self.bot.answer_click, intent, lang, platform="slack", user=user, channel=channel
+            self.bot.answer_click,
+            intent,
+            lang,
+            question=question,
+            platform="slack",
+            user=user,
+            channel=channel,
         )
         payload = render.render_answer(answer)
         thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")

@@ -107,6 +107,26 @@ async def test_slack_suggestion_click_goes_through_the_core(
     )
 
 
+async def test_a_slack_suggestion_click_counts_in_triage_for_the_question_it_answers(
+    start_slack: StartSlack, tmp_path: Path
+) -> None:
+    from tests.conftest import KNOWLEDGE
+
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, tmp_path / "u.jsonl"))
+    slack = await start_slack(bot=bot)
+    await slack.event(slack.mention_event(UNKNOWN[0]))
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 1)
+    (actions,) = [b for b in slack.api.posts()[0]["blocks"] if b["type"] == "actions"]
+    button = actions["elements"][0]
+    await slack.click(button["value"], action_id=button["action_id"], user="U7")
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 2)
+    # what people clicked is the proposal for the question they clicked it on
+    (group,) = bot.unanswered_groups()
+    assert group.question == UNKNOWN[0]
+    assert group.clicks == 1 and group.score == 1.0
+    assert group.intent == button["value"].split("|")[0]
+
+
 async def test_discord_kb_unanswered_lists_groups(
     fake: FakeDiscord, kb_copy: Path, tmp_path: Path
 ) -> None:
