@@ -19,7 +19,6 @@ import io
 import json
 import os
 import re
-import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -85,17 +84,14 @@ def find_intent(root: Path, intent_id: str) -> tuple[Path, Any, Any] | None:
 def validated_replace(root: Path, path: Path, text: str) -> list[str]:
     """Write `text` to `path` if the knowledge directory stays valid; else its errors.
 
-    The directory is copied aside, the file replaced in the copy and the copy
-    loaded in full; only then is the live file replaced atomically.
+    The directory is loaded in full, in place, with `path` read as `text` (a copy
+    elsewhere would lose a source `file:` given relative and outside it, `../…`);
+    only then is the live file replaced atomically.
     """
-    with tempfile.TemporaryDirectory(prefix="qabot-edit-") as tmp:
-        shadow = Path(tmp) / root.name
-        shutil.copytree(root, shadow, ignore=shutil.ignore_patterns("drafts", ".*"))
-        (shadow / path.relative_to(root)).write_text(text, encoding="utf-8")
-        try:
-            load_knowledge(shadow)
-        except KnowledgeError as exc:
-            return [str(p).replace(str(shadow), str(root)) for p in exc.problems]
+    try:
+        load_knowledge(root, replacing={root / path.relative_to(root): text})
+    except KnowledgeError as exc:
+        return [str(p) for p in exc.problems]
     write_atomic(path, text)
     return []
 

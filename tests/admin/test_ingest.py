@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -116,3 +117,20 @@ def test_ingest_into_a_broken_sources_file_is_refused_with_its_line(
     assert problem in capsys.readouterr().out
     assert sorted(p.name for p in (kb_copy / "sources").iterdir()) == ["article.txt"]
     assert not (kb_copy / "drafts").exists()
+
+
+def test_ingest_beside_a_source_kept_outside_the_knowledge_directory(tmp_path: Path) -> None:
+    # README: a source's `file:` may point anywhere, `../…` too. Ingest checked its edit
+    # on a copy of the directory in /tmp, where `../shared/article.txt` was not there:
+    # "cannot read: No such file … knowledge/../shared/article.txt", a path that exists.
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb)
+    (tmp_path / "shared").mkdir()
+    (kb / "sources" / "article.txt").rename(tmp_path / "shared" / "article.txt")
+    sources = kb / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("sources/article.txt", "../shared/article.txt"), "utf-8")
+    load_knowledge(kb)  # a valid directory
+
+    result = ingest(kb, ARTICLE, "scmp_ai_hub")
+    assert "scmp_ai_hub" in load_knowledge(kb).sources and result.draft.is_file()
