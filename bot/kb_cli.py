@@ -94,7 +94,12 @@ def ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         result = ingest(
-            settings.knowledge_dir, args.article, args.id, title=args.title, lang=args.lang
+            settings.knowledge_dir,
+            args.article,
+            args.id,
+            title=args.title,
+            lang=args.lang,
+            limits=settings.knowledge,
         )
     except IngestError as exc:
         print(f"qabot kb ingest: {exc}")

@@ -33,6 +33,7 @@ from bot.errors import KnowledgeError
 from bot.knowledge import INTENTS_DIR, check_intents_file, load_knowledge
 from bot.language import detect, side_vocabulary
 from bot.render.echo import shown
+from bot.settings import KnowledgeLimits
 
 _LOADER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 _ITEM_PREFIX = re.compile(r"\s*-\s+$")  # the "    - " before a block list item
@@ -81,15 +82,17 @@ def find_intent(root: Path, intent_id: str) -> tuple[Path, Any, Any] | None:
     return None
 
 
-def validated_replace(root: Path, path: Path, text: str) -> list[str]:
+def validated_replace(
+    root: Path, path: Path, text: str, limits: KnowledgeLimits | None = None
+) -> list[str]:
     """Write `text` to `path` if the knowledge directory stays valid; else its errors.
 
-    The directory is loaded in full, in place, with `path` read as `text` (a copy
+    The directory is loaded in full (under `limits`), in place, with `path` read as `text` (a copy
     elsewhere would lose a source `file:` given relative and outside it, `../…`);
     only then is the live file replaced atomically.
     """
     try:
-        load_knowledge(root, replacing={root / path.relative_to(root): text})
+        load_knowledge(root, limits, replacing={root / path.relative_to(root): text})
     except KnowledgeError as exc:
         return [str(p) for p in exc.problems]
     write_atomic(path, text)

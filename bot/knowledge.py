@@ -99,6 +99,16 @@ class _ReadBudget:
         return data
 
 
+def read_text_within(path: Path, limits: KnowledgeLimits) -> str:
+    """The text of `path` as the loader would read it as one of its files: a regular file
+    (a FIFO or device is not opened), within `max_file_bytes`, UTF-8; raises ValueError
+    saying why not."""
+    try:
+        return _decoded(_ReadBudget(path.parent, limits).read_bytes(path))
+    except (_Unreadable, _OverTotal) as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _read_at_most(path: Path, max_bytes: int) -> tuple[int, bytes]:
     """(size, bytes) of the regular file `path`, its bytes left unread when it is over
     `max_bytes`; raises _Unreadable."""
