@@ -84,7 +84,7 @@ def add_question(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{root}: knowledge directory not found", file=sys.stderr)
         return EXIT_BROKEN
     lang = args.lang or guess_language(root, args.intent, args.phrase, settings.default_lang)
-    result = add(root, args.intent, args.phrase, lang)
+    result = add(root, args.intent, args.phrase, lang, settings.knowledge)
     print(result.message)
     return EXIT_OK if result.ok else EXIT_INVALID
 

@@ -231,7 +231,8 @@ class QABot:
         """Add `phrase` to `intent_id` in its YAML file (validated first, refused if invalid)."""
         from bot.kb_edit import add_question
 
-        result = add_question(self.store.root, intent_id, phrase, lang or self.language(phrase))
+        lang = lang or self.language(phrase)
+        result = add_question(self.store.root, intent_id, phrase, lang, self.settings.knowledge)
         if result.ok and result.changed:
             self.reload(trigger="add-question")
         return result
