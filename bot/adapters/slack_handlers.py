@@ -25,6 +25,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters import FINISH_S, finish
 from bot.adapters.slack_assistant import AssistantListeners, set_status
 from bot.adapters.slack_client import retry_after_s
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
@@ -159,14 +160,9 @@ class SlackListeners:
                 log.exception("slack %s failed", what)
             self.bot.metrics.error("slack")
 
-    async def drain(self, timeout: float = 5.0) -> None:
+    async def drain(self, timeout: float = FINISH_S) -> None:
         """Let in-flight replies finish (up to `timeout`), then cancel the rest."""
-        pending = set(self._tasks)
-        if pending:
-            _, late = await asyncio.wait(pending, timeout=timeout)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
+        await finish(set(self._tasks), timeout)
         self._core.shutdown(wait=False, cancel_futures=True)
 
     async def core(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

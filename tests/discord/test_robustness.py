@@ -25,7 +25,7 @@ from tests.discord.fake_discord import (
     FakeDiscord,
     assert_within_limits,
 )
-from tests.discord.harness import make_settings, serving
+from tests.discord.harness import make_settings, poll, serving
 
 PARAGRAPH = "Hongkong investiert in KI und Rechenzentren, und die Nachfrage steigt weiter. " * 12
 LONG_TEXT = "\n\n".join(f"{i}. {PARAGRAPH}" for i in range(10))  # ~9,500 characters
@@ -42,9 +42,11 @@ class StubCore(QABot):
     """The real core, except that some questions get a huge answer, fail, or wait."""
 
     go_on = threading.Event()
+    waiting = threading.Semaphore(0)  # released by each slow question as it starts to wait
 
     def resolve(self, text: str, lang: str | None = None) -> Answer:
         if "slow" in text:
+            self.waiting.release()
             self.go_on.wait(10)
         if "boom" in text:
             raise RuntimeError("core failure (test)")
@@ -121,7 +123,8 @@ async def test_a_failing_handler_is_logged_and_the_bot_carries_on(
 
         fake.fail_once.add(f"/channels/{CHANNEL_ID}/messages")  # Discord refuses one reply
         refused = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
-        await fake.wait_until(lambda: "on_message" in caplog.text)
+        # the refusal's own line: "on_message" stood in the traceback of the "boom" above
+        await poll(lambda: "error in on_message" in caplog.text)
         answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
         assert (await fake.wait_reply(answered)).json["embeds"]
     assert fake.replies_to(refused)  # recorded, though refused with 403
@@ -202,3 +205,26 @@ async def _records_saying(words: str, caplog: pytest.LogCaptureFixture) -> list[
     while not (found := [r for r in caplog.records if words in r.getMessage()]):
         await asyncio.sleep(0.01)
     return found
+
+
+async def test_a_stop_lets_the_replies_in_flight_finish(
+    fake: FakeDiscord, stub_core: StubCore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # README: on SIGTERM qabot "finishes the replies in flight". The client closed its HTTP
+    # session at once: a mention or /ask being answered lost its reply, with an ERROR
+    # traceback ("Session is closed"). A stop (the runner cancels `serve`) now waits for
+    # them, bounded, as Slack's does.
+    caplog.set_level(logging.ERROR)
+    stub_core.go_on.clear()
+    stub_core.waiting = threading.Semaphore(0)
+    async with serving(stub_core, make_settings(fake, tmp_path)):
+        asked = await fake.message(f"<@{BOT_ID}> slow: wer ist CFO?", mentions=(BOT_ID,))
+        question = {"name": "question", "type": 3, "value": "slow: who is the CFO?"}
+        iid, _ = await fake.interaction("ask", [question])
+        for _ in range(2):  # both are being answered
+            assert await asyncio.to_thread(stub_core.waiting.acquire, timeout=5)
+        threading.Timer(0.3, stub_core.go_on.set).start()  # answered while the stop waits
+    assert "Wang Zheng" in fake.replies_to(asked)[0].json["embeds"][0]["description"]
+    (callback,) = fake.find("POST", rf"/interactions/{iid}/[^/]+/callback")
+    assert "Wang Zheng" in callback.json["data"]["embeds"][0]["description"]
+    assert not [r for r in caplog.records if r.name.startswith("bot.")]
