@@ -138,9 +138,13 @@ class IndexCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:  # a full disk: no draft left behind (never trimmed)
+                Path(tmp).unlink(missing_ok=True)
+                raise
         except OSError as exc:  # a read-only disk costs speed, never an answer
             if not self._warned:
                 log.warning("index cache not writable (%s); starting slower next time", exc)

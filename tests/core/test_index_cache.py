@@ -110,3 +110,17 @@ def test_the_cache_on_disk_keeps_what_is_used_and_as_much_again(kb: Path, tmp_pa
     assert QABot.from_settings(_settings(kb, cache)).ask(QUESTIONS[0]).answered
     kept = {p.name for p in cache.glob("*.pickle")}
     assert kept == {*used, stale[3].name}
+
+
+def test_a_write_that_fails_leaves_nothing_behind(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk: each file's draft was left in the cache directory, hidden and never
+    # trimmed (every start or reload added one per intents file, as big as fitted).
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bot.index_cache.pickle, "dump", full_disk)
+    cache = tmp_path / "cache"
+    assert QABot.from_settings(_settings(kb, cache)).ask(QUESTIONS[0]).answered
+    assert list(cache.iterdir()) == []
