@@ -80,7 +80,8 @@ async def test_slack_kb_unanswered_lists_groups_and_a_click_attaches(
 
     assert await attach_click(slack, button["value"], user="U1") == 200  # not an admin
     await slack.api.wait_for(n_responses(2))
-    assert "admin" in slack.api.responses()[1]["text"].lower()
+    refusal = slack.api.responses()[1]
+    assert "admin" in refusal["text"].lower() and refusal["response_type"] == "ephemeral"
     assert question not in find_intent(kb_copy, intent)[2]["questions"]["en"]
 
     assert await attach_click(slack, button["value"], user=ADMIN) == 200

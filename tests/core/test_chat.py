@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,11 @@ def test_a_context_is_bounded_in_size(chat: ChatService) -> None:
     chat.answer(Incoming(ASKER, "big", long, addressed=True))
     kept = chat.bot.state.get("conversation:slack:big")
     assert kept is not None and len(kept.encode()) < 8_000
+    # the bounds themselves (4,000 characters of question were under 8 KB without them)
+    many = "list all key figures, " + ", ".join(["and the figures"] * 100)  # 17 citations
+    assert len(chat.answer(Incoming(ASKER, "many", many, addressed=True)).citations) > 10
+    kept = json.loads(chat.bot.state.get("conversation:slack:many") or "{}")
+    assert len(kept["question"]) == 500 and len(kept["citations"]) == 10
     chat.sent("slack", "big", "C1:3.0", Answer(long, True, "de", "a", "intent", intent="i"))
     posted = chat.posted("slack", "C1:3.0")
     assert posted is not None and len(posted.question) <= 500
