@@ -455,6 +455,11 @@ def _load(
     intent_files = sorted((root / INTENTS_DIR).glob("*.yaml"))
     if not intent_files:
         problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, "no intent files (*.yaml)"))
+    named = (root / name.removesuffix(".yaml") for name in (FACTS_FILE, CONCEPTS_FILE))
+    strays = [*(root / INTENTS_DIR).glob("*.yml"), *(p.with_suffix(".yml") for p in named)]
+    for stray in sorted(p for p in strays if p.exists()):  # saved, and never read: say so
+        detail = "not read: knowledge files end in .yaml; rename it"
+        problems.append(KnowledgeFileError(_rel(stray, root), 0, detail))
     for path in intent_files:
         try:
             model, raw, key = _parse_intents(path, root, budget, precise, cache)
