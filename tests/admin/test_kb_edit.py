@@ -15,6 +15,8 @@ from bot import kb_edit
 from bot.cli import main
 from bot.kb_edit import EditResult, add_question, find_intent
 from bot.knowledge import load_knowledge
+from bot.service import QABot
+from bot.settings import Settings
 from tests.admin.conftest import RECRUITING
 
 
@@ -243,4 +245,7 @@ def test_an_edit_is_checked_under_the_configured_limits(
     args = ["kb", "add-question", "--kb", str(kb_copy), "--lang", "en"]
     assert main([*args, "hongkong.why_invest", phrase]) == 1
     assert f"over the limit of {limit:,} bytes per file" in capsys.readouterr().out
+    assert path.read_bytes() == before
+    bot = QABot.from_settings(Settings(knowledge_dir=kb_copy))  # the attach buttons' path
+    assert not bot.add_question("hongkong.why_invest", phrase, "en").ok
     assert path.read_bytes() == before
