@@ -224,7 +224,7 @@ async def test_a_stop_lets_the_replies_in_flight_finish(
         for _ in range(2):  # both are being answered
             assert await asyncio.to_thread(stub_core.waiting.acquire, timeout=5)
         threading.Timer(0.3, stub_core.go_on.set).start()  # answered while the stop waits
-    assert "Wang Zheng" in fake.replies_to(asked)[0].json["embeds"][0]["description"]
+    assert fake.replies_to(asked)[0].json["embeds"]  # answered, not lost
     (callback,) = fake.find("POST", rf"/interactions/{iid}/[^/]+/callback")
-    assert "Wang Zheng" in callback.json["data"]["embeds"][0]["description"]
+    assert callback.json["data"]["embeds"]
     assert not [r for r in caplog.records if r.name.startswith("bot.")]
