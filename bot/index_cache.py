@@ -28,7 +28,10 @@ from bot.resolver import IntentIndex, index_intents
 log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
-KEEP_FILES = 1000  # on disk; the least recently used beyond this are removed
+# On disk: the files of the knowledge in use, and the most recently used others while they
+# are at most this many and take no more room than those (each edit of a large intents
+# file leaves a compiled copy of all of it: 100,000 variants compile to ~23 MB).
+KEEP_FILES = 1000
 
 
 @dataclass
@@ -101,7 +104,7 @@ class IndexCache:
         for key in sorted(self._unsaved & used):
             self._write(key, self._parts[key])
         self._unsaved.clear()
-        self._trim()
+        self._trim({self._path(key) for key in used})
 
     def _built_with(self, kb: KnowledgeBase) -> str:
         digest = hashlib.sha256(self._code.encode())
@@ -135,27 +138,37 @@ class IndexCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:  # a full disk: no draft left behind (never trimmed)
+                Path(tmp).unlink(missing_ok=True)
+                raise
         except OSError as exc:  # a read-only disk costs speed, never an answer
             if not self._warned:
                 log.warning("index cache not writable (%s); starting slower next time", exc)
             self._warned = True
 
-    def _trim(self) -> None:
+    def _trim(self, in_use: set[Path | None]) -> None:
+        """Remove the files of the cache beyond what `KEEP_FILES` keeps."""
         if self.directory is None or not self.directory.is_dir():
             return
-        files = sorted(self.directory.glob("*.pickle"), key=_mtime, reverse=True)
-        for stale in files[KEEP_FILES:]:
-            stale.unlink(missing_ok=True)
+        files = [(path, *_mtime_and_size(path)) for path in self.directory.glob("*.pickle")]
+        room = sum(size for path, _, size in files if path in in_use)
+        others = sorted((f for f in files if f[0] not in in_use), key=lambda f: f[1], reverse=True)
+        for n, (path, _, size) in enumerate(others):
+            room -= size
+            if n >= KEEP_FILES or room < 0:
+                path.unlink(missing_ok=True)
 
 
-def _mtime(path: Path) -> float:
+def _mtime_and_size(path: Path) -> tuple[float, int]:
     try:
-        return path.stat().st_mtime
+        info = path.stat()
     except OSError:
-        return 0.0
+        return 0.0, 0
+    return info.st_mtime, info.st_size
 
 
 def _code_hash() -> str:

@@ -22,9 +22,10 @@ from ruamel.yaml.error import YAMLError
 from bot.errors import KnowledgeError
 from bot.figures import figures
 from bot.kb_edit import dump, edit_lock, round_trip_yaml, validated_replace, write_atomic
-from bot.knowledge import SOURCES_FILE, load_knowledge
+from bot.knowledge import SOURCES_FILE, load_knowledge, read_text_within
 from bot.language import detect
 from bot.lint import DRAFTS_DIR
+from bot.settings import KnowledgeLimits
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„“A-ZÄÖÜ0-9])")
 # Named bodies: acronyms (HKPC, HKSTP, CFO) and names like "Hong Kong Productivity Council".
@@ -113,35 +114,50 @@ def draft_yaml(source_id: str, items: list[Statement]) -> str:
 
 
 def ingest(
-    root: Path, article: Path, source_id: str, *, title: str | None = None, lang: str | None = None
+    root: Path,
+    article: Path,
+    source_id: str,
+    *,
+    title: str | None = None,
+    lang: str | None = None,
+    limits: KnowledgeLimits | None = None,
 ) -> IngestResult:
-    """Copy `article` in as source `source_id`, register it, write its draft; raises IngestError."""
-    root = Path(root)
+    """Copy `article` in as source `source_id`, register it, write its draft; raises
+    IngestError. The article is read, and the result checked, as the loader will with
+    `limits` (the configured `[knowledge]`): a regular file, within max_file_bytes."""
+    root, limits = Path(root), limits or KnowledgeLimits()
     if not _ID.match(source_id):
         raise IngestError(f"id {source_id!r}: use lower-case letters, digits and _")
     try:
-        text = Path(article).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IngestError(f"cannot read {article}: {exc}") from exc
+        text = read_text_within(Path(article), limits)
+    except ValueError as exc:
+        raise IngestError(f"{article}: {exc}") from exc
     try:
         with edit_lock(root):  # sources.yaml is read, changed and replaced
-            return _ingest(root, article, source_id, text, title=title, lang=lang)
+            return _ingest(root, article, source_id, text, title=title, lang=lang, limits=limits)
     except OSError as exc:  # no such directory, or one that cannot be written
         raise IngestError(f"cannot edit {root}: {exc}") from exc
 
 
-def _unreadable_sources(root: Path, sources_path: Path) -> str:
+def _unreadable_sources(root: Path, sources_path: Path, limits: KnowledgeLimits) -> str:
     """Why sources.yaml is no list of sources (a half-done edit), as `kb validate` says it:
     the loader's problems with their lines."""
     try:
-        load_knowledge(root)
+        load_knowledge(root, limits)
     except KnowledgeError as exc:
         return "refused: " + "; ".join(str(p) for p in exc.problems)
     return f"refused: {sources_path}:0: no list of sources"
 
 
 def _ingest(
-    root: Path, article: Path, source_id: str, text: str, *, title: str | None, lang: str | None
+    root: Path,
+    article: Path,
+    source_id: str,
+    text: str,
+    *,
+    title: str | None,
+    lang: str | None,
+    limits: KnowledgeLimits,
 ) -> IngestResult:
     yaml = round_trip_yaml()
     sources_path = root / SOURCES_FILE
@@ -153,7 +169,7 @@ def _ingest(
         doc = None
     entries = doc.get("sources") if isinstance(doc, dict) else None
     if not isinstance(entries, list) or not all(isinstance(s, dict) for s in entries):
-        raise IngestError(_unreadable_sources(root, sources_path))
+        raise IngestError(_unreadable_sources(root, sources_path, limits))
     if any(str(s.get("id")) == source_id for s in entries):
         raise IngestError(f"source id {source_id!r} is taken in {sources_path}")
     target = root / "sources" / f"{source_id}.txt"
@@ -172,7 +188,7 @@ def _ingest(
     doc["sources"].append(entry)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text)
-    errors = validated_replace(root, sources_path, dump(yaml, doc))
+    errors = validated_replace(root, sources_path, dump(yaml, doc), limits)
     if errors:
         target.unlink()
         raise IngestError("; ".join(errors))

@@ -78,7 +78,7 @@ def add_question(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{root}: knowledge directory not found", file=sys.stderr)
         return EXIT_BROKEN
     lang = args.lang or guess_language(root, args.intent, args.phrase, settings.default_lang)
-    result = add(root, args.intent, args.phrase, lang)
+    result = add(root, args.intent, args.phrase, lang, settings.knowledge)
     print(result.message)
     return EXIT_OK if result.ok else EXIT_INVALID
 
@@ -88,7 +88,12 @@ def ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         result = ingest(
-            settings.knowledge_dir, args.article, args.id, title=args.title, lang=args.lang
+            settings.knowledge_dir,
+            args.article,
+            args.id,
+            title=args.title,
+            lang=args.lang,
+            limits=settings.knowledge,
         )
     except IngestError as exc:
         print(f"qabot kb ingest: {exc}")

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import re
-import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from bot.errors import KnowledgeError
 from bot.knowledge import INTENTS_DIR, check_intents_file, load_knowledge
 from bot.language import detect, side_vocabulary
 from bot.render.echo import shown
+from bot.settings import KnowledgeLimits
 
 _LOADER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 _ITEM_PREFIX = re.compile(r"\s*-\s+$")  # the "    - " before a block list item
@@ -82,20 +82,19 @@ def find_intent(root: Path, intent_id: str) -> tuple[Path, Any, Any] | None:
     return None
 
 
-def validated_replace(root: Path, path: Path, text: str) -> list[str]:
+def validated_replace(
+    root: Path, path: Path, text: str, limits: KnowledgeLimits | None = None
+) -> list[str]:
     """Write `text` to `path` if the knowledge directory stays valid; else its errors.
 
-    The directory is copied aside, the file replaced in the copy and the copy
-    loaded in full; only then is the live file replaced atomically.
+    The directory is loaded in full (under `limits`), in place, with `path` read as `text` (a copy
+    elsewhere would lose a source `file:` given relative and outside it, `../…`);
+    only then is the live file replaced atomically.
     """
-    with tempfile.TemporaryDirectory(prefix="qabot-edit-") as tmp:
-        shadow = Path(tmp) / root.name
-        shutil.copytree(root, shadow, ignore=shutil.ignore_patterns("drafts", ".*"))
-        (shadow / path.relative_to(root)).write_text(text, encoding="utf-8")
-        try:
-            load_knowledge(shadow)
-        except KnowledgeError as exc:
-            return [str(p).replace(str(shadow), str(root)) for p in exc.problems]
+    try:
+        load_knowledge(root, limits, replacing={root / path.relative_to(root): text})
+    except KnowledgeError as exc:
+        return [str(p) for p in exc.problems]
     write_atomic(path, text)
     return []
 
@@ -161,11 +160,14 @@ def _umask() -> int:
     return 0o022
 
 
-def add_question(root: Path, intent_id: str, phrase: str, lang: str) -> EditResult:
+def add_question(
+    root: Path, intent_id: str, phrase: str, lang: str, limits: KnowledgeLimits | None = None
+) -> EditResult:
     """Append `phrase` to the `lang` variants of `intent_id`, keeping the file's layout.
 
     Refused (and nothing written) when the intent is unknown, or the result
-    would be invalid, e.g. the phrase already stands under another intent.
+    would be invalid (checked under `limits`, the configured `[knowledge]`), e.g. the
+    phrase already stands under another intent.
     """
     root = Path(root)
     phrase = shown(phrase, limit=None)  # one line, no control, zero-width or bidi characters
@@ -174,10 +176,12 @@ def add_question(root: Path, intent_id: str, phrase: str, lang: str) -> EditResu
     if not phrase:
         return EditResult(False, False, "empty question")
     with edit_lock(root):
-        return _add_question(root, intent_id, phrase, lang)
+        return _add_question(root, intent_id, phrase, lang, limits)
 
 
-def _add_question(root: Path, intent_id: str, phrase: str, lang: str) -> EditResult:
+def _add_question(
+    root: Path, intent_id: str, phrase: str, lang: str, limits: KnowledgeLimits | None
+) -> EditResult:
     found = _variants_node(root, intent_id, lang)
     if found is None:
         return EditResult(False, False, f"unknown intent {intent_id!r}")
@@ -189,7 +193,7 @@ def _add_question(root: Path, intent_id: str, phrase: str, lang: str) -> EditRes
     new_text = _appended(text, variants, phrase)
     if new_text is None:
         return EditResult(False, False, f"cannot place a question in {path}", path)
-    errors = _owned_elsewhere(root, path, phrase) or _checked_replace(root, path, new_text)
+    errors = _owned_elsewhere(root, path, phrase) or _checked_replace(root, path, new_text, limits)
     if errors:
         return EditResult(False, False, "refused: " + "; ".join(errors), path, tuple(errors))
     return EditResult(True, True, f"added {phrase!r} to {intent_id} ({lang}) in {path}", path)
@@ -308,12 +312,14 @@ def guess_language(root: Path, intent_id: str, phrase: str, default: str) -> str
     return detect(phrase, default=default, vocabulary=side_vocabulary(texts))[0]
 
 
-def _checked_replace(root: Path, path: Path, text: str) -> list[str]:
+def _checked_replace(
+    root: Path, path: Path, text: str, limits: KnowledgeLimits | None
+) -> list[str]:
     """Write `text` to a hidden draft beside `path`, check that file on its own, and rename
     it over `path` if it is valid; else remove it and return its problems."""
     target, draft = _draft_of(path, text)
     try:
-        problems = check_intents_file(root, draft)
+        problems = check_intents_file(root, draft, limits)
         if problems:
             return [str(p).replace(draft.name, path.name) for p in problems]
         os.replace(draft, target)

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,11 +63,15 @@ class _OverTotal(Exception):
 
 class _ReadBudget:
     """What one load may read: each file and all of them together, checked before parsing,
-    so that an oversized or special file costs neither time nor memory."""
+    so that an oversized or special file costs neither time nor memory. A file in
+    `replacing` is read as the bytes given there (an edit checked before it is written)."""
 
-    def __init__(self, root: Path, limits: KnowledgeLimits) -> None:
+    def __init__(
+        self, root: Path, limits: KnowledgeLimits, replacing: Mapping[Path, bytes] | None = None
+    ) -> None:
         self.root = root
         self.limits = limits
+        self.replacing = replacing or {}
         self.total = 0
 
     def read(self, path: Path) -> str:
@@ -76,18 +81,9 @@ class _ReadBudget:
     def read_bytes(self, path: Path) -> bytes:
         """The bytes of `path`; raises _Unreadable, or _OverTotal."""
         max_file = self.limits.max_file_bytes
-        data = b""
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode):
-                raise _Unreadable("not a regular file")  # a FIFO or device would block
-            if info.st_size <= max_file:
-                with path.open("rb") as f:
-                    data = f.read(max_file + 1)  # never more, even if the file grew meanwhile
-        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
-            raise _Unreadable(f"cannot read: {exc}") from exc
-        if info.st_size > max_file or len(data) > max_file:
-            size = max(info.st_size, len(data))
+        data = self.replacing.get(path)
+        size, data = _read_at_most(path, max_file) if data is None else (len(data), data)
+        if size > max_file:
             raise _Unreadable(
                 f"{size:,} bytes, over the limit of {max_file:,} bytes per file "
                 "([knowledge] max_file_bytes); split it or raise the limit"
@@ -101,6 +97,32 @@ class _ReadBudget:
             )
             raise _OverTotal(KnowledgeFileError(_rel(path, self.root), 0, detail))
         return data
+
+
+def read_text_within(path: Path, limits: KnowledgeLimits) -> str:
+    """The text of `path` as the loader would read it as one of its files: a regular file
+    (a FIFO or device is not opened), within `max_file_bytes`, UTF-8; raises ValueError
+    saying why not."""
+    try:
+        return _decoded(_ReadBudget(path.parent, limits).read_bytes(path))
+    except (_Unreadable, _OverTotal) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _read_at_most(path: Path, max_bytes: int) -> tuple[int, bytes]:
+    """(size, bytes) of the regular file `path`, its bytes left unread when it is over
+    `max_bytes`; raises _Unreadable."""
+    data = b""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unreadable("not a regular file")  # a FIFO or device would block
+        if info.st_size <= max_bytes:
+            with path.open("rb") as f:
+                data = f.read(max_bytes + 1)  # never more, even if the file grew meanwhile
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise _Unreadable(f"cannot read: {exc}") from exc
+    return max(info.st_size, len(data)), data
 
 
 def _decoded(data: bytes) -> str:
@@ -349,10 +371,17 @@ def _load_sources(root: Path, budget: _ReadBudget) -> tuple[dict[str, SourceText
 
 
 def load_knowledge(
-    root: Path, limits: KnowledgeLimits | None = None, cache: IndexCache | None = None
+    root: Path,
+    limits: KnowledgeLimits | None = None,
+    cache: IndexCache | None = None,
+    *,
+    replacing: Mapping[Path, str] | None = None,
 ) -> KnowledgeBase:
     """Load and cross-check a knowledge directory; raises KnowledgeError listing the problems
-    (at most `limits.max_errors`, each one line).
+    (at most `limits.max_errors`, each one line). A file named in `replacing` (as `root /
+    its path`) is read as the text given there: an edit checked in place, before it is
+    written, so that relative paths mean what they will mean (the content hash is still
+    that of the files as they are).
 
     The fast pass reads YAML without positions and stops at the first problem;
     then the directory is read again with the same C parser, keeping its nodes,
@@ -362,12 +391,13 @@ def load_knowledge(
     always run).
     """
     root, limits = Path(root), limits or KnowledgeLimits()
+    replaced = {path: text.encode() for path, text in (replacing or {}).items()}
     try:
-        return _load(root, _ReadBudget(root, limits), precise=False, cache=cache)
+        return _load(root, _ReadBudget(root, limits, replaced), precise=False, cache=cache)
     except Exception:  # KnowledgeError or a defect: the precise pass reports it, with lines
         pass
     try:
-        return _load(root, _ReadBudget(root, limits), precise=True)
+        return _load(root, _ReadBudget(root, limits, replaced), precise=True)
     except KnowledgeError as exc:
         raise exc.bounded(limits.max_errors, limits.max_error_chars) from None
     except _OverTotal as exc:
@@ -425,6 +455,11 @@ def _load(
     intent_files = sorted((root / INTENTS_DIR).glob("*.yaml"))
     if not intent_files:
         problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, "no intent files (*.yaml)"))
+    named = (root / name.removesuffix(".yaml") for name in (FACTS_FILE, CONCEPTS_FILE))
+    strays = [*(root / INTENTS_DIR).glob("*.yml"), *(p.with_suffix(".yml") for p in named)]
+    for stray in sorted(p for p in strays if p.exists()):  # saved, and never read: say so
+        detail = "not read: knowledge files end in .yaml; rename it"
+        problems.append(KnowledgeFileError(_rel(stray, root), 0, detail))
     for path in intent_files:
         try:
             model, raw, key = _parse_intents(path, root, budget, precise, cache)

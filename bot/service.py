@@ -188,17 +188,21 @@ class QABot:
         intent_id: str,
         lang: str,
         *,
+        question: str | None = None,
         platform: Platform,
         user: str | None,
         channel: str | None,
     ) -> Answer:
-        """A clicked "did you mean" suggestion: logged as feedback, then that intent's answer.
+        """A clicked "did you mean" suggestion, offered for `question`: logged as feedback
+        (with that question, so triage counts the click for it), then that intent's answer.
         It posts an answer as a question does, so it spends the clicker's tokens as one does
         (over the limit: the rate-limit notice, nothing logged)."""
         limited = self._over_limit(intent_id, platform, user, channel)
         if limited is not None:
             return limited
-        self.feedback("click", intent=intent_id, platform=platform, lang=lang, user=user)
+        self.feedback(
+            "click", intent=intent_id, platform=platform, question=question, lang=lang, user=user
+        )
         return self.answer_intent(intent_id, lang)
 
     def stat(self, topic: str | None, *, lang: str | None = None) -> StatReply:
@@ -249,7 +253,8 @@ class QABot:
         """Add `phrase` to `intent_id` in its YAML file (validated first, refused if invalid)."""
         from bot.kb_edit import add_question
 
-        result = add_question(self.store.root, intent_id, phrase, lang or self.language(phrase))
+        lang = lang or self.language(phrase)
+        result = add_question(self.store.root, intent_id, phrase, lang, self.settings.knowledge)
         if result.ok and result.changed:
             self.reload(trigger="add-question")
         return result

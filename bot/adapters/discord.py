@@ -24,7 +24,7 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 
-from bot.adapters import serve_until_cancelled
+from bot.adapters import finish, serve_until_cancelled
 from bot.adapters.discord_client import QAClient, QAShardedClient, intents_for
 from bot.service import QABot
 from bot.settings import Settings
@@ -97,14 +97,24 @@ class DiscordAdapter:
             await asyncio.shield(connection)
         except asyncio.CancelledError:
             connection.cancel()
+            await self._finish_replies()
             await client.close()  # ends `connect` even where it missed the cancel
             await asyncio.wait({connection})
             raise
 
     async def close(self) -> None:
-        """Close the gateway connection and the HTTP session."""
+        """Let the replies in flight finish (bounded), then close the gateway connection
+        and the HTTP session."""
+        await self._finish_replies()
         await self.client.close()
         log.info("discord: closed")
+
+    async def _finish_replies(self) -> None:
+        """The replies being worked on (messages, commands, clicks) get `FINISH_S` to finish
+        before the HTTP session closes under them."""
+        in_flight = getattr(self.client, "in_flight", None)
+        if in_flight is not None:
+            await finish(set(in_flight.tasks))
 
 
 async def serve(

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
+from bot.adapters import InFlight
 from bot.adapters.discord_commands import register_commands, sync_commands, to_embeds
 from bot.adapters.discord_refusals import RefusalLog
 from bot.answer import Answer
@@ -78,6 +79,7 @@ class QAClientMixin:
         register_commands(self.tree, bot)
         self.chat = ChatService(bot, settings)
         self.refusals = RefusalLog()
+        self.in_flight = InFlight()  # a stop lets these replies finish
 
     async def setup_hook(self) -> None:
         """Once per login, never per reconnect: sync the app commands if they changed."""
@@ -117,7 +119,11 @@ class QAClientMixin:
             # A bot (qabot's own replies too), or a message that starts nothing qabot is
             # part of: the conversation layer would say no; spare the shared state a look.
             return
-        incoming = await asyncio.to_thread(self._incoming, message, me.id, mentioned=mentioned)
+        with self.in_flight.reply():
+            await self._reply(message, me.id, mentioned=mentioned)
+
+    async def _reply(self, message: discord.Message, my_id: int, *, mentioned: bool) -> None:
+        incoming = await asyncio.to_thread(self._incoming, message, my_id, mentioned=mentioned)
         if incoming is None:
             return
         async with self.chat.turns.of(incoming.conversation):  # in order (bot.chat.Turns)

@@ -111,7 +111,23 @@ async def respond(
 ) -> None:
     """Run `work` off the event loop; defer if it is slow; send what `render` makes of it
     (to the user alone when `ephemeral`, or when `private` says so of a result that came
-    before the deferral: a deferred reply keeps the deferral's visibility)."""
+    before the deferral: a deferred reply keeps the deferral's visibility). A stop lets it
+    finish (the client's `in_flight`)."""
+    with interaction.client.in_flight.reply():  # type: ignore[attr-defined]
+        await _respond(
+            interaction, work, render, ephemeral=ephemeral, private=private, make_view=make_view
+        )
+
+
+async def _respond(
+    interaction: discord.Interaction,
+    work: Callable[[], T],
+    render: Callable[[T], list[DiscordReply]],
+    *,
+    ephemeral: bool,
+    private: Callable[[T], bool] | None,
+    make_view: MakeView | None,
+) -> None:
     task = asyncio.ensure_future(asyncio.to_thread(work))
     done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
     if not done and not interaction.response.is_done():

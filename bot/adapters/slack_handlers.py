@@ -25,6 +25,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters import FINISH_S, finish
 from bot.adapters.slack_assistant import AssistantListeners, set_status
 from bot.adapters.slack_client import retry_after_s
 from bot.adapters.slack_dedupe import SeenStore, StateSeenStore
@@ -159,14 +160,9 @@ class SlackListeners:
                 log.exception("slack %s failed", what)
             self.bot.metrics.error("slack")
 
-    async def drain(self, timeout: float = 5.0) -> None:
+    async def drain(self, timeout: float = FINISH_S) -> None:
         """Let in-flight replies finish (up to `timeout`), then cancel the rest."""
-        pending = set(self._tasks)
-        if pending:
-            _, late = await asyncio.wait(pending, timeout=timeout)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
+        await finish(set(self._tasks), timeout)
         self._core.shutdown(wait=False, cancel_futures=True)
 
     async def core(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -399,17 +395,29 @@ class SlackListeners:
     ) -> None:
         """A "did you mean" button: answer that question where the button was; log it."""
         await ack()
-        intent, lang = render.parse_suggestion_value(action.get("value") or "")
+        intent, lang, question = render.parse_suggestion_value(action.get("value") or "")
         user = (body.get("user") or {}).get("id")
-        self.spawn(self._answer_click(body, intent, lang, context, user), "suggestion")
+        self.spawn(self._answer_click(body, intent, lang, question, context, user), "suggestion")
 
     async def _answer_click(
-        self, body: Body, intent: str, lang: str, context: AsyncBoltContext, user: str | None
+        self,
+        body: Body,
+        intent: str,
+        lang: str,
+        question: str,
+        context: AsyncBoltContext,
+        user: str | None,
     ) -> None:
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
         answer = await self.core(
-            self.bot.answer_click, intent, lang, platform="slack", user=user, channel=channel
+            self.bot.answer_click,
+            intent,
+            lang,
+            question=question,
+            platform="slack",
+            user=user,
+            channel=channel,
         )
         payload = render.render_answer(answer)
         thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")

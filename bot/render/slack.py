@@ -156,15 +156,19 @@ def _citation_mrkdwn(n: int, citation: Citation, lang: str) -> str:
 # ---------------------------------------------------------------- answers
 
 
-def suggestion_value(intent: str, lang: str) -> str:
-    """The button value of a suggestion: `intent|lang`."""
-    return f"{intent}|{lang}"
+def suggestion_value(intent: str, lang: str, question: str = "") -> str:
+    """The button value of a suggestion: `intent|lang|question`, the question it was
+    offered for (its first 500 characters, as the unanswered log keeps them): a click is
+    logged with it, so that triage counts it for that question."""
+    return f"{intent}|{lang}|{question[:500]}"
 
 
-def parse_suggestion_value(value: str) -> tuple[str, str]:
-    """(intent, lang) from a button value; lang defaults to English."""
-    intent, _, lang = value.partition("|")
-    return intent, lang or "en"
+def parse_suggestion_value(value: str) -> tuple[str, str, str]:
+    """(intent, lang, question) from a button value; lang defaults to English, the
+    question to "" (a button posted before it was in the value)."""
+    intent, _, rest = value.partition("|")
+    lang, _, question = rest.partition("|")
+    return intent, lang or "en", question
 
 
 def render_answer(answer: Answer) -> Payload:
@@ -180,17 +184,18 @@ def render_answer(answer: Answer) -> Payload:
             blocks.append(_section(word("abstain_suggest", answer.lang)))
             fallback.append(word("abstain_suggest", answer.lang))
             fallback += [f"• {s.question}" for s in suggestions]
-        blocks.append({"type": "actions", "elements": _buttons(suggestions, answer.lang)})
+        buttons = _buttons(suggestions, answer.lang, answer.question)
+        blocks.append({"type": "actions", "elements": buttons})
     return _payload(safe("\n".join(fallback)), blocks)
 
 
-def _buttons(suggestions: list[Suggestion], lang: str) -> list[dict[str, Any]]:
+def _buttons(suggestions: list[Suggestion], lang: str, question: str) -> list[dict[str, Any]]:
     return [
         {
             "type": "button",
             "action_id": f"{SUGGEST_ACTION_PREFIX}{n}",
             "text": {"type": "plain_text", "text": clip(safe(s.question), BUTTON_TEXT_MAX)},
-            "value": clip(suggestion_value(s.intent, lang), BUTTON_VALUE_MAX),
+            "value": clip(suggestion_value(s.intent, lang, question), BUTTON_VALUE_MAX),
         }
         for n, s in enumerate(suggestions)
     ]

@@ -14,6 +14,7 @@ from bot.answer import Group
 from bot.kb_edit import EditResult, find_intent
 from bot.render.discord import attach_replies, unanswered_replies
 from bot.service import QABot
+from bot.store import KnowledgeStore
 from tests.admin.conftest import admin_settings
 from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, FakeDiscord
 from tests.discord.harness import ADMINS, make_settings, serving
@@ -80,7 +81,8 @@ async def test_slack_kb_unanswered_lists_groups_and_a_click_attaches(
 
     assert await attach_click(slack, button["value"], user="U1") == 200  # not an admin
     await slack.api.wait_for(n_responses(2))
-    assert "admin" in slack.api.responses()[1]["text"].lower()
+    refusal = slack.api.responses()[1]
+    assert "admin" in refusal["text"].lower() and refusal["response_type"] == "ephemeral"
     assert question not in find_intent(kb_copy, intent)[2]["questions"]["en"]
 
     assert await attach_click(slack, button["value"], user=ADMIN) == 200
@@ -105,6 +107,28 @@ async def test_slack_suggestion_click_goes_through_the_core(
     assert (
         rec["kind"] == "click" and rec["guess"] == "hkpc.recruiting" and rec["platform"] == "slack"
     )
+
+
+async def test_a_slack_suggestion_click_counts_in_triage_for_the_question_it_answers(
+    start_slack: StartSlack, tmp_path: Path
+) -> None:
+    from tests.conftest import KNOWLEDGE
+    from tests.slack.bots import SuggestingBot
+
+    settings = admin_settings(KNOWLEDGE, tmp_path / "u.jsonl")
+    bot = SuggestingBot(settings, KnowledgeStore.open(KNOWLEDGE, settings))  # two suggestions
+    slack = await start_slack(bot=bot)
+    await slack.event(slack.mention_event(UNKNOWN[0]))
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 1)
+    (actions,) = [b for b in slack.api.posts()[0]["blocks"] if b["type"] == "actions"]
+    button = actions["elements"][1]  # not the first guess
+    await slack.click(button["value"], action_id=button["action_id"], user="U7")
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 2)
+    # what people clicked is the proposal for the question they clicked it on
+    (group,) = bot.unanswered_groups()
+    assert group.question == UNKNOWN[0]
+    assert group.clicks == 1 and group.score == 1.0
+    assert group.intent == button["value"].split("|")[0] == "computing.cloud"
 
 
 async def test_discord_kb_unanswered_lists_groups(

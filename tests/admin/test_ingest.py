@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -116,3 +117,45 @@ def test_ingest_into_a_broken_sources_file_is_refused_with_its_line(
     assert problem in capsys.readouterr().out
     assert sorted(p.name for p in (kb_copy / "sources").iterdir()) == ["article.txt"]
     assert not (kb_copy / "drafts").exists()
+
+
+def test_ingest_beside_a_source_kept_outside_the_knowledge_directory(tmp_path: Path) -> None:
+    # README: a source's `file:` may point anywhere, `../…` too. Ingest checked its edit
+    # on a copy of the directory in /tmp, where `../shared/article.txt` was not there:
+    # "cannot read: No such file … knowledge/../shared/article.txt", a path that exists.
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb)
+    (tmp_path / "shared").mkdir()
+    (kb / "sources" / "article.txt").rename(tmp_path / "shared" / "article.txt")
+    sources = kb / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("sources/article.txt", "../shared/article.txt"), "utf-8")
+    load_knowledge(kb)  # a valid directory
+
+    result = ingest(kb, ARTICLE, "scmp_ai_hub")
+    assert "scmp_ai_hub" in load_knowledge(kb).sources and result.draft.is_file()
+
+
+def test_ingest_reads_the_article_as_the_loader_would_under_the_configured_limits(
+    kb_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ingest checked its edit with the default limits and read the article whole, whatever
+    # it was: an article over the configured [knowledge] max_file_bytes was registered, and
+    # the bot (which loads with that limit) refused every reload from then on; /dev/zero was
+    # read until the kernel killed the process.
+    monkeypatch.setenv("QABOT_KNOWLEDGE__MAX_FILE_BYTES", "30000")
+    big = tmp_path / "big.txt"
+    big.write_text("Hong Kong hat 44 % Wachstum.\n" * 1500, encoding="utf-8")  # 43,500 bytes
+    args = ["kb", "ingest", "--kb", str(kb_copy), str(big), "--id", "big"]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert "43,500 bytes, over the limit of 30,000 bytes per file" in out
+    assert sorted(p.name for p in (kb_copy / "sources").iterdir()) == ["article.txt"]
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)  # opening it would wait for a writer forever
+    assert main(["kb", "ingest", "--kb", str(kb_copy), str(pipe), "--id", "pipe"]) == 1
+    assert "not a regular file" in capsys.readouterr().out

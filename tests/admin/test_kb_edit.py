@@ -15,6 +15,8 @@ from bot import kb_edit
 from bot.cli import main
 from bot.kb_edit import EditResult, add_question, find_intent
 from bot.knowledge import load_knowledge
+from bot.service import QABot
+from bot.settings import Settings
 from tests.admin.conftest import RECRUITING
 
 
@@ -226,3 +228,24 @@ def test_an_intents_file_that_is_no_regular_file_is_not_read(kb_copy: Path) -> N
     result = add_question(kb_copy, RECRUITING, "Is hiring tough here?", "en")
     assert result.ok and result.changed
     assert find_intent(kb_copy, RECRUITING) is not None
+
+
+def test_an_edit_is_checked_under_the_configured_limits(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The edit was checked with the default limits whatever [knowledge] said: a file pushed
+    # over the configured max_file_bytes was written ("added"), and the bot, which loads
+    # with that limit, refused every reload from then on; a file over the default but
+    # under a raised limit could not be edited at all.
+    path, _, _ = find_intent(kb_copy, "hongkong.why_invest")
+    limit = path.stat().st_size + 10
+    monkeypatch.setenv("QABOT_KNOWLEDGE__MAX_FILE_BYTES", str(limit))
+    before = path.read_bytes()
+    phrase = "Why would an investor pick Hong Kong over Singapore today?"
+    args = ["kb", "add-question", "--kb", str(kb_copy), "--lang", "en"]
+    assert main([*args, "hongkong.why_invest", phrase]) == 1
+    assert f"over the limit of {limit:,} bytes per file" in capsys.readouterr().out
+    assert path.read_bytes() == before
+    bot = QABot.from_settings(Settings(knowledge_dir=kb_copy))  # the attach buttons' path
+    assert not bot.add_question("hongkong.why_invest", phrase, "en").ok
+    assert path.read_bytes() == before

@@ -83,6 +83,22 @@ def test_the_log_rotates_by_size(tmp_path: Path) -> None:
     assert numbers == sorted(numbers) and numbers[-1] == 29
 
 
+def test_with_no_backups_no_rotated_copy_is_kept(tmp_path: Path) -> None:
+    cfg = UnansweredSettings(path=tmp_path / "u.jsonl", max_bytes=400, backups=0)
+    log = UnansweredLog(cfg)
+    for n in range(30):
+        assert log.write({"kind": "abstain", "question": f"question number {n}"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["u.jsonl"]
+
+
+def test_a_disabled_log_keeps_nothing(log_path: Path) -> None:
+    unanswered = {"path": log_path, "enabled": False}
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
+    assert bot.ask("Who chairs the HKPC?", platform="slack").kind == "abstain"
+    bot.feedback("down", intent="hkpc.study", platform="discord", question="Who chairs it?")
+    assert not log_path.exists()
+
+
 def test_an_unwritable_log_costs_one_error_and_answers_go_on(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

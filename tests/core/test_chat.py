@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from bot.answer import Answer
+from bot.answer import Answer, Citation
 from bot.asker import Asker
 from bot.chat import ChatService, Incoming
 from bot.service import QABot
@@ -92,12 +93,20 @@ def test_votes_of_bots_and_on_unknown_messages_are_ignored(chat: ChatService) ->
     assert chat.vote("up", ASKER, "C1:2.0") is True
 
 
-def test_a_context_is_bounded_in_size(chat: ChatService) -> None:
+def test_a_context_is_bounded_in_size(chat: ChatService, monkeypatch: pytest.MonkeyPatch) -> None:
     """However long the question, what a conversation keeps stays small."""
     long = " ".join(["Wie groß ist das AI Subsidy Scheme und RAISe+ und HPC?"] * 70)[:4000]
     chat.answer(Incoming(ASKER, "big", long, addressed=True))
     kept = chat.bot.state.get("conversation:slack:big")
     assert kept is not None and len(kept.encode()) < 8_000
+    # the bounds themselves (4,000 characters of question were under 8 KB without them),
+    # on an answer with more of both than is kept
+    cites = tuple(Citation("article", f"§{n}", f"quote {n}") for n in range(1, 18))
+    many = Answer(long, True, "en", "a", "intent", intent="i", citations=cites)
+    monkeypatch.setattr(chat.bot, "resolve", lambda text, lang=None: many)
+    chat.answer(Incoming(ASKER, "many", long, addressed=True))
+    kept = json.loads(chat.bot.state.get("conversation:slack:many") or "{}")
+    assert len(kept["question"]) == 500 and len(kept["citations"]) == 10
     chat.sent("slack", "big", "C1:3.0", Answer(long, True, "de", "a", "intent", intent="i"))
     posted = chat.posted("slack", "C1:3.0")
     assert posted is not None and len(posted.question) <= 500

@@ -34,6 +34,12 @@ def test_shown_is_one_visible_bounded_line(text: str) -> None:
     assert line == line.strip()
 
 
+def test_a_long_echo_is_cut_to_its_bound() -> None:
+    # The property above rarely draws a text over the bound: without the cut it passed.
+    line = echo.shown("word " * 1000)
+    assert len(line) == echo.ECHO_MAX and line.endswith("…")
+
+
 @PROPS
 @given(hostile)
 def test_slack_literal_has_no_markup_left(text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -91,3 +92,35 @@ def test_a_broken_or_unwritable_cache_costs_speed_not_answers(kb: Path, tmp_path
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache directory should be", encoding="utf-8")
     assert QABot.from_settings(_settings(kb, blocked)).ask(QUESTIONS[0]) == expected
+
+
+def test_the_cache_on_disk_keeps_what_is_used_and_as_much_again(kb: Path, tmp_path: Path) -> None:
+    # Each edit of an intents file leaves a compiled copy of the whole file; only their
+    # number was bounded (1,000), so a large file edited often (one of 100,000 variants
+    # compiles to ~23 MB) filled the disk. The copies of the files in use stay, and the
+    # most recently used others while they take no more room than those.
+    cache = tmp_path / "cache"
+    QABot.from_settings(_settings(kb, cache))
+    used = {p.name: p.stat().st_size for p in cache.glob("*.pickle")}
+    size = sum(used.values()) // 2 + 1
+    stale = [cache / f"{n:064x}-0000000000000000.pickle" for n in range(4)]
+    for n, path in enumerate(stale):  # stale[3] used last
+        path.write_bytes(b"x" * size)
+        os.utime(path, (1_000_000 + n, 1_000_000 + n))
+    assert QABot.from_settings(_settings(kb, cache)).ask(QUESTIONS[0]).answered
+    kept = {p.name for p in cache.glob("*.pickle")}
+    assert kept == {*used, stale[3].name}
+
+
+def test_a_write_that_fails_leaves_nothing_behind(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk: each file's draft was left in the cache directory, hidden and never
+    # trimmed (every start or reload added one per intents file, as big as fitted).
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bot.index_cache.pickle, "dump", full_disk)
+    cache = tmp_path / "cache"
+    assert QABot.from_settings(_settings(kb, cache)).ask(QUESTIONS[0]).answered
+    assert list(cache.iterdir()) == []

@@ -153,6 +153,18 @@ def test_binary_file_is_a_file_error(kb_copy: Path) -> None:
     assert problem.startswith("knowledge/qa/binary.yaml:0: cannot read")
 
 
+def test_a_knowledge_file_named_yml_is_an_error_not_ignored(kb_copy: Path) -> None:
+    # Only qa/*.yaml (and concepts.yaml) is read: qa/new.yml or concepts.yml was left out
+    # without a word (`kb validate`: ok, the same hash), while the watcher reloaded on
+    # every save of it.
+    (kb_copy / "qa" / "new.yml").write_text((kb_copy / "qa" / "hkpc.yaml").read_text("utf-8"))
+    (kb_copy / "concepts.yaml").rename(kb_copy / "concepts.yml")
+    assert _problems(kb_copy) == [
+        f"knowledge/{name}:0: not read: knowledge files end in .yaml; rename it"
+        for name in ("concepts.yml", "qa/new.yml")
+    ]
+
+
 def test_missing_directory() -> None:
     (problem,) = _problems(Path("/nonexistent/knowledge"))
     assert "knowledge directory not found" in problem

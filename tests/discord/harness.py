@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import discord
@@ -16,6 +17,15 @@ from bot.settings import PROJECT_ROOT, Settings
 from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, TOKEN, FakeDiscord
 
 ADMINS = {"discord_user_ids": [ADMIN_ID], "discord_role_ids": [ADMIN_ROLE_ID]}
+
+
+async def poll(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until `predicate()` holds, for what the fake is not notified of (log lines)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.005)
 
 
 def make_settings(fake: FakeDiscord, tmp_path: Path, **discord_options: object) -> Settings:

@@ -46,9 +46,11 @@ class StubCore(QABot):
     """The real core, except that some questions get a huge answer, fail, or wait."""
 
     go_on = threading.Event()
+    waiting = threading.Semaphore(0)  # released by each slow question as it starts to wait
 
     def resolve(self, text: str, lang: str | None = None) -> Answer:
         if "slow" in text:
+            self.waiting.release()
             self.go_on.wait(10)
         if "boom" in text:
             raise RuntimeError("core failure (test)")
@@ -284,3 +286,26 @@ async def _failures_of_the_work(caplog: pytest.LogCaptureFixture) -> list[loggin
         if failures:
             return failures
         await asyncio.sleep(0.01)
+
+
+async def test_a_stop_lets_the_replies_in_flight_finish(
+    fake: FakeDiscord, stub_core: StubCore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # README: on SIGTERM qabot "finishes the replies in flight". The client closed its HTTP
+    # session at once: a mention or /ask being answered lost its reply, with an ERROR
+    # traceback ("Session is closed"). A stop (the runner cancels `serve`) now waits for
+    # them, bounded, as Slack's does.
+    caplog.set_level(logging.ERROR)
+    stub_core.go_on.clear()
+    stub_core.waiting = threading.Semaphore(0)
+    async with serving(stub_core, make_settings(fake, tmp_path)):
+        asked = await fake.message(f"<@{BOT_ID}> slow: wer ist CFO?", mentions=(BOT_ID,))
+        question = {"name": "question", "type": 3, "value": "slow: who is the CFO?"}
+        iid, _ = await fake.interaction("ask", [question])
+        for _ in range(2):  # both are being answered
+            assert await asyncio.to_thread(stub_core.waiting.acquire, timeout=5)
+        threading.Timer(0.3, stub_core.go_on.set).start()  # answered while the stop waits
+    assert fake.replies_to(asked)[0].json["embeds"]  # answered, not lost
+    (callback,) = fake.find("POST", rf"/interactions/{iid}/[^/]+/callback")
+    assert callback.json["data"]["embeds"]
+    assert not [r for r in caplog.records if r.name.startswith("bot.")]

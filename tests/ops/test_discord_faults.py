@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from aiohttp import web
 from bot.adapters import discord_client
 from bot.service import QABot
 from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, Call, FakeDiscord, _json
-from tests.discord.harness import make_settings, serving
+from tests.discord.harness import make_settings, poll, serving
 
 Live = tuple[FakeDiscord, discord.Client]
 MESSAGES = rf"/channels/{CHANNEL_ID}/messages"
@@ -78,15 +77,6 @@ async def live(
     monkeypatch.setattr(discord_client, "SEND_RETRY_DELAY_S", 0.01)
     async with serving(discord_core, make_settings(fake, tmp_path)) as client:
         yield fake, client
-
-
-async def poll(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait until `predicate()` holds, for what the fake is not notified of (log lines)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(0.005)
 
 
 async def quick_identify(shard_id: int | None, *, initial: bool = False) -> None:

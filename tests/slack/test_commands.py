@@ -67,11 +67,14 @@ async def test_a_command_holding_the_word_payload_is_answered(slack: SlackHarnes
     assert "payload" in slack.api.responses()[1]["text"]  # the closest topics for it
 
 
-async def test_ask_is_ephemeral_when_configured(start_slack: StartSlack) -> None:
+async def test_ask_and_stat_are_ephemeral_when_configured(start_slack: StartSlack) -> None:
     slack = await start_slack(slack={"ask_ephemeral": True})
     await slack.command("/ask", "When was SenseTime founded?")
     await slack.api.wait_for(one_response)
     assert slack.api.responses()[0]["response_type"] == "ephemeral"
+    await slack.command("/stat", "recruiting")  # README: "it applies to /stat too"
+    await slack.api.wait_for(lambda api: len(api.responses()) == 2)
+    assert slack.api.responses()[1]["response_type"] == "ephemeral"
 
 
 async def test_ask_without_a_question_gets_the_help_privately(slack: SlackHarness) -> None:

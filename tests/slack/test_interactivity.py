@@ -31,7 +31,7 @@ async def test_suggestions_become_buttons_and_a_click_answers_in_the_thread(
     (actions,) = [b for b in post["blocks"] if b["type"] == "actions"]
     buttons = actions["elements"]
     assert [b["action_id"] for b in buttons] == ["qabot_suggest_0", "qabot_suggest_1"]
-    assert buttons[0]["value"] == "hkpc.recruiting|en"
+    assert buttons[0]["value"] == "hkpc.recruiting|en|talent shortage cloud"
     assert "How many companies have difficulties recruiting?" in post["text"]
 
     reply = await slack.click(buttons[0]["value"], channel="C1", thread_ts=mention["ts"], user="U7")

@@ -10,6 +10,7 @@ import time
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.adapters.slack import SlackAdapter, SlackConfigError, build_app, serve
 from bot.service import QABot
@@ -37,6 +38,27 @@ def test_socket_mode_needs_no_signing_secret(fake_api: FakeSlackApi, slack_bot: 
     adapter = SlackAdapter(slack_bot, settings)
     assert adapter.socket_mode
     assert adapter.app.client.base_url == fake_api.base_url
+
+
+async def test_healthz_says_starting_until_the_adapter_is_ready(
+    fake_api: FakeSlackApi, slack_bot: QABot
+) -> None:
+    # README: "GET /healthz answers 200 once the bot is ready (503 before)"; a load balancer
+    # must not send Slack's requests to a replica still signing in.
+    adapter = SlackAdapter(slack_bot, slack_settings(fake_api))
+    runner = web.AppRunner(adapter.web_app())
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                assert resp.status == 503 and (await resp.json())["status"] == "starting"
+            adapter.ready = True  # what serve() sets once signed in and listening
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                assert resp.status == 200 and (await resp.json())["status"] == "ok"
+    finally:
+        await runner.cleanup()
 
 
 async def test_a_rejected_bot_token_stops_start_up(

@@ -65,9 +65,10 @@ def test_unknown_stat_topic_names_the_closest_topics() -> None:
 
 
 def test_suggestion_values_round_trip() -> None:
-    value = render.suggestion_value("hkpc.recruiting", "de")
-    assert render.parse_suggestion_value(value) == ("hkpc.recruiting", "de")
-    assert render.parse_suggestion_value("x") == ("x", "en")
+    value = render.suggestion_value("hkpc.recruiting", "de", "Wer | leitet HKPC?")
+    assert render.parse_suggestion_value(value) == ("hkpc.recruiting", "de", "Wer | leitet HKPC?")
+    assert render.parse_suggestion_value("hkpc.recruiting|de") == ("hkpc.recruiting", "de", "")
+    assert render.parse_suggestion_value("x") == ("x", "en", "")
 
 
 def test_help_mentions_threads_in_both_languages() -> None:
