@@ -76,8 +76,8 @@ class QAClientMixin:
         self.settings = settings
         self.ready_signal: asyncio.Event | None = None
         self.tree: app_commands.CommandTree = app_commands.CommandTree(self)  # type: ignore[arg-type]
-        register_commands(self.tree, bot)
         self.chat = ChatService(bot, settings)
+        register_commands(self.tree, bot, self.chat)
         self.refusals = RefusalLog()
         self.in_flight = InFlight()  # a stop lets these replies finish
 

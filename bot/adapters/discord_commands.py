@@ -23,6 +23,7 @@ from discord import app_commands
 from bot.adapters.discord_views import attach_item_class, buttons_view
 from bot.answer import Answer, StatReply
 from bot.asker import Asker
+from bot.chat import ChatService
 from bot.render.discord import (
     Button,
     DiscordReply,
@@ -66,8 +67,9 @@ async def send_interaction(
     *,
     ephemeral: bool = False,
     make_view: MakeView | None = None,
-) -> None:
-    """The first reply as the interaction response (or its follow-up if deferred), then the rest.
+) -> bool:
+    """The first reply as the interaction response (or its follow-up if deferred), then the rest;
+    False when one was dropped.
 
     A reply's buttons become the components `make_view` makes of them.
     """
@@ -82,7 +84,8 @@ async def send_interaction(
         else:
             sending = interaction.response.send_message(**kwargs)
         if not await within_cap(interaction, sending):
-            return
+            return False
+    return True
 
 
 async def within_cap(interaction: discord.Interaction, sending: Awaitable[object]) -> bool:
@@ -108,13 +111,13 @@ async def respond(
     ephemeral: bool = False,
     private: Callable[[T], bool] | None = None,
     make_view: MakeView | None = None,
-) -> None:
+) -> bool:
     """Run `work` off the event loop; defer if it is slow; send what `render` makes of it
     (to the user alone when `ephemeral`, or when `private` says so of a result that came
     before the deferral: a deferred reply keeps the deferral's visibility). A stop lets it
-    finish (the client's `in_flight`)."""
+    finish (the client's `in_flight`). False when the reply was dropped."""
     with interaction.client.in_flight.reply():  # type: ignore[attr-defined]
-        await _respond(
+        return await _respond(
             interaction, work, render, ephemeral=ephemeral, private=private, make_view=make_view
         )
 
@@ -127,7 +130,7 @@ async def _respond(
     ephemeral: bool,
     private: Callable[[T], bool] | None,
     make_view: MakeView | None,
-) -> None:
+) -> bool:
     task = asyncio.ensure_future(asyncio.to_thread(work))
     done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
     if not done and not interaction.response.is_done():
@@ -136,12 +139,28 @@ async def _respond(
             # No reply can follow, but the work goes on (a reload completes) and a failure
             # of it is this command's, for the tree's error handler: never left unretrieved.
             await task
-            return
+            return False
     result = await task
     if private is not None and not interaction.response.is_done():
         ephemeral = ephemeral or private(result)
     replies = render(result)
-    await send_interaction(interaction, replies, ephemeral=ephemeral, make_view=make_view)
+    return await send_interaction(interaction, replies, ephemeral=ephemeral, make_view=make_view)
+
+
+async def _joined(
+    interaction: discord.Interaction, chat: ChatService, conversation: str, answer: Answer
+) -> None:
+    """Tell the conversation layer which message carried the /ask answer (replies to it
+    follow up, 👍/👎 on it count); part of the reply, which a stop lets finish."""
+    with interaction.client.in_flight.reply():  # type: ignore[attr-defined]
+        try:
+            message = await interaction.original_response()
+        except discord.HTTPException as exc:
+            log.warning(
+                "discord /ask: answer message unknown (%s); no follow-ups on it", exc.status
+            )
+            return
+        await asyncio.to_thread(chat.sent, "discord", conversation, str(message.id), answer)
 
 
 def _over_limit(reply: object) -> bool:
@@ -226,7 +245,7 @@ def register_attach(tree: app_commands.CommandTree, bot: QABot) -> tuple[AttachT
     return targets, lambda buttons: buttons_view(item_class, buttons)
 
 
-def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
+def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatService) -> None:
     """Add /stat, /ask and /kb to `tree` as global commands, and the /kb attach buttons."""
     attach_targets, attach_view = register_attach(tree, bot)
 
@@ -256,13 +275,23 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot) -> None:
     @tree.command(name="ask", description="Ask a question about the article (German or English)")
     @app_commands.describe(question="Your question")
     async def ask(interaction: discord.Interaction, question: str) -> None:
+        # Its own conversation: a reply to the answer is a follow-up, as to a mention's.
+        conversation = f"ask:{interaction.id}"
+        answered: list[Answer] = []
+
         def work() -> Answer:
             channel = str(interaction.channel_id) if interaction.channel_id else None
             user = str(interaction.user.id)
-            return bot.ask(question, platform="discord", user=user, channel=channel)
+            answer = chat.conversations.ask(
+                conversation, question, platform="discord", user=user, channel=channel
+            )
+            answered.append(answer)
+            return answer
 
         # A rate-limit notice is for the asker alone.
-        await respond(interaction, work, answer_replies, private=_over_limit)
+        sent = await respond(interaction, work, answer_replies, private=_over_limit)
+        if sent and answered and not _over_limit(answered[0]):
+            await _joined(interaction, chat, conversation, answered[0])
 
     @tree.command(name="kb", description="Reload the knowledge, its status, unanswered questions")
     @app_commands.describe(

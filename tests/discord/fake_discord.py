@@ -76,6 +76,7 @@ class FakeDiscord:
         # waiting on replies must not scan every call on each new one (the bot's event loop
         # runs this fake too, so a scan per call would be measured as the bot's time)
         self._replies: dict[int, list[Call]] = defaultdict(list)
+        self._originals: dict[str, dict[str, Any]] = {}  # interaction token → its response
         self.received: list[dict[str, Any]] = []  # gateway payloads from the client
         self.connections: list[dict[str, str]] = []  # query string of each websocket connect
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
@@ -431,10 +432,20 @@ class FakeDiscord:
             return self.commands.get(guild, [])
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
             return message_out(self.next_id(), m.group(1), body) if method == "POST" else []
-        if m := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", path):
-            return self._callback(m.group(1), body)
-        if re.fullmatch(r"/webhooks/\d+/[^/]+(?:/messages/@original)?", path):
-            return message_out(self.next_id(), str(CHANNEL_ID), body or {})
+        if m := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
+            out = self._callback(m.group(1), body)
+            if "resource" in out:
+                self._originals[m.group(2)] = out["resource"]["message"]
+            return out
+        if m := re.fullmatch(r"/webhooks/\d+/([^/]+)(/messages/@original)?", path):
+            # the first follow-up of a deferred response is the original response
+            if method == "GET" and m.group(2):
+                return self._originals.get(m.group(1)) or message_out(
+                    self.next_id(), str(CHANNEL_ID), {}
+                )
+            message = message_out(self.next_id(), str(CHANNEL_ID), body or {})
+            self._originals.setdefault(m.group(1), message)
+            return message
         return None
 
     def _callback(self, iid: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -183,3 +183,15 @@ async def test_a_reply_to_someone_else_in_qabots_thread_gets_silence(live: Live)
     assert "HK$10" in (await answer_to(fake, follow_up))[1]
     await fake.barrier()
     assert not fake.replies_to(reply)
+
+
+async def test_a_reply_to_an_ask_answer_is_a_follow_up(live: Live) -> None:
+    # /ask answered outside any conversation: a reply to its answer got silence
+    fake, _ = live
+    iid, _ = await fake.interaction("ask", [{"name": "question", "type": 3, "value": SUBSIDY}])
+    (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+    answer = int(call.response["resource"]["message"]["id"])
+    await fake.wait_call("GET", r"/webhooks/\d+/[^/]+/messages/@original")  # which message
+    await fake.barrier()  # … and the conversation layer has heard it
+    source = await fake.message("Quelle?", reply_to=answer)
+    assert "§16" in (await answer_to(fake, source))[1]
