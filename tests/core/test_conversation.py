@@ -239,6 +239,17 @@ def test_more_goes_on_with_the_paragraph_of_the_answer(talk: Conversations) -> N
     assert "Austausch von Ideen" in talk.ask("c8", "erzähl mal mehr dazu").text
 
 
+def test_more_goes_on_from_the_sentence_just_quoted(talk: Conversations) -> None:
+    """More on the HKSTP figure is what the article says of that very sentence (what such
+    figures show), though it restates the figure, before other statements of its paragraph
+    (financing options); more on the expansion figure is the potential it underlines."""
+    talk.ask("c17", "Wie viele KI-Firmen waren Ende 2022 im HKSTP?")
+    more = talk.ask("c17", "mehr dazu")
+    assert more.answered and "Stempel" in more.text and "Finanzierung" not in more.text
+    talk.ask("c18", "How many firms want to expand abroad?")
+    assert "potential" in talk.ask("c18", "tell me more").text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
