@@ -381,7 +381,9 @@ class Conversations:
         after the HPC figure is not answered by the HPC figure again (the words that point
         back, "the company", are not new). An ellipsis is made of its new words; a question
         with a pronoun has words of its own asking about the thing ("wofür ist das
-        gedacht?"), but what it adds or asks for must be what the answer is about."""
+        gedacht?"), but what it adds or asks for must be what the answer is about. A count
+        or amount asked ("how many …?") needs an answer stating a figure, as in the main
+        resolver."""
         snap = self.bot.store.current
         resolver = snap.resolver
         fragment = " ".join(_without(tokens(strip_opener(text)), "pronoun"))
@@ -400,6 +402,8 @@ class Conversations:
                 if t.group != "precision" or analysis.types & {"quantity", "time"}
             ]
         docs = [resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents]
+        if "quantity" in analysis.types and not any(doc.numbers for doc in docs):
+            return False  # "wie viele KI-Firmen gibt es in Singapur?": no figure answers it
         return not (words or terms) or any(
             words <= doc.bag | doc.context | doc.scope and not uncovered(terms, doc.scope)
             for doc in docs

@@ -250,6 +250,17 @@ def test_more_goes_on_from_the_sentence_just_quoted(talk: Conversations) -> None
     assert "potential" in talk.ask("c18", "tell me more").text
 
 
+def test_a_count_asked_of_the_last_thing_needs_an_answer_with_a_figure(
+    talk: Conversations,
+) -> None:
+    """ "how many AI firms are there in Singapore?" after Wang Zheng's cities: read with the
+    last question it matches the cities again, which state no figure; declined, as the main
+    resolver declines a count asked of a figureless answer."""
+    talk.ask("c19", "Which cities does Wang Zheng find hard to beat?")
+    count = talk.ask("c19", "how many AI firms are there in Singapore?")
+    assert count.answered is False and "hard to beat" not in count.text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
