@@ -13,8 +13,9 @@ A follow-up is, in this order:
     taking the place of the old one ("und wo?": its own question word in place of the
     old one), answered only by an intent that knows the new words; one that is a
     question of its own on the same topic is answered on its own; one that names a
-    group, place or time ("und die KMU?") restricts the last question, never read
-    alone. Near misses are declined as anywhere else, in the follow-up's own language.
+    group, place or time ("und die KMU?", also without an opener: "In welche Länder
+    denn?") restricts the last question, never read alone. Near misses are declined as
+    anywhere else, in the follow-up's own language.
 """
 
 from __future__ import annotations
@@ -278,7 +279,7 @@ class Conversations:
             # study asks the study's date, not the article's (which the article lacks).
             implicit_gap = alone().kind == "gap" and not self._names_a_thing(text)
             if alone().kind != "abstain" and not implicit_gap:
-                return alone()
+                return self._restricting_the_last(ctx, text, alone()) or alone()
             pronoun = implicit_gap
         # "and how many of the large firms are profitable?": a question of its own, same topic
         if (
@@ -321,6 +322,24 @@ class Conversations:
                 else Answer(text, False, lang, msg("abstain", lang), "abstain")
             )
         return alone()
+
+    def _restricting_the_last(self, ctx: Context, text: str, alone: Answer) -> Answer | None:
+        """A follow-up with no topic of its own that names a group, place or time, answered
+        alone on another topic ("In welche Länder denn?" after the 55 % who want to expand:
+        the article's location): read as the last question restricted, as an ellipsis is,
+        and declined when the article does not give that."""
+        lang = self._lang(text, ctx)
+        if (
+            _topics(alone.intent) & _topics("+".join(ctx.intents))
+            or self._asks_alone(text)
+            or not self._restricts(text, lang)
+        ):
+            return None
+        for question in self._readings(ctx, text, elliptical=True, pronoun=False):
+            answer = self.bot.resolve(question, lang)
+            if answer.kind == "narrowed" and answer.intent in ctx.intents:
+                return answer
+        return None
 
     def _narrowed_by_it(
         self,

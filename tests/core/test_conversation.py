@@ -261,6 +261,20 @@ def test_a_count_asked_of_the_last_thing_needs_an_answer_with_a_figure(
     assert count.answered is False and "hard to beat" not in count.text
 
 
+def test_a_short_restricting_follow_up_without_an_opener_restricts_the_last_question(
+    talk: Conversations,
+) -> None:
+    """ "to which countries?" after the 55 % who want to expand asks where they expand, which
+    the article does not say; read alone it got the article's location (or a sentence on
+    a regional centre): declined, as "und in Singapur?" is."""
+    talk.ask("c20", "How many firms plan to expand internationally?")
+    countries = talk.ask("c20", "to which countries?")
+    assert countries.answered is False and "55 %" in countries.text
+    talk.ask("c21", "Wie viele Firmen wollen international expandieren?")
+    regions = talk.ask("c21", "In welche Regionen denn?")
+    assert regions.answered is False and "Regionen" in regions.text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
