@@ -120,6 +120,13 @@ def _phrases(entries: list[str]) -> frozenset[tuple[str, ...]]:
     return frozenset(p for p in map(phrase, entries) if p)
 
 
+def _message_phrases(entries: list[str]) -> frozenset[tuple[str, ...]]:
+    """Entries as bot.text.tokens reads a message, which keeps no single letter: "where's
+    that from" is ("where", "that", "from"), never ("where", "s", "that", "from")."""
+    kept = (tuple(t for t in phrase(e) if len(t) > 1 or t.isdigit()) for e in entries)
+    return frozenset(p for p in kept if p)
+
+
 DATA = load()
 STOPWORDS_DE = _words(DATA.stopwords["de"])
 STOPWORDS_EN = _words(DATA.stopwords["en"])
@@ -152,6 +159,6 @@ CUES: dict[str, frozenset[tuple[str, ...]]] = {
     for name in ("reverse", "lists", "compare", "stands_for")
 }
 FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
-    name: _phrases(getattr(DATA.followup, name))
+    name: _message_phrases(getattr(DATA.followup, name))
     for name in ("source", "to_en", "to_de", "more", "elliptical", "pronoun", "which", "new_topic")
 }

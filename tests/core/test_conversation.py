@@ -358,6 +358,8 @@ def test_context_expires(qabot: QABot) -> None:
         ("source pls", "source"),
         ("Where's that in the text?", "source"),
         ("Woher stammt diese Angabe genau?", "source"),
+        ("Where's that from?", "source"),  # cue with an apostrophe: "where's", not "where s"
+        ("wo steht's?", "source"),
         ("auf Englisch bitte", "to_en"),
         ("in German?", "to_de"),
         ("mehr dazu", "more"),
