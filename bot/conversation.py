@@ -93,6 +93,9 @@ for _kind, _phrases in FOLLOWUP.items():
         _CUES_BY_FIRST.setdefault(_kind, {}).setdefault(_phrase[0], []).append(_phrase)
 
 
+CUE_WORDS = frozenset(t for phrases in FOLLOWUP.values() for phrase in phrases for t in phrase)
+
+
 def _cue_spans(toks: list[str], kind: str) -> list[range]:
     """Where the cue phrases of `kind` stand in `toks` (every occurrence)."""
     by_first = _CUES_BY_FIRST.get(kind, {})
@@ -114,11 +117,14 @@ def _has(toks: list[str], kind: str) -> bool:
     return bool(_cue_spans(toks, kind))
 
 
-def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
+def request_kind(
+    text: str, knows: Callable[[str], bool], correct: Callable[[str], str] = str
+) -> str | None:
     """ "source", "to_en", "to_de" or "more" when that is what the message asks: the cue,
     and no other word the knowledge base knows ("Kannst du das bitte auf Deutsch sagen?",
-    "Quelle für die 200?")."""
-    toks = tokens(text)
+    "Quelle für die 200?"). A word of no cue is read through `correct`, the knowledge's
+    typo correction: "quele?", "englsh pls" ask as "Quelle?" and "english pls" do."""
+    toks = [t if t in CUE_WORDS else correct(t) for t in tokens(text)]
     for kind in ("source", "to_en", "to_de", "more"):
         covered = {i for span in _cue_spans(toks, kind) for i in span}
         if not covered:
@@ -204,7 +210,8 @@ class Conversations:
 
         def reply() -> Answer:
             ctx = self._load(key)
-            kind = request_kind(text, self._knows_beyond(ctx))
+            analyzer = self.bot.store.current.resolver.analyzer
+            kind = request_kind(text, self._knows_beyond(ctx), analyzer.correct)
             if kind is not None:
                 answer = self._request(kind, ctx, text)
                 if ctx is not None and answer.answered:  # same topic; the language may change

@@ -375,6 +375,16 @@ def test_requests(qabot: QABot, text: str, kind: str | None) -> None:
     assert request_kind(text, qabot.store.current.knows_topic) == kind
 
 
+def test_a_request_with_a_typo_is_understood(talk: Conversations) -> None:
+    """Typed on a phone: "quele?", "englsh pls" are the source and English, read through the
+    knowledge's typo correction as a question's words are."""
+    talk.ask("c22", "Wie groß ist RAISe+?")
+    source = talk.ask("c22", "quele?")
+    assert source.kind == "passage" and source.citations[0].locator == "§16"
+    english = talk.ask("c22", "englsh pls")
+    assert english.lang == "en" and "HK$10" in english.text
+
+
 def test_batch_lines_with_a_conversation_id() -> None:
     lines = [
         {"conversation": "x", "text": "Wie viele Unternehmen brauchen Unterstützung bei HPC?"},
