@@ -36,7 +36,7 @@ from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_CUES, QUESTION_WORDS, S
 from bot.messages import msg
 from bot.narrowing import Narrowing, restricting_terms, uncovered
 from bot.reading import read
-from bot.text import is_number, tokens
+from bot.text import is_number, stem, tokens
 
 if TYPE_CHECKING:
     from bot.service import Platform, QABot
@@ -94,6 +94,15 @@ for _kind, _phrases in FOLLOWUP.items():
 
 
 CUE_WORDS = frozenset(t for phrases in FOLLOWUP.values() for phrase in phrases for t in phrase)
+REQUESTS = ("source", "to_en", "to_de", "more")
+INFLECTED_MIN = 5  # letters of a one-word request cue that may stand inflected
+# A one-word request cue by its stem: "ins Englische", "deutsche Version" name the language.
+_REQUEST_CUE_BY_STEM = {
+    stem(word): word
+    for kind in REQUESTS
+    for (word,) in (phrase for phrase in FOLLOWUP[kind] if len(phrase) == 1)
+    if len(word) >= INFLECTED_MIN
+}
 
 
 def _cue_spans(toks: list[str], kind: str) -> list[range]:
@@ -117,15 +126,24 @@ def _has(toks: list[str], kind: str) -> bool:
     return bool(_cue_spans(toks, kind))
 
 
+def _as_cue(tok: str, correct: Callable[[str], str]) -> str:
+    """`tok` as the request cue it may stand for: a cue word as written; else through the
+    knowledge's typo correction (`correct`: "quele?", "englsh pls"), and a one-word cue
+    inflected ("ins Deutsche", "deutsche Version") as that cue."""
+    if tok in CUE_WORDS:
+        return tok  # not corrected: "anything" of "anything else" is no typo of "nothing"
+    fixed = correct(tok)
+    return _REQUEST_CUE_BY_STEM.get(stem(fixed), fixed)
+
+
 def request_kind(
     text: str, knows: Callable[[str], bool], correct: Callable[[str], str] = str
 ) -> str | None:
     """ "source", "to_en", "to_de" or "more" when that is what the message asks: the cue,
     and no other word the knowledge base knows ("Kannst du das bitte auf Deutsch sagen?",
-    "Quelle für die 200?"). A word of no cue is read through `correct`, the knowledge's
-    typo correction: "quele?", "englsh pls" ask as "Quelle?" and "english pls" do."""
-    toks = [t if t in CUE_WORDS else correct(t) for t in tokens(text)]
-    for kind in ("source", "to_en", "to_de", "more"):
+    "Quelle für die 200?"). Words are read as cues may be written (`_as_cue`)."""
+    toks = [_as_cue(t, correct) for t in tokens(text)]
+    for kind in REQUESTS:
         covered = {i for span in _cue_spans(toks, kind) for i in span}
         if not covered:
             continue

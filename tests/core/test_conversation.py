@@ -369,6 +369,8 @@ def test_context_expires(qabot: QABot) -> None:
         ("Kannst du das auf Englisch sagen, für unsere Investoren?", "to_en"),
         ("can a German company apply for it?", None),  # a German firm, not German words
         ("Gilt das auch für englische Firmen?", None),
+        ("ins Deutsche bitte", "to_de"),  # the language's name inflected
+        ("deutsche Version bitte", "to_de"),
     ],
 )
 def test_requests(qabot: QABot, text: str, kind: str | None) -> None:
