@@ -233,9 +233,7 @@ class Conversations:
             if kind is not None:
                 answer = self._request(kind, ctx, text)
                 if ctx is not None and answer.answered:  # same topic; the language may change
-                    told = tuple(i for i in (answer.intent or "").split("+") if i)
-                    more = tuple(i for i in told if i not in ctx.intents) if kind == "more" else ()
-                    self._save(key, replace(ctx, lang=answer.lang, intents=ctx.intents + more))
+                    self._save(key, self._after_request(kind, ctx, answer))
                 return replace(answer, question=text)
             answer = self._reply(ctx, text)
             new = self._context(answer)  # keeps the question as understood
@@ -245,6 +243,17 @@ class Conversations:
 
         # One message: rate-limited, counted and logged once, however it is read.
         return self.bot.handle(text, reply, platform=platform, user=user, channel=channel)
+
+    @staticmethod
+    def _after_request(kind: str, ctx: Context, answer: Answer) -> Context:
+        """The context after an answered request: same topic, in the answer's language. After
+        "more", what it told is said too (a second "more" goes on) and its citations are
+        the ones a "Quelle?" now asks for."""
+        if kind != "more":
+            return replace(ctx, lang=answer.lang)
+        told = tuple(i for i in _intents(answer) if i not in ctx.intents)
+        cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
+        return replace(ctx, lang=answer.lang, intents=ctx.intents + told, citations=cites)
 
     # -- the reply ----------------------------------------------------------------
 

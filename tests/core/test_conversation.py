@@ -275,6 +275,16 @@ def test_a_short_restricting_follow_up_without_an_opener_restricts_the_last_ques
     assert regions.answered is False and "Regionen" in regions.text
 
 
+def test_source_after_more_is_the_source_of_what_more_said(talk: Conversations) -> None:
+    """ "source?" after "tell me more" asks for the passages of the reply just given (the
+    potential, §18), not only those of the answer before it (§9)."""
+    talk.ask("c23", "How many firms want to expand abroad?")
+    more = talk.ask("c23", "tell me more")
+    source = talk.ask("c23", "source?")
+    assert {c.locator for c in more.citations} <= {c.locator for c in source.citations}
+    assert "§18" in {c.locator for c in source.citations}
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
