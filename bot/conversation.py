@@ -329,13 +329,16 @@ class Conversations:
         if switched is not None:
             return switched  # .question: the topic, as understood
         declines = []
-        for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
+        gap_of_it: Answer | None = None
+        for question, named in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
             declines += [] if answer.answered else [answer]
             declined_with_why = (
                 answer.kind == "narrowed"
                 and self._narrowed_by_it(answer, ctx, text, lang, elliptical, alone)
             ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
+            if gap_of_it is None and self._gap_of_it(answer, named, alone):
+                gap_of_it = answer  # the decline, unless another reading answers
             if declined_with_why or (
                 answer.answered
                 and self._covers(answer, text, elliptical and not pronoun)
@@ -346,6 +349,8 @@ class Conversations:
                     # "tell me more about that - what's planned?": not the last answer again
                     return self._request("more", ctx, text)
                 return answer
+        if gap_of_it is not None:
+            return gap_of_it
         restricting = elliptical and not pronoun and not self._asks_alone(text)
         if restricting and self._restricts(text, lang):
             # "und die KMU?" asks the last question of SMEs only: read alone, it is another
@@ -369,7 +374,7 @@ class Conversations:
             or not self._restricts(text, lang)
         ):
             return None
-        for question in self._readings(ctx, text, elliptical=True, pronoun=False):
+        for question, _ in self._readings(ctx, text, elliptical=True, pronoun=False):
             answer = self.bot.resolve(question, lang)
             if answer.kind == "narrowed" and answer.intent in ctx.intents:
                 return answer
@@ -477,10 +482,13 @@ class Conversations:
             if (w in resolver.entity_kinds or w.startswith("#")) and resolver.weight(w) > common
         } | {w for w in asked if w in resolver.idf}
 
-    def _readings(self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool) -> list[str]:
-        """The follow-up read with the last question: the ellipsis filled ("und RAISe+?" →
-        the last question about RAISe+), or the names of the last question added for a
-        pronoun ("die Firma"). A follow-up that names its own thing needs no names."""
+    def _readings(
+        self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool
+    ) -> list[tuple[str, str | None]]:
+        """The follow-up read with the last question, each with the named thing it added for
+        a pronoun, if any: the ellipsis filled ("und RAISe+?" → the last question about
+        RAISe+), or the names of the last question added for a pronoun ("die Firma"). A
+        follow-up that names its own thing needs no names."""
         snap = self.bot.store.current
         fragment = strip_opener(text).rstrip("?!. ")
         named = snap.entity_kinds(fragment)
@@ -492,20 +500,38 @@ class Conversations:
             if _asks(fragment):
                 # "und wo?" asks its own question of the last one's topic: where, not when
                 base = " ".join(w for w in base.split() if not _is_question_word(w))
-                filled.append(f"{fragment} {base}")
+                filled.append((f"{fragment} {base}", None))
             else:
-                filled.append(f"{base} {fragment}")
+                filled.append((f"{base} {fragment}", None))
         with_names = self._with_names(ctx, text) if pronoun and not named else []
         return filled + with_names if elliptical else with_names + filled
 
-    def _with_names(self, ctx: Context, text: str) -> list[str]:
-        """`text` with each name the last question and answer named, one name at a time: a
-        name the answer is not about would narrow the question."""
+    def _with_names(self, ctx: Context, text: str) -> list[tuple[str, str | None]]:
+        """`text` with each name the last question and answer named, one name at a time (a
+        name the answer is not about would narrow the question), and the name's feature."""
         snap = self.bot.store.current
         said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
+        feature = {name: f for f, name in snap.resolver.entities.items()}
         names = dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said])))
         asked = text.rstrip("?!. ")
-        return [f"{asked} {name}?" for name in names]
+        return [(f"{asked} {name}?", feature[name]) for name in names]
+
+    def _gap_of_it(self, answer: Answer, named: str | None, alone: Callable[[], Answer]) -> bool:
+        """A known gap of the thing a pronoun points at ("what is its revenue?" of SenseTime:
+        the article says nothing of its business) declines the follow-up, unless the
+        follow-up read alone is answered about that thing too."""
+        return (
+            named is not None
+            and answer.kind == "gap"
+            and self._is_about(answer, named)
+            and not (alone().answered and self._is_about(alone(), named))
+        )
+
+    def _is_about(self, answer: Answer, named: str) -> bool:
+        """Whether an answer is about a named thing (knows its feature): "what is its
+        revenue?" of SenseTime is not the revenue of the firms in the study."""
+        docs = self.bot.store.current.resolver.docs
+        return any(named in docs[i].scope | docs[i].bag for i in _intents(answer) if i in docs)
 
     def _names_a_thing(self, text: str) -> bool:
         """Whether `text` names a person, organisation, programme, place or outlet."""

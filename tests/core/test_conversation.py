@@ -285,6 +285,19 @@ def test_source_after_more_is_the_source_of_what_more_said(talk: Conversations) 
     assert "§18" in {c.locator for c in source.citations}
 
 
+def test_a_pronoun_follow_up_is_answered_of_the_thing_it_points_at(
+    talk: Conversations,
+) -> None:
+    """ "its revenue" after SenseTime's founding is SenseTime's, which the article does not
+    give (a known gap), not the revenue share of the firms in the study, which the
+    follow-up read alone would get; so are the firm's staff."""
+    talk.ask("c24", "Wann wurde SenseTime gegründet?")
+    revenue = talk.ask("c24", "what is its revenue?")
+    assert revenue.answered is False and "63" not in revenue.text
+    staff = talk.ask("c24", "und wie viele Mitarbeiter hat die Firma?")
+    assert staff.answered is False and "49" not in staff.text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
