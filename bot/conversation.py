@@ -32,11 +32,18 @@ from typing import TYPE_CHECKING
 from bot.analyzer import Analysis
 from bot.answer import Answer
 from bot.language import detect
-from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
+from bot.lexicon import (
+    CHAT_PHRASES,
+    FOLLOWUP,
+    ORDINALS,
+    QUESTION_CUES,
+    QUESTION_WORDS,
+    STOPWORDS,
+)
 from bot.messages import msg
 from bot.narrowing import Narrowing, restricting_terms, uncovered
 from bot.reading import read
-from bot.text import is_number, stem, tokens
+from bot.text import fold, is_number, stem, tokens
 
 if TYPE_CHECKING:
     from bot.service import Platform, QABot
@@ -44,6 +51,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
+MAX_NAMED = 10  # named things of the last answer kept for an ordinal
 COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
@@ -59,6 +67,7 @@ class Context:
     question: str
     intents: tuple[str, ...]
     citations: tuple[tuple[str, str, str], ...]  # source, locator, quote
+    named: tuple[str, ...] = ()  # the things it named, in its order (what an ordinal counts)
 
     def to_json(self) -> str:
         fields = {
@@ -66,6 +75,7 @@ class Context:
             "question": self.question,
             "intents": list(self.intents),
             "citations": [list(c) for c in self.citations],
+            "named": list(self.named),
         }
         return json.dumps(fields, ensure_ascii=False)  # not asdict: it deep-copies, slowly
 
@@ -78,6 +88,7 @@ class Context:
                 str(data["question"]),
                 tuple(map(str, data["intents"])),
                 tuple(tuple(map(str, c)) for c in data["citations"]),  # type: ignore[misc]
+                tuple(map(str, data.get("named", ()))),
             )
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
@@ -235,7 +246,7 @@ class Conversations:
                 if ctx is not None and answer.answered:  # same topic; the language may change
                     self._save(key, self._after_request(kind, ctx, answer))
                 return replace(answer, question=text)
-            answer = self._reply(ctx, text)
+            answer = self._reply(ctx, self._ordinal_named(ctx, text))
             new = self._context(answer)  # keeps the question as understood
             if new is not None:
                 self._save(key, new)
@@ -244,16 +255,56 @@ class Conversations:
         # One message: rate-limited, counted and logged once, however it is read.
         return self.bot.handle(text, reply, platform=platform, user=user, channel=channel)
 
-    @staticmethod
-    def _after_request(kind: str, ctx: Context, answer: Answer) -> Context:
+    def _after_request(self, kind: str, ctx: Context, answer: Answer) -> Context:
         """The context after an answered request: same topic, in the answer's language. After
-        "more", what it told is said too (a second "more" goes on) and its citations are
-        the ones a "Quelle?" now asks for."""
+        "more", what it told is said too (a second "more" goes on) and its citations and
+        named things are the ones a "Quelle?" or "the second one" now point at."""
         if kind != "more":
             return replace(ctx, lang=answer.lang)
         told = tuple(i for i in _intents(answer) if i not in ctx.intents)
         cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
-        return replace(ctx, lang=answer.lang, intents=ctx.intents + told, citations=cites)
+        return replace(
+            ctx,
+            lang=answer.lang,
+            intents=ctx.intents + told,
+            citations=cites,
+            named=self._named_in(answer.text),
+        )
+
+    def _named_in(self, text: str) -> tuple[str, ...]:
+        """The named things `text` names, in the order it names them, without those most
+        answers name (Hongkong): the things "the second one" counts."""
+        resolver = self.bot.store.current.resolver
+        common = resolver.weight_of_share(COMMON_SHARE)
+        folded = fold(text)
+        first: dict[str, int] = {}
+        for feature, terms in resolver.entity_terms.items():
+            found = [i for i in (folded.find(fold(t)) for t in terms) if i >= 0]
+            if found and resolver.weight(feature) > common:
+                first[feature] = min(found)
+        return tuple(sorted(first, key=first.__getitem__))[:MAX_NAMED]
+
+    def _ordinal_named(self, ctx: Context | None, text: str) -> str:
+        """`text` with an ordinal that points at a thing the last answer named in its place
+        ("wie groß ist das zweite?" after the two programmes → "… das RAISe+?"); not one
+        that a topic word or figure follows ("the first half of 2023", "last year")."""
+        if ctx is None or len(ctx.named) < 2:
+            return text
+        snap = self.bot.store.current
+        words = text.split()
+        toks = [tokens(word) for word in words]
+        for i, word_toks in enumerate(toks):
+            place = ORDINALS.get(word_toks[0]) if len(word_toks) == 1 else None
+            if place is None or place > len(ctx.named):
+                continue
+            after = next((t for later in toks[i + 1 :] for t in later), None)
+            if after is not None and (snap.knows_topic(after) or is_number(after)):
+                continue
+            name = snap.resolver.entity_terms[ctx.named[place - 1 if place > 0 else -1]][0]
+            word = words[i]
+            words[i] = name + word[len(word.rstrip("?!.,;:")) :]  # its punctuation kept
+            return " ".join(words)
+        return text
 
     # -- the reply ----------------------------------------------------------------
 
@@ -586,7 +637,8 @@ class Conversations:
             return None
         intents = tuple(i for i in (answer.intent or "").split("+") if i)
         cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
-        return Context(answer.lang, answer.question[:MAX_QUESTION], intents, cites)
+        named = self._named_in(answer.text)
+        return Context(answer.lang, answer.question[:MAX_QUESTION], intents, cites, named)
 
     def _load(self, key: str) -> Context | None:
         try:

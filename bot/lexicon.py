@@ -55,6 +55,8 @@ class _Followup(_Strict):
     pronoun: list[str] = Field(min_length=1)
     which: list[str] = Field(min_length=1)
     new_topic: list[str] = Field(min_length=1)
+    ordinals: list[list[str]] = Field(min_length=1)
+    last: list[str] = Field(min_length=1)
 
 
 class LanguageData(_Strict):
@@ -157,6 +159,15 @@ PLACE_PREPOSITIONS = frozenset(fold_entry(w) for w in DATA.place_prepositions)
 CUES: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.cues, name))
     for name in ("reverse", "lists", "compare", "stands_for")
+}
+# An ordinal word → the place it points at among the things the last answer named (-1: last).
+ORDINALS: dict[str, int] = {
+    **{
+        word: n
+        for n, words in enumerate(DATA.followup.ordinals, 1)
+        for word in _words(" ".join(words))
+    },
+    **dict.fromkeys(_words(" ".join(DATA.followup.last)), -1),
 }
 FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
     name: _message_phrases(getattr(DATA.followup, name))

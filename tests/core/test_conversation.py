@@ -298,6 +298,19 @@ def test_a_pronoun_follow_up_is_answered_of_the_thing_it_points_at(
     assert staff.answered is False and "49" not in staff.text
 
 
+def test_an_ordinal_points_at_a_thing_the_last_answer_named(talk: Conversations) -> None:
+    """ "the second one" is the second thing the last answer named (the programmes it
+    listed), in either language; the city the answers all name is not counted."""
+    talk.ask("c25", "Which funding programmes are there?")
+    second = talk.ask("c25", "how big is the second one?")
+    assert second.answered and "HK$10" in second.text and "HK$3" not in second.text
+    talk.ask("c26", "Welche Förderprogramme gibt es?")
+    first = talk.ask("c26", "und wie groß ist das erste?")
+    assert first.answered and "HK$3" in first.text and "HK$10" not in first.text
+    talk.ask("c27", "Welche Städte hält Wang Zheng für schwer zu übertreffen?")
+    assert talk.ask("c27", "und wie viele KI-Firmen hat die zweite?").answered is False
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
