@@ -159,7 +159,8 @@ def request_kind(
         if not covered:
             continue
         rest = [t for i, t in enumerate(toks) if i not in covered]
-        points_back = kind == "more" and _has(toks, "pronoun")  # "what else did he say?"
+        # "what else did he say?", "what's the source for that?": asked of the last answer
+        points_back = kind in ("more", "source") and _has(toks, "pronoun")
         asked = {t for t in rest if t in QUESTION_WORDS}
         where = kind == "source" and asked <= WHERE  # "Where's that in the text?"
         if asked and not (points_back or where):

@@ -400,6 +400,8 @@ def test_context_expires(qabot: QABot) -> None:
         ("in German?", "to_de"),
         ("mehr dazu", "more"),
         ("What is the source of the article?", None),
+        ("what's the source for that?", "source"),  # asked of the last answer
+        ("Was ist die Quelle dafür?", "source"),
         ("Wie viele Firmen?", None),
         ("English?", "to_en"),
         ("Kannst du das auf Englisch sagen, für unsere Investoren?", "to_en"),
