@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -46,6 +47,7 @@ from bot.reading import read
 from bot.text import fold, is_number, stem, tokens
 
 if TYPE_CHECKING:
+    from bot.resolver import Resolver
     from bot.service import Platform, QABot
 
 log = logging.getLogger(__name__)
@@ -225,6 +227,9 @@ class Conversations:
     def __init__(self, bot: QABot, *, ttl_s: float) -> None:
         self.bot = bot
         self.ttl_s = ttl_s
+        # The named things' folded names, with the index they were made for (one per reload).
+        self._names_of: tuple[weakref.ref[Resolver] | None, tuple[tuple[str, tuple[str, ...]], ...]]
+        self._names_of = (None, ())
 
     def ask(
         self,
@@ -275,15 +280,28 @@ class Conversations:
     def _named_in(self, text: str) -> tuple[str, ...]:
         """The named things `text` names, in the order it names them, without those most
         answers name (Hongkong): the things "the second one" counts."""
-        resolver = self.bot.store.current.resolver
-        common = resolver.weight_of_share(COMMON_SHARE)
         folded = fold(text)
         first: dict[str, int] = {}
-        for feature, terms in resolver.entity_terms.items():
-            found = [i for i in (folded.find(fold(t)) for t in terms) if i >= 0]
-            if found and resolver.weight(feature) > common:
+        for feature, names in self._countable_names():
+            found = [i for i in map(folded.find, names) if i >= 0]
+            if found:
                 first[feature] = min(found)
         return tuple(sorted(first, key=first.__getitem__))[:MAX_NAMED]
+
+    def _countable_names(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each named thing that not most answers name, with its names folded: made once
+        per index (a reload makes a new one), not for every answer."""
+        resolver = self.bot.store.current.resolver
+        made_for, names = self._names_of
+        if made_for is None or made_for() is not resolver:
+            common = resolver.weight_of_share(COMMON_SHARE)
+            names = tuple(
+                (feature, tuple(fold(t) for t in terms))
+                for feature, terms in resolver.entity_terms.items()
+                if resolver.weight(feature) > common
+            )
+            self._names_of = (weakref.ref(resolver), names)
+        return names
 
     def _ordinal_named(self, ctx: Context | None, text: str) -> str:
         """`text` with an ordinal that points at a thing the last answer named in its place
