@@ -364,7 +364,10 @@ class Conversations:
             if related:
                 return snap.answer_intents(text, related, lang)
             return snap.neighbours(text, list(ctx.citations), about, lang)
-        return snap.answer_intents(text, list(ctx.intents), "en" if kind == "to_en" else "de")
+        target = "en" if kind == "to_en" else "de"
+        if not ctx.intents:  # a list or a spelled-out name: the question asked again
+            return self.bot.resolve(ctx.question, target)
+        return snap.answer_intents(text, list(ctx.intents), target)
 
     def _reply(self, ctx: Context | None, text: str) -> Answer:
         ask = self.bot.resolve

@@ -311,6 +311,17 @@ def test_an_ordinal_points_at_a_thing_the_last_answer_named(talk: Conversations)
     assert talk.ask("c27", "und wie viele KI-Firmen hat die zweite?").answered is False
 
 
+def test_a_list_or_a_spelled_out_name_switches_language_too(talk: Conversations) -> None:
+    """An answer of no intent (the programmes listed, an acronym spelled out) asked again in
+    the other language; it was "About what? … then I can give the source."."""
+    talk.ask("c28", "Welche Förderprogramme werden genannt?")
+    listed = talk.ask("c28", "auf Englisch bitte")
+    assert listed.answered and listed.lang == "en" and "RAISe+" in listed.text
+    talk.ask("c29", "wofür steht HKPC?")
+    spelled = talk.ask("c29", "in English please")
+    assert spelled.answered and spelled.lang == "en" and "Productivity Council" in spelled.text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
