@@ -365,8 +365,11 @@ class Conversations:
                 return snap.answer_intents(text, related, lang)
             return snap.neighbours(text, list(ctx.citations), about, lang)
         target = "en" if kind == "to_en" else "de"
-        if not ctx.intents:  # a list or a spelled-out name: the question asked again
-            return self.bot.resolve(ctx.question, target)
+        again = self.bot.resolve(ctx.question, target)  # the question as understood
+        if not ctx.intents or not again.answered:
+            # a list, a spelled-out name, or a decline ("nothing for Singapore"), which the
+            # intents alone would turn into an answer
+            return again
         return snap.answer_intents(text, list(ctx.intents), target)
 
     def _reply(self, ctx: Context | None, text: str) -> Answer:

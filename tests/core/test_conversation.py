@@ -322,6 +322,17 @@ def test_a_list_or_a_spelled_out_name_switches_language_too(talk: Conversations)
     assert spelled.answered and spelled.lang == "en" and "Productivity Council" in spelled.text
 
 
+def test_a_declined_near_miss_stays_declined_in_the_other_language(
+    talk: Conversations,
+) -> None:
+    """ "in English please" after "und in Singapur?" was declined is the decline in English,
+    not the Hong Kong figure restated as an answer."""
+    talk.ask("c30", "Wie viele Firmen setzen KI ein?")
+    assert talk.ask("c30", "und in Singapur?").answered is False
+    english = talk.ask("c30", "in English please")
+    assert english.answered is False and english.lang == "en" and "nothing for" in english.text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
