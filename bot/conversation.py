@@ -440,15 +440,13 @@ class Conversations:
 
     def _restricting_the_last(self, ctx: Context, text: str, alone: Answer) -> Answer | None:
         """A follow-up with no topic of its own that names a group, place or time, answered
-        alone on another topic ("In welche Länder denn?" after the 55 % who want to expand:
-        the article's location): read as the last question restricted, as an ellipsis is,
-        and declined when the article does not give that."""
+        alone otherwise than by the last answer ("In welche Länder denn?" after the 55 % who
+        want to expand: the article's location; "gilt das auch für KMU?" after the share
+        using AI: the share of SMEs): read as the last question restricted, as an ellipsis
+        is, and declined when the article does not give that."""
         lang = self._lang(text, ctx)
-        if (
-            _topics(alone.intent) & _topics("+".join(ctx.intents))
-            or self._asks_alone(text)
-            or not self._restricts(text, lang)
-        ):
+        again = bool(_intents(alone)) and _intents(alone) <= set(ctx.intents)
+        if again or self._asks_alone(text) or not self._restricts(text, lang):
             return None
         for question, _ in self._readings(ctx, text, elliptical=True, pronoun=False):
             answer = self.bot.resolve(question, lang)
@@ -580,7 +578,9 @@ class Conversations:
             else:
                 filled.append((f"{base} {fragment}", None))
         with_names = self._with_names(ctx, text) if pronoun and not named else []
-        return filled + with_names if elliptical else with_names + filled
+        # "is that also true for SMEs?" restricts the last question, as an ellipsis does
+        restricts = not self._asks_alone(text) and self._restricts(text, ctx.lang)
+        return filled + with_names if elliptical or restricts else with_names + filled
 
     def _with_names(self, ctx: Context, text: str) -> list[tuple[str, str | None]]:
         """`text` with each name the last question and answer named, one name at a time (a

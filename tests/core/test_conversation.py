@@ -333,6 +333,20 @@ def test_a_declined_near_miss_stays_declined_in_the_other_language(
     assert english.answered is False and english.lang == "en" and "nothing for" in english.text
 
 
+def test_a_follow_up_restricting_what_was_just_said_is_declined_when_not_stated(
+    talk: Conversations,
+) -> None:
+    """ "is that also true for SMEs?" after the share of firms using AI asks that share of
+    SMEs, which the article does not give; the share of SMEs among all firms (the
+    follow-up read alone, or with the study's name) is no answer to it."""
+    talk.ask("c31", "How many companies use AI?")
+    smes = talk.ask("c31", "is that also true for SMEs?")
+    assert smes.answered is False and "75" not in smes.text
+    talk.ask("c32", "Wie viele Firmen setzen KI ein?")
+    kmu = talk.ask("c32", "gilt das auch für KMU?")
+    assert kmu.answered is False and "75" not in kmu.text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
