@@ -404,6 +404,16 @@ class Conversations:
         switched = self._switches_topic(ctx, text, lang) if elliptical and not pronoun else None
         if switched is not None:
             return switched  # .question: the topic, as understood
+        # "how about 2024?" restricts the last answer: another intent stating 2024 is none
+        # ("und über Shenzhen?" names a thing: what was said of it is another answer)
+        fragment = strip_opener(text)
+        only_restricts = (
+            elliptical
+            and not pronoun
+            and self._restricts(text, lang)
+            and not self._topic_of(fragment, lang)
+            and not self._names_a_thing(fragment)
+        )
         declines = []
         gap_of_it: Answer | None = None
         for question, named in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
@@ -419,6 +429,7 @@ class Conversations:
                 answer.answered
                 and self._covers(answer, text, elliptical and not pronoun)
                 and not self._repeats(answer, ctx, alone)
+                and not (only_restricts and not _intents(answer) <= set(ctx.intents))
             ):
                 repeated = answer.answered and _intents(answer) <= set(ctx.intents)
                 if repeated and _has(tokens(text), "more"):
@@ -480,16 +491,21 @@ class Conversations:
         Ausland?" after the hiring figure asks the expansion figure, not hiring abroad."""
         resolver = self.bot.store.current.resolver
         fragment = strip_opener(text)
-        restricting = {t for term in self._restricting(fragment, lang) for t in tokens(term.words)}
-        rest = " ".join(t for t in tokens(fragment) if t not in restricting)
-        features = resolver.analyzer.analyze(rest, correct=True).features
-        # Known words, not figures: a figure restricts ("und 2023?").
-        topic = {w for w in features if w in resolver.idf and not w.startswith("#")}
+        topic = self._topic_of(fragment, lang)
         said = [resolver.docs[i] for i in ctx.intents if i in resolver.docs]
         if not topic or any(topic <= d.bag | d.context | d.scope for d in said):
             return None
         answer = self.bot.resolve(fragment, lang)  # the topic alone, without the opener
         return answer if answer.kind == "intent" and self._covers(answer, text, True) else None
+
+    def _topic_of(self, fragment: str, lang: str) -> set[str]:
+        """The known words of a follow-up's own words that are no restriction and no figure
+        (a figure restricts: "und 2023?")."""
+        resolver = self.bot.store.current.resolver
+        restricting = {t for term in self._restricting(fragment, lang) for t in tokens(term.words)}
+        rest = " ".join(t for t in tokens(fragment) if t not in restricting)
+        features = resolver.analyzer.analyze(rest, correct=True).features
+        return {w for w in features if w in resolver.idf and not w.startswith("#")}
 
     @staticmethod
     def _repeats(answer: Answer, ctx: Context, alone: Callable[[], Answer]) -> bool:

@@ -347,6 +347,16 @@ def test_a_follow_up_restricting_what_was_just_said_is_declined_when_not_stated(
     assert kmu.answered is False and "75" not in kmu.text
 
 
+def test_an_ellipsis_of_a_year_alone_is_not_another_answer_stating_that_year(
+    talk: Conversations,
+) -> None:
+    """ "how about 2024?" after the share using AI asks that share in 2024; the data centre
+    due in 2024 or 2025 is no answer to it."""
+    talk.ask("c33", "How many companies use AI?")
+    year = talk.ask("c33", "how about 2024?")
+    assert year.answered is False and "data centre" not in year.text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
