@@ -350,9 +350,12 @@ class Conversations:
         return lambda t: snap.knows_topic(t) and not analyze(t, correct=False).features <= about()
 
     def _request(self, kind: str, ctx: Context | None, text: str) -> Answer:
-        """The source, more, or the last answer in another language."""
+        """The source, more, or the last answer in another language; in the language the
+        request names, if it names one ("Quelle auf Englisch bitte")."""
         snap = self.bot.store.current
-        lang = self._lang(text, ctx)
+        toks = tokens(text)
+        named = "en" if _has(toks, "to_en") else "de" if _has(toks, "to_de") else None
+        lang = named or self._lang(text, ctx)
         if ctx is None:
             return Answer(text, False, lang, msg("about_what", lang), "abstain")
         if kind == "source":

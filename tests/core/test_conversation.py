@@ -357,6 +357,12 @@ def test_an_ellipsis_of_a_year_alone_is_not_another_answer_stating_that_year(
     assert year.answered is False and "data centre" not in year.text
 
 
+def test_a_source_request_naming_a_language_replies_in_it(talk: Conversations) -> None:
+    talk.ask("c34", "Wie groß ist RAISe+?")
+    source = talk.ask("c34", "Quelle auf Englisch bitte")
+    assert source.kind == "passage" and source.lang == "en" and source.text.startswith("The")
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
