@@ -34,6 +34,7 @@ from bot.analyzer import Analysis
 from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import (
+    AFTER_ORDINAL,
     CHAT_PHRASES,
     FOLLOWUP,
     ORDINALS,
@@ -305,19 +306,23 @@ class Conversations:
 
     def _ordinal_named(self, ctx: Context | None, text: str) -> str:
         """`text` with an ordinal that points at a thing the last answer named in its place
-        ("wie groß ist das zweite?" after the two programmes → "… das RAISe+?"); not one
-        that a topic word or figure follows ("the first half of 2023", "last year")."""
+        ("wie groß ist das zweite?" after the two programmes → "… das RAISe+?"): after an
+        article, and last or before "one" ("the second one"); not "the first half of
+        2023", "last year", "the second point", "which came first?"."""
         if ctx is None or len(ctx.named) < 2:
             return text
         snap = self.bot.store.current
         words = text.split()
         toks = [tokens(word) for word in words]
-        for i, word_toks in enumerate(toks):
-            place = ORDINALS.get(word_toks[0]) if len(word_toks) == 1 else None
-            if place is None or place > len(ctx.named):
+        flat = [(i, t) for i, word_toks in enumerate(toks) for t in word_toks]
+        for n, (i, tok) in enumerate(flat):
+            place = ORDINALS.get(tok) if len(toks[i]) == 1 else None
+            if place is None or place > len(ctx.named) or n == 0:
                 continue
-            after = next((t for later in toks[i + 1 :] for t in later), None)
-            if after is not None and (snap.knows_topic(after) or is_number(after)):
+            after = flat[n + 1][1] if n + 1 < len(flat) else None
+            if flat[n - 1][1] not in STOPWORDS or (
+                after is not None and after not in AFTER_ORDINAL
+            ):
                 continue
             name = snap.resolver.entity_terms[ctx.named[place - 1 if place > 0 else -1]][0]
             word = words[i]

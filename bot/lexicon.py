@@ -57,6 +57,7 @@ class _Followup(_Strict):
     new_topic: list[str] = Field(min_length=1)
     ordinals: list[list[str]] = Field(min_length=1)
     last: list[str] = Field(min_length=1)
+    after_ordinal: list[str]
 
 
 class LanguageData(_Strict):
@@ -169,6 +170,7 @@ ORDINALS: dict[str, int] = {
     },
     **dict.fromkeys(_words(" ".join(DATA.followup.last)), -1),
 }
+AFTER_ORDINAL = _words(" ".join(DATA.followup.after_ordinal))
 FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
     name: _message_phrases(getattr(DATA.followup, name))
     for name in ("source", "to_en", "to_de", "more", "elliptical", "pronoun", "which", "new_topic")
