@@ -446,10 +446,16 @@ class Conversations:
                 return answer
         if gap_of_it is not None:
             return gap_of_it
-        restricting = elliptical and not pronoun and not self._asks_alone(text)
-        if restricting and self._restricts(text, lang):
-            # "und die KMU?" asks the last question of SMEs only: read alone, it is another
-            # question ("how many firms are SMEs?"), and no reading answers it.
+        leaning = elliptical and not self._asks_alone(text)
+        restricting = leaning and not pronoun and self._restricts(text, lang)
+        # "und die KMU?" asks the last question of SMEs only: read alone, it is another
+        # question ("how many firms are SMEs?"), and no reading answers it. "und in welchen
+        # Bereichen?" asks of the last answer too: a sentence sharing a word with it, on
+        # another topic, is no answer either.
+        elsewhere = alone().answered and not _topics(alone().intent) & _topics(
+            "+".join(ctx.intents)
+        )
+        if restricting or (leaning and elsewhere):
             return (
                 declines[0]
                 if declines

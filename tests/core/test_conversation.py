@@ -366,6 +366,17 @@ def test_a_source_request_naming_a_language_replies_in_it(talk: Conversations) -
     assert source.kind == "passage" and source.lang == "en" and source.text.startswith("The")
 
 
+def test_an_ellipsis_that_no_reading_answers_is_not_a_sentence_on_another_topic(
+    talk: Conversations,
+) -> None:
+    """ "und in welchen Bereichen?" after the 49 % who struggle to hire asks in which fields,
+    which the article does not say; Wang Zheng's "in diesem Bereich", the only sentence
+    sharing a word with it, is no answer."""
+    talk.ask("c36", "wie viele firmen haben probleme fachkräfte zu finden")
+    fields = talk.ask("c36", "und in welchen bereichen")
+    assert fields.answered is False and "Shenzhen" not in fields.text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
