@@ -38,6 +38,7 @@ from bot.lexicon import (
     CHAT_PHRASES,
     FOLLOWUP,
     ORDINALS,
+    PRONOUN_AT_END,
     QUESTION_CUES,
     QUESTION_WORDS,
     STOPWORDS,
@@ -390,7 +391,8 @@ class Conversations:
         if read(text).only_chat:
             return alone()  # "thanks, that's all": nothing of the last answer to read in
         elliptical = opens_elliptically(text)
-        pronoun = _has(tokens(strip_opener(text)), "pronoun")  # not "es" of "wie sieht es mit"
+        own = tokens(strip_opener(text))  # not "es" of "wie sieht es mit"
+        pronoun = _has(own, "pronoun") or (bool(own) and own[-1] in PRONOUN_AT_END)
         if not (elliptical or pronoun):
             # What the article does not say of a thing the follow-up does not name may be
             # said of the last one: "wann haben die die veröffentlicht?" after the HKPC

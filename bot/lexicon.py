@@ -58,6 +58,7 @@ class _Followup(_Strict):
     ordinals: list[list[str]] = Field(min_length=1)
     last: list[str] = Field(min_length=1)
     after_ordinal: list[str]
+    pronoun_at_end: list[str]
 
 
 class LanguageData(_Strict):
@@ -171,6 +172,7 @@ ORDINALS: dict[str, int] = {
     **dict.fromkeys(_words(" ".join(DATA.followup.last)), -1),
 }
 AFTER_ORDINAL = _words(" ".join(DATA.followup.after_ordinal))
+PRONOUN_AT_END = _words(" ".join(DATA.followup.pronoun_at_end))
 FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
     name: _message_phrases(getattr(DATA.followup, name))
     for name in ("source", "to_en", "to_de", "more", "elliptical", "pronoun", "which", "new_topic")
