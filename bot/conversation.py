@@ -230,7 +230,7 @@ class Conversations:
         self.bot = bot
         self.ttl_s = ttl_s
         # The named things' folded names, with the index they were made for (one per reload).
-        self._names_of: tuple[weakref.ref[Resolver] | None, tuple[tuple[str, tuple[str, ...]], ...]]
+        self._names_of: tuple[weakref.ref[Resolver] | None, tuple[tuple[str, re.Pattern[str]], ...]]
         self._names_of = (None, ())
 
     def ask(
@@ -285,20 +285,24 @@ class Conversations:
         folded = fold(text)
         first: dict[str, int] = {}
         for feature, names in self._countable_names():
-            found = [i for i in map(folded.find, names) if i >= 0]
+            found = names.search(folded)
             if found:
-                first[feature] = min(found)
+                first[feature] = found.start()
         return tuple(sorted(first, key=first.__getitem__))[:MAX_NAMED]
 
-    def _countable_names(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Each named thing that not most answers name, with its names folded: made once
-        per index (a reload makes a new one), not for every answer."""
+    def _countable_names(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """Each named thing that not most answers name, with its names folded, as whole
+        words ("sg" is no Singapore in "ausgestattet"): made once per index (a reload makes
+        a new one), not for every answer."""
         resolver = self.bot.store.current.resolver
         made_for, names = self._names_of
         if made_for is None or made_for() is not resolver:
             common = resolver.weight_of_share(COMMON_SHARE)
             names = tuple(
-                (feature, tuple(fold(t) for t in terms))
+                (
+                    feature,
+                    re.compile("|".join(rf"(?<!\w){re.escape(fold(t))}(?!\w)" for t in terms)),
+                )
                 for feature, terms in resolver.entity_terms.items()
                 if resolver.weight(feature) > common
             )

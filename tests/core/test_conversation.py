@@ -309,6 +309,8 @@ def test_an_ordinal_points_at_a_thing_the_last_answer_named(talk: Conversations)
     assert first.answered and "HK$3" in first.text and "HK$10" not in first.text
     talk.ask("c27", "Welche Städte hält Wang Zheng für schwer zu übertreffen?")
     assert talk.ask("c27", "und wie viele KI-Firmen hat die zweite?").answered is False
+    talk.ask("c39", "Wie groß ist RAISe+?")  # "ausgestattet" holds no "sg" (Singapore)
+    assert talk.ask("c39", "und das zweite?").intent == "funding.ai_subsidy"
     talk.ask("c35", "Was sagt Wang Zheng über Shenzhen und Singapur?")
     point = talk.ask("c35", "und der zweite Punkt?")  # counts points, not named things
     assert "2014" not in point.text  # not "der SenseTime Punkt": SenseTime's founding
