@@ -311,9 +311,10 @@ class Conversations:
 
     def _ordinal_named(self, ctx: Context | None, text: str) -> str:
         """`text` with an ordinal that points at a thing the last answer named in its place
-        ("wie groß ist das zweite?" after the two programmes → "… das RAISe+?"): after an
-        article, and last or before "one" ("the second one"); not "the first half of
-        2023", "last year", "the second point", "which came first?"."""
+        ("wie groß ist das zweite?" after the two programmes → "… das RAISe+?"; "and the
+        other one?": the one the last question did not name): after an article, and last
+        or before "one" ("the second one"); not "the first half of 2023", "last year",
+        "the second point", "which came first?"."""
         if ctx is None or len(ctx.named) < 2:
             return text
         snap = self.bot.store.current
@@ -329,7 +330,15 @@ class Conversations:
                 after is not None and after not in AFTER_ORDINAL
             ):
                 continue
-            name = snap.resolver.entity_terms[ctx.named[place - 1 if place > 0 else -1]][0]
+            if place == 0:
+                asked = set(self._named_in(ctx.question))
+                others = [f for f in ctx.named if f not in asked]
+                if not others:
+                    continue
+                feature = others[0]
+            else:
+                feature = ctx.named[place - 1 if place > 0 else -1]
+            name = snap.resolver.entity_terms[feature][0]
             word = words[i]
             words[i] = name + word[len(word.rstrip("?!.,;:")) :]  # its punctuation kept
             return " ".join(words)

@@ -57,6 +57,7 @@ class _Followup(_Strict):
     new_topic: list[str] = Field(min_length=1)
     ordinals: list[list[str]] = Field(min_length=1)
     last: list[str] = Field(min_length=1)
+    other: list[str] = Field(min_length=1)
     after_ordinal: list[str]
     pronoun_at_end: list[str]
 
@@ -162,7 +163,8 @@ CUES: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.cues, name))
     for name in ("reverse", "lists", "compare", "stands_for")
 }
-# An ordinal word → the place it points at among the things the last answer named (-1: last).
+# An ordinal word → the place it points at among the things the last answer named (-1: the
+# last; 0: the other one, which the last question did not name).
 ORDINALS: dict[str, int] = {
     **{
         word: n
@@ -170,6 +172,7 @@ ORDINALS: dict[str, int] = {
         for word in _words(" ".join(words))
     },
     **dict.fromkeys(_words(" ".join(DATA.followup.last)), -1),
+    **dict.fromkeys(_words(" ".join(DATA.followup.other)), 0),
 }
 AFTER_ORDINAL = _words(" ".join(DATA.followup.after_ordinal))
 PRONOUN_AT_END = _words(" ".join(DATA.followup.pronoun_at_end))

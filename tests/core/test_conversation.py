@@ -311,6 +311,9 @@ def test_an_ordinal_points_at_a_thing_the_last_answer_named(talk: Conversations)
     assert talk.ask("c27", "und wie viele KI-Firmen hat die zweite?").answered is False
     talk.ask("c39", "Wie groß ist RAISe+?")  # "ausgestattet" holds no "sg" (Singapore)
     assert talk.ask("c39", "und das zweite?").intent == "funding.ai_subsidy"
+    talk.ask("c40", "How big is the AI Subsidy Scheme?")
+    other = talk.ask("c40", "and the other one?")  # the one the question did not name
+    assert other.answered and "HK$10" in other.text and other.intent == "funding.raise_plus"
     talk.ask("c35", "Was sagt Wang Zheng über Shenzhen und Singapur?")
     point = talk.ask("c35", "und der zweite Punkt?")  # counts points, not named things
     assert "2014" not in point.text  # not "der SenseTime Punkt": SenseTime's founding
