@@ -45,7 +45,7 @@ from bot.lexicon import (
 )
 from bot.messages import msg
 from bot.narrowing import Narrowing, restricting_terms, uncovered
-from bot.reading import read
+from bot.reading import read, strip_chat
 from bot.text import fold, is_number, stem, tokens
 
 if TYPE_CHECKING:
@@ -403,6 +403,7 @@ class Conversations:
             return alone()  # "Andere Frage: …" leaves the last topic
         if read(text).only_chat:
             return alone()  # "thanks, that's all": nothing of the last answer to read in
+        text = strip_chat(text)  # "okay and what about the big ones?": opens after "okay"
         elliptical = opens_elliptically(text)
         own = tokens(strip_opener(text))  # not "es" of "wie sieht es mit"
         pronoun = _has(own, "pronoun") or (bool(own) and own[-1] in PRONOUN_AT_END)
