@@ -511,9 +511,18 @@ class Conversations:
         sizes). A name added for a pronoun may narrow an intent answered well alone."""
         if answer.intent in ctx.intents:
             return True
+        if self._restates(answer, ctx) and self._restricts(text, lang):
+            return True  # "How does that compare with Singapore?" after the 49 %
         if elliptical:
             return self._restricts(text, lang)
         return not alone().answered
+
+    def _restates(self, answer: Answer, ctx: Context) -> bool:
+        """Whether `answer` states a figure the last answer stated (the 49 % who struggle to
+        hire, in the challenges too): narrowing it narrows what was just said."""
+        intents = self.bot.store.current.intents
+        said = {f for i in ctx.intents if i in intents for f in intents[i].facts}
+        return any(said & set(intents[i].facts) for i in _intents(answer) if i in intents)
 
     def _switches_topic(self, ctx: Context, text: str, lang: str) -> Answer | None:
         """An ellipsis that names a topic the last answer is not about, and the answer of that

@@ -369,6 +369,14 @@ FOLLOW_UPS = [
         id="restricting what was just said, without a pronoun cue",
     ),
     pytest.param(
+        "What proportion of firms report difficulties recruiting technical talent?",
+        "How does that compare with Singapore?",
+        False,
+        "49 %",
+        "hard to beat",
+        id="narrowing the figure just given, stated elsewhere too: not Wang Zheng's cities",
+    ),
+    pytest.param(
         "How many companies use AI?",
         "how about 2024?",
         False,
