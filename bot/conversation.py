@@ -72,6 +72,7 @@ class Context:
     intents: tuple[str, ...]
     citations: tuple[tuple[str, str, str], ...]  # source, locator, quote
     named: tuple[str, ...] = ()  # the things it named, in its order (what an ordinal counts)
+    answered: bool = True  # False: a decline ("nothing for Singapore"), kept as one
 
     def to_json(self) -> str:
         fields = {
@@ -80,6 +81,7 @@ class Context:
             "intents": list(self.intents),
             "citations": [list(c) for c in self.citations],
             "named": list(self.named),
+            "answered": self.answered,
         }
         return json.dumps(fields, ensure_ascii=False)  # not asdict: it deep-copies, slowly
 
@@ -93,6 +95,7 @@ class Context:
                 tuple(map(str, data["intents"])),
                 tuple(tuple(map(str, c)) for c in data["citations"]),  # type: ignore[misc]
                 tuple(map(str, data.get("named", ()))),
+                bool(data.get("answered", True)),
             )
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
@@ -387,11 +390,10 @@ class Conversations:
                 return snap.answer_intents(text, related, lang)
             return snap.neighbours(text, list(ctx.citations), about, lang)
         target = "en" if kind == "to_en" else "de"
-        again = self.bot.resolve(ctx.question, target)  # the question as understood
-        if not ctx.intents or not again.answered:
+        if not ctx.intents or not ctx.answered:
             # a list, a spelled-out name, or a decline ("nothing for Singapore"), which the
-            # intents alone would turn into an answer
-            return again
+            # intents alone would turn into an answer: the question as understood, again
+            return self.bot.resolve(ctx.question, target)
         return snap.answer_intents(text, list(ctx.intents), target)
 
     def _reply(self, ctx: Context | None, text: str) -> Answer:
@@ -718,7 +720,8 @@ class Conversations:
         intents = tuple(i for i in (answer.intent or "").split("+") if i)
         cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
         named = self._named_in(answer.text)
-        return Context(answer.lang, answer.question[:MAX_QUESTION], intents, cites, named)
+        question = answer.question[:MAX_QUESTION]
+        return Context(answer.lang, question, intents, cites, named, answer.answered)
 
     def _load(self, key: str) -> Context | None:
         try:
