@@ -13,8 +13,9 @@ A follow-up is, in this order:
     taking the place of the old one ("und wo?": its own question word in place of the
     old one), answered only by an intent that knows the new words; one that is a
     question of its own on the same topic is answered on its own; one that names a
-    group, place or time ("und die KMU?") restricts the last question, never read
-    alone. Near misses are declined as anywhere else, in the follow-up's own language.
+    group, place or time ("und die KMU?", also without an opener: "In welche Länder
+    denn?") restricts the last question, never read alone. Near misses are declined as
+    anywhere else, in the follow-up's own language.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -31,18 +33,29 @@ from typing import TYPE_CHECKING
 from bot.analyzer import Analysis
 from bot.answer import Answer
 from bot.language import detect
-from bot.lexicon import CHAT_PHRASES, FOLLOWUP, QUESTION_CUES, QUESTION_WORDS, STOPWORDS
+from bot.lexicon import (
+    AFTER_ORDINAL,
+    CHAT_PHRASES,
+    FOLLOWUP,
+    ORDINALS,
+    PRONOUN_AT_END,
+    QUESTION_CUES,
+    QUESTION_WORDS,
+    STOPWORDS,
+)
 from bot.messages import msg
 from bot.narrowing import Narrowing, restricting_terms, uncovered
-from bot.reading import read
-from bot.text import is_number, tokens
+from bot.reading import read, strip_chat
+from bot.text import fold, is_number, stem, tokens
 
 if TYPE_CHECKING:
+    from bot.resolver import Resolver
     from bot.service import Platform, QABot
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
+MAX_NAMED = 10  # named things of the last answer kept for an ordinal
 COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
@@ -58,6 +71,8 @@ class Context:
     question: str
     intents: tuple[str, ...]
     citations: tuple[tuple[str, str, str], ...]  # source, locator, quote
+    named: tuple[str, ...] = ()  # the things it named, in its order (what an ordinal counts)
+    answered: bool = True  # False: a decline ("nothing for Singapore"), kept as one
 
     def to_json(self) -> str:
         fields = {
@@ -65,6 +80,8 @@ class Context:
             "question": self.question,
             "intents": list(self.intents),
             "citations": [list(c) for c in self.citations],
+            "named": list(self.named),
+            "answered": self.answered,
         }
         return json.dumps(fields, ensure_ascii=False)  # not asdict: it deep-copies, slowly
 
@@ -77,6 +94,8 @@ class Context:
                 str(data["question"]),
                 tuple(map(str, data["intents"])),
                 tuple(tuple(map(str, c)) for c in data["citations"]),  # type: ignore[misc]
+                tuple(map(str, data.get("named", ()))),
+                bool(data.get("answered", True)),
             )
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
@@ -90,6 +109,18 @@ _CUES_BY_FIRST: dict[str, dict[str, list[tuple[str, ...]]]] = {}
 for _kind, _phrases in FOLLOWUP.items():
     for _phrase in _phrases:
         _CUES_BY_FIRST.setdefault(_kind, {}).setdefault(_phrase[0], []).append(_phrase)
+
+
+CUE_WORDS = frozenset(t for phrases in FOLLOWUP.values() for phrase in phrases for t in phrase)
+REQUESTS = ("source", "to_en", "to_de", "more")
+INFLECTED_MIN = 5  # letters of a one-word request cue that may stand inflected
+# A one-word request cue by its stem: "ins Englische", "deutsche Version" name the language.
+_REQUEST_CUE_BY_STEM = {
+    stem(word): word
+    for kind in REQUESTS
+    for (word,) in (phrase for phrase in FOLLOWUP[kind] if len(phrase) == 1)
+    if len(word) >= INFLECTED_MIN
+}
 
 
 def _cue_spans(toks: list[str], kind: str) -> list[range]:
@@ -113,17 +144,30 @@ def _has(toks: list[str], kind: str) -> bool:
     return bool(_cue_spans(toks, kind))
 
 
-def request_kind(text: str, knows: Callable[[str], bool]) -> str | None:
+def _as_cue(tok: str, correct: Callable[[str], str]) -> str:
+    """`tok` as the request cue it may stand for: a cue word as written; else through the
+    knowledge's typo correction (`correct`: "quele?", "englsh pls"), and a one-word cue
+    inflected ("ins Deutsche", "deutsche Version") as that cue."""
+    if tok in CUE_WORDS:
+        return tok  # not corrected: "anything" of "anything else" is no typo of "nothing"
+    fixed = correct(tok)
+    return _REQUEST_CUE_BY_STEM.get(stem(fixed), fixed)
+
+
+def request_kind(
+    text: str, knows: Callable[[str], bool], correct: Callable[[str], str] = str
+) -> str | None:
     """ "source", "to_en", "to_de" or "more" when that is what the message asks: the cue,
     and no other word the knowledge base knows ("Kannst du das bitte auf Deutsch sagen?",
-    "Quelle für die 200?")."""
-    toks = tokens(text)
-    for kind in ("source", "to_en", "to_de", "more"):
+    "Quelle für die 200?"). Words are read as cues may be written (`_as_cue`)."""
+    toks = [_as_cue(t, correct) for t in tokens(text)]
+    for kind in REQUESTS:
         covered = {i for span in _cue_spans(toks, kind) for i in span}
         if not covered:
             continue
         rest = [t for i, t in enumerate(toks) if i not in covered]
-        points_back = kind == "more" and _has(toks, "pronoun")  # "what else did he say?"
+        # "what else did he say?", "what's the source for that?": asked of the last answer
+        points_back = kind in ("more", "source") and _has(toks, "pronoun")
         asked = {t for t in rest if t in QUESTION_WORDS}
         where = kind == "source" and asked <= WHERE  # "Where's that in the text?"
         if asked and not (points_back or where):
@@ -188,6 +232,9 @@ class Conversations:
     def __init__(self, bot: QABot, *, ttl_s: float) -> None:
         self.bot = bot
         self.ttl_s = ttl_s
+        # The named things' folded names, with the index they were made for (one per reload).
+        self._names_of: tuple[weakref.ref[Resolver] | None, tuple[tuple[str, re.Pattern[str]], ...]]
+        self._names_of = (None, ())
 
     def ask(
         self,
@@ -203,15 +250,14 @@ class Conversations:
 
         def reply() -> Answer:
             ctx = self._load(key)
-            kind = request_kind(text, self._knows_beyond(ctx))
+            analyzer = self.bot.store.current.resolver.analyzer
+            kind = request_kind(text, self._knows_beyond(ctx), analyzer.correct)
             if kind is not None:
                 answer = self._request(kind, ctx, text)
                 if ctx is not None and answer.answered:  # same topic; the language may change
-                    told = tuple(i for i in (answer.intent or "").split("+") if i)
-                    more = tuple(i for i in told if i not in ctx.intents) if kind == "more" else ()
-                    self._save(key, replace(ctx, lang=answer.lang, intents=ctx.intents + more))
+                    self._save(key, self._after_request(kind, ctx, answer))
                 return replace(answer, question=text)
-            answer = self._reply(ctx, text)
+            answer = self._reply(ctx, self._ordinal_named(ctx, text))
             new = self._context(answer)  # keeps the question as understood
             if new is not None:
                 self._save(key, new)
@@ -219,6 +265,87 @@ class Conversations:
 
         # One message: rate-limited, counted and logged once, however it is read.
         return self.bot.handle(text, reply, platform=platform, user=user, channel=channel)
+
+    def _after_request(self, kind: str, ctx: Context, answer: Answer) -> Context:
+        """The context after an answered request: same topic, in the answer's language. After
+        "more", what it told is said too (a second "more" goes on) and its citations and
+        named things are the ones a "Quelle?" or "the second one" now point at."""
+        if kind != "more":
+            return replace(ctx, lang=answer.lang)
+        told = tuple(i for i in _intents(answer) if i not in ctx.intents)
+        cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
+        return replace(
+            ctx,
+            lang=answer.lang,
+            intents=ctx.intents + told,
+            citations=cites,
+            named=self._named_in(answer.text),
+        )
+
+    def _named_in(self, text: str) -> tuple[str, ...]:
+        """The named things `text` names, in the order it names them, without those most
+        answers name (Hongkong): the things "the second one" counts."""
+        folded = fold(text)
+        first: dict[str, int] = {}
+        for feature, names in self._countable_names():
+            found = names.search(folded)
+            if found:
+                first[feature] = found.start()
+        return tuple(sorted(first, key=first.__getitem__))[:MAX_NAMED]
+
+    def _countable_names(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """Each named thing that not most answers name, with its names folded, as whole
+        words ("sg" is no Singapore in "ausgestattet"): made once per index (a reload makes
+        a new one), not for every answer."""
+        resolver = self.bot.store.current.resolver
+        made_for, names = self._names_of
+        if made_for is None or made_for() is not resolver:
+            common = resolver.weight_of_share(COMMON_SHARE)
+            names = tuple(
+                (
+                    feature,
+                    re.compile("|".join(rf"(?<!\w){re.escape(fold(t))}(?!\w)" for t in terms)),
+                )
+                for feature, terms in resolver.entity_terms.items()
+                if resolver.weight(feature) > common
+            )
+            self._names_of = (weakref.ref(resolver), names)
+        return names
+
+    def _ordinal_named(self, ctx: Context | None, text: str) -> str:
+        """`text` with an ordinal that points at a thing the last answer named in its place
+        ("wie groß ist das zweite?" after the two programmes → "… das RAISe+?"; "and the
+        other one?": the one the last question did not name): after an article, and last
+        or before "one" ("the second one"); not "the first half of 2023", "last year",
+        "the second point", "which came first?"."""
+        if ctx is None or len(ctx.named) < 2:
+            return text
+        snap = self.bot.store.current
+        words = text.split()
+        toks = [tokens(word) for word in words]
+        flat = [(i, t) for i, word_toks in enumerate(toks) for t in word_toks]
+        for n, (i, tok) in enumerate(flat):
+            place = ORDINALS.get(tok) if len(toks[i]) == 1 else None
+            if place is None or place > len(ctx.named) or n == 0:
+                continue
+            after = flat[n + 1][1] if n + 1 < len(flat) else None
+            if flat[n - 1][1] not in STOPWORDS or (
+                after is not None and after not in AFTER_ORDINAL
+            ):
+                continue
+            if place == 0:
+                asked = set(self._named_in(ctx.question))
+                others = [f for f in ctx.named if f not in asked]
+                if not others:
+                    continue
+                feature = others[0]
+            else:
+                feature = ctx.named[place - 1 if place > 0 else -1]
+            name = snap.resolver.entity_terms[feature][0]
+            word = words[i]
+            words[i] = name + word[len(word.rstrip("?!.,;:")) :]  # its punctuation kept
+            return " ".join(words)
+        return text
 
     # -- the reply ----------------------------------------------------------------
 
@@ -245,9 +372,12 @@ class Conversations:
         return lambda t: snap.knows_topic(t) and not analyze(t, correct=False).features <= about()
 
     def _request(self, kind: str, ctx: Context | None, text: str) -> Answer:
-        """The source, more, or the last answer in another language."""
+        """The source, more, or the last answer in another language; in the language the
+        request names, if it names one ("Quelle auf Englisch bitte")."""
         snap = self.bot.store.current
-        lang = self._lang(text, ctx)
+        toks = tokens(text)
+        named = "en" if _has(toks, "to_en") else "de" if _has(toks, "to_de") else None
+        lang = named or self._lang(text, ctx)
         if ctx is None:
             return Answer(text, False, lang, msg("about_what", lang), "abstain")
         if kind == "source":
@@ -259,7 +389,12 @@ class Conversations:
             if related:
                 return snap.answer_intents(text, related, lang)
             return snap.neighbours(text, list(ctx.citations), about, lang)
-        return snap.answer_intents(text, list(ctx.intents), "en" if kind == "to_en" else "de")
+        target = "en" if kind == "to_en" else "de"
+        if not ctx.intents or not ctx.answered:
+            # a list, a spelled-out name, or a decline ("nothing for Singapore"), which the
+            # intents alone would turn into an answer: the question as understood, again
+            return self.bot.resolve(ctx.question, target)
+        return snap.answer_intents(text, list(ctx.intents), target)
 
     def _reply(self, ctx: Context | None, text: str) -> Answer:
         ask = self.bot.resolve
@@ -270,15 +405,17 @@ class Conversations:
             return alone()  # "Andere Frage: …" leaves the last topic
         if read(text).only_chat:
             return alone()  # "thanks, that's all": nothing of the last answer to read in
+        text = strip_chat(text)  # "okay and what about the big ones?": opens after "okay"
         elliptical = opens_elliptically(text)
-        pronoun = _has(tokens(strip_opener(text)), "pronoun")  # not "es" of "wie sieht es mit"
+        own = tokens(strip_opener(text))  # not "es" of "wie sieht es mit"
+        pronoun = _has(own, "pronoun") or (bool(own) and own[-1] in PRONOUN_AT_END)
         if not (elliptical or pronoun):
             # What the article does not say of a thing the follow-up does not name may be
             # said of the last one: "wann haben die die veröffentlicht?" after the HKPC
             # study asks the study's date, not the article's (which the article lacks).
             implicit_gap = alone().kind == "gap" and not self._names_a_thing(text)
             if alone().kind != "abstain" and not implicit_gap:
-                return alone()
+                return self._restricting_the_last(ctx, text, alone()) or alone()
             pronoun = implicit_gap
         # "and how many of the large firms are profitable?": a question of its own, same topic
         if (
@@ -293,34 +430,72 @@ class Conversations:
         switched = self._switches_topic(ctx, text, lang) if elliptical and not pronoun else None
         if switched is not None:
             return switched  # .question: the topic, as understood
+        # "how about 2024?" restricts the last answer: another intent stating 2024 is none
+        # ("und über Shenzhen?" names a thing: what was said of it is another answer)
+        fragment = strip_opener(text)
+        only_restricts = (
+            elliptical
+            and not pronoun
+            and self._restricts(text, lang)
+            and not self._topic_of(fragment, lang)
+            and not self._names_a_thing(fragment)
+        )
         declines = []
-        for question in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
+        gap_of_it: Answer | None = None
+        for question, named in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
             declines += [] if answer.answered else [answer]
             declined_with_why = (
                 answer.kind == "narrowed"
                 and self._narrowed_by_it(answer, ctx, text, lang, elliptical, alone)
             ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
+            if gap_of_it is None and self._gap_of_it(answer, named, alone):
+                gap_of_it = answer  # the decline, unless another reading answers
             if declined_with_why or (
                 answer.answered
                 and self._covers(answer, text, elliptical and not pronoun)
                 and not self._repeats(answer, ctx, alone)
+                and not (only_restricts and not _intents(answer) <= set(ctx.intents))
             ):
                 repeated = answer.answered and _intents(answer) <= set(ctx.intents)
                 if repeated and _has(tokens(text), "more"):
                     # "tell me more about that - what's planned?": not the last answer again
                     return self._request("more", ctx, text)
                 return answer
-        restricting = elliptical and not pronoun and not self._asks_alone(text)
-        if restricting and self._restricts(text, lang):
-            # "und die KMU?" asks the last question of SMEs only: read alone, it is another
-            # question ("how many firms are SMEs?"), and no reading answers it.
+        if gap_of_it is not None:
+            return gap_of_it
+        leaning = elliptical and not self._asks_alone(text)
+        restricting = leaning and not pronoun and self._restricts(text, lang)
+        # "und die KMU?" asks the last question of SMEs only: read alone, it is another
+        # question ("how many firms are SMEs?"), and no reading answers it. "und in welchen
+        # Bereichen?" asks of the last answer too: a sentence sharing a word with it, on
+        # another topic, is no answer either.
+        elsewhere = alone().answered and not _topics(alone().intent) & _topics(
+            "+".join(ctx.intents)
+        )
+        if restricting or (leaning and elsewhere):
             return (
                 declines[0]
                 if declines
                 else Answer(text, False, lang, msg("abstain", lang), "abstain")
             )
         return alone()
+
+    def _restricting_the_last(self, ctx: Context, text: str, alone: Answer) -> Answer | None:
+        """A follow-up with no topic of its own that names a group, place or time, answered
+        alone otherwise than by the last answer ("In welche Länder denn?" after the 55 % who
+        want to expand: the article's location; "gilt das auch für KMU?" after the share
+        using AI: the share of SMEs): read as the last question restricted, as an ellipsis
+        is, and declined when the article does not give that."""
+        lang = self._lang(text, ctx)
+        again = bool(_intents(alone)) and _intents(alone) <= set(ctx.intents)
+        if again or self._asks_alone(text) or not self._restricts(text, lang):
+            return None
+        for question, _ in self._readings(ctx, text, elliptical=True, pronoun=False):
+            answer = self.bot.resolve(question, lang)
+            if answer.kind == "narrowed" and answer.intent in ctx.intents:
+                return answer
+        return None
 
     def _narrowed_by_it(
         self,
@@ -338,9 +513,18 @@ class Conversations:
         sizes). A name added for a pronoun may narrow an intent answered well alone."""
         if answer.intent in ctx.intents:
             return True
+        if self._restates(answer, ctx) and self._restricts(text, lang):
+            return True  # "How does that compare with Singapore?" after the 49 %
         if elliptical:
             return self._restricts(text, lang)
         return not alone().answered
+
+    def _restates(self, answer: Answer, ctx: Context) -> bool:
+        """Whether `answer` states a figure the last answer stated (the 49 % who struggle to
+        hire, in the challenges too): narrowing it narrows what was just said."""
+        intents = self.bot.store.current.intents
+        said = {f for i in ctx.intents if i in intents for f in intents[i].facts}
+        return any(said & set(intents[i].facts) for i in _intents(answer) if i in intents)
 
     def _switches_topic(self, ctx: Context, text: str, lang: str) -> Answer | None:
         """An ellipsis that names a topic the last answer is not about, and the answer of that
@@ -348,16 +532,21 @@ class Conversations:
         Ausland?" after the hiring figure asks the expansion figure, not hiring abroad."""
         resolver = self.bot.store.current.resolver
         fragment = strip_opener(text)
-        restricting = {t for term in self._restricting(fragment, lang) for t in tokens(term.words)}
-        rest = " ".join(t for t in tokens(fragment) if t not in restricting)
-        features = resolver.analyzer.analyze(rest, correct=True).features
-        # Known words, not figures: a figure restricts ("und 2023?").
-        topic = {w for w in features if w in resolver.idf and not w.startswith("#")}
+        topic = self._topic_of(fragment, lang)
         said = [resolver.docs[i] for i in ctx.intents if i in resolver.docs]
         if not topic or any(topic <= d.bag | d.context | d.scope for d in said):
             return None
         answer = self.bot.resolve(fragment, lang)  # the topic alone, without the opener
         return answer if answer.kind == "intent" and self._covers(answer, text, True) else None
+
+    def _topic_of(self, fragment: str, lang: str) -> set[str]:
+        """The known words of a follow-up's own words that are no restriction and no figure
+        (a figure restricts: "und 2023?")."""
+        resolver = self.bot.store.current.resolver
+        restricting = {t for term in self._restricting(fragment, lang) for t in tokens(term.words)}
+        rest = " ".join(t for t in tokens(fragment) if t not in restricting)
+        features = resolver.analyzer.analyze(rest, correct=True).features
+        return {w for w in features if w in resolver.idf and not w.startswith("#")}
 
     @staticmethod
     def _repeats(answer: Answer, ctx: Context, alone: Callable[[], Answer]) -> bool:
@@ -381,7 +570,9 @@ class Conversations:
         after the HPC figure is not answered by the HPC figure again (the words that point
         back, "the company", are not new). An ellipsis is made of its new words; a question
         with a pronoun has words of its own asking about the thing ("wofür ist das
-        gedacht?"), but what it adds or asks for must be what the answer is about."""
+        gedacht?"), but what it adds or asks for must be what the answer is about. A count
+        or amount asked ("how many …?") needs an answer stating a figure, as in the main
+        resolver."""
         snap = self.bot.store.current
         resolver = snap.resolver
         fragment = " ".join(_without(tokens(strip_opener(text)), "pronoun"))
@@ -400,6 +591,8 @@ class Conversations:
                 if t.group != "precision" or analysis.types & {"quantity", "time"}
             ]
         docs = [resolver.docs[i] for i in (answer.intent or "").split("+") if i in snap.intents]
+        if "quantity" in analysis.types and not any(doc.numbers for doc in docs):
+            return False  # "wie viele KI-Firmen gibt es in Singapur?": no figure answers it
         return not (words or terms) or any(
             words <= doc.bag | doc.context | doc.scope and not uncovered(terms, doc.scope)
             for doc in docs
@@ -420,10 +613,13 @@ class Conversations:
             if (w in resolver.entity_kinds or w.startswith("#")) and resolver.weight(w) > common
         } | {w for w in asked if w in resolver.idf}
 
-    def _readings(self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool) -> list[str]:
-        """The follow-up read with the last question: the ellipsis filled ("und RAISe+?" →
-        the last question about RAISe+), or the names of the last question added for a
-        pronoun ("die Firma"). A follow-up that names its own thing needs no names."""
+    def _readings(
+        self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool
+    ) -> list[tuple[str, str | None]]:
+        """The follow-up read with the last question, each with the named thing it added for
+        a pronoun, if any: the ellipsis filled ("und RAISe+?" → the last question about
+        RAISe+), or the names of the last question added for a pronoun ("die Firma"). A
+        follow-up that names its own thing needs no names."""
         snap = self.bot.store.current
         fragment = strip_opener(text).rstrip("?!. ")
         named = snap.entity_kinds(fragment)
@@ -435,20 +631,40 @@ class Conversations:
             if _asks(fragment):
                 # "und wo?" asks its own question of the last one's topic: where, not when
                 base = " ".join(w for w in base.split() if not _is_question_word(w))
-                filled.append(f"{fragment} {base}")
+                filled.append((f"{fragment} {base}", None))
             else:
-                filled.append(f"{base} {fragment}")
+                filled.append((f"{base} {fragment}", None))
         with_names = self._with_names(ctx, text) if pronoun and not named else []
-        return filled + with_names if elliptical else with_names + filled
+        # "is that also true for SMEs?" restricts the last question, as an ellipsis does
+        restricts = not self._asks_alone(text) and self._restricts(text, ctx.lang)
+        return filled + with_names if elliptical or restricts else with_names + filled
 
-    def _with_names(self, ctx: Context, text: str) -> list[str]:
-        """`text` with each name the last question and answer named, one name at a time: a
-        name the answer is not about would narrow the question."""
+    def _with_names(self, ctx: Context, text: str) -> list[tuple[str, str | None]]:
+        """`text` with each name the last question and answer named, one name at a time (a
+        name the answer is not about would narrow the question), and the name's feature."""
         snap = self.bot.store.current
         said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
+        feature = {name: f for f, name in snap.resolver.entities.items()}
         names = dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said])))
         asked = text.rstrip("?!. ")
-        return [f"{asked} {name}?" for name in names]
+        return [(f"{asked} {name}?", feature[name]) for name in names]
+
+    def _gap_of_it(self, answer: Answer, named: str | None, alone: Callable[[], Answer]) -> bool:
+        """A known gap of the thing a pronoun points at ("what is its revenue?" of SenseTime:
+        the article says nothing of its business) declines the follow-up, unless the
+        follow-up read alone is answered about that thing too."""
+        return (
+            named is not None
+            and answer.kind == "gap"
+            and self._is_about(answer, named)
+            and not (alone().answered and self._is_about(alone(), named))
+        )
+
+    def _is_about(self, answer: Answer, named: str) -> bool:
+        """Whether an answer is about a named thing (knows its feature): "what is its
+        revenue?" of SenseTime is not the revenue of the firms in the study."""
+        docs = self.bot.store.current.resolver.docs
+        return any(named in docs[i].scope | docs[i].bag for i in _intents(answer) if i in docs)
 
     def _names_a_thing(self, text: str) -> bool:
         """Whether `text` names a person, organisation, programme, place or outlet."""
@@ -503,7 +719,9 @@ class Conversations:
             return None
         intents = tuple(i for i in (answer.intent or "").split("+") if i)
         cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
-        return Context(answer.lang, answer.question[:MAX_QUESTION], intents, cites)
+        named = self._named_in(answer.text)
+        question = answer.question[:MAX_QUESTION]
+        return Context(answer.lang, question, intents, cites, named, answer.answered)
 
     def _load(self, key: str) -> Context | None:
         try:

@@ -55,6 +55,11 @@ class _Followup(_Strict):
     pronoun: list[str] = Field(min_length=1)
     which: list[str] = Field(min_length=1)
     new_topic: list[str] = Field(min_length=1)
+    ordinals: list[list[str]] = Field(min_length=1)
+    last: list[str] = Field(min_length=1)
+    other: list[str] = Field(min_length=1)
+    after_ordinal: list[str]
+    pronoun_at_end: list[str]
 
 
 class LanguageData(_Strict):
@@ -123,6 +128,13 @@ def _phrases(entries: list[str]) -> frozenset[tuple[str, ...]]:
     return frozenset(p for p in map(phrase, entries) if p)
 
 
+def _message_phrases(entries: list[str]) -> frozenset[tuple[str, ...]]:
+    """Entries as bot.text.tokens reads a message, which keeps no single letter: "where's
+    that from" is ("where", "that", "from"), never ("where", "s", "that", "from")."""
+    kept = (tuple(t for t in phrase(e) if len(t) > 1 or t.isdigit()) for e in entries)
+    return frozenset(p for p in kept if p)
+
+
 DATA = load()
 STOPWORDS_DE = _words(DATA.stopwords["de"])
 STOPWORDS_EN = _words(DATA.stopwords["en"])
@@ -158,7 +170,20 @@ CUES: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.cues, name))
     for name in ("reverse", "lists", "compare", "stands_for")
 }
+# An ordinal word → the place it points at among the things the last answer named (-1: the
+# last; 0: the other one, which the last question did not name).
+ORDINALS: dict[str, int] = {
+    **{
+        word: n
+        for n, words in enumerate(DATA.followup.ordinals, 1)
+        for word in _words(" ".join(words))
+    },
+    **dict.fromkeys(_words(" ".join(DATA.followup.last)), -1),
+    **dict.fromkeys(_words(" ".join(DATA.followup.other)), 0),
+}
+AFTER_ORDINAL = _words(" ".join(DATA.followup.after_ordinal))
+PRONOUN_AT_END = _words(" ".join(DATA.followup.pronoun_at_end))
 FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
-    name: _phrases(getattr(DATA.followup, name))
+    name: _message_phrases(getattr(DATA.followup, name))
     for name in ("source", "to_en", "to_de", "more", "elliptical", "pronoun", "which", "new_topic")
 }

@@ -206,20 +206,20 @@ class Snapshot:
     def related_intents(
         self, said: list[str], cited: list[tuple[str, str, str]], about: str
     ) -> list[str]:
-        """ "mehr dazu": other answers, none already given: those asked about the named
-        things of `about` (the last question and answer), its person first ("what else did
-        he say?"); then those naming them from the paragraphs just cited, then anywhere,
-        then from those paragraphs."""
+        """ "mehr dazu": other answers, each saying something not yet cited (it may restate
+        what was said): those asked about the named things of `about` (the last question and
+        answer), its person first ("what else did he say?"); then those going on from a
+        sentence just cited, the most focused on it first (after the 55 % who want to
+        expand, the potential that underlines); then those naming its named things from the
+        paragraphs just cited, then anywhere, then from those paragraphs."""
         at = {(src, loc) for src, loc, _ in cited}
         names = set(self.entity_kinds(about))
-        given = {fid for i in said if i in self.intents for fid in self.intents[i].facts}
         quoted = {q for _, _, q in cited}
         fresh = [
             key
             for key, intent in self.intents.items()
             if intent.kind == "article"
             and key not in said
-            and not given & set(intent.facts)
             and not {c.quote for c in intent.cite} <= quoted  # says something not yet cited
         ]
 
@@ -234,8 +234,20 @@ class Snapshot:
         def asked(key: str, which: set[str] = people) -> bool:  # about it, not only naming it
             return bool(which & self.resolver.docs[key].bag)
 
-        for fits in (asked, lambda k: asked(k, names), lambda k: here(k) and named(k), named, here):
-            found = [k for k in fresh if fits(k)]
+        def goes_on(key: str) -> float:  # share of its quotes that are (part of) one just cited
+            quotes = [c.quote for c in self.intents[key].cite]
+            return sum(any(q in c or c in q for c in quoted) for q in quotes) / len(quotes)
+
+        going_on = sorted((k for k in fresh if goes_on(k)), key=goes_on, reverse=True)
+        for found in (
+            [k for k in fresh if asked(k)],
+            [k for k in fresh if asked(k, names)],
+            going_on,
+            *(
+                [k for k in fresh if fits(k)]
+                for fits in (lambda k: here(k) and named(k), named, here)
+            ),
+        ):
             if found:
                 return found[:MORE_ANSWERS]
         return []

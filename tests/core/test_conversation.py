@@ -239,6 +239,210 @@ def test_more_goes_on_with_the_paragraph_of_the_answer(talk: Conversations) -> N
     assert "Austausch von Ideen" in talk.ask("c8", "erzähl mal mehr dazu").text
 
 
+def test_more_goes_on_from_the_sentence_just_quoted(talk: Conversations) -> None:
+    """More on the HKSTP figure is what the article says of that very sentence (what such
+    figures show), though it restates the figure, before other statements of its paragraph
+    (financing options); more on the expansion figure is the potential it underlines."""
+    talk.ask("c17", "Wie viele KI-Firmen waren Ende 2022 im HKSTP?")
+    more = talk.ask("c17", "mehr dazu")
+    assert more.answered and "Stempel" in more.text and "Finanzierung" not in more.text
+    talk.ask("c18", "How many firms want to expand abroad?")
+    assert "potential" in talk.ask("c18", "tell me more").text
+
+
+def test_source_after_more_is_the_source_of_what_more_said(talk: Conversations) -> None:
+    """ "source?" after "tell me more" asks for the passages of the reply just given (the
+    potential, §18), not only those of the answer before it (§9)."""
+    talk.ask("c23", "How many firms want to expand abroad?")
+    more = talk.ask("c23", "tell me more")
+    source = talk.ask("c23", "source?")
+    assert {c.locator for c in more.citations} <= {c.locator for c in source.citations}
+    assert "§18" in {c.locator for c in source.citations}
+
+
+def test_an_ordinal_points_at_a_thing_the_last_answer_named(talk: Conversations) -> None:
+    """ "the second one" is the second thing the last answer named (the programmes it
+    listed), in either language; the city the answers all name is not counted."""
+    talk.ask("c25", "Which funding programmes are there?")
+    second = talk.ask("c25", "how big is the second one?")
+    assert second.answered and "HK$10" in second.text and "HK$3" not in second.text
+    talk.ask("c26", "Welche Förderprogramme gibt es?")
+    first = talk.ask("c26", "und wie groß ist das erste?")
+    assert first.answered and "HK$3" in first.text and "HK$10" not in first.text
+    talk.ask("c27", "Welche Städte hält Wang Zheng für schwer zu übertreffen?")
+    assert talk.ask("c27", "und wie viele KI-Firmen hat die zweite?").answered is False
+    talk.ask("c39", "Wie groß ist RAISe+?")  # "ausgestattet" holds no "sg" (Singapore)
+    assert talk.ask("c39", "und das zweite?").intent == "funding.ai_subsidy"
+    talk.ask("c40", "How big is the AI Subsidy Scheme?")
+    other = talk.ask("c40", "and the other one?")  # the one the question did not name
+    assert other.answered and "HK$10" in other.text and other.intent == "funding.raise_plus"
+    talk.ask("c35", "Was sagt Wang Zheng über Shenzhen und Singapur?")
+    point = talk.ask("c35", "und der zweite Punkt?")  # counts points, not named things
+    assert "2014" not in point.text  # not "der SenseTime Punkt": SenseTime's founding
+
+
+def test_a_list_or_a_spelled_out_name_switches_language_too(talk: Conversations) -> None:
+    """An answer of no intent (the programmes listed, an acronym spelled out) asked again in
+    the other language; it was "About what? … then I can give the source."."""
+    talk.ask("c28", "Welche Förderprogramme werden genannt?")
+    listed = talk.ask("c28", "auf Englisch bitte")
+    assert listed.answered and listed.lang == "en" and "RAISe+" in listed.text
+    talk.ask("c29", "wofür steht HKPC?")
+    spelled = talk.ask("c29", "in English please")
+    assert spelled.answered and spelled.lang == "en" and "Productivity Council" in spelled.text
+
+
+def test_a_declined_near_miss_stays_declined_in_the_other_language(
+    talk: Conversations,
+) -> None:
+    """ "in English please" after "und in Singapur?" was declined is the decline in English,
+    not the Hong Kong figure restated as an answer."""
+    talk.ask("c30", "Wie viele Firmen setzen KI ein?")
+    assert talk.ask("c30", "und in Singapur?").answered is False
+    english = talk.ask("c30", "in English please")
+    assert english.answered is False and english.lang == "en" and "nothing for" in english.text
+
+
+def test_a_source_request_naming_a_language_replies_in_it(talk: Conversations) -> None:
+    talk.ask("c34", "Wie groß ist RAISe+?")
+    source = talk.ask("c34", "Quelle auf Englisch bitte")
+    assert source.kind == "passage" and source.lang == "en" and source.text.startswith("The")
+
+
+# One question, then one follow-up: whether it is answered, a text the reply must hold,
+# and one it must not (the figure a wrong reading would give).
+FOLLOW_UPS = [
+    pytest.param(
+        "Which cities does Wang Zheng find hard to beat?",
+        "how many AI firms are there in Singapore?",
+        False,
+        None,
+        "hard to beat",
+        id="a count needs an answer with a figure, not the cities again",
+    ),
+    pytest.param(
+        "How many firms plan to expand internationally?",
+        "to which countries?",
+        False,
+        "55 %",
+        None,
+        id="a short restriction without an opener restricts the last question",
+    ),
+    pytest.param(
+        "Wie viele Firmen wollen international expandieren?",
+        "In welche Regionen denn?",
+        False,
+        "Regionen",
+        None,
+        id="a short restriction: not a sentence on a regional centre",
+    ),
+    pytest.param(
+        "Wann wurde SenseTime gegründet?",
+        "what is its revenue?",
+        False,
+        None,
+        "63",
+        id="its revenue is SenseTime's, a known gap, not the study's revenue share",
+    ),
+    pytest.param(
+        "Wann wurde SenseTime gegründet?",
+        "und wie viele Mitarbeiter hat die Firma?",
+        False,
+        None,
+        "49",
+        id="the firm's staff: the known gap, not the 49 % who struggle to hire",
+    ),
+    pytest.param(
+        "How many companies use AI?",
+        "is that also true for SMEs?",
+        False,
+        None,
+        "75",
+        id="restricting what was just said: not the share of SMEs",
+    ),
+    pytest.param(
+        "Wie viele Firmen setzen KI ein?",
+        "gilt das auch für KMU?",
+        False,
+        None,
+        "75",
+        id="restricting what was just said, without a pronoun cue",
+    ),
+    pytest.param(
+        "What proportion of firms report difficulties recruiting technical talent?",
+        "How does that compare with Singapore?",
+        False,
+        "49 %",
+        "hard to beat",
+        id="narrowing the figure just given, stated elsewhere too: not Wang Zheng's cities",
+    ),
+    pytest.param(
+        "How many companies use AI?",
+        "how about 2024?",
+        False,
+        None,
+        "data centre",
+        id="a year alone restricts: not another answer stating 2024",
+    ),
+    pytest.param(
+        "wie viele firmen haben probleme fachkräfte zu finden",
+        "und in welchen bereichen",
+        False,
+        None,
+        "Shenzhen",
+        id="an ellipsis no reading answers: not a sentence sharing one word with it",
+    ),
+    pytest.param(
+        "wann wurde sensetime gegründet",
+        "wie viel umsatz machen die",
+        False,
+        None,
+        "63",
+        id="an article ending a question points back (SenseTime's revenue: a gap)",
+    ),
+    pytest.param(
+        "wann wurde sensetime gegründet",
+        "was zeigt das",
+        True,
+        "privates Kapital",
+        None,
+        id="what the founding shows, not the study's findings",
+    ),
+    pytest.param(
+        "Wie viele Firmen setzen KI ein?",
+        "alles klar, und die KMU?",
+        False,
+        None,
+        "75",
+        id="a follow-up opens after its chat ('alles klar, und die KMU?')",
+    ),
+    pytest.param(
+        "Wie viele Firmen brauchen HPC-Hilfe?",
+        "danke! und wie sieht es mit cloud aus?",
+        True,
+        "Fast alle",
+        None,
+        id="after its chat: the cloud answer, not the HPC figure again",
+    ),
+]
+
+
+@pytest.mark.parametrize(("first", "follow_up", "answered", "says", "never_says"), FOLLOW_UPS)
+def test_a_follow_up_read_with_the_last_answer(
+    talk: Conversations,
+    first: str,
+    follow_up: str,
+    answered: bool,
+    says: str | None,
+    never_says: str | None,
+) -> None:
+    talk.ask("c", first)
+    reply = talk.ask("c", follow_up)
+    assert reply.answered is answered
+    assert says is None or says in reply.text
+    assert never_says is None or never_says not in reply.text
+
+
 def test_an_elliptical_question_of_its_own_on_the_same_topic(talk: Conversations) -> None:
     talk.ask("c9", "Wie hoch ist der Anteil der KMU in der Studie?")
     large = talk.ask("c9", "und wie viele der großen Firmen sind profitabel?")
@@ -322,19 +526,35 @@ def test_context_expires(qabot: QABot) -> None:
         ("source pls", "source"),
         ("Where's that in the text?", "source"),
         ("Woher stammt diese Angabe genau?", "source"),
+        ("Where's that from?", "source"),  # cue with an apostrophe: "where's", not "where s"
+        ("wo steht's?", "source"),
         ("auf Englisch bitte", "to_en"),
         ("in German?", "to_de"),
         ("mehr dazu", "more"),
         ("What is the source of the article?", None),
+        ("what's the source for that?", "source"),  # asked of the last answer
+        ("Was ist die Quelle dafür?", "source"),
         ("Wie viele Firmen?", None),
         ("English?", "to_en"),
         ("Kannst du das auf Englisch sagen, für unsere Investoren?", "to_en"),
         ("can a German company apply for it?", None),  # a German firm, not German words
         ("Gilt das auch für englische Firmen?", None),
+        ("ins Deutsche bitte", "to_de"),  # the language's name inflected
+        ("deutsche Version bitte", "to_de"),
     ],
 )
 def test_requests(qabot: QABot, text: str, kind: str | None) -> None:
     assert request_kind(text, qabot.store.current.knows_topic) == kind
+
+
+def test_a_request_with_a_typo_is_understood(talk: Conversations) -> None:
+    """Typed on a phone: "quele?", "englsh pls" are the source and English, read through the
+    knowledge's typo correction as a question's words are."""
+    talk.ask("c22", "Wie groß ist RAISe+?")
+    source = talk.ask("c22", "quele?")
+    assert source.kind == "passage" and source.citations[0].locator == "§16"
+    english = talk.ask("c22", "englsh pls")
+    assert english.lang == "en" and "HK$10" in english.text
 
 
 def test_batch_lines_with_a_conversation_id() -> None:
