@@ -372,3 +372,20 @@ def test_an_event_dated_by_its_name_takes_part_in_which_came_first(qabot: QABot)
     # the China Conference 2025 states no figure as a fact; its answer dates it
     answer = qabot.ask("What came first, the HKPC study or the China Conference where he spoke?")
     assert answer.answered and "2023" in answer.text and "2025" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("claim", "stated"),
+    [
+        ("Konkurrenz schreibt SenseTime wurde 2016 gegründet – stimmt das so?", "2014"),
+        ("HKPC-Studie erschien laut Rivalen im Nov 2022. Korrekt oder Fehler?", "2023"),
+        ("The rival report calls Wang Zheng the CEO of SenseTime – is that right?", "CFO"),
+    ],
+)
+def test_a_claim_someone_else_made_is_checked_against_the_article(
+    qabot: QABot, claim: str, stated: str
+) -> None:
+    # who made the claim ("Konkurrenz schreibt", "the rival report calls") and the request to
+    # check it ("Korrekt oder Fehler?") say nothing about the topic; "Nov" is November
+    answer = qabot.ask(claim)
+    assert answer.answered and stated in answer.text, answer.text
