@@ -20,6 +20,7 @@ from bot.lexicon import (
     CHAT_PHRASES,
     CUES,
     FILLER,
+    LANG_HINTS,
     POINTERS,
     QUESTION_CUES,
     QUESTION_OPENERS,
@@ -43,6 +44,7 @@ _CUES_BY_FIRST: dict[str, dict[str, list[tuple[str, ...]]]] = {name: {} for name
 for _name, _cues in CUES.items():
     for _cue in _cues:
         _CUES_BY_FIRST[_name].setdefault(_cue[0], []).append(_cue)
+_OTHER = {"de": "en", "en": "de"}
 _TAIL_WORDS = 6
 _RUN_ON_WORDS = 18  # a message longer than this without a sentence end is a run-on
 _CONTEXT_WORDS = 4  # and a question word this far in starts its question
@@ -96,13 +98,23 @@ def is_chat(part: str) -> bool:
     opening = chat_prefix_length(toks)
     if not opening and not any((t,) in CHAT_PHRASES for t in toks):
         return False  # "What is the article about?": function words, but a question
-    if any(t in QUESTION_WORDS for t in toks[opening:]):
+    if _question_word_in(toks[opening:]):
         return False  # "hey @qabot ganz kurz: wer ist der cfo"
     rest = [t for t in toks[opening:] if (t,) not in CHAT_PHRASES and t not in STOPWORDS | FILLER]
     if not rest or (opening > 0 and len(rest) <= 1 and "?" not in part):
         return True
     # "thanks a lot, that really helps for my lesson tomorrow": thanks and a remark, no question
     return opening > 0 and chat_kind(part) in ("thanks", "goodbye") and not asks(part)
+
+
+def _question_word_in(toks: list[str]) -> bool:
+    """Whether a question word stands in `toks`, in the language they are written in ("that
+    was all for now" holds no German "was")."""
+    hints = {lang: sum(t in LANG_HINTS[lang] for t in toks) for lang in _OTHER}
+    return any(
+        t in QUESTION_WORDS and hints[_OTHER[QUESTION_WORDS[t]]] <= hints[QUESTION_WORDS[t]]
+        for t in toks
+    )
 
 
 def chat_kind(text: str) -> str | None:
@@ -127,9 +139,15 @@ def opens_as_question(toks: list[str] | tuple[str, ...]) -> bool:
     """Whether words open as a question ("wie viele …", "and by when …"), not as a claim
     with a "?" after it ("Wang Zheng spoke at the 2024 conference, didn't he?")."""
     toks = toks[chat_prefix_length(list(toks)) :]
-    # "bis wann …", "and by when …": a question word after one opening word asks too
+    # "bis wann …", "and by when …": a question word after one opening word asks too, in
+    # the same language ("that was all" is no German "was")
     return bool(toks) and (
-        toks[0] in _QUESTION_OPENERS or (len(toks) > 1 and toks[1] in QUESTION_WORDS)
+        toks[0] in _QUESTION_OPENERS
+        or (
+            len(toks) > 1
+            and toks[1] in QUESTION_WORDS
+            and toks[0] not in LANG_HINTS[_OTHER[QUESTION_WORDS[toks[1]]]]
+        )
     )
 
 

@@ -56,6 +56,7 @@ def test_statements_only_are_one_question() -> None:
         ("thxxx digga", "thanks"),  # chat filler after thanks
         ("thanks a lot, that really helps for my lesson tomorrow", "thanks"),  # and a remark
         ("danke, das reicht erstmal 👍", "thanks"),
+        ("thx, that was all for now", "thanks"),  # an English "was" asks nothing
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
