@@ -34,7 +34,8 @@ from bot.text import clean, fold, has_latin, is_number, sentences, tokens
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 _ALTERNATIVES = re.compile(
-    r"\s*(?:[,;:?]|\boder\b|\bor\b|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE
+    r"\s*(?:[,;:?]|\s[–—]\s|\boder\b|\bor\b|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*",
+    re.IGNORECASE,
 )
 # "higher than the share using or planning AI": "than" divides, "or" stays within a side
 _THAN_WORD = re.compile(r"\b(?:vs\.?|versus|than|als)\s", re.IGNORECASE)

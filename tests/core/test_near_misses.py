@@ -389,3 +389,8 @@ def test_a_claim_someone_else_made_is_checked_against_the_article(
     # check it ("Korrekt oder Fehler?") say nothing about the topic; "Nov" is November
     answer = qabot.ask(claim)
     assert answer.answered and stated in answer.text, answer.text
+
+
+def test_a_dash_after_the_comparison_cue_divides_like_a_comma(qabot: QABot) -> None:
+    answer = qabot.ask("Was kam zuerst – SenseTime-Gründung oder HKPC-Studie? Mit Jahren bitte")
+    assert answer.answered and "2014" in answer.text and "2023" in answer.text, answer.text
