@@ -285,8 +285,12 @@ class Snapshot:
                 pieces.append(self._decided(Decision("answer", cand, decision.probability), lang))
             return pieces
         spelled = self._spelled_out(res, lang)
-        if spelled is not None:
-            return [spelled]
+        if spelled is not None:  # "what's HKSTP stand for and how many firms are there?"
+            clauses = _clauses(part, _CLAUSE)
+            others = [c for c in clauses if not has_cue(tokens(c), "stands_for")]
+            if len(clauses) < 2:
+                return [spelled]
+            return [spelled, *(piece for c in others for piece in self._pieces(c, lang))]
         named = self._named_things(res, lang) if decision.verdict != "answer" else None
         if named is not None:
             return [named]

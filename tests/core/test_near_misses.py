@@ -394,3 +394,8 @@ def test_a_claim_someone_else_made_is_checked_against_the_article(
 def test_a_dash_after_the_comparison_cue_divides_like_a_comma(qabot: QABot) -> None:
     answer = qabot.ask("Was kam zuerst – SenseTime-Gründung oder HKPC-Studie? Mit Jahren bitte")
     assert answer.answered and "2014" in answer.text and "2023" in answer.text, answer.text
+
+
+def test_an_abbreviation_spelled_out_and_another_part_both_answered(qabot: QABot) -> None:
+    answer = qabot.ask("whats HKSTP stand for and how many ai companies were in there")
+    assert answer.answered and "Science" in answer.text and "200" in answer.text, answer.text
