@@ -301,8 +301,17 @@ class Snapshot:
         aggregate = decision.verdict == "narrowed" and decision.group == "aggregate"
         clauses = [] if aggregate else self._clause_decisions(part, res)
         answered = [d for d in clauses if d.verdict in ("answer", "premise")]
-        if len(answered) >= 2 or (answered and len(clauses) >= 2 and decision.verdict != "answer"):
-            return self._compared([self._decided(d, lang) for d in clauses], clauses, res, lang)
+        # the whole read as a known gap ("… and what will it cost?") must not hide a part
+        # the article answers ("what's the timeline …")
+        whole_answers = decision.verdict == "answer" and self._is_article(decision)
+        if len(answered) >= 2 or (answered and len(clauses) >= 2 and not whole_answers):
+            pieces = [self._decided(d, lang) for d in clauses]
+            if decision.verdict == "answer" and not whole_answers and decision not in clauses:
+                # the gap says what the article does not give ("the cost"), not just "a part"
+                unanswered = next((n for n, d in enumerate(clauses) if d.candidate is None), None)
+                if unanswered is not None:
+                    pieces[unanswered] = self._decided(decision, lang)
+            return self._compared(pieces, clauses, res, lang)
         reverse = self._reverse(part, res, decision)
         if reverse:
             return [self._intent_piece(self.intents[k], lang, 0.5) for k in reverse]
@@ -318,6 +327,10 @@ class Snapshot:
         if passage is not None:
             return [passage]
         return [self._abstention(res, decision)]
+
+    def _is_article(self, decision: Decision) -> bool:
+        cand = decision.candidate
+        return cand is not None and self.intents[cand.key].kind == "article"
 
     def _decided(self, decision: Decision, lang: str) -> Piece:
         cand = decision.candidate

@@ -399,3 +399,12 @@ def test_a_dash_after_the_comparison_cue_divides_like_a_comma(qabot: QABot) -> N
 def test_an_abbreviation_spelled_out_and_another_part_both_answered(qabot: QABot) -> None:
     answer = qabot.ask("whats HKSTP stand for and how many ai companies were in there")
     assert answer.answered and "Science" in answer.text and "200" in answer.text, answer.text
+
+
+def test_a_known_gap_for_the_whole_does_not_hide_a_part_the_article_answers(
+    qabot: QABot,
+) -> None:
+    # the whole read as the gap "no cost given" and abstained; the timeline is stated
+    answer = qabot.ask("what's the timeline for the HPC data center and how much is it gonna cost?")
+    assert answer.answered and "2024" in answer.text, answer.text
+    assert "cost" in answer.text.split("[1]")[1]  # and the gap says what is not given
