@@ -408,3 +408,9 @@ def test_a_known_gap_for_the_whole_does_not_hide_a_part_the_article_answers(
     answer = qabot.ask("what's the timeline for the HPC data center and how much is it gonna cost?")
     assert answer.answered and "2024" in answer.text, answer.text
     assert "cost" in answer.text.split("[1]")[1]  # and the gap says what is not given
+
+
+def test_state_is_no_statistic(qabot: QABot) -> None:
+    # "stats" and "state" share the stem "stat": the concept term made "state" a statistic
+    answer = qabot.ask("what kind of financing can a company get there, state or private?")
+    assert answer.answered and "private" in answer.text, answer.text
