@@ -165,6 +165,25 @@ def test_a_knowledge_file_named_yml_is_an_error_not_ignored(kb_copy: Path) -> No
     ]
 
 
+def _editor_leftovers(qa: Path) -> None:
+    """What editors and the OS leave beside the intents files: Emacs's lock of a modified
+    buffer (a dangling symlink), a Mac's AppleDouble file (binary, from a tar made there),
+    a hidden copy."""
+    (qa / ".#hkpc.yaml").symlink_to("admin@host.4242:1700000000")
+    (qa / ".#new.yml").symlink_to("admin@host.4242:1700000000")
+    (qa / "._hkpc.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    (qa / ".hkpc.yaml").write_text((qa / "hkpc.yaml").read_text("utf-8"), "utf-8")
+
+
+def test_hidden_files_are_no_knowledge(kb_copy: Path) -> None:
+    # The watcher and the reload signature skip hidden files (README: they do not count);
+    # the loader read them: while an admin edited hkpc.yaml in Emacs every reload was
+    # refused ("qa/.#hkpc.yaml:0: cannot read"), and a ._hkpc.yaml kept the bot from starting.
+    before = load_knowledge(kb_copy).content_hash
+    _editor_leftovers(kb_copy / "qa")
+    assert load_knowledge(kb_copy).content_hash == before
+
+
 def test_missing_directory() -> None:
     (problem,) = _problems(Path("/nonexistent/knowledge"))
     assert "knowledge directory not found" in problem
