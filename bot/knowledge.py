@@ -52,6 +52,17 @@ def files_named(directory: Path, suffix: str = ".yaml") -> list[Path]:
     return sorted(p for p in directory.glob("*" + suffix) if not p.name.startswith("."))
 
 
+def _nested_files(directory: Path) -> list[Path]:
+    """YAML files in the subdirectories of `directory` (hidden ones aside): saved there,
+    never read (the loader reads `directory` itself), though the watcher sees them."""
+    return sorted(
+        p
+        for p in directory.glob("*/**/*")
+        if p.suffix in (".yaml", ".yml")
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
+
+
 class _Unreadable(Exception):
     """A file the loader will not parse; the message says why."""
 
@@ -467,6 +478,9 @@ def _load(
     for stray in sorted(p for p in strays if p.exists()):  # saved, and never read: say so
         detail = "not read: knowledge files end in .yaml; rename it"
         problems.append(KnowledgeFileError(_rel(stray, root), 0, detail))
+    for nested in _nested_files(root / INTENTS_DIR):
+        detail = "not read: intents files lie directly in qa/; move it"
+        problems.append(KnowledgeFileError(_rel(nested, root), 0, detail))
     for path in intent_files:
         try:
             model, raw, key = _parse_intents(path, root, budget, precise, cache)

@@ -184,6 +184,20 @@ def test_hidden_files_are_no_knowledge(kb_copy: Path) -> None:
     assert load_knowledge(kb_copy).content_hash == before
 
 
+def test_an_intents_file_in_a_subdirectory_of_qa_is_an_error_not_ignored(kb_copy: Path) -> None:
+    # Only qa/*.yaml is read: qa/extra/new.yaml (intents sorted into folders) was left out
+    # without a word (`kb validate`: ok, the same hash), while the watcher reloaded on
+    # every save of it. A hidden folder is an editor's or the OS's, as a hidden file.
+    for folder in ("extra", ".trash"):
+        (kb_copy / "qa" / folder).mkdir()
+        for name in ("new.yaml", "new.yml"):
+            (kb_copy / "qa" / folder / name).write_text("intents: []\n", encoding="utf-8")
+    assert _problems(kb_copy) == [
+        f"knowledge/qa/extra/{name}:0: not read: intents files lie directly in qa/; move it"
+        for name in ("new.yaml", "new.yml")
+    ]
+
+
 def test_missing_directory() -> None:
     (problem,) = _problems(Path("/nonexistent/knowledge"))
     assert "knowledge directory not found" in problem
