@@ -49,12 +49,18 @@ def status(bot: QABot, args: argparse.Namespace) -> int:
 
 def unanswered(bot: QABot, args: argparse.Namespace) -> int:
     groups = bot.unanswered_groups(limit=args.limit)
+    if groups is None:
+        print(
+            f"qabot: {bot.unanswered.where} cannot be read now (shared state unavailable)",
+            file=sys.stderr,
+        )
+        return EXIT_BROKEN
     if args.json:
         for group in groups:
             print(json_line(group.to_json()))
         return EXIT_OK
     if not groups:
-        print(f"nothing unanswered in {bot.unanswered.path}")
+        print(f"nothing unanswered in {bot.unanswered.where}")
         return EXIT_OK
     for n, g in enumerate(groups, start=1):
         proposal = f"{g.intent} ({g.score:.2f})" if g.intent else "no close intent"

@@ -30,7 +30,7 @@ import yaml as pyyaml
 from ruamel.yaml import YAML
 
 from bot.errors import KnowledgeError
-from bot.knowledge import INTENTS_DIR, check_intents_file, load_knowledge
+from bot.knowledge import INTENTS_DIR, check_intents_file, files_named, load_knowledge
 from bot.language import detect, side_vocabulary
 from bot.render.echo import shown
 from bot.settings import KnowledgeLimits
@@ -207,7 +207,7 @@ def _same(variant: Any, phrase: str) -> bool:
 def _intent_files(root: Path) -> list[Path]:
     """The intents files, regular files only: the loader refuses any other unread (a FIFO
     would block the edit, and with it every later one, for ever)."""
-    return sorted(p for p in (root / INTENTS_DIR).glob("*.yaml") if p.is_file())
+    return [p for p in files_named(root / INTENTS_DIR) if p.is_file()]
 
 
 def _variants_node(root: Path, intent_id: str, lang: str) -> tuple[Path, str, Any] | None:

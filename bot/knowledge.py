@@ -45,6 +45,24 @@ INTENTS_DIR = "qa"
 _CONSTRUCTOR_ERRORS = (ValueError, TypeError, LookupError, AttributeError, RecursionError)
 
 
+def files_named(directory: Path, suffix: str = ".yaml") -> list[Path]:
+    """The files of `directory` ending in `suffix`, hidden ones aside: a dot-file there is
+    an editor's or the OS's (Emacs's lock `.#hkpc.yaml`, a Mac's `._hkpc.yaml`), never
+    knowledge, as the watcher and the reload signature have it."""
+    return sorted(p for p in directory.glob("*" + suffix) if not p.name.startswith("."))
+
+
+def _nested_files(directory: Path) -> list[Path]:
+    """YAML files in the subdirectories of `directory` (hidden ones aside): saved there,
+    never read (the loader reads `directory` itself), though the watcher sees them."""
+    return sorted(
+        p
+        for p in directory.glob("*/**/*")
+        if p.suffix in (".yaml", ".yml")
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
+
+
 class _Unreadable(Exception):
     """A file the loader will not parse; the message says why."""
 
@@ -452,14 +470,17 @@ def _load(
 
     intents: list[tuple[Intent, Path, Any]] = []
     compiled: list[tuple[str, int]] = []  # (content key, number of intents) of each file
-    intent_files = sorted((root / INTENTS_DIR).glob("*.yaml"))
+    intent_files = files_named(root / INTENTS_DIR)
     if not intent_files:
         problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, "no intent files (*.yaml)"))
     named = (root / name.removesuffix(".yaml") for name in (FACTS_FILE, CONCEPTS_FILE))
-    strays = [*(root / INTENTS_DIR).glob("*.yml"), *(p.with_suffix(".yml") for p in named)]
+    strays = [*files_named(root / INTENTS_DIR, ".yml"), *(p.with_suffix(".yml") for p in named)]
     for stray in sorted(p for p in strays if p.exists()):  # saved, and never read: say so
         detail = "not read: knowledge files end in .yaml; rename it"
         problems.append(KnowledgeFileError(_rel(stray, root), 0, detail))
+    for nested in _nested_files(root / INTENTS_DIR):
+        detail = "not read: intents files lie directly in qa/; move it"
+        problems.append(KnowledgeFileError(_rel(nested, root), 0, detail))
     for path in intent_files:
         try:
             model, raw, key = _parse_intents(path, root, budget, precise, cache)

@@ -26,6 +26,7 @@ from bot.knowledge import (
     _line_of,
     _node_line,
     _rel,
+    files_named,
 )
 from bot.models import LANGS, Intent
 from bot.settings import Settings
@@ -52,7 +53,7 @@ class _Lines:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.intents: dict[str, tuple[Path, Any]] = {}
-        for path in sorted((root / INTENTS_DIR).glob("*.yaml")):
+        for path in files_named(root / INTENTS_DIR):
             for item, raw in _located(path, "intents"):
                 self.intents[str(item["id"])] = (path, raw)
         self.facts = {str(item["id"]): raw for item, raw in _located(root / FACTS_FILE, "facts")}
@@ -174,7 +175,7 @@ def _languages(kb: KnowledgeBase, lines: _Lines) -> list[Finding]:
 def lint_drafts(root: Path, kb: KnowledgeBase) -> list[Finding]:
     """Drafts are not live, but their quotes must verify so that review starts from facts."""
     out = []
-    for path in sorted((root / DRAFTS_DIR).glob("*.yaml")):
+    for path in files_named(root / DRAFTS_DIR):
         for item, raw in _located(path, "intents"):
             for n, cite in enumerate(item.get("cite") or ()):
                 src = kb.sources.get(str(cite.get("source")))

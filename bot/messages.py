@@ -127,6 +127,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Nothing unanswered: every logged question is answered now.",
         "de": "Nichts offen: jede protokollierte Frage wird jetzt beantwortet.",
     },
+    "kb_unanswered_unavailable": {
+        "en": "The unanswered log cannot be read now (the shared state is unavailable); "
+        "try again shortly.",
+        "de": "Das Protokoll offener Fragen ist gerade nicht lesbar (gemeinsamer Speicher "
+        "nicht erreichbar); bitte gleich noch einmal versuchen.",
+    },
     "kb_reloaded": {"en": "Knowledge reloaded", "de": "Wissen neu geladen"},
     "kb_reload_failed": {
         "en": "Reload failed: the last good knowledge stays in use",

@@ -238,13 +238,19 @@ class QABot:
         """`reload` in a worker thread, so the event loop keeps serving meanwhile."""
         return await asyncio.to_thread(self.reload, trigger)
 
-    def unanswered_groups(self, limit: int | None = None) -> list[Group]:
-        """What people asked and did not get a good answer to, grouped, with a proposed intent."""
+    def unanswered_groups(self, limit: int | None = None) -> list[Group] | None:
+        """What people asked and did not get a good answer to, grouped, with a proposed
+        intent; None when the log cannot be read (the shared state is down)."""
         from bot.triage import group_log
+        from bot.unanswered import LogUnavailable
 
+        try:
+            records = list(self.unanswered.records())
+        except LogUnavailable:  # the store's outage is logged by the store, once
+            return None
         return group_log(
             self.store.current,
-            list(self.unanswered.records()),
+            records,
             low_confidence=self.settings.unanswered.low_confidence,
             limit=limit or self.settings.admin.unanswered_groups,
         )

@@ -52,6 +52,10 @@ MAX_VALUE_BYTES = 32 * 1024 * 1024
 _ENTRY_BYTES = 200  # a value's bookkeeping beyond its strings: dict slot, tuple, expiry
 
 
+class StateUnavailable(Exception):
+    """A read that an empty answer would misreport: the store is down."""
+
+
 class SharedState(Protocol):
     """The small store interface; `remote` says whether calls leave the process."""
 
@@ -276,7 +280,12 @@ class FailOpenState:
         self._call(self._store.append, None, stream, line, max_lines)
 
     def lines(self, stream: str) -> list[str]:
-        return self._call(self._store.lines, [], stream)
+        """The stream's lines; raises StateUnavailable while the store is down: read by an
+        admin (triage), an empty list would say that nothing was logged."""
+        found = self._call(self._store.lines, None, stream)
+        if found is None:
+            raise StateUnavailable("the shared state is unavailable")
+        return found
 
     def put(self, key: str, value: str, ttl_s: float) -> None:
         self._call(self._store.put, None, key, value, ttl_s)

@@ -31,6 +31,10 @@ STREAM = "unanswered"
 STREAM_MAX_LINES = 20_000  # the shared (Redis) log keeps this many newest records
 
 
+class LogUnavailable(Exception):
+    """The shared unanswered log cannot be read now."""
+
+
 class UnansweredLog:
     """Appends records to a JSONL file, rotated past max_bytes; thread-safe.
 
@@ -45,16 +49,22 @@ class UnansweredLog:
         self._lock = threading.Lock()
         self._failing = False
 
+    @property
+    def where(self) -> str:
+        """Where the records are kept, for an admin to read."""
+        return "the shared unanswered log" if self.state is not None else str(self.path)
+
     def records(self) -> Iterator[dict[str, Any]]:
-        """Every well-formed record, oldest first, from wherever this log writes."""
+        """Every well-formed record, oldest first, from wherever this log writes; raises
+        LogUnavailable when the shared log cannot be read (Redis down), which an empty
+        log would misreport as nothing unanswered."""
         if self.state is None:
             yield from read_records(self.files())
             return
         try:
             lines = self.state.lines(STREAM)
-        except Exception as exc:  # a store outage must not break triage
-            log.warning("cannot read the shared unanswered log: %s", exc)
-            return
+        except Exception as exc:
+            raise LogUnavailable(f"{self.where} cannot be read ({exc})") from exc
         yield from _parse_lines(lines)
 
     def write(self, record: dict[str, Any]) -> bool:

@@ -32,13 +32,13 @@ class KnowledgeFilter(DefaultFilter):
 
     def __init__(self, root: Path) -> None:
         super().__init__()
-        self.drafts = str(Path(root).resolve() / "drafts")
+        self.drafts = Path(root).resolve() / "drafts"
 
     def __call__(self, change: Change, path: str) -> bool:
         name = Path(path).name
         if name.startswith(".") or not name.endswith(WATCHED_SUFFIXES):
             return False
-        if path.startswith(self.drafts):
+        if Path(path).is_relative_to(self.drafts):
             return False
         return super().__call__(change, path)
 

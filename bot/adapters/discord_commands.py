@@ -206,7 +206,7 @@ class AttachTargets:
         with self._lock:
             target = self._held.get(key)
         if target is None:
-            self.remember(self.bot.unanswered_groups())
+            self.remember(self.bot.unanswered_groups() or [])
             with self._lock:
                 target = self._held.get(key)
         return target
@@ -319,9 +319,9 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatServ
             )
         elif action == "unanswered":
 
-            def groups() -> list[Group]:
+            def groups() -> list[Group] | None:
                 found = bot.unanswered_groups()
-                attach_targets.remember(found)
+                attach_targets.remember(found or [])
                 return found
 
             await respond(

@@ -354,10 +354,13 @@ def reload_replies(result: ReloadResult, lang: str | None) -> list[DiscordReply]
 
 
 def unanswered_replies(
-    groups: Sequence[Group], lang: str | None, kb: Path | None = None
+    groups: Sequence[Group] | None, lang: str | None, kb: Path | None = None
 ) -> list[DiscordReply]:
     """`/kb unanswered`: the top groups with their proposed intent and the command to attach
-    (naming the knowledge directory `kb` when it is not the project's)."""
+    (naming the knowledge directory `kb` when it is not the project's; None: the log
+    cannot be read now)."""
+    if groups is None:
+        return [notice("kb_unanswered_unavailable", lang)]
     if not groups:
         return pack(build_embeds(word("kb_unanswered_none", lang), [], color=COLOR_INFO))
     fields = []

@@ -302,8 +302,11 @@ def parse_attach_value(value: str) -> tuple[str, str, str] | None:
         return None
 
 
-def render_unanswered(groups: list[Group], lang: str) -> Payload:
-    """`/kb unanswered`: the top groups, each with a button to attach it to its proposed intent."""
+def render_unanswered(groups: list[Group] | None, lang: str) -> Payload:
+    """`/kb unanswered`: the top groups, each with a button to attach it to its proposed
+    intent (None: the log cannot be read now)."""
+    if groups is None:
+        return notice(word("kb_unanswered_unavailable", lang))
     if not groups:
         return notice(word("kb_unanswered_none", lang))
     title = word("kb_unanswered", lang)

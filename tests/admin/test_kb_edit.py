@@ -18,6 +18,7 @@ from bot.knowledge import load_knowledge
 from bot.service import QABot
 from bot.settings import Settings
 from tests.admin.conftest import RECRUITING
+from tests.core.test_knowledge import _editor_leftovers
 
 
 def test_round_trip_adds_one_line_and_keeps_comments_and_quotes(kb_copy: Path) -> None:
@@ -34,6 +35,18 @@ def test_round_trip_adds_one_line_and_keeps_comments_and_quotes(kb_copy: Path) -
     assert diff == ["+        - Is hiring hard in Hong Kong?"]
     assert before.splitlines()[0].startswith("#")  # the file's comment is still there
     assert after.startswith(before.splitlines()[0])
+
+
+def test_hidden_files_beside_the_intents_stop_no_edit_and_no_lint(kb_copy: Path) -> None:
+    # Emacs's lock of a buffer being edited (.#hkpc.yaml, a dangling symlink) and the like
+    # are no knowledge (tests/core/test_knowledge.py): add-question and kb validate (lint's
+    # re-read of the files, drafts too) read them and failed meanwhile.
+    _editor_leftovers(kb_copy / "qa")
+    (kb_copy / "drafts").mkdir(exist_ok=True)
+    (kb_copy / "drafts" / ".#x.yaml").symlink_to("admin@host.4242:1700000000")
+    assert main(["kb", "validate", str(kb_copy)]) == 0
+    result = add_question(kb_copy, RECRUITING, "Is hiring hard in Hong Kong?", "en")
+    assert result.ok and result.changed, result
 
 
 def test_a_phrase_under_another_intent_is_refused_and_nothing_is_written(kb_copy: Path) -> None:

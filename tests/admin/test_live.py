@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from watchfiles import Change
 
 from bot import watcher
 from bot.kb_edit import add_question, write_atomic
@@ -80,6 +81,16 @@ async def test_drafts_and_swap_files_do_not_reload(kb_bot: QABot, kb_copy: Path)
         await wait_until(lambda: kb_bot.status().last_reload is not None)
     result = kb_bot.status().last_reload
     assert result.ok and result.changed == (f"intent:{RECRUITING}",)
+
+
+def test_only_the_drafts_directory_is_left_unwatched(kb_copy: Path) -> None:
+    # The filter tested the path's prefix: a source under knowledge/drafts-2025/ or a file
+    # knowledge/drafts.txt (what sources.yaml may name) never reloaded on a save.
+    root = kb_copy.resolve()
+    counts = watcher.KnowledgeFilter(root)
+    assert not counts(Change.modified, str(root / "drafts" / "scmp.yaml"))
+    for name in ("drafts-2025/article.txt", "drafts.txt", "draftsources/article.txt"):
+        assert counts(Change.modified, str(root / name)), name
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX only")

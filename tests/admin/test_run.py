@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +258,39 @@ async def test_a_rejected_token_ends_qabot_slack_with_exit_2(
     bot = QABot.from_settings(settings)
     serving = serve_all(bot, settings, only=["slack"], slack_port=free_port(), watch=False)
     assert await asyncio.wait_for(serving, 10) == 2
+
+
+class _Unreachable:
+    """A stand-in adapter: each start takes the next step, "down" (out of reach before it
+    served), "served, then down" (an outage after serving) or "serves" (until it ends)."""
+
+    def __init__(self, steps: Iterator[str]) -> None:
+        self.steps = steps
+
+    async def serve(self, ready: asyncio.Event) -> None:
+        step = next(self.steps)
+        if step == "served, then down":
+            ready.set()
+        if step != "serves":
+            raise ConnectionError("Connection refused")
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_a_platform_out_of_reach_is_tried_again_ever_later_up_to_a_minute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # README: tried again after 1 s, 2 s, 4 s … at most 60 s, from 1 s again after an
+    # outage of a platform that served; neither the cap nor the new start had a test.
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(runner.asyncio, "sleep", sleep)
+    steps = iter(["down"] * 8 + ["served, then down", "down", "serves"])
+    await runner._serve_platform("discord", lambda: _Unreachable(steps), asyncio.Event())
+    assert waits == [1, 2, 4, 8, 16, 32, 60, 60, 1, 2]

@@ -165,6 +165,39 @@ def test_a_knowledge_file_named_yml_is_an_error_not_ignored(kb_copy: Path) -> No
     ]
 
 
+def _editor_leftovers(qa: Path) -> None:
+    """What editors and the OS leave beside the intents files: Emacs's lock of a modified
+    buffer (a dangling symlink), a Mac's AppleDouble file (binary, from a tar made there),
+    a hidden copy."""
+    (qa / ".#hkpc.yaml").symlink_to("admin@host.4242:1700000000")
+    (qa / ".#new.yml").symlink_to("admin@host.4242:1700000000")
+    (qa / "._hkpc.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    (qa / ".hkpc.yaml").write_text((qa / "hkpc.yaml").read_text("utf-8"), "utf-8")
+
+
+def test_hidden_files_are_no_knowledge(kb_copy: Path) -> None:
+    # The watcher and the reload signature skip hidden files (README: they do not count);
+    # the loader read them: while an admin edited hkpc.yaml in Emacs every reload was
+    # refused ("qa/.#hkpc.yaml:0: cannot read"), and a ._hkpc.yaml kept the bot from starting.
+    before = load_knowledge(kb_copy).content_hash
+    _editor_leftovers(kb_copy / "qa")
+    assert load_knowledge(kb_copy).content_hash == before
+
+
+def test_an_intents_file_in_a_subdirectory_of_qa_is_an_error_not_ignored(kb_copy: Path) -> None:
+    # Only qa/*.yaml is read: qa/extra/new.yaml (intents sorted into folders) was left out
+    # without a word (`kb validate`: ok, the same hash), while the watcher reloaded on
+    # every save of it. A hidden folder is an editor's or the OS's, as a hidden file.
+    for folder in ("extra", ".trash"):
+        (kb_copy / "qa" / folder).mkdir()
+        for name in ("new.yaml", "new.yml"):
+            (kb_copy / "qa" / folder / name).write_text("intents: []\n", encoding="utf-8")
+    assert _problems(kb_copy) == [
+        f"knowledge/qa/extra/{name}:0: not read: intents files lie directly in qa/; move it"
+        for name in ("new.yaml", "new.yml")
+    ]
+
+
 def test_missing_directory() -> None:
     (problem,) = _problems(Path("/nonexistent/knowledge"))
     assert "knowledge directory not found" in problem

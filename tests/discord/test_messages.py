@@ -18,6 +18,7 @@ from tests.discord.fake_discord import (
     FakeDiscord,
 )
 from tests.discord.harness import make_settings, serving
+from tests.slack.bots import EchoBot
 
 RECRUITING_DE = "Wie viele Firmen haben Probleme bei der Rekrutierung?"
 
@@ -47,6 +48,19 @@ async def test_nickname_mention_is_stripped_and_answered_in_english(live: Live) 
     embed = (await fake.wait_reply(mid)).json["embeds"][0]
     assert "49" in embed["description"]
     assert embed["fields"][0]["name"].startswith("[1] Source §")
+
+
+async def test_every_form_of_the_bots_mention_is_taken_off_the_question(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    # The resolver answers "hpc" with the mention left in too: the question as the core
+    # gets it (EchoBot shows it back) says whether it was stripped.
+    bot = EchoBot(discord_core.settings, discord_core.store)
+    async with serving(bot, make_settings(fake, tmp_path)):
+        for mention in (f"<@{BOT_ID}>", f"<@!{BOT_ID}>"):
+            mid = await fake.message(f"{mention} hpc {mention}", mentions=(BOT_ID,))
+            (embed,) = (await fake.wait_reply(mid)).json["embeds"]
+            assert embed["description"] == "You asked: hpc", mention
 
 
 async def test_a_mention_of_the_bots_own_role_is_a_mention(live: Live) -> None:

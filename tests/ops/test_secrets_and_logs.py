@@ -68,12 +68,14 @@ FORGED = "2026-11-30 06:00:00,000 INFO qabot.slack slack: /kb reload by UADMIN"
 def test_user_text_cannot_start_a_log_line_of_its_own() -> None:
     stream, _ = _capture(json_lines=False)
     log = logging.getLogger("qabot.test")
-    for breaker in ("\n", "\r\n", "\r", "\u2028", "\x85", "\x1b[2K\r"):
+    # \x9b is CSI, the one-character ESC [ of terminals that take C1 controls
+    for breaker in ("\n", "\r\n", "\r", "\u2028", "\x85", "\x1b[2K\r", "\x9b2K\r"):
         log.info("slack: /kb refused for %s", f"U1{breaker}{FORGED}")
     lines = stream.getvalue().splitlines()
-    assert len(lines) == 6
+    assert len(lines) == 7
     assert not any(line.startswith(FORGED) for line in lines)
     assert "U1\\n2026-11-30" in lines[0] and "U1\\u2028" in lines[3]
+    assert "\x1b" not in stream.getvalue() and "\x9b" not in stream.getvalue()
 
 
 def test_an_exception_text_cannot_start_a_log_line_either() -> None:
@@ -118,6 +120,7 @@ def test_slack_url_secrets_are_masked_wherever_they_are_logged(json_lines: bool)
     stream, _ = _capture(json_lines=json_lines)
     log = logging.getLogger("qabot.test")
     log.warning("reply to %s failed", HOOK)
+    log.warning("reply to %s failed", HOOK.replace("slack.com", "slack-gov.com"))  # GovSlack
     try:
         raise ConnectionError(f"400, message='Invalid response status', url='{TICKET}'")
     except ConnectionError:

@@ -233,3 +233,36 @@ def test_a_bucket_that_never_refills_is_kept() -> None:
     assert [state.take_token("channel:slack:C1", 1, 0.0) for _ in range(2)] == [True, False]
     clock.now += 3600
     assert not state.take_token("channel:slack:C1", 1, 0.0)
+
+
+def _closed_port_url() -> str:
+    import socket
+
+    with socket.socket() as sock:  # bound, never listening: a refused connection
+        sock.bind(("127.0.0.1", 0))
+        return f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+
+
+def test_a_shared_unanswered_log_that_cannot_be_read_is_said_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The fail-open store answers a read as an empty store while Redis is down: triage
+    # said "nothing unanswered" (exit 0), and /kb unanswered "every logged question is
+    # answered now", a claim about a log nobody could read.
+    from bot.cli import main
+    from bot.render import discord, slack
+    from bot.service import QABot
+    from bot.settings import Settings
+
+    url = _closed_port_url()
+    bot = QABot.from_settings(Settings.load(None, redis_url=url))
+    assert bot.unanswered_groups() is None
+    for rendered in (
+        str(slack.render_unanswered(None, "en")),
+        str(discord.unanswered_replies(None, "en")),
+    ):
+        assert "cannot be read" in rendered and "Nothing unanswered" not in rendered
+    monkeypatch.setenv("QABOT_REDIS_URL", url)
+    assert main(["kb", "unanswered"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "the shared unanswered log cannot be read" in err

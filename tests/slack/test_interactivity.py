@@ -47,11 +47,13 @@ async def test_suggestions_become_buttons_and_a_click_answers_in_the_thread(
     assert "U7" not in clicks[0].getMessage()  # [unanswered] log_user_ids is off
 
 
+# A public channel qabot is not in, and a private one (Slack says channel_not_found).
+@pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found"])
 async def test_a_click_where_the_bot_cannot_post_answers_through_response_url(
-    start_slack: StartSlack,
+    start_slack: StartSlack, error: str
 ) -> None:
     slack = await start_slack()
-    slack.api.fail_next("chat.postMessage", status=200, error="not_in_channel")
+    slack.api.fail_next("chat.postMessage", status=200, error=error)
     await slack.click("hkpc.recruiting|de", channel="C5")
     await slack.api.wait_for(lambda api: len(api.responses()) >= 1)
     (resp,) = slack.api.responses()
