@@ -25,3 +25,14 @@ from bot.text import tokens
 )
 def test_spelled_numbers(text: str, expected: list[str]) -> None:
     assert tokens(text) == expected
+
+
+def test_a_word_is_tried_as_a_german_number_once() -> None:
+    """Every word of every text is tried as a German number word; words recur, so the
+    answer for each is remembered."""
+    from bot import numbers
+
+    numbers.parse_german("dreiundsechzig")
+    hits = numbers._remembered.cache_info().hits
+    assert numbers.parse_german("dreiundsechzig") == 63
+    assert numbers._remembered.cache_info().hits == hits + 1

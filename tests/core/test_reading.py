@@ -126,3 +126,10 @@ def test_a_question_splits_where_a_new_question_opens(question: str, parts: int)
 def test_the_small_and_medium_firms_are_one_group_not_two_questions(qabot) -> None:
     answer = qabot.ask("Wie viele der kleinen und mittleren Unternehmen sind profitabel?")
     assert answer.answered is False, answer.text
+
+
+def test_a_message_is_read_once() -> None:
+    """A follow-up is read by the conversation layer and again by the resolver: the second
+    reading is the first one, remembered."""
+    message = "Servus! und wie viele davon sind KMU?"
+    assert read(message) is read(message)
