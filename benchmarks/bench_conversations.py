@@ -8,7 +8,10 @@ rounds of the same conversations, in the same order, are timed, first questions
 and follow-ups interleaved as they come (a busy moment of the machine falls on
 both). Prints p50/p90/p99 per turn side by side for first questions, follow-ups,
 and the same follow-up texts asked on their own (no context), how many resolver
-calls a turn makes, and the follow-up's cost relative to a question's. Not a
+calls a turn makes, and the follow-up's cost relative to a question's; then the
+follow-ups by the resolver calls they made (0: the source, another language or
+more, answered from the kept context; 2 and more: read with the last question in
+several ways, each reading resolved as a question is): where the tail is. Not a
 test: run it by hand (`.venv/bin/python benchmarks/bench_conversations.py
 [--rounds 5]`); the machine's load moves the tail, so compare several runs.
 """
@@ -120,6 +123,18 @@ def main() -> None:
         for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))
     )
     print(f"a follow-up's cost relative to a question's: {ratios}")
+    head = f"{'share':>7}{'p50 ms':>8}{'p90 ms':>8}{'mean ms':>9}"
+    print(f"\n{'follow-ups by resolver calls':<36}{head}")
+    by_calls: dict[int, list[float]] = {}
+    for took, calls in rows["follow-up"]:
+        by_calls.setdefault(min(calls, 3), []).append(took)
+    for calls, ms in sorted(by_calls.items()):
+        ms.sort()
+        share = len(ms) / len(rows["follow-up"])
+        print(
+            f"{'3 or more' if calls == 3 else calls:<36}{share:>7.0%}{percentile(ms, 0.5):>8.2f}"
+            f"{percentile(ms, 0.9):>8.2f}{statistics.mean(ms):>9.2f}"
+        )
 
 
 if __name__ == "__main__":

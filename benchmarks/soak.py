@@ -10,12 +10,18 @@ and follow-ups included, got exactly one reply (each DM comes in a channel of it
 own, so its reply is known by its channel), that the process logged no errors,
 and reports the resident memory (RSS) of `qabot run`, sampled every 10 s, with
 its least-squares slope over the run after the first minute (start-up and caches
-filling), in MB per 30 minutes. With `--tracemalloc` the bot runs under
+filling) and over its second half (growth that levels off shows there as a lower
+slope), in MB per 30 minutes. With `--tracemalloc` the bot runs under
 tracemalloc (benchmarks/traced_run.py, a snapshot a minute) and the report adds
 the traced heap each minute and what grew most from minute 2 to the end (its RSS
 figures then include tracemalloc's own bookkeeping: take RSS from a run without it).
+With `--malloc` (no tracemalloc) it adds, each minute, the threads, glibc's own
+totals (bytes in use and free inside the heap arenas, and in mmapped blocks) and
+Python's small-object allocator's (its arenas, and the objects in them): RSS that
+grows while the bytes in use do not is memory an allocator keeps, not a leak;
+`--trim` then hands that back each minute (`malloc_trim(0)`) and reports the RSS after.
 
-    .venv/bin/python benchmarks/soak.py [--minutes 30] [--rate 20] [--tracemalloc]
+    .venv/bin/python benchmarks/soak.py [--minutes 30] [--rate 20] [--tracemalloc|--malloc|--trim]
 """
 
 from __future__ import annotations
@@ -122,6 +128,32 @@ def heap_report(snapshots: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def malloc_report(watched: Path) -> list[tuple[str, str]]:
+    """Rows: each minute's threads, allocator totals and (with --trim) RSS after a trim."""
+    path = watched / "malloc.jsonl"
+    if not path.exists():
+        return [("malloc", "no samples")]
+    lines = [json.loads(ln) for ln in path.read_text().splitlines()]
+
+    def each(field: str) -> str:
+        return " ".join(f"{ln['s'] / 60:g}:{ln[field]:g}" for ln in lines if field in ln)
+
+    rows = [
+        ("threads each minute (min:n)", each("threads")),
+        ("malloc in use each minute (min:MB)", each("in_use_mb")),
+        ("malloc free, kept in arenas (min:MB)", each("free_mb")),
+        ("malloc mmapped blocks (min:MB)", each("mmapped_mb")),
+        ("Python allocator's arenas (min:MB)", each("py_arenas_mb")),
+        ("Python small objects in them (min:MB)", each("py_objects_mb")),
+    ]
+    if any("rss_after_trim_mb" in ln for ln in lines):
+        rows.append(("RSS after malloc_trim (min:MB)", each("rss_after_trim_mb")))
+        trimmed = [(ln["s"], ln["rss_after_trim_mb"]) for ln in lines if ln["s"] >= WARM_UP_S]
+        slope = slope_per_30_min(trimmed)
+        rows.append(("its slope after the first minute (MB / 30 min)", f"{slope:+.2f}"))
+    return rows
+
+
 def slack_event(
     n: int, question: str, dm: bool, thread: tuple[str, str] | None = None
 ) -> tuple[str, str, str, str]:
@@ -148,7 +180,7 @@ def slack_event(
 
 
 async def start_bot(
-    api: FakeSlackApi, fake: FakeDiscord, tmp: Path, port: int, *, traced: bool = False
+    api: FakeSlackApi, fake: FakeDiscord, tmp: Path, port: int, *, watch: str | None = None
 ):
     env = {
         **os.environ,
@@ -169,7 +201,10 @@ async def start_bot(
     }
     env.pop("SLACK_APP_TOKEN", None)
     log = (tmp / "qabot.log").open("wb")
-    runner = ["benchmarks.traced_run", str(tmp / "snapshots")] if traced else ["bot.cli"]
+    if watch is not None:  # from inside: "heap" (tracemalloc), "malloc", "trim"
+        env["QABOT_TRACE_HEAP"] = "1" if watch == "heap" else "0"
+        env["QABOT_TRACE_TRIM"] = "1" if watch == "trim" else "0"
+    runner = ["benchmarks.traced_run", str(tmp / "snapshots")] if watch else ["bot.cli"]
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", *runner, "run", env=env, cwd=str(ROOT), stdout=log, stderr=log
     )
@@ -189,7 +224,7 @@ async def start_bot(
     raise SystemExit(f"qabot run did not start; see {tmp / 'qabot.log'}")
 
 
-async def soak(minutes: float, rate: float, follow_ups: float, traced: bool) -> int:
+async def soak(minutes: float, rate: float, follow_ups: float, watch: str | None) -> int:
     rng = random.Random(7)
     follow_up_text = follow_up_texts()
     api = FakeSlackApi()
@@ -198,7 +233,7 @@ async def soak(minutes: float, rate: float, follow_ups: float, traced: bool) -> 
     await fake.start()
     tmp = Path(tempfile.mkdtemp(prefix="qabot-soak-"))
     port = free_port()
-    proc = await start_bot(api, fake, tmp, port, traced=traced)
+    proc = await start_bot(api, fake, tmp, port, watch=watch)
     url = f"http://127.0.0.1:{port}/slack/events"
     await asyncio.sleep(2)  # let start-up allocations settle before the first reading
     rss_start = rss_mb(proc.pid)
@@ -315,6 +350,9 @@ async def soak(minutes: float, rate: float, follow_ups: float, traced: bool) -> 
         "Easy there" in json.dumps(fake.replies_to(m)[0].json) for m in discord_sent
     )
     slope = slope_per_30_min([(t, m) for t, m in samples if t >= WARM_UP_S])
+    # Growth that levels off (caches and stores filling, free lists settling) shows as
+    # a late slope well below the whole run's.
+    late = slope_per_30_min([(t, m) for t, m in samples if t >= minutes * 30])
     log_text = (tmp / "qabot.log").read_text(errors="replace")
     error_lines = [ln for ln in log_text.splitlines() if '"level": "ERROR"' in ln]
     slack_sent = slack_expected.total()
@@ -337,8 +375,10 @@ async def soak(minutes: float, rate: float, follow_ups: float, traced: bool) -> 
         (f"RSS samples every {SAMPLE_EVERY_S:g} s", str(len(samples))),
         ("RSS each minute (min:MB)", " ".join(f"{t / 60:.0f}:{r:.0f}" for t, r in samples[::6])),
         ("RSS slope after the first minute (MB / 30 min)", f"{slope:+.2f}"),
+        ("RSS slope over the second half (MB / 30 min)", f"{late:+.2f}"),
         ("exit code after SIGTERM", str(code)),
-        *(heap_report(tmp / "snapshots") if traced else []),
+        *(heap_report(tmp / "snapshots") if watch == "heap" else []),
+        *(malloc_report(tmp / "snapshots") if watch else []),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
@@ -360,9 +400,14 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=30.0)
     ap.add_argument("--rate", type=float, default=20.0, help="messages a second (both platforms)")
     ap.add_argument("--followups", type=float, default=0.15, help="share of follow-ups")
-    ap.add_argument("--tracemalloc", action="store_true", help="where the Python heap grows")
+    watch = ap.add_mutually_exclusive_group()
+    watch.add_argument("--tracemalloc", action="store_true", help="where the Python heap grows")
+    watch.add_argument("--malloc", action="store_true", help="the allocator's totals each minute")
+    watch.add_argument("--trim", action="store_true", help="--malloc, and malloc_trim each minute")
     args = ap.parse_args()
-    sys.exit(asyncio.run(soak(args.minutes, args.rate, args.followups, args.tracemalloc)))
+    modes = {"heap": args.tracemalloc, "malloc": args.malloc, "trim": args.trim}
+    watching = next((mode for mode, on in modes.items() if on), None)
+    sys.exit(asyncio.run(soak(args.minutes, args.rate, args.followups, watching)))
 
 
 if __name__ == "__main__":

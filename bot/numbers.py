@@ -7,6 +7,8 @@ language data): "zwei Programme" and "which one" stay words.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.lexicon import DATA, fold_entry
 
 _NW = DATA.number_words
@@ -20,10 +22,24 @@ UNITS, TEENS, TENS = _table(_NW.units), _table(_NW.teens), _table(_NW.tens)
 SMALL = {**UNITS, **TEENS, **TENS}
 EXPLICIT = {fold_entry(k) for k in _NW.numbers}
 MIN_SPELLED = 13
+# Every word of every text is tried as a German number word, and words recur: the answers
+# for up to 8,192 words of up to 60 characters (longer than any number word people write)
+# are remembered.
+WORD_CACHE = 8192
+WORD_CHARS = 60
 
 
 def parse_german(word: str) -> int | None:
     """One German number word ("dreiundsechzig", "zweitausendvierzehn"), else None."""
+    return _remembered(word) if len(word) <= WORD_CHARS else _parse_german(word)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _remembered(word: str) -> int | None:
+    return _parse_german(word)
+
+
+def _parse_german(word: str) -> int | None:
     if not word:
         return 0
     for scale_word, scale in (("tausend", 1000), ("hundert", 100)):

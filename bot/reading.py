@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.lexicon import (
     ALTERNATIVES,
@@ -50,6 +51,7 @@ _RUN_ON_WORDS = 18  # a message longer than this without a sentence end is a run
 _CONTEXT_WORDS = 4  # and a question word this far in starts its question
 _POINTER_REACH = 2  # last words of a question where a pointer refers back
 _THIN_WORDS = 1  # content words of a question that leans on the sentence before it
+READ_CACHE = 1024  # messages remembered as read: those of the last moments
 
 
 @dataclass(frozen=True)
@@ -175,8 +177,11 @@ def strip_chat(part: str) -> str:
     return " ".join(words) or part
 
 
+@lru_cache(maxsize=READ_CACHE)
 def read(text: str) -> Reading:
-    """Split `text` into question parts (greeting stripped) and chat parts."""
+    """Split `text` into question parts (greeting stripped) and chat parts. Remembered per
+    text, as tokens are: a follow-up is read by the conversation layer and then again by
+    the resolver."""
     parts = [q for p in _PARTS.split(text) if p and p.strip() for q in _after_label(p.strip())]
     chat = [p for p in parts if is_chat(p)]
     content = [strip_chat(p) for p in parts if not is_chat(p)]

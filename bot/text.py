@@ -18,6 +18,11 @@ from bot.numbers import read_spelled_numbers
 # guards); a small cache makes that once. Bounded: 4,096 texts of ≤ 4,000 characters. Its
 # tokens are interned: a word in many cached texts is one string, not a copy in each.
 CACHE_SIZE = 4096
+# Single words are tokenised on their own too (openers, cue and topic tests of a follow-up):
+# they recur in message after message, so they have a cache of their own that long texts
+# do not push out. Bounded: 8,192 words of ≤ 40 characters.
+WORD_CACHE_SIZE = 8192
+WORD_CHARS = 40
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", "`": "'"})
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\ufeff]")
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
@@ -39,17 +44,30 @@ def clean(text: str) -> str:
 def fold(text: str) -> str:
     """Lowercase, umlauts and accents folded (ä → a, ß → ss); punctuation kept."""
     text = clean(text).casefold().translate(_FOLD)
+    if text.isascii():
+        return text  # no accents to take off: most questions, once umlauts are folded
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def tokens(text: str) -> list[str]:
     """Folded word and number tokens; '%' reads as a word, number words as digits."""
+    if len(text) <= WORD_CHARS and " " not in text:
+        return list(_word_tokens(text))
     return list(_tokens(text))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _tokens(text: str) -> tuple[str, ...]:
+    return _tokenise(text)
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return _tokenise(word)
+
+
+def _tokenise(text: str) -> tuple[str, ...]:
     folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
     out = []
     folded = _SPELLED.sub(_joined_letters, folded)

@@ -33,3 +33,14 @@ def test_number_words_take_a_percent_or_scale_after_them() -> None:
     assert three.scaled and three.value == 3e9
     (sixty,) = figures("why did sixty percent say so")
     assert sixty.percent and sixty.raw == 60
+
+
+def test_a_word_is_tried_as_a_german_number_once() -> None:
+    """Every word of every text is tried as a German number word; words recur, so the
+    answer for each is remembered."""
+    from bot import numbers
+
+    numbers.parse_german("dreiundsechzig")
+    hits = numbers._remembered.cache_info().hits
+    assert numbers.parse_german("dreiundsechzig") == 63
+    assert numbers._remembered.cache_info().hits == hits + 1

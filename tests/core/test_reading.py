@@ -160,3 +160,10 @@ def test_thanks_then_a_question_is_the_question() -> None:
     assert read("thanks! and when was SenseTime founded?").questions == (
         "and when was SenseTime founded?",
     )
+
+
+def test_a_message_is_read_once() -> None:
+    """A follow-up is read by the conversation layer and again by the resolver: the second
+    reading is the first one, remembered."""
+    message = "Servus! und wie viele davon sind KMU?"
+    assert read(message) is read(message)

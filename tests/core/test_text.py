@@ -12,3 +12,37 @@ def test_a_word_in_many_cached_texts_is_held_once() -> None:
     second = tokens("und im HKSTP: wie viele Unternehmen noch?")
     assert first[-1] == second[2] == "hkstp"
     assert first[-1] is second[2]
+
+
+def test_a_word_stays_tokenised_while_long_texts_come_and_go(monkeypatch) -> None:
+    """Single words (a follow-up's openers and cue words, tested one by one) are tokenised
+    once: thousands of long texts passing through the text cache do not push them out."""
+    from bot import text
+
+    tokens("Finanzierungsoptionen")
+    for n in range(text.CACHE_SIZE + 100):
+        tokens(f"wie viele Firmen gab es im Jahr {n}, und wie viele davon nutzen KI?")
+    read_again: list[list[str]] = []
+    spelled = text.read_spelled_numbers
+    monkeypatch.setattr(text, "read_spelled_numbers", lambda w: read_again.append(w) or spelled(w))
+    assert tokens("Finanzierungsoptionen") == ["finanzierungsoptionen"]
+    assert read_again == []
+
+
+def test_ascii_text_is_folded_without_decomposing(monkeypatch) -> None:
+    """Most questions are ASCII once umlauts are folded: nothing to decompose, and the
+    character-by-character pass over the decomposition is skipped."""
+    from bot import text
+
+    forms: list[str] = []
+    normalize = text.unicodedata.normalize
+    monkeypatch.setattr(
+        text.unicodedata, "normalize", lambda f, s: forms.append(f) or normalize(f, s)
+    )
+    assert text.fold.__wrapped__("Wie viele Firmen in Hongkong nutzen KI?") == (
+        "wie viele firmen in hongkong nutzen ki?"
+    )
+    assert text.fold.__wrapped__("Größe über 49 %") == "grosse uber 49 %"
+    assert "NFKD" not in forms
+    assert text.fold.__wrapped__("Café naïve") == "cafe naive"
+    assert "NFKD" in forms

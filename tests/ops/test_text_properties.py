@@ -152,3 +152,19 @@ def test_the_bound_is_the_character_limit_not_a_token_cap(bot: QABot, recorder: 
     recorder.seen.clear()
     assert bot.ask(text + "x").kind == "refused"
     assert not recorder.seen
+
+
+@PROPS
+@given(any_text)
+@example("Größe über 49 %")
+@example("Café")
+def test_fold_takes_off_every_accent_ascii_or_not(text: str) -> None:
+    """fold's shortcut for ASCII gives what the full decomposition gives."""
+    import unicodedata
+
+    from bot import text as text_module
+
+    folded = clean(text).casefold().translate(text_module._FOLD)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    full = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert fold.__wrapped__(text) == full
