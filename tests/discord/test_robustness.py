@@ -32,7 +32,8 @@ from tests.discord.fake_discord import (
 from tests.discord.harness import make_settings, serving
 
 PARAGRAPH = "Hongkong investiert in KI und Rechenzentren, und die Nachfrage steigt weiter. " * 12
-LONG_TEXT = "\n\n".join(f"{i}. {PARAGRAPH}" for i in range(10))  # ~9,500 characters
+# ~7,500 characters: several embeds and messages, under the cut of an answer's text (8,192)
+LONG_TEXT = "\n\n".join(f"{i}. {PARAGRAPH}" for i in range(8))
 LONG_QUOTE = "Die Studie zeigte viele Zahlen über Unternehmen in Hongkong. " * 40
 
 
