@@ -255,6 +255,18 @@ class _TomlWithoutSecrets(TomlConfigSettingsSource):
                     f"{self.toml_file_path}: {key} is a secret; set {key.upper()} in the "
                     "environment (or a git-ignored .env), never in a config file"
                 )
+        if _has_password(self.toml_data.get("redis_url")):
+            raise ValueError(
+                f"{self.toml_file_path}: redis_url holds a password; set QABOT_REDIS_URL in "
+                "the environment (or a git-ignored .env), never in a config file"
+            )
+
+
+def _has_password(url: object) -> bool:
+    try:
+        return isinstance(url, str) and bool(urlsplit(url).password)
+    except ValueError:
+        return False  # not a URL at all: the field's own check names it
 
 
 def _is_redis_url(url: str) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import _parser, _settings, main
-from bot.settings import DEFAULT_CONFIG, PROJECT_ROOT
+from bot.settings import DEFAULT_CONFIG, PROJECT_ROOT, Settings
 from tests.conftest import KNOWLEDGE
 
 MISSING = Path("/nonexistent/qabot-kb")
@@ -190,6 +190,25 @@ def test_a_secret_in_a_config_file_is_an_error_not_a_token(
     err = capsys.readouterr().err
     assert key in err and "environment" in err
     assert "not-a-real-secret-in-a-file" not in err
+
+
+def test_a_redis_password_in_a_config_file_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # redis_url = "redis://:pw@host/0" in config/qabot.toml (git-tracked) was taken, password
+    # and all, without a word; the tokens were refused there, the Redis password was not.
+    config = tmp_path / "qabot.toml"
+    config.write_text('redis_url = "redis://:hunter2pw@127.0.0.1:1/0"\n', encoding="utf-8")
+    assert main(["--config", str(config), "stat"]) == 2
+    err = capsys.readouterr().err
+    assert "redis_url" in err and "QABOT_REDIS_URL" in err and "environment" in err
+    assert "hunter2pw" not in err
+
+
+def test_a_redis_url_without_a_password_may_stay_in_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "qabot.toml"
+    config.write_text('redis_url = "redis://127.0.0.1:6379/0"\n', encoding="utf-8")
+    assert Settings.load(config).redis_url == "redis://127.0.0.1:6379/0"
 
 
 def test_the_unanswered_log_is_the_projects_wherever_qabot_runs(
