@@ -25,6 +25,8 @@ DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 # The secrets, by their environment names: never read from a config file.
 SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
+# Where a question comes from: the console, `qabot ask`, or a chat platform.
+Platform = Literal["console", "cli", "slack", "discord"]
 
 
 def _not_empty(value: object) -> object:
@@ -112,7 +114,7 @@ class UnansweredSettings(ConfigSection):
     # Slack/Discord user and channel ids are kept only when this is true.
     log_user_ids: bool = False
     # `cli` (qabot ask, the eval scripts) is left out by default.
-    platforms: list[str] = Field(default_factory=lambda: ["console", "slack", "discord"])
+    platforms: list[Platform] = Field(default_factory=lambda: ["console", "slack", "discord"])
 
 
 class KnowledgeLimits(ConfigSection):

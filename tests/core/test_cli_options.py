@@ -211,6 +211,17 @@ def test_a_redis_url_without_a_password_may_stay_in_the_config_file(tmp_path: Pa
     assert Settings.load(config).redis_url == "redis://127.0.0.1:6379/0"
 
 
+@pytest.mark.parametrize("value", ['["slack", "discrod"]', '["Slack"]'])
+def test_an_unknown_platform_in_the_unanswered_log_is_named_not_ignored(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A typo left that platform's questions out of the log without a word (triage then
+    # showed nothing from it).
+    monkeypatch.setenv("QABOT_UNANSWERED__PLATFORMS", value)
+    assert main(["ask", "hpc"]) == 2
+    assert "unanswered.platforms" in capsys.readouterr().err
+
+
 def test_the_unanswered_log_is_the_projects_wherever_qabot_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
