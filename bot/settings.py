@@ -63,7 +63,10 @@ class ResolverSettings(ConfigSection):
 class AdminSettings(ConfigSection):
     """Who may run /kb. Nobody is admin unless named here (or opted in below)."""
 
-    slack_user_ids: list[str] = Field(default_factory=list)
+    # Member IDs (U…, W… in Enterprise Grid): a display name here would make nobody an admin.
+    slack_user_ids: list[Annotated[str, Field(pattern=r"^[UW][A-Z0-9]+$")]] = Field(
+        default_factory=list
+    )
     discord_user_ids: list[int] = Field(default_factory=list)
     discord_role_ids: list[int] = Field(default_factory=list)
     # Opt-in: anyone with Manage Server in a Discord server is an admin there too.

@@ -222,6 +222,23 @@ def test_an_unknown_platform_in_the_unanswered_log_is_named_not_ignored(
     assert "unanswered.platforms" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value", ['["@alice"]', '["alice"]', '["u012abcdef"]', '[" U012ABCDEF"]'])
+def test_a_slack_admin_that_is_no_member_id_is_named_not_ignored(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A name where the member ID belongs made nobody an admin, without a word: /kb then
+    # refused its admin ("not an admin") and nothing said why.
+    monkeypatch.setenv("QABOT_ADMINS__SLACK_USER_IDS", value)
+    assert main(["ask", "hpc"]) == 2
+    assert "admins.slack_user_ids" in capsys.readouterr().err
+
+
+def test_slack_member_ids_are_admins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QABOT_ADMINS__SLACK_USER_IDS", '["U012ABCDEF", "W0123ABC"]')
+    settings = _settings(_parser().parse_args(["ask", "hpc"]))
+    assert settings.admins.slack_user_ids == ["U012ABCDEF", "W0123ABC"]
+
+
 def test_the_unanswered_log_is_the_projects_wherever_qabot_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
