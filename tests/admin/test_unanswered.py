@@ -18,6 +18,7 @@ from bot.triage import group_questions
 from bot.unanswered import UnansweredLog, read_records
 from tests.admin.conftest import admin_settings
 from tests.conftest import KNOWLEDGE
+from tests.core.test_console_exits import console
 from tests.pasted import run_pasted
 
 UNKNOWN = [
@@ -53,6 +54,16 @@ def test_abstentions_and_unsure_answers_are_logged_confident_ones_not(log_path: 
     assert "user" not in abstain and "channel" not in abstain and abstain["time"]
     assert unsure["kind"] == "low_confidence" and unsure["guess"] == "computing.hpc_support"
     assert unsure["score"] < bot.settings.unanswered.low_confidence
+
+
+def test_what_the_console_could_not_answer_is_logged_as_the_console(log_path: Path) -> None:
+    # README: qabot chat's abstentions are logged ("console" is among the default
+    # platforms), qabot ask's are not; with the console's questions counted as "cli", every
+    # test passed and qabot chat logged nothing.
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    console(bot, "Who chairs the HKPC?\n/quit\n")
+    (record,) = records(log_path)
+    assert record["platform"] == "console" and record["question"] == "Who chairs the HKPC?"
 
 
 def test_user_ids_only_when_config_allows(log_path: Path) -> None:
