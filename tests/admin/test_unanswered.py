@@ -203,6 +203,22 @@ def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
     assert not (tmp_path / "X").exists() and not (tmp_path / "Y").exists()
 
 
+def test_the_other_questions_of_a_group_cannot_steer_the_terminal(
+    log_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first question of a group was shown escaped, the others ("also: …") raw: an
+    # escape sequence in one of them acted on the admin's terminal (a title, a cleared
+    # screen), and no test looked at those lines.
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    for question in ("How many pizza firms love Hong Kong?", "How many pizza firms love HK?"):
+        bot.ask(question + "\x1b]0;owned\x07\x1b[2J", platform="discord")
+    assert main(["kb", "unanswered"]) == 0
+    out = capsys.readouterr().out
+    assert "also:" in out
+    assert "\x1b" not in out and "\x07" not in out
+
+
 def test_triage_asks_again_only_what_it_may_show(
     bot: QABot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
