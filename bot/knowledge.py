@@ -326,6 +326,17 @@ def _parse(
         raise KnowledgeError(_schema_problems(exc, rel, raw, budget.limits.max_errors)) from exc
 
 
+# What a key of the knowledge looks like; another key is not repeated, for it may be a line
+# of a file a symlink points to (a password hash of /etc/shadow), not a misspelt name.
+_KEY = re.compile(r"[A-Za-z0-9_.-]{1,60}")
+
+
+def _key_shown(part: int | str) -> str:
+    """A part of an error's location as a problem may show it: an index, or a key that looks
+    like one of the knowledge's (`anwser`, so that a typo is found); any other "a key"."""
+    return str(part) if isinstance(part, int) or _KEY.fullmatch(part) else "a key"
+
+
 def _schema_problems(
     exc: ValidationError, rel: Path, raw: Any, shown: int
 ) -> list[KnowledgeFileError]:
@@ -334,8 +345,7 @@ def _schema_problems(
     errors = exc.errors(include_url=False, include_context=False, include_input=False)
     problems = []
     for err in errors[:shown]:
-        # A key may hold any character: shown escaped, so one problem stays one line.
-        where = ".".join(str(p).encode("unicode_escape").decode() for p in err["loc"]) or "file"
+        where = ".".join(_key_shown(p) for p in err["loc"]) or "file"
         problems.append(
             KnowledgeFileError(rel, _line_of(raw, err["loc"]), f"{where}: {err['msg']}")
         )

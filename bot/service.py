@@ -19,7 +19,7 @@ from bot.errors import KnowledgeError
 from bot.messages import msg
 from bot.metrics import NO_METRICS
 from bot.ratelimit import RateLimiter
-from bot.settings import Settings
+from bot.settings import Platform, Settings
 from bot.state import SharedState, open_state
 from bot.store import KnowledgeStore
 from bot.unanswered import UnansweredLog
@@ -31,7 +31,6 @@ feedback_log = logging.getLogger("qabot.feedback")
 
 Vote = Literal["click", "up", "down"]
 
-Platform = Literal["console", "cli", "slack", "discord"]
 CHAT_PLATFORMS = ("slack", "discord")  # rate-limited: many askers share one bot
 
 

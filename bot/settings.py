@@ -25,6 +25,8 @@ DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 # The secrets, by their environment names: never read from a config file.
 SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
+# Where a question comes from: the console, `qabot ask`, or a chat platform.
+Platform = Literal["console", "cli", "slack", "discord"]
 
 
 def _not_empty(value: object) -> object:
@@ -61,7 +63,10 @@ class ResolverSettings(ConfigSection):
 class AdminSettings(ConfigSection):
     """Who may run /kb. Nobody is admin unless named here (or opted in below)."""
 
-    slack_user_ids: list[str] = Field(default_factory=list)
+    # Member IDs (U…, W… in Enterprise Grid): a display name here would make nobody an admin.
+    slack_user_ids: list[Annotated[str, Field(pattern=r"^[UW][A-Z0-9]+$")]] = Field(
+        default_factory=list
+    )
     discord_user_ids: list[int] = Field(default_factory=list)
     discord_role_ids: list[int] = Field(default_factory=list)
     # Opt-in: anyone with Manage Server in a Discord server is an admin there too.
@@ -112,7 +117,7 @@ class UnansweredSettings(ConfigSection):
     # Slack/Discord user and channel ids are kept only when this is true.
     log_user_ids: bool = False
     # `cli` (qabot ask, the eval scripts) is left out by default.
-    platforms: list[str] = Field(default_factory=lambda: ["console", "slack", "discord"])
+    platforms: list[Platform] = Field(default_factory=lambda: ["console", "slack", "discord"])
 
 
 class KnowledgeLimits(ConfigSection):
@@ -255,6 +260,18 @@ class _TomlWithoutSecrets(TomlConfigSettingsSource):
                     f"{self.toml_file_path}: {key} is a secret; set {key.upper()} in the "
                     "environment (or a git-ignored .env), never in a config file"
                 )
+        if _has_password(self.toml_data.get("redis_url")):
+            raise ValueError(
+                f"{self.toml_file_path}: redis_url holds a password; set QABOT_REDIS_URL in "
+                "the environment (or a git-ignored .env), never in a config file"
+            )
+
+
+def _has_password(url: object) -> bool:
+    try:
+        return isinstance(url, str) and bool(urlsplit(url).password)
+    except ValueError:
+        return False  # not a URL at all: the field's own check names it
 
 
 def _is_redis_url(url: str) -> bool:

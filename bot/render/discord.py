@@ -38,6 +38,9 @@ EMBED_TOTAL_MAX = 6000
 EMBEDS_PER_MESSAGE = 10
 CONTENT_MAX = 2000
 CHOICE_MAX = 100  # autocomplete choice name and value
+# An answer's text is cut here: long answers still fit (two embeds), while a message that
+# repeats a question ("hpc? " × 799: one part each) no longer posts dozens of messages.
+ANSWER_TEXT_MAX = 2 * DESCRIPTION_MAX
 CHOICES_MAX = 25
 # Message components (https://discord.com/developers/docs/components/reference).
 BUTTON_LABEL_MAX = 80
@@ -290,7 +293,13 @@ def answer_replies(answer: Answer) -> list[DiscordReply]:
         color = COLOR_UNSURE
     footer = answer.citations[0].source_title if answer.citations else None
     return pack(
-        build_embeds(answer.text, fields[:FIELDS_MAX], color=color, footer=footer, lang=lang)
+        build_embeds(
+            clip(answer.text, ANSWER_TEXT_MAX),
+            fields[:FIELDS_MAX],
+            color=color,
+            footer=footer,
+            lang=lang,
+        )
     )
 
 

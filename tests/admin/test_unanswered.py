@@ -18,6 +18,7 @@ from bot.triage import group_questions
 from bot.unanswered import UnansweredLog, read_records
 from tests.admin.conftest import admin_settings
 from tests.conftest import KNOWLEDGE
+from tests.core.test_console_exits import console
 from tests.pasted import run_pasted
 
 UNKNOWN = [
@@ -53,6 +54,16 @@ def test_abstentions_and_unsure_answers_are_logged_confident_ones_not(log_path: 
     assert "user" not in abstain and "channel" not in abstain and abstain["time"]
     assert unsure["kind"] == "low_confidence" and unsure["guess"] == "computing.hpc_support"
     assert unsure["score"] < bot.settings.unanswered.low_confidence
+
+
+def test_what_the_console_could_not_answer_is_logged_as_the_console(log_path: Path) -> None:
+    # README: qabot chat's abstentions are logged ("console" is among the default
+    # platforms), qabot ask's are not; with the console's questions counted as "cli", every
+    # test passed and qabot chat logged nothing.
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    console(bot, "Who chairs the HKPC?\n/quit\n")
+    (record,) = records(log_path)
+    assert record["platform"] == "console" and record["question"] == "Who chairs the HKPC?"
 
 
 def test_user_ids_only_when_config_allows(log_path: Path) -> None:
@@ -190,6 +201,22 @@ def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
     words = ["kb", "add-question", "--kb", str(kb_copy), "--lang", "en", "--", intent, question]
     assert run_pasted(line, tmp_path) == words
     assert not (tmp_path / "X").exists() and not (tmp_path / "Y").exists()
+
+
+def test_the_other_questions_of_a_group_cannot_steer_the_terminal(
+    log_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first question of a group was shown escaped, the others ("also: …") raw: an
+    # escape sequence in one of them acted on the admin's terminal (a title, a cleared
+    # screen), and no test looked at those lines.
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    for question in ("How many pizza firms love Hong Kong?", "How many pizza firms love HK?"):
+        bot.ask(question + "\x1b]0;owned\x07\x1b[2J", platform="discord")
+    assert main(["kb", "unanswered"]) == 0
+    out = capsys.readouterr().out
+    assert "also:" in out
+    assert "\x1b" not in out and "\x07" not in out
 
 
 def test_triage_asks_again_only_what_it_may_show(

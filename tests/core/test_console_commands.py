@@ -49,6 +49,16 @@ def test_another_slash_command_is_not_asked_as_a_question(qabot: QABot, line: st
         assert command in reply, (command, reply)
 
 
+@pytest.mark.parametrize(
+    "line", ["/r/hongkong says SenseTime was founded when?", "/ When was SenseTime founded?"]
+)
+def test_a_line_that_merely_starts_with_a_slash_is_asked(qabot: QABot, line: str) -> None:
+    # Only what looks like a command ("/kb", "/foo bar") is one; a question that starts with
+    # a slash is asked. With every such line taken for a command, every test passed.
+    _, reply, _ = console(qabot, f"{line}\n/quit\n")
+    assert "2014" in reply and "not a console command" not in reply
+
+
 def test_help_shows_the_console_help(qabot: QABot) -> None:
     banner, reply, _ = console(qabot, "/help\n/quit\n")
     assert reply.strip() == banner.strip()

@@ -204,3 +204,23 @@ def test_a_file_that_contains_itself_is_a_problem_not_a_hang(kb_copy: Path) -> N
     (kb_copy / "qa" / "loop.yaml").write_text("intents: &a [*a]\n", encoding="utf-8")
     (problem,) = problems(kb_copy)
     assert problem.startswith("knowledge/qa/loop.yaml:")
+
+
+def test_a_file_the_knowledge_links_to_is_not_repeated_in_its_problems(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    # README: problem reports repeat no content of what they read. An intents file that is a
+    # symlink to a file outside (/etc/shadow, for a bot run as root) printed its lines as
+    # unknown keys ("postgres:!:20593:…: Extra inputs"), in the log and in /kb reload.
+    outside = tmp_path / "shadow"
+    outside.write_text("root:$6$s4lt$h4shh4shh4sh:19000:0:99999:7:::\n", encoding="utf-8")
+    (kb_copy / "qa" / "linked.yaml").symlink_to(outside)
+    found = problems(kb_copy)
+    assert found and all(p.startswith("knowledge/qa/linked.yaml:1: ") for p in found)
+    assert not [p for p in found if "h4sh" in p or "root" in p]
+
+
+def test_a_misspelt_key_is_still_named(kb_copy: Path) -> None:
+    replace_in(kb_copy / "qa" / "sensetime.yaml", "answer:", "anwser:")
+    found = problems(kb_copy)
+    assert any("anwser: Extra inputs are not permitted" in p for p in found)

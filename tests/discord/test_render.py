@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from bot.answer import Answer, Citation, StatReply, StatRow, Suggestion
 from bot.render.discord import (
+    ANSWER_TEXT_MAX,
     answer_replies,
     choices,
     clip,
@@ -74,7 +75,24 @@ def test_any_answer_fits_discords_limits(text: str, quote: str, n_cites: int, la
         assert_within_limits({"content": reply.content, "embeds": list(reply.embeds)})
         assert all(embed_size(e) <= 6000 for e in reply.embeds)
     shown = "".join(e.get("description", "") for r in replies for e in r.embeds)
-    assert "".join(shown.split()) == "".join(text.split())  # split, never trimmed
+    if len(text) <= ANSWER_TEXT_MAX:
+        assert "".join(shown.split()) == "".join(text.split())  # split, never trimmed
+    else:  # cut with a mark, at most the bound
+        assert shown.endswith("…") and len(shown) <= ANSWER_TEXT_MAX
+
+
+def test_a_question_of_many_parts_is_not_a_flood_of_messages(discord_core: QABot) -> None:
+    """A 4,000-character mention that repeats one question ("hpc? " 799 times) gets one
+    answer per part from the core, 114 KB; posted whole that was 29 messages in the
+    channel (a burst of ten such mentions: ~290). Slack clips it to one message."""
+    flood = "hpc? " * 799
+    answer = discord_core.ask(flood)
+    assert len(answer.text) > 10 * ANSWER_TEXT_MAX  # the core's answer is that long
+    replies = answer_replies(answer)
+    assert len(replies) <= 2
+    shown = "".join(e.get("description", "") for r in replies for e in r.embeds)
+    assert shown.endswith("…") and len(shown) <= ANSWER_TEXT_MAX
+    assert replies[-1].embeds[-1]["fields"]  # the citations are still there
 
 
 def test_full_stat_table_fits(discord_core: QABot) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from bot.adapters import discord_commands
 from bot.adapters.discord import application_id_from_token, invite_url, print_invite_url
-from bot.adapters.discord_refusals import RefusalLog
+from bot.adapters.discord_refusals import MAX_CHANNELS, RefusalLog
 from bot.answer import Answer, Citation, Suggestion
 from bot.render.discord import answer_replies
 from bot.runner import serve_until_signal
@@ -25,6 +25,7 @@ from tests.discord.fake_discord import (
     APP_ID,
     BOT_ID,
     CHANNEL_ID,
+    THREAD_ID,
     TOKEN,
     FakeDiscord,
     assert_within_limits,
@@ -32,7 +33,8 @@ from tests.discord.fake_discord import (
 from tests.discord.harness import make_settings, serving
 
 PARAGRAPH = "Hongkong investiert in KI und Rechenzentren, und die Nachfrage steigt weiter. " * 12
-LONG_TEXT = "\n\n".join(f"{i}. {PARAGRAPH}" for i in range(10))  # ~9,500 characters
+# ~7,500 characters: several embeds and messages, under the cut of an answer's text (8,192)
+LONG_TEXT = "\n\n".join(f"{i}. {PARAGRAPH}" for i in range(8))
 LONG_QUOTE = "Die Studie zeigte viele Zahlen über Unternehmen in Hongkong. " * 40
 
 
@@ -248,6 +250,36 @@ def test_refused_replies_are_logged_once_per_channel_and_interval(
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 3 and "busy" in lines[0] and "other" in lines[1]
     assert "Missing Access" in lines[0] and "49 more refused" in lines[2]
+
+
+async def test_a_reply_refused_in_a_thread_names_send_messages_in_threads(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # README: in a thread the line names Send Messages in Threads too, which a reply there
+    # needs besides what one in a channel needs; no test held it.
+    caplog.set_level(logging.WARNING)
+    async with serving(discord_core, make_settings(fake, tmp_path)):
+        fake.forbidden.add(f"/channels/{THREAD_ID}/messages")
+        refused = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,), channel=THREAD_ID)
+        await fake.wait_until(lambda: fake.replies_to(refused))
+        await asyncio.wait_for(_records_saying("reply refused", caplog), 5)
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert str(THREAD_ID) in line and "Send Messages In Threads" in line
+
+
+def test_the_memory_of_refused_channels_is_bounded(caplog: pytest.LogCaptureFixture) -> None:
+    # One entry per channel a reply was refused in, kept for good: a bot in many servers
+    # would hold one for every channel that ever refused it. The oldest are forgotten.
+    refusals = RefusalLog(every_s=600, clock=lambda: 0.0)
+    error = discord.Forbidden(SimpleNamespace(status=403, reason="Forbidden"), "Missing Access")
+    caplog.set_level(logging.WARNING)
+    first = SimpleNamespace(id=0, name="first")
+    refusals.refused(first, error)
+    for n in range(1, MAX_CHANNELS + 1):
+        refusals.refused(SimpleNamespace(id=n, name=f"c{n}"), error)
+    refusals.refused(first, error)  # forgotten: logged again, within the interval
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == MAX_CHANNELS + 2 and "first" in lines[-1]
 
 
 async def test_work_that_fails_after_its_deferral_was_dropped_is_logged_once(

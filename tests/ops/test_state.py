@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -189,6 +190,42 @@ def test_a_failing_store_fails_open_and_is_left_alone_for_a_while(
     assert len(messages) == 2
     assert "unavailable (ConnectionError: store down)" in messages[0]
     assert messages[1] == "shared state is back"
+
+
+class HangingStore(FlakyStore):
+    """A store that hangs while down (accepts, never answers): each call waits, then fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        self.calls += 1
+        if self.up:
+            return super(FlakyStore, self).claim(key, ttl_s)
+        self.entered.set()
+        self.release.wait(10)  # a hung server: the call ends with its timeout
+        raise TimeoutError("store hangs")
+
+
+def test_only_one_caller_tries_a_store_that_is_down_again() -> None:
+    # README: a Redis that hangs is left out for 5 s at a time. When the 5 s are up, one
+    # call tries it; the others go on without it meanwhile. Every message in flight then
+    # waited out a timeout of its own, and no test looked.
+    clock, inner = FakeClock(), HangingStore()
+    state = FailOpenState(inner, retry_s=5.0, clock=clock)
+    inner.up = False
+    inner.release.set()
+    assert state.claim("k", 60) is True  # fails: down, left out for 5 s
+    inner.release.clear()
+    clock.now += 5.0
+    trying = threading.Thread(target=state.claim, args=("k", 60))
+    trying.start()
+    assert inner.entered.wait(10)  # that caller hangs in the store …
+    assert state.claim("other", 60) is True and inner.calls == 2  # … the next does not wait
+    inner.release.set()
+    trying.join(10)
 
 
 def test_expired_values_leave_memory_though_nobody_reads_them() -> None:
