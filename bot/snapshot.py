@@ -134,7 +134,9 @@ class Snapshot:
         reading = read(question)
         if reading.only_chat:
             return assemble(text, lang, [self._smalltalk(question, lang)])
-        pieces = [p for part in reading.questions for p in self._pieces(part, lang)]
+        # a part asked twice ("hpc? hpc? hpc? …") is answered once
+        parts = dict.fromkeys(reading.questions)
+        pieces = [p for part in parts for p in self._pieces(part, lang)]
         return assemble(text, lang, pieces)
 
     def answer_intent(self, intent_id: str, lang: str) -> Answer:

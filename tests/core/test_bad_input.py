@@ -53,3 +53,9 @@ def test_any_string_gets_an_answer_object(qabot: QABot, text: str) -> None:
     assert isinstance(answer, Answer)
     assert answer.text
     assert answer.lang in ("de", "en")
+
+
+def test_a_part_asked_many_times_is_answered_once(qabot: QABot) -> None:
+    # "hpc? " × 799 made 799 answers (114 KB): every platform would post or print them all
+    answer = qabot.ask("hpc? " * 799)
+    assert answer.answered and len(answer.text) < 2000, len(answer.text)
