@@ -6,11 +6,20 @@ git-ignored .env) only, under their platform names, and held as SecretStr.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -236,16 +245,24 @@ class Settings(BaseSettings):
 
     @classmethod
     def load(cls, config_file: Path | None = None, **overrides: Any) -> Settings:
-        """Settings from `config_file` (default config/qabot.toml) plus overrides."""
-        if config_file is None:
-            return cls(**overrides)
-        if not config_file.is_file():
-            raise FileNotFoundError(f"config file not found: {config_file}")
+        """Settings from `config_file` (default config/qabot.toml) plus overrides. A bad
+        setting is a ValueError of one line that names where it came from and the key."""
+        made: type[Settings] = cls
+        if config_file is not None:
+            if not config_file.is_file():
+                raise FileNotFoundError(f"config file not found: {config_file}")
 
-        class _FromFile(cls):  # type: ignore[valid-type,misc]
-            model_config = SettingsConfigDict(toml_file=config_file, title="Settings")
+            class _FromFile(cls):  # type: ignore[valid-type,misc]
+                model_config = SettingsConfigDict(toml_file=config_file, title="Settings")
 
-        return _FromFile(**overrides)
+            made = _FromFile
+        source = config_file or DEFAULT_CONFIG
+        try:
+            return made(**overrides)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{source}: {exc}") from None
+        except ValidationError as exc:
+            raise ValueError(f"{source} or the environment: {_one_line(exc)}") from None
 
 
 class _TomlWithoutSecrets(TomlConfigSettingsSource):
@@ -265,6 +282,13 @@ class _TomlWithoutSecrets(TomlConfigSettingsSource):
                 f"{self.toml_file_path}: redis_url holds a password; set QABOT_REDIS_URL in "
                 "the environment (or a git-ignored .env), never in a config file"
             )
+
+
+def _one_line(exc: ValidationError) -> str:
+    """Each bad setting as "key: what is wrong", without the value (it may be a secret)."""
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+    )
 
 
 def _has_password(url: object) -> bool:

@@ -313,3 +313,22 @@ def test_a_dot_env_in_the_working_directory_is_not_read(
     settings = _settings(_parser().parse_args(["chat"]))
     assert settings.default_lang == "en"
     assert settings.index_cache_dir == PROJECT_ROOT / "var" / "index-cache"
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('[resolver]\npassage_accept = "x"\n', "resolver.passage_accept: Input should be"),
+        ("this is = not toml [\n", "Expected '=' after a key"),
+    ],
+)
+def test_a_bad_config_file_is_one_line_naming_the_file(
+    text: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pydantic's report ran over three lines with a link and named no file; a TOML error
+    # named neither file nor setting
+    config = tmp_path / "qabot.toml"
+    config.write_text(text, encoding="utf-8")
+    assert main(["--config", str(config), "ask", "hpc"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(config) in err and says in err, err
