@@ -22,7 +22,13 @@ from typing import Literal
 
 from bot.analyzer import Analysis
 from bot.figures import Figure, figures, has_figure
-from bot.lexicon import CONTENT_QUESTION_WORDS, COUNT_CUES, COUNT_UNITS, NAME_CLASSES
+from bot.lexicon import (
+    CONTENT_QUESTION_WORDS,
+    COUNT_CUES,
+    COUNT_UNITS,
+    FOLLOWUP,
+    NAME_CLASSES,
+)
 from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
 from bot.reading import has_cue, opens_as_question
@@ -47,7 +53,7 @@ FIGURE_WORDS = frozenset(
     "monat count".split()
 )
 BACKGROUND = 0.3  # a named thing in more than this share of answers is the article's setting
-WHICH = frozenset({"which", "what", "welche", "welcher", "welches", "welchen", "welchem"})
+WHICH = frozenset(p[0] for p in FOLLOWUP["which"]) | {"what"}  # "which / what cities"
 NAME_REACH = 2  # "which two cities": the class word this far after the question word
 NAMED_KINDS = {  # the kinds of named thing that answer a question for each class of names
     "place": frozenset({"place"}),
@@ -562,5 +568,10 @@ def _significant(number: str) -> bool:
         return False
 
 
+def is_year(number: str) -> bool:
+    """Whether a number token is a year ("2025")."""
+    return number.isdigit() and 1900 <= int(number) <= 2100
+
+
 def _years_only(numbers: list[str]) -> bool:
-    return all(n.isdigit() and 1900 <= int(n) <= 2100 for n in numbers)
+    return all(map(is_year, numbers))

@@ -143,14 +143,7 @@ def opens_as_question(toks: list[str] | tuple[str, ...]) -> bool:
     toks = toks[chat_prefix_length(list(toks)) :]
     # "bis wann …", "and by when …": a question word after one opening word asks too, in
     # the same language ("that was all" is no German "was")
-    return bool(toks) and (
-        toks[0] in _QUESTION_OPENERS
-        or (
-            len(toks) > 1
-            and toks[1] in QUESTION_WORDS
-            and toks[0] not in LANG_HINTS[_OTHER[QUESTION_WORDS[toks[1]]]]
-        )
-    )
+    return bool(toks) and (toks[0] in _QUESTION_OPENERS or _question_word_in(list(toks[:2])))
 
 
 def has_cue(toks: list[str] | tuple[str, ...], name: str) -> bool:

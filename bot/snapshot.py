@@ -22,7 +22,7 @@ from bot.knowledge import KnowledgeBase
 from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
-from bot.policy import Decision, DecisionModel, Policy, figure_kind
+from bot.policy import Decision, DecisionModel, Policy, figure_kind, is_year
 from bot.reading import asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
@@ -289,9 +289,9 @@ class Snapshot:
         spelled = self._spelled_out(res, lang)
         if spelled is not None:  # "what's HKSTP stand for and how many firms are there?"
             clauses = _clauses(part, _CLAUSE)
-            others = [c for c in clauses if not has_cue(tokens(c), "stands_for")]
             if len(clauses) < 2:
                 return [spelled]
+            others = [c for c in clauses if not has_cue(tokens(c), "stands_for")]
             return [spelled, *(piece for c in others for piece in self._pieces(c, lang))]
         named = self._named_things(res, lang) if decision.verdict != "answer" else None
         if named is not None:
@@ -416,7 +416,7 @@ class Snapshot:
         if res.analysis.types & doc.types:
             return True
         # "the China Conference where Wang Zheng spoke": the year in its name dates it
-        return "time" in res.analysis.types and any(_is_year(n) for n in doc.numbers)
+        return "time" in res.analysis.types and any(map(is_year, doc.numbers))
 
     def _distinctive(self, cand: Candidate, res: Resolution) -> float:
         """How much of a side's rare words an intent knows: "mit Rekrutierungsproblemen" is
@@ -776,10 +776,6 @@ def _asks_quantity(clauses: list[str]) -> bool:
     return any(asks(c) and "quantity" in question_types(tokens(c)) for c in clauses)
 
 
-def _is_year(number: str) -> bool:
-    return len(number) == 4 and number.isdigit() and number[:2] in ("19", "20")
-
-
 def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
     """The parts of a question. After a "?" or ";" a new part begins; after "," or "and"
     only one that opens as a question ("…, and how many …"): "kleinen und mittleren
@@ -809,6 +805,6 @@ def _figures_of(*values: str) -> frozenset[str]:
 
 
 def _figure_kinds(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
-    """Per intent, what its key figures are: years, amounts of money, or counts and shares."""
+    """Per intent, what its key figures are: years, amounts of money, percentages, counts."""
     by_fact = {f.id: frozenset(figure_kind(g) for g in figures(f.value.en)) for f in kb.facts}
     return {i.id: frozenset().union(*(by_fact.get(f, ()) for f in i.facts)) for i in kb.intents}

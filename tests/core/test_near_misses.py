@@ -8,6 +8,12 @@ import pytest
 from bot.service import QABot
 
 
+def answered_with(qabot: QABot, question: str, *words: str) -> None:
+    """`question` is answered, and the answer holds every one of `words`."""
+    answer = qabot.ask(question)
+    assert answer.answered and all(w in answer.text for w in words), answer.text
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -82,8 +88,7 @@ def test_a_false_premise_is_corrected(qabot: QABot) -> None:
 def test_a_known_gap_does_not_win_a_tie_with_what_the_article_gives(qabot: QABot) -> None:
     # "Empfehlungen?" ties the gap on their content with the answer that there are nine:
     # the article's answer is given, not "the article does not list them".
-    answer = qabot.ask("HKPC-Empfehlungen?")
-    assert answer.answered and "neun" in answer.text, answer.text
+    answered_with(qabot, "HKPC-Empfehlungen?", "neun")
 
 
 def test_a_wrong_title_of_a_named_person_is_a_premise(qabot: QABot) -> None:
@@ -94,8 +99,7 @@ def test_a_wrong_title_of_a_named_person_is_a_premise(qabot: QABot) -> None:
 def test_a_wrong_title_is_a_premise_when_several_answers_about_the_person_tie(
     qabot: QABot,
 ) -> None:
-    answer = qabot.ask("SenseTime CEO Wang Zheng, right?")
-    assert answer.answered and "CFO" in answer.text, answer.text
+    answered_with(qabot, "SenseTime CEO Wang Zheng, right?", "CFO")
 
 
 def test_reverse_question_finds_the_figure(qabot: QABot) -> None:
@@ -104,13 +108,11 @@ def test_reverse_question_finds_the_figure(qabot: QABot) -> None:
 
 
 def test_reverse_question_finds_a_figure_the_article_writes_as_a_phrase(qabot: QABot) -> None:
-    answer = qabot.ask("Da steht „über 200“ – worauf bezieht sich das?")
-    assert answer.answered and "HKSTP" in answer.text, answer.text
+    answered_with(qabot, "Da steht „über 200“ – worauf bezieht sich das?", "HKSTP")
 
 
 def test_a_reverse_question_may_ask_exactly_what_a_figure_is(qabot: QABot) -> None:
-    answer = qabot.ask("the 63 % — of what, exactly?")
-    assert answer.answered and "63" in answer.text, answer.text
+    answered_with(qabot, "the 63 % — of what, exactly?", "63")
 
 
 def test_a_reverse_cue_does_not_answer_a_narrower_question(qabot: QABot) -> None:
@@ -133,8 +135,7 @@ def test_than_divides_a_comparison_and_or_stays_within_a_side(qabot: QABot) -> N
 
 
 def test_which_came_first_compares_the_dates(qabot: QABot) -> None:
-    answer = qabot.ask("which came first, the hkpc study or sensetime?")
-    assert answer.answered and "2014" in answer.text and "2023" in answer.text, answer.text
+    answered_with(qabot, "which came first, the hkpc study or sensetime?", "2014", "2023")
 
 
 def test_a_part_the_article_does_not_answer_is_said_so(qabot: QABot) -> None:
@@ -321,13 +322,11 @@ def test_a_why_question_built_on_a_wrong_figure_gets_the_article_figure(
 ) -> None:
     # a reason question takes its figure for granted; the intent that states a figure of
     # that kind on the topic says another one: correct it (the why follows when known)
-    answer = qabot.ask(question)
-    assert answer.answered and stated in answer.text, answer.text
+    answered_with(qabot, question, stated)
 
 
 def test_what_a_stated_figure_stands_for_is_no_premise(qabot: QABot) -> None:
-    answer = qabot.ask("Wofür stehen die 75 %?")
-    assert answer.answered and "KMU" in answer.text, answer.text
+    answered_with(qabot, "Wofür stehen die 75 %?", "KMU")
 
 
 @pytest.mark.parametrize(
@@ -358,20 +357,22 @@ def test_which_things_is_answered_by_an_answer_that_names_them(qabot: QABot, que
 
 
 def test_chat_shorthand_is_read_as_the_words_it_stands_for(qabot: QABot) -> None:
-    answer = qabot.ask("how many recs did the hkpc study have")
-    assert answer.answered and "nine" in answer.text, answer.text
+    answered_with(qabot, "how many recs did the hkpc study have", "nine")
 
 
 def test_chat_filler_is_not_corrected_into_a_word_of_the_knowledge(qabot: QABot) -> None:
     # "wait" was corrected to "want" (expansion plans) and the 63 % denied as a premise
-    answer = qabot.ask("wait whats the 63% about lol")
-    assert answer.answered and "revenue" in answer.text, answer.text
+    answered_with(qabot, "wait whats the 63% about lol", "revenue")
 
 
 def test_an_event_dated_by_its_name_takes_part_in_which_came_first(qabot: QABot) -> None:
     # the China Conference 2025 states no figure as a fact; its answer dates it
-    answer = qabot.ask("What came first, the HKPC study or the China Conference where he spoke?")
-    assert answer.answered and "2023" in answer.text and "2025" in answer.text, answer.text
+    answered_with(
+        qabot,
+        "What came first, the HKPC study or the China Conference where he spoke?",
+        "2023",
+        "2025",
+    )
 
 
 @pytest.mark.parametrize(
@@ -387,18 +388,22 @@ def test_a_claim_someone_else_made_is_checked_against_the_article(
 ) -> None:
     # who made the claim ("Konkurrenz schreibt", "the rival report calls") and the request to
     # check it ("Korrekt oder Fehler?") say nothing about the topic; "Nov" is November
-    answer = qabot.ask(claim)
-    assert answer.answered and stated in answer.text, answer.text
+    answered_with(qabot, claim, stated)
 
 
 def test_a_dash_after_the_comparison_cue_divides_like_a_comma(qabot: QABot) -> None:
-    answer = qabot.ask("Was kam zuerst – SenseTime-Gründung oder HKPC-Studie? Mit Jahren bitte")
-    assert answer.answered and "2014" in answer.text and "2023" in answer.text, answer.text
+    answered_with(
+        qabot,
+        "Was kam zuerst – SenseTime-Gründung oder HKPC-Studie? Mit Jahren bitte",
+        "2014",
+        "2023",
+    )
 
 
 def test_an_abbreviation_spelled_out_and_another_part_both_answered(qabot: QABot) -> None:
-    answer = qabot.ask("whats HKSTP stand for and how many ai companies were in there")
-    assert answer.answered and "Science" in answer.text and "200" in answer.text, answer.text
+    answered_with(
+        qabot, "whats HKSTP stand for and how many ai companies were in there", "Science", "200"
+    )
 
 
 def test_a_known_gap_for_the_whole_does_not_hide_a_part_the_article_answers(
@@ -412,5 +417,6 @@ def test_a_known_gap_for_the_whole_does_not_hide_a_part_the_article_answers(
 
 def test_state_is_no_statistic(qabot: QABot) -> None:
     # "stats" and "state" share the stem "stat": the concept term made "state" a statistic
-    answer = qabot.ask("what kind of financing can a company get there, state or private?")
-    assert answer.answered and "private" in answer.text, answer.text
+    answered_with(
+        qabot, "what kind of financing can a company get there, state or private?", "private"
+    )
