@@ -73,6 +73,8 @@ class LanguageData(_Strict):
     pointers: list[str] = Field(min_length=1)
     count_cues: list[str] = Field(min_length=1)
     count_units: list[str] = Field(min_length=1)
+    share_cues: list[str] = Field(min_length=1)
+    partitives: list[str] = Field(min_length=1)
     alternatives: list[str] = Field(min_length=1)
     name_classes: dict[Literal["place", "organisation", "person"], list[str]]
     filler: list[str]
@@ -153,6 +155,8 @@ NAME_CLASSES = {
     fold_entry(word): kind for kind, words in DATA.name_classes.items() for word in words
 }
 ALTERNATIVES = frozenset(fold_entry(w) for w in DATA.alternatives)
+SHARE_CUES = _message_phrases(DATA.share_cues)
+PARTITIVES = _message_phrases(DATA.partitives)
 COUNT_UNITS = frozenset(fold_entry(w) for w in (*DATA.count_units, *DATA.number_words.scales))
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)
 NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}

@@ -27,6 +27,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Für „{terms}“ nennt der Artikel nichts. Er sagt nur: {answer}",
         "en": "The article gives nothing for “{terms}”. All it says is: {answer}",
     },
+    "part_not_given": {
+        "de": "Einen Anteil davon nennt der Artikel nicht. Er sagt nur: {answer}",
+        "en": "The article gives no part or share of that. All it says is: {answer}",
+    },
     "premise": {
         "de": "Dazu nennt der Artikel nicht {wrong}, sondern: {answer}",
         "en": "On this the article does not say {wrong} but: {answer}",

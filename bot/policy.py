@@ -28,11 +28,14 @@ from bot.lexicon import (
     COUNT_UNITS,
     FOLLOWUP,
     NAME_CLASSES,
+    PARTITIVES,
+    SHARE_CUES,
 )
 from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
 from bot.reading import has_cue, opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
+from bot.text import is_number
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 SMALLTALK_COVERAGE = 0.66
@@ -276,6 +279,8 @@ class Policy:
             return Decision("abstain", None, p)  # "pizza in Naples": nothing worth naming
         if terms:
             return Decision("narrowed", top, p, _words(terms), _group(terms))
+        if self._share_not_stated(top, res) or self._part_of_stated(top, res):
+            return Decision("narrowed", top, p, (), "part")  # "what % of the 200 firms …?"
         mixed = self._mixed_topics(question, top, res)
         if mixed is not None:
             return mixed
@@ -348,6 +353,28 @@ class Policy:
         figures are only years or amounts of money does not answer it."""
         kinds = self.figure_kinds.get(top.key)
         return bool(kinds) and kinds <= {"year", "money"} and asks_count(res.words)
+
+    def _share_not_stated(self, top: Candidate, res: Resolution) -> bool:
+        """ "What percentage of the AI firms in the park are start-ups?" asks a part of a
+        whole; an intent whose figures are only counts, years or money ("over 200") does not
+        answer it."""
+        kinds = self.figure_kinds.get(top.key)
+        return bool(kinds) and "percent" not in kinds and asks_share(res.words)
+
+    def _part_of_stated(self, top: Candidate, res: Resolution) -> bool:
+        """ "How many of the 200 AI firms are start-ups?" asks a part of a figure the intent
+        states as a whole; the intent gives the whole, not the part."""
+        words = res.words
+        if not (asks_count(words) or asks_share(words)):
+            return False
+        stated = self.resolver.docs[top.key].numbers
+        return any(
+            tuple(words[i : i + len(p)]) == p
+            and words[i + len(p)] in stated
+            and not is_year(words[i + len(p)])
+            for p in PARTITIVES
+            for i in range(len(words) - len(p))
+        )
 
     def _covering(
         self, question: str, top: Candidate, res: Resolution
@@ -529,10 +556,13 @@ class Policy:
 
 
 def figure_kind(figure: Figure) -> str:
-    """ "year", "money", "percent" or "count"."""
+    """ "year", "money", "percent" or "count"; a fraction ("half") is a share, as a
+    percentage is."""
     if figure.year:
         return "year"
-    return "money" if figure.scaled else "percent" if figure.percent else "count"
+    if figure.scaled:
+        return "money"
+    return "percent" if figure.percent or 0 < figure.raw < 1 else "count"
 
 
 def _token(figure: Figure) -> str:
@@ -548,6 +578,17 @@ def asks_count(toks: tuple[str, ...] | list[str]) -> bool:
         for i in range(len(toks) - n + 1):
             if tuple(toks[i : i + n]) == cue:
                 return not COUNT_UNITS & set(toks[i + n : i + n + 2])
+    return False
+
+
+def asks_share(toks: tuple[str, ...] | list[str]) -> bool:
+    """ "wie viel Prozent …", "what share of …": a share cue not stated with a number before
+    it ("grew by 100 %" states a figure, it does not ask one)."""
+    for cue in SHARE_CUES:
+        n = len(cue)
+        for i in range(len(toks) - n + 1):
+            if tuple(toks[i : i + n]) == cue and not (i and is_number(toks[i - 1])):
+                return True
     return False
 
 

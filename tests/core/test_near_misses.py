@@ -420,3 +420,31 @@ def test_state_is_no_statistic(qabot: QABot) -> None:
     answered_with(
         qabot, "what kind of financing can a company get there, state or private?", "private"
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welcher Anteil der KI-Firmen im Science Park sind Start-ups?",  # a share of a count
+        "How many of the 200 AI firms at HKSTP are start-ups?",  # a part of a stated figure
+        "Wie viele von den neun Empfehlungen betreffen Talente?",
+    ],
+)
+def test_a_part_of_a_stated_whole_is_not_the_whole(qabot: QABot, question: str) -> None:
+    answer = qabot.ask(question)
+    assert answer.answered is False and answer.citations, answer.text
+    assert "Anteil davon" in answer.text or "part or share" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("What share of large companies are profitable?", "half"),  # a half is a share
+        ("How many AI firms were at HKSTP at the end of 2022?", "200"),  # "of 2022": a year
+        ("Wie viel Prozent der Unternehmen setzen KI ein?", "41"),
+    ],
+)
+def test_a_share_stated_or_a_year_after_of_is_answered(
+    qabot: QABot, question: str, figure: str
+) -> None:
+    answered_with(qabot, question, figure)
