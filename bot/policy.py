@@ -30,6 +30,7 @@ from bot.lexicon import (
     NAME_CLASSES,
     PARTITIVES,
     SHARE_CUES,
+    STOPWORDS,
 )
 from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
@@ -180,6 +181,7 @@ class Policy:
         self.intents = intents
         self.model = model
         self.figure_kinds = figure_kinds or {}  # intent → kinds of the figures it states
+        self.article_intents = tuple(k for k, i in intents.items() if i.kind == "article")
         # The place most answers name ("Hongkong"): naming it answers no "which cities?"
         said = [d.content for k, d in resolver.docs.items() if intents[k].kind == "article"]
         self.background = frozenset(
@@ -281,7 +283,7 @@ class Policy:
             return Decision("narrowed", top, p, _words(terms), _group(terms))
         if self._share_not_stated(top, res) or self._part_of_stated(top, res):
             return Decision("narrowed", top, p, (), "part")  # "what % of the 200 firms …?"
-        mixed = self._mixed_topics(question, top, res)
+        mixed = self._mixed_topics(question, top, res) or self._figure_across_topics(top, res, p)
         if mixed is not None:
             return mixed
         wrong = sorted(n for n in top.extra_numbers | res.dropped_numbers if _significant(n))
@@ -537,11 +539,8 @@ class Policy:
         """ "What share of SMEs use AI?": the best intent (firm sizes) knows the group but not
         the topic; the intent about the topic (AI adoption) explains what the best one
         lacks and does not cover the group. The question narrows that intent: decline."""
-        weights = {f: self.resolver.weight(f) for f in res.analysis.features}
-        total = sum(weights.values()) or 1.0
-        # topics are the knowledge's concepts ("@profitable"), not a verb it lacks ("spielen")
-        lacking = {f for f in weights if f not in self.resolver.docs[top.key].bag and f[0] == "@"}
-        if sum(weights[f] for f in lacking) / total < MIXED_UNEXPLAINED:
+        lacking = self._lacking_topics(top, res)
+        if not lacking:
             return None
         for other in self.ranked(res)[1:RERANK_DEPTH]:
             doc = self.resolver.docs[other.key]
@@ -553,6 +552,49 @@ class Policy:
             if terms:
                 return Decision("narrowed", other, 0.0, _words(terms), _group(terms))
         return None
+
+    def _lacking_topics(self, top: Candidate, res: Resolution) -> set[str]:
+        """The question's topics the best intent lacks, when they weigh enough to matter:
+        the knowledge's concepts ("@profitable"), not a verb it lacks ("spielen")."""
+        weights = {f: self.resolver.weight(f) for f in res.analysis.features}
+        total = sum(weights.values()) or 1.0
+        lacking = {f for f in weights if f not in self.resolver.docs[top.key].bag and f[0] == "@"}
+        return lacking if sum(weights[f] for f in lacking) / total >= MIXED_UNEXPLAINED else set()
+
+    def _figure_across_topics(self, top: Candidate, res: Resolution, p: float) -> Decision | None:
+        """ "Which % of firms need support with cloud computing?": the best intent states the
+        figure (44 % need HPC support) but not a topic the question names (cloud), which only
+        one other intent speaks of, and that one does not state what the best one does.
+        Neither gives the figure asked: declined, naming the topic."""
+        words = res.words
+        if not (asks_count(words) or asks_share(words) or "quantity" in res.analysis.types):
+            return None
+        lacking = self._lacking_topics(top, res)
+        if not lacking:
+            return None
+        bag = self.resolver.docs[top.key].bag
+        shared = {f for f in res.analysis.features if f[0] == "@" and f in bag}
+        for f in sorted(lacking):
+            owners = [k for k in self.article_intents if f in self.resolver.docs[k].bag]
+            if len(owners) != 1:
+                continue  # a measure many intents share ("share", "survey"), not a topic
+            doc = self.resolver.docs[owners[0]]
+            if shared - doc.bag - doc.context:
+                topic = self._surface(words, {f})
+                return Decision("narrowed", top, p, (topic,), "topic") if topic else None
+        return None
+
+    def _surface(self, words: tuple[str, ...], concepts: set[str]) -> str:
+        """The question's words that name one of `concepts` ("cloud computing")."""
+        analyze = self.resolver.analyzer.analyze
+        for n in (2, 1):
+            for i in range(len(words) - n + 1):
+                if STOPWORDS.intersection(words[i : i + n]):
+                    continue
+                span = " ".join(words[i : i + n])
+                if analyze(span, correct=False).features & concepts:
+                    return span
+        return ""
 
 
 def figure_kind(figure: Figure) -> str:

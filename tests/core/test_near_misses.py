@@ -448,3 +448,26 @@ def test_a_share_stated_or_a_year_after_of_is_answered(
     qabot: QABot, question: str, figure: str
 ) -> None:
     answered_with(qabot, question, figure)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("How many companies need support with cloud services?", "cloud services"),
+        ("Wie viel Prozent der Firmen brauchen Hilfe mit der Cloud?", "cloud"),
+        ("What percentage of the firms using AI are profitable?", "profitable"),
+    ],
+)
+def test_a_figure_asked_across_two_topics_is_declined_naming_the_other(
+    qabot: QABot, question: str, topic: str
+) -> None:
+    # The best intent states the figure (44 % need HPC support), not the topic named
+    # (cloud), whose own intent states no such figure.
+    answer = qabot.ask(question)
+    assert answer.answered is False and answer.citations, answer.text
+    assert f"“{topic}”" in answer.text or f"„{topic}“" in answer.text, answer.text
+
+
+def test_a_figure_of_one_topic_is_answered(qabot: QABot) -> None:
+    answered_with(qabot, "What share of companies use cloud computing?", "cloud")
+    answered_with(qabot, "How many companies need help with high-performance computing?", "44")
