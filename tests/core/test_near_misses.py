@@ -309,6 +309,13 @@ def test_regional_function_words_are_german_and_carry_no_topic(qabot: QABot, que
     assert answer.answered and answer.lang == "de", answer.text
 
 
+def test_a_regional_how_many_asks_a_figure(qabot: QABot) -> None:
+    # "wie vü" is "wie viel": a figure for another year is a near miss, not a wrong year
+    # claimed (a premise "nicht 2024, sondern …" answered it)
+    answer = qabot.ask("wie vü KI-Firmen warn Ende 2024 im HKSTP")
+    assert answer.answered is False and "„2024“" in answer.text, answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "stated"),
     [
