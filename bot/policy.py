@@ -26,6 +26,7 @@ from bot.lexicon import (
     CONTENT_QUESTION_WORDS,
     COUNT_CUES,
     COUNT_UNITS,
+    EXISTENCE_OPENERS,
     FOLLOWUP,
     NAME_CLASSES,
     PARTITIVES,
@@ -468,7 +469,8 @@ class Policy:
             return True
         toks = res.analysis.tokens
         asks_what = bool(toks) and toks[0] in CONTENT_QUESTION_WORDS and not res.analysis.types
-        return timed and asks_what
+        asks_whether = any(tuple(toks[: len(p)]) == p for p in EXISTENCE_OPENERS)
+        return timed and (asks_what or asks_whether)
 
     def _names_other_edition(self, res: Resolution, years: list[str]) -> bool:
         """ "China Conference 2024" where the knowledge names "China Conference 2025": the

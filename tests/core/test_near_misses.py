@@ -478,3 +478,21 @@ def test_a_figure_asked_across_two_topics_is_declined_naming_the_other(
 def test_a_figure_of_one_topic_is_answered(qabot: QABot) -> None:
     answered_with(qabot, "What share of companies use cloud computing?", "cloud")
     answered_with(qabot, "How many companies need help with high-performance computing?", "44")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is there also a government target for 2030?",
+        "Gibt es auch ein Ziel der Regierung für 2040?",
+    ],
+)
+def test_whether_there_is_something_at_another_time_is_a_near_miss(
+    qabot: QABot, question: str
+) -> None:
+    answer = qabot.ask(question)
+    assert answer.answered is False and "2035" in answer.text, answer.text
+
+
+def test_a_wrong_year_claimed_is_still_a_premise_to_correct(qabot: QABot) -> None:
+    answered_with(qabot, "Is the government's target year 2030?", "2035")
