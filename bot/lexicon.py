@@ -71,6 +71,7 @@ class LanguageData(_Strict):
     question_openers: list[str] = Field(min_length=1)
     content_question_words: list[str] = Field(min_length=1)
     existence_openers: list[str] = Field(min_length=1)
+    copulas: list[str] = Field(min_length=1)
     pointers: list[str] = Field(min_length=1)
     count_cues: list[str] = Field(min_length=1)
     count_units: list[str] = Field(min_length=1)
@@ -150,6 +151,7 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.items() for w in words}
 QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
 CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_words)
+COPULAS = frozenset(fold_entry(w) for w in DATA.copulas)
 EXISTENCE_OPENERS = _message_phrases(DATA.existence_openers)
 POINTERS = frozenset(fold_entry(w) for w in DATA.pointers)
 COUNT_CUES = _phrases(DATA.count_cues)

@@ -31,6 +31,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Einen Anteil davon nennt der Artikel nicht. Er sagt nur: {answer}",
         "en": "The article gives no part or share of that. All it says is: {answer}",
     },
+    "who_not_given": {
+        "de": "Wer das war, nennt der Artikel nicht. Er sagt nur: {answer}",
+        "en": "The article does not say who. All it says is: {answer}",
+    },
     "premise": {
         "de": "Dazu nennt der Artikel nicht {wrong}, sondern: {answer}",
         "en": "On this the article does not say {wrong} but: {answer}",

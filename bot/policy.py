@@ -24,12 +24,14 @@ from bot.analyzer import Analysis
 from bot.figures import Figure, figures, has_figure
 from bot.lexicon import (
     CONTENT_QUESTION_WORDS,
+    COPULAS,
     COUNT_CUES,
     COUNT_UNITS,
     EXISTENCE_OPENERS,
     FOLLOWUP,
     NAME_CLASSES,
     PARTITIVES,
+    QUESTION_CUES,
     SHARE_CUES,
     STOPWORDS,
 )
@@ -65,6 +67,9 @@ NAMED_KINDS = {  # the kinds of named thing that answer a question for each clas
     "organisation": frozenset({"organisation", "source"}),
     "person": frozenset({"person"}),
 }
+WHO_KINDS = frozenset({"person", "organisation", "source"})  # what answers "who …?"
+WHO_WORDS = frozenset(cue[0] for cue in QUESTION_CUES["person"] if len(cue) == 1)
+COPULA_REACH = 3  # "who or what is …"
 FEATURES = (
     "score",
     "coverage",
@@ -273,6 +278,8 @@ class Policy:
         unnamed = self._names_not_given(top, res)
         if unnamed:  # "Which universities take part in RAISe+?": it names none
             return Decision("narrowed", top, p, (unnamed,), "entity")
+        if self._asks_who_did(res) and not self._names_beyond(top, res, WHO_KINDS):
+            return Decision("narrowed", top, p, (), "who")  # "Wer hat die Studie geleitet?"
         if self._count_not_stated(top, res):
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
         top, terms = self._covering(question, top, res)
@@ -342,14 +349,27 @@ class Policy:
                 kind = NAME_CLASSES.get(word)
                 if kind is None:
                     continue
-                kinds = NAMED_KINDS[kind]
-                named = {
-                    f
-                    for f in self.resolver.docs[top.key].content - res.analysis.features
-                    if self.resolver.entity_kinds.get(f) in kinds and f not in self.background
-                }
-                return None if named else word
+                return None if self._names_beyond(top, res, NAMED_KINDS[kind]) else word
         return None
+
+    @staticmethod
+    def _asks_who_did(res: Resolution) -> bool:
+        """ "Who led the study?" asks for a name; "Who is Wang Zheng?", "who or what is
+        HKSTP?" ask about a thing named."""
+        if "person" not in res.analysis.types:
+            return False
+        toks = res.words
+        for i, tok in enumerate(toks):
+            if tok in WHO_WORDS:
+                return not COPULAS.intersection(toks[i + 1 : i + 1 + COPULA_REACH])
+        return False
+
+    def _names_beyond(self, top: Candidate, res: Resolution, kinds: frozenset[str]) -> bool:
+        """Whether the intent's answer names a thing of `kinds` the question does not."""
+        return any(
+            self.resolver.entity_kinds.get(f) in kinds and f not in self.background
+            for f in self.resolver.docs[top.key].content - res.analysis.features
+        )
 
     def _count_not_stated(self, top: Candidate, res: Resolution) -> bool:
         """ "How many firms have received money from the scheme?" asks a count; an intent whose

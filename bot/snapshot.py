@@ -342,8 +342,8 @@ class Snapshot:
         piece = self._intent_piece(intent, lang, decision.probability)
         if decision.verdict == "narrowed":
             terms = ", ".join(decision.terms)
-            if decision.group == "part":
-                text = msg("part_not_given", lang, answer=piece.text)
+            if decision.group in ("part", "who"):
+                text = msg(f"{decision.group}_not_given", lang, answer=piece.text)
             else:
                 text = msg("narrowed", lang, terms=terms, answer=piece.text)
             return Piece(text, piece.citations, False, "narrowed", intent.id, piece.confidence)

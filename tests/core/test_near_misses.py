@@ -496,3 +496,11 @@ def test_whether_there_is_something_at_another_time_is_a_near_miss(
 
 def test_a_wrong_year_claimed_is_still_a_premise_to_correct(qabot: QABot) -> None:
     answered_with(qabot, "Is the government's target year 2030?", "2035")
+
+
+def test_who_did_it_needs_a_name_the_question_does_not_give(qabot: QABot) -> None:
+    # the study's answer names only the HKPC, which the question names already
+    answer = qabot.ask("Who led the HKPC study?")
+    assert answer.answered is False and "does not say who" in answer.text, answer.text
+    answered_with(qabot, "Who published the study?", "Productivity Council")
+    answered_with(qabot, "Who is Wang Zheng?", "CFO")  # about someone named
