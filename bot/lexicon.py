@@ -73,6 +73,7 @@ class LanguageData(_Strict):
     existence_openers: list[str] = Field(min_length=1)
     copulas: list[str] = Field(min_length=1)
     pointers: list[str] = Field(min_length=1)
+    source_words: list[str] = Field(min_length=1)
     count_cues: list[str] = Field(min_length=1)
     count_units: list[str] = Field(min_length=1)
     share_cues: list[str] = Field(min_length=1)
@@ -154,6 +155,7 @@ CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_
 COPULAS = frozenset(fold_entry(w) for w in DATA.copulas)
 EXISTENCE_OPENERS = _message_phrases(DATA.existence_openers)
 POINTERS = frozenset(fold_entry(w) for w in DATA.pointers)
+SOURCE_WORDS = frozenset(fold_entry(w) for w in DATA.source_words)
 COUNT_CUES = _phrases(DATA.count_cues)
 NAME_CLASSES = {
     fold_entry(word): kind for kind, words in DATA.name_classes.items() for word in words

@@ -26,6 +26,7 @@ from bot.lexicon import (
     QUESTION_CUES,
     QUESTION_OPENERS,
     QUESTION_WORDS,
+    SOURCE_WORDS,
     STOPWORDS,
 )
 from bot.text import tokens
@@ -241,4 +242,4 @@ def _thin(part: str) -> bool:
     """A question of pointing words only ("What is it?", "Was steht dazu drin?")."""
     toks = tokens(part)
     content = [t for t in toks if t not in STOPWORDS and t not in QUESTION_WORDS]
-    return len(content) <= _THIN_WORDS
+    return len([t for t in content if t not in SOURCE_WORDS]) <= _THIN_WORDS

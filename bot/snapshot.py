@@ -581,7 +581,9 @@ class Snapshot:
         asks_which = bool({"which", "welche", "welcher", "what"} & words) or has_cue(
             res.words, "lists"
         )
-        asks_figures = "quantity" in res.analysis.types or "@amount" in res.analysis.features
+        asks_figures = "quantity" in res.analysis.types or bool(
+            {"@amount", "@statistic"} & res.analysis.features
+        )
         if kind is None or not (_NAMING_WORDS & words and asks_which) or asks_figures:
             return None  # "Name both schemes and their sizes" wants the figures
         lines, cites = [msg("named", lang)], []

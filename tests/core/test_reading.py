@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.reading import chat_kind, read
+from bot.service import QABot
 
 
 @pytest.mark.parametrize(
@@ -77,6 +78,32 @@ def test_a_question_that_only_points_takes_the_sentence_before_it() -> None:
         "My editor wants the share of firms that need help with high-performance computing. "
         "What is it?",
     )
+
+
+@pytest.mark.parametrize(
+    ("context", "question"),
+    [
+        ("My editor's draft says HKSTP had 150 AI firms.", "What figure does the article give?"),
+        ("Der Entwurf spricht von 30 Prozent.", "Welche Zahl nennt der Artikel tatsächlich?"),
+    ],
+)
+def test_a_question_about_what_the_source_says_takes_the_sentence_before_it(
+    context: str, question: str
+) -> None:
+    # "figure", "give", "Zahl", "nennt" ask what the article says, not about a topic
+    assert read(f"Quick check for the desk. {context} {question}").questions == (
+        f"{context} {question}",
+    )
+
+
+def test_a_question_about_what_the_source_says_corrects_the_claim_before_it(
+    qabot: QABot,
+) -> None:
+    answer = qabot.ask(
+        "Unser Entwurf spricht von 30 Prozent Firmen mit Rekrutierungsproblemen. "
+        "Welche Zahl nennt der Artikel tatsächlich?"
+    )
+    assert answer.answered and "49" in answer.text, answer.text
 
 
 def test_a_question_that_ends_pointing_back_takes_the_sentence_before_it() -> None:
