@@ -32,9 +32,13 @@ from bot.lexicon import (
 from bot.text import tokens
 
 # Sentence ends and line breaks ("?" also when the next sentence follows without a space).
+# Abbreviations whose period ends no sentence ("nutzen bzw. planen", "z.B. in petaflops").
+_DOTTED = ("bzw", "etc", "ca", "z.b", "e.g", "i.e", "usw", "vs", "nr", "mio", "mrd", "inkl", "ggf")
 _PARTS = re.compile(
-    r"(?<=[.!?…])\s+|\n+|(?<=[?!])(?=[^\s?!])|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*"
-    r"|(?:^|\s+)\(?\d{1,2}\)\s+"  # "1) when was it founded 2) who's the CFO"
+    r"(?<=[.!?…])" + "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _DOTTED) + r"\s+"
+    r"|\n+|(?<=[?!])(?=[^\s?!])|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*"
+    r"|(?:^|\s+)\(?\d{1,2}\)\s+",  # "1) when was it founded 2) who's the CFO"
+    re.IGNORECASE,
 )
 _QUESTION_OPENERS = (
     frozenset(QUESTION_WORDS)

@@ -390,9 +390,7 @@ class Snapshot:
         whole = [c.key for c in res.ranked[:ALTERNATIVE_DEPTH] if self._states_figures(c.key)]
         found: list[Decision] = []
         splitter = _THAN if _THAN_WORD.search(question) else _ALTERNATIVES
-        sides = _clauses(question, splitter)
-        if len(sides) > 2 and has_cue(tokens(sides[0]), "compare"):
-            sides = sides[1:]  # "Which scheme is bigger, A or B?": the head names neither
+        sides = _sides(question, splitter)
         for side in sides:
             side_res = self.resolver.resolve(side)
             fitting = [
@@ -802,6 +800,34 @@ def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
         else:
             merged.append(part)
     return merged
+
+
+def _sides(question: str, splitter: re.Pattern[str]) -> list[str]:
+    """The things a comparison chooses between. "Which scheme is bigger, A or B?": a head
+    before a comma names neither. "more firms expanding or more using or planning AI?": a
+    word or two after "or" belongs to the side before it ("using or planning AI")."""
+    spans: list[list[int]] = []  # [start, end] of each side in the question
+    by_choice: list[bool] = []  # whether a choice word ("or", "than") came before the side
+    start, choice = 0, False
+    for sep in [*splitter.finditer(question), None]:
+        end = sep.start() if sep else len(question)
+        text = question[start:end]
+        if text.strip(" ?"):
+            spans.append([start, end])
+            by_choice.append(choice)
+        if sep is None:
+            break
+        choice = bool(_CHOICE_WORDS & set(tokens(sep.group())))
+        start = sep.end()
+    if len(spans) > 2:
+        for n in range(len(spans) - 1, 0, -1):
+            if by_choice[n] and by_choice[n - 1] and len(question[slice(*spans[n])].split()) <= 2:
+                spans[n - 1][1] = spans[n][1]  # "using or planning AI": one side
+                del spans[n], by_choice[n]
+    sides = [question[a:b] for a, b in spans]
+    if len(sides) > 2 and not by_choice[1] and has_cue(tokens(sides[0]), "compare"):
+        sides = sides[1:]
+    return sides
 
 
 def _figures_of(*values: str) -> frozenset[str]:

@@ -504,3 +504,16 @@ def test_who_did_it_needs_a_name_the_question_does_not_give(qabot: QABot) -> Non
     assert answer.answered is False and "does not say who" in answer.text, answer.text
     answered_with(qabot, "Who published the study?", "Productivity Council")
     answered_with(qabot, "Who is Wang Zheng?", "CFO")  # about someone named
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do more firms plan to expand abroad, or do more use or plan AI?",  # "or" in a side
+        "Wollen mehr Firmen ins Ausland expandieren als KI nutzen? Bitte vergleichen.",
+    ],
+)
+def test_a_comparison_whose_side_holds_an_or_compares_both_figures(
+    qabot: QABot, question: str
+) -> None:
+    answered_with(qabot, question, "55", "41")

@@ -106,6 +106,18 @@ def test_a_question_about_what_the_source_says_corrects_the_claim_before_it(
     assert answer.answered and "49" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Brauchen mehr Firmen HPC-Hilfe, oder nutzen bzw. planen mehr Firmen KI?",
+        "What capacity, e.g. in petaflops, is planned for the HPC centre?",
+        "Welche Vorteile, z.B. Infrastruktur usw. nennt der Artikel?",
+    ],
+)
+def test_the_period_of_an_abbreviation_ends_no_sentence(message: str) -> None:
+    assert read(message).questions == (message,)
+
+
 def test_a_question_that_ends_pointing_back_takes_the_sentence_before_it() -> None:
     reading = read(
         "We compare tech hubs for a client. Their worry is hiring engineers. "
