@@ -105,7 +105,7 @@ class QABot:
         """One message asked: the rate limit once, then `work` (which resolves it, once or
         several times), then its answer counted and logged once."""
         start = time.perf_counter()
-        limited = self._over_limit(text, platform, user, channel)
+        limited = self.over_limit(text, platform, user, channel)
         if limited is not None:
             self.metrics.answered(platform, limited.kind, time.perf_counter() - start)
             return limited
@@ -114,11 +114,13 @@ class QABot:
         self._log_unanswered(answer, text, platform, user, channel)
         return answer
 
-    def _over_limit(
+    def over_limit(
         self, text: str, platform: Platform, user: str | None, channel: str | None
     ) -> Answer | None:
         """On a chat platform, spend a token of the asker's and the channel's buckets; the
-        rate-limit notice when one is empty, else None (go on)."""
+        rate-limit notice when one is empty, else None (go on). Every post qabot makes for
+        an asker spends one: answers, clicks, /stat, and the adapters' own replies in their
+        place (Discord's pointer to /ask)."""
         if platform not in CHAT_PLATFORMS or self.limiter.allow(platform, user, channel):
             return None
         lang = self.store.current.settings.default_lang
@@ -196,7 +198,7 @@ class QABot:
         (with that question, so triage counts the click for it), then that intent's answer.
         It posts an answer as a question does, so it spends the clicker's tokens as one does
         (over the limit: the rate-limit notice, nothing logged)."""
-        limited = self._over_limit(intent_id, platform, user, channel)
+        limited = self.over_limit(intent_id, platform, user, channel)
         if limited is not None:
             return limited
         self.feedback(
@@ -220,7 +222,7 @@ class QABot:
         """/stat in a chat: `stat`, after spending the asker's tokens as a question does (it
         posts a table in the channel as an answer posts a reply); over the limit, the
         rate-limit notice (an Answer of kind "rate_limited")."""
-        limited = self._over_limit(topic or "", platform, user, channel)
+        limited = self.over_limit(topic or "", platform, user, channel)
         return limited if limited is not None else self.stat(topic, lang=lang)
 
     def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
