@@ -65,6 +65,9 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
     for n, g in enumerate(groups, start=1):
         proposal = f"{g.intent} ({g.score:.2f})" if g.intent else "no close intent"
         print(f"{n:>2}. ×{g.count}  {g.question!r}  [{g.lang}] → {proposal}")
+        if g.down_votes:
+            given = ", ".join(g.voted_down) or "-"
+            print(f"      voted down ×{g.down_votes} on the answer {given}")
         for other in g.questions[1:4]:
             print(f"      also: {other!r}")
         if g.intent:

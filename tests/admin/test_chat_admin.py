@@ -7,6 +7,7 @@ import logging
 import re
 import time
 import urllib.parse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.adapters.discord_views import attach_item_class, buttons_view
 from bot.answer import Group
 from bot.kb_edit import EditResult, find_intent
 from bot.render.discord import attach_replies, unanswered_replies
+from bot.render.slack import render_unanswered
 from bot.service import QABot
 from bot.store import KnowledgeStore
 from tests.admin.conftest import admin_settings
@@ -304,6 +306,16 @@ async def test_discord_unanswered_buttons_stay_within_the_limits() -> None:
 
     view = buttons_view(attach_item_class(ignore), last.buttons)
     assert len(buttons_of({"components": view.to_components()})) == 25
+
+
+def test_chat_unanswered_listings_mark_down_votes_with_the_answer_given() -> None:
+    voted = Group("k", "Who is the CFO?", "en", 2, ("Who is the CFO?",), "x.cfo", 0.5, 0, 2)
+    voted = replace(voted, voted_down=("sensetime.wang_zheng",))
+    slack_text = render_unanswered([voted], "en")["blocks"][1]["text"]["text"]
+    assert "👎 ×2 on the answer `sensetime.wang_zheng`" in slack_text
+    (reply,) = unanswered_replies([voted], "de")
+    (field,) = reply.embeds[0]["fields"]
+    assert "👎 ×2 auf die Antwort `sensetime.wang_zheng`" in field["value"]
 
 
 def test_discord_attach_reply_says_why_it_was_refused() -> None:

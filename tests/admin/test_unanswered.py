@@ -156,6 +156,38 @@ def test_what_people_clicked_beats_the_resolver_guess(bot: QABot) -> None:
     assert group.intent == "hkpc.recruiting" and group.score == 1.0 and group.clicks == 1
 
 
+VOTED = "Who is the chief financial officer of SenseTime?"  # answered with confidence
+
+
+def vote_down(bot: QABot, question: str, intent: str | None) -> None:
+    """A 👎 on the answer `intent` gave to `question`, as `QABot.feedback` logs it."""
+    bot.feedback("down", intent=intent, platform="slack", question=question, lang="en")
+
+
+def test_a_down_vote_on_a_confident_answer_is_listed_first_until_answered_otherwise(
+    kb_bot: QABot,
+) -> None:
+    """A 👎 on an answer the knowledge gives with confidence was left out as 'answered now':
+    a confident wrong answer never reached an admin."""
+    bot = kb_bot  # the knowledge is edited: a copy
+    given = bot.ask(VOTED).intent
+    assert given is not None
+    for q in UNKNOWN:
+        bot.unanswered.write({"kind": "abstain", "question": q, "lang": "en"})
+    vote_down(bot, VOTED, given)
+    # a 👎 on an answer the knowledge no longer gives to that question: dealt with
+    vote_down(bot, "When was SenseTime founded?", "hkpc.recruiting")
+    voted, unknown = bot.unanswered_groups()
+    assert voted.question == VOTED and voted.count == 1  # before the larger group
+    assert voted.down_votes == 1 and voted.voted_down == (given,)
+    assert voted.intent is not None and voted.intent != given  # not the answer voted down
+    assert voted.to_json()["down_votes"] == 1 and voted.to_json()["voted_down"] == [given]
+    assert unknown.count == 4 and unknown.down_votes == 0 and unknown.voted_down == ()
+    # attached to another intent, the question is answered otherwise: off the list
+    assert bot.add_question(voted.intent, VOTED, "en").changed
+    assert [g.question for g in bot.unanswered_groups()] == [unknown.question]
+
+
 def test_cli_kb_unanswered(
     kb_copy: Path,
     log_path: Path,
@@ -179,6 +211,18 @@ def test_cli_kb_unanswered(
     capsys.readouterr()
     assert main(["kb", "unanswered", "--json", "--kb", str(kb_copy)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_cli_kb_unanswered_marks_down_votes_with_the_answer_given(
+    log_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    vote_down(bot, VOTED, "sensetime.wang_zheng")
+    assert main(["kb", "unanswered"]) == 0
+    first, marked, *_ = capsys.readouterr().out.splitlines()
+    assert repr(VOTED) in first
+    assert marked.strip() == "voted down ×1 on the answer sensetime.wang_zheng"
 
 
 def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
