@@ -48,12 +48,12 @@ def status(bot: QABot, args: argparse.Namespace) -> int:
 
 
 def unanswered(bot: QABot, args: argparse.Namespace) -> int:
-    groups = bot.unanswered_groups(limit=args.limit)
-    if groups is None:
-        print(
-            f"qabot: {bot.unanswered.where} cannot be read now (shared state unavailable)",
-            file=sys.stderr,
-        )
+    from bot.unanswered import LogUnavailable
+
+    try:
+        groups = bot.triage(limit=args.limit)
+    except LogUnavailable as exc:
+        print(f"qabot: {exc}", file=sys.stderr)
         return EXIT_BROKEN
     if args.json:
         for group in groups:

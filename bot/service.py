@@ -240,18 +240,23 @@ class QABot:
         return await asyncio.to_thread(self.reload, trigger)
 
     def unanswered_groups(self, limit: int | None = None) -> list[Group] | None:
-        """What people asked and did not get a good answer to, grouped, with a proposed
-        intent; None when the log cannot be read (the shared state is down)."""
-        from bot.triage import group_log
+        """`triage`, or None when the log cannot be read now (the chat replies say so)."""
         from bot.unanswered import LogUnavailable
 
         try:
-            records = list(self.unanswered.records())
+            return self.triage(limit)
         except LogUnavailable:  # the store's outage is logged by the store, once
             return None
+
+    def triage(self, limit: int | None = None) -> list[Group]:
+        """What people asked and did not get a good answer to, grouped, with a proposed
+        intent; raises LogUnavailable, saying why, when the log cannot be read (the shared
+        state is down, or a file of it is not readable by this user)."""
+        from bot.triage import group_log
+
         return group_log(
             self.store.current,
-            records,
+            list(self.unanswered.records()),
             low_confidence=self.settings.unanswered.low_confidence,
             limit=limit or self.settings.admin.unanswered_groups,
         )
