@@ -290,11 +290,12 @@ class QABot:
 
     def is_admin(self, asker: Asker) -> bool:
         """Whether `asker` may run /kb; checked on every admin call. Only the people and
-        roles the config names, plus Discord's Manage Server when the config opts in."""
+        roles the config names, plus Discord's Manage Server in the servers it names."""
         admins = self.settings.admins
         if asker.platform == "slack":
             return asker.user in admins.slack_user_ids
-        if asker.manages_server and admins.discord_manage_server:
+        managed = {str(server) for server in admins.discord_manage_server}
+        if asker.manages_server and asker.server in managed:
             return True
         named_roles = {str(role) for role in admins.discord_role_ids}
         named = asker.user in {str(user) for user in admins.discord_user_ids}
