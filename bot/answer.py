@@ -163,6 +163,8 @@ class Group:
     intent: str | None
     score: float
     clicks: int = 0
+    down_votes: int = 0  # 👎 on the answers its questions got
+    voted_down: tuple[str, ...] = ()  # the intents of those answers, most voted down first
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -174,4 +176,6 @@ class Group:
             "proposed_intent": self.intent,
             "score": round(self.score, 3),
             "clicks": self.clicks,
+            "down_votes": self.down_votes,
+            "voted_down": list(self.voted_down),
         }

@@ -17,10 +17,13 @@ class Asker:
         user: Their id on that platform, as text.
         roles: Ids of the roles they hold (Discord), as text.
         manages_server: Whether the platform grants them server management (Discord's
-            Manage Server); counts for admin rights only when the config opts in.
+            Manage Server) in `server`; counts for admin rights only in the servers the
+            config names.
+        server: The id of the server they asked in (Discord), as text; None in a DM.
     """
 
     platform: ChatPlatform
     user: str
     roles: tuple[str, ...] = ()
     manages_server: bool = False
+    server: str | None = None

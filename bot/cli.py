@@ -25,6 +25,9 @@ EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
 EXIT_NO_MATCH = 1  # `qabot stat TOPIC` found no statistic: as grep finding nothing
 # As a shell reports a process ended by the signal: 128 + SIGINT, 128 + SIGPIPE.
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+# The commands that serve until stopped: a SIGHUP reloads them (the others it ends, as a
+# closed terminal should).
+_SERVING = ("slack", "discord", "run")
 
 
 def _common_options(default: object) -> argparse.ArgumentParser:
@@ -130,6 +133,10 @@ def _drop_output() -> None:
 
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in _SERVING:
+        from bot.watcher import HeldSighup
+
+        HeldSighup.install()  # before the knowledge loads: a SIGHUP meanwhile is a reload
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = _settings(args)

@@ -48,12 +48,12 @@ def status(bot: QABot, args: argparse.Namespace) -> int:
 
 
 def unanswered(bot: QABot, args: argparse.Namespace) -> int:
-    groups = bot.unanswered_groups(limit=args.limit)
-    if groups is None:
-        print(
-            f"qabot: {bot.unanswered.where} cannot be read now (shared state unavailable)",
-            file=sys.stderr,
-        )
+    from bot.unanswered import LogUnavailable
+
+    try:
+        groups = bot.triage(limit=args.limit)
+    except LogUnavailable as exc:
+        print(f"qabot: {exc}", file=sys.stderr)
         return EXIT_BROKEN
     if args.json:
         for group in groups:
@@ -65,6 +65,9 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
     for n, g in enumerate(groups, start=1):
         proposal = f"{g.intent} ({g.score:.2f})" if g.intent else "no close intent"
         print(f"{n:>2}. ×{g.count}  {g.question!r}  [{g.lang}] → {proposal}")
+        if g.down_votes:
+            given = ", ".join(g.voted_down) or "-"
+            print(f"      voted down ×{g.down_votes} on the answer {given}")
         for other in g.questions[1:4]:
             print(f"      also: {other!r}")
         if g.intent:

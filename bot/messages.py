@@ -131,6 +131,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Questions the bot could not answer well",
         "de": "Fragen, die der Bot nicht gut beantworten konnte",
     },
+    "kb_voted_down": {
+        "en": "👎 ×{count} on the answer {intents}",
+        "de": "👎 ×{count} auf die Antwort {intents}",
+    },
     "kb_unanswered_none": {
         "en": "Nothing unanswered: every logged question is answered now.",
         "de": "Nichts offen: jede protokollierte Frage wird jetzt beantwortet.",

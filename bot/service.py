@@ -105,7 +105,7 @@ class QABot:
         """One message asked: the rate limit once, then `work` (which resolves it, once or
         several times), then its answer counted and logged once."""
         start = time.perf_counter()
-        limited = self._over_limit(text, platform, user, channel)
+        limited = self.over_limit(text, platform, user, channel)
         if limited is not None:
             self.metrics.answered(platform, limited.kind, time.perf_counter() - start)
             return limited
@@ -114,11 +114,13 @@ class QABot:
         self._log_unanswered(answer, text, platform, user, channel)
         return answer
 
-    def _over_limit(
+    def over_limit(
         self, text: str, platform: Platform, user: str | None, channel: str | None
     ) -> Answer | None:
         """On a chat platform, spend a token of the asker's and the channel's buckets; the
-        rate-limit notice when one is empty, else None (go on)."""
+        rate-limit notice when one is empty, else None (go on). Every post qabot makes for
+        an asker spends one: answers, clicks, /stat, and the adapters' own replies in their
+        place (Discord's pointer to /ask)."""
         if platform not in CHAT_PLATFORMS or self.limiter.allow(platform, user, channel):
             return None
         lang = self.store.current.settings.default_lang
@@ -196,7 +198,7 @@ class QABot:
         (with that question, so triage counts the click for it), then that intent's answer.
         It posts an answer as a question does, so it spends the clicker's tokens as one does
         (over the limit: the rate-limit notice, nothing logged)."""
-        limited = self._over_limit(intent_id, platform, user, channel)
+        limited = self.over_limit(intent_id, platform, user, channel)
         if limited is not None:
             return limited
         self.feedback(
@@ -220,7 +222,7 @@ class QABot:
         """/stat in a chat: `stat`, after spending the asker's tokens as a question does (it
         posts a table in the channel as an answer posts a reply); over the limit, the
         rate-limit notice (an Answer of kind "rate_limited")."""
-        limited = self._over_limit(topic or "", platform, user, channel)
+        limited = self.over_limit(topic or "", platform, user, channel)
         return limited if limited is not None else self.stat(topic, lang=lang)
 
     def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
@@ -238,18 +240,23 @@ class QABot:
         return await asyncio.to_thread(self.reload, trigger)
 
     def unanswered_groups(self, limit: int | None = None) -> list[Group] | None:
-        """What people asked and did not get a good answer to, grouped, with a proposed
-        intent; None when the log cannot be read (the shared state is down)."""
-        from bot.triage import group_log
+        """`triage`, or None when the log cannot be read now (the chat replies say so)."""
         from bot.unanswered import LogUnavailable
 
         try:
-            records = list(self.unanswered.records())
+            return self.triage(limit)
         except LogUnavailable:  # the store's outage is logged by the store, once
             return None
+
+    def triage(self, limit: int | None = None) -> list[Group]:
+        """What people asked and did not get a good answer to, grouped, with a proposed
+        intent; raises LogUnavailable, saying why, when the log cannot be read (the shared
+        state is down, or a file of it is not readable by this user)."""
+        from bot.triage import group_log
+
         return group_log(
             self.store.current,
-            records,
+            list(self.unanswered.records()),
             low_confidence=self.settings.unanswered.low_confidence,
             limit=limit or self.settings.admin.unanswered_groups,
         )
@@ -283,11 +290,12 @@ class QABot:
 
     def is_admin(self, asker: Asker) -> bool:
         """Whether `asker` may run /kb; checked on every admin call. Only the people and
-        roles the config names, plus Discord's Manage Server when the config opts in."""
+        roles the config names, plus Discord's Manage Server in the servers it names."""
         admins = self.settings.admins
         if asker.platform == "slack":
             return asker.user in admins.slack_user_ids
-        if asker.manages_server and admins.discord_manage_server:
+        managed = {str(server) for server in admins.discord_manage_server}
+        if asker.manages_server and asker.server in managed:
             return True
         named_roles = {str(role) for role in admins.discord_role_ids}
         named = asker.user in {str(user) for user in admins.discord_user_ids}

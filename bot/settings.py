@@ -78,8 +78,21 @@ class AdminSettings(ConfigSection):
     )
     discord_user_ids: list[int] = Field(default_factory=list)
     discord_role_ids: list[int] = Field(default_factory=list)
-    # Opt-in: anyone with Manage Server in a Discord server is an admin there too.
-    discord_manage_server: bool = False
+    # Opt-in: the Discord servers (ids) whose members with Manage Server are admins too, of
+    # qabot as a whole (every server's questions, the knowledge all are answered from).
+    discord_manage_server: list[int] = Field(default_factory=list)
+
+    @field_validator("discord_manage_server", mode="before")
+    @classmethod
+    def _servers_not_a_switch(cls, value: object) -> object:
+        """`false` (the switch this once was) is no server; `true`, which made a manager of
+        any server the bot is in an admin, is refused: name the servers."""
+        if value is True:
+            raise ValueError(
+                "name the server ids whose Manage Server holders are admins, e.g. "
+                "[123456789012345678] (true made those of every server the bot is in admins)"
+            )
+        return [] if value is False else value
 
 
 class SlackSettings(ConfigSection):

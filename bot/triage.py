@@ -1,7 +1,10 @@
 """Triage of the unanswered log: similar questions grouped, counted, and matched to an intent.
 
 A question the current knowledge now answers confidently is left out, so the
-list shrinks as admins attach questions. Grouping is greedy: each question
+list shrinks as admins attach questions; a 👎 stays until the knowledge answers its
+question with another intent than the one voted down (a confident answer may be the
+wrong one), and a group with a 👎 comes before those without (a wrong answer misleads,
+an abstention only fails to help). Grouping is greedy: each question
 joins a group whose leading question is similar enough (rapidfuzz
 token_set_ratio over folded text), most frequent questions first. The leaders
 that share its rarest content word are tried first, then those sharing another,
@@ -73,63 +76,84 @@ def _first_similar(
     return next((n for n in indexes if fuzz.token_set_ratio(text, leaders[n]) >= threshold), None)
 
 
-def _propose(snap: Snapshot, question: str, recs: list[dict[str, Any]]) -> tuple[str | None, float]:
-    """The intent to attach a group to: what people clicked, else the resolver's best guess."""
-    clicked = Counter(r["guess"] for r in recs if r.get("kind") == "click" and r.get("guess"))
+def _propose(
+    snap: Snapshot, question: str, recs: list[dict[str, Any]], voted_down: set[str]
+) -> tuple[str | None, float]:
+    """The intent to attach a group to: what people clicked, else the resolver's best guess;
+    never one whose answer to these questions was voted down."""
+
+    def usable(intent: str | None) -> bool:
+        return bool(intent) and intent not in voted_down
+
+    clicks = (r for r in recs if r.get("kind") == "click")
+    clicked = Counter(r["guess"] for r in clicks if usable(r.get("guess")))
     if clicked:
         return clicked.most_common(1)[0][0], 1.0
     ranked = [c for c in snap.resolver.resolve(question).ranked if c.key in snap.intents]
+    ranked = [c for c in ranked if usable(c.key)]
     ranked = [c for c in ranked if snap.intents[c.key].kind == "article"] or ranked
     if ranked:
         return ranked[0].key, ranked[0].score
-    guesses = Counter(r["guess"] for r in recs if r.get("guess"))
+    guesses = Counter(r["guess"] for r in recs if usable(r.get("guess")))
     return (guesses.most_common(1)[0][0], 0.0) if guesses else (None, 0.0)
+
+
+def _rank(members: list[dict[str, Any]]) -> tuple[bool, int]:
+    """A group's place in the list: those with a 👎 first, then the larger first."""
+    return any(r.get("kind") == "down" for r in members), len(members)
 
 
 def group_log(
     snap: Snapshot, records: list[dict[str, Any]], *, low_confidence: float, limit: int = 10
 ) -> list[Group]:
     """The top `limit` groups of `records` that the knowledge of `snap` still does not answer
-    (an answer below `low_confidence` does not count)."""
+    (an answer below `low_confidence` does not count, nor the answer a 👎 was cast on)."""
+    confident: dict[str, str | None] = {}  # question → the intent answering it confidently
 
-    def now_answered(question: str) -> bool:
+    def now_answered(question: str) -> str | None:
         answer = snap.answer(question)
-        return answer.answered and answer.confidence >= low_confidence
-
-    verdict: dict[str, bool] = {}
+        sure = answer.answered and answer.confidence >= low_confidence
+        return (answer.intent or "") if sure else None
 
     def still_open(rec: dict[str, Any]) -> bool:
         q = rec["question"]
-        if q not in verdict:
-            verdict[q] = bool(q.strip()) and not now_answered(q)
-        return verdict[q]
+        if not q.strip():
+            return False
+        if q not in confident:
+            confident[q] = now_answered(q)
+        intent = confident[q]
+        return intent is None or (rec.get("kind") == "down" and intent == rec.get("guess"))
 
-    # Grouped first, then each group's members asked again, largest groups first, until
-    # no group left can outgrow the `limit` open ones: not every question of the log.
+    # Grouped first, then each group's members asked again, in the order of the list, until
+    # no group left can outrank the `limit` open ones: not every question of the log.
     shown: list[list[dict[str, Any]]] = []
-    for members in group_questions(records):
-        if len(shown) >= limit and len(members) <= len(shown[-1]):
+    for members in sorted(group_questions(records), key=_rank, reverse=True):
+        if len(shown) >= limit and _rank(members) <= _rank(shown[-1]):
             break
         open_members = [r for r in members if still_open(r)]
         if open_members:
-            shown = sorted([*shown, open_members], key=len, reverse=True)[:limit]
-    groups = []
-    for members in shown:
-        phrasing = Counter(r["question"].strip() for r in members)
-        question = phrasing.most_common(1)[0][0]
-        langs = Counter(r.get("lang") for r in members if r.get("lang") in ("de", "en"))
-        lang = langs.most_common(1)[0][0] if langs else snap.language(question)
-        intent, score = _propose(snap, question, members)
-        groups.append(
-            Group(
-                key=hashlib.sha1(fold(question).encode()).hexdigest()[:10],
-                question=question,
-                lang=lang,
-                count=len(members),
-                questions=tuple(q for q, _ in phrasing.most_common()),
-                intent=intent,
-                score=score,
-                clicks=sum(1 for r in members if r.get("kind") == "click"),
-            )
-        )
-    return groups
+            shown = sorted([*shown, open_members], key=_rank, reverse=True)[:limit]
+    return [_group(snap, members) for members in shown]
+
+
+def _group(snap: Snapshot, members: list[dict[str, Any]]) -> Group:
+    """One group of open records as triage shows it."""
+    phrasing = Counter(r["question"].strip() for r in members)
+    question = phrasing.most_common(1)[0][0]
+    langs = Counter(r.get("lang") for r in members if r.get("lang") in ("de", "en"))
+    lang = langs.most_common(1)[0][0] if langs else snap.language(question)
+    down = [r for r in members if r.get("kind") == "down"]
+    voted_down = Counter(r["guess"] for r in down if r.get("guess"))
+    intent, score = _propose(snap, question, members, set(voted_down))
+    return Group(
+        key=hashlib.sha1(fold(question).encode()).hexdigest()[:10],
+        question=question,
+        lang=lang,
+        count=len(members),
+        questions=tuple(q for q, _ in phrasing.most_common()),
+        intent=intent,
+        score=score,
+        clicks=sum(1 for r in members if r.get("kind") == "click"),
+        down_votes=len(down),
+        voted_down=tuple(i for i, _ in voted_down.most_common()),
+    )

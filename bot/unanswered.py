@@ -64,7 +64,9 @@ class UnansweredLog:
         try:
             lines = self.state.lines(STREAM)
         except Exception as exc:
-            raise LogUnavailable(f"{self.where} cannot be read ({exc})") from exc
+            raise LogUnavailable(
+                f"{self.where} cannot be read now (shared state unavailable)"
+            ) from exc
         yield from _parse_lines(lines)
 
     def write(self, record: dict[str, Any]) -> bool:
@@ -83,7 +85,7 @@ class UnansweredLog:
                 else:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                     self._rotate_if_needed(len(line.encode()))
-                    with self.path.open("a", encoding="utf-8") as fh:
+                    with open(_append_private(self.path), "a", encoding="utf-8") as fh:
                         fh.write(line)
             except Exception as exc:  # OSError, or the shared store being unreachable
                 if not self._failing:
@@ -116,16 +118,23 @@ class UnansweredLog:
         return [p for p in [*backups, self.path] if p.is_file()]
 
 
+def _append_private(path: Path) -> int:
+    """A descriptor appending to `path`; a new file is made readable by its owner alone
+    (what people asked, and who with `log_user_ids`), one that exists keeps its mode."""
+    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+
 def read_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
-    """Every well-formed record of `paths`, in order; broken lines are skipped."""
+    """Every well-formed record of `paths`, in order; broken lines are skipped. A file that
+    cannot be read raises LogUnavailable: triage of part of the log (or of none of it, as
+    another user than the bot's) would say too little is unanswered."""
     for path in paths:
         try:
             # A write cut short may end inside a character: that line is then no JSON
             # and skipped, the others are read.
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError as exc:
-            log.warning("cannot read %s: %s", path, exc)
-            continue
+            raise LogUnavailable(f"{path} cannot be read now ({exc.strerror or exc})") from exc
         yield from _parse_lines(lines)
 
 

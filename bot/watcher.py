@@ -15,6 +15,7 @@ import logging
 import signal
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 from watchfiles import Change, DefaultFilter, awatch
 from watchfiles._rust_notify import WatchfilesRustInternalError
@@ -149,16 +150,49 @@ async def _watch(
                 on_reload(result)
 
 
+class HeldSighup:
+    """The SIGHUP handler of a serving process until its event loop's (`install_sighup`)
+    takes over, and again after it lets go: a SIGHUP is remembered, not fatal.
+
+    Python's default action for SIGHUP ends the process, and the loop's handler comes only
+    once the knowledge has loaded (seconds at scale): a `systemctl reload` right after
+    `start` stopped qabot. `install_sighup` reloads once for a SIGHUP held meanwhile (the
+    files may have changed after they were read); one during shutdown is moot.
+    """
+
+    def __init__(self) -> None:
+        self.pending = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.pending = True  # no logging here: a handler may interrupt a log call
+
+    @classmethod
+    def install(cls) -> None:
+        """Hold SIGHUP from now on (the CLI, first thing, for the serving commands)."""
+        signal.signal(signal.SIGHUP, cls())
+
+
 def install_sighup(bot: QABot, loop: asyncio.AbstractEventLoop | None = None) -> Callable[[], None]:
-    """`kill -HUP <pid>` reloads the knowledge (in a thread); returns the uninstaller."""
+    """`kill -HUP <pid>` reloads the knowledge (in a thread); a SIGHUP `HeldSighup` held
+    before reloads once now. Returns the uninstaller, which puts the previous handler back."""
     loop = loop or asyncio.get_running_loop()
     tasks: set[asyncio.Task[ReloadResult]] = set()
 
-    def on_hup() -> None:
-        log.info("SIGHUP: reloading the knowledge")
+    def reload(why: str) -> None:
+        log.info("%s: reloading the knowledge", why)
         task = loop.create_task(bot.areload(trigger="sighup"))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
-    loop.add_signal_handler(signal.SIGHUP, on_hup)
-    return lambda: loop.remove_signal_handler(signal.SIGHUP)
+    previous = signal.getsignal(signal.SIGHUP)
+    loop.add_signal_handler(signal.SIGHUP, reload, "SIGHUP")
+    if isinstance(previous, HeldSighup) and previous.pending:
+        previous.pending = False
+        reload("SIGHUP during start-up")
+
+    def uninstall() -> None:
+        loop.remove_signal_handler(signal.SIGHUP)  # which leaves Python's default, fatal
+        if previous is not None:
+            signal.signal(signal.SIGHUP, previous)
+
+    return uninstall

@@ -176,9 +176,14 @@ class QAClientMixin:
         return incoming if self.chat.wants(incoming) else None
 
     async def _answer(self, incoming: Incoming) -> Answer | None:
-        """The core's answer, or None: an empty message without the content intent (→ /ask)."""
+        """The core's answer, or None for the pointer to /ask: Discord may hand us an empty
+        message without the privileged content intent. The pointer is a post like an answer:
+        it spends the asker's tokens (over them: the rate-limit notice)."""
         if not incoming.text and not self.settings.discord.message_content_intent:
-            return None  # Discord may hand us an empty message without the privileged intent
+            asker = incoming.asker
+            return await asyncio.to_thread(
+                self.bot.over_limit, "", asker.platform, asker.user, incoming.channel
+            )
         return await asyncio.to_thread(self.chat.answer, incoming)
 
     async def _send(

@@ -174,7 +174,8 @@ def is_admin(bot: QABot, interaction: discord.Interaction) -> bool:
         "discord",
         str(user.id),
         roles=tuple(str(role.id) for role in getattr(user, "roles", ())),
-        manages_server=interaction.guild is not None and interaction.permissions.manage_guild,
+        manages_server=interaction.guild_id is not None and interaction.permissions.manage_guild,
+        server=None if interaction.guild_id is None else str(interaction.guild_id),
     )
     return bot.is_admin(asker)
 

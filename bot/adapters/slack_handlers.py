@@ -449,17 +449,15 @@ class SlackListeners:
     async def on_attach(
         self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond
     ) -> None:
-        """An "attach" button of `/kb unanswered`: add the question to the intent (admins)."""
+        """An "attach" button of `/kb unanswered`: add the question to the intent (admins).
+        Anyone else is refused as a click is answered: to the clicker alone, after the ack."""
+        await ack()
         user = (body.get("user") or {}).get("id") or ""
         if not self.bot.is_admin(Asker("slack", user)):
-            await ack()
-            await respond(
-                response_type="ephemeral",
-                replace_original=False,
-                **render.render_notice("not_admin", self.lang),
-            )
+            log.info("slack: attach refused for %s (not an admin)", self.bot.loggable_user(user))
+            refusal = render.render_notice("not_admin", self.lang)
+            self.spawn(self._tell_clicker(respond, refusal), "attach")
             return
-        await ack()
         parsed = render.parse_attach_value(action.get("value") or "")
         if parsed is None:
             return
@@ -469,5 +467,9 @@ class SlackListeners:
 
     async def _attach(self, intent: str, lang: str, question: str, respond: AsyncRespond) -> None:
         result = await asyncio.to_thread(self.bot.add_question, intent, question, lang)
-        payload = render.render_edit(result)
+        await self._tell_clicker(respond, render.render_edit(result))
+
+    @staticmethod
+    async def _tell_clicker(respond: AsyncRespond, payload: render.Payload) -> None:
+        """A new message only the clicker sees, the listing they clicked in left as it is."""
         await reply_via(respond, response_type="ephemeral", replace_original=False, **payload)

@@ -375,6 +375,10 @@ def unanswered_replies(
     fields = []
     for g in groups:
         proposal = f"→ `{g.intent}` ({g.score:.2f})" if g.intent else "→ –"
+        if g.down_votes:
+            intents = ", ".join(f"`{i}`" for i in g.voted_down) or "–"
+            votes = word("kb_voted_down", lang, count=g.down_votes, intents=intents)
+            proposal = f"{votes}\n{proposal}"
         if g.intent:
             command = echo.add_question_command(g.intent, g.question, g.lang, kb)
             proposal += "\n" + code_span(command)

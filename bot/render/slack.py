@@ -317,6 +317,9 @@ def render_unanswered(groups: list[Group] | None, lang: str) -> Payload:
     for n, g in enumerate(groups[: BLOCKS_MAX - 1]):
         proposal = f"`{safe(g.intent)}` ({g.score:.2f})" if g.intent else "–"
         text = f"×{g.count} “{literal(g.question)}” [{g.lang}] → {proposal}"
+        if g.down_votes:
+            intents = ", ".join(f"`{safe(i)}`" for i in g.voted_down) or "–"
+            text += "\n" + word("kb_voted_down", lang, count=g.down_votes, intents=intents)
         block: dict[str, Any] = {"type": "section", "text": _mrkdwn(text)}
         value = attach_value(g) if g.intent else ""
         if value:

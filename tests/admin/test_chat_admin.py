@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import urllib.parse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.adapters.discord_views import attach_item_class, buttons_view
 from bot.answer import Group
 from bot.kb_edit import EditResult, find_intent
 from bot.render.discord import attach_replies, unanswered_replies
+from bot.render.slack import render_unanswered
 from bot.service import QABot
 from bot.store import KnowledgeStore
 from tests.admin.conftest import admin_settings
@@ -91,6 +96,32 @@ async def test_slack_kb_unanswered_lists_groups_and_a_click_attaches(
     assert question in find_intent(kb_copy, intent)[2]["questions"]["en"]
     assert bot.ask(question).intent == intent  # live at once
     assert bot.unanswered_groups() == []
+
+
+async def test_slack_attach_refusal_is_a_private_reply_like_any_other_click(
+    start_slack: StartSlack, kb_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A non-admin's attach click is refused to the clicker alone, after the ack and through
+    the path of every click reply: a response_url that refuses the refusal is one warning
+    (it went out inside the listener, and such a refusal left no trace)."""
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins={"slack_user_ids": [ADMIN]})
+    slack = await start_slack(bot=bot)
+    value = json.dumps({"q": UNKNOWN[0], "i": "hkpc.recruiting", "l": "en"})
+    slack.api.fail_next("response_url", status=404, error="expired_url")
+    assert await attach_click(slack, value, user="U1") == 200
+    await slack.api.wait_for(lambda api: api.of("response_url", delivered=False))
+    await slack.settled()
+    (refusal,) = [call.payload for call in slack.api.of("response_url", delivered=False)]
+    assert refusal["response_type"] == "ephemeral" and refusal["replace_original"] is False
+    assert "admin" in refusal["text"].lower()
+    (line,) = [r for r in caplog.records if "response_url" in r.getMessage()]
+    assert "attach" in line.getMessage() and "expired_url" in line.getMessage()
+    assert line.levelno == logging.WARNING and line.exc_info is None
+    assert [r.getMessage() for r in caplog.records if "refused" in r.getMessage()] == [
+        "slack: attach refused for - (not an admin)"  # as /kb's refusal: no id by default
+    ]
+    assert UNKNOWN[0] not in find_intent(kb_copy, "hkpc.recruiting")[2]["questions"]["en"]
 
 
 async def test_slack_suggestion_click_goes_through_the_core(
@@ -275,6 +306,16 @@ async def test_discord_unanswered_buttons_stay_within_the_limits() -> None:
 
     view = buttons_view(attach_item_class(ignore), last.buttons)
     assert len(buttons_of({"components": view.to_components()})) == 25
+
+
+def test_chat_unanswered_listings_mark_down_votes_with_the_answer_given() -> None:
+    voted = Group("k", "Who is the CFO?", "en", 2, ("Who is the CFO?",), "x.cfo", 0.5, 0, 2)
+    voted = replace(voted, voted_down=("sensetime.wang_zheng",))
+    slack_text = render_unanswered([voted], "en")["blocks"][1]["text"]["text"]
+    assert "👎 ×2 on the answer `sensetime.wang_zheng`" in slack_text
+    (reply,) = unanswered_replies([voted], "de")
+    (field,) = reply.embeds[0]["fields"]
+    assert "👎 ×2 auf die Antwort `sensetime.wang_zheng`" in field["value"]
 
 
 def test_discord_attach_reply_says_why_it_was_refused() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import re
+import stat
 import string
 from pathlib import Path
 
@@ -32,6 +34,12 @@ RENT = ["How expensive is office rent in Hong Kong?", "how expensive is office r
 
 def records(path: Path) -> list[dict]:
     return list(read_records([path])) if path.exists() else []
+
+
+def cli_bot(monkeypatch: pytest.MonkeyPatch, kb: Path, log_path: Path) -> QABot:
+    """A bot over `kb` logging to `log_path`, the log `qabot kb unanswered` reads too."""
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
+    return QABot.from_settings(admin_settings(kb, log_path))
 
 
 @pytest.fixture
@@ -92,6 +100,52 @@ def test_the_log_rotates_by_size(tmp_path: Path) -> None:
     assert all(p.stat().st_size <= 400 for p in files)
     numbers = [int(r["question"].split()[-1]) for r in read_records(files)]
     assert numbers == sorted(numbers) and numbers[-1] == 29
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_log_is_created_readable_by_its_owner_alone(tmp_path: Path) -> None:
+    """It holds what people asked (and who, with `log_user_ids`): created with the umask's
+    0644 it was readable by every local user."""
+    umask = os.umask(0o022)
+    try:
+        path = tmp_path / "u.jsonl"
+        log = UnansweredLog(UnansweredSettings(path=path, max_bytes=400, backups=1))
+        assert log.write({"kind": "abstain", "question": "Who chairs the HKPC?"})
+        assert mode(path) == 0o600
+        for n in range(30):  # rotated: the new file is made the same way
+            assert log.write({"kind": "abstain", "question": f"question number {n}"})
+        assert mode(path) == mode(path.with_name("u.jsonl.1")) == 0o600
+        path.chmod(0o640)  # a file that exists keeps the mode it has (set by its admin)
+        assert log.write({"kind": "abstain", "question": "Who chairs the HKPC?"})
+        assert mode(path) == 0o640
+    finally:
+        os.umask(umask)
+
+
+def test_a_log_this_user_cannot_read_is_an_error_not_nothing_unanswered(
+    log_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`qabot kb unanswered` as another user than the bot's: it said "nothing unanswered"."""
+    bot = cli_bot(monkeypatch, KNOWLEDGE, log_path)
+    bot.ask("Who chairs the HKPC?", platform="slack")
+    real_read = Path.read_text
+
+    def read_text(self: Path, *args: object, **kwargs: object) -> str:
+        if self == log_path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    assert bot.unanswered_groups() is None
+    assert main(["kb", "unanswered"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"qabot: {log_path} cannot be read now (Permission denied)" in err
 
 
 def test_with_no_backups_no_rotated_copy_is_kept(tmp_path: Path) -> None:
@@ -156,14 +210,45 @@ def test_what_people_clicked_beats_the_resolver_guess(bot: QABot) -> None:
     assert group.intent == "hkpc.recruiting" and group.score == 1.0 and group.clicks == 1
 
 
+VOTED = "Who is the chief financial officer of SenseTime?"  # answered with confidence
+
+
+def vote_down(bot: QABot, question: str, intent: str | None) -> None:
+    """A 👎 on the answer `intent` gave to `question`, as `QABot.feedback` logs it."""
+    bot.feedback("down", intent=intent, platform="slack", question=question, lang="en")
+
+
+def test_a_down_vote_on_a_confident_answer_is_listed_first_until_answered_otherwise(
+    kb_bot: QABot,
+) -> None:
+    """A 👎 on an answer the knowledge gives with confidence was left out as 'answered now':
+    a confident wrong answer never reached an admin."""
+    bot = kb_bot  # the knowledge is edited: a copy
+    given = bot.ask(VOTED).intent
+    assert given is not None
+    for q in UNKNOWN:
+        bot.unanswered.write({"kind": "abstain", "question": q, "lang": "en"})
+    vote_down(bot, VOTED, given)
+    # a 👎 on an answer the knowledge no longer gives to that question: dealt with
+    vote_down(bot, "When was SenseTime founded?", "hkpc.recruiting")
+    voted, unknown = bot.unanswered_groups()
+    assert voted.question == VOTED and voted.count == 1  # before the larger group
+    assert voted.down_votes == 1 and voted.voted_down == (given,)
+    assert voted.intent is not None and voted.intent != given  # not the answer voted down
+    assert voted.to_json()["down_votes"] == 1 and voted.to_json()["voted_down"] == [given]
+    assert unknown.count == 4 and unknown.down_votes == 0 and unknown.voted_down == ()
+    # attached to another intent, the question is answered otherwise: off the list
+    assert bot.add_question(voted.intent, VOTED, "en").changed
+    assert [g.question for g in bot.unanswered_groups()] == [unknown.question]
+
+
 def test_cli_kb_unanswered(
     kb_copy: Path,
     log_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
-    bot = QABot.from_settings(admin_settings(kb_copy, log_path))
+    bot = cli_bot(monkeypatch, kb_copy, log_path)
     for q in UNKNOWN:
         bot.ask(q, platform="discord")
     assert main(["kb", "unanswered", "--kb", str(kb_copy)]) == 0
@@ -181,6 +266,17 @@ def test_cli_kb_unanswered(
     assert capsys.readouterr().out == ""
 
 
+def test_cli_kb_unanswered_marks_down_votes_with_the_answer_given(
+    log_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = cli_bot(monkeypatch, KNOWLEDGE, log_path)
+    vote_down(bot, VOTED, "sensetime.wang_zheng")
+    assert main(["kb", "unanswered"]) == 0
+    first, marked, *_ = capsys.readouterr().out.splitlines()
+    assert repr(VOTED) in first
+    assert marked.strip() == "voted down ×1 on the answer sensetime.wang_zheng"
+
+
 def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
     kb_copy: Path,
     log_path: Path,
@@ -190,8 +286,7 @@ def test_cli_kb_unanswered_prints_a_command_safe_to_paste(
 ) -> None:
     """An asker's `$(…)` must stay text when an admin pastes the proposed command."""
     trap = "How many pizza firms \"$(touch X)\" `touch Y` '$HOME' love Hong Kong?\x1b[2J"
-    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
-    QABot.from_settings(admin_settings(kb_copy, log_path)).ask(trap, platform="discord")
+    cli_bot(monkeypatch, kb_copy, log_path).ask(trap, platform="discord")
     assert main(["kb", "unanswered", "--kb", str(kb_copy)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out  # nothing that steers the admin's terminal
@@ -209,8 +304,7 @@ def test_the_other_questions_of_a_group_cannot_steer_the_terminal(
     # The first question of a group was shown escaped, the others ("also: …") raw: an
     # escape sequence in one of them acted on the admin's terminal (a title, a cleared
     # screen), and no test looked at those lines.
-    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
-    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    bot = cli_bot(monkeypatch, KNOWLEDGE, log_path)
     for question in ("How many pizza firms love Hong Kong?", "How many pizza firms love HK?"):
         bot.ask(question + "\x1b]0;owned\x07\x1b[2J", platform="discord")
     assert main(["kb", "unanswered"]) == 0
@@ -263,8 +357,7 @@ def test_the_pasted_command_adds_a_question_that_looks_like_an_option(
 ) -> None:
     # The question came after the intent as a bare word: argparse took "-5%…" for an
     # option (the paste failed, exit 2) and "--help" for help (nothing added, exit 0).
-    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
-    QABot.from_settings(admin_settings(kb_copy, log_path)).ask(asked, platform="discord")
+    cli_bot(monkeypatch, kb_copy, log_path).ask(asked, platform="discord")
     assert main(["kb", "unanswered", "--kb", str(kb_copy)]) == 0
     out = capsys.readouterr().out
     (line,) = [x.strip() for x in out.splitlines() if x.strip().startswith("qabot kb add-question")]

@@ -239,6 +239,23 @@ def test_slack_member_ids_are_admins(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.admins.slack_user_ids == ["U012ABCDEF", "W0123ABC"]
 
 
+def test_the_manage_server_opt_in_names_its_servers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `true` made Manage Server in any server the bot is in an admin of qabot as a whole.
+    monkeypatch.setenv("QABOT_ADMINS__DISCORD_MANAGE_SERVER", "true")
+    assert main(["ask", "hpc"]) == 2
+    err = capsys.readouterr().err
+    assert "admins.discord_manage_server" in err and "server ids" in err
+    for value, servers in [("false", []), ("[1234, 5678]", [1234, 5678])]:
+        monkeypatch.setenv("QABOT_ADMINS__DISCORD_MANAGE_SERVER", value)
+        settings = _settings(_parser().parse_args(["ask", "hpc"]))
+        assert settings.admins.discord_manage_server == servers
+    monkeypatch.setenv("QABOT_ADMINS__DISCORD_MANAGE_SERVER", '["my server"]')
+    assert main(["ask", "hpc"]) == 2
+    assert "admins.discord_manage_server" in capsys.readouterr().err
+
+
 def test_the_unanswered_log_is_the_projects_wherever_qabot_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

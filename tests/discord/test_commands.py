@@ -11,7 +11,14 @@ import pytest
 from bot.adapters.discord_commands import AttachTargets
 from bot.answer import Group
 from bot.service import QABot
-from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, Call, FakeDiscord
+from tests.discord.fake_discord import (
+    ADMIN_ID,
+    ADMIN_ROLE_ID,
+    GUILD_ID,
+    USER_ID,
+    Call,
+    FakeDiscord,
+)
 from tests.discord.harness import make_settings, serving
 
 Live = tuple[FakeDiscord, discord.Client]
@@ -148,15 +155,22 @@ async def test_manage_server_alone_is_no_admin_by_default(live: Live) -> None:
     assert "embeds" not in body["data"] or not body["data"]["embeds"]
 
 
-async def test_manage_server_is_admin_when_the_config_opts_in(
-    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+@pytest.mark.parametrize(("servers", "admin"), [([GUILD_ID], True), ([GUILD_ID + 1], False)])
+async def test_manage_server_makes_an_admin_only_in_the_servers_the_config_names(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, servers: list[int], admin: bool
 ) -> None:
+    """The opt-in was one switch for every server the bot is in: whoever managed any of
+    them (with a public bot, anyone who invited it to their own) was qabot's admin."""
     settings = make_settings(fake, tmp_path)
-    settings.admins.discord_manage_server = True
+    settings.admins.discord_manage_server = servers
     async with serving(QABot(settings, discord_core.store), settings):
         iid, _ = await fake.interaction("kb", [option("action", "status")], perms=MANAGE_GUILD)
-        (embed,) = (await callback(fake, iid))["data"]["embeds"]
-    assert any(f["name"] == "intents / facts / variants" for f in embed["fields"])
+        data = (await callback(fake, iid))["data"]
+    if admin:
+        (embed,) = data["embeds"]
+        assert any(f["name"] == "intents / facts / variants" for f in embed["fields"])
+    else:
+        assert "admin" in data["content"].lower() and not data.get("embeds")
 
 
 async def test_kb_reload_defers_then_follows_up(live: Live) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import discord
 
+from bot.messages import msg
+from bot.ratelimit import RateLimitSettings
 from bot.service import QABot
 from tests.discord.fake_discord import (
+    ADMIN_ID,
     ADMIN_ROLE_ID,
     BOT_ID,
     BOT_ROLE_ID,
@@ -128,3 +132,27 @@ async def test_without_message_content_intent(
         # Discord still sends the content of a message that mentions the bot: answer it.
         asked = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
         assert (await fake.wait_reply(asked)).json["embeds"]
+
+
+async def test_without_the_content_intent_pointers_spend_the_rate_limit(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    """A pointer to /ask is a post like an answer: it spends the asker's tokens, and past
+    them the asker gets the notice once, then silence (40 empty mentions got 40 pointers)."""
+    limits = RateLimitSettings(enabled=True, user_burst=3, user_per_s=0)
+    bot = QABot(discord_core.settings.model_copy(update={"rate_limit": limits}), discord_core.store)
+    settings = make_settings(fake, tmp_path, message_content_intent=False)
+    async with serving(bot, settings):
+        flood = [
+            await fake.message(f"<@{BOT_ID}>", mentions=(BOT_ID,), author=ADMIN_ID)
+            for _ in range(8)
+        ]
+        await fake.wait_until(lambda: sum(len(fake.replies_to(mid)) for mid in flood) >= 4)
+        await fake.barrier()  # another asker (in a DM) is still answered
+        posted = [call.json for mid in flood for call in fake.replies_to(mid)]
+    pointers = [reply for reply in posted if "/ask" in (reply["content"] or "")]
+    notices = [reply for reply in posted if reply not in pointers]
+    assert len(pointers) == 3
+    assert len(notices) == 1
+    notice_text = msg("rate_limited", bot.store.current.settings.default_lang)
+    assert notice_text in json.dumps(notices[0], ensure_ascii=False)

@@ -56,6 +56,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+async def wait_healthy(proc: asyncio.subprocess.Process, port: int, timeout: float = 20) -> None:
+    """Until a `qabot slack` process's /healthz says 200; fails if it ends first (bounded)."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            assert proc.returncode is None, f"qabot ended with {proc.returncode}"
+            assert time.monotonic() < deadline, "qabot slack did not become healthy"
+            await asyncio.sleep(0.05)
+
+
 @dataclass(frozen=True)
 class Reply:
     """Our HTTP response to one request from "Slack"."""

@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import sys
-import time
 
 import aiohttp
 import pytest
@@ -22,6 +21,7 @@ from tests.slack.harness import (
     SlackHarness,
     free_port,
     slack_settings,
+    wait_healthy,
 )
 
 APP_TOKEN = "xapp-test-not-a-real-token"
@@ -127,18 +127,7 @@ async def test_main_stops_cleanly_on_sigterm(fake_api: FakeSlackApi) -> None:
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 20
-        async with aiohttp.ClientSession() as session:
-            while True:
-                try:
-                    async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                        if resp.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    pass
-                assert proc.returncode is None, await proc.stderr.read()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "qabot slack did not become healthy"
-                await asyncio.sleep(0.05)
+        await wait_healthy(proc, port)
         proc.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(proc.communicate(), 15)
     finally:
