@@ -39,7 +39,7 @@ from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
 from bot.reading import has_cue, opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
-from bot.text import is_number
+from bot.text import is_number, tokens
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 SMALLTALK_COVERAGE = 0.66
@@ -278,7 +278,8 @@ class Policy:
         unnamed = self._names_not_given(top, res)
         if unnamed:  # "Which universities take part in RAISe+?": it names none
             return Decision("narrowed", top, p, (unnamed,), "entity")
-        if self._asks_who_did(res) and not self._names_beyond(top, res, WHO_KINDS):
+        stored = self._stored_question(res, top)
+        if not stored and self._asks_who_did(res) and not self._names_beyond(top, res, WHO_KINDS):
             return Decision("narrowed", top, p, (), "who")  # "Wer hat die Studie geleitet?"
         if self._count_not_stated(top, res):
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
@@ -289,6 +290,8 @@ class Policy:
             return Decision("abstain", None, p)  # "pizza in Naples": nothing worth naming
         if terms:
             return Decision("narrowed", top, p, _words(terms), _group(terms))
+        if stored:
+            return Decision("answer", top, p)
         if self._share_not_stated(top, res) or self._part_of_stated(top, res):
             return Decision("narrowed", top, p, (), "part")  # "what % of the 200 firms …?"
         mixed = self._mixed_topics(question, top, res) or self._figure_across_topics(top, res, p)
@@ -351,6 +354,14 @@ class Policy:
                     continue
                 return None if self._names_beyond(top, res, NAMED_KINDS[kind]) else word
         return None
+
+    def _stored_question(self, res: Resolution, top: Candidate) -> bool:
+        """Whether the question is one of the intent's stored questions but for function
+        words ("Who chairs HKPC?" for "Who chairs the HKPC?"): an admin filed it there."""
+        asked = _content_words(res.words)
+        return any(
+            _content_words(tokens(v)) == asked for v in self.resolver.docs[top.key].variant_texts
+        )
 
     @staticmethod
     def _asks_who_did(res: Resolution) -> bool:
@@ -654,6 +665,10 @@ def asks_share(toks: tuple[str, ...] | list[str]) -> bool:
             if tuple(toks[i : i + n]) == cue and not (i and is_number(toks[i - 1])):
                 return True
     return False
+
+
+def _content_words(toks: tuple[str, ...] | list[str]) -> frozenset[str]:
+    return frozenset(t for t in toks if t not in STOPWORDS)
 
 
 def _group(terms: list[Narrowing]) -> str:
