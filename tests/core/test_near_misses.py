@@ -517,3 +517,16 @@ def test_a_comparison_whose_side_holds_an_or_compares_both_figures(
     qabot: QABot, question: str
 ) -> None:
     answered_with(qabot, question, "55", "41")
+
+
+def test_over_there_is_the_place_and_everyone_no_topic(qabot: QABot) -> None:
+    # chat points at Hong Kong ("the firms over there", "da drüben"); "everyone" is a
+    # pronoun: neither is an unknown word that makes a question look off-topic
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert analyze("do firms over there make money", correct=True).features == {
+        "@hongkong",
+        "@company",
+        "@earn",
+    }
+    assert "@hongkong" in analyze("Firmen da drüben", correct=True).features
+    assert analyze("everyone on cloud", correct=True).features == {"@cloud"}
