@@ -198,8 +198,8 @@ class Analyzer:
             if is_number(tok):
                 numbers.add(tok)
                 feature = "#" + tok
-            elif tok in STOPWORDS or tok in FILLER:
-                pass
+            elif tok in STOPWORDS or (tok in FILLER and st not in self._single):
+                pass  # a concept's own term is no filler ("Leute" of the staff concept)
             elif st in self._single:
                 feature = self._single[st]
             elif len(tok) > 1:

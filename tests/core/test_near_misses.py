@@ -530,3 +530,10 @@ def test_over_there_is_the_place_and_everyone_no_topic(qabot: QABot) -> None:
     }
     assert "@hongkong" in analyze("Firmen da drüben", correct=True).features
     assert analyze("everyone on cloud", correct=True).features == {"@cloud"}
+
+
+def test_a_concept_term_is_no_chat_filler(qabot: QABot) -> None:
+    # "Leute" is filler in chat ("Leute, …") and a term of the staff concept: the
+    # knowledge's own word wins ("suchen die Firmen da überhaupt Leute?")
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert "@staff" in analyze("kriegen die Firmen keine Leute", correct=True).features
