@@ -579,6 +579,7 @@ class Snapshot:
         asks_which = bool({"which", "welche", "welcher", "what"} & words) or has_cue(
             res.words, "lists"
         )
+        asks_which = asks_which or bool(_LISTING_WORDS & words)  # "Nenne alle Städte …"
         asks_figures = "quantity" in res.analysis.types or bool(
             {"@amount", "@statistic"} & res.analysis.features
         )
@@ -718,8 +719,10 @@ _LISTED_AS = {  # the outlet is an organisation too when organisations are liste
 }
 _NAMING_WORDS = frozenset(
     "named name names mentioned mention mentions genannt nennt nennen erwahnt erwahnen vor "
-    "appear appears listed".split()
+    "appear appears listed vorkommen vorkommt auftauchen taucht tauchen occur occurs "
+    "featured show shows".split()
 )
+_LISTING_WORDS = frozenset("nenne nenn list zahl aufzahlen auflisten alle all every".split())
 _YEAR_WORDS = frozenset("jahr jahre jahreszahl jahreszahlen year years dates datum daten".split())
 _PERCENT_WORDS = frozenset(
     "prozent prozentzahlen percent percentages percentage anteile prozentwerte "

@@ -537,3 +537,17 @@ def test_a_concept_term_is_no_chat_filler(qabot: QABot) -> None:
     # knowledge's own word wins ("suchen die Firmen da überhaupt Leute?")
     analyze = qabot.store.current.resolver.analyzer.analyze
     assert "@staff" in analyze("kriegen die Firmen keine Leute", correct=True).features
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("List every city that shows up in the article, pls", ("Shenzhen", "Hong")),
+        ("Nenn alle Organisationen, die im Text auftauchen", ("HKPC", "SenseTime")),
+        ("Which organisations occur in the text?", ("HKSTP", "South China Morning Post")),
+    ],
+)
+def test_a_list_of_named_things_however_asked(
+    qabot: QABot, question: str, names: tuple[str, ...]
+) -> None:
+    answered_with(qabot, question, *names)
