@@ -299,6 +299,7 @@ def test_a_claim_naming_another_edition_is_a_premise_to_correct(qabot: QABot) ->
     [
         "Grüezi, wievill Prozänt vo de Firme händ Müeh, Fachlüüt z'finde?",
         "heast oida wie vü prozent vo de einnahmen kumman aus hongkong söwa",
+        "wos hod da wang zheng eigentli gsagt wegn da förderung",
     ],
 )
 def test_regional_function_words_are_german_and_carry_no_topic(qabot: QABot, question: str) -> None:
