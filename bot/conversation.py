@@ -45,7 +45,7 @@ from bot.lexicon import (
 )
 from bot.messages import msg
 from bot.narrowing import Narrowing, restricting_terms, uncovered
-from bot.reading import read, strip_chat
+from bot.reading import chat_kind, read, strip_chat
 from bot.text import fold, is_number, stem, tokens
 
 if TYPE_CHECKING:
@@ -251,7 +251,9 @@ class Conversations:
         def reply() -> Answer:
             ctx = self._load(key)
             analyzer = self.bot.store.current.resolver.analyzer
-            kind = request_kind(text, self._knows_beyond(ctx), analyzer.correct)
+            # "Vielen Dank, das hilft uns weiter": thanks, not a request for more
+            thanks = chat_kind(text) in ("thanks", "goodbye")
+            kind = None if thanks else request_kind(text, self._knows_beyond(ctx), analyzer.correct)
             if kind is not None:
                 answer = self._request(kind, ctx, text)
                 if ctx is not None and answer.answered:  # same topic; the language may change
@@ -427,7 +429,13 @@ class Conversations:
         ):
             return alone()
         lang = self._lang(text, ctx)  # the follow-up's own, else the conversation's
-        switched = self._switches_topic(ctx, text, lang) if elliptical and not pronoun else None
+        # "and for the big ones only?" narrows the last question, it names no new topic
+        narrows = _has(tokens(text), "only")
+        switched = (
+            self._switches_topic(ctx, text, lang)
+            if elliptical and not pronoun and not narrows
+            else None
+        )
         if switched is not None:
             return switched  # .question: the topic, as understood
         # "how about 2024?" restricts the last answer: another intent stating 2024 is none
@@ -491,11 +499,21 @@ class Conversations:
         again = bool(_intents(alone)) and _intents(alone) <= set(ctx.intents)
         if again or self._asks_alone(text) or not self._restricts(text, lang):
             return None
+        declined = None
         for question, _ in self._readings(ctx, text, elliptical=True, pronoun=False):
             answer = self.bot.resolve(question, lang)
             if answer.kind == "narrowed" and answer.intent in ctx.intents:
                 return answer
-        return None
+            if declined is None and not answer.answered:
+                declined = answer
+        # "for SMEs only?" after the 49 %: the last question of SMEs, which the article
+        # does not answer; the firm sizes it gets alone are no answer to it
+        return declined if declined is not None and self._only_restricts(text, lang) else None
+
+    def _only_restricts(self, text: str, lang: str) -> bool:
+        """A follow-up that adds a restriction and nothing else ("for SMEs only?")."""
+        fragment = strip_opener(text)
+        return bool(self._restricting(fragment, lang)) and _has(tokens(text), "only")
 
     def _narrowed_by_it(
         self,

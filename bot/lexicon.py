@@ -55,6 +55,7 @@ class _Followup(_Strict):
     pronoun: list[str] = Field(min_length=1)
     which: list[str] = Field(min_length=1)
     new_topic: list[str] = Field(min_length=1)
+    only: list[str] = Field(min_length=1)
     ordinals: list[list[str]] = Field(min_length=1)
     last: list[str] = Field(min_length=1)
     other: list[str] = Field(min_length=1)
@@ -195,5 +196,15 @@ AFTER_ORDINAL = _words(" ".join(DATA.followup.after_ordinal))
 PRONOUN_AT_END = _words(" ".join(DATA.followup.pronoun_at_end))
 FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
     name: _message_phrases(getattr(DATA.followup, name))
-    for name in ("source", "to_en", "to_de", "more", "elliptical", "pronoun", "which", "new_topic")
+    for name in (
+        "source",
+        "to_en",
+        "to_de",
+        "more",
+        "elliptical",
+        "pronoun",
+        "which",
+        "new_topic",
+        "only",
+    )
 }

@@ -31,6 +31,9 @@ _SUFFIXES = ("ing", "ern", "en", "er", "es", "ed", "em", "e", "s")
 _LATIN_LETTER = re.compile(r"[a-z]")
 # Letters spelled one by one, as dictation writes them: "h k s t p" → "hkstp", "c f o" → "cfo".
 _SPELLED = re.compile(r"(?<![\w'])(?:[a-z]\s+)+[a-z](?![\w'])")
+# English elisions are one word: "y'all" → "yall", "c'mon" → "cmon" (not the Swiss
+# "z'finde", "d'Firme", whose "zu", "die" are read as the letter's own word).
+_ELIDED = re.compile(r"\b([cy])'([a-z]{2,})\b")
 _AMPERSAND_WORD = re.compile(r"(?<=\b[a-z])&(?=[a-z]\b)")  # R&D, F&E
 
 
@@ -69,6 +72,8 @@ def _word_tokens(word: str) -> tuple[str, ...]:
 
 def _tokenise(text: str) -> tuple[str, ...]:
     folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
+    if "'" in folded:
+        folded = _ELIDED.sub(r"\1\2", folded)
     out = []
     folded = _SPELLED.sub(_joined_letters, folded)
     words = [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]

@@ -45,6 +45,34 @@ def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
     assert talk.ask("c3", "und in Singapur?").answered is False
 
 
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        ("recruiting issue % in HK AI cos?", "for SMEs only?"),
+        ("talent hiring issue % in HK AI cos?", "only the SMEs?"),
+    ],
+)
+def test_a_follow_up_that_only_narrows_the_last_question_is_declined(
+    talk: Conversations, first: str, follow_up: str
+) -> None:
+    """ "for SMEs only?" after the 49 % who struggle to hire asks that figure of SMEs; the
+    share of SMEs among all firms, which it gets read alone, is no answer to it — even when
+    the last question read with it is declined without naming the SMEs."""
+    talk.ask("c30", first)
+    smes = talk.ask("c30", follow_up)
+    assert smes.answered is False and "75" not in smes.text, smes.text
+
+
+@pytest.mark.parametrize("thanks", ["danke, hilft mir weiter", "thanks y'all"])
+def test_thanks_after_an_answer_is_chat_not_a_request_for_more(
+    talk: Conversations, thanks: str
+) -> None:
+    # "weiter" is a cue for more and "y" short for "why": in thanks they are neither
+    talk.ask("c31", "Wofür sind die Förderprogramme gedacht?")
+    reply = talk.ask("c31", thanks)
+    assert reply.answered and not reply.citations, reply.text
+
+
 def test_a_pronoun_follow_up_that_narrows_the_last_answer_is_declined(
     talk: Conversations,
 ) -> None:
