@@ -552,3 +552,13 @@ def test_a_list_of_named_things_however_asked(
     qabot: QABot, question: str, names: tuple[str, ...]
 ) -> None:
     answered_with(qabot, question, *names)
+
+
+@pytest.mark.parametrize("question", ["sensetime cfo - name?", "Name des SenseTime-Finanzchefs?"])
+def test_the_word_name_asks_for_a_name_and_is_no_topic(qabot: QABot, question: str) -> None:
+    # "name" says what is asked (a name), as "how many" does (a count): no topic to match
+    answered_with(qabot, question, "Wang Zheng")
+
+
+def test_a_name_the_article_does_not_give_stays_declined(qabot: QABot) -> None:
+    assert qabot.ask("HKPC head name?").answered is False
