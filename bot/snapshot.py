@@ -330,6 +330,9 @@ class Snapshot:
             return [passage]
         return [self._abstention(res, decision)]
 
+    def _is_smalltalk(self, key: str) -> bool:
+        return self.intents[key].kind == "smalltalk"
+
     def _is_article(self, decision: Decision) -> bool:
         cand = decision.candidate
         return cand is not None and self.intents[cand.key].kind == "article"
@@ -378,11 +381,14 @@ class Snapshot:
                 if asks(clause):
                     found.append(Decision("abstain"))
                 continue
-            if self.intents[cand.key].kind == "smalltalk" or cand.key in seen:
+            if cand.key in seen:
                 continue
             seen.add(cand.key)
             found.append(decision)
-        return found
+        # "Hi, how many …?": the question is answered, not the greeting; "wer bist du und
+        # was kannst du?" is chat in both parts, each answered
+        asked = [d for d in found if not (d.candidate and self._is_smalltalk(d.candidate.key))]
+        return asked or found
 
     def _alternatives(self, question: str, res: Resolution) -> list[Decision]:
         """ "Which is bigger, A or B?": each side read on its own, but only as one of the

@@ -157,6 +157,14 @@ def test_greeting_with_a_question_answers_the_question(qabot: QABot) -> None:
     assert answer.answered and "49" in answer.text
 
 
+@pytest.mark.parametrize(
+    "message", ["wer bist du eigentlich und was kannst du so", "who are you and what can you do"]
+)
+def test_two_chat_questions_in_one_message_are_both_answered(qabot: QABot, message: str) -> None:
+    answer = qabot.ask(message)
+    assert answer.answered and "qabot" in answer.text and "/stat" in answer.text, answer.text
+
+
 def test_chat_filler_does_not_count_against_the_answer(qabot: QABot) -> None:
     analyzer = qabot.store.current.resolver.analyzer
     assert not analyzer.analyze("ngl bro, oida digga, mal ehrlich, or nah?", correct=True).features
