@@ -570,3 +570,8 @@ def test_the_word_name_asks_for_a_name_and_is_no_topic(qabot: QABot, question: s
 
 def test_a_name_the_article_does_not_give_stays_declined(qabot: QABot) -> None:
     assert qabot.ask("HKPC head name?").answered is False
+
+
+def test_people_in_a_hiring_question_are_staff(qabot: QABot) -> None:
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert "@staff" in analyze("is it hard to find tech people", correct=True).features
