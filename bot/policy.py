@@ -196,6 +196,7 @@ class Policy:
             if kind == "place" and sum(f in c for c in said) > len(said) * BACKGROUND
         )
         self._term_cache: dict[tuple[str, str], list[Narrowing]] = {}
+        self._stored: dict[str, frozenset[frozenset[str]]] = {}  # intent → its questions' words
 
     def ranked(self, res: Resolution) -> list[Candidate]:
         return [c for c in res.ranked if c.key in self.intents]
@@ -358,10 +359,11 @@ class Policy:
     def _stored_question(self, res: Resolution, top: Candidate) -> bool:
         """Whether the question is one of the intent's stored questions but for function
         words ("Who chairs HKPC?" for "Who chairs the HKPC?"): an admin filed it there."""
-        asked = _content_words(res.words)
-        return any(
-            _content_words(tokens(v)) == asked for v in self.resolver.docs[top.key].variant_texts
-        )
+        stored = self._stored.get(top.key)
+        if stored is None:  # once per intent: its stored questions' words
+            texts = self.resolver.docs[top.key].variant_texts
+            stored = self._stored[top.key] = frozenset(_content_words(tokens(v)) for v in texts)
+        return _content_words(res.words) in stored
 
     @staticmethod
     def _asks_who_did(res: Resolution) -> bool:
