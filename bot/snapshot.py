@@ -130,8 +130,8 @@ class Snapshot:
             if not any(ch.isalnum() for ch in question):  # emoji or symbols only
                 return self._help(text, default)
             return Answer(text, False, default, msg("other_script", default), "abstain")
-        lang = lang or self.language(question)
         reading = read(question)
+        lang = lang or self._reply_language(question, reading.questions)
         if reading.only_chat:
             return assemble(text, lang, [self._smalltalk(question, lang)])
         # a part asked twice ("hpc? hpc? hpc? …") is answered once
@@ -698,6 +698,18 @@ class Snapshot:
         if lang is None and topic:
             lang = self.language(topic)
         return self.stats.lookup(topic, lang)
+
+    def _reply_language(self, message: str, questions: tuple[str, ...]) -> str:
+        """The language the question is asked in, else the message's: context in German,
+        then "What does the article say about hiring problems?", is answered in English."""
+        asked = " ".join(questions)
+        if asked and asked != message:
+            lang, signal = self.resolver.language(
+                self.resolver.analyzer.analyze(asked, correct=True), asked
+            )
+            if signal:
+                return lang
+        return self.language(message)
 
     def language(self, text: str) -> str:
         """'de' or 'en' for `text`, as the resolver judges it (the default if no signal)."""

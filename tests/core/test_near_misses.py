@@ -575,3 +575,25 @@ def test_a_name_the_article_does_not_give_stays_declined(qabot: QABot) -> None:
 def test_people_in_a_hiring_question_are_staff(qabot: QABot) -> None:
     analyze = qabot.store.current.resolver.analyzer.analyze
     assert "@staff" in analyze("is it hard to find tech people", correct=True).features
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"),
+    [
+        (
+            "Wir sind vier Leute und präsentieren nächste Woche im Seminar an der Uni, ich habe "
+            "den Teil über das Personal. What share of firms struggle to hire?",
+            "en",
+        ),
+        (
+            "We are four people presenting at the seminar next week and I have the part on "
+            "the staff and all of that. Wie viele Firmen haben Probleme beim Einstellen?",
+            "de",
+        ),
+    ],
+)
+def test_the_reply_is_in_the_language_of_the_question_not_of_its_context(
+    qabot: QABot, message: str, lang: str
+) -> None:
+    answer = qabot.ask(message)
+    assert answer.answered and answer.lang == lang and "49" in answer.text, answer.text
