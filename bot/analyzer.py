@@ -22,6 +22,25 @@ from bot.text import is_number, stem, tokens
 MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
 T = TypeVar("T")
+
+
+# Inflected forms of the longer stop words ("genannten" of "genannt", "erwähnten"): a stop
+# word and an ending. Not any word of the same stem: "state" is no form of "states".
+def _stopwords_by_stem() -> dict[str, frozenset[str]]:
+    by_stem: dict[str, set[str]] = {}
+    for word in STOPWORDS:
+        if len(word) >= 6:
+            by_stem.setdefault(stem(word), set()).add(word)
+    return {st: frozenset(words) for st, words in by_stem.items()}
+
+
+_STOPWORD_STEMS = _stopwords_by_stem()
+
+
+def _inflected_stopword(tok: str, st: str) -> bool:
+    return any(tok.startswith(w) and len(tok) - len(w) <= 3 for w in _STOPWORD_STEMS.get(st, ()))
+
+
 _CUE_WORDS = frozenset(w for cues in QUESTION_CUES.values() for cue in cues for w in cue)
 
 
@@ -198,7 +217,11 @@ class Analyzer:
             if is_number(tok):
                 numbers.add(tok)
                 feature = "#" + tok
-            elif tok in STOPWORDS or (tok in FILLER and st not in self._single):
+            elif (
+                tok in STOPWORDS
+                or _inflected_stopword(tok, st)
+                or (tok in FILLER and st not in self._single)
+            ):
                 pass  # a concept's own term is no filler ("Leute" of the staff concept)
             elif st in self._single:
                 feature = self._single[st]

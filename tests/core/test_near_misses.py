@@ -597,3 +597,10 @@ def test_the_reply_is_in_the_language_of_the_question_not_of_its_context(
 ) -> None:
     answer = qabot.ask(message)
     assert answer.answered and answer.lang == lang and "49" in answer.text, answer.text
+
+
+def test_an_inflected_stop_word_is_a_stop_word(qabot: QABot) -> None:
+    # "genannten" is "genannt" with an ending; "state" is no form of the stop word "states"
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert analyze("die im Artikel genannten Programme", correct=True).features == {"@subsidy"}
+    assert analyze("the state", correct=True).features
