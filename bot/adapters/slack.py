@@ -228,14 +228,15 @@ class SlackAdapter:
 
     async def _open_socket_url(self, client: SocketModeClient) -> None:
         """Get the WebSocket URL the client connects to, checking the app token: slack_sdk
-        would retry a rejected one for ever (an ERROR with a traceback every 10 s)."""
+        would retry a rejected one for ever (an ERROR with a traceback every 10 s). Any
+        other refusal (Slack's 5xx) is left to slack_sdk, which tries again."""
         try:
             opened = await client.web_client.apps_connections_open(app_token=client.app_token)
         except SlackApiError as e:
             error = e.response.get("error")
             if error in _FATAL_AUTH_ERRORS:
                 raise SlackConfigError(f"Slack rejected SLACK_APP_TOKEN: {error}") from e
-            raise
+            return
         client.wss_uri = opened["url"]
 
     async def serve(self, ready: asyncio.Event) -> None:

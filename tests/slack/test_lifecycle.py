@@ -84,6 +84,22 @@ async def test_a_rejected_app_token_stops_start_up_in_one_line(
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
+async def test_socket_mode_connects_after_slack_failed_to_open_it(
+    fake_api: FakeSlackApi, slack_bot: QABot
+) -> None:
+    # Not the token's fault (Slack's 5xx, every retry of it): slack_sdk tries again.
+    fake_api.fail_next("apps.connections.open", 4, status=500)
+    ready = asyncio.Event()
+    settings = slack_settings(fake_api, SLACK_APP_TOKEN=APP_TOKEN)
+    task = asyncio.create_task(serve(slack_bot, settings, ready=ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 20)
+        await fake_api.wait_for(lambda api: bool(api.sockets))
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
 async def test_socket_mode_answers_a_mention_and_acks_the_envelope(
     fake_api: FakeSlackApi, slack_bot: QABot
 ) -> None:
