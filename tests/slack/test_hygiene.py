@@ -142,7 +142,7 @@ async def test_rate_limits_that_add_up_past_the_cap_drop_the_reply(
     await slack.event(slack.mention_event(QUESTION))
     await slack.settled(timeout=10)
     assert [c.status for c in slack.api.of("chat.postMessage", delivered=False)] == [429] * 3
-    (line,) = [r for r in caplog.records if r.name.startswith(("qabot", "slack"))]
+    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert "dropped" in line.getMessage() and not line.exc_info
 
 
