@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
@@ -71,12 +70,3 @@ async def test_metrics_listen_on_their_own_host(start_slack: StartSlack) -> None
     await start_slack(slack=slack_cfg)
     assert accepts("127.0.0.3", metrics_port)
     assert not accepts("127.0.0.2", metrics_port)
-
-
-def test_a_config_of_ones_own_keeps_loopback(tmp_path: Path) -> None:
-    # The shipped config names 127.0.0.1; a config file of one's own (`--config`) that
-    # leaves the key out gets the code's default, which no test held (0.0.0.0 passed).
-    own = tmp_path / "qabot.toml"
-    own.write_text('default_lang = "de"\n', encoding="utf-8")
-    slack = Settings.load(own).slack
-    assert (slack.host, slack.metrics_host) == ("127.0.0.1", "127.0.0.1")
