@@ -52,9 +52,13 @@ def missing(settings: Settings, platform: str) -> list[Credential]:
     return needed
 
 
-def configured_platforms(settings: Settings) -> list[str]:
-    """The platforms whose credentials are all set: 'slack' and/or 'discord'."""
-    return [p for p in PLATFORMS if not missing(settings, p)]
+def platforms_to_run(settings: Settings) -> list[str]:
+    """The platforms `qabot run` starts: 'slack' and/or 'discord', each that has any of its
+    credentials set. One with some set and others missing is to be reported (`report`),
+    not skipped: its operator meant it to run."""
+    slack = (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    given = {"slack": slack, "discord": (settings.discord_token,)}
+    return [p for p in PLATFORMS if any(given[p])]
 
 
 def report(settings: Settings, platforms: list[str] | tuple[str, ...]) -> str | None:

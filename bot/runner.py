@@ -1,6 +1,6 @@
 """The one lifecycle of the chat platforms: `qabot run`, `qabot slack`, `qabot discord`.
 
-Every platform that has credentials (or the one asked for) runs in one process
+Every platform with any of its credentials set (or the one asked for) runs in one process
 and one event loop, each adapter under its small contract (`bot.adapters`:
 serve until cancelled, close); signals are handled here and nowhere else.
 
@@ -28,7 +28,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.adapters import Adapter, serve_until_cancelled
-from bot.credentials import PLATFORMS, configured_platforms, report
+from bot.credentials import PLATFORMS, platforms_to_run, report
 from bot.service import QABot
 from bot.settings import Settings
 from bot.watcher import install_sighup, watch_knowledge
@@ -129,7 +129,7 @@ async def serve_all(
     `qabot discord`), `slack_port`, `host` (Slack's HTTP server), `discord_client`
     (keyword arguments for the discord.py client), `watch` (override `[admin] watch`).
     """
-    names = options.get("only") or configured_platforms(settings)
+    names = options.get("only") or platforms_to_run(settings)
     problem = report(settings, names or PLATFORMS)
     if problem is not None:
         print(problem if names else f"{problem}\n{NO_PLATFORM}", file=sys.stderr)

@@ -111,7 +111,7 @@ class SlackSettings(ConfigSection):
     ask_ephemeral: bool = False
     api_retries: int = Field(default=3, ge=0)
     api_timeout_s: float = Field(default=10.0, gt=0)
-    # A 429 whose Retry-After is longer than this drops the reply (logged) instead of waiting.
+    # A 429 whose Retry-After would take a reply's waits past this drops it (logged).
     max_retry_after_s: float = Field(default=30.0, ge=0)
 
 

@@ -26,6 +26,7 @@ from bot.service import QABot
 log = logging.getLogger(__name__)
 
 WATCHED_SUFFIXES = (".yaml", ".yml", ".txt")
+NAMED_CHANGES = 5  # files a "knowledge changed" line names; the rest of a batch is counted
 
 
 class KnowledgeFilter(DefaultFilter):
@@ -143,8 +144,7 @@ async def _watch(
                 return
             if not changes:
                 continue
-            names = sorted({Path(p).name for _, p in changes})
-            log.info("knowledge changed (%s); reloading", ", ".join(names))
+            log.info("knowledge changed (%s); reloading", _named(changes))
             result = await bot.areload(trigger="watch")
             if on_reload is not None:
                 on_reload(result)
@@ -170,6 +170,14 @@ class HeldSighup:
     def install(cls) -> None:
         """Hold SIGHUP from now on (the CLI, first thing, for the serving commands)."""
         signal.signal(signal.SIGHUP, cls())
+
+
+def _named(changes: set[tuple[Change, str]]) -> str:
+    """The names of the files changed, the first few of them: a batch may hold thousands
+    (an archive unpacked into the directory), and the log line stays short."""
+    names = sorted({Path(p).name for _, p in changes})
+    more = len(names) - NAMED_CHANGES
+    return ", ".join(names[:NAMED_CHANGES]) + (f" … and {more:,} more" if more > 0 else "")
 
 
 def install_sighup(bot: QABot, loop: asyncio.AbstractEventLoop | None = None) -> Callable[[], None]:

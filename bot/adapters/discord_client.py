@@ -20,7 +20,12 @@ import discord
 from discord import app_commands
 
 from bot.adapters import InFlight
-from bot.adapters.discord_commands import register_commands, sync_commands, to_embeds
+from bot.adapters.discord_commands import (
+    register_commands,
+    sent_within,
+    sync_commands,
+    to_embeds,
+)
 from bot.adapters.discord_refusals import RefusalLog
 from bot.answer import Answer
 from bot.asker import Asker
@@ -140,8 +145,10 @@ class QAClientMixin:
             except Exception:
                 log.exception("answering message %s failed", message.id)
                 replies = [notice("error", None)]
+            cap = self.settings.discord.max_retry_after_s
+            sending = self._send(message, replies, incoming.conversation, answer)
             try:
-                await self._send(message, replies, incoming.conversation, answer)
+                await sent_within(cap, sending, "message")
             except discord.Forbidden as error:  # no permission to post, embed or reply there
                 self.refusals.refused(message.channel, error)
 

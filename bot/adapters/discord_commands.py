@@ -93,11 +93,18 @@ async def within_cap(interaction: discord.Interaction, sending: Awaitable[object
     max_retry_after_s`; past it the reply is dropped with one line (False). discord.py
     sends these through its webhook client, which sleeps out any 429 however long."""
     cap = interaction.client.settings.discord.max_retry_after_s  # type: ignore[attr-defined]
+    what = interaction.command.name if interaction.command else "click"
+    return await sent_within(cap, sending, what)
+
+
+async def sent_within(cap: float, sending: Awaitable[object], what: str) -> bool:
+    """Await `sending` for at most `cap` seconds; past it the reply is dropped with one line
+    (False). Rate limits are what holds a reply that long: discord.py waits out each 429
+    on its own (up to its max_ratelimit_timeout, again and again)."""
     try:
         async with asyncio.timeout(cap):
             await sending
     except TimeoutError:
-        what = interaction.command.name if interaction.command else "click"
         log.warning("discord %s: reply not sent within %gs (rate-limited); dropped", what, cap)
         return False
     return True

@@ -51,7 +51,11 @@ log = logging.getLogger("qabot.slack")
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
-_FATAL_AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
+# What Slack answers a token it will never take (not_allowed_token_type: a bot token given
+# as the app token, or the other way round).
+_FATAL_AUTH_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "not_allowed_token_type"}
+)
 
 
 def _drop_token_skipped(record: logging.LogRecord) -> bool:
@@ -222,6 +226,19 @@ class SlackAdapter:
             if isinstance(middleware, AsyncSingleTeamAuthorization):
                 middleware.auth_test_result = auth
 
+    async def _open_socket_url(self, client: SocketModeClient) -> None:
+        """Get the WebSocket URL the client connects to, checking the app token: slack_sdk
+        would retry a rejected one for ever (an ERROR with a traceback every 10 s). Any
+        other refusal (Slack's 5xx) is left to slack_sdk, which tries again."""
+        try:
+            opened = await client.web_client.apps_connections_open(app_token=client.app_token)
+        except SlackApiError as e:
+            error = e.response.get("error")
+            if error in _FATAL_AUTH_ERRORS:
+                raise SlackConfigError(f"Slack rejected SLACK_APP_TOKEN: {error}") from e
+            return
+        client.wss_uri = opened["url"]
+
     async def serve(self, ready: asyncio.Event) -> None:
         """Serve until cancelled (see the class docstring)."""
         port = self.port
@@ -232,6 +249,7 @@ class SlackAdapter:
         if self.socket_mode:
             app_token = self.settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
             self._socket = CheckedSocketModeHandler(self.app, app_token)
+            await self._open_socket_url(self._socket.client)
             await self._socket.connect_async()
             log.info("slack: Socket Mode connected")
         else:

@@ -1,6 +1,6 @@
 """The Slack Web API client: base URL from SLACK_API_URL, a timeout, bounded retries.
 
-429 (up to `[slack] max_retry_after_s` of Retry-After), every 5xx, timeouts and
+429 (up to `[slack] max_retry_after_s` of Retry-After in all), every 5xx, timeouts and
 dropped connections are retried with backoff, `[slack] api_retries` times; then
 the call fails and the caller logs it. slack_sdk's line for each retry names the
 call, never its URL.
@@ -33,6 +33,7 @@ from bot.settings import Settings
 WEB_API_LOGGER = "slack_sdk.web.async_base_client"
 WEBHOOK_LOGGER = "slack_sdk.webhook.async_client"
 _RETRY_LINE = re.compile(r"A retry handler found: (\w+) for (\w+) (\S+)")
+_WAITED = "rate_limit_waited_s"  # a call's waits for Retry-After so far, in its RetryState
 
 
 class SlackConfigError(QabotError):
@@ -54,8 +55,9 @@ class _AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
 
 
 class _CappedRateLimitRetryHandler(AsyncRetryHandler):
-    """Waits out a 429's Retry-After up to `cap_s`; a longer wait is not taken, so the
-    call fails at once (slack_sdk's own handler would sleep as long as Slack says)."""
+    """Waits out a 429's Retry-After while the call's waits come to at most `cap_s` in all;
+    a longer one is not taken, so the call fails at once (slack_sdk's own handler would
+    sleep as long as Slack says, each time it says it)."""
 
     def __init__(self, *, max_retry_count: int, cap_s: float) -> None:
         super().__init__(max_retry_count=max_retry_count)
@@ -72,7 +74,7 @@ class _CappedRateLimitRetryHandler(AsyncRetryHandler):
         return (
             response is not None
             and response.status_code == 429
-            and retry_after_s(response.headers) <= self.cap_s
+            and _waited_s(state) + retry_after_s(response.headers) <= self.cap_s
         )
 
     async def prepare_for_next_attempt_async(
@@ -84,7 +86,9 @@ class _CappedRateLimitRetryHandler(AsyncRetryHandler):
         error: Exception | None = None,
     ) -> None:
         state.next_attempt_requested = True
-        await asyncio.sleep(retry_after_s(response.headers if response else {}))
+        wait = retry_after_s(response.headers if response else {})
+        state.custom_values = {**(state.custom_values or {}), _WAITED: _waited_s(state) + wait}
+        await asyncio.sleep(wait)
         state.increment_current_attempt()
 
 
@@ -99,6 +103,10 @@ def retry_after_s(headers: Mapping[str, Any]) -> float:
                 return 1.0
             return seconds if 0 <= seconds < float("inf") else 1.0
     return 1.0
+
+
+def _waited_s(state: RetryState) -> float:
+    return float((state.custom_values or {}).get(_WAITED, 0.0))
 
 
 def retry_line_without_url(record: logging.LogRecord) -> bool:
@@ -116,7 +124,8 @@ def retry_line_without_url(record: logging.LogRecord) -> bool:
 
 def make_client(settings: Settings) -> AsyncWebClient:
     """Web API client: base URL from SLACK_API_URL; 429, 5xx and timeouts retried, bounded
-    (a 429 asking for a wait over `[slack] max_retry_after_s` is not retried)."""
+    (a 429 whose wait would take the call's waits over `[slack] max_retry_after_s` is not
+    retried)."""
     if settings.slack_bot_token is None:
         raise SlackConfigError("SLACK_BOT_TOKEN is not set (the xoxb- bot token)")
     for name in (WEB_API_LOGGER, WEBHOOK_LOGGER):

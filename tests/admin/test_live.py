@@ -83,6 +83,22 @@ async def test_drafts_and_swap_files_do_not_reload(kb_bot: QABot, kb_copy: Path)
     assert result.ok and result.changed == (f"intent:{RECRUITING}",)
 
 
+async def test_a_save_of_many_files_is_logged_in_one_short_line(
+    kb_bot: QABot, kb_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The line named every file of the batch: 5,000 files unpacked into the knowledge
+    # directory made one line of 159,000 characters.
+    caplog.set_level(logging.INFO)
+    async with watching(kb_bot):
+        bulk = kb_copy / "sources" / "bulk"
+        bulk.mkdir()
+        for n in range(300):
+            (bulk / f"unpacked-{n:03d}.txt").write_text("x", encoding="utf-8")
+        await wait_until(lambda: kb_bot.status().last_reload is not None)
+    lines = [r.getMessage() for r in caplog.records if "knowledge changed" in r.getMessage()]
+    assert lines and all(len(line) < 300 and "more" in line for line in lines)
+
+
 def test_only_the_drafts_directory_is_left_unwatched(kb_copy: Path) -> None:
     # The filter tested the path's prefix: a source under knowledge/drafts-2025/ or a file
     # knowledge/drafts.txt (what sources.yaml may name) never reloaded on a save.

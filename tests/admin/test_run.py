@@ -13,7 +13,7 @@ import pytest
 
 from bot import runner
 from bot.cli import main
-from bot.credentials import configured_platforms
+from bot.credentials import platforms_to_run
 from bot.kb_edit import add_question
 from bot.runner import serve_all
 from bot.service import QABot
@@ -90,7 +90,7 @@ async def test_run_serves_both_platforms_from_one_store(
     settings = admin_settings(
         kb_copy, tmp_path / "u.jsonl", **both_settings(kb_copy, tmp_path, fake_api, fake)
     )
-    assert configured_platforms(settings) == ["slack", "discord"]
+    assert platforms_to_run(settings) == ["slack", "discord"]
     bot = QABot.from_settings(settings)
     port = free_port()
     async with running(bot, port), aiohttp.ClientSession() as session:

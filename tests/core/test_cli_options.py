@@ -349,3 +349,17 @@ def test_a_bad_config_file_is_one_line_naming_the_file(
     assert main(["--config", str(config), "ask", "hpc"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and str(config) in err and says in err, err
+
+
+def test_a_config_of_ones_own_keeps_the_safe_defaults(tmp_path: Path) -> None:
+    # The shipped config names these values, so the code's defaults, which a `--config`
+    # file of one's own that leaves the keys out gets, were held by no test: the server on
+    # every interface, user ids in the logs, Manage Server an admin, each passed them all.
+    own = tmp_path / "qabot.toml"
+    own.write_text('default_lang = "de"\n', encoding="utf-8")
+    settings = Settings.load(own)
+    assert (settings.slack.host, settings.slack.metrics_host) == ("127.0.0.1", "127.0.0.1")
+    assert settings.unanswered.log_user_ids is False
+    admins = settings.admins
+    assert not (admins.discord_manage_server or admins.slack_user_ids)
+    assert not (admins.discord_user_ids or admins.discord_role_ids)

@@ -52,6 +52,21 @@ def test_kb_validate_prints_the_problem_not_a_traceback(
     assert out.startswith("knowledge/qa/sensetime.yaml:31: ") and "Traceback" not in out + err
 
 
+def test_a_defect_of_the_loader_is_one_problem_not_a_traceback(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What no file:line check foresaw (issue 11 item 9 was a ValueError past the loader)
+    # ends as one problem; with the loader letting it through every test passed.
+    def defect(*args: object) -> None:
+        raise RuntimeError("a check the loader did not foresee")
+
+    monkeypatch.setattr(knowledge, "_check_citation", defect)
+    assert main(["kb", "validate", str(kb_copy)]) == 1
+    out, err = capsys.readouterr()
+    assert ":0: cannot load: RuntimeError: a check the loader did not foresee" in out
+    assert "Traceback" not in out + err
+
+
 def test_a_file_over_the_cap_is_refused_unread(kb_copy: Path) -> None:
     big = kb_copy / "qa" / "big.yaml"
     big.write_text("intents: [" + "x" * 3_000_000, encoding="utf-8")  # a YAML error if parsed

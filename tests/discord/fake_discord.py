@@ -84,9 +84,9 @@ class FakeDiscord:
         self.closes: list[int | None] = []  # close code of each finished gateway connection
         self.fail_once: set[str] = set()  # REST paths that answer 403 once
         self.forbidden: set[str] = set()  # REST paths that answer 403 every time
-        # REST paths (regular expressions) that answer 429 once, asking for a wait of so
-        # many seconds
-        self.rate_limit_once: dict[str, float] = {}
+        # REST paths (regular expressions) whose next calls answer 429, each asking for the
+        # next of the waits listed (seconds)
+        self.rate_limited: dict[str, list[float]] = {}
         self._ids = itertools.count(950000000000000000)
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
@@ -392,9 +392,11 @@ class FakeDiscord:
             self.fail_once.discard(path)
             await self._notify()
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
-        limited_path = next((p for p in self.rate_limit_once if re.fullmatch(p, path)), None)
+        limited_path = next(
+            (p for p, w in self.rate_limited.items() if w and re.fullmatch(p, path)), None
+        )
         if limited_path is not None:
-            wait = self.rate_limit_once.pop(limited_path)
+            wait = self.rate_limited[limited_path].pop(0)
             await self._notify()
             limited = {"message": "You are being rate limited.", "retry_after": wait}
             return _json(limited | {"global": False}, status=429)

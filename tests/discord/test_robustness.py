@@ -21,6 +21,7 @@ from bot.answer import Answer, Citation, Suggestion
 from bot.render.discord import answer_replies
 from bot.runner import serve_until_signal
 from bot.service import QABot
+from bot.settings import Settings
 from tests.discord.fake_discord import (
     APP_ID,
     BOT_ID,
@@ -175,7 +176,7 @@ async def test_a_long_rate_limit_drops_the_reply_and_the_bot_carries_on(
     # channel's every later reply behind it) parked for an hour. Past the cap it is dropped.
     caplog.set_level(logging.WARNING)
     async with serving(discord_core, make_settings(fake, tmp_path)):
-        fake.rate_limit_once[f"/channels/{CHANNEL_ID}/messages"] = 3600.0
+        fake.rate_limited[f"/channels/{CHANNEL_ID}/messages"] = [3600.0]
         dropped = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
         await fake.wait_reply(dropped)  # the one refused with 429
         answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
@@ -186,16 +187,34 @@ async def test_a_long_rate_limit_drops_the_reply_and_the_bot_carries_on(
     assert "3600" in limited[0].getMessage()
 
 
+async def test_rate_limits_that_add_up_past_the_cap_drop_the_reply(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # discord.py holds each 429's wait against its max_ratelimit_timeout alone, and tries a
+    # request 5 times: 4 waits of 29 s parked a reply 116 s past a cap of 30 (here 4 × 0.2 s
+    # past 0.5 s, set below discord.py's floor of 30 for the test).
+    caplog.set_level(logging.WARNING)
+    settings = capped_settings(fake, tmp_path, 0.5)
+    async with serving(discord_core, settings):
+        fake.rate_limited[f"/channels/{CHANNEL_ID}/messages"] = [0.2] * 4
+        dropped = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        limited = await asyncio.wait_for(_records_saying("not sent within", caplog), 5)
+        answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        assert (await fake.wait_reply(answered)).json["embeds"]
+    assert fake.replies_to(dropped) and all(c.response is None for c in fake.replies_to(dropped))
+    assert len(limited) == 1 and limited[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 async def test_a_long_rate_limit_on_a_command_reply_drops_it_in_one_line(
     fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Replies to slash commands go through discord.py's webhook client, which sleeps out
     # any 429; the cap holds there too (set below discord.py's 30 s floor, for the test).
     caplog.set_level(logging.WARNING)
-    settings = make_settings(fake, tmp_path)
-    settings.discord.max_retry_after_s = 0.3
+    settings = capped_settings(fake, tmp_path, 0.3)
     async with serving(discord_core, settings):
-        fake.rate_limit_once[r"/interactions/\d+/[^/]+/callback"] = 3600.0
+        fake.rate_limited[r"/interactions/\d+/[^/]+/callback"] = [3600.0]
         await fake.interaction("ask", [{"name": "question", "type": 3, "value": "hpc"}])
         limited = await asyncio.wait_for(_records_saying("rate-limited", caplog), 5)
         iid, _ = await fake.interaction("ask", [{"name": "question", "type": 3, "value": "hpc"}])
@@ -203,6 +222,14 @@ async def test_a_long_rate_limit_on_a_command_reply_drops_it_in_one_line(
     assert answered.json["data"]["embeds"]
     assert len(limited) == 1 and limited[0].exc_info is None
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def capped_settings(fake: FakeDiscord, tmp_path: Path, cap: float) -> Settings:
+    """Settings whose rate-limit cap is `cap` seconds (below discord.py's floor of 30, which
+    validation would refuse: for the tests)."""
+    settings = make_settings(fake, tmp_path)
+    settings.discord.max_retry_after_s = cap
+    return settings
 
 
 async def _records_saying(words: str, caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -294,11 +321,10 @@ async def test_work_that_fails_after_its_deferral_was_dropped_is_logged_once(
     # was collected), and the failure was never the command's.
     monkeypatch.setattr(discord_commands, "DEFER_AFTER_S", 0.05)
     caplog.set_level(logging.WARNING)
-    settings = make_settings(fake, tmp_path)
-    settings.discord.max_retry_after_s = 0.3
+    settings = capped_settings(fake, tmp_path, 0.3)
     stub_core.go_on.clear()
     async with serving(stub_core, settings):
-        fake.rate_limit_once[r"/interactions/\d+/[^/]+/callback"] = 3600.0
+        fake.rate_limited[r"/interactions/\d+/[^/]+/callback"] = [3600.0]
         await fake.interaction("ask", [{"name": "question", "type": 3, "value": "slow boom"}])
         await asyncio.wait_for(_records_saying("rate-limited", caplog), 5)
         stub_core.go_on.set()

@@ -14,6 +14,7 @@ from bot.service import QABot
 from bot.settings import PROJECT_ROOT, Settings
 
 SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
+CLOSED = "http://127.0.0.1:9"  # a platform started by mistake reaches nothing
 # `qabot` without the project's .env (a developer's tokens there would be found).
 QABOT_WITHOUT_DOTENV = (
     "import sys; from bot.settings import Settings; Settings.model_config['env_file'] = None; "
@@ -69,6 +70,24 @@ def test_run_without_any_credentials_names_all_of_them(tmp_path: Path) -> None:
     assert proc.returncode == 2
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN", "qabot chat"):
         assert name in proc.stderr
+    assert_clean(proc.stderr)
+
+
+@pytest.mark.parametrize(
+    "partly",
+    [{"SLACK_BOT_TOKEN": "xoxb-test-not-real"}, {"SLACK_SIGNING_SECRET": "not-a-real-secret"}],
+)
+def test_run_names_what_a_partly_configured_platform_lacks(
+    tmp_path: Path, partly: dict[str, str]
+) -> None:
+    # With Discord's token and half of Slack's credentials (the signing secret forgotten,
+    # or misspelt), `qabot run` served Discord alone and said nothing about Slack.
+    proc = qabot("run", cwd=tmp_path, DISCORD_TOKEN="x", DISCORD_API_BASE=CLOSED, **partly)
+    assert proc.returncode == 2
+    missing = {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"} - set(partly)
+    assert all(name in proc.stderr for name in missing)
+    assert "DISCORD_TOKEN" not in proc.stderr
+    assert "qabot.run" not in proc.stderr  # no adapter was started
     assert_clean(proc.stderr)
 
 

@@ -60,3 +60,13 @@ async def test_metrics_can_have_their_own_address(start_slack: StartSlack) -> No
     async with slack.session.get(metrics) as resp:
         assert resp.status == 200 and "qabot_questions_total" in await resp.text()
     assert not accepts("127.0.0.2", metrics_port)  # loopback by default too
+
+
+async def test_metrics_listen_on_their_own_host(start_slack: StartSlack) -> None:
+    # `[slack] metrics_host` apart from `host`: the events public (a container's 0.0.0.0),
+    # the metrics not; no test told them apart (both were 127.0.0.1).
+    metrics_port = free_port()
+    slack_cfg = {"host": "127.0.0.2", "metrics_host": "127.0.0.3", "metrics_port": metrics_port}
+    await start_slack(slack=slack_cfg)
+    assert accepts("127.0.0.3", metrics_port)
+    assert not accepts("127.0.0.2", metrics_port)

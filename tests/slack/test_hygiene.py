@@ -132,6 +132,20 @@ async def test_a_retry_after_over_the_cap_drops_the_reply_with_one_log_line(
     await slack.api.wait_for(posts(1))
 
 
+async def test_rate_limits_that_add_up_past_the_cap_drop_the_reply(
+    start_slack: StartSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Each wait was held against the cap alone: three 429s of 0.4 s each parked the reply
+    # 1.2 s past a cap of 1 s (with the defaults, 3 × 30 s = 90 s instead of 30).
+    slack = await start_slack(slack={"max_retry_after_s": 1.0})
+    slack.api.fail_next("chat.postMessage", 3, status=429, retry_after="0.4")
+    await slack.event(slack.mention_event(QUESTION))
+    await slack.settled(timeout=10)
+    assert [c.status for c in slack.api.of("chat.postMessage", delivered=False)] == [429] * 3
+    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "dropped" in line.getMessage() and not line.exc_info
+
+
 async def test_a_retry_after_that_is_not_a_number_is_waited_briefly(slack: SlackHarness) -> None:
     slack.api.fail_next("chat.postMessage", status=429, retry_after="soon")
     await slack.event(slack.mention_event(QUESTION))
@@ -139,12 +153,15 @@ async def test_a_retry_after_that_is_not_a_number_is_waited_briefly(slack: Slack
     assert [c.status for c in slack.api.of("chat.postMessage", delivered=False)] == [429, 200]
 
 
-async def test_server_errors_are_retried_with_backoff(slack: SlackHarness) -> None:
-    slack.api.fail_next("chat.postMessage", 2, status=503)
+# Every 5xx (README): slack_sdk's own handler retries only 500 and 503, not a proxy's 502/504.
+@pytest.mark.parametrize("status", [502, 503, 504])
+async def test_server_errors_are_retried_with_backoff(slack: SlackHarness, status: int) -> None:
+    slack.api.fail_next("chat.postMessage", 2, status=status)
     await slack.event(slack.mention_event(QUESTION))
     await slack.api.wait_for(posts(1), timeout=10)
     await slack.settled()
-    assert [c.status for c in slack.api.of("chat.postMessage", delivered=False)] == [503, 503, 200]
+    calls = slack.api.of("chat.postMessage", delivered=False)
+    assert [c.status for c in calls] == [status, status, 200]
 
 
 async def test_retries_are_bounded_then_logged(

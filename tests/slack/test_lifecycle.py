@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -67,6 +68,36 @@ async def test_a_rejected_bot_token_stops_start_up(
     fake_api.fail_next("auth.test", status=200, error="invalid_auth")
     with pytest.raises(SlackConfigError, match="invalid_auth"):
         await serve(slack_bot, slack_settings(fake_api), port=free_port(), host="127.0.0.1")
+
+
+@pytest.mark.parametrize("error", ["invalid_auth", "token_revoked", "not_allowed_token_type"])
+async def test_a_rejected_app_token_stops_start_up_in_one_line(
+    fake_api: FakeSlackApi, slack_bot: QABot, caplog: pytest.LogCaptureFixture, error: str
+) -> None:
+    # slack_sdk's Socket Mode client retried a rejected app token for ever (an ERROR with a
+    # traceback every 10 s), never ready, never ending: the README's exit 2 never came.
+    fake_api.fail_next("apps.connections.open", 100, status=200, error=error)
+    settings = slack_settings(fake_api, SLACK_APP_TOKEN=APP_TOKEN)
+    with pytest.raises(SlackConfigError, match=f"SLACK_APP_TOKEN: {error}"):
+        await asyncio.wait_for(serve(slack_bot, settings), 10)
+    assert len(fake_api.of("apps.connections.open", delivered=False)) == 1
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_socket_mode_connects_after_slack_failed_to_open_it(
+    fake_api: FakeSlackApi, slack_bot: QABot
+) -> None:
+    # Not the token's fault (Slack's 5xx, every retry of it): slack_sdk tries again.
+    fake_api.fail_next("apps.connections.open", 4, status=500)
+    ready = asyncio.Event()
+    settings = slack_settings(fake_api, SLACK_APP_TOKEN=APP_TOKEN)
+    task = asyncio.create_task(serve(slack_bot, settings, ready=ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 20)
+        await fake_api.wait_for(lambda api: bool(api.sockets))
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def test_socket_mode_answers_a_mention_and_acks_the_envelope(
