@@ -65,6 +65,9 @@ class Reading:
 
     questions: tuple[str, ...]
     chat: tuple[str, ...]
+    # a question read with the sentence before it ("… domestic market. What's the revenue
+    # number?") → the question alone, to fall back on if the two read together are not answered
+    alone: tuple[tuple[str, str], ...] = ()
 
     @property
     def only_chat(self) -> bool:
@@ -183,11 +186,13 @@ def read(text: str) -> Reading:
     parts = [q for p in _PARTS.split(text) if p and p.strip() for q in _after_label(p.strip())]
     chat = [p for p in parts if is_chat(p)]
     content = [strip_chat(p) for p in parts if not is_chat(p)]
+    leaned: dict[str, str] = {}
     if len(content) > 1:
         # Several sentences: the ones that ask; if none does, the message as a whole.
         asking = any(asks(p) for p in content)
-        content = _questions_with_tails(content) if asking else [" ".join(content)]
-    return Reading(tuple(_from_the_question(p) for p in content), tuple(chat))
+        content = _questions_with_tails(content, leaned) if asking else [" ".join(content)]
+    questions = tuple(_from_the_question(p) for p in content)
+    return Reading(questions, tuple(chat), tuple((q, leaned[q]) for q in questions if q in leaned))
 
 
 def _after_label(part: str) -> list[str]:
@@ -219,7 +224,7 @@ def _from_the_question(part: str) -> str:
     return part
 
 
-def _questions_with_tails(parts: list[str]) -> list[str]:
+def _questions_with_tails(parts: list[str], leaned: dict[str, str]) -> list[str]:
     """The asking parts; a short remark right after a question belongs to it ("… ?
     Precise figure please."), longer statements are context and dropped, unless the
     question only points at them ("My editor wants the share of … . What is it?")."""
@@ -227,8 +232,10 @@ def _questions_with_tails(parts: list[str]) -> list[str]:
     context = ""
     for part in parts:
         if asks(part):
-            leans = _thin(part) or _points_back(part)
-            out.append(f"{context} {part}" if context and leans else part)
+            if context and (_thin(part) or _points_back(part)):
+                leaned[f"{context} {part}"] = part
+                part = f"{context} {part}"
+            out.append(part)
             context = ""
         elif out and not context and len(part.split()) <= _TAIL_WORDS:
             out[-1] = f"{out[-1]} {part}"

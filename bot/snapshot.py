@@ -136,8 +136,18 @@ class Snapshot:
             return assemble(text, lang, [self._smalltalk(question, lang)])
         # a part asked twice ("hpc? hpc? hpc? …") is answered once
         parts = dict.fromkeys(reading.questions)
-        pieces = [p for part in parts for p in self._pieces(part, lang)]
+        alone = dict(reading.alone)
+        pieces = [p for part in parts for p in self._leaning_pieces(part, alone.get(part), lang)]
         return assemble(text, lang, pieces)
+
+    def _leaning_pieces(self, part: str, alone: str | None, lang: str) -> list[Piece]:
+        """A question read with the sentence before it, or, when the two together are not
+        answered, the question alone (the context only added words the article lacks)."""
+        pieces = self._pieces(part, lang)
+        if alone is None or any(p.answered or p.kind == "narrowed" for p in pieces):
+            return pieces
+        own = self._pieces(alone, lang)
+        return own if any(p.answered for p in own) else pieces
 
     def answer_intent(self, intent_id: str, lang: str) -> Answer:
         intent = self.intents.get(intent_id)

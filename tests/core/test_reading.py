@@ -118,6 +118,19 @@ def test_the_period_of_an_abbreviation_ends_no_sentence(message: str) -> None:
     assert read(message).questions == (message,)
 
 
+def test_a_question_read_with_its_context_is_answered_alone_when_the_two_are_not(
+    qabot: QABot,
+) -> None:
+    # the context only adds words the article lacks ("Hausarbeit", "Betreuer", "harte")
+    message = (
+        "Ich schreibe eine Hausarbeit über Tech-Hubs, mein Betreuer will harte Zahlen. "
+        "Welche Zahl nennt der Artikel zur Rekrutierung dazu?"
+    )
+    assert read(message).alone  # read with the sentence before it, the question kept
+    answer = qabot.ask(message)
+    assert answer.answered and "49" in answer.text, answer.text
+
+
 def test_a_question_that_ends_pointing_back_takes_the_sentence_before_it() -> None:
     reading = read(
         "We compare tech hubs for a client. Their worry is hiring engineers. "
