@@ -663,7 +663,11 @@ class Conversations:
         snap = self.bot.store.current
         said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
         feature = {name: f for f, name in snap.resolver.entities.items()}
-        names = dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said])))
+        names = list(dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said]))))
+        if _has(tokens(text), "person_pronoun"):  # "wo hat er gesprochen?": a person
+            kinds = snap.resolver.entity_kinds
+            people = [n for n in names if kinds.get(feature[n]) == "person"]
+            names = people or names
         asked = text.rstrip("?!. ")
         return [(f"{asked} {name}?", feature[name]) for name in names]
 

@@ -56,6 +56,7 @@ class _Followup(_Strict):
     which: list[str] = Field(min_length=1)
     new_topic: list[str] = Field(min_length=1)
     only: list[str] = Field(min_length=1)
+    person_pronoun: list[str] = Field(min_length=1)
     ordinals: list[list[str]] = Field(min_length=1)
     last: list[str] = Field(min_length=1)
     other: list[str] = Field(min_length=1)
@@ -206,5 +207,6 @@ FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
         "which",
         "new_topic",
         "only",
+        "person_pronoun",
     )
 }

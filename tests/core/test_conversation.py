@@ -73,6 +73,17 @@ def test_thanks_after_an_answer_is_chat_not_a_request_for_more(
     assert reply.answered and not reply.citations, reply.text
 
 
+def test_he_is_read_as_the_person_the_last_answer_named_not_the_firm(
+    talk: Conversations,
+) -> None:
+    talk.ask("c32", "Wer ist Wang Zheng?")
+    where = talk.ask("c32", "wo hat er gesprochen?")
+    assert where.answered and "China Conference" in where.text, where.text
+    age = talk.ask("c32", "und wie alt ist er?")  # his age, not the firm's founding year
+    assert age.answered is False or "2014" not in age.text, age.text
+    assert "2014" in talk.ask("c32", "und wann wurde seine Firma gegründet?").text
+
+
 def test_a_pronoun_follow_up_that_narrows_the_last_answer_is_declined(
     talk: Conversations,
 ) -> None:
