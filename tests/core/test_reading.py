@@ -58,6 +58,8 @@ def test_statements_only_are_one_question() -> None:
         ("thanks a lot, that really helps for my lesson tomorrow", "thanks"),  # and a remark
         ("danke, das reicht erstmal 👍", "thanks"),
         ("thx, that was all for now", "thanks"),  # an English "was" asks nothing
+        ("Dank je, thanks", "thanks"),  # Dutch thanks from a second-language writer
+        ("Dankjewel!", "thanks"),
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
