@@ -75,6 +75,7 @@ class LanguageData(_Strict):
     existence_openers: list[str] = Field(min_length=1)
     copulas: list[str] = Field(min_length=1)
     pointers: list[str] = Field(min_length=1)
+    addressee: list[str] = Field(min_length=1)
     source_words: list[str] = Field(min_length=1)
     count_cues: list[str] = Field(min_length=1)
     count_units: list[str] = Field(min_length=1)
@@ -157,6 +158,7 @@ CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_
 COPULAS = frozenset(fold_entry(w) for w in DATA.copulas)
 EXISTENCE_OPENERS = _message_phrases(DATA.existence_openers)
 POINTERS = frozenset(fold_entry(w) for w in DATA.pointers)
+ADDRESSEE = frozenset(fold_entry(w) for w in DATA.addressee)
 SOURCE_WORDS = frozenset(fold_entry(w) for w in DATA.source_words)
 COUNT_CUES = _phrases(DATA.count_cues)
 NAME_CLASSES = {

@@ -19,6 +19,7 @@ from bot.answer import Answer, Citation, StatReply, Suggestion
 from bot.compose import Piece, assemble
 from bot.figures import Figure, figures
 from bot.knowledge import KnowledgeBase
+from bot.lexicon import ADDRESSEE
 from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
@@ -47,6 +48,7 @@ MORE_SENTENCES = 3  # sentences "mehr dazu" quotes at most
 MORE_MIN_CHARS = 40  # shorter lines are headings
 MORE_COMMON_SHARE = 0.2  # topic words in more intents than this say nothing of the topic
 MORE_DISTANCE = 3  # paragraphs away at which a sentence counts half
+CHAT_UNKNOWN_WORDS = 3  # a question to the bot with no more words the article lacks is chat
 SMALLTALK_MATCH = 0.5  # share of a chat message a smalltalk intent must know
 ALTERNATIVE_DEPTH = 8  # a side of "A or B?" must be among the whole question's best intents
 SIDE_COVERAGE = 0.3  # and know this share of the side's words
@@ -338,7 +340,23 @@ class Snapshot:
         passage = self._passage(part, res)
         if passage is not None:
             return [passage]
+        if self._asks_the_bot(res):  # "Could you explain what you can assist me with?"
+            chat = next((c.key for c in res.ranked if self._is_smalltalk(c.key)), None)
+            intent = self.intents.get(chat or "smalltalk.help")
+            if intent is not None:
+                return [self._intent_piece(intent, lang, 0.5)]
         return [self._abstention(res, decision)]
+
+    def _asks_the_bot(self, res: Resolution) -> bool:
+        """A short question to the bot in words the article does not use ("are you a
+        robot?"): chat, not the article. More such words ask about something else ("was
+        hältst du von Nvidia-Aktien, kaufen?")."""
+        features = res.analysis.features
+        return (
+            bool(ADDRESSEE.intersection(res.words))
+            and len(features) <= CHAT_UNKNOWN_WORDS
+            and not any(f in self.resolver.idf for f in features)
+        )
 
     def _is_smalltalk(self, key: str) -> bool:
         return self.intents[key].kind == "smalltalk"

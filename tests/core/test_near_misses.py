@@ -165,6 +165,20 @@ def test_two_chat_questions_in_one_message_are_both_answered(qabot: QABot, messa
     assert answer.answered and "qabot" in answer.text and "/stat" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    "message", ["are you actually a robot or what", "Could you outline what you can assist with?"]
+)
+def test_a_short_question_to_the_bot_in_words_the_article_lacks_is_chat(
+    qabot: QABot, message: str
+) -> None:
+    answer = qabot.ask(message)
+    assert answer.answered and answer.intent and answer.intent.startswith("smalltalk."), answer
+
+
+def test_a_longer_question_to_the_bot_on_something_else_is_declined(qabot: QABot) -> None:
+    assert qabot.ask("was hältst du von Nvidia-Aktien, jetzt kaufen?").answered is False
+
+
 def test_chat_filler_does_not_count_against_the_answer(qabot: QABot) -> None:
     analyzer = qabot.store.current.resolver.analyzer
     assert not analyzer.analyze("ngl bro, oida digga, mal ehrlich, or nah?", correct=True).features
