@@ -618,3 +618,9 @@ def test_an_inflected_stop_word_is_a_stop_word(qabot: QABot) -> None:
     analyze = qabot.store.current.resolver.analyzer.analyze
     assert analyze("die im Artikel genannten Programme", correct=True).features == {"@subsidy"}
     assert analyze("the state", correct=True).features
+
+
+def test_was_sollen_asks_what_for(qabot: QABot) -> None:
+    # "was sollen … bringen?" asks a purpose, as "wozu?" does
+    answer = qabot.ask("was sollen die programme eigentlich bringen")
+    assert answer.answered and answer.intent == "funding.purpose", answer.text
