@@ -732,17 +732,17 @@ class Snapshot:
         then "What does the article say about hiring problems?", is answered in English."""
         asked = " ".join(questions)
         if asked and asked != message:
-            lang, signal = self.resolver.language(
-                self.resolver.analyzer.analyze(asked, correct=True), asked
-            )
+            lang, signal = self._language_signal(asked)
             if signal:
                 return lang
         return self.language(message)
 
     def language(self, text: str) -> str:
         """'de' or 'en' for `text`, as the resolver judges it (the default if no signal)."""
-        analysis = self.resolver.analyzer.analyze(text, correct=True)
-        return self.resolver.language(analysis, text)[0]
+        return self._language_signal(text)[0]
+
+    def _language_signal(self, text: str) -> tuple[str, bool]:
+        return self.resolver.language(self.resolver.analyzer.analyze(text, correct=True), text)
 
     def topic_choices(self, partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
         return self.stats.choices(partial, limit)
