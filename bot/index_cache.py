@@ -54,7 +54,7 @@ class IndexCache:
         # the snapshot that serves (less to validate, less to free when it is replaced)
         self._models: dict[str, IntentsFile] = {}
         self._unsaved: set[str] = set()
-        self._code = _code_hash()
+        self._code = CODE
         self._warned = False  # an unwritable directory is reported once
 
     @staticmethod
@@ -178,3 +178,8 @@ def _code_hash() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+# The code this process runs, hashed once as it is imported: files changed on disk later (a
+# deploy beside a running bot, an edit during a test run) are not the code that compiles.
+CODE = _code_hash()

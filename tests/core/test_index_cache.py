@@ -124,3 +124,18 @@ def test_a_write_that_fails_leaves_nothing_behind(
     cache = tmp_path / "cache"
     assert QABot.from_settings(_settings(kb, cache)).ask(QUESTIONS[0]).answered
     assert list(cache.iterdir()) == []
+
+
+def test_the_cache_is_named_by_the_code_that_runs_not_by_the_files_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process keeps running its code while new code is deployed (or edited) beside it: what
+    it compiles and writes must carry the hash of the code it runs. Named after the files on
+    disk, its stale parts were read by the new code as its own (found when a test run went on
+    while the code changed: an intent missing from the ranking)."""
+    running = bot.index_cache.IndexCache(tmp_path)._code
+    deployed = tmp_path / "bot"
+    deployed.mkdir()
+    (deployed / "resolver.py").write_text("# other code\n")
+    monkeypatch.setattr(bot.index_cache, "PACKAGE", deployed)
+    assert bot.index_cache.IndexCache(tmp_path)._code == running
