@@ -309,9 +309,20 @@ class Policy:
             )
         ):
             return Decision("narrowed", top, p, tuple(wrong))
+        if wrong and self._figure_is_the_topic(wrong, res):
+            return Decision("abstain", None, p)  # "Was soll bis 2035 passieren?": no premise
         if wrong or premise:
             return Decision("premise", top, p, (*wrong, *_words(premise)))
         return Decision("answer", top, p)
+
+    def _figure_is_the_topic(self, wrong: list[str], res: Resolution) -> bool:
+        """ "What happens by 2035?": besides a figure the article states elsewhere the
+        question says one thing at most ("happen"); the figure is its topic, not a wrong
+        figure of the intent that fits that one word ("SenseTime 2016?" states none)."""
+        if len(res.analysis.features) > 1 or not set(wrong) <= res.dropped_numbers:
+            return False
+        docs = self.resolver.docs
+        return all(any(n in docs[k].numbers for k in self.article_intents) for n in wrong)
 
     def presupposed(self, question: str, res: Resolution) -> Decision | None:
         """ "Why do 60 % of the firms want to expand?" takes a figure for granted. Where the

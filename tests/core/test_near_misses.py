@@ -624,3 +624,17 @@ def test_was_sollen_asks_what_for(qabot: QABot) -> None:
     # "was sollen … bringen?" asks a purpose, as "wozu?" does
     answer = qabot.ask("was sollen die programme eigentlich bringen")
     assert answer.answered and answer.intent == "funding.purpose", answer.text
+
+
+@pytest.mark.parametrize("question", ["What happens by 2035?", "Was soll bis 2035 passieren?"])
+def test_a_figure_the_article_states_is_no_premise_of_a_one_word_question(
+    qabot: QABot, question: str
+) -> None:
+    # "happen" alone fits the conference ("What happened at the China Conference?"); the
+    # article states 2035 elsewhere: "does not say 2035" would be false
+    answer = qabot.ask(question)
+    assert answer.answered and answer.intent == "government.plan_2035", answer.text
+
+
+def test_a_wrong_year_of_a_named_thing_is_still_a_premise(qabot: QABot) -> None:
+    answered_with(qabot, "Wurde SenseTime 2023 gegründet?", "nicht 2023", "2014")
