@@ -20,6 +20,11 @@ from bot.models import Concept
 from bot.text import is_number, stem, tokens
 
 MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
+# Texts whose analysis each analyzer remembers: a follow-up's words are analysed by several
+# checks and again for each reading, and a question by the language guess and the resolver.
+# Bounded: 1,024 texts of each kind (corrected or not), of ≤ ANALYSIS_CHARS characters.
+ANALYSIS_MEMO = 1024
+ANALYSIS_CHARS = 500
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
 T = TypeVar("T")
 _CUE_WORDS = frozenset(w for cues in QUESTION_CUES.values() for cue in cues for w in cue)
@@ -52,11 +57,13 @@ def question_types(toks: list[str] | tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _remembered(memo: dict[str, T], key: str, compute: Callable[[str], T]) -> T:
-    """`compute(key)` from `memo`, which is emptied when it holds MEMO_SIZE results."""
+def _remembered(
+    memo: dict[str, T], key: str, compute: Callable[[str], T], size: int = MEMO_SIZE
+) -> T:
+    """`compute(key)` from `memo`, which is emptied when it holds `size` results."""
     found = memo.get(key)
     if found is None:
-        if len(memo) >= MEMO_SIZE:
+        if len(memo) >= size:
             memo.clear()
         found = memo[key] = compute(key)
     return found
@@ -103,6 +110,7 @@ class Analyzer:
         self._corrections: dict[str, str] = {}
         self._splits: dict[str, tuple[str, ...]] = {}
         self._pools: dict[str, list[str]] = {}  # by first letter (short words) and length
+        self._analyses: dict[bool, dict[str, Analysis]] = {True: {}, False: {}}  # by `correct`
 
     def correct(self, token: str) -> str:
         """`_correct`, remembered."""
@@ -166,6 +174,19 @@ class Analyzer:
         return len(word) >= 4 and (word in self.known_tokens or stem(word) in self.known_stems)
 
     def analyze(self, text: str, *, correct: bool) -> Analysis:
+        """The features of `text` (typo-corrected and compounds split with `correct`);
+        remembered for texts of question length (`ANALYSIS_MEMO`)."""
+        if len(text) > ANALYSIS_CHARS:
+            return self._analyze(text, correct)
+        memo = self._analyses[correct]
+        return _remembered(memo, text, lambda t: self._analyze(t, correct), ANALYSIS_MEMO)
+
+    def forget_texts(self) -> None:
+        """Empty the remembered analyses (the benchmarks time a turn as if it came first)."""
+        for memo in self._analyses.values():
+            memo.clear()
+
+    def _analyze(self, text: str, correct: bool) -> Analysis:
         raw = tokens(text)
         if correct:
             raw = [part for t in raw for part in self.split(t)]
