@@ -47,7 +47,11 @@ def fold(text: str) -> str:
     if text.isascii():
         return text  # no accents to take off: most questions, once umlauts are folded
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Each distinct character is tested once, and each accent found is taken off all at once
+    # (a long answer has a few kinds of accent, and hundreds of characters).
+    for mark in [ch for ch in set(decomposed) if unicodedata.combining(ch)]:
+        decomposed = decomposed.replace(mark, "")
+    return decomposed
 
 
 def tokens(text: str) -> list[str]:
