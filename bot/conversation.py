@@ -233,7 +233,9 @@ class Conversations:
         self.bot = bot
         self.ttl_s = ttl_s
         # The named things' folded names, with the index they were made for (one per reload).
-        self._names_of: tuple[weakref.ref[Resolver] | None, tuple[tuple[str, re.Pattern[str]], ...]]
+        self._names_of: tuple[
+            weakref.ref[Resolver] | None, tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]
+        ]
         self._names_of = (None, ())
 
     def ask(
@@ -287,14 +289,16 @@ class Conversations:
         answers name (Hongkong): the things "the second one" counts."""
         folded = fold(text)
         first: dict[str, int] = {}
-        for feature, names in self._countable_names():
+        for feature, needles, names in self._countable_names():
+            if not any(n in folded for n in needles):
+                continue  # a name is a whole word only where it stands at all: cheaper to test
             found = names.search(folded)
             if found:
                 first[feature] = found.start()
         return tuple(sorted(first, key=first.__getitem__))[:MAX_NAMED]
 
-    def _countable_names(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        """Each named thing that not most answers name, with its names folded, as whole
+    def _countable_names(self) -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
+        """Each named thing that not most answers name, with its names folded, and as whole
         words ("sg" is no Singapore in "ausgestattet"): made once per index (a reload makes
         a new one), not for every answer."""
         resolver = self.bot.store.current.resolver
@@ -304,7 +308,8 @@ class Conversations:
             names = tuple(
                 (
                     feature,
-                    re.compile("|".join(rf"(?<!\w){re.escape(fold(t))}(?!\w)" for t in terms)),
+                    folded := tuple(fold(t) for t in terms),
+                    re.compile("|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in folded)),
                 )
                 for feature, terms in resolver.entity_terms.items()
                 if resolver.weight(feature) > common

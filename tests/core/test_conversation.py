@@ -597,3 +597,32 @@ def test_a_plain_request_leaves_the_last_answer_unread(
     monkeypatch.setattr(bot.conversation, "tokens", counted)
     assert talk.ask("c-cost", "Quelle?").answered
     assert not [text for text in read if first.question in text]
+
+
+def test_a_name_is_searched_as_a_word_only_where_it_stands(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every answer is read for the things it names (what "the second one" counts): a name
+    is looked for as a whole word only in an answer that has it at all."""
+    import re
+
+    searched: list[str] = []
+    compile_ = re.compile
+
+    class Recorded:
+        def __init__(self, pattern: str) -> None:
+            self.pattern = compile_(pattern)
+
+        def search(self, text: str) -> re.Match[str] | None:
+            searched.append(self.pattern.pattern)
+            return self.pattern.search(text)
+
+    monkeypatch.setattr(re, "compile", Recorded)
+    talk._names_of = (None, ())  # made again, with the recording patterns
+    assert talk._named_in("44 % der Unternehmen brauchen Unterstützung.") == ()
+    assert searched == []
+    assert talk._named_in("Laut Wang Zheng, CFO von SenseTime, …") == (
+        "@wang_zheng",
+        "@sensetime",
+    )
+    assert len(searched) == 2
