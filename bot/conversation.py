@@ -24,7 +24,7 @@ import json
 import logging
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -44,7 +44,7 @@ from bot.lexicon import (
     STOPWORDS,
 )
 from bot.messages import msg
-from bot.narrowing import Narrowing, restricting_terms, uncovered
+from bot.narrowing import Narrowing, uncovered
 from bot.reading import read, strip_chat
 from bot.text import fold, is_number, stem, tokens
 
@@ -620,11 +620,12 @@ class Conversations:
 
     def _readings(
         self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool
-    ) -> list[tuple[str, str | None]]:
+    ) -> Iterator[tuple[str, str | None]]:
         """The follow-up read with the last question, each with the named thing it added for
         a pronoun, if any: the ellipsis filled ("und RAISe+?" → the last question about
         RAISe+), or the names of the last question added for a pronoun ("die Firma"). A
-        follow-up that names its own thing needs no names."""
+        follow-up that names its own thing needs no names. The last answer is read for its
+        names only when those readings are reached (a reading before them may answer)."""
         snap = self.bot.store.current
         fragment = strip_opener(text).rstrip("?!. ")
         named = snap.entity_kinds(fragment)
@@ -639,10 +640,15 @@ class Conversations:
                 filled.append((f"{fragment} {base}", None))
             else:
                 filled.append((f"{base} {fragment}", None))
-        with_names = self._with_names(ctx, text) if pronoun and not named else []
         # "is that also true for SMEs?" restricts the last question, as an ellipsis does
         restricts = not self._asks_alone(text) and self._restricts(text, ctx.lang)
-        return filled + with_names if elliptical or restricts else with_names + filled
+        filled_first = elliptical or restricts
+        if filled_first:
+            yield from filled
+        if pronoun and not named:
+            yield from self._with_names(ctx, text)
+        if not filled_first:
+            yield from filled
 
     def _with_names(self, ctx: Context, text: str) -> list[tuple[str, str | None]]:
         """`text` with each name the last question and answer named, one name at a time (a
@@ -680,7 +686,7 @@ class Conversations:
 
     def _restricting(self, fragment: str, lang: str) -> list[Narrowing]:
         """The restricting terms of a follow-up's own words, as the main resolver finds them."""
-        return restricting_terms(fragment, self.bot.store.current.resolver.analyzer.knows, lang)
+        return self.bot.store.current.policy.terms(fragment, lang)
 
     def _restricts(self, text: str, lang: str) -> bool:
         """An ellipsis that names a group, place or time ("und die KMU?", "and end of

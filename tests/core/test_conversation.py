@@ -626,3 +626,45 @@ def test_a_name_is_searched_as_a_word_only_where_it_stands(
         "@sensetime",
     )
     assert len(searched) == 2
+
+
+def test_the_last_answer_is_read_for_names_only_when_those_readings_are_reached(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Und was hat er auf der Konferenz betont?" is answered by the last question with its
+    words: the readings with each name of the last answer, tried after it, are not made."""
+    talk.ask("c-names", "Wer ist Wang Zheng?")
+    snap = talk.bot.store.current
+    read_for_names: list[str] = []
+    entity_terms = snap.entity_terms
+    monkeypatch.setattr(
+        snap, "entity_terms", lambda text: read_for_names.append(text) or entity_terms(text)
+    )
+    answer = talk.ask("c-names", "Und was hat er auf der Konferenz betont?")
+    assert answer.intent == "sensetime.china_conference"
+    assert read_for_names == []
+
+
+def test_a_follow_ups_restricting_terms_are_found_once(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The restricting terms of a follow-up's words are asked for by several checks and for
+    each reading, and by the resolver of each reading: found once, in the policy's cache."""
+    import bot.conversation
+    import bot.policy
+
+    found: list[tuple[str, str]] = []
+    terms = bot.policy.restricting_terms
+
+    def counted(text: str, known, lang: str):  # type: ignore[no-untyped-def]
+        found.append((text, lang))
+        return terms(text, known, lang)
+
+    monkeypatch.setattr(bot.policy, "restricting_terms", counted)
+    monkeypatch.setattr(bot.conversation, "restricting_terms", counted, raising=False)
+    talk.ask("c-terms", "Wie viele Firmen wollen international expandieren?")
+    found.clear()
+    talk.bot.store.current.policy._term_cache.clear()
+    talk.ask("c-terms", "und die KMU?")
+    assert found
+    assert len(found) == len(set(found))
