@@ -20,7 +20,8 @@ from bot.numbers import read_spelled_numbers
 CACHE_SIZE = 4096
 # Single words are tokenised on their own too (openers, cue and topic tests of a follow-up):
 # they recur in message after message, so they have a cache of their own that long texts
-# do not push out. Bounded: 8,192 words of ≤ 40 characters.
+# do not push out; and every word's stem is remembered the same way (a cache of its own).
+# Bounded: 8,192 words of ≤ 40 characters each.
 WORD_CACHE_SIZE = 8192
 WORD_CHARS = 40
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", "`": "'"})
@@ -106,7 +107,13 @@ def is_number(token: str) -> bool:
 
 
 def stem(token: str) -> str:
-    """A light suffix stripper for German and English: enough to unify inflections."""
+    """A light suffix stripper for German and English: enough to unify inflections. Words
+    recur in text after text (and a follow-up's in each of its readings): a word's stem is
+    remembered, as its tokens are."""
+    return _word_stem(token) if len(token) <= WORD_CHARS else _stem(token)
+
+
+def _stem(token: str) -> str:
     if is_number(token) or len(token) <= 4:
         return token
     if token.endswith("ies") and len(token) > 5:
@@ -119,6 +126,9 @@ def stem(token: str) -> str:
             break
     # German participles: etabliert / etablieren / etablierte → etablier
     return token[:-1] if token.endswith("iert") else token
+
+
+_word_stem = lru_cache(maxsize=WORD_CACHE_SIZE)(_stem)
 
 
 def has_latin(text: str) -> bool:

@@ -61,3 +61,17 @@ def test_an_accented_text_is_tested_once_per_distinct_character(monkeypatch) -> 
     answer = " ".join(["Café – naïve"] * 40)
     assert text.fold.__wrapped__(answer) == " ".join(["cafe – naive"] * 40)
     assert len(tested) == len(set(tested))
+
+
+def test_a_words_stem_is_remembered() -> None:
+    """Every token of every analysed text is stemmed: words recur in text after text (and a
+    follow-up's words in each of its readings), so a word's stem is found once. A token
+    longer than a word is stemmed afresh, not kept."""
+    from bot import text
+
+    text.stem("Unternehmen")
+    hits = text._word_stem.cache_info().hits
+    assert text.stem("Unternehmen") == "Unternehm"
+    assert text._word_stem.cache_info().hits == hits + 1
+    assert text.stem("x" * 60 + "ungen") == "x" * 60 + "ung"
+    assert text._word_stem.cache_info().hits == hits + 1
