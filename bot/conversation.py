@@ -58,6 +58,7 @@ MAX_CITATIONS = 10
 MAX_NAMED = 10  # named things of the last answer kept for an ordinal
 COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
+OPENER_CACHE = 1024  # messages remembered without their opener: those of the last moments
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
@@ -209,9 +210,11 @@ def opens_elliptically(text: str) -> bool:
     return bool(toks) and any(tuple(toks[: len(p)]) == p for p in FOLLOWUP["elliptical"])
 
 
+@lru_cache(maxsize=OPENER_CACHE)
 def strip_opener(text: str) -> str:
     """`text` without the openers it starts with ("and what about SMEs?" → "SMEs?"); a
-    question word ending one stays ("und wie viele?" → "wie viele?")."""
+    question word ending one stays ("und wie viele?" → "wie viele?"). Remembered per text:
+    a follow-up's words lose their opener for each check and each reading."""
     words = text.split()
     while words:
         toks: list[str] = []

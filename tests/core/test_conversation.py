@@ -668,3 +668,11 @@ def test_a_follow_ups_restricting_terms_are_found_once(
     talk.ask("c-terms", "und die KMU?")
     assert found
     assert len(found) == len(set(found))
+
+
+def test_a_follow_ups_opener_is_taken_off_once() -> None:
+    """Each check of a follow-up and each of its readings takes its opener off: the words
+    without it are remembered per text."""
+    message = "und was ist mit den KMU?"
+    assert strip_opener(message) == "den KMU?"
+    assert strip_opener(message) is strip_opener(message)
