@@ -8,7 +8,7 @@ variants are taken as they are.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -91,6 +91,9 @@ class Analyzer:
                     self._phrases.setdefault(stems[0], []).append((stems, "@" + concept.id))
         for options in self._phrases.values():
             options.sort(key=lambda p: -len(p[0]))
+        self._longest_phrase = max(
+            (len(p) for ps in self._phrases.values() for p, _ in ps), default=1
+        )
         concept_tokens = Counter(t for c in concepts for term in c.terms for t in tokens(term))
         self._single_tokens = frozenset(concept_tokens)
         vocab = vocabulary + concept_tokens
@@ -181,6 +184,37 @@ class Analyzer:
         memo = self._analyses[correct]
         return _remembered(memo, text, lambda t: self._analyze(t, correct), ANALYSIS_MEMO)
 
+    def joined_features(self, parts: Sequence[tuple[Analysis, bool]]) -> frozenset[str] | None:
+        """The features of texts joined by spaces, as written, from each text's analysis (as
+        written) and whether it ends open (`ends_open`): the union of theirs when no word and
+        no concept's name runs from one text into the next; None when one may (then the
+        joined text is to be analysed). The names are found as `analyze` finds them, from
+        the start of each text on, with the words after it in view."""
+        for k, (analysis, open_end) in enumerate(parts[:-1]):
+            if open_end:
+                return None
+            end = len(analysis.tokens)
+            after = [t for later, _ in parts[k + 1 :] for t in later.tokens][: self._longest_phrase]
+            stems = [stem(t) for t in (*analysis.tokens, *after)]
+            i = 0
+            while i < end:
+                matched = self._phrase_at(stems, i)
+                i += matched[0] if matched else 1
+            if i > end:
+                return None
+        return frozenset().union(*(analysis.features for analysis, _ in parts))
+
+    def _phrase_at(self, stems: Sequence[str], i: int) -> tuple[int, str] | None:
+        """The longest concept name whose stems start at `stems[i]`: (its length, concept)."""
+        return next(
+            (
+                (len(p), cid)
+                for p, cid in self._phrases.get(stems[i], ())
+                if tuple(stems[i : i + len(p)]) == p
+            ),
+            None,
+        )
+
     def forget_texts(self) -> None:
         """Empty the remembered analyses (the benchmarks time a turn as if it came first)."""
         for memo in self._analyses.values():
@@ -198,14 +232,7 @@ class Analyzer:
         numbers: set[str] = set()
         i = 0
         while i < len(stems):
-            matched = next(
-                (
-                    (len(p), cid)
-                    for p, cid in self._phrases.get(stems[i], ())
-                    if tuple(stems[i : i + len(p)]) == p
-                ),
-                None,
-            )
+            matched = self._phrase_at(stems, i)
             if matched:
                 if not correct:  # a stored "China Conference 2025" states its year too
                     numbers.update(t for t in toks[i : i + matched[0]] if is_number(t))

@@ -25,7 +25,7 @@ import logging
 import re
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -46,11 +46,12 @@ from bot.lexicon import (
 from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
 from bot.reading import read, strip_chat
-from bot.text import fold, is_number, stem, tokens
+from bot.text import ends_open, fold, is_number, stem, tokens
 
 if TYPE_CHECKING:
     from bot.resolver import Resolver
     from bot.service import Platform, QABot
+    from bot.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
@@ -100,6 +101,16 @@ class Context:
             )
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
+
+
+@dataclass
+class _Known:
+    """What the conversation layer reads of one index once (a reload makes a new index)."""
+
+    # each named thing that not most answers name: its names folded, and as whole words
+    names: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] | None = None
+    # an intent's answer in a language: its analysis as written, and whether it ends open
+    said: dict[tuple[str, str], tuple[Analysis, bool]] = field(default_factory=dict)
 
 
 MAX_OPENER = max(map(len, FOLLOWUP["elliptical"]))  # tokens of the longest opener
@@ -235,11 +246,8 @@ class Conversations:
     def __init__(self, bot: QABot, *, ttl_s: float) -> None:
         self.bot = bot
         self.ttl_s = ttl_s
-        # The named things' folded names, with the index they were made for (one per reload).
-        self._names_of: tuple[
-            weakref.ref[Resolver] | None, tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]
-        ]
-        self._names_of = (None, ())
+        # What was read of the index in use, with that index (a reload makes a new one).
+        self._known_of: tuple[weakref.ref[Resolver] | None, _Known] = (None, _Known())
 
     def ask(
         self,
@@ -300,15 +308,23 @@ class Conversations:
                 first[feature] = found.start()
         return tuple(sorted(first, key=first.__getitem__))[:MAX_NAMED]
 
+    def _known(self, resolver: Resolver) -> _Known:
+        """What was read once of the index `resolver` (empty for a new one)."""
+        made_for, known = self._known_of
+        if made_for is None or made_for() is not resolver:
+            known = _Known()
+            self._known_of = (weakref.ref(resolver), known)
+        return known
+
     def _countable_names(self) -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
         """Each named thing that not most answers name, with its names folded, and as whole
         words ("sg" is no Singapore in "ausgestattet"): made once per index (a reload makes
         a new one), not for every answer."""
         resolver = self.bot.store.current.resolver
-        made_for, names = self._names_of
-        if made_for is None or made_for() is not resolver:
+        known = self._known(resolver)
+        if known.names is None:
             common = resolver.weight_of_share(COMMON_SHARE)
-            names = tuple(
+            known.names = tuple(
                 (
                     feature,
                     folded := tuple(fold(t) for t in terms),
@@ -317,8 +333,7 @@ class Conversations:
                 for feature, terms in resolver.entity_terms.items()
                 if resolver.weight(feature) > common
             )
-            self._names_of = (weakref.ref(resolver), names)
-        return names
+        return known.names
 
     def _ordinal_named(self, ctx: Context | None, text: str) -> str:
         """`text` with an ordinal that points at a thing the last answer named in its place
@@ -657,11 +672,36 @@ class Conversations:
         """`text` with each name the last question and answer named, one name at a time (a
         name the answer is not about would narrow the question), and the name's feature."""
         snap = self.bot.store.current
-        said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
         feature = {name: f for f, name in snap.resolver.entities.items()}
-        names = dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said])))
+        names = dict.fromkeys(self._last_names(snap, ctx))
         asked = text.rstrip("?!. ")
         return [(f"{asked} {name}?", feature[name]) for name in names]
+
+    def _last_names(self, snap: Snapshot, ctx: Context) -> list[str]:
+        """The names the last question and its answers name: `entity_terms` of them joined by
+        spaces. Each answer is read once per index; when no word or name runs on from one
+        text into the next, the joined text's features are those of its texts."""
+        said = [i for i in ctx.intents if i in snap.intents]
+        analyzer = snap.resolver.analyzer
+        question = (analyzer.analyze(ctx.question, correct=False), ends_open(ctx.question))
+        found = analyzer.joined_features([question, *(self._said(snap, i, ctx.lang) for i in said)])
+        if found is None:
+            texts = [ctx.question, *(snap.intents[i].answer.get(ctx.lang) for i in said)]
+            return snap.entity_terms(" ".join(texts))
+        return [snap.resolver.entities[f] for f in sorted(found & snap.resolver.entities.keys())]
+
+    def _said(self, snap: Snapshot, intent: str, lang: str) -> tuple[Analysis, bool]:
+        """An intent's answer in `lang` analysed as written, and whether it ends open: read
+        once per index (an answer is the knowledge's, not a message's)."""
+        said = self._known(snap.resolver).said
+        found = said.get((intent, lang))
+        if found is None:
+            text = snap.intents[intent].answer.get(lang)
+            found = said[(intent, lang)] = (
+                snap.resolver.analyzer.analyze(text, correct=False),
+                ends_open(text),
+            )
+        return found
 
     def _gap_of_it(self, answer: Answer, named: str | None, alone: Callable[[], Answer]) -> bool:
         """A known gap of the thing a pronoun points at ("what is its revenue?" of SenseTime:

@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS
-from bot.numbers import read_spelled_numbers
+from bot.numbers import GOES_ON, read_spelled_numbers
 
 # A question is folded and tokenised several times on its way (reading, matching, the
 # guards); a small cache makes that once. Bounded: 4,096 texts of ≤ 4,000 characters. Its
@@ -33,6 +33,7 @@ _LATIN_LETTER = re.compile(r"[a-z]")
 # Letters spelled one by one, as dictation writes them: "h k s t p" → "hkstp", "c f o" → "cfo".
 _SPELLED = re.compile(r"(?<![\w'])(?:[a-z]\s+)+[a-z](?![\w'])")
 _AMPERSAND_WORD = re.compile(r"(?<=\b[a-z])&(?=[a-z]\b)")  # R&D, F&E
+_ENDS_SPELLED = re.compile(r"(?<![\w'])[a-z]\s*$")  # "… h k": a letter spelled alone at the end
 
 
 def clean(text: str) -> str:
@@ -73,17 +74,38 @@ def _word_tokens(word: str) -> tuple[str, ...]:
 
 
 def _tokenise(text: str) -> tuple[str, ...]:
-    folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
     out = []
-    folded = _SPELLED.sub(_joined_letters, folded)
-    words = [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]
-    for tok in read_spelled_numbers(words):
+    for tok in read_spelled_numbers(_words(_prepared(text))):
         tok = NUMBER_WORDS.get(tok, tok)
         if _NUMBER.match(tok):
             tok = _plain_number(tok)
         if len(tok) > 1 or tok.isdigit():
             out.append(sys.intern(tok))
     return tuple(out)
+
+
+def _prepared(text: str) -> str:
+    """`text` folded, '%' as a word, "R&D" as one."""
+    return _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
+
+
+def _words(prepared: str) -> list[str]:
+    """The words of a prepared text, letters spelled one by one joined, abbreviations
+    written out; spelled numbers not read yet."""
+    folded = _SPELLED.sub(_joined_letters, prepared)
+    return [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]
+
+
+def ends_open(text: str) -> bool:
+    """Whether a text joined after `text` by a space may be tokenised together with it
+    rather than as `tokens(text)` followed by its own tokens: `text` ends with a letter
+    spelled alone ("… h k" + "s t p") or a word a spelled number goes on with ("twenty" +
+    "one"). Folding, '%' and "R&D" stop at a space, and so does every other token."""
+    prepared = _prepared(text)
+    if _ENDS_SPELLED.search(prepared):
+        return True
+    words = _words(prepared)
+    return bool(words) and words[-1] in GOES_ON
 
 
 def _joined_letters(match: re.Match[str]) -> str:

@@ -618,7 +618,7 @@ def test_a_name_is_searched_as_a_word_only_where_it_stands(
             return self.pattern.search(text)
 
     monkeypatch.setattr(re, "compile", Recorded)
-    talk._names_of = (None, ())  # made again, with the recording patterns
+    talk._known_of = (None, talk._known_of[1])  # made again, with the recording patterns
     assert talk._named_in("44 % der Unternehmen brauchen Unterstützung.") == ()
     assert searched == []
     assert talk._named_in("Laut Wang Zheng, CFO von SenseTime, …") == (
@@ -676,3 +676,29 @@ def test_a_follow_ups_opener_is_taken_off_once() -> None:
     message = "und was ist mit den KMU?"
     assert strip_opener(message) == "den KMU?"
     assert strip_opener(message) is strip_opener(message)
+
+
+def test_the_last_answers_are_read_for_names_once_per_index(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follow-up that points back is read with each name the last question and answers
+    name: an answer's words are read once per index, not at every such follow-up."""
+    question, follow_up = "Wer hat die Studie gemacht?", "Wann haben die die veröffentlicht?"
+    talk.ask("c-said-1", question)
+    first = talk.ask("c-said-1", follow_up)
+    snap = talk.bot.store.current
+    said = snap.intents["hkpc.study"].answer.get("de")
+    analyze = snap.resolver.analyzer._analyze
+    analysed: list[str] = []
+    monkeypatch.setattr(
+        snap.resolver.analyzer,
+        "_analyze",
+        lambda text, correct: analysed.append(text) or analyze(text, correct),
+    )
+    talk.ask("c-said-2", question)
+    snap.resolver.analyzer.forget_texts()  # the texts of the first conversation long gone
+    analysed.clear()
+    again = talk.ask("c-said-2", follow_up)
+    assert first.intent == again.intent == "hkpc.published"
+    assert first.text == again.text
+    assert not [text for text in analysed if said in text]
