@@ -8,7 +8,7 @@ variants are taken as they are.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -20,13 +20,15 @@ from bot.models import Concept
 from bot.text import is_number, stem, tokens
 
 MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
-# Texts whose analysis each analyzer remembers: a follow-up's words are analysed by several
-# checks and again for each reading, and a question by the language guess and the resolver.
+# Texts whose analysis each analyzer remembers, by their tokens (all an analysis reads: "und
+# die KMU?" and "und die KMU" are one): a follow-up's words are analysed by several checks
+# and again for each reading, and a question by the language guess and the resolver.
 # Bounded: 1,024 texts of each kind (corrected or not), of ≤ ANALYSIS_CHARS characters.
 ANALYSIS_MEMO = 1024
 ANALYSIS_CHARS = 500
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 _CUE_WORDS = frozenset(w for cues in QUESTION_CUES.values() for cue in cues for w in cue)
 
 
@@ -57,9 +59,7 @@ def question_types(toks: list[str] | tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _remembered(
-    memo: dict[str, T], key: str, compute: Callable[[str], T], size: int = MEMO_SIZE
-) -> T:
+def _remembered(memo: dict[K, T], key: K, compute: Callable[[K], T], size: int = MEMO_SIZE) -> T:
     """`compute(key)` from `memo`, which is emptied when it holds `size` results."""
     found = memo.get(key)
     if found is None:
@@ -113,7 +113,8 @@ class Analyzer:
         self._corrections: dict[str, str] = {}
         self._splits: dict[str, tuple[str, ...]] = {}
         self._pools: dict[str, list[str]] = {}  # by first letter (short words) and length
-        self._analyses: dict[bool, dict[str, Analysis]] = {True: {}, False: {}}  # by `correct`
+        # by `correct`, then by the tokens of the text
+        self._analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
 
     def correct(self, token: str) -> str:
         """`_correct`, remembered."""
@@ -179,10 +180,11 @@ class Analyzer:
     def analyze(self, text: str, *, correct: bool) -> Analysis:
         """The features of `text` (typo-corrected and compounds split with `correct`);
         remembered for texts of question length (`ANALYSIS_MEMO`)."""
+        raw = tuple(tokens(text))
         if len(text) > ANALYSIS_CHARS:
-            return self._analyze(text, correct)
+            return self._analyze(raw, correct)
         memo = self._analyses[correct]
-        return _remembered(memo, text, lambda t: self._analyze(t, correct), ANALYSIS_MEMO)
+        return _remembered(memo, raw, lambda t: self._analyze(t, correct), ANALYSIS_MEMO)
 
     def joined_features(self, parts: Sequence[tuple[Analysis, bool]]) -> frozenset[str] | None:
         """The features of texts joined by spaces, as written, from each text's analysis (as
@@ -220,10 +222,8 @@ class Analyzer:
         for memo in self._analyses.values():
             memo.clear()
 
-    def _analyze(self, text: str, correct: bool) -> Analysis:
-        raw = tokens(text)
-        if correct:
-            raw = [part for t in raw for part in self.split(t)]
+    def _analyze(self, words: tuple[str, ...], correct: bool) -> Analysis:
+        raw = [part for t in words for part in self.split(t)] if correct else list(words)
         toks = [self.correct(t) for t in raw] if correct else raw
         changed = {i for i, (a, b) in enumerate(zip(raw, toks, strict=True)) if a != b}
         stems = [stem(t) for t in toks]

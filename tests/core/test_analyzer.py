@@ -16,6 +16,13 @@ def test_a_text_is_analysed_once(qabot: QABot) -> None:
     assert analyze(question, correct=True) is not analyze(question, correct=False)
 
 
+def test_texts_of_the_same_words_are_analysed_once(qabot: QABot) -> None:
+    """An analysis reads a text's tokens only: a follow-up without its opener, with or without
+    its question mark, its words joined again without a pronoun, are one analysis."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert analyze("und die KMU?", correct=True) is analyze("Und die KMU", correct=True)
+
+
 def test_remembered_analyses_are_bounded(qabot: QABot) -> None:
     """At most ANALYSIS_MEMO texts of each kind, each of question length: a long text (the
     last answers read for their names) is analysed afresh, not kept."""
