@@ -557,7 +557,7 @@ class Conversations:
         fragment = strip_opener(text)
         topic = self._topic_of(fragment, lang)
         said = [resolver.docs[i] for i in ctx.intents if i in resolver.docs]
-        if not topic or any(topic <= d.bag | d.context | d.scope for d in said):
+        if not topic or any(d.knows_all(topic) for d in said):
             return None
         answer = self.bot.resolve(fragment, lang)  # the topic alone, without the opener
         return answer if answer.kind == "intent" and self._covers(answer, text, True) else None
@@ -617,8 +617,7 @@ class Conversations:
         if "quantity" in analysis.types and not any(doc.numbers for doc in docs):
             return False  # "wie viele KI-Firmen gibt es in Singapur?": no figure answers it
         return not (words or terms) or any(
-            words <= doc.bag | doc.context | doc.scope and not uncovered(terms, doc.scope)
-            for doc in docs
+            doc.knows_all(words) and not uncovered(terms, doc.scope) for doc in docs
         )
 
     def _added(self, fragment: str, analysis: Analysis) -> set[str]:
