@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from synthetic import question_mix, realistic_kb  # noqa: E402
 
-from bot import reading, text  # noqa: E402
+from bot import conversation, reading, text  # noqa: E402
 from bot.knowledge import load_knowledge  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.snapshot import Snapshot  # noqa: E402
@@ -94,12 +94,15 @@ def _qabot() -> list[str]:
 
 
 def forget_texts(snap: Snapshot) -> None:
-    """Empty the per-text caches (folding, tokens, readings, restricting terms); word caches
-    (the tokens of single words, corrections, splits, number words) stay, as in real use."""
+    """Empty the per-text caches (folding, tokens, readings, openers taken off, restricting
+    terms, analyses); word caches (the tokens and stems of single words, corrections, splits,
+    number words) stay, as in real use."""
     text.fold.cache_clear()
     text._tokens.cache_clear()
     reading.read.cache_clear()
+    conversation.strip_opener.cache_clear()
     snap.policy._term_cache.clear()
+    snap.resolver.analyzer.forget_texts()
 
 
 def cold_start(runs: int = 5) -> float:

@@ -8,7 +8,7 @@ variants are taken as they are.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -20,8 +20,15 @@ from bot.models import Concept
 from bot.text import is_number, stem, tokens
 
 MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
+# Texts whose analysis each analyzer remembers, by their tokens (all an analysis reads: "und
+# die KMU?" and "und die KMU" are one): a follow-up's words are analysed by several checks
+# and again for each reading, and a question by the language guess and the resolver.
+# Bounded: 1,024 texts of each kind (corrected or not), of ≤ ANALYSIS_CHARS characters.
+ANALYSIS_MEMO = 1024
+ANALYSIS_CHARS = 500
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 # Inflected forms of the longer stop words ("genannten" of "genannt", "erwähnten"): a stop
@@ -71,11 +78,11 @@ def question_types(toks: list[str] | tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _remembered(memo: dict[str, T], key: str, compute: Callable[[str], T]) -> T:
-    """`compute(key)` from `memo`, which is emptied when it holds MEMO_SIZE results."""
+def _remembered(memo: dict[K, T], key: K, compute: Callable[[K], T], size: int = MEMO_SIZE) -> T:
+    """`compute(key)` from `memo`, which is emptied when it holds `size` results."""
     found = memo.get(key)
     if found is None:
-        if len(memo) >= MEMO_SIZE:
+        if len(memo) >= size:
             memo.clear()
         found = memo[key] = compute(key)
     return found
@@ -103,6 +110,9 @@ class Analyzer:
                     self._phrases.setdefault(stems[0], []).append((stems, "@" + concept.id))
         for options in self._phrases.values():
             options.sort(key=lambda p: -len(p[0]))
+        self._longest_phrase = max(
+            (len(p) for ps in self._phrases.values() for p, _ in ps), default=1
+        )
         concept_tokens = Counter(t for c in concepts for term in c.terms for t in tokens(term))
         self._single_tokens = frozenset(concept_tokens)
         vocab = vocabulary + concept_tokens
@@ -122,6 +132,8 @@ class Analyzer:
         self._corrections: dict[str, str] = {}
         self._splits: dict[str, tuple[str, ...]] = {}
         self._pools: dict[str, list[str]] = {}  # by first letter (short words) and length
+        # by `correct`, then by the tokens of the text
+        self._analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
 
     def correct(self, token: str) -> str:
         """`_correct`, remembered."""
@@ -185,9 +197,52 @@ class Analyzer:
         return len(word) >= 4 and (word in self.known_tokens or stem(word) in self.known_stems)
 
     def analyze(self, text: str, *, correct: bool) -> Analysis:
-        raw = tokens(text)
-        if correct:
-            raw = [part for t in raw for part in self.split(t)]
+        """The features of `text` (typo-corrected and compounds split with `correct`);
+        remembered for texts of question length (`ANALYSIS_MEMO`)."""
+        raw = tuple(tokens(text))
+        if len(text) > ANALYSIS_CHARS:
+            return self._analyze(raw, correct)
+        memo = self._analyses[correct]
+        return _remembered(memo, raw, lambda t: self._analyze(t, correct), ANALYSIS_MEMO)
+
+    def joined_features(self, parts: Sequence[tuple[Analysis, bool]]) -> frozenset[str] | None:
+        """The features of texts joined by spaces, as written, from each text's analysis (as
+        written) and whether it ends open (`ends_open`): the union of theirs when no word and
+        no concept's name runs from one text into the next; None when one may (then the
+        joined text is to be analysed). The names are found as `analyze` finds them, from
+        the start of each text on, with the words after it in view."""
+        for k, (analysis, open_end) in enumerate(parts[:-1]):
+            if open_end:
+                return None
+            end = len(analysis.tokens)
+            after = [t for later, _ in parts[k + 1 :] for t in later.tokens][: self._longest_phrase]
+            stems = [stem(t) for t in (*analysis.tokens, *after)]
+            i = 0
+            while i < end:
+                matched = self._phrase_at(stems, i)
+                i += matched[0] if matched else 1
+            if i > end:
+                return None
+        return frozenset().union(*(analysis.features for analysis, _ in parts))
+
+    def _phrase_at(self, stems: Sequence[str], i: int) -> tuple[int, str] | None:
+        """The longest concept name whose stems start at `stems[i]`: (its length, concept)."""
+        return next(
+            (
+                (len(p), cid)
+                for p, cid in self._phrases.get(stems[i], ())
+                if tuple(stems[i : i + len(p)]) == p
+            ),
+            None,
+        )
+
+    def forget_texts(self) -> None:
+        """Empty the remembered analyses (the benchmarks time a turn as if it came first)."""
+        for memo in self._analyses.values():
+            memo.clear()
+
+    def _analyze(self, words: tuple[str, ...], correct: bool) -> Analysis:
+        raw = [part for t in words for part in self.split(t)] if correct else list(words)
         toks = [self.correct(t) for t in raw] if correct else raw
         changed = {i for i, (a, b) in enumerate(zip(raw, toks, strict=True)) if a != b}
         stems = [stem(t) for t in toks]
@@ -196,14 +251,7 @@ class Analyzer:
         numbers: set[str] = set()
         i = 0
         while i < len(stems):
-            matched = next(
-                (
-                    (len(p), cid)
-                    for p, cid in self._phrases.get(stems[i], ())
-                    if tuple(stems[i : i + len(p)]) == p
-                ),
-                None,
-            )
+            matched = self._phrase_at(stems, i)
             if matched:
                 if not correct:  # a stored "China Conference 2025" states its year too
                     numbers.update(t for t in toks[i : i + matched[0]] if is_number(t))

@@ -24,8 +24,8 @@ import json
 import logging
 import re
 import weakref
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -44,13 +44,14 @@ from bot.lexicon import (
     STOPWORDS,
 )
 from bot.messages import msg
-from bot.narrowing import Narrowing, restricting_terms, uncovered
+from bot.narrowing import Narrowing, uncovered
 from bot.reading import chat_kind, read, strip_chat
-from bot.text import fold, is_number, stem, tokens
+from bot.text import ends_open, fold, is_number, stem, tokens
 
 if TYPE_CHECKING:
     from bot.resolver import Resolver
     from bot.service import Platform, QABot
+    from bot.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
@@ -58,6 +59,7 @@ MAX_CITATIONS = 10
 MAX_NAMED = 10  # named things of the last answer kept for an ordinal
 COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
+OPENER_CACHE = 1024  # messages remembered without their opener: those of the last moments
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
@@ -99,6 +101,16 @@ class Context:
             )
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
+
+
+@dataclass
+class _Known:
+    """What the conversation layer reads of one index once (a reload makes a new index)."""
+
+    # each named thing that not most answers name: its names folded, and as whole words
+    names: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] | None = None
+    # an intent's answer in a language: its analysis as written, and whether it ends open
+    said: dict[tuple[str, str], tuple[Analysis, bool]] = field(default_factory=dict)
 
 
 MAX_OPENER = max(map(len, FOLLOWUP["elliptical"]))  # tokens of the longest opener
@@ -209,9 +221,11 @@ def opens_elliptically(text: str) -> bool:
     return bool(toks) and any(tuple(toks[: len(p)]) == p for p in FOLLOWUP["elliptical"])
 
 
+@lru_cache(maxsize=OPENER_CACHE)
 def strip_opener(text: str) -> str:
     """`text` without the openers it starts with ("and what about SMEs?" → "SMEs?"); a
-    question word ending one stays ("und wie viele?" → "wie viele?")."""
+    question word ending one stays ("und wie viele?" → "wie viele?"). Remembered per text:
+    a follow-up's words lose their opener for each check and each reading."""
     words = text.split()
     while words:
         toks: list[str] = []
@@ -232,9 +246,8 @@ class Conversations:
     def __init__(self, bot: QABot, *, ttl_s: float) -> None:
         self.bot = bot
         self.ttl_s = ttl_s
-        # The named things' folded names, with the index they were made for (one per reload).
-        self._names_of: tuple[weakref.ref[Resolver] | None, tuple[tuple[str, re.Pattern[str]], ...]]
-        self._names_of = (None, ())
+        # What was read of the index in use, with that index (a reload makes a new one).
+        self._known_of: tuple[weakref.ref[Resolver] | None, _Known] = (None, _Known())
 
     def ask(
         self,
@@ -289,30 +302,40 @@ class Conversations:
         answers name (Hongkong): the things "the second one" counts."""
         folded = fold(text)
         first: dict[str, int] = {}
-        for feature, names in self._countable_names():
+        for feature, needles, names in self._countable_names():
+            if not any(n in folded for n in needles):
+                continue  # a name is a whole word only where it stands at all: cheaper to test
             found = names.search(folded)
             if found:
                 first[feature] = found.start()
         return tuple(sorted(first, key=first.__getitem__))[:MAX_NAMED]
 
-    def _countable_names(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        """Each named thing that not most answers name, with its names folded, as whole
+    def _known(self, resolver: Resolver) -> _Known:
+        """What was read once of the index `resolver` (empty for a new one)."""
+        made_for, known = self._known_of
+        if made_for is None or made_for() is not resolver:
+            known = _Known()
+            self._known_of = (weakref.ref(resolver), known)
+        return known
+
+    def _countable_names(self) -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
+        """Each named thing that not most answers name, with its names folded, and as whole
         words ("sg" is no Singapore in "ausgestattet"): made once per index (a reload makes
         a new one), not for every answer."""
         resolver = self.bot.store.current.resolver
-        made_for, names = self._names_of
-        if made_for is None or made_for() is not resolver:
+        known = self._known(resolver)
+        if known.names is None:
             common = resolver.weight_of_share(COMMON_SHARE)
-            names = tuple(
+            known.names = tuple(
                 (
                     feature,
-                    re.compile("|".join(rf"(?<!\w){re.escape(fold(t))}(?!\w)" for t in terms)),
+                    folded := tuple(fold(t) for t in terms),
+                    re.compile("|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in folded)),
                 )
                 for feature, terms in resolver.entity_terms.items()
                 if resolver.weight(feature) > common
             )
-            self._names_of = (weakref.ref(resolver), names)
-        return names
+        return known.names
 
     def _ordinal_named(self, ctx: Context | None, text: str) -> str:
         """`text` with an ordinal that points at a thing the last answer named in its place
@@ -552,7 +575,7 @@ class Conversations:
         fragment = strip_opener(text)
         topic = self._topic_of(fragment, lang)
         said = [resolver.docs[i] for i in ctx.intents if i in resolver.docs]
-        if not topic or any(topic <= d.bag | d.context | d.scope for d in said):
+        if not topic or any(d.knows_all(topic) for d in said):
             return None
         answer = self.bot.resolve(fragment, lang)  # the topic alone, without the opener
         return answer if answer.kind == "intent" and self._covers(answer, text, True) else None
@@ -612,8 +635,7 @@ class Conversations:
         if "quantity" in analysis.types and not any(doc.numbers for doc in docs):
             return False  # "wie viele KI-Firmen gibt es in Singapur?": no figure answers it
         return not (words or terms) or any(
-            words <= doc.bag | doc.context | doc.scope and not uncovered(terms, doc.scope)
-            for doc in docs
+            doc.knows_all(words) and not uncovered(terms, doc.scope) for doc in docs
         )
 
     def _added(self, fragment: str, analysis: Analysis) -> set[str]:
@@ -633,11 +655,12 @@ class Conversations:
 
     def _readings(
         self, ctx: Context, text: str, *, elliptical: bool, pronoun: bool
-    ) -> list[tuple[str, str | None]]:
+    ) -> Iterator[tuple[str, str | None]]:
         """The follow-up read with the last question, each with the named thing it added for
         a pronoun, if any: the ellipsis filled ("und RAISe+?" → the last question about
         RAISe+), or the names of the last question added for a pronoun ("die Firma"). A
-        follow-up that names its own thing needs no names."""
+        follow-up that names its own thing needs no names. The last answer is read for its
+        names only when those readings are reached (a reading before them may answer)."""
         snap = self.bot.store.current
         fragment = strip_opener(text).rstrip("?!. ")
         named = snap.entity_kinds(fragment)
@@ -652,24 +675,54 @@ class Conversations:
                 filled.append((f"{fragment} {base}", None))
             else:
                 filled.append((f"{base} {fragment}", None))
-        with_names = self._with_names(ctx, text) if pronoun and not named else []
         # "is that also true for SMEs?" restricts the last question, as an ellipsis does
         restricts = not self._asks_alone(text) and self._restricts(text, ctx.lang)
-        return filled + with_names if elliptical or restricts else with_names + filled
+        filled_first = elliptical or restricts
+        if filled_first:
+            yield from filled
+        if pronoun and not named:
+            yield from self._with_names(ctx, text)
+        if not filled_first:
+            yield from filled
 
     def _with_names(self, ctx: Context, text: str) -> list[tuple[str, str | None]]:
         """`text` with each name the last question and answer named, one name at a time (a
         name the answer is not about would narrow the question), and the name's feature."""
         snap = self.bot.store.current
-        said = [snap.intents[i].answer.get(ctx.lang) for i in ctx.intents if i in snap.intents]
         feature = {name: f for f, name in snap.resolver.entities.items()}
-        names = list(dict.fromkeys(snap.entity_terms(" ".join([ctx.question, *said]))))
+        names = list(dict.fromkeys(self._last_names(snap, ctx)))
         if _has(tokens(text), "person_pronoun"):  # "wo hat er gesprochen?": a person
             kinds = snap.resolver.entity_kinds
             people = [n for n in names if kinds.get(feature[n]) == "person"]
             names = people or names
         asked = text.rstrip("?!. ")
         return [(f"{asked} {name}?", feature[name]) for name in names]
+
+    def _last_names(self, snap: Snapshot, ctx: Context) -> list[str]:
+        """The names the last question and its answers name: `entity_terms` of them joined by
+        spaces. Each answer is read once per index; when no word or name runs on from one
+        text into the next, the joined text's features are those of its texts."""
+        said = [i for i in ctx.intents if i in snap.intents]
+        analyzer = snap.resolver.analyzer
+        question = (analyzer.analyze(ctx.question, correct=False), ends_open(ctx.question))
+        found = analyzer.joined_features([question, *(self._said(snap, i, ctx.lang) for i in said)])
+        if found is None:
+            texts = [ctx.question, *(snap.intents[i].answer.get(ctx.lang) for i in said)]
+            return snap.entity_terms(" ".join(texts))
+        return [snap.resolver.entities[f] for f in sorted(found & snap.resolver.entities.keys())]
+
+    def _said(self, snap: Snapshot, intent: str, lang: str) -> tuple[Analysis, bool]:
+        """An intent's answer in `lang` analysed as written, and whether it ends open: read
+        once per index (an answer is the knowledge's, not a message's)."""
+        said = self._known(snap.resolver).said
+        found = said.get((intent, lang))
+        if found is None:
+            text = snap.intents[intent].answer.get(lang)
+            found = said[(intent, lang)] = (
+                snap.resolver.analyzer.analyze(text, correct=False),
+                ends_open(text),
+            )
+        return found
 
     def _gap_of_it(self, answer: Answer, named: str | None, alone: Callable[[], Answer]) -> bool:
         """A known gap of the thing a pronoun points at ("what is its revenue?" of SenseTime:
@@ -697,7 +750,7 @@ class Conversations:
 
     def _restricting(self, fragment: str, lang: str) -> list[Narrowing]:
         """The restricting terms of a follow-up's own words, as the main resolver finds them."""
-        return restricting_terms(fragment, self.bot.store.current.resolver.analyzer.knows, lang)
+        return self.bot.store.current.policy.terms(fragment, lang)
 
     def _restricts(self, text: str, lang: str) -> bool:
         """An ellipsis that names a group, place or time ("und die KMU?", "and end of

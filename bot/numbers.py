@@ -20,6 +20,9 @@ def _table(part: object) -> dict[str, int]:
 
 UNITS, TEENS, TENS = _table(_NW.units), _table(_NW.teens), _table(_NW.tens)
 SMALL = {**UNITS, **TEENS, **TENS}
+# The words a spelled English number goes on with ("twenty | one", "one hundred | and five"):
+# a text ending in one may be read on into a text after it.
+GOES_ON = frozenset(SMALL) | {"hundred", "thousand", "and"}
 EXPLICIT = {fold_entry(k) for k in _NW.numbers}
 MIN_SPELLED = 13
 # Every word of every text is tried as a German number word, and words recur: the answers

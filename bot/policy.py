@@ -527,8 +527,9 @@ class Policy:
                     return True
         return False
 
-    def _terms(self, question: str, lang: str) -> list[Narrowing]:
-        """The restricting terms of a question; asked once per candidate, found once."""
+    def terms(self, question: str, lang: str) -> list[Narrowing]:
+        """The restricting terms of a question; asked once per candidate (and by the
+        conversation layer of a follow-up's words, once per reading), found once."""
         key = (question, lang)
         found = self._term_cache.get(key)  # threads share it: one lookup, one store
         if found is None:
@@ -547,7 +548,7 @@ class Policy:
         """Restricting terms and named things of the question that `top` does not cover."""
         analyzer = self.resolver.analyzer
         scope = self.resolver.docs[top.key].scope
-        found = self._terms(question, res.lang)
+        found = self.terms(question, res.lang)
         asks_figure = res.analysis.types & {"quantity", "time"} or FIGURE_WORDS & set(
             res.analysis.tokens
         )

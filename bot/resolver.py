@@ -79,6 +79,11 @@ class _Doc:
     content: frozenset[str] = frozenset()  # features of what it says: answers and quotes
     asked: frozenset[str] = frozenset()  # stems of the words of its stored questions
 
+    def knows_all(self, words: set[str] | frozenset[str]) -> bool:
+        """Whether each of `words` is one of its words, its context or its scope (a test per
+        word: the union of the three is not built)."""
+        return all(w in self.bag or w in self.context or w in self.scope for w in words)
+
 
 class Resolver:
     """Ranks the intents of one knowledge base for a question; deterministic and read-only."""

@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS
-from bot.numbers import read_spelled_numbers
+from bot.numbers import GOES_ON, read_spelled_numbers
 
 # A question is folded and tokenised several times on its way (reading, matching, the
 # guards); a small cache makes that once. Bounded: 4,096 texts of ≤ 4,000 characters. Its
@@ -20,7 +20,8 @@ from bot.numbers import read_spelled_numbers
 CACHE_SIZE = 4096
 # Single words are tokenised on their own too (openers, cue and topic tests of a follow-up):
 # they recur in message after message, so they have a cache of their own that long texts
-# do not push out. Bounded: 8,192 words of ≤ 40 characters.
+# do not push out; and every word's stem is remembered the same way (a cache of its own).
+# Bounded: 8,192 words of ≤ 40 characters each.
 WORD_CACHE_SIZE = 8192
 WORD_CHARS = 40
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", "`": "'"})
@@ -35,6 +36,7 @@ _SPELLED = re.compile(r"(?<![\w'])(?:[a-z]\s+)+[a-z](?![\w'])")
 # "z'finde", "d'Firme", whose "zu", "die" are read as the letter's own word).
 _ELIDED = re.compile(r"\b([cy])'([a-z]{2,})\b")
 _AMPERSAND_WORD = re.compile(r"(?<=\b[a-z])&(?=[a-z]\b)")  # R&D, F&E
+_ENDS_SPELLED = re.compile(r"(?<![\w'])[a-z]\s*$")  # "… h k": a letter spelled alone at the end
 
 
 def clean(text: str) -> str:
@@ -50,7 +52,11 @@ def fold(text: str) -> str:
     if text.isascii():
         return text  # no accents to take off: most questions, once umlauts are folded
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Each distinct character is tested once, and each accent found is taken off all at once
+    # (a long answer has a few kinds of accent, and hundreds of characters).
+    for mark in [ch for ch in set(decomposed) if unicodedata.combining(ch)]:
+        decomposed = decomposed.replace(mark, "")
+    return decomposed
 
 
 def tokens(text: str) -> list[str]:
@@ -71,19 +77,39 @@ def _word_tokens(word: str) -> tuple[str, ...]:
 
 
 def _tokenise(text: str) -> tuple[str, ...]:
-    folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
-    if "'" in folded:
-        folded = _ELIDED.sub(r"\1\2", folded)
     out = []
-    folded = _SPELLED.sub(_joined_letters, folded)
-    words = [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]
-    for tok in read_spelled_numbers(words):
+    for tok in read_spelled_numbers(_words(_prepared(text))):
         tok = NUMBER_WORDS.get(tok, tok)
         if _NUMBER.match(tok):
             tok = _plain_number(tok)
         if len(tok) > 1 or tok.isdigit():
             out.append(sys.intern(tok))
     return tuple(out)
+
+
+def _prepared(text: str) -> str:
+    """`text` folded, '%' as a word, "R&D" and "y'all" as one."""
+    folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
+    return _ELIDED.sub(r"\1\2", folded) if "'" in folded else folded
+
+
+def _words(prepared: str) -> list[str]:
+    """The words of a prepared text, letters spelled one by one joined, abbreviations
+    written out; spelled numbers not read yet."""
+    folded = _SPELLED.sub(_joined_letters, prepared)
+    return [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]
+
+
+def ends_open(text: str) -> bool:
+    """Whether a text joined after `text` by a space may be tokenised together with it
+    rather than as `tokens(text)` followed by its own tokens: `text` ends with a letter
+    spelled alone ("… h k" + "s t p") or a word a spelled number goes on with ("twenty" +
+    "one"). Folding, '%' and "R&D" stop at a space, and so does every other token."""
+    prepared = _prepared(text)
+    if _ENDS_SPELLED.search(prepared):
+        return True
+    words = _words(prepared)
+    return bool(words) and words[-1] in GOES_ON
 
 
 def _joined_letters(match: re.Match[str]) -> str:
@@ -107,7 +133,13 @@ def is_number(token: str) -> bool:
 
 
 def stem(token: str) -> str:
-    """A light suffix stripper for German and English: enough to unify inflections."""
+    """A light suffix stripper for German and English: enough to unify inflections. Words
+    recur in text after text (and a follow-up's in each of its readings): a word's stem is
+    remembered, as its tokens are."""
+    return _word_stem(token) if len(token) <= WORD_CHARS else _stem(token)
+
+
+def _stem(token: str) -> str:
     if is_number(token) or len(token) <= 4:
         return token
     if token.endswith("ies") and len(token) > 5:
@@ -120,6 +152,9 @@ def stem(token: str) -> str:
             break
     # German participles: etabliert / etablieren / etablierte → etablier
     return token[:-1] if token.endswith("iert") else token
+
+
+_word_stem = lru_cache(maxsize=WORD_CACHE_SIZE)(_stem)
 
 
 def has_latin(text: str) -> bool:

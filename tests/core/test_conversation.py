@@ -636,3 +636,108 @@ def test_a_plain_request_leaves_the_last_answer_unread(
     monkeypatch.setattr(bot.conversation, "tokens", counted)
     assert talk.ask("c-cost", "Quelle?").answered
     assert not [text for text in read if first.question in text]
+
+
+def test_a_name_is_searched_as_a_word_only_where_it_stands(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every answer is read for the things it names (what "the second one" counts): a name
+    is looked for as a whole word only in an answer that has it at all."""
+    import re
+
+    searched: list[str] = []
+    compile_ = re.compile
+
+    class Recorded:
+        def __init__(self, pattern: str) -> None:
+            self.pattern = compile_(pattern)
+
+        def search(self, text: str) -> re.Match[str] | None:
+            searched.append(self.pattern.pattern)
+            return self.pattern.search(text)
+
+    monkeypatch.setattr(re, "compile", Recorded)
+    talk._known_of = (None, talk._known_of[1])  # made again, with the recording patterns
+    assert talk._named_in("44 % der Unternehmen brauchen Unterstützung.") == ()
+    assert searched == []
+    assert talk._named_in("Laut Wang Zheng, CFO von SenseTime, …") == (
+        "@wang_zheng",
+        "@sensetime",
+    )
+    assert len(searched) == 2
+
+
+def test_the_last_answer_is_read_for_names_only_when_those_readings_are_reached(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Und was hat er auf der Konferenz betont?" is answered by the last question with its
+    words: the readings with each name of the last answer, tried after it, are not made."""
+    talk.ask("c-names", "Wer ist Wang Zheng?")
+    snap = talk.bot.store.current
+    read_for_names: list[str] = []
+    entity_terms = snap.entity_terms
+    monkeypatch.setattr(
+        snap, "entity_terms", lambda text: read_for_names.append(text) or entity_terms(text)
+    )
+    answer = talk.ask("c-names", "Und was hat er auf der Konferenz betont?")
+    assert answer.intent == "sensetime.china_conference"
+    assert read_for_names == []
+
+
+def test_a_follow_ups_restricting_terms_are_found_once(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The restricting terms of a follow-up's words are asked for by several checks and for
+    each reading, and by the resolver of each reading: found once, in the policy's cache."""
+    import bot.conversation
+    import bot.policy
+
+    found: list[tuple[str, str]] = []
+    terms = bot.policy.restricting_terms
+
+    def counted(text: str, known, lang: str):  # type: ignore[no-untyped-def]
+        found.append((text, lang))
+        return terms(text, known, lang)
+
+    monkeypatch.setattr(bot.policy, "restricting_terms", counted)
+    monkeypatch.setattr(bot.conversation, "restricting_terms", counted, raising=False)
+    talk.ask("c-terms", "Wie viele Firmen wollen international expandieren?")
+    found.clear()
+    talk.bot.store.current.policy._term_cache.clear()
+    talk.ask("c-terms", "und die KMU?")
+    assert found
+    assert len(found) == len(set(found))
+
+
+def test_a_follow_ups_opener_is_taken_off_once() -> None:
+    """Each check of a follow-up and each of its readings takes its opener off: the words
+    without it are remembered per text."""
+    message = "und was ist mit den KMU?"
+    assert strip_opener(message) == "den KMU?"
+    assert strip_opener(message) is strip_opener(message)
+
+
+def test_the_last_answers_are_read_for_names_once_per_index(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follow-up that points back is read with each name the last question and answers
+    name: an answer's words are read once per index, not at every such follow-up."""
+    question, follow_up = "Wer hat die Studie gemacht?", "Wann haben die die veröffentlicht?"
+    talk.ask("c-said-1", question)
+    first = talk.ask("c-said-1", follow_up)
+    snap = talk.bot.store.current
+    said = snap.intents["hkpc.study"].answer.get("de")
+    analyze = snap.resolver.analyzer._analyze
+    analysed: list[str] = []
+    monkeypatch.setattr(
+        snap.resolver.analyzer,
+        "_analyze",
+        lambda text, correct: analysed.append(text) or analyze(text, correct),
+    )
+    talk.ask("c-said-2", question)
+    snap.resolver.analyzer.forget_texts()  # the texts of the first conversation long gone
+    analysed.clear()
+    again = talk.ask("c-said-2", follow_up)
+    assert first.intent == again.intent == "hkpc.published"
+    assert first.text == again.text
+    assert not [text for text in analysed if said in text]

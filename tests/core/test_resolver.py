@@ -199,3 +199,13 @@ def test_chat_shorthand_and_laughter_around_a_question_to_the_bot(
 ) -> None:
     answer = qabot.ask(message)
     assert answer.intent == "smalltalk.who_are_you", answer.text
+
+
+def test_an_intent_knows_words_from_its_words_context_or_scope(qabot: QABot) -> None:
+    """A follow-up's words are tested against each answer's words, context and scope, for
+    each reading: word by word, without building the union of the three each time."""
+    doc = qabot.store.current.resolver.docs["hkpc.recruiting"]
+    one_each = {next(iter(doc.bag)), next(iter(doc.scope - doc.bag - doc.context or doc.bag))}
+    assert doc.knows_all(one_each)
+    assert doc.knows_all(set())
+    assert not doc.knows_all(one_each | {"zzz-unknown"})

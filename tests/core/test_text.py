@@ -46,3 +46,32 @@ def test_ascii_text_is_folded_without_decomposing(monkeypatch) -> None:
     assert "NFKD" not in forms
     assert text.fold.__wrapped__("Café naïve") == "cafe naive"
     assert "NFKD" in forms
+
+
+def test_an_accented_text_is_tested_once_per_distinct_character(monkeypatch) -> None:
+    """A long answer in German has hundreds of characters and a few kinds of accent: each
+    distinct character is tested for being an accent once, not each character."""
+    from bot import text
+
+    tested: list[str] = []
+    combining = text.unicodedata.combining
+    monkeypatch.setattr(
+        text.unicodedata, "combining", lambda ch: tested.append(ch) or combining(ch)
+    )
+    answer = " ".join(["Café – naïve"] * 40)
+    assert text.fold.__wrapped__(answer) == " ".join(["cafe – naive"] * 40)
+    assert len(tested) == len(set(tested))
+
+
+def test_a_words_stem_is_remembered() -> None:
+    """Every token of every analysed text is stemmed: words recur in text after text (and a
+    follow-up's words in each of its readings), so a word's stem is found once. A token
+    longer than a word is stemmed afresh, not kept."""
+    from bot import text
+
+    text.stem("Unternehmen")
+    hits = text._word_stem.cache_info().hits
+    assert text.stem("Unternehmen") == "Unternehm"
+    assert text._word_stem.cache_info().hits == hits + 1
+    assert text.stem("x" * 60 + "ungen") == "x" * 60 + "ung"
+    assert text._word_stem.cache_info().hits == hits + 1

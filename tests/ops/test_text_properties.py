@@ -168,3 +168,57 @@ def test_fold_takes_off_every_accent_ascii_or_not(text: str) -> None:
     decomposed = unicodedata.normalize("NFKD", folded)
     full = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     assert fold.__wrapped__(text) == full
+
+
+# Words that may run on across a space (letters spelled alone, spelled numbers), names the
+# concepts know in several words, and characters that fold or normalise, as texts to join.
+joinable = (
+    st.lists(
+        st.sampled_from(
+            [
+                *"abhkru",
+                *("twenty", "one", "hundred", "and", "thousand", "fourteen", "neunzehn"),
+                *("%", "R&D", "x&", "&y", "49", "2.5", "3,", "é", "\u0301", "ß", "ǅ", ".", "?"),
+                *("Hong", "Kong", "Science", "and", "Technology", "Parks", "HKSTP"),
+                *("AI", "Subsidy", "Scheme", "RAISe+", "China", "Conference", "Wang", "Zheng"),
+            ]
+        ),
+        max_size=8,
+    ).map(" ".join)
+    | any_text
+)
+
+
+@PROPS
+@given(joinable, joinable)
+@example("plan", "b c")
+@example("one hundred", "and five")
+def test_a_text_that_does_not_end_open_is_tokenised_apart_from_the_next(
+    left: str, right: str
+) -> None:
+    """Joined by a space, a text that does not end open tokenises as itself and then the
+    other (the names the last question and answers name are read from each text)."""
+    from bot.text import ends_open
+
+    if not ends_open(left):
+        assert tokens(f"{left} {right}") == tokens(left) + tokens(right)
+
+
+@PROPS
+@given(joinable, joinable, joinable)
+@example("the Hong", "Kong Science", "Park")
+@example("AI Subsidy", "Scheme", "")
+@example("Hong", "", "Kong")
+def test_texts_analysed_apart_have_the_features_of_the_joined_text(
+    bot: QABot, first: str, second: str, third: str
+) -> None:
+    """The features of texts joined by spaces, as written, read from each text's own when
+    no word and no concept's name runs from one into the next, are the joined text's."""
+    from bot.text import ends_open
+
+    analyzer = bot.store.current.resolver.analyzer
+    texts = [first, second, third]
+    parts = [(analyzer.analyze(t, correct=False), ends_open(t)) for t in texts]
+    apart = analyzer.joined_features(parts)
+    if apart is not None:
+        assert apart == analyzer.analyze(" ".join(texts), correct=False).features

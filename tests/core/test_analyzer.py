@@ -1,0 +1,44 @@
+"""The analyzer's memory of texts: a text analysed by several checks is analysed once."""
+
+from __future__ import annotations
+
+from bot import analyzer
+from bot.service import QABot
+
+
+def test_a_text_is_analysed_once(qabot: QABot) -> None:
+    """A follow-up's words are analysed by several checks and again for each reading, and a
+    question by the language guess and the resolver: the second analysis is the first."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    question = "und wie viele davon sind KMU?"
+    assert analyze(question, correct=True) is analyze(question, correct=True)
+    assert analyze(question, correct=False) is analyze(question, correct=False)
+    assert analyze(question, correct=True) is not analyze(question, correct=False)
+
+
+def test_texts_of_the_same_words_are_analysed_once(qabot: QABot) -> None:
+    """An analysis reads a text's tokens only: a follow-up without its opener, with or without
+    its question mark, its words joined again without a pronoun, are one analysis."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert analyze("und die KMU?", correct=True) is analyze("Und die KMU", correct=True)
+
+
+def test_remembered_analyses_are_bounded(qabot: QABot) -> None:
+    """At most ANALYSIS_MEMO texts of each kind, each of question length: a long text (the
+    last answers read for their names) is analysed afresh, not kept."""
+    memo = qabot.store.current.resolver.analyzer
+    for n in range(analyzer.ANALYSIS_MEMO + 50):
+        memo.analyze(f"wie viele Firmen gab es {n}?", correct=True)
+    assert 0 < len(memo._analyses[True]) <= analyzer.ANALYSIS_MEMO
+    long = "Wie viele Firmen nutzen KI? " * 40
+    assert len(long) > analyzer.ANALYSIS_CHARS
+    assert memo.analyze(long, correct=False) is not memo.analyze(long, correct=False)
+    assert memo.analyze(long, correct=False) == memo.analyze(long, correct=False)
+
+
+def test_forgetting_texts_empties_the_analyses(qabot: QABot) -> None:
+    """The benchmarks time each turn as if it came first (benchmarks/bench_resolver.py)."""
+    memo = qabot.store.current.resolver.analyzer
+    first = memo.analyze("Wann wurde SenseTime gegründet?", correct=True)
+    memo.forget_texts()
+    assert memo.analyze("Wann wurde SenseTime gegründet?", correct=True) is not first
