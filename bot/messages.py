@@ -31,6 +31,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Einen Anteil davon nennt der Artikel nicht. Er sagt nur: {answer}",
         "en": "The article gives no part or share of that. All it says is: {answer}",
     },
+    "list_not_given": {
+        "de": "Einzeln nennt der Artikel sie nicht. Er sagt nur: {answer}",
+        "en": "The article does not list them one by one. All it says is: {answer}",
+    },
     "who_not_given": {
         "de": "Wer das war, nennt der Artikel nicht. Er sagt nur: {answer}",
         "en": "The article does not say who. All it says is: {answer}",

@@ -284,6 +284,11 @@ class Policy:
             return Decision("narrowed", top, p, (), "who")  # "Wer hat die Studie geleitet?"
         if self._count_not_stated(top, res):
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
+        if self._items_not_listed(top, res):
+            gap = next((c for c in self.ranked(res) if self.intents[c.key].kind == "gap"), None)
+            if gap is not None and gap.coverage >= top.coverage - RERANK_COVERAGE:
+                return Decision("answer", gap, p)  # the known gap says what is missing
+            return Decision("narrowed", top, p, (), "list")  # "Nenne die neun Empfehlungen"
         top, terms = self._covering(question, top, res)
         premise = self._premise_terms(terms, top, res)
         terms = [t for t in terms if t not in premise]
@@ -400,6 +405,13 @@ class Policy:
         figures are only years or amounts of money does not answer it."""
         kinds = self.figure_kinds.get(top.key)
         return bool(kinds) and kinds <= {"year", "money"} and asks_count(res.words)
+
+    def _items_not_listed(self, top: Candidate, res: Resolution) -> bool:
+        """ "List the recommendations", "zähl sie auf": the items of what the intent only
+        counts ("nine recommendations"); the count is no list of them."""
+        if self.figure_kinds.get(top.key) != frozenset({"count"}) or asks_count(res.words):
+            return False
+        return has_cue(res.words, "lists")
 
     def _share_not_stated(self, top: Candidate, res: Resolution) -> bool:
         """ "What percentage of the AI firms in the park are start-ups?" asks a part of a

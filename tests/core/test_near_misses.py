@@ -638,3 +638,10 @@ def test_a_figure_the_article_states_is_no_premise_of_a_one_word_question(
 
 def test_a_wrong_year_of_a_named_thing_is_still_a_premise(qabot: QABot) -> None:
     answered_with(qabot, "Wurde SenseTime 2023 gegründet?", "nicht 2023", "2014")
+
+
+def test_a_list_of_what_the_article_only_counts_is_declined(qabot: QABot) -> None:
+    # "nine recommendations" counts them; listing them is more than the article gives
+    answer = qabot.ask("List the HKPC recommendations, please.")
+    assert answer.answered is False and ("nine" in answer.text or "9" in answer.text), answer
+    answered_with(qabot, "How many recommendations did the study make?", "nine")
