@@ -35,6 +35,15 @@ def test_source_language_and_ellipsis(talk: Conversations) -> None:
     assert english.lang == "en" and "HK$10" in english.text
 
 
+@pytest.mark.parametrize("request_text", ["src?", "srcs pls"])
+def test_chat_shorthand_for_source_asks_for_the_source(
+    talk: Conversations, request_text: str
+) -> None:
+    talk.ask("c33", "How big is the RAISe+ scheme?")
+    source = talk.ask("c33", request_text)
+    assert source.answered and source.citations and "§16" in source.text, source.text
+
+
 def test_pronoun_takes_the_names_of_the_last_question(talk: Conversations) -> None:
     talk.ask("c2", "Who is the CFO of SenseTime?")
     assert "2014" in talk.ask("c2", "and when was the company founded?").text
