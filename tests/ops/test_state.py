@@ -72,6 +72,15 @@ def test_two_processes_share_claims_through_redis(redis_url: str) -> None:
     assert second.claim("event:Ev9", 60) is False
 
 
+def test_connecting_to_redis_is_bounded_by_the_store_timeout_too() -> None:
+    # A host that drops the connection attempt (a firewall, a host gone) hangs the connect,
+    # not a command; redis-py's own connect timeout is 5 s (twice, with the one retry), and
+    # every message in flight would wait that out before the store is left out.
+    state = RedisState("redis://127.0.0.1:6399/0", timeout_s=0.25)
+    kwargs = state._redis.connection_pool.connection_kwargs
+    assert kwargs.get("socket_connect_timeout") == kwargs.get("socket_timeout") == 0.25
+
+
 def test_memory_claims_expire_and_buckets_refill() -> None:
     clock = FakeClock()
     state = MemoryState(clock=clock)
