@@ -147,6 +147,13 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "kb" and args.kb_command == "validate":
         from bot.kb_cli import validate
 
+        if args.dir and args.kb and args.dir.resolve() != args.kb.resolve():
+            print(
+                f"qabot kb validate: two knowledge directories ({args.dir} and --kb {args.kb}); "
+                "name one",
+                file=sys.stderr,
+            )
+            return EXIT_BROKEN
         return validate(args.dir or settings.knowledge_dir, settings, strict=args.strict)
     if args.command == "kb" and args.kb_command == "ingest":
         from bot.kb_cli import ingest

@@ -211,11 +211,11 @@ class RedisState:
         from redis.backoff import NoBackoff
         from redis.retry import Retry
 
+        # Once, at once, when a pooled connection turns out closed (a restarted Redis); not
+        # after a timeout, which would make one call wait `timeout_s` twice.
+        stale = Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
         self._redis = redis.Redis.from_url(
-            url,
-            socket_timeout=timeout_s,
-            socket_connect_timeout=timeout_s,
-            retry=Retry(NoBackoff(), 1),  # once, at once: a pooled connection may be stale
+            url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s, retry=stale
         )
         self._prefix = prefix
         self._take = self._redis.register_script(_TAKE_TOKEN)

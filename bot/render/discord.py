@@ -83,6 +83,10 @@ WORDS: dict[str, dict[str, str]] = {
         "de": "Eine Gruppe mit ihrem Button unten an den vorgeschlagenen Intent anhängen, oder mit "
         '`qabot kb add-question INTENT "Frage"`.',
     },
+    "kb_command_too_long": {
+        "en": "(the command is too long to show here; `qabot kb unanswered` prints it)",
+        "de": "(der Befehl ist zu lang für hier; `qabot kb unanswered` gibt ihn aus)",
+    },
     "kb_attach": {"en": "“{question}” → {intent}", "de": "„{question}“ → {intent}"},
     "kb_attached": {
         "en": "Attached “{question}” to `{intent}` ({qlang}); the knowledge is reloaded.",
@@ -380,8 +384,11 @@ def unanswered_replies(
             votes = word("kb_voted_down", lang, count=g.down_votes, intents=intents)
             proposal = f"{votes}\n{proposal}"
         if g.intent:
-            command = echo.add_question_command(g.intent, g.question, g.lang, kb)
-            proposal += "\n" + code_span(command)
+            # Shown whole or not at all: a cut command is no command, and a cut span's
+            # closing backtick is gone, so what the asker typed would read as Markdown.
+            command = code_span(echo.add_question_command(g.intent, g.question, g.lang, kb))
+            fits = len(proposal) + 1 + len(command) <= FIELD_VALUE_MAX
+            proposal += "\n" + (command if fits else word("kb_command_too_long", lang))
         fields.append((f"×{g.count} {literal(g.question)}", proposal))
     title = word("kb_unanswered", lang)
     hint = word("kb_unanswered_hint", lang)

@@ -363,3 +363,20 @@ def test_a_config_of_ones_own_keeps_the_safe_defaults(tmp_path: Path) -> None:
     admins = settings.admins
     assert not (admins.discord_manage_server or admins.slack_user_ids)
     assert not (admins.discord_user_ids or admins.discord_role_ids)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_kb_validate_refuses_two_different_directories(
+    where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `kb validate DIR` with `--kb OTHER` validated DIR and said "ok" without a word about
+    # OTHER, the directory the option named.
+    command = ["kb", "validate", str(KNOWLEDGE)]
+    args = _positions(command, ["--kb", str(MISSING)])[where]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "two knowledge directories" in err and str(MISSING) in err
+
+
+def test_kb_validate_takes_the_same_directory_named_twice() -> None:
+    assert main(["--kb", str(KNOWLEDGE), "kb", "validate", str(KNOWLEDGE)]) == 0

@@ -82,6 +82,28 @@ async def test_kb_unanswered_command_is_safe_to_paste_and_stays_in_its_code_span
     assert not (tmp_path / "X").exists() and not (tmp_path / "Y").exists()
 
 
+async def test_kb_unanswered_shows_a_command_whole_or_not_at_all(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    # Each ' is five characters quoted ('"'"'): the command outgrows a field's 1,024, and a
+    # cut there took the span's closing backtick with it, so the rest read as Markdown.
+    question = "How many pizza firms [x](https://evil.example) ||s|| " + "'" * 200 + "?"
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", question)
+    (group,) = bot.unanswered_groups()
+    assert group.intent
+    async with serving(bot, make_settings(fake, tmp_path)):
+        iid, _ = await fake.interaction(
+            "kb", [{"name": "action", "type": 3, "value": "unanswered"}], who=ADMIN_ID
+        )
+        (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+    (field,) = call.json["data"]["embeds"][0]["fields"]
+    value = field["value"]
+    outside = re.sub(r"(`+)(.+?)(?<!`)\1(?!`)", "", value)  # the text outside code spans
+    assert "`" not in outside and "evil.example" not in outside, value
+    commands = [s for s in code_spans(value) if "add-question" in s]
+    assert all(shlex.split(s.strip())[-1] == question for s in commands), commands
+
+
 async def test_kb_reload_errors_cannot_close_their_code_block(
     fake: FakeDiscord, kb_copy: Path, tmp_path: Path
 ) -> None:

@@ -16,6 +16,7 @@ class HungServer:
 
     def __init__(self) -> None:
         self.received = 0  # bytes, over all connections
+        self.connections = 0  # accepted, over its life
         self._waiting: set[asyncio.StreamWriter] = set()
         self._writers: set[asyncio.StreamWriter] = set()
         self._server: asyncio.Server | None = None
@@ -39,6 +40,7 @@ class HungServer:
         if self._closed:  # accepted as close() ran: hang up on it too, not leave it waiting
             writer.close()
             return
+        self.connections += 1
         self._writers.add(writer)
         try:
             while data := await reader.read(65536):

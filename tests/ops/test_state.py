@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Iterator
 
 import pytest
+import redis
 
 from bot.ratelimit import RateLimiter, RateLimitSettings
 from bot.state import SWEEP_EVERY, FailOpenState, MemoryState, RedisState, SharedState
+from tests.ops.hung_server import hung_server
 from tests.ops.redis_server import redis_server
 
 
@@ -70,6 +73,36 @@ def test_two_processes_share_claims_through_redis(redis_url: str) -> None:
     first, second = RedisState(redis_url, prefix="shared:"), RedisState(redis_url, prefix="shared:")
     assert first.claim("event:Ev9", 60) is True
     assert second.claim("event:Ev9", 60) is False
+
+
+def test_connecting_to_redis_is_bounded_by_the_store_timeout_too() -> None:
+    # A host that drops the connection attempt (a firewall, a host gone) hangs the connect,
+    # not a command; redis-py's own connect timeout is 5 s (twice, with the one retry), and
+    # every message in flight would wait that out before the store is left out.
+    state = RedisState("redis://127.0.0.1:6399/0", timeout_s=0.25)
+    kwargs = state._redis.connection_pool.connection_kwargs
+    assert kwargs.get("socket_connect_timeout") == kwargs.get("socket_timeout") == 0.25
+
+
+async def test_a_call_to_a_hung_redis_waits_one_timeout() -> None:
+    # README: each Redis call is bounded by redis_timeout_s. The one retry (for a pooled
+    # connection gone stale) was taken after a timeout too: a second connection and a
+    # second wait, each call to a hung Redis held twice as long as configured.
+    async with hung_server() as hung:
+        state = RedisState(hung.url, timeout_s=0.2)
+        with pytest.raises(redis.exceptions.TimeoutError):
+            await asyncio.to_thread(state.claim, "k", 60)
+        assert hung.connections == 1
+
+
+def test_a_pooled_connection_the_server_closed_is_replaced_at_once(redis_url: str) -> None:
+    # A restarted Redis (or its idle timeout) closes the connections qabot keeps pooled:
+    # the next call is tried again, once, on a new connection, and succeeds.
+    state = RedisState(redis_url, prefix="stale:")
+    assert state.claim("first", 60) is True
+    admin = redis.Redis.from_url(redis_url)
+    admin.client_kill_filter(_type="normal", skipme=True)
+    assert state.claim("second", 60) is True
 
 
 def test_memory_claims_expire_and_buckets_refill() -> None:

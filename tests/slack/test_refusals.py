@@ -294,6 +294,21 @@ async def test_a_body_that_does_not_decompress_is_refused_with_400(
     one_short_line(caplog)
 
 
+async def test_a_body_that_does_not_decompress_ends_its_connection(slack: SlackHarness) -> None:
+    # The rest of a broken stream is no next request: the connection ends after the 400
+    # (kept alive, it stayed open, its unread bytes waiting to be parsed as one).
+    body = b"\x1f\x8bnot gzip" + b"A" * 200_000 + b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    reader, writer = await connect(slack)
+    writer.write(
+        b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    reply = await asyncio.wait_for(reader.read(), timeout=30)  # to the end of the connection
+    writer.close()
+    assert reply.startswith(b"HTTP/1.1 400 ") and reply.count(b"HTTP/1.1 ") == 1
+
+
 def one_short_line(caplog: pytest.LogCaptureFixture) -> logging.LogRecord:
     """The one record a refusal logs: no traceback, one short line."""
     assert not traces(caplog)
