@@ -361,7 +361,10 @@ def _checked_replace(
 ) -> list[str]:
     """Write `text` to a hidden draft beside `path`, check that file on its own, and rename
     it over `path` if it is valid; else remove it and return its problems."""
-    target, draft = _draft_of(path, text)
+    try:
+        target, draft = _draft_of(path, text)
+    except OSError as exc:  # a read-only directory, a full disk: nothing was written
+        return [f"{_rel(path, root)}:0: cannot write: {exc.strerror or exc}"]
     try:
         problems = check_intents_file(root, draft, limits)
         if problems:

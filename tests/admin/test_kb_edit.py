@@ -306,3 +306,28 @@ def test_the_language_is_guessed_beside_a_half_done_edit_of_the_same_file(
     assert main(["kb", "add-question", "--kb", str(kb_copy), RECRUITING, HIRING]) == 1
     assert capsys.readouterr().out.startswith(f"refused: {kb_copy.name}/qa/{path.name}:")
     assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_knowledge_directory_that_cannot_be_written_is_a_refusal_with_the_reason(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A read-only knowledge directory (a container's image, a mount) or a full disk: the
+    # draft could not be made and the OSError went past the edit: a traceback from the
+    # CLI; on Slack an ERROR and no reply at all to the admin's attach click.
+    def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(30, "Read-only file system", str(kwargs.get("dir")))
+
+    monkeypatch.setattr(kb_edit.tempfile, "mkstemp", read_only)
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    before = path.read_bytes()
+    result = add_question(kb_copy, RECRUITING, HIRING, "en")
+    assert not result.ok and not result.changed
+    assert (
+        result.message
+        == f"refused: knowledge/qa/{path.name}:0: cannot write: Read-only file system"
+    )
+    assert (
+        main(["kb", "add-question", "--kb", str(kb_copy), "--lang", "en", RECRUITING, HIRING]) == 1
+    )
+    assert "Read-only file system" in capsys.readouterr().out
+    assert path.read_bytes() == before
