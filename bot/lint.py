@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bot.errors import printable
 from bot.figures import missing_figures
 from bot.knowledge import (
     FACTS_FILE,
@@ -47,7 +48,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: warning: {self.message}"
+        return f"{printable(self.path)}:{self.line}: warning: {self.message}"
 
 
 class _Lines:

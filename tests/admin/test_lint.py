@@ -148,3 +148,16 @@ def test_kb_validate_names_a_draft_that_is_no_regular_file(
     assert main(["kb", "validate", str(kb_copy)]) == 0
     (line,) = [line for line in capsys.readouterr().out.splitlines() if "drafts/" in line]
     assert line.endswith("/drafts/d.yaml:0: warning: draft not checked (not a regular file)")
+
+
+def test_a_warning_names_a_file_printably(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The loader's problems print "?" for a control character in a file name (an ESC
+    # would act on the terminal); lint's warnings printed the name as it is.
+    (kb_copy / "drafts").mkdir(exist_ok=True)
+    (kb_copy / "drafts" / "\x1b[31mred.yaml").write_bytes(b"intents: [\n")
+    assert main(["kb", "validate", str(kb_copy)]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if "drafts/" in line]
+    assert "\x1b" not in line
+    assert "/drafts/?[31mred.yaml:2: warning: draft not checked" in line
