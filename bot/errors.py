@@ -10,6 +10,12 @@ from pathlib import Path
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def printable(name: object) -> str:
+    """A file name as a problem or warning line prints it: control characters and lone
+    surrogates as "?" (an ESC in a name would act on the terminal)."""
+    return _CONTROL.sub("?", str(name))
+
+
 class QabotError(Exception):
     """Base class of every error qabot raises on purpose."""
 
@@ -31,7 +37,7 @@ class KnowledgeFileError(QabotError):
         detail = _CONTROL.sub(lambda m: repr(m.group())[1:-1], self.detail)
         if head + len(detail) > max_chars:
             detail = detail[: max(max_chars - head - 1, 0)] + "…"
-        return KnowledgeFileError(_CONTROL.sub("?", str(self.path)), self.line, detail)
+        return KnowledgeFileError(printable(self.path), self.line, detail)
 
 
 class KnowledgeError(QabotError):

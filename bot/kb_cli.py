@@ -86,7 +86,9 @@ def add_question(settings: Settings, args: argparse.Namespace) -> int:
     if not Path(root).is_dir():
         print(f"{root}: knowledge directory not found", file=sys.stderr)
         return EXIT_BROKEN
-    lang = args.lang or guess_language(root, args.intent, args.phrase, settings.default_lang)
+    lang = args.lang or guess_language(
+        root, args.intent, args.phrase, settings.default_lang, settings.knowledge
+    )
     result = add(root, args.intent, args.phrase, lang, settings.knowledge)
     print(result.message)
     return EXIT_OK if result.ok else EXIT_INVALID

@@ -30,7 +30,13 @@ import yaml as pyyaml
 from ruamel.yaml import YAML
 
 from bot.errors import KnowledgeError
-from bot.knowledge import INTENTS_DIR, check_intents_file, files_named, load_knowledge
+from bot.knowledge import (
+    INTENTS_DIR,
+    check_intents_file,
+    files_named,
+    load_knowledge,
+    read_text_within,
+)
 from bot.language import detect, side_vocabulary
 from bot.render.echo import shown
 from bot.settings import KnowledgeLimits
@@ -182,7 +188,7 @@ def add_question(
 def _add_question(
     root: Path, intent_id: str, phrase: str, lang: str, limits: KnowledgeLimits | None
 ) -> EditResult:
-    found = _variants_node(root, intent_id, lang)
+    found = _variants_node(root, intent_id, lang, limits)
     if found is None:
         return EditResult(False, False, f"unknown intent {intent_id!r}")
     path, text, variants = found
@@ -193,7 +199,9 @@ def _add_question(
     new_text = _appended(text, variants, phrase)
     if new_text is None:
         return EditResult(False, False, f"cannot place a question in {path}", path)
-    errors = _owned_elsewhere(root, path, phrase) or _checked_replace(root, path, new_text, limits)
+    errors = _owned_elsewhere(root, path, phrase, limits) or _checked_replace(
+        root, path, new_text, limits
+    )
     if errors:
         return EditResult(False, False, "refused: " + "; ".join(errors), path, tuple(errors))
     return EditResult(True, True, f"added {phrase!r} to {intent_id} ({lang}) in {path}", path)
@@ -210,11 +218,43 @@ def _intent_files(root: Path) -> list[Path]:
     return [p for p in files_named(root / INTENTS_DIR) if p.is_file()]
 
 
-def _variants_node(root: Path, intent_id: str, lang: str) -> tuple[Path, str, Any] | None:
+def _text(path: Path, limits: KnowledgeLimits | None) -> str | None:
+    """The text of an intents file as the loader reads it; None when the loader refuses it
+    unread (not UTF-8, over `max_file_bytes`, gone): that file is the loader's to report."""
+    try:
+        return read_text_within(path, limits or KnowledgeLimits())
+    except ValueError:
+        return None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """`value` when it is a mapping, else empty: a file of another shape than the loader
+    accepts is the loader's to report, not a reason for an edit elsewhere to fail."""
+    return value if isinstance(value, dict) else {}
+
+
+def _listed(value: Any) -> list[Any]:
+    """`value` when it is a list, else empty (as `_mapping`)."""
+    return value if isinstance(value, list) else []
+
+
+def _intents(doc: Any) -> list[dict[str, Any]]:
+    """The intents of a loaded intents file, each a mapping (empty where it is none)."""
+    return [_mapping(intent) for intent in _listed(_mapping(doc).get("intents"))]
+
+
+def _questions(intent: dict[str, Any], lang: str) -> list[str]:
+    """The `lang` question variants of a loaded intent, as text."""
+    return [str(q) for q in _listed(_mapping(intent.get("questions")).get(lang))]
+
+
+def _variants_node(
+    root: Path, intent_id: str, lang: str, limits: KnowledgeLimits | None
+) -> tuple[Path, str, Any] | None:
     """(file, its text, the YAML node of the `lang` questions of `intent_id` or None)."""
     for path in _intent_files(root):
-        text = path.read_text(encoding="utf-8")
-        if intent_id not in text:
+        text = _text(path, limits)
+        if text is None or intent_id not in text:
             continue
         try:
             doc = pyyaml.compose(text, Loader=_LOADER)
@@ -268,7 +308,9 @@ def _scalar(phrase: str, *, flow: bool) -> str:
     return json.dumps(phrase, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
-def _owned_elsewhere(root: Path, path: Path, phrase: str) -> list[str]:
+def _owned_elsewhere(
+    root: Path, path: Path, phrase: str, limits: KnowledgeLimits | None
+) -> list[str]:
     """The intent of another file that has `phrase` already, as the loader would report it.
 
     A file is parsed only when its text holds the phrase's longest word (or escapes)."""
@@ -277,17 +319,15 @@ def _owned_elsewhere(root: Path, path: Path, phrase: str) -> list[str]:
     for other in _intent_files(root):
         if other == path:
             continue
-        text = other.read_text(encoding="utf-8")
-        folded = text.casefold()
-        if probe not in folded and "\\" not in text:
+        text = _text(other, limits)
+        if text is None or (probe not in text.casefold() and "\\" not in text):
             continue
         try:
-            doc = pyyaml.load(text, Loader=_LOADER) or {}
+            doc = pyyaml.load(text, Loader=_LOADER)
         except pyyaml.YAMLError:
             continue  # a broken file: the loader reports it
-        for intent in doc.get("intents") or ():
-            questions = (intent or {}).get("questions") or {}
-            if any(_same(q, phrase) for lang in ("de", "en") for q in questions.get(lang) or ()):
+        for intent in _intents(doc):
+            if any(_same(q, phrase) for lang in ("de", "en") for q in _questions(intent, lang)):
                 owner = f"{intent.get('id')} ({_rel(other, root)})"
                 return [f"{_rel(path, root)}:0: variant {phrase!r} also under {owner}"]
     return []
@@ -298,17 +338,21 @@ def _rel(path: Path, root: Path) -> Path:
     return path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
 
 
-def guess_language(root: Path, intent_id: str, phrase: str, default: str) -> str:
+def guess_language(
+    root: Path, intent_id: str, phrase: str, default: str, limits: KnowledgeLimits
+) -> str:
     """The language of `phrase`, judged with the words of its intent's file (function words,
     words only one language's side uses): the whole knowledge need not be loaded."""
-    found = _variants_node(Path(root), intent_id, "de")
+    found = _variants_node(Path(root), intent_id, "de", limits)
     texts: dict[str, list[str]] = {"de": [], "en": []}
-    if found is not None:
-        doc = pyyaml.load(found[1], Loader=_LOADER) or {}
-        for intent in doc.get("intents") or ():
-            for lang in texts:
-                texts[lang] += (intent.get("questions") or {}).get(lang) or ()
-                texts[lang].append(str((intent.get("answer") or {}).get(lang) or ""))
+    try:
+        doc = pyyaml.load(found[1], Loader=_LOADER) if found is not None else None
+    except pyyaml.YAMLError:
+        doc = None  # a tag the loader refuses: the edit's check reports it
+    for intent in _intents(doc):
+        for lang in texts:
+            texts[lang] += _questions(intent, lang)
+            texts[lang].append(str(_mapping(intent.get("answer")).get(lang) or ""))
     return detect(phrase, default=default, vocabulary=side_vocabulary(texts))[0]
 
 
@@ -317,7 +361,10 @@ def _checked_replace(
 ) -> list[str]:
     """Write `text` to a hidden draft beside `path`, check that file on its own, and rename
     it over `path` if it is valid; else remove it and return its problems."""
-    target, draft = _draft_of(path, text)
+    try:
+        target, draft = _draft_of(path, text)
+    except OSError as exc:  # a read-only directory, a full disk: nothing was written
+        return [f"{_rel(path, root)}:0: cannot write: {exc.strerror or exc}"]
     try:
         problems = check_intents_file(root, draft, limits)
         if problems:

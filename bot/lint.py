@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from bot.errors import printable
 from bot.figures import missing_figures
 from bot.knowledge import (
     FACTS_FILE,
@@ -27,9 +30,10 @@ from bot.knowledge import (
     _node_line,
     _rel,
     files_named,
+    read_text_within,
 )
 from bot.models import LANGS, Intent
-from bot.settings import Settings
+from bot.settings import KnowledgeLimits, Settings
 from bot.snapshot import Snapshot
 
 DRAFTS_DIR = "drafts"
@@ -44,7 +48,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: warning: {self.message}"
+        return f"{printable(self.path)}:{self.line}: warning: {self.message}"
 
 
 class _Lines:
@@ -54,9 +58,10 @@ class _Lines:
         self.root = root
         self.intents: dict[str, tuple[Path, Any]] = {}
         for path in files_named(root / INTENTS_DIR):
-            for item, raw in _located(path, "intents"):
+            for item, raw in _located(path.read_text(encoding="utf-8"), "intents"):
                 self.intents[str(item["id"])] = (path, raw)
-        self.facts = {str(item["id"]): raw for item, raw in _located(root / FACTS_FILE, "facts")}
+        facts = (root / FACTS_FILE).read_text(encoding="utf-8")
+        self.facts = {str(item["id"]): raw for item, raw in _located(facts, "facts")}
 
     def intent(self, intent_id: str, *loc: int | str) -> tuple[Path, int]:
         path, raw = self.intents[intent_id]
@@ -69,10 +74,11 @@ class _Lines:
         return _rel(self.root / FACTS_FILE, self.root), line
 
 
-def _located(path: Path, key: str) -> list[tuple[Any, Any]]:
-    """(item, its node) of the list under `key` in one YAML file."""
-    data, node = _compose(path.read_text(encoding="utf-8"))
-    items = (data.get(key) if isinstance(data, dict) else None) or []
+def _located(text: str, key: str) -> list[tuple[Any, Any]]:
+    """(item, its node) of the list under `key` in one YAML file's `text`."""
+    data, node = _compose(text)
+    items = data.get(key) if isinstance(data, dict) else None
+    items = items if isinstance(items, list) else []
     return list(zip(items, _items(node, key, len(items)), strict=True))
 
 
@@ -84,7 +90,7 @@ def lint(root: Path, kb: KnowledgeBase, settings: Settings) -> list[Finding]:
     findings += _figures(kb, lines)
     findings += _facts(kb, lines)
     findings += _languages(kb, lines)
-    findings += lint_drafts(root, kb)
+    findings += lint_drafts(root, kb, settings.knowledge)
     return findings
 
 
@@ -172,12 +178,29 @@ def _languages(kb: KnowledgeBase, lines: _Lines) -> list[Finding]:
     return out
 
 
-def lint_drafts(root: Path, kb: KnowledgeBase) -> list[Finding]:
-    """Drafts are not live, but their quotes must verify so that review starts from facts."""
+def lint_drafts(root: Path, kb: KnowledgeBase, limits: KnowledgeLimits) -> list[Finding]:
+    """Drafts are not live, but their quotes must verify so that review starts from facts.
+
+    A draft is half done by nature: what is no citation yet is the loader's to check once
+    the entry is live; a draft that does not read as YAML is named, not checked."""
     out = []
     for path in files_named(root / DRAFTS_DIR):
-        for item, raw in _located(path, "intents"):
-            for n, cite in enumerate(item.get("cite") or ()):
+        try:
+            located = _located(read_text_within(path, limits), "intents")
+        except ValueError as exc:  # not a regular file, over max_file_bytes, not UTF-8
+            out.append(Finding(_rel(path, root), 0, f"draft not checked ({exc})"))
+            continue
+        except yaml.YAMLError as exc:  # a syntax error, a NUL, a tag no safe loader takes
+            mark = getattr(exc, "problem_mark", None)
+            why = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            line = mark.line + 1 if mark is not None else 0
+            out.append(Finding(_rel(path, root), line, f"draft not checked (YAML syntax: {why})"))
+            continue
+        for item, raw in located:
+            cites = item.get("cite") if isinstance(item, dict) else None
+            for n, cite in enumerate(cites if isinstance(cites, list) else ()):
+                if not isinstance(cite, dict):
+                    continue  # no citation yet
                 src = kb.sources.get(str(cite.get("source")))
                 para = src.paragraph(str(cite.get("locator"))) if src else None
                 if para is None or str(cite.get("quote")) not in para:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -305,10 +305,13 @@ def _one_line(exc: ValidationError) -> str:
 
 
 def _has_password(url: object) -> bool:
+    """Whether a Redis URL holds a password: before the host, or as the query argument
+    redis-py takes one from as well (`?password=…`)."""
     try:
-        return isinstance(url, str) and bool(urlsplit(url).password)
+        parts = urlsplit(url) if isinstance(url, str) else None
     except ValueError:
         return False  # not a URL at all: the field's own check names it
+    return parts is not None and bool(parts.password or parse_qs(parts.query).get("password"))
 
 
 def _is_redis_url(url: str) -> bool:

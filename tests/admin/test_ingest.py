@@ -14,6 +14,7 @@ from bot.ingest import IngestError, ingest, statements
 from bot.kb_edit import round_trip_yaml
 from bot.knowledge import load_knowledge
 from bot.lint import lint_drafts
+from bot.settings import KnowledgeLimits
 from tests.conftest import KNOWLEDGE
 
 ARTICLE = KNOWLEDGE / "sources" / "article.txt"
@@ -39,7 +40,7 @@ def test_ingest_of_our_article_drafts_verbatim_quotes(kb_copy: Path) -> None:
         (cite,) = entry["cite"]
         assert cite["source"] == "scmp_ai_hub"
         assert cite["quote"] in source.paragraph(cite["locator"])  # verbatim, right paragraph
-    assert lint_drafts(kb_copy, kb) == []
+    assert lint_drafts(kb_copy, kb, KnowledgeLimits()) == []
     quotes = " ".join(str(e["cite"][0]["quote"]) for e in draft)
     for figure in ("41 %", "49 %", "44 %", "HK$3 Milliarden", "2014", "2035", "200", "neun"):
         assert figure in quotes, figure
@@ -83,7 +84,7 @@ def test_a_draft_quote_that_no_longer_verifies_is_a_warning(kb_copy: Path) -> No
     result = ingest(kb_copy, ARTICLE, "copy2")
     text = result.draft.read_text(encoding="utf-8")
     result.draft.write_text(text.replace("41 % der", "14 % der"), encoding="utf-8")
-    (finding,) = lint_drafts(kb_copy, load_knowledge(kb_copy))
+    (finding,) = lint_drafts(kb_copy, load_knowledge(kb_copy), KnowledgeLimits())
     assert str(finding).startswith("knowledge/drafts/copy2.yaml:")
     assert "draft quote does not verify" in str(finding)
 

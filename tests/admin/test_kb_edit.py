@@ -262,3 +262,72 @@ def test_an_edit_is_checked_under_the_configured_limits(
     bot = QABot.from_settings(Settings(knowledge_dir=kb_copy))  # the attach buttons' path
     assert not bot.add_question("hongkong.why_invest", phrase, "en").ok
     assert path.read_bytes() == before
+
+
+HIRING = "Do companies here report hiring difficulties nowadays?"
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        b"- companies report hiring difficulties\n",
+        b"intents:\n  - companies report hiring difficulties\n",
+        b"intents:\n  - id: zz.x\n    questions: [companies report hiring difficulties]\n",
+        b"intents:\n  - id: zz.x\n    questions: {en: 5}\n# hiring difficulties\n",
+        b"intents: []\n# hiring difficulties, caf\xe9\n",
+    ],
+    ids=["a list", "an intent a string", "questions a list", "questions a number", "not UTF-8"],
+)
+def test_another_intents_file_the_loader_refuses_stops_no_edit(kb_copy: Path, other: bytes) -> None:
+    # The look for the phrase in the other intents files took them for what the loader
+    # accepts (UTF-8, mappings): an AttributeError or UnicodeDecodeError traceback from
+    # the CLI, an ERROR and no reply for an attach click. Such a file is the loader's to
+    # report, as one with a YAML syntax error is.
+    (kb_copy / "qa" / "zz.yaml").write_bytes(other)
+    result = add_question(kb_copy, RECRUITING, HIRING, "en")
+    assert result.ok and result.changed, result
+    assert HIRING in find_intent(kb_copy, RECRUITING)[2]["questions"]["en"]
+
+
+@pytest.mark.parametrize(
+    "half_done",
+    ["  - just a string\n", "  - !!python/name:os.system x\n"],
+    ids=["an intent a string", "a tag the loader refuses"],
+)
+def test_the_language_is_guessed_beside_a_half_done_edit_of_the_same_file(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str], half_done: str
+) -> None:
+    # add-question without --lang guesses the phrase's language from its intent's file,
+    # read as if the loader had accepted it: an AttributeError or ConstructorError
+    # traceback. With --lang the edit was refused with the loader's line; so it is now.
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    before = path.read_text(encoding="utf-8") + half_done
+    path.write_text(before, encoding="utf-8")
+    assert main(["kb", "add-question", "--kb", str(kb_copy), RECRUITING, HIRING]) == 1
+    assert capsys.readouterr().out.startswith(f"refused: {kb_copy.name}/qa/{path.name}:")
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_knowledge_directory_that_cannot_be_written_is_a_refusal_with_the_reason(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A read-only knowledge directory (a container's image, a mount) or a full disk: the
+    # draft could not be made and the OSError went past the edit: a traceback from the
+    # CLI; on Slack an ERROR and no reply at all to the admin's attach click.
+    def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(30, "Read-only file system", str(kwargs.get("dir")))
+
+    monkeypatch.setattr(kb_edit.tempfile, "mkstemp", read_only)
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    before = path.read_bytes()
+    result = add_question(kb_copy, RECRUITING, HIRING, "en")
+    assert not result.ok and not result.changed
+    assert (
+        result.message
+        == f"refused: knowledge/qa/{path.name}:0: cannot write: Read-only file system"
+    )
+    assert (
+        main(["kb", "add-question", "--kb", str(kb_copy), "--lang", "en", RECRUITING, HIRING]) == 1
+    )
+    assert "Read-only file system" in capsys.readouterr().out
+    assert path.read_bytes() == before

@@ -192,13 +192,24 @@ def test_a_secret_in_a_config_file_is_an_error_not_a_token(
     assert "not-a-real-secret-in-a-file" not in err
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://:hunter2pw@127.0.0.1:1/0",
+        "redis://127.0.0.1:1/0?password=hunter2pw",
+        "rediss://127.0.0.1:1/0?socket_timeout=1&password=hunter2pw",
+        "unix:///run/redis.sock?db=0&password=hunter2pw",
+    ],
+    ids=["before the host", "a query argument", "after another argument", "unix socket"],
+)
 def test_a_redis_password_in_a_config_file_is_an_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str
 ) -> None:
     # redis_url = "redis://:pw@host/0" in config/qabot.toml (git-tracked) was taken, password
     # and all, without a word; the tokens were refused there, the Redis password was not.
+    # redis-py takes a query argument `password=` as the password too (red-team pass 14).
     config = tmp_path / "qabot.toml"
-    config.write_text('redis_url = "redis://:hunter2pw@127.0.0.1:1/0"\n', encoding="utf-8")
+    config.write_text(f'redis_url = "{url}"\n', encoding="utf-8")
     assert main(["--config", str(config), "stat"]) == 2
     err = capsys.readouterr().err
     assert "redis_url" in err and "QABOT_REDIS_URL" in err and "environment" in err

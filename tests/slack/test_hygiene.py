@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.adapters.slack_client import retry_after_s
 from bot.service import QABot
 from tests.slack.bots import BrokenAdminCheck, EchoBot, FlakyBot
 from tests.slack.fake_slack_api import BOT_ID, BOT_USER_ID, FakeSlackApi, sent_text
@@ -151,6 +152,13 @@ async def test_a_retry_after_that_is_not_a_number_is_waited_briefly(slack: Slack
     await slack.event(slack.mention_event(QUESTION))
     await slack.api.wait_for(posts(1), timeout=10)
     assert [c.status for c in slack.api.of("chat.postMessage", delivered=False)] == [429, 200]
+
+
+@pytest.mark.parametrize("value", ["-100", "-0.5", "nan", "inf", "soon", ""])
+def test_a_retry_after_that_is_no_wait_counts_as_one_second(value: str) -> None:
+    # A negative wait counted against the total cap would leave room for a longer one later
+    # ("-100", then "120" under a 30 s cap: 120 s waited); none of these is a wait.
+    assert retry_after_s({"Retry-After": value}) == 1.0
 
 
 # Every 5xx (README): slack_sdk's own handler retries only 500 and 503, not a proxy's 502/504.
