@@ -62,15 +62,22 @@ async def running(bot: QABot, port: int) -> AsyncIterator[asyncio.Task[int]]:
         assert await asyncio.wait_for(task, 10) == 0
 
 
+def discord_env(fake: FakeDiscord, tmp_path: Path) -> dict[str, Any]:
+    """Discord's credentials and addresses, against the fake Discord `fake`."""
+    return {
+        "DISCORD_TOKEN": TOKEN,
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "discord": {"command_hash_file": tmp_path / "commands.hash"},
+    }
+
+
 def both_settings(kb: Path, tmp_path: Path, api: FakeSlackApi, fake: FakeDiscord) -> dict[str, Any]:
     return {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": api.base_url,
-        "DISCORD_TOKEN": TOKEN,
-        "DISCORD_API_BASE": fake.api_base,
-        "DISCORD_GATEWAY_URL": fake.gateway_url,
-        "discord": {"command_hash_file": tmp_path / "commands.hash"},
+        **discord_env(fake, tmp_path),
     }
 
 
@@ -124,10 +131,7 @@ async def test_a_platform_that_fails_leaves_the_others_and_the_exit_says_why(
         fake_api,
         kb_copy,
         tmp_path,
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=fake.api_base,
-        DISCORD_GATEWAY_URL=fake.gateway_url,
-        discord={"command_hash_file": tmp_path / "commands.hash"},
+        **discord_env(fake, tmp_path),
     )
     bot = QABot.from_settings(settings)
     stop, ready = asyncio.Event(), asyncio.Event()
@@ -178,10 +182,7 @@ async def test_a_watcher_that_stops_on_an_error_is_logged(
     settings = admin_settings(
         kb_copy,
         tmp_path / "u.jsonl",
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_API_BASE=fake.api_base,
-        DISCORD_GATEWAY_URL=fake.gateway_url,
-        discord={"command_hash_file": tmp_path / "commands.hash"},
+        **discord_env(fake, tmp_path),
     )
     stop = asyncio.Event()
     serving = asyncio.create_task(
@@ -258,6 +259,31 @@ async def test_a_rejected_token_ends_qabot_slack_with_exit_2(
     bot = QABot.from_settings(settings)
     serving = serve_all(bot, settings, only=["slack"], slack_port=free_port(), watch=False)
     assert await asyncio.wait_for(serving, 10) == 2
+
+
+async def test_the_message_content_intent_switched_off_ends_qabot_discord_with_exit_2(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Discord closes the gateway with 4014 when the application asks for an intent the
+    # portal does not allow (Message Content switched off): a configuration error, exit 2,
+    # not started again. No test named it: taken for any failure, it ended with exit 1.
+    fake.refuse_identify = 4014
+    settings = admin_settings(
+        kb_copy,
+        tmp_path / "u.jsonl",
+        **discord_env(fake, tmp_path),
+    )
+    bot = QABot.from_settings(settings)
+    serving = serve_all(
+        bot,
+        settings,
+        only=["discord"],
+        watch=False,
+        discord_client={"guild_ready_timeout": 0.01},
+    )
+    assert await asyncio.wait_for(serving, 10) == 2
+    assert len(fake.ops(2)) == 1  # refused once, not tried again
+    assert "the Message Content intent is not enabled" in caplog.text  # and says what to do
 
 
 class _Unreachable:

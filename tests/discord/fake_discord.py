@@ -84,6 +84,8 @@ class FakeDiscord:
         self.closes: list[int | None] = []  # close code of each finished gateway connection
         self.fail_once: set[str] = set()  # REST paths that answer 403 once
         self.forbidden: set[str] = set()  # REST paths that answer 403 every time
+        # a close code to answer IDENTIFY with (4014: the intents asked for are not enabled)
+        self.refuse_identify: int | None = None
         # REST paths (regular expressions) whose next calls answer 429, each asking for the
         # next of the waits listed (seconds)
         self.rate_limited: dict[str, list[float]] = {}
@@ -253,6 +255,8 @@ class FakeDiscord:
         op, data = payload.get("op"), payload.get("d")
         if op == 1:
             await self._send({"op": 11, "d": None, "s": None, "t": None})
+        elif op == 2 and self.refuse_identify is not None:
+            await self.drop(self.refuse_identify)
         elif op == 2:
             await self._identify(data)
         elif op == 6:
