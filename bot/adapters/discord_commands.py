@@ -15,6 +15,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 import discord
@@ -360,6 +361,9 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatServ
             log.warning("could not tell the user about the failed command")
 
 
+_DIGEST_READ_BYTES = 256  # a digest is 64 hex digits; more is no hash of ours
+
+
 def command_digest(
     tree: app_commands.CommandTree, application_id: int, guild_ids: Sequence[int]
 ) -> str:
@@ -373,6 +377,24 @@ def command_digest(
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _last_synced_digest(hash_file: Path) -> str | None:
+    """The digest the last sync wrote, or None when there is none to trust: no file, or one
+    that does not read as a digest (not a regular file: a FIFO would block the start; not
+    ASCII) — the commands are then synced again, as on a first start."""
+    try:
+        if not hash_file.exists():
+            return None
+        if not hash_file.is_file():
+            raise ValueError("not a regular file")
+        with hash_file.open("rb") as f:
+            return f.read(_DIGEST_READ_BYTES).decode("ascii").strip()
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        log.warning(
+            "%s does not read as a hash (%s); the commands are synced again", hash_file, exc
+        )
+        return None
+
+
 async def sync_commands(
     tree: app_commands.CommandTree, settings: Settings, application_id: int
 ) -> bool:
@@ -384,12 +406,9 @@ async def sync_commands(
     guild_ids = settings.discord.guild_ids
     hash_file = settings.discord.command_hash_file
     digest = command_digest(tree, application_id, guild_ids)
-    try:
-        if hash_file.read_text().strip() == digest:
-            log.info("app commands unchanged since the last sync; not syncing")
-            return False
-    except OSError:
-        pass
+    if _last_synced_digest(hash_file) == digest:
+        log.info("app commands unchanged since the last sync; not syncing")
+        return False
     try:
         if guild_ids:
             for gid in guild_ids:
@@ -403,7 +422,9 @@ async def sync_commands(
         return False
     try:
         hash_file.parent.mkdir(parents=True, exist_ok=True)
-        hash_file.write_text(digest + "\n")
+        written = hash_file.with_name(hash_file.name + ".new")
+        written.write_text(digest + "\n")
+        written.replace(hash_file)  # in place of whatever was there (a FIFO would block)
     except OSError:
         log.warning("could not write %s; the commands will be synced again next start", hash_file)
     log.info("app commands synced to %s", guild_ids or "all guilds (global)")

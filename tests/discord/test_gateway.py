@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,37 @@ async def test_sync_only_when_the_commands_change(
     async with serving(discord_core, settings):
         pass
     assert len(fake.find("PUT", GUILD_COMMANDS)) == 2
+
+
+def _not_utf8(path: Path) -> None:
+    path.write_bytes(b"\xff\xfe\x00\x9c garbage \xe9t\xe9\n")
+
+
+def _a_fifo(path: Path) -> None:
+    os.mkfifo(path)  # opened for reading or writing, it would block the start for ever
+
+
+@pytest.mark.parametrize("hostile", [_not_utf8, _a_fifo], ids=["not utf-8", "fifo"])
+async def test_a_hash_file_that_does_not_read_is_no_hash(
+    fake: FakeDiscord,
+    discord_core: QABot,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    hostile: Callable[[Path], None],
+) -> None:
+    # The hash file was read with read_text() catching only OSError: bytes that are not
+    # UTF-8 raised UnicodeDecodeError and stopped the Discord start. No hash: sync again.
+    settings = make_settings(fake, tmp_path, guild_ids=[GUILD_ID])
+    hash_file = settings.discord.command_hash_file
+    hostile(hash_file)
+    async with serving(discord_core, settings):
+        await fake.wait_call("PUT", GUILD_COMMANDS)
+    (line,) = [r for r in caplog.records if str(hash_file) in r.getMessage()]
+    assert "synced again" in line.getMessage()
+    assert len(hash_file.read_text().strip()) == 64  # the hash of this sync, in its place
+    async with serving(discord_core, settings):  # and the next start trusts it
+        pass
+    assert len(fake.find("PUT", GUILD_COMMANDS)) == 1
 
 
 async def test_guild_synced_commands_are_answered(
