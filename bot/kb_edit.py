@@ -181,8 +181,12 @@ def add_question(
         return EditResult(False, False, f"unknown language {lang!r} (de or en)")
     if not phrase:
         return EditResult(False, False, "empty question")
-    with edit_lock(root):
-        return _add_question(root, intent_id, phrase, lang, limits)
+    try:
+        with edit_lock(root):
+            return _add_question(root, intent_id, phrase, lang, limits)
+    except OSError as exc:  # the directory gone (removed, a mount lost) while the bot runs
+        problem = f"{root.name}:0: cannot edit: {exc.strerror or exc}"
+        return EditResult(False, False, f"refused: {problem}", errors=(problem,))
 
 
 def _add_question(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 import time
 import urllib.parse
 from dataclasses import replace
@@ -122,6 +123,24 @@ async def test_slack_attach_refusal_is_a_private_reply_like_any_other_click(
         "slack: attach refused for - (not an admin)"  # as /kb's refusal: no id by default
     ]
     assert UNKNOWN[0] not in find_intent(kb_copy, "hkpc.recruiting")[2]["questions"]["en"]
+
+
+async def test_slack_attach_with_the_knowledge_directory_gone_is_refused_with_the_reason(
+    start_slack: StartSlack, kb_copy: Path, tmp_path: Path
+) -> None:
+    # The knowledge directory removed (or its mount gone) while the bot runs: the edit's
+    # lock opened it and raised FileNotFoundError past the edit, so the admin's click got
+    # no reply at all (an ERROR in the log). Refused as an unwritable directory is.
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins={"slack_user_ids": [ADMIN]})
+    slack = await start_slack(bot=bot)
+    shutil.rmtree(kb_copy)
+    value = json.dumps({"q": UNKNOWN[0], "i": "hkpc.recruiting", "l": "en"})
+    assert await attach_click(slack, value, user=ADMIN) == 200
+    await slack.api.wait_for(n_responses(1))
+    (reply,) = slack.api.responses()
+    assert reply["response_type"] == "ephemeral"
+    assert f"{kb_copy.name}:0: cannot edit: No such file or directory" in reply["text"]
+    assert bot.ask("Wann wurde SenseTime gegründet?").intent  # still answering from memory
 
 
 async def test_slack_suggestion_click_goes_through_the_core(
