@@ -199,8 +199,9 @@ def _fast_load(text: str) -> Any:
     return yaml.load(text, Loader=_C_LOADER)
 
 
-# An anchor (`&name`): without one a file has no alias, and nothing to measure.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+# An anchor (`&name`): without one a file has no alias, and nothing to measure. In flow
+# style an anchor may follow a quoted key's colon with no space (`{"key":&name …}`).
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]")
 
 
 def _unamplified(data: Any, text: str, rel: Path, max_bytes: int) -> Any:

@@ -209,6 +209,24 @@ def test_aliases_cannot_make_a_file_bigger_than_the_cap(kb_copy: Path) -> None:
     assert "over the limit of 1,000,000 bytes per file ([knowledge] max_file_bytes)" in problem
 
 
+def test_aliases_are_measured_when_an_anchor_follows_a_quoted_key_without_a_space(
+    kb_copy: Path,
+) -> None:
+    # In flow style `{"key":&v …}` is valid YAML: an anchor right after the colon. The
+    # anchor detector missed it, so this 120 KB file was loaded as 20 MB of variants.
+    long = "wie viele " * 100
+    aliases = ", ".join(["*v"] * 20_000)
+    quote = "Die erfolgreiche Gründung von SenseTime im Jahr 2014"
+    text = (
+        'intents:\n  - {"id": "alias.one", "answer": {"de":&v \'' + long + '\', "en": Answer.},\n'
+        f'     "questions": {{"de": [{aliases}], "en": [Question?]}},\n'
+        f'     "cite": [{{"source": "article", "locator": "§4", "quote": "{quote}"}}]}}\n'
+    )
+    (kb_copy / "qa" / "alias.yaml").write_text(text, encoding="utf-8")
+    (problem,) = problems(kb_copy, KnowledgeLimits(max_file_bytes=1_000_000))
+    assert problem.startswith("knowledge/qa/alias.yaml:0: with its aliases written out, ")
+
+
 def test_an_alias_that_stays_under_the_cap_is_fine(kb_copy: Path) -> None:
     variants = "[&v 'Wie alt ist die Firma aus dem Artikel?', *v]"
     (kb_copy / "qa" / "alias.yaml").write_text(_intent_with_variants(variants), encoding="utf-8")
