@@ -127,6 +127,18 @@ def read_text_within(path: Path, limits: KnowledgeLimits) -> str:
         raise ValueError(str(exc)) from None
 
 
+def data_within(text: str, rel: Path, limits: KnowledgeLimits) -> Any:
+    """The data of the knowledge file `rel` whose text is `text`, parsed as the loader parses
+    it; raises ValueError where the loader refuses it before its schema: YAML it does not
+    read, a value YAML cannot construct, aliases that write out over `max_file_bytes`."""
+    try:
+        return _unamplified(_fast_load(text), text, rel, limits.max_file_bytes)
+    except KnowledgeError as exc:
+        raise ValueError(exc.problems[0].detail) from None
+    except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS) as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _read_at_most(path: Path, max_bytes: int) -> tuple[int, bytes]:
     """(size, bytes) of the regular file `path`, its bytes left unread when it is over
     `max_bytes`; raises _Unreadable."""
