@@ -237,14 +237,15 @@ def _unamplified(data: Any, text: str, rel: Path, max_bytes: int) -> Any:
 
     try:
         written_out = size(data)
-    except RecursionError:
-        written_out = max_bytes + 1  # nested deeper than any knowledge file needs
-    if written_out <= max_bytes:
-        return data
-    detail = (
-        f"with its aliases written out, this file holds {written_out:,} characters, over the "
-        f"limit of {max_bytes:,} bytes per file ([knowledge] max_file_bytes)"
-    )
+    except RecursionError:  # nested deeper than any knowledge file needs
+        detail = "nested too deep to measure what its aliases hold"
+    else:
+        if written_out <= max_bytes:
+            return data
+        detail = (
+            f"with its aliases written out, this file holds {written_out:,} characters, over "
+            f"the limit of {max_bytes:,} bytes per file ([knowledge] max_file_bytes)"
+        )
     raise KnowledgeError([KnowledgeFileError(rel, 0, detail)])
 
 
