@@ -212,8 +212,8 @@ def _fast_load(text: str) -> Any:
 
 
 # An anchor (`&name`): without one a file has no alias, and nothing to measure. In flow
-# style an anchor may follow a quoted key's colon with no space (`{"key":&name …}`).
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]")
+# style an anchor may follow a quoted key's colon or a `?` with no space (`{"k":&a …}`, `{?&a k}`).
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:?])&[^\s\[\]{},]")
 
 
 def _unamplified(data: Any, text: str, rel: Path, max_bytes: int) -> Any:

@@ -209,12 +209,15 @@ def test_aliases_cannot_make_a_file_bigger_than_the_cap(kb_copy: Path) -> None:
     assert "over the limit of 1,000,000 bytes per file ([knowledge] max_file_bytes)" in problem
 
 
-@pytest.mark.parametrize("before", ['{"k":', "[x,"], ids=["a quoted key's colon", "a comma"])
+@pytest.mark.parametrize(
+    "before", ['{"k":', "[x,", "{?"], ids=["a quoted key's colon", "a comma", "an explicit key"]
+)
 def test_aliases_are_measured_when_an_anchor_follows_a_flow_indicator_without_a_space(
     kb_copy: Path, before: str
 ) -> None:
-    # `{"k":&v …}` and `[x,&v …]` are valid YAML. The anchor detector missed the first, so
-    # a 120 KB intents file of this shape was loaded as 20 MB of variants.
+    # `{"k":&v …}`, `[x,&v …]` and `{?&v …}` are valid YAML. The anchor detector missed the
+    # first and the last, so a 120 KB intents file of this shape was loaded as 20 MB of
+    # variants (with `?`, checked against the schema as 20 MB).
     aliases = ", ".join(["*v"] * 20_000)
     close = "}" if before.startswith("{") else "]"
     text = f"a: {before}&v '{'wie viele ' * 100}'{close}\nb: [{aliases}]\n"
