@@ -311,10 +311,10 @@ def _appended(text: str, variants: Any, phrase: str) -> str | None:
 def _scalar(phrase: str, *, flow: bool) -> str:
     """`phrase` as a YAML scalar: plain when it reads back as itself, else double-quoted."""
     probe = f"[{phrase}]" if flow else f"- {phrase}"
-    try:
-        if pyyaml.load(probe, Loader=_LOADER) == [phrase]:
+    try:  # a phrase YAML cannot read, or takes for a value it cannot make ("2023-13-01")
+        if data_within(probe, Path("<phrase>"), KnowledgeLimits()) == [phrase]:
             return phrase
-    except pyyaml.YAMLError:
+    except ValueError:
         pass
     return json.dumps(phrase, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 

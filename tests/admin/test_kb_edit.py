@@ -128,6 +128,9 @@ def test_only_the_changed_file_is_read_and_validated(
         (RECRUITING, "Anteil: wie hoch? # Frage"),  # ': ' and ' #' mean something in YAML
         (RECRUITING, "\"quoted\" and 'single', [brackets]"),
         ("smalltalk.greeting", "Hallo, oder was?"),  # a flow list: [a, b]
+        # what YAML takes for a typed value it cannot make: a ValueError traceback
+        (RECRUITING, "2023-13-01"),
+        ("smalltalk.greeting", "!!int 0x"),
     ],
 )
 def test_an_appended_phrase_reads_back_as_written(kb_copy: Path, intent: str, phrase: str) -> None:
