@@ -22,7 +22,7 @@ from ruamel.yaml.error import YAMLError
 from bot.errors import KnowledgeError
 from bot.figures import figures
 from bot.kb_edit import dump, edit_lock, round_trip_yaml, validated_replace, write_atomic
-from bot.knowledge import SOURCES_FILE, load_knowledge, read_text_within
+from bot.knowledge import SOURCES_FILE, _rel, data_within, load_knowledge, read_text_within
 from bot.language import detect
 from bot.lint import DRAFTS_DIR
 from bot.settings import KnowledgeLimits
@@ -162,10 +162,12 @@ def _ingest(
     yaml = round_trip_yaml()
     sources_path = root / SOURCES_FILE
     try:
-        doc = yaml.load(sources_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IngestError(f"cannot read {sources_path}: {exc}") from exc
-    except YAMLError:
+        # read and parsed as the loader does first: a FIFO, a file over the size caps or with
+        # aliases that write out over them is the loader's to report, not data to walk
+        sources_text = read_text_within(sources_path, limits)
+        data_within(sources_text, _rel(sources_path, root), limits)
+        doc = yaml.load(sources_text)
+    except (ValueError, YAMLError):
         doc = None
     entries = doc.get("sources") if isinstance(doc, dict) else None
     if not isinstance(entries, list) or not all(isinstance(s, dict) for s in entries):

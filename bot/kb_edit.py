@@ -33,6 +33,7 @@ from bot.errors import KnowledgeError
 from bot.knowledge import (
     INTENTS_DIR,
     check_intents_file,
+    data_within,
     files_named,
     load_knowledge,
     read_text_within,
@@ -231,6 +232,16 @@ def _text(path: Path, limits: KnowledgeLimits | None) -> str | None:
         return None
 
 
+def _data(text: str, path: Path, root: Path, limits: KnowledgeLimits | None) -> Any:
+    """The data of an intents file as the loader parses it; None when the loader refuses it
+    before its schema (syntax, a value YAML cannot construct, aliases over `max_file_bytes`,
+    which a walk of the data would write out): that file is the loader's to report."""
+    try:
+        return data_within(text, _rel(path, root), limits or KnowledgeLimits())
+    except ValueError:
+        return None
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     """`value` when it is a mapping, else empty: a file of another shape than the loader
     accepts is the loader's to report, not a reason for an edit elsewhere to fail."""
@@ -304,10 +315,10 @@ def _appended(text: str, variants: Any, phrase: str) -> str | None:
 def _scalar(phrase: str, *, flow: bool) -> str:
     """`phrase` as a YAML scalar: plain when it reads back as itself, else double-quoted."""
     probe = f"[{phrase}]" if flow else f"- {phrase}"
-    try:
-        if pyyaml.load(probe, Loader=_LOADER) == [phrase]:
+    try:  # a phrase YAML cannot read, or takes for a value it cannot make ("2023-13-01")
+        if data_within(probe, Path("<phrase>"), KnowledgeLimits()) == [phrase]:
             return phrase
-    except pyyaml.YAMLError:
+    except ValueError:
         pass
     return json.dumps(phrase, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
@@ -326,11 +337,7 @@ def _owned_elsewhere(
         text = _text(other, limits)
         if text is None or (probe not in text.casefold() and "\\" not in text):
             continue
-        try:
-            doc = pyyaml.load(text, Loader=_LOADER)
-        except pyyaml.YAMLError:
-            continue  # a broken file: the loader reports it
-        for intent in _intents(doc):
+        for intent in _intents(_data(text, other, root, limits)):
             if any(_same(q, phrase) for lang in ("de", "en") for q in _questions(intent, lang)):
                 owner = f"{intent.get('id')} ({_rel(other, root)})"
                 return [f"{_rel(path, root)}:0: variant {phrase!r} also under {owner}"]
@@ -349,10 +356,8 @@ def guess_language(
     words only one language's side uses): the whole knowledge need not be loaded."""
     found = _variants_node(Path(root), intent_id, "de", limits)
     texts: dict[str, list[str]] = {"de": [], "en": []}
-    try:
-        doc = pyyaml.load(found[1], Loader=_LOADER) if found is not None else None
-    except pyyaml.YAMLError:
-        doc = None  # a tag the loader refuses: the edit's check reports it
+    # A file the loader refuses (a tag, its aliases) guesses nothing: the edit's check reports it.
+    doc = _data(found[1], found[0], root, limits) if found is not None else None
     for intent in _intents(doc):
         for lang in texts:
             texts[lang] += _questions(intent, lang)

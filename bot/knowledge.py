@@ -127,6 +127,18 @@ def read_text_within(path: Path, limits: KnowledgeLimits) -> str:
         raise ValueError(str(exc)) from None
 
 
+def data_within(text: str, rel: Path, limits: KnowledgeLimits) -> Any:
+    """The data of the knowledge file `rel` whose text is `text`, parsed as the loader parses
+    it; raises ValueError where the loader refuses it before its schema: YAML it does not
+    read, a value YAML cannot construct, aliases that write out over `max_file_bytes`."""
+    try:
+        return _unamplified(_fast_load(text), text, rel, limits.max_file_bytes)
+    except KnowledgeError as exc:
+        raise ValueError(exc.problems[0].detail) from None
+    except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS) as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _read_at_most(path: Path, max_bytes: int) -> tuple[int, bytes]:
     """(size, bytes) of the regular file `path`, its bytes left unread when it is over
     `max_bytes`; raises _Unreadable."""
@@ -199,8 +211,9 @@ def _fast_load(text: str) -> Any:
     return yaml.load(text, Loader=_C_LOADER)
 
 
-# An anchor (`&name`): without one a file has no alias, and nothing to measure.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+# An anchor (`&name`): without one a file has no alias, and nothing to measure. In flow
+# style an anchor may follow a quoted key's colon or a `?` with no space (`{"k":&a …}`, `{?&a k}`).
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:?])&[^\s\[\]{},]")
 
 
 def _unamplified(data: Any, text: str, rel: Path, max_bytes: int) -> Any:
@@ -224,14 +237,15 @@ def _unamplified(data: Any, text: str, rel: Path, max_bytes: int) -> Any:
 
     try:
         written_out = size(data)
-    except RecursionError:
-        written_out = max_bytes + 1  # nested deeper than any knowledge file needs
-    if written_out <= max_bytes:
-        return data
-    detail = (
-        f"with its aliases written out, this file holds {written_out:,} characters, over the "
-        f"limit of {max_bytes:,} bytes per file ([knowledge] max_file_bytes)"
-    )
+    except RecursionError:  # nested deeper than any knowledge file needs
+        detail = "nested too deep to measure what its aliases hold"
+    else:
+        if written_out <= max_bytes:
+            return data
+        detail = (
+            f"with its aliases written out, this file holds {written_out:,} characters, over "
+            f"the limit of {max_bytes:,} bytes per file ([knowledge] max_file_bytes)"
+        )
     raise KnowledgeError([KnowledgeFileError(rel, 0, detail)])
 
 

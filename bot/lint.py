@@ -29,6 +29,7 @@ from bot.knowledge import (
     _line_of,
     _node_line,
     _rel,
+    data_within,
     files_named,
     read_text_within,
 )
@@ -186,7 +187,9 @@ def lint_drafts(root: Path, kb: KnowledgeBase, limits: KnowledgeLimits) -> list[
     out = []
     for path in files_named(root / DRAFTS_DIR):
         try:
-            located = _located(read_text_within(path, limits), "intents")
+            text = read_text_within(path, limits)
+            located = _located(text, "intents")
+            data_within(text, _rel(path, root), limits)  # aliases that str() would write out
         except ValueError as exc:  # not a regular file, over max_file_bytes, not UTF-8
             out.append(Finding(_rel(path, root), 0, f"draft not checked ({exc})"))
             continue

@@ -56,3 +56,9 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Ten aliases a level, eight levels: 474 bytes, 741 million characters written out.
+ALIASES = "l0: &l0 [a, b, c, d, e, f, g, h, i, j]\n" + "".join(
+    f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]\n" for n in range(1, 9)
+)

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from bot import kb_edit
 from bot.cli import main
 from bot.ingest import IngestError, ingest, statements
 from bot.kb_edit import round_trip_yaml
 from bot.knowledge import load_knowledge
 from bot.lint import lint_drafts
 from bot.settings import KnowledgeLimits
+from tests.admin.conftest import ALIASES
 from tests.conftest import KNOWLEDGE
 
 ARTICLE = KNOWLEDGE / "sources" / "article.txt"
@@ -118,6 +120,22 @@ def test_ingest_into_a_broken_sources_file_is_refused_with_its_line(
     assert problem in capsys.readouterr().out
     assert sorted(p.name for p in (kb_copy / "sources").iterdir()) == ["article.txt"]
     assert not (kb_copy / "drafts").exists()
+
+
+def test_ingest_refuses_a_sources_file_the_loader_refuses_before_reading_it_into_data(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # sources.yaml was read whole (no size cap, a FIFO blocked) and loaded by ruamel as it
+    # was: aliases the loader measures and refuses were then written out by str() (a source
+    # id of `*l7`, a 500-byte file, held `kb ingest` 10 s; `*l8`, minutes and gigabytes).
+    (kb_copy / "sources.yaml").write_text(
+        ALIASES + "sources:\n  - {id: *l8, file: x.txt}\n", encoding="utf-8"
+    )
+    loaded = []
+    monkeypatch.setattr(kb_edit.YAML, "load", lambda yaml, text: loaded.append(text))
+    with pytest.raises(IngestError, match=r"sources\.yaml:0: with its aliases written out"):
+        ingest(kb_copy, ARTICLE, "scmp_ai_hub")
+    assert loaded == []
 
 
 def test_ingest_beside_a_source_kept_outside_the_knowledge_directory(tmp_path: Path) -> None:

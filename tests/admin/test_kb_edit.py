@@ -17,7 +17,7 @@ from bot.kb_edit import EditResult, add_question, find_intent
 from bot.knowledge import load_knowledge
 from bot.service import QABot
 from bot.settings import Settings
-from tests.admin.conftest import RECRUITING
+from tests.admin.conftest import ALIASES, RECRUITING
 from tests.core.test_knowledge import _editor_leftovers
 
 
@@ -128,6 +128,9 @@ def test_only_the_changed_file_is_read_and_validated(
         (RECRUITING, "Anteil: wie hoch? # Frage"),  # ': ' and ' #' mean something in YAML
         (RECRUITING, "\"quoted\" and 'single', [brackets]"),
         ("smalltalk.greeting", "Hallo, oder was?"),  # a flow list: [a, b]
+        # what YAML takes for a typed value it cannot make: a ValueError traceback
+        (RECRUITING, "2023-13-01"),
+        ("smalltalk.greeting", "!!int 0x"),
     ],
 )
 def test_an_appended_phrase_reads_back_as_written(kb_copy: Path, intent: str, phrase: str) -> None:
@@ -287,6 +290,29 @@ def test_another_intents_file_the_loader_refuses_stops_no_edit(kb_copy: Path, ot
     result = add_question(kb_copy, RECRUITING, HIRING, "en")
     assert result.ok and result.changed, result
     assert HIRING in find_intent(kb_copy, RECRUITING)[2]["questions"]["en"]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        f"intents:\n  - id: zz.x\n    questions: {{en: ['{HIRING}']}}\n" + ALIASES,
+        "intents: []\nwhen: 2023-13-01\n# hiring difficulties\n",
+        "intents: []\nsize: !!int 0x\n# hiring difficulties\n",
+    ],
+    ids=["aliases over the cap", "a date that is none", "a number that is none"],
+)
+def test_another_intents_file_the_loader_refuses_for_its_values_stops_no_edit(
+    kb_copy: Path, other: str
+) -> None:
+    # The look for the phrase read the other files with PyYAML as it is: a value it cannot
+    # construct was a ValueError traceback, and aliases that the loader measures and
+    # refuses were written out by str() (such a file of 474 bytes under `questions:` held
+    # an edit for minutes, and the GIL with it; one level more, all the memory). Here the
+    # aliases lie outside the variants, so the file was read cheaply and its copy of the
+    # phrase refused the edit; a file the loader refuses is the loader's to report.
+    (kb_copy / "qa" / "zz.yaml").write_text(other, encoding="utf-8")
+    result = add_question(kb_copy, RECRUITING, HIRING, "en")
+    assert result.ok and result.changed, result
 
 
 @pytest.mark.parametrize(

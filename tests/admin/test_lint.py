@@ -12,7 +12,7 @@ from bot.kb_edit import add_question, dump, find_intent, round_trip_yaml
 from bot.knowledge import load_knowledge
 from bot.lint import lint
 from bot.settings import Settings
-from tests.admin.conftest import RECRUITING, replace_in
+from tests.admin.conftest import ALIASES, RECRUITING, replace_in
 from tests.conftest import KNOWLEDGE
 
 KINDS = ("resolves to", "is not recognised", "not in its quote", "linked from no intent")
@@ -107,6 +107,12 @@ def test_cli_validate_warns_exit_0_strict_exit_1_errors_exit_1(
         (b"x: caf\xe9\n", "drafts/d.yaml:0: warning: draft not checked (cannot read: 'utf-8'"),
         (b"x: a\x00b\n", "drafts/d.yaml:0: warning: draft not checked (YAML syntax:"),
         (b"x: !!python/name:os.system a\n", "drafts/d.yaml:1: warning: draft not checked (YAML"),
+        (
+            # 741 million characters written out: a quote of `*l8` held `kb validate` for
+            # minutes (str() of it), then took all the memory
+            ALIASES.encode() + b"intents:\n  - id: a\n    cite: [{quote: not verbatim}]\n",
+            "drafts/d.yaml:0: warning: draft not checked (with its aliases written out",
+        ),
     ],
     ids=[
         "an entry a string",
@@ -117,6 +123,7 @@ def test_cli_validate_warns_exit_0_strict_exit_1_errors_exit_1(
         "not UTF-8",
         "a NUL",
         "a python tag",
+        "aliases over the cap",
     ],
 )
 def test_kb_validate_reads_a_half_done_draft_without_a_traceback(

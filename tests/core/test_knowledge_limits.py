@@ -209,6 +209,33 @@ def test_aliases_cannot_make_a_file_bigger_than_the_cap(kb_copy: Path) -> None:
     assert "over the limit of 1,000,000 bytes per file ([knowledge] max_file_bytes)" in problem
 
 
+@pytest.mark.parametrize(
+    "before", ['{"k":', "[x,", "{?"], ids=["a quoted key's colon", "a comma", "an explicit key"]
+)
+def test_aliases_are_measured_when_an_anchor_follows_a_flow_indicator_without_a_space(
+    kb_copy: Path, before: str
+) -> None:
+    # `{"k":&v …}`, `[x,&v …]` and `{?&v …}` are valid YAML. The anchor detector missed the
+    # first and the last, so a 120 KB intents file of this shape was loaded as 20 MB of
+    # variants (with `?`, checked against the schema as 20 MB).
+    aliases = ", ".join(["*v"] * 20_000)
+    close = "}" if before.startswith("{") else "]"
+    text = f"a: {before}&v '{'wie viele ' * 100}'{close}\nb: [{aliases}]\n"
+    (kb_copy / "qa" / "alias.yaml").write_text(text, encoding="utf-8")
+    (problem,) = problems(kb_copy, KnowledgeLimits(max_file_bytes=1_000_000))
+    assert problem.startswith("knowledge/qa/alias.yaml:0: with its aliases written out, ")
+
+
+def test_a_file_too_deep_to_measure_is_refused_for_that_not_for_a_size_it_does_not_have(
+    kb_copy: Path,
+) -> None:
+    # An anchor in a file nested 900 deep: the measure of its aliases ran out of stack and
+    # the problem said "this file holds 20,000,001 characters" (of 1,800).
+    (kb_copy / "qa" / "deep.yaml").write_text(f"a: &x {'[' * 900}{']' * 900}\n", "utf-8")
+    (problem,) = problems(kb_copy)
+    assert problem == "knowledge/qa/deep.yaml:0: nested too deep to measure what its aliases hold"
+
+
 def test_an_alias_that_stays_under_the_cap_is_fine(kb_copy: Path) -> None:
     variants = "[&v 'Wie alt ist die Firma aus dem Artikel?', *v]"
     (kb_copy / "qa" / "alias.yaml").write_text(_intent_with_variants(variants), encoding="utf-8")
