@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -427,13 +428,8 @@ class Policy:
         if not (asks_count(words) or asks_share(words)):
             return False
         stated = self.resolver.docs[top.key].numbers
-        return any(
-            tuple(words[i : i + len(p)]) == p
-            and words[i + len(p)] in stated
-            and not is_year(words[i + len(p)])
-            for p in PARTITIVES
-            for i in range(len(words) - len(p))
-        )
+        after = [words[end] for _, end in _phrases_at(words, PARTITIVES) if end < len(words)]
+        return any(n in stated and not is_year(n) for n in after)
 
     def _covering(
         self, question: str, top: Candidate, res: Resolution
@@ -672,25 +668,28 @@ def _token(figure: Figure) -> str:
     return str(int(raw)) if raw == int(raw) else str(raw)
 
 
+def _phrases_at(
+    toks: tuple[str, ...] | list[str], phrases: Iterable[tuple[str, ...]]
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of every occurrence of one of `phrases` in `toks`, phrase by phrase."""
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(toks) - n + 1):
+            if tuple(toks[i : i + n]) == phrase:
+                yield i, i + n
+
+
 def asks_count(toks: tuple[str, ...] | list[str]) -> bool:
     """ "how many firms …", not "how many percent …" or "wie viele Milliarden …"."""
-    for cue in COUNT_CUES:
-        n = len(cue)
-        for i in range(len(toks) - n + 1):
-            if tuple(toks[i : i + n]) == cue:
-                return not COUNT_UNITS & set(toks[i + n : i + n + 2])
+    for _, end in _phrases_at(toks, COUNT_CUES):
+        return not COUNT_UNITS & set(toks[end : end + 2])
     return False
 
 
 def asks_share(toks: tuple[str, ...] | list[str]) -> bool:
     """ "wie viel Prozent …", "what share of …": a share cue not stated with a number before
     it ("grew by 100 %" states a figure, it does not ask one)."""
-    for cue in SHARE_CUES:
-        n = len(cue)
-        for i in range(len(toks) - n + 1):
-            if tuple(toks[i : i + n]) == cue and not (i and is_number(toks[i - 1])):
-                return True
-    return False
+    return any(not (i and is_number(toks[i - 1])) for i, _ in _phrases_at(toks, SHARE_CUES))
 
 
 def _content_words(toks: tuple[str, ...] | list[str]) -> frozenset[str]:

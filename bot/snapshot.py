@@ -300,7 +300,7 @@ class Snapshot:
             return pieces
         spelled = self._spelled_out(res, lang)
         if spelled is not None:  # "what's HKSTP stand for and how many firms are there?"
-            clauses = _clauses(part, _CLAUSE)
+            clauses = _clauses(part)
             if len(clauses) < 2:
                 return [spelled]
             others = [c for c in clauses if not has_cue(tokens(c), "stands_for")]
@@ -389,7 +389,7 @@ class Snapshot:
         part that asks but is not answered stays, to be said unanswered."""
         if _offers_alternatives(res):
             return self._alternatives(question, res)
-        clauses = _clauses(question, _CLAUSE)
+        clauses = _clauses(question)
         if len(clauses) < 2:
             return []
         found: list[Decision] = []
@@ -828,19 +828,17 @@ def _asks_quantity(clauses: list[str]) -> bool:
     return any(asks(c) and "quantity" in question_types(tokens(c)) for c in clauses)
 
 
-def _clauses(question: str, splitter: re.Pattern[str]) -> list[str]:
+def _clauses(question: str) -> list[str]:
     """The parts of a question. After a "?" or ";" a new part begins; after "," or "and"
     only one that opens as a question ("…, and how many …"): "kleinen und mittleren
     Unternehmen" is one group. A part of one or two words ("… Science and Technology
     Parks", "ok real talk,") is not a question of its own and stays with its neighbour."""
     parts: list[tuple[str, bool]] = []  # (text, whether a hard break came before it)
     start, hard = 0, True
-    for sep in splitter.finditer(question):  # a part keeps its "?": it was asked
+    for sep in _CLAUSE.finditer(question):  # a part keeps its "?": it was asked
         parts.append((question[start : sep.start()] + ("?" if "?" in sep.group() else ""), hard))
         start, hard = sep.end(), bool({"?", ";"} & set(sep.group()))
     parts = [(p, h) for p, h in [*parts, (question[start:], hard)] if p.strip(" ?")]
-    if splitter is not _CLAUSE:
-        return [p for p, _ in parts]
     merged: list[str] = []
     for part, hard in parts:
         joined = not hard and not asks(part.rstrip("?"))

@@ -175,9 +175,9 @@ def test_only_chat_words_are_unstretched() -> None:
     ],
 )
 def test_a_question_splits_where_a_new_question_opens(question: str, parts: int) -> None:
-    from bot.snapshot import _CLAUSE, _clauses
+    from bot.snapshot import _clauses
 
-    assert len(_clauses(question, _CLAUSE)) == parts
+    assert len(_clauses(question)) == parts
 
 
 def test_the_small_and_medium_firms_are_one_group_not_two_questions(qabot) -> None:
