@@ -41,6 +41,7 @@ from bot.lexicon import (
     PRONOUN_AT_END,
     QUESTION_CUES,
     QUESTION_WORDS,
+    SOURCE_WORDS,
     STOPWORDS,
 )
 from bot.messages import msg
@@ -172,12 +173,15 @@ def request_kind(
     """ "source", "to_en", "to_de" or "more" when that is what the message asks: the cue,
     and no other word the knowledge base knows ("Kannst du das bitte auf Deutsch sagen?",
     "Quelle für die 200?"). Words are read as cues may be written (`_as_cue`)."""
-    toks = [_as_cue(t, correct) for t in tokens(text)]
+    written = tokens(text)
+    toks = [_as_cue(t, correct) for t in written]
     for kind in REQUESTS:
         covered = {i for span in _cue_spans(toks, kind) for i in span}
         if not covered:
             continue
-        rest = [t for i, t in enumerate(toks) if i not in covered]
+        # The other words as written: a real word corrected into a topic word ("angeben"
+        # into "Angaben") is no topic of the message
+        rest = [t if t in CUE_WORDS else written[i] for i, t in enumerate(toks) if i not in covered]
         # "what else did he say?", "what's the source for that?": asked of the last answer
         points_back = kind in ("more", "source") and _has(toks, "pronoun")
         asked = {t for t in rest if t in QUESTION_WORDS}
@@ -185,7 +189,12 @@ def request_kind(
         if asked and not (points_back or where):
             continue  # "What is the source of the article?" is a question of its own
         plain = all(
-            t in STOPWORDS or (t,) in CHAT_PHRASES or is_number(t) or not knows(t) for t in rest
+            t in STOPWORDS
+            or (t,) in CHAT_PHRASES
+            or is_number(t)
+            or (kind == "source" and t in SOURCE_WORDS)  # "Quelle für diese Zahl?"
+            or not knows(t)
+            for t in rest
         )
         # Asked for another language, the rest may say why ("… in English, for our
         # investor deck"); a language's name alone in a question names a thing ("can a

@@ -589,10 +589,20 @@ def test_context_expires(qabot: QABot) -> None:
         ("Gilt das auch für englische Firmen?", None),
         ("ins Deutsche bitte", "to_de"),  # the language's name inflected
         ("deutsche Version bitte", "to_de"),
+        ("Wie lautet die entsprechende Textstelle?", "source"),
+        ("Wie lautet die Überschrift des Artikels?", None),
     ],
 )
 def test_requests(qabot: QABot, text: str, kind: str | None) -> None:
     assert request_kind(text, qabot.store.current.knows_topic) == kind
+
+
+def test_a_word_corrected_into_a_topic_word_is_no_topic_of_a_request(qabot: QABot) -> None:
+    """ "angeben" (to give) is no slip of "Angaben" (figures): the request stays a request;
+    typo correction only finds the cue."""
+    snap = qabot.store.current
+    text = "Könnten Sie mir hierzu bitte die genaue Fundstelle im Wortlaut angeben?"
+    assert request_kind(text, snap.knows_topic, snap.resolver.analyzer.correct) == "source"
 
 
 def test_a_request_with_a_typo_is_understood(talk: Conversations) -> None:
