@@ -60,6 +60,8 @@ def test_statements_only_are_one_question() -> None:
         ("thx, that was all for now", "thanks"),  # an English "was" asks nothing
         ("Dank je, thanks", "thanks"),  # Dutch thanks from a second-language writer
         ("Dankjewel!", "thanks"),
+        ("Herzlichen Dank.", "thanks"),  # formal German thanks
+        ("thx la 🙏 add oil", "thanks"),  # Hong Kong English particles and cheer
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
@@ -199,6 +201,11 @@ def test_the_small_and_medium_firms_are_one_group_not_two_questions(qabot) -> No
         # the colon belongs to the question: a choice, a comparison, a question before it
         ("Which is higher: hiring or HPC?", ("Which is higher: hiring or HPC?",)),
         ("Big firms vs SMEs: which is more?", ("Big firms vs SMEs: which is more?",)),
+        # and a head the question points at
+        (
+            "Only the SMEs: what share of them struggle to hire?",
+            ("Only the SMEs: what share of them struggle to hire?",),
+        ),
     ],
 )
 def test_a_lead_in_before_a_colon_is_context(message: str, questions: tuple[str, ...]) -> None:
