@@ -199,12 +199,15 @@ def _after_label(part: str) -> list[str]:
     """A lead-in before a colon that asks nothing, then a question ("Next one: how many …",
     "Quick one before we hit record: which outlet …"): two parts, so the lead-in is context.
     A colon inside a question ("Which is higher: A or B?") stays, and so does a head that a
-    comparison after it needs ("A vs B: which came first?")."""
+    comparison after it needs ("A vs B: which came first?"), or that the question points at
+    ("Only the SMEs: what share of them …?")."""
     head, sep, tail = part.partition(": ")
     if not sep or not tail.strip() or asks(head) or not asks(tail):
         return [part]
     toks = tokens(tail)
     if has_cue(toks, "compare") or any(t in ALTERNATIVES for t in toks):
+        return [part]
+    if any(t in POINTERS for t in toks):  # "Only the SMEs: what share of them …?"
         return [part]
     return [head, tail.strip()]
 
