@@ -34,11 +34,18 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "What percentage of firms have no trouble hiring?",  # the complement of a figure
         "Was steht in der ersten Empfehlung des HKPC?",  # one item of a list only counted
         "What share of firms need help with cloud computing specifically?",  # one kind of help
+        "Only the big corps: what share of them struggle to hire?",  # a group in chat words
+        "How many percent of firms in SZ use AI?",  # a place by its chat abbreviation
+        "What share of firms in Singapour need HPC support?",  # a place by its French name
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
     answer = qabot.ask(question)
     assert answer.answered is False, answer.text
+
+
+def test_a_group_named_in_chat_words_is_covered_by_the_answer_about_it(qabot: QABot) -> None:
+    answered_with(qabot, "Are the big corps profitable?", "half")
 
 
 def test_besides_narrows_a_figure_not_a_question_for_what_else_there_is(qabot: QABot) -> None:
