@@ -560,14 +560,27 @@ class Conversations:
         narrows what was just answered ("wie viele davon sind KMU?"), or an ellipsis names
         the restriction ("und in Singapur?"); not when only the words of the last question
         narrow another intent ("And where does their revenue come from?" after the firm
-        sizes). A name added for a pronoun may narrow an intent answered well alone."""
+        sizes). A name added for a pronoun may narrow an intent answered well alone. A
+        follow-up with a topic of its own that the last answer does not know, answered alone,
+        asks that topic of the group ("and the big companies, do they make a profit?" after
+        the share using AI), it does not narrow the last answer."""
         if answer.intent in ctx.intents:
-            return True
+            return not self._asks_its_own_topic(answer, text, lang, alone)
         if self._restates(answer, ctx) and self._restricts(text, lang):
             return True  # "How does that compare with Singapore?" after the 49 %
         if elliptical:
             return self._restricts(text, lang)
         return not alone().answered
+
+    def _asks_its_own_topic(
+        self, answer: Answer, text: str, lang: str, alone: Callable[[], Answer]
+    ) -> bool:
+        """Whether the follow-up names a topic `answer`'s intent does not know, and is
+        answered alone."""
+        docs = self.bot.store.current.resolver.docs
+        topic = self._topic_of(strip_opener(text), lang)
+        doc = docs.get(answer.intent or "")
+        return bool(topic) and doc is not None and not doc.knows_all(topic) and alone().answered
 
     def _restates(self, answer: Answer, ctx: Context) -> bool:
         """Whether `answer` states a figure the last answer stated (the 49 % who struggle to

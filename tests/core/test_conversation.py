@@ -72,6 +72,28 @@ def test_a_follow_up_that_only_narrows_the_last_question_is_declined(
     assert smes.answered is False and "75" not in smes.text, smes.text
 
 
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("What share of firms use AI?", "and the large firms, they make a profit?", "half"),
+        (
+            "Welcher Anteil der Firmen braucht HPC-Unterstützung?",
+            "Und wie sieht es bei Cloud-Diensten aus?",
+            "Cloud",
+        ),
+    ],
+)
+def test_a_follow_up_with_a_topic_of_its_own_is_no_narrowing_of_the_last_answer(
+    talk: Conversations, first: str, follow_up: str, expected: str
+) -> None:
+    """The group or thing the follow-up names goes with its own topic (profit, cloud), which
+    the last answer does not know: asked of that topic, not declined as the last figure
+    narrowed."""
+    talk.ask("c37", first)
+    reply = talk.ask("c37", follow_up)
+    assert reply.answered and expected in reply.text, reply.text
+
+
 @pytest.mark.parametrize("thanks", ["danke, hilft mir weiter", "thanks y'all"])
 def test_thanks_after_an_answer_is_chat_not_a_request_for_more(
     talk: Conversations, thanks: str
