@@ -638,7 +638,8 @@ class Conversations:
         resolver."""
         snap = self.bot.store.current
         resolver = snap.resolver
-        fragment = " ".join(_without(tokens(strip_opener(text)), "pronoun"))
+        # "what else did he say about HK?": "else" asks for more, it excludes nothing
+        fragment = " ".join(_without(_without(tokens(strip_opener(text)), "pronoun"), "more"))
         analysis = resolver.analyzer.analyze(fragment, correct=True)
         if elliptical:
             # Words the knowledge has never seen ("ones", "geplant") no intent can know;

@@ -104,6 +104,14 @@ def test_thanks_after_an_answer_is_chat_not_a_request_for_more(
     assert reply.answered and not reply.citations, reply.text
 
 
+def test_what_else_asks_for_more_it_excludes_nothing(talk: Conversations) -> None:
+    """ "else" of "what else did he say about HK?" is the cue for more, not a complement
+    ("revenue from elsewhere") that the answer about Hong Kong would not cover."""
+    talk.ask("c38", "who's the SenseTime CFO?")
+    reply = talk.ask("c38", "what else he say about HK?")
+    assert reply.answered and "intermediary" in reply.text, reply.text
+
+
 def test_he_is_read_as_the_person_the_last_answer_named_not_the_firm(
     talk: Conversations,
 ) -> None:
