@@ -181,9 +181,12 @@ def request_kind(
             continue
         # The other words as written: a real word corrected into a topic word ("angeben"
         # into "Angaben") is no topic of the message
-        rest = [t if t in CUE_WORDS else written[i] for i, t in enumerate(toks) if i not in covered]
-        # "what else did he say?", "what's the source for that?": asked of the last answer
+        rest = [t for i, t in enumerate(written) if i not in covered]
+        # "what else did he say?", "what's the source for that?": asked of the last answer,
+        # and the words that point there ("diese Angabe") are no topic of their own
         points_back = kind in ("more", "source") and _has(toks, "pronoun")
+        if points_back:
+            rest = _without(rest, "pronoun")
         asked = {t for t in rest if t in QUESTION_WORDS}
         where = kind == "source" and asked <= WHERE  # "Where's that in the text?"
         if asked and not (points_back or where):

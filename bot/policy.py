@@ -516,13 +516,16 @@ class Policy:
         """ "How many firms at the end of 2023?" asks a figure for a year the intent does not
         cover, "What is planned for 2030?" what happens at another time than the intent's
         (near misses); "founded in 2016, right?" states a wrong year (a premise)."""
-        timed = "time" in self.resolver.docs[top.key].types
+        doc = self.resolver.docs[top.key]
+        timed = "time" in doc.types
         if "quantity" in res.analysis.types and not timed:
             return True
         toks = res.analysis.tokens
         asks_what = bool(toks) and toks[0] in CONTENT_QUESTION_WORDS and not res.analysis.types
         asks_whether = any(tuple(toks[: len(p)]) == p for p in EXISTENCE_OPENERS)
-        return timed and (asks_what or asks_whether)
+        # "Wie sah es Ende 2023 aus?" of a figure dated by its year (over 200 firms by 2022)
+        dated = timed or any(map(is_year, doc.numbers))
+        return (timed and asks_what) or (dated and asks_whether)
 
     def _names_other_edition(self, res: Resolution, years: list[str]) -> bool:
         """ "China Conference 2024" where the knowledge names "China Conference 2025": the

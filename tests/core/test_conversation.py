@@ -621,6 +621,7 @@ def test_context_expires(qabot: QABot) -> None:
         ("deutsche Version bitte", "to_de"),
         ("Wie lautet die entsprechende Textstelle?", "source"),
         ("Wie lautet die Überschrift des Artikels?", None),
+        ("Auf welche Textstelle stützt sich diese Angabe?", "source"),  # points at the figure
     ],
 )
 def test_requests(qabot: QABot, text: str, kind: str | None) -> None:

@@ -37,6 +37,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Only the big corps: what share of them struggle to hire?",  # a group in chat words
         "How many percent of firms in SZ use AI?",  # a place by its chat abbreviation
         "What share of firms in Singapour need HPC support?",  # a place by its French name
+        "Wie sah es Ende 2023 im HKSTP aus?",  # how things stood at another time
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
