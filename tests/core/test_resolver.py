@@ -19,6 +19,10 @@ from bot.settings import Settings
         ("Wann wurde SenseTime gegründet?", "sensetime.founded"),
         ("How much money does the RAISe+ Scheme have?", "funding.raise_plus"),
         ("Wie viel Geld hat das AI Subsidy Scheme?", "funding.ai_subsidy"),
+        # administrative German: the terms of a briefing note
+        ("RAISe+ Fördervolumen?", "funding.raise_plus"),
+        ("Erscheinungsdatum der HKPC-Studie?", "hkpc.published"),
+        ("Wie viele Firmen haben Schwierigkeiten bei der Personalgewinnung?", "hkpc.recruiting"),
     ],
 )
 def test_plain_questions(qabot: QABot, question: str, intent: str) -> None:
