@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +32,7 @@ from bot.lexicon import (
     EXISTENCE_OPENERS,
     FOLLOWUP,
     NAME_CLASSES,
+    NUMBER_WORDS,
     PARTITIVES,
     QUESTION_CUES,
     SHARE_CUES,
@@ -40,7 +42,7 @@ from bot.models import Intent
 from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
 from bot.reading import has_cue, opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
-from bot.text import is_number, tokens
+from bot.text import is_number, stem, tokens
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 SMALLTALK_COVERAGE = 0.66
@@ -198,6 +200,7 @@ class Policy:
         )
         self._term_cache: dict[tuple[str, str], list[Narrowing]] = {}
         self._stored: dict[str, frozenset[frozenset[str]]] = {}  # intent → its questions' words
+        self._counted: dict[str, frozenset[str]] = {}  # intent → stems of the things it counts
 
     def ranked(self, res: Resolution) -> list[Candidate]:
         return [c for c in res.ranked if c.key in self.intents]
@@ -410,9 +413,28 @@ class Policy:
     def _items_not_listed(self, top: Candidate, res: Resolution) -> bool:
         """ "List the recommendations", "zähl sie auf": the items of what the intent only
         counts ("nine recommendations"); the count is no list of them."""
-        if self.figure_kinds.get(top.key) != frozenset({"count"}) or asks_count(res.words):
+        if asks_count(res.words):
             return False
-        return has_cue(res.words, "lists")
+        if self.figure_kinds.get(top.key) == frozenset({"count"}) and has_cue(res.words, "lists"):
+            return True
+        # "Welche Empfehlungen hat das HKPC gemacht?": which of the things it counts
+        counted = self._counted_things(top.key)
+        return any(a in WHICH and stem(b) in counted for a, b in pairwise(res.words))
+
+    def _counted_things(self, key: str) -> frozenset[str]:
+        """Stems of the words right after a count in an intent's answers ("neun Empfehlungen",
+        "nine recommendations"), read once per intent."""
+        found = self._counted.get(key)
+        if found is None:
+            answer = self.intents[key].answer
+            pairs = (pair for text in (answer.de, answer.en) for pair in pairwise(tokens(text)))
+            found = frozenset(
+                stem(b)
+                for a, b in pairs
+                if _counts(a) and b.isalpha() and b not in STOPWORDS and b not in COUNT_UNITS
+            )
+            self._counted[key] = found
+        return found
 
     def _share_not_stated(self, top: Candidate, res: Resolution) -> bool:
         """ "What percentage of the AI firms in the park are start-ups?" asks a part of a
@@ -680,6 +702,11 @@ def _phrases_at(
         for i in range(len(toks) - n + 1):
             if tuple(toks[i : i + n]) == phrase:
                 yield i, i + n
+
+
+def _counts(word: str) -> bool:
+    """A count written in digits or words ("9", "neun"); not a year."""
+    return (is_number(word) and not is_year(word)) or word in NUMBER_WORDS
 
 
 def asks_count(toks: tuple[str, ...] | list[str]) -> bool:
