@@ -43,6 +43,8 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
         for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
             phrase = tuple(toks[i : i + n])
             group = next((g for g, terms in RESTRICTORS.items() if phrase in terms), None)
+            if group == "place" and not _names_a_place(question, phrase):
+                group = None
             if group:
                 hit = Narrowing(group, tuple(map(stem, phrase)), _surface(question, phrase))
                 i += n
@@ -55,6 +57,12 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
     seen = {t.stems for t in found}
     found += [n for n in _unknown_names(question, known, lang) if n.stems not in seen]
     return found
+
+
+def _names_a_place(question: str, phrase: tuple[str, ...]) -> bool:
+    """A place's name that is also a common word ("us") names the place only in capitals
+    ("US"): "financing options for a company like us" names none."""
+    return not (len(phrase) == 1 and phrase[0] in STOPWORDS) or _surface(question, phrase).isupper()
 
 
 # One-word restrictors that can open a German compound ("Logistikfirmen", "Bankenbranche").

@@ -260,6 +260,11 @@ def test_every_asking_part_is_answered_whatever_its_question_word(qabot: QABot) 
     assert "South China Morning Post" in answer.text, answer.text
 
 
+def test_us_names_the_united_states_only_in_capitals(qabot: QABot) -> None:
+    answered_with(qabot, "what financing options are there for a firm like us in HK?", "loans")
+    assert not qabot.ask("What share of US firms use AI?").answered
+
+
 def test_an_activity_after_at_is_no_unknown_place(qabot: QABot) -> None:
     # "at getting" is what is done; "at Cyberport" would be a place the article never names.
     answer = qabot.ask("so is hong kong really good at getting money for start-ups?")
