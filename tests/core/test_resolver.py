@@ -23,6 +23,13 @@ from bot.settings import Settings
         ("RAISe+ Fördervolumen?", "funding.raise_plus"),
         ("Erscheinungsdatum der HKPC-Studie?", "hkpc.published"),
         ("Wie viele Firmen haben Schwierigkeiten bei der Personalgewinnung?", "hkpc.recruiting"),
+        # formal filler: "im Rahmen" names no place, "nach Darstellung des Artikels" no topic
+        (
+            "Welche Mittlerrolle soll Hongkong im Rahmen der Strategie zwischen China und der "
+            "Welt haben?",
+            "government.bridge",
+        ),
+        ("Was zeigt SenseTimes Gründung nach Darstellung des Artikels?", "sensetime.founded"),
     ],
 )
 def test_plain_questions(qabot: QABot, question: str, intent: str) -> None:
