@@ -406,8 +406,11 @@ class Policy:
 
     def _count_not_stated(self, top: Candidate, res: Resolution) -> bool:
         """ "How many firms have received money from the scheme?" asks a count; an intent whose
-        figures are only years or amounts of money does not answer it."""
+        figures are only years or amounts of money does not answer it, nor one that states only
+        years any question for a quantity."""
         kinds = self.figure_kinds.get(top.key)
+        if kinds and kinds <= {"year"} and "quantity" in res.analysis.types:
+            return True  # "Wie hoch ist die Arbeitslosenquote?": a date is no quantity
         return bool(kinds) and kinds <= {"year", "money"} and asks_count(res.words)
 
     def _items_not_listed(self, top: Candidate, res: Resolution) -> bool:

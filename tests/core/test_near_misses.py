@@ -260,6 +260,11 @@ def test_every_asking_part_is_answered_whatever_its_question_word(qabot: QABot) 
     assert "South China Morning Post" in answer.text, answer.text
 
 
+def test_a_question_for_a_quantity_is_not_answered_with_a_date(qabot: QABot) -> None:
+    # "aktuell" is a word of the study's stored questions; its answer states only a date
+    assert not qabot.ask("Wie hoch ist die aktuelle Inflationsrate in Hongkong?").answered
+
+
 def test_us_names_the_united_states_only_in_capitals(qabot: QABot) -> None:
     answered_with(qabot, "what financing options are there for a firm like us in HK?", "loans")
     assert not qabot.ask("What share of US firms use AI?").answered
