@@ -15,11 +15,12 @@ from typing import TypeVar
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.lexicon import FILLER, QUESTION_CUES, STOPWORDS
+from bot.lexicon import COMMON_WORDS, FILLER, QUESTION_CUES, STOPWORDS
 from bot.models import Concept
 from bot.text import is_number, stem, tokens
 
 MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
+INFLECTION_LETTERS = 2  # last letters an everyday word may be corrected in (its ending)
 # Texts whose analysis each analyzer remembers, by their tokens (all an analysis reads: "und
 # die KMU?" and "und die KMU" are one): a follow-up's words are analysed by several checks
 # and again for each reading, and a question by the language guess and the resolver.
@@ -76,6 +77,13 @@ def question_types(toks: list[str] | tuple[str, ...]) -> frozenset[str]:
             if tuple(toks[i : i + len(cue)]) == cue:
                 found.add(qtype)
     return frozenset(found)
+
+
+def _inflected(word: str, other: str) -> bool:
+    """Whether two words differ only in their last letters ("verhindert", "verhindern")."""
+    shared = next((n for n, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), None)
+    length = min(len(word), len(other))
+    return (length if shared is None else shared) >= length - INFLECTION_LETTERS
 
 
 def _remembered(memo: dict[K, T], key: K, compute: Callable[[K], T], size: int = MEMO_SIZE) -> T:
@@ -165,7 +173,9 @@ class Analyzer:
         initial = token[0] if len(token) <= 6 else ""
         pool = _remembered(self._pools, f"{initial}{len(token)}", lambda _: self._pool(token))
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=budget)
-        return hit[0] if hit else token
+        if not hit or (token in COMMON_WORDS and not _inflected(token, hit[0])):
+            return token  # a word of its own ("Wetter" is no slip of "weiter")
+        return hit[0]
 
     def _pool(self, token: str) -> list[str]:
         """The words `token` may be corrected to, in the pool's order: those of a length

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 DATA_FILE = Path(__file__).with_name("data") / "language.yaml"
+COMMON_WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'"})
 _WORD = re.compile(r"[a-z]+|\d+")
 
@@ -100,6 +101,7 @@ class LanguageData(_Strict):
             "complement",
             "negation",
             "aggregate",
+            "idiom",
         ],
         list[str],
     ]
@@ -212,3 +214,13 @@ FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
         "person_pronoun",
     )
 }
+
+
+def load_common_words(path: Path = COMMON_WORDS_FILE) -> frozenset[str]:
+    """Everyday German and English words, folded (tools/common_words.py writes the file):
+    typo correction leaves them as they are."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+COMMON_WORDS = load_common_words()

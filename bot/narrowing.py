@@ -39,19 +39,23 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
     found: list[Narrowing] = []
     i = 0
     while i < len(toks):
-        hit = None
+        hit, taken = None, 0
         for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
             phrase = tuple(toks[i : i + n])
             group = next((g for g, terms in RESTRICTORS.items() if phrase in terms), None)
             if group == "place" and not _names_a_place(question, phrase):
                 group = None
-            if group:
-                hit = Narrowing(group, tuple(map(stem, phrase)), _surface(question, phrase))
-                i += n
+            if group:  # an idiom ("these days") takes its words and restricts nothing
+                hit = (
+                    None
+                    if group == "idiom"
+                    else Narrowing(group, tuple(map(stem, phrase)), _surface(question, phrase))
+                )
+                taken = n
                 break
-        if hit is None:
-            hit = _compound_head(toks[i], known, question)
-            i += 1
+        if not taken:
+            hit, taken = _compound_head(toks[i], known, question), 1
+        i += taken
         if hit is not None:
             found.append(hit)
     seen = {t.stems for t in found}

@@ -42,3 +42,20 @@ def test_forgetting_texts_empties_the_analyses(qabot: QABot) -> None:
     first = memo.analyze("Wann wurde SenseTime gegründet?", correct=True)
     memo.forget_texts()
     assert memo.analyze("Wann wurde SenseTime gegründet?", correct=True) is not first
+
+
+def test_typo_correction_leaves_everyday_words_alone(qabot: QABot) -> None:
+    """ "Wetter" is no slip of "weiter", nor "ambition" of "addition": an everyday German or
+    English word (bot/data/common_words.txt) is corrected at most in its ending, which
+    reads an inflected form as the knowledge's word."""
+    correct = qabot.store.current.resolver.analyzer.correct
+    for word in ("wetter", "herzlichen", "ambition", "angeben", "inzwischen"):
+        assert correct(word) == word
+    assert correct("verhindert") == "verhindern"  # its ending only
+    assert correct("untrenehmen") == "unternehmen"  # a typo is still a typo
+
+
+def test_the_everyday_words_are_folded_as_questions_are() -> None:
+    words = analyzer.COMMON_WORDS
+    assert len(words) > 10_000 and "wetter" in words and "fur" not in words  # no short words
+    assert all(w == w.casefold() and w.isascii() for w in words)

@@ -30,6 +30,9 @@ from bot.settings import Settings
             "government.bridge",
         ),
         ("Was zeigt SenseTimes Gründung nach Darstellung des Artikels?", "sensetime.founded"),
+        # "these days" restricts no day; "inzwischen" is the article's "mittlerweile"
+        ("how do the firms get their computing power these days", "computing.cloud"),
+        ("Worauf verlassen sich inzwischen so gut wie alle Firmen?", "computing.cloud"),
     ],
 )
 def test_plain_questions(qabot: QABot, question: str, intent: str) -> None:
