@@ -92,11 +92,12 @@ class Concept(_Strict):
     `entity` marks a named thing. A question that names a person, organisation or
     programme the chosen answer is not about is a near miss; places and sources are
     named things too (for "which cities does the article name?"), but places narrow
-    through the language data's restricting terms, and a source narrows nothing."""
+    through the language data's restricting terms, and a source narrows nothing. An
+    answer that names an event says where something happened ("Where did he speak?")."""
 
     id: str
     terms: list[str] = Field(min_length=2)
-    entity: Literal["person", "organisation", "programme", "place", "source"] | None = None
+    entity: Literal["person", "organisation", "programme", "place", "source", "event"] | None = None
 
     @field_validator("terms")
     @classmethod

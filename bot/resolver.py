@@ -78,6 +78,7 @@ class _Doc:
     scope: frozenset[str] = frozenset()  # stems and features of its variants and answers
     content: frozenset[str] = frozenset()  # features of what it says: answers and quotes
     asked: frozenset[str] = frozenset()  # stems of the words of its stored questions
+    venues: frozenset[str] = frozenset()  # events its answer names: it says where
 
     def knows_all(self, words: set[str] | frozenset[str]) -> bool:
         """Whether each of `words` is one of its words, its context or its scope (a test per
@@ -260,7 +261,9 @@ class Resolver:
             best_f1 = max(best_f1, 2 * p * r / (p + r))
         fuzzy = process.extractOne(folded, doc.variant_texts, scorer=fuzz.token_set_ratio)
         score = COVERAGE_W * coverage + VARIANT_W * best_f1 + FUZZY_W * fuzzy[1] / 100
-        mismatch = bool(analysis.types and doc.types and not (analysis.types & doc.types)) or (
+        # "Where did he speak?" of an answer naming the event, not "Where was the event?"
+        types = doc.types | {"place"} if doc.venues - analysis.features else doc.types
+        mismatch = bool(analysis.types and types and not (analysis.types & types)) or (
             "quantity" in analysis.types and not doc.numbers  # "how many …?" of a figureless one
         )
         if mismatch:
@@ -306,11 +309,14 @@ def index_intents(kb: KnowledgeBase, only: Sequence[int] | None = None) -> list[
     """The index parts of the intents of `kb` (those at the positions `only`, else all)."""
     features_of = Analyzer(kb.concepts, Counter())  # stored texts: concepts, no correction
     facts = {f.id: f for f in kb.facts}
+    events = frozenset("@" + c.id for c in kb.concepts if c.entity == "event")
     chosen = kb.intents if only is None else [kb.intents[n] for n in only]
-    return [_index_intent(features_of, intent, facts) for intent in chosen]
+    return [_index_intent(features_of, intent, facts, events) for intent in chosen]
 
 
-def _index_intent(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> IntentIndex:
+def _index_intent(
+    analyzer: Analyzer, intent: Intent, facts: dict[str, Fact], events: frozenset[str]
+) -> IntentIndex:
     vocabulary: list[str] = []
     words: dict[str, frozenset[str]] = {}
     for lang in ("de", "en"):
@@ -320,10 +326,13 @@ def _index_intent(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) ->
         words[lang] = frozenset(toks)
     questions = (*intent.questions.de, *intent.questions.en)
     asked = frozenset(t for q in questions for t in tokens(q))
-    return IntentIndex(_intent_doc(analyzer, intent, facts), tuple(vocabulary), words, asked)
+    doc = _intent_doc(analyzer, intent, facts, events)
+    return IntentIndex(doc, tuple(vocabulary), words, asked)
 
 
-def _intent_doc(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> _Doc:
+def _intent_doc(
+    analyzer: Analyzer, intent: Intent, facts: dict[str, Fact], events: frozenset[str]
+) -> _Doc:
     texts = [*intent.questions.de, *intent.questions.en]
     analyses = [analyzer.analyze(q, correct=False) for q in texts]
     variants = [a.features for a in analyses]
@@ -340,6 +349,7 @@ def _intent_doc(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> _
     context = frozenset().union(*(a.features for a in ctx)) - bag
     numbers = frozenset().union(*(a.numbers for a in analyses), *(a.numbers for a in ctx))
     types = frozenset().union(*(question_types(list(a.tokens)) for a in analyses))
+    venues = frozenset().union(*(a.features & events for a in ctx[:2]))
     quotes = [c.quote for c in intent.cite]
     quoted = [analyzer.analyze(q, correct=False).features for q in quotes]
     said = frozenset().union(*quoted, *(a.features for a in ctx))
@@ -356,6 +366,7 @@ def _intent_doc(analyzer: Analyzer, intent: Intent, facts: dict[str, Fact]) -> _
         scope,
         said,
         scope_of(texts),
+        venues,
     )
 
 

@@ -265,6 +265,11 @@ def test_a_question_for_a_quantity_is_not_answered_with_a_date(qabot: QABot) -> 
     assert not qabot.ask("Wie hoch ist die aktuelle Inflationsrate in Hongkong?").answered
 
 
+def test_an_answer_naming_the_event_says_where_not_where_the_event_was(qabot: QABot) -> None:
+    answered_with(qabot, "Where did Wang Zheng speak?", "China Conference")
+    assert not qabot.ask("Where was the China Conference 2025 held?").answered
+
+
 def test_us_names_the_united_states_only_in_capitals(qabot: QABot) -> None:
     answered_with(qabot, "what financing options are there for a firm like us in HK?", "loans")
     assert not qabot.ask("What share of US firms use AI?").answered
