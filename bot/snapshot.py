@@ -148,8 +148,27 @@ class Snapshot:
         pieces = self._pieces(part, lang)
         if alone is None or any(p.answered or p.kind == "narrowed" for p in pieces):
             return pieces
+        # the story around the question in the words the article knows ("… are mostly living
+        # off the domestic market. What's the revenue number?": domestic, market, revenue)
+        told = self._known_words(part[: len(part) - len(alone)])
+        if told:
+            gist = self._pieces(f"{told} {alone}", lang)
+            if any(p.answered or p.kind == "narrowed" for p in gist):
+                return gist
         own = self._pieces(alone, lang)
         return own if any(p.answered for p in own) else pieces
+
+    def _known_words(self, text: str) -> str:
+        """The words of `text` the knowledge knows, figures, and names (capitalised after
+        the first word: an unknown place still narrows)."""
+        knows = self.resolver.analyzer.knows
+        kept = [
+            word
+            for n, word in enumerate(text.split())
+            if (toks := tokens(word))
+            and (all(knows(t) or is_number(t) for t in toks) or (n > 0 and word[:1].isupper()))
+        ]
+        return " ".join(kept)
 
     def answer_intent(self, intent_id: str, lang: str) -> Answer:
         intent = self.intents.get(intent_id)

@@ -110,6 +110,19 @@ def test_a_question_about_what_the_source_says_corrects_the_claim_before_it(
     assert answer.answered and "49" in answer.text, answer.text
 
 
+def test_a_question_leaning_on_a_story_reads_the_story_in_the_articles_words(
+    qabot: QABot,
+) -> None:
+    """The story's words the article does not use ("asked us whether", "mostly living off")
+    count against every answer; read in its known words (firms, domestic, market) the
+    question is the revenue share."""
+    answer = qabot.ask(
+        "The LP asked us whether these AI firms are mostly living off the domestic market. "
+        "What's the revenue number?"
+    )
+    assert answer.answered and "63" in answer.text, answer.text
+
+
 @pytest.mark.parametrize(
     "message",
     [
