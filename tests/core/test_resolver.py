@@ -30,6 +30,7 @@ from bot.settings import Settings
             "government.bridge",
         ),
         ("Was zeigt SenseTimes Gründung nach Darstellung des Artikels?", "sensetime.founded"),
+        ("Ort der Meldung?", "article.location"),  # the news item is the article
         # "these days" restricts no day; "inzwischen" is the article's "mittlerweile"
         ("how do the firms get their computing power these days", "computing.cloud"),
         ("Worauf verlassen sich inzwischen so gut wie alle Firmen?", "computing.cloud"),
