@@ -199,7 +199,9 @@ class Snapshot:
         if not cites:
             return Answer(question, False, lang, msg("about_what", lang), "abstain")
         lines = [msg("sources", lang)] + [f"{c.locator}: „{c.quote}“" for c in cites]
-        return assemble(question, lang, [Piece("\n".join(lines), tuple(cites), True, "passage")])
+        # what was cited, in full: certain, no unsure answer for the unanswered log
+        piece = Piece("\n".join(lines), tuple(cites), True, "passage", None, 1.0)
+        return assemble(question, lang, [piece])
 
     def neighbours(
         self, question: str, cited: list[tuple[str, str, str]], about: str, lang: str

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.conversation import Conversations
 from bot.service import QABot
 from bot.settings import UnansweredSettings
 from bot.triage import group_questions
@@ -62,6 +63,17 @@ def test_abstentions_and_unsure_answers_are_logged_confident_ones_not(log_path: 
     assert "user" not in abstain and "channel" not in abstain and abstain["time"]
     assert unsure["kind"] == "low_confidence" and unsure["guess"] == "computing.hpc_support"
     assert unsure["score"] < bot.settings.unanswered.low_confidence
+
+
+def test_a_source_request_answered_from_the_conversation_is_not_logged(log_path: Path) -> None:
+    """ "Quelle?" gets the paragraphs just cited: nothing unsure for an admin to triage (it
+    was logged as an unsure answer of score 0, for every source asked)."""
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    talk = Conversations(bot, ttl_s=60)
+    talk.ask("t1", "Wann wurde SenseTime gegründet?", platform="slack", user="U1")
+    source = talk.ask("t1", "Quelle?", platform="slack", user="U1")
+    assert source.answered and source.citations
+    assert records(log_path) == []
 
 
 def test_what_the_console_could_not_answer_is_logged_as_the_console(log_path: Path) -> None:
