@@ -62,6 +62,9 @@ def test_statements_only_are_one_question() -> None:
         ("Dankjewel!", "thanks"),
         ("Herzlichen Dank.", "thanks"),  # formal German thanks
         ("thx la 🙏 add oil", "thanks"),  # Hong Kong English particles and cheer
+        ("Vielen herzlichen Dank, das war sehr freundlich von Ihnen!", "thanks"),  # polite
+        ("Na gut, dann danke ich Ihnen recht herzlich.", "thanks"),
+        ("no worries, thanks heaps", "thanks"),  # Australian
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
