@@ -31,6 +31,7 @@ from bot.settings import Settings
         ),
         ("Was zeigt SenseTimes Gründung nach Darstellung des Artikels?", "sensetime.founded"),
         ("Ort der Meldung?", "article.location"),  # the news item is the article
+        ("Wann soll denn die Rechenzentrale in Hongkong losgehen?", "computing.hpc_centre"),
         # "these days" restricts no day; "inzwischen" is the article's "mittlerweile"
         ("how do the firms get their computing power these days", "computing.cloud"),
         ("Worauf verlassen sich inzwischen so gut wie alle Firmen?", "computing.cloud"),
