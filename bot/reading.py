@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from bot.lexicon import (
     ALTERNATIVES,
+    ASKER,
     CHAT_KINDS,
     CHAT_PHRASES,
     CUES,
@@ -240,11 +241,17 @@ def _questions_with_tails(parts: list[str], leaned: dict[str, str]) -> list[str]
                 part = f"{context} {part}"
             out.append(part)
             context = ""
-        elif out and not context and len(part.split()) <= _TAIL_WORDS:
+        elif out and not context and len(part.split()) <= _TAIL_WORDS and not _of_the_asker(part):
             out[-1] = f"{out[-1]} {part}"
         else:
             context = part
     return out
+
+
+def _of_the_asker(part: str) -> bool:
+    """A remark about the asker ("Da komme ich nicht ganz mit.", "I need it for my slides"):
+    no part of the question before it."""
+    return any(t in ASKER for t in tokens(part))
 
 
 def _points_back(part: str) -> bool:

@@ -34,6 +34,10 @@ from bot.service import QABot
             "What share of firms rely on the cloud? Precise figure please.",
             ("What share of firms rely on the cloud? Precise figure please.",),
         ),
+        (  # a remark about the asker after the question is not part of it
+            "Was bedeuten die 63 Prozent? Da komme ich nicht ganz mit.",
+            ("Was bedeuten die 63 Prozent?",),
+        ),
     ],
 )
 def test_the_question_is_what_gets_matched(message: str, questions: tuple[str, ...]) -> None:
