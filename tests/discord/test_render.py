@@ -127,7 +127,7 @@ def test_choices_respect_discord() -> None:
 
 
 def test_suggestions_the_text_already_lists_are_not_listed_again(qabot: QABot) -> None:
-    answer = qabot.ask("Is the brain drain actually biting these firms?")
+    answer = qabot.ask("so roughly how many HK firms are already on the AI train?")
     assert answer.suggestions and "• " in answer.text  # the core lists them in its text
     ((embed,),) = [r.embeds for r in answer_replies(answer)]
     assert all(f["name"] != "Did you mean:" for f in embed.get("fields", []))

@@ -101,7 +101,7 @@ def test_any_question_renders_to_valid_json(text: str) -> None:
 
 
 def test_suggestions_the_text_already_lists_are_buttons_only(qabot) -> None:
-    answer = qabot.ask("Is the brain drain actually biting these firms?")
+    answer = qabot.ask("so roughly how many HK firms are already on the AI train?")
     assert answer.suggestions and "• " in answer.text  # the core lists them in its text
     payload = render.render_answer(answer)
     assert [b["type"] for b in payload["blocks"]] == ["section", "actions"]
