@@ -38,6 +38,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "How many percent of firms in SZ use AI?",  # a place by its chat abbreviation
         "What share of firms in Singapour need HPC support?",  # a place by its French name
         "Wie sah es Ende 2023 im HKSTP aus?",  # how things stood at another time
+        "Anzahl der KI-Firmen im HKSTP Ende 2024?",  # a count asked tersely, another year
         "Welche Empfehlungen hat das HKPC gemacht?",  # which of the nine it only counts
         "Which AI companies are in the science park?",  # which of the 200 it only counts
         "Wie hoch ist die jährliche Mittelausstattung des RAISe+ Scheme?",  # per year
