@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 DATA_FILE = Path(__file__).with_name("data") / "language.yaml"
 COMMON_WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
+PLACES_FILE = Path(__file__).with_name("data") / "places.txt"
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'"})
 _WORD = re.compile(r"[a-z]+|\d+")
 
@@ -226,3 +227,13 @@ def load_common_words(path: Path = COMMON_WORDS_FILE) -> frozenset[str]:
 
 
 COMMON_WORDS = load_common_words()
+
+
+def load_places(path: Path = PLACES_FILE) -> frozenset[tuple[str, ...]]:
+    """Countries and larger cities by their folded names (tools/places.py writes the file):
+    a question that names one the answer does not cover narrows it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(tuple(line.split()) for line in lines if line and not line.startswith("#"))
+
+
+PLACES = load_places()

@@ -16,12 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from bot.lexicon import PLACE_PREPOSITIONS, RESTRICTORS, STOPWORDS
+from bot.lexicon import PLACE_PREPOSITIONS, PLACES, RESTRICTORS, STOPWORDS
 from bot.text import fold, stem, tokens
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor + word
-_MAX_PHRASE = max((len(p) for terms in RESTRICTORS.values() for p in terms), default=1)
+_MAX_PHRASE = max(
+    (len(p) for p in (*PLACES, *(p for terms in RESTRICTORS.values() for p in terms))), default=1
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
         for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
             phrase = tuple(toks[i : i + n])
             group = next((g for g, terms in RESTRICTORS.items() if phrase in terms), None)
+            if group is None and i and phrase in PLACES and _unknown_name(question, phrase, known):
+                group = "place"  # "Hat Hamburg auch so einen Park?"
             if group == "place" and not _names_a_place(question, phrase):
                 group = None
             if group:  # an idiom ("these days") takes its words and restricts nothing
@@ -61,6 +65,13 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
     seen = {t.stems for t in found}
     found += [n for n in _unknown_names(question, known, lang) if n.stems not in seen]
     return found
+
+
+def _unknown_name(question: str, phrase: tuple[str, ...], known: Callable[[str], bool]) -> bool:
+    """A place of the gazetteer counts written as a name, and not as a word the knowledge
+    knows (Hong Kong, or "November", which is also a city's name somewhere)."""
+    written = _surface(question, phrase).split()
+    return all(w[:1].isupper() for w in written) and not all(map(known, phrase))
 
 
 def _names_a_place(question: str, phrase: tuple[str, ...]) -> bool:

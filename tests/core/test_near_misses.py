@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import lexicon
 from bot.service import QABot
 
 
@@ -39,6 +40,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "What share of firms in Singapour need HPC support?",  # a place by its French name
         "Wie sah es Ende 2023 im HKSTP aus?",  # how things stood at another time
         "Anzahl der KI-Firmen im HKSTP Ende 2024?",  # a count asked tersely, another year
+        "Hat Hamburg auch so einen Technologiepark für KI-Firmen?",  # a city of the gazetteer
+        "What share of firms in Mumbai use AI?",
         "Welche Empfehlungen hat das HKPC gemacht?",  # which of the nine it only counts
         "Which AI companies are in the science park?",  # which of the 200 it only counts
         "Wie hoch ist die jährliche Mittelausstattung des RAISe+ Scheme?",  # per year
@@ -269,6 +272,12 @@ def test_a_question_for_a_quantity_is_not_answered_with_a_date(qabot: QABot) -> 
 def test_an_answer_naming_the_event_says_where_not_where_the_event_was(qabot: QABot) -> None:
     answered_with(qabot, "Where did Wang Zheng speak?", "China Conference")
     assert not qabot.ask("Where was the China Conference 2025 held?").answered
+
+
+def test_a_place_of_the_gazetteer_counts_only_written_as_a_name(qabot: QABot) -> None:
+    # "November" is a city's name somewhere too: a word the knowledge knows is no place
+    answered_with(qabot, "When in November 2023 did the HKPC publish its study?", "November")
+    assert lexicon.PLACES and ("hamburg",) in lexicon.PLACES
 
 
 def test_us_names_the_united_states_only_in_capitals(qabot: QABot) -> None:
