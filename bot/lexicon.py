@@ -219,21 +219,14 @@ FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
 }
 
 
-def load_common_words(path: Path = COMMON_WORDS_FILE) -> frozenset[str]:
-    """Everyday German and English words, folded (tools/common_words.py writes the file):
-    typo correction leaves them as they are."""
+def word_list(path: Path) -> list[str]:
+    """The entries of a word list of bot/data (tools/word_list.py writes them): one folded
+    word or phrase a line, after a header line."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line for line in lines if line and not line.startswith("#"))
+    return [line for line in lines if line and not line.startswith("#")]
 
 
-COMMON_WORDS = load_common_words()
-
-
-def load_places(path: Path = PLACES_FILE) -> frozenset[tuple[str, ...]]:
-    """Countries and larger cities by their folded names (tools/places.py writes the file):
-    a question that names one the answer does not cover narrows it."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(tuple(line.split()) for line in lines if line and not line.startswith("#"))
-
-
-PLACES = load_places()
+# Everyday German and English words (tools/common_words.py): typo correction leaves them be.
+COMMON_WORDS = frozenset(word_list(COMMON_WORDS_FILE))
+# Countries and larger cities (tools/places.py): naming one the answer does not cover narrows.
+PLACES = frozenset(tuple(place.split()) for place in word_list(PLACES_FILE))

@@ -16,6 +16,8 @@ from wordfreq import top_n_list, zipf_frequency
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import word_list  # noqa: E402  (tools/, beside this script)
+
 from bot.text import tokens  # noqa: E402
 
 OUT = ROOT / "bot" / "data" / "common_words.txt"
@@ -33,10 +35,7 @@ def main() -> None:
             toks = tokens(word)
             if len(toks) == 1 and toks[0].isalpha() and len(toks[0]) >= MIN_LENGTH:
                 words.add(toks[0])
-    source = Path(__file__).name
-    header = f"# {len(words)} words, zipf >= {MIN_ZIPF} in German or English ({source})"
-    OUT.write_text("\n".join([header, *sorted(words)]) + "\n", encoding="utf-8")
-    print(f"wrote {OUT} ({len(words)} words)")
+    word_list.write(OUT, words, f"words, zipf >= {MIN_ZIPF} in German or English", __file__)
 
 
 if __name__ == "__main__":

