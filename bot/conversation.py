@@ -61,6 +61,7 @@ COMMON_SHARE = 0.2  # named things in more intents than this share say nothing n
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
 OPENER_CACHE = 1024  # messages remembered without their opener: those of the last moments
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
+KEPT_PARSED = 1024  # contexts this process kept, as made: each is read back at the next turn
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
 
@@ -248,6 +249,10 @@ class Conversations:
         self.ttl_s = ttl_s
         # What was read of the index in use, with that index (a reload makes a new one).
         self._known_of: tuple[weakref.ref[Resolver] | None, _Known] = (None, _Known())
+        # The contexts this process kept, by their JSON: the next turn of a conversation
+        # reads back the very text the last one wrote, and needs not parse it. (A context
+        # is immutable and all strings: its JSON read back is equal to it.)
+        self._kept: dict[str, Context] = {}
 
     def ask(
         self,
@@ -804,10 +809,18 @@ class Conversations:
         except Exception:
             log.exception("conversation store unavailable; answering without context")
             return None
-        return Context.from_json(raw) if raw else None
+        if not raw:
+            return None
+        kept = self._kept.get(raw)
+        return kept if kept is not None else Context.from_json(raw)
 
     def _save(self, key: str, ctx: Context) -> None:
+        raw = ctx.to_json()
         try:
-            self.bot.state.put(key, ctx.to_json(), self.ttl_s)
+            self.bot.state.put(key, raw, self.ttl_s)
         except Exception:
             log.exception("conversation store unavailable; context not kept")
+            return
+        if len(self._kept) >= KEPT_PARSED:
+            self._kept.clear()
+        self._kept[raw] = ctx

@@ -750,3 +750,23 @@ def test_the_last_answers_are_read_for_names_once_per_index(
     assert first.intent == again.intent == "hkpc.published"
     assert first.text == again.text
     assert not [text for text in analysed if said in text]
+
+
+def test_a_context_this_process_kept_is_read_back_without_parsing_it(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next turn reads back the context the last turn kept: the one kept here is taken as
+    it was made, and one kept by another replica (or before a restart) is parsed."""
+    from bot.conversation import Context
+
+    talk.ask("c-kept", "Wie groß ist das AI Subsidy Scheme?")
+    raw = talk.bot.state.get("conversation:cli:c-kept")
+    assert raw is not None
+    parsed: list[str] = []
+    from_json = Context.from_json
+    monkeypatch.setattr(Context, "from_json", lambda raw: parsed.append(raw) or from_json(raw))
+    assert talk.ask("c-kept", "und RAISe+?").answered
+    assert parsed == []
+    replica = Conversations(talk.bot, ttl_s=60)  # another replica, or after a restart
+    assert replica.ask("c-kept", "Quelle?").answered
+    assert parsed == [talk.bot.state.get("conversation:cli:c-kept")]
