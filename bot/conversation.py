@@ -269,9 +269,11 @@ class Conversations:
         def reply() -> Answer:
             ctx = self._load(key)
             analyzer = self.bot.store.current.resolver.analyzer
-            # "Vielen Dank, das hilft uns weiter": thanks, not a request for more
-            thanks = chat_kind(text) in ("thanks", "goodbye")
-            kind = None if thanks else request_kind(text, self._knows_beyond(ctx), analyzer.correct)
+            kind = request_kind(text, self._knows_beyond(ctx), analyzer.correct)
+            # "Vielen Dank, das hilft uns weiter": thanks, not a request for more (read for
+            # thanks only where a request's cue stands)
+            if kind is not None and chat_kind(text) in ("thanks", "goodbye"):
+                kind = None
             if kind is not None:
                 answer = self._request(kind, ctx, text)
                 if ctx is not None and answer.answered:  # same topic; the language may change

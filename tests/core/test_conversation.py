@@ -770,3 +770,20 @@ def test_a_context_this_process_kept_is_read_back_without_parsing_it(
     replica = Conversations(talk.bot, ttl_s=60)  # another replica, or after a restart
     assert replica.ask("c-kept", "Quelle?").answered
     assert parsed == [talk.bot.state.get("conversation:cli:c-kept")]
+
+
+def test_a_message_is_read_for_thanks_only_when_it_holds_a_request(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thanks only matter where a request's cue stands ("Vielen Dank, das hilft uns weiter"
+    is no request for more): a question or follow-up without one is not read for them."""
+    import bot.conversation
+
+    read: list[str] = []
+    chat_kind = bot.conversation.chat_kind
+    monkeypatch.setattr(bot.conversation, "chat_kind", lambda t: read.append(t) or chat_kind(t))
+    talk.ask("c-thanks", "Wie groß ist das AI Subsidy Scheme?")
+    talk.ask("c-thanks", "und RAISe+?")
+    assert read == []
+    assert talk.ask("c-thanks", "Vielen Dank, das hilft uns weiter").kind == "smalltalk"
+    assert read == ["Vielen Dank, das hilft uns weiter"]
