@@ -61,6 +61,7 @@ COMMON_SHARE = 0.2  # named things in more intents than this share say nothing n
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
 OPENER_CACHE = 1024  # messages remembered without their opener: those of the last moments
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
+NAMED_TEXTS = 1024  # answers read for the things they name, per index (answers recur)
 KEPT_PARSED = 1024  # contexts this process kept, as made: each is read back at the next turn
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
@@ -112,6 +113,8 @@ class _Known:
     names: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] | None = None
     # an intent's answer in a language: its analysis as written, and whether it ends open
     said: dict[tuple[str, str], tuple[Analysis, bool]] = field(default_factory=dict)
+    # an answer's text: the named things it names, in its order (`NAMED_TEXTS` of them)
+    named: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 MAX_OPENER = max(map(len, FOLLOWUP["elliptical"]))  # tokens of the longest opener
@@ -306,7 +309,19 @@ class Conversations:
 
     def _named_in(self, text: str) -> tuple[str, ...]:
         """The named things `text` names, in the order it names them, without those most
-        answers name (Hongkong): the things "the second one" counts."""
+        answers name (Hongkong): the things "the second one" counts. Every answer is read
+        for them, and answers recur (the same intents, asked by many): each text is read
+        once per index."""
+        named = self._known(self.bot.store.current.resolver).named
+        found = named.get(text)
+        if found is None:
+            if len(named) >= NAMED_TEXTS:
+                named.clear()
+            found = named[text] = self._names_found(text)
+        return found
+
+    def _names_found(self, text: str) -> tuple[str, ...]:
+        """`_named_in`, read: each countable name searched as a word where it stands at all."""
         folded = fold(text)
         first: dict[str, int] = {}
         for feature, needles, names in self._countable_names():

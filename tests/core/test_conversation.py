@@ -787,3 +787,21 @@ def test_a_message_is_read_for_thanks_only_when_it_holds_a_request(
     assert read == []
     assert talk.ask("c-thanks", "Vielen Dank, das hilft uns weiter").kind == "smalltalk"
     assert read == ["Vielen Dank, das hilft uns weiter"]
+
+
+def test_what_an_answer_names_is_read_once_per_index(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every answer is read for the things it names, and an answer is given again and again
+    (the same intents, asked by many): each text is read once per index."""
+    import bot.conversation
+
+    folded: list[str] = []
+    fold = bot.conversation.fold
+    monkeypatch.setattr(bot.conversation, "fold", lambda t: folded.append(t) or fold(t))
+    said = "Laut Wang Zheng, CFO von SenseTime, …"
+    assert talk._named_in(said) == talk._named_in(said) == ("@wang_zheng", "@sensetime")
+    assert folded.count(said) == 1
+    talk.bot.reload()  # a new index: read again
+    assert talk._named_in(said) == ("@wang_zheng", "@sensetime")
+    assert folded.count(said) == 2
