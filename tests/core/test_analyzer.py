@@ -42,3 +42,15 @@ def test_forgetting_texts_empties_the_analyses(qabot: QABot) -> None:
     first = memo.analyze("Wann wurde SenseTime gegründet?", correct=True)
     memo.forget_texts()
     assert memo.analyze("Wann wurde SenseTime gegründet?", correct=True) is not first
+
+
+def test_a_word_is_analysed_once_even_after_texts_are_forgotten(qabot: QABot) -> None:
+    """A follow-up's words are tested one by one (is it a topic word? a request's cue?), and
+    words recur in message after message: a word's analysis is remembered apart from the
+    texts', as its tokens, corrections and splits are, and kept when the texts are forgotten."""
+    memo = qabot.store.current.resolver.analyzer
+    word = memo.analyze("Finanzierungsoptionen", correct=False)
+    memo.forget_texts()
+    assert memo.analyze("Finanzierungsoptionen", correct=False) is word
+    assert memo.analyze("finanzierungsoptionen?", correct=False) is word
+    assert memo.analyze("Finanzierungsoptionen", correct=True) is not word
