@@ -26,9 +26,10 @@ MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
 # Bounded: 1,024 texts of each kind (corrected or not), of ≤ ANALYSIS_CHARS characters.
 ANALYSIS_MEMO = 1024
 ANALYSIS_CHARS = 500
-# Texts of one word are remembered apart (the words of a follow-up are tested one by one,
-# and words recur in message after message, as their tokens and corrections do): 4,096 of
-# each kind, kept when the texts are forgotten.
+# Texts of one word or none are remembered apart: a follow-up's words are tested one by one
+# (and what is left of it without its restriction may be nothing), and words recur in
+# message after message, as their tokens and corrections do. 4,096 of each kind, kept when
+# the texts are forgotten.
 WORD_ANALYSIS_MEMO = 4096
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
 T = TypeVar("T")
@@ -136,7 +137,7 @@ class Analyzer:
         self._corrections: dict[str, str] = {}
         self._splits: dict[str, tuple[str, ...]] = {}
         self._pools: dict[str, list[str]] = {}  # by first letter (short words) and length
-        # by `correct`, then by the tokens of the text (of one word, then of longer ones)
+        # by `correct`, then by the tokens of the text (of one word or none, of longer ones)
         self._word_analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
         self._analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
 
@@ -203,12 +204,12 @@ class Analyzer:
 
     def analyze(self, text: str, *, correct: bool) -> Analysis:
         """The features of `text` (typo-corrected and compounds split with `correct`);
-        remembered for texts of question length (`ANALYSIS_MEMO`) and, apart, for single
-        words (`WORD_ANALYSIS_MEMO`)."""
+        remembered for texts of question length (`ANALYSIS_MEMO`) and, apart, for texts of
+        one word or none (`WORD_ANALYSIS_MEMO`)."""
         raw = tuple(tokens(text))
         if len(text) > ANALYSIS_CHARS:
             return self._analyze(raw, correct)
-        if len(raw) == 1:
+        if len(raw) <= 1:  # a word, or none ("und die KMU?" without its restriction)
             memo, size = self._word_analyses[correct], WORD_ANALYSIS_MEMO
         else:
             memo, size = self._analyses[correct], ANALYSIS_MEMO

@@ -54,3 +54,6 @@ def test_a_word_is_analysed_once_even_after_texts_are_forgotten(qabot: QABot) ->
     assert memo.analyze("Finanzierungsoptionen", correct=False) is word
     assert memo.analyze("finanzierungsoptionen?", correct=False) is word
     assert memo.analyze("Finanzierungsoptionen", correct=True) is not word
+    nothing = memo.analyze("", correct=True)  # "und die KMU?" without its restriction
+    memo.forget_texts()
+    assert memo.analyze("?", correct=True) is nothing
