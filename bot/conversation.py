@@ -407,14 +407,8 @@ class Conversations:
         analyze = snap.resolver.analyzer.analyze
 
         @cache
-        def about() -> frozenset[str]:  # analysed only when a request's cue stands
-            said = [
-                snap.intents[i].answer.get(lang)
-                for i in ctx.intents
-                if i in snap.intents
-                for lang in ("de", "en")
-            ]
-            return analyze(" ".join([ctx.question, *said]), correct=False).features
+        def about() -> frozenset[str]:  # read only when a request's cue stands
+            return self._last_features(snap, ctx, ("de", "en"))
 
         return lambda t: snap.knows_topic(t) and not analyze(t, correct=False).features <= about()
 
@@ -722,16 +716,24 @@ class Conversations:
 
     def _last_names(self, snap: Snapshot, ctx: Context) -> list[str]:
         """The names the last question and its answers name: `entity_terms` of them joined by
-        spaces. Each answer is read once per index; when no word or name runs on from one
-        text into the next, the joined text's features are those of its texts."""
-        said = [i for i in ctx.intents if i in snap.intents]
+        spaces."""
+        found = self._last_features(snap, ctx, (ctx.lang,))
+        return [snap.resolver.entities[f] for f in sorted(found & snap.resolver.entities.keys())]
+
+    def _last_features(
+        self, snap: Snapshot, ctx: Context, langs: tuple[str, ...]
+    ) -> frozenset[str]:
+        """The features of the last question and its answers in `langs`, joined by spaces and
+        analysed as written. Each answer is read once per index; when no word or name runs
+        on from one text into the next, the joined text's features are those of its texts."""
+        said = [(i, lang) for i in ctx.intents if i in snap.intents for lang in langs]
         analyzer = snap.resolver.analyzer
         question = (analyzer.analyze(ctx.question, correct=False), ends_open(ctx.question))
-        found = analyzer.joined_features([question, *(self._said(snap, i, ctx.lang) for i in said)])
+        found = analyzer.joined_features([question, *(self._said(snap, *s) for s in said)])
         if found is None:
-            texts = [ctx.question, *(snap.intents[i].answer.get(ctx.lang) for i in said)]
-            return snap.entity_terms(" ".join(texts))
-        return [snap.resolver.entities[f] for f in sorted(found & snap.resolver.entities.keys())]
+            texts = [ctx.question, *(snap.intents[i].answer.get(lang) for i, lang in said)]
+            return analyzer.analyze(" ".join(texts), correct=False).features
+        return found
 
     def _said(self, snap: Snapshot, intent: str, lang: str) -> tuple[Analysis, bool]:
         """An intent's answer in `lang` analysed as written, and whether it ends open: read

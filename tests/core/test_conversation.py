@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import Answer
 from bot.conversation import Conversations, request_kind, strip_opener
 from bot.service import QABot
 from bot.state import MemoryState
+from bot.text import tokens
 from tests.conftest import KNOWLEDGE
 
 QABOT = [sys.executable, "-m", "bot.cli"]
@@ -731,25 +733,41 @@ def test_the_last_answers_are_read_for_names_once_per_index(
 ) -> None:
     """A follow-up that points back is read with each name the last question and answers
     name: an answer's words are read once per index, not at every such follow-up."""
-    question, follow_up = "Wer hat die Studie gemacht?", "Wann haben die die veröffentlicht?"
-    talk.ask("c-said-1", question)
-    first = talk.ask("c-said-1", follow_up)
-    snap = talk.bot.store.current
-    said = snap.intents["hkpc.study"].answer.get("de")
-    analyze = snap.resolver.analyzer._analyze
-    analysed: list[str] = []
-    monkeypatch.setattr(
-        snap.resolver.analyzer,
-        "_analyze",
-        lambda text, correct: analysed.append(text) or analyze(text, correct),
+    first, again, analysed = _asked_twice(
+        talk, monkeypatch, "Wer hat die Studie gemacht?", "Wann haben die die veröffentlicht?"
     )
-    talk.ask("c-said-2", question)
-    snap.resolver.analyzer.forget_texts()  # the texts of the first conversation long gone
-    analysed.clear()
-    again = talk.ask("c-said-2", follow_up)
     assert first.intent == again.intent == "hkpc.published"
     assert first.text == again.text
-    assert not [text for text in analysed if said in text]
+    said = talk.bot.store.current.intents["hkpc.study"].answer.get("de")
+    assert not _read_in(analysed, said)
+
+
+def _asked_twice(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch, question: str, follow_up: str
+) -> tuple[Answer, Answer, list[tuple[str, ...]]]:
+    """`question` then `follow_up` in two conversations, the texts of the first forgotten
+    before the second follow-up (as on a busy bot): both replies to the follow-up, and the
+    token sequences the analyzer analysed for the second."""
+    talk.ask("c-twice-1", question)
+    first = talk.ask("c-twice-1", follow_up)
+    analyzer = talk.bot.store.current.resolver.analyzer
+    analyze = analyzer._analyze
+    analysed: list[tuple[str, ...]] = []
+    monkeypatch.setattr(
+        analyzer,
+        "_analyze",
+        lambda words, correct: analysed.append(words) or analyze(words, correct),
+    )
+    talk.ask("c-twice-2", question)
+    analyzer.forget_texts()
+    analysed.clear()
+    return first, talk.ask("c-twice-2", follow_up), analysed
+
+
+def _read_in(analysed: list[tuple[str, ...]], text: str) -> bool:
+    """Whether one of the `analysed` token sequences holds the tokens of `text` in a row."""
+    toks = tuple(tokens(text))
+    return any(words[i : i + len(toks)] == toks for words in analysed for i in range(len(words)))
 
 
 def test_a_context_this_process_kept_is_read_back_without_parsing_it(
@@ -805,3 +823,16 @@ def test_what_an_answer_names_is_read_once_per_index(
     talk.bot.reload()  # a new index: read again
     assert talk._named_in(said) == ("@wang_zheng", "@sensetime")
     assert folded.count(said) == 2
+
+
+def test_a_request_naming_a_topic_reads_the_last_answers_once_per_index(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Quelle für das mit den großen Firmen?" names a topic: whether the last answer was
+    about it is read from the last question and the answers in both languages, each answer
+    analysed once per index, not joined and analysed again at every such request."""
+    question, request = "Wie viele Firmen sind profitabel?", "Quelle für das mit den großen Firmen?"
+    first, again, analysed = _asked_twice(talk, monkeypatch, question, request)
+    assert first.answered and first.text == again.text
+    said = talk.bot.store.current.intents["hkpc.large_profitable"].answer
+    assert not _read_in(analysed, said.get("de")) and not _read_in(analysed, said.get("en"))
