@@ -28,9 +28,9 @@ ANALYSIS_MEMO = 1024
 ANALYSIS_CHARS = 500
 # Texts of one word or none are remembered apart: a follow-up's words are tested one by one
 # (and what is left of it without its restriction may be nothing), and words recur in
-# message after message, as their tokens and corrections do. 4,096 of each kind, kept when
-# the texts are forgotten.
-WORD_ANALYSIS_MEMO = 4096
+# message after message, as their tokens and corrections do. 2,048 of each kind (1.3 MB at
+# most each), kept when the texts are forgotten.
+WORD_ANALYSIS_MEMO = 2048
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
