@@ -11,7 +11,9 @@ and the same follow-up texts asked on their own (no context), how many resolver
 calls a turn makes, and the follow-up's cost relative to a question's; then the
 follow-ups by the resolver calls they made (0: the source, another language or
 more, answered from the kept context; 2 and more: read with the last question in
-several ways, each reading resolved as a question is): where the tail is. Not a
+several ways, each reading resolved as a question is): where the tail is. Each row
+also splits its mean time into the resolver calls and the rest, the conversation
+layer's own work (reading the message, the context, the checks). Not a
 test: run it by hand (`.venv/bin/python benchmarks/bench_conversations.py
 [--rounds 5]`); the machine's load moves the tail, so compare several runs.
 """
@@ -49,13 +51,20 @@ def conversations() -> list[list[str]]:
 
 
 class CountingBot(QABot):
-    """The real core, counting the resolver calls (`resolve`) a turn makes."""
+    """The real core, counting the resolver calls (`resolve`) a turn makes and the time
+    spent in them (on `clock`): the rest of a turn is the conversation layer's own."""
 
     calls = 0
+    resolving = 0.0
+    clock = staticmethod(time.perf_counter)
 
     def resolve(self, text: str, lang: str | None = None) -> Answer:
         CountingBot.calls += 1
-        return super().resolve(text, lang)
+        start = CountingBot.clock()
+        try:
+            return super().resolve(text, lang)
+        finally:
+            CountingBot.resolving += CountingBot.clock() - start
 
 
 def percentile(ms: list[float], share: float) -> float:
@@ -63,12 +72,16 @@ def percentile(ms: list[float], share: float) -> float:
     return ms[min(len(ms) - 1, max(0, round(share * len(ms)) - 1))]
 
 
-def timed(fn, clock=time.perf_counter) -> tuple[float, int]:  # type: ignore[no-untyped-def]
-    """(milliseconds, resolver calls) of one call of `fn`."""
+Took = tuple[float, int, float]  # milliseconds, resolver calls, milliseconds in them
+
+
+def timed(fn) -> Took:  # type: ignore[no-untyped-def]
+    """(milliseconds, resolver calls, milliseconds in resolver calls) of one call of `fn`."""
     CountingBot.calls = 0
-    start = clock()
+    CountingBot.resolving = 0.0
+    start = CountingBot.clock()
     fn()
-    return (clock() - start) * 1000, CountingBot.calls
+    return (CountingBot.clock() - start) * 1000, CountingBot.calls, CountingBot.resolving * 1000
 
 
 def main() -> None:
@@ -80,26 +93,32 @@ def main() -> None:
         help="this thread's CPU time, not wall time: the waits of a busy machine left out",
     )
     args = ap.parse_args()
-    clock = time.thread_time if args.cpu else time.perf_counter
+    CountingBot.clock = staticmethod(time.thread_time if args.cpu else time.perf_counter)
     settings = Settings(knowledge_dir=ROOT / "knowledge", rate_limit={"enabled": False})
     bot = CountingBot.from_settings(settings)
     chat = ChatService(bot, settings)
     snap = bot.store.current
-    rows: dict[str, list[tuple[float, int]]] = {"question": [], "follow-up": [], "alone": []}
+    rows: dict[str, list[Took]] = {"question": [], "follow-up": [], "alone": []}
     for n in range(args.rounds + 1):
         timed_round = n > 0  # round 0 warms the word caches (corrections, splits)
         for i, turns in enumerate(conversations()):
             for k, text in enumerate(turns):
                 forget_texts(snap)
                 message = Incoming(ASKER, f"bench-{n}-{i}", text, addressed=True)
-                took = timed(lambda m=message: chat.answer(m), clock)
+                took = timed(lambda m=message: chat.answer(m))
                 if timed_round:
                     rows["question" if k == 0 else "follow-up"].append(took)
                 if k:
                     forget_texts(snap)
-                    took = timed(lambda t=text: bot.ask(t, platform="slack"), clock)
+                    took = timed(lambda t=text: bot.ask(t, platform="slack"))
                     if timed_round:
                         rows["alone"].append(took)
+    report(rows)
+
+
+def report(rows: dict[str, list[Took]]) -> None:
+    """The percentiles per kind of turn, the ratios, and the follow-ups by resolver calls,
+    each with its mean time in resolver calls and in the conversation layer's own work."""
     labels = {
         "question": "first question, in a conversation",
         "follow-up": "follow-up, in its conversation",
@@ -107,34 +126,42 @@ def main() -> None:
     }
     print(
         f"{'turn':<36}{'turns':>7}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'mean ms':>9}"
-        f"{'calls/turn':>11}"
+        f"{'calls/turn':>11}{'resolver µs':>12}{'layer µs':>9}"
     )
     for key, label in labels.items():
-        ms = sorted(t for t, _ in rows[key])
-        calls = statistics.mean(c for _, c in rows[key])
+        ms = sorted(t for t, _, _ in rows[key])
         print(
             f"{label:<36}{len(ms):>7}{percentile(ms, 0.5):>8.2f}{percentile(ms, 0.9):>8.2f}"
-            f"{percentile(ms, 0.99):>8.2f}{statistics.mean(ms):>9.2f}{calls:>11.2f}"
+            f"{percentile(ms, 0.99):>8.2f}{statistics.mean(ms):>9.2f}"
+            f"{statistics.mean(c for _, c, _ in rows[key]):>11.2f}{split(rows[key])}"
         )
-    question = sorted(t for t, _ in rows["question"])
-    follow_up = sorted(t for t, _ in rows["follow-up"])
+    question = sorted(t for t, _, _ in rows["question"])
+    follow_up = sorted(t for t, _, _ in rows["follow-up"])
     ratios = "  ".join(
         f"{name} ×{percentile(follow_up, q) / percentile(question, q):.2f}"
         for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))
     )
-    print(f"a follow-up's cost relative to a question's: {ratios}")
-    head = f"{'share':>7}{'p50 ms':>8}{'p90 ms':>8}{'mean ms':>9}"
+    mean = statistics.mean(follow_up) / statistics.mean(question)
+    print(f"a follow-up's cost relative to a question's: {ratios}  mean ×{mean:.2f}")
+    head = f"{'share':>7}{'p50 ms':>8}{'p90 ms':>8}{'mean ms':>9}{'resolver µs':>12}{'layer µs':>9}"
     print(f"\n{'follow-ups by resolver calls':<36}{head}")
-    by_calls: dict[int, list[float]] = {}
-    for took, calls in rows["follow-up"]:
-        by_calls.setdefault(min(calls, 3), []).append(took)
-    for calls, ms in sorted(by_calls.items()):
-        ms.sort()
+    by_calls: dict[int, list[Took]] = {}
+    for took in rows["follow-up"]:
+        by_calls.setdefault(min(took[1], 3), []).append(took)
+    for calls, kept in sorted(by_calls.items()):
+        ms = sorted(t for t, _, _ in kept)
         share = len(ms) / len(rows["follow-up"])
         print(
             f"{'3 or more' if calls == 3 else calls:<36}{share:>7.0%}{percentile(ms, 0.5):>8.2f}"
-            f"{percentile(ms, 0.9):>8.2f}{statistics.mean(ms):>9.2f}"
+            f"{percentile(ms, 0.9):>8.2f}{statistics.mean(ms):>9.2f}{split(kept)}"
         )
+
+
+def split(kept: list[Took]) -> str:
+    """Mean µs a turn in resolver calls and in the rest (the conversation layer), as columns."""
+    resolving = statistics.mean(r for _, _, r in kept) * 1000
+    total = statistics.mean(t for t, _, _ in kept) * 1000
+    return f"{resolving:>12.0f}{total - resolving:>9.0f}"
 
 
 if __name__ == "__main__":

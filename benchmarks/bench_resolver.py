@@ -95,8 +95,8 @@ def _qabot() -> list[str]:
 
 def forget_texts(snap: Snapshot) -> None:
     """Empty the per-text caches (folding, tokens, readings, openers taken off, restricting
-    terms, analyses); word caches (the tokens and stems of single words, corrections, splits,
-    number words) stay, as in real use."""
+    terms, analyses); word caches (the tokens, stems and analyses of single words,
+    corrections, splits, number words) stay, as in real use."""
     text.fold.cache_clear()
     text._tokens.cache_clear()
     reading.read.cache_clear()

@@ -27,6 +27,11 @@ INFLECTION_LETTERS = 2  # last letters an everyday word may be corrected in (its
 # Bounded: 1,024 texts of each kind (corrected or not), of ≤ ANALYSIS_CHARS characters.
 ANALYSIS_MEMO = 1024
 ANALYSIS_CHARS = 500
+# Texts of one word or none are remembered apart: a follow-up's words are tested one by one
+# (and what is left of it without its restriction may be nothing), and words recur in
+# message after message, as their tokens and corrections do. 2,048 of each kind (1.3 MB at
+# most each), kept when the texts are forgotten.
+WORD_ANALYSIS_MEMO = 2048
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -140,7 +145,8 @@ class Analyzer:
         self._corrections: dict[str, str] = {}
         self._splits: dict[str, tuple[str, ...]] = {}
         self._pools: dict[str, list[str]] = {}  # by first letter (short words) and length
-        # by `correct`, then by the tokens of the text
+        # by `correct`, then by the tokens of the text (of one word or none, of longer ones)
+        self._word_analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
         self._analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
 
     def correct(self, token: str) -> str:
@@ -208,12 +214,16 @@ class Analyzer:
 
     def analyze(self, text: str, *, correct: bool) -> Analysis:
         """The features of `text` (typo-corrected and compounds split with `correct`);
-        remembered for texts of question length (`ANALYSIS_MEMO`)."""
+        remembered for texts of question length (`ANALYSIS_MEMO`) and, apart, for texts of
+        one word or none (`WORD_ANALYSIS_MEMO`)."""
         raw = tuple(tokens(text))
         if len(text) > ANALYSIS_CHARS:
             return self._analyze(raw, correct)
-        memo = self._analyses[correct]
-        return _remembered(memo, raw, lambda t: self._analyze(t, correct), ANALYSIS_MEMO)
+        if len(raw) <= 1:  # a word, or none ("und die KMU?" without its restriction)
+            memo, size = self._word_analyses[correct], WORD_ANALYSIS_MEMO
+        else:
+            memo, size = self._analyses[correct], ANALYSIS_MEMO
+        return _remembered(memo, raw, lambda t: self._analyze(t, correct), size)
 
     def joined_features(self, parts: Sequence[tuple[Analysis, bool]]) -> frozenset[str] | None:
         """The features of texts joined by spaces, as written, from each text's analysis (as
@@ -247,7 +257,8 @@ class Analyzer:
         )
 
     def forget_texts(self) -> None:
-        """Empty the remembered analyses (the benchmarks time a turn as if it came first)."""
+        """Empty the remembered analyses of texts, not of single words (the benchmarks time a
+        turn as if it came first, its words seen before as in real use)."""
         for memo in self._analyses.values():
             memo.clear()
 

@@ -62,6 +62,8 @@ COMMON_SHARE = 0.2  # named things in more intents than this share say nothing n
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
 OPENER_CACHE = 1024  # messages remembered without their opener: those of the last moments
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
+NAMED_TEXTS = 1024  # answers read for the things they name, per index (answers recur)
+KEPT_PARSED = 1024  # contexts this process kept, as made: each is read back at the next turn
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
 
@@ -112,6 +114,8 @@ class _Known:
     names: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] | None = None
     # an intent's answer in a language: its analysis as written, and whether it ends open
     said: dict[tuple[str, str], tuple[Analysis, bool]] = field(default_factory=dict)
+    # an answer's text: the named things it names, in its order (`NAMED_TEXTS` of them)
+    named: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 MAX_OPENER = max(map(len, FOLLOWUP["elliptical"]))  # tokens of the longest opener
@@ -260,6 +264,10 @@ class Conversations:
         self.ttl_s = ttl_s
         # What was read of the index in use, with that index (a reload makes a new one).
         self._known_of: tuple[weakref.ref[Resolver] | None, _Known] = (None, _Known())
+        # The contexts this process kept, by their JSON: the next turn of a conversation
+        # reads back the very text the last one wrote, and needs not parse it. (A context
+        # is immutable and all strings: its JSON read back is equal to it.)
+        self._kept: dict[str, Context] = {}
 
     def ask(
         self,
@@ -276,9 +284,11 @@ class Conversations:
         def reply() -> Answer:
             ctx = self._load(key)
             analyzer = self.bot.store.current.resolver.analyzer
-            # "Vielen Dank, das hilft uns weiter": thanks, not a request for more
-            thanks = chat_kind(text) in ("thanks", "goodbye")
-            kind = None if thanks else request_kind(text, self._knows_beyond(ctx), analyzer.correct)
+            kind = request_kind(text, self._knows_beyond(ctx), analyzer.correct)
+            # "Vielen Dank, das hilft uns weiter": thanks, not a request for more (read for
+            # thanks only where a request's cue stands)
+            if kind is not None and chat_kind(text) in ("thanks", "goodbye"):
+                kind = None
             if kind is not None:
                 answer = self._request(kind, ctx, text)
                 if ctx is not None and answer.answered:  # same topic; the language may change
@@ -311,7 +321,19 @@ class Conversations:
 
     def _named_in(self, text: str) -> tuple[str, ...]:
         """The named things `text` names, in the order it names them, without those most
-        answers name (Hongkong): the things "the second one" counts."""
+        answers name (Hongkong): the things "the second one" counts. Every answer is read
+        for them, and answers recur (the same intents, asked by many): each text is read
+        once per index."""
+        named = self._known(self.bot.store.current.resolver).named
+        found = named.get(text)
+        if found is None:
+            if len(named) >= NAMED_TEXTS:
+                named.clear()
+            found = named[text] = self._names_found(text)
+        return found
+
+    def _names_found(self, text: str) -> tuple[str, ...]:
+        """`_named_in`, read: each countable name searched as a word where it stands at all."""
         folded = fold(text)
         first: dict[str, int] = {}
         for feature, needles, names in self._countable_names():
@@ -397,14 +419,8 @@ class Conversations:
         analyze = snap.resolver.analyzer.analyze
 
         @cache
-        def about() -> frozenset[str]:  # analysed only when a request's cue stands
-            said = [
-                snap.intents[i].answer.get(lang)
-                for i in ctx.intents
-                if i in snap.intents
-                for lang in ("de", "en")
-            ]
-            return analyze(" ".join([ctx.question, *said]), correct=False).features
+        def about() -> frozenset[str]:  # read only when a request's cue stands
+            return self._last_features(snap, ctx, ("de", "en"))
 
         return lambda t: snap.knows_topic(t) and not analyze(t, correct=False).features <= about()
 
@@ -726,16 +742,24 @@ class Conversations:
 
     def _last_names(self, snap: Snapshot, ctx: Context) -> list[str]:
         """The names the last question and its answers name: `entity_terms` of them joined by
-        spaces. Each answer is read once per index; when no word or name runs on from one
-        text into the next, the joined text's features are those of its texts."""
-        said = [i for i in ctx.intents if i in snap.intents]
+        spaces."""
+        found = self._last_features(snap, ctx, (ctx.lang,))
+        return [snap.resolver.entities[f] for f in sorted(found & snap.resolver.entities.keys())]
+
+    def _last_features(
+        self, snap: Snapshot, ctx: Context, langs: tuple[str, ...]
+    ) -> frozenset[str]:
+        """The features of the last question and its answers in `langs`, joined by spaces and
+        analysed as written. Each answer is read once per index; when no word or name runs
+        on from one text into the next, the joined text's features are those of its texts."""
+        said = [(i, lang) for i in ctx.intents if i in snap.intents for lang in langs]
         analyzer = snap.resolver.analyzer
         question = (analyzer.analyze(ctx.question, correct=False), ends_open(ctx.question))
-        found = analyzer.joined_features([question, *(self._said(snap, i, ctx.lang) for i in said)])
+        found = analyzer.joined_features([question, *(self._said(snap, *s) for s in said)])
         if found is None:
-            texts = [ctx.question, *(snap.intents[i].answer.get(ctx.lang) for i in said)]
-            return snap.entity_terms(" ".join(texts))
-        return [snap.resolver.entities[f] for f in sorted(found & snap.resolver.entities.keys())]
+            texts = [ctx.question, *(snap.intents[i].answer.get(lang) for i, lang in said)]
+            return analyzer.analyze(" ".join(texts), correct=False).features
+        return found
 
     def _said(self, snap: Snapshot, intent: str, lang: str) -> tuple[Analysis, bool]:
         """An intent's answer in `lang` analysed as written, and whether it ends open: read
@@ -830,10 +854,18 @@ class Conversations:
         except Exception:
             log.exception("conversation store unavailable; answering without context")
             return None
-        return Context.from_json(raw) if raw else None
+        if not raw:
+            return None
+        kept = self._kept.get(raw)
+        return kept if kept is not None else Context.from_json(raw)
 
     def _save(self, key: str, ctx: Context) -> None:
+        raw = ctx.to_json()
         try:
-            self.bot.state.put(key, ctx.to_json(), self.ttl_s)
+            self.bot.state.put(key, raw, self.ttl_s)
         except Exception:
             log.exception("conversation store unavailable; context not kept")
+            return
+        if len(self._kept) >= KEPT_PARSED:
+            self._kept.clear()
+        self._kept[raw] = ctx

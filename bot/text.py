@@ -88,8 +88,11 @@ def _tokenise(text: str) -> tuple[str, ...]:
 
 
 def _prepared(text: str) -> str:
-    """`text` folded, '%' as a word, "R&D" and "y'all" as one."""
-    folded = _AMPERSAND_WORD.sub("", fold(text).replace("%", " prozent "))
+    """`text` folded, '%' as a word, "R&D" and "y'all" as one (each searched for only in a
+    text that has an ampersand, an apostrophe: most have neither)."""
+    folded = fold(text).replace("%", " prozent ")
+    if "&" in folded:
+        folded = _AMPERSAND_WORD.sub("", folded)
     return _ELIDED.sub(r"\1\2", folded) if "'" in folded else folded
 
 

@@ -59,3 +59,18 @@ def test_the_everyday_words_are_folded_as_questions_are() -> None:
     words = analyzer.COMMON_WORDS
     assert len(words) > 10_000 and "wetter" in words and "fur" not in words  # no short words
     assert all(w == w.casefold() and w.isascii() for w in words)
+
+
+def test_a_word_is_analysed_once_even_after_texts_are_forgotten(qabot: QABot) -> None:
+    """A follow-up's words are tested one by one (is it a topic word? a request's cue?), and
+    words recur in message after message: a word's analysis is remembered apart from the
+    texts', as its tokens, corrections and splits are, and kept when the texts are forgotten."""
+    memo = qabot.store.current.resolver.analyzer
+    word = memo.analyze("Finanzierungsoptionen", correct=False)
+    memo.forget_texts()
+    assert memo.analyze("Finanzierungsoptionen", correct=False) is word
+    assert memo.analyze("finanzierungsoptionen?", correct=False) is word
+    assert memo.analyze("Finanzierungsoptionen", correct=True) is not word
+    nothing = memo.analyze("", correct=True)  # "und die KMU?" without its restriction
+    memo.forget_texts()
+    assert memo.analyze("?", correct=True) is nothing

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import Answer
 from bot.conversation import Conversations, request_kind, strip_opener
 from bot.service import QABot
 from bot.state import MemoryState
+from bot.text import tokens
 from tests.conftest import KNOWLEDGE
 
 QABOT = [sys.executable, "-m", "bot.cli"]
@@ -772,22 +774,106 @@ def test_the_last_answers_are_read_for_names_once_per_index(
 ) -> None:
     """A follow-up that points back is read with each name the last question and answers
     name: an answer's words are read once per index, not at every such follow-up."""
-    question, follow_up = "Wer hat die Studie gemacht?", "Wann haben die die veröffentlicht?"
-    talk.ask("c-said-1", question)
-    first = talk.ask("c-said-1", follow_up)
-    snap = talk.bot.store.current
-    said = snap.intents["hkpc.study"].answer.get("de")
-    analyze = snap.resolver.analyzer._analyze
-    analysed: list[str] = []
-    monkeypatch.setattr(
-        snap.resolver.analyzer,
-        "_analyze",
-        lambda text, correct: analysed.append(text) or analyze(text, correct),
+    first, again, analysed = _asked_twice(
+        talk, monkeypatch, "Wer hat die Studie gemacht?", "Wann haben die die veröffentlicht?"
     )
-    talk.ask("c-said-2", question)
-    snap.resolver.analyzer.forget_texts()  # the texts of the first conversation long gone
-    analysed.clear()
-    again = talk.ask("c-said-2", follow_up)
     assert first.intent == again.intent == "hkpc.published"
     assert first.text == again.text
-    assert not [text for text in analysed if said in text]
+    said = talk.bot.store.current.intents["hkpc.study"].answer.get("de")
+    assert not _read_in(analysed, said)
+
+
+def _asked_twice(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch, question: str, follow_up: str
+) -> tuple[Answer, Answer, list[tuple[str, ...]]]:
+    """`question` then `follow_up` in two conversations, the texts of the first forgotten
+    before the second follow-up (as on a busy bot): both replies to the follow-up, and the
+    token sequences the analyzer analysed for the second."""
+    talk.ask("c-twice-1", question)
+    first = talk.ask("c-twice-1", follow_up)
+    analyzer = talk.bot.store.current.resolver.analyzer
+    analyze = analyzer._analyze
+    analysed: list[tuple[str, ...]] = []
+    monkeypatch.setattr(
+        analyzer,
+        "_analyze",
+        lambda words, correct: analysed.append(words) or analyze(words, correct),
+    )
+    talk.ask("c-twice-2", question)
+    analyzer.forget_texts()
+    analysed.clear()
+    return first, talk.ask("c-twice-2", follow_up), analysed
+
+
+def _read_in(analysed: list[tuple[str, ...]], text: str) -> bool:
+    """Whether one of the `analysed` token sequences holds the tokens of `text` in a row."""
+    toks = tuple(tokens(text))
+    return any(words[i : i + len(toks)] == toks for words in analysed for i in range(len(words)))
+
+
+def test_a_context_this_process_kept_is_read_back_without_parsing_it(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next turn reads back the context the last turn kept: the one kept here is taken as
+    it was made, and one kept by another replica (or before a restart) is parsed."""
+    from bot.conversation import Context
+
+    talk.ask("c-kept", "Wie groß ist das AI Subsidy Scheme?")
+    raw = talk.bot.state.get("conversation:cli:c-kept")
+    assert raw is not None
+    parsed: list[str] = []
+    from_json = Context.from_json
+    monkeypatch.setattr(Context, "from_json", lambda raw: parsed.append(raw) or from_json(raw))
+    assert talk.ask("c-kept", "und RAISe+?").answered
+    assert parsed == []
+    replica = Conversations(talk.bot, ttl_s=60)  # another replica, or after a restart
+    assert replica.ask("c-kept", "Quelle?").answered
+    assert parsed == [talk.bot.state.get("conversation:cli:c-kept")]
+
+
+def test_a_message_is_read_for_thanks_only_when_it_holds_a_request(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thanks only matter where a request's cue stands ("Vielen Dank, das hilft uns weiter"
+    is no request for more): a question or follow-up without one is not read for them."""
+    import bot.conversation
+
+    read: list[str] = []
+    chat_kind = bot.conversation.chat_kind
+    monkeypatch.setattr(bot.conversation, "chat_kind", lambda t: read.append(t) or chat_kind(t))
+    talk.ask("c-thanks", "Wie groß ist das AI Subsidy Scheme?")
+    talk.ask("c-thanks", "und RAISe+?")
+    assert read == []
+    assert talk.ask("c-thanks", "Vielen Dank, das hilft uns weiter").kind == "smalltalk"
+    assert read == ["Vielen Dank, das hilft uns weiter"]
+
+
+def test_what_an_answer_names_is_read_once_per_index(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every answer is read for the things it names, and an answer is given again and again
+    (the same intents, asked by many): each text is read once per index."""
+    import bot.conversation
+
+    folded: list[str] = []
+    fold = bot.conversation.fold
+    monkeypatch.setattr(bot.conversation, "fold", lambda t: folded.append(t) or fold(t))
+    said = "Laut Wang Zheng, CFO von SenseTime, …"
+    assert talk._named_in(said) == talk._named_in(said) == ("@wang_zheng", "@sensetime")
+    assert folded.count(said) == 1
+    talk.bot.reload()  # a new index: read again
+    assert talk._named_in(said) == ("@wang_zheng", "@sensetime")
+    assert folded.count(said) == 2
+
+
+def test_a_request_naming_a_topic_reads_the_last_answers_once_per_index(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Quelle für das mit den großen Firmen?" names a topic: whether the last answer was
+    about it is read from the last question and the answers in both languages, each answer
+    analysed once per index, not joined and analysed again at every such request."""
+    question, request = "Wie viele Firmen sind profitabel?", "Quelle für das mit den großen Firmen?"
+    first, again, analysed = _asked_twice(talk, monkeypatch, question, request)
+    assert first.answered and first.text == again.text
+    said = talk.bot.store.current.intents["hkpc.large_profitable"].answer
+    assert not _read_in(analysed, said.get("de")) and not _read_in(analysed, said.get("en"))

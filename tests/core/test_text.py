@@ -75,3 +75,23 @@ def test_a_words_stem_is_remembered() -> None:
     assert text._word_stem.cache_info().hits == hits + 1
     assert text.stem("x" * 60 + "ungen") == "x" * 60 + "ung"
     assert text._word_stem.cache_info().hits == hits + 1
+
+
+def test_a_text_is_searched_for_a_joined_ampersand_only_when_it_has_one(monkeypatch) -> None:
+    """ "R&D", "F&E" are one word; a text without "&" (most of them) is not searched for
+    one: every text tokenised (a follow-up's words, its readings) paid that search."""
+    from bot import text
+
+    searched: list[str] = []
+    pattern = text._AMPERSAND_WORD
+
+    class Recorded:
+        def sub(self, repl: str, folded: str) -> str:
+            searched.append(folded)
+            return pattern.sub(repl, folded)
+
+    monkeypatch.setattr(text, "_AMPERSAND_WORD", Recorded())
+    assert text._tokenise("Wie viele Firmen in Hongkong nutzen KI?")[-1] == "ki"
+    assert searched == []
+    assert text._tokenise("Wie viel R&D, F&E und x&?") == ("wie", "viel", "rd", "fe", "und")
+    assert searched == ["wie viel r&d, f&e und x&?"]
