@@ -143,6 +143,30 @@ async def test_slack_attach_with_the_knowledge_directory_gone_is_refused_with_th
     assert bot.ask("Wann wurde SenseTime gegründet?").intent  # still answering from memory
 
 
+def half_done_edit(kb: Path) -> None:
+    """Another knowledge file broken beside the running bot (an admin's edit half done)."""
+    facts = kb / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n  - broken: [\n", encoding="utf-8")
+
+
+async def test_slack_attach_says_so_when_the_reload_after_it_fails(
+    start_slack: StartSlack, kb_copy: Path, tmp_path: Path
+) -> None:
+    # The edit checks its own file and is written; the reload of the whole directory then
+    # fails on another file, and the bot answers from the knowledge it had. The reply said
+    # only "added …", as if the question were live.
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins={"slack_user_ids": [ADMIN]})
+    slack = await start_slack(bot=bot)
+    half_done_edit(kb_copy)
+    value = json.dumps({"q": UNKNOWN[0], "i": "hkpc.recruiting", "l": "en"})
+    assert await attach_click(slack, value, user=ADMIN) == 200
+    await slack.api.wait_for(n_responses(1))
+    (reply,) = slack.api.responses()
+    assert "added" in reply["text"] and "reload failed" in reply["text"]
+    assert "facts.yaml:" in reply["text"]  # the loader's problem, file:line
+    assert UNKNOWN[0] in find_intent(kb_copy, "hkpc.recruiting")[2]["questions"]["en"]
+
+
 async def test_slack_suggestion_click_goes_through_the_core(
     start_slack: StartSlack, fake_api: FakeSlackApi, tmp_path: Path
 ) -> None:
@@ -269,6 +293,23 @@ async def test_discord_attach_click_refused_for_non_admins_then_attached_for_adm
     assert question in find_intent(kb_copy, intent)[2]["questions"][group.lang]
     assert bot.ask(question).intent == intent  # live at once
     assert bot.unanswered_groups() == []
+
+
+async def test_discord_attach_says_so_when_the_reload_after_it_fails(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    # The reply said "the knowledge is reloaded" while the reload had failed on another file.
+    async with serving(
+        seeded_bot(kb_copy, tmp_path / "u.jsonl", admins=ADMINS), make_settings(fake, tmp_path)
+    ):
+        listing = await discord_listing(fake)
+        half_done_edit(kb_copy)
+        (button,) = buttons_of(listing)
+        iid, token = await fake.component(button["custom_id"], listing, who=ADMIN_ID)
+        done = await discord_reply(fake, iid, token)
+    assert done["content"].startswith("Attached") and "HKPC" in done["content"]
+    assert "is reloaded" not in done["content"]
+    assert "reload failed" in done["content"] and "facts.yaml:" in done["content"]
 
 
 async def test_discord_attach_click_by_role_after_a_restart(
