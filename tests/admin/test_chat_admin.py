@@ -368,6 +368,22 @@ async def test_discord_unanswered_buttons_stay_within_the_limits() -> None:
     assert len(buttons_of({"components": view.to_components()})) == 25
 
 
+def test_slack_unanswered_buttons_stay_within_the_limits() -> None:
+    # A logged question of 480 umlauts is 2,880 characters of JSON ("\\u00e4" each), over
+    # Block Kit's 2,000 for a button value: Slack would refuse the whole listing. With the
+    # cap removed every test passed.
+    long = "Wie viele Firmen " + "ä" * 480 + "?"
+    groups = [
+        Group(key, question, "de", 2, (question,), "hkpc.recruiting", 0.5)
+        for key, question in (("a", long), ("b", "Wie viele Firmen?"))
+    ]
+    too_long, fits = [
+        b for b in render_unanswered(groups, "en")["blocks"] if b["type"] == "section"
+    ]
+    assert "accessory" not in too_long  # no button: `qabot kb unanswered` still attaches it
+    assert json.loads(fits["accessory"]["value"])["q"] == "Wie viele Firmen?"
+
+
 def test_chat_unanswered_listings_mark_down_votes_with_the_answer_given() -> None:
     voted = Group("k", "Who is the CFO?", "en", 2, ("Who is the CFO?",), "x.cfo", 0.5, 0, 2)
     voted = replace(voted, voted_down=("sensetime.wang_zheng",))
