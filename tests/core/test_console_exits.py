@@ -38,6 +38,19 @@ def test_a_blank_line_of_spaces_is_empty_too(qabot: QABot) -> None:
     assert len(after_blank.strip()) <= 80
 
 
+def test_the_help_says_what_qabot_is_for_not_how_it_is_built(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `qabot --help` printed the CLI module's docstring: "Wiring happens here, explicitly:
+    # settings → knowledge store → QABot → the chosen front end. Adapters are imported …"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    description = capsys.readouterr().out.split("\n\n")[1]
+    assert "qabot chat" in description and "article" in description
+    for internal in ("QABot", "Wiring", "imported", "slack-bolt", "discord.py"):
+        assert internal not in description, description
+
+
 def test_ctrl_c_at_the_prompt_leaves_the_chat_with_exit_0(qabot: QABot) -> None:
     # README: "in `qabot chat` at the prompt it just leaves, exit 0"; with the console's
     # own handler gone main's took it (exit 130) and every test passed.
