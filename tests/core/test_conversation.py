@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,8 @@ import pytest
 from bot.conversation import Conversations, request_kind, strip_opener
 from bot.service import QABot
 from bot.state import MemoryState
+from tests.cli_process import QABOT
 from tests.conftest import KNOWLEDGE
-
-QABOT = [sys.executable, "-m", "bot.cli"]
 
 
 @pytest.fixture
