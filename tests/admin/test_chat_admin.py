@@ -21,6 +21,7 @@ from bot.render.discord import attach_replies, unanswered_replies
 from bot.render.slack import render_unanswered
 from bot.service import QABot
 from bot.store import KnowledgeStore
+from bot.unanswered import LogUnavailable
 from tests.admin.conftest import admin_settings
 from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, FakeDiscord
 from tests.discord.harness import ADMINS, make_settings, serving
@@ -346,6 +347,27 @@ async def test_discord_attach_click_on_a_group_no_longer_open(
         iid, token = await fake.component(button["custom_id"], listing, who=ADMIN_ID)
         gone = await discord_reply(fake, iid, token)
     assert gone["flags"] == 64 and "no longer open" in gone["content"]
+
+
+async def test_discord_attach_click_while_the_log_cannot_be_read_says_so(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After a restart the button's group is looked up in the log again; with the log
+    # unreadable (the shared state down) the admin was told the group was no longer open.
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins=ADMINS)
+    async with serving(bot, make_settings(fake, tmp_path)):
+        listing = await discord_listing(fake)
+    (button,) = buttons_of(listing)
+
+    def unreadable(limit: int | None = None) -> list[Group]:
+        raise LogUnavailable("the shared state is unavailable")
+
+    monkeypatch.setattr(bot, "triage", unreadable)
+    async with serving(bot, make_settings(fake, tmp_path)):  # a new client: nothing remembered
+        iid, token = await fake.component(button["custom_id"], listing, who=ADMIN_ID)
+        reply = await discord_reply(fake, iid, token)
+    assert "cannot be read now" in reply["content"], reply["content"]
+    assert "no longer open" not in reply["content"]
 
 
 async def test_discord_unanswered_buttons_stay_within_the_limits() -> None:
