@@ -18,6 +18,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.settings import Settings
 
+DESCRIPTION = (
+    "Questions and answers about one news article (Hong Kong as an AI hub), in English or "
+    "German; every answer quotes the sentence it comes from. Try it with `qabot chat`, ask "
+    "once with `qabot ask`, or serve it in Slack and Discord."
+)
 # This module imports only the standard library: Ctrl-C while `qabot` starts lands in
 # main()'s handler, not in a traceback from an import; the rest is imported in main.
 
@@ -46,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     # A subparser writes its defaults over what the main parser parsed, so the
     # subcommands' copies default to SUPPRESS: `qabot --kb DIR ask …` keeps DIR.
     common = _common_options(argparse.SUPPRESS)
-    ap = argparse.ArgumentParser(prog="qabot", description=__doc__, parents=[_common_options(None)])
+    ap = argparse.ArgumentParser(
+        prog="qabot", description=DESCRIPTION, parents=[_common_options(None)]
+    )
     sub = ap.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", parents=[common], help="answer one question (or '-' for batch)")
     ask.add_argument("question", nargs="+", help="the question, or '-' to read lines from stdin")

@@ -48,13 +48,17 @@ _ITEM_PREFIX = re.compile(r"\s*-\s+$")  # the "    - " before a block list item
 
 @dataclass(frozen=True)
 class EditResult:
-    """Outcome of an edit: ok, whether the file changed, which file, and what to tell the admin."""
+    """Outcome of an edit: ok, whether the file changed, which file, and what to tell the admin.
+
+    `reload_errors`: why the reload of a running bot after the edit failed (another file
+    of the directory is broken; the bot answers from the knowledge it had), else empty."""
 
     ok: bool
     changed: bool
     message: str
     path: Path | None = None
     errors: tuple[str, ...] = ()
+    reload_errors: tuple[str, ...] = ()
 
 
 def round_trip_yaml() -> YAML:

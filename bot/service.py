@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from bot.answer import Answer, Group, KBStatus, ReloadResult, StatReply
@@ -262,14 +263,24 @@ class QABot:
         )
 
     def add_question(self, intent_id: str, phrase: str, lang: str | None = None) -> EditResult:
-        """Add `phrase` to `intent_id` in its YAML file (validated first, refused if invalid)."""
+        """Add `phrase` to `intent_id` in its YAML file (validated first, refused if invalid),
+        then reload; a reload that fails on another file is said in the result, whose edit
+        stands (its own file is valid)."""
         from bot.kb_edit import add_question
 
         lang = lang or self.language(phrase)
         result = add_question(self.store.root, intent_id, phrase, lang, self.settings.knowledge)
-        if result.ok and result.changed:
-            self.reload(trigger="add-question")
-        return result
+        if not (result.ok and result.changed):
+            return result
+        reload = self.reload(trigger="add-question")
+        if reload.ok:
+            return result
+        errors = reload.errors or ("see /kb status",)
+        message = (
+            f"{result.message}; the reload failed, so the bot answers from the knowledge it "
+            f"had: {errors[0]}"
+        )
+        return replace(result, message=message, reload_errors=errors)
 
     def language(self, text: str) -> str:
         """'de' or 'en' for `text`, as the resolver judges it."""

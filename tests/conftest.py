@@ -25,7 +25,10 @@ def _test_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     Questions the tests ask must not land in the project's var/unanswered.jsonl;
     tests of the log pass their own path. Tests send many questions as one user;
     rate limits are tested on their own (tests/ops/test_rate_limits.py) with
-    explicit settings. A value the caller set already is kept.
+    explicit settings. A value the caller set already is kept. The shared state is
+    never the caller's: not a Redis named in the project's .env (a deployment's, whose
+    tokens and admins no test wants either) nor one exported in the shell; tests of
+    Redis start their own. Subprocesses skip the .env too (tests.cli_process.QABOT).
     """
     defaults = {
         "QABOT_UNANSWERED__PATH": str(tmp_path_factory.mktemp("var") / "unanswered.jsonl"),
@@ -35,6 +38,8 @@ def _test_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         for name, value in defaults.items():
             if name not in os.environ:
                 mp.setenv(name, value)
+        mp.delenv("QABOT_REDIS_URL", raising=False)
+        mp.setitem(Settings.model_config, "env_file", None)
         yield
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
 
 
 def test_importing_the_conftests_leaves_the_environment_alone() -> None:
@@ -53,3 +53,13 @@ def test_no_conftest_imports_another_conftest() -> None:
             if any(name.split(".")[-1] == "conftest" for name in names):
                 offenders.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_tests_read_neither_the_projects_env_file_nor_a_callers_shared_store() -> None:
+    # A checkout with a .env for replicas (QABOT_REDIS_URL, as a deployment has it), or that
+    # variable exported in the shell: the suite wrote its dedupe claims, conversations and
+    # unanswered questions into that Redis, the running bots' shared state, and tests failed
+    # on what earlier runs had left there.
+    assert Settings.model_config.get("env_file") is None
+    assert "QABOT_REDIS_URL" not in os.environ
+    assert Settings().redis_url is None

@@ -39,6 +39,7 @@ from bot.render.discord import (
 )
 from bot.service import QABot
 from bot.settings import Settings
+from bot.unanswered import LogUnavailable
 
 if TYPE_CHECKING:
     from bot.answer import Group
@@ -211,11 +212,13 @@ class AttachTargets:
                 self._held.popitem(last=False)
 
     def find(self, key: str) -> tuple[str, str, str] | None:
-        """The target of `key`; blocking (may regroup the log): call it in a worker thread."""
+        """The target of `key`, None when its group is no longer open; raises LogUnavailable
+        when the log cannot be read now. Blocking (may regroup the log): call it in a
+        worker thread."""
         with self._lock:
             target = self._held.get(key)
         if target is None:
-            self.remember(self.bot.unanswered_groups() or [])
+            self.remember(self.bot.triage())
             with self._lock:
                 target = self._held.get(key)
         return target
@@ -232,7 +235,10 @@ def register_attach(tree: app_commands.CommandTree, bot: QABot) -> tuple[AttachT
             return
 
         def work() -> list[DiscordReply]:
-            target = targets.find(key)
+            try:
+                target = targets.find(key)
+            except LogUnavailable:  # the store's outage is logged by the store, once
+                return [notice("kb_unanswered_unavailable", lang)]
             if target is None:
                 return [notice("kb_attach_gone", lang)]
             intent, question, qlang = target

@@ -92,6 +92,12 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Attached “{question}” to `{intent}` ({qlang}); the knowledge is reloaded.",
         "de": "„{question}“ an `{intent}` angehängt ({qlang}); das Wissen ist neu geladen.",
     },
+    "kb_attached_not_live": {
+        "en": "Attached “{question}” to `{intent}` ({qlang}), but the reload failed, so the bot "
+        "answers from the knowledge it had: {reason}",
+        "de": "„{question}“ an `{intent}` angehängt ({qlang}), aber das Neuladen ist "
+        "fehlgeschlagen; der Bot antwortet mit dem bisherigen Wissen: {reason}",
+    },
     "kb_attach_unchanged": {
         "en": "Nothing to do: `{intent}` already has “{question}”.",
         "de": "Nichts zu tun: `{intent}` hat „{question}“ schon.",
@@ -410,8 +416,12 @@ def attach_button(group: Group, lang: str | None) -> Button:
 def attach_replies(
     result: EditResult, intent: str, question: str, lang: str, ui_lang: str | None
 ) -> list[DiscordReply]:
-    """The outcome of an attach click: attached, already there, or refused with the reason."""
+    """The outcome of an attach click: attached (and live, or not: the reload after it
+    failed), already there, or refused with the reason."""
     values = {"intent": intent, "question": literal(question, 300), "qlang": lang}
+    if result.ok and result.reload_errors:
+        reason = literal(result.reload_errors[0], limit=CONTENT_MAX // 2)
+        return [notice_text(word("kb_attached_not_live", ui_lang, reason=reason, **values))]
     if result.ok:
         key = "kb_attached" if result.changed else "kb_attach_unchanged"
         return [notice_text(word(key, ui_lang, **values))]

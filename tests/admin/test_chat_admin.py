@@ -21,6 +21,7 @@ from bot.render.discord import attach_replies, unanswered_replies
 from bot.render.slack import render_unanswered
 from bot.service import QABot
 from bot.store import KnowledgeStore
+from bot.unanswered import LogUnavailable
 from tests.admin.conftest import admin_settings
 from tests.discord.fake_discord import ADMIN_ID, ADMIN_ROLE_ID, USER_ID, FakeDiscord
 from tests.discord.harness import ADMINS, make_settings, serving
@@ -141,6 +142,30 @@ async def test_slack_attach_with_the_knowledge_directory_gone_is_refused_with_th
     assert reply["response_type"] == "ephemeral"
     assert f"{kb_copy.name}:0: cannot edit: No such file or directory" in reply["text"]
     assert bot.ask("Wann wurde SenseTime gegründet?").intent  # still answering from memory
+
+
+def half_done_edit(kb: Path) -> None:
+    """Another knowledge file broken beside the running bot (an admin's edit half done)."""
+    facts = kb / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n  - broken: [\n", encoding="utf-8")
+
+
+async def test_slack_attach_says_so_when_the_reload_after_it_fails(
+    start_slack: StartSlack, kb_copy: Path, tmp_path: Path
+) -> None:
+    # The edit checks its own file and is written; the reload of the whole directory then
+    # fails on another file, and the bot answers from the knowledge it had. The reply said
+    # only "added …", as if the question were live.
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins={"slack_user_ids": [ADMIN]})
+    slack = await start_slack(bot=bot)
+    half_done_edit(kb_copy)
+    value = json.dumps({"q": UNKNOWN[0], "i": "hkpc.recruiting", "l": "en"})
+    assert await attach_click(slack, value, user=ADMIN) == 200
+    await slack.api.wait_for(n_responses(1))
+    (reply,) = slack.api.responses()
+    assert "added" in reply["text"] and "reload failed" in reply["text"]
+    assert "facts.yaml:" in reply["text"]  # the loader's problem, file:line
+    assert UNKNOWN[0] in find_intent(kb_copy, "hkpc.recruiting")[2]["questions"]["en"]
 
 
 async def test_slack_suggestion_click_goes_through_the_core(
@@ -271,6 +296,23 @@ async def test_discord_attach_click_refused_for_non_admins_then_attached_for_adm
     assert bot.unanswered_groups() == []
 
 
+async def test_discord_attach_says_so_when_the_reload_after_it_fails(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    # The reply said "the knowledge is reloaded" while the reload had failed on another file.
+    async with serving(
+        seeded_bot(kb_copy, tmp_path / "u.jsonl", admins=ADMINS), make_settings(fake, tmp_path)
+    ):
+        listing = await discord_listing(fake)
+        half_done_edit(kb_copy)
+        (button,) = buttons_of(listing)
+        iid, token = await fake.component(button["custom_id"], listing, who=ADMIN_ID)
+        done = await discord_reply(fake, iid, token)
+    assert done["content"].startswith("Attached") and "HKPC" in done["content"]
+    assert "is reloaded" not in done["content"]
+    assert "reload failed" in done["content"] and "facts.yaml:" in done["content"]
+
+
 async def test_discord_attach_click_by_role_after_a_restart(
     fake: FakeDiscord, kb_copy: Path, tmp_path: Path
 ) -> None:
@@ -307,6 +349,27 @@ async def test_discord_attach_click_on_a_group_no_longer_open(
     assert gone["flags"] == 64 and "no longer open" in gone["content"]
 
 
+async def test_discord_attach_click_while_the_log_cannot_be_read_says_so(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After a restart the button's group is looked up in the log again; with the log
+    # unreadable (the shared state down) the admin was told the group was no longer open.
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins=ADMINS)
+    async with serving(bot, make_settings(fake, tmp_path)):
+        listing = await discord_listing(fake)
+    (button,) = buttons_of(listing)
+
+    def unreadable(limit: int | None = None) -> list[Group]:
+        raise LogUnavailable("the shared state is unavailable")
+
+    monkeypatch.setattr(bot, "triage", unreadable)
+    async with serving(bot, make_settings(fake, tmp_path)):  # a new client: nothing remembered
+        iid, token = await fake.component(button["custom_id"], listing, who=ADMIN_ID)
+        reply = await discord_reply(fake, iid, token)
+    assert "cannot be read now" in reply["content"], reply["content"]
+    assert "no longer open" not in reply["content"]
+
+
 async def test_discord_unanswered_buttons_stay_within_the_limits() -> None:
     question = "Who chairs the " + "very " * 60 + "long HKPC?"
     groups = [
@@ -325,6 +388,22 @@ async def test_discord_unanswered_buttons_stay_within_the_limits() -> None:
 
     view = buttons_view(attach_item_class(ignore), last.buttons)
     assert len(buttons_of({"components": view.to_components()})) == 25
+
+
+def test_slack_unanswered_buttons_stay_within_the_limits() -> None:
+    # A logged question of 480 umlauts is 2,880 characters of JSON ("\\u00e4" each), over
+    # Block Kit's 2,000 for a button value: Slack would refuse the whole listing. With the
+    # cap removed every test passed.
+    long = "Wie viele Firmen " + "ä" * 480 + "?"
+    groups = [
+        Group(key, question, "de", 2, (question,), "hkpc.recruiting", 0.5)
+        for key, question in (("a", long), ("b", "Wie viele Firmen?"))
+    ]
+    too_long, fits = [
+        b for b in render_unanswered(groups, "en")["blocks"] if b["type"] == "section"
+    ]
+    assert "accessory" not in too_long  # no button: `qabot kb unanswered` still attaches it
+    assert json.loads(fits["accessory"]["value"])["q"] == "Wie viele Firmen?"
 
 
 def test_chat_unanswered_listings_mark_down_votes_with_the_answer_given() -> None:

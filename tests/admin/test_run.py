@@ -117,7 +117,6 @@ def test_run_without_credentials_says_what_to_set_and_exits_2(
 ) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setitem(Settings.model_config, "env_file", None)  # not a developer's .env
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert "SLACK_BOT_TOKEN" in err and "DISCORD_TOKEN" in err and "qabot chat" in err

@@ -7,15 +7,16 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.service import QABot
+from tests.cli_process import BUFFERED, QABOT
 from tests.conftest import KNOWLEDGE
 
-QABOT = [sys.executable, "-m", "bot.cli"]
 KEYS = {"question", "answered", "intent", "confidence", "lang", "text", "citations", "suggestions"}
 
 
@@ -46,15 +47,20 @@ def test_batch_keeps_order_and_flushes_each_line() -> None:
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).parents[2],
+        env=BUFFERED,
     )
     assert proc.stdin and proc.stdout
     answers = []
-    for question in ("Wann wurde SenseTime gegründet?", "", "weather in Paris?", "HKSTP"):
-        proc.stdin.write(question + "\n")
-        proc.stdin.flush()
-        # The answer arrives before stdin is closed: each line is flushed.
-        answers.append(json.loads(proc.stdout.readline()))
-    proc.stdin.close()
+    with ThreadPoolExecutor(1) as reader:
+        try:
+            for question in ("Wann wurde SenseTime gegründet?", "", "weather in Paris?", "HKSTP"):
+                proc.stdin.write(question + "\n")
+                proc.stdin.flush()
+                # The answer arrives before stdin is closed: each line is flushed.
+                line = reader.submit(proc.stdout.readline).result(timeout=30)
+                answers.append(json.loads(line))
+        finally:
+            proc.stdin.close()  # an answer held in qabot's buffer comes out now, at the latest
     assert proc.wait(timeout=30) == 0
     assert [a["question"] for a in answers] == [
         "Wann wurde SenseTime gegründet?",

@@ -13,8 +13,7 @@ from bot.cli import main
 from bot.console import run_console
 from bot.service import QABot
 from bot.settings import PROJECT_ROOT
-
-QABOT = [sys.executable, "-m", "bot.cli"]
+from tests.cli_process import BUFFERED, QABOT
 
 
 def console(qabot: QABot, lines: str) -> list[str]:
@@ -37,6 +36,35 @@ def test_an_empty_line_gets_a_short_console_hint_not_the_chat_help(qabot: QABot)
 def test_a_blank_line_of_spaces_is_empty_too(qabot: QABot) -> None:
     _, after_blank, _ = console(qabot, "   \n/quit\n")
     assert len(after_blank.strip()) <= 80
+
+
+def test_the_help_says_what_qabot_is_for_not_how_it_is_built(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `qabot --help` printed the CLI module's docstring: "Wiring happens here, explicitly:
+    # settings → knowledge store → QABot → the chosen front end. Adapters are imported …"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    description = capsys.readouterr().out.split("\n\n")[1]
+    assert "qabot chat" in description and "article" in description
+    for internal in ("QABot", "Wiring", "imported", "slack-bolt", "discord.py"):
+        assert internal not in description, description
+
+
+def test_ctrl_c_at_the_prompt_leaves_the_chat_with_exit_0(qabot: QABot) -> None:
+    # README: "in `qabot chat` at the prompt it just leaves, exit 0"; with the console's
+    # own handler gone main's took it (exit 130) and every test passed.
+    class CtrlC(io.StringIO):
+        def readline(self, *args: object) -> str:
+            raise KeyboardInterrupt
+
+    out = io.StringIO()
+    try:
+        status = run_console(qabot, stdin=CtrlC(), stdout=out)
+    except KeyboardInterrupt:  # not past this test: it would stop the whole run
+        pytest.fail("Ctrl-C at the prompt went past the console")
+    assert status == 0
+    assert out.getvalue().endswith("du/you> \n")  # the prompt's line ended, nothing more
 
 
 def test_ctrl_c_while_starting_ends_without_a_traceback(
@@ -76,6 +104,7 @@ def test_a_reader_that_leaves_early_gets_no_traceback(argv: list[str]) -> None:
         stderr=subprocess.PIPE,
         text=True,
         cwd=PROJECT_ROOT,
+        env=BUFFERED,
     )
     assert proc.stdin and proc.stdout and proc.stderr
     proc.stdout.close()  # `| head -0`: the reader is gone before the first line
@@ -98,6 +127,7 @@ def test_output_that_cannot_be_written_is_one_line_not_a_traceback(argv: list[st
             stderr=subprocess.PIPE,
             text=True,
             cwd=PROJECT_ROOT,
+            env=BUFFERED,
             timeout=60,
         )
     assert proc.returncode == 1

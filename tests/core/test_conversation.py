@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,8 @@ from bot.conversation import Conversations, request_kind, strip_opener
 from bot.service import QABot
 from bot.state import MemoryState
 from bot.text import tokens
+from tests.cli_process import QABOT
 from tests.conftest import KNOWLEDGE
-
-QABOT = [sys.executable, "-m", "bot.cli"]
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ import re
 import shlex
 from pathlib import Path
 
+from bot.answer import Group
 from bot.kb_edit import EditResult
-from bot.render.discord import attach_replies
+from bot.render.discord import attach_button, attach_replies
+from bot.render.echo import shown
 from bot.service import QABot
 from bot.settings import Settings
 from tests.discord.fake_discord import ADMIN_ID, FakeDiscord
@@ -124,6 +126,26 @@ def test_attach_replies_show_the_question_as_plain_words() -> None:
     (reply,) = attach_replies(result, "hkpc.recruiting", HOSTILE, "en", "en")
     (echo,) = re.findall(r"“(.*)”", reply.content or "")
     assert_plain_words(echo, "[x](https://evil.example) [y](https://evil.example) ||s||")
+
+
+def test_a_refused_attach_shows_the_question_in_its_reason_as_plain_words() -> None:
+    # The reason names the question ("variant '…' also under …"); shown as it came, the
+    # asker's masked link would be a link in the admin's reply. No test sent one.
+    phrase = shown(HOSTILE, limit=None)
+    result = EditResult(False, False, f"refused: qa/x.yaml:0: variant {phrase!r} also under y.z")
+    (reply,) = attach_replies(result, "hkpc.recruiting", HOSTILE, "en", "en")
+    (echo,) = re.findall(r"variant '(.*)' also", reply.content or "")
+    assert_plain_words(echo, "[x](https://evil.example) [y](https://evil.example) ||s||")
+
+
+def test_an_attach_button_shows_the_question_without_hidden_characters() -> None:
+    # A button label is plain text, but an RLO in it turns the "→ intent" after it around,
+    # and a line break has no place there. No test sent one.
+    question = "Who chairs\nthe z\u200bw\u202eRTL\x00 HKPC?"
+    group = Group("k", question, "en", 1, (question,), "hkpc.recruiting", 0.5)
+    label = attach_button(group, "en").label
+    assert not set(label) & set("\u200b\u202e\x00\n"), label
+    assert "Who chairs the zwRTL HKPC?" in label and label.endswith("→ hkpc.recruiting")
 
 
 async def test_kb_status_shows_file_names_in_code_blocks(

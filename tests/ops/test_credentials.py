@@ -12,14 +12,10 @@ import pytest
 from bot.adapters.slack import SlackAdapter
 from bot.service import QABot
 from bot.settings import PROJECT_ROOT, Settings
+from tests.cli_process import QABOT
 
 SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
 CLOSED = "http://127.0.0.1:9"  # a platform started by mistake reaches nothing
-# `qabot` without the project's .env (a developer's tokens there would be found).
-QABOT_WITHOUT_DOTENV = (
-    "import sys; from bot.settings import Settings; Settings.model_config['env_file'] = None; "
-    "from bot.cli import main; sys.exit(main(sys.argv[1:]))"
-)
 
 
 def qabot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -27,7 +23,7 @@ def qabot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]
     clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
     clean["PYTHONPATH"] = str(PROJECT_ROOT)
     return subprocess.run(
-        [sys.executable, "-c", QABOT_WITHOUT_DOTENV, *args],
+        [*QABOT, *args],
         capture_output=True,
         text=True,
         cwd=cwd,

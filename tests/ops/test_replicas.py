@@ -7,13 +7,13 @@ import asyncio
 import json
 import os
 import signal
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
 
+from tests.cli_process import QABOT
 from tests.ops.redis_server import redis_server
 from tests.slack.fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
 from tests.slack.harness import BOT_TOKEN, KNOWLEDGE, SIGNING_SECRET, free_port, sign
@@ -40,7 +40,7 @@ async def _replica(
     }
     environ.pop("SLACK_APP_TOKEN", None)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "slack", "--port", str(port), "--kb", str(KNOWLEDGE),
+        *QABOT, "slack", "--port", str(port), "--kb", str(KNOWLEDGE),
         env=environ, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     deadline = time.monotonic() + 30

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.kb_edit import EditResult
+from bot.render.slack import render_edit
 from bot.service import QABot
 from bot.settings import Settings
 from tests.slack.harness import ADMIN, SlackHarness, StartSlack
@@ -47,6 +49,16 @@ async def test_stat_shows_an_unknown_topic_as_plain_words(slack: SlackHarness) -
     assert resp["response_type"] == "in_channel"
     for text in (resp["blocks"][0]["text"]["text"], resp["text"]):
         (echo,) = re.findall(r"“(.*)”", text)
+        assert_plain_words(echo)
+
+
+def test_an_attach_reply_shows_the_question_as_plain_words() -> None:
+    # The reply to an attach click names the question; with safe() alone its mrkdwn marks
+    # rendered in the admin's reply. No test sent one.
+    result = EditResult(True, True, f"added {HOSTILE!r} to hkpc.recruiting (en)")
+    payload = render_edit(result)
+    for text in (payload["blocks"][0]["text"]["text"], payload["text"]):
+        (echo,) = re.findall(r"added '(.*)' to", text)
         assert_plain_words(echo)
 
 

@@ -135,6 +135,7 @@ import logging, sys
 from bot.runner import run_all
 from bot.service import QABot
 from bot.settings import Settings
+Settings.model_config["env_file"] = None
 logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s")
 settings = Settings(knowledge_dir=sys.argv[2], default_lang="en")
 bot = QABot.from_settings(settings)
