@@ -60,7 +60,8 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
             print(json_line(group.to_json()))
         return EXIT_OK
     if not groups:
-        print(f"nothing unanswered in {bot.unanswered.where}")
+        off = "" if bot.settings.unanswered.enabled else " (logging is off: [unanswered] enabled)"
+        print(f"nothing unanswered in {bot.unanswered.where}{off}")
         return EXIT_OK
     for n, g in enumerate(groups, start=1):
         proposal = f"{g.intent} ({g.score:.2f})" if g.intent else "no close intent"

@@ -143,6 +143,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Nothing unanswered: every logged question is answered now.",
         "de": "Nichts offen: jede protokollierte Frage wird jetzt beantwortet.",
     },
+    "kb_unanswered_off": {
+        "en": "Nothing is logged: the unanswered log is off ([unanswered] enabled = false).",
+        "de": "Es wird nichts protokolliert: das Protokoll offener Fragen ist aus "
+        "([unanswered] enabled = false).",
+    },
     "kb_unanswered_unavailable": {
         "en": "The unanswered log cannot be read now (the shared state is unavailable); "
         "try again shortly.",

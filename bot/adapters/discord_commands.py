@@ -342,7 +342,12 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatServ
             await respond(
                 interaction,
                 groups,
-                lambda g: unanswered_replies(g, lang, bot.settings.pasted_knowledge_dir()),
+                lambda g: unanswered_replies(
+                    g,
+                    lang,
+                    bot.settings.pasted_knowledge_dir(),
+                    logging=bot.settings.unanswered.enabled,
+                ),
                 ephemeral=True,
                 make_view=attach_view,
             )

@@ -383,7 +383,8 @@ class SlackListeners:
             payload = render.render_reload(result, self.lang)
         elif sub == "unanswered":
             groups = await asyncio.to_thread(self.bot.unanswered_groups)
-            payload = render.render_unanswered(groups, self.lang)
+            logging = self.bot.settings.unanswered.enabled
+            payload = render.render_unanswered(groups, self.lang, logging=logging)
         else:
             payload = render.render_kb_status(await self.core(self.bot.status), self.lang)
         await reply_via(respond, response_type="ephemeral", **payload)

@@ -373,15 +373,20 @@ def reload_replies(result: ReloadResult, lang: str | None) -> list[DiscordReply]
 
 
 def unanswered_replies(
-    groups: Sequence[Group] | None, lang: str | None, kb: Path | None = None
+    groups: Sequence[Group] | None,
+    lang: str | None,
+    kb: Path | None = None,
+    *,
+    logging: bool = True,
 ) -> list[DiscordReply]:
     """`/kb unanswered`: the top groups with their proposed intent and the command to attach
     (naming the knowledge directory `kb` when it is not the project's; None: the log
-    cannot be read now)."""
+    cannot be read now; `logging` off: nothing is logged at all)."""
     if groups is None:
         return [notice("kb_unanswered_unavailable", lang)]
     if not groups:
-        return pack(build_embeds(word("kb_unanswered_none", lang), [], color=COLOR_INFO))
+        empty = "kb_unanswered_none" if logging else "kb_unanswered_off"
+        return pack(build_embeds(word(empty, lang), [], color=COLOR_INFO))
     fields = []
     for g in groups:
         proposal = f"→ `{g.intent}` ({g.score:.2f})" if g.intent else "→ –"

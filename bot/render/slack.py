@@ -302,13 +302,13 @@ def parse_attach_value(value: str) -> tuple[str, str, str] | None:
         return None
 
 
-def render_unanswered(groups: list[Group] | None, lang: str) -> Payload:
+def render_unanswered(groups: list[Group] | None, lang: str, *, logging: bool = True) -> Payload:
     """`/kb unanswered`: the top groups, each with a button to attach it to its proposed
-    intent (None: the log cannot be read now)."""
+    intent (None: the log cannot be read now; `logging` off: nothing is logged at all)."""
     if groups is None:
         return notice(word("kb_unanswered_unavailable", lang))
     if not groups:
-        return notice(word("kb_unanswered_none", lang))
+        return notice(word("kb_unanswered_none" if logging else "kb_unanswered_off", lang))
     title = word("kb_unanswered", lang)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": clip(title, HEADER_MAX)}}

@@ -100,6 +100,26 @@ async def test_slack_kb_unanswered_lists_groups_and_a_click_attaches(
     assert bot.unanswered_groups() == []
 
 
+async def test_kb_unanswered_says_when_nothing_is_logged_at_all(
+    start_slack: StartSlack, fake: FakeDiscord, kb_copy: Path, tmp_path: Path
+) -> None:
+    """With the log off, "every logged question is answered now" was said of a log that
+    keeps nothing; both platforms now say that logging is off."""
+    off = {"path": tmp_path / "u.jsonl", "enabled": False}
+    admins = {**ADMINS, "slack_user_ids": [ADMIN]}
+    bot = seeded_bot(kb_copy, tmp_path / "u.jsonl", admins=admins, unanswered=off)
+    slack = await start_slack(bot=bot)
+    await slack.command("/kb", "unanswered", user=ADMIN)
+    await slack.api.wait_for(n_responses(1))
+    assert "unanswered log is off" in slack.api.responses()[0]["text"]
+    async with serving(bot, make_settings(fake, tmp_path)):
+        iid, token = await fake.interaction(
+            "kb", [{"name": "action", "type": 3, "value": "unanswered"}], who=ADMIN_ID
+        )
+        reply = await discord_reply(fake, iid, token)
+    assert "unanswered log is off" in json.dumps(reply)
+
+
 async def test_slack_attach_refusal_is_a_private_reply_like_any_other_click(
     start_slack: StartSlack, kb_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -278,6 +278,18 @@ def test_cli_kb_unanswered(
     assert capsys.readouterr().out == ""
 
 
+def test_cli_kb_unanswered_says_when_logging_is_off(
+    kb_copy: Path,
+    log_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log_path))
+    monkeypatch.setenv("QABOT_UNANSWERED__ENABLED", "false")
+    assert main(["kb", "unanswered", "--kb", str(kb_copy)]) == 0
+    assert "logging is off" in capsys.readouterr().out
+
+
 def test_cli_kb_unanswered_marks_down_votes_with_the_answer_given(
     log_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
