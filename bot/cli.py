@@ -115,10 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; Ctrl-C, a reader that leaves (`| head`) and output that cannot be
     written (a full disk) end it without a traceback."""
     try:
-        status = _main(argv)
-        if sys.stdout is not None:
-            sys.stdout.flush()  # here, not at exit, where a failure is only a traceback
-        return status
+        try:
+            return _main(argv)
+        finally:  # also after argparse's --help, which leaves by SystemExit
+            if sys.stdout is not None:
+                sys.stdout.flush()  # here, not at exit, where a failure is only a traceback
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -13,6 +13,7 @@ import asyncio
 import functools
 import logging
 import time
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -278,6 +279,10 @@ class CheckedSocketModeHandler(AsyncSocketModeHandler):
     """Socket Mode deliveries through the checks HTTP requests get (`dispatch`). One refused
     for its shape is acknowledged all the same: Slack would only send it again."""
 
+    def __init__(self, app: AsyncApp, app_token: str) -> None:
+        super().__init__(app, app_token)
+        self.client.message_listeners.append(_refuse_a_payload_that_is_no_object)
+
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         start = time.time()
         make = functools.partial(socket_mode_request, req.payload, build_headers(req))
@@ -286,6 +291,22 @@ class CheckedSocketModeHandler(AsyncSocketModeHandler):
             await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
         else:
             await send_async_response(client, req, response, start)
+
+
+async def _refuse_a_payload_that_is_no_object(
+    client: SocketModeClient, envelope: dict[str, Any], raw: str | None
+) -> None:
+    """An envelope whose payload is not an object: acknowledged, one line, dropped. slack_sdk
+    reads such a payload before our handler sees it: a list, number or null raises (an ERROR
+    with a traceback, no ack), a string becomes `{"text": …}` (bolt's 404, no ack)."""
+    payload = envelope.get("payload")
+    if "payload" not in envelope or isinstance(payload, dict):
+        return
+    del envelope["payload"]  # so slack_sdk builds no request of it (it runs after us)
+    log.warning("slack: malformed request refused (a %s payload)", type(payload).__name__)
+    envelope_id = envelope.get("envelope_id")
+    if isinstance(envelope_id, str):
+        await client.send_socket_mode_response(SocketModeResponse(envelope_id=envelope_id))
 
 
 def build_app(bot: QABot, settings: Settings) -> AsyncApp:

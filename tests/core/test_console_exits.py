@@ -23,6 +23,21 @@ def console(qabot: QABot, lines: str) -> list[str]:
     return out.getvalue().split("du/you> ")
 
 
+def to_a_full_disk(argv: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """qabot run with its (block-buffered) stdout on a full disk."""
+    with open("/dev/full", "w") as full:
+        return subprocess.run(
+            [*QABOT, *argv],
+            input=stdin,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
+            env=BUFFERED,
+            timeout=60,
+        )
+
+
 def test_an_empty_line_gets_a_short_console_hint_not_the_chat_help(qabot: QABot) -> None:
     banner, after_empty, _ = console(qabot, "\n/quit\n")
     hint = after_empty.strip()
@@ -119,19 +134,32 @@ def test_a_reader_that_leaves_early_gets_no_traceback(argv: list[str]) -> None:
 def test_output_that_cannot_be_written_is_one_line_not_a_traceback(argv: list[str]) -> None:
     # `qabot ask --json - > answers.jsonl` on a full disk: an OSError traceback (and
     # another when Python flushed stdout at exit).
-    with open("/dev/full", "w") as full:
-        proc = subprocess.run(
-            [*QABOT, *argv],
-            input="hpc\n",
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=PROJECT_ROOT,
-            env=BUFFERED,
-            timeout=60,
-        )
+    proc = to_a_full_disk(argv, "hpc\n")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+    assert "No space left on device" in proc.stderr
+
+
+# argparse prints the help, then raises SystemExit from inside main: main's guards of
+# stdout must hold for it too (`qabot --help | head -1` is how a newcomer reads it).
+@pytest.mark.parametrize("argv", [["--help"], ["kb", "--help"], ["kb", "unanswered", "--help"]])
+def test_help_for_a_reader_that_left_or_a_full_disk_is_no_traceback(argv: list[str]) -> None:
+    left = subprocess.Popen(
+        [*QABOT, *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=BUFFERED,
+    )
+    assert left.stdout and left.stderr
+    left.stdout.close()  # `| head -0`
+    assert left.wait(timeout=60) == 141
+    err = left.stderr.read()
+    assert "BrokenPipeError" not in err and "Exception ignored" not in err, err
+    proc = to_a_full_disk(argv)
+    assert proc.returncode == 1
+    assert "Exception ignored" not in proc.stderr
     assert "No space left on device" in proc.stderr
 
 

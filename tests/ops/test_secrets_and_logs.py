@@ -46,6 +46,23 @@ def test_secrets_are_masked_in_messages_args_and_tracebacks() -> None:
     assert out.count("***") >= 3
 
 
+def test_a_traceback_another_handler_formatted_first_is_masked_too() -> None:
+    # A handler that formats a record before ours (one a deployer or a library adds to the
+    # root) leaves the traceback's text on the record, and ours prints that text.
+    stream, _ = _capture(json_lines=False)
+    root = logging.getLogger()
+    first = logging.StreamHandler(io.StringIO())
+    root.handlers.insert(0, first)
+    try:
+        raise RuntimeError(f"auth failed for {FAKE_TOKEN}")
+    except RuntimeError:
+        logging.getLogger("qabot.test").exception("call failed")
+    finally:
+        root.removeHandler(first)
+    out = stream.getvalue()
+    assert "auth failed for ***" in out and FAKE_TOKEN not in out
+
+
 def test_json_lines() -> None:
     stream, _ = _capture(json_lines=True)
     logging.getLogger("qabot.test").info("answered", extra={"intent": "hkpc.recruiting"})

@@ -218,6 +218,13 @@ ODD_EVENTS = {
     # Slack's event ids are short; this one was logged whole ("delivered again") and kept as
     # a key of the shared state.
     "event_id of 200 KB": {"event_id": "Ev" + "A" * 200_000},
+    # bolt's assistant middleware reads where to greet from these two.
+    "assistant_thread without channel_id": {
+        "event": {"type": "assistant_thread_started", "assistant_thread": {"thread_ts": "1.2"}}
+    },
+    "assistant_thread without thread_ts": {
+        "event": {"type": "assistant_thread_started", "assistant_thread": {"channel_id": "D9"}}
+    },
 }
 
 

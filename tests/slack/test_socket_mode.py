@@ -92,3 +92,15 @@ async def test_a_command_without_a_response_url_is_acked_and_refused(
     await answers_a_good_click(socket_slack, fake_api)
     assert not traces(caplog)
     assert len([r for r in caplog.records if "malformed" in r.getMessage()]) == 1
+
+
+@pytest.mark.parametrize("payload", [["a"], "a string", 5, None])
+async def test_a_payload_that_is_not_an_object_is_acked_and_refused(
+    socket_slack: Push, fake_api: FakeSlackApi, caplog: pytest.LogCaptureFixture, payload: object
+) -> None:
+    # bolt reads it as an empty body, answers 404 and does not ack: Slack sends it again.
+    caplog.set_level(logging.INFO)
+    await socket_slack(payload, "events_api")  # type: ignore[arg-type]  # the odd shape
+    await answers_a_good_click(socket_slack, fake_api)
+    assert not traces(caplog)
+    assert len([r for r in caplog.records if "malformed" in r.getMessage()]) == 1
