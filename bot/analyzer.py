@@ -8,14 +8,14 @@ variants are taken as they are.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.lexicon import COMMON_WORDS, FILLER, QUESTION_CUES, STOPWORDS
+from bot.memo import remembered
 from bot.models import Concept
 from bot.text import is_number, stem, tokens
 
@@ -33,8 +33,6 @@ ANALYSIS_CHARS = 500
 # most each), kept when the texts are forgotten.
 WORD_ANALYSIS_MEMO = 2048
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
-T = TypeVar("T")
-K = TypeVar("K", bound=Hashable)
 
 
 # Inflected forms of the longer stop words ("genannten" of "genannt", "erwähnten"): a stop
@@ -91,16 +89,6 @@ def _inflected(word: str, other: str) -> bool:
     return (length if shared is None else shared) >= length - INFLECTION_LETTERS
 
 
-def _remembered(memo: dict[K, T], key: K, compute: Callable[[K], T], size: int = MEMO_SIZE) -> T:
-    """`compute(key)` from `memo`, which is emptied when it holds `size` results."""
-    found = memo.get(key)
-    if found is None:
-        if len(memo) >= size:
-            memo.clear()
-        found = memo[key] = compute(key)
-    return found
-
-
 class Analyzer:
     """Feature extraction with the concept table and typo correction of one knowledge base."""
 
@@ -151,11 +139,11 @@ class Analyzer:
 
     def correct(self, token: str) -> str:
         """`_correct`, remembered."""
-        return _remembered(self._corrections, token, self._correct)
+        return remembered(self._corrections, token, self._correct, MEMO_SIZE)
 
     def split(self, token: str) -> tuple[str, ...]:
         """`_split`, remembered."""
-        return _remembered(self._splits, token, self._split)
+        return remembered(self._splits, token, self._split, MEMO_SIZE)
 
     def knows(self, token: str) -> bool:
         """Whether a folded token is a word of the knowledge base, maybe misspelt."""
@@ -177,7 +165,9 @@ class Analyzer:
         budget = 1 if len(token) <= 7 else 2
         # short words: only slips that keep the first letter ("zeng")
         initial = token[0] if len(token) <= 6 else ""
-        pool = _remembered(self._pools, f"{initial}{len(token)}", lambda _: self._pool(token))
+        pool = remembered(
+            self._pools, f"{initial}{len(token)}", lambda _: self._pool(token), MEMO_SIZE
+        )
         hit = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=budget)
         if not hit or (token in COMMON_WORDS and not _inflected(token, hit[0])):
             return token  # a word of its own ("Wetter" is no slip of "weiter")
@@ -223,7 +213,7 @@ class Analyzer:
             memo, size = self._word_analyses[correct], WORD_ANALYSIS_MEMO
         else:
             memo, size = self._analyses[correct], ANALYSIS_MEMO
-        return _remembered(memo, raw, lambda t: self._analyze(t, correct), size)
+        return remembered(memo, raw, lambda t: self._analyze(t, correct), size)
 
     def joined_features(self, parts: Sequence[tuple[Analysis, bool]]) -> frozenset[str] | None:
         """The features of texts joined by spaces, as written, from each text's analysis (as

@@ -44,6 +44,7 @@ from bot.lexicon import (
     SOURCE_WORDS,
     STOPWORDS,
 )
+from bot.memo import remembered
 from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
 from bot.reading import chat_kind, read, strip_chat
@@ -325,12 +326,7 @@ class Conversations:
         for them, and answers recur (the same intents, asked by many): each text is read
         once per index."""
         named = self._known(self.bot.store.current.resolver).named
-        found = named.get(text)
-        if found is None:
-            if len(named) >= NAMED_TEXTS:
-                named.clear()
-            found = named[text] = self._names_found(text)
-        return found
+        return remembered(named, text, self._names_found, NAMED_TEXTS)
 
     def _names_found(self, text: str) -> tuple[str, ...]:
         """`_named_in`, read: each countable name searched as a word where it stands at all."""

@@ -21,9 +21,22 @@ from bot.text import fold, stem, tokens
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor + word
-_MAX_PHRASE = max(
-    (len(p) for p in (*PLACES, *(p for terms in RESTRICTORS.values() for p in terms))), default=1
-)
+# Each restricting phrase's group (the first group that lists it), and the phrase lengths to
+# try at a word, longest first: the restrictors' lengths, and a place's where a place's name
+# starts with that word (a few names are long: "Ho Chi Minh City" need not be tried at every
+# word).
+_GROUP_OF: dict[tuple[str, ...], str] = {}
+for _group, _terms in RESTRICTORS.items():
+    for _term in _terms:
+        _GROUP_OF.setdefault(_term, _group)
+_LENGTHS = tuple(range(max(map(len, _GROUP_OF), default=1), 0, -1))
+_PLACE_LENGTHS: dict[str, set[int]] = {}
+for _place in PLACES:
+    _PLACE_LENGTHS.setdefault(_place[0], set()).add(len(_place))
+_LENGTHS_AT = {
+    word: tuple(sorted({*_LENGTHS, *lengths}, reverse=True))
+    for word, lengths in _PLACE_LENGTHS.items()
+}
 
 
 @dataclass(frozen=True)
@@ -42,9 +55,11 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
     i = 0
     while i < len(toks):
         hit, taken = None, 0
-        for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+        for n in _LENGTHS_AT.get(toks[i], _LENGTHS):
+            if i + n > len(toks):
+                continue
             phrase = tuple(toks[i : i + n])
-            group = next((g for g, terms in RESTRICTORS.items() if phrase in terms), None)
+            group = _GROUP_OF.get(phrase)
             if group is None and i and phrase in PLACES and _unknown_name(question, phrase, known):
                 group = "place"  # "Hat Hamburg auch so einen Park?"
             if group == "place" and not _names_a_place(question, phrase):
