@@ -47,6 +47,7 @@ from bot.text import is_number, stem, tokens
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 SMALLTALK_COVERAGE = 0.66
 TIE_SCORE, TIE_COVERAGE = 0.5, 0.45  # two figure intents this good, tied, are both answered
+EACH_MARGIN = 0.1  # as near as this count as tied when the question asks for each ("jeweils")
 MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
 MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
 GROUP_OPENERS = frozenset("of among for unter bei fur der den von".split())
@@ -486,9 +487,11 @@ class Policy:
 
     def tied_figures(self, question: str, res: Resolution) -> list[Candidate]:
         """Two figure intents that both fit and tie: "both schemes" wants both answers; not
-        when the question narrows either of them."""
+        when the question narrows either of them. A question that asks for each of several
+        things ("wie viel steckt jeweils darin?") takes two that fit almost alike as tied."""
         ranked = self.ranked(res)
-        if len(ranked) < 2 or ranked[0].score - ranked[1].score >= self.model.margin:
+        margin = EACH_MARGIN if has_cue(res.words, "each") else self.model.margin
+        if len(ranked) < 2 or ranked[0].score - ranked[1].score >= margin:
             return []
         pair = ranked[:2]
         fits = all(
@@ -500,7 +503,12 @@ class Policy:
             and not self.narrowing(question, c, res)
             for c in pair
         )
-        return pair if fits else []
+        if not fits:
+            return []
+        facts = [set(self.intents[c.key].facts) for c in pair]
+        if facts[0] <= facts[1] or facts[1] <= facts[0]:  # one answer states the other's too
+            return [max(pair, key=lambda c: len(self.intents[c.key].facts))]
+        return pair
 
     def _explains_as_much(self, other: Candidate, top: Candidate, res: Resolution) -> bool:
         """Whether `other` knows every word of the question that `top` knows."""

@@ -350,9 +350,9 @@ class Snapshot:
         reverse = self._reverse(part, res, decision)
         if reverse:
             return [self._intent_piece(self.intents[k], lang, 0.5) for k in reverse]
-        if decision.verdict != "abstain":
+        tied = self._tied(part, res, decision)
+        if decision.verdict != "abstain" and not tied:
             return [self._decided(decision, lang)]
-        tied = self.policy.tied_figures(part, res)
         if tied:
             return [self._intent_piece(self.intents[c.key], lang, c.score) for c in tied]
         by_number = self._by_number(res)
@@ -367,6 +367,17 @@ class Snapshot:
             if intent is not None:
                 return [self._intent_piece(intent, lang, 0.5)]
         return [self._abstention(res, decision)]
+
+    def _tied(self, part: str, res: Resolution, decision: Decision) -> list[Candidate]:
+        """The figure intents that tie for the best, each to be answered: after a decline,
+        or instead of the best one alone when the question asks for each ("jeweils")."""
+        if decision.verdict not in ("answer", "abstain"):
+            return []
+        tied = self.policy.tied_figures(part, res)
+        best = tied and self.policy.ranked(res)[0]
+        if tied and decision.verdict == "answer" and decision.candidate != best:
+            return []  # answered with another than the best intent, for a reason of its own
+        return tied
 
     def _asks_the_bot(self, res: Resolution) -> bool:
         """A short question to the bot in words the article does not use ("are you a

@@ -195,6 +195,36 @@ def test_a_question_of_two_parts_gets_both_answers(qabot: QABot) -> None:
     assert len(answer.citations) >= 2
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Name the funding programmes together with their amounts.",  # "together with": and
+        "Welche Förderprogramme werden genannt, und wie viel Geld steckt jeweils darin?",
+        "Wie viel Geld haben die Förderprogramme jeweils?",
+    ],
+)
+def test_a_question_for_each_of_several_things_gets_each_figure_once(
+    qabot: QABot, question: str
+) -> None:
+    """ "jeweils", "each": two figure intents that fit almost alike are both answered, and
+    an answer that already states the other's figure stands alone."""
+    answer = qabot.ask(question)
+    assert answer.answered and "HK$3" in answer.text and "HK$10" in answer.text
+    each = {"funding.raise_plus", "funding.ai_subsidy"}
+    assert answer.intent == "funding.schemes" or set(answer.intent.split("+")) == each
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much money do the two schemes have together?",
+        "Wie viel haben beide Programme zusammen?",
+    ],
+)
+def test_a_sum_of_several_figures_is_still_declined(qabot: QABot, question: str) -> None:
+    assert qabot.ask(question).answered is False
+
+
 def test_the_article_sentence_that_fits_the_question_backs_the_intent_that_says_it(
     qabot: QABot,
 ) -> None:
