@@ -46,6 +46,7 @@ def _stopwords_by_stem() -> dict[str, frozenset[str]]:
 
 
 _STOPWORD_STEMS = _stopwords_by_stem()
+_STOP_STEMS = frozenset(map(stem, STOPWORDS))  # of every stop word, for compound parts
 
 
 def _inflected_stopword(tok: str, st: str) -> bool:
@@ -195,12 +196,17 @@ class Analyzer:
             if not self._known_word(left) and left[-1] == "s":
                 left = left[:-1]  # the linking s of "Rekrutierungs|probleme"
             even = min(len(left), len(right))
-            if self._known_word(left) and self._known_word(right) and even > best_len:
+            if self._compound_part(left) and self._compound_part(right) and even > best_len:
                 best, best_len = (left, right), even
         return best
 
     def _known_word(self, word: str) -> bool:
         return len(word) >= 4 and (word in self.known_tokens or stem(word) in self.known_stems)
+
+    def _compound_part(self, word: str) -> bool:
+        """A known word that can be part of a compound: no function word ("ausländ|ischen"
+        is no "ausland" + Swiss "isch")."""
+        return self._known_word(word) and word not in STOPWORDS and stem(word) not in _STOP_STEMS
 
     def analyze(self, text: str, *, correct: bool) -> Analysis:
         """The features of `text` (typo-corrected and compounds split with `correct`);

@@ -74,3 +74,11 @@ def test_a_word_is_analysed_once_even_after_texts_are_forgotten(qabot: QABot) ->
     nothing = memo.analyze("", correct=True)  # "und die KMU?" without its restriction
     memo.forget_texts()
     assert memo.analyze("?", correct=True) is nothing
+
+
+def test_a_compound_is_never_split_off_a_function_word(qabot: QABot) -> None:
+    """ "ausländischen" is no "Ausland" + Swiss "isch" (a stop word the knowledge knows): a
+    compound's parts are content words; a real compound still splits."""
+    split = qabot.store.current.resolver.analyzer.split
+    assert split("auslandischen") == ("auslandischen",)
+    assert split("rekrutierungsproblemen") == ("rekrutierungs", "problemen")
