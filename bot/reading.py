@@ -155,6 +155,15 @@ def opens_as_question(toks: list[str] | tuple[str, ...]) -> bool:
     return bool(toks) and (toks[0] in _QUESTION_OPENERS or _question_word_in(list(toks[:2])))
 
 
+_FORMAL_YOU = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?:Sie|Ihnen|Ihr|Ihre|Ihrer|Ihrem|Ihren)\b")
+
+
+def addresses_formally(part: str) -> bool:
+    """ "Was können Sie?", "Danke für Ihre Hilfe": the capitalised "Sie" of formal German
+    inside a sentence addresses the reader (at a sentence's start it may be "they")."""
+    return bool(_FORMAL_YOU.search(part.strip()))
+
+
 def has_cue(toks: list[str] | tuple[str, ...], name: str) -> bool:
     """Whether one of the `name` cues of the language data stands in `toks`."""
     by_first = _CUES_BY_FIRST[name]

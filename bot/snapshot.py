@@ -24,7 +24,7 @@ from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
 from bot.policy import Decision, DecisionModel, Policy, figure_kind, is_year
-from bot.reading import asks, chat_kind, has_cue, read
+from bot.reading import addresses_formally, asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
@@ -361,7 +361,7 @@ class Snapshot:
         passage = self._passage(part, res)
         if passage is not None:
             return [passage]
-        if self._asks_the_bot(res):  # "Could you explain what you can assist me with?"
+        if self._asks_the_bot(part, res):  # "Could you explain what you can assist me with?"
             chat = next((c.key for c in res.ranked if self._is_smalltalk(c.key)), None)
             intent = self.intents.get(chat or "smalltalk.help")
             if intent is not None:
@@ -379,13 +379,13 @@ class Snapshot:
             return []  # answered with another than the best intent, for a reason of its own
         return tied
 
-    def _asks_the_bot(self, res: Resolution) -> bool:
+    def _asks_the_bot(self, part: str, res: Resolution) -> bool:
         """A short question to the bot in words the article does not use ("are you a
-        robot?"): chat, not the article. More such words ask about something else ("was
-        hältst du von Nvidia-Aktien, kaufen?")."""
+        robot?", "Was können Sie für mich tun?"): chat, not the article. More such words ask
+        about something else ("was hältst du von Nvidia-Aktien, kaufen?")."""
         features = res.analysis.features
         return (
-            bool(ADDRESSEE.intersection(res.words))
+            bool(ADDRESSEE.intersection(res.words) or addresses_formally(part))
             and len(features) <= CHAT_UNKNOWN_WORDS
             and not any(f in self.resolver.idf for f in features)
         )

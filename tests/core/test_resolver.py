@@ -247,6 +247,24 @@ def test_chat_shorthand_and_laughter_around_a_question_to_the_bot(
     assert answer.intent == "smalltalk.who_are_you", answer.text
 
 
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("Was können Sie mir denn alles sagen?", "smalltalk.help"),
+        ("Wobei helfen Sie mir?", "smalltalk.help"),
+        ("Wer sind Sie denn?", "smalltalk.who_are_you"),
+    ],
+)
+def test_formal_german_to_the_bot_is_chat(qabot: QABot, message: str, intent: str) -> None:
+    """The capitalised "Sie" inside a sentence addresses the bot as "du" does; "tun" and the
+    like name no topic (a recruiting variant's "tun sich schwer" once answered "Was können
+    Sie für mich tun?" with the recruiting figure)."""
+    answer = qabot.ask(message)
+    assert answer.intent == intent, answer.text
+    assert qabot.ask("Was können Sie für mich tun?").intent == "smalltalk.help"
+    assert qabot.ask("Wissen Sie, wann SenseTime gegründet wurde?").intent == "sensetime.founded"
+
+
 def test_an_intent_knows_words_from_its_words_context_or_scope(qabot: QABot) -> None:
     """A follow-up's words are tested against each answer's words, context and scope, for
     each reading: word by word, without building the union of the three each time."""
