@@ -29,6 +29,7 @@ from bot.lexicon import (
     QUESTION_WORDS,
     SOURCE_WORDS,
     STOPWORDS,
+    VERIFY_WORDS,
 )
 from bot.text import tokens
 
@@ -56,6 +57,8 @@ _TAIL_WORDS = 6
 _RUN_ON_WORDS = 18  # a message longer than this without a sentence end is a run-on
 _CONTEXT_WORDS = 4  # and a question word this far in starts its question
 _POINTER_REACH = 2  # last words of a question where a pointer refers back
+_CHECK_REACH = 3  # words before a verb of checking where what it checks is pointed at
+_CHECKED = POINTERS | {"das", "dies", "es"}  # "Können Sie das bitte prüfen?"
 _THIN_WORDS = 1  # content words of a question that leans on the sentence before it
 READ_CACHE = 1024  # messages remembered as read: those of the last moments
 
@@ -264,8 +267,15 @@ def _of_the_asker(part: str) -> bool:
 
 
 def _points_back(part: str) -> bool:
-    """A question that ends pointing at what came before ("What does the HKPC say on that?")."""
-    return any(t in POINTERS for t in tokens(part)[-_POINTER_REACH:])
+    """A question that ends pointing at what came before ("What does the HKPC say on that?"),
+    or asks to check it ("Can you confirm that before we submit?")."""
+    toks = tokens(part)
+    if any(t in POINTERS for t in toks[-_POINTER_REACH:]):
+        return True
+    return any(
+        t in VERIFY_WORDS and _CHECKED.intersection(toks[max(0, n - _CHECK_REACH) : n + 2])
+        for n, t in enumerate(toks)
+    )
 
 
 def _thin(part: str) -> bool:

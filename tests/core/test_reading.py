@@ -92,6 +92,21 @@ def test_a_question_that_only_points_takes_the_sentence_before_it() -> None:
 
 
 @pytest.mark.parametrize(
+    ("claim", "check"),
+    [
+        (
+            "The memo says SenseTime was founded in 2016.",
+            "Can you confirm that before our meeting starts?",
+        ),
+        ("Im Entwurf steht 30 Prozent.", "Können Sie das bitte kurz prüfen, bevor es rausgeht?"),
+    ],
+)
+def test_a_request_to_check_what_came_before_takes_it_along(claim: str, check: str) -> None:
+    """The pointer sits beside the verb of checking, not at the end of the question."""
+    assert read(f"{claim} {check}").questions == (f"{claim} {check}",)
+
+
+@pytest.mark.parametrize(
     ("context", "question"),
     [
         ("My editor's draft says HKSTP had 150 AI firms.", "What figure does the article give?"),
