@@ -410,6 +410,13 @@ class Policy:
         figures are only years or amounts of money does not answer it, nor one that states only
         years any question for a quantity."""
         kinds = self.figure_kinds.get(top.key)
+        if (
+            not kinds
+            and "quantity" not in self.resolver.docs[top.key].types
+            and "quantity" in res.analysis.types
+            and (asks_count(res.words) or asks_share(res.words))
+        ):
+            return True  # "how many are in Shenzhen?" of a statement of no figure nor amount
         if kinds and kinds <= {"year"} and "quantity" in res.analysis.types:
             return True  # "Wie hoch ist die Arbeitslosenquote?": a date is no quantity
         return bool(kinds) and kinds <= {"year", "money"} and asks_count(res.words)

@@ -425,7 +425,7 @@ class Snapshot:
         if len(clauses) < 2:
             return []
         found: list[Decision] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         asking = [asks(c) for c in clauses]
         for n, clause in enumerate(clauses):
             if n and not asks(clause.rstrip("?")) and (self._rider(clause) or _relative(clause)):
@@ -441,9 +441,9 @@ class Snapshot:
                 if asks(clause):
                     found.append(Decision("abstain"))
                 continue
-            if cand.key in seen:
-                continue
-            seen.add(cand.key)
+            if (cand.key, decision.verdict) in seen:
+                continue  # said once; but "how many …, and how many at Cyberport?" narrows it
+            seen.add((cand.key, decision.verdict))
             found.append(decision)
         # "Hi, how many …?": the question is answered, not the greeting; "wer bist du und
         # was kannst du?" is chat in both parts, each answered

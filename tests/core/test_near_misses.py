@@ -269,6 +269,24 @@ def test_a_question_for_a_quantity_is_not_answered_with_a_date(qabot: QABot) -> 
     assert not qabot.ask("Wie hoch ist die aktuelle Inflationsrate in Hongkong?").answered
 
 
+@pytest.mark.parametrize(
+    "question", ["how many are in Shenzhen?", "Wie viele gibt es in Singapur?"]
+)
+def test_a_count_is_not_answered_with_a_statement_of_no_figure(qabot: QABot, question: str) -> None:
+    """Wang Zheng's remark names Shenzhen and Singapore but counts nothing there."""
+    assert not qabot.ask(question).answered
+
+
+def test_a_part_narrowing_what_another_part_asks_is_said_unanswered(qabot: QABot) -> None:
+    """The second part asks the first one's question of another place: the first is still
+    answered, the second said not given (the whole was declined for "Cyberport")."""
+    answer = qabot.ask(
+        "How many AI firms were at HKSTP by the end of 2022, and how many are based at Cyberport?"
+    )
+    assert answer.answered and "200" in answer.text
+    assert "Cyberport" in answer.text or "part of the question" in answer.text
+
+
 def test_an_answer_naming_the_event_says_where_not_where_the_event_was(qabot: QABot) -> None:
     answered_with(qabot, "Where did Wang Zheng speak?", "China Conference")
     assert not qabot.ask("Where was the China Conference 2025 held?").answered
