@@ -47,6 +47,7 @@ from bot.text import is_number, stem, tokens
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 SMALLTALK_COVERAGE = 0.66
 TIE_SCORE, TIE_COVERAGE = 0.5, 0.45  # two figure intents this good, tied, are both answered
+KEYWORD_LETTERS = 4  # shorter unknown words beside a name are slips or chat, not a topic
 EACH_MARGIN = 0.1  # as near as this count as tied when the question asks for each ("jeweils")
 MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
 MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
@@ -303,6 +304,9 @@ class Policy:
             return Decision("narrowed", top, p, _words(terms), _group(terms))
         if stored:
             return Decision("answer", top, p)
+        unknown = self._asked_beside_names(res)
+        if unknown:  # "sensetime aktienkurs": of SenseTime, but not what the article says
+            return Decision("narrowed", top, p, unknown, "other")
         if self._share_not_stated(top, res) or self._part_of_stated(top, res):
             return Decision("narrowed", top, p, (), "part")  # "what % of the 200 firms …?"
         mixed = self._mixed_topics(question, top, res) or self._figure_across_topics(top, res, p)
@@ -404,6 +408,20 @@ class Policy:
             self.resolver.entity_kinds.get(f) in kinds and f not in self.background
             for f in self.resolver.docs[top.key].content - res.analysis.features
         )
+
+    def _asked_beside_names(self, res: Resolution) -> tuple[str, ...]:
+        """The words of a keyword question that knows nothing but names besides them
+        ("sensetime aktienkurs", "Wang Zheng Gehalt?"): the names say whom it is about, those
+        words what is asked, and the knowledge has none of them. Only bare keywords: in a
+        sentence an unknown word is as often a verb or a slip as the thing asked."""
+        features = res.analysis.features
+        known = {f for f in features if f in self.resolver.idf}
+        if not known or not known <= self.resolver.entities.keys():
+            return ()
+        if any(w in STOPWORDS for w in res.words):
+            return ()
+        unknown = {f for f in features - known if not f.startswith("#")}
+        return tuple(w for w in res.words if stem(w) in unknown and len(w) >= KEYWORD_LETTERS)
 
     def _count_not_stated(self, top: Candidate, res: Resolution) -> bool:
         """ "How many firms have received money from the scheme?" asks a count; an intent whose

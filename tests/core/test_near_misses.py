@@ -287,6 +287,17 @@ def test_a_part_narrowing_what_another_part_asks_is_said_unanswered(qabot: QABot
     assert "Cyberport" in answer.text or "part of the question" in answer.text
 
 
+@pytest.mark.parametrize("keywords", ["Wang Zheng Gehalt?", "sensetime headquarters"])
+def test_keywords_of_a_name_and_a_word_the_knowledge_lacks_are_declined(
+    qabot: QABot, keywords: str
+) -> None:
+    """The name says whom it is about, the other word what is asked: not the first answer
+    about the name, but what the article does say of it."""
+    answer = qabot.ask(keywords)
+    assert not answer.answered and answer.citations
+    assert qabot.ask("SenseTime Gründung").answered
+
+
 def test_an_answer_naming_the_event_says_where_not_where_the_event_was(qabot: QABot) -> None:
     answered_with(qabot, "Where did Wang Zheng speak?", "China Conference")
     assert not qabot.ask("Where was the China Conference 2025 held?").answered
