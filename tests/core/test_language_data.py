@@ -57,3 +57,14 @@ def test_one_detector(text: str, lang: str) -> None:
 
 def test_no_evidence_gives_the_default() -> None:
     assert detect("HKSTP", default="de") == ("de", False)
+
+
+@pytest.mark.parametrize("group", ["precision", "ordinal"])
+def test_a_german_adjective_restrictor_has_every_ending(group: str) -> None:
+    """ "genaues Datum" restricts as "genaue Zahl" does: a German adjective of these groups
+    (one word ending in -e: genaue, exakte, zweite) is listed with -n, -r, -s and -m too."""
+    words = {phrase[0] for phrase in lexicon.RESTRICTORS[group] if len(phrase) == 1}
+    german = {w for w in words if w.endswith("e") and w + "n" in words}
+    assert german
+    for word in german:
+        assert {word + end for end in "nrsm"} <= words, word
