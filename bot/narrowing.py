@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from bot.lexicon import PLACE_PREPOSITIONS, PLACES, RESTRICTORS, STOPWORDS
+from bot.lexicon import COMMON_WORDS, PLACE_PREPOSITIONS, PLACES, RESTRICTORS, STOPWORDS
 from bot.text import fold, stem, tokens
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -136,6 +136,8 @@ def _unknown_names(question: str, known: Callable[[str], bool], lang: str) -> li
             continue
         if after_place and _activity(word, lang):
             continue  # "good at getting money": what is done, not where
+        if after_place and folded[0] in COMMON_WORDS and not _looks_like_name(word, k, lang):
+            continue  # "im Protokoll steht": an everyday word (places are the gazetteer's)
         if not known(folded[0]):
             out.append(Narrowing("entity", (stem(folded[0]),), word))
     return out

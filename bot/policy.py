@@ -545,6 +545,9 @@ class Policy:
         """Not answered because two intents tie, but the best one is plainly narrowed ("wie
         viel ist das zusammen?"): decline with what the article gives, not a bare "no"."""
         ranked = self.ranked(res)
+        titled = self._wrong_title(question, res, ranked)
+        if titled is not None:  # "… wrote that Wang Zheng is SenseTime's CEO. Accurate?"
+            return titled
         if not ranked or self.intents[ranked[0].key].kind != "article":
             return Decision("abstain", None, p)
         top, rival = ranked[0], self.rival(ranked)
@@ -561,6 +564,21 @@ class Policy:
             if mixed is not None:
                 return mixed
         return Decision("abstain", None, p)
+
+    def _wrong_title(
+        self, question: str, res: Resolution, ranked: list[Candidate]
+    ) -> Decision | None:
+        """A claim that gives a named person a title the article does not ("Wang Zheng is
+        the chief executive, isn't he?"), in however many words: corrected by the best
+        intent about that person, though the claim's other words fit nothing."""
+        for cand in ranked[:RERANK_DEPTH]:
+            if self.intents[cand.key].kind != "article":
+                continue
+            terms = self.narrowing(question, cand, res)
+            premise = self._premise_terms(terms, cand, res)
+            if premise and len(premise) == len(terms):
+                return Decision("premise", cand, 0.0, _words(premise))
+        return None
 
     def _premise_terms(
         self, terms: list[Narrowing], top: Candidate, res: Resolution

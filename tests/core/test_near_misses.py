@@ -298,6 +298,25 @@ def test_keywords_of_a_name_and_a_word_the_knowledge_lacks_are_declined(
     assert qabot.ask("SenseTime Gründung").answered
 
 
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "My colleague wrote in the memo that Wang Zheng is the CEO of SenseTime. Is that accurate?",
+        "Im Protokoll steht, Wang Zheng sei Vorstandschef bei SenseTime. Ist das korrekt so?",
+    ],
+)
+def test_a_wrong_title_in_a_wordy_claim_is_corrected(qabot: QABot, claim: str) -> None:
+    """The claim's other words fit no intent (a memo, the minutes), the title is still the
+    premise to correct; "im Protokoll" names no unknown place (an everyday word)."""
+    answer = qabot.ask(claim)
+    assert answer.answered and "CFO" in answer.text
+
+
+@pytest.mark.parametrize("question", ["What's the RAISe+ budget in pounds?", "RAISe+ in Franken?"])
+def test_a_conversion_into_another_currency_is_declined(qabot: QABot, question: str) -> None:
+    assert not qabot.ask(question).answered
+
+
 def test_an_answer_naming_the_event_says_where_not_where_the_event_was(qabot: QABot) -> None:
     answered_with(qabot, "Where did Wang Zheng speak?", "China Conference")
     assert not qabot.ask("Where was the China Conference 2025 held?").answered
