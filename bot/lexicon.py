@@ -45,6 +45,7 @@ class _Cues(_Strict):
     reverse: list[str] = Field(min_length=1)
     lists: list[str] = Field(min_length=1)
     each: list[str] = Field(min_length=1)
+    claim: list[str] = Field(min_length=1)
     compare: list[str] = Field(min_length=1)
     stands_for: list[str] = Field(min_length=1)
 
@@ -190,7 +191,7 @@ RESTRICTORS: dict[str, frozenset[tuple[str, ...]]] = {
 PLACE_PREPOSITIONS = frozenset(fold_entry(w) for w in DATA.place_prepositions)
 CUES: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.cues, name))
-    for name in ("reverse", "lists", "each", "compare", "stands_for")
+    for name in ("reverse", "lists", "each", "claim", "compare", "stands_for")
 }
 # An ordinal word → the place it points at among the things the last answer named (-1: the
 # last; 0: the other one, which the last question did not name).

@@ -47,6 +47,7 @@ from bot.text import is_number, stem, tokens
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 SMALLTALK_COVERAGE = 0.66
 TIE_SCORE, TIE_COVERAGE = 0.5, 0.45  # two figure intents this good, tied, are both answered
+CLAIM_MARGIN = 0.1  # a claim's topic: this much more of it known than of any other figure's
 KEYWORD_LETTERS = 4  # shorter unknown words beside a name are slips or chat, not a topic
 EACH_MARGIN = 0.1  # as near as this count as tied when the question asks for each ("jeweils")
 MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
@@ -339,17 +340,20 @@ class Policy:
         return all(any(n in docs[k].numbers for k in self.article_intents) for n in wrong)
 
     def presupposed(self, question: str, res: Resolution) -> Decision | None:
-        """ "Why do 60 % of the firms want to expand?" takes a figure for granted. Where the
+        """ "Why do 60 % of the firms want to expand?" takes a figure for granted, "founded in
+        2018, right?" puts one up for checking. Where the
         intent that states a figure of that kind on the question's topic states another one
         (55 %), the figure is a premise to correct with that intent."""
-        if "reason" not in res.analysis.types or not has_figure(question):
+        why = "reason" in res.analysis.types
+        if not has_figure(question) or not (why or _puts_up_a_claim(res.words)):
             return None
         reverse = has_cue(res.words, "reverse")
-        ranked = [
+        every = [
             c
-            for c in self.ranked(self.resolver.without_numbers(res))[:RERANK_DEPTH]
-            if self.intents[c.key].kind == "article" and c.coverage >= MIXED_COVERAGE
+            for c in self.ranked(self.resolver.without_numbers(res))
+            if self.intents[c.key].kind == "article"
         ]
+        ranked = [c for c in every[:RERANK_DEPTH] if c.coverage >= MIXED_COVERAGE]
         for figure in figures(question):
             kind = figure_kind(figure)
             # the intent most about what the question asks, of those stating such a figure
@@ -358,6 +362,8 @@ class Policy:
                 key=lambda c: c.coverage,
                 default=None,
             )
+            if stating is not None and not why and self._topic_unclear(stating, every, kind):
+                continue  # a claim that fits several figures as well: which one is wrong?
             token = _token(figure)
             if stating is None or token in self.resolver.docs[stating.key].numbers:
                 continue
@@ -365,6 +371,15 @@ class Policy:
                 continue  # "Wofür stehen die 75 %?" asks what a stated figure is
             return Decision("premise", stating, stating.score, (figure.text,))
         return None
+
+    def _topic_unclear(self, stating: Candidate, every: list[Candidate], kind: str) -> bool:
+        """Whether another intent stating a figure of `kind` fits almost as well."""
+        return any(
+            c.key != stating.key
+            and kind in self.figure_kinds.get(c.key, ())
+            and c.coverage > stating.coverage - CLAIM_MARGIN
+            for c in every
+        )
 
     def _names_not_given(self, top: Candidate, res: Resolution) -> str | None:
         """ "Which universities …?", "in welche Länder …?" ask for names; an answer that names
@@ -788,6 +803,11 @@ def _group(terms: list[Narrowing]) -> str:
 
 def _words(terms: list[Narrowing]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.words for t in terms))
+
+
+def _puts_up_a_claim(words: tuple[str, ...]) -> bool:
+    """ "…, right?", "Stimmt das?", "…, oder?": a claim put up for checking."""
+    return has_cue(words, "claim") or (bool(words) and words[-1] in ("oder", "or"))
 
 
 def _significant(number: str) -> bool:

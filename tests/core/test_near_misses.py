@@ -317,6 +317,33 @@ def test_a_conversion_into_another_currency_is_declined(qabot: QABot, question: 
     assert not qabot.ask(question).answered
 
 
+@pytest.mark.parametrize(
+    ("claim", "figure"),
+    [
+        (
+            "Die Regierung will Hongkong bis 2040 zum Technologiezentrum machen, oder hab ich "
+            "das falsch im Kopf?",
+            "2035",
+        ),
+        ("the deck says the AI Subsidy Scheme has HK$5 billion, is that right?", "does not"),
+    ],
+)
+def test_a_claim_with_a_figure_the_article_gives_otherwise_is_corrected(
+    qabot: QABot, claim: str, figure: str
+) -> None:
+    """A claim put up for checking ("is that right?", "oder?", "Stimmt das?") takes a figure
+    for granted as a why-question does: the article's own figure corrects it."""
+    answer = qabot.ask(claim)
+    assert answer.answered and figure in answer.text, answer.text
+
+
+def test_a_claim_that_fits_several_figures_alike_is_not_corrected_with_one(qabot: QABot) -> None:
+    """ "70 % of the companies … ?" fits every percentage of the study about as well: which
+    one the claim gets wrong is unclear, so none is offered as its correction."""
+    claim = "investor deck says HKPC found 70% of HK companies already on AI, can verify or not?"
+    assert "49" not in qabot.ask(claim).text
+
+
 def test_an_answer_naming_the_event_says_where_not_where_the_event_was(qabot: QABot) -> None:
     answered_with(qabot, "Where did Wang Zheng speak?", "China Conference")
     assert not qabot.ask("Where was the China Conference 2025 held?").answered
