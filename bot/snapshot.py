@@ -420,10 +420,10 @@ class Snapshot:
         """The decisions for the parts of a question ("who …, and when …?"), in order; a
         part that asks but is not answered stays, to be said unanswered."""
         if _offers_alternatives(res):
-            return self._alternatives(question, res)
+            return self._alternatives(question, res) or self._named_pair(question, res)
         clauses = _clauses(question)
         if len(clauses) < 2:
-            return []
+            return self._named_pair(question, res)
         found: list[Decision] = []
         seen: set[tuple[str, str]] = set()
         asking = [asks(c) for c in clauses]
@@ -435,7 +435,13 @@ class Snapshot:
             if not asking[n] and any(asking[n + 1 :]) and _asks_quantity(clauses[n + 1 :]):
                 continue  # "Of the firms needing HPC support, what share are SMEs?": the base
             clause = clause.rstrip("?")
-            decision = self.policy.decide(clause, self.resolver.resolve(clause))
+            clause_res = self.resolver.resolve(clause)
+            pair = self._named_pair(clause, clause_res)
+            if pair:  # "größe ai subsidy scheme u raise+? und wer verwaltet die zwei?"
+                found += [d for d in pair if d.candidate.key not in {k for k, _ in seen}]
+                seen.update((d.candidate.key, d.verdict) for d in pair)
+                continue
+            decision = self.policy.decide(clause, clause_res)
             cand = decision.candidate
             if cand is None or decision.verdict == "abstain":
                 if asks(clause):
@@ -477,6 +483,36 @@ class Snapshot:
             found.append(Decision("answer", best, best.score))
         return found if len(found) >= 2 else []
 
+    def _named_pair(self, question: str, res: Resolution) -> list[Decision]:
+        """ "RAISe+ vs AI Subsidy Scheme — which got the bigger pot?", "größe ai subsidy
+        scheme u raise+?": a figure asked of two named things of one kind, each the topic of
+        its own intent stating a figure: each answered (and compared), unless the question
+        narrows either."""
+        kinds = self.resolver.entity_kinds
+        named = sorted(f for f in res.analysis.features if f in kinds)
+        if len(named) != 2 or kinds[named[0]] != kinds[named[1]]:
+            return []
+        asks = has_cue(res.words, "compare") or "quantity" in res.analysis.types
+        found = []
+        for entity, other in (named, named[::-1]):
+            best = next(
+                (
+                    c
+                    for c in self.policy.ranked(res)
+                    if self._states_figures(c.key)
+                    and entity in self.resolver.docs[c.key].bag
+                    and other not in self.resolver.docs[c.key].bag
+                ),
+                None,
+            )
+            if best is None or self.policy.narrowing(question, best, res):
+                return []
+            rest = res.analysis.features - {other}
+            if not (asks or self.resolver.docs[best.key].knows_all(rest)):
+                return []  # neither a figure nor a comparison asked, nor only what it says
+            found.append(Decision("answer", best, best.score))
+        return found
+
     def _answers_type(self, cand: Candidate, res: Resolution) -> bool:
         """Whether the intent answers what the question asks ("which came first": a time)."""
         doc = self.resolver.docs[cand.key]
@@ -505,7 +541,7 @@ class Snapshot:
         self, pieces: list[Piece], decisions: list[Decision], res: Resolution, lang: str
     ) -> list[Piece]:
         """Two figures asked about together ("which is bigger, A or B?"): say which."""
-        if len(decisions) != 2 or not _offers_alternatives(res):
+        if len(decisions) != 2 or not has_cue(res.words, "compare"):
             return pieces
         facts = []
         for d in decisions:

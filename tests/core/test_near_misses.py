@@ -141,6 +141,29 @@ def test_comparison_gives_both_figures_and_says_which(qabot: QABot) -> None:
     assert "more than" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "compared"),
+    [
+        ("RAISe+ vs AI Subsidy Scheme — which one has the bigger pot?", "more than"),
+        ("Welches Programm hat die höhere Summe, RAISe+ oder das AI Subsidy Scheme?", "mehr als"),
+        ("grösse raise+ und ai subsidy scheme?", None),  # both asked, no comparison
+    ],
+)
+def test_a_figure_asked_of_two_named_things_gives_both(
+    qabot: QABot, question: str, compared: str | None
+) -> None:
+    """Two named things of one kind, each the topic of its own figure: both answered, and
+    compared when the question compares ("höhere" is "höher" inflected)."""
+    answer = qabot.ask(question)
+    assert answer.answered and "HK$3" in answer.text and "HK$10" in answer.text, answer.text
+    assert compared is None or compared in answer.text
+
+
+def test_something_else_asked_of_two_named_things_is_not_their_figures(qabot: QABot) -> None:
+    answer = qabot.ask("Wer verwaltet RAISe+ und das AI Subsidy Scheme?")
+    assert not answer.answered
+
+
 def test_than_divides_a_comparison_and_or_stays_within_a_side(qabot: QABot) -> None:
     answer = qabot.ask(
         "Is the share of firms that want to expand abroad bigger than the share using or "
