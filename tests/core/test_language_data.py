@@ -68,3 +68,9 @@ def test_a_german_adjective_restrictor_has_every_ending(group: str) -> None:
     assert german
     for word in german:
         assert {word + end for end in "nrsm"} <= words, word
+
+
+def test_abbreviations_of_etc_and_dialect_mal_are_no_topic() -> None:
+    """ "Infrastruktur usw.", "zähl ma auf": "usw", "usf", "bzw" and Bavarian "ma" (mal)
+    name nothing a question is about."""
+    assert {"usw", "usf", "bzw", "ma"} <= lexicon.STOPWORDS_DE
