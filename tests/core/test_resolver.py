@@ -265,6 +265,14 @@ def test_formal_german_to_the_bot_is_chat(qabot: QABot, message: str, intent: st
     assert qabot.ask("Wissen Sie, wann SenseTime gegründet wurde?").intent == "sensetime.founded"
 
 
+def test_what_wang_zheng_said_about_capital_is_all_he_said_about_it(qabot: QABot) -> None:
+    """Access to capital is crucial, and Hong Kong is a growth-promoting capital
+    intermediary: both are his words on capital, each cited."""
+    answer = qabot.ask("What did SenseTime's CFO emphasise about capital?")
+    assert answer.answered and "intermediary" in answer.text
+    assert any("Kapitalvermittler" in c.quote for c in answer.citations)
+
+
 def test_an_intent_knows_words_from_its_words_context_or_scope(qabot: QABot) -> None:
     """A follow-up's words are tested against each answer's words, context and scope, for
     each reading: word by word, without building the union of the three each time."""
