@@ -35,6 +35,7 @@ from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import (
     AFTER_ORDINAL,
+    CHAT_KINDS,
     CHAT_PHRASES,
     FOLLOWUP,
     ORDINALS,
@@ -89,7 +90,7 @@ class Context:
             "named": list(self.named),
             "answered": self.answered,
         }
-        return json.dumps(fields, ensure_ascii=False)  # not asdict: it deep-copies, slowly
+        return _json(fields)  # not asdict: it deep-copies, slowly
 
     @classmethod
     def from_json(cls, raw: str) -> Context | None:
@@ -105,6 +106,10 @@ class Context:
             )
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
+
+
+# `json.dumps(value, ensure_ascii=False)`, without making an encoder at each call
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
@@ -144,6 +149,8 @@ _REQUEST_CUE_BY_STEM = {
 def _cue_spans(toks: list[str], kind: str) -> list[range]:
     """Where the cue phrases of `kind` stand in `toks` (every occurrence)."""
     by_first = _CUES_BY_FIRST.get(kind, {})
+    if by_first.keys().isdisjoint(toks):
+        return []  # most messages hold no cue of a kind: one set test instead of the scan
     return [
         range(i, i + len(phrase))
         for i, tok in enumerate(toks)
@@ -211,6 +218,21 @@ def request_kind(
         if plain or (kind in ("to_en", "to_de") and phrased):
             return kind
     return None
+
+
+# The words that start a phrase of thanks or goodbye, and a word stretched ("thxxx"), which
+# `chat_kind` reads as the chat word it stretches
+_PARTING_FIRSTS = frozenset(p[0] for kind in ("thanks", "goodbye") for p in CHAT_KINDS[kind])
+_STRETCHED = re.compile(r"(.)\1{2,}")
+
+
+def thanks_or_goodbye(text: str) -> bool:
+    """Whether `chat_kind` reads `text` as thanks or a goodbye; it is read only when a word
+    may start one of their phrases (a request holds none: "Quelle?", "auf Englisch")."""
+    toks = tokens(text)
+    if _PARTING_FIRSTS.isdisjoint(toks) and not _STRETCHED.search(" ".join(toks)):
+        return False
+    return chat_kind(text) in ("thanks", "goodbye")
 
 
 def _topics(intents: str | None) -> set[str]:
@@ -288,7 +310,7 @@ class Conversations:
             kind = request_kind(text, self._knows_beyond(ctx), analyzer.correct)
             # "Vielen Dank, das hilft uns weiter": thanks, not a request for more (read for
             # thanks only where a request's cue stands)
-            if kind is not None and chat_kind(text) in ("thanks", "goodbye"):
+            if kind is not None and thanks_or_goodbye(text):
                 kind = None
             if kind is not None:
                 answer = self._request(kind, ctx, text)
@@ -486,14 +508,17 @@ class Conversations:
         if switched is not None:
             return switched  # .question: the topic, as understood
         # "how about 2024?" restricts the last answer: another intent stating 2024 is none
-        # ("und über Shenzhen?" names a thing: what was said of it is another answer)
+        # ("und über Shenzhen?" names a thing: what was said of it is another answer). Read
+        # only when a reading answers with another intent.
         fragment = strip_opener(text)
-        only_restricts = (
-            elliptical
-            and not pronoun
-            and self._restricts(text, lang)
-            and not self._topic_of(fragment, lang)
-            and not self._names_a_thing(fragment)
+        only_restricts = cache(
+            lambda: (
+                elliptical
+                and not pronoun
+                and self._restricts(text, lang)
+                and not self._topic_of(fragment, lang)
+                and not self._names_a_thing(fragment)
+            )
         )
         declines = []
         gap_of_it: Answer | None = None
@@ -510,7 +535,7 @@ class Conversations:
                 answer.answered
                 and self._covers(answer, text, elliptical and not pronoun)
                 and not self._repeats(answer, ctx, alone)
-                and not (only_restricts and not _intents(answer) <= set(ctx.intents))
+                and (_intents(answer) <= set(ctx.intents) or not only_restricts())
             ):
                 repeated = answer.answered and _intents(answer) <= set(ctx.intents)
                 if repeated and _has(tokens(text), "more"):
