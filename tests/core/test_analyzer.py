@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import analyzer
 from bot.service import QABot
+from bot.text import stem
 
 
 def test_a_text_is_analysed_once(qabot: QABot) -> None:
@@ -74,3 +77,20 @@ def test_a_word_is_analysed_once_even_after_texts_are_forgotten(qabot: QABot) ->
     nothing = memo.analyze("", correct=True)  # "und die KMU?" without its restriction
     memo.forget_texts()
     assert memo.analyze("?", correct=True) is nothing
+
+
+def test_a_word_is_read_once_in_whatever_text_it_stands(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every text analysed reads each of its words (split, corrected, stemmed, classified),
+    and words recur in text after text (the last answers read for each follow-up): a word is
+    read once, kept when the texts are forgotten, as its corrections and splits are."""
+    memo = qabot.store.current.resolver.analyzer
+    stemmed: list[str] = []
+    monkeypatch.setattr(analyzer, "stem", lambda t: stemmed.append(t) or stem(t))
+    first = memo.analyze("Wie viele Unternehmen nutzen KI-Lösungen?", correct=True)
+    read = stemmed.count("unternehmen")
+    memo.forget_texts()
+    again = memo.analyze("Und wie viele Unternehmen sind profitabel?", correct=True)
+    assert stemmed.count("unternehmen") == read
+    assert "unternehmen" in first.tokens and "unternehmen" in again.tokens
