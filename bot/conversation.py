@@ -221,9 +221,21 @@ def request_kind(
 
 
 # The words that start a phrase of thanks or goodbye, and a word stretched ("thxxx"), which
-# `chat_kind` reads as the chat word it stretches
+# `reading` reads as the chat word it stretches
 _PARTING_FIRSTS = frozenset(p[0] for kind in ("thanks", "goodbye") for p in CHAT_KINDS[kind])
 _STRETCHED = re.compile(r"(.)\1{2,}")
+
+
+def without_chat_opening(text: str) -> str:
+    """`strip_chat(text)`, which takes off a greeting or address (of up to three words) only
+    where one opens the text ("okay und die KMU?"): most follow-ups open otherwise, and are
+    not read for it."""
+    first = tokens(text)[:3]
+    if not any(map(_STRETCHED.search, first)) and not any(
+        tuple(first[:n]) in CHAT_PHRASES for n in (1, 2, 3)
+    ):
+        return text
+    return strip_chat(text)
 
 
 def thanks_or_goodbye(text: str) -> bool:
@@ -476,7 +488,7 @@ class Conversations:
             return alone()  # "Andere Frage: …" leaves the last topic
         if read(text).only_chat:
             return alone()  # "thanks, that's all": nothing of the last answer to read in
-        text = strip_chat(text)  # "okay and what about the big ones?": opens after "okay"
+        text = without_chat_opening(text)  # "okay and what about the big ones?": after "okay"
         elliptical = opens_elliptically(text)
         own = tokens(strip_opener(text))  # not "es" of "wie sieht es mit"
         pronoun = _has(own, "pronoun") or (bool(own) and own[-1] in PRONOUN_AT_END)
@@ -567,9 +579,11 @@ class Conversations:
         want to expand: the article's location; "gilt das auch für KMU?" after the share
         using AI: the share of SMEs): read as the last question restricted, as an ellipsis
         is, and declined when the article does not give that."""
-        lang = self._lang(text, ctx)
         again = bool(_intents(alone)) and _intents(alone) <= set(ctx.intents)
-        if again or self._asks_alone(text) or not self._restricts(text, lang):
+        if again or self._asks_alone(text):
+            return None
+        lang = self._lang(text, ctx)
+        if not self._restricts(text, lang):
             return None
         declined = None
         for question, _ in self._readings(ctx, text, elliptical=True, pronoun=False):
@@ -739,8 +753,9 @@ class Conversations:
             else:
                 filled.append((f"{base} {fragment}", None))
         # "is that also true for SMEs?" restricts the last question, as an ellipsis does
-        restricts = not self._asks_alone(text) and self._restricts(text, ctx.lang)
-        filled_first = elliptical or restricts
+        filled_first = elliptical or (
+            not self._asks_alone(text) and self._restricts(text, ctx.lang)
+        )
         if filled_first:
             yield from filled
         if pronoun and not named:
