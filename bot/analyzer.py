@@ -148,7 +148,8 @@ class Analyzer:
         # by `correct`, then by the tokens of the text (of one word or none, of longer ones)
         self._word_analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
         self._analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
-        # by `correct`, then by word: the word's parts as analysed (`_read_word`)
+        # by `correct`, then by word: the word's parts as analysed (`_read_word`); MEMO_SIZE
+        # words of each kind, about 3 MB at most each
         self._read_words: dict[bool, dict[str, tuple[_Part, ...]]] = {True: {}, False: {}}
 
     def correct(self, token: str) -> str:
