@@ -15,7 +15,9 @@ several ways, each reading resolved as a question is): where the tail is. Each r
 also splits its mean time into the resolver calls and the rest, the conversation
 layer's own work (reading the message, the context, the checks). Not a
 test: run it by hand (`.venv/bin/python benchmarks/bench_conversations.py
-[--rounds 5]`); the machine's load moves the tail, so compare several runs.
+[--rounds 5] [--cpu] [--redis URL]`); the machine's load moves the tail, so compare
+several runs. With `--redis` each turn reads and writes its conversation over the network,
+serialised, as replicas do (and the unanswered log goes to Redis too).
 """
 
 from __future__ import annotations
@@ -92,9 +94,17 @@ def main() -> None:
         action="store_true",
         help="this thread's CPU time, not wall time: the waits of a busy machine left out",
     )
+    ap.add_argument(
+        "--redis",
+        metavar="URL",
+        help="keep the conversations in this Redis (an empty database: FLUSHDB first), as "
+        "replicas do, not in the process",
+    )
     args = ap.parse_args()
     CountingBot.clock = staticmethod(time.thread_time if args.cpu else time.perf_counter)
-    settings = Settings(knowledge_dir=ROOT / "knowledge", rate_limit={"enabled": False})
+    settings = Settings(
+        knowledge_dir=ROOT / "knowledge", rate_limit={"enabled": False}, redis_url=args.redis
+    )
     bot = CountingBot.from_settings(settings)
     chat = ChatService(bot, settings)
     snap = bot.store.current

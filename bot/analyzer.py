@@ -67,6 +67,18 @@ class Analysis:
     guessed: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One token of a text as analysed: corrected (`changed` if so), stemmed, and the feature
+    it gives where no concept's name starts at it (a number's is `#` and the number)."""
+
+    token: str
+    stem: str
+    changed: bool
+    feature: str | None
+    number: bool
+
+
 _CUES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _qtype, _cues in QUESTION_CUES.items():
     for _cue in _cues:
@@ -137,6 +149,9 @@ class Analyzer:
         # by `correct`, then by the tokens of the text (of one word or none, of longer ones)
         self._word_analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
         self._analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
+        # by `correct`, then by word: the word's parts as analysed (`_read_word`); MEMO_SIZE
+        # words of each kind, about 3 MB at most each
+        self._read_words: dict[bool, dict[str, tuple[_Part, ...]]] = {True: {}, False: {}}
 
     def correct(self, token: str) -> str:
         """`_correct`, remembered."""
@@ -259,43 +274,35 @@ class Analyzer:
             memo.clear()
 
     def _analyze(self, words: tuple[str, ...], correct: bool) -> Analysis:
-        raw = [part for t in words for part in self.split(t)] if correct else list(words)
-        toks = [self.correct(t) for t in raw] if correct else raw
-        changed = {i for i, (a, b) in enumerate(zip(raw, toks, strict=True)) if a != b}
-        stems = [stem(t) for t in toks]
+        read = self._read_words[correct]
+
+        def read_word(word: str) -> tuple[_Part, ...]:
+            return self._read_word(word, correct)
+
+        parts = [part for w in words for part in remembered(read, w, read_word, MEMO_SIZE)]
+        toks = [part.token for part in parts]
+        stems = [part.stem for part in parts]
         features: set[str] = set()
         sure: set[str] = set()  # features some uncorrected token supports
         numbers: set[str] = set()
         i = 0
         while i < len(stems):
-            matched = self._phrase_at(stems, i)
+            matched = self._phrase_at(stems, i) if stems[i] in self._phrases else None
             if matched:
                 if not correct:  # a stored "China Conference 2025" states its year too
                     numbers.update(t for t in toks[i : i + matched[0]] if is_number(t))
                 features.add(matched[1])
-                if not changed & set(range(i, i + matched[0])):
+                if not any(part.changed for part in parts[i : i + matched[0]]):
                     sure.add(matched[1])
                 i += matched[0]
                 continue
-            tok, st = toks[i], stems[i]
-            feature = None
-            if is_number(tok):
-                numbers.add(tok)
-                feature = "#" + tok
-            elif (
-                tok in STOPWORDS
-                or _inflected_stopword(tok, st)
-                or (tok in FILLER and st not in self._single)
-            ):
-                pass  # a concept's own term is no filler ("Leute" of the staff concept)
-            elif st in self._single:
-                feature = self._single[st]
-            elif len(tok) > 1:
-                feature = st
-            if feature:
-                features.add(feature)
-                if i not in changed:
-                    sure.add(feature)
+            part = parts[i]
+            if part.number:
+                numbers.add(part.token)
+            if part.feature:
+                features.add(part.feature)
+                if not part.changed:
+                    sure.add(part.feature)
             i += 1
         return Analysis(
             frozenset(features),
@@ -304,3 +311,28 @@ class Analyzer:
             tuple(toks),
             frozenset(features - sure),
         )
+
+    def _read_word(self, word: str, correct: bool) -> tuple[_Part, ...]:
+        """A word as `_analyze` reads it, apart from the concept names it may start: its
+        parts (a compound split, with `correct`), each corrected, stemmed and classified.
+        Remembered per word: words recur in text after text (and an answer's words in each
+        follow-up that reads it)."""
+        raw = self.split(word) if correct else (word,)
+        return tuple(self._read_part(part, self.correct(part) if correct else part) for part in raw)
+
+    def _read_part(self, part: str, tok: str) -> _Part:
+        st = stem(tok)
+        feature = None
+        if is_number(tok):
+            feature = "#" + tok
+        elif (
+            tok in STOPWORDS
+            or _inflected_stopword(tok, st)
+            or (tok in FILLER and st not in self._single)
+        ):
+            pass  # a concept's own term is no filler ("Leute" of the staff concept)
+        elif st in self._single:
+            feature = self._single[st]
+        elif len(tok) > 1:
+            feature = st
+        return _Part(tok, st, tok != part, feature, is_number(tok))

@@ -35,6 +35,7 @@ from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import (
     AFTER_ORDINAL,
+    CHAT_KINDS,
     CHAT_PHRASES,
     FOLLOWUP,
     ORDINALS,
@@ -89,7 +90,7 @@ class Context:
             "named": list(self.named),
             "answered": self.answered,
         }
-        return json.dumps(fields, ensure_ascii=False)  # not asdict: it deep-copies, slowly
+        return _json(fields)  # not asdict: it deep-copies, slowly
 
     @classmethod
     def from_json(cls, raw: str) -> Context | None:
@@ -105,6 +106,10 @@ class Context:
             )
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
+
+
+# `json.dumps(value, ensure_ascii=False)`, without making an encoder at each call
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
@@ -144,6 +149,8 @@ _REQUEST_CUE_BY_STEM = {
 def _cue_spans(toks: list[str], kind: str) -> list[range]:
     """Where the cue phrases of `kind` stand in `toks` (every occurrence)."""
     by_first = _CUES_BY_FIRST.get(kind, {})
+    if by_first.keys().isdisjoint(toks):
+        return []  # most messages hold no cue of a kind: one set test instead of the scan
     return [
         range(i, i + len(phrase))
         for i, tok in enumerate(toks)
@@ -211,6 +218,33 @@ def request_kind(
         if plain or (kind in ("to_en", "to_de") and phrased):
             return kind
     return None
+
+
+# The words that start a phrase of thanks or goodbye, and a word stretched ("thxxx"), which
+# `reading` reads as the chat word it stretches
+_PARTING_FIRSTS = frozenset(p[0] for kind in ("thanks", "goodbye") for p in CHAT_KINDS[kind])
+_STRETCHED = re.compile(r"(.)\1{2,}")
+
+
+def without_chat_opening(text: str) -> str:
+    """`strip_chat(text)`, which takes off a greeting or address (of up to three words) only
+    where one opens the text ("okay und die KMU?"): most follow-ups open otherwise, and are
+    not read for it."""
+    first = tokens(text)[:3]
+    if not any(map(_STRETCHED.search, first)) and not any(
+        tuple(first[:n]) in CHAT_PHRASES for n in (1, 2, 3)
+    ):
+        return text
+    return strip_chat(text)
+
+
+def thanks_or_goodbye(text: str) -> bool:
+    """Whether `chat_kind` reads `text` as thanks or a goodbye; it is read only when a word
+    may start one of their phrases (a request holds none: "Quelle?", "auf Englisch")."""
+    toks = tokens(text)
+    if _PARTING_FIRSTS.isdisjoint(toks) and not _STRETCHED.search(" ".join(toks)):
+        return False
+    return chat_kind(text) in ("thanks", "goodbye")
 
 
 def _topics(intents: str | None) -> set[str]:
@@ -288,7 +322,7 @@ class Conversations:
             kind = request_kind(text, self._knows_beyond(ctx), analyzer.correct)
             # "Vielen Dank, das hilft uns weiter": thanks, not a request for more (read for
             # thanks only where a request's cue stands)
-            if kind is not None and chat_kind(text) in ("thanks", "goodbye"):
+            if kind is not None and thanks_or_goodbye(text):
                 kind = None
             if kind is not None:
                 answer = self._request(kind, ctx, text)
@@ -454,7 +488,7 @@ class Conversations:
             return alone()  # "Andere Frage: …" leaves the last topic
         if read(text).only_chat:
             return alone()  # "thanks, that's all": nothing of the last answer to read in
-        text = strip_chat(text)  # "okay and what about the big ones?": opens after "okay"
+        text = without_chat_opening(text)  # "okay and what about the big ones?": after "okay"
         elliptical = opens_elliptically(text)
         own = tokens(strip_opener(text))  # not "es" of "wie sieht es mit"
         pronoun = _has(own, "pronoun") or (bool(own) and own[-1] in PRONOUN_AT_END)
@@ -486,14 +520,17 @@ class Conversations:
         if switched is not None:
             return switched  # .question: the topic, as understood
         # "how about 2024?" restricts the last answer: another intent stating 2024 is none
-        # ("und über Shenzhen?" names a thing: what was said of it is another answer)
+        # ("und über Shenzhen?" names a thing: what was said of it is another answer). Read
+        # only when a reading answers with another intent.
         fragment = strip_opener(text)
-        only_restricts = (
-            elliptical
-            and not pronoun
-            and self._restricts(text, lang)
-            and not self._topic_of(fragment, lang)
-            and not self._names_a_thing(fragment)
+        only_restricts = cache(
+            lambda: (
+                elliptical
+                and not pronoun
+                and self._restricts(text, lang)
+                and not self._topic_of(fragment, lang)
+                and not self._names_a_thing(fragment)
+            )
         )
         declines = []
         gap_of_it: Answer | None = None
@@ -510,7 +547,7 @@ class Conversations:
                 answer.answered
                 and self._covers(answer, text, elliptical and not pronoun)
                 and not self._repeats(answer, ctx, alone)
-                and not (only_restricts and not _intents(answer) <= set(ctx.intents))
+                and (_intents(answer) <= set(ctx.intents) or not only_restricts())
             ):
                 repeated = answer.answered and _intents(answer) <= set(ctx.intents)
                 if repeated and _has(tokens(text), "more"):
@@ -542,9 +579,11 @@ class Conversations:
         want to expand: the article's location; "gilt das auch für KMU?" after the share
         using AI: the share of SMEs): read as the last question restricted, as an ellipsis
         is, and declined when the article does not give that."""
-        lang = self._lang(text, ctx)
         again = bool(_intents(alone)) and _intents(alone) <= set(ctx.intents)
-        if again or self._asks_alone(text) or not self._restricts(text, lang):
+        if again or self._asks_alone(text):
+            return None
+        lang = self._lang(text, ctx)
+        if not self._restricts(text, lang):
             return None
         declined = None
         for question, _ in self._readings(ctx, text, elliptical=True, pronoun=False):
@@ -714,8 +753,9 @@ class Conversations:
             else:
                 filled.append((f"{base} {fragment}", None))
         # "is that also true for SMEs?" restricts the last question, as an ellipsis does
-        restricts = not self._asks_alone(text) and self._restricts(text, ctx.lang)
-        filled_first = elliptical or restricts
+        filled_first = elliptical or (
+            not self._asks_alone(text) and self._restricts(text, ctx.lang)
+        )
         if filled_first:
             yield from filled
         if pronoun and not named:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import analyzer
 from bot.service import QABot
+from bot.text import stem
 
 
 def test_a_text_is_analysed_once(qabot: QABot) -> None:
@@ -82,3 +85,20 @@ def test_a_compound_is_never_split_off_a_function_word(qabot: QABot) -> None:
     split = qabot.store.current.resolver.analyzer.split
     assert split("auslandischen") == ("auslandischen",)
     assert split("rekrutierungsproblemen") == ("rekrutierungs", "problemen")
+
+
+def test_a_word_is_read_once_in_whatever_text_it_stands(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every text analysed reads each of its words (split, corrected, stemmed, classified),
+    and words recur in text after text (the last answers read for each follow-up): a word is
+    read once, kept when the texts are forgotten, as its corrections and splits are."""
+    memo = qabot.store.current.resolver.analyzer
+    stemmed: list[str] = []
+    monkeypatch.setattr(analyzer, "stem", lambda t: stemmed.append(t) or stem(t))
+    first = memo.analyze("Wie viele Unternehmen nutzen KI-Lösungen?", correct=True)
+    read = stemmed.count("unternehmen")
+    memo.forget_texts()
+    again = memo.analyze("Und wie viele Unternehmen sind profitabel?", correct=True)
+    assert stemmed.count("unternehmen") == read
+    assert "unternehmen" in first.tokens and "unternehmen" in again.tokens

@@ -7,9 +7,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from bot.answer import Answer
-from bot.conversation import Conversations, request_kind, strip_opener
+from bot.conversation import (
+    Conversations,
+    request_kind,
+    strip_opener,
+    thanks_or_goodbye,
+    without_chat_opening,
+)
+from bot.lexicon import CHAT_KINDS
+from bot.reading import chat_kind, strip_chat
 from bot.service import QABot
 from bot.state import MemoryState
 from bot.text import tokens
@@ -844,6 +854,83 @@ def test_a_message_is_read_for_thanks_only_when_it_holds_a_request(
     assert read == []
     assert talk.ask("c-thanks", "Vielen Dank, das hilft uns weiter").kind == "smalltalk"
     assert read == ["Vielen Dank, das hilft uns weiter"]
+
+
+def test_a_request_is_read_for_thanks_only_when_a_word_of_thanks_may_stand(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Quelle?" holds no word that starts a phrase of thanks or goodbye: it is not read for
+    them; a stretched word may be one ("thxxx")."""
+    import bot.conversation
+
+    read: list[str] = []
+    chat_kind = bot.conversation.chat_kind
+    monkeypatch.setattr(bot.conversation, "chat_kind", lambda t: read.append(t) or chat_kind(t))
+    talk.ask("c-thanks", "Wie groß ist das AI Subsidy Scheme?")
+    assert talk.ask("c-thanks", "Quelle?").answered
+    assert talk.ask("c-thanks", "auf Englisch bitte").answered
+    assert read == []
+    talk.ask("c-thanks", "thxxx, more please")
+    assert read == ["thxxx, more please"]
+
+
+_CHAT_WORDS = sorted({t for kind in CHAT_KINDS.values() for phrase in kind for t in phrase})
+_CHAT_PHRASES = sorted(" ".join(phrase) for kind in CHAT_KINDS.values() for phrase in kind)
+# Messages of chat words and phrases, stretched words ("thxxx"), a request's and a follow-up's
+# words, and anything else
+_CHATTY = st.lists(
+    st.sampled_from([*_CHAT_WORDS, "quelle", "mehr", "dazu", "und", "KMU", "?", "!!", ",", "\n"])
+    | st.sampled_from(_CHAT_PHRASES)
+    | st.builds(lambda w, n: w[0] * n + w[1:], st.sampled_from(_CHAT_WORDS), st.integers(1, 4))
+    | st.text(max_size=6),
+    max_size=6,
+).map(" ".join)
+
+
+@given(_CHATTY)
+def test_thanks_or_goodbye_is_what_chat_kind_reads(text: str) -> None:
+    """The cheap test before `chat_kind` never changes what it reads."""
+    assert thanks_or_goodbye(text) == (chat_kind(text) in ("thanks", "goodbye"))
+
+
+@example("und noch was: wie viele?")
+@example("heyyy ok und KMU?")
+@given(_CHATTY)
+def test_a_follow_up_loses_its_chat_opening_as_strip_chat_takes_it_off(text: str) -> None:
+    """The cheap test before `strip_chat` never changes what it gives."""
+    assert without_chat_opening(text) == strip_chat(text)
+
+
+def test_a_follow_up_is_read_for_a_chat_opening_only_when_a_word_of_chat_opens_it(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "und RAISe+?" opens with no word of chat: it is not read for a greeting to take off;
+    "okay und RAISe+?" is."""
+    import bot.conversation
+
+    read: list[str] = []
+    strip = bot.conversation.strip_chat
+    monkeypatch.setattr(bot.conversation, "strip_chat", lambda t: read.append(t) or strip(t))
+    talk.ask("c-okay", "Wie groß ist das AI Subsidy Scheme?")
+    assert "HK$10" in talk.ask("c-okay", "und RAISe+?").text
+    assert read == []
+    assert "HK$10" in talk.ask("c-okay", "okay und RAISe+?").text
+    assert read == ["okay und RAISe+?"]
+
+
+def test_whether_a_follow_up_only_restricts_is_read_only_when_needed(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "und 2022?" after the firms in the park is the last answer restricted: whether it only
+    restricts matters only for a reading answered by another intent, and is not read."""
+    named: list[str] = []
+    names_a_thing = Conversations._names_a_thing
+    monkeypatch.setattr(
+        Conversations, "_names_a_thing", lambda s, t: named.append(t) or names_a_thing(s, t)
+    )
+    assert talk.ask("c-only", "Wie viele KI-Unternehmen gibt es im HKSTP?").answered
+    assert talk.ask("c-only", "und 2022?").intent == "hkstp.ai_firms"
+    assert named == []
 
 
 def test_what_an_answer_names_is_read_once_per_index(
