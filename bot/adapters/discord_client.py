@@ -21,6 +21,7 @@ from discord import app_commands
 
 from bot.adapters import InFlight
 from bot.adapters.discord_commands import (
+    CheckedCommandTree,
     register_commands,
     sent_within,
     sync_commands,
@@ -80,7 +81,7 @@ class QAClientMixin:
         self.bot = bot
         self.settings = settings
         self.ready_signal: asyncio.Event | None = None
-        self.tree: app_commands.CommandTree = app_commands.CommandTree(self)  # type: ignore[arg-type]
+        self.tree: app_commands.CommandTree = CheckedCommandTree(self)  # type: ignore[arg-type]
         self.chat = ChatService(bot, settings)
         register_commands(self.tree, bot, self.chat)
         self.refusals = RefusalLog()
