@@ -68,3 +68,32 @@ async def test_an_interaction_that_does_not_match_the_commands_is_refused_in_one
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     (line,) = [r.getMessage() for r in caplog.records if "match" in r.getMessage()]
     assert str(who) not in line  # no user id (log_user_ids is off)
+
+
+# Gateway events discord.py cannot read: a member without its roles, permissions that are no
+# number. Discord's payload changes have done this to discord.py bots (Rapptz/discord.py
+# #2429 and #4081: a reaction's emoji without "animated").
+UNREADABLE_MEMBERS = {"no roles": {"roles": None}, "permissions not a number": {"permissions": "x"}}
+
+
+@pytest.mark.parametrize("change", UNREADABLE_MEMBERS.values(), ids=UNREADABLE_MEMBERS)
+async def test_a_gateway_event_discord_py_cannot_read_is_dropped_in_one_line(
+    live: tuple[FakeDiscord, discord.Client],
+    caplog: pytest.LogCaptureFixture,
+    change: dict[str, Any],
+) -> None:
+    # Its parser's KeyError or ValueError left discord.py's connection loop: the Discord
+    # platform stopped for good (`qabot discord` exited 1), for one event.
+    fake, _ = live
+    caplog.set_level(logging.INFO)
+    who = {k: v for k, v in member(USER_ID, "m").items() if k not in change}
+    who.update({k: v for k, v in change.items() if v is not None})
+    command = {"id": "1", "name": "stat", "type": 1, "options": []}
+    event = interaction_create(1, "itoken-1", command, kind=COMMAND, member_data=who, locale="en")
+    await fake.dispatch("INTERACTION_CREATE", event)
+    good, _ = await fake.interaction("stat")  # the same connection goes on
+    await fake.wait_call("POST", CALLBACK.format(iid=good))
+    assert len(fake.ops(2)) == 1  # no new session (Discord allows 1,000 a day)
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    (line,) = [r.getMessage() for r in caplog.records if "unreadable" in r.getMessage()]
+    assert "INTERACTION_CREATE" in line
