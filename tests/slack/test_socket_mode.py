@@ -108,7 +108,7 @@ async def test_a_payload_that_is_not_an_object_is_acked_and_refused(
 
 # slack_sdk parses a frame that starts with "{" before any listener of ours runs.
 @pytest.mark.parametrize(
-    "frame", ["{not json", "{" + "[" * 100_000, '{"envelope_id": ' + "1" * 5000 + "}"]
+    "frame", ["{not json", '{"a": ' + "[" * 100_000, '{"envelope_id": ' + "1" * 5000 + "}"]
 )
 async def test_a_frame_that_is_not_json_is_one_line_and_the_bot_answers_on(
     socket_slack: Push, fake_api: FakeSlackApi, caplog: pytest.LogCaptureFixture, frame: str
