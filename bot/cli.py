@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--title", help="default: the first line of the article")
     ingest.add_argument("--lang", choices=["de", "en"], help="default: detected")
     slack = sub.add_parser("slack", parents=[common], help="run the Slack bot")
-    slack.add_argument("--port", type=int)
+    slack.add_argument("--port", type=_port, help="default: [slack] port")
     discord = sub.add_parser("discord", parents=[common], help="run the Discord bot")
     discord.add_argument("--invite-url", action="store_true", help="print the invite URL")
     sub.add_parser("run", parents=[common], help="every platform that has credentials")
@@ -101,6 +101,13 @@ def _positive(text: str) -> int:
     """A whole number above zero (argparse names the option when this raises)."""
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above zero")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    """A TCP port, 1 to 65535 (argparse names the option when this raises)."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1 to 65535)")
     return int(text)
 
 

@@ -51,6 +51,8 @@ SettingPath = Annotated[Path, BeforeValidator(_not_empty)]
 # A time qabot keeps something for (a conversation, an event id): above 0 (0 or less kept
 # nothing), at most a year (Redis takes a finite expire time, in milliseconds).
 KeepSeconds = Annotated[float, Field(gt=0, le=365 * 86400)]
+# A TCP port a server of ours binds: 0 would be one the OS picks, named nowhere.
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 class ConfigSection(BaseModel):
@@ -99,10 +101,10 @@ class SlackSettings(ConfigSection):
     # The HTTP server's address: loopback for a reverse proxy on this host; 0.0.0.0 in a
     # container (its port published) or to be reached from other hosts.
     host: str = "127.0.0.1"
-    port: int = 3000
+    port: Port = 3000
     # GET /metrics on an address of its own; unset: beside /slack/events on `port`.
     metrics_host: str = "127.0.0.1"
-    metrics_port: int | None = None
+    metrics_port: Port | None = None
     # true: replies in a thread qabot answered in need a mention too (no follow-ups without).
     require_mention: bool = False
     # How long a delivered event id is remembered: Slack retries up to 3 times, the last

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import discord
@@ -21,6 +21,7 @@ from discord import app_commands
 
 from bot.adapters import InFlight
 from bot.adapters.discord_commands import (
+    CheckedCommandTree,
     register_commands,
     sent_within,
     sync_commands,
@@ -45,6 +46,11 @@ SEND_RETRY_DELAY_S = 1.0
 # 👍/👎 on an answer are feedback (`ChatService.vote`).
 VOTES: dict[str, Literal["up", "down"]] = {"👍": "up", "👎": "down"}
 _EMOJI_MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # variation, skin tones
+# What discord.py's gateway parsers raise on an event of a shape they do not expect (a key
+# missing, a number that is none). Raised, it leaves discord.py's connection loop, which
+# stops; a new session each time instead would spend Discord's 1,000 a day.
+_UNREADABLE_EVENT_ERRORS = (LookupError, ValueError, TypeError, AttributeError)
+_PROBLEM_MAX = 200  # characters of the parser's complaint the log line repeats
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -77,10 +83,13 @@ class QAClientMixin:
 
     def __init__(self, bot: QABot, settings: Settings, **options: Any) -> None:
         super().__init__(**options)  # type: ignore[call-arg]
+        parsers = self._connection.parsers  # type: ignore[attr-defined]  # no public hook
+        for event, parse in parsers.items():
+            parsers[event] = _dropping_what_it_cannot_read(event, parse)
         self.bot = bot
         self.settings = settings
         self.ready_signal: asyncio.Event | None = None
-        self.tree: app_commands.CommandTree = app_commands.CommandTree(self)  # type: ignore[arg-type]
+        self.tree: app_commands.CommandTree = CheckedCommandTree(self)  # type: ignore[arg-type]
         self.chat = ChatService(bot, settings)
         register_commands(self.tree, bot, self.chat)
         self.refusals = RefusalLog()
@@ -236,6 +245,23 @@ class QAClientMixin:
         else:
             log.exception("discord: error in %s", event_method)
         self.bot.metrics.error("discord")
+
+
+Parser = Callable[[Any], None]
+
+
+def _dropping_what_it_cannot_read(event: str, parse: Parser) -> Parser:
+    """discord.py's parser of `event`, dropping an event it cannot read with one line (Discord's
+    payload changes have ended discord.py bots: Rapptz/discord.py #2429, #4081)."""
+
+    def parse_or_drop(data: Any) -> None:
+        try:
+            parse(data)
+        except _UNREADABLE_EVENT_ERRORS as exc:
+            problem = f"{type(exc).__name__}: {exc}"[:_PROBLEM_MAX]
+            log.warning("discord: an unreadable %s event dropped (%s)", event, problem)
+
+    return parse_or_drop
 
 
 def replied_to(message: discord.Message) -> int | None:

@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import discord
 from discord import app_commands
@@ -37,6 +37,7 @@ from bot.render.discord import (
     status_replies,
     unanswered_replies,
 )
+from bot.render.echo import shown
 from bot.service import QABot
 from bot.settings import Settings
 from bot.unanswered import LogUnavailable
@@ -170,6 +171,52 @@ async def _joined(
             )
             return
         await asyncio.to_thread(chat.sent, "discord", conversation, str(message.id), answer)
+
+
+class OutOfDate(app_commands.AppCommandError):
+    """An interaction that does not match qabot's commands: Discord offered a command left
+    from another version of qabot on this application (renamed, removed, options changed)."""
+
+
+class CheckedCommandTree(app_commands.CommandTree):
+    """The command tree, refusing an interaction its commands do not match before discord.py
+    reads it: discord.py passes an option of another type on as it is (the core then fails
+    on it), takes any value for a choice, and logs a mismatched autocomplete itself, with a
+    traceback and the user's id."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        kinds = (discord.InteractionType.application_command, discord.InteractionType.autocomplete)
+        if interaction.type in kinds:
+            problem = self._mismatch(interaction)
+            if problem is not None:
+                raise OutOfDate(problem)
+        return True
+
+    def _mismatch(self, interaction: discord.Interaction) -> str | None:
+        """Why `interaction` does not match qabot's commands (every option of theirs is
+        text), or None."""
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        command = self.get_command(str(data.get("name")))
+        if not isinstance(command, app_commands.Command):
+            return "no such command"
+        params = {p.display_name: p for p in command.parameters}
+        options = data.get("options") or []
+        for option in options:
+            param = params.get(option.get("name"))
+            value = option.get("value")
+            if param is None or not isinstance(value, str):
+                return "an option it does not have, or not as text"
+            if param.choices and value not in {choice.value for choice in param.choices}:
+                return "a value that is not one of its choices"
+        if interaction.type is discord.InteractionType.autocomplete:
+            focused = [params[o["name"]] for o in options if o.get("focused")]
+            if len(focused) != 1 or not focused[0].autocomplete:
+                return "no option to complete"
+        return None  # a required option missing: discord.py's CommandSignatureMismatch
+
+
+# What discord.py raises for an interaction that does not match the commands it holds.
+_STALE = (OutOfDate, app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
 
 
 def _over_limit(reply: object) -> bool:
@@ -360,14 +407,23 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatServ
     async def on_app_command_error(
         interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        log.error(
-            "app command %s failed",
-            interaction.command and interaction.command.name,
-            exc_info=error,
-        )
-        try:
+        if isinstance(error, _STALE):
+            name = shown(str((interaction.data or {}).get("name")), limit=40)
+            log.warning(
+                "discord: /%s refused, it does not match qabot's commands (%s); Discord offered "
+                "a command of another version (reloading Discord shows the current ones)",
+                *(name, error),
+            )
+            reply = notice("command_outdated", locale_lang(interaction))
+        else:
+            command = interaction.command and interaction.command.name
+            log.error("app command %s failed", command, exc_info=error)
             reply = notice("error", locale_lang(interaction))
-            await send_interaction(interaction, [reply], ephemeral=True)
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await within_cap(interaction, interaction.response.autocomplete([]))
+            else:
+                await send_interaction(interaction, [reply], ephemeral=True)
         except discord.HTTPException:
             log.warning("could not tell the user about the failed command")
 

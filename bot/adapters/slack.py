@@ -72,14 +72,29 @@ def _bad_http_in_one_line(record: logging.LogRecord) -> bool:
     # 100 Continue) is through is logged the same way: one line, and no error of ours.
     error = record.exc_info[1] if record.exc_info else None
     if isinstance(error, BadHttpMessage):
-        _one_line(record, f"refused with 400 ({type(error).__name__})", logging.WARNING)
+        refused = f"refused with 400 ({type(error).__name__})"
+        _one_line(record, f"{record.getMessage()}: {refused}", logging.WARNING)
     elif isinstance(error, ConnectionResetError):
-        _one_line(record, f"the client went away ({type(error).__name__})", logging.INFO)
+        went_away = f"the client went away ({type(error).__name__})"
+        _one_line(record, f"{record.getMessage()}: {went_away}", logging.INFO)
     return True
 
 
-def _one_line(record: logging.LogRecord, outcome: str, level: int) -> None:
-    record.msg = f"{record.getMessage()}: {outcome}"
+def _unparsed_frame_in_one_line(record: logging.LogRecord) -> bool:
+    # slack_sdk parses a Socket Mode frame that starts with "{" before any listener of
+    # ours, and logs one that is not JSON at ERROR with a traceback. A frame without an
+    # envelope needs no ack; one line says it was dropped.
+    error = record.exc_info[1] if record.exc_info else None
+    if record.getMessage().startswith("Failed to process a message") and isinstance(
+        error, ValueError | RecursionError
+    ):
+        dropped = f"slack: Socket Mode frame dropped, not JSON ({type(error).__name__})"
+        _one_line(record, dropped, logging.WARNING)
+    return True
+
+
+def _one_line(record: logging.LogRecord, message: str, level: int) -> None:
+    record.msg = message
     record.args, record.exc_info, record.exc_text = None, None, None
     record.levelno, record.levelname = level, logging.getLevelName(level)
 
@@ -282,6 +297,7 @@ class CheckedSocketModeHandler(AsyncSocketModeHandler):
     def __init__(self, app: AsyncApp, app_token: str) -> None:
         super().__init__(app, app_token)
         self.client.message_listeners.append(_refuse_a_payload_that_is_no_object)
+        self.client.logger.addFilter(_unparsed_frame_in_one_line)
 
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         start = time.time()

@@ -69,6 +69,12 @@ Embed = dict[str, Any]
 
 # Words only the Discord adapter uses; everything shared comes from bot.messages.
 WORDS: dict[str, dict[str, str]] = {
+    "command_outdated": {
+        "en": "This command is out of date: Discord offered a version this bot no longer has. "
+        "Reload Discord (Ctrl-R) and try again.",
+        "de": "Dieser Befehl ist veraltet: Discord bot eine Version an, die dieser Bot nicht "
+        "mehr hat. Lade Discord neu (Strg-R) und versuch es noch einmal.",
+    },
     "stat_one": {"en": "Statistic: {label}", "de": "Kennzahl: {label}"},
     "continued": {"en": "(continued)", "de": "(Fortsetzung)"},
     "ask_pointer": {

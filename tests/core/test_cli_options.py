@@ -391,3 +391,19 @@ def test_kb_validate_refuses_two_different_directories(
 
 def test_kb_validate_takes_the_same_directory_named_twice() -> None:
     assert main(["--kb", str(KNOWLEDGE), "kb", "validate", str(KNOWLEDGE)]) == 0
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "0"])
+def test_a_port_no_server_can_bind_is_named_before_anything_loads(
+    port: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Taken as given, it loaded the knowledge, then Slack stopped on bind ("port must be
+    # 0-65535", exit 1); 0 listened on a port the OS picked while the log said ":0".
+    with pytest.raises(SystemExit) as exit_:
+        main(["slack", "--port", port])
+    assert exit_.value.code == 2 and "--port" in capsys.readouterr().err
+    for name in ("SLACK__PORT", "SLACK__METRICS_PORT"):
+        monkeypatch.setenv(f"QABOT_{name}", port)
+        assert main(["stat"]) == 2
+        assert name.lower().replace("__", ".") in capsys.readouterr().err
+        monkeypatch.delenv(f"QABOT_{name}")

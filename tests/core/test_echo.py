@@ -16,7 +16,9 @@ PROPS = settings(max_examples=300, deadline=None)
 pieces = st.one_of(
     st.characters(exclude_categories=("Cs",)),
     st.sampled_from("*_~`|>#-[]()<!@:\\&\"'$ \n\t\x00\u200b\u200d\u202e\u2066\ufeff"),
-    st.sampled_from(["@here", "@channel", "@everyone", "https://x.example", "<!here>"]),
+    # Broadcasts in any case: a case-sensitive neutraliser passed with lower case alone.
+    st.sampled_from(["@here", "@channel", "@everyone", "@HERE", "@Channel", "@EveryOne"]),
+    st.sampled_from(["https://x.example", "<!here>"]),
 )
 hostile = st.lists(pieces, max_size=100).map("".join)
 HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")

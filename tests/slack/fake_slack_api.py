@@ -206,8 +206,12 @@ class FakeSlackApi:
             "retry_attempt": 0,
             "retry_reason": "",
         }
+        await self.send_frame(json.dumps(envelope))
+
+    async def send_frame(self, text: str) -> None:
+        """Send one WebSocket text frame as it is to every connected Socket Mode client."""
         for ws in list(self.sockets):
-            await ws.send_json(envelope)
+            await ws.send_str(text)
 
     async def _respond(self, request: web.Request) -> web.Response:
         payload = await self._payload(request)

@@ -62,6 +62,22 @@ async def test_a_click_where_the_bot_cannot_post_answers_through_response_url(
     assert not slack.api.posts()
 
 
+async def test_a_click_in_a_message_only_the_asker_sees_is_answered_to_them_alone(
+    start_slack: StartSlack,
+) -> None:
+    # An answer only its asker sees (`[slack] ask_ephemeral`) keeps its "did you mean"
+    # buttons; the click's answer stays with them, not posted in the channel. Answering
+    # every click in the channel passed every test.
+    slack = await start_slack()
+    payload = slack.click_payload("hkpc.recruiting|en", channel="C5")
+    payload["container"]["is_ephemeral"] = True
+    await slack.post_payload(payload)
+    await slack.api.wait_for(lambda api: len(api.responses()) >= 1)
+    (resp,) = slack.api.responses()
+    assert resp["response_type"] == "ephemeral" and "49" in resp["text"]
+    assert not slack.api.posts()
+
+
 async def test_a_click_on_an_unknown_intent_still_gets_a_polite_reply(
     start_slack: StartSlack,
 ) -> None:

@@ -104,3 +104,19 @@ async def test_a_payload_that_is_not_an_object_is_acked_and_refused(
     await answers_a_good_click(socket_slack, fake_api)
     assert not traces(caplog)
     assert len([r for r in caplog.records if "malformed" in r.getMessage()]) == 1
+
+
+# slack_sdk parses a frame that starts with "{" before any listener of ours runs.
+@pytest.mark.parametrize(
+    "frame", ["{not json", '{"a": ' + "[" * 100_000, '{"envelope_id": ' + "1" * 5000 + "}"]
+)
+async def test_a_frame_that_is_not_json_is_one_line_and_the_bot_answers_on(
+    socket_slack: Push, fake_api: FakeSlackApi, caplog: pytest.LogCaptureFixture, frame: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    await fake_api.send_frame(frame)
+    await answers_a_good_click(socket_slack, fake_api)
+    assert not traces(caplog)
+    refusals = [r.getMessage() for r in caplog.records if "not JSON" in r.getMessage()]
+    assert len(refusals) == 1
+    assert len(refusals[0]) < 200
