@@ -695,8 +695,8 @@ class Policy:
             doc = self.resolver.docs[other.key]
             if self.intents[other.key].kind != "article" or other.coverage < MIXED_COVERAGE:
                 continue
-            if not lacking & (doc.bag | doc.context):
-                continue
+            if not lacking & doc.bag:
+                continue  # asked about what the best one lacks, not only mentioning it
             terms = [t for t in self.narrowing(question, other, res) if t.group in MIXED_GROUPS]
             if terms:
                 return Decision("narrowed", other, 0.0, _words(terms), _group(terms))

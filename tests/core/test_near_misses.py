@@ -367,6 +367,15 @@ def test_a_claim_that_fits_several_figures_alike_is_not_corrected_with_one(qabot
     assert "49" not in qabot.ask(claim).text
 
 
+def test_a_word_of_the_surveyed_population_is_no_topic_of_another_intent(
+    qabot: QABot,
+) -> None:
+    """ "der befragten" only describes who was asked; the recruiting answer mentions "the
+    companies surveyed" but is not asked about them: the firm sizes answer the question."""
+    answer = qabot.ask("Wie viel Prozent der Befragten waren KMUs?")
+    assert (answer.answered, answer.intent) == (True, "hkpc.company_size"), answer.text
+
+
 def test_an_answer_naming_the_event_says_where_not_where_the_event_was(qabot: QABot) -> None:
     answered_with(qabot, "Where did Wang Zheng speak?", "China Conference")
     assert not qabot.ask("Where was the China Conference 2025 held?").answered
