@@ -49,7 +49,7 @@ from bot.memo import remembered
 from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
 from bot.reading import chat_kind, read, strip_chat
-from bot.text import ends_open, fold, is_number, stem, tokens
+from bot.text import ends_open, fold, is_number, quote_digest, stem, tokens
 
 if TYPE_CHECKING:
     from bot.resolver import Resolver
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
+MAX_TOLD = 40  # digests of earlier quotes a conversation keeps
 MAX_NAMED = 10  # named things of the last answer kept for an ordinal
 COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
@@ -80,6 +81,13 @@ class Context:
     citations: tuple[tuple[str, str, str], ...]  # source, locator, quote
     named: tuple[str, ...] = ()  # the things it named, in its order (what an ordinal counts)
     answered: bool = True  # False: a decline ("nothing for Singapore"), kept as one
+    told: tuple[str, ...] = ()  # digests of the quotes earlier answers cited ("more" skips them)
+
+    def told_so_far(self) -> tuple[str, ...]:
+        """`told` with this answer's quotes: what the next context keeps (the latest
+        MAX_TOLD)."""
+        told = dict.fromkeys((*self.told, *(quote_digest(q) for _, _, q in self.citations)))
+        return tuple(told)[-MAX_TOLD:]
 
     def to_json(self) -> str:
         fields = {
@@ -89,6 +97,7 @@ class Context:
             "citations": [list(c) for c in self.citations],
             "named": list(self.named),
             "answered": self.answered,
+            "told": list(self.told),
         }
         return _json(fields)  # not asdict: it deep-copies, slowly
 
@@ -103,6 +112,7 @@ class Context:
                 tuple(tuple(map(str, c)) for c in data["citations"]),  # type: ignore[misc]
                 tuple(map(str, data.get("named", ()))),
                 bool(data.get("answered", True)),
+                tuple(map(str, data.get("told", ())))[-MAX_TOLD:],
             )
         except (ValueError, KeyError, TypeError):
             return None  # a context we cannot read is no context
@@ -332,7 +342,7 @@ class Conversations:
             answer = self._reply(ctx, self._ordinal_named(ctx, text))
             new = self._context(answer)  # keeps the question as understood
             if new is not None:
-                self._save(key, new)
+                self._save(key, replace(new, told=ctx.told_so_far()) if ctx else new)
             return replace(answer, question=text)
 
         # One message: rate-limited, counted and logged once, however it is read.
@@ -352,6 +362,7 @@ class Conversations:
             intents=ctx.intents + told,
             citations=cites,
             named=self._named_in(answer.text),
+            told=ctx.told_so_far(),
         )
 
     def _named_in(self, text: str) -> tuple[str, ...]:
@@ -468,7 +479,8 @@ class Conversations:
         if kind == "more":
             said = [snap.intents[i].answer.get("de") for i in ctx.intents if i in snap.intents]
             about = " ".join([ctx.question, *said])
-            related = snap.related_intents(list(ctx.intents), list(ctx.citations), about)
+            told = frozenset(ctx.told)
+            related = snap.related_intents(list(ctx.intents), list(ctx.citations), about, told)
             if related:
                 return snap.answer_intents(text, related, lang)
             return snap.neighbours(text, list(ctx.citations), about, lang)

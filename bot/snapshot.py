@@ -28,7 +28,7 @@ from bot.reading import addresses_formally, asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
-from bot.text import clean, fold, has_latin, is_number, sentences, tokens
+from bot.text import clean, fold, has_latin, is_number, quote_digest, sentences, tokens
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
@@ -240,14 +240,19 @@ class Snapshot:
         return assemble(question, lang, [Piece("\n".join(lines), tuple(found), True, "passage")])
 
     def related_intents(
-        self, said: list[str], cited: list[tuple[str, str, str]], about: str
+        self,
+        said: list[str],
+        cited: list[tuple[str, str, str]],
+        about: str,
+        told: frozenset[str] = frozenset(),
     ) -> list[str]:
         """ "mehr dazu": other answers, each saying something not yet cited (it may restate
         what was said): those asked about the named things of `about` (the last question and
         answer), its person first ("what else did he say?"); then those going on from a
         sentence just cited, the most focused on it first (after the 55 % who want to
         expand, the potential that underlines); then those naming its named things from the
-        paragraphs just cited, then anywhere, then from those paragraphs."""
+        paragraphs just cited, then anywhere, then from those paragraphs. `told`: digests
+        (quote_digest) of what earlier answers of the conversation cited, not told again."""
         at = {(src, loc) for src, loc, _ in cited}
         names = set(self.entity_kinds(about))
         quoted = {q for _, _, q in cited}
@@ -256,8 +261,8 @@ class Snapshot:
             for key, intent in self.intents.items()
             if intent.kind == "article"
             and key not in said
-            and not {c.quote for c in intent.cite} <= quoted  # says something not yet cited
-        ]
+            and not all(c.quote in quoted or quote_digest(c.quote) in told for c in intent.cite)
+        ]  # each says something not yet cited
 
         def here(key: str) -> bool:
             return bool({(c.source, c.locator) for c in self.intents[key].cite} & at)

@@ -6,6 +6,7 @@ functions, so a rule here can never make a stored variant miss itself.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import unicodedata
@@ -176,3 +177,8 @@ def sentences(paragraph: str) -> list[str]:
     if paragraph[start:].strip():
         out.append(paragraph[start:].strip())
     return out
+
+
+def quote_digest(quote: str) -> str:
+    """A short stand-in for a cited quote: what a conversation keeps of what it was told."""
+    return hashlib.blake2b(quote.encode("utf-8"), digest_size=6).hexdigest()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.answer import Answer
 from bot.conversation import (
+    Context,
     Conversations,
     request_kind,
     strip_opener,
@@ -243,6 +244,29 @@ def test_more_about_a_named_thing_gives_what_is_asked_about_it_first(
     assert more.answered and (more.intent or "").startswith("hkpc.")
     talk.ask("c43", "Wie groß ist RAISe+?")
     assert "article.topic" not in (talk.ask("c43", "mehr dazu").intent or "")
+
+
+def test_more_does_not_retell_what_an_earlier_answer_told(talk: Conversations) -> None:
+    """Who he is (access to capital), then what he praised: "anything else?" tells what no
+    answer of the conversation has cited yet, not the first answer again."""
+    first = talk.ask("c44", "Who is Wang Zheng?")
+    talk.ask("c44", "What did he praise Hong Kong for?")
+    more = talk.ask("c44", "anything else he said?")
+    assert more.answered
+    told = {c.quote for c in first.citations}
+    assert not {c.quote for c in more.citations} <= told, more.text
+
+
+def test_a_context_keeps_a_bounded_digest_of_what_was_told() -> None:
+    """Short digests, the latest MAX_TOLD; a context written before they were kept loads."""
+    ctx = Context("en", "q", ("a",), (("article", "§3", "quote"),), told=("x",) * 2)
+    assert Context.from_json(ctx.to_json()) == ctx
+    old = json.loads(ctx.to_json())
+    del old["told"]
+    assert Context.from_json(json.dumps(old)).told == ()
+    many = Context("en", "q", (), (), told=tuple(map(str, range(500))))
+    assert len(Context.from_json(many.to_json()).told) <= 40
+    assert len(ctx.told_so_far()) == 2 and len(ctx.told_so_far()[-1]) == 12
 
 
 def test_an_ellipsis_naming_another_topic_is_that_topic_not_a_restriction(
