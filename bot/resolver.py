@@ -25,7 +25,7 @@ from bot.analyzer import Analysis, Analyzer, question_types
 from bot.coverage import SHORTLIST, Postings, best_coverage, top
 from bot.knowledge import KnowledgeBase
 from bot.language import detect, side_words
-from bot.lexicon import FILLER
+from bot.lexicon import FILLER, RESTRICTORS
 from bot.models import Concept, Fact, Intent
 from bot.narrowing import scope_of
 from bot.text import fold, is_number, sentences, tokens
@@ -334,7 +334,7 @@ def _intent_doc(
     analyzer: Analyzer, intent: Intent, facts: dict[str, Fact], events: frozenset[str]
 ) -> _Doc:
     texts = [*intent.questions.de, *intent.questions.en]
-    analyses = [analyzer.analyze(q, correct=False) for q in texts]
+    analyses = [analyzer.analyze(_asked_part(q), correct=False) for q in texts]
     variants = [a.features for a in analyses]
     bag = frozenset().union(*variants)
     # What the bot says (not all it quotes), and the labels and topics of its key figures.
@@ -368,6 +368,21 @@ def _intent_doc(
         scope_of(texts),
         venues,
     )
+
+
+_COMPLEMENTS = RESTRICTORS["complement"]
+_COMPLEMENT_LENGTHS = sorted({len(p) for p in _COMPLEMENTS}, reverse=True)
+
+
+def _asked_part(question: str) -> str:
+    """A stored question up to a complement ("What is another big issue besides
+    recruiting?"): what follows is what the intent is not about, no word it is asked by.
+    (Its numbers, types and scope are read from the whole question.)"""
+    toks = tokens(question)
+    for i in range(1, len(toks)):
+        if any(tuple(toks[i : i + n]) in _COMPLEMENTS for n in _COMPLEMENT_LENGTHS):
+            return " ".join(toks[:i])
+    return question
 
 
 def _dated_names(concepts: list[Concept]) -> frozenset[tuple[str, ...]]:

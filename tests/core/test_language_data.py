@@ -74,3 +74,4 @@ def test_abbreviations_of_etc_and_dialect_mal_are_no_topic() -> None:
     """ "Infrastruktur usw.", "zähl ma auf": "usw", "usf", "bzw" and Bavarian "ma" (mal)
     name nothing a question is about."""
     assert {"usw", "usf", "bzw", "ma"} <= lexicon.STOPWORDS_DE
+    assert {"sagt", "sagte"} <= lexicon.STOPWORDS_DE  # "Was sagt der Artikel zu …?"

@@ -273,6 +273,15 @@ def test_what_wang_zheng_said_about_capital_is_all_he_said_about_it(qabot: QABot
     assert any("Kapitalvermittler" in c.quote for c in answer.citations)
 
 
+def test_what_a_stored_question_sets_aside_is_no_word_it_is_asked_by(qabot: QABot) -> None:
+    """ "Was ist ein weiteres großes Thema neben der Rekrutierung?" is stored for the HPC
+    answer: recruiting is what it is not about, so a recruiting question does not find it
+    by that word (it still lies in its scope: "besides recruiting" narrows nothing)."""
+    doc = qabot.store.current.resolver.docs["computing.hpc_support"]
+    assert "@recruit" not in doc.bag
+    assert "@recruit" in doc.scope or "rekrutierung" in doc.scope
+
+
 def test_an_intent_knows_words_from_its_words_context_or_scope(qabot: QABot) -> None:
     """A follow-up's words are tested against each answer's words, context and scope, for
     each reading: word by word, without building the union of the three each time."""
