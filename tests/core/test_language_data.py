@@ -75,3 +75,11 @@ def test_abbreviations_of_etc_and_dialect_mal_are_no_topic() -> None:
     name nothing a question is about."""
     assert {"usw", "usf", "bzw", "ma"} <= lexicon.STOPWORDS_DE
     assert {"sagt", "sagte"} <= lexicon.STOPWORDS_DE  # "Was sagt der Artikel zu …?"
+
+
+def test_words_of_cues_and_chat_are_no_topic() -> None:
+    """Words that make a question a comparison, a reverse or a chat aside ("which came
+    first?", "bigger", "what does 63 % refer to?", "was war nochmal 2014?") are read as
+    cues; as topic words the knowledge lacks they counted against every answer."""
+    assert {"came", "first", "bigger", "vs", "refer", "two"} <= lexicon.STOPWORDS_EN
+    assert {"nochmal", "zuerst", "bezieht", "beziehungsweise"} <= lexicon.STOPWORDS_DE
