@@ -14,13 +14,14 @@ from bot.answer import Answer
 from bot.conversation import (
     Context,
     Conversations,
+    only_chat,
     request_kind,
     strip_opener,
     thanks_or_goodbye,
     without_chat_opening,
 )
 from bot.lexicon import CHAT_KINDS
-from bot.reading import chat_kind, strip_chat
+from bot.reading import chat_kind, read, strip_chat
 from bot.service import QABot
 from bot.state import MemoryState
 from bot.text import tokens
@@ -915,6 +916,29 @@ _CHATTY = st.lists(
 def test_thanks_or_goodbye_is_what_chat_kind_reads(text: str) -> None:
     """The cheap test before `chat_kind` never changes what it reads."""
     assert thanks_or_goodbye(text) == (chat_kind(text) in ("thanks", "goodbye"))
+
+
+@example("👍 und RAISe+?")
+@example("thaaanks")
+@example("")
+@given(_CHATTY)
+def test_only_chat_is_what_reading_the_message_finds(text: str) -> None:
+    """The cheap test before `read` never changes whether a follow-up is only chat."""
+    assert only_chat(text) == read(text).only_chat
+
+
+def test_a_follow_up_is_not_read_for_chat_when_no_word_of_it_can_be(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "und RAISe+?" holds no word that may start a chat phrase: read once (by the
+    resolver), not first by the conversation layer to see if it is only chat."""
+    import bot.conversation
+
+    seen: list[str] = []
+    monkeypatch.setattr(bot.conversation, "read", lambda t: seen.append(t) or read(t))
+    talk.ask("c-chat", "Wie groß ist das AI Subsidy Scheme?")
+    talk.ask("c-chat", "und RAISe+?")
+    assert "und RAISe+?" not in seen
 
 
 @example("und noch was: wie viele?")
