@@ -96,7 +96,8 @@ async def within_cap(interaction: discord.Interaction, sending: Awaitable[object
     max_retry_after_s`; past it the reply is dropped with one line (False). discord.py
     sends these through its webhook client, which sleeps out any 429 however long."""
     cap = interaction.client.settings.discord.max_retry_after_s  # type: ignore[attr-defined]
-    what = interaction.command.name if interaction.command else "click"
+    # From the data, not `interaction.command`: discord.py would read the options for that.
+    what = shown(str((interaction.data or {}).get("name") or "click"), limit=40)
     return await sent_within(cap, sending, what)
 
 
@@ -173,38 +174,43 @@ async def _joined(
         await asyncio.to_thread(chat.sent, "discord", conversation, str(message.id), answer)
 
 
-class OutOfDate(app_commands.AppCommandError):
-    """An interaction that does not match qabot's commands: Discord offered a command left
-    from another version of qabot on this application (renamed, removed, options changed)."""
+_TEXT = discord.AppCommandOptionType.string.value  # the type of every option qabot has
 
 
 class CheckedCommandTree(app_commands.CommandTree):
     """The command tree, refusing an interaction its commands do not match before discord.py
     reads it: discord.py passes an option of another type on as it is (the core then fails
-    on it), takes any value for a choice, and logs a mismatched autocomplete itself, with a
-    traceback and the user's id."""
+    on it), takes any value for a choice, logs a mismatched autocomplete itself, with a
+    traceback and the user's id, and fails outside any error handler on options of a shape
+    it cannot read."""
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         kinds = (discord.InteractionType.application_command, discord.InteractionType.autocomplete)
         if interaction.type in kinds:
             problem = self._mismatch(interaction)
             if problem is not None:
-                raise OutOfDate(problem)
+                # Refused here, not raised: discord.py's error path reads the options too.
+                await refuse_out_of_date(interaction, problem)
+                return False
         return True
 
     def _mismatch(self, interaction: discord.Interaction) -> str | None:
         """Why `interaction` does not match qabot's commands (every option of theirs is
-        text), or None."""
+        text, so none comes with resolved users, roles or channels), or None."""
         data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
         command = self.get_command(str(data.get("name")))
         if not isinstance(command, app_commands.Command):
             return "no such command"
         params = {p.display_name: p for p in command.parameters}
-        options = data.get("options") or []
+        options = data.get("options", [])
+        if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+            return "options that are no list of options"
+        if "resolved" in data:
+            return "resolved objects, which no option of its takes"
         for option in options:
             param = params.get(option.get("name"))
             value = option.get("value")
-            if param is None or not isinstance(value, str):
+            if param is None or option.get("type") != _TEXT or not isinstance(value, str):
                 return "an option it does not have, or not as text"
             if param.choices and value not in {choice.value for choice in param.choices}:
                 return "a value that is not one of its choices"
@@ -216,7 +222,31 @@ class CheckedCommandTree(app_commands.CommandTree):
 
 
 # What discord.py raises for an interaction that does not match the commands it holds.
-_STALE = (OutOfDate, app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
+_STALE = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
+
+
+async def refuse_out_of_date(interaction: discord.Interaction, why: object) -> None:
+    """One line, and the user told the command is out of date: Discord offered a command
+    left from another version of qabot on this application (renamed, removed, options
+    changed)."""
+    name = shown(str((interaction.data or {}).get("name")), limit=40)
+    log.warning(
+        "discord: /%s refused, it does not match qabot's commands (%s); Discord offered "
+        "a command of another version (reloading Discord shows the current ones)",
+        *(name, why),
+    )
+    await tell_failure(interaction, notice("command_outdated", locale_lang(interaction)))
+
+
+async def tell_failure(interaction: discord.Interaction, reply: DiscordReply) -> None:
+    """`reply` to the user alone; an autocomplete gets no options to offer."""
+    try:
+        if interaction.type is discord.InteractionType.autocomplete:
+            await within_cap(interaction, interaction.response.autocomplete([]))
+        else:
+            await send_interaction(interaction, [reply], ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about the failed command")
 
 
 def _over_limit(reply: object) -> bool:
@@ -408,24 +438,11 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatServ
         interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         if isinstance(error, _STALE):
-            name = shown(str((interaction.data or {}).get("name")), limit=40)
-            log.warning(
-                "discord: /%s refused, it does not match qabot's commands (%s); Discord offered "
-                "a command of another version (reloading Discord shows the current ones)",
-                *(name, error),
-            )
-            reply = notice("command_outdated", locale_lang(interaction))
-        else:
-            command = interaction.command and interaction.command.name
-            log.error("app command %s failed", command, exc_info=error)
-            reply = notice("error", locale_lang(interaction))
-        try:
-            if interaction.type is discord.InteractionType.autocomplete:
-                await within_cap(interaction, interaction.response.autocomplete([]))
-            else:
-                await send_interaction(interaction, [reply], ephemeral=True)
-        except discord.HTTPException:
-            log.warning("could not tell the user about the failed command")
+            await refuse_out_of_date(interaction, error)
+            return
+        command = interaction.command and interaction.command.name
+        log.error("app command %s failed", command, exc_info=error)
+        await tell_failure(interaction, notice("error", locale_lang(interaction)))
 
 
 _DIGEST_READ_BYTES = 256  # a digest is 64 hex digits; more is no hash of ours
