@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MakeView = Callable[[Sequence[Button]], discord.ui.View]
+# An option's autocomplete: the choices for what the user typed so far.
+Completer = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
 
 # Discord wants a first response within 3 s; past this, defer and answer in a follow-up.
 DEFER_AFTER_S = 1.0
@@ -182,7 +184,17 @@ class CheckedCommandTree(app_commands.CommandTree):
     reads it: discord.py passes an option of another type on as it is (the core then fails
     on it), takes any value for a choice, logs a mismatched autocomplete itself, with a
     traceback and the user's id, and fails outside any error handler on options of a shape
-    it cannot read."""
+    it cannot read. It answers an autocomplete itself, within the cap (`within_cap`):
+    discord.py's own reply sleeps out any 429."""
+
+    def __init__(self, client: discord.Client) -> None:
+        super().__init__(client)
+        self.completers: dict[tuple[str, str], Completer] = {}  # by (command, option)
+
+    def autocomplete(self, command: app_commands.Command, option: str, complete: Completer) -> None:
+        """`option` of `command` autocompletes (Discord is told so) with `complete`."""
+        command.autocomplete(option)(complete)
+        self.completers[command.name, option] = complete
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         kinds = (discord.InteractionType.application_command, discord.InteractionType.autocomplete)
@@ -192,7 +204,22 @@ class CheckedCommandTree(app_commands.CommandTree):
                 # Refused here, not raised: discord.py's error path reads the options too.
                 await refuse_out_of_date(interaction, problem)
                 return False
+        if interaction.type is discord.InteractionType.autocomplete:
+            await self._complete(interaction)
+            return False  # answered
         return True
+
+    async def _complete(self, interaction: discord.Interaction) -> None:
+        """The focused option's choices (checked by `_mismatch`), sent within the cap."""
+        data: dict[str, Any] = interaction.data  # type: ignore[assignment]
+        (focused,) = [o for o in data["options"] if o.get("focused")]
+        complete = self.completers[data["name"], focused["name"]]
+        try:
+            offered = await complete(interaction, focused["value"])
+        except Exception:
+            log.exception("discord: autocomplete of /%s failed", data["name"])
+            offered = []
+        await within_cap(interaction, interaction.response.autocomplete(offered))
 
     def _mismatch(self, interaction: discord.Interaction) -> str | None:
         """Why `interaction` does not match qabot's commands (every option of theirs is
@@ -215,8 +242,8 @@ class CheckedCommandTree(app_commands.CommandTree):
             if param.choices and value not in {choice.value for choice in param.choices}:
                 return "a value that is not one of its choices"
         if interaction.type is discord.InteractionType.autocomplete:
-            focused = [params[o["name"]] for o in options if o.get("focused")]
-            if len(focused) != 1 or not focused[0].autocomplete:
+            focused = [o["name"] for o in options if o.get("focused")]
+            if len(focused) != 1 or (command.name, focused[0]) not in self.completers:
                 return "no option to complete"
         return None  # a required option missing: discord.py's CommandSignatureMismatch
 
@@ -337,7 +364,7 @@ def register_attach(tree: app_commands.CommandTree, bot: QABot) -> tuple[AttachT
     return targets, lambda buttons: buttons_view(item_class, buttons)
 
 
-def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatService) -> None:
+def register_commands(tree: CheckedCommandTree, bot: QABot, chat: ChatService) -> None:
     """Add /stat, /ask and /kb to `tree` as global commands, and the /kb attach buttons."""
     attach_targets, attach_view = register_attach(tree, bot)
 
@@ -357,12 +384,13 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatServ
         # Over the rate limit: the notice, to the asker alone (as for /ask).
         await respond(interaction, work, render, private=_over_limit)
 
-    @stat.autocomplete("topic")
     async def stat_topic(
         interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         pairs = choices(bot.topic_choices(current, limit=25))
         return [app_commands.Choice(name=name, value=value) for name, value in pairs]
+
+    tree.autocomplete(stat, "topic", stat_topic)
 
     @tree.command(name="ask", description="Ask a question about the article (German or English)")
     @app_commands.describe(question="Your question")
