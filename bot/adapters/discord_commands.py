@@ -248,11 +248,15 @@ class CheckedCommandTree(app_commands.CommandTree):
         return None  # a required option missing: discord.py's CommandSignatureMismatch
 
 
-# What discord.py raises for an interaction that does not match the commands it holds.
-_STALE = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
+# What discord.py raises for an interaction that does not match the commands it holds, and
+# what the log line says of it (discord.py's messages repeat the name, in full, and run long).
+_STALE = {
+    app_commands.CommandNotFound: "no such command",
+    app_commands.CommandSignatureMismatch: "options that differ from its",
+}
 
 
-async def refuse_out_of_date(interaction: discord.Interaction, why: object) -> None:
+async def refuse_out_of_date(interaction: discord.Interaction, why: str) -> None:
     """One line, and the user told the command is out of date: Discord offered a command
     left from another version of qabot on this application (renamed, removed, options
     changed)."""
@@ -465,8 +469,9 @@ def register_commands(tree: CheckedCommandTree, bot: QABot, chat: ChatService) -
     async def on_app_command_error(
         interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, _STALE):
-            await refuse_out_of_date(interaction, error)
+        why = _STALE.get(type(error))
+        if why is not None:
+            await refuse_out_of_date(interaction, why)
             return
         command = interaction.command and interaction.command.name
         log.error("app command %s failed", command, exc_info=error)

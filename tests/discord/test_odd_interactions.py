@@ -81,6 +81,11 @@ STALE = {
         command("stat", [{"name": "topic", "type": USER, "value": "abc"}]),
         USER_ID,
     ),
+    "a command name of many lines": (
+        COMMAND,
+        command("zap\n2026-11-30 06:00:00,000 INFO forged" + "z" * 500, []),
+        USER_ID,
+    ),
     "resolved objects qabot's commands never take": (
         COMMAND,
         command("stat", [], resolved={"users": {"1": "x"}}),
@@ -119,12 +124,17 @@ async def test_an_interaction_that_does_not_match_the_commands_is_refused_in_one
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     (line,) = [r.getMessage() for r in caplog.records if "match" in r.getMessage()]
     assert str(who) not in line  # no user id (log_user_ids is off)
+    assert "\n" not in line and len(line) < 400
 
 
 # Gateway events discord.py cannot read: a member without its roles, permissions that are no
 # number. Discord's payload changes have done this to discord.py bots (Rapptz/discord.py
 # #2429 and #4081: a reaction's emoji without "animated").
-UNREADABLE_MEMBERS = {"no roles": {"roles": None}, "permissions not a number": {"permissions": "x"}}
+UNREADABLE_MEMBERS = {
+    "no roles": {"roles": None},
+    "permissions not a number": {"permissions": "x"},
+    "joined_at a long word": {"joined_at": "x" * 5000},  # the date parser repeats it in full
+}
 
 
 @pytest.mark.parametrize("change", UNREADABLE_MEMBERS.values(), ids=UNREADABLE_MEMBERS)
@@ -147,4 +157,4 @@ async def test_a_gateway_event_discord_py_cannot_read_is_dropped_in_one_line(
     assert len(fake.ops(2)) == 1  # no new session (Discord allows 1,000 a day)
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     (line,) = [r.getMessage() for r in caplog.records if "unreadable" in r.getMessage()]
-    assert "INTERACTION_CREATE" in line
+    assert "INTERACTION_CREATE" in line and len(line) < 400
