@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import discord
-from discord import app_commands
 
 from bot.adapters import InFlight
 from bot.adapters.discord_commands import (
@@ -89,7 +88,7 @@ class QAClientMixin:
         self.bot = bot
         self.settings = settings
         self.ready_signal: asyncio.Event | None = None
-        self.tree: app_commands.CommandTree = CheckedCommandTree(self)  # type: ignore[arg-type]
+        self.tree = CheckedCommandTree(self)  # type: ignore[arg-type]
         self.chat = ChatService(bot, settings)
         register_commands(self.tree, bot, self.chat)
         self.refusals = RefusalLog()

@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MakeView = Callable[[Sequence[Button]], discord.ui.View]
+# An option's autocomplete: the choices for what the user typed so far.
+Completer = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
 
 # Discord wants a first response within 3 s; past this, defer and answer in a follow-up.
 DEFER_AFTER_S = 1.0
@@ -96,7 +98,8 @@ async def within_cap(interaction: discord.Interaction, sending: Awaitable[object
     max_retry_after_s`; past it the reply is dropped with one line (False). discord.py
     sends these through its webhook client, which sleeps out any 429 however long."""
     cap = interaction.client.settings.discord.max_retry_after_s  # type: ignore[attr-defined]
-    what = interaction.command.name if interaction.command else "click"
+    # From the data, not `interaction.command`: discord.py would read the options for that.
+    what = shown(str((interaction.data or {}).get("name") or "click"), limit=40)
     return await sent_within(cap, sending, what)
 
 
@@ -173,50 +176,108 @@ async def _joined(
         await asyncio.to_thread(chat.sent, "discord", conversation, str(message.id), answer)
 
 
-class OutOfDate(app_commands.AppCommandError):
-    """An interaction that does not match qabot's commands: Discord offered a command left
-    from another version of qabot on this application (renamed, removed, options changed)."""
+_TEXT = discord.AppCommandOptionType.string.value  # the type of every option qabot has
 
 
 class CheckedCommandTree(app_commands.CommandTree):
     """The command tree, refusing an interaction its commands do not match before discord.py
     reads it: discord.py passes an option of another type on as it is (the core then fails
-    on it), takes any value for a choice, and logs a mismatched autocomplete itself, with a
-    traceback and the user's id."""
+    on it), takes any value for a choice, logs a mismatched autocomplete itself, with a
+    traceback and the user's id, and fails outside any error handler on options of a shape
+    it cannot read. It answers an autocomplete itself, within the cap (`within_cap`):
+    discord.py's own reply sleeps out any 429."""
+
+    def __init__(self, client: discord.Client) -> None:
+        super().__init__(client)
+        self.completers: dict[tuple[str, str], Completer] = {}  # by (command, option)
+
+    def autocomplete(self, command: app_commands.Command, option: str, complete: Completer) -> None:
+        """`option` of `command` autocompletes (Discord is told so) with `complete`."""
+        command.autocomplete(option)(complete)
+        self.completers[command.name, option] = complete
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         kinds = (discord.InteractionType.application_command, discord.InteractionType.autocomplete)
         if interaction.type in kinds:
             problem = self._mismatch(interaction)
             if problem is not None:
-                raise OutOfDate(problem)
+                # Refused here, not raised: discord.py's error path reads the options too.
+                await refuse_out_of_date(interaction, problem)
+                return False
+        if interaction.type is discord.InteractionType.autocomplete:
+            await self._complete(interaction)
+            return False  # answered
         return True
+
+    async def _complete(self, interaction: discord.Interaction) -> None:
+        """The focused option's choices (checked by `_mismatch`), sent within the cap."""
+        data: dict[str, Any] = interaction.data  # type: ignore[assignment]
+        (focused,) = [o for o in data["options"] if o.get("focused")]
+        complete = self.completers[data["name"], focused["name"]]
+        try:
+            offered = await complete(interaction, focused["value"])
+        except Exception:
+            log.exception("discord: autocomplete of /%s failed", data["name"])
+            offered = []
+        await within_cap(interaction, interaction.response.autocomplete(offered))
 
     def _mismatch(self, interaction: discord.Interaction) -> str | None:
         """Why `interaction` does not match qabot's commands (every option of theirs is
-        text), or None."""
+        text, so none comes with resolved users, roles or channels), or None."""
         data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
         command = self.get_command(str(data.get("name")))
         if not isinstance(command, app_commands.Command):
             return "no such command"
         params = {p.display_name: p for p in command.parameters}
-        options = data.get("options") or []
+        options = data.get("options", [])
+        if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+            return "options that are no list of options"
+        if "resolved" in data:
+            return "resolved objects, which no option of its takes"
         for option in options:
             param = params.get(option.get("name"))
             value = option.get("value")
-            if param is None or not isinstance(value, str):
+            if param is None or option.get("type") != _TEXT or not isinstance(value, str):
                 return "an option it does not have, or not as text"
             if param.choices and value not in {choice.value for choice in param.choices}:
                 return "a value that is not one of its choices"
         if interaction.type is discord.InteractionType.autocomplete:
-            focused = [params[o["name"]] for o in options if o.get("focused")]
-            if len(focused) != 1 or not focused[0].autocomplete:
+            focused = [o["name"] for o in options if o.get("focused")]
+            if len(focused) != 1 or (command.name, focused[0]) not in self.completers:
                 return "no option to complete"
         return None  # a required option missing: discord.py's CommandSignatureMismatch
 
 
-# What discord.py raises for an interaction that does not match the commands it holds.
-_STALE = (OutOfDate, app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
+# What discord.py raises for an interaction that does not match the commands it holds, and
+# what the log line says of it (discord.py's messages repeat the name, in full, and run long).
+_STALE = {
+    app_commands.CommandNotFound: "no such command",
+    app_commands.CommandSignatureMismatch: "options that differ from its",
+}
+
+
+async def refuse_out_of_date(interaction: discord.Interaction, why: str) -> None:
+    """One line, and the user told the command is out of date: Discord offered a command
+    left from another version of qabot on this application (renamed, removed, options
+    changed)."""
+    name = shown(str((interaction.data or {}).get("name")), limit=40)
+    log.warning(
+        "discord: /%s refused, it does not match qabot's commands (%s); Discord offered "
+        "a command of another version (reloading Discord shows the current ones)",
+        *(name, why),
+    )
+    await tell_failure(interaction, notice("command_outdated", locale_lang(interaction)))
+
+
+async def tell_failure(interaction: discord.Interaction, reply: DiscordReply) -> None:
+    """`reply` to the user alone; an autocomplete gets no options to offer."""
+    try:
+        if interaction.type is discord.InteractionType.autocomplete:
+            await within_cap(interaction, interaction.response.autocomplete([]))
+        else:
+            await send_interaction(interaction, [reply], ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about the failed command")
 
 
 def _over_limit(reply: object) -> bool:
@@ -307,7 +368,7 @@ def register_attach(tree: app_commands.CommandTree, bot: QABot) -> tuple[AttachT
     return targets, lambda buttons: buttons_view(item_class, buttons)
 
 
-def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatService) -> None:
+def register_commands(tree: CheckedCommandTree, bot: QABot, chat: ChatService) -> None:
     """Add /stat, /ask and /kb to `tree` as global commands, and the /kb attach buttons."""
     attach_targets, attach_view = register_attach(tree, bot)
 
@@ -327,12 +388,13 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatServ
         # Over the rate limit: the notice, to the asker alone (as for /ask).
         await respond(interaction, work, render, private=_over_limit)
 
-    @stat.autocomplete("topic")
     async def stat_topic(
         interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         pairs = choices(bot.topic_choices(current, limit=25))
         return [app_commands.Choice(name=name, value=value) for name, value in pairs]
+
+    tree.autocomplete(stat, "topic", stat_topic)
 
     @tree.command(name="ask", description="Ask a question about the article (German or English)")
     @app_commands.describe(question="Your question")
@@ -407,25 +469,13 @@ def register_commands(tree: app_commands.CommandTree, bot: QABot, chat: ChatServ
     async def on_app_command_error(
         interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, _STALE):
-            name = shown(str((interaction.data or {}).get("name")), limit=40)
-            log.warning(
-                "discord: /%s refused, it does not match qabot's commands (%s); Discord offered "
-                "a command of another version (reloading Discord shows the current ones)",
-                *(name, error),
-            )
-            reply = notice("command_outdated", locale_lang(interaction))
-        else:
-            command = interaction.command and interaction.command.name
-            log.error("app command %s failed", command, exc_info=error)
-            reply = notice("error", locale_lang(interaction))
-        try:
-            if interaction.type is discord.InteractionType.autocomplete:
-                await within_cap(interaction, interaction.response.autocomplete([]))
-            else:
-                await send_interaction(interaction, [reply], ephemeral=True)
-        except discord.HTTPException:
-            log.warning("could not tell the user about the failed command")
+        why = _STALE.get(type(error))
+        if why is not None:
+            await refuse_out_of_date(interaction, why)
+            return
+        command = interaction.command and interaction.command.name
+        log.error("app command %s failed", command, exc_info=error)
+        await tell_failure(interaction, notice("error", locale_lang(interaction)))
 
 
 _DIGEST_READ_BYTES = 256  # a digest is 64 hex digits; more is no hash of ours

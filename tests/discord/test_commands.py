@@ -95,6 +95,23 @@ async def test_autocomplete_topic(live: Live, partial: str, expected: str) -> No
     assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
 
 
+async def test_an_autocomplete_that_fails_offers_nothing_in_one_error(
+    live: Live, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # qabot answers an autocomplete itself (within the rate-limit cap): a failure of its own
+    # is logged once, and Discord gets no choices rather than no answer.
+    fake, client = live
+
+    def broken(partial: str, *, limit: int = 25) -> list[tuple[str, str]]:
+        raise RuntimeError("core failure")
+
+    monkeypatch.setattr(client.bot, "topic_choices", broken)  # type: ignore[attr-defined]
+    iid, _ = await fake.interaction("stat", [option("topic", "hpc", focused=True)], kind=4)
+    assert await callback(fake, iid) == {"type": 8, "data": {"choices": []}}
+    (failure,) = [r for r in caplog.records if r.exc_info]
+    assert "autocomplete" in failure.getMessage()
+
+
 async def test_a_topic_picked_from_autocomplete_shows_that_statistic_alone(live: Live) -> None:
     # A pick sends the fact's id; a fuzzy lookup of the id showed 1 or 2 other statistics
     # beside it for 12 of the 18 (recruiting came with AI adoption and cloud computing).

@@ -13,7 +13,7 @@ from bot.service import QABot
 from bot.state import MemoryState
 from tests.discord.fake_discord import BOT_ID, THREAD_ID, USER_ID, FakeDiscord
 from tests.discord.harness import make_settings, serving
-from tests.discord.payloads import ADMIN_ROLE_ID
+from tests.discord.payloads import ADMIN_ROLE_ID, message_create
 from tests.stalling import StallingBot
 
 Live = tuple[FakeDiscord, discord.Client]
@@ -195,3 +195,21 @@ async def test_a_reply_to_an_ask_answer_is_a_follow_up(live: Live) -> None:
     await fake.barrier()  # … and the conversation layer has heard it
     source = await fake.message("Quelle?", reply_to=answer)
     assert "§16" in (await answer_to(fake, source))[1]
+
+
+async def test_a_server_message_in_qabots_thread_gets_silence(live: Live) -> None:
+    # Discord posts "… changed the thread name" in the thread, the new name its content:
+    # no question, though in a thread qabot answered in (and the only server message with
+    # text: a pin or someone added comes without).
+    fake, _ = live
+    first = await fake.message(mention(SUBSIDY), mentions=(BOT_ID,), channel=THREAD_ID)
+    await answer_to(fake, first)
+    renamed = message_create(
+        fake.next_id(), "Fragen zu RAISe+", author=USER_ID, bot=False, dm=False, mentions=(),
+        mention_everyone=False, channel=THREAD_ID,
+    )  # fmt: skip
+    await fake.dispatch("MESSAGE_CREATE", renamed | {"type": 4})  # CHANNEL_NAME_CHANGE
+    follow_up = await fake.message("und RAISe+?", channel=THREAD_ID)
+    assert "HK$10" in (await answer_to(fake, follow_up))[1]
+    await fake.barrier()
+    assert not fake.replies_to(int(renamed["id"]))

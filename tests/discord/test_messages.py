@@ -65,6 +65,11 @@ async def test_every_form_of_the_bots_mention_is_taken_off_the_question(
             mid = await fake.message(f"{mention} hpc {mention}", mentions=(BOT_ID,))
             (embed,) = (await fake.wait_reply(mid)).json["embeds"]
             assert embed["description"] == "You asked: hpc", mention
+        # The role Discord gives the bot ("@qabot" may pick it): its mention is the bot's.
+        role = f"<@&{BOT_ROLE_ID}>"
+        mid = await fake.message(f"{role} hpc {role}", role_mentions=(BOT_ROLE_ID,))
+        (embed,) = (await fake.wait_reply(mid)).json["embeds"]
+        assert embed["description"] == "You asked: hpc"
 
 
 async def test_a_mention_of_the_bots_own_role_is_a_mention(live: Live) -> None:

@@ -286,6 +286,20 @@ async def test_a_signed_request_nobody_handles_is_logged_in_one_short_line(
     assert reply.status == 404
     assert all(len(r.getMessage()) < MAX_LINE for r in caplog.records)
     assert not any(MARKER in r.getMessage() for r in caplog.records)
+    assert len([r for r in caplog.records if "no listener" in r.getMessage()]) == 2
+
+
+async def test_a_signed_body_in_a_charset_nobody_knows_is_refused_in_one_short_line(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The Content-Type is not signed (a replay may change it): the decoder's complaint
+    # names the charset, all of it.
+    caplog.set_level(logging.INFO)
+    body = json.dumps({"type": "event_callback", "event_id": "Ev1", "event": {"type": "x"}})
+    reply = await slack.post_raw(body, "application/json; charset=" + MARKER + "x" * 4000)
+    assert reply.status == 400
+    (line,) = [r.getMessage() for r in caplog.records if "malformed" in r.getMessage()]
+    assert len(line) < MAX_LINE
 
 
 @pytest.mark.parametrize("encoding, body", [("gzip", b"\x1f\x8bnot gzip"), ("deflate", b"\x00x")])
