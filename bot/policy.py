@@ -586,6 +586,8 @@ class Policy:
         """A claim that gives a named person a title the article does not ("Wang Zheng is
         the chief executive, isn't he?"), in however many words: corrected by the best
         intent about that person, though the claim's other words fit nothing."""
+        if not res.analysis.features & self.resolver.people:
+            return None  # names no person (the usual decline: no narrowing read here)
         for cand in ranked[:RERANK_DEPTH]:
             if self.intents[cand.key].kind != "article":
                 continue
