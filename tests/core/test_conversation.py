@@ -1010,3 +1010,29 @@ def test_a_request_naming_a_topic_reads_the_last_answers_once_per_index(
     assert first.answered and first.text == again.text
     said = talk.bot.store.current.intents["hkpc.large_profitable"].answer
     assert not _read_in(analysed, said.get("de")) and not _read_in(analysed, said.get("en"))
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "[" * 100_000,  # nested past the JSON parser's depth: RecursionError
+        '{"lang": "en", "question": "q", "intents": [], "citations": [["article"]]}',
+        '{"lang": "en", "question": "q", "intents": [], "citations": [["a", "§1", "q", "x"]]}',
+        '{"lang": "en", "question": "q", "intents": [], "citations": [], "told": [' * 50_000,
+    ],
+    ids=["nested", "citation-short", "citation-long", "nested-told"],
+)
+def test_a_stored_context_that_cannot_be_read_is_no_context(
+    talk: Conversations, stored: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A context in the shared state of a shape this version cannot read (another
+    replica's, a corrupted value) is answered without, in one short line naming no value;
+    the next answer's context replaces it."""
+    talk.bot.state.put("conversation:cli:c90", stored, 60)
+    first = talk.ask("c90", "How big is RAISe+?")
+    assert first.answered and "10 billion" in first.text
+    lines = [r for r in caplog.records if r.name == "bot.conversation"]
+    assert len(lines) == 1 and lines[0].levelname == "WARNING" and not lines[0].exc_info
+    assert len(lines[0].getMessage()) < 120 and "article" not in lines[0].getMessage()
+    assert talk.ask("c90", "source?").kind == "passage"  # the new context was kept
+    assert len([r for r in caplog.records if r.name == "bot.conversation"]) == 1
