@@ -24,7 +24,7 @@ from bot.lexicon import CHAT_KINDS
 from bot.reading import chat_kind, read, strip_chat
 from bot.service import QABot
 from bot.state import MemoryState
-from bot.text import tokens
+from bot.text import quote_digest, tokens
 from tests.cli_process import QABOT
 from tests.conftest import KNOWLEDGE
 
@@ -268,6 +268,11 @@ def test_a_context_keeps_a_bounded_digest_of_what_was_told() -> None:
     many = Context("en", "q", (), (), told=tuple(map(str, range(500))))
     assert len(Context.from_json(many.to_json()).told) <= 40
     assert len(ctx.told_so_far()) == 2 and len(ctx.told_so_far()[-1]) == 12
+    # what the next context keeps is bounded too, the newest kept (a process reads back the
+    # context it kept, not its JSON: no load caps it along a conversation)
+    cites = tuple(("article", f"§{n}", f"quote {n}") for n in range(10))
+    full = Context("en", "q", (), cites, told=tuple(map(str, range(40)))).told_so_far()
+    assert len(full) == 40 and full[-1] == quote_digest("quote 9")
 
 
 def test_an_ellipsis_naming_another_topic_is_that_topic_not_a_restriction(
