@@ -32,6 +32,8 @@ RETRY_S = 5.0  # how long a store that failed is left alone before the next try
 # expires once full again; one that never refills (rate 0) is kept, as in MemoryState.
 _TAKE_TOKEN = """
 local key, capacity, rate, now = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+-- a key of another type (not written here) is a full bucket, not an error (the store "down")
+if redis.call('TYPE', key).ok ~= 'hash' then redis.call('DEL', key) end
 local state = redis.call('HMGET', key, 'tokens', 'at')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now

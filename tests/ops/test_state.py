@@ -90,6 +90,9 @@ def test_a_value_of_another_shape_is_no_outage(
     assert state.get("conversation:slack:bytes") == "\ufffd\ufffd{"  # no context (from_json)
     assert state.get("conversation:slack:list") is None
     assert state.lines("unanswered") == ["\ufffd{"]  # a line skipped by the reader
+    raw.set(prefix + "bucket:slack:user:U1", "x")  # a bucket of another type: a full one
+    assert state.take_token("slack:user:U1", 1, 0) is True
+    assert state.take_token("slack:user:U1", 1, 0) is False
     assert state.claim("event:Ev1", 60) is True and state.claim("event:Ev1", 60) is False
     assert not [r for r in caplog.records if "unavailable" in r.getMessage()]
 
