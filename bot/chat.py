@@ -80,7 +80,7 @@ class Posted:
                 str(data["question"]),
                 str(data["lang"]),
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             return None  # an entry we cannot read is no entry
 
 

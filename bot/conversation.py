@@ -109,13 +109,13 @@ class Context:
                 str(data["lang"]),
                 str(data["question"]),
                 tuple(map(str, data["intents"])),
-                tuple(tuple(map(str, c)) for c in data["citations"]),  # type: ignore[misc]
+                tuple((str(src), str(loc), str(q)) for src, loc, q in data["citations"]),
                 tuple(map(str, data.get("named", ()))),
                 bool(data.get("answered", True)),
                 tuple(map(str, data.get("told", ())))[-MAX_TOLD:],
             )
-        except (ValueError, KeyError, TypeError):
-            return None  # a context we cannot read is no context
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return None  # a context we cannot read (another version's, corrupted) is no context
 
 
 # `json.dumps(value, ensure_ascii=False)`, without making an encoder at each call
@@ -921,8 +921,10 @@ class Conversations:
             return None
         if not raw:
             return None
-        kept = self._kept.get(raw)
-        return kept if kept is not None else Context.from_json(raw)
+        kept = self._kept.get(raw) or Context.from_json(raw)
+        if kept is None:
+            log.warning("conversation: a stored context could not be read; answering without it")
+        return kept
 
     def _save(self, key: str, ctx: Context) -> None:
         raw = ctx.to_json()

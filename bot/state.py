@@ -32,6 +32,8 @@ RETRY_S = 5.0  # how long a store that failed is left alone before the next try
 # expires once full again; one that never refills (rate 0) is kept, as in MemoryState.
 _TAKE_TOKEN = """
 local key, capacity, rate, now = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+-- a key of another type (not written here) is a full bucket, not an error (the store "down")
+if redis.call('TYPE', key).ok ~= 'hash' then redis.call('DEL', key) end
 local state = redis.call('HMGET', key, 'tokens', 'at')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
@@ -237,14 +239,27 @@ class RedisState:
 
     def lines(self, stream: str) -> list[str]:
         raw = self._redis.lrange(self._prefix + "stream:" + stream, 0, -1)
-        return [x.decode() if isinstance(x, bytes) else x for x in raw]
+        return [_text(x) for x in raw]
 
     def put(self, key: str, value: str, ttl_s: float) -> None:
         self._redis.set(self._prefix + "value:" + key, value, px=max(1, int(ttl_s * 1000)))
 
     def get(self, key: str) -> str | None:
-        raw = self._redis.get(self._prefix + "value:" + key)
-        return raw.decode() if isinstance(raw, bytes) else raw
+        from redis.exceptions import ResponseError
+
+        try:
+            raw = self._redis.get(self._prefix + "value:" + key)
+        except ResponseError as e:
+            if str(e).startswith("WRONGTYPE"):  # a key of another type: no value of ours
+                return None
+            raise
+        return None if raw is None else _text(raw)
+
+
+def _text(raw: bytes | str) -> str:
+    """A stored value as text; bytes that are no UTF-8 (a corrupted value, another writer's)
+    read as what they are, not as the store down: the readers refuse what they cannot read."""
+    return raw.decode(errors="replace") if isinstance(raw, bytes) else raw
 
 
 class FailOpenState:

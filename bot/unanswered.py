@@ -142,7 +142,7 @@ def _parse_lines(lines: list[str]) -> Iterator[dict[str, Any]]:
     for line in lines:
         try:
             record = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # a line cut short; nested too deep
             continue
         if isinstance(record, dict) and isinstance(record.get("question"), str):
             yield record

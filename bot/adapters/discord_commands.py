@@ -235,7 +235,8 @@ class CheckedCommandTree(app_commands.CommandTree):
         if "resolved" in data:
             return "resolved objects, which no option of its takes"
         for option in options:
-            param = params.get(option.get("name"))
+            name = option.get("name")
+            param = params.get(name) if isinstance(name, str) else None  # a list: unhashable
             value = option.get("value")
             if param is None or option.get("type") != _TEXT or not isinstance(value, str):
                 return "an option it does not have, or not as text"

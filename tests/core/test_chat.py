@@ -91,6 +91,10 @@ def test_votes_of_bots_and_on_unknown_messages_are_ignored(chat: ChatService) ->
     assert chat.vote("up", ASKER, "C1:404.0") is False
     assert chat.vote("up", ASKER, "C1:2.0", from_bot=True) is False
     assert chat.vote("up", ASKER, "C1:2.0") is True
+    # an entry of the shared state nested past the JSON parser (a corrupted value): no
+    # answer of qabot's, not a RecursionError past the vote
+    chat.bot.state.put("answer:slack:C1:5.0", "[" * 100_000, 60)
+    assert chat.vote("up", ASKER, "C1:5.0") is False
 
 
 def test_a_context_is_bounded_in_size(chat: ChatService, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,7 @@ from bot.lexicon import CHAT_KINDS
 from bot.reading import chat_kind, read, strip_chat
 from bot.service import QABot
 from bot.state import MemoryState
-from bot.text import tokens
+from bot.text import quote_digest, tokens
 from tests.cli_process import QABOT
 from tests.conftest import KNOWLEDGE
 
@@ -268,6 +268,11 @@ def test_a_context_keeps_a_bounded_digest_of_what_was_told() -> None:
     many = Context("en", "q", (), (), told=tuple(map(str, range(500))))
     assert len(Context.from_json(many.to_json()).told) <= 40
     assert len(ctx.told_so_far()) == 2 and len(ctx.told_so_far()[-1]) == 12
+    # what the next context keeps is bounded too, the newest kept (a process reads back the
+    # context it kept, not its JSON: no load caps it along a conversation)
+    cites = tuple(("article", f"§{n}", f"quote {n}") for n in range(10))
+    full = Context("en", "q", (), cites, told=tuple(map(str, range(40)))).told_so_far()
+    assert len(full) == 40 and full[-1] == quote_digest("quote 9")
 
 
 def test_an_ellipsis_naming_another_topic_is_that_topic_not_a_restriction(
@@ -1010,3 +1015,29 @@ def test_a_request_naming_a_topic_reads_the_last_answers_once_per_index(
     assert first.answered and first.text == again.text
     said = talk.bot.store.current.intents["hkpc.large_profitable"].answer
     assert not _read_in(analysed, said.get("de")) and not _read_in(analysed, said.get("en"))
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "[" * 100_000,  # nested past the JSON parser's depth: RecursionError
+        '{"lang": "en", "question": "q", "intents": [], "citations": [["article"]]}',
+        '{"lang": "en", "question": "q", "intents": [], "citations": [["a", "§1", "q", "x"]]}',
+        '{"lang": "en", "question": "q", "intents": [], "citations": [], "told": [' * 50_000,
+    ],
+    ids=["nested", "citation-short", "citation-long", "nested-told"],
+)
+def test_a_stored_context_that_cannot_be_read_is_no_context(
+    talk: Conversations, stored: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A context in the shared state of a shape this version cannot read (another
+    replica's, a corrupted value) is answered without, in one short line naming no value;
+    the next answer's context replaces it."""
+    talk.bot.state.put("conversation:cli:c90", stored, 60)
+    first = talk.ask("c90", "How big is RAISe+?")
+    assert first.answered and "10 billion" in first.text
+    lines = [r for r in caplog.records if r.name == "bot.conversation"]
+    assert len(lines) == 1 and lines[0].levelname == "WARNING" and not lines[0].exc_info
+    assert len(lines[0].getMessage()) < 120 and "article" not in lines[0].getMessage()
+    assert talk.ask("c90", "source?").kind == "passage"  # the new context was kept
+    assert len([r for r in caplog.records if r.name == "bot.conversation"]) == 1

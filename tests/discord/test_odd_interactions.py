@@ -86,6 +86,16 @@ STALE = {
         command("zap\n2026-11-30 06:00:00,000 INFO forged" + "z" * 500, []),
         USER_ID,
     ),
+    "an option whose name is no text": (
+        COMMAND,
+        command("stat", [{"name": ["topic"], "type": 3, "value": "a"}]),
+        USER_ID,
+    ),
+    "autocomplete of an option whose name is no text": (
+        AUTOCOMPLETE,
+        command("stat", [{"name": {"topic": 1}, "type": 3, "value": "a", "focused": True}]),
+        USER_ID,
+    ),
     "resolved objects qabot's commands never take": (
         COMMAND,
         command("stat", [], resolved={"users": {"1": "x"}}),

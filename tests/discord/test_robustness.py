@@ -224,21 +224,30 @@ async def test_a_long_rate_limit_on_a_command_reply_drops_it_in_one_line(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["rekrut", 5],  # 5: an autocomplete refused as not matching (no choices), capped too
+    ids=["answered", "refused"],
+)
 async def test_a_long_rate_limit_on_an_autocomplete_reply_drops_it_in_one_line(
-    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    fake: FakeDiscord,
+    discord_core: QABot,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    value: object,
 ) -> None:
     # discord.py sent the choices itself, through its webhook client, outside the cap: a 429
     # parked the reply up to five times its retry_after (an autocomplete is useless after 3 s).
     caplog.set_level(logging.WARNING)
     settings = capped_settings(fake, tmp_path, 0.3)
-    typed = [{"name": "topic", "type": 3, "value": "rekrut", "focused": True}]
+    typed = [{"name": "topic", "type": 3, "value": value, "focused": True}]
     async with serving(discord_core, settings):
         fake.rate_limited[r"/interactions/\d+/[^/]+/callback"] = [3600.0]
         await fake.interaction("stat", typed, kind=4)
         limited = await asyncio.wait_for(_records_saying("rate-limited", caplog), 5)
         iid, _ = await fake.interaction("stat", typed, kind=4)
         (answered,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
-    assert answered.json["data"]["choices"]
+    assert bool(answered.json["data"]["choices"]) is (value == "rekrut")
     assert len(limited) == 1 and limited[0].exc_info is None
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 

@@ -75,6 +75,28 @@ def test_two_processes_share_claims_through_redis(redis_url: str) -> None:
     assert second.claim("event:Ev9", 60) is False
 
 
+def test_a_value_of_another_shape_is_no_outage(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A value qabot cannot read (bytes that are no UTF-8, a key of another type: a corrupted
+    value, another version's) reads as what it is, not as the store down: that took dedupe,
+    the shared rate limits and every conversation away for everyone for 5 s at each read."""
+    prefix = "odd-shapes:"
+    raw = redis.Redis.from_url(redis_url)
+    raw.set(prefix + "value:conversation:slack:bytes", b"\xff\xfe{")
+    raw.rpush(prefix + "value:conversation:slack:list", "x")
+    raw.rpush(prefix + "stream:unanswered", b"\xff{")
+    state = FailOpenState(RedisState(redis_url, prefix=prefix))
+    assert state.get("conversation:slack:bytes") == "\ufffd\ufffd{"  # no context (from_json)
+    assert state.get("conversation:slack:list") is None
+    assert state.lines("unanswered") == ["\ufffd{"]  # a line skipped by the reader
+    raw.set(prefix + "bucket:slack:user:U1", "x")  # a bucket of another type: a full one
+    assert state.take_token("slack:user:U1", 1, 0) is True
+    assert state.take_token("slack:user:U1", 1, 0) is False
+    assert state.claim("event:Ev1", 60) is True and state.claim("event:Ev1", 60) is False
+    assert not [r for r in caplog.records if "unavailable" in r.getMessage()]
+
+
 def test_connecting_to_redis_is_bounded_by_the_store_timeout_too() -> None:
     # A host that drops the connection attempt (a firewall, a host gone) hangs the connect,
     # not a command; redis-py's own connect timeout is 5 s (twice, with the one retry), and
