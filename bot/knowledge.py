@@ -170,7 +170,12 @@ class SourceText:
     paragraphs: tuple[str, ...]
 
     def paragraph(self, locator: str) -> str | None:
-        n = int(locator.lstrip("§"))
+        """The paragraph at `locator` ("§N"); None for one that names none (a context of
+        another version's: int() would raise past the reader)."""
+        digits = locator.removeprefix("§")
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 6):
+            return None
+        n = int(digits)
         return self.paragraphs[n - 1] if 1 <= n <= len(self.paragraphs) else None
 
     def find(self, quote: str) -> str | None:

@@ -1041,3 +1041,14 @@ def test_a_stored_context_that_cannot_be_read_is_no_context(
     assert len(lines[0].getMessage()) < 120 and "article" not in lines[0].getMessage()
     assert talk.ask("c90", "source?").kind == "passage"  # the new context was kept
     assert len([r for r in caplog.records if r.name == "bot.conversation"]) == 1
+
+
+@pytest.mark.parametrize("locator", ["§" + "9" * 5000, "§x", "p3"])
+def test_a_stored_citation_of_no_paragraph_is_no_passage(talk: Conversations, locator: str) -> None:
+    """A context of another version (or corrupted) citing a locator that is no paragraph
+    number: "source?" is answered, not the error notice (int() raised ValueError)."""
+    intent = next(iter(talk.bot.store.current.intents))
+    stored = {"lang": "en", "question": "q", "intents": [intent]}
+    stored["citations"] = [["article", locator, "q"]]
+    talk.bot.state.put("conversation:cli:c91", json.dumps(stored), 60)
+    assert talk.ask("c91", "source?").text
