@@ -39,6 +39,13 @@ _LENGTHS_AT = {
 }
 
 
+def group_at(toks: list[str], i: int) -> str | None:
+    """The group of the restricting phrase that starts at word `i` (the longest), if any."""
+    return next(
+        (_GROUP_OF[p] for n in _LENGTHS if (p := tuple(toks[i : i + n])) in _GROUP_OF), None
+    )
+
+
 @dataclass(frozen=True)
 class Narrowing:
     """A restricting term of the question: its group and the words as the asker wrote them."""

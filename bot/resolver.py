@@ -25,9 +25,9 @@ from bot.analyzer import Analysis, Analyzer, question_types
 from bot.coverage import SHORTLIST, Postings, best_coverage, top
 from bot.knowledge import KnowledgeBase
 from bot.language import detect, side_words
-from bot.lexicon import FILLER, RESTRICTORS
+from bot.lexicon import FILLER
 from bot.models import Concept, Fact, Intent
-from bot.narrowing import scope_of
+from bot.narrowing import group_at, scope_of
 from bot.text import fold, is_number, sentences, tokens
 
 COVERAGE_W, VARIANT_W, FUZZY_W = 0.6, 0.2, 0.2
@@ -370,19 +370,13 @@ def _intent_doc(
     )
 
 
-_COMPLEMENTS = RESTRICTORS["complement"]
-_COMPLEMENT_LENGTHS = sorted({len(p) for p in _COMPLEMENTS}, reverse=True)
-
-
 def _asked_part(question: str) -> str:
     """A stored question up to a complement ("What is another big issue besides
     recruiting?"): what follows is what the intent is not about, no word it is asked by.
     (Its numbers, types and scope are read from the whole question.)"""
     toks = tokens(question)
-    for i in range(1, len(toks)):
-        if any(tuple(toks[i : i + n]) in _COMPLEMENTS for n in _COMPLEMENT_LENGTHS):
-            return " ".join(toks[:i])
-    return question
+    end = next((i for i in range(1, len(toks)) if group_at(toks, i) == "complement"), None)
+    return question if end is None else " ".join(toks[:end])
 
 
 def _dated_names(concepts: list[Concept]) -> frozenset[tuple[str, ...]]:

@@ -379,8 +379,8 @@ class Snapshot:
         if decision.verdict not in ("answer", "abstain"):
             return []
         tied = self.policy.tied_figures(part, res)
-        best = tied and self.policy.ranked(res)[0]
-        if tied and decision.verdict == "answer" and decision.candidate != best:
+        answered = decision.verdict == "answer"
+        if tied and answered and decision.candidate != self.policy.ranked(res)[0]:
             return []  # answered with another than the best intent, for a reason of its own
         return tied
 
@@ -443,7 +443,8 @@ class Snapshot:
             clause_res = self.resolver.resolve(clause)
             pair = self._named_pair(clause, clause_res)
             if pair:  # "größe ai subsidy scheme u raise+? und wer verwaltet die zwei?"
-                found += [d for d in pair if d.candidate.key not in {k for k, _ in seen}]
+                said = {key for key, _ in seen}
+                found += [d for d in pair if d.candidate.key not in said]
                 seen.update((d.candidate.key, d.verdict) for d in pair)
                 continue
             decision = self.policy.decide(clause, clause_res)
@@ -498,12 +499,13 @@ class Snapshot:
         if len(named) != 2 or kinds[named[0]] != kinds[named[1]]:
             return []
         asks = has_cue(res.words, "compare") or "quantity" in res.analysis.types
+        ranked = self.policy.ranked(res)
         found = []
         for entity, other in (named, named[::-1]):
             best = next(
                 (
                     c
-                    for c in self.policy.ranked(res)
+                    for c in ranked
                     if self._states_figures(c.key)
                     and entity in self.resolver.docs[c.key].bag
                     and other not in self.resolver.docs[c.key].bag
