@@ -53,6 +53,27 @@ def _inflected_stopword(tok: str, st: str) -> bool:
     return any(tok.startswith(w) and len(tok) - len(w) <= 3 for w in _STOPWORD_STEMS.get(st, ()))
 
 
+# German verb endings of person, tense and participle, longest first ("nutzte", "nutzt").
+_VERB_ENDINGS = ("test", "tet", "ten", "te", "st", "et", "t")
+
+
+def _verb_stems(concepts: tuple[Concept, ...]) -> dict[str, str]:
+    """The stems of the German verbs among concept terms, each with its concept: "einsetz"
+    → "@use". A verb is a word ending in "en" or "ern" (the light stemmer's infinitive)
+    whose stem no other term of its concept has: "großen" is one form of an adjective
+    ("groß", "große"), whose "größte" is no verb."""
+    verbs: dict[str, str] = {}
+    for concept in concepts:
+        stems = Counter(stem(t) for term in concept.terms for t in tokens(term))
+        for term in concept.terms:
+            words = tokens(term)
+            if len(words) != 1 or len(words[0]) <= 5 or not words[0].endswith(("en", "ern")):
+                continue
+            if stems[stem(words[0])] == 1:
+                verbs.setdefault(stem(words[0]), "@" + concept.id)
+    return verbs
+
+
 _CUE_WORDS = frozenset(w for cues in QUESTION_CUES.values() for cue in cues for w in cue)
 
 
@@ -122,6 +143,7 @@ class Analyzer:
                     self._single.setdefault(stems[0], "@" + concept.id)
                 elif stems:
                     self._phrases.setdefault(stems[0], []).append((stems, "@" + concept.id))
+        self._verbs = _verb_stems(concepts)
         for options in self._phrases.values():
             options.sort(key=lambda p: -len(p[0]))
         self._longest_phrase = max(
@@ -202,7 +224,7 @@ class Analyzer:
         "rekrutierungsproblemen" → ("rekrutierungs", "problemen"); else the token itself."""
         if len(token) < COMPOUND_MIN or is_number(token) or stem(token) in self._asked:
             return (token,)
-        if token in self._single_tokens or (self.knows(token) and token not in self.known_tokens):
+        if token in self._single_tokens or self.correct(token) != token:
             return (token,)  # a concept word, or a typo of a known word
         best: tuple[str, ...] = (token,)
         best_len = 0  # the most even split wins
@@ -217,6 +239,22 @@ class Analyzer:
 
     def _known_word(self, word: str) -> bool:
         return len(word) >= 4 and (word in self.known_tokens or stem(word) in self.known_stems)
+
+    def _verb_of(self, tok: str) -> str | None:
+        """The stem of the concept verb `tok` is a German form of ("einsetzt", "nutzte",
+        "eingesetzt", "fordert" of "einsetzen", "nutzen", "fordern"): the light stemmer
+        strips infinitive endings, not those of a person, a tense or a participle."""
+        for ending in _VERB_ENDINGS:
+            if not tok.endswith(ending) or len(tok) - len(ending) < 4:
+                continue
+            base = tok[: -len(ending)]
+            # the participle's "ge", after a separable prefix ("ein|ge|setzt") or first
+            at = base.find("ge", 0, 6)
+            for form in (base, base[:at] + base[at + 2 :] if at >= 0 else base):
+                for verb in (form, form[:-2] if form.endswith("er") else form):
+                    if verb in self._verbs:
+                        return verb
+        return None
 
     def _compound_part(self, word: str) -> bool:
         """A known word that can be part of a compound: no function word ("ausländ|ischen"
@@ -333,6 +371,8 @@ class Analyzer:
             pass  # a concept's own term is no filler ("Leute" of the staff concept)
         elif st in self._single:
             feature = self._single[st]
+        elif verb := self._verb_of(tok):
+            feature = self._verbs[verb]
         elif len(tok) > 1:
             feature = st
         return _Part(tok, st, tok != part, feature, is_number(tok))

@@ -87,6 +87,38 @@ def test_a_compound_is_never_split_off_a_function_word(qabot: QABot) -> None:
     assert split("rekrutierungsproblemen") == ("rekrutierungs", "problemen")
 
 
+def test_an_inflection_of_a_known_compound_splits_as_the_compound_does(qabot: QABot) -> None:
+    """A fact's label says "Rekrutierungsproblemen": a question's "rekrutierungsprobleme" is
+    that word inflected, no typo, and splits into its concepts as the label's form does."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert "@recruit" in analyze("rekrutierungsprobleme", correct=True).features
+
+
+@pytest.mark.parametrize(
+    ("form", "concept"),
+    [
+        ("einsetzt", "@use"),  # person
+        ("nutzte", "@use"),  # past
+        ("eingesetzt", "@use"),  # participle after a separable prefix
+        ("genutzt", "@use"),
+        ("braucht", "@need"),
+        ("kostete", "@cost"),
+    ],
+)
+def test_a_german_verb_form_gives_its_concept(qabot: QABot, form: str, concept: str) -> None:
+    """The concept table names a verb by its infinitive ("einsetzen"); "KI bereits einsetzt"
+    is the same concept in another person or tense."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert concept in analyze(form, correct=True).features
+
+
+def test_an_adjective_form_is_no_verb(qabot: QABot) -> None:
+    """ "großen" is a form of the adjective "groß" (its concept lists "groß", "große"):
+    "größte Herausforderung" is no form of a verb "großen", and says nothing of large firms."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert "@large" not in analyze("grosste", correct=True).features
+
+
 def test_a_word_is_read_once_in_whatever_text_it_stands(
     qabot: QABot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
