@@ -653,8 +653,10 @@ class Policy:
         analyzer = self.resolver.analyzer
         scope = self.resolver.docs[top.key].scope
         found = self.terms(question, res.lang)
-        asks_figure = res.analysis.types & {"quantity", "time"} or FIGURE_WORDS & set(
-            res.analysis.tokens
+        asks_figure = (
+            res.analysis.types & {"quantity", "time"}
+            or FIGURE_WORDS & set(res.analysis.tokens)
+            or asks_share(res.analysis.tokens)
         )
         asked = self.resolver.docs[top.key].asked
         # "nicht nur ein Finanzhub?" is no complement of a figure; "keine KI?" with a figure is

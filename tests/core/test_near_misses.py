@@ -38,6 +38,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Only the big corps: what share of them struggle to hire?",  # a group in chat words
         "How many percent of firms in SZ use AI?",  # a place by its chat abbreviation
         "What share of firms in Singapour need HPC support?",  # a place by its French name
+        "share of firms already using AI, not just planning",  # a share cue, a part negated
         "Wie sah es Ende 2023 im HKSTP aus?",  # how things stood at another time
         "Anzahl der KI-Firmen im HKSTP Ende 2024?",  # a count asked tersely, another year
         "Hat Hamburg auch so einen Technologiepark für KI-Firmen?",  # a city of the gazetteer
