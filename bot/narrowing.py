@@ -75,7 +75,7 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
                 hit = (
                     None
                     if group == "idiom"
-                    else Narrowing(group, tuple(map(stem, phrase)), _surface(question, phrase))
+                    else Narrowing(group, tuple(map(stem, phrase)), surface(question, phrase))
                 )
                 taken = n
                 break
@@ -92,14 +92,14 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
 def _unknown_name(question: str, phrase: tuple[str, ...], known: Callable[[str], bool]) -> bool:
     """A place of the gazetteer counts written as a name, and not as a word the knowledge
     knows (Hong Kong, or "November", which is also a city's name somewhere)."""
-    written = _surface(question, phrase).split()
+    written = surface(question, phrase).split()
     return all(w[:1].isupper() for w in written) and not all(map(known, phrase))
 
 
 def _names_a_place(question: str, phrase: tuple[str, ...]) -> bool:
     """A place's name that is also a common word ("us") names the place only in capitals
     ("US"): "financing options for a company like us" names none."""
-    return not (len(phrase) == 1 and phrase[0] in STOPWORDS) or _surface(question, phrase).isupper()
+    return not (len(phrase) == 1 and phrase[0] in STOPWORDS) or surface(question, phrase).isupper()
 
 
 # One-word restrictors that can open a German compound ("Logistikfirmen", "Bankenbranche").
@@ -121,7 +121,7 @@ def _compound_head(tok: str, known: Callable[[str], bool], question: str) -> Nar
         head, rest = tok[:cut], tok[cut:].lstrip("-")
         group = _SINGLE.get(head)
         if group and known(rest):
-            return Narrowing(group, (stem(head),), _surface(question, (tok,)))
+            return Narrowing(group, (stem(head),), surface(question, (tok,)))
     return None
 
 
@@ -159,7 +159,7 @@ def unknown_after(
     toks = tokens(question)
     for prev, tok in pairwise(toks):
         if prev in before and len(tok) >= 4 and tok not in STOPWORDS and not known(tok):
-            out.append(Narrowing("group", (stem(tok),), _surface(question, (tok,))))
+            out.append(Narrowing("group", (stem(tok),), surface(question, (tok,))))
     return out
 
 
@@ -175,7 +175,7 @@ def _looks_like_name(word: str, index: int, lang: str) -> bool:
     return inner_caps or (index > 0 and word[0].isupper())
 
 
-def _surface(question: str, phrase: tuple[str, ...]) -> str:
+def surface(question: str, phrase: tuple[str, ...]) -> str:
     """The words of `question` that fold to `phrase`, as written (only letters: no markup)."""
     words = _WORD.findall(question)
     folded = [tuple(tokens(w)) for w in words]

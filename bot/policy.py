@@ -39,7 +39,7 @@ from bot.lexicon import (
     STOPWORDS,
 )
 from bot.models import Intent
-from bot.narrowing import Narrowing, restricting_terms, uncovered, unknown_after
+from bot.narrowing import Narrowing, restricting_terms, surface, uncovered, unknown_after
 from bot.reading import has_cue, opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
 from bot.text import is_number, stem, tokens
@@ -675,6 +675,12 @@ class Policy:
                 for t in unknown_after(question, self._knows, GROUP_OPENERS)
                 if t.stems not in seen
             ]
+            if "count" in self.figure_kinds.get(top.key, ()):  # typos read as corrected
+                found += [
+                    t
+                    for t in counted_noun(question)
+                    if not analyzer.analyze(t.words, correct=True).features <= scope
+                ]
         negations = [t for t in found if t.group == "negation"]  # judged above, on questions
         terms = negations + [
             t
@@ -787,6 +793,19 @@ def asks_count(toks: tuple[str, ...] | list[str]) -> bool:
     for _, end in _phrases_at(toks, COUNT_CUES):
         return not COUNT_UNITS & set(toks[end : end + 2])
     return False
+
+
+def counted_noun(question: str) -> list[Narrowing]:
+    """What a count question counts ("wie viele Beschäftigte …" → "Beschäftigte"): the
+    first word after the cue that is no function word nor number. An intent that counts
+    other things ("over 200 AI firms") does not answer it."""
+    toks = tokens(question)
+    for _, end in _phrases_at(toks, COUNT_CUES):
+        word = next((t for t in toks[end : end + 3] if t not in STOPWORDS), None)
+        if word is None or is_number(word) or word in COUNT_UNITS or word in NUMBER_WORDS:
+            return []
+        return [Narrowing("measure", (stem(word),), surface(question, (word,)))]
+    return []
 
 
 def asks_share(toks: tuple[str, ...] | list[str]) -> bool:

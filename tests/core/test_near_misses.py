@@ -39,6 +39,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "How many percent of firms in SZ use AI?",  # a place by its chat abbreviation
         "What share of firms in Singapour need HPC support?",  # a place by its French name
         "share of firms already using AI, not just planning",  # a share cue, a part negated
+        "how many employees do the AI firms at HKSTP have?",  # another thing counted
+        "Wie viele Beschäftigte arbeiten in den KI-Unternehmen im Science Park?",
         "Wie sah es Ende 2023 im HKSTP aus?",  # how things stood at another time
         "Anzahl der KI-Firmen im HKSTP Ende 2024?",  # a count asked tersely, another year
         "Hat Hamburg auch so einen Technologiepark für KI-Firmen?",  # a city of the gazetteer
@@ -789,3 +791,13 @@ def test_a_list_of_what_the_article_only_counts_is_declined(qabot: QABot) -> Non
     answer = qabot.ask("List the HKPC recommendations, please.")
     assert answer.answered is False and ("nine" in answer.text or "9" in answer.text), answer
     answered_with(qabot, "How many recommendations did the study make?", "nine")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["wie viele KI-Firmen sind im HKSTP?", "how many reccomendations in the HKPC studdy?"],
+)
+def test_a_count_of_what_the_answer_counts_is_answered(qabot: QABot, question: str) -> None:
+    """What a count asks is read as corrected ("reccomendations") and by its concept ("KI-Firmen"
+    of "KI-Unternehmen"): the count the article gives answers it."""
+    assert qabot.ask(question).answered
