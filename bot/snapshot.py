@@ -34,6 +34,12 @@ from bot.text import clean, fold, has_latin, is_number, quote_digest, sentences,
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
+# An example set off by commas (", e.g. in petaflops,", ", z. B. in Euro,"): an aside of the
+# clause around it, not a clause of its own nor the end of one.
+_ASIDE = re.compile(
+    r",\s*((?:e\.\s?g\.|z\.\s?b\.|zum beispiel|for example|for instance|such as|say)\s[^,;?]*),",
+    re.IGNORECASE,
+)
 _ALTERNATIVES = re.compile(
     r"\s*(?:[,;:?]|\s[–—]\s|\boder\b|\bor\b|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*",
     re.IGNORECASE,
@@ -908,6 +914,7 @@ def _clauses(question: str) -> list[str]:
     only one that opens as a question ("…, and how many …"): "kleinen und mittleren
     Unternehmen" is one group. A part of one or two words ("… Science and Technology
     Parks", "ok real talk,") is not a question of its own and stays with its neighbour."""
+    question = _ASIDE.sub(r" \1", question)
     parts: list[tuple[str, bool]] = []  # (text, whether a hard break came before it)
     start, hard = 0, True
     for sep in _CLAUSE.finditer(question):  # a part keeps its "?": it was asked

@@ -40,6 +40,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "What share of firms in Singapour need HPC support?",  # a place by its French name
         "share of firms already using AI, not just planning",  # a share cue, a part negated
         "how many employees do the AI firms at HKSTP have?",  # another thing counted
+        "Planned capacity of the HPC data centre?",  # a measure the answer does not state
+        "What computing capacity, e.g. in petaflops, is planned for the HPC data centre?",
         "Wie viele Beschäftigte arbeiten in den KI-Unternehmen im Science Park?",
         "Wie sah es Ende 2023 im HKSTP aus?",  # how things stood at another time
         "Anzahl der KI-Firmen im HKSTP Ende 2024?",  # a count asked tersely, another year
@@ -801,3 +803,10 @@ def test_a_count_of_what_the_answer_counts_is_answered(qabot: QABot, question: s
     """What a count asks is read as corrected ("reccomendations") and by its concept ("KI-Firmen"
     of "KI-Unternehmen"): the count the article gives answers it."""
     assert qabot.ask(question).answered
+
+
+def test_an_example_set_off_by_commas_is_no_part_of_its_own(qabot: QABot) -> None:
+    """ ", for example in HK dollars," is an aside of the question around it: one question,
+    one answer, not two parts of which one ("is in the RAISe+ Scheme?") is unanswered."""
+    answer = qabot.ask("How much money, for example in HK dollars, is in the RAISe+ Scheme?")
+    assert answer.answered and "10" in answer.text and "part" not in answer.text, answer.text
