@@ -75,6 +75,7 @@ class LanguageData(_Strict):
     question_cues: dict[Literal["person", "time", "place", "reason", "quantity"], list[str]]
     question_words: dict[Literal["de", "en"], list[str]]
     question_openers: list[str] = Field(min_length=1)
+    likeness_openers: list[str] = Field(min_length=1)
     content_question_words: list[str] = Field(min_length=1)
     existence_openers: list[str] = Field(min_length=1)
     copulas: list[str] = Field(min_length=1)
@@ -161,6 +162,7 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.items() for w in words}
 QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
+LIKENESS_OPENERS = _message_phrases(DATA.likeness_openers)
 CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_words)
 COPULAS = frozenset(fold_entry(w) for w in DATA.copulas)
 EXISTENCE_OPENERS = _message_phrases(DATA.existence_openers)

@@ -23,6 +23,7 @@ from bot.lexicon import (
     CUES,
     FILLER,
     LANG_HINTS,
+    LIKENESS_OPENERS,
     POINTERS,
     QUESTION_CUES,
     QUESTION_OPENERS,
@@ -153,6 +154,8 @@ def opens_as_question(toks: list[str] | tuple[str, ...]) -> bool:
     """Whether words open as a question ("wie viele …", "and by when …"), not as a claim
     with a "?" after it ("Wang Zheng spoke at the 2024 conference, didn't he?")."""
     toks = toks[chat_prefix_length(list(toks)) :]
+    if tuple(toks[:2]) in LIKENESS_OPENERS:
+        return False  # "so wie die Hälfte bei den großen": a likeness, no question
     # "bis wann …", "and by when …": a question word after one opening word asks too, in
     # the same language ("that was all" is no German "was")
     return bool(toks) and (toks[0] in _QUESTION_OPENERS or _question_word_in(list(toks[:2])))

@@ -42,6 +42,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "how many employees do the AI firms at HKSTP have?",  # another thing counted
         "Planned capacity of the HPC data centre?",  # a measure the answer does not state
         "What computing capacity, e.g. in petaflops, is planned for the HPC data centre?",
+        # a likeness ("so wie …") is no second question answered with the large firms' half
+        "Wie viel Prozent der kleinen Firmen sind profitabel, so wie die Hälfte bei den großen?",
         "Wie viele Beschäftigte arbeiten in den KI-Unternehmen im Science Park?",
         "Wie sah es Ende 2023 im HKSTP aus?",  # how things stood at another time
         "Anzahl der KI-Firmen im HKSTP Ende 2024?",  # a count asked tersely, another year
