@@ -698,7 +698,10 @@ class Policy:
         """ "What share of SMEs use AI?": the best intent (firm sizes) knows the group but not
         the topic; the intent about the topic (AI adoption) explains what the best one
         lacks and does not cover the group. The question narrows that intent: decline."""
-        lacking = self._lacking_topics(top, res)
+        analyze = self.resolver.analyzer.analyze
+        groups = [t for t in self.terms(question, res.lang) if t.group == "group"]
+        named = frozenset().union(*(analyze(t.words, correct=True).features for t in groups))
+        lacking = self._lacking_topics(top, res, named)
         if not lacking:
             return None
         for other in self.ranked(res)[1:RERANK_DEPTH]:
@@ -712,10 +715,13 @@ class Policy:
                 return Decision("narrowed", other, 0.0, _words(terms), _group(terms))
         return None
 
-    def _lacking_topics(self, top: Candidate, res: Resolution) -> set[str]:
+    def _lacking_topics(
+        self, top: Candidate, res: Resolution, groups: frozenset[str] = frozenset()
+    ) -> set[str]:
         """The question's topics the best intent lacks, when they weigh enough to matter:
-        the knowledge's concepts ("@profitable"), not a verb it lacks ("spielen")."""
-        weights = {f: self.resolver.weight(f) for f in res.analysis.features}
+        the knowledge's concepts ("@profitable"), not a verb it lacks ("spielen"). A group
+        the question names (`groups`: "KMU") is what it narrows by, not its topic."""
+        weights = {f: self.resolver.weight(f) for f in res.analysis.features - groups}
         total = sum(weights.values()) or 1.0
         lacking = {f for f in weights if f not in self.resolver.docs[top.key].bag and f[0] == "@"}
         return lacking if sum(weights[f] for f in lacking) / total >= MIXED_UNEXPLAINED else set()

@@ -66,6 +66,16 @@ def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
     assert talk.ask("c3", "und in Singapur?").answered is False
 
 
+def test_a_group_asked_of_another_topic_is_not_its_share_of_the_sample(
+    talk: Conversations,
+) -> None:
+    """After the split of large firms and SMEs, "the SMEs, how many of them are profitable?"
+    asks the profitable share of a group: the group is what narrows, profitability the topic
+    the split lacks; the split's 75 % is no answer."""
+    talk.ask("c34", "What is the split between big companies and SMEs in the HKPC study ?")
+    assert talk.ask("c34", "and the SMEs, how many of them are profitable ?").answered is False
+
+
 @pytest.mark.parametrize(
     ("first", "follow_up"),
     [
