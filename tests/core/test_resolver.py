@@ -64,6 +64,13 @@ def test_english_question_finds_german_concepts(qabot: QABot) -> None:
     assert any("200 KI-Unternehmen" in c.quote for c in answer.citations)
 
 
+def test_issues_are_problems(qabot: QABot) -> None:
+    """ "hiring issues" are difficulties in hiring: the 49 %, not the answer that happens to
+    say "another big issue" (the computing capacity)."""
+    answer = qabot.ask("what % of firms got hiring issues")
+    assert answer.answered and "49" in answer.text, answer.text
+
+
 def test_a_number_the_article_never_links_to_the_topic_abstains(qabot: QABot) -> None:
     assert (
         qabot.ask("How many AI firms were in the science park at the end of 2019?").answered
