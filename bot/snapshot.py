@@ -19,7 +19,7 @@ from bot.answer import Answer, Citation, StatReply, Suggestion
 from bot.compose import Piece, assemble
 from bot.figures import Figure, figures
 from bot.knowledge import KnowledgeBase
-from bot.lexicon import ADDRESSEE
+from bot.lexicon import ADDRESSEE, TOPIC_PREPOSITIONS
 from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
@@ -33,6 +33,8 @@ from bot.text import clean, fold, has_latin, is_number, quote_digest, sentences,
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
+TOPIC_WORDS = 7  # words of a topic asked about, each side of an "and"
+NAME_WINDOW = 40  # characters read each side of an "and" for the words of a name
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 # An example set off by commas (", e.g. in petaflops,", ", z. B. in Euro,"): an aside of the
 # clause around it, not a clause of its own nor the end of one.
@@ -110,6 +112,7 @@ class Snapshot:
                 self._stating_number.setdefault(number, []).append(key)
             for fact in self.intents[key].facts:
                 self._stating_fact.setdefault(fact, set()).add(key)
+        self._joined_names = _joined_names(kb)
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     # -- questions -------------------------------------------------------------
@@ -332,7 +335,7 @@ class Snapshot:
             return pieces
         spelled = self._spelled_out(res, lang)
         if spelled is not None:  # "what's HKSTP stand for and how many firms are there?"
-            clauses = _clauses(part)
+            clauses = _clauses(part, self._joined_names)
             if len(clauses) < 2:
                 return [spelled]
             others = [c for c in clauses if not has_cue(tokens(c), "stands_for")]
@@ -432,7 +435,7 @@ class Snapshot:
         part that asks but is not answered stays, to be said unanswered."""
         if _offers_alternatives(res):
             return self._alternatives(question, res) or self._named_pair(question, res)
-        clauses = _clauses(question)
+        clauses = _clauses(question, self._joined_names)
         if len(clauses) < 2:
             return self._named_pair(question, res)
         found: list[Decision] = []
@@ -909,26 +912,70 @@ def _asks_quantity(clauses: list[str]) -> bool:
     return any(asks(c) and "quantity" in question_types(tokens(c)) for c in clauses)
 
 
-def _clauses(question: str) -> list[str]:
+def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """The parts of a question. After a "?" or ";" a new part begins; after "," or "and"
     only one that opens as a question ("…, and how many …"): "kleinen und mittleren
     Unternehmen" is one group. A part of one or two words ("… Science and Technology
-    Parks", "ok real talk,") is not a question of its own and stays with its neighbour."""
+    Parks", "ok real talk,") is not a question of its own and stays with its neighbour.
+    Two topics asked about ("what does it say about computing needs and the planned data
+    centre?") are two parts, each with the words that ask about it; not the two words
+    around an "and" of a name (`names`: ("science", "technology")).
+    """
     question = _ASIDE.sub(r" \1", question)
-    parts: list[tuple[str, bool]] = []  # (text, whether a hard break came before it)
-    start, hard = 0, True
+    parts: list[tuple[str, bool, bool]] = []  # (text, hard break before it, "and" before it)
+    start, hard, conjoined = 0, True, False
     for sep in _CLAUSE.finditer(question):  # a part keeps its "?": it was asked
-        parts.append((question[start : sep.start()] + ("?" if "?" in sep.group() else ""), hard))
+        text = question[start : sep.start()] + ("?" if "?" in sep.group() else "")
+        parts.append((text, hard, conjoined))
         start, hard = sep.end(), bool({"?", ";"} & set(sep.group()))
-    parts = [(p, h) for p, h in [*parts, (question[start:], hard)] if p.strip(" ?")]
+        conjoined = sep.group().strip().lower() in ("and", "und") and (
+            _words_around(question, sep.start(), sep.end()) not in names
+        )
+    parts = [
+        (p, h, c) for p, h, c in [*parts, (question[start:], hard, conjoined)] if p.strip(" ?")
+    ]
     merged: list[str] = []
-    for part, hard in parts:
+    for part, hard, conjoined in parts:
         joined = not hard and not asks(part.rstrip("?"))
-        if merged and (joined or len(part.split()) < 3 or len(merged[-1].split()) < 3):
+        head = _asked_about(merged[-1]) if merged and joined and conjoined else None
+        if head and len(part.split()) <= TOPIC_WORDS:
+            merged.append(f"{head} {part}")
+        elif merged and (joined or len(part.split()) < 3 or len(merged[-1].split()) < 3):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)
     return merged
+
+
+def _joined_names(kb: KnowledgeBase) -> frozenset[tuple[str, str]]:
+    """The words around each "and" in the knowledge's names ("Science and Technology
+    Parks": ("science", "technology")): that "and" joins no two topics."""
+    pairs = set()
+    for concept in kb.concepts:
+        for term in concept.terms:
+            toks = tokens(term)
+            pairs |= {
+                (a, c)
+                for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
+                if b in ("and", "und")
+            }
+    return frozenset(pairs)
+
+
+def _words_around(text: str, start: int, end: int) -> tuple[str, ...]:
+    """The word before `start` and the word after `end` in `text`, folded."""
+    before = tokens(text[max(0, start - NAME_WINDOW) : start])[-1:]
+    return (*before, *tokens(text[end : end + NAME_WINDOW])[:1])
+
+
+def _asked_about(part: str) -> str | None:
+    """The words of `part` up to a topic it asks about ("What does the article say about"
+    of "… about computing needs"), when the topic is a few words at its end."""
+    words = part.split()
+    for n in range(len(words) - 1, max(len(words) - 1 - TOPIC_WORDS, 0), -1):
+        if tuple(tokens(words[n - 1])) in TOPIC_PREPOSITIONS and asks(" ".join(words[:n])):
+            return " ".join(words[:n])
+    return None
 
 
 def _sides(question: str, splitter: re.Pattern[str]) -> list[str]:

@@ -812,3 +812,27 @@ def test_an_example_set_off_by_commas_is_no_part_of_its_own(qabot: QABot) -> Non
     one answer, not two parts of which one ("is in the RAISe+ Scheme?") is unanswered."""
     answer = qabot.ask("How much money, for example in HK dollars, is in the RAISe+ Scheme?")
     assert answer.answered and "10" in answer.text and "part" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        (
+            "What does the article say about computing needs and the planned data centre?",
+            ("44", "2024"),
+        ),
+        ("Was sagt der Artikel über Rekrutierung und Cloud-Computing?", ("49", "Cloud")),
+    ],
+)
+def test_two_topics_asked_about_are_both_answered(
+    qabot: QABot, question: str, figures: tuple[str, ...]
+) -> None:
+    """ "about A and B" asks about A and about B: each gets its answer, not only the first."""
+    answered_with(qabot, question, *figures)
+
+
+def test_an_and_inside_a_name_joins_no_two_topics(qabot: QABot) -> None:
+    """ "research and development" is one name (a concept's term): one topic, not "about
+    research" and "about development" (of AI technologies, as Wang Zheng said)."""
+    answer = qabot.ask("What does the article say about research and development?")
+    assert "Wang Zheng" not in answer.text and "part" not in answer.text, answer.text
