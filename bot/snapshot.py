@@ -155,15 +155,18 @@ class Snapshot:
         """A question read with the sentence before it, or, when the two together are not
         answered, the question alone (the context only added words the article lacks)."""
         pieces = self._pieces(part, lang)
-        if alone is None or any(p.answered or p.kind == "narrowed" for p in pieces):
+        if alone is None or any(p.answered for p in pieces):
             return pieces
         # the story around the question in the words the article knows ("… are mostly living
-        # off the domestic market. What's the revenue number?": domestic, market, revenue)
+        # off the domestic market. What's the revenue number?": domestic, market, revenue);
+        # a word of the story the article does not know ("our chairman asks …") narrows nothing
         told = self._known_words(part[: len(part) - len(alone)])
-        if told:
-            gist = self._pieces(f"{told} {alone}", lang)
-            if any(p.answered or p.kind == "narrowed" for p in gist):
-                return gist
+        gist = self._pieces(f"{told} {alone}", lang) if told else []
+        if any(p.answered for p in gist):
+            return gist
+        for reading in (pieces, gist):
+            if any(p.kind == "narrowed" for p in reading):
+                return reading
         own = self._pieces(alone, lang)
         return own if any(p.answered for p in own) else pieces
 

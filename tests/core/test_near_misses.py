@@ -836,3 +836,26 @@ def test_an_and_inside_a_name_joins_no_two_topics(qabot: QABot) -> None:
     research" and "about development" (of AI technologies, as Wang Zheng said)."""
     answer = qabot.ask("What does the article say about research and development?")
     assert "Wang Zheng" not in answer.text and "part" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # a question that only asks what the source says asks about the story before it
+        (
+            "We are writing a market section on how much of their revenue the AI firms in "
+            "Hong Kong earn at home. What does the HKPC survey say?",
+            "63",
+        ),
+        # a word of the story the article does not know ("chairman") narrows nothing
+        (
+            "My chairman keeps asking whether the AI firms there make any money at all. "
+            "What does the study say about profitability?",
+            "half",
+        ),
+    ],
+)
+def test_a_question_after_a_story_asks_about_the_story(
+    qabot: QABot, question: str, figure: str
+) -> None:
+    answered_with(qabot, question, figure)
