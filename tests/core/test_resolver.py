@@ -71,6 +71,11 @@ def test_issues_are_problems(qabot: QABot) -> None:
     assert answer.answered and "49" in answer.text, answer.text
 
 
+def test_a_portion_is_a_share_and_to_intend_is_to_plan(qabot: QABot) -> None:
+    answer = qabot.ask("What portion of firms in HK either already deploy AI or intend to?")
+    assert answer.answered and "41" in answer.text, answer.text
+
+
 def test_a_number_the_article_never_links_to_the_topic_abstains(qabot: QABot) -> None:
     assert (
         qabot.ask("How many AI firms were in the science park at the end of 2019?").answered
