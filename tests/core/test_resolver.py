@@ -76,6 +76,22 @@ def test_a_portion_is_a_share_and_to_intend_is_to_plan(qabot: QABot) -> None:
     assert answer.answered and "41" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Wer ist dieser im Text zitierte Wang Zheng?", "CFO"),
+        ("Welches Medium wird zitiert?", "South China"),
+    ],
+)
+def test_quoted_frames_the_question_as_mentioned_does(
+    qabot: QABot, question: str, words: str
+) -> None:
+    """ "zitiert", "quoted" say where the asker read it, as "erwähnt" does: the question is
+    about the person, not about the article's source; the source is still asked by its words."""
+    answer = qabot.ask(question)
+    assert answer.answered and words in answer.text, answer.text
+
+
 def test_a_number_the_article_never_links_to_the_topic_abstains(qabot: QABot) -> None:
     assert (
         qabot.ask("How many AI firms were in the science park at the end of 2019?").answered
