@@ -181,7 +181,8 @@ class QAClientMixin:
         incoming = Incoming(
             Asker("discord", str(message.author.id)),
             conversation,
-            strip_mention(message.content, my_id, role.id if role else None),
+            # `content: null` (Discord sends ""; discord.py keeps what it got) is an empty message
+            strip_mention(message.content or "", my_id, role.id if role else None),
             channel=str(message.channel.id),
             from_bot=message.author.bot or message.webhook_id is not None,
             addressed=mentioned or message.guild is None or replied is not None,
