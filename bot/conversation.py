@@ -944,7 +944,13 @@ class Conversations:
         kept = self._kept.get(raw) or Context.from_json(raw)
         if kept is None:
             log.warning("conversation: a stored context could not be read; answering without it")
-        return kept
+            return None
+        # Only the named things the index in use knows are counted ("the second one"): a
+        # reload may have taken one away (or another version, a corrupted value, named it).
+        terms = self.bot.store.current.resolver.entity_terms
+        if all(name in terms for name in kept.named):
+            return kept
+        return replace(kept, named=tuple(name for name in kept.named if name in terms))
 
     def _save(self, key: str, ctx: Context) -> None:
         raw = ctx.to_json()

@@ -1072,6 +1072,23 @@ def test_a_stored_context_larger_than_qabot_writes_is_no_context(
     assert len(lines) == 1 and lines[0].levelname == "WARNING" and not lines[0].exc_info
 
 
+def test_a_stored_named_thing_the_index_does_not_know_is_not_counted(
+    talk: Conversations,
+) -> None:
+    """A context naming a thing the index in use does not know (an entity a reload took
+    away, another version's, a corrupted value): "the second one" counts only the things it
+    knows. It raised KeyError past the conversation layer (the error notice, a traceback,
+    until the key expired)."""
+    talk.ask("c93", "Which funding programmes are there?")
+    stored = json.loads(talk.bot.state.get("conversation:cli:c93") or "{}")
+    known = stored["named"]
+    assert len(known) >= 2
+    stored["named"] = [known[0], "@gone", *known[1:]]
+    talk.bot.state.put("conversation:cli:c93", json.dumps(stored), 60)
+    second = talk.ask("c93", "how big is the second one?")
+    assert second.answered and "HK$10" in second.text and "HK$3" not in second.text
+
+
 @pytest.mark.parametrize("locator", ["§" + "9" * 5000, "§x", "p3"])
 def test_a_stored_citation_of_no_paragraph_is_no_passage(talk: Conversations, locator: str) -> None:
     """A context of another version (or corrupted) citing a locator that is no paragraph
