@@ -61,6 +61,10 @@ MAX_QUESTION = 500  # characters of the last question kept
 MAX_CITATIONS = 10
 MAX_TOLD = 40  # digests of earlier quotes a conversation keeps
 MAX_NAMED = 10  # named things of the last answer kept for an ordinal
+# A stored context beyond what qabot writes (another writer's) is no context: read, it made
+# follow-ups slow. Each "more" adds the few intents it told (the shipped knowledge has 57).
+MAX_INTENTS = 500
+MAX_STORED = 256 * 1024  # characters of its JSON: a question ≤ MAX_QUESTION and ≤ 10 quotes
 COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
 OPENER_CACHE = 1024  # messages remembered without their opener: those of the last moments
@@ -103,19 +107,35 @@ class Context:
 
     @classmethod
     def from_json(cls, raw: str) -> Context | None:
+        """The context stored as `raw`; None for one we cannot read (another version's,
+        corrupted) or larger than any qabot writes: no context."""
+        if len(raw) > MAX_STORED:
+            return None
         try:
             data = json.loads(raw)
-            return cls(
+            ctx = cls(
                 str(data["lang"]),
                 str(data["question"]),
                 tuple(map(str, data["intents"])),
                 tuple((str(src), str(loc), str(q)) for src, loc, q in data["citations"]),
                 tuple(map(str, data.get("named", ()))),
-                bool(data.get("answered", True)),
+                data.get("answered", True),
                 tuple(map(str, data.get("told", ())))[-MAX_TOLD:],
             )
         except (ValueError, KeyError, TypeError, RecursionError):
-            return None  # a context we cannot read (another version's, corrupted) is no context
+            return None
+        return ctx if ctx._as_written() else None
+
+    def _as_written(self) -> bool:
+        """Whether qabot could have written this: within the caps it keeps, `answered` a
+        bool (the string "false" is no False)."""
+        return (
+            isinstance(self.answered, bool)
+            and len(self.question) <= MAX_QUESTION
+            and len(self.intents) <= MAX_INTENTS
+            and len(self.citations) <= MAX_CITATIONS
+            and len(self.named) <= MAX_NAMED
+        )
 
 
 # `json.dumps(value, ensure_ascii=False)`, without making an encoder at each call
@@ -924,7 +944,13 @@ class Conversations:
         kept = self._kept.get(raw) or Context.from_json(raw)
         if kept is None:
             log.warning("conversation: a stored context could not be read; answering without it")
-        return kept
+            return None
+        # Only the named things the index in use knows are counted ("the second one"): a
+        # reload may have taken one away (or another version, a corrupted value, named it).
+        terms = self.bot.store.current.resolver.entity_terms
+        if all(name in terms for name in kept.named):
+            return kept
+        return replace(kept, named=tuple(name for name in kept.named if name in terms))
 
     def _save(self, key: str, ctx: Context) -> None:
         raw = ctx.to_json()

@@ -45,6 +45,17 @@ if rate > 0 then redis.call('EXPIRE', key, math.ceil(capacity / rate) + 1) end
 return ok
 """
 
+# Append a line to a capped list in one round trip. A key of another type there (not
+# written here) is no stream of ours: replaced, not an error (the store "down"); 1 if it was.
+_APPEND = """
+local key, line, keep = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local kind, replaced = redis.call('TYPE', key).ok, 0
+if kind ~= 'list' and kind ~= 'none' then redis.call('DEL', key); replaced = 1 end
+redis.call('RPUSH', key, line)
+redis.call('LTRIM', key, -keep, -1)
+return replaced
+"""
+
 
 # MemoryState drops expired claims and values every this many writes, read or not.
 SWEEP_EVERY = 1000
@@ -221,6 +232,7 @@ class RedisState:
         )
         self._prefix = prefix
         self._take = self._redis.register_script(_TAKE_TOKEN)
+        self._append = self._redis.register_script(_APPEND)
 
     def claim(self, key: str, ttl_s: float) -> bool:
         px = max(1, int(ttl_s * 1000))
@@ -231,14 +243,18 @@ class RedisState:
         return bool(self._take(keys=keys, args=[capacity, refill_per_s, time.time()]))
 
     def append(self, stream: str, line: str, max_lines: int) -> None:
-        key = self._prefix + "stream:" + stream
-        pipe = self._redis.pipeline()
-        pipe.rpush(key, line)
-        pipe.ltrim(key, -max_lines, -1)
-        pipe.execute()
+        if self._append(keys=[self._prefix + "stream:" + stream], args=[line, max_lines]):
+            log.warning("shared state: the %s stream's key held another type; replaced", stream)
 
     def lines(self, stream: str) -> list[str]:
-        raw = self._redis.lrange(self._prefix + "stream:" + stream, 0, -1)
+        from redis.exceptions import ResponseError
+
+        try:
+            raw = self._redis.lrange(self._prefix + "stream:" + stream, 0, -1)
+        except ResponseError as e:
+            if _of_another_type(e):  # no stream of ours: the next append replaces it
+                return []
+            raise
         return [_text(x) for x in raw]
 
     def put(self, key: str, value: str, ttl_s: float) -> None:
@@ -250,10 +266,15 @@ class RedisState:
         try:
             raw = self._redis.get(self._prefix + "value:" + key)
         except ResponseError as e:
-            if str(e).startswith("WRONGTYPE"):  # a key of another type: no value of ours
+            if _of_another_type(e):  # no value of ours
                 return None
             raise
         return None if raw is None else _text(raw)
+
+
+def _of_another_type(error: Exception) -> bool:
+    """Whether Redis refused a command for the key's type (a key qabot did not write)."""
+    return str(error).startswith("WRONGTYPE")
 
 
 def _text(raw: bytes | str) -> str:

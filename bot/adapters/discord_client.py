@@ -50,6 +50,9 @@ _EMOJI_MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # variatio
 # stops; a new session each time instead would spend Discord's 1,000 a day.
 _UNREADABLE_EVENT_ERRORS = (LookupError, ValueError, TypeError, AttributeError)
 _PROBLEM_MAX = 200  # characters of the parser's complaint the log line repeats
+# What discord.py's gateway raises on a frame it cannot parse, before any event parser: JSON
+# nested past the parser's depth (RecursionError), or no JSON (JSONDecodeError, a ValueError).
+_UNPARSABLE_FRAME_ERRORS = (RecursionError, ValueError)
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -85,6 +88,8 @@ class QAClientMixin:
         parsers = self._connection.parsers  # type: ignore[attr-defined]  # no public hook
         for event, parse in parsers.items():
             parsers[event] = _dropping_what_it_cannot_read(event, parse)
+        state = self._connection  # type: ignore[attr-defined]
+        state._update_references = _dropping_frames_it_cannot_parse(state._update_references)
         self.bot = bot
         self.settings = settings
         self.ready_signal: asyncio.Event | None = None
@@ -181,7 +186,8 @@ class QAClientMixin:
         incoming = Incoming(
             Asker("discord", str(message.author.id)),
             conversation,
-            strip_mention(message.content, my_id, role.id if role else None),
+            # `content: null` (Discord sends ""; discord.py keeps what it got) is an empty message
+            strip_mention(message.content or "", my_id, role.id if role else None),
             channel=str(message.channel.id),
             from_bot=message.author.bot or message.webhook_id is not None,
             addressed=mentioned or message.guild is None or replied is not None,
@@ -261,6 +267,32 @@ def _dropping_what_it_cannot_read(event: str, parse: Parser) -> Parser:
             log.warning("discord: an unreadable %s event dropped (%s)", event, problem)
 
     return parse_or_drop
+
+
+def _dropping_frames_it_cannot_parse(
+    update_references: Callable[[Any], None],
+) -> Callable[[Any], None]:
+    """discord.py's hook for each gateway websocket it opens (`_update_references`, called
+    before the first frame is read; no public one), giving the websocket a frame reader that
+    drops a frame it cannot parse with one line. Raised, the error left discord.py's
+    connection loop: the Discord platform stopped, for one frame."""
+
+    def update(ws: Any) -> None:
+        receive = ws.received_message
+
+        async def received_or_dropped(msg: Any, /) -> None:
+            try:
+                await receive(msg)
+            except _UNPARSABLE_FRAME_ERRORS as exc:
+                log.warning(
+                    "discord: a gateway frame discord.py cannot parse was dropped (%s)",
+                    type(exc).__name__,
+                )
+
+        ws.received_message = received_or_dropped  # as discord.py sets its debug readers
+        update_references(ws)
+
+    return update
 
 
 def replied_to(message: discord.Message) -> int | None:

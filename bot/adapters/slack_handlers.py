@@ -264,6 +264,9 @@ class SlackListeners:
     ) -> None:
         if message.from_bot:
             return  # saves the shared state a read; the conversation layer says no anyway
+        if not message.channel:  # Slack always names one; a reply could go nowhere
+            log.warning("slack: a %s event without a channel was ignored", what)
+            return
         key = f"message:{message.channel}:{event.get('ts')}"
         # The event's id is claimed in the task, after the ack (a slow store never delays it).
         self.spawn_once(body, self._post(context.client, message, key, thread_ts, status), what)

@@ -141,6 +141,7 @@ _CONTAINER = dict.fromkeys(("channel_id", "message_ts", "thread_ts"), (str,)) | 
 _ID = {"id": (str,)}
 _THREAD = {"thread_ts": (str,)}
 _ACTION = dict.fromkeys(("action_id", "block_id", "value"), (str,))
+_EVENT = {"type": (str,)}
 # A message or mention; `message` and `previous_message` are an edit's or deletion's
 # message, which bolt's assistant middleware reads.
 _MESSAGE_EVENT = (
@@ -179,6 +180,8 @@ def malformed(body: object) -> str | None:
     if problem is None and body.get("type") == "block_actions":
         problem = _block_actions_problem(body)
     event = body.get("event")
+    if problem is None and event is not None:  # what bolt matches a listener by
+        problem = _wrong_types(event, _EVENT, "event.")
     if problem is None and event is not None and event.get("type") in ("app_mention", "message"):
         problem = _wrong_types(event, _MESSAGE_EVENT, "event.")
     if problem is None and event is not None and event.get("type") in _ASSISTANT_EVENTS:

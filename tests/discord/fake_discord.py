@@ -191,10 +191,13 @@ class FakeDiscord:
     # -- gateway -------------------------------------------------------------------
 
     async def _send(self, payload: dict[str, Any]) -> None:
+        await self.send_frame(json.dumps(payload))
+
+    async def send_frame(self, data: str) -> None:
+        """Send one gateway frame as given: one discord.py may be unable to read, too."""
         ws = self._ws
         if ws is None or ws.closed:
             return
-        data = json.dumps(payload)
         if self._zlib is not None:
             await ws.send_bytes(
                 self._zlib.compress(data.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)

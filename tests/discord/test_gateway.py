@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from discord.gateway import DiscordWebSocket
 
 from bot.adapters.discord import build_client, serve
 from bot.service import QABot
-from tests.discord.fake_discord import APP_ID, BOT_ID, GUILD_ID, TOKEN, FakeDiscord
+from tests.discord.fake_discord import APP_ID, BOT_ID, GUILD_ID, TOKEN, USER_ID, FakeDiscord
 from tests.discord.harness import make_settings, serving
 
 Live = tuple[FakeDiscord, discord.Client]
@@ -131,6 +132,36 @@ async def test_sharded_client(fake: FakeDiscord, discord_core: QABot, tmp_path: 
         assert fake.ops(2)[0]["d"]["shard"] == [0, 1]
         mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
         assert (await fake.wait_reply(mid)).json["embeds"]
+
+
+# Frames discord.py's gateway cannot parse, before any event parser: its RecursionError or
+# JSONDecodeError left its connection loop and the Discord platform stopped for good.
+UNPARSABLE_FRAMES = {
+    "nested past the parser": '{"op": 0, "t": "MESSAGE_CREATE", "s": 99, "d": {"x": '
+    + "[" * 100_000,
+    "not json": '{"op": 0, "t": "MESSAGE_CREATE", "s": 99, "d": ',
+}
+
+
+@pytest.mark.parametrize("frame", UNPARSABLE_FRAMES.values(), ids=UNPARSABLE_FRAMES)
+@pytest.mark.parametrize("sharded", [False, True], ids=["plain", "sharded"])
+async def test_a_gateway_frame_discord_py_cannot_parse_is_dropped_in_one_line(
+    fake: FakeDiscord,
+    discord_core: QABot,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    frame: str,
+    sharded: bool,
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with serving(discord_core, make_settings(fake, tmp_path, sharded=sharded)):
+        await fake.send_frame(frame)
+        mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,), author=USER_ID)
+        assert (await fake.wait_reply(mid)).json["embeds"]  # the same connection goes on
+    assert len(fake.ops(2)) == 1  # no new session (Discord allows 1,000 a day)
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    (line,) = [r.getMessage() for r in caplog.records if "gateway frame" in r.getMessage()]
+    assert len(line) < 200
 
 
 async def test_a_stop_as_the_gateway_connects_ends_discord(

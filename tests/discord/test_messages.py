@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import discord
+import pytest
 
 from bot.messages import msg
 from bot.ratelimit import RateLimitSettings
@@ -22,6 +24,7 @@ from tests.discord.fake_discord import (
     FakeDiscord,
 )
 from tests.discord.harness import make_settings, serving
+from tests.discord.payloads import message_create
 from tests.slack.bots import EchoBot
 
 RECRUITING_DE = "Wie viele Firmen haben Probleme bei der Rekrutierung?"
@@ -109,6 +112,24 @@ async def test_bots_itself_and_unmentioned_messages_are_ignored(live: Live) -> N
     ]
     await fake.barrier()
     assert all(fake.replies_to(mid) == [] for mid in ignored)
+
+
+async def test_a_mention_without_content_is_an_empty_message(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`content: null` (Discord sends a string, "" without the content intent; discord.py
+    keeps what it got): the empty mention's reply, not an ERROR with a traceback and
+    silence (strip_mention's TypeError on None)."""
+    fake, _ = live
+    mid = fake.next_id()
+    data = message_create(
+        mid, "", author=USER_ID, bot=False, dm=False, mentions=(BOT_ID,), mention_everyone=False
+    )
+    await fake.dispatch("MESSAGE_CREATE", data | {"content": None})
+    reply = (await fake.wait_reply(mid)).json
+    empty = await fake.message(f"<@{BOT_ID}>", mentions=(BOT_ID,))
+    assert reply["content"] == (await fake.wait_reply(empty)).json["content"]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
 async def test_everyone_in_a_question_pings_nobody(live: Live) -> None:

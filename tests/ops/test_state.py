@@ -97,6 +97,28 @@ def test_a_value_of_another_shape_is_no_outage(
     assert not [r for r in caplog.records if "unavailable" in r.getMessage()]
 
 
+def test_a_stream_key_of_another_type_is_no_stream_and_no_outage(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A key of another type where the unanswered stream goes (corrupted, another version's,
+    a hand-made one) is an empty stream, replaced at the next append, in one line: RPUSH and
+    LRANGE raised WRONGTYPE, and the store went "down" for 5 s for every caller at each
+    unanswered question (a Slack retry answered twice) and triage could not be read."""
+    prefix = "odd-stream:"
+    raw = redis.Redis.from_url(redis_url)
+    raw.set(prefix + "stream:unanswered", "x")
+    state = FailOpenState(RedisState(redis_url, prefix=prefix))
+    assert state.lines("unanswered") == []
+    state.append("unanswered", "line 1", max_lines=3)
+    assert state.claim("event:Ev1", 60) is True and state.claim("event:Ev1", 60) is False
+    assert state.lines("unanswered") == ["line 1"]
+    state.append("unanswered", "line 2", max_lines=3)
+    assert state.lines("unanswered") == ["line 1", "line 2"]
+    assert not [r for r in caplog.records if "unavailable" in r.getMessage()]
+    (line,) = [r for r in caplog.records if r.name == "bot.state"]
+    assert "unanswered" in line.getMessage() and not line.exc_info
+
+
 def test_connecting_to_redis_is_bounded_by_the_store_timeout_too() -> None:
     # A host that drops the connection attempt (a firewall, a host gone) hangs the connect,
     # not a command; redis-py's own connect timeout is 5 s (twice, with the one retry), and

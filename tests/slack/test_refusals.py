@@ -251,6 +251,40 @@ async def test_a_signed_event_of_odd_shape_is_refused(
     assert all(len(r.getMessage()) < MAX_LINE for r in caplog.records)
 
 
+@pytest.mark.parametrize("kind", [5, ["app_mention"], None], ids=["number", "list", "null"])
+async def test_a_signed_event_whose_type_is_no_string_is_refused_in_one_line(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, kind: object
+) -> None:
+    # It matched no listener: 404 "no listener", not the 400 of other odd shapes.
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    reply = await slack.event({**slack.mention_event(QUESTION), "type": kind})
+    await slack.settled()
+    assert reply.status == 400
+    assert not traces(caplog) and not slack.api.posts()
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "qabot.slack"]
+    assert "event.type" in line and len(line) < MAX_LINE
+
+
+@pytest.mark.parametrize("make", ["mention_event", "dm_event"])
+@pytest.mark.parametrize("channel", ["missing", ""])
+async def test_a_message_event_without_a_channel_is_ignored_in_one_line(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, make: str, channel: str
+) -> None:
+    # It was answered, and the answer posted to channel "" (Slack: channel_not_found).
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    event = getattr(slack, make)(QUESTION)
+    if channel == "missing":
+        del event["channel"]
+    else:
+        event["channel"] = channel
+    reply = await slack.event(event)
+    await slack.settled()
+    assert reply.status == 200
+    assert not traces(caplog) and not slack.api.posts()
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "qabot.slack"]
+    assert "without a channel" in line and len(line) < MAX_LINE
+
+
 # Payloads we have no listener for, with an id bolt matches listeners against (or
 # quotes in its "unhandled request" warning) that is not a string: a 500 and an ERROR.
 UNMATCHED_ODD_IDS = {
