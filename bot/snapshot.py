@@ -33,6 +33,7 @@ from bot.text import clean, fold, has_latin, is_number, quote_digest, sentences,
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
+THIN_PART = 2  # a later part of no more features than this, naming nothing, leans on the first
 TOPIC_WORDS = 7  # words of a topic asked about, each side of an "and"
 NAME_WINDOW = 40  # characters read each side of an "and" for the words of a name
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
@@ -453,6 +454,9 @@ class Snapshot:
                 continue  # "Of the firms needing HPC support, what share are SMEs?": the base
             clause = clause.rstrip("?")
             clause_res = self.resolver.resolve(clause)
+            if n and (names := self._names_to_lean_on(clauses[:n], clause, clause_res)):
+                clause = f"{names} {clause}"  # "…RAISe+ programm, welches jahr gestartet?"
+                clause_res = self.resolver.resolve(clause)
             pair = self._named_pair(clause, clause_res)
             if pair:  # "größe ai subsidy scheme u raise+? und wer verwaltet die zwei?"
                 said = {key for key, _ in seen}
@@ -473,6 +477,24 @@ class Snapshot:
         # was kannst du?" is chat in both parts, each answered
         asked = [d for d in found if not (d.candidate and self._is_smalltalk(d.candidate.key))]
         return asked or found
+
+    def _names_to_lean_on(self, before: list[str], clause: str, res: Resolution) -> str:
+        """The named things of the parts before a thin part that names none ("welches jahr
+        gestartet?" after "seit wann gibts das raise+ programm"), when that part read alone
+        is answered about another named thing (SenseTime's founding year): what it asks
+        about is what the message named."""
+        named_kinds = self.resolver.entity_kinds.keys()
+        if res.analysis.features & named_kinds or len(res.analysis.features) > THIN_PART:
+            return ""
+        alone = self.policy.decide(clause, res).candidate
+        if alone is None:
+            return ""
+        entities = self.resolver.entities
+        named = self.resolver.resolve(" ".join(before)).analysis.features & entities.keys()
+        scope = self.resolver.docs[alone.key].scope
+        if not named or named <= scope or not scope & entities.keys():
+            return ""
+        return " ".join(entities[f] for f in sorted(named))
 
     def _alternatives(self, question: str, res: Resolution) -> list[Decision]:
         """ "Which is bigger, A or B?": each side read on its own, but only as one of the
