@@ -92,6 +92,14 @@ def test_quoted_frames_the_question_as_mentioned_does(
     assert answer.answered and words in answer.text, answer.text
 
 
+def test_to_be_available_is_no_topic(qabot: QABot) -> None:
+    """ "zur Verfügung stehen" says a thing is there to be had, as "gibt es" does."""
+    answer = qabot.ask(
+        "Welche Finanzierungsquellen stehen den KI-Start-ups in Hongkong zur Verfügung?"
+    )
+    assert answer.answered and "Finanzierungsoptionen" in answer.text, answer.text
+
+
 def test_a_number_the_article_never_links_to_the_topic_abstains(qabot: QABot) -> None:
     assert (
         qabot.ask("How many AI firms were in the science park at the end of 2019?").answered
