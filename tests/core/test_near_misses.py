@@ -245,6 +245,13 @@ def test_all_the_years_of_the_article_each_with_what_it_is(qabot: QABot) -> None
     assert len(answer.citations) >= 6
 
 
+def test_all_opening_a_message_is_no_chat_address(qabot: QABot) -> None:
+    """ "all" addresses people after a greeting ("hi all"); opening a message it is "all the
+    years …", a question, not chat."""
+    answer = qabot.ask("all the years in the article")
+    assert answer.answered and "2014" in answer.text and "2035" in answer.text, answer.text
+
+
 def test_a_premise_correction_never_denies_a_figure_the_article_states(qabot: QABot) -> None:
     """55 % want to expand, not 49 %; but the article does say 49 % (of hiring
     difficulties): the correction speaks of this matter, not of the whole article."""
