@@ -36,7 +36,7 @@ _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
 THIN_PART = 2  # a later part of no more features than this, naming nothing, leans on the first
 TOPIC_WORDS = 7  # words of a topic asked about, each side of an "and"
 NAME_WINDOW = 40  # characters read each side of an "and" for the words of a name
-_CLAUSE = re.compile(r"\s*(?:[,;?]|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
+_CLAUSE = re.compile(r"\s*(?:[,;?]|\s[&+]\s|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 # An example set off by commas (", e.g. in petaflops,", ", z. B. in Euro,"): an aside of the
 # clause around it, not a clause of its own nor the end of one.
 _ASIDE = re.compile(
@@ -947,24 +947,33 @@ def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> 
     around an "and" of a name (`names`: ("science", "technology")).
     """
     question = _ASIDE.sub(r" \1", question)
-    parts: list[tuple[str, bool, bool]] = []  # (text, hard break before it, "and" before it)
-    start, hard, conjoined = 0, True, False
+    # (text, hard break before it, "and" before it, "&" or "+" before it)
+    parts: list[tuple[str, bool, bool, bool]] = []
+    start, hard, conjoined, symbol = 0, True, False, False
     for sep in _CLAUSE.finditer(question):  # a part keeps its "?": it was asked
         text = question[start : sep.start()] + ("?" if "?" in sep.group() else "")
-        parts.append((text, hard, conjoined))
+        parts.append((text, hard, conjoined, symbol))
         start, hard = sep.end(), bool({"?", ";"} & set(sep.group()))
         conjoined = sep.group().strip().lower() in ("and", "und") and (
             _words_around(question, sep.start(), sep.end()) not in names
         )
-    parts = [
-        (p, h, c) for p, h, c in [*parts, (question[start:], hard, conjoined)] if p.strip(" ?")
-    ]
+        symbol = sep.group().strip() in ("&", "+")
+    last = (question[start:], hard, conjoined, symbol)
+    parts = [part for part in [*parts, last] if part[0].strip(" ?")]
+    # "share using AI, share wanting to expand, share with hiring problems", "RAISe+ budget
+    # & SenseTime founding year?": a list of keywords, not put as questions
+    listed = not any(asks(p[0]) for p in parts)
     merged: list[str] = []
-    for part, hard, conjoined in parts:
-        joined = not hard and not asks(part.rstrip("?"))
+    for part, hard, conjoined, symbol in parts:
+        keyword = bool(
+            (listed or symbol) and merged and min(len(part.split()), len(merged[-1].split())) >= 2
+        )
+        joined = not hard and not keyword and not asks(part.rstrip("?"))
         head = _asked_about(merged[-1]) if merged and joined and conjoined else None
         if head and len(part.split()) <= TOPIC_WORDS:
             merged.append(f"{head} {part}")
+        elif keyword:
+            merged.append(part)
         elif merged and (joined or len(part.split()) < 3 or len(merged[-1].split()) < 3):
             merged[-1] = f"{merged[-1]} {part}"
         else:

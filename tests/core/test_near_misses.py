@@ -873,3 +873,21 @@ def test_a_thin_part_asks_about_what_the_message_named(qabot: QABot) -> None:
     article does not give; read alone it took SenseTime's founding year (2014) for it."""
     answer = qabot.ask("seit wann läuft das RAISe+ programm, in welchem jahr gestartet?")
     assert "2014" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        (
+            "share of firms using AI, share wanting to expand, share with hiring problems",
+            ("41", "55", "49"),
+        ),
+        ("RAISe+ budget & SenseTime founding year?", ("10", "2014")),
+    ],
+)
+def test_a_list_of_keywords_asks_each(
+    qabot: QABot, question: str, figures: tuple[str, ...]
+) -> None:
+    """Keywords listed by commas (no part put as a question) or joined by "&" are each
+    asked, not read as one question about everything at once."""
+    answered_with(qabot, question, *figures)
