@@ -100,6 +100,13 @@ def test_to_be_available_is_no_topic(qabot: QABot) -> None:
     assert answer.answered and "Finanzierungsoptionen" in answer.text, answer.text
 
 
+def test_what_a_thing_is_good_for_is_its_purpose(qabot: QABot) -> None:
+    """ "Wofür soll das gut sein?", "was bezweckt man damit?": the purpose, not "gut" of a
+    goodbye or of the city's strengths."""
+    answer = qabot.ask("Wofür sollen die Förderprogramme gut sein, was bezweckt die Regierung?")
+    assert answer.answered and "Kooperation" in answer.text, answer.text
+
+
 def test_a_number_the_article_never_links_to_the_topic_abstains(qabot: QABot) -> None:
     assert (
         qabot.ask("How many AI firms were in the science park at the end of 2019?").answered
