@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.lexicon import COMMON_WORDS, FILLER, QUESTION_CUES, STOPWORDS
+from bot.lexicon import COMMON_WORDS, FILLER, MONTHS, QUESTION_CUES, STOPWORDS
 from bot.memo import remembered
 from bot.models import Concept
 from bot.text import is_number, stem, tokens
@@ -152,7 +152,7 @@ class Analyzer:
         concept_tokens = Counter(t for c in concepts for term in c.terms for t in tokens(term))
         self._single_tokens = frozenset(concept_tokens)
         vocab = vocabulary + concept_tokens
-        self.known_tokens = frozenset(vocab) | STOPWORDS | FILLER | _CUE_WORDS
+        self.known_tokens = frozenset(vocab) | STOPWORDS | FILLER | _CUE_WORDS | MONTHS
         self.known_stems = frozenset(stem(t) for t in self.known_tokens)
         # Most frequent first: a tie in edit distance goes to the commoner word.
         self._correction_pool = sorted(

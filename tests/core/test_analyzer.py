@@ -79,6 +79,13 @@ def test_a_word_is_analysed_once_even_after_texts_are_forgotten(qabot: QABot) ->
     assert memo.analyze("?", correct=True) is nothing
 
 
+@pytest.mark.parametrize("month", ["marz", "juni", "mai", "october"])
+def test_a_month_is_no_typo(qabot: QABot, month: str) -> None:
+    """ "März" (folded "marz") is a month, no slip of "Mark": a wrong month of a study's
+    date must reach the premise check as written."""
+    assert qabot.store.current.resolver.analyzer.correct(month) == month
+
+
 def test_a_compound_is_never_split_off_a_function_word(qabot: QABot) -> None:
     """ "ausländischen" is no "Ausland" + Swiss "isch" (a stop word the knowledge knows): a
     compound's parts are content words; a real compound still splits."""
