@@ -142,7 +142,9 @@ def _parse_lines(lines: list[str]) -> Iterator[dict[str, Any]]:
     for line in lines:
         try:
             record = json.loads(line)
-        except (json.JSONDecodeError, RecursionError):  # a line cut short; nested too deep
+        # A line cut short (JSONDecodeError is a ValueError), a number of more digits than
+        # int() reads (ValueError), one nested too deep (RecursionError): that line only.
+        except (ValueError, RecursionError):
             continue
         if isinstance(record, dict) and isinstance(record.get("question"), str):
             yield record

@@ -404,12 +404,20 @@ def test_a_line_cut_inside_a_character_costs_only_that_line(bot: QABot, log_path
     assert [r["question"] for r in records(log_path)] == UNKNOWN
 
 
-def test_a_line_nested_past_the_parser_costs_only_that_line(bot: QABot, log_path: Path) -> None:
-    # A line nested deeper than the JSON parser goes (a corrupted file, a foreign writer of
-    # the shared log) raised RecursionError past the reader: `kb unanswered` printed a
-    # traceback and triage was gone until the line rotated out.
+@pytest.mark.parametrize(
+    "line",
+    ['{"question": ' + "[" * 100_000, '{"question": "x", "n": ' + "1" * 5_000 + "}"],
+    ids=["nested", "a number past int()'s digits"],
+)
+def test_a_line_json_cannot_read_costs_only_that_line(
+    bot: QABot, log_path: Path, line: str
+) -> None:
+    # A line nested deeper than the JSON parser goes, or with a number of more digits than
+    # int() reads (a corrupted file, a foreign writer of the shared log), raised
+    # RecursionError / ValueError past the reader: `kb unanswered` printed a traceback and
+    # triage was gone until the line rotated out.
     bot.ask(UNKNOWN[0], platform="slack")
     with log_path.open("a", encoding="utf-8") as log:
-        log.write('{"question": ' + "[" * 100_000 + "\n")
+        log.write(line + "\n")
     bot.ask(UNKNOWN[1], platform="slack")
     assert [r["question"] for r in records(log_path)] == UNKNOWN[:2]
