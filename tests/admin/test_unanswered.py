@@ -65,6 +65,20 @@ def test_abstentions_and_unsure_answers_are_logged_confident_ones_not(log_path: 
     assert unsure["score"] < bot.settings.unanswered.low_confidence
 
 
+def test_low_confidence_is_the_configured_threshold(log_path: Path) -> None:
+    # An answer between the default 0.6 and the configured threshold: logged under it, not
+    # over it (the setting ignored for 0.6 passed: the unsure answers tested were below both).
+    question = "Was ist mit KI?"
+    sure = QABot.from_settings(admin_settings(KNOWLEDGE, log_path)).ask(question, platform="cli")
+    assert sure.answered and 0.61 < sure.confidence < 0.99, sure.confidence
+    for threshold, logged in ((sure.confidence + 0.005, True), (sure.confidence - 0.005, False)):
+        log_path.unlink(missing_ok=True)
+        unanswered = {"path": log_path, "low_confidence": threshold}
+        bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
+        bot.ask(question, platform="slack")
+        assert [r["kind"] for r in records(log_path)] == (["low_confidence"] if logged else [])
+
+
 def test_a_source_request_answered_from_the_conversation_is_not_logged(log_path: Path) -> None:
     """ "Quelle?" gets the paragraphs just cited: nothing unsure for an admin to triage (it
     was logged as an unsure answer of score 0, for every source asked)."""
