@@ -435,3 +435,17 @@ def test_a_line_json_cannot_read_costs_only_that_line(
         log.write(line + "\n")
     bot.ask(UNKNOWN[1], platform="slack")
     assert [r["question"] for r in records(log_path)] == UNKNOWN[:2]
+
+
+def test_a_logged_language_that_is_no_language_of_ours_reaches_no_listing(
+    bot: QABot, log_path: Path
+) -> None:
+    # Only qabot writes "de" or "en" there; another writer of the log (the shared Redis
+    # stream) could put anything, and a group's language is shown raw in Slack's listing
+    # (`[en]`) and pasted as `--lang`. The filter dropped, every test passed.
+    record = {"kind": "abstain", "platform": "slack", "question": "Who runs the zoo?"}
+    hostile = "<!channel> *x* $(touch y)"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text(json.dumps({**record, "lang": hostile}) + "\n", encoding="utf-8")
+    (group,) = bot.triage()
+    assert group.lang in ("de", "en")
