@@ -449,3 +449,24 @@ def test_a_logged_language_that_is_no_language_of_ours_reaches_no_listing(
     log_path.write_text(json.dumps({**record, "lang": hostile}) + "\n", encoding="utf-8")
     (group,) = bot.triage()
     assert group.lang in ("de", "en")
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [[1], {"a": 1}, 5, True, "x` [link](https://evil.example) `y"],
+    ids=["a list", "an object", "a number", "true", "no intent id"],
+)
+@pytest.mark.parametrize("kind", ["abstain", "click", "down"])
+def test_a_logged_guess_that_is_no_intent_id_is_no_guess(
+    bot: QABot, log_path: Path, kind: str, guess: object
+) -> None:
+    # Only qabot writes a guess there, an intent's id; another writer of the log (the shared
+    # stream) could put anything: a list or a number was a TypeError / AttributeError in
+    # triage (`kb unanswered` a traceback, `/kb unanswered` no reply), and text was shown
+    # as an intent, raw in a code span it can close (Discord's and Slack's listings).
+    record = {"kind": kind, "platform": "slack", "question": "Who runs the zoo?", "lang": "en"}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text(json.dumps({**record, "guess": guess}) + "\n", encoding="utf-8")
+    (group,) = bot.triage()
+    assert group.intent in (None, *bot.store.current.intents)
+    assert not group.voted_down
