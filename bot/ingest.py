@@ -32,7 +32,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„“A-ZÄÖÜ0-9])")
 _BODY = re.compile(
     r"\b[A-Z][A-Z0-9+]{2,}s?\b|\b(?:[A-Z][a-z]+ ){2,}(?:Council|Parks?|Authority|Scheme)\b"
 )
-_ID = re.compile(r"^[a-z0-9_]+$")
+_ID = re.compile(r"[a-z0-9_]+")  # fullmatch: "$" would also match before a final "\n"
 
 
 class IngestError(Exception):
@@ -126,7 +126,7 @@ def ingest(
     IngestError. The article is read, and the result checked, as the loader will with
     `limits` (the configured `[knowledge]`): a regular file, within max_file_bytes."""
     root, limits = Path(root), limits or KnowledgeLimits()
-    if not _ID.match(source_id):
+    if not _ID.fullmatch(source_id):
         raise IngestError(f"id {source_id!r}: use lower-case letters, digits and _")
     try:
         text = read_text_within(Path(article), limits)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -29,6 +30,8 @@ KINDS = ("abstain", "low_confidence", "click", "up", "down")
 
 STREAM = "unanswered"
 STREAM_MAX_LINES = 20_000  # the shared (Redis) log keeps this many newest records
+# An intent's id, as the knowledge's schema has it (bot/models.py).
+_INTENT_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 
 
 class LogUnavailable(Exception):
@@ -142,7 +145,19 @@ def _parse_lines(lines: list[str]) -> Iterator[dict[str, Any]]:
     for line in lines:
         try:
             record = json.loads(line)
-        except (json.JSONDecodeError, RecursionError):  # a line cut short; nested too deep
+        # A line cut short (JSONDecodeError is a ValueError), a number of more digits than
+        # int() reads (ValueError), one nested too deep (RecursionError): that line only.
+        except (ValueError, RecursionError):
             continue
         if isinstance(record, dict) and isinstance(record.get("question"), str):
-            yield record
+            yield _guess_checked(record)
+
+
+def _guess_checked(record: dict[str, Any]) -> dict[str, Any]:
+    """`record` with its guess only when it is an intent's id, as qabot writes it: another
+    writer of the log (the shared stream) could put anything there, which triage would
+    group by and propose, and the listings show as an intent, in a code span."""
+    guess = record.get("guess")
+    if guess is None or (isinstance(guess, str) and _INTENT_ID.fullmatch(guess)):
+        return record
+    return {**record, "guess": None}

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+
+from bot.settings import PROJECT_ROOT
 
 # `qabot` through the CLI's main, without the project's .env (a deployment's there would
 # give the tests its tokens and its shared Redis: see tests/conftest.py).
@@ -18,3 +21,16 @@ QABOT = [
 # and what qabot does about a flush that fails (a reader gone, a full disk) or about output
 # it must flush line by line (batch answers) goes untested.
 BUFFERED = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+
+def run_qabot(argv: list[str], stdin: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """qabot run to its end with `stdin`, in the project, its output captured as text."""
+    return subprocess.run(
+        [*QABOT, *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=60,
+    )

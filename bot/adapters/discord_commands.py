@@ -165,9 +165,19 @@ async def _joined(
 ) -> None:
     """Tell the conversation layer which message carried the /ask answer (replies to it
     follow up, 👍/👎 on it count); part of the reply, which a stop lets finish."""
+    cap = interaction.client.settings.discord.max_retry_after_s  # type: ignore[attr-defined]
     with interaction.client.in_flight.reply():  # type: ignore[attr-defined]
         try:
-            message = await interaction.original_response()
+            # discord.py's webhook client sleeps out any 429: held to the cap, as a reply is.
+            async with asyncio.timeout(cap):
+                message = await interaction.original_response()
+        except TimeoutError:
+            log.warning(
+                "discord /ask: answer message not known within %gs (rate-limited); "
+                "no follow-ups on it",
+                cap,
+            )
+            return
         except discord.HTTPException as exc:
             log.warning(
                 "discord /ask: answer message unknown (%s); no follow-ups on it", exc.status

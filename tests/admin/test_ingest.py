@@ -76,8 +76,11 @@ def test_statements_find_figures_and_named_bodies() -> None:
 def test_ingest_refuses_a_taken_id_and_leaves_nothing_behind(kb_copy: Path) -> None:
     with pytest.raises(IngestError, match="taken"):
         ingest(kb_copy, ARTICLE, "article")
-    with pytest.raises(IngestError, match="lower-case"):
-        ingest(kb_copy, ARTICLE, "Bad Id")
+    # "$" also matches before a final newline: "abc\n" named files with a newline in them
+    # and wrote a draft that is no YAML.
+    for bad in ("Bad Id", "abc\n", "abc\n\n", ""):
+        with pytest.raises(IngestError, match="lower-case"):
+            ingest(kb_copy, ARTICLE, bad)
     assert not (kb_copy / "drafts").exists()
     assert sorted(p.name for p in (kb_copy / "sources").iterdir()) == ["article.txt"]
 

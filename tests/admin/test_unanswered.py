@@ -65,6 +65,20 @@ def test_abstentions_and_unsure_answers_are_logged_confident_ones_not(log_path: 
     assert unsure["score"] < bot.settings.unanswered.low_confidence
 
 
+def test_low_confidence_is_the_configured_threshold(log_path: Path) -> None:
+    # An answer between the default 0.6 and the configured threshold: logged under it, not
+    # over it (the setting ignored for 0.6 passed: the unsure answers tested were below both).
+    question = "Was ist mit KI?"
+    sure = QABot.from_settings(admin_settings(KNOWLEDGE, log_path)).ask(question, platform="cli")
+    assert sure.answered and 0.61 < sure.confidence < 0.99, sure.confidence
+    for threshold, logged in ((sure.confidence + 0.005, True), (sure.confidence - 0.005, False)):
+        log_path.unlink(missing_ok=True)
+        unanswered = {"path": log_path, "low_confidence": threshold}
+        bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
+        bot.ask(question, platform="slack")
+        assert [r["kind"] for r in records(log_path)] == (["low_confidence"] if logged else [])
+
+
 def test_a_source_request_answered_from_the_conversation_is_not_logged(log_path: Path) -> None:
     """ "Quelle?" gets the paragraphs just cited: nothing unsure for an admin to triage (it
     was logged as an unsure answer of score 0, for every source asked)."""
@@ -404,12 +418,55 @@ def test_a_line_cut_inside_a_character_costs_only_that_line(bot: QABot, log_path
     assert [r["question"] for r in records(log_path)] == UNKNOWN
 
 
-def test_a_line_nested_past_the_parser_costs_only_that_line(bot: QABot, log_path: Path) -> None:
-    # A line nested deeper than the JSON parser goes (a corrupted file, a foreign writer of
-    # the shared log) raised RecursionError past the reader: `kb unanswered` printed a
-    # traceback and triage was gone until the line rotated out.
+@pytest.mark.parametrize(
+    "line",
+    ['{"question": ' + "[" * 100_000, '{"question": "x", "n": ' + "1" * 5_000 + "}"],
+    ids=["nested", "a number past int()'s digits"],
+)
+def test_a_line_json_cannot_read_costs_only_that_line(
+    bot: QABot, log_path: Path, line: str
+) -> None:
+    # A line nested deeper than the JSON parser goes, or with a number of more digits than
+    # int() reads (a corrupted file, a foreign writer of the shared log), raised
+    # RecursionError / ValueError past the reader: `kb unanswered` printed a traceback and
+    # triage was gone until the line rotated out.
     bot.ask(UNKNOWN[0], platform="slack")
     with log_path.open("a", encoding="utf-8") as log:
-        log.write('{"question": ' + "[" * 100_000 + "\n")
+        log.write(line + "\n")
     bot.ask(UNKNOWN[1], platform="slack")
     assert [r["question"] for r in records(log_path)] == UNKNOWN[:2]
+
+
+def test_a_logged_language_that_is_no_language_of_ours_reaches_no_listing(
+    bot: QABot, log_path: Path
+) -> None:
+    # Only qabot writes "de" or "en" there; another writer of the log (the shared Redis
+    # stream) could put anything, and a group's language is shown raw in Slack's listing
+    # (`[en]`) and pasted as `--lang`. The filter dropped, every test passed.
+    record = {"kind": "abstain", "platform": "slack", "question": "Who runs the zoo?"}
+    hostile = "<!channel> *x* $(touch y)"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text(json.dumps({**record, "lang": hostile}) + "\n", encoding="utf-8")
+    (group,) = bot.triage()
+    assert group.lang in ("de", "en")
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [[1], {"a": 1}, 5, True, "x` [link](https://evil.example) `y"],
+    ids=["a list", "an object", "a number", "true", "no intent id"],
+)
+@pytest.mark.parametrize("kind", ["abstain", "click", "down"])
+def test_a_logged_guess_that_is_no_intent_id_is_no_guess(
+    bot: QABot, log_path: Path, kind: str, guess: object
+) -> None:
+    # Only qabot writes a guess there, an intent's id; another writer of the log (the shared
+    # stream) could put anything: a list or a number was a TypeError / AttributeError in
+    # triage (`kb unanswered` a traceback, `/kb unanswered` no reply), and text was shown
+    # as an intent, raw in a code span it can close (Discord's and Slack's listings).
+    record = {"kind": kind, "platform": "slack", "question": "Who runs the zoo?", "lang": "en"}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text(json.dumps({**record, "guess": guess}) + "\n", encoding="utf-8")
+    (group,) = bot.triage()
+    assert group.intent in (None, *bot.store.current.intents)
+    assert not group.voted_down

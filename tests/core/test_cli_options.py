@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 from pathlib import Path
@@ -407,3 +408,54 @@ def test_a_port_no_server_can_bind_is_named_before_anything_loads(
         assert main(["stat"]) == 2
         assert name.lower().replace("__", ".") in capsys.readouterr().err
         monkeypatch.delenv(f"QABOT_{name}")
+
+
+# Each option below, ignored, passed every test: the tests used its default or an input
+# whose default outcome is the same.
+
+
+def test_kb_unanswered_shows_as_many_groups_as_limit_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "unanswered.jsonl"
+    questions = ["Who runs the zoo?", "How tall is the Eiffel tower?", "Wer malte die Mona Lisa?"]
+    records = (
+        json.dumps({"kind": "abstain", "platform": "slack", "question": q, "lang": "en"})
+        for q in questions
+    )
+    log.write_text("\n".join(records) + "\n", encoding="utf-8")
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(log))
+    shown = {}
+    for limit in ("1", "2"):
+        assert main(["kb", "unanswered", "--limit", limit]) == 0
+        shown[limit] = re.findall(r"^\s*\d+\. ×", capsys.readouterr().out, re.MULTILINE)
+    assert (len(shown["1"]), len(shown["2"])) == (1, 2)
+
+
+@pytest.mark.parametrize(("lang", "title"), [("de", "Die wichtigsten Zahlen"), ("en", "Key")])
+def test_stat_answers_in_the_language_lang_names(
+    lang: str, title: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stat", "--lang", lang]) == 0
+    assert capsys.readouterr().out.startswith(title)
+
+
+def test_kb_ingest_registers_the_title_and_language_given(
+    kb_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("Ein Satz mit 41 Prozent.\n", encoding="utf-8")
+    argv = ["kb", "ingest", str(article), "--id", "next", "--title", "A Title Of Mine"]
+    assert main([*argv, "--lang", "en", "--kb", str(kb_copy)]) == 0
+    sources = (kb_copy / "sources.yaml").read_text(encoding="utf-8")
+    entry = sources[sources.index("id: next") :]
+    assert "title: A Title Of Mine" in entry and "lang: en" in entry  # not its first line, not de
+
+
+def test_kb_add_question_files_the_phrase_under_the_language_given(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    phrase = "Haben Firmen heute Probleme beim Recruiting von Leuten?"  # reads as German
+    argv = ["kb", "add-question", "--kb", str(kb_copy), "--lang", "en"]
+    assert main([*argv, "hkpc.recruiting", phrase]) == 0
+    assert "to hkpc.recruiting (en)" in capsys.readouterr().out

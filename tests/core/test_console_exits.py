@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
 
@@ -36,6 +37,13 @@ def to_a_full_disk(argv: list[str], stdin: str = "") -> subprocess.CompletedProc
             env=BUFFERED,
             timeout=60,
         )
+
+
+def piped(argv: list[str], **options: object) -> subprocess.Popen:
+    """qabot as a process of its own, its stdin and stdout pipes of the test's."""
+    return subprocess.Popen(
+        [*QABOT, *argv], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=PROJECT_ROOT, **options
+    )
 
 
 def test_an_empty_line_gets_a_short_console_hint_not_the_chat_help(qabot: QABot) -> None:
@@ -112,15 +120,7 @@ def test_ctrl_c_in_the_middle_of_a_batch_ends_without_a_traceback(
     "argv", [["ask", "Wer ist der CFO von SenseTime?"], ["stat"], ["ask", "--json", "-"]]
 )
 def test_a_reader_that_leaves_early_gets_no_traceback(argv: list[str]) -> None:
-    proc = subprocess.Popen(
-        [*QABOT, *argv],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=BUFFERED,
-    )
+    proc = piped(argv, stderr=subprocess.PIPE, text=True, env=BUFFERED)
     assert proc.stdin and proc.stdout and proc.stderr
     proc.stdout.close()  # `| head -0`: the reader is gone before the first line
     proc.stdin.write("hpc\nhkstp\n")
@@ -188,3 +188,34 @@ def test_the_cli_module_imports_only_the_standard_library() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX only")
+@pytest.mark.parametrize(
+    ("argv", "first_line", "ready"),
+    [(["chat"], "", b"du/you> "), (["ask", "--json", "-"], "hpc\n", b"\n")],
+    ids=["chat", "batch"],
+)
+def test_a_sighup_ends_a_command_that_does_not_serve(
+    argv: list[str], first_line: str, ready: bytes
+) -> None:
+    # README: only `run`, `slack` and `discord` hold SIGHUP (a reload); every other command
+    # ends on it, as a closed terminal should end it, rather than wait on a gone terminal.
+    proc = piped(argv, stderr=subprocess.DEVNULL)
+    assert proc.stdin and proc.stdout
+    try:
+        proc.stdin.write(first_line.encode())
+        proc.stdin.flush()
+        seen = b""
+        while ready not in seen:  # started, and waiting for the next line
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            assert chunk, "qabot ended before it was ready"
+            seen += chunk
+        proc.send_signal(signal.SIGHUP)
+        status = proc.wait(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
+    assert status == -signal.SIGHUP

@@ -137,6 +137,24 @@ async def test_an_interaction_that_does_not_match_the_commands_is_refused_in_one
     assert "\n" not in line and len(line) < 400
 
 
+async def test_an_out_of_date_notice_discord_refuses_is_one_warning(
+    live: tuple[FakeDiscord, discord.Client], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The notice to the user can fail too (the interaction expired, Discord's 4xx): one
+    # warning. Its catch narrowed, every Discord test passed: the failure went on into
+    # discord.py's tree, an ERROR with a traceback for a command any member can type.
+    fake, _ = live
+    caplog.set_level(logging.INFO)
+    iid = fake.next_id() + 1  # the id `interaction` gives the next one
+    fake.forbidden.add(f"/interactions/{iid}/itoken-{iid}/callback")  # 403
+    assert (await fake.interaction("zap"))[0] == iid
+    await fake.wait_call("POST", CALLBACK.format(iid=iid))
+    good, _ = await fake.interaction("stat")  # the bot goes on
+    await fake.wait_call("POST", CALLBACK.format(iid=good))
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert [r for r in caplog.records if "could not tell the user" in r.getMessage()]
+
+
 # Gateway events discord.py cannot read: a member without its roles, permissions that are no
 # number. Discord's payload changes have done this to discord.py bots (Rapptz/discord.py
 # #2429 and #4081: a reaction's emoji without "animated").

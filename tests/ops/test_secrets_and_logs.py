@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 
 import pytest
 from pydantic import SecretStr
 
 from bot.logs import JsonFormatter, RedactSecrets, setup_logging
 from bot.settings import Settings
+from tests.cli_process import run_qabot
 
 FAKE_TOKEN = "xoxb-test-not-a-real-token-123"
 FAKE_SECRET = "test-signing-secret-not-real"
@@ -145,3 +147,14 @@ def test_slack_url_secrets_are_masked_wherever_they_are_logged(json_lines: bool)
     out = stream.getvalue()
     assert "Xr4nd0mS3cr3tPart" not in out and "5e3c1a2b-9d7f" not in out
     assert "hooks.slack.com" in out and "app_id=A0TEST" in out  # what it was, still said
+
+
+def test_log_json_in_the_environment_makes_qabot_log_json_lines() -> None:
+    # README: "set QABOT_LOG_JSON=true for one JSON object a line"; the setting ignored
+    # passed every test (they build the formatter themselves). A batch turn with a Redis
+    # that refuses connections logs the store's warning.
+    env = {**os.environ, "QABOT_LOG_JSON": "true", "QABOT_REDIS_URL": "redis://127.0.0.1:1/0"}
+    proc = run_qabot(["ask", "--json", "-"], '{"conversation": "c1", "text": "hpc"}\n', env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines and all(json.loads(line)["level"] for line in lines), proc.stderr

@@ -165,8 +165,12 @@ def test_memory_state_is_bounded() -> None:
     for n in range(100):
         state.claim(f"k{n}", 60)
         state.put(f"v{n}", "x", 60)
+        # A bucket goes once it has refilled; a flood of new askers within that time
+        # (the user bucket's 20 s) is held to the cap all the same.
+        state.take_token(f"user:U{n}", capacity=10, refill_per_s=0.5)
     assert state.usage()["claims"] == 10
     assert state.usage()["values"] == 10
+    assert state.usage()["buckets"] == 10
 
 
 def test_memory_values_never_take_more_than_their_byte_cap() -> None:
