@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.lexicon import COMMON_WORDS, FILLER, MONTHS, QUESTION_CUES, STOPWORDS
+from bot.lexicon import COMMON_WORDS, FILLER, MONTHS, QUESTION_CUES, STOPWORDS, STRESS_PREFIXES
 from bot.memo import remembered
 from bot.models import Concept
 from bot.text import is_number, stem, tokens
@@ -33,6 +33,7 @@ ANALYSIS_CHARS = 500
 # most each), kept when the texts are forgotten.
 WORD_ANALYSIS_MEMO = 2048
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
+COMPOUND_PART = 5  # letters of the word a stressing prefix leads, at least
 
 
 # Inflected forms of the longer stop words ("genannten" of "genannt", "erwähnten"): a stop
@@ -235,6 +236,10 @@ class Analyzer:
             even = min(len(left), len(right))
             if self._compound_part(left) and self._compound_part(right) and even > best_len:
                 best, best_len = (left, right), even
+        if len(best) == 1:  # "Kernergebnisse": a stressed "Ergebnisse"
+            head = next((token[len(p) :] for p in STRESS_PREFIXES if token.startswith(p)), "")
+            if len(head) >= COMPOUND_PART and self._compound_part(head):
+                return (head,)
         return best
 
     def _known_word(self, word: str) -> bool:

@@ -77,6 +77,7 @@ class LanguageData(_Strict):
     question_openers: list[str] = Field(min_length=1)
     likeness_openers: list[str] = Field(min_length=1)
     months: list[str] = Field(min_length=12)
+    stress_prefixes: list[str] = Field(min_length=1)
     topic_prepositions: list[str] = Field(min_length=1)
     content_question_words: list[str] = Field(min_length=1)
     existence_openers: list[str] = Field(min_length=1)
@@ -165,6 +166,7 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.items() for w in words}
 QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
 MONTHS = frozenset(fold_entry(w) for w in DATA.months)
+STRESS_PREFIXES = tuple(fold_entry(w) for w in DATA.stress_prefixes)
 LIKENESS_OPENERS = _message_phrases(DATA.likeness_openers)
 TOPIC_PREPOSITIONS = _message_phrases(DATA.topic_prepositions)
 CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_words)

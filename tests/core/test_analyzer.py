@@ -86,6 +86,13 @@ def test_a_month_is_no_typo(qabot: QABot, month: str) -> None:
     assert qabot.store.current.resolver.analyzer.correct(month) == month
 
 
+def test_a_stressing_prefix_leads_the_word_it_stresses(qabot: QABot) -> None:
+    """ "Kernergebnisse", "Hauptproblem" are findings and a problem, stressed."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert "@finding" in analyze("Kernergebnisse", correct=True).features
+    assert "@difficulty" in analyze("Hauptproblem", correct=True).features
+
+
 def test_a_compound_is_never_split_off_a_function_word(qabot: QABot) -> None:
     """ "ausländischen" is no "Ausland" + Swiss "isch" (a stop word the knowledge knows): a
     compound's parts are content words; a real compound still splits."""
