@@ -692,11 +692,21 @@ class Snapshot:
         return Piece("\n".join(lines), tuple(cites), True, "combined", None, 0.5)
 
     def _what_it_is(self, sentence: str, lang: str) -> str:
-        """The key statistic a sentence states (its label), else the sentence, shortened."""
+        """The key statistic a sentence states (its label), else the first sentence of an
+        answer that quotes it (in the reply's language), else the sentence; shortened."""
         for fact in self.kb.facts:
             if fact.cite.quote in sentence or sentence in fact.cite.quote:
                 return fact.label.get(lang)
-        return sentence if len(sentence) <= SHOWN_CHARS else sentence[:SHOWN_CHARS] + " …"
+        said = next(
+            (
+                sentences(intent.answer.get(lang))[0]
+                for intent in self.kb.intents
+                if intent.kind == "article"
+                and any(c.quote in sentence or sentence in c.quote for c in intent.cite)
+            ),
+            sentence,
+        )
+        return said if len(said) <= SHOWN_CHARS else said[:SHOWN_CHARS] + " …"
 
     def _spelled_out(self, res: Resolution, lang: str) -> Piece | None:
         """ "Wofür steht HKPC?": the abbreviation's full name where the article first

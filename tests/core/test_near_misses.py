@@ -891,3 +891,11 @@ def test_a_list_of_keywords_asks_each(
     """Keywords listed by commas (no part put as a question) or joined by "&" are each
     asked, not read as one question about everything at once."""
     answered_with(qabot, question, *figures)
+
+
+def test_the_years_listed_in_english_say_in_english_what_they_are(qabot: QABot) -> None:
+    """A year of the article that is no key statistic is told by the answer that quotes its
+    sentence, in the reply's language, not by the German sentence itself."""
+    answer = qabot.ask("which years are mentioned and what happened in each?")
+    assert answer.lang == "en" and "2025" in answer.text
+    assert "Bei der China Conference" not in answer.text.split("[1]")[0], answer.text
