@@ -305,7 +305,8 @@ def _is_question_word(word: str) -> bool:
 def opens_elliptically(text: str) -> bool:
     """ "und RAISe+?", "and in 2021?", "what about SMEs?": an opener and little else."""
     toks = tokens(text)
-    return bool(toks) and any(tuple(toks[: len(p)]) == p for p in FOLLOWUP["elliptical"])
+    openers = _CUES_BY_FIRST["elliptical"].get(toks[0], ()) if toks else ()
+    return any(tuple(toks[: len(p)]) == p for p in openers)
 
 
 @lru_cache(maxsize=OPENER_CACHE)
