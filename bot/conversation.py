@@ -775,14 +775,16 @@ class Conversations:
         follow-up that names its own thing needs no names. The last answer is read for its
         names only when those readings are reached (a reading before them may answer)."""
         snap = self.bot.store.current
-        fragment = strip_opener(text).rstrip("?!. ")
-        named = snap.entity_kinds(fragment)
+        own = strip_opener(text)
+        fragment = own.rstrip("?!. ")
+        # read as `own`, tokenised already: the marks after the words give no token
+        named = snap.entity_kinds(own)
         filled = []
         if fragment:
             base = strip_opener(ctx.question).rstrip("?!. ")
             for feature, kind in named.items():
                 base = self._without_kind(base, kind, keep=feature)
-            if _asks(fragment):
+            if _asks(own):
                 # "und wo?" asks its own question of the last one's topic: where, not when
                 base = " ".join(w for w in base.split() if not _is_question_word(w))
                 filled.append((f"{fragment} {base}", None))

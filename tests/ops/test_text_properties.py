@@ -237,3 +237,14 @@ def test_words_read_one_by_one_give_the_tokens_of_the_text_read_whole(text: str)
     whole = text_module.read_spelled_numbers(words)
     expected = tuple(t for w in whole if (t := text_module._as_token(w)))
     assert text_module._tokenise(text) == expected
+
+
+@PROPS
+@given(joinable | any_text, st.text(alphabet="?!. ", max_size=4))
+@example("wie viele 2021", ".")
+@example("h k", " ?")
+@example("y'all", "!")
+def test_marks_after_the_words_give_no_token(text: str, marks: str) -> None:
+    """A follow-up's words are read with or without the marks after them ("und RAISe+?",
+    "RAISe+"): the same tokens, so one tokenisation serves both."""
+    assert tokens(text + marks) == tokens((text + marks).rstrip("?!. "))
