@@ -24,9 +24,9 @@ import json
 import logging
 import re
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -45,7 +45,7 @@ from bot.lexicon import (
     SOURCE_WORDS,
     STOPWORDS,
 )
-from bot.memo import remembered
+from bot.memo import Lazy, remembered
 from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
 from bot.reading import chat_kind, read, strip_chat
@@ -156,12 +156,19 @@ class _Known:
 
 MAX_OPENER = max(map(len, FOLLOWUP["elliptical"]))  # tokens of the longest opener
 
-# Each kind's cue phrases by their first token: a message is scanned once, one look-up
-# per token, instead of trying every phrase at every position.
-_CUES_BY_FIRST: dict[str, dict[str, list[tuple[str, ...]]]] = {}
-for _kind, _phrases in FOLLOWUP.items():
-    for _phrase in _phrases:
-        _CUES_BY_FIRST.setdefault(_kind, {}).setdefault(_phrase[0], []).append(_phrase)
+Phrases = dict[str, list[tuple[str, ...]]]  # phrases by their first token
+
+
+def _by_first(phrases: Iterable[tuple[str, ...]]) -> Phrases:
+    """Phrases by their first token: a message is scanned once, one look-up per token,
+    instead of trying every phrase at every position."""
+    found: Phrases = {}
+    for phrase in phrases:
+        found.setdefault(phrase[0], []).append(phrase)
+    return found
+
+
+_CUES_BY_FIRST = {kind: _by_first(phrases) for kind, phrases in FOLLOWUP.items()}
 
 
 CUE_WORDS = frozenset(t for phrases in FOLLOWUP.values() for phrase in phrases for t in phrase)
@@ -178,7 +185,11 @@ _REQUEST_CUE_BY_STEM = {
 
 def _cue_spans(toks: list[str], kind: str) -> list[range]:
     """Where the cue phrases of `kind` stand in `toks` (every occurrence)."""
-    by_first = _CUES_BY_FIRST.get(kind, {})
+    return _spans(toks, _CUES_BY_FIRST.get(kind, {}))
+
+
+def _spans(toks: list[str], by_first: Phrases) -> list[range]:
+    """Where the phrases of `by_first` stand in `toks` (every occurrence)."""
     if by_first.keys().isdisjoint(toks):
         return []  # most messages hold no cue of a kind: one set test instead of the scan
     return [
@@ -253,7 +264,7 @@ def request_kind(
 # The words that start a phrase of thanks or goodbye, and a word stretched ("thxxx"), which
 # `reading` reads as the chat word it stretches
 _PARTING_FIRSTS = frozenset(p[0] for kind in ("thanks", "goodbye") for p in CHAT_KINDS[kind])
-_CHAT_LENGTHS = sorted({len(p) for p in CHAT_PHRASES})
+_CHAT_BY_FIRST = _by_first(CHAT_PHRASES)
 _STRETCHED = re.compile(r"(.)\1{2,}")
 
 
@@ -268,9 +279,7 @@ def only_chat(text: str) -> bool:
 
 
 def _has_chat_phrase(toks: list[str]) -> bool:
-    return any(
-        tuple(toks[i : i + n]) in CHAT_PHRASES for i in range(len(toks)) for n in _CHAT_LENGTHS
-    )
+    return bool(_spans(toks, _CHAT_BY_FIRST))
 
 
 def without_chat_opening(text: str) -> str:
@@ -316,7 +325,8 @@ def _is_question_word(word: str) -> bool:
 def opens_elliptically(text: str) -> bool:
     """ "und RAISe+?", "and in 2021?", "what about SMEs?": an opener and little else."""
     toks = tokens(text)
-    return bool(toks) and any(tuple(toks[: len(p)]) == p for p in FOLLOWUP["elliptical"])
+    openers = _CUES_BY_FIRST["elliptical"].get(toks[0], ()) if toks else ()
+    return any(tuple(toks[: len(p)]) == p for p in openers)
 
 
 @lru_cache(maxsize=OPENER_CACHE)
@@ -377,9 +387,9 @@ class Conversations:
                     self._save(key, self._after_request(kind, ctx, answer))
                 return replace(answer, question=text)
             answer = self._reply(ctx, self._ordinal_named(ctx, text))
-            new = self._context(answer)  # keeps the question as understood
+            new = self._context(answer, ctx)  # keeps the question as understood
             if new is not None:
-                self._save(key, replace(new, told=ctx.told_so_far()) if ctx else new)
+                self._save(key, new)
             return replace(answer, question=text)
 
         # One message: rate-limited, counted and logged once, however it is read.
@@ -495,11 +505,8 @@ class Conversations:
         if ctx is None:
             return snap.knows_topic
         analyze = snap.resolver.analyzer.analyze
-
-        @cache
-        def about() -> frozenset[str]:  # read only when a request's cue stands
-            return self._last_features(snap, ctx, ("de", "en"))
-
+        # read only when a request's cue stands
+        about = Lazy(lambda: self._last_features(snap, ctx, ("de", "en")))
         return lambda t: snap.knows_topic(t) and not analyze(t, correct=False).features <= about()
 
     def _request(self, kind: str, ctx: Context | None, text: str) -> Answer:
@@ -532,7 +539,7 @@ class Conversations:
         ask = self.bot.resolve
         # The follow-up read on its own, resolved only when needed: a reading that answers
         # needs no second resolver call.
-        alone = cache(lambda: ask(text))
+        alone = Lazy(lambda: ask(text))
         if ctx is None or _has(tokens(text), "new_topic"):
             return alone()  # "Andere Frage: …" leaves the last topic
         if only_chat(text):
@@ -572,7 +579,7 @@ class Conversations:
         # ("und über Shenzhen?" names a thing: what was said of it is another answer). Read
         # only when a reading answers with another intent.
         fragment = strip_opener(text)
-        only_restricts = cache(
+        only_restricts = Lazy(
             lambda: (
                 elliptical
                 and not pronoun
@@ -788,14 +795,16 @@ class Conversations:
         follow-up that names its own thing needs no names. The last answer is read for its
         names only when those readings are reached (a reading before them may answer)."""
         snap = self.bot.store.current
-        fragment = strip_opener(text).rstrip("?!. ")
-        named = snap.entity_kinds(fragment)
+        own = strip_opener(text)
+        fragment = own.rstrip("?!. ")
+        # read as `own`, tokenised already: the marks after the words give no token
+        named = snap.entity_kinds(own)
         filled = []
         if fragment:
             base = strip_opener(ctx.question).rstrip("?!. ")
             for feature, kind in named.items():
                 base = self._without_kind(base, kind, keep=feature)
-            if _asks(fragment):
+            if _asks(own):
                 # "und wo?" asks its own question of the last one's topic: where, not when
                 base = " ".join(w for w in base.split() if not _is_question_word(w))
                 filled.append((f"{fragment} {base}", None))
@@ -923,15 +932,17 @@ class Conversations:
 
     # -- the context -----------------------------------------------------------------
 
-    def _context(self, answer: Answer) -> Context | None:
-        """What to keep after `answer`: the answered intents, citations and language."""
+    def _context(self, answer: Answer, last: Context | None) -> Context | None:
+        """What to keep after `answer` (after the `last` context, if any): the answered
+        intents, citations and language, and the quotes told so far."""
         if answer.kind in ("smalltalk", "refused", "rate_limited", "abstain"):
             return None
         intents = tuple(i for i in (answer.intent or "").split("+") if i)
         cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
         named = self._named_in(answer.text)
         question = answer.question[:MAX_QUESTION]
-        return Context(answer.lang, question, intents, cites, named, answer.answered)
+        told = last.told_so_far() if last else ()
+        return Context(answer.lang, question, intents, cites, named, answer.answered, told)
 
     def _load(self, key: str) -> Context | None:
         try:

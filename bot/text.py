@@ -13,7 +13,8 @@ import unicodedata
 from functools import lru_cache
 
 from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS
-from bot.numbers import GOES_ON, read_spelled_numbers
+from bot.memo import remembered
+from bot.numbers import GOES_ON, SMALL, read_spelled_numbers
 
 # A question is folded and tokenised several times on its way (reading, matching, the
 # guards); a small cache makes that once. Bounded: 4,096 texts of ≤ 4,000 characters. Its
@@ -26,6 +27,7 @@ CACHE_SIZE = 4096
 WORD_CACHE_SIZE = 8192
 WORD_CHARS = 40
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", "`": "'"})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\ufeff]")
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
@@ -52,12 +54,24 @@ def fold(text: str) -> str:
     text = clean(text).casefold().translate(_FOLD)
     if text.isascii():
         return text  # no accents to take off: most questions, once umlauts are folded
-    decomposed = unicodedata.normalize("NFKD", text)
-    # Each distinct character is tested once, and each accent found is taken off all at once
-    # (a long answer has a few kinds of accent, and hundreds of characters).
-    for mark in [ch for ch in set(decomposed) if unicodedata.combining(ch)]:
-        decomposed = decomposed.replace(mark, "")
-    return decomposed
+    # A text's decomposition is its characters' in a row (reordering moves only accents,
+    # which all go): each character beyond ASCII is folded on its own, once (a long answer
+    # has hundreds of characters, and a few of them: dashes, quotes, an accent).
+    return _NON_ASCII.sub(_folded_match, text)
+
+
+def _folded_match(match: re.Match[str]) -> str:
+    return _folded_char(match.group(0))
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _folded_char(char: str) -> str:
+    """A character decomposed (NFKD), without its accents (combining characters)."""
+    return "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", char)
+        if ch.isascii() or not unicodedata.combining(ch)
+    )
 
 
 def tokens(text: str) -> list[str]:
@@ -78,14 +92,38 @@ def _word_tokens(word: str) -> tuple[str, ...]:
 
 
 def _tokenise(text: str) -> tuple[str, ...]:
-    out = []
-    for tok in read_spelled_numbers(_words(_prepared(text))):
-        tok = NUMBER_WORDS.get(tok, tok)
-        if _NUMBER.match(tok):
-            tok = _plain_number(tok)
-        if len(tok) > 1 or tok.isdigit():
-            out.append(sys.intern(tok))
-    return tuple(out)
+    words = _words(_prepared(text))
+    if SMALL.keys().isdisjoint(words):
+        # No spelled number runs on over words ("twenty one" starts with a small one): each
+        # word is read alone, and a word is read once (words recur in text after text).
+        found = [_read_word(w) for w in words]
+    else:
+        found = [_as_token(tok) for tok in read_spelled_numbers(words)]
+    return tuple(filter(None, found))
+
+
+_READ_WORDS: dict[str, str] = {}  # a word (no small number word) → its token, "" for none
+
+
+def _read_word(word: str) -> str:
+    """`_as_token` of a word that is no small number word, read alone for a spelled number;
+    remembered for words of at most `WORD_CHARS` (`WORD_CACHE_SIZE` of them)."""
+    if len(word) > WORD_CHARS:
+        return _read_alone(word)
+    return remembered(_READ_WORDS, word, _read_alone, WORD_CACHE_SIZE)
+
+
+def _read_alone(word: str) -> str:
+    return _as_token(read_spelled_numbers([word])[0])
+
+
+def _as_token(tok: str) -> str:
+    """A word read for spelled numbers as the token it gives: number words and numbers in
+    one spelling, interned; "" for a single letter (no token)."""
+    tok = NUMBER_WORDS.get(tok, tok)
+    if _NUMBER.match(tok):
+        tok = _plain_number(tok)
+    return sys.intern(tok) if len(tok) > 1 or tok.isdigit() else ""
 
 
 def _prepared(text: str) -> str:
@@ -100,8 +138,10 @@ def _prepared(text: str) -> str:
 def _words(prepared: str) -> list[str]:
     """The words of a prepared text, letters spelled one by one joined, abbreviations
     written out; spelled numbers not read yet."""
-    folded = _SPELLED.sub(_joined_letters, prepared)
-    return [w for tok in _TOKEN.findall(folded) for w in ABBREVIATIONS.get(tok, (tok,))]
+    found = _TOKEN.findall(_SPELLED.sub(_joined_letters, prepared))
+    if ABBREVIATIONS.keys().isdisjoint(found):
+        return found  # most texts write no abbreviation out
+    return [w for tok in found for w in ABBREVIATIONS.get(tok, (tok,))]
 
 
 def ends_open(text: str) -> bool:
@@ -179,6 +219,9 @@ def sentences(paragraph: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def quote_digest(quote: str) -> str:
-    """A short stand-in for a cited quote: what a conversation keeps of what it was told."""
+    """A short stand-in for a cited quote: what a conversation keeps of what it was told.
+    Remembered: the quotes are the knowledge's, digested for every answer kept and for
+    each answer a "mehr dazu" weighs."""
     return hashlib.blake2b(quote.encode("utf-8"), digest_size=6).hexdigest()

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import threading
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,34 @@ class LogUnavailable(Exception):
     """The shared unanswered log cannot be read now."""
 
 
+class _OpenFile:
+    """A log file held open for appending, with its identity (device, inode): a record is
+    one write, not the directory made, the file opened and closed again (about 40 µs each,
+    and a follow-up declined as a near miss writes one)."""
+
+    def __init__(self) -> None:
+        self.fd: int | None = None
+        self.identity: tuple[int, int] | None = None
+
+    def holds(self, found: os.stat_result | None) -> bool:
+        """Whether the file open is the one `found` at the log's path (not rotated, moved
+        or deleted since: by this log, another process on it, or its admin)."""
+        return found is not None and self.identity == (found.st_dev, found.st_ino)
+
+    def open(self, path: Path) -> int:
+        self.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = _append_private(path)
+        opened = os.fstat(self.fd)
+        self.identity = (opened.st_dev, opened.st_ino)
+        return self.fd
+
+    def close(self) -> None:
+        if self.fd is not None:
+            fd, self.fd, self.identity = self.fd, None, None
+            os.close(fd)
+
+
 class UnansweredLog:
     """Appends records to a JSONL file, rotated past max_bytes; thread-safe.
 
@@ -51,6 +80,8 @@ class UnansweredLog:
         self.state = state if state is not None and state.remote else None
         self._lock = threading.Lock()
         self._failing = False
+        self._file = _OpenFile()
+        weakref.finalize(self, self._file.close)  # a log let go closes its file
 
     @property
     def where(self) -> str:
@@ -86,11 +117,9 @@ class UnansweredLog:
                 if self.state is not None:
                     self.state.append(STREAM, line.rstrip("\n"), STREAM_MAX_LINES)
                 else:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    self._rotate_if_needed(len(line.encode()))
-                    with open(_append_private(self.path), "a", encoding="utf-8") as fh:
-                        fh.write(line)
+                    self._append(line.encode("utf-8"))
             except Exception as exc:  # OSError, or the shared store being unreachable
+                self._file.close()  # the next record opens the file afresh
                 if not self._failing:
                     log.error("unanswered log %s not writable (%s); answers go on", self.path, exc)
                 self._failing = True
@@ -98,13 +127,24 @@ class UnansweredLog:
             self._failing = False
             return True
 
-    def _rotate_if_needed(self, incoming: int) -> None:
+    def _append(self, data: bytes) -> None:
+        """`data` at the end of the log file, rotated first when it would grow past
+        `max_bytes`; the file held open while it is the one at the log's path."""
         try:
-            size = self.path.stat().st_size
+            found: os.stat_result | None = self.path.stat()
         except FileNotFoundError:
-            return
-        if size + incoming <= self.cfg.max_bytes:
-            return
+            found = None
+        if found is not None and found.st_size + len(data) > self.cfg.max_bytes:
+            self._file.close()
+            self._rotate()
+            found = None
+        fd = self._file.fd if self._file.holds(found) else None
+        if fd is None:
+            fd = self._file.open(self.path)
+        while data:
+            data = data[os.write(fd, data) :]
+
+    def _rotate(self) -> None:
         if self.cfg.backups <= 0:
             self.path.unlink()
             return

@@ -128,6 +128,44 @@ def test_the_log_rotates_by_size(tmp_path: Path) -> None:
     assert numbers == sorted(numbers) and numbers[-1] == 29
 
 
+def test_the_log_file_is_opened_once_for_many_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follow-up declined as a near miss writes a record: each record made the directory,
+    opened the file and closed it again (about 40 µs of a follow-up's cost)."""
+    import bot.unanswered
+
+    opened: list[Path] = []
+    append_private = bot.unanswered._append_private
+    monkeypatch.setattr(
+        bot.unanswered, "_append_private", lambda p: opened.append(p) or append_private(p)
+    )
+    log = UnansweredLog(UnansweredSettings(path=tmp_path / "var" / "u.jsonl"))
+    for n in range(5):
+        assert log.write({"kind": "abstain", "question": f"question number {n}"})
+    assert opened == [tmp_path / "var" / "u.jsonl"]
+    assert [r["question"] for r in records(tmp_path / "var" / "u.jsonl")] == [
+        f"question number {n}" for n in range(5)
+    ]
+
+
+def test_a_log_file_moved_or_deleted_is_written_anew_at_its_path(tmp_path: Path) -> None:
+    """The file held open is written only while it is the one at the log's path: moved
+    away (rotated by another process, by its admin) or deleted, with its directory too, the
+    next record goes to a new file there, as before."""
+    path = tmp_path / "var" / "u.jsonl"
+    log = UnansweredLog(UnansweredSettings(path=path))
+    assert log.write({"kind": "abstain", "question": "first"})
+    path.rename(tmp_path / "moved.jsonl")
+    assert log.write({"kind": "abstain", "question": "second"})
+    assert [r["question"] for r in records(path)] == ["second"]
+    assert [r["question"] for r in records(tmp_path / "moved.jsonl")] == ["first"]
+    path.unlink()
+    path.parent.rmdir()
+    assert log.write({"kind": "abstain", "question": "third"})
+    assert [r["question"] for r in records(path)] == ["third"]
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 

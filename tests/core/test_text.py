@@ -44,6 +44,7 @@ def test_ascii_text_is_folded_without_decomposing(monkeypatch) -> None:
     )
     assert text.fold.__wrapped__("Größe über 49 %") == "grosse uber 49 %"
     assert "NFKD" not in forms
+    text._folded_char.cache_clear()  # each character beyond ASCII is decomposed once
     assert text.fold.__wrapped__("Café naïve") == "cafe naive"
     assert "NFKD" in forms
 
@@ -95,3 +96,53 @@ def test_a_text_is_searched_for_a_joined_ampersand_only_when_it_has_one(monkeypa
     assert searched == []
     assert text._tokenise("Wie viel R&D, F&E und x&?") == ("wie", "viel", "rd", "fe", "und")
     assert searched == ["wie viel r&d, f&e und x&?"]
+
+
+def test_a_word_is_read_for_spelled_numbers_once(monkeypatch) -> None:
+    """Every word of every text tokenised was read for a spelled number again; words recur
+    in text after text (a follow-up's fragments, its readings, the last answers), so a
+    word is read once. A text with a small number word, which may run on ("twenty one"),
+    is read as a whole."""
+    from bot import text
+
+    text._READ_WORDS.clear()
+    text._tokenise("Wie viele Firmen nutzen KI im Jahr 2023?")
+    read: list[list[str]] = []
+    spelled = text.read_spelled_numbers
+    monkeypatch.setattr(text, "read_spelled_numbers", lambda w: read.append(w) or spelled(w))
+    assert text._tokenise("und wie viele Firmen 2023?") == ("und", "wie", "viele", "firmen", "2023")
+    assert read == [["und"]]
+    assert text._tokenise("twenty one Firmen") == ("21", "firmen")
+    assert read[1:] == [["twenty", "one", "firmen"]]
+
+
+def test_an_accented_text_is_decomposed_one_character_at_a_time(monkeypatch) -> None:
+    """A long answer has hundreds of characters and a few beyond ASCII (a dash, an accent):
+    each of those is decomposed once, not the whole text each time it is folded."""
+    from bot import text
+
+    decomposed: list[str] = []
+    normalize = text.unicodedata.normalize
+
+    def recorded(form: str, s: str) -> str:
+        if form == "NFKD":
+            decomposed.append(s)
+        return normalize(form, s)
+
+    monkeypatch.setattr(text.unicodedata, "normalize", recorded)
+    text._folded_char.cache_clear()
+    answer = " ".join(["Café – naïve"] * 40)
+    assert text.fold.__wrapped__(answer) == " ".join(["cafe – naive"] * 40)
+    assert sorted(decomposed) == sorted(["é", "–", "ï"])
+
+
+def test_a_quote_is_digested_once() -> None:
+    """A "mehr dazu" digests the quotes of every answer it weighs, and every answer kept
+    digests its own: the knowledge's quotes, digested once each."""
+    from bot import text
+
+    quote = "Bis Ende 2022 waren über 200 KI-Unternehmen im HKSTP aktiv."
+    first = text.quote_digest(quote)
+    hits = text.quote_digest.cache_info().hits
+    assert text.quote_digest(quote) == first
+    assert text.quote_digest.cache_info().hits == hits + 1

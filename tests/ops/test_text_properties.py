@@ -222,3 +222,29 @@ def test_texts_analysed_apart_have_the_features_of_the_joined_text(
     apart = analyzer.joined_features(parts)
     if apart is not None:
         assert apart == analyzer.analyze(" ".join(texts), correct=False).features
+
+
+@PROPS
+@given(joinable | any_text)
+@example("twenty one and R&D h k s t p")
+@example("zweitausendvierzehn eins")
+def test_words_read_one_by_one_give_the_tokens_of_the_text_read_whole(text: str) -> None:
+    """A text without a small number word is read word by word (each word remembered):
+    the tokens of reading the whole text for spelled numbers at once."""
+    from bot import text as text_module
+
+    words = text_module._words(text_module._prepared(text))
+    whole = text_module.read_spelled_numbers(words)
+    expected = tuple(t for w in whole if (t := text_module._as_token(w)))
+    assert text_module._tokenise(text) == expected
+
+
+@PROPS
+@given(joinable | any_text, st.text(alphabet="?!. ", max_size=4))
+@example("wie viele 2021", ".")
+@example("h k", " ?")
+@example("y'all", "!")
+def test_marks_after_the_words_give_no_token(text: str, marks: str) -> None:
+    """A follow-up's words are read with or without the marks after them ("und RAISe+?",
+    "RAISe+"): the same tokens, so one tokenisation serves both."""
+    assert tokens(text + marks) == tokens((text + marks).rstrip("?!. "))
