@@ -114,6 +114,16 @@ class Snapshot:
             for fact in self.intents[key].facts:
                 self._stating_fact.setdefault(fact, set()).add(key)
         self._joined_names = _joined_names(kb)
+        # Per article intent, for "mehr dazu": its quotes, their digests, and its cited places.
+        self._cited_by: dict[str, tuple[tuple[str, ...], tuple[str, ...], frozenset]] = {
+            key: (
+                tuple(c.quote for c in intent.cite),
+                tuple(quote_digest(c.quote) for c in intent.cite),
+                frozenset((c.source, c.locator) for c in intent.cite),
+            )
+            for key, intent in self.intents.items()
+            if intent.kind == "article"
+        }
         self.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     # -- questions -------------------------------------------------------------
@@ -271,14 +281,13 @@ class Snapshot:
         quoted = {q for _, _, q in cited}
         fresh = [
             key
-            for key, intent in self.intents.items()
-            if intent.kind == "article"
-            and key not in said
-            and not all(c.quote in quoted or quote_digest(c.quote) in told for c in intent.cite)
+            for key, cites in self._cited_by.items()
+            if key not in said
+            and not all(q in quoted or d in told for q, d in zip(*cites[:2], strict=True))
         ]  # each says something not yet cited
 
         def here(key: str) -> bool:
-            return bool({(c.source, c.locator) for c in self.intents[key].cite} & at)
+            return bool(self._cited_by[key][2] & at)
 
         people = names & self.resolver.people  # "he": the person, before the firm
 
@@ -288,22 +297,24 @@ class Snapshot:
         def asked(key: str, which: set[str] = people) -> bool:  # about it, not only naming it
             return bool(which & self.resolver.docs[key].bag)
 
-        def goes_on(key: str) -> float:  # share of its quotes that are (part of) one just cited
-            quotes = [c.quote for c in self.intents[key].cite]
-            return sum(any(q in c or c in q for c in quoted) for q in quotes) / len(quotes)
+        def going_on() -> list[str]:  # by the share of its quotes that are (in) one just cited
+            share = {}
+            for key in fresh:
+                quotes = self._cited_by[key][0]
+                going = sum(any(q in c or c in q for c in quoted) for q in quotes)
+                share[key] = going / len(quotes)
+            return sorted((k for k in fresh if share[k]), key=share.__getitem__, reverse=True)
 
-        going_on = sorted((k for k in fresh if goes_on(k)), key=goes_on, reverse=True)
-        for found in (
-            [k for k in fresh if asked(k)],
-            [k for k in fresh if asked(k, names)],
+        for found in (  # each list made only when those before it are empty
+            lambda: [k for k in fresh if asked(k)],
+            lambda: [k for k in fresh if asked(k, names)],
             going_on,
-            *(
-                [k for k in fresh if fits(k)]
-                for fits in (lambda k: here(k) and named(k), named, here)
-            ),
+            lambda: [k for k in fresh if here(k) and named(k)],
+            lambda: [k for k in fresh if named(k)],
+            lambda: [k for k in fresh if here(k)],
         ):
-            if found:
-                return found[:MORE_ANSWERS]
+            if listed := found():
+                return listed[:MORE_ANSWERS]
         return []
 
     def knows_topic(self, token: str) -> bool:
