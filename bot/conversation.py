@@ -48,7 +48,8 @@ from bot.lexicon import (
 from bot.memo import Lazy, remembered
 from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
-from bot.reading import chat_kind, read, strip_chat
+from bot.policy import counted_words
+from bot.reading import chat_kind, has_cue, read, strip_chat
 from bot.text import ends_open, fold, is_number, quote_digest, stem, tokens
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ MAX_STORED = 256 * 1024  # characters of its JSON: a question ≤ MAX_QUESTION a
 COMMON_SHARE = 0.2  # named things in more intents than this share say nothing new
 WORD_CACHE = 8192  # words of last questions (≤ MAX_QUESTION characters) tested for a question word
 OPENER_CACHE = 1024  # messages remembered without their opener: those of the last moments
+COUNTED = "counted"  # a reading that adds the things the last answer counts, not a name
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
 NAMED_TEXTS = 1024  # answers read for the things they name, per index (answers recur)
 KEPT_PARSED = 1024  # contexts this process kept, as made: each is read back at the next turn
@@ -597,6 +599,10 @@ class Conversations:
                 answer.kind == "narrowed"
                 and self._narrowed_by_it(answer, ctx, text, lang, elliptical, alone)
             ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
+            # "list them" of the counted recommendations: the article does not list them
+            declined_with_why = declined_with_why or (
+                named == COUNTED and answer.kind in ("gap", "narrowed")
+            )
             if gap_of_it is None and self._gap_of_it(answer, named, alone):
                 gap_of_it = answer  # the decline, unless another reading answers
             if declined_with_why or (
@@ -817,9 +823,28 @@ class Conversations:
         if filled_first:
             yield from filled
         if pronoun and not named:
+            yield from self._with_counted(ctx, text)
             yield from self._with_names(ctx, text)
         if not filled_first:
             yield from filled
+
+    def _with_counted(self, ctx: Context, text: str) -> list[tuple[str, str | None]]:
+        """ "list them", "welche sind das?" after "nine recommendations": the follow-up asks
+        for the items of what the last answer counts; read with those things, marked
+        `COUNTED` (the article names no such items: declined, not another answer)."""
+        toks = tokens(text)
+        asks_items = has_cue(toks, "lists") or _has(toks, "which")
+        if not (asks_items and _has(toks, "things_pronoun")):
+            return []
+        intents = self.bot.store.current.intents
+        words = [
+            word
+            for key in ctx.intents
+            if key in intents
+            for word in counted_words(intents[key].answer.get(ctx.lang))
+        ]
+        asked = text.rstrip("?!. ")
+        return [(f"{asked} {word}?", COUNTED) for word in dict.fromkeys(words)]
 
     def _with_names(self, ctx: Context, text: str) -> list[tuple[str, str | None]]:
         """`text` with each name the last question and answer named, one name at a time (a

@@ -61,6 +61,7 @@ class _Followup(_Strict):
     new_topic: list[str] = Field(min_length=1)
     only: list[str] = Field(min_length=1)
     person_pronoun: list[str] = Field(min_length=1)
+    things_pronoun: list[str] = Field(min_length=1)
     ordinals: list[list[str]] = Field(min_length=1)
     last: list[str] = Field(min_length=1)
     other: list[str] = Field(min_length=1)
@@ -227,6 +228,7 @@ FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
         "new_topic",
         "only",
         "person_pronoun",
+        "things_pronoun",
     )
 }
 

@@ -471,13 +471,8 @@ class Policy:
         found = self._counted.get(key)
         if found is None:
             answer = self.intents[key].answer
-            pairs = (pair for text in (answer.de, answer.en) for pair in pairwise(tokens(text)))
-            found = frozenset(
-                stem(b)
-                for a, b in pairs
-                if _counts(a) and b.isalpha() and b not in STOPWORDS and b not in COUNT_UNITS
-            )
-            self._counted[key] = found
+            words = (*counted_words(answer.de), *counted_words(answer.en))
+            found = self._counted[key] = frozenset(map(stem, words))
         return found
 
     def _share_not_stated(self, top: Candidate, res: Resolution) -> bool:
@@ -799,6 +794,15 @@ def asks_count(toks: tuple[str, ...] | list[str]) -> bool:
     for _, end in _phrases_at(toks, COUNT_CUES):
         return not COUNT_UNITS & set(toks[end : end + 2])
     return False
+
+
+def counted_words(text: str) -> list[str]:
+    """The words right after a count in `text` ("nine recommendations" → "recommendations")."""
+    return [
+        b
+        for a, b in pairwise(tokens(text))
+        if _counts(a) and b.isalpha() and b not in STOPWORDS and b not in COUNT_UNITS
+    ]
 
 
 def counted_noun(question: str) -> list[Narrowing]:
