@@ -37,7 +37,7 @@ _LATIN_LETTER = re.compile(r"[a-z]")
 _SPELLED = re.compile(r"(?<![\w'])(?:[a-z]\s+)+[a-z](?![\w'])")
 # English elisions are one word: "y'all" → "yall", "c'mon" → "cmon" (not the Swiss
 # "z'finde", "d'Firme", whose "zu", "die" are read as the letter's own word).
-_ELIDED = re.compile(r"\b([cy])'([a-z]{2,})\b")
+_ELIDED = re.compile(r"\b([cgy])'([a-z]{2,})\b")
 _AMPERSAND_WORD = re.compile(r"(?<=\b[a-z])&(?=[a-z]\b)")  # R&D, F&E
 _ENDS_SPELLED = re.compile(r"(?<![\w'])[a-z]\s*$")  # "… h k": a letter spelled alone at the end
 

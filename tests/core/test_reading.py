@@ -69,6 +69,7 @@ def test_statements_only_are_one_question() -> None:
         ("Vielen herzlichen Dank, das war sehr freundlich von Ihnen!", "thanks"),  # polite
         ("Na gut, dann danke ich Ihnen recht herzlich.", "thanks"),
         ("no worries, thanks heaps", "thanks"),  # Australian
+        ("g'day 👋", "greeting"),  # an elision, one word as "y'all" is
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:

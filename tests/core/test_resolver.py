@@ -107,6 +107,13 @@ def test_what_a_thing_is_good_for_is_its_purpose(qabot: QABot) -> None:
     assert answer.answered and "Kooperation" in answer.text, answer.text
 
 
+def test_to_exist_is_no_topic(qabot: QABot) -> None:
+    """ "which schemes exist" asks which there are, as "gibt es" does: not the known gap of
+    "since when has RAISe+ existed?"."""
+    answer = qabot.ask("which funding schemes exist for AI in Hong Kong?")
+    assert answer.answered and "RAISe+" in answer.text, answer.text
+
+
 def test_a_number_the_article_never_links_to_the_topic_abstains(qabot: QABot) -> None:
     assert (
         qabot.ask("How many AI firms were in the science park at the end of 2019?").answered
