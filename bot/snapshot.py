@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from bot.analyzer import question_types
 from bot.answer import Answer, Citation, StatReply, Suggestion
@@ -958,6 +959,33 @@ def _asks_quantity(clauses: list[str]) -> bool:
     return any(asks(c) and "quantity" in question_types(tokens(c)) for c in clauses)
 
 
+class _Part(NamedTuple):
+    """A stretch of a question between separators, and what came before it."""
+
+    text: str
+    hard: bool  # a "?" or ";": a new part begins
+    conjoined: bool  # an "and" that joins no name's words
+    symbol: bool  # an "&" or "+"
+
+
+def _parts(question: str, names: frozenset[tuple[str, str]]) -> list[_Part]:
+    """The stretches of `question` between clause separators (a part keeps its "?")."""
+    parts: list[_Part] = []
+    start, hard, conjoined, symbol = 0, True, False, False
+    for sep in _CLAUSE.finditer(question):
+        asked = "?" if "?" in sep.group() else ""
+        parts.append(_Part(question[start : sep.start()] + asked, hard, conjoined, symbol))
+        word = sep.group().strip().lower()
+        hard = bool({"?", ";"} & set(word))
+        conjoined = word in ("and", "und") and (
+            _words_around(question, sep.start(), sep.end()) not in names
+        )
+        symbol = word in ("&", "+")
+        start = sep.end()
+    parts.append(_Part(question[start:], hard, conjoined, symbol))
+    return [part for part in parts if part.text.strip(" ?")]
+
+
 def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """The parts of a question. After a "?" or ";" a new part begins; after "," or "and"
     only one that opens as a question ("…, and how many …"): "kleinen und mittleren
@@ -965,40 +993,27 @@ def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> 
     Parks", "ok real talk,") is not a question of its own and stays with its neighbour.
     Two topics asked about ("what does it say about computing needs and the planned data
     centre?") are two parts, each with the words that ask about it; not the two words
-    around an "and" of a name (`names`: ("science", "technology")).
+    around an "and" of a name (`names`: ("science", "technology")). Keywords listed, none
+    put as a question ("share using AI, share wanting to expand"), or joined by "&" or "+"
+    ("RAISe+ budget & SenseTime founding year?") are each a part.
     """
-    question = _ASIDE.sub(r" \1", question)
-    # (text, hard break before it, "and" before it, "&" or "+" before it)
-    parts: list[tuple[str, bool, bool, bool]] = []
-    start, hard, conjoined, symbol = 0, True, False, False
-    for sep in _CLAUSE.finditer(question):  # a part keeps its "?": it was asked
-        text = question[start : sep.start()] + ("?" if "?" in sep.group() else "")
-        parts.append((text, hard, conjoined, symbol))
-        start, hard = sep.end(), bool({"?", ";"} & set(sep.group()))
-        conjoined = sep.group().strip().lower() in ("and", "und") and (
-            _words_around(question, sep.start(), sep.end()) not in names
-        )
-        symbol = sep.group().strip() in ("&", "+")
-    last = (question[start:], hard, conjoined, symbol)
-    parts = [part for part in [*parts, last] if part[0].strip(" ?")]
-    # "share using AI, share wanting to expand, share with hiring problems", "RAISe+ budget
-    # & SenseTime founding year?": a list of keywords, not put as questions
-    listed = not any(asks(p[0]) for p in parts)
+    parts = _parts(_ASIDE.sub(r" \1", question), names)
+    listed = not any(asks(part.text) for part in parts)
     merged: list[str] = []
-    for part, hard, conjoined, symbol in parts:
+    for text, hard, conjoined, symbol in parts:
         keyword = bool(
-            (listed or symbol) and merged and min(len(part.split()), len(merged[-1].split())) >= 2
+            (listed or symbol) and merged and min(len(text.split()), len(merged[-1].split())) >= 2
         )
-        joined = not hard and not keyword and not asks(part.rstrip("?"))
+        joined = not hard and not keyword and not asks(text.rstrip("?"))
         head = _asked_about(merged[-1]) if merged and joined and conjoined else None
-        if head and len(part.split()) <= TOPIC_WORDS:
-            merged.append(f"{head} {part}")
+        if head and len(text.split()) <= TOPIC_WORDS:
+            merged.append(f"{head} {text}")
         elif keyword:
-            merged.append(part)
-        elif merged and (joined or len(part.split()) < 3 or len(merged[-1].split()) < 3):
-            merged[-1] = f"{merged[-1]} {part}"
+            merged.append(text)
+        elif merged and (joined or len(text.split()) < 3 or len(merged[-1].split()) < 3):
+            merged[-1] = f"{merged[-1]} {text}"
         else:
-            merged.append(part)
+            merged.append(text)
     return merged
 
 
