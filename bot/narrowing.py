@@ -22,27 +22,27 @@ from bot.text import fold, stem, tokens
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor + word
 # Each restricting phrase's group (the first group that lists it), and the phrase lengths to
-# try at a word, longest first: the restrictors' lengths, and a place's where a place's name
-# starts with that word (a few names are long: "Ho Chi Minh City" need not be tried at every
-# word).
+# try at a word, longest first: those of the restrictors and of the places whose name starts
+# with that word (a phrase can only start with its first word); none at any other word.
 _GROUP_OF: dict[tuple[str, ...], str] = {}
 for _group, _terms in RESTRICTORS.items():
     for _term in _terms:
         _GROUP_OF.setdefault(_term, _group)
-_LENGTHS = tuple(range(max(map(len, _GROUP_OF), default=1), 0, -1))
-_PLACE_LENGTHS: dict[str, set[int]] = {}
-for _place in PLACES:
-    _PLACE_LENGTHS.setdefault(_place[0], set()).add(len(_place))
-_LENGTHS_AT = {
-    word: tuple(sorted({*_LENGTHS, *lengths}, reverse=True))
-    for word, lengths in _PLACE_LENGTHS.items()
-}
+_STARTING: dict[str, set[int]] = {}
+for _phrase in (*_GROUP_OF, *PLACES):
+    _STARTING.setdefault(_phrase[0], set()).add(len(_phrase))
+_LENGTHS_AT = {word: tuple(sorted(lengths, reverse=True)) for word, lengths in _STARTING.items()}
 
 
 def group_at(toks: list[str], i: int) -> str | None:
     """The group of the restricting phrase that starts at word `i` (the longest), if any."""
     return next(
-        (_GROUP_OF[p] for n in _LENGTHS if (p := tuple(toks[i : i + n])) in _GROUP_OF), None
+        (
+            _GROUP_OF[p]
+            for n in _LENGTHS_AT.get(toks[i], ())
+            if (p := tuple(toks[i : i + n])) in _GROUP_OF
+        ),
+        None,
     )
 
 
@@ -62,7 +62,7 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
     i = 0
     while i < len(toks):
         hit, taken = None, 0
-        for n in _LENGTHS_AT.get(toks[i], _LENGTHS):
+        for n in _LENGTHS_AT.get(toks[i], ()):
             if i + n > len(toks):
                 continue
             phrase = tuple(toks[i : i + n])
