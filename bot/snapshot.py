@@ -149,7 +149,7 @@ class Snapshot:
         question = clean(_MARKUP.sub(" ", text))
         if not question:
             return self._help(text, default)
-        if not has_latin(question):
+        if not has_latin(question) and not any(ch.isdigit() for ch in question):  # "2035?" asks
             if not any(ch.isalnum() for ch in question):  # emoji or symbols only
                 return self._help(text, default)
             return Answer(text, False, default, msg("other_script", default), "abstain")

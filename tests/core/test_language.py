@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.service import QABot
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE
@@ -29,3 +31,13 @@ def test_other_scripts_abstain_in_the_default_language(qabot: QABot) -> None:
     for question in ("香港有多少人工智能公司？", "Сколько компаний в Гонконге?"):
         answer = qabot.ask(question)
         assert (answer.answered, answer.lang) == (False, "en")
+
+
+@pytest.mark.parametrize(("figure", "words"), [("2035", "2035"), ("2014?", "SenseTime")])
+def test_a_figure_alone_is_asked_about_not_another_script(
+    qabot: QABot, figure: str, words: str
+) -> None:
+    """ "2035" has no Latin letter but is no other script: a reverse question, what the
+    article says the figure is."""
+    answer = qabot.ask(figure)
+    assert answer.answered and words in answer.text, answer.text
