@@ -35,6 +35,7 @@ from bot.lexicon import (
     NUMBER_WORDS,
     PARTITIVES,
     QUESTION_CUES,
+    QUESTION_WORDS,
     SHARE_CUES,
     STOPWORDS,
 )
@@ -232,20 +233,31 @@ class Policy:
             return 0.0
         return self.model.probability(signals(ranked[0], self.rival(ranked), res, self.resolver))
 
-    def _article_before_gap(self, ranked: list[Candidate]) -> list[Candidate]:
+    def _article_before_gap(self, ranked: list[Candidate], res: Resolution) -> list[Candidate]:
         """ "The article doesn't give X" only when it beats the best answer the article gives by
-        the model's margin: a known gap restates what the article does say, and wins on those
-        words. The model then judges the answer it would give."""
+        the model's margin, and not when the question is keywords of that answer alone ("data
+        centre" asks for no location, cost or operator): a known gap restates what the
+        article does say, and wins on those words. The model then judges the answer it would
+        give."""
         if not ranked or self.intents[ranked[0].key].kind != "gap":
             return ranked
         answer = next((c for c in ranked if self.intents[c.key].kind == "article"), None)
-        if answer is None or ranked[0].score - answer.score >= self.model.margin:
+        if answer is None:
+            return ranked
+        said = self.resolver.docs[answer.key]
+        asked = res.analysis
+        keywords = (
+            not asked.types
+            and not QUESTION_WORDS.keys() & set(asked.tokens)
+            and asked.features <= said.bag | said.context
+        )
+        if ranked[0].score - answer.score >= self.model.margin and not keywords:
             return ranked
         return [answer, *(c for c in ranked if c is not answer)]
 
     def accepted(self, res: Resolution) -> tuple[Candidate | None, float]:
         """The best intent when the model trusts it, with the model's probability."""
-        ranked = self._article_before_gap(self.ranked(res))
+        ranked = self._article_before_gap(self.ranked(res), res)
         if not ranked:
             return None, 0.0
         top = ranked[0]

@@ -107,6 +107,14 @@ def test_a_false_premise_is_corrected(qabot: QABot) -> None:
     assert answer.answered and "2016" in answer.text and "2014" in answer.text
 
 
+def test_keywords_of_an_answer_alone_get_that_answer_not_a_known_gap(qabot: QABot) -> None:
+    """ "data centre" asks for no location, cost or operator: the answer about the data
+    centre, not the known gap of what the article does not say of it; "data centre
+    location" is that gap."""
+    assert qabot.ask("data centre").answered
+    assert qabot.ask("data centre location").answered is False
+
+
 def test_a_known_gap_does_not_win_a_tie_with_what_the_article_gives(qabot: QABot) -> None:
     # "Empfehlungen?" ties the gap on their content with the answer that there are nine:
     # the article's answer is given, not "the article does not list them".
