@@ -356,7 +356,10 @@ class Snapshot:
                 return [spelled]
             others = [c for c in clauses if not has_cue(tokens(c), "stands_for")]
             return [spelled, *(piece for c in others for piece in self._pieces(c, lang))]
-        named = self._named_things(res, lang) if decision.verdict != "answer" else None
+        # a known gap takes "which people are mentioned?" for the firm's staff it lacks
+        gap = decision.candidate is not None and self.intents[decision.candidate.key].kind == "gap"
+        mention = gap and bool(_MENTION_WORDS & set(res.words))
+        named = self._named_things(res, lang) if decision.verdict != "answer" or mention else None
         if named is not None:
             return [named]
         by_kind = _figure_kind(res.words) is not None  # "all the years": a list
@@ -741,7 +744,9 @@ class Snapshot:
         kind (concepts.yaml `entity:`), each cited where the article first names it."""
         words = set(res.words)
         kind = next((k for k, cues in _NAMED_KINDS.items() if cues & words), None)
-        asks_which = bool({"which", "welche", "welcher", "what"} & words) or has_cue(
+        if kind is None and _WHO & words and _MENTION_WORDS & words:
+            kind = "person"
+        asks_which = bool({"which", "welche", "welcher", "what", *_WHO} & words) or has_cue(
             res.words, "lists"
         )
         asks_which = asks_which or bool(_LISTING_WORDS & words)  # "Nenne alle Städte …"
@@ -888,6 +893,12 @@ _NAMED_KINDS = {
     "programme": frozenset("programme programmes programs schemes forderprogramme".split()),
     "person": frozenset("personen people persons menschen leute".split()),
 }
+# "Who is quoted in the article?": the people it names, when asked with a word of mention
+# (not "who founded SenseTime? need a name": a person of a relation the article lacks).
+_WHO = frozenset({"who", "wer"})
+_MENTION_WORDS = frozenset(
+    "mentioned genannt erwahnt vorkommen vorkommt quoted cited zitiert zitierte".split()
+)
 _LISTED_AS = {  # the outlet is an organisation too when organisations are listed
     "organisation": ("organisation", "source"),
     "place": ("place",),
@@ -897,7 +908,7 @@ _LISTED_AS = {  # the outlet is an organisation too when organisations are liste
 _NAMING_WORDS = frozenset(
     "named name names mentioned mention mentions genannt nennt nennen erwahnt erwahnen vor "
     "appear appears listed vorkommen vorkommt auftauchen taucht tauchen occur occurs "
-    "featured show shows".split()
+    "featured show shows quoted cited zitiert zitierte".split()
 )
 _LISTING_WORDS = frozenset("nenne nenn list zahl aufzahlen auflisten alle all every".split())
 _YEAR_WORDS = frozenset("jahr jahre jahreszahl jahreszahlen year years dates datum daten".split())
