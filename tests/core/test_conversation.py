@@ -78,6 +78,14 @@ def test_the_items_of_what_the_last_answer_counts_are_not_another_answer(
     assert answer.answered is False and "does not list" in answer.text, answer.text
 
 
+def test_the_two_points_back_at_what_was_named(talk: Conversations) -> None:
+    """ "Wann wurden die beiden gestartet?" after the two schemes asks their launch, which the
+    article does not give; read alone it took SenseTime's founding (2014) for it."""
+    talk.ask("c36", "Wie groß ist das AI Subsidy Scheme?")
+    answer = talk.ask("c36", "Wann wurden die beiden gestartet?")
+    assert answer.answered is False and "2014" not in answer.text, answer.text
+
+
 def test_a_group_asked_of_another_topic_is_not_its_share_of_the_sample(
     talk: Conversations,
 ) -> None:
