@@ -278,6 +278,8 @@ class Settings(BaseSettings):
             raise ValueError(f"{source}: {exc}") from None
         except ValidationError as exc:
             raise ValueError(f"{source} or the environment: {_one_line(exc)}") from None
+        except RecursionError:  # TOML, or a setting's JSON in the environment, nested too deep
+            raise ValueError(f"{source} or the environment: a value nested too deep") from None
 
 
 class _TomlWithoutSecrets(TomlConfigSettingsSource):
