@@ -53,6 +53,8 @@ SettingPath = Annotated[Path, BeforeValidator(_not_empty)]
 KeepSeconds = Annotated[float, Field(gt=0, le=365 * 86400)]
 # A TCP port a server of ours binds: 0 would be one the OS picks, named nowhere.
 Port = Annotated[int, Field(ge=1, le=65535)]
+# The address a server of ours binds: "" would be every interface (aiohttp's reading), unsaid.
+BindHost = Annotated[str, Field(min_length=1)]
 
 
 class ConfigSection(BaseModel):
@@ -100,10 +102,10 @@ class AdminSettings(ConfigSection):
 class SlackSettings(ConfigSection):
     # The HTTP server's address: loopback for a reverse proxy on this host; 0.0.0.0 in a
     # container (its port published) or to be reached from other hosts.
-    host: str = "127.0.0.1"
+    host: BindHost = "127.0.0.1"
     port: Port = 3000
     # GET /metrics on an address of its own; unset: beside /slack/events on `port`.
-    metrics_host: str = "127.0.0.1"
+    metrics_host: BindHost = "127.0.0.1"
     metrics_port: Port | None = None
     # true: replies in a thread qabot answered in need a mention too (no follow-ups without).
     require_mention: bool = False
