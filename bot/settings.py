@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -46,6 +47,18 @@ def _not_empty(value: object) -> object:
 
 # A path setting: "" would be Path("."), wherever qabot happens to run.
 SettingPath = Annotated[Path, BeforeValidator(_not_empty)]
+
+
+def _one_word(secret: SecretStr) -> SecretStr:
+    if any(ch.isspace() or not ch.isprintable() for ch in secret.get_secret_value()):
+        raise ValueError("holds whitespace or a control character (a line pasted with it?)")
+    return secret
+
+
+# A token or secret as Slack and Discord issue them: one word. A line break in one (two
+# lines pasted as one value) is refused by HTTP itself, so the platform never rejects it
+# by name; an error here names the variable.
+Secret = Annotated[SecretStr, AfterValidator(_one_word)]
 
 
 # A time qabot keeps something for (a conversation, an event id): above 0 (0 or less kept
@@ -214,13 +227,13 @@ class Settings(BaseSettings):
     unanswered: UnansweredSettings = Field(default_factory=UnansweredSettings)
     admin: AdminToolSettings = Field(default_factory=AdminToolSettings)
 
-    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
-    slack_signing_secret: SecretStr | None = Field(
+    slack_bot_token: Secret | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: Secret | None = Field(
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
-    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_app_token: Secret | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
-    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_token: Secret | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_api_base: str = Field(
         default="https://discord.com/api/v10", validation_alias="DISCORD_API_BASE"
     )
