@@ -68,6 +68,17 @@ def test_a_missing_knowledge_dir_fails_clearly_in_every_command(
         assert "Traceback" not in captured.err, argv
 
 
+@pytest.mark.parametrize("not_a_file", ["a directory", "/dev/null"])
+def test_a_config_path_that_is_no_file_is_an_error_not_the_defaults(
+    not_a_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The settings' TOML source reads nothing from what is not a regular file: checked for
+    # existence only, `--config some/dir` ran every command on the defaults without a word.
+    path = tmp_path if not_a_file == "a directory" else Path(not_a_file)
+    assert main(["--config", str(path), "stat"]) == 2
+    assert f"config file not found: {path}" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_a_missing_config_file_fails_clearly_in_every_command(
     where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
