@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -48,11 +49,25 @@ def _not_empty(value: object) -> object:
 SettingPath = Annotated[Path, BeforeValidator(_not_empty)]
 
 
+def _one_word(secret: SecretStr) -> SecretStr:
+    if any(ch.isspace() or not ch.isprintable() for ch in secret.get_secret_value()):
+        raise ValueError("holds whitespace or a control character (a line pasted with it?)")
+    return secret
+
+
+# A token or secret as Slack and Discord issue them: one word. A line break in one (two
+# lines pasted as one value) is refused by HTTP itself, so the platform never rejects it
+# by name; an error here names the variable.
+Secret = Annotated[SecretStr, AfterValidator(_one_word)]
+
+
 # A time qabot keeps something for (a conversation, an event id): above 0 (0 or less kept
 # nothing), at most a year (Redis takes a finite expire time, in milliseconds).
 KeepSeconds = Annotated[float, Field(gt=0, le=365 * 86400)]
 # A TCP port a server of ours binds: 0 would be one the OS picks, named nowhere.
 Port = Annotated[int, Field(ge=1, le=65535)]
+# The address a server of ours binds: "" would be every interface (aiohttp's reading), unsaid.
+BindHost = Annotated[str, Field(min_length=1)]
 
 
 class ConfigSection(BaseModel):
@@ -100,10 +115,10 @@ class AdminSettings(ConfigSection):
 class SlackSettings(ConfigSection):
     # The HTTP server's address: loopback for a reverse proxy on this host; 0.0.0.0 in a
     # container (its port published) or to be reached from other hosts.
-    host: str = "127.0.0.1"
+    host: BindHost = "127.0.0.1"
     port: Port = 3000
     # GET /metrics on an address of its own; unset: beside /slack/events on `port`.
-    metrics_host: str = "127.0.0.1"
+    metrics_host: BindHost = "127.0.0.1"
     metrics_port: Port | None = None
     # true: replies in a thread qabot answered in need a mention too (no follow-ups without).
     require_mention: bool = False
@@ -212,13 +227,13 @@ class Settings(BaseSettings):
     unanswered: UnansweredSettings = Field(default_factory=UnansweredSettings)
     admin: AdminToolSettings = Field(default_factory=AdminToolSettings)
 
-    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
-    slack_signing_secret: SecretStr | None = Field(
+    slack_bot_token: Secret | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: Secret | None = Field(
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
-    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_app_token: Secret | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
-    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_token: Secret | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_api_base: str = Field(
         default="https://discord.com/api/v10", validation_alias="DISCORD_API_BASE"
     )
@@ -278,6 +293,8 @@ class Settings(BaseSettings):
             raise ValueError(f"{source}: {exc}") from None
         except ValidationError as exc:
             raise ValueError(f"{source} or the environment: {_one_line(exc)}") from None
+        except RecursionError:  # TOML, or a setting's JSON in the environment, nested too deep
+            raise ValueError(f"{source} or the environment: a value nested too deep") from None
 
 
 class _TomlWithoutSecrets(TomlConfigSettingsSource):

@@ -50,9 +50,10 @@ _EMOJI_MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # variatio
 # stops; a new session each time instead would spend Discord's 1,000 a day.
 _UNREADABLE_EVENT_ERRORS = (LookupError, ValueError, TypeError, AttributeError)
 _PROBLEM_MAX = 200  # characters of the parser's complaint the log line repeats
-# What discord.py's gateway raises on a frame it cannot parse, before any event parser: JSON
-# nested past the parser's depth (RecursionError), or no JSON (JSONDecodeError, a ValueError).
-_UNPARSABLE_FRAME_ERRORS = (RecursionError, ValueError)
+# What discord.py's gateway raises on a frame it cannot read, before any event parser: JSON
+# nested past the parser's depth (RecursionError), no JSON (JSONDecodeError, a ValueError),
+# or a frame of another shape (not an object, a field missing or of another type).
+_UNREADABLE_FRAME_ERRORS = (RecursionError, *_UNREADABLE_EVENT_ERRORS)
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -89,7 +90,7 @@ class QAClientMixin:
         for event, parse in parsers.items():
             parsers[event] = _dropping_what_it_cannot_read(event, parse)
         state = self._connection  # type: ignore[attr-defined]
-        state._update_references = _dropping_frames_it_cannot_parse(state._update_references)
+        state._update_references = _dropping_frames_it_cannot_read(state._update_references)
         self.bot = bot
         self.settings = settings
         self.ready_signal: asyncio.Event | None = None
@@ -269,12 +270,12 @@ def _dropping_what_it_cannot_read(event: str, parse: Parser) -> Parser:
     return parse_or_drop
 
 
-def _dropping_frames_it_cannot_parse(
+def _dropping_frames_it_cannot_read(
     update_references: Callable[[Any], None],
 ) -> Callable[[Any], None]:
     """discord.py's hook for each gateway websocket it opens (`_update_references`, called
     before the first frame is read; no public one), giving the websocket a frame reader that
-    drops a frame it cannot parse with one line. Raised, the error left discord.py's
+    drops a frame it cannot read with one line. Raised, the error left discord.py's
     connection loop: the Discord platform stopped, for one frame."""
 
     def update(ws: Any) -> None:
@@ -283,9 +284,9 @@ def _dropping_frames_it_cannot_parse(
         async def received_or_dropped(msg: Any, /) -> None:
             try:
                 await receive(msg)
-            except _UNPARSABLE_FRAME_ERRORS as exc:
+            except _UNREADABLE_FRAME_ERRORS as exc:
                 log.warning(
-                    "discord: a gateway frame discord.py cannot parse was dropped (%s)",
+                    "discord: a gateway frame discord.py cannot read was dropped (%s)",
                     type(exc).__name__,
                 )
 

@@ -68,6 +68,17 @@ def test_a_missing_knowledge_dir_fails_clearly_in_every_command(
         assert "Traceback" not in captured.err, argv
 
 
+@pytest.mark.parametrize("not_a_file", ["a directory", "/dev/null"])
+def test_a_config_path_that_is_no_file_is_an_error_not_the_defaults(
+    not_a_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The settings' TOML source reads nothing from what is not a regular file: checked for
+    # existence only, `--config some/dir` ran every command on the defaults without a word.
+    path = tmp_path if not_a_file == "a directory" else Path(not_a_file)
+    assert main(["--config", str(path), "stat"]) == 2
+    assert f"config file not found: {path}" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_a_missing_config_file_fails_clearly_in_every_command(
     where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -459,3 +470,25 @@ def test_kb_add_question_files_the_phrase_under_the_language_given(
     argv = ["kb", "add-question", "--kb", str(kb_copy), "--lang", "en"]
     assert main([*argv, "hkpc.recruiting", phrase]) == 0
     assert "to hkpc.recruiting (en)" in capsys.readouterr().out
+
+
+def test_a_config_value_nested_past_the_parser_is_an_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A TOML array nested 100,000 deep raised RecursionError past the settings: a traceback
+    # and exit 1, where every other bad config file is one line and exit 2.
+    config = tmp_path / "qabot.toml"
+    config.write_text("default_lang = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    assert main(["--config", str(config), "ask", "hpc"]) == 2
+    err = capsys.readouterr().err
+    assert str(config) in err and "nested" in err and len(err.splitlines()) == 1
+
+
+def test_an_environment_value_nested_past_the_parser_is_an_error_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same for a setting given as JSON in the environment (or a .env).
+    monkeypatch.setenv("QABOT_ADMINS__SLACK_USER_IDS", "[" * 100_000)
+    assert main(["ask", "hpc"]) == 2
+    err = capsys.readouterr().err
+    assert "environment" in err and "nested" in err and len(err.splitlines()) == 1

@@ -42,6 +42,14 @@ def test_a_long_echo_is_cut_to_its_bound() -> None:
     assert len(line) == echo.ECHO_MAX and line.endswith("…")
 
 
+def test_each_platforms_echo_is_cut_to_the_bound() -> None:
+    # README: "one bounded line (200 characters of a topic or question)"; the renderers'
+    # literal() without its bound passed every test (a /stat topic echoed whole).
+    for literal in (slack.literal, discord.literal):
+        line = literal("word " * 1000)
+        assert len(line) == echo.ECHO_MAX and line.endswith("…"), literal.__module__
+
+
 @PROPS
 @given(hostile)
 def test_slack_literal_has_no_markup_left(text: str) -> None:

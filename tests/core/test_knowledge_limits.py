@@ -6,6 +6,7 @@ from __future__ import annotations
 import cProfile
 import os
 import pstats
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,6 +76,21 @@ def test_a_file_over_the_cap_is_refused_unread(kb_copy: Path) -> None:
         "knowledge/qa/big.yaml:0: 3,000,010 bytes, over the limit of 2,000,000 bytes per file "
         "([knowledge] max_file_bytes); split it or raise the limit"
     )
+
+
+def test_a_file_over_the_cap_costs_no_memory_of_its_size(kb_copy: Path) -> None:
+    # The loader read a file whole before its size refused it: the refusal held, but a file
+    # of gigabytes (a log moved in by mistake) would be in memory first. Sparse: no disk used.
+    with (kb_copy / "qa" / "huge.yaml").open("wb") as f:
+        f.truncate(200_000_000)
+    tracemalloc.start()
+    try:
+        (problem,) = problems(kb_copy, KnowledgeLimits(max_file_bytes=2_000_000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "huge.yaml:0: 200,000,000 bytes, over the limit" in problem
+    assert peak < 50_000_000
 
 
 def test_the_knowledge_together_is_capped(kb_copy: Path) -> None:

@@ -134,18 +134,24 @@ async def test_sharded_client(fake: FakeDiscord, discord_core: QABot, tmp_path: 
         assert (await fake.wait_reply(mid)).json["embeds"]
 
 
-# Frames discord.py's gateway cannot parse, before any event parser: its RecursionError or
-# JSONDecodeError left its connection loop and the Discord platform stopped for good.
-UNPARSABLE_FRAMES = {
+# Frames discord.py's gateway cannot read, before any event parser: its RecursionError,
+# JSONDecodeError, or the AttributeError/TypeError of a frame of another shape left its
+# connection loop and the Discord platform stopped for good.
+UNREADABLE_FRAMES = {
     "nested past the parser": '{"op": 0, "t": "MESSAGE_CREATE", "s": 99, "d": {"x": '
     + "[" * 100_000,
     "not json": '{"op": 0, "t": "MESSAGE_CREATE", "s": 99, "d": ',
+    "not an object": "[1]",
+    "null": "null",
+    "an event name of another type": '{"op": 0, "t": ["MESSAGE_CREATE"], "s": 99, "d": {}}',
+    "a hello without data": '{"op": 10, "d": null}',
+    "a resumed without data": '{"op": 0, "t": "RESUMED", "s": 99, "d": null}',
 }
 
 
-@pytest.mark.parametrize("frame", UNPARSABLE_FRAMES.values(), ids=UNPARSABLE_FRAMES)
+@pytest.mark.parametrize("frame", UNREADABLE_FRAMES.values(), ids=UNREADABLE_FRAMES)
 @pytest.mark.parametrize("sharded", [False, True], ids=["plain", "sharded"])
-async def test_a_gateway_frame_discord_py_cannot_parse_is_dropped_in_one_line(
+async def test_a_gateway_frame_discord_py_cannot_read_is_dropped_in_one_line(
     fake: FakeDiscord,
     discord_core: QABot,
     tmp_path: Path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,27 @@ def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch, qabo
     assert settings.discord_api_base == "https://discord.com/api/v10"
     assert settings.knowledge_dir == PROJECT_ROOT / "knowledge"
     assert not SlackAdapter(QABot(settings, qabot.store), settings).socket_mode
+
+
+@pytest.mark.parametrize(
+    ("command", "variable", "other"),
+    [
+        ("slack", "SLACK_BOT_TOKEN", {"SLACK_SIGNING_SECRET": "not-a-real-secret"}),
+        ("discord", "DISCORD_TOKEN", {}),
+    ],
+)
+def test_a_token_with_a_line_break_in_it_is_named_and_exits_2(
+    tmp_path: Path, command: str, variable: str, other: dict[str, str]
+) -> None:
+    # Two lines pasted as one value: aiohttp refuses the header ("Forbidden control
+    # character … header injection") once connected, which stopped the platform with exit 1
+    # and an ERROR naming no variable; Slack or Discord never saw the token to reject it.
+    with socket.create_server(("127.0.0.1", 0)) as listening:  # connects; never answers
+        url = f"http://127.0.0.1:{listening.getsockname()[1]}"
+        env = {variable: "xoxb-test-not\nreal-token", **other}
+        proc = qabot(
+            command, cwd=tmp_path, SLACK_API_URL=url + "/api/", DISCORD_API_BASE=url, **env
+        )
+    assert proc.returncode == 2, proc.stderr
+    assert variable in proc.stderr and "real-token" not in proc.stderr
+    assert_clean(proc.stderr)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import socket
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.settings import Settings
 from tests.slack.harness import SlackHarness, StartSlack, free_port
 
@@ -49,6 +51,19 @@ def test_the_address_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("QABOT_SLACK__METRICS_PORT", "9102")
     settings = Settings()
     assert settings.slack.host == "0.0.0.0" and settings.slack.metrics_port == 9102
+
+
+@pytest.mark.parametrize("key", ["host", "metrics_host"])
+def test_an_empty_address_is_an_error_not_every_interface(
+    key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # aiohttp binds "" on every interface, IPv4 and IPv6: `host = ""` in the config file
+    # (where an empty QABOT_SLACK__HOST counts as unset) served Slack's port and /metrics
+    # to every network the machine is on, the log saying "HTTP mode on :3000".
+    config = tmp_path / "qabot.toml"
+    config.write_text(f'[slack]\n{key} = ""\n', encoding="utf-8")
+    assert main(["--config", str(config), "stat"]) == 2
+    assert f"slack.{key}" in capsys.readouterr().err
 
 
 async def test_metrics_can_have_their_own_address(start_slack: StartSlack) -> None:

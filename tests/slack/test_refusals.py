@@ -49,6 +49,26 @@ async def test_a_signature_that_does_not_match_is_refused_with_401(
     assert not traces(caplog)
 
 
+async def test_a_signature_of_bytes_that_are_no_utf_8_is_refused_with_401(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # aiohttp keeps such header bytes as surrogates; encoded back strictly for the comparison
+    # they raised UnicodeEncodeError: a 500 and a traceback for anyone's unsigned request.
+    caplog.set_level(logging.INFO)
+    body = json.dumps({"type": "event_callback", "event": slack.mention_event(QUESTION)}).encode()
+    reader, writer = await connect(slack)
+    writer.write(
+        b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"X-Slack-Request-Timestamp: " + str(int(time.time())).encode() + b"\r\n"
+        b"X-Slack-Signature: v0=\xff\xfe" + b"0" * 62 + b"\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
+    status_line = await reader.readline()
+    writer.close()
+    assert status_line.split()[1] == b"401"
+    assert "bad signature" in one_short_line(caplog).getMessage()
+
+
 @pytest.mark.parametrize("body", ["[" * 200_000, '{"a":' * 200_000, "payload=" + "[" * 200_000])
 async def test_deeply_nested_json_is_refused(
     slack: SlackHarness, caplog: pytest.LogCaptureFixture, body: str
