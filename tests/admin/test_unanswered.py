@@ -422,7 +422,7 @@ def test_a_question_with_a_unicode_line_break_is_kept_whole(log_path: Path, brk:
     assert [r["question"] for r in records(log_path)] == [f"Who chairs{brk}the HKPC?"]
 
 
-@pytest.mark.parametrize("asked", ["-49%", "-44%"])
+@pytest.mark.parametrize("asked", ["-5%", "-17%"])  # figures the article does not give
 def test_the_pasted_command_adds_a_question_that_looks_like_an_option(
     kb_copy: Path,
     log_path: Path,
