@@ -85,8 +85,11 @@ _ELONGATED = re.compile(r"(.)\1{2,}")
 def chat_tokens(text: str) -> list[str]:
     """The folded tokens, a stretched chat word read as itself ("hiii" is "hi", "thxxx"
     "thx"); other words keep their letters ("Schifffahrt")."""
+    toks = tokens(text)
+    if not _ELONGATED.search(" ".join(toks)):
+        return list(toks)  # no word stretched: most messages, read in one search
     out = []
-    for tok in tokens(text):
+    for tok in toks:
         short = _ELONGATED.sub(r"\1", tok)
         out.append(short if short != tok and (short,) in CHAT_PHRASES else tok)
     return out

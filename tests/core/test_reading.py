@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from bot.reading import chat_kind, read
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bot.lexicon import CHAT_PHRASES
+from bot.reading import chat_kind, chat_tokens, read
 from bot.service import QABot
+from bot.text import tokens
 
 
 @pytest.mark.parametrize(
@@ -264,3 +270,16 @@ def test_a_message_is_read_once() -> None:
     reading is the first one, remembered."""
     message = "Servus! und wie viele davon sind KMU?"
     assert read(message) is read(message)
+
+
+@given(st.text(alphabet="hiyaxthanksHIé THX!?.,'3 ", max_size=40))
+@example("hiii thxxx Schifffahrt")
+@example("HIii")
+def test_a_message_without_a_stretched_word_is_read_as_its_tokens(text: str) -> None:
+    """chat_tokens reads each word for a stretch only when one may stand in the message: the
+    same tokens as reading every word."""
+    expected = []
+    for tok in tokens(text):
+        short = re.sub(r"(.)\1{2,}", r"\1", tok)
+        expected.append(short if short != tok and (short,) in CHAT_PHRASES else tok)
+    assert chat_tokens(text) == expected
