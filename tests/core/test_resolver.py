@@ -114,6 +114,13 @@ def test_to_exist_is_no_topic(qabot: QABot) -> None:
     assert answer.answered and "RAISe+" in answer.text, answer.text
 
 
+def test_doing_something_with_ai_is_using_it(qabot: QABot) -> None:
+    """ "Firmen, die was mit KI machen": the colloquial German for firms that use AI; it was
+    answered with the large firms' profits."""
+    answer = qabot.ask("wie viele firmen in hk machen denn schon was mit ki?")
+    assert answer.answered and "41" in answer.text, answer.text
+
+
 def test_a_number_the_article_never_links_to_the_topic_abstains(qabot: QABot) -> None:
     assert (
         qabot.ask("How many AI firms were in the science park at the end of 2019?").answered
