@@ -15,7 +15,8 @@ from bot.state import SharedState
 class RateLimitSettings(BaseModel):
     """Bucket sizes (burst) and refill rates (sustained questions per second)."""
 
-    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error (ConfigSection)
+    # a misspelt key or a number that is no finite one is an error (ConfigSection)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     enabled: bool = True
     # Questions at once (burst) and tokens back a second; 0 per second: a burst only.

@@ -72,9 +72,10 @@ BindHost = Annotated[str, Field(min_length=1)]
 
 class ConfigSection(BaseModel):
     """A `[section]` of config/qabot.toml: a misspelt key in it (or in its QABOT_…__
-    variable) is an error at start-up, not a default silently kept."""
+    variable) is an error at start-up, not a default silently kept; so is a number that is
+    no finite one (`inf`, `nan`: an endless timeout or cap would bound nothing)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ResolverSettings(ConfigSection):
@@ -197,6 +198,7 @@ class Settings(BaseSettings):
         # An error names the setting, never repeats its value (a URL may hold a password).
         hide_input_in_errors=True,
         extra="ignore",
+        allow_inf_nan=False,  # as in every section (ConfigSection)
         toml_file=DEFAULT_CONFIG,
     )
 
@@ -218,7 +220,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Longest wait for one Redis call; a store that fails or is slower is left out for a
     # few seconds (answering goes on without it). Never on the path of a Slack ack.
-    redis_timeout_s: float = Field(default=0.5, gt=0)  # 0 would make its sockets non-blocking
+    # 0 would make its sockets non-blocking; past about 1e10 s they overflow (never connect).
+    redis_timeout_s: float = Field(default=0.5, gt=0, le=365 * 86400)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     resolver: ResolverSettings = Field(default_factory=ResolverSettings)
     admins: AdminSettings = Field(default_factory=AdminSettings)

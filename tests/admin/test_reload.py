@@ -203,6 +203,25 @@ def test_any_failure_while_building_the_new_knowledge_is_reported(
     assert kb_bot.ask(question) == before
 
 
+def test_an_unexpected_failure_of_a_reload_is_reported_within_the_configured_length(
+    kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 11 item 10: the length of reported errors is capped ([knowledge]
+    # max_error_chars). The loader's problems were held to it; an error while building the
+    # new knowledge was not tested for it: uncapped, its 100,000 characters went whole into
+    # the log line, /kb status and the admin's /kb reload reply.
+    settings = admin_settings(kb_copy, tmp_path / "u.jsonl", knowledge={"max_error_chars": 200})
+    bot = QABot.from_settings(settings)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("index exploded " + "x" * 100_000)
+
+    monkeypatch.setattr("bot.store.Snapshot", broken)
+    (error,) = bot.reload("test").errors
+    assert len(error) <= 200 and error.endswith("…")
+    assert ":0: cannot load: RuntimeError: index exploded" in error
+
+
 def test_a_replaced_snapshot_is_freed_at_once(kb_bot: QABot) -> None:
     """Reloads keep the collector from walking the live knowledge (a full collection pauses
     every thread for a second at 100k variants), so the old one must not need it: nothing of

@@ -312,6 +312,15 @@ def test_the_unanswered_log_is_the_projects_wherever_qabot_runs(
         ("QABOT_UNANSWERED__BACKUPS", "-1"),
         ("QABOT_ADMIN__WATCH_STEP_MS", "0"),
         ("QABOT_ADMIN__WATCH_DEBOUNCE_MS", "-1"),
+        # endless limits were taken: Redis's socket overflowed (OverflowError, or past 1e10 s
+        # silently), so a healthy store was "unavailable" for good; the caps capped nothing
+        ("QABOT_REDIS_TIMEOUT_S", "inf"),
+        ("QABOT_REDIS_TIMEOUT_S", "1e10"),
+        ("QABOT_SLACK__API_TIMEOUT_S", "inf"),
+        ("QABOT_SLACK__MAX_RETRY_AFTER_S", "inf"),  # a Retry-After of an hour waited out
+        ("QABOT_DISCORD__MAX_RETRY_AFTER_S", "inf"),
+        ("QABOT_RATE_LIMIT__USER_BURST", "inf"),
+        ("QABOT_UNANSWERED__LOW_CONFIDENCE", "nan"),  # no answer counted unsure
     ],
 )
 def test_a_number_out_of_its_range_is_named_not_taken(
