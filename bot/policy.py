@@ -205,6 +205,7 @@ class Policy:
         self._term_cache: dict[tuple[str, str], list[Narrowing]] = {}
         self._stored: dict[str, frozenset[frozenset[str]]] = {}  # intent → its questions' words
         self._counted: dict[str, frozenset[str]] = {}  # intent → stems of the things it counts
+        self._counts_only: dict[str, bool] = {}  # gap → its questions ask counts only
 
     def ranked(self, res: Resolution) -> list[Candidate]:
         return [c for c in res.ranked if c.key in self.intents]
@@ -251,9 +252,25 @@ class Policy:
             and not QUESTION_WORDS.keys() & set(asked.tokens)
             and asked.features <= said.bag | said.context
         )
-        if ranked[0].score - answer.score >= self.model.margin and not keywords:
+        if (
+            ranked[0].score - answer.score >= self.model.margin
+            and not keywords
+            and not self._gap_of_a_count(ranked[0].key, res)
+        ):
             return ranked
         return [answer, *(c for c in ranked if c is not answer)]
+
+    def _gap_of_a_count(self, key: str, res: Resolution) -> bool:
+        """A known gap about a count ("how many firms were surveyed?") does not answer a
+        question for a share of them ("what share of the sample are SMEs?")."""
+        if not asks_share(res.words) or asks_count(res.words):
+            return False
+        counts = self._counts_only.get(key)
+        if counts is None:  # once per gap: its stored questions ask counts, never shares
+            asked = [tokens(v) for v in self.resolver.docs[key].variant_texts]
+            counts = any(map(asks_count, asked)) and not any(map(asks_share, asked))
+            self._counts_only[key] = counts
+        return counts
 
     def accepted(self, res: Resolution) -> tuple[Candidate | None, float]:
         """The best intent when the model trusts it, with the model's probability."""

@@ -930,3 +930,18 @@ def test_a_person_of_a_relation_the_article_lacks_is_no_one_it_names(qabot: QABo
     one person it names, is none."""
     answer = qabot.ask("who actually founded SenseTime? need a name for the slide")
     assert answer.answered is False and "names:" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What percentage of the survey sample were large firms?",
+        "Welchen Anteil an der Stichprobe hatten die KMU?",
+    ],
+)
+def test_a_share_of_the_sample_is_not_the_size_of_the_sample(qabot: QABot, question: str) -> None:
+    """The known gap "how many firms were surveyed?" is about a count: a question for a share
+    of the sample is the firm sizes' answer, not "the article gives no number surveyed"."""
+    answer = qabot.ask(question)
+    assert (answer.answered, answer.intent) == (True, "hkpc.company_size"), answer.text
+    assert not qabot.ask("how many firms were in the sample?").answered
