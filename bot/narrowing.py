@@ -181,9 +181,13 @@ def surface(question: str, phrase: tuple[str, ...]) -> str:
     folded = [tuple(tokens(w)) for w in words]
     n = len(phrase)
     for i in range(len(words)):
-        joined = tuple(t for f in folded[i : i + n] for t in f)
-        if joined[:n] == phrase:
-            return " ".join(words[i : i + n])
+        joined: tuple[str, ...] = ()
+        for j in range(i, len(words)):  # a written word may fold to several ("medium-sized")
+            joined += folded[j]
+            if len(joined) >= n:
+                if joined[:n] == phrase:
+                    return " ".join(words[i : j + 1])
+                break
     return " ".join(phrase)
 
 

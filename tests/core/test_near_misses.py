@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot import lexicon
+from bot.narrowing import surface
 from bot.service import QABot
 
 
@@ -945,3 +946,12 @@ def test_a_share_of_the_sample_is_not_the_size_of_the_sample(qabot: QABot, quest
     answer = qabot.ask(question)
     assert (answer.answered, answer.intent) == (True, "hkpc.company_size"), answer.text
     assert not qabot.ask("how many firms were in the sample?").answered
+
+
+def test_a_group_named_in_full_is_quoted_as_written(qabot: QABot) -> None:
+    """ "small and medium-sized enterprises" is one group (SMEs), quoted as written: not its
+    word "medium" alone, nor with the next word ("… enterprises use")."""
+    answer = qabot.ask("What share of small and medium-sized enterprises use AI?")
+    assert not answer.answered
+    assert "“small and medium-sized enterprises”" in answer.text, answer.text
+    assert surface("Do small and medium-sized firms use AI?", ("medium", "sized")) == "medium-sized"
