@@ -34,6 +34,7 @@ from bot.text import clean, fold, has_latin, is_number, quote_digest, sentences,
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
 _MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
+ELLIPTICAL_GROUPS = frozenset({"group", "place", "time"})  # what a part alone may narrow by
 THIN_PART = 2  # a later part of no more features than this, naming nothing, leans on the first
 TOPIC_WORDS = 7  # words of a topic asked about, each side of an "and"
 NAME_WINDOW = 40  # characters read each side of an "and" for the words of a name
@@ -460,6 +461,7 @@ class Snapshot:
         found: list[Decision] = []
         seen: set[tuple[str, str]] = set()
         asking = [asks(c) for c in clauses]
+        narrowing = [bool(n) and self._only_narrows(c) for n, c in enumerate(clauses)]
         for n, clause in enumerate(clauses):
             if n and not asks(clause.rstrip("?")) and (self._rider(clause) or _relative(clause)):
                 continue  # "…, not counting …", "der KMU, die …": narrows the question
@@ -467,7 +469,11 @@ class Snapshot:
                 continue  # "…? Trying to find the recording": an aside, not a question
             if not asking[n] and any(asking[n + 1 :]) and _asks_quantity(clauses[n + 1 :]):
                 continue  # "Of the firms needing HPC support, what share are SMEs?": the base
+            if not asking[n] and n + 1 < len(clauses) and narrowing[n + 1]:
+                continue  # "49 % ok, aber wie schauts bei den KMU aus?": the base
             clause = clause.rstrip("?")
+            if narrowing[n]:  # … asks the part before it again, narrowed
+                clause = f"{clauses[n - 1].rstrip('?')} {clause}"
             clause_res = self.resolver.resolve(clause)
             if n and (names := self._names_to_lean_on(clauses[:n], clause, clause_res)):
                 clause = f"{names} {clause}"  # "…RAISe+ programm, welches jahr gestartet?"
@@ -486,12 +492,27 @@ class Snapshot:
                 continue
             if (cand.key, decision.verdict) in seen:
                 continue  # said once; but "how many …, and how many at Cyberport?" narrows it
+            if narrowing[n] and (cand.key, "answer") in seen:
+                found.append(Decision("abstain"))  # "…, und wie viele heute?": said unanswered
+                continue
             seen.add((cand.key, decision.verdict))
             found.append(decision)
         # "Hi, how many …?": the question is answered, not the greeting; "wer bist du und
         # was kannst du?" is chat in both parts, each answered
         asked = [d for d in found if not (d.candidate and self._is_smalltalk(d.candidate.key))]
         return asked or found
+
+    def _only_narrows(self, clause: str) -> bool:
+        """A later part whose only words of substance restrict ("aber wie schauts bei den KMU
+        aus?", "and for Shenzhen?"): it asks the part before it again, for that group, place
+        or time, as a follow-up would."""
+        res = self.resolver.resolve(clause)
+        terms = [t for t in self.policy.terms(clause, res.lang) if t.group in ELLIPTICAL_GROUPS]
+        if not terms or res.analysis.numbers:
+            return False
+        analyze = self.resolver.analyzer.analyze
+        named = frozenset().union(*(analyze(t.words, correct=True).features for t in terms))
+        return res.analysis.features <= named
 
     def _names_to_lean_on(self, before: list[str], clause: str, res: Resolution) -> str:
         """The named things of the parts before a thin part that names none ("welches jahr

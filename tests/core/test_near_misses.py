@@ -955,3 +955,20 @@ def test_a_group_named_in_full_is_quoted_as_written(qabot: QABot) -> None:
     assert not answer.answered
     assert "“small and medium-sized enterprises”" in answer.text, answer.text
     assert surface("Do small and medium-sized firms use AI?", ("medium", "sized")) == "medium-sized"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hiring trouble at 49 % ok, but what about the SMEs alone?",
+        "Rekrutierungsprobleme bei 49 %, schon klar, aber wie schauts bei den KMU aus?",
+    ],
+)
+def test_a_later_part_naming_only_a_group_asks_the_part_before_for_that_group(
+    qabot: QABot, question: str
+) -> None:
+    """ "…, but what about the SMEs?" asks the part before it again, for SMEs, as a follow-up
+    would: declined, not answered with the SME share of the sample."""
+    answer = qabot.ask(question)
+    assert not answer.answered and "75" not in answer.text, answer.text
+    assert "49" in answer.text, answer.text
