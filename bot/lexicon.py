@@ -90,6 +90,7 @@ class LanguageData(_Strict):
     source_words: list[str] = Field(min_length=1)
     count_cues: list[str] = Field(min_length=1)
     count_units: list[str] = Field(min_length=1)
+    headcount_nouns: list[str] = Field(min_length=1)
     share_cues: list[str] = Field(min_length=1)
     partitives: list[str] = Field(min_length=1)
     alternatives: list[str] = Field(min_length=1)
@@ -178,6 +179,7 @@ VERIFY_WORDS = frozenset(fold_entry(w) for w in DATA.verify_words)
 ADDRESSEE = frozenset(fold_entry(w) for w in DATA.addressee)
 ASKER = frozenset(fold_entry(w) for w in DATA.asker)
 SOURCE_WORDS = frozenset(fold_entry(w) for w in DATA.source_words)
+HEADCOUNT_NOUNS = frozenset(fold_entry(w) for w in DATA.headcount_nouns)
 COUNT_CUES = _phrases(DATA.count_cues)
 NAME_CLASSES = {
     fold_entry(word): kind for kind, words in DATA.name_classes.items() for word in words

@@ -16,8 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from bot.lexicon import COMMON_WORDS, PLACE_PREPOSITIONS, PLACES, RESTRICTORS, STOPWORDS
-from bot.text import fold, stem, tokens
+from bot.lexicon import (
+    COMMON_WORDS,
+    HEADCOUNT_NOUNS,
+    PLACE_PREPOSITIONS,
+    PLACES,
+    RESTRICTORS,
+    STOPWORDS,
+)
+from bot.text import fold, is_number, stem, tokens
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor + word
@@ -80,12 +87,32 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
                 taken = n
                 break
         if not taken:
-            hit, taken = _compound_head(toks[i], known, question), 1
+            hit, taken = _elided(toks[i], question) or _compound_head(toks[i], known, question), 1
         i += taken
         if hit is not None:
             found.append(hit)
     seen = {t.stems for t in found}
     found += [n for n in _unknown_names(question, known, lang) if n.stems not in seen]
+    return found + _firm_sizes(toks, question)
+
+
+def _firm_sizes(toks: list[str], question: str) -> list[Narrowing]:
+    """ "Firmen mit unter 50 Leuten", "firms with 100 to 150 employees": a number of people
+    names a group of firms by size (the number and the noun, so that an answer which only
+    speaks of staff does not cover it)."""
+    found = []
+    i = 0
+    while i < len(toks):
+        if is_number(toks[i]):
+            for j in range(i + 1, min(i + 4, len(toks))):
+                if toks[j] in HEADCOUNT_NOUNS:
+                    words = surface(question, tuple(toks[i : j + 1]))
+                    found.append(Narrowing("group", (toks[i], stem(toks[j])), words))
+                    i = j
+                    break
+                if not (is_number(toks[j]) or toks[j] in STOPWORDS):
+                    break
+        i += 1
     return found
 
 
@@ -100,6 +127,24 @@ def _names_a_place(question: str, phrase: tuple[str, ...]) -> bool:
     """A place's name that is also a common word ("us") names the place only in capitals
     ("US"): "financing options for a company like us" names none."""
     return not (len(phrase) == 1 and phrase[0] in STOPWORDS) or surface(question, phrase).isupper()
+
+
+# One-word restrictors of groups and qualifiers spoken with an "e" dropped, as dialects do
+# ("umgsetzt", "usbezahlt"): long words only.
+_ELIDED_LETTERS = 8
+_ELIDED = {
+    term[:i] + term[i + 1 :]: group
+    for group in ("group", "qualifier")
+    for (term,) in (t for t in RESTRICTORS[group] if len(t) == 1)
+    if len(term) >= _ELIDED_LETTERS
+    for i, ch in enumerate(term)
+    if ch == "e" and 0 < i < len(term) - 1
+}
+
+
+def _elided(tok: str, question: str) -> Narrowing | None:
+    group = _ELIDED.get(tok) if tok not in STOPWORDS else None
+    return Narrowing(group, (stem(tok),), surface(question, (tok,))) if group else None
 
 
 # One-word restrictors that can open a German compound ("Logistikfirmen", "Bankenbranche").

@@ -314,7 +314,7 @@ class Policy:
             return Decision("answer", top, p)
         unnamed = self._names_not_given(top, res)
         if unnamed:  # "Which universities take part in RAISe+?": it names none
-            return Decision("narrowed", top, p, (unnamed,), "entity")
+            return Decision("narrowed", top, p, (surface(question, (unnamed,)),), "entity")
         stored = self._stored_question(res, top)
         if not stored and self._asks_who_did(res) and not self._names_beyond(top, res, WHO_KINDS):
             return Decision("narrowed", top, p, (), "who")  # "Wer hat die Studie geleitet?"

@@ -32,6 +32,7 @@ from bot.lexicon import (
     STOPWORDS,
     VERIFY_WORDS,
 )
+from bot.narrowing import restricting_terms
 from bot.text import tokens
 
 # Sentence ends and line breaks ("?" also when the next sentence follows without a space).
@@ -214,6 +215,9 @@ def read(text: str) -> Reading:
     return Reading(questions, tuple(chat), tuple((q, leaned[q]) for q in questions if q in leaned))
 
 
+LEAD_IN_GROUPS = frozenset({"group"})  # a lead-in naming a group of firms narrows
+
+
 def _after_label(part: str) -> list[str]:
     """A lead-in before a colon that asks nothing, then a question ("Next one: how many …",
     "Quick one before we hit record: which outlet …"): two parts, so the lead-in is context.
@@ -228,7 +232,13 @@ def _after_label(part: str) -> list[str]:
         return [part]
     if any(t in POINTERS for t in toks):  # "Only the SMEs: what share of them …?"
         return [part]
+    if any(t.group in LEAD_IN_GROUPS for t in restricting_terms(head, _anything, "")):
+        return [part]  # "Firms with 10-49 staff: what share use AI?" asks of those firms
     return [head, tail.strip()]
+
+
+def _anything(_: str) -> bool:
+    return True  # only the lexicon's restrictors count: no word is read as an unknown name
 
 
 def _from_the_question(part: str) -> str:

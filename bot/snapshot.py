@@ -20,7 +20,7 @@ from bot.answer import Answer, Citation, StatReply, Suggestion
 from bot.compose import Piece, assemble
 from bot.figures import Figure, figures
 from bot.knowledge import KnowledgeBase
-from bot.lexicon import ADDRESSEE, TOPIC_PREPOSITIONS
+from bot.lexicon import ADDRESSEE, CONTENT_QUESTION_WORDS, COPULAS, TOPIC_PREPOSITIONS
 from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
@@ -461,6 +461,7 @@ class Snapshot:
         found: list[Decision] = []
         seen: set[tuple[str, str]] = set()
         asking = [asks(c) for c in clauses]
+        base = ""
         narrowing = [bool(n) and self._only_narrows(c) for n, c in enumerate(clauses)]
         for n, clause in enumerate(clauses):
             if n and not asks(clause.rstrip("?")) and (self._rider(clause) or _relative(clause)):
@@ -468,12 +469,15 @@ class Snapshot:
             if not asking[n] and any(asking[:n]):
                 continue  # "…? Trying to find the recording": an aside, not a question
             if not asking[n] and any(asking[n + 1 :]) and _asks_quantity(clauses[n + 1 :]):
-                continue  # "Of the firms needing HPC support, what share are SMEs?": the base
+                base = clause  # "Of the firms needing HPC support, what share are SMEs?"
+                continue
             if not asking[n] and n + 1 < len(clauses) and narrowing[n + 1]:
                 continue  # "49 % ok, aber wie schauts bei den KMU aus?": the base
             clause = clause.rstrip("?")
             if narrowing[n]:  # … asks the part before it again, narrowed
                 clause = f"{clauses[n - 1].rstrip('?')} {clause}"
+            elif base:  # … asked of the base ("firms with 10-49 staff: what share …?")
+                clause, base = f"{base} {clause}", ""
             clause_res = self.resolver.resolve(clause)
             if n and (names := self._names_to_lean_on(clauses[:n], clause, clause_res)):
                 clause = f"{names} {clause}"  # "…RAISe+ programm, welches jahr gestartet?"
@@ -1037,6 +1041,7 @@ def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> 
             (listed or symbol) and merged and min(len(text.split()), len(merged[-1].split())) >= 2
         )
         joined = not hard and not keyword and not asks(text.rstrip("?"))
+        joined = joined or bool(not hard and merged and _verb_of_the_question(merged[-1], text))
         head = _asked_about(merged[-1]) if merged and joined and conjoined else None
         if head and len(text.split()) <= TOPIC_WORDS:
             merged.append(f"{head} {text}")
@@ -1047,6 +1052,19 @@ def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> 
         else:
             merged.append(text)
     return merged
+
+
+def _verb_of_the_question(before: str, text: str) -> bool:
+    """ "What compute capacity, in petaflops, is the centre to deliver?": a part opening with
+    the verb of a question word's part that has none is the rest of that question."""
+    first, rest = tokens(before), tokens(text)
+    return bool(
+        first
+        and rest
+        and first[0] in CONTENT_QUESTION_WORDS
+        and rest[0] in COPULAS
+        and not COPULAS.intersection(first)
+    )
 
 
 def _joined_names(kb: KnowledgeBase) -> frozenset[tuple[str, str]]:

@@ -972,3 +972,40 @@ def test_a_later_part_naming_only_a_group_asks_the_part_before_for_that_group(
     answer = qabot.ask(question)
     assert not answer.answered and "75" not in answer.text, answer.text
     assert "49" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what share of firms with fewer than 20 employees struggle to hire?",
+        "Wie viele Betriebe mit 10 bis 49 Mitarbeitern haben Probleme bei der Rekrutierung?",
+        "Firms with 10-49 employees: what share use AI?",
+    ],
+)
+def test_a_number_of_staff_names_a_group_of_firms_by_size(qabot: QABot, question: str) -> None:
+    """ "firms with fewer than 20 employees" is a group the article gives no figure for: not a
+    wrong figure to correct with the share of all firms, nor a lead-in to drop."""
+    answer = qabot.ask(question)
+    assert not answer.answered, answer.text
+
+
+def test_a_part_opening_with_the_verb_of_the_question_before_is_that_question(
+    qabot: QABot,
+) -> None:
+    """ "What capacity, in teraflops, is the centre to deliver?" is one question: its last part
+    is not "is the centre to deliver?" (answered with the opening date) on its own."""
+    answer = qabot.ask("What capacity, in teraflops, is the planned HPC data centre to deliver?")
+    assert not answer.answered, answer.text
+
+
+def test_a_qualifier_spoken_with_an_e_dropped_still_narrows(qabot: QABot) -> None:
+    """Dialects drop an "e" ("usbezahlt", "umgsetzt"): still "paid out", "implemented"."""
+    answer = qabot.ask("wie viele von de neun empfehlunge hend se scho umgsetzt?")
+    assert not answer.answered, answer.text
+
+
+def test_which_markets_asks_for_names_the_article_does_not_give(qabot: QABot) -> None:
+    answer = qabot.ask("Which foreign markets are those firms eyeing?")
+    assert not answer.answered, answer.text
+    answer = qabot.ask("In welche Märkte wollen die Firmen expandieren?")
+    assert not answer.answered and "„Märkte“" in answer.text, answer.text
