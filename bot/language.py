@@ -3,7 +3,8 @@
 Evidence, in order of weight: function words of one language (bot/data/language.yaml),
 words only one language's side of the knowledge uses (its question variants,
 answers and fact labels), the question word a question opens with, and umlauts
-or ß. No evidence either way gives the default and says so.
+or ß. Failing all these, everyday words of one language (bot/data/words_*.txt) that
+the knowledge does not use in both. No evidence either way gives the default and says so.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from bot.lexicon import LANG_HINTS, QUESTION_WORDS
+from bot.lexicon import LANG_HINTS, QUESTION_WORDS, WORDS_OF
 from bot.text import tokens
 
 LANGS = ("de", "en")
-NO_VOCABULARY: dict[str, frozenset[str]] = {"de": frozenset(), "en": frozenset()}
+NO_VOCABULARY: dict[str, frozenset[str]] = {
+    "de": frozenset(),
+    "en": frozenset(),
+    "both": frozenset(),
+}
 
 
 def side_vocabulary(texts_by_lang: dict[str, Iterable[str]]) -> dict[str, frozenset[str]]:
@@ -26,10 +31,12 @@ def side_vocabulary(texts_by_lang: dict[str, Iterable[str]]) -> dict[str, frozen
 
 
 def side_words(words: dict[str, set[str]]) -> dict[str, frozenset[str]]:
-    """Of the words of each language's texts, those the other language's do not use."""
+    """Of the words of each language's texts, those the other language's do not use; and
+    under "both" those both use ("RAISe+", "cloud"), no evidence of either."""
     return {
         "de": frozenset(words["de"] - words["en"]),
         "en": frozenset(words["en"] - words["de"]),
+        "both": frozenset(words["de"] & words["en"]),
     }
 
 
@@ -49,6 +56,17 @@ def votes(toks: Sequence[str], raw: str, vocabulary: dict[str, frozenset[str]]) 
     return count
 
 
+def everyday_votes(toks: Sequence[str], vocabulary: dict[str, frozenset[str]]) -> Counter:
+    """Everyday words of one language, but none the knowledge uses in both ("raise")."""
+    return Counter(
+        lang
+        for tok in toks
+        if tok not in vocabulary.get("both", ())
+        for lang in LANGS
+        if tok in WORDS_OF[lang]
+    )
+
+
 def detect(
     text: str,
     *,
@@ -57,7 +75,10 @@ def detect(
     toks: Sequence[str] | None = None,
 ) -> tuple[str, bool]:
     """The language of `text` and whether it gave any evidence (else `default`)."""
-    count = votes(tokens(text) if toks is None else toks, text, vocabulary)
+    toks = tokens(text) if toks is None else toks
+    count = votes(toks, text, vocabulary)
+    if count["de"] == count["en"]:
+        count = everyday_votes(toks, vocabulary)
     if count["de"] == count["en"]:
         return default, False
     return ("de" if count["de"] > count["en"] else "en"), True

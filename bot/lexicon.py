@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 DATA_FILE = Path(__file__).with_name("data") / "language.yaml"
 COMMON_WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
 PLACES_FILE = Path(__file__).with_name("data") / "places.txt"
+WORDS_FILES = {
+    lang: Path(__file__).with_name("data") / f"words_{lang}.txt" for lang in ("de", "en")
+}
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'"})
 _WORD = re.compile(r"[a-z]+|\d+")
 
@@ -246,3 +249,6 @@ def word_list(path: Path) -> list[str]:
 COMMON_WORDS = frozenset(word_list(COMMON_WORDS_FILE))
 # Countries and larger cities (tools/places.py): naming one the answer does not cover narrows.
 PLACES = frozenset(tuple(place.split()) for place in word_list(PLACES_FILE))
+# Everyday words of one language the other hardly uses (tools/language_words.py): the
+# language of a message that gives no other evidence ("raise+ volumen").
+WORDS_OF = {lang: frozenset(word_list(path)) for lang, path in WORDS_FILES.items()}

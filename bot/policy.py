@@ -672,16 +672,21 @@ class Policy:
         analyzer = self.resolver.analyzer
         return analyzer.knows(token) or len(analyzer.split(token)) > 1
 
+    @staticmethod
+    def _asks_figure(res: Resolution) -> bool:
+        """For a number, a share or a date (not "what does he say about …?")."""
+        return bool(
+            res.analysis.types & {"quantity", "time"}
+            or FIGURE_WORDS & set(res.analysis.tokens)
+            or asks_share(res.analysis.tokens)
+        )
+
     def narrowing(self, question: str, top: Candidate, res: Resolution) -> list[Narrowing]:
         """Restricting terms and named things of the question that `top` does not cover."""
         analyzer = self.resolver.analyzer
         scope = self.resolver.docs[top.key].scope
         found = self.terms(question, res.lang)
-        asks_figure = (
-            res.analysis.types & {"quantity", "time"}
-            or FIGURE_WORDS & set(res.analysis.tokens)
-            or asks_share(res.analysis.tokens)
-        )
+        asks_figure = self._asks_figure(res)
         asked = self.resolver.docs[top.key].asked
         # "nicht nur ein Finanzhub?" is no complement of a figure; "keine KI?" with a figure is
         # one, unless the intent's own questions negate too.
@@ -726,6 +731,8 @@ class Policy:
         groups = [t for t in self.terms(question, res.lang) if t.group == "group"]
         named = frozenset().union(*(analyze(t.words, correct=True).features for t in groups))
         lacking = self._lacking_topics(top, res, named)
+        if not self._asks_figure(res):  # "was meint der CFO zu Shenzhen?": what it says counts
+            lacking -= self.resolver.docs[top.key].context
         if not lacking:
             return None
         for other in self.ranked(res)[1:RERANK_DEPTH]:

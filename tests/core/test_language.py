@@ -27,6 +27,23 @@ def test_bare_keyword_uses_the_configured_default() -> None:
         assert bot.ask("HKSTP").lang == lang
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("RAISe+ Budgetvolumen", "de"),
+        ("SenseTime Gründungsjahr", "de"),
+        ("HPC centre opening", "en"),
+    ],
+)
+def test_keywords_of_everyday_words_of_one_language_reply_in_it(question: str, lang: str) -> None:
+    """Keywords with no function word nor word of one side of the knowledge: an everyday word
+    of one language ("Budgetvolumen" is German) decides, whatever the default; a name the
+    knowledge uses in both languages ("RAISe+") decides nothing."""
+    for default in ("de", "en"):
+        bot = QABot.from_settings(Settings(knowledge_dir=KNOWLEDGE, default_lang=default))
+        assert bot.ask(question).lang == lang, default
+
+
 def test_other_scripts_abstain_in_the_default_language(qabot: QABot) -> None:
     for question in ("香港有多少人工智能公司？", "Сколько компаний в Гонконге?"):
         answer = qabot.ask(question)

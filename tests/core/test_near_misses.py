@@ -1009,3 +1009,10 @@ def test_which_markets_asks_for_names_the_article_does_not_give(qabot: QABot) ->
     assert not answer.answered, answer.text
     answer = qabot.ask("In welche Märkte wollen die Firmen expandieren?")
     assert not answer.answered and "„Märkte“" in answer.text, answer.text
+
+
+def test_what_a_person_said_about_places_is_the_answer_quoting_it(qabot: QABot) -> None:
+    """ "Was sagte der CFO zu Singapur?" asks what he said: the answer about Shenzhen and
+    Singapore, which names him as CFO in what it says, not his title's answer narrowed."""
+    answer = qabot.ask("was hat der CFO von SenseTime über Singapur und Shenzhen gesagt")
+    assert (answer.answered, answer.intent) == (True, "sensetime.shenzhen_singapore"), answer.text
