@@ -146,6 +146,13 @@ def test_a_reverse_question_may_ask_exactly_what_a_figure_is(qabot: QABot) -> No
     answered_with(qabot, "the 63 % — of what, exactly?", "63")
 
 
+def test_what_took_place_at_a_date_is_a_reverse_question(qabot: QABot) -> None:
+    """ "What took place in November 2023?" asks what the date refers to ("place" is no
+    place); where an event took place is no such question."""
+    answered_with(qabot, "So what took place in November 2023?", "HKPC")
+    assert not qabot.ask("Where did the China Conference 2025 take place?").answered
+
+
 def test_a_reverse_cue_does_not_answer_a_narrower_question(qabot: QABot) -> None:
     answer = qabot.ask("How many of the 200 HKSTP firms come from Shenzhen?")
     assert answer.answered is False, answer.text
