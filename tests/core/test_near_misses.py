@@ -968,7 +968,7 @@ def test_a_group_named_in_full_is_quoted_as_written(qabot: QABot) -> None:
     "question",
     [
         "hiring trouble at 49 % ok, but what about the SMEs alone?",
-        "Rekrutierungsprobleme bei 49 %, schon klar, aber wie schauts bei den KMU aus?",
+        "Rekrutierungsprobleme bei 49 %, okay, aber wie schauts bei den KMU aus?",
     ],
 )
 def test_a_later_part_naming_only_a_group_asks_the_part_before_for_that_group(
