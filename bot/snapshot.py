@@ -116,6 +116,13 @@ class Snapshot:
             for fact in self.intents[key].facts:
                 self._stating_fact.setdefault(fact, set()).add(key)
         self._joined_names = _joined_names(kb)
+        # what a thin later part may lean on: the named things, and events ("… China
+        # Conference held, and in which city?")
+        self._leanable = {
+            f: terms[0]
+            for f, terms in self.resolver.entity_terms.items()
+            if f in self.resolver.entities or self.resolver.entity_kinds[f] == "event"
+        }
         # Per article intent, for "mehr dazu": its quotes, their digests, and its cited places.
         self._cited_by: dict[str, tuple[tuple[str, ...], tuple[str, ...], frozenset]] = {
             key: (
@@ -479,7 +486,8 @@ class Snapshot:
             elif base:  # … asked of the base ("firms with 10-49 staff: what share …?")
                 clause, base = f"{base} {clause}", ""
             clause_res = self.resolver.resolve(clause)
-            if n and (names := self._names_to_lean_on(clauses[:n], clause, clause_res)):
+            others = clauses[:n] or clauses[n + 1 :]  # "In which city and when was … held?"
+            if names := self._names_to_lean_on(others, clause, clause_res):
                 clause = f"{names} {clause}"  # "…RAISe+ programm, welches jahr gestartet?"
                 clause_res = self.resolver.resolve(clause)
             pair = self._named_pair(clause, clause_res)
@@ -518,22 +526,25 @@ class Snapshot:
         named = frozenset().union(*(analyze(t.words, correct=True).features for t in terms))
         return res.analysis.features <= named
 
-    def _names_to_lean_on(self, before: list[str], clause: str, res: Resolution) -> str:
-        """The named things of the parts before a thin part that names none ("welches jahr
-        gestartet?" after "seit wann gibts das raise+ programm"), when that part read alone
-        is answered about another named thing (SenseTime's founding year): what it asks
-        about is what the message named."""
+    def _names_to_lean_on(self, others: list[str], clause: str, res: Resolution) -> str:
+        """The named things of the other parts (those before, or for the first part those
+        after) of a thin part that names none ("welches jahr gestartet?" after "seit wann
+        gibts das raise+ programm"), when that part read alone is answered about another
+        named thing (SenseTime's founding year) or has no topic of its own ("in which city
+        and when was the China Conference held?"): what it asks about is what the message
+        named."""
         named_kinds = self.resolver.entity_kinds.keys()
         if res.analysis.features & named_kinds or len(res.analysis.features) > THIN_PART:
             return ""
         alone = self.policy.decide(clause, res).candidate
         if alone is None:
             return ""
-        entities = self.resolver.entities
-        named = self.resolver.resolve(" ".join(before)).analysis.features & entities.keys()
+        entities = self._leanable
+        named = self.resolver.resolve(" ".join(others)).analysis.features & entities.keys()
         scope = self.resolver.docs[alone.key].scope
-        if not named or named <= scope or not scope & entities.keys():
-            return ""
+        topical = any(f[0] == "@" and f in self.resolver.idf for f in res.analysis.features)
+        if not named or named <= scope or (topical and not scope & entities.keys()):
+            return ""  # "und wann macht das HPC-Zentrum auf?" has its own topic
         return " ".join(entities[f] for f in sorted(named))
 
     def _alternatives(self, question: str, res: Resolution) -> list[Decision]:

@@ -1023,3 +1023,18 @@ def test_what_a_person_said_about_places_is_the_answer_quoting_it(qabot: QABot) 
     Singapore, which names him as CFO in what it says, not his title's answer narrowed."""
     answer = qabot.ask("was hat der CFO von SenseTime über Singapur und Shenzhen gesagt")
     assert (answer.answered, answer.intent) == (True, "sensetime.shenzhen_singapore"), answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In welcher Stadt und wann genau fand die China Conference 2025 statt?",
+        "When was the China Conference 2025, and in which city?",
+    ],
+)
+def test_a_part_with_no_topic_of_its_own_asks_about_the_event_the_message_names(
+    qabot: QABot, question: str
+) -> None:
+    """ "in which city" asks where the China Conference was, not where the article is set."""
+    answer = qabot.ask(question)
+    assert not answer.answered and "§22" not in str(answer.citations), answer.text
