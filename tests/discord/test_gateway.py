@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 import os
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -149,6 +151,14 @@ UNREADABLE_FRAMES = {
 }
 
 
+def assert_dropped_in_one_line(fake: FakeDiscord, caplog: pytest.LogCaptureFixture) -> None:
+    """One bounded warning, no error, and no new session (Discord allows 1,000 a day)."""
+    assert len(fake.ops(2)) == 1
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    (line,) = [r.getMessage() for r in caplog.records if "gateway frame" in r.getMessage()]
+    assert len(line) < 200
+
+
 @pytest.mark.parametrize("frame", UNREADABLE_FRAMES.values(), ids=UNREADABLE_FRAMES)
 @pytest.mark.parametrize("sharded", [False, True], ids=["plain", "sharded"])
 async def test_a_gateway_frame_discord_py_cannot_read_is_dropped_in_one_line(
@@ -164,10 +174,38 @@ async def test_a_gateway_frame_discord_py_cannot_read_is_dropped_in_one_line(
         await fake.send_frame(frame)
         mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,), author=USER_ID)
         assert (await fake.wait_reply(mid)).json["embeds"]  # the same connection goes on
-    assert len(fake.ops(2)) == 1  # no new session (Discord allows 1,000 a day)
-    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
-    (line,) = [r.getMessage() for r in caplog.records if "gateway frame" in r.getMessage()]
-    assert len(line) < 200
+    assert_dropped_in_one_line(fake, caplog)
+
+
+# Binary frames that are no part of the connection's zlib stream: zlib.error left discord.py's
+# connection loop, and the Discord platform stopped for good. The stream cannot be read past
+# such a frame (each frame goes on from the one before), so the connection is resumed.
+SYNC_FLUSH = b"\x00\x00\xff\xff"  # how every frame of a zlib stream ends
+UNREADABLE_BINARY_FRAMES = {
+    "no zlib stream": b"not zlib at all" + SYNC_FLUSH,
+    "a stream of its own": zlib.compress(b'{"op": 11}') + SYNC_FLUSH,
+    "cut short, then the next frame": b"\x78",
+}
+
+
+@pytest.mark.parametrize("frame", UNREADABLE_BINARY_FRAMES.values(), ids=UNREADABLE_BINARY_FRAMES)
+@pytest.mark.parametrize("sharded", [False, True], ids=["plain", "sharded"])
+async def test_a_binary_frame_that_is_no_zlib_stream_is_dropped_and_the_session_resumed(
+    fake: FakeDiscord,
+    discord_core: QABot,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    frame: bytes,
+    sharded: bool,
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with serving(discord_core, make_settings(fake, tmp_path, sharded=sharded)):
+        await fake.send_binary(frame)
+        await fake.send_frame(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+        await fake.wait_until(lambda: fake.ops(6))  # resumed
+        mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,), author=USER_ID)
+        assert (await fake.wait_reply(mid)).json["embeds"]
+    assert_dropped_in_one_line(fake, caplog)
 
 
 async def test_a_stop_as_the_gateway_connects_ends_discord(
