@@ -369,6 +369,16 @@ def test_a_dot_env_in_the_working_directory_is_not_read(
     [
         ('[resolver]\npassage_accept = "x"\n', "resolver.passage_accept: Input should be"),
         ("this is = not toml [\n", "Expected '=' after a key"),
+        # Shards that cannot run. discord.py refused ids without a count at start-up
+        # (ClientException); Discord closes the gateway on a shard it does not have (4010).
+        ("[discord]\nsharded = true\nshard_ids = [0]\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 2\nshard_ids = [2]\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 2\nshard_ids = [-1]\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 2\nshard_ids = [1, 1]\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 2\nshard_ids = []\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 0\n", "discord.shard_count"),
+        # ignored without `sharded`: the process ran one unsharded connection
+        ("[discord]\nshard_count = 2\nshard_ids = [1]\n", "discord.shard_count: Value error"),
     ],
 )
 def test_a_bad_config_file_is_one_line_naming_the_file(

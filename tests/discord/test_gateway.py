@@ -136,6 +136,18 @@ async def test_sharded_client(fake: FakeDiscord, discord_core: QABot, tmp_path: 
         assert (await fake.wait_reply(mid)).json["embeds"]
 
 
+async def test_the_configured_shards_are_the_ones_identified(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    # README (Scaling out): to spread shards over processes give each one `shard_count` and
+    # its own `shard_ids`. Ignored, every process ran the shards Discord recommends.
+    settings = make_settings(fake, tmp_path, sharded=True, shard_count=3, shard_ids=[2])
+    async with serving(discord_core, settings) as client:
+        assert isinstance(client, discord.AutoShardedClient)
+        assert [identify["d"]["shard"] for identify in fake.ops(2)] == [[2, 3]]
+        assert not fake.find("GET", "/gateway/bot")  # the count configured, not asked for
+
+
 # Frames discord.py's gateway cannot read, before any event parser: its RecursionError,
 # JSONDecodeError, or the AttributeError/TypeError of a frame of another shape left its
 # connection loop and the Discord platform stopped for good.
