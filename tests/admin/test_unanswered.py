@@ -212,6 +212,21 @@ def test_a_log_this_user_cannot_read_is_an_error_not_nothing_unanswered(
     assert f"qabot: {log_path} cannot be read now (Permission denied)" in err
 
 
+@pytest.mark.parametrize("name", ["u\x00.jsonl", "a-directory"], ids=["a NUL", "a directory"])
+def test_a_log_path_that_cannot_be_read_is_an_error_not_nothing_unanswered(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pathlib's is_file() is False for either: "nothing unanswered in …", exit 0 (the writer
+    # meanwhile logs "not writable" for each record). The environment cannot hold a NUL.
+    monkeypatch.delenv("QABOT_UNANSWERED__PATH")
+    (tmp_path / "a-directory").mkdir()
+    config = tmp_path / "qabot.toml"
+    config.write_text(f"[unanswered]\npath = {json.dumps(str(tmp_path / name))}\n")
+    assert main(["--config", str(config), "kb", "unanswered"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "cannot be read now" in err
+
+
 def test_with_no_backups_no_rotated_copy_is_kept(tmp_path: Path) -> None:
     cfg = UnansweredSettings(path=tmp_path / "u.jsonl", max_bytes=400, backups=0)
     log = UnansweredLog(cfg)
