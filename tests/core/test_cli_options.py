@@ -482,6 +482,20 @@ def test_kb_ingest_registers_the_title_and_language_given(
     assert "title: A Title Of Mine" in entry and "lang: en" in entry  # not its first line, not de
 
 
+@pytest.mark.parametrize("title", ["", "   ", "\t\n", "\u200b"])
+def test_kb_ingest_refuses_a_title_without_words(
+    title: str, kb_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # '' silently became the article's first line; whitespace was registered as the title.
+    article = tmp_path / "article.txt"
+    article.write_text("A sentence with 41 per cent.\n", encoding="utf-8")
+    argv = ["kb", "ingest", str(article), "--id", "next", "--title", title, "--kb", str(kb_copy)]
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2 and "--title" in capsys.readouterr().err
+    assert "id: next" not in (kb_copy / "sources.yaml").read_text(encoding="utf-8")
+
+
 def test_kb_add_question_files_the_phrase_under_the_language_given(
     kb_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
