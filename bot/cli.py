@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.entry import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
+
 if TYPE_CHECKING:
     from bot.settings import Settings
 
@@ -23,13 +25,9 @@ DESCRIPTION = (
     "German; every answer quotes the sentence it comes from. Try it with `qabot chat`, ask "
     "once with `qabot ask`, or serve it in Slack and Discord."
 )
-# This module imports only the standard library: Ctrl-C while `qabot` starts lands in
-# main()'s handler, not in a traceback from an import; the rest is imported in main.
 
 EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
 EXIT_NO_MATCH = 1  # `qabot stat TOPIC` found no statistic: as grep finding nothing
-# As a shell reports a process ended by the signal: 128 + SIGINT, 128 + SIGPIPE.
-EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 # The commands that serve until stopped: a SIGHUP reloads them (the others it ends, as a
 # closed terminal should).
 _SERVING = ("slack", "discord", "run")
