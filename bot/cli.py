@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.entry import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
+
 if TYPE_CHECKING:
     from bot.settings import Settings
 
@@ -23,13 +25,9 @@ DESCRIPTION = (
     "German; every answer quotes the sentence it comes from. Try it with `qabot chat`, ask "
     "once with `qabot ask`, or serve it in Slack and Discord."
 )
-# This module imports only the standard library: Ctrl-C while `qabot` starts lands in
-# main()'s handler, not in a traceback from an import; the rest is imported in main.
 
 EXIT_OK, EXIT_INVALID, EXIT_BROKEN = 0, 1, 2
 EXIT_NO_MATCH = 1  # `qabot stat TOPIC` found no statistic: as grep finding nothing
-# As a shell reports a process ended by the signal: 128 + SIGINT, 128 + SIGPIPE.
-EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 # The commands that serve until stopped: a SIGHUP reloads them (the others it ends, as a
 # closed terminal should).
 _SERVING = ("slack", "discord", "run")
@@ -87,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest = kb_sub.add_parser("ingest", parents=[common], help="add a source and draft it")
     ingest.add_argument("article", type=Path, help="the article as a UTF-8 text file")
     ingest.add_argument("--id", required=True, help="source id, e.g. scmp_2024_05")
-    ingest.add_argument("--title", help="default: the first line of the article")
+    ingest.add_argument("--title", type=_title, help="default: the first line of the article")
     ingest.add_argument("--lang", choices=["de", "en"], help="default: detected")
     slack = sub.add_parser("slack", parents=[common], help="run the Slack bot")
     slack.add_argument("--port", type=_port, help="default: [slack] port")
@@ -109,6 +107,16 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port (1 to 65535)")
     return int(text)
+
+
+def _title(text: str) -> str:
+    """A title with something to read in it (argparse names the option when this raises):
+    an empty one was taken for none, blanks or hidden characters alone for a title."""
+    from bot.render.echo import shown
+
+    if not shown(text, limit=None):
+        raise argparse.ArgumentTypeError("a title needs words (leave it out for the first line)")
+    return text
 
 
 def _settings(args: argparse.Namespace) -> Settings:

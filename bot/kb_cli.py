@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.errors import KnowledgeError
+from bot.errors import KnowledgeError, printable
 from bot.jsonlines import json_line
 from bot.render.echo import add_question_command
 from bot.service import QABot
@@ -53,7 +53,7 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
     try:
         groups = bot.triage(limit=args.limit)
     except LogUnavailable as exc:
-        print(f"qabot: {exc}", file=sys.stderr)
+        print(f"qabot: {printable(exc)}", file=sys.stderr)  # it names the configured path
         return EXIT_BROKEN
     if args.json:
         for group in groups:
@@ -61,7 +61,7 @@ def unanswered(bot: QABot, args: argparse.Namespace) -> int:
         return EXIT_OK
     if not groups:
         off = "" if bot.settings.unanswered.enabled else " (logging is off: [unanswered] enabled)"
-        print(f"nothing unanswered in {bot.unanswered.where}{off}")
+        print(f"nothing unanswered in {printable(bot.unanswered.where)}{off}")
         return EXIT_OK
     for n, g in enumerate(groups, start=1):
         proposal = f"{g.intent} ({g.score:.2f})" if g.intent else "no close intent"

@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_settings import (
@@ -136,13 +137,34 @@ class SlackSettings(ConfigSection):
 class DiscordSettings(ConfigSection):
     guild_ids: list[int] = Field(default_factory=list)
     sharded: bool = False
-    shard_count: int | None = None
-    shard_ids: list[int] | None = None
+    # Shards spread over processes: the same count in each, and each its own ids.
+    shard_count: int | None = Field(default=None, gt=0)
+    shard_ids: list[int] | None = Field(default=None, min_length=1)
     message_content_intent: bool = True
     command_hash_file: SettingPath = PROJECT_ROOT / ".qabot-commands.hash"
     # A reply Discord's rate limit (429 retry_after) would hold longer is dropped
     # (discord.py's max_ratelimit_timeout; it takes nothing under 30).
     max_retry_after_s: float = Field(default=30.0, ge=30.0)
+
+    @field_validator("shard_count", "shard_ids")
+    @classmethod
+    def _only_sharded(cls, value: object, info: ValidationInfo) -> object:
+        """Without `sharded` these were ignored: the process ran one unsharded connection."""
+        if value is not None and not info.data.get("sharded"):
+            raise ValueError("needs sharded = true (without it there are no shards)")
+        return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_of_the_count(cls, ids: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        """Shards Discord has: ids below `shard_count`, each once (else discord.py refused
+        them at start-up, or Discord closed the gateway on them)."""
+        count = info.data.get("shard_count")
+        if ids is not None and count is None:
+            raise ValueError("needs shard_count, the same in every process")
+        if ids is not None and (len(set(ids)) < len(ids) or not all(0 <= i < count for i in ids)):
+            raise ValueError(f"each id once, from 0 to shard_count - 1 ({count - 1})")
+        return ids
 
 
 class UnansweredSettings(ConfigSection):

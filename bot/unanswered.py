@@ -155,10 +155,23 @@ class UnansweredLog:
         os.replace(self.path, self.path.with_name(f"{self.path.name}.1"))
 
     def files(self) -> list[Path]:
-        """The log and its backups, oldest first."""
+        """The log and its backups that are there, oldest first: one that cannot be read
+        (a directory, a path with a NUL) is listed, for reading it to say why."""
         name = self.path.name
         backups = [self.path.with_name(f"{name}.{n}") for n in range(self.cfg.backups, 0, -1)]
-        return [p for p in [*backups, self.path] if p.is_file()]
+        return [p for p in [*backups, self.path] if not _missing(p)]
+
+
+def _missing(path: Path) -> bool:
+    """True when nothing is at `path` (pathlib's `exists` is False for a path it cannot
+    even ask about, too: that would read as nothing unanswered)."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):  # there, or not to be asked about: reading it says why
+        pass
+    return False
 
 
 def _append_private(path: Path) -> int:
@@ -176,8 +189,9 @@ def read_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
             # A write cut short may end inside a character: that line is then no JSON
             # and skipped, the others are read.
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError as exc:
-            raise LogUnavailable(f"{path} cannot be read now ({exc.strerror or exc})") from exc
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the configured path
+            why = getattr(exc, "strerror", None) or exc
+            raise LogUnavailable(f"{path} cannot be read now ({why})") from exc
         yield from _parse_lines(lines)
 
 

@@ -13,10 +13,12 @@ import asyncio
 import logging
 import re
 import sys
+import zlib
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import discord
+from discord.gateway import ReconnectWebSocket
 
 from bot.adapters import InFlight
 from bot.adapters.discord_commands import (
@@ -275,8 +277,9 @@ def _dropping_frames_it_cannot_read(
 ) -> Callable[[Any], None]:
     """discord.py's hook for each gateway websocket it opens (`_update_references`, called
     before the first frame is read; no public one), giving the websocket a frame reader that
-    drops a frame it cannot read with one line. Raised, the error left discord.py's
-    connection loop: the Discord platform stopped, for one frame."""
+    drops a frame it cannot read with one line (and resumes past a broken zlib stream).
+    Raised, the error left discord.py's connection loop: the Discord platform stopped, for
+    one frame."""
 
     def update(ws: Any) -> None:
         receive = ws.received_message
@@ -289,6 +292,12 @@ def _dropping_frames_it_cannot_read(
                     "discord: a gateway frame discord.py cannot read was dropped (%s)",
                     type(exc).__name__,
                 )
+            except zlib.error:
+                # Each frame of the zlib stream goes on from the one before, so nothing more
+                # of this connection reads: resume on a new one, as on Discord's RECONNECT.
+                log.warning("discord: a gateway frame of no zlib stream was dropped; resuming")
+                await ws.close(code=4000)
+                raise ReconnectWebSocket(ws.shard_id) from None
 
         ws.received_message = received_or_dropped  # as discord.py sets its debug readers
         update_references(ws)

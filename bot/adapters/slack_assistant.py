@@ -95,9 +95,13 @@ class AssistantListeners:
         """'de' or 'en' from the user's Slack locale; the default when Slack does not say."""
         try:
             info = await client.users_info(user=user or "", include_locale=True)
-            locale = str((info.get("user") or {}).get("locale") or "")
         except SlackApiError:
-            locale = ""
+            return self.default_lang
+        found = info.get("user")
+        if not isinstance(found, dict):  # Slack documents an object: an unknown user
+            log.warning("slack: users.info gave no user object (%s)", type(found).__name__)
+            return self.default_lang
+        locale = str(found.get("locale") or "")
         return locale[:2] if locale[:2] in ("de", "en") else self.default_lang
 
     async def on_context_changed(self) -> None:

@@ -212,6 +212,36 @@ def test_a_log_this_user_cannot_read_is_an_error_not_nothing_unanswered(
     assert f"qabot: {log_path} cannot be read now (Permission denied)" in err
 
 
+@pytest.mark.parametrize("name", ["u\x00.jsonl", "a-directory"], ids=["a NUL", "a directory"])
+def test_a_log_path_that_cannot_be_read_is_an_error_not_nothing_unanswered(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pathlib's is_file() is False for either: "nothing unanswered in …", exit 0 (the writer
+    # meanwhile logs "not writable" for each record). The environment cannot hold a NUL.
+    monkeypatch.delenv("QABOT_UNANSWERED__PATH")
+    (tmp_path / "a-directory").mkdir()
+    config = tmp_path / "qabot.toml"
+    config.write_text(f"[unanswered]\npath = {json.dumps(str(tmp_path / name))}\n")
+    assert main(["--config", str(config), "kb", "unanswered"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "cannot be read now" in err
+
+
+def test_cli_kb_unanswered_prints_the_log_path_printably(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The configured path was printed as it is: an ESC in it acted on the terminal.
+    odd = tmp_path / "\x1b[31mred" / "u.jsonl"
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(odd))
+    assert main(["kb", "unanswered"]) == 0  # nothing logged yet
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "nothing unanswered in " in out and "?[31mred/u.jsonl" in out
+    odd.mkdir(parents=True)  # a directory where the log should be: it cannot be read
+    assert main(["kb", "unanswered"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "?[31mred/u.jsonl cannot be read now" in err
+
+
 def test_with_no_backups_no_rotated_copy_is_kept(tmp_path: Path) -> None:
     cfg = UnansweredSettings(path=tmp_path / "u.jsonl", max_bytes=400, backups=0)
     log = UnansweredLog(cfg)

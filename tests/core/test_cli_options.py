@@ -369,6 +369,16 @@ def test_a_dot_env_in_the_working_directory_is_not_read(
     [
         ('[resolver]\npassage_accept = "x"\n', "resolver.passage_accept: Input should be"),
         ("this is = not toml [\n", "Expected '=' after a key"),
+        # Shards that cannot run. discord.py refused ids without a count at start-up
+        # (ClientException); Discord closes the gateway on a shard it does not have (4010).
+        ("[discord]\nsharded = true\nshard_ids = [0]\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 2\nshard_ids = [2]\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 2\nshard_ids = [-1]\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 2\nshard_ids = [1, 1]\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 2\nshard_ids = []\n", "discord.shard_ids"),
+        ("[discord]\nsharded = true\nshard_count = 0\n", "discord.shard_count"),
+        # ignored without `sharded`: the process ran one unsharded connection
+        ("[discord]\nshard_count = 2\nshard_ids = [1]\n", "discord.shard_count: Value error"),
     ],
 )
 def test_a_bad_config_file_is_one_line_naming_the_file(
@@ -470,6 +480,20 @@ def test_kb_ingest_registers_the_title_and_language_given(
     sources = (kb_copy / "sources.yaml").read_text(encoding="utf-8")
     entry = sources[sources.index("id: next") :]
     assert "title: A Title Of Mine" in entry and "lang: en" in entry  # not its first line, not de
+
+
+@pytest.mark.parametrize("title", ["", "   ", "\t\n", "\u200b"])
+def test_kb_ingest_refuses_a_title_without_words(
+    title: str, kb_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # '' silently became the article's first line; whitespace was registered as the title.
+    article = tmp_path / "article.txt"
+    article.write_text("A sentence with 41 per cent.\n", encoding="utf-8")
+    argv = ["kb", "ingest", str(article), "--id", "next", "--title", title, "--kb", str(kb_copy)]
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2 and "--title" in capsys.readouterr().err
+    assert "id: next" not in (kb_copy / "sources.yaml").read_text(encoding="utf-8")
 
 
 def test_kb_add_question_files_the_phrase_under_the_language_given(

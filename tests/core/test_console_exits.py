@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
@@ -178,13 +179,33 @@ def test_a_closed_stdin_is_no_input_not_a_traceback(argv: list[str]) -> None:
     assert "Traceback" not in proc.stderr
 
 
-def test_the_cli_module_imports_only_the_standard_library() -> None:
-    # Ctrl-C while `qabot` starts lands in main's handler only once main runs; the
-    # imports before it (the console script's `from bot.cli import main`) stay short.
+def test_ctrl_c_while_qabot_itself_is_imported_ends_without_a_traceback() -> None:
+    # pip's console script imports its entry point's module before any of qabot's handlers
+    # runs: a Ctrl-C while bot.cli (and the standard library it imports) loaded was an
+    # importlib traceback. Only Python's own start-up (its site module) is left outside.
+    scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    module, _, function = scripts["project"]["scripts"]["qabot"].partition(":")
     code = (
-        "import sys; import bot.cli; "
+        "import sys\n"
+        "class CtrlC:  # pressed as bot.cli is imported\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'bot.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, CtrlC())\n"
+        f"from {module} import {function}  # as pip's console script does\n"
+        f"sys.exit({function}())\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_the_entry_module_imports_nothing_of_qabots_before_its_handler() -> None:
+    # Ctrl-C while `qabot` starts lands in the entry point's handler only once it runs; the
+    # imports before it (the console script's `from bot.entry import main`) stay short.
+    code = (
+        "import sys; import bot.entry; "
         "ours = sorted(m for m in sys.modules if m.split('.')[0] in ('bot', 'pydantic', 'yaml')); "
-        "sys.exit(ours != ['bot', 'bot.cli'] and str(ours))"
+        "sys.exit(ours != ['bot', 'bot.entry'] and str(ours))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

@@ -205,6 +205,11 @@ class FakeDiscord:
         else:
             await ws.send_str(data)
 
+    async def send_binary(self, data: bytes) -> None:
+        """Send one binary gateway frame as given, whatever the connection's compression."""
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.send_bytes(data)
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a DISPATCH; kept for replay, so an event sent while disconnected is resumed."""
         self._seq += 1

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 import os
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -134,6 +136,18 @@ async def test_sharded_client(fake: FakeDiscord, discord_core: QABot, tmp_path: 
         assert (await fake.wait_reply(mid)).json["embeds"]
 
 
+async def test_the_configured_shards_are_the_ones_identified(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    # README (Scaling out): to spread shards over processes give each one `shard_count` and
+    # its own `shard_ids`. Ignored, every process ran the shards Discord recommends.
+    settings = make_settings(fake, tmp_path, sharded=True, shard_count=3, shard_ids=[2])
+    async with serving(discord_core, settings) as client:
+        assert isinstance(client, discord.AutoShardedClient)
+        assert [identify["d"]["shard"] for identify in fake.ops(2)] == [[2, 3]]
+        assert not fake.find("GET", "/gateway/bot")  # the count configured, not asked for
+
+
 # Frames discord.py's gateway cannot read, before any event parser: its RecursionError,
 # JSONDecodeError, or the AttributeError/TypeError of a frame of another shape left its
 # connection loop and the Discord platform stopped for good.
@@ -147,6 +161,14 @@ UNREADABLE_FRAMES = {
     "a hello without data": '{"op": 10, "d": null}',
     "a resumed without data": '{"op": 0, "t": "RESUMED", "s": 99, "d": null}',
 }
+
+
+def assert_dropped_in_one_line(fake: FakeDiscord, caplog: pytest.LogCaptureFixture) -> None:
+    """One bounded warning, no error, and no new session (Discord allows 1,000 a day)."""
+    assert len(fake.ops(2)) == 1
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    (line,) = [r.getMessage() for r in caplog.records if "gateway frame" in r.getMessage()]
+    assert len(line) < 200
 
 
 @pytest.mark.parametrize("frame", UNREADABLE_FRAMES.values(), ids=UNREADABLE_FRAMES)
@@ -164,10 +186,38 @@ async def test_a_gateway_frame_discord_py_cannot_read_is_dropped_in_one_line(
         await fake.send_frame(frame)
         mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,), author=USER_ID)
         assert (await fake.wait_reply(mid)).json["embeds"]  # the same connection goes on
-    assert len(fake.ops(2)) == 1  # no new session (Discord allows 1,000 a day)
-    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
-    (line,) = [r.getMessage() for r in caplog.records if "gateway frame" in r.getMessage()]
-    assert len(line) < 200
+    assert_dropped_in_one_line(fake, caplog)
+
+
+# Binary frames that are no part of the connection's zlib stream: zlib.error left discord.py's
+# connection loop, and the Discord platform stopped for good. The stream cannot be read past
+# such a frame (each frame goes on from the one before), so the connection is resumed.
+SYNC_FLUSH = b"\x00\x00\xff\xff"  # how every frame of a zlib stream ends
+UNREADABLE_BINARY_FRAMES = {
+    "no zlib stream": b"not zlib at all" + SYNC_FLUSH,
+    "a stream of its own": zlib.compress(b'{"op": 11}') + SYNC_FLUSH,
+    "cut short, then the next frame": b"\x78",
+}
+
+
+@pytest.mark.parametrize("frame", UNREADABLE_BINARY_FRAMES.values(), ids=UNREADABLE_BINARY_FRAMES)
+@pytest.mark.parametrize("sharded", [False, True], ids=["plain", "sharded"])
+async def test_a_binary_frame_that_is_no_zlib_stream_is_dropped_and_the_session_resumed(
+    fake: FakeDiscord,
+    discord_core: QABot,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    frame: bytes,
+    sharded: bool,
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with serving(discord_core, make_settings(fake, tmp_path, sharded=sharded)):
+        await fake.send_binary(frame)
+        await fake.send_frame(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+        await fake.wait_until(lambda: fake.ops(6))  # resumed
+        mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,), author=USER_ID)
+        assert (await fake.wait_reply(mid)).json["embeds"]
+    assert_dropped_in_one_line(fake, caplog)
 
 
 async def test_a_stop_as_the_gateway_connects_ends_discord(

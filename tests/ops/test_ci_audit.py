@@ -91,3 +91,31 @@ def test_a_known_vulnerability_fails(tmp_path: Path, require: str) -> None:
     )
     assert proc.returncode == 1
     assert "aiohttp 1.0: PYSEC-2024-1 (fixed in 3.9.4)" in proc.stdout
+
+
+# Reports pip-audit never writes, of a shape .ci/audit.py does not read: each was a traceback,
+# or counted as "no packages listed" (a skip); neither says plainly that nothing was checked.
+ODD_REPORTS = {
+    "dependencies null": '{"dependencies": null, "fixes": []}',
+    "dependencies an object": '{"dependencies": {"aiohttp": {"vulns": []}}, "fixes": []}',
+    "dependencies text": '{"dependencies": "aiohttp", "fixes": []}',
+    "no dependencies key": '{"fixes": []}',
+    "not an object": "[]",
+    "a dependency that is no object": '{"dependencies": ["aiohttp"], "fixes": []}',
+    "a dependency without a name": report({"version": "1.0", "vulns": []}),
+    "vulns an object": report({"name": "aiohttp", "vulns": {"id": "PYSEC-2024-1"}}),
+    "a vuln without an id": report(audited("aiohttp", {"fix_versions": []})),
+}
+
+
+@pytest.mark.parametrize("require", ["0", "1"])
+@pytest.mark.parametrize("odd", ODD_REPORTS.values(), ids=ODD_REPORTS)
+def test_a_report_of_another_shape_fails_in_one_clear_line(
+    tmp_path: Path, odd: str, require: str
+) -> None:
+    proc = run_audit(tmp_path, odd, QABOT_REQUIRE_AUDIT=require)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr, proc.stderr
+    (line,) = [line for line in proc.stdout.splitlines() if "FAILED" in line]
+    assert "report" in line and "No vulnerability check" in line
+    assert "No known vulnerabilities" not in proc.stdout

@@ -3,7 +3,7 @@
 Runs an aiohttp server on an ephemeral 127.0.0.1 port. `base_url` is what
 SLACK_API_URL points at. Each call is recorded with its method and decoded
 payload (JSON or form); failures can be queued per method: an HTTP status
-(429 with Retry-After, 500, ...) or a body that is not JSON.
+(429 with Retry-After, 500, ...), a body that is not JSON, or one of an odd shape.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class _Failure:
     garbage: bool = False
     error: str | None = None
     hang_up: bool = False
+    body: dict[str, Any] | None = None  # answered as given
 
 
 @dataclass
@@ -109,6 +110,11 @@ class FakeSlackApi:
         for _ in range(n):
             self._failures[method].append(_Failure(200, garbage=True))
 
+    def reply_next(self, method: str, body: dict[str, Any]) -> None:
+        """Answer the next call of `method` with 200 and `body` as given (a shape Slack's
+        documentation does not promise, too)."""
+        self._failures[method].append(_Failure(200, body=body))
+
     # ------------------------------------------------------------ queries
 
     def of(self, method: str, *, delivered: bool = True) -> list[Call]:
@@ -152,6 +158,8 @@ class FakeSlackApi:
                 return _hang_up(request)
             if failure.garbage:
                 return web.Response(status=200, text="<html>not json", content_type="text/html")
+            if failure.body is not None:
+                return web.json_response(failure.body)
             headers = {"Retry-After": failure.retry_after} if failure.retry_after else {}
             default = "ratelimited" if failure.status == 429 else "fatal_error"
             body = {"ok": False, "error": failure.error or default}

@@ -146,3 +146,22 @@ async def test_a_message_over_the_rate_limit_leaves_no_status_behind(
     calls = [c for c in slack.api.calls if c.method != "auth.test"]
     last_status = [c.payload["status"] for c in calls if c.method.endswith("setStatus")][-1]
     assert calls[-1].method == "assistant.threads.setStatus" and last_status == ""
+
+
+@pytest.mark.parametrize(
+    "user", ["UDE", ["UDE"], None, 5], ids=["text", "a list", "null", "a number"]
+)
+async def test_a_users_info_user_that_is_no_object_is_an_unknown_user(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, user: object
+) -> None:
+    # Only Slack (or a proxy before it) answers so: the greeting was lost to an ERROR with a
+    # traceback (AttributeError: 'str' object has no attribute 'get').
+    caplog.set_level(logging.INFO)
+    slack.api.reply_next("users.info", {"ok": True, "user": user})
+    await slack.event(thread_started())
+    await slack.api.wait_for(lambda api: bool(api.of("assistant.threads.setSuggestedPrompts")))
+    (greeting,) = slack.api.posts()
+    assert "article" in greeting["text"]  # in the default language
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    (line,) = [r.getMessage() for r in caplog.records if "users.info" in r.getMessage()]
+    assert len(line) < 200
