@@ -56,6 +56,25 @@ def test_chat_shorthand_for_source_asks_for_the_source(
     assert source.answered and source.citations and "§16" in source.text, source.text
 
 
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Which sentence of the article says that?",
+        "Can you show me the source?",
+        "Where's that written?",
+        "Zeig mir mal die Quelle",
+    ],
+)
+def test_asking_for_the_sentence_or_where_it_is_written_asks_for_the_source(
+    talk: Conversations, request_text: str
+) -> None:
+    """ "Which sentence says so?", "show me the source": the cited passage of the last answer,
+    not the answer again nor the article's own source (the SCMP)."""
+    talk.ask("c34", "How big is the RAISe+ scheme?")
+    source = talk.ask("c34", request_text)
+    assert source.answered and source.citations and "§16" in source.text, source.text
+
+
 def test_pronoun_takes_the_names_of_the_last_question(talk: Conversations) -> None:
     talk.ask("c2", "Who is the CFO of SenseTime?")
     assert "2014" in talk.ask("c2", "and when was the company founded?").text
