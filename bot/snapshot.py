@@ -20,7 +20,7 @@ from bot.answer import Answer, Citation, StatReply, Suggestion
 from bot.compose import Piece, assemble
 from bot.figures import Figure, figures
 from bot.knowledge import KnowledgeBase
-from bot.lexicon import ADDRESSEE, CONTENT_QUESTION_WORDS, COPULAS, TOPIC_PREPOSITIONS
+from bot.lexicon import ADDRESSEE, CONTENT_QUESTION_WORDS, COPULAS, POINTERS, TOPIC_PREPOSITIONS
 from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
@@ -52,6 +52,8 @@ _ALTERNATIVES = re.compile(
 # "higher than the share using or planning AI": "than" divides, "or" stays within a side
 _THAN_WORD = re.compile(r"\b(?:vs\.?|versus|than|als)\s", re.IGNORECASE)
 _THAN = re.compile(r"\s*(?:[;?]|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+_FOR_WHOM = POINTERS | {"for", "fur"}  # "was bedeutet das für KMU?" asks no abbreviation
 ACRONYM_LETTERS = 6  # a name this short that the question uses may be spelled out
 SHOWN_CHARS = 90  # a sentence shown in a list is cut here (its citation has it whole)
 MORE_ANSWERS = 2  # other answers "mehr dazu" gives at most
@@ -116,6 +118,7 @@ class Snapshot:
             for fact in self.intents[key].facts:
                 self._stating_fact.setdefault(fact, set()).add(key)
         self._joined_names = _joined_names(kb)
+        self._concept_terms = {"@" + c.id: tuple(c.terms) for c in kb.concepts}
         # what a thin later part may lean on: the named things, and events ("… China
         # Conference held, and in which city?")
         self._leanable = {
@@ -357,7 +360,7 @@ class Snapshot:
             ):
                 pieces.append(self._decided(Decision("answer", cand, decision.probability), lang))
             return pieces
-        spelled = self._spelled_out(res, lang)
+        spelled = self._spelled_out(part, res, lang)
         if spelled is not None:  # "what's HKSTP stand for and how many firms are there?"
             clauses = _clauses(part, self._joined_names)
             if len(clauses) < 2:
@@ -759,20 +762,33 @@ class Snapshot:
         )
         return said if len(said) <= SHOWN_CHARS else said[:SHOWN_CHARS] + " …"
 
-    def _spelled_out(self, res: Resolution, lang: str) -> Piece | None:
-        """ "Wofür steht HKPC?": the abbreviation's full name where the article first
-        writes it out (the longest name of the named thing the article has)."""
-        if not has_cue(res.words, "stands_for"):
+    def _spelled_out(self, part: str, res: Resolution, lang: str) -> Piece | None:
+        """ "Wofür steht HKPC?", "Was bedeutet die Abkürzung HPC?": the abbreviation's full
+        name where the article first writes it out (the longest name of the concept the
+        article has)."""
+        concepts = res.analysis.features & self._concept_terms.keys()
+        if not has_cue(res.words, "stands_for") and not (
+            has_cue(res.words, "means")
+            and len(concepts) == 1
+            and not _FOR_WHOM.intersection(res.words)  # not "what does it mean for SMEs?"
+        ):
             return None
         asked = set(res.words)
-        for feature in sorted(res.analysis.features & self.resolver.entity_terms.keys()):
-            terms = self.resolver.entity_terms[feature]
+        for feature in sorted(concepts):
+            terms = self._concept_terms[feature]
             short = [t for t in terms if t in asked and t.isalpha() and len(t) <= ACRONYM_LETTERS]
-            found = self._first_mention([max(terms, key=len)])
-            if short and found is not None:
-                surface, cite = found
-                text = msg("stands_for", lang, short=short[0].upper(), full=surface)
-                return Piece(text, (cite,), True, "passage", None, 0.9)
+            written = set(_WORD.findall(part))  # of a name, any spelling; else as an acronym
+            if feature not in self.resolver.entity_terms:
+                short = [t for t in short if t.upper() in written]
+            if not short:
+                continue
+            # the longest name the article writes ("kleine und mittlere Unternehmen")
+            for term in sorted((t for t in terms if len(t) > ACRONYM_LETTERS), key=len)[::-1]:
+                found = self._first_mention([term])
+                if found is not None:
+                    surface, cite = found
+                    text = msg("stands_for", lang, short=short[0].upper(), full=surface)
+                    return Piece(text, (cite,), True, "passage", None, 0.9)
         return None
 
     def _named_things(self, res: Resolution, lang: str) -> Piece | None:

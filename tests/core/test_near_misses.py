@@ -286,6 +286,8 @@ def test_a_list_of_things_is_not_a_list_of_figures(qabot: QABot) -> None:
     [
         ("wofür steht hkpc?", "Hong Kong Productivity Council"),
         ("What does HKSTP stand for?", "Hong Kong Science and Technology Parks"),
+        ("Was heißt eigentlich HPC?", "Hochleistungsrechner"),
+        ("and 'KMU' means what?", "kleine und mittlere Unternehmen"),
     ],
 )
 def test_an_abbreviation_is_spelled_out_as_the_article_writes_it(
@@ -294,6 +296,15 @@ def test_an_abbreviation_is_spelled_out_as_the_article_writes_it(
     answer = qabot.ask(question)
     assert answer.answered and full in answer.text
     assert full in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question", ["Was bedeutet das für KMU?", "Wofür stehen die 25 Prozent in der Studie?"]
+)
+def test_what_something_means_for_others_or_a_word_of_the_question_is_no_abbreviation(
+    qabot: QABot, question: str
+) -> None:
+    assert "steht im Artikel für" not in qabot.ask(question).text
 
 
 @pytest.mark.parametrize(
