@@ -93,6 +93,7 @@ class LanguageData(_Strict):
     asker: list[str] = Field(min_length=1)
     source_words: list[str] = Field(min_length=1)
     count_cues: list[str] = Field(min_length=1)
+    amount_cues: list[str] = Field(min_length=1)
     count_units: list[str] = Field(min_length=1)
     headcount_nouns: list[str] = Field(min_length=1)
     share_cues: list[str] = Field(min_length=1)
@@ -185,6 +186,7 @@ ASKER = frozenset(fold_entry(w) for w in DATA.asker)
 SOURCE_WORDS = frozenset(fold_entry(w) for w in DATA.source_words)
 HEADCOUNT_NOUNS = frozenset(fold_entry(w) for w in DATA.headcount_nouns)
 COUNT_CUES = _phrases(DATA.count_cues)
+AMOUNT_CUES = _phrases(DATA.amount_cues)
 NAME_CLASSES = {
     fold_entry(word): kind for kind, words in DATA.name_classes.items() for word in words
 }

@@ -25,6 +25,7 @@ from typing import Literal
 from bot.analyzer import Analysis
 from bot.figures import Figure, figures, has_figure
 from bot.lexicon import (
+    AMOUNT_CUES,
     CONTENT_QUESTION_WORDS,
     COPULAS,
     COUNT_CUES,
@@ -476,7 +477,7 @@ class Policy:
             not kinds
             and "quantity" not in self.resolver.docs[top.key].types
             and "quantity" in res.analysis.types
-            and (asks_count(res.words) or asks_share(res.words))
+            and (asks_count(res.words) or asks_share(res.words) or asks_amount(res.words))
         ):
             return True  # "how many are in Shenzhen?" of a statement of no figure nor amount
         if kinds and kinds <= {"year"} and "quantity" in res.analysis.types:
@@ -852,6 +853,11 @@ def counted_noun(question: str) -> list[Narrowing]:
             return []
         return [Narrowing("measure", (stem(word),), surface(question, (word,)))]
     return []
+
+
+def asks_amount(toks: tuple[str, ...] | list[str]) -> bool:
+    """ "how much capital …", "wie viel Geld …"."""
+    return any(True for _ in _phrases_at(toks, AMOUNT_CUES))
 
 
 def asks_share(toks: tuple[str, ...] | list[str]) -> bool:

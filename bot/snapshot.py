@@ -856,6 +856,9 @@ class Snapshot:
         if not passages or passages[0].score < cfg.passage_accept or passages[0].extra_numbers:
             return None
         best: Candidate = passages[0]
+        stated = self.resolver.passages[best.key].numbers - res.analysis.numbers
+        if "quantity" in res.analysis.types and all(map(is_year, stated)):
+            return None  # "How much capital did SenseTime raise in 2014?": it gives no amount
         source, locator, index = best.key.split("|")
         original = self._sentence(source, locator, int(index))
         text = msg("passage", res.lang, locator=locator, quote=original)

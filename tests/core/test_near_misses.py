@@ -1049,3 +1049,21 @@ def test_a_part_with_no_topic_of_its_own_asks_about_the_event_the_message_names(
     """ "in which city" asks where the China Conference was, not where the article is set."""
     answer = qabot.ask(question)
     assert not answer.answered and "§22" not in str(answer.citations), answer.text
+
+
+def test_a_sentence_stating_only_a_year_answers_no_question_for_an_amount(qabot: QABot) -> None:
+    """ "How much capital was mobilised at SenseTime's founding?": the sentence on its founding
+    in 2014 states no amount; quoting it as the answer would pass a year off as one."""
+    for question in (
+        "Wie viel privates Kapital wurde bei der Gründung von SenseTime 2014 mobilisiert?",
+        "How much private capital was mobilised when SenseTime was founded in 2014?",
+    ):
+        answer = qabot.ask(question)
+        assert not answer.answered, answer.text
+
+
+def test_a_statement_of_no_figure_answers_no_question_for_an_amount(qabot: QABot) -> None:
+    """ "How much private capital did Hong Kong mobilise …?" asks an amount; the answer that
+    Hong Kong is good at mobilising it states none."""
+    answer = qabot.ask("how much private capital did HK mobilise for start-ups like SenseTime?")
+    assert not answer.answered, answer.text
