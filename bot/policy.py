@@ -253,9 +253,12 @@ class Policy:
             and not QUESTION_WORDS.keys() & set(asked.tokens)
             and asked.features <= said.bag | said.context
         )
+        gap_types = self.resolver.docs[ranked[0].key].types
+        other_type = bool(asked.types) and not asked.types & gap_types  # "when?" of "which?"
         if (
             ranked[0].score - answer.score >= self.model.margin
             and not keywords
+            and not other_type
             and not self._gap_of_a_count(ranked[0].key, res)
         ):
             return ranked

@@ -256,7 +256,14 @@ def test_thanks_after_an_answer_is_smalltalk_not_read_with_the_last_question(
     talk: Conversations,
 ) -> None:
     """ "that" of "thanks, that's all" points at nothing to ask about."""
-    for n, thanks in enumerate(("thanks, that's all for now", "great, thanks - that's it")):
+    for n, thanks in enumerate(
+        (
+            "thanks, that's all for now",
+            "great, thanks - that's it",
+            "Understood, many thanks.",
+            "Lovely, thank you ever so much indeed.",
+        )
+    ):
         talk.ask(f"c2{n}", "What backs Hong Kong's status as an innovation hub?")
         assert talk.ask(f"c2{n}", thanks).kind == "smalltalk"
 

@@ -1067,3 +1067,17 @@ def test_a_statement_of_no_figure_answers_no_question_for_an_amount(qabot: QABot
     Hong Kong is good at mobilising it states none."""
     answer = qabot.ask("how much private capital did HK mobilise for start-ups like SenseTime?")
     assert not answer.answered, answer.text
+
+
+def test_a_known_gap_of_another_question_type_does_not_take_a_when_question(qabot: QABot) -> None:
+    """The known gap "which recommendations?" (the article lists none) does not answer "when were
+    they made?": the article dates the study that made them."""
+    answer = qabot.ask("Wann hat die HKPC-Studie die Empfehlungen gegeben?")
+    assert answer.answered and "2023" in answer.text, answer.text
+
+
+def test_small_and_medium_sized_without_a_noun_is_the_sme_group(qabot: QABot) -> None:
+    """ "… were small and medium-sized?" names SMEs: its "medium" is no news medium (the
+    article's source) nor a group of its own."""
+    answer = qabot.ask("How many of the surveyed firms are small and medium-sized?")
+    assert (answer.answered, answer.intent) == (True, "hkpc.company_size"), answer.text
