@@ -1081,3 +1081,18 @@ def test_small_and_medium_sized_without_a_noun_is_the_sme_group(qabot: QABot) ->
     article's source) nor a group of its own."""
     answer = qabot.ask("How many of the surveyed firms are small and medium-sized?")
     assert (answer.answered, answer.intent) == (True, "hkpc.company_size"), answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What share of firms hope to grow into foreign markets?",
+        "Wie viel Prozent wollen über Hongkong hinaus auf internationalen Märkten wachsen?",
+    ],
+)
+def test_growing_into_foreign_markets_is_expanding_internationally(
+    qabot: QABot, question: str
+) -> None:
+    """ "foreign markets", "other countries" say "international": no restriction to a country."""
+    answer = qabot.ask(question)
+    assert answer.answered and "55" in answer.text, answer.text
