@@ -1096,3 +1096,17 @@ def test_growing_into_foreign_markets_is_expanding_internationally(
     """ "foreign markets", "other countries" say "international": no restriction to a country."""
     answer = qabot.ask(question)
     assert answer.answered and "55" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Worauf hat der Finanzmensch von SenseTime Wert gelegt?",
+        "what did SenseTime's finance man call make-or-break for AI?",
+    ],
+)
+def test_what_the_finance_man_called_make_or_break_is_what_the_cfo_stressed(
+    qabot: QABot, question: str
+) -> None:
+    answer = qabot.ask(question)
+    assert answer.answered and "Wang Zheng" in answer.text, answer.text
