@@ -475,6 +475,23 @@ def test_a_line_json_cannot_read_costs_only_that_line(
     assert [r["question"] for r in records(log_path)] == UNKNOWN[:2]
 
 
+@pytest.mark.parametrize("half", ["\\ud83d", "\\udcff"], ids=["a high half", "a low half"])
+def test_a_logged_question_with_half_an_emoji_costs_only_that_record(
+    bot: QABot, log_path: Path, half: str
+) -> None:
+    # qabot never logs such a question (it refuses to read one), but another writer of the
+    # log (the shared Redis stream) may: JSON's escape of half an emoji reads as a lone
+    # surrogate, which triage could not encode for a group's key (UnicodeEncodeError):
+    # `kb unanswered` printed a traceback, /kb unanswered failed, until it rotated out.
+    bot.ask(UNKNOWN[0], platform="slack")
+    with log_path.open("a", encoding="utf-8") as log:
+        log.write('{"kind": "abstain", "lang": "en", "question": "Who runs ' + half + '?"}\n')
+    bot.ask(UNKNOWN[1], platform="slack")
+    groups = bot.triage()
+    assert groups and all(g.question in UNKNOWN for g in groups)
+    assert [r["question"] for r in records(log_path)] == UNKNOWN[:2]
+
+
 def test_a_logged_language_that_is_no_language_of_ours_reaches_no_listing(
     bot: QABot, log_path: Path
 ) -> None:
