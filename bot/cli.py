@@ -8,6 +8,8 @@ so `qabot ask` starts without slack-bolt or discord.py.
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import logging
 import os
@@ -33,6 +35,8 @@ EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 # The commands that serve until stopped: a SIGHUP reloads them (the others it ends, as a
 # closed terminal should).
 _SERVING = ("slack", "discord", "run")
+# The codec error handler that writes what stdout's encoding lacks as `\\uXXXX`.
+_ESCAPE = "qabot-json-escapes"
 
 
 def _common_options(default: object) -> argparse.ArgumentParser:
@@ -119,8 +123,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; Ctrl-C, a reader that leaves (`| head`) and output that cannot be
-    written (a full disk) end it without a traceback."""
+    """Run one command; Ctrl-C, a reader that leaves (`| head`), output that cannot be
+    written (a full disk) and a terminal that is not UTF-8 end it without a traceback."""
+    _escape_what_the_terminal_cannot_show()
     try:
         try:
             return _main(argv)
@@ -137,6 +142,26 @@ def main(argv: list[str] | None = None) -> int:
         _drop_output()
         print(f"qabot: {exc}", file=sys.stderr)
         return EXIT_INVALID
+
+
+def _escape_what_the_terminal_cannot_show() -> None:
+    """Characters stdout's encoding lacks (ß, „, → on an ASCII or Latin-1 terminal) are
+    written as JSON's escapes (`\\u00df`): the text stays readable and a JSON line stays
+    JSON that reads back the same. A byte stdin's encoding lacks reads as Python reads one
+    in UTF-8 (surrogateescape): the question gets qabot's "invalid characters" reply."""
+    codecs.register_error(_ESCAPE, _json_escapes)
+    for stream, errors in ((sys.stdout, _ESCAPE), (sys.stdin, "surrogateescape")):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors=errors)
+
+
+def _json_escapes(error: UnicodeError) -> tuple[str, int]:
+    """The characters `error` could not encode as `\\uXXXX` (UTF-16 units, as JSON has it)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
+    codes = (int.from_bytes(units[i : i + 2], "big") for i in range(0, len(units), 2))
+    return "".join(f"\\u{code:04x}" for code in codes), error.end
 
 
 def _drop_output() -> None:
