@@ -43,10 +43,10 @@ def _common_options(default: object) -> argparse.ArgumentParser:
     """`--kb` and `--config`, accepted before and after the subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--kb", type=Path, default=default, help="knowledge directory (default: knowledge/)"
+        "--kb", type=_path, default=default, help="knowledge directory (default: knowledge/)"
     )
     common.add_argument(
-        "--config", type=Path, default=default, help="settings file (default: config/qabot.toml)"
+        "--config", type=_path, default=default, help="settings file (default: config/qabot.toml)"
     )
     return common
 
@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", parents=[common], help="knowledge tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     validate = kb_sub.add_parser("validate", parents=[common], help="check a knowledge directory")
-    validate.add_argument("dir", nargs="?", type=Path)
+    validate.add_argument("dir", nargs="?", type=_path)
     validate.add_argument("--strict", action="store_true", help="lint warnings fail too (exit 1)")
     kb_sub.add_parser("status", parents=[common], help="hash and counts of the knowledge")
     unanswered = kb_sub.add_parser(
@@ -99,6 +99,14 @@ def _parser() -> argparse.ArgumentParser:
     discord.add_argument("--invite-url", action="store_true", help="print the invite URL")
     sub.add_parser("run", parents=[common], help="every platform that has credentials")
     return ap
+
+
+def _path(text: str) -> Path:
+    """A path that names something: "" would be Path("."), wherever qabot happens to run
+    (a script's unset "$KB"), as an empty path in the config is refused."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path would be the working directory")
+    return Path(text)
 
 
 def _positive(text: str) -> int:
