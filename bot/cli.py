@@ -153,12 +153,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _escape_what_the_terminal_cannot_show() -> None:
-    """Characters stdout's encoding lacks (ß, „, → on an ASCII or Latin-1 terminal) are
-    written as JSON's escapes (`\\u00df`): the text stays readable and a JSON line stays
-    JSON that reads back the same. A byte stdin's encoding lacks reads as Python reads one
-    in UTF-8 (surrogateescape): the question gets qabot's "invalid characters" reply."""
+    """Characters the encoding of stdout or stderr lacks (ß, „, → on an ASCII or Latin-1
+    terminal) are written as JSON's escapes (`\\u00df`): the text stays readable, and a
+    JSON line (an answer, a log line) stays JSON that reads back the same; stderr's own
+    `\\xdf` is no JSON escape. A byte stdin's encoding lacks reads as Python reads one in
+    UTF-8 (surrogateescape): the question gets qabot's "invalid characters" reply."""
     codecs.register_error(_ESCAPE, _json_escapes)
-    for stream, errors in ((sys.stdout, _ESCAPE), (sys.stdin, "surrogateescape")):
+    streams = ((sys.stdout, _ESCAPE), (sys.stderr, _ESCAPE), (sys.stdin, "surrogateescape"))
+    for stream, errors in streams:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors=errors)
 

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -264,3 +265,21 @@ def test_json_lines_for_a_terminal_that_is_not_utf_8_read_back_the_same() -> Non
     out, _ = in_a_terminal_of("ascii", ["ask", "--json", "Wie groß ist RAISe+?"])
     (answer,) = [json.loads(line) for line in out.splitlines()]
     assert answer["question"] == "Wie groß ist RAISe+?" and "fördern" in answer["text"]
+
+
+def test_json_log_lines_for_a_terminal_that_is_not_utf_8_stay_json(tmp_path: Path) -> None:
+    # stderr's own errors handler (backslashreplace) wrote ö as \xf6: no JSON reader takes
+    # that escape, so a log shipper lost every line naming a path or a question of ours.
+    blocker = tmp_path / "größe"
+    blocker.write_text("a file where the index cache would go", encoding="utf-8")
+    env = {**os.environ, "QABOT_LOG_JSON": "true", "QABOT_INDEX_CACHE_DIR": str(blocker)}
+    proc = subprocess.run(
+        [*QABOT, "ask", "hpc"],
+        capture_output=True,
+        cwd=PROJECT_ROOT,
+        env={**env, "PYTHONIOENCODING": "ascii"},
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    (line,) = [json.loads(x) for x in proc.stderr.decode("ascii").splitlines()]
+    assert line["level"] == "WARNING" and "größe" in line["message"]
