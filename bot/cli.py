@@ -8,6 +8,8 @@ so `qabot ask` starts without slack-bolt or discord.py.
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import logging
 import os
@@ -31,16 +33,18 @@ EXIT_NO_MATCH = 1  # `qabot stat TOPIC` found no statistic: as grep finding noth
 # The commands that serve until stopped: a SIGHUP reloads them (the others it ends, as a
 # closed terminal should).
 _SERVING = ("slack", "discord", "run")
+# The codec error handler that writes what stdout's encoding lacks as `\\uXXXX`.
+_ESCAPE = "qabot-json-escapes"
 
 
 def _common_options(default: object) -> argparse.ArgumentParser:
     """`--kb` and `--config`, accepted before and after the subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--kb", type=Path, default=default, help="knowledge directory (default: knowledge/)"
+        "--kb", type=_path, default=default, help="knowledge directory (default: knowledge/)"
     )
     common.add_argument(
-        "--config", type=Path, default=default, help="settings file (default: config/qabot.toml)"
+        "--config", type=_path, default=default, help="settings file (default: config/qabot.toml)"
     )
     return common
 
@@ -68,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", parents=[common], help="knowledge tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     validate = kb_sub.add_parser("validate", parents=[common], help="check a knowledge directory")
-    validate.add_argument("dir", nargs="?", type=Path)
+    validate.add_argument("dir", nargs="?", type=_path)
     validate.add_argument("--strict", action="store_true", help="lint warnings fail too (exit 1)")
     kb_sub.add_parser("status", parents=[common], help="hash and counts of the knowledge")
     unanswered = kb_sub.add_parser(
@@ -93,6 +97,14 @@ def _parser() -> argparse.ArgumentParser:
     discord.add_argument("--invite-url", action="store_true", help="print the invite URL")
     sub.add_parser("run", parents=[common], help="every platform that has credentials")
     return ap
+
+
+def _path(text: str) -> Path:
+    """A path that names something: "" would be Path("."), wherever qabot happens to run
+    (a script's unset "$KB"), as an empty path in the config is refused."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path would be the working directory")
+    return Path(text)
 
 
 def _positive(text: str) -> int:
@@ -127,8 +139,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; Ctrl-C, a reader that leaves (`| head`) and output that cannot be
-    written (a full disk) end it without a traceback."""
+    """Run one command; Ctrl-C, a reader that leaves (`| head`), output that cannot be
+    written (a full disk) and a terminal that is not UTF-8 end it without a traceback."""
+    _escape_what_the_terminal_cannot_show()
     try:
         try:
             return _main(argv)
@@ -145,6 +158,28 @@ def main(argv: list[str] | None = None) -> int:
         _drop_output()
         print(f"qabot: {exc}", file=sys.stderr)
         return EXIT_INVALID
+
+
+def _escape_what_the_terminal_cannot_show() -> None:
+    """Characters the encoding of stdout or stderr lacks (ß, „, → on an ASCII or Latin-1
+    terminal) are written as JSON's escapes (`\\u00df`): the text stays readable, and a
+    JSON line (an answer, a log line) stays JSON that reads back the same; stderr's own
+    `\\xdf` is no JSON escape. A byte stdin's encoding lacks reads as Python reads one in
+    UTF-8 (surrogateescape): the question gets qabot's "invalid characters" reply."""
+    codecs.register_error(_ESCAPE, _json_escapes)
+    streams = ((sys.stdout, _ESCAPE), (sys.stderr, _ESCAPE), (sys.stdin, "surrogateescape"))
+    for stream, errors in streams:
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors=errors)
+
+
+def _json_escapes(error: UnicodeError) -> tuple[str, int]:
+    """The characters `error` could not encode as `\\uXXXX` (UTF-16 units, as JSON has it)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
+    codes = (int.from_bytes(units[i : i + 2], "big") for i in range(0, len(units), 2))
+    return "".join(f"\\u{code:04x}" for code in codes), error.end
 
 
 def _drop_output() -> None:

@@ -130,18 +130,26 @@ class Context:
 
     def _as_written(self) -> bool:
         """Whether qabot could have written this: within the caps it keeps, `answered` a
-        bool (the string "false" is no False)."""
+        bool (the string "false" is no False), no half of an emoji (a lone surrogate, which
+        no UTF-8 encoder takes: a quote's digest, the context saved again, would fail)."""
         return (
             isinstance(self.answered, bool)
             and len(self.question) <= MAX_QUESTION
             and len(self.intents) <= MAX_INTENTS
             and len(self.citations) <= MAX_CITATIONS
             and len(self.named) <= MAX_NAMED
+            and not _LONE_SURROGATE.search(self._texts())
         )
+
+    def _texts(self) -> str:
+        """Every string it holds, joined: what a check of their characters reads."""
+        quoted = (text for citation in self.citations for text in citation)
+        return "".join((self.lang, self.question, *self.intents, *quoted, *self.named, *self.told))
 
 
 # `json.dumps(value, ensure_ascii=False)`, without making an encoder at each call
 _json = json.JSONEncoder(ensure_ascii=False).encode
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass

@@ -33,6 +33,7 @@ STREAM = "unanswered"
 STREAM_MAX_LINES = 20_000  # the shared (Redis) log keeps this many newest records
 # An intent's id, as the knowledge's schema has it (bot/models.py).
 _INTENT_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class LogUnavailable(Exception):
@@ -203,8 +204,15 @@ def _parse_lines(lines: list[str]) -> Iterator[dict[str, Any]]:
         # int() reads (ValueError), one nested too deep (RecursionError): that line only.
         except (ValueError, RecursionError):
             continue
-        if isinstance(record, dict) and isinstance(record.get("question"), str):
+        if isinstance(record, dict) and _readable(record.get("question")):
             yield _guess_checked(record)
+
+
+def _readable(question: object) -> bool:
+    """Whether `question` is text qabot could have logged: a string without a lone
+    surrogate (JSON's escape of half an emoji, from another writer of the shared log),
+    which no UTF-8 encoder takes: triage keys and prints the questions."""
+    return isinstance(question, str) and not _LONE_SURROGATE.search(question)
 
 
 def _guess_checked(record: dict[str, Any]) -> dict[str, Any]:

@@ -110,6 +110,18 @@ def test_only_the_drafts_directory_is_left_unwatched(kb_copy: Path) -> None:
         assert counts(Change.modified, str(root / name)), name
 
 
+def test_only_knowledge_files_are_watched_not_editors_backups(kb_copy: Path) -> None:
+    # README: `.yaml`, `.yml` and `.txt` files count, hidden files and editor swap files do
+    # not. The suffix check removed, every test passed (the one save tested is hidden):
+    # each autosave of an editor (`#x.yaml#`, `x.yaml~`, vim's `4913`) was a reload.
+    root = kb_copy.resolve()
+    counts = watcher.KnowledgeFilter(root)
+    for name in ("qa/hkpc.yaml", "qa/new.yml", "sources/article.txt"):
+        assert counts(Change.modified, str(root / name)), name
+    for name in ("qa/hkpc.yaml~", "qa/#hkpc.yaml#", "qa/4913", "notes.md", "qa/.hkpc.yaml.swp"):
+        assert not counts(Change.modified, str(root / name)), name
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX only")
 async def test_sighup_reloads(kb_bot: QABot, kb_copy: Path) -> None:
     uninstall = install_sighup(kb_bot)

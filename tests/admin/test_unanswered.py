@@ -505,6 +505,23 @@ def test_a_line_json_cannot_read_costs_only_that_line(
     assert [r["question"] for r in records(log_path)] == UNKNOWN[:2]
 
 
+@pytest.mark.parametrize("half", ["\\ud83d", "\\udcff"], ids=["a high half", "a low half"])
+def test_a_logged_question_with_half_an_emoji_costs_only_that_record(
+    bot: QABot, log_path: Path, half: str
+) -> None:
+    # qabot never logs such a question (it refuses to read one), but another writer of the
+    # log (the shared Redis stream) may: JSON's escape of half an emoji reads as a lone
+    # surrogate, which triage could not encode for a group's key (UnicodeEncodeError):
+    # `kb unanswered` printed a traceback, /kb unanswered failed, until it rotated out.
+    bot.ask(UNKNOWN[0], platform="slack")
+    with log_path.open("a", encoding="utf-8") as log:
+        log.write('{"kind": "abstain", "lang": "en", "question": "Who runs ' + half + '?"}\n')
+    bot.ask(UNKNOWN[1], platform="slack")
+    groups = bot.triage()
+    assert groups and all(g.question in UNKNOWN for g in groups)
+    assert [r["question"] for r in records(log_path)] == UNKNOWN[:2]
+
+
 def test_a_logged_language_that_is_no_language_of_ours_reaches_no_listing(
     bot: QABot, log_path: Path
 ) -> None:
@@ -538,3 +555,31 @@ def test_a_logged_guess_that_is_no_intent_id_is_no_guess(
     (group,) = bot.triage()
     assert group.intent in (None, *bot.store.current.intents)
     assert not group.voted_down
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x85"], ids=["U+2028", "NEL"])
+def test_kb_unanswered_json_prints_each_group_on_one_line(
+    kb_copy: Path,
+    log_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    odd: str,
+) -> None:
+    # README: `kb unanswered --json` escapes Unicode line breaks as the other JSON lines
+    # qabot writes do. Printed with json.dumps instead, every test passed, and a reader
+    # that splits lines as str.splitlines does cut the group in two. Two groups: each one
+    # line, read back whole.
+    cli_bot(monkeypatch, kb_copy, log_path)
+    questions = [f"Who runs{odd}the zoo?", "When does the ferry to Lamma leave?"]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text(
+        "".join(
+            json.dumps({"kind": "abstain", "platform": "slack", "lang": "en", "question": q}) + "\n"
+            for q in questions
+        ),
+        encoding="utf-8",
+    )
+    assert main(["kb", "unanswered", "--json", "--kb", str(kb_copy)]) == 0
+    out = capsys.readouterr().out
+    groups = [json.loads(line) for line in out.splitlines()]
+    assert sorted(g["question"] for g in groups) == sorted(questions)

@@ -175,6 +175,36 @@ def test_an_empty_path_in_the_config_is_an_error_not_the_working_directory(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qabot.toml"]
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("option", ["--kb", "--config"])
+def test_an_empty_path_option_is_an_error_not_the_working_directory(
+    where: str,
+    option: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # As an empty knowledge_dir in the config: `--kb ""` (a script's unset "$KB") was
+    # Path("."), so `kb add-question` edited the knowledge of wherever qabot ran.
+    kb = tmp_path / "kb"
+    shutil.copytree(KNOWLEDGE, kb)
+    monkeypatch.chdir(kb)
+    before = {p: p.read_bytes() for p in kb.rglob("*.yaml")}
+    command = ["kb", "add-question", "hkpc.recruiting", "Who runs the HKPC?"]
+    with pytest.raises(SystemExit) as exit_:
+        main(_positions(command, [option, ""])[where])
+    assert exit_.value.code == 2 and option in capsys.readouterr().err
+    assert before == {p: p.read_bytes() for p in kb.rglob("*.yaml")}
+
+
+def test_kb_validate_of_an_empty_path_is_an_error_not_the_working_directory(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["kb", "validate", ""])
+    assert exit_.value.code == 2 and "dir" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("text", ["max_question_char = 10\n", "[slak]\nport = 3001\n"])
 def test_a_misspelt_top_level_key_of_the_config_file_is_an_error(
     text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -1080,8 +1080,12 @@ def test_a_request_naming_a_topic_reads_the_last_answers_once_per_index(
         '{"lang": "en", "question": "q", "intents": [], "citations": [["article"]]}',
         '{"lang": "en", "question": "q", "intents": [], "citations": [["a", "§1", "q", "x"]]}',
         '{"lang": "en", "question": "q", "intents": [], "citations": [], "told": [' * 50_000,
+        # Half an emoji (JSON's escape reads as a lone surrogate), which no UTF-8 encoder
+        # takes: a quote's digest raised UnicodeEncodeError at every turn until it expired.
+        '{"lang": "en", "question": "q", "intents": [], "citations": [["a", "§1", "\\ud83d"]]}',
+        '{"lang": "en", "question": "q", "intents": [], "citations": [], "told": ["\\udcff"]}',
     ],
-    ids=["nested", "citation-short", "citation-long", "nested-told"],
+    ids=["nested", "citation-short", "citation-long", "nested-told", "half-quote", "half-told"],
 )
 def test_a_stored_context_that_cannot_be_read_is_no_context(
     talk: Conversations, stored: str, caplog: pytest.LogCaptureFixture
