@@ -254,6 +254,9 @@ def test_an_edit_is_checked_under_the_configured_limits(
     # with that limit, refused every reload from then on; a file over the default but
     # under a raised limit could not be edited at all.
     path, _, _ = find_intent(kb_copy, "hongkong.why_invest")
+    largest = max(f.stat().st_size for f in kb_copy.rglob("*.yaml"))
+    with path.open("a", encoding="utf-8") as f:  # the largest file, so that only it can grow over
+        f.write("# " + "-" * max(0, largest - path.stat().st_size) + "\n")
     limit = path.stat().st_size + 10
     monkeypatch.setenv("QABOT_KNOWLEDGE__MAX_FILE_BYTES", str(limit))
     before = path.read_bytes()
