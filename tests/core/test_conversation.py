@@ -1128,3 +1128,60 @@ def test_a_stored_citation_of_no_paragraph_is_no_passage(talk: Conversations, lo
     stored["citations"] = [["article", locator, "q"]]
     talk.bot.state.put("conversation:cli:c91", json.dumps(stored), 60)
     assert talk.ask("c91", "source?").text
+
+
+def test_a_request_is_answered_once_per_answer_it_reads(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same answers are asked for their source, or in the other language, by many: a
+    request's answer is made once per cited paragraphs (or intents) and language, each
+    asker's own words set as its question; a reload makes it again."""
+    snap = talk.bot.store.current
+    made: list[str] = []
+    passages, answer_intents = snap.passages, snap.answer_intents
+    monkeypatch.setattr(snap, "passages", lambda *a: made.append("source") or passages(*a))
+    monkeypatch.setattr(
+        snap, "answer_intents", lambda *a: made.append("again") or answer_intents(*a)
+    )
+    replies = []
+    for conversation, source, english in (
+        ("r1", "Quelle?", "in English?"),
+        ("r2", "Beleg?", "in English please"),
+    ):
+        talk.ask(conversation, "Wie groß ist das AI Subsidy Scheme?")
+        replies += [talk.ask(conversation, source), talk.ask(conversation, english)]
+    assert made == ["source", "again"]
+    assert [r.question for r in replies] == [
+        "Quelle?",
+        "in English?",
+        "Beleg?",
+        "in English please",
+    ]
+    assert replies[0].text == replies[2].text and replies[1].text == replies[3].text
+    assert replies[0].citations and "HK$3" in replies[1].text
+    talk.bot.reload()
+    renewed = talk.bot.store.current
+    passages = renewed.passages
+    monkeypatch.setattr(renewed, "passages", lambda *a: made.append("source") or passages(*a))
+    talk.ask("r3", "Wie groß ist das AI Subsidy Scheme?")
+    assert talk.ask("r3", "Quelle?").text == replies[0].text
+    assert made == ["source", "again", "source"]
+
+
+def test_a_context_kept_again_unchanged_is_not_written_again(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Quelle?" keeps the last answer's context as it was (same topic, same language): its
+    JSON, written when it was kept, is stored again, not encoded again."""
+    import bot.conversation
+
+    written: list[str] = []
+    encode = bot.conversation._json
+    monkeypatch.setattr(bot.conversation, "_json", lambda v: written.append(v) or encode(v))
+    talk.ask("w1", "Wie groß ist das AI Subsidy Scheme?")
+    kept = talk.bot.state.get("conversation:cli:w1")
+    assert len(written) == 1
+    assert talk.ask("w1", "Quelle?").answered
+    assert len(written) == 1 and talk.bot.state.get("conversation:cli:w1") == kept
+    assert talk.ask("w1", "auf Englisch bitte").lang == "en"  # another language: kept anew
+    assert len(written) == 2
