@@ -482,8 +482,8 @@ class Conversations:
         other one?": the one the last question did not name): after an article, and last
         or before "one" ("the second one"); not "the first half of 2023", "last year",
         "the second point", "which came first?"."""
-        if ctx is None or len(ctx.named) < 2:
-            return text
+        if ctx is None or len(ctx.named) < 2 or ORDINALS.keys().isdisjoint(tokens(text)):
+            return text  # an ordinal is one word's one token: a token of the text too
         snap = self.bot.store.current
         words = text.split()
         toks = [tokens(word) for word in words]

@@ -1185,3 +1185,60 @@ def test_a_context_kept_again_unchanged_is_not_written_again(
     assert len(written) == 1 and talk.bot.state.get("conversation:cli:w1") == kept
     assert talk.ask("w1", "auf Englisch bitte").lang == "en"  # another language: kept anew
     assert len(written) == 2
+
+
+def test_a_follow_up_without_an_ordinal_is_not_read_word_by_word_for_one(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an answer naming two things, "the second one" counts them: a follow-up is read
+    word by word for an ordinal only when one of its tokens is one."""
+    import bot.conversation
+
+    looked: list[str] = []
+
+    class Recorded(dict):  # type: ignore[type-arg]
+        def get(self, key, default=None):  # type: ignore[no-untyped-def]
+            looked.append(key)
+            return super().get(key, default)
+
+    monkeypatch.setattr(bot.conversation, "ORDINALS", Recorded(bot.conversation.ORDINALS))
+    talk.ask("o1", "Welche Förderprogramme gibt es für KI?")
+    assert len(talk._load("conversation:cli:o1").named) >= 2
+    talk.ask("o1", "und wie groß sind die?")
+    assert looked == []
+    talk.ask("o1", "und wie groß ist das zweite?")
+    assert "zweite" in looked
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "the",
+                "second",
+                "one",
+                "zweite",
+                "h",
+                "k",
+                "twenty",
+                "-",
+                "x-first",
+                "R&D",
+                "c'mon",
+                "5",
+                "Letzte",
+                "ones",
+                "?",
+            ]
+        ),
+        max_size=8,
+    ).map(" ".join)
+    | st.text()
+)
+def test_an_ordinal_word_is_a_token_of_its_text(text: str) -> None:
+    """`_ordinal_named` reads a follow-up word by word only when a token of the text is an
+    ordinal: every ordinal a word gives is a token of the whole text too."""
+    from bot.lexicon import ORDINALS
+
+    by_word = {t for word in text.split() for t in tokens(word)}
+    assert by_word & ORDINALS.keys() <= set(tokens(text))
