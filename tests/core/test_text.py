@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from bot import text as text_module
-from bot.text import clean, tokens
-
-_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", "`": "'"})
+from bot.text import tokens
 
 
 def test_a_word_in_many_cached_texts_is_held_once() -> None:
@@ -171,14 +165,3 @@ def test_a_quote_is_digested_once() -> None:
     hits = text.quote_digest.cache_info().hits
     assert text.quote_digest(quote) == first
     assert text.quote_digest.cache_info().hits == hits + 1
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(st.sampled_from("aäÄoöÖuüÜßẞ’`' –éï.x")) | st.text())
-def test_umlauts_are_folded_as_the_translation_table_folds_them(text: str) -> None:
-    """Umlauts, ß and quote marks are replaced one after another (no replacement holds a
-    character replaced), not through `str.translate`, which reads a text with a character
-    beyond ASCII slowly (an answer of 1,500 characters: 100 µs); the same folded text."""
-    folded = clean(text).casefold().translate(_UMLAUTS)
-    expected = "".join(c if c.isascii() else text_module._folded_char(c) for c in folded)
-    assert text_module.fold.__wrapped__(text) == expected
