@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -289,11 +290,12 @@ class Analyzer:
             if open_end:
                 return None
             end = len(analysis.tokens)
-            after = [t for later, _ in parts[k + 1 :] for t in later.tokens][: self._longest_phrase]
+            later = chain.from_iterable(later.tokens for later, _ in parts[k + 1 :])
+            after = islice(later, self._longest_phrase)  # what a name may run on into
             stems = [stem(t) for t in (*analysis.tokens, *after)]
             i = 0
             while i < end:
-                matched = self._phrase_at(stems, i)
+                matched = self._phrase_at(stems, i) if stems[i] in self._phrases else None
                 i += matched[0] if matched else 1
             if i > end:
                 return None

@@ -73,6 +73,7 @@ COUNTED = "counted"  # a reading that adds the things the last answer counts, no
 OWN_QUESTION_WORDS = 2  # topic words that make an elliptical follow-up a question of its own
 NAMED_TEXTS = 1024  # answers read for the things they name, per index (answers recur)
 KEPT_PARSED = 1024  # contexts this process kept, as made: each is read back at the next turn
+REQUEST_ANSWERS = 1024  # answers to requests, by what they read, per index (answers recur)
 # Asking where it is said asks for the source: the one-word cues of a place question.
 WHERE = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
 
@@ -96,16 +97,22 @@ class Context:
         return tuple(told)[-MAX_TOLD:]
 
     def to_json(self) -> str:
-        fields = {
-            "lang": self.lang,
-            "question": self.question,
-            "intents": list(self.intents),
-            "citations": [list(c) for c in self.citations],
-            "named": list(self.named),
-            "answered": self.answered,
-            "told": list(self.told),
-        }
-        return _json(fields)  # not asdict: it deep-copies, slowly
+        """The context as stored, written once: one kept again as it was (after "Quelle?")
+        is not written again."""
+        raw: str | None = self.__dict__.get("_json")
+        if raw is None:
+            fields = {
+                "lang": self.lang,
+                "question": self.question,
+                "intents": list(self.intents),
+                "citations": [list(c) for c in self.citations],
+                "named": list(self.named),
+                "answered": self.answered,
+                "told": list(self.told),
+            }
+            raw = _json(fields)  # not asdict: it deep-copies, slowly
+            object.__setattr__(self, "_json", raw)  # not a field: immutable, as its fields are
+        return raw
 
     @classmethod
     def from_json(cls, raw: str) -> Context | None:
@@ -162,6 +169,9 @@ class _Known:
     said: dict[tuple[str, str], tuple[Analysis, bool]] = field(default_factory=dict)
     # an answer's text: the named things it names, in its order (`NAMED_TEXTS` of them)
     named: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the answer to a request by all it reads: the paragraphs a source cites, or the intents
+    # answered again, and the language (`REQUEST_ANSWERS` of them)
+    requested: dict[tuple[tuple[object, ...], str], Answer] = field(default_factory=dict)
 
 
 MAX_OPENER = max(map(len, FOLLOWUP["elliptical"]))  # tokens of the longest opener
@@ -313,6 +323,11 @@ def thanks_or_goodbye(text: str) -> bool:
     return chat_kind(text) in ("thanks", "goodbye")
 
 
+def _as_asked(answer: Answer, text: str) -> Answer:
+    """`answer` with `text` as its question, made anew only when it has another."""
+    return answer if answer.question == text else replace(answer, question=text)
+
+
 def _topics(intents: str | None) -> set[str]:
     """The topics of answered intents: an id is `topic.name` (knowledge/qa/<topic>.yaml)."""
     return {i.split(".")[0] for i in (intents or "").split("+") if "." in i}
@@ -395,12 +410,12 @@ class Conversations:
                 answer = self._request(kind, ctx, text)
                 if ctx is not None and answer.answered:  # same topic; the language may change
                     self._save(key, self._after_request(kind, ctx, answer))
-                return replace(answer, question=text)
+                return _as_asked(answer, text)
             answer = self._reply(ctx, self._ordinal_named(ctx, text))
             new = self._context(answer, ctx)  # keeps the question as understood
             if new is not None:
                 self._save(key, new)
-            return replace(answer, question=text)
+            return _as_asked(answer, text)
 
         # One message: rate-limited, counted and logged once, however it is read.
         return self.bot.handle(text, reply, platform=platform, user=user, channel=channel)
@@ -410,7 +425,7 @@ class Conversations:
         "more", what it told is said too (a second "more" goes on) and its citations and
         named things are the ones a "Quelle?" or "the second one" now point at."""
         if kind != "more":
-            return replace(ctx, lang=answer.lang)
+            return ctx if answer.lang == ctx.lang else replace(ctx, lang=answer.lang)
         told = tuple(i for i in _intents(answer) if i not in ctx.intents)
         cites = tuple((c.source, c.locator, c.quote) for c in answer.citations)[:MAX_CITATIONS]
         return replace(
@@ -475,8 +490,8 @@ class Conversations:
         other one?": the one the last question did not name): after an article, and last
         or before "one" ("the second one"); not "the first half of 2023", "last year",
         "the second point", "which came first?"."""
-        if ctx is None or len(ctx.named) < 2:
-            return text
+        if ctx is None or len(ctx.named) < 2 or ORDINALS.keys().isdisjoint(tokens(text)):
+            return text  # an ordinal is one word's one token: a token of the text too
         snap = self.bot.store.current
         words = text.split()
         toks = [tokens(word) for word in words]
@@ -529,21 +544,46 @@ class Conversations:
         if ctx is None:
             return Answer(text, False, lang, msg("about_what", lang), "abstain")
         if kind == "source":
-            return snap.passages(text, [(s, loc) for s, loc, _ in ctx.citations], lang)
+            cited = [(s, loc) for s, loc, _ in ctx.citations]
+            key = ("source", *cited)
+            return self._requested(snap, text, key, lang, lambda: snap.passages(text, cited, lang))
         if kind == "more":
             said = [snap.intents[i].answer.get("de") for i in ctx.intents if i in snap.intents]
             about = " ".join([ctx.question, *said])
             told = frozenset(ctx.told)
             related = snap.related_intents(list(ctx.intents), list(ctx.citations), about, told)
             if related:
-                return snap.answer_intents(text, related, lang)
+                return self._intents_again(snap, text, related, lang)
             return snap.neighbours(text, list(ctx.citations), about, lang)
         target = "en" if kind == "to_en" else "de"
         if not ctx.intents or not ctx.answered:
             # a list, a spelled-out name, or a decline ("nothing for Singapore"), which the
             # intents alone would turn into an answer: the question as understood, again
             return self.bot.resolve(ctx.question, target)
-        return snap.answer_intents(text, list(ctx.intents), target)
+        return self._intents_again(snap, text, list(ctx.intents), target)
+
+    def _intents_again(self, snap: Snapshot, text: str, intents: list[str], lang: str) -> Answer:
+        """The answers of `intents` again, in `lang` (`Snapshot.answer_intents`)."""
+        key = ("intents", *intents)
+        return self._requested(
+            snap, text, key, lang, lambda: snap.answer_intents(text, intents, lang)
+        )
+
+    def _requested(
+        self,
+        snap: Snapshot,
+        text: str,
+        key: tuple[object, ...],
+        lang: str,
+        make: Callable[[], Answer],
+    ) -> Answer:
+        """The answer to a request, by all it reads (`key`: the paragraphs a source cites, or
+        the intents answered again) and its language, made once per index: the same answers
+        are asked for their source, or in the other language, by many. A request's own words
+        are not read for it, only set as its `question`."""
+        requested = self._known(snap.resolver).requested
+        found = remembered(requested, (key, lang), lambda _: make(), REQUEST_ANSWERS)
+        return _as_asked(found, text)
 
     def _reply(self, ctx: Context | None, text: str) -> Answer:
         ask = self.bot.resolve

@@ -148,3 +148,23 @@ def test_a_word_is_read_once_in_whatever_text_it_stands(
     again = memo.analyze("Und wie viele Unternehmen sind profitabel?", correct=True)
     assert stemmed.count("unternehmen") == read
     assert "unternehmen" in first.tokens and "unternehmen" in again.tokens
+
+
+def test_texts_joined_are_looked_through_for_names_only_where_one_may_start(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last question and its answers joined (about 100 words): whether a concept's name
+    runs from one into the next is looked up only at a word whose stem starts a name, as
+    `analyze` does, not at every word; the features are the joined text's."""
+    an = qabot.store.current.resolver.analyzer
+    question = "Wie viele Unternehmen in Hongkong nutzen bereits KI?"
+    answer = "Laut der HKPC-Studie setzen 49 % der Unternehmen in Hongkong bereits KI ein."
+    parts = [(an.analyze(text, correct=False), False) for text in (question, answer)]
+    looked: list[str] = []
+    phrase_at = an._phrase_at
+    monkeypatch.setattr(
+        an, "_phrase_at", lambda stems, i: looked.append(stems[i]) or phrase_at(stems, i)
+    )
+    found = an.joined_features(parts)
+    assert found == an.analyze(f"{question} {answer}", correct=False).features
+    assert looked and all(st in an._phrases for st in looked)

@@ -1158,3 +1158,117 @@ def test_a_stored_citation_of_no_paragraph_is_no_passage(talk: Conversations, lo
     stored["citations"] = [["article", locator, "q"]]
     talk.bot.state.put("conversation:cli:c91", json.dumps(stored), 60)
     assert talk.ask("c91", "source?").text
+
+
+def test_a_request_is_answered_once_per_answer_it_reads(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same answers are asked for their source, or in the other language, by many: a
+    request's answer is made once per cited paragraphs (or intents) and language, each
+    asker's own words set as its question; a reload makes it again."""
+    snap = talk.bot.store.current
+    made: list[str] = []
+    passages, answer_intents = snap.passages, snap.answer_intents
+    monkeypatch.setattr(snap, "passages", lambda *a: made.append("source") or passages(*a))
+    monkeypatch.setattr(
+        snap, "answer_intents", lambda *a: made.append("again") or answer_intents(*a)
+    )
+    replies = []
+    for conversation, source, english in (
+        ("r1", "Quelle?", "in English?"),
+        ("r2", "Beleg?", "in English please"),
+    ):
+        talk.ask(conversation, "Wie groß ist das AI Subsidy Scheme?")
+        replies += [talk.ask(conversation, source), talk.ask(conversation, english)]
+    assert made == ["source", "again"]
+    assert [r.question for r in replies] == [
+        "Quelle?",
+        "in English?",
+        "Beleg?",
+        "in English please",
+    ]
+    assert replies[0].text == replies[2].text and replies[1].text == replies[3].text
+    assert replies[0].citations and "HK$3" in replies[1].text
+    talk.bot.reload()
+    renewed = talk.bot.store.current
+    passages = renewed.passages
+    monkeypatch.setattr(renewed, "passages", lambda *a: made.append("source") or passages(*a))
+    talk.ask("r3", "Wie groß ist das AI Subsidy Scheme?")
+    assert talk.ask("r3", "Quelle?").text == replies[0].text
+    assert made == ["source", "again", "source"]
+
+
+def test_a_context_kept_again_unchanged_is_not_written_again(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Quelle?" keeps the last answer's context as it was (same topic, same language): its
+    JSON, written when it was kept, is stored again, not encoded again."""
+    import bot.conversation
+
+    written: list[str] = []
+    encode = bot.conversation._json
+    monkeypatch.setattr(bot.conversation, "_json", lambda v: written.append(v) or encode(v))
+    talk.ask("w1", "Wie groß ist das AI Subsidy Scheme?")
+    kept = talk.bot.state.get("conversation:cli:w1")
+    assert len(written) == 1
+    assert talk.ask("w1", "Quelle?").answered
+    assert len(written) == 1 and talk.bot.state.get("conversation:cli:w1") == kept
+    assert talk.ask("w1", "auf Englisch bitte").lang == "en"  # another language: kept anew
+    assert len(written) == 2
+
+
+def test_a_follow_up_without_an_ordinal_is_not_read_word_by_word_for_one(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an answer naming two things, "the second one" counts them: a follow-up is read
+    word by word for an ordinal only when one of its tokens is one."""
+    import bot.conversation
+
+    looked: list[str] = []
+
+    class Recorded(dict):  # type: ignore[type-arg]
+        def get(self, key, default=None):  # type: ignore[no-untyped-def]
+            looked.append(key)
+            return super().get(key, default)
+
+    monkeypatch.setattr(bot.conversation, "ORDINALS", Recorded(bot.conversation.ORDINALS))
+    talk.ask("o1", "Welche Förderprogramme gibt es für KI?")
+    assert len(talk._load("conversation:cli:o1").named) >= 2
+    talk.ask("o1", "und wie groß sind die?")
+    assert looked == []
+    talk.ask("o1", "und wie groß ist das zweite?")
+    assert "zweite" in looked
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "the",
+                "second",
+                "one",
+                "zweite",
+                "h",
+                "k",
+                "twenty",
+                "-",
+                "x-first",
+                "R&D",
+                "c'mon",
+                "5",
+                "Letzte",
+                "ones",
+                "?",
+            ]
+        ),
+        max_size=8,
+    ).map(" ".join)
+    | st.text()
+)
+def test_an_ordinal_word_is_a_token_of_its_text(text: str) -> None:
+    """`_ordinal_named` reads a follow-up word by word only when a token of the text is an
+    ordinal: every ordinal a word gives is a token of the whole text too."""
+    from bot.lexicon import ORDINALS
+
+    by_word = {t for word in text.split() for t in tokens(word)}
+    assert by_word & ORDINALS.keys() <= set(tokens(text))

@@ -113,7 +113,26 @@ def test_a_word_is_read_for_spelled_numbers_once(monkeypatch) -> None:
     assert text._tokenise("und wie viele Firmen 2023?") == ("und", "wie", "viele", "firmen", "2023")
     assert read == [["und"]]
     assert text._tokenise("twenty one Firmen") == ("21", "firmen")
-    assert read[1:] == [["twenty", "one", "firmen"]]
+    assert read[1:] == [["twenty", "one"]]
+
+
+def test_only_the_number_words_of_a_text_with_a_small_one_are_read_together(monkeypatch) -> None:
+    """A spelled number's words are all words one goes on with ("one hundred and five"): in
+    a text with a small number word ("ein", "one"), only a run of such words is read as a
+    whole, every other word alone, once. A long answer with an "ein" read every word again."""
+    from bot import text
+
+    words = "Die Firma hat ein Büro mit one hundred and five Leuten und zwei Standorten"
+    for word in words.split():
+        text._tokenise(word)  # each word read alone once
+    read: list[list[str]] = []
+    spelled = text.read_spelled_numbers
+    monkeypatch.setattr(text, "read_spelled_numbers", lambda w: read.append(w) or spelled(w))
+    assert text._tokenise(words) == (
+        *("die", "firma", "hat", "ein", "buro", "mit", "105", "leuten", "und", "zwei"),
+        "standorten",
+    )
+    assert read == [["one", "hundred", "and", "five"]]
 
 
 def test_an_accented_text_is_decomposed_one_character_at_a_time(monkeypatch) -> None:

@@ -164,7 +164,8 @@ def test_fold_takes_off_every_accent_ascii_or_not(text: str) -> None:
 
     from bot import text as text_module
 
-    folded = clean(text).casefold().translate(text_module._FOLD)
+    # the umlauts as a translation table folds them: fold replaces them one after another
+    folded = clean(text).casefold().translate(str.maketrans(dict(text_module._FOLD)))
     decomposed = unicodedata.normalize("NFKD", folded)
     full = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     assert fold.__wrapped__(text) == full
