@@ -1110,3 +1110,8 @@ def test_what_the_finance_man_called_make_or_break_is_what_the_cfo_stressed(
 ) -> None:
     answer = qabot.ask(question)
     assert answer.answered and "Wang Zheng" in answer.text, answer.text
+
+
+def test_capex_is_a_cost_the_article_does_not_give(qabot: QABot) -> None:
+    answer = qabot.ask("What's the capex for the planned HPC data centre?")
+    assert not answer.answered, answer.text
