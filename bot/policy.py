@@ -215,17 +215,25 @@ class Policy:
         """Two intents that state the same key figure: either answer is right."""
         return bool(set(self.intents[a].facts) & set(self.intents[b].facts))
 
-    def rival(self, ranked: list[Candidate]) -> Candidate | None:
+    def rival(
+        self, ranked: list[Candidate], named: frozenset[str] = frozenset()
+    ) -> Candidate | None:
         """The best candidate that would answer differently: another intent of the same kind
         that states no figure in common ("RAISe+" is the scheme, even if a known gap about
-        the scheme scores close)."""
+        the scheme scores close). With `named` (the people, organisations and programmes the
+        question names), not one that lacks a name the best one has: that one would be
+        declined as narrower ("What did Wang Zheng say about the capital market?" is not the
+        market's answer, which does not quote him)."""
         top = ranked[0]
         kind = self.intents[top.key].kind
+        lacking = named - self.resolver.docs[top.key].scope
         return next(
             (
                 c
                 for c in ranked[1:]
-                if not self.related(top.key, c.key) and self.intents[c.key].kind == kind
+                if not self.related(top.key, c.key)
+                and self.intents[c.key].kind == kind
+                and not (named - self.resolver.docs[c.key].scope) - lacking
             ),
             None,
         )
@@ -290,7 +298,7 @@ class Policy:
             return None, 0.0
         if p < self.model.threshold or top.coverage < self.model.min_coverage:
             return None, p
-        rival = self.rival(ranked)
+        rival = self.rival(ranked, res.analysis.features & self.resolver.entities.keys())
         if rival is not None and top.score - rival.score < self.model.margin:
             return None, p
         return top, p

@@ -1115,3 +1115,11 @@ def test_what_the_finance_man_called_make_or_break_is_what_the_cfo_stressed(
 def test_capex_is_a_cost_the_article_does_not_give(qabot: QABot) -> None:
     answer = qabot.ask("What's the capex for the planned HPC data centre?")
     assert not answer.answered, answer.text
+
+
+def test_an_answer_lacking_the_person_asked_about_is_no_rival(qabot: QABot) -> None:
+    """ "What did Mr Wang Zheng tell about …?": the capital market's answer, which does not quote
+    him, scores as close as his own statement; it would be declined as narrower, so it does
+    not make the question a tie."""
+    answer = qabot.ask("What did Mr Wang Zheng tell about Hong Kong's capital market?")
+    assert answer.answered and "Wang Zheng" in answer.text, answer.text
