@@ -39,6 +39,7 @@ from bot.lexicon import (
     CHAT_PHRASES,
     FOLLOWUP,
     ORDINALS,
+    POINTERS,
     PRONOUN_AT_END,
     QUESTION_CUES,
     QUESTION_WORDS,
@@ -48,7 +49,7 @@ from bot.lexicon import (
 from bot.memo import Lazy, remembered
 from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
-from bot.policy import counted_words
+from bot.policy import asks_count, asks_share, counted_words
 from bot.reading import chat_kind, has_cue, read, strip_chat
 from bot.text import ends_open, fold, is_number, quote_digest, stem, tokens
 
@@ -675,6 +676,8 @@ class Conversations:
         elsewhere = alone().answered and not _topics(alone().intent) & _topics(
             "+".join(ctx.intents)
         )
+        if restricting and self._asks_of_the_group_itself(text, alone):
+            return alone()  # "and the share of SMEs among the firms?"
         if restricting or (leaning and elsewhere):
             return (
                 declines[0]
@@ -729,12 +732,23 @@ class Conversations:
         asks that topic of the group ("and the big companies, do they make a profit?" after
         the share using AI), it does not narrow the last answer."""
         if answer.intent in ctx.intents:
+            if self._asks_of_the_group_itself(text, alone):
+                return False
             return not self._asks_its_own_topic(answer, text, lang, alone)
         if self._restates(answer, ctx) and self._restricts(text, lang):
             return True  # "How does that compare with Singapore?" after the 49 %
         if elliptical:
             return self._restricts(text, lang)
         return not alone().answered
+
+    @staticmethod
+    def _asks_of_the_group_itself(text: str, alone: Callable[[], Answer]) -> bool:
+        """ "and the share of SMEs among the firms?", "wie viele sind KMU?": a count or share
+        asked of a group itself, answered alone, is a question of its own; "and how many of
+        them are SMEs?" (a pointer) or "what about SMEs?" (no measure) narrows the last one."""
+        toks = tokens(text)
+        measure = asks_share(toks) or asks_count(toks)
+        return measure and not POINTERS.intersection(toks) and alone().answered
 
     def _asks_its_own_topic(
         self, answer: Answer, text: str, lang: str, alone: Callable[[], Answer]

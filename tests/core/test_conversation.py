@@ -1272,3 +1272,25 @@ def test_an_ordinal_word_is_a_token_of_its_text(text: str) -> None:
 
     by_word = {t for word in text.split() for t in tokens(word)}
     assert by_word & ORDINALS.keys() <= set(tokens(text))
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "answered"),
+    [
+        ("and share of SMEs in the study?", True),
+        ("und anteil kmu an den befragten?", True),
+        ("und wie viele davon sind KMU?", False),
+        ("what about the SMEs?", False),
+    ],
+)
+def test_a_share_asked_of_a_group_itself_is_a_question_of_its_own(
+    talk: Conversations, follow_up: str, answered: bool
+) -> None:
+    """After the revenue figure, "what share of the firms are SMEs?" asks the firm sizes, which
+    the article gives; "how many of them are SMEs?" and "what about the SMEs?" ask the revenue
+    of SMEs, which it does not."""
+    conversation = f"c-group-{follow_up}"
+    talk.ask(conversation, "Where does most of the firms' revenue come from?")
+    answer = talk.ask(conversation, follow_up)
+    assert answer.answered is answered, answer.text
+    assert ("75" in answer.text) is answered, answer.text
