@@ -32,6 +32,7 @@ from bot.lexicon import (
     COUNT_UNITS,
     EXISTENCE_OPENERS,
     FOLLOWUP,
+    MONTHS,
     NAME_CLASSES,
     NUMBER_WORDS,
     PARTITIVES,
@@ -47,6 +48,8 @@ from bot.resolver import Candidate, Resolution, Resolver
 from bot.text import is_number, stem, tokens
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
+_MONTH_STEMS = frozenset(map(stem, MONTHS))  # an answer naming a month gives "the month"
+_MONTH_WORD = frozenset(map(stem, ("month", "monat", "monats")))
 SMALLTALK_COVERAGE = 0.66
 TIE_SCORE, TIE_COVERAGE = 0.5, 0.45  # two figure intents this good, tied, are both answered
 CLAIM_MARGIN = 0.1  # a claim's topic: this much more of it known than of any other figure's
@@ -722,6 +725,8 @@ class Policy:
                     for t in counted_noun(question)
                     if not analyzer.analyze(t.words, correct=True).features <= scope
                 ]
+        if scope & _MONTH_STEMS:  # "publication month?" of an answer dated "November 2023"
+            found = [t for t in found if not (t.group == "time" and set(t.stems) <= _MONTH_WORD)]
         negations = [t for t in found if t.group == "negation"]  # judged above, on questions
         terms = negations + [
             t

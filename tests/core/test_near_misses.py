@@ -1123,3 +1123,21 @@ def test_an_answer_lacking_the_person_asked_about_is_no_rival(qabot: QABot) -> N
     not make the question a tie."""
     answer = qabot.ask("What did Mr Wang Zheng tell about Hong Kong's capital market?")
     assert answer.answered and "Wang Zheng" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["When did SenseTime go public?", "Wann war der Börsengang von SenseTime?"]
+)
+def test_a_listing_is_no_founding(qabot: QABot, question: str) -> None:
+    """Going public is an event of its own: the founding year (2014) does not date it."""
+    answer = qabot.ask(question)
+    assert not answer.answered, answer.text
+
+
+def test_the_month_asked_is_given_by_an_answer_naming_a_month(qabot: QABot) -> None:
+    """ "Publication month?" of the study dated "November 2023": the month is what it gives; the
+    day is not."""
+    answered_with(
+        qabot, "number of HKPC recommendations and the month they came out?", "November", "nine"
+    )
+    assert not qabot.ask("On which day was the HKPC study published?").answered
