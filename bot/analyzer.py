@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 from bot.lexicon import COMMON_WORDS, FILLER, MONTHS, QUESTION_CUES, STOPWORDS, STRESS_PREFIXES
 from bot.memo import remembered
 from bot.models import Concept
-from bot.text import is_number, stem, tokens
+from bot.text import is_number, stem, tokens, without_digraphs
 
 MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
 INFLECTION_LETTERS = 2  # last letters an everyday word may be corrected in (its ending)
@@ -194,7 +194,8 @@ class Analyzer:
         )
 
     def _correct(self, token: str) -> str:
-        """The closest known word within a length-dependent edit budget, else the token."""
+        """The closest known word within a length-dependent edit budget, else the token; a
+        word typed without umlauts ("foerderprogramme") as the known word it then is."""
         if (
             len(token) < 4
             or is_number(token)
@@ -202,6 +203,9 @@ class Analyzer:
             or stem(token) in self.known_stems
         ):
             return token
+        plain = without_digraphs(token)
+        if plain != token and (plain in self.known_tokens or stem(plain) in self.known_stems):
+            return plain
         budget = 1 if len(token) <= 7 else 2
         # short words: only slips that keep the first letter ("zeng")
         initial = token[0] if len(token) <= 6 else ""

@@ -24,7 +24,7 @@ from bot.lexicon import (
     RESTRICTORS,
     STOPWORDS,
 )
-from bot.text import fold, is_number, stem, tokens
+from bot.text import fold, is_number, stem, tokens, without_digraphs
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor + word
@@ -39,6 +39,7 @@ _STARTING: dict[str, set[int]] = {}
 for _phrase in (*_GROUP_OF, *PLACES):
     _STARTING.setdefault(_phrase[0], set()).add(len(_phrase))
 _LENGTHS_AT = {word: tuple(sorted(lengths, reverse=True)) for word, lengths in _STARTING.items()}
+_GROUP_WORDS = frozenset(w for phrase in (*_GROUP_OF, *PLACES) for w in phrase)
 
 
 def group_at(toks: list[str], i: int) -> str | None:
@@ -64,7 +65,7 @@ class Narrowing:
 
 def restricting_terms(question: str, known: Callable[[str], bool], lang: str) -> list[Narrowing]:
     """Restricting terms in `question`: lexicon phrases, and unknown names."""
-    toks = tokens(question)
+    toks = [_as_listed(t) for t in tokens(question)]
     found: list[Narrowing] = []
     i = 0
     while i < len(toks):
@@ -114,6 +115,14 @@ def _firm_sizes(toks: list[str], question: str) -> list[Narrowing]:
                     break
         i += 1
     return found
+
+
+def _as_listed(tok: str) -> str:
+    """`tok`, or as typed without umlauts the restrictor it is ("oesterreich")."""
+    if tok in _STARTING or tok in _GROUP_WORDS:
+        return tok
+    plain = without_digraphs(tok)
+    return plain if plain in _STARTING or plain in _GROUP_WORDS else tok
 
 
 def _unknown_name(question: str, phrase: tuple[str, ...], known: Callable[[str], bool]) -> bool:
@@ -223,7 +232,7 @@ def _looks_like_name(word: str, index: int, lang: str) -> bool:
 def surface(question: str, phrase: tuple[str, ...]) -> str:
     """The words of `question` that fold to `phrase`, as written (only letters: no markup)."""
     words = _WORD.findall(question)
-    folded = [tuple(tokens(w)) for w in words]
+    folded = [tuple(map(_as_listed, tokens(w))) for w in words]
     n = len(phrase)
     for i in range(len(words)):
         joined: tuple[str, ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import lexicon
+from bot import lexicon, text
 from bot.narrowing import surface
 from bot.service import QABot
 
@@ -1141,3 +1141,16 @@ def test_the_month_asked_is_given_by_an_answer_naming_a_month(qabot: QABot) -> N
         qabot, "number of HKPC recommendations and the month they came out?", "November", "nine"
     )
     assert not qabot.ask("On which day was the HKPC study published?").answered
+
+
+def test_words_typed_without_umlauts_read_as_with_them(qabot: QABot) -> None:
+    """ "oesterreich", "foerderung": typed without umlauts, still the place that narrows and the
+    topic asked; an English word with such letters ("does") is left as it is."""
+    answer = qabot.ask("und wie viel prozent der firmen in oesterreich nutzen ki?")
+    assert not answer.answered and "oesterreich" in answer.text, answer.text
+    answered_with(qabot, "wie hoch ist die foerdersumme von raise+?", "HK$10")
+    assert text.without_digraphs("does") == "dos"  # only used for words known no other way
+
+
+def test_a_spoken_together_asks_for_a_sum(qabot: QABot) -> None:
+    assert not qabot.ask("wie viel geld gebens für beide programme zsamm aus?").answered
