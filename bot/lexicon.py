@@ -80,6 +80,7 @@ class LanguageData(_Strict):
     question_cues: dict[Literal["person", "time", "place", "reason", "quantity"], list[str]]
     question_words: dict[Literal["de", "en"], list[str]]
     question_openers: list[str] = Field(min_length=1)
+    statement_particles: list[str] = Field(min_length=1)
     likeness_openers: list[str] = Field(min_length=1)
     months: list[str] = Field(min_length=12)
     stress_prefixes: list[str] = Field(min_length=1)
@@ -172,6 +173,7 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.items() for w in words}
 QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
+STATEMENT_PARTICLES = frozenset(fold_entry(w) for w in DATA.statement_particles)
 MONTHS = frozenset(fold_entry(w) for w in DATA.months)
 STRESS_PREFIXES = tuple(fold_entry(w) for w in DATA.stress_prefixes)
 LIKENESS_OPENERS = _message_phrases(DATA.likeness_openers)

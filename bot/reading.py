@@ -29,6 +29,7 @@ from bot.lexicon import (
     QUESTION_OPENERS,
     QUESTION_WORDS,
     SOURCE_WORDS,
+    STATEMENT_PARTICLES,
     STOPWORDS,
     VERIFY_WORDS,
 )
@@ -160,6 +161,8 @@ def opens_as_question(toks: list[str] | tuple[str, ...]) -> bool:
     toks = toks[chat_prefix_length(list(toks)) :]
     if tuple(toks[:2]) in LIKENESS_OPENERS:
         return False  # "so wie die Hälfte bei den großen": a likeness, no question
+    if toks and toks[0] in QUESTION_OPENERS and STATEMENT_PARTICLES.intersection(toks[1:4]):
+        return False  # "hat sich ja verdoppelt": a verb first, then "ja", states
     # "bis wann …", "and by when …": a question word after one opening word asks too, in
     # the same language ("that was all" is no German "was")
     return bool(toks) and (toks[0] in _QUESTION_OPENERS or _question_word_in(list(toks[:2])))

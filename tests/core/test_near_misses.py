@@ -1154,3 +1154,12 @@ def test_words_typed_without_umlauts_read_as_with_them(qabot: QABot) -> None:
 
 def test_a_spoken_together_asks_for_a_sum(qabot: QABot) -> None:
     assert not qabot.ask("wie viel geld gebens für beide programme zsamm aus?").answered
+
+
+def test_a_german_statement_with_ja_after_a_question_is_no_question_of_its_own(
+    qabot: QABot,
+) -> None:
+    """ "…? hat sich ja verdoppelt": a verb first, then "ja", states; it is not asked
+    and answered on its own beside the declined question."""
+    answer = qabot.ask("wie viele KI-firmen gabs 2021 im science park? hat sich ja verdoppelt")
+    assert not answer.answered, answer.text
