@@ -354,6 +354,8 @@ class Policy:
             return Decision("narrowed", top, p, unknown, "other")
         if self._share_not_stated(top, res) or self._part_of_stated(top, res):
             return Decision("narrowed", top, p, (), "part")  # "what % of the 200 firms …?"
+        if self._part_of_another(top, res):
+            return Decision("abstain", None, p)  # "Welche der 200 KI-Firmen sind KMU?"
         mixed = self._mixed_topics(question, top, res) or self._figure_across_topics(top, res, p)
         if mixed is not None:
             return mixed
@@ -527,14 +529,18 @@ class Policy:
         return bool(kinds) and "percent" not in kinds and asks_share(res.words)
 
     def _part_of_stated(self, top: Candidate, res: Resolution) -> bool:
-        """ "How many of the 200 AI firms are start-ups?" asks a part of a figure the intent
-        states as a whole; the intent gives the whole, not the part."""
-        words = res.words
-        if not (asks_count(words) or asks_share(words)):
-            return False
+        """ "How many of the 200 AI firms are start-ups?", "which of them …?" asks a part of a
+        figure the intent states as a whole; the intent gives the whole, not the part."""
         stated = self.resolver.docs[top.key].numbers
-        after = [words[end] for _, end in _phrases_at(words, PARTITIVES) if end < len(words)]
-        return any(n in stated and not is_year(n) for n in after)
+        return any(n in stated and not is_year(n) for n in parts_asked_of(res.words))
+
+    def _part_of_another(self, top: Candidate, res: Resolution) -> bool:
+        """ "Which of the 200 AI firms are SMEs?": a part of a whole another intent states; the
+        SME share of all firms surveyed is no part of the 200, nor a premise to correct."""
+        stated = self.resolver.docs[top.key].numbers
+        return any(
+            is_number(n) and not is_year(n) and n not in stated for n in parts_asked_of(res.words)
+        )
 
     def _covering(
         self, question: str, top: Candidate, res: Resolution
@@ -874,6 +880,15 @@ def counted_noun(question: str) -> list[Narrowing]:
 def asks_amount(toks: tuple[str, ...] | list[str]) -> bool:
     """ "how much capital …", "wie viel Geld …"."""
     return any(True for _ in _phrases_at(toks, AMOUNT_CUES))
+
+
+def parts_asked_of(words: tuple[str, ...] | list[str]) -> list[str]:
+    """The figures a question asks a part of: those after a partitive in a question for a
+    count, a share or which ones ("how many of the 200 …", "Which of the 200 firms …")."""
+    which = len(words) > 1 and words[0] in WHICH - {"what"} and words[1] in ("of", "der", "von")
+    if not (asks_count(words) or asks_share(words) or which):
+        return []
+    return [words[end] for _, end in _phrases_at(words, PARTITIVES) if end < len(words)]
 
 
 def asks_share(toks: tuple[str, ...] | list[str]) -> bool:

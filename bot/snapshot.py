@@ -24,7 +24,7 @@ from bot.lexicon import ADDRESSEE, CONTENT_QUESTION_WORDS, COPULAS, POINTERS, TO
 from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
-from bot.policy import Decision, DecisionModel, Policy, figure_kind, is_year
+from bot.policy import Decision, DecisionModel, Policy, figure_kind, is_year, parts_asked_of
 from bot.reading import addresses_formally, asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
@@ -694,8 +694,9 @@ class Snapshot:
         written = {t for t in res.words if is_number(t)} if any_length else set()
         numbers = [n for n in res.analysis.numbers | written if n not in ("1", "2")]
         short = len(res.analysis.features) <= BY_NUMBER_FEATURES
-        if len(numbers) != 1 or not (short or any_length):
-            return []
+        part = not any_length and any(map(is_number, parts_asked_of(res.words)))
+        if len(numbers) != 1 or not (short or any_length) or part:
+            return []  # "Which of the 200 firms …?" asks a part, not what 200 stands for
         keys = self._stating_number.get(numbers[0], [])
         ranked = [c.key for c in res.ranked if c.key in keys]
         return ranked[:1] if ranked else keys[:1]

@@ -1163,3 +1163,12 @@ def test_a_german_statement_with_ja_after_a_question_is_no_question_of_its_own(
     and answered on its own beside the declined question."""
     answer = qabot.ask("wie viele KI-firmen gabs 2021 im science park? hat sich ja verdoppelt")
     assert not answer.answered, answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["Which of the 200 firms are start-ups?", "Welche der 200 KI-Firmen sind KMU?"]
+)
+def test_which_of_a_stated_whole_asks_a_part_it_does_not_give(qabot: QABot, question: str) -> None:
+    """ "Which of the 200 firms …?" asks a part of the 200: not what the 200 stand for."""
+    answer = qabot.ask(question)
+    assert not answer.answered, answer.text
