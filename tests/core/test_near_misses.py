@@ -1172,3 +1172,10 @@ def test_which_of_a_stated_whole_asks_a_part_it_does_not_give(qabot: QABot, ques
     """ "Which of the 200 firms …?" asks a part of the 200: not what the 200 stand for."""
     answer = qabot.ask(question)
     assert not answer.answered, answer.text
+
+
+def test_a_list_asked_with_including_and_dollar_amounts_lists_the_schemes(qabot: QABot) -> None:
+    """ "including", "respective" are function words; "dollar amounts" are the amounts."""
+    answered_with(
+        qabot, "List the public funding schemes, including their dollar amounts.", "HK$3", "HK$10"
+    )
