@@ -1179,3 +1179,8 @@ def test_a_list_asked_with_including_and_dollar_amounts_lists_the_schemes(qabot:
     answered_with(
         qabot, "List the public funding schemes, including their dollar amounts.", "HK$3", "HK$10"
     )
+
+
+def test_every_figure_of_the_hkpc_study_includes_the_hiring_figure(qabot: QABot) -> None:
+    """The 49 % stands in the article's list of the HKPC study's key findings."""
+    answered_with(qabot, "Gib mir bitte alle Zahlen aus der HKPC-Studie", "49", "41", "63")
