@@ -1183,4 +1183,4 @@ def test_a_list_asked_with_including_and_dollar_amounts_lists_the_schemes(qabot:
 
 def test_every_figure_of_the_hkpc_study_includes_the_hiring_figure(qabot: QABot) -> None:
     """The 49 % stands in the article's list of the HKPC study's key findings."""
-    answered_with(qabot, "Gib mir bitte alle Zahlen aus der HKPC-Studie", "49", "41", "63")
+    answered_with(qabot, "give me all the numbers from the HKPC study, please", "49", "41", "63")
