@@ -882,10 +882,12 @@ class Conversations:
         filled_first = elliptical or (
             not self._asks_alone(text) and self._restricts(text, ctx.lang)
         )
+        # "welche sind das (genau)?" asks for the items counted: before any other reading
+        counted = [] if named else self._with_counted(ctx, text)
+        yield from counted
         if filled_first:
             yield from filled
         if pronoun and not named:
-            yield from self._with_counted(ctx, text)
             yield from self._with_names(ctx, text)
         if not filled_first:
             yield from filled

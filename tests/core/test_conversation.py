@@ -85,16 +85,25 @@ def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
     assert talk.ask("c3", "und in Singapur?").answered is False
 
 
-@pytest.mark.parametrize("follow_up", ["list them all pls", "what were they, list them?"])
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "list them all pls",
+        "what were they, list them?",
+        "which ones exactly?",
+        "welche sind das denn genau?",
+    ],
+)
 def test_the_items_of_what_the_last_answer_counts_are_not_another_answer(
     talk: Conversations, follow_up: str
 ) -> None:
     """After "nine recommendations", "list them" asks for the recommendations, which the
     article does not list: declined, not answered with the study's date (HKPC, the last
     named thing, was read for "them")."""
-    talk.ask("c35", "how many recommendations in the HKPC study")
-    answer = talk.ask("c35", follow_up)
-    assert answer.answered is False and "does not list" in answer.text, answer.text
+    talk.ask(f"c35-{follow_up}", "how many recommendations in the HKPC study")
+    answer = talk.ask(f"c35-{follow_up}", follow_up)
+    said = "does not list" in answer.text or "nennt der Artikel nicht" in answer.text
+    assert answer.answered is False and said, answer.text
 
 
 def test_the_two_points_back_at_what_was_named(talk: Conversations) -> None:
