@@ -1184,3 +1184,8 @@ def test_a_list_asked_with_including_and_dollar_amounts_lists_the_schemes(qabot:
 def test_every_figure_of_the_hkpc_study_includes_the_hiring_figure(qabot: QABot) -> None:
     """The 49 % stands in the article's list of the HKPC study's key findings."""
     answered_with(qabot, "give me all the numbers from the HKPC study, please", "49", "41", "63")
+
+
+def test_firm_size_classes_are_the_firm_sizes(qabot: QABot) -> None:
+    answer = qabot.ask("Wie setzen sich die befragten Firmen nach Größenklassen zusammen?")
+    assert answer.answered and "75" in answer.text, answer.text
