@@ -26,6 +26,7 @@ from bot.coverage import SHORTLIST, Postings, best_coverage, top
 from bot.knowledge import KnowledgeBase
 from bot.language import detect, side_words
 from bot.lexicon import FILLER
+from bot.memo import remembered
 from bot.models import Concept, Fact, Intent
 from bot.narrowing import group_at, scope_of
 from bot.text import fold, is_number, sentences, tokens
@@ -35,6 +36,7 @@ TYPE_MISMATCH = 0.6
 GUESS_CREDIT = 0.7  # a word known only after typo correction may be another word
 UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
 WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
+RANKINGS = 1024  # rankings remembered, as analyses of texts are (emptied when full)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class Resolution:
     analysis: Analysis
     dropped_numbers: frozenset[str] = frozenset()  # figures set aside (without_numbers)
     words: tuple[str, ...] = ()  # the question's tokens as written (for cue words)
+
+
+# What a ranking reads of a text: its features, those guessed, its question types and
+# numbers, the text folded, and whether it ranks the article's sentences.
+_RankingOf = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], str, bool]
 
 
 @dataclass
@@ -136,6 +143,9 @@ class Resolver:
         self.unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + n)
         for doc in (*self.docs.values(), *self.passages.values()):
             doc.variant_totals = [sum(map(self.weight, v)) for v in doc.variants]
+        # Rankings by what they are made of: a follow-up read several ways asks for some
+        # twice (a reading that is a clause of another, the passages of the same words).
+        self._rankings: dict[_RankingOf, tuple[Candidate, ...]] = {}
 
     def _passage_docs(self, kb: KnowledgeBase) -> dict[str, _Doc]:
         docs = {}
@@ -164,6 +174,12 @@ class Resolver:
         for table in (self.docs, self._postings.lists):
             while table:
                 table.popitem()
+
+    def forget_texts(self) -> None:
+        """Empty the remembered rankings and analyses of texts, not of single words (the
+        benchmarks time a turn as if it came first, its words seen before as in real use)."""
+        self._rankings.clear()
+        self.analyzer.forget_texts()
 
     def weight_of_share(self, share: float) -> float:
         """The IDF weight of a feature that a `share` of all intents know."""
@@ -201,6 +217,24 @@ class Resolver:
         return self._rank(analysis, folded, self.passages, self._passage_postings)
 
     def _rank(
+        self,
+        analysis: Analysis,
+        folded: str,
+        docs: dict[str, _Doc],
+        postings: Postings,
+    ) -> tuple[Candidate, ...]:
+        """The candidates of `docs` for `analysis`, best first: made once for what the
+        ranking reads of it (not its tokens), remembered."""
+        a = analysis
+        ranking_of = (a.features, a.guessed, a.types, a.numbers, folded, docs is self.passages)
+        return remembered(
+            self._rankings,
+            ranking_of,
+            lambda _: self._ranking(analysis, folded, docs, postings),
+            RANKINGS,
+        )
+
+    def _ranking(
         self,
         analysis: Analysis,
         folded: str,

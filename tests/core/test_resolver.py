@@ -347,3 +347,32 @@ def test_an_intent_knows_words_from_its_words_context_or_scope(qabot: QABot) -> 
     assert doc.knows_all(one_each)
     assert doc.knows_all(set())
     assert not doc.knows_all(one_each | {"zzz-unknown"})
+
+
+def test_a_ranking_is_made_once_for_the_same_words(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follow-up read several ways asks for some rankings twice (a reading that is a
+    clause of another, the passages of the same words): each is ranked once, remembered
+    with the texts' analyses and forgotten with them (the benchmarks time each turn as if
+    it came first)."""
+    resolver = qabot.store.current.resolver
+    resolver.forget_texts()  # asked by the tests before
+    scored: list[str] = []
+    score = resolver._score
+
+    def spy(doc, *rest):  # type: ignore[no-untyped-def]
+        scored.append(doc.key)
+        return score(doc, *rest)
+
+    monkeypatch.setattr(resolver, "_score", spy)
+    first = resolver.resolve("Wann wurde SenseTime gegründet?")
+    passages = resolver.rank_passages(first.analysis, "wann wurde sensetime gegrundet")
+    made = len(scored)
+    assert made and first.ranked and passages
+    assert resolver.resolve("Wann wurde SenseTime gegründet?") == first
+    assert resolver.rank_passages(first.analysis, "wann wurde sensetime gegrundet") == passages
+    assert len(scored) == made
+    resolver.forget_texts()
+    assert resolver.resolve("Wann wurde SenseTime gegründet?") == first
+    assert len(scored) > made
