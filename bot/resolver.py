@@ -65,9 +65,11 @@ class Resolution:
     words: tuple[str, ...] = ()  # the question's tokens as written (for cue words)
 
 
-# What a ranking reads of a text: its features, those guessed, its question types and
-# numbers, the text folded, and whether it ranks the article's sentences.
-_RankingOf = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], str, bool]
+# What the candidates' signals read of a text: its features, those guessed, its question
+# types and numbers, and whether the article's sentences are ranked; a ranking reads the
+# text folded too.
+_MatchedBy = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], bool]
+_RankingOf = tuple[_MatchedBy, str]
 
 
 @dataclass
@@ -91,6 +93,19 @@ class _Doc:
         """Whether each of `words` is one of its words, its context or its scope (a test per
         word: the union of the three is not built)."""
         return all(w in self.bag or w in self.context or w in self.scope for w in words)
+
+
+@dataclass(frozen=True)
+class _Match:
+    """A shortlisted candidate for a question's features, with the signals they give (all
+    but the similarity of the question's whole text, which its wording gives)."""
+
+    doc: _Doc
+    coverage: float
+    f1: float
+    type_mismatch: bool
+    extra_numbers: frozenset[str]
+    unexplained: float
 
 
 class Resolver:
@@ -146,6 +161,7 @@ class Resolver:
         # Rankings by what they are made of: a follow-up read several ways asks for some
         # twice (a reading that is a clause of another, the passages of the same words).
         self._rankings: dict[_RankingOf, tuple[Candidate, ...]] = {}
+        self._matches: dict[_MatchedBy, tuple[_Match, ...] | None] = {}
 
     def _passage_docs(self, kb: KnowledgeBase) -> dict[str, _Doc]:
         docs = {}
@@ -179,6 +195,7 @@ class Resolver:
         """Empty the remembered rankings and analyses of texts, not of single words (the
         benchmarks time a turn as if it came first, its words seen before as in real use)."""
         self._rankings.clear()
+        self._matches.clear()
         self.analyzer.forget_texts()
 
     def weight_of_share(self, share: float) -> float:
@@ -223,37 +240,42 @@ class Resolver:
         docs: dict[str, _Doc],
         postings: Postings,
     ) -> tuple[Candidate, ...]:
-        """The candidates of `docs` for `analysis`, best first: made once for what the
-        ranking reads of it (not its tokens), remembered."""
+        """The candidates of `docs` for `analysis` and its text `folded`, best first: made
+        once for what the ranking reads of them (not the tokens), remembered. The readings
+        of a follow-up often have the same features in other words: the candidates and
+        their signals but the whole-text similarity are found once for the features."""
         a = analysis
-        ranking_of = (a.features, a.guessed, a.types, a.numbers, folded, docs is self.passages)
-        return remembered(
-            self._rankings,
-            ranking_of,
-            lambda _: self._ranking(analysis, folded, docs, postings),
-            RANKINGS,
-        )
+        matched_by = (a.features, a.guessed, a.types, a.numbers, docs is self.passages)
 
-    def _ranking(
-        self,
-        analysis: Analysis,
-        folded: str,
-        docs: dict[str, _Doc],
-        postings: Postings,
-    ) -> tuple[Candidate, ...]:
+        def ranking(_: _RankingOf) -> tuple[Candidate, ...]:
+            matches = remembered(
+                self._matches, matched_by, lambda _: self._match(a, docs, postings), RANKINGS
+            )
+            if matches is None:
+                return self._rank_whole(folded, docs)
+            scored = [self._scored(match, folded) for match in matches]
+            scored.sort(key=lambda c: (-c.score, c.key))
+            return tuple(scored)
+
+        return remembered(self._rankings, (matched_by, folded), ranking, RANKINGS)
+
+    def _match(
+        self, analysis: Analysis, docs: dict[str, _Doc], postings: Postings
+    ) -> tuple[_Match, ...] | None:
+        """The shortlisted candidates of `docs` for the features of `analysis`, with their
+        signals but the whole-text similarity; None when no feature weighs anything (then
+        only the whole text is compared)."""
         weights = {f: self.weight(f) for f in analysis.features}
         total = sum(weights.values())
         if total <= 0:
-            return self._rank_whole(folded, docs)
+            return None
         credits = [
             (f, w * (GUESS_CREDIT if f in analysis.guessed else 1.0)) for f, w in weights.items()
         ]
         shortlist = top(best_coverage(credits, docs, postings), SHORTLIST)
-        scored = [
-            self._score(docs[key], cov / total, analysis, weights, folded) for key, cov in shortlist
-        ]
-        scored.sort(key=lambda c: (-c.score, c.key))
-        return tuple(scored)
+        return tuple(
+            self._signals(docs[key], cov / total, analysis, weights) for key, cov in shortlist
+        )
 
     def _rank_whole(self, folded: str, docs: dict[str, _Doc]) -> tuple[Candidate, ...]:
         """Only function words ("what can you do?", "hey there"): whole-string similarity,
@@ -276,14 +298,10 @@ class Resolver:
         scored.sort(key=lambda c: (-c.score, c.key))
         return tuple(scored)
 
-    def _score(
-        self,
-        doc: _Doc,
-        coverage: float,
-        analysis: Analysis,
-        weights: dict[str, float],
-        folded: str,
-    ) -> Candidate:
+    def _signals(
+        self, doc: _Doc, coverage: float, analysis: Analysis, weights: dict[str, float]
+    ) -> _Match:
+        """A candidate's signals from the question's features (`weights`)."""
         q_total = sum(weights.values())
         best_f1 = 0.0
         for variant, v_total in zip(doc.variants, doc.variant_totals, strict=True):
@@ -293,26 +311,33 @@ class Resolver:
             overlap = sum(map(weights.__getitem__, shared))
             p, r = overlap / q_total, overlap / v_total
             best_f1 = max(best_f1, 2 * p * r / (p + r))
-        fuzzy = process.extractOne(folded, doc.variant_texts, scorer=fuzz.token_set_ratio)
-        score = COVERAGE_W * coverage + VARIANT_W * best_f1 + FUZZY_W * fuzzy[1] / 100
         # "Where did he speak?" of an answer naming the event, not "Where was the event?"
         types = doc.types | {"place"} if doc.venues - analysis.features else doc.types
         mismatch = bool(analysis.types and types and not (analysis.types & types)) or (
             "quantity" in analysis.types and not doc.numbers  # "how many …?" of a figureless one
         )
-        if mismatch:
-            score *= TYPE_MISMATCH
         known = doc.bag | doc.context
         unexplained = sum(w for f, w in weights.items() if f not in known) / q_total
+        return _Match(
+            doc, coverage, best_f1, mismatch, frozenset(analysis.numbers - doc.numbers), unexplained
+        )
+
+    @staticmethod
+    def _scored(match: _Match, folded: str) -> Candidate:
+        """A candidate's score: its signals and the whole text's similarity to its variants."""
+        fuzzy = process.extractOne(folded, match.doc.variant_texts, scorer=fuzz.token_set_ratio)
+        score = COVERAGE_W * match.coverage + VARIANT_W * match.f1 + FUZZY_W * fuzzy[1] / 100
+        if match.type_mismatch:
+            score *= TYPE_MISMATCH
         return Candidate(
-            doc.key,
+            match.doc.key,
             score,
-            coverage,
-            best_f1,
+            match.coverage,
+            match.f1,
             fuzzy[1] / 100,
-            mismatch,
-            frozenset(analysis.numbers - doc.numbers),
-            unexplained,
+            match.type_mismatch,
+            match.extra_numbers,
+            match.unexplained,
         )
 
 
