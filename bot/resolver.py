@@ -158,8 +158,9 @@ class Resolver:
         self.unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + n)
         for doc in (*self.docs.values(), *self.passages.values()):
             doc.variant_totals = [sum(map(self.weight, v)) for v in doc.variants]
-        # Rankings by what they are made of: a follow-up read several ways asks for some
-        # twice (a reading that is a clause of another, the passages of the same words).
+        # Rankings by what they are made of, and the candidates by the features: a
+        # follow-up's resolver calls ask for some twice, and for the same features in
+        # other words (`_rank`). Texts' work, emptied with the analyses (`forget_texts`).
         self._rankings: dict[_RankingOf, tuple[Candidate, ...]] = {}
         self._matches: dict[_MatchedBy, tuple[_Match, ...] | None] = {}
 
