@@ -95,14 +95,14 @@ def _qabot() -> list[str]:
 
 def forget_texts(snap: Snapshot) -> None:
     """Empty the per-text caches (folding, tokens, readings, openers taken off, restricting
-    terms, analyses); word caches (the tokens, stems and analyses of single words,
+    terms, analyses, rankings); word caches (the tokens, stems and analyses of single words,
     corrections, splits, number words) stay, as in real use."""
     text.fold.cache_clear()
     text._tokens.cache_clear()
     reading.read.cache_clear()
     conversation.strip_opener.cache_clear()
     snap.policy._term_cache.clear()
-    snap.resolver.analyzer.forget_texts()
+    snap.resolver.forget_texts()
 
 
 def cold_start(runs: int = 5) -> float:

@@ -26,6 +26,7 @@ from bot.coverage import SHORTLIST, Postings, best_coverage, top
 from bot.knowledge import KnowledgeBase
 from bot.language import detect, side_words
 from bot.lexicon import FILLER
+from bot.memo import remembered
 from bot.models import Concept, Fact, Intent
 from bot.narrowing import group_at, scope_of
 from bot.text import fold, is_number, sentences, tokens
@@ -35,6 +36,7 @@ TYPE_MISMATCH = 0.6
 GUESS_CREDIT = 0.7  # a word known only after typo correction may be another word
 UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
 WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
+RANKINGS = 1024  # rankings remembered, as analyses of texts are (emptied when full)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,13 @@ class Resolution:
     words: tuple[str, ...] = ()  # the question's tokens as written (for cue words)
 
 
+# What the candidates' signals read of a text: its features, those guessed, its question
+# types and numbers, and whether the article's sentences are ranked; a ranking reads the
+# text folded too.
+_MatchedBy = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], bool]
+_RankingOf = tuple[_MatchedBy, str]
+
+
 @dataclass
 class _Doc:
     """An intent (or a sentence) as the index sees it."""
@@ -84,6 +93,19 @@ class _Doc:
         """Whether each of `words` is one of its words, its context or its scope (a test per
         word: the union of the three is not built)."""
         return all(w in self.bag or w in self.context or w in self.scope for w in words)
+
+
+@dataclass(frozen=True)
+class _Match:
+    """A shortlisted candidate for a question's features, with the signals they give (all
+    but the similarity of the question's whole text, which its wording gives)."""
+
+    doc: _Doc
+    coverage: float
+    f1: float
+    type_mismatch: bool
+    extra_numbers: frozenset[str]
+    unexplained: float
 
 
 class Resolver:
@@ -136,6 +158,11 @@ class Resolver:
         self.unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + n)
         for doc in (*self.docs.values(), *self.passages.values()):
             doc.variant_totals = [sum(map(self.weight, v)) for v in doc.variants]
+        # Rankings by what they are made of, and the candidates by the features: a
+        # follow-up's resolver calls ask for some twice, and for the same features in
+        # other words (`_rank`). Texts' work, emptied with the analyses (`forget_texts`).
+        self._rankings: dict[_RankingOf, tuple[Candidate, ...]] = {}
+        self._matches: dict[_MatchedBy, tuple[_Match, ...] | None] = {}
 
     def _passage_docs(self, kb: KnowledgeBase) -> dict[str, _Doc]:
         docs = {}
@@ -164,6 +191,13 @@ class Resolver:
         for table in (self.docs, self._postings.lists):
             while table:
                 table.popitem()
+
+    def forget_texts(self) -> None:
+        """Empty the remembered rankings and analyses of texts, not of single words (the
+        benchmarks time a turn as if it came first, its words seen before as in real use)."""
+        self._rankings.clear()
+        self._matches.clear()
+        self.analyzer.forget_texts()
 
     def weight_of_share(self, share: float) -> float:
         """The IDF weight of a feature that a `share` of all intents know."""
@@ -207,19 +241,42 @@ class Resolver:
         docs: dict[str, _Doc],
         postings: Postings,
     ) -> tuple[Candidate, ...]:
+        """The candidates of `docs` for `analysis` and its text `folded`, best first: made
+        once for what the ranking reads of them (not the tokens), remembered. The readings
+        of a follow-up often have the same features in other words: the candidates and
+        their signals but the whole-text similarity are found once for the features."""
+        a = analysis
+        matched_by = (a.features, a.guessed, a.types, a.numbers, docs is self.passages)
+
+        def ranking(_: _RankingOf) -> tuple[Candidate, ...]:
+            matches = remembered(
+                self._matches, matched_by, lambda _: self._match(a, docs, postings), RANKINGS
+            )
+            if matches is None:
+                return self._rank_whole(folded, docs)
+            scored = [self._scored(match, folded) for match in matches]
+            scored.sort(key=lambda c: (-c.score, c.key))
+            return tuple(scored)
+
+        return remembered(self._rankings, (matched_by, folded), ranking, RANKINGS)
+
+    def _match(
+        self, analysis: Analysis, docs: dict[str, _Doc], postings: Postings
+    ) -> tuple[_Match, ...] | None:
+        """The shortlisted candidates of `docs` for the features of `analysis`, with their
+        signals but the whole-text similarity; None when no feature weighs anything (then
+        only the whole text is compared)."""
         weights = {f: self.weight(f) for f in analysis.features}
         total = sum(weights.values())
         if total <= 0:
-            return self._rank_whole(folded, docs)
+            return None
         credits = [
             (f, w * (GUESS_CREDIT if f in analysis.guessed else 1.0)) for f, w in weights.items()
         ]
         shortlist = top(best_coverage(credits, docs, postings), SHORTLIST)
-        scored = [
-            self._score(docs[key], cov / total, analysis, weights, folded) for key, cov in shortlist
-        ]
-        scored.sort(key=lambda c: (-c.score, c.key))
-        return tuple(scored)
+        return tuple(
+            self._signals(docs[key], cov / total, analysis, weights) for key, cov in shortlist
+        )
 
     def _rank_whole(self, folded: str, docs: dict[str, _Doc]) -> tuple[Candidate, ...]:
         """Only function words ("what can you do?", "hey there"): whole-string similarity,
@@ -242,14 +299,10 @@ class Resolver:
         scored.sort(key=lambda c: (-c.score, c.key))
         return tuple(scored)
 
-    def _score(
-        self,
-        doc: _Doc,
-        coverage: float,
-        analysis: Analysis,
-        weights: dict[str, float],
-        folded: str,
-    ) -> Candidate:
+    def _signals(
+        self, doc: _Doc, coverage: float, analysis: Analysis, weights: dict[str, float]
+    ) -> _Match:
+        """A candidate's signals from the question's features (`weights`)."""
         q_total = sum(weights.values())
         best_f1 = 0.0
         for variant, v_total in zip(doc.variants, doc.variant_totals, strict=True):
@@ -259,26 +312,33 @@ class Resolver:
             overlap = sum(map(weights.__getitem__, shared))
             p, r = overlap / q_total, overlap / v_total
             best_f1 = max(best_f1, 2 * p * r / (p + r))
-        fuzzy = process.extractOne(folded, doc.variant_texts, scorer=fuzz.token_set_ratio)
-        score = COVERAGE_W * coverage + VARIANT_W * best_f1 + FUZZY_W * fuzzy[1] / 100
         # "Where did he speak?" of an answer naming the event, not "Where was the event?"
         types = doc.types | {"place"} if doc.venues - analysis.features else doc.types
         mismatch = bool(analysis.types and types and not (analysis.types & types)) or (
             "quantity" in analysis.types and not doc.numbers  # "how many …?" of a figureless one
         )
-        if mismatch:
-            score *= TYPE_MISMATCH
         known = doc.bag | doc.context
         unexplained = sum(w for f, w in weights.items() if f not in known) / q_total
+        return _Match(
+            doc, coverage, best_f1, mismatch, frozenset(analysis.numbers - doc.numbers), unexplained
+        )
+
+    @staticmethod
+    def _scored(match: _Match, folded: str) -> Candidate:
+        """A candidate's score: its signals and the whole text's similarity to its variants."""
+        fuzzy = process.extractOne(folded, match.doc.variant_texts, scorer=fuzz.token_set_ratio)
+        score = COVERAGE_W * match.coverage + VARIANT_W * match.f1 + FUZZY_W * fuzzy[1] / 100
+        if match.type_mismatch:
+            score *= TYPE_MISMATCH
         return Candidate(
-            doc.key,
+            match.doc.key,
             score,
-            coverage,
-            best_f1,
+            match.coverage,
+            match.f1,
             fuzzy[1] / 100,
-            mismatch,
-            frozenset(analysis.numbers - doc.numbers),
-            unexplained,
+            match.type_mismatch,
+            match.extra_numbers,
+            match.unexplained,
         )
 
 

@@ -347,3 +347,63 @@ def test_an_intent_knows_words_from_its_words_context_or_scope(qabot: QABot) -> 
     assert doc.knows_all(one_each)
     assert doc.knows_all(set())
     assert not doc.knows_all(one_each | {"zzz-unknown"})
+
+
+def test_a_ranking_is_made_once_for_the_same_words(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follow-up read several ways asks for some rankings twice (a reading that is a
+    clause of another, the passages of the same words): each is ranked once, remembered
+    with the texts' analyses and forgotten with them (the benchmarks time each turn as if
+    it came first)."""
+    resolver = qabot.store.current.resolver
+    resolver.forget_texts()  # asked by the tests before
+    scored: list[str] = []
+    score = resolver._scored
+
+    def spy(match, folded):  # type: ignore[no-untyped-def]
+        scored.append(match.doc.key)
+        return score(match, folded)
+
+    monkeypatch.setattr(resolver, "_scored", spy)
+    first = resolver.resolve("Wann wurde SenseTime gegründet?")
+    passages = resolver.rank_passages(first.analysis, "wann wurde sensetime gegrundet")
+    made = len(scored)
+    assert made and first.ranked and passages
+    assert resolver.resolve("Wann wurde SenseTime gegründet?") == first
+    assert resolver.rank_passages(first.analysis, "wann wurde sensetime gegrundet") == passages
+    assert len(scored) == made
+    resolver.forget_texts()
+    assert resolver.resolve("Wann wurde SenseTime gegründet?") == first
+    assert len(scored) > made
+
+
+def test_the_same_features_are_matched_once_whatever_their_wording(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The readings of a follow-up often have the same features in other words ("und wer
+    isch deren finanzchef" with "sensetime?" added, and the last question with the
+    follow-up's words): the candidates and all their signals but the whole-text
+    similarity are found once for those features; each wording is compared on its own."""
+    from bot import resolver as resolver_module
+
+    resolver = qabot.store.current.resolver
+    resolver.forget_texts()
+    found: list[int] = []
+    best_coverage = resolver_module.best_coverage
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        found.append(1)
+        return best_coverage(*args)
+
+    monkeypatch.setattr(resolver_module, "best_coverage", spy)
+    analysis = resolver.resolve("Wann wurde SenseTime gegründet?").analysis
+    assert len(found) == 1
+    asked = resolver.rank_passages(analysis, "wann wurde sensetime gegrundet?")
+    other = resolver.rank_passages(analysis, "sensetime gegrundet wann")
+    assert len(found) == 2  # the passages once, for both wordings
+    resolver.forget_texts()
+    assert resolver.rank_passages(analysis, "sensetime gegrundet wann") == other
+    assert resolver.rank_passages(analysis, "wann wurde sensetime gegrundet?") == asked
+    assert len(found) == 3
+    assert [c.fuzzy for c in asked] != [c.fuzzy for c in other]
