@@ -280,6 +280,21 @@ class Settings(BaseSettings):
             raise ValueError("not a Redis URL (redis://[:password@]host[:port][/db], unix://…)")
         return url
 
+    @field_validator("slack_api_url", "discord_api_base", "discord_gateway_url")
+    @classmethod
+    def _web_url(cls, url: str, info: ValidationInfo) -> str:
+        """A URL of its scheme with a host, checked at start-up: any other value started the
+        bot, and every call to the platform failed (a test server's variables)."""
+        schemes = ("ws", "wss") if info.field_name == "discord_gateway_url" else ("http", "https")
+        try:
+            parts = urlsplit(url)
+            _ = parts.port  # raises ValueError for a port that is no number
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in schemes or not parts.hostname:
+            raise ValueError(f"no {' or '.join(f'{s}://' for s in schemes)} URL with a host")
+        return url
+
     @classmethod
     def settings_customise_sources(
         cls,
