@@ -230,7 +230,8 @@ class Settings(BaseSettings):
     # Compiled intents files by content (bot/index_cache.py): a start-up or reload parses
     # and analyses only the files that changed. Unset: kept in memory only.
     index_cache_dir: SettingPath | None = PROJECT_ROOT / "var" / "index-cache"
-    max_question_chars: int = Field(default=4000, gt=0)
+    # At most a Slack message's length (Discord's is 4,000): longer is no question to match.
+    max_question_chars: int = Field(default=4000, gt=0, le=40_000)
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.
     conversation_ttl_s: KeepSeconds = 1800.0

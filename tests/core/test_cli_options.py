@@ -172,6 +172,19 @@ def test_a_redis_timeout_of_zero_is_named_not_an_outage(
     assert "redis_timeout_s" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value", ["40001", "99999999999999999999"])
+def test_a_question_limit_past_any_chat_message_is_refused(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It had no upper bound: a question of megabytes went to the matcher. No Slack message
+    # is longer than 40,000 characters (Discord's: 4,000).
+    monkeypatch.setenv("QABOT_MAX_QUESTION_CHARS", value)
+    assert main(["ask", "hpc"]) == 2
+    assert "max_question_chars" in capsys.readouterr().err
+    monkeypatch.setenv("QABOT_MAX_QUESTION_CHARS", "40000")
+    assert main(["ask", "hpc"]) == 0
+
+
 def test_the_config_files_own_override_example_is_a_setting(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
