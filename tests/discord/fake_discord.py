@@ -89,6 +89,8 @@ class FakeDiscord:
         # REST paths (regular expressions) whose next calls answer 429, each asking for the
         # next of the waits listed (seconds)
         self.rate_limited: dict[str, list[float]] = {}
+        # binary frames the next gateway connection gets before its HELLO (then cleared)
+        self.before_hello: list[bytes] = []
         self._ids = itertools.count(950000000000000000)
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
@@ -244,6 +246,9 @@ class FakeDiscord:
             await ws.close(code=4000, message=b"unsupported compression")
             return ws
         self._zlib = zlib.compressobj() if compress and self.compress_replies else None
+        frames, self.before_hello = self.before_hello, []
+        for frame in frames:
+            await ws.send_bytes(frame)
         await self._send({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
         await self._notify()
         async for msg in ws:
