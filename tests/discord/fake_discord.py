@@ -89,6 +89,8 @@ class FakeDiscord:
         # REST paths (regular expressions) whose next calls answer 429, each asking for the
         # next of the waits listed (seconds)
         self.rate_limited: dict[str, list[float]] = {}
+        # how many of the next gateway connections are refused (503, no websocket)
+        self.refuse_gateway = 0
         # binary frames the next gateway connection gets before its HELLO (then cleared)
         self.before_hello: list[bytes] = []
         self._ids = itertools.count(950000000000000000)
@@ -235,7 +237,12 @@ class FakeDiscord:
     def release(self) -> None:
         self._accepting.set()
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self.refuse_gateway:
+            self.refuse_gateway -= 1
+            self.connections.append(dict(request.query))
+            await self._notify()
+            return web.Response(status=503)
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         await self._accepting.wait()
