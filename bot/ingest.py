@@ -25,6 +25,7 @@ from bot.kb_edit import dump, edit_lock, round_trip_yaml, validated_replace, wri
 from bot.knowledge import SOURCES_FILE, _rel, data_within, load_knowledge, read_text_within
 from bot.language import detect
 from bot.lint import DRAFTS_DIR
+from bot.render.echo import shown
 from bot.settings import KnowledgeLimits
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"„“A-ZÄÖÜ0-9])")
@@ -129,7 +130,8 @@ def ingest(
     if not _ID.fullmatch(source_id):
         raise IngestError(f"id {source_id!r}: use lower-case letters, digits and _")
     try:
-        text = read_text_within(Path(article), limits)
+        # an editor's UTF-8 mark opening the file is no part of the text (nor of its title)
+        text = read_text_within(Path(article), limits).removeprefix("\ufeff")
     except ValueError as exc:
         raise IngestError(f"{article}: {exc}") from exc
     try:
@@ -185,7 +187,10 @@ def _ingest(
     entry = CommentedMap()
     entry["id"] = source_id
     entry["file"] = f"sources/{source_id}.txt"
-    entry["title"] = title or paras[0]
+    # one visible line: control, zero-width and bidi characters dropped (a NUL, an ESC)
+    entry["title"] = shown(title or paras[0], limit=None)
+    if not entry["title"]:
+        raise IngestError(f"{article}: its first line has no words for a title: give --title")
     entry["lang"] = lang or guess_lang(text)
     doc["sources"].append(entry)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -230,7 +230,8 @@ class Settings(BaseSettings):
     # Compiled intents files by content (bot/index_cache.py): a start-up or reload parses
     # and analyses only the files that changed. Unset: kept in memory only.
     index_cache_dir: SettingPath | None = PROJECT_ROOT / "var" / "index-cache"
-    max_question_chars: int = Field(default=4000, gt=0)
+    # At most a Slack message's length (Discord's is 4,000): longer is no question to match.
+    max_question_chars: int = Field(default=4000, gt=0, le=40_000)
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.
     conversation_ttl_s: KeepSeconds = 1800.0
@@ -278,6 +279,21 @@ class Settings(BaseSettings):
         """A URL redis-py can open, checked at start-up (redis-py raised from deep inside)."""
         if url is not None and not _is_redis_url(url):
             raise ValueError("not a Redis URL (redis://[:password@]host[:port][/db], unix://…)")
+        return url
+
+    @field_validator("slack_api_url", "discord_api_base", "discord_gateway_url")
+    @classmethod
+    def _web_url(cls, url: str, info: ValidationInfo) -> str:
+        """A URL of its scheme with a host, checked at start-up: any other value started the
+        bot, and every call to the platform failed (a test server's variables)."""
+        schemes = ("ws", "wss") if info.field_name == "discord_gateway_url" else ("http", "https")
+        try:
+            parts = urlsplit(url)
+            _ = parts.port  # raises ValueError for a port that is no number
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in schemes or not parts.hostname:
+            raise ValueError(f"no {' or '.join(f'{s}://' for s in schemes)} URL with a host")
         return url
 
     @classmethod

@@ -227,8 +227,15 @@ class RedisState:
         # Once, at once, when a pooled connection turns out closed (a restarted Redis); not
         # after a timeout, which would make one call wait `timeout_s` twice.
         stale = Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
+        # Half an emoji (a lone surrogate: JSON's escape of one, from another writer of the
+        # shared state) in a key or value is stored as its own bytes, not an encoding error
+        # that took the store "down" for everyone; read back, those bytes are U+FFFD (`_text`).
         self._redis = redis.Redis.from_url(
-            url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s, retry=stale
+            url,
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+            retry=stale,
+            encoding_errors="surrogatepass",
         )
         self._prefix = prefix
         self._take = self._redis.register_script(_TAKE_TOKEN)

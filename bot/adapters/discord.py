@@ -92,7 +92,7 @@ class DiscordAdapter:
         # start and at every reconnect) under asyncio.wait_for, which on Python 3.11 drops a
         # cancel that lands as the connection completes (CPython gh-86296); the client then
         # went on polling the gateway and a stop never ended it.
-        connection = asyncio.create_task(client.connect(reconnect=True), name="discord gateway")
+        connection = asyncio.create_task(_connected(client), name="discord gateway")
         try:
             await asyncio.shield(connection)
         except asyncio.CancelledError:
@@ -115,6 +115,20 @@ class DiscordAdapter:
         in_flight = getattr(self.client, "in_flight", None)
         if in_flight is not None:
             await finish(set(in_flight.tasks))
+
+
+async def _connected(client: discord.Client) -> None:
+    """discord.py's connection loop (reconnecting). One failure of the plain client's very
+    first gateway connection (refused, timed out, closed) ended it with an AttributeError:
+    the loop reads what to connect with next from `client.ws`, None until a connection is
+    made (discord.py #10520). Raised as the ConnectionError it is, the runner starts
+    Discord again."""
+    try:
+        await client.connect(reconnect=True)
+    except AttributeError as exc:
+        if client.ws is not None or isinstance(client, discord.AutoShardedClient):
+            raise
+        raise ConnectionError("discord: the first gateway connection failed") from exc
 
 
 async def serve(

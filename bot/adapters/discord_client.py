@@ -92,7 +92,7 @@ class QAClientMixin:
         for event, parse in parsers.items():
             parsers[event] = _dropping_what_it_cannot_read(event, parse)
         state = self._connection  # type: ignore[attr-defined]
-        state._update_references = _dropping_frames_it_cannot_read(state._update_references)
+        state._update_references = _dropping_frames_it_cannot_read(self, state._update_references)
         self.bot = bot
         self.settings = settings
         self.ready_signal: asyncio.Event | None = None
@@ -273,13 +273,13 @@ def _dropping_what_it_cannot_read(event: str, parse: Parser) -> Parser:
 
 
 def _dropping_frames_it_cannot_read(
-    update_references: Callable[[Any], None],
+    client: discord.Client, update_references: Callable[[Any], None]
 ) -> Callable[[Any], None]:
-    """discord.py's hook for each gateway websocket it opens (`_update_references`, called
-    before the first frame is read; no public one), giving the websocket a frame reader that
-    drops a frame it cannot read with one line (and resumes past a broken zlib stream).
-    Raised, the error left discord.py's connection loop: the Discord platform stopped, for
-    one frame."""
+    """discord.py's hook for each gateway websocket `client` opens (`_update_references`,
+    called before the first frame is read; no public one), giving the websocket a frame reader
+    that drops a frame it cannot read with one line (and connects again past a broken zlib
+    stream). Raised, the error left discord.py's connection loop: the Discord platform
+    stopped, for one frame."""
 
     def update(ws: Any) -> None:
         receive = ws.received_message
@@ -294,10 +294,17 @@ def _dropping_frames_it_cannot_read(
                 )
             except zlib.error:
                 # Each frame of the zlib stream goes on from the one before, so nothing more
-                # of this connection reads: resume on a new one, as on Discord's RECONNECT.
-                log.warning("discord: a gateway frame of no zlib stream was dropped; resuming")
+                # of this connection reads: resume on a new one, as on Discord's RECONNECT;
+                # before this connection has a session (its HELLO, READY), identify on one.
+                resume = ws.session_id is not None
+                again = "resuming" if resume else "identifying"
+                log.warning("discord: a gateway frame of no zlib stream was dropped; %s", again)
                 await ws.close(code=4000)
-                raise ReconnectWebSocket(ws.shard_id) from None
+                if client.ws is None and not isinstance(client, discord.AutoShardedClient):
+                    # The plain client's very first connection: discord.py's loop reads what
+                    # to connect with next from `client.ws`, which it sets once connected.
+                    client.ws = ws
+                raise ReconnectWebSocket(ws.shard_id, resume=resume) from None
 
         ws.received_message = received_or_dropped  # as discord.py sets its debug readers
         update_references(ws)

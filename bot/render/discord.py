@@ -164,10 +164,10 @@ _BREAKS = (
 
 
 def literal(text: str, limit: int | None = echo.ECHO_MAX) -> str:
-    """What a user typed, as words only: shown (one line, nothing hidden), every Markdown
+    """What a user typed, as words only: echoed (one line, nothing hidden), every Markdown
     mark escaped, broadcasts broken. (discord.utils.escape_markdown leaves the second of
     two masked links on a line working, so every mark is escaped here.)"""
-    return echo.neutralise(_MARKDOWN.sub(r"\\\1", echo.shown(text, limit)))
+    return echo.neutralise(_MARKDOWN.sub(r"\\\1", echo.echoed(text, limit)))
 
 
 def _single_backticks(text: str) -> str:

@@ -2,7 +2,8 @@
 
 A /stat topic, a logged question in `/kb unanswered`, an admin command built
 from one: whatever a user typed reaches a reply only through `shown` (one
-line, no control, zero-width, bidi-override or NUL characters, bounded) and
+line, no control, zero-width, bidi-override or NUL characters, bounded; `echoed`
+shows a text of those characters alone as their escapes) and
 then the target's own escaper (`render.slack.literal`, `render.discord.literal`,
 their code helpers), or `command` for a line meant to be pasted into a shell.
 """
@@ -30,6 +31,17 @@ def shown(text: str, limit: int | None = ECHO_MAX) -> str:
     if limit is not None and len(line) > limit:
         line = line[: limit - 1].rstrip() + "…"
     return line
+
+
+def echoed(text: str, limit: int | None = ECHO_MAX) -> str:
+    """What a reply repeats of `text`: `shown`, or, when that leaves nothing of a text that
+    holds hidden characters (bytes that are no UTF-8, a NUL, a zero-width space), those as
+    their escapes (`\\udcff`, `\\x00`, `\\u200b`): an echo of “” said nothing of what was typed."""
+    line = shown(text, limit)
+    if line:
+        return line
+    escaped = (repr(ch)[1:-1] if _hidden(ch) and not ch.isspace() else ch for ch in text)
+    return shown("".join(escaped), limit)
 
 
 def _hidden(ch: str) -> bool:

@@ -23,7 +23,7 @@ def render_answer(answer: Answer) -> str:
 def render_stats(reply: StatReply) -> str:
     lang = reply.lang
     if not reply.matched:
-        topic = echo.shown(reply.topic or "")  # a terminal obeys escape sequences
+        topic = echo.echoed(reply.topic or "")  # a terminal obeys escape sequences
         return msg("stat_unknown", lang, topic=topic, choices=", ".join(reply.suggestions))
     if reply.topic is None:
         width = max(len(r.label) for r in reply.rows)

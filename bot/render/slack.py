@@ -96,9 +96,9 @@ def safe(text: str) -> str:
 
 
 def literal(text: str, limit: int | None = echo.ECHO_MAX) -> str:
-    """What a user typed, as words only: shown (one line, nothing hidden), made safe, and
+    """What a user typed, as words only: echoed (one line, nothing hidden), made safe, and
     mrkdwn's marks `*`, `_`, `~`, `` ` `` replaced by look-alikes."""
-    return safe(echo.shown(text, limit).translate(_MARKS))
+    return safe(echo.echoed(text, limit).translate(_MARKS))
 
 
 def code(text: str, limit: int = SECTION_MAX // 2) -> str:

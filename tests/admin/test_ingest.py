@@ -94,6 +94,39 @@ def test_a_draft_quote_that_no_longer_verifies_is_a_warning(kb_copy: Path) -> No
     assert "draft quote does not verify" in str(finding)
 
 
+@pytest.mark.parametrize(
+    ("first_line", "title", "registered"),
+    [
+        ("\ufeffTitel des Artikels", None, "Titel des Artikels"),
+        ("Titel\0 mit\x1b[31m NUL", None, "Titel mit[31m NUL"),
+        ("Titel", "Ein\0 Titel\u202e\tneu", "Ein Titel neu"),
+    ],
+    ids=["a BOM", "a NUL and an escape", "--title with controls"],
+)
+def test_a_title_keeps_no_bom_nor_control_characters(
+    kb_copy: Path, tmp_path: Path, first_line: str, title: str | None, registered: str
+) -> None:
+    """A BOM (an editor's UTF-8 mark) opening the article stood in its title, its copied
+    source and its first quote; a NUL or an ESC in the title was registered as it came."""
+    article = tmp_path / "article.txt"
+    article.write_text(f"{first_line}\nDie HKPC meldet 41 % mehr Anfragen.\n", encoding="utf-8")
+    result = ingest(kb_copy, article, "next_article", title=title)
+    sources = round_trip_yaml().load((kb_copy / "sources.yaml").read_text(encoding="utf-8"))
+    assert sources["sources"][-1]["title"] == registered
+    assert "next_article" in load_knowledge(kb_copy).sources
+    assert not result.source_file.read_text(encoding="utf-8").startswith("\ufeff")
+
+
+def test_an_article_whose_first_line_has_no_words_needs_a_title(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("\0\u200b\x07\nDie HKPC meldet 41 % mehr Anfragen.\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="--title"):
+        ingest(kb_copy, article, "next_article")
+    ingest(kb_copy, article, "next_article", title="Anfragen")
+
+
 def test_cli_ingest(kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "ingest", str(ARTICLE), "--id", "again", "--kb", str(kb_copy)]) == 0
     out = capsys.readouterr().out

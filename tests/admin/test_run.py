@@ -248,6 +248,36 @@ async def test_a_platform_that_fails_for_want_of_network_is_started_again(
         await fake.stop()
 
 
+async def test_a_first_gateway_connection_that_fails_starts_discord_again(
+    fake: FakeDiscord, kb_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Logged in, then the gateway out of reach (503): discord.py's connection loop read the
+    # next connection's sequence from a websocket it never had (AttributeError, discord.py
+    # #10520), and the Discord platform stopped for good. It is started again.
+    fake.refuse_gateway = 1
+    settings = admin_settings(kb_copy, tmp_path / "u.jsonl", **discord_env(fake, tmp_path))
+    bot = QABot.from_settings(settings)
+    stop = asyncio.Event()
+    serving = asyncio.create_task(
+        serve_all(
+            bot,
+            settings,
+            stop=stop,
+            only=["discord"],
+            watch=False,
+            discord_client={"guild_ready_timeout": 0.01},
+        )
+    )
+    try:
+        await fake.wait_until(lambda: fake.ops(2), timeout=20)  # the client identified
+        mid = await fake.message("Wann wurde SenseTime gegründet?", dm=True)
+        assert "2014" in (await fake.wait_reply(mid)).json["embeds"][0]["description"]
+        assert "discord stopped: ConnectionError" in caplog.text
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(serving, 10) == 0
+
+
 async def test_a_rejected_token_ends_qabot_slack_with_exit_2(
     fake_api: FakeSlackApi, kb_copy: Path, tmp_path: Path
 ) -> None:

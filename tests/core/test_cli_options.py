@@ -140,6 +140,28 @@ def test_a_redis_url_that_is_none_is_named_not_a_traceback(
     assert "pw-not-real" not in err  # a password in it is not repeated
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SLACK_API_URL", "notaurl"),
+        ("SLACK_API_URL", "slack.com/api/"),
+        ("SLACK_API_URL", "ftp://slack.example/api/"),
+        ("SLACK_API_URL", "https://"),
+        ("DISCORD_API_BASE", "discord.com/api/v10"),
+        ("DISCORD_GATEWAY_URL", "https://gateway.example/"),
+    ],
+)
+def test_a_web_api_url_that_is_none_is_named_at_start(
+    variable: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SLACK_API_URL=notaurl started the bot anyway: "Web API not reachable yet", and every
+    # reply failed. A test server's variable, refused at load as any other setting.
+    monkeypatch.setenv(variable, value)
+    assert main(["ask", "hpc"]) == 2
+    err = capsys.readouterr().err
+    assert variable in err and len(err.splitlines()) == 1
+
+
 def test_a_redis_timeout_of_zero_is_named_not_an_outage(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -148,6 +170,19 @@ def test_a_redis_timeout_of_zero_is_named_not_an_outage(
     monkeypatch.setenv("QABOT_REDIS_TIMEOUT_S", "0")
     assert main(["ask", "hpc"]) == 2
     assert "redis_timeout_s" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["40001", "99999999999999999999"])
+def test_a_question_limit_past_any_chat_message_is_refused(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It had no upper bound: a question of megabytes went to the matcher. No Slack message
+    # is longer than 40,000 characters (Discord's: 4,000).
+    monkeypatch.setenv("QABOT_MAX_QUESTION_CHARS", value)
+    assert main(["ask", "hpc"]) == 2
+    assert "max_question_chars" in capsys.readouterr().err
+    monkeypatch.setenv("QABOT_MAX_QUESTION_CHARS", "40000")
+    assert main(["ask", "hpc"]) == 0
 
 
 def test_the_config_files_own_override_example_is_a_setting(

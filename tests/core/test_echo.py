@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 import shlex
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answer import StatReply
+from bot.cli import main
 from bot.render import discord, echo, plain, slack
 
 PROPS = settings(max_examples=300, deadline=None)
@@ -106,3 +108,21 @@ def test_a_lone_surrogate_is_dropped_from_an_echo() -> None:
     for shown in (echo.shown("Rekrut\udcff"), plain.render_stats(reply)):
         assert "Rekrut" in shown
         shown.encode("utf-8")  # raises on a lone surrogate
+
+
+def test_an_echo_of_nothing_but_hidden_characters_shows_them_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `qabot stat $'\xff\xfe'` (bytes that are no UTF-8), `/stat` of a zero-width space or a
+    # NUL: the echo was “”, which said nothing of what was typed.
+    cases = {"\udcff\udcfe": r"\udcff\udcfe", "\u200b": r"\u200b", "\x00 \x07": r"\x00 \x07"}
+    for topic, escaped in cases.items():
+        reply = StatReply(topic=topic, lang="en", rows=(), suggestions=())
+        assert f"“{escaped}”" in plain.render_stats(reply)
+        assert f"“{escaped}”" in slack.render_stat(reply)["text"]
+        ((embed,),) = [r.embeds for r in discord.stat_replies(reply)]
+        assert f"“{discord.literal(topic)}”" in embed["description"]
+        assert escaped in embed["description"].replace("\\\\", "\\")
+    assert main(["stat", "\udcff\udcfe"]) == 1
+    assert r"“\udcff\udcfe”" in capsys.readouterr().out
+    assert echo.echoed(" \n ") == "" and echo.echoed("KI\u200b") == "KI"

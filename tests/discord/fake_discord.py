@@ -89,6 +89,10 @@ class FakeDiscord:
         # REST paths (regular expressions) whose next calls answer 429, each asking for the
         # next of the waits listed (seconds)
         self.rate_limited: dict[str, list[float]] = {}
+        # how many of the next gateway connections are refused (503, no websocket)
+        self.refuse_gateway = 0
+        # binary frames the next gateway connection gets before its HELLO (then cleared)
+        self.before_hello: list[bytes] = []
         self._ids = itertools.count(950000000000000000)
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
@@ -233,7 +237,12 @@ class FakeDiscord:
     def release(self) -> None:
         self._accepting.set()
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self.refuse_gateway:
+            self.refuse_gateway -= 1
+            self.connections.append(dict(request.query))
+            await self._notify()
+            return web.Response(status=503)
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         await self._accepting.wait()
@@ -244,6 +253,9 @@ class FakeDiscord:
             await ws.close(code=4000, message=b"unsupported compression")
             return ws
         self._zlib = zlib.compressobj() if compress and self.compress_replies else None
+        frames, self.before_hello = self.before_hello, []
+        for frame in frames:
+            await ws.send_bytes(frame)
         await self._send({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
         await self._notify()
         async for msg in ws:

@@ -55,13 +55,15 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 @contextlib.asynccontextmanager
-async def serving(bot: QABot, settings: Settings) -> AsyncIterator[discord.Client]:
+async def serving(
+    bot: QABot, settings: Settings, *, ready_timeout: float = 10
+) -> AsyncIterator[discord.Client]:
     """Run the adapter's `serve` against the fake until the block ends; bounded start-up."""
     client = build_client(bot, settings, guild_ready_timeout=0.01)
     ready = asyncio.Event()
     task = asyncio.create_task(serve(bot, settings, ready=ready, client=client))
     try:
-        await asyncio.wait_for(ready.wait(), 10)
+        await asyncio.wait_for(ready.wait(), ready_timeout)
         yield client
     finally:
         task.cancel()

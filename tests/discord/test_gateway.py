@@ -220,6 +220,36 @@ async def test_a_binary_frame_that_is_no_zlib_stream_is_dropped_and_the_session_
     assert_dropped_in_one_line(fake, caplog)
 
 
+async def test_a_first_frame_of_no_zlib_stream_starts_the_first_session_afresh(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The very first frame of the plain client's very first connection broken: with no
+    connection before it, discord.py's connection loop failed (AttributeError on its
+    websocket's `sequence`) and the Discord platform stopped. A new connection identifies."""
+    caplog.set_level(logging.INFO)
+    fake.before_hello = [UNREADABLE_BINARY_FRAMES["no zlib stream"]]
+    async with serving(discord_core, make_settings(fake, tmp_path)):
+        mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,), author=USER_ID)
+        assert (await fake.wait_reply(mid)).json["embeds"]
+    assert len(fake.connections) == 2 and not fake.ops(6)  # no resume: there was no session
+    assert_dropped_in_one_line(fake, caplog)
+
+
+async def test_a_first_frame_of_no_zlib_stream_is_a_shard_connected_again(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sharded client's first connection of a shard broken at its first frame: discord.py
+    itself connects the shard again (its `launch_shard`: an ERROR line, 5 s, then its 5 s
+    between IDENTIFYs), and the bot serves."""
+    fake.before_hello = [UNREADABLE_BINARY_FRAMES["no zlib stream"]]
+    settings = make_settings(fake, tmp_path, sharded=True)
+    async with serving(discord_core, settings, ready_timeout=30):
+        mid = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,), author=USER_ID)
+        assert (await fake.wait_reply(mid)).json["embeds"]
+    assert len(fake.connections) == 2 and len(fake.ops(2)) == 1
+    assert caplog.text.count("a gateway frame of no zlib stream was dropped") == 1
+
+
 async def test_a_stop_as_the_gateway_connects_ends_discord(
     fake: FakeDiscord, discord_core: QABot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

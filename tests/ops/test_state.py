@@ -10,7 +10,10 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from bot.asker import Asker
+from bot.chat import ChatService, Incoming
 from bot.ratelimit import RateLimiter, RateLimitSettings
+from bot.service import QABot
 from bot.state import (
     SWEEP_EVERY,
     FailOpenState,
@@ -124,6 +127,33 @@ def test_a_stream_key_of_another_type_is_no_stream_and_no_outage(
     assert not [r for r in caplog.records if "unavailable" in r.getMessage()]
     (line,) = [r for r in caplog.records if r.name == "bot.state"]
     assert "unanswered" in line.getMessage() and not line.exc_info
+
+
+def test_half_an_emoji_in_a_key_or_value_is_no_outage(
+    redis_url: str, qabot: QABot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An answer-memory entry another writer left with half an emoji (a lone surrogate, as
+    JSON's escape of one reads) in its conversation made keys redis-py could not encode: at
+    each reply to that answer the store went "down" for 5 s for everyone (no dedupe, no
+    shared limits). Any key or value qabot passes is stored, none is an outage."""
+    prefix = "half-emoji:"
+    raw = redis.Redis.from_url(redis_url)
+    entry = '{"conversation": "c\\ud83d", "intent": null, "question": "q", "lang": "en"}'
+    raw.set(prefix + "value:answer:discord:42", entry)
+    state = FailOpenState(RedisState(redis_url, prefix=prefix))
+    chat = ChatService(QABot(qabot.settings, qabot.store, state=state), qabot.settings)
+    posted = chat.posted("discord", "42")
+    assert posted is not None
+    reply = Incoming(Asker("discord", "U1"), posted.conversation, "hpc", addressed=True)
+    assert chat.wants(reply)
+    answer = chat.answer(reply)
+    chat.sent("discord", posted.conversation, "43", answer)
+    assert chat.posted("discord", "43") is not None
+    assert chat.wants(Incoming(Asker("discord", "U1"), posted.conversation, "Quelle?"))
+    assert chat.vote("up", Asker("discord", "U\udcff"), "43") is True
+    assert chat.vote("up", Asker("discord", "U\udcff"), "\udcff") is False  # no answer there
+    assert state.claim("event:Ev1", 60) is True and state.claim("event:Ev1", 60) is False
+    assert not [r for r in caplog.records if "unavailable" in r.getMessage()]
 
 
 def test_connecting_to_redis_is_bounded_by_the_store_timeout_too() -> None:
