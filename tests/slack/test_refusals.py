@@ -50,6 +50,31 @@ async def test_a_signature_that_does_not_match_is_refused_with_401(
     assert not traces(caplog)
 
 
+def _last_hex_changed(signature: str) -> str:
+    return signature[:-1] + ("0" if signature[-1] != "0" else "1")
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [_last_hex_changed, lambda s: s + "0", lambda s: s[:-1]],
+    ids=["last-hex-changed", "one-hex-more", "one-hex-less"],
+)
+async def test_a_signature_off_by_one_character_of_the_right_one_is_refused(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, forge: Any
+) -> None:
+    # The whole signature counts: a check of a prefix of it (or of its length) passed every
+    # other test, each of which sends a signature wrong from its first hex digit on.
+    body = json.dumps({"type": "event_callback", "event": slack.mention_event(QUESTION)})
+    ts = int(time.time())
+    reply = await slack.post_raw(
+        body, "application/json", timestamp=ts, signature=forge(sign(body, ts))
+    )
+    assert reply.status == 401
+    assert not traces(caplog)
+    await slack.settled()
+    assert not slack.api.posts()
+
+
 async def test_a_signature_of_bytes_that_are_no_utf_8_is_refused_with_401(
     slack: SlackHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
