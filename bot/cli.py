@@ -192,7 +192,7 @@ def _drop_output() -> None:
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command in _SERVING:
-        from bot.watcher import HeldSighup
+        from bot.held_sighup import HeldSighup
 
         HeldSighup.install()  # before the knowledge loads: a SIGHUP meanwhile is a reload
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -15,12 +15,12 @@ import logging
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 
 from watchfiles import Change, DefaultFilter, awatch
 from watchfiles._rust_notify import WatchfilesRustInternalError
 
 from bot.answer import ReloadResult
+from bot.held_sighup import HeldSighup
 from bot.service import QABot
 
 log = logging.getLogger(__name__)
@@ -148,28 +148,6 @@ async def _watch(
             result = await bot.areload(trigger="watch")
             if on_reload is not None:
                 on_reload(result)
-
-
-class HeldSighup:
-    """The SIGHUP handler of a serving process until its event loop's (`install_sighup`)
-    takes over, and again after it lets go: a SIGHUP is remembered, not fatal.
-
-    Python's default action for SIGHUP ends the process, and the loop's handler comes only
-    once the knowledge has loaded (seconds at scale): a `systemctl reload` right after
-    `start` stopped qabot. `install_sighup` reloads once for a SIGHUP held meanwhile (the
-    files may have changed after they were read); one during shutdown is moot.
-    """
-
-    def __init__(self) -> None:
-        self.pending = False
-
-    def __call__(self, signum: int, frame: FrameType | None) -> None:
-        self.pending = True  # no logging here: a handler may interrupt a log call
-
-    @classmethod
-    def install(cls) -> None:
-        """Hold SIGHUP from now on (the CLI, first thing, for the serving commands)."""
-        signal.signal(signal.SIGHUP, cls())
 
 
 def _named(changes: set[tuple[Change, str]]) -> str:

@@ -93,6 +93,36 @@ def test_ctrl_c_at_the_prompt_leaves_the_chat_with_exit_0(qabot: QABot) -> None:
     assert out.getvalue().endswith("du/you> \n")  # the prompt's line ended, nothing more
 
 
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="a pseudo-terminal is POSIX")
+def test_ctrl_d_at_a_terminal_leaves_the_chat_with_exit_0() -> None:
+    # At a terminal the console reads with input() (readline's editing), which ends in
+    # EOFError, not in an empty line: every other test reads from a pipe, and with that
+    # catch gone they all passed while Ctrl-D at a real prompt was a traceback.
+    controller, terminal = os.openpty()
+    proc = subprocess.Popen(
+        [*QABOT, "chat"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "TERM": "dumb"},
+    )
+    os.close(terminal)
+    try:
+        shown = b""
+        while b"du/you> " not in shown:
+            shown += os.read(controller, 4096)
+        os.write(controller, b"\x04")  # Ctrl-D
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(controller)
+    assert proc.returncode == 0, err.decode()
+    assert b"Traceback" not in err
+
+
 def test_ctrl_c_while_starting_ends_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -81,6 +81,12 @@ def test_short_values_are_not_treated_as_secrets() -> None:
     assert JsonFormatter().format(logging.makeLogRecord({"msg": "x"}))
 
 
+def test_a_secret_of_six_characters_is_masked_wherever_it_shows() -> None:
+    # From six characters on a value is a secret (a test server's short token too): a bound
+    # of 12 passed every other test, whose secrets are long.
+    assert RedactSecrets(["s3cr3t"]).redact("token s3cr3t, again s3cr3t") == "token ***, again ***"
+
+
 FORGED = "2026-11-30 06:00:00,000 INFO qabot.slack slack: /kb reload by UADMIN"
 
 
