@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import _parser, _settings, main
 from bot.settings import DEFAULT_CONFIG, PROJECT_ROOT, Settings
-from tests.conftest import KNOWLEDGE
+from tests.conftest import CODE_ENV_FILE, KNOWLEDGE
 
 MISSING = Path("/nonexistent/qabot-kb")
 
@@ -418,15 +418,19 @@ def test_a_dot_env_in_the_working_directory_is_not_read(
 ) -> None:
     # Any directory qabot ran in could set every QABOT_* setting through a .env there:
     # QABOT_INDEX_CACHE_DIR at planted pickles ran their code (`cd` there, `qabot ask`).
+    # The session takes every .env away from the tests (tests/conftest.py): this one puts
+    # back the code's own choice, or it passed whichever file the code read. (A project .env
+    # may set other values; none sets these.)
     (tmp_path / ".env").write_text(
-        "QABOT_DEFAULT_LANG=de\nQABOT_INDEX_CACHE_DIR=cache\n", encoding="utf-8"
+        "QABOT_MAX_QUESTION_CHARS=1234\nQABOT_INDEX_CACHE_DIR=cache\n", encoding="utf-8"
     )
-    monkeypatch.delenv("QABOT_DEFAULT_LANG", raising=False)
+    monkeypatch.setitem(Settings.model_config, "env_file", CODE_ENV_FILE)
+    monkeypatch.delenv("QABOT_MAX_QUESTION_CHARS", raising=False)
     monkeypatch.delenv("QABOT_INDEX_CACHE_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
     settings = _settings(_parser().parse_args(["chat"]))
-    assert settings.default_lang == "en"
-    assert settings.index_cache_dir == PROJECT_ROOT / "var" / "index-cache"
+    assert settings.max_question_chars != 1234
+    assert settings.index_cache_dir not in (Path("cache"), tmp_path / "cache")
 
 
 @pytest.mark.parametrize(
