@@ -269,6 +269,22 @@ def test_a_secret_in_a_config_file_is_an_error_not_a_token(
     assert "not-a-real-secret-in-a-file" not in err
 
 
+@pytest.mark.parametrize("variable", ["SLACK_BOT_TOKEN", "DISCORD_TOKEN"])
+@pytest.mark.parametrize(
+    "char", [" ", "\t", "\x1b", "\u00a0", "\u2028"], ids=["space", "tab", "ESC", "NBSP", "LS"]
+)
+def test_a_secret_holding_whitespace_or_a_control_character_is_named_exit_2(
+    variable: str, char: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # README: a token holding whitespace or a control character (two values pasted as one)
+    # stops every command with exit 2 naming the variable. Only a line break was tested (in
+    # tests/ops/test_credentials.py): a check of line breaks alone passed every test.
+    monkeypatch.setenv(variable, f"xoxb-not{char}real-token")
+    assert main(["stat"]) == 2
+    err = capsys.readouterr().err
+    assert variable.lower() in err.lower() and "real-token" not in err
+
+
 @pytest.mark.parametrize(
     "url",
     [
