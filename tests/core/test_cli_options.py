@@ -478,10 +478,15 @@ def test_a_bad_config_file_is_one_line_naming_the_file(
     assert "\n" not in err and str(config) in err and says in err, err
 
 
-def test_a_config_of_ones_own_keeps_the_safe_defaults(tmp_path: Path) -> None:
+def test_a_config_of_ones_own_keeps_the_safe_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The shipped config names these values, so the code's defaults, which a `--config`
     # file of one's own that leaves the keys out gets, were held by no test: the server on
     # every interface, user ids in the logs, Manage Server an admin, each passed them all.
+    # The rate limits too (README: burst 10, then one every 2 s; a channel's 60, 5 a second):
+    # the session turns them off for the tests, and every test of them turns them on itself.
+    monkeypatch.delenv("QABOT_RATE_LIMIT__ENABLED", raising=False)
     own = tmp_path / "qabot.toml"
     own.write_text('default_lang = "de"\n', encoding="utf-8")
     settings = Settings.load(own)
@@ -490,6 +495,10 @@ def test_a_config_of_ones_own_keeps_the_safe_defaults(tmp_path: Path) -> None:
     admins = settings.admins
     assert not (admins.discord_manage_server or admins.slack_user_ids)
     assert not (admins.discord_user_ids or admins.discord_role_ids)
+    limits = settings.rate_limit
+    assert limits.enabled is True
+    assert (limits.user_burst, limits.user_per_s) == (10, 0.5)
+    assert (limits.channel_burst, limits.channel_per_s) == (60, 5)
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
