@@ -12,6 +12,9 @@ from bot.service import QABot
 from bot.settings import PROJECT_ROOT, Settings
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
+# The .env the code reads, before the session's settings below take it away: the test that
+# a working directory's .env is not read must check the code's choice, not this fixture's.
+CODE_ENV_FILE = Settings.model_config["env_file"]
 
 # The Slack and Discord fakes and harnesses, as plugins: their fixtures serve
 # tests/slack and tests/discord, and the admin and ops tests that drive both.

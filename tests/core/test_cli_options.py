@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import _parser, _settings, main
 from bot.settings import DEFAULT_CONFIG, PROJECT_ROOT, Settings
-from tests.conftest import KNOWLEDGE
+from tests.conftest import CODE_ENV_FILE, KNOWLEDGE
 
 MISSING = Path("/nonexistent/qabot-kb")
 
@@ -269,6 +269,22 @@ def test_a_secret_in_a_config_file_is_an_error_not_a_token(
     assert "not-a-real-secret-in-a-file" not in err
 
 
+@pytest.mark.parametrize("variable", ["SLACK_BOT_TOKEN", "DISCORD_TOKEN"])
+@pytest.mark.parametrize(
+    "char", [" ", "\t", "\x1b", "\u00a0", "\u2028"], ids=["space", "tab", "ESC", "NBSP", "LS"]
+)
+def test_a_secret_holding_whitespace_or_a_control_character_is_named_exit_2(
+    variable: str, char: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # README: a token holding whitespace or a control character (two values pasted as one)
+    # stops every command with exit 2 naming the variable. Only a line break was tested (in
+    # tests/ops/test_credentials.py): a check of line breaks alone passed every test.
+    monkeypatch.setenv(variable, f"xoxb-not{char}real-token")
+    assert main(["stat"]) == 2
+    err = capsys.readouterr().err
+    assert variable.lower() in err.lower() and "real-token" not in err
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -418,15 +434,19 @@ def test_a_dot_env_in_the_working_directory_is_not_read(
 ) -> None:
     # Any directory qabot ran in could set every QABOT_* setting through a .env there:
     # QABOT_INDEX_CACHE_DIR at planted pickles ran their code (`cd` there, `qabot ask`).
+    # The session takes every .env away from the tests (tests/conftest.py): this one puts
+    # back the code's own choice, or it passed whichever file the code read. (A project .env
+    # may set other values; none sets these.)
     (tmp_path / ".env").write_text(
-        "QABOT_DEFAULT_LANG=de\nQABOT_INDEX_CACHE_DIR=cache\n", encoding="utf-8"
+        "QABOT_MAX_QUESTION_CHARS=1234\nQABOT_INDEX_CACHE_DIR=cache\n", encoding="utf-8"
     )
-    monkeypatch.delenv("QABOT_DEFAULT_LANG", raising=False)
+    monkeypatch.setitem(Settings.model_config, "env_file", CODE_ENV_FILE)
+    monkeypatch.delenv("QABOT_MAX_QUESTION_CHARS", raising=False)
     monkeypatch.delenv("QABOT_INDEX_CACHE_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
     settings = _settings(_parser().parse_args(["chat"]))
-    assert settings.default_lang == "en"
-    assert settings.index_cache_dir == PROJECT_ROOT / "var" / "index-cache"
+    assert settings.max_question_chars != 1234
+    assert settings.index_cache_dir not in (Path("cache"), tmp_path / "cache")
 
 
 @pytest.mark.parametrize(
@@ -458,10 +478,15 @@ def test_a_bad_config_file_is_one_line_naming_the_file(
     assert "\n" not in err and str(config) in err and says in err, err
 
 
-def test_a_config_of_ones_own_keeps_the_safe_defaults(tmp_path: Path) -> None:
+def test_a_config_of_ones_own_keeps_the_safe_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The shipped config names these values, so the code's defaults, which a `--config`
     # file of one's own that leaves the keys out gets, were held by no test: the server on
     # every interface, user ids in the logs, Manage Server an admin, each passed them all.
+    # The rate limits too (README: burst 10, then one every 2 s; a channel's 60, 5 a second):
+    # the session turns them off for the tests, and every test of them turns them on itself.
+    monkeypatch.delenv("QABOT_RATE_LIMIT__ENABLED", raising=False)
     own = tmp_path / "qabot.toml"
     own.write_text('default_lang = "de"\n', encoding="utf-8")
     settings = Settings.load(own)
@@ -470,6 +495,10 @@ def test_a_config_of_ones_own_keeps_the_safe_defaults(tmp_path: Path) -> None:
     admins = settings.admins
     assert not (admins.discord_manage_server or admins.slack_user_ids)
     assert not (admins.discord_user_ids or admins.discord_role_ids)
+    limits = settings.rate_limit
+    assert limits.enabled is True
+    assert (limits.user_burst, limits.user_per_s) == (10, 0.5)
+    assert (limits.channel_burst, limits.channel_per_s) == (60, 5)
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
