@@ -52,6 +52,7 @@ class _Cues(_Strict):
     compare: list[str] = Field(min_length=1)
     stands_for: list[str] = Field(min_length=1)
     means: list[str] = Field(min_length=1)
+    means_for: list[str] = Field(min_length=1)
 
 
 class _Followup(_Strict):
@@ -83,6 +84,7 @@ class LanguageData(_Strict):
     statement_particles: list[str] = Field(min_length=1)
     likeness_openers: list[str] = Field(min_length=1)
     months: list[str] = Field(min_length=12)
+    month_words: list[str] = Field(min_length=1)
     stress_prefixes: list[str] = Field(min_length=1)
     topic_prepositions: list[str] = Field(min_length=1)
     content_question_words: list[str] = Field(min_length=1)
@@ -175,6 +177,8 @@ QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.ite
 QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
 STATEMENT_PARTICLES = frozenset(fold_entry(w) for w in DATA.statement_particles)
 MONTHS = frozenset(fold_entry(w) for w in DATA.months)
+MONTH_WORDS = frozenset(fold_entry(w) for w in DATA.month_words)
+MEANS_FOR = frozenset(fold_entry(w) for w in DATA.cues.means_for)
 STRESS_PREFIXES = tuple(fold_entry(w) for w in DATA.stress_prefixes)
 LIKENESS_OPENERS = _message_phrases(DATA.likeness_openers)
 TOPIC_PREPOSITIONS = _message_phrases(DATA.topic_prepositions)

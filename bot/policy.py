@@ -32,6 +32,7 @@ from bot.lexicon import (
     COUNT_UNITS,
     EXISTENCE_OPENERS,
     FOLLOWUP,
+    MONTH_WORDS,
     MONTHS,
     NAME_CLASSES,
     NUMBER_WORDS,
@@ -49,7 +50,7 @@ from bot.text import is_number, stem, tokens
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 _MONTH_STEMS = frozenset(map(stem, MONTHS))  # an answer naming a month gives "the month"
-_MONTH_WORD = frozenset(map(stem, ("month", "monat", "monats")))
+_MONTH_WORD = frozenset(map(stem, MONTH_WORDS))
 SMALLTALK_COVERAGE = 0.66
 TIE_SCORE, TIE_COVERAGE = 0.5, 0.45  # two figure intents this good, tied, are both answered
 CLAIM_MARGIN = 0.1  # a claim's topic: this much more of it known than of any other figure's
@@ -877,6 +878,10 @@ def counted_noun(question: str) -> list[Narrowing]:
     return []
 
 
+def _starts(toks: tuple[str, ...] | list[str], phrases: frozenset[tuple[str, ...]]) -> set[int]:
+    return {i for i, _ in _phrases_at(toks, phrases)}
+
+
 def asks_amount(toks: tuple[str, ...] | list[str]) -> bool:
     """ "how much capital …", "wie viel Geld …"."""
     return any(True for _ in _phrases_at(toks, AMOUNT_CUES))
@@ -885,7 +890,7 @@ def asks_amount(toks: tuple[str, ...] | list[str]) -> bool:
 def parts_asked_of(words: tuple[str, ...] | list[str]) -> list[str]:
     """The figures a question asks a part of: those after a partitive in a question for a
     count, a share or which ones ("how many of the 200 …", "Which of the 200 firms …")."""
-    which = len(words) > 1 and words[0] in WHICH - {"what"} and words[1] in ("of", "der", "von")
+    which = bool(words) and words[0] in WHICH - {"what"} and 1 in _starts(words, PARTITIVES)
     if not (asks_count(words) or asks_share(words) or which):
         return []
     return [words[end] for _, end in _phrases_at(words, PARTITIVES) if end < len(words)]

@@ -20,7 +20,14 @@ from bot.answer import Answer, Citation, StatReply, Suggestion
 from bot.compose import Piece, assemble
 from bot.figures import Figure, figures
 from bot.knowledge import KnowledgeBase
-from bot.lexicon import ADDRESSEE, CONTENT_QUESTION_WORDS, COPULAS, POINTERS, TOPIC_PREPOSITIONS
+from bot.lexicon import (
+    ADDRESSEE,
+    CONTENT_QUESTION_WORDS,
+    COPULAS,
+    MEANS_FOR,
+    POINTERS,
+    TOPIC_PREPOSITIONS,
+)
 from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
@@ -53,7 +60,7 @@ _ALTERNATIVES = re.compile(
 _THAN_WORD = re.compile(r"\b(?:vs\.?|versus|than|als)\s", re.IGNORECASE)
 _THAN = re.compile(r"\s*(?:[;?]|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
-_FOR_WHOM = POINTERS | {"for", "fur"}  # "was bedeutet das für KMU?" asks no abbreviation
+_FOR_WHOM = POINTERS | MEANS_FOR  # "was bedeutet das für KMU?" asks no abbreviation
 ACRONYM_LETTERS = 6  # a name this short that the question uses may be spelled out
 SHOWN_CHARS = 90  # a sentence shown in a list is cut here (its citation has it whole)
 MORE_ANSWERS = 2  # other answers "mehr dazu" gives at most
@@ -775,10 +782,10 @@ class Snapshot:
         ):
             return None
         asked = set(res.words)
+        written = set(_WORD.findall(part))  # of a name, any spelling; else as an acronym
         for feature in sorted(concepts):
             terms = self._concept_terms[feature]
             short = [t for t in terms if t in asked and t.isalpha() and len(t) <= ACRONYM_LETTERS]
-            written = set(_WORD.findall(part))  # of a name, any spelling; else as an acronym
             if feature not in self.resolver.entity_terms:
                 short = [t for t in short if t.upper() in written]
             if not short:
