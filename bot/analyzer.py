@@ -57,6 +57,11 @@ def _inflected_stopword(tok: str, st: str) -> bool:
 
 # German verb endings of person, tense and participle, longest first ("nutzte", "nutzt").
 _VERB_ENDINGS = ("test", "tet", "ten", "te", "st", "et", "t")
+# Endings the light stemmer keeps, with the letters a concept's word must have left: a short
+# English word's inflection ("aiming", "aimed" of "aim") and a German superlative ("das
+# Wichtigste" of "wichtig"; not of short size words: the "größte Problem" is no large firm's).
+_FORM_ENDINGS = (("ing", 3), ("ed", 3), ("s", 3), ("st", 5))
+_UMLAUT_BASE = str.maketrans("äöü", "aou")
 
 
 def _verb_stems(concepts: tuple[Concept, ...]) -> dict[str, str]:
@@ -266,6 +271,19 @@ class Analyzer:
                         return verb
         return None
 
+    def _base_of(self, st: str) -> str | None:
+        """The concept word a stem is an inflection of, where the light stemmer left the ending
+        on: "aiming" of "aim", "wichtigst" (das Wichtigste) of "wichtig"."""
+        for ending, letters in _FORM_ENDINGS:
+            if not st.endswith(ending) or len(st) - len(ending) < letters:
+                continue
+            base = st[: -len(ending)]
+            doubled = base[:-1] if base[-1] == base[-2] else base  # "planning" of "plan"
+            for form in (base, doubled, base.translate(_UMLAUT_BASE)):
+                if form in self._single:
+                    return form
+        return None
+
     def _compound_part(self, word: str) -> bool:
         """A known word that can be part of a compound: no function word ("ausländ|ischen"
         is no "ausland" + Swiss "isch")."""
@@ -384,6 +402,8 @@ class Analyzer:
             feature = self._single[st]
         elif verb := self._verb_of(tok):
             feature = self._verbs[verb]
+        elif base := self._base_of(st):
+            feature = self._single[base]
         elif len(tok) > 1:
             feature = st
         return _Part(tok, st, tok != part, feature, is_number(tok))

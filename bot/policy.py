@@ -43,7 +43,14 @@ from bot.lexicon import (
     STOPWORDS,
 )
 from bot.models import Intent
-from bot.narrowing import Narrowing, restricting_terms, surface, uncovered, unknown_after
+from bot.narrowing import (
+    Narrowing,
+    group_at,
+    restricting_terms,
+    surface,
+    uncovered,
+    unknown_after,
+)
 from bot.reading import has_cue, opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
 from bot.text import is_number, stem, tokens
@@ -334,6 +341,8 @@ class Policy:
         stored = self._stored_question(res, top)
         if not stored and self._asks_who_did(res) and not self._names_beyond(top, res, WHO_KINDS):
             return Decision("narrowed", top, p, (), "who")  # "Wer hat die Studie geleitet?"
+        if self._asks_who_else(res) and not self._names_others(top, res):
+            return Decision("narrowed", top, p, (), "who")  # "who else spoke there besides Wang?"
         if self._count_not_stated(top, res):
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
         if self._items_not_listed(top, res):
@@ -463,6 +472,33 @@ class Policy:
             if tok in WHO_WORDS:
                 return not COPULAS.intersection(toks[i + 1 : i + 1 + COPULA_REACH])
         return False
+
+    def _asks_who_else(self, res: Resolution) -> bool:
+        """ "Who else spoke besides Wang?", "Wer außer ihm …": a name other than those named."""
+        words = res.words
+        return self._asks_who_did(res) and any(
+            group_at(list(words), i) == "complement" for i in range(len(words))
+        )
+
+    def _names_others(self, top: Candidate, res: Resolution) -> bool:
+        """Whether the intent's answer names another of the kind the question sets aside, one
+        the question does not touch, not even by one word of its name ("besides Wang" touches
+        Wang Zheng, a person: SenseTime is no other speaker)."""
+        words = set(res.words)
+
+        def touched(f: str) -> bool:
+            name = self.resolver.entities.get(f, "")
+            return f in res.analysis.features or bool(
+                words.intersection(t for t in tokens(name) if len(t) >= KEYWORD_LETTERS)
+            )
+
+        named = self.resolver.docs[top.key].content
+        kinds = self.resolver.entity_kinds
+        aside = {kinds[f] for f in named if kinds.get(f) in WHO_KINDS and touched(f)}
+        return any(
+            kinds.get(f) in (aside or {"person"}) and f not in self.background and not touched(f)
+            for f in named
+        )
 
     def _names_beyond(self, top: Candidate, res: Resolution, kinds: frozenset[str]) -> bool:
         """Whether the intent's answer names a thing of `kinds` the question does not."""
@@ -726,11 +762,16 @@ class Policy:
                 for t in unknown_after(question, self._knows, GROUP_OPENERS)
                 if t.stems not in seen
             ]
-            if "count" in self.figure_kinds.get(top.key, ()):  # typos read as corrected
+            # what a count question counts: of an intent that counts, anything it does not
+            # cover (typos read as corrected); of one that gives a share, a word the knowledge
+            # does not know ("wie viele Schulen nutzen KI?" of 41 % of the firms)
+            kinds = self.figure_kinds.get(top.key, frozenset())
+            if kinds & {"count", "percent"}:
                 found += [
                     t
                     for t in counted_noun(question)
                     if not analyzer.analyze(t.words, correct=True).features <= scope
+                    and ("count" in kinds or not self._knows(tokens(t.words)[0]))
                 ]
         if scope & _MONTH_STEMS:  # "publication month?" of an answer dated "November 2023"
             found = [t for t in found if not (t.group == "time" and set(t.stems) <= _MONTH_WORD)]

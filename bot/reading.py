@@ -150,9 +150,16 @@ def chat_kind(text: str) -> str | None:
     return next((k for k in ("thanks", "goodbye", "greeting") if k in found), None)
 
 
+_FIRST_PERSON = re.compile(r"\s*i\b(?!['’])", re.IGNORECASE)  # "I have …" (not "I'd …?")
+
+
 def asks(part: str) -> bool:
-    """Whether a part is put as a question: a "?" or a question opener or cue."""
-    return "?" in part or opens_as_question(tokens(part))
+    """Whether a part is put as a question: a "?" or a question opener or cue. A sentence
+    whose subject "I" comes first states ("I have the 2022 figure already."): the tokens
+    drop a one-letter word, and "have" would open a question."""
+    if "?" in part:
+        return True
+    return not _FIRST_PERSON.match(part) and opens_as_question(tokens(part))
 
 
 def opens_as_question(toks: list[str] | tuple[str, ...]) -> bool:

@@ -126,6 +126,25 @@ def test_a_german_verb_form_gives_its_concept(qabot: QABot, form: str, concept: 
     assert concept in analyze(form, correct=True).features
 
 
+@pytest.mark.parametrize(
+    ("word", "concept"),
+    [
+        ("wichtigste", "@crucial"),  # "das Wichtigste": a superlative of "wichtig"
+        ("wichtigsten", "@crucial"),
+        ("aiming", "@plan"),  # a short English word's inflection: "aim"
+        ("aimed", "@plan"),
+        ("aims", "@plan"),
+    ],
+)
+def test_an_inflection_the_stemmer_keeps_gives_its_concept(
+    qabot: QABot, word: str, concept: str
+) -> None:
+    """The light stemmer keeps the ending of a short word ("aiming") and of a superlative
+    ("wichtigst"): the concept's word under it still counts."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert concept in analyze(word, correct=True).features
+
+
 def test_an_adjective_form_is_no_verb(qabot: QABot) -> None:
     """ "großen" is a form of the adjective "groß" (its concept lists "groß", "große"):
     "größte Herausforderung" is no form of a verb "großen", and says nothing of large firms."""

@@ -1189,3 +1189,31 @@ def test_every_figure_of_the_hkpc_study_includes_the_hiring_figure(qabot: QABot)
 def test_firm_size_classes_are_the_firm_sizes(qabot: QABot) -> None:
     answer = qabot.ask("Wie setzen sich die befragten Firmen nach Größenklassen zusammen?")
     assert answer.answered and "75" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many hospitals in Hong Kong use AI?", "Wie viele Kliniken in Hongkong setzen KI ein?"],
+)
+def test_a_count_of_what_the_knowledge_does_not_know_is_not_a_share_of_firms(
+    qabot: QABot, question: str
+) -> None:
+    """ "How many hospitals …?" counts something the article never names: its share of
+    firms is not the answer."""
+    answer = qabot.ask(question)
+    assert not answer.answered, answer.text
+    answered_with(qabot, "Wie viele Firmen in Hongkong setzen KI ein?", "41")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who else spoke at the China Conference 2025 besides Wang?",
+        "Wer außer Wang Zheng trat noch bei der China Conference 2025 auf?",
+    ],
+)
+def test_who_else_besides_the_one_named_is_not_that_one(qabot: QABot, question: str) -> None:
+    """ "Who else besides Wang …?" asks for another person; the article names only him."""
+    answer = qabot.ask(question)
+    assert not answer.answered, answer.text
+    answered_with(qabot, "Who spoke at the China Conference 2025?", "Wang Zheng")

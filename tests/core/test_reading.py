@@ -44,6 +44,10 @@ from bot.text import tokens
             "Was bedeuten die 63 Prozent? Da komme ich nicht ganz mit.",
             ("Was bedeuten die 63 Prozent?",),
         ),
+        (  # "I have …" states: the tokens drop the "I", and "have" would open a question
+            "I have the cloud figure already. What share of firms struggle to hire?",
+            ("What share of firms struggle to hire?",),
+        ),
     ],
 )
 def test_the_question_is_what_gets_matched(message: str, questions: tuple[str, ...]) -> None:
