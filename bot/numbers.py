@@ -24,7 +24,7 @@ SMALL = {**UNITS, **TEENS, **TENS}
 # a text ending in one may be read on into a text after it.
 GOES_ON = frozenset(SMALL) | {"hundred", "thousand", "and"}
 EXPLICIT = {fold_entry(k) for k in _NW.numbers}
-MIN_SPELLED = 13
+MIN_SPELLED = 11  # from "eleven", "elf", "zwölf" on: "one", "zwei", "drei" are often words
 # Every word of every text is tried as a German number word, and words recur: the answers
 # for up to 8,192 words of up to 60 characters (longer than any number word people write)
 # are remembered.

@@ -19,6 +19,9 @@ from bot.text import tokens
         ("zweihundert", ["200"]),
         ("fünfundfünfzig", ["55"]),
         ("neun Empfehlungen", ["9", "empfehlungen"]),
+        ("zwölf Empfehlungen", ["12", "empfehlungen"]),  # a false premise's figure
+        ("twelve recommendations", ["12", "recommendations"]),
+        ("eleven", ["11"]),
         ("which one", ["which", "one"]),
         ("zwei Programme", ["zwei", "programme"]),
         ("ein paar", ["ein", "paar"]),
