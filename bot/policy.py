@@ -30,6 +30,7 @@ from bot.lexicon import (
     COPULAS,
     COUNT_CUES,
     COUNT_UNITS,
+    CUES,
     EXISTENCE_OPENERS,
     FOLLOWUP,
     MONTH_WORDS,
@@ -345,6 +346,8 @@ class Policy:
             return Decision("narrowed", top, p, (), "who")  # "who else spoke there besides Wang?"
         if self._count_not_stated(top, res):
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
+        if has_cue(res.words, "age") and self.figure_kinds.get(top.key) == {"year"}:
+            return Decision("narrowed", top, p, _cue_words(question, "age"))  # "wie alt …?"
         if self._items_not_listed(top, res):
             gap = next((c for c in self.ranked(res) if self.intents[c.key].kind == "gap"), None)
             if gap is not None and gap.coverage >= top.coverage - RERANK_COVERAGE:
@@ -698,9 +701,11 @@ class Policy:
         toks = res.analysis.tokens
         asks_what = bool(toks) and toks[0] in CONTENT_QUESTION_WORDS and not res.analysis.types
         asks_whether = any(tuple(toks[: len(p)]) == p for p in EXISTENCE_OPENERS)
-        # "Wie sah es Ende 2023 aus?" of a figure dated by its year (over 200 firms by 2022)
+        # "Wie sah es Ende 2023 aus?" of a figure dated by its year (over 200 firms by 2022);
+        # keywords ("ki firmen hkstp ende 2023") state nothing, so claim no wrong year
         dated = timed or any(map(is_year, doc.numbers))
-        return (timed and asks_what) or (dated and asks_whether)
+        keywords = not STOPWORDS.intersection(res.words)
+        return (timed and asks_what) or (dated and (asks_whether or keywords))
 
     def _names_other_edition(self, res: Resolution, years: list[str]) -> bool:
         """ "China Conference 2024" where the knowledge names "China Conference 2025": the
@@ -976,3 +981,13 @@ def is_year(number: str) -> bool:
 
 def _years_only(numbers: list[str]) -> bool:
     return all(map(is_year, numbers))
+
+
+def _cue_words(question: str, name: str) -> tuple[str, ...]:
+    """The words of the question that make the `name` cue, as written ("Wie alt")."""
+    toks = tokens(question)
+    for i in range(len(toks)):
+        for cue in CUES[name]:
+            if tuple(toks[i : i + len(cue)]) == cue:
+                return (surface(question, cue),)
+    return ()

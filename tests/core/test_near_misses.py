@@ -1217,3 +1217,30 @@ def test_who_else_besides_the_one_named_is_not_that_one(qabot: QABot, question: 
     answer = qabot.ask(question)
     assert not answer.answered, answer.text
     answered_with(qabot, "Who spoke at the China Conference 2025?", "Wang Zheng")
+
+
+def test_a_year_in_bare_keywords_asks_for_that_year_and_claims_nothing(qabot: QABot) -> None:
+    """ "hkstp ki firmen 2024" asks for 2024, which the article does not give; only a claim
+    ("…, right?") has a wrong year to correct."""
+    answer = qabot.ask("hkstp ki firmen 2024")
+    assert not answer.answered, answer.text
+    answered_with(qabot, "SenseTime was founded in 2016, right?", "2014")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Wer ist die Vorstandsvorsitzende von SenseTime?", "Who is SenseTime's chairwoman?"],
+)
+def test_another_role_at_the_firm_is_another_person(qabot: QABot, question: str) -> None:
+    answer = qabot.ask(question)
+    assert not answer.answered, answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["How long ago was SenseTime founded?", "Wie alt ist SenseTime eigentlich?"]
+)
+def test_an_age_is_not_the_founding_year(qabot: QABot, question: str) -> None:
+    """An age needs today's date: the article gives the year only, and the reply says so."""
+    answer = qabot.ask(question)
+    assert not answer.answered and "2014" in answer.text, answer.text
+    answered_with(qabot, "When was SenseTime founded?", "2014")
