@@ -83,6 +83,9 @@ class LanguageData(_Strict):
     question_words: dict[Literal["de", "en"], list[str]]
     question_openers: list[str] = Field(min_length=1)
     statement_particles: list[str] = Field(min_length=1)
+    status_words: list[str] = Field(min_length=1)
+    yes_no_openers: list[str] = Field(min_length=1)
+    plan_words: list[str] = Field(min_length=1)
     likeness_openers: list[str] = Field(min_length=1)
     months: list[str] = Field(min_length=12)
     month_words: list[str] = Field(min_length=1)
@@ -177,6 +180,9 @@ QUESTION_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 QUESTION_WORDS = {fold_entry(w): lang for lang, words in DATA.question_words.items() for w in words}
 QUESTION_OPENERS = frozenset(fold_entry(w) for w in DATA.question_openers)
 STATEMENT_PARTICLES = frozenset(fold_entry(w) for w in DATA.statement_particles)
+STATUS_WORDS = _phrases(DATA.status_words)
+YES_NO_OPENERS = frozenset(fold_entry(w) for w in DATA.yes_no_openers)
+PLAN_WORDS = _phrases(DATA.plan_words)
 MONTHS = frozenset(fold_entry(w) for w in DATA.months)
 MONTH_WORDS = frozenset(fold_entry(w) for w in DATA.month_words)
 MEANS_FOR = frozenset(fold_entry(w) for w in DATA.cues.means_for)

@@ -38,10 +38,13 @@ from bot.lexicon import (
     NAME_CLASSES,
     NUMBER_WORDS,
     PARTITIVES,
+    PLAN_WORDS,
     QUESTION_CUES,
     QUESTION_WORDS,
     SHARE_CUES,
+    STATUS_WORDS,
     STOPWORDS,
+    YES_NO_OPENERS,
 )
 from bot.models import Intent
 from bot.narrowing import (
@@ -54,7 +57,7 @@ from bot.narrowing import (
 )
 from bot.reading import has_cue, opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
-from bot.text import is_number, stem, tokens
+from bot.text import is_number, sentences, stem, tokens
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 _MONTH_STEMS = frozenset(map(stem, MONTHS))  # an answer naming a month gives "the month"
@@ -348,6 +351,9 @@ class Policy:
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
         if has_cue(res.words, "age") and self.figure_kinds.get(top.key) == {"year"}:
             return Decision("narrowed", top, p, _cue_words(question, "age"))  # "wie alt …?"
+        status = self._asks_status_of_a_plan(top, res)
+        if status:  # "Is the HPC data centre already up and running?": planned for 2024/25
+            return Decision("narrowed", top, p, (surface(question, status),))
         if self._items_not_listed(top, res):
             gap = next((c for c in self.ranked(res) if self.intents[c.key].kind == "gap"), None)
             if gap is not None and gap.coverage >= top.coverage - RERANK_COVERAGE:
@@ -502,6 +508,20 @@ class Policy:
             kinds.get(f) in (aside or {"person"}) and f not in self.background and not touched(f)
             for f in named
         )
+
+    def _asks_status_of_a_plan(self, top: Candidate, res: Resolution) -> tuple[str, ...]:
+        """The status word of a yes/no question on how things stand now ("Is it already
+        running?", "Gibt es das schon?") when the intent's answer states a plan first ("is to
+        go into operation in 2024 or 2025"): the plan is no answer to whether it happened."""
+        words = res.words
+        if not words or words[0] not in YES_NO_OPENERS:
+            return ()
+        status = next((words[i:j] for i, j in _phrases_at(words, STATUS_WORDS)), ())
+        if not status:
+            return ()
+        answer = self.intents[top.key].answer  # what it states first, not an aside
+        said = (*tokens(_first_sentence(answer.de)), "|", *tokens(_first_sentence(answer.en)))
+        return tuple(status) if any(True for _ in _phrases_at(said, PLAN_WORDS)) else ()
 
     def _names_beyond(self, top: Candidate, res: Resolution, kinds: frozenset[str]) -> bool:
         """Whether the intent's answer names a thing of `kinds` the question does not."""
@@ -991,3 +1011,7 @@ def _cue_words(question: str, name: str) -> tuple[str, ...]:
             if tuple(toks[i : i + len(cue)]) == cue:
                 return (surface(question, cue),)
     return ()
+
+
+def _first_sentence(text: str) -> str:
+    return next(iter(sentences(text)), "")

@@ -1244,3 +1244,16 @@ def test_an_age_is_not_the_founding_year(qabot: QABot, question: str) -> None:
     answer = qabot.ask(question)
     assert not answer.answered and "2014" in answer.text, answer.text
     answered_with(qabot, "When was SenseTime founded?", "2014")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Läuft das HPC-Rechenzentrum bereits?", "Has the HPC data centre opened yet?"],
+)
+def test_whether_a_plan_has_happened_is_not_the_plan(qabot: QABot, question: str) -> None:
+    """The article says the centre is to go into operation in 2024 or 2025: whether it runs
+    now it does not say, and the reply gives the plan."""
+    answer = qabot.ask(question)
+    assert not answer.answered and "2025" in answer.text, answer.text
+    answered_with(qabot, "When is the HPC data centre to go into operation?", "2024", "2025")
+    answered_with(qabot, "Do almost all companies rely on cloud computing by now?", "cloud")
