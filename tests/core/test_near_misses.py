@@ -1257,3 +1257,20 @@ def test_whether_a_plan_has_happened_is_not_the_plan(qabot: QABot, question: str
     assert not answer.answered and "2025" in answer.text, answer.text
     answered_with(qabot, "When is the HPC data centre to go into operation?", "2024", "2025")
     answered_with(qabot, "Do almost all companies rely on cloud computing by now?", "cloud")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "By how many percent did the AI market in Hong Kong grow?",
+        "Wie hoch ist die Wachstumsrate des KI-Markts in Hongkong?",
+        "Which rank does Hong Kong hold in AI rankings?",
+    ],
+)
+def test_a_measure_the_article_never_gives_is_not_another_figure(
+    qabot: QABot, question: str
+) -> None:
+    """Growth, a valuation, a rank: asked of something the article states no such figure for."""
+    answer = qabot.ask(question)
+    assert not answer.answered, answer.text
+    answered_with(qabot, "How much did the number of AI firms at HKSTP grow?", "200")
