@@ -307,7 +307,9 @@ class Policy:
         top = ranked[0]
         p = self.probability(res, ranked)
         if self.intents[top.key].kind == "smalltalk":
-            ok = top.coverage >= SMALLTALK_COVERAGE and top.score >= 0.5
+            # "where's it going to be?" shares "going" with "how's it going?", but asks where
+            asks_other = bool(res.analysis.types - self.resolver.docs[top.key].types)
+            ok = top.coverage >= SMALLTALK_COVERAGE and top.score >= 0.5 and not asks_other
             return (top, max(p, top.score)) if ok else (None, p)
         if self._lone_word_of_a_variant(top, res):
             return None, 0.0

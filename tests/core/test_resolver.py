@@ -322,6 +322,14 @@ def test_formal_german_to_the_bot_is_chat(qabot: QABot, message: str, intent: st
     assert qabot.ask("Wissen Sie, wann SenseTime gegründet wurde?").intent == "sensetime.founded"
 
 
+def test_a_question_sharing_a_word_with_chat_asks_what_chat_does_not(qabot: QABot) -> None:
+    """ "where's it going to be?" shares "going" with "how's it going?", but asks where:
+    no chat reply answers that."""
+    assert qabot.ask("how's it going?").intent == "smalltalk.how_are_you"
+    answer = qabot.ask("where's it going to be?")
+    assert answer.kind != "smalltalk", answer.text
+
+
 def test_what_wang_zheng_said_about_capital_is_all_he_said_about_it(qabot: QABot) -> None:
     """Access to capital is crucial, and Hong Kong is a growth-promoting capital
     intermediary: both are his words on capital, each cited."""
