@@ -85,6 +85,8 @@ FIGURE_WORDS = frozenset(
 BACKGROUND = 0.3  # a named thing in more than this share of answers is the article's setting
 WHICH = frozenset(p[0] for p in FOLLOWUP["which"]) | {"what"}  # "which / what cities"
 NAME_REACH = 2  # "which two cities": the class word this far after the question word
+WHICH_REACH = 4  # "which ones were they, the recommendations?": the counted thing this far
+THINGS_WORDS = frozenset(p[0] for p in FOLLOWUP["things_pronoun"]) | {"ones", "one"}
 NAMED_KINDS = {  # the kinds of named thing that answer a question for each class of names
     "place": frozenset({"place"}),
     "organisation": frozenset({"organisation", "source"}),
@@ -569,9 +571,20 @@ class Policy:
             return False
         if self.figure_kinds.get(top.key) == frozenset({"count"}) and has_cue(res.words, "lists"):
             return True
-        # "Welche Empfehlungen hat das HKPC gemacht?": which of the things it counts
+        # "Welche Empfehlungen hat das HKPC gemacht?", "which ones were they, the
+        # recommendations?": which of the things it counts, after function words only
         counted = self._counted_things(top.key)
-        return any(a in WHICH and stem(b) in counted for a, b in pairwise(res.words))
+        words = res.words
+        for i, word in enumerate(words):
+            if word not in WHICH:
+                continue
+            reach = 1 if word == "what" else WHICH_REACH  # "what exactly doubled?" lists none
+            for after in words[i + 1 : i + 1 + reach]:
+                if stem(after) in counted:
+                    return True
+                if after not in STOPWORDS and after not in THINGS_WORDS:
+                    break
+        return False
 
     def _counted_things(self, key: str) -> frozenset[str]:
         """Stems of the words right after a count in an intent's answers ("neun Empfehlungen",

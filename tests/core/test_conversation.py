@@ -92,6 +92,8 @@ def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
         "what were they, list them?",
         "which ones exactly?",
         "welche sind das denn genau?",
+        "which ones were they?",  # the counted thing read after "which ones … they"
+        "welche waren das denn?",
     ],
 )
 def test_the_items_of_what_the_last_answer_counts_are_not_another_answer(
