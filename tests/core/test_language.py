@@ -58,3 +58,12 @@ def test_a_figure_alone_is_asked_about_not_another_script(
     article says the figure is."""
     answer = qabot.ask(figure)
     assert answer.answered and words in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("wen was hkpc study published", "en"), ("Wen hat Wang Zheng gelobt?", "de")],
+)
+def test_wen_is_no_evidence_of_german_alone(qabot: QABot, question: str, lang: str) -> None:
+    """ "wen" is German "whom" and a common slip of "when": the words around it decide."""
+    assert qabot.ask(question).lang == lang
