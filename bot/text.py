@@ -44,6 +44,19 @@ _SPELLED = re.compile(r"(?<![\w'])(?:[a-z]\s+)+[a-z](?![\w'])")
 _ELIDED = re.compile(r"\b([cgy])'([a-z]{2,})\b")
 _AMPERSAND_WORD = re.compile(r"(?<=\b[a-z])&(?=[a-z]\b)")  # R&D, F&E
 _ENDS_SPELLED = re.compile(r"(?<![\w'])[a-z]\s*$")  # "… h k": a letter spelled alone at the end
+# German letter names as dictation writes them ("ka i" is KI, "ha ka es te pe" HKSTP): a
+# run of two or more, one of them no word of its own ("es", "er", "i", "en" are words).
+_LETTER_NAMES = {
+    "a": "a", "be": "b", "ce": "c", "de": "d", "e": "e", "ef": "f", "ge": "g", "ha": "h",
+    "i": "i", "jot": "j", "ka": "k", "el": "l", "em": "m", "en": "n", "o": "o", "pe": "p",
+    "ku": "q", "er": "r", "es": "s", "te": "t", "u": "u", "vau": "v", "we": "w", "ix": "x",
+    "zet": "z",
+}  # fmt: skip
+_ONLY_LETTERS = frozenset(
+    {"ce", "ef", "ge", "ha", "jot", "ka", "pe", "ku", "te", "vau", "ix", "zet"}
+)
+_NAME = "|".join(sorted(_LETTER_NAMES, key=len, reverse=True))
+_SPELLED_NAMES = re.compile(rf"(?<![\w'])(?:(?:{_NAME})\s+)+(?:{_NAME})(?![\w'])")
 
 
 def clean(text: str) -> str:
@@ -169,6 +182,8 @@ def _prepared(text: str) -> str:
 def _words(prepared: str) -> list[str]:
     """The words of a prepared text, letters spelled one by one joined, abbreviations
     written out; spelled numbers not read yet."""
+    if _SPELLED_NAMES.search(prepared):
+        prepared = _SPELLED_NAMES.sub(_joined_names, prepared)
     found = _TOKEN.findall(_SPELLED.sub(_joined_letters, prepared))
     if ABBREVIATIONS.keys().isdisjoint(found):
         return found  # most texts write no abbreviation out
@@ -185,6 +200,14 @@ def ends_open(text: str) -> bool:
         return True
     words = _words(prepared)
     return bool(words) and words[-1] in GOES_ON
+
+
+def _joined_names(match: re.Match[str]) -> str:
+    """ "ka i" → "ki", "ha pe ce" → "hpc"; "es er i" (words all) and "ha ha" stay."""
+    names = match.group(0).split()
+    if _ONLY_LETTERS.isdisjoint(names) or len(set(names)) == 1:  # "ha ha": laughter
+        return match.group(0)
+    return "".join(_LETTER_NAMES[n] for n in names)
 
 
 def _joined_letters(match: re.Match[str]) -> str:

@@ -1274,3 +1274,10 @@ def test_a_measure_the_article_never_gives_is_not_another_figure(
     answer = qabot.ask(question)
     assert not answer.answered, answer.text
     answered_with(qabot, "How much did the number of AI firms at HKSTP grow?", "200")
+
+
+def test_dictated_letters_and_another_government_are_read(qabot: QABot) -> None:
+    """ "ka i" dictated is KI; the German government's plans are not Hong Kong's."""
+    answered_with(qabot, "wie viele ka i firmen sind im ha ka es te pe", "200")
+    answer = qabot.ask("was plant die deutsche regierung mit ka i")
+    assert not answer.answered, answer.text

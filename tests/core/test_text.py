@@ -165,3 +165,14 @@ def test_a_quote_is_digested_once() -> None:
     hits = text.quote_digest.cache_info().hits
     assert text.quote_digest(quote) == first
     assert text.quote_digest.cache_info().hits == hits + 1
+
+
+def test_german_letter_names_dictated_are_the_letters() -> None:
+    """Dictation writes German letter names: "ka i" is KI, "ha ka es te pe" HKSTP. A run of
+    words that are all words of their own ("es er") or one name repeated ("ha ha") stays."""
+    assert tokens("wie viele ka i firmen") == ["wie", "viele", "ki", "firmen"]
+    assert tokens("ha ka es te pe was is das") == ["hkstp", "was", "is", "das"]
+    assert tokens("die ha pe ce studie") == ["die", "hpc", "studie"]
+    assert tokens("weil es er so sagt") == ["weil", "es", "er", "so", "sagt"]
+    assert tokens("ha ha") == ["ha", "ha"]
+    assert tokens("what can i be") == ["what", "can", "be"]
