@@ -528,8 +528,8 @@ class Conversations:
         answer in either language, as concepts: "Quelle für das mit den großen Firmen" after
         "half of the large companies"."""
         snap = self.bot.store.current
-        if ctx is None:
-            return snap.knows_topic
+        if ctx is None:  # "Who is Wang Zheng, and in what capacity is he quoted?" asks of him
+            return snap.knows_topic_or_name
         analyze = snap.resolver.analyzer.analyze
         # read only when a request's cue stands
         about = Lazy(lambda: self._last_features(snap, ctx, ("de", "en")))

@@ -51,6 +51,7 @@ _QUESTION_OPENERS = (
     | QUESTION_OPENERS
 )
 _MAX_CHAT_RUN = 6
+_ASKING_REACH = 2  # words after a chat opening where a question word starts a question
 _CUES_BY_FIRST: dict[str, dict[str, list[tuple[str, ...]]]] = {name: {} for name in CUES}
 for _name, _cues in CUES.items():
     for _cue in _cues:
@@ -118,8 +119,13 @@ def is_chat(part: str) -> bool:
     opening = chat_prefix_length(toks)
     if not opening and not any((t,) in CHAT_PHRASES for t in toks):
         return False  # "What is the article about?": function words, but a question
-    if _question_word_in(toks[opening:]):
-        return False  # "hey @qabot ganz kurz: wer ist der cfo"
+    # "hey @qabot ganz kurz: wer ist der cfo" asks; "thank you, that's exactly what I needed"
+    # does not: after thanks, a question word deep in a sentence with no "?" relates
+    parting = chat_kind(" ".join(toks[:opening])) in ("thanks", "goodbye")
+    deep = parting and "?" not in part
+    asked = toks[opening : opening + _ASKING_REACH] if deep else toks[opening:]
+    if _question_word_in(asked):
+        return False
     rest = [t for t in toks[opening:] if (t,) not in CHAT_PHRASES and t not in STOPWORDS | FILLER]
     if not rest or (opening > 0 and len(rest) <= 1 and "?" not in part):
         return True

@@ -26,6 +26,7 @@ from bot.lexicon import (
     COPULAS,
     MEANS_FOR,
     POINTERS,
+    STOPWORDS,
     TOPIC_PREPOSITIONS,
 )
 from bot.messages import msg
@@ -109,6 +110,16 @@ class Snapshot:
         docs = self.resolver.docs
         self._topics = frozenset().union(
             *(docs[i.id].bag | docs[i.id].context for i in kb.intents if i.kind != "smalltalk")
+        )
+        # the words of a name written in several ("Wang Zheng", "Hong Kong"): each a topic
+        # word, though alone it is no concept
+        self._name_words = frozenset(
+            word
+            for terms in self.resolver.entity_terms.values()
+            for term in terms
+            if len(words := tokens(term)) > 1 and not STOPWORDS.intersection(words)
+            for word in words
+            if len(word) > 2 and not is_number(word)
         )
         self._list_features = analyze(_LIST_WORDS, correct=False).features
         # Article intents by the figures they state, and intents by their facts, in the
@@ -341,6 +352,11 @@ class Snapshot:
         kannst du?" is not)."""
         features = self.resolver.analyzer.analyze(token, correct=False).features
         return bool(features & self._topics)
+
+    def knows_topic_or_name(self, token: str) -> bool:
+        """`knows_topic`, or a word of a name written in several ("Wang" of Wang Zheng):
+        with no answer before it, a message naming him asks about him."""
+        return token in self._name_words or self.knows_topic(token)
 
     def entity_terms(self, text: str) -> list[str]:
         """Names of the entities `text` mentions (for "die Firma" in the next question)."""

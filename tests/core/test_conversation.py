@@ -1305,3 +1305,14 @@ def test_a_share_asked_of_a_group_itself_is_a_question_of_its_own(
     answer = talk.ask(conversation, follow_up)
     assert answer.answered is answered, answer.text
     assert ("75" in answer.text) is answered, answer.text
+
+
+def test_a_first_message_naming_someone_in_two_words_asks_about_them(
+    talk: Conversations,
+) -> None:
+    """ "Who is Wang Zheng, and in what capacity is he quoted?": "quoted" and "he" are no
+    request for a source when the message names him ("Wang", "Zheng" are each no concept,
+    but together a name); "in what capacity" asks his role, it measures nothing."""
+    answer = talk.ask("c-named", "Who is Wang Zheng, and in what capacity is he quoted?")
+    assert answer.answered and "CFO" in answer.text, answer.text
+    assert not talk.ask("c-nothing", "what's the source for that?").answered

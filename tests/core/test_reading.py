@@ -80,6 +80,7 @@ def test_statements_only_are_one_question() -> None:
         ("Na gut, dann danke ich Ihnen recht herzlich.", "thanks"),
         ("no worries, thanks heaps", "thanks"),  # Australian
         ("g'day 👋", "greeting"),  # an elision, one word as "y'all" is
+        ("Thank you, that's exactly what I needed for the meeting.", "thanks"),  # "what" relates
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
@@ -89,6 +90,8 @@ def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
 
 def test_a_question_of_function_words_is_not_chat() -> None:
     assert read("What is the article about?").questions == ("What is the article about?",)
+    # thanks, then a question word deep in the sentence with a "?": a question
+    assert read("thanks, and by the way what is HKSTP?").questions
 
 
 def test_a_question_that_only_points_takes_the_sentence_before_it() -> None:
