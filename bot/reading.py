@@ -47,9 +47,13 @@ _PARTS = re.compile(
 )
 _QUESTION_OPENERS = (
     frozenset(QUESTION_WORDS)
-    | {cue[0] for cues in QUESTION_CUES.values() for cue in cues}
+    | {cue[0] for cues in QUESTION_CUES.values() for cue in cues if len(cue) == 1}
     | QUESTION_OPENERS
 )
+# A cue of several words opens a question only as a whole ("in welchem Jahr …", not "in
+# absolute numbers"; "number of …", not "number crunching is fun").
+_OPENING_CUES = frozenset(cue for cues in QUESTION_CUES.values() for cue in cues if len(cue) > 1)
+_OPENING_CUE_LENGTHS = sorted({len(cue) for cue in _OPENING_CUES})
 _MAX_CHAT_RUN = 6
 _ASKING_REACH = 2  # words after a chat opening where a question word starts a question
 _CUES_BY_FIRST: dict[str, dict[str, list[tuple[str, ...]]]] = {name: {} for name in CUES}
@@ -178,7 +182,11 @@ def opens_as_question(toks: list[str] | tuple[str, ...]) -> bool:
         return False  # "hat sich ja verdoppelt": a verb first, then "ja", states
     # "bis wann …", "and by when …": a question word after one opening word asks too, in
     # the same language ("that was all" is no German "was")
-    return bool(toks) and (toks[0] in _QUESTION_OPENERS or _question_word_in(list(toks[:2])))
+    return bool(toks) and (
+        toks[0] in _QUESTION_OPENERS
+        or any(tuple(toks[:n]) in _OPENING_CUES for n in _OPENING_CUE_LENGTHS)
+        or _question_word_in(list(toks[:2]))
+    )
 
 
 _FORMAL_YOU = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?:Sie|Ihnen|Ihr|Ihre|Ihrer|Ihrem|Ihren)\b")

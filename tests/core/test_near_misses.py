@@ -1281,3 +1281,18 @@ def test_dictated_letters_and_another_government_are_read(qabot: QABot) -> None:
     answered_with(qabot, "wie viele ka i firmen sind im ha ka es te pe", "200")
     answer = qabot.ask("was plant die deutsche regierung mit ka i")
     assert not answer.answered, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many companies struggle to hire, in absolute numbers?",
+        "In absolute terms, how many firms use AI?",
+    ],
+)
+def test_an_absolute_count_is_not_the_share(qabot: QABot, question: str) -> None:
+    """ "in absolute numbers" asks a count the article gives only as a share; the clause
+    after the comma is no question of its own ("in" opens one only as "in welchem Jahr")."""
+    answer = qabot.ask(question)
+    assert not answer.answered and "%" in answer.text, answer.text
+    answered_with(qabot, "In welchem Jahr wurde SenseTime gegründet?", "2014")
