@@ -133,6 +133,45 @@ def test_duplicate_intent_id_and_variant(kb_copy: Path) -> None:
     assert any("also under test.one (knowledge/qa/broken.yaml:2)" in p for p in problems)
 
 
+@pytest.mark.parametrize("cache", [None, "in memory"])
+def test_a_key_twice_in_one_mapping_is_refused_at_its_line(kb_copy: Path, cache: str) -> None:
+    """PyYAML keeps the last of two equal keys: a second `intents:` appended to a file
+    dropped every intent above it, a second `en:` the first answer, and `kb validate` said
+    ok. Refused at the second key's line, naming the first (also through the index cache,
+    the running bot's way)."""
+    from bot.index_cache import IndexCache
+
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    index = IndexCache(None) if cache else None
+    _write_intents(kb_copy, body + body.replace("test.one", "test.two"))
+    (problem,) = _problems_with(kb_copy, index)
+    assert problem.startswith("knowledge/qa/broken.yaml:13: ")
+    assert "the key 'intents' twice in one mapping (first at line 1)" in problem
+
+    twice = "      en: First answer.\n      en: SenseTime was"
+    answers = body.replace("      en: SenseTime was", twice)
+    _write_intents(kb_copy, answers)
+    (problem,) = _problems_with(kb_copy, index)
+    assert problem.startswith("knowledge/qa/broken.yaml:9: ")
+    assert "the key 'en' twice in one mapping (first at line 8)" in problem
+
+
+def test_a_merge_key_may_be_overridden(kb_copy: Path) -> None:
+    """A key of a mapping's own that overrides one a merge key (`<<: *base`) brings in is
+    no key twice."""
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    cite = '      - source: article\n        locator: "§4"\n'
+    merged = '      - source: article\n        <<: {locator: "§1"}\n        locator: "§4"\n'
+    _write_intents(kb_copy, body.replace(cite, merged))
+    assert "test.one" in {i.id for i in load_knowledge(kb_copy).intents}
+
+
+def _problems_with(root: Path, cache: object) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root, cache=cache)  # type: ignore[arg-type]
+    return [str(p) for p in info.value.problems]
+
+
 def test_missing_citation_and_unknown_source(kb_copy: Path) -> None:
     body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
     _write_intents(kb_copy, body.replace("source: article", "source: nowhere"))
