@@ -438,7 +438,14 @@ def _load_sources(root: Path, budget: _ReadBudget) -> tuple[dict[str, SourceText
     model, raw = _parse(path, SourcesFile, root, budget)
     sources: dict[str, SourceText] = {}
     problems = []
+    seen: set[str] = set()
     for n, src in enumerate(model.sources):
+        if src.id in seen:  # the second would replace the first: every citation misread
+            line = _line_of(raw, ("sources", n, "id"))
+            detail = f"duplicate source id {src.id!r}"
+            problems.append(KnowledgeFileError(_rel(path, root), line, detail))
+            continue
+        seen.add(src.id)
         file = root / src.file
         try:
             text = budget.read(file)
@@ -686,7 +693,12 @@ def _check_concepts(concepts: list[Concept], raw: Any, rel: Path) -> list[Knowle
 
     problems = []
     owner: dict[str, str] = {}
+    ids: set[str] = set()
     for n, concept in enumerate(concepts):
+        if concept.id in ids:  # its terms and kind would be merged with the first's, silently
+            line = _line_of(raw, ("concepts", n, "id"))
+            problems.append(KnowledgeFileError(rel, line, f"duplicate concept id {concept.id!r}"))
+        ids.add(concept.id)
         for k, term in enumerate(concept.terms):
             key = " ".join(stem(t) for t in tokens(term))
             if not key:

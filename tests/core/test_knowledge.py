@@ -133,6 +133,24 @@ def test_duplicate_intent_id_and_variant(kb_copy: Path) -> None:
     assert any("also under test.one (knowledge/qa/broken.yaml:2)" in p for p in problems)
 
 
+def test_duplicate_source_and_concept_ids_are_named(kb_copy: Path) -> None:
+    """A second source with an id already used replaced the first: 71 problems of another
+    kind ("article has no paragraph §7", at every citation), none naming the cause; a
+    second concept with an id already used was merged with the first without a word."""
+    other = "  - id: article\n    file: sources/other.txt\n    title: Other\n    lang: en\n"
+    (kb_copy / "sources" / "other.txt").write_text("Another text.\n", encoding="utf-8")
+    sources = kb_copy / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + other, encoding="utf-8")
+    assert _problems(kb_copy) == ["knowledge/sources.yaml:10: duplicate source id 'article'"]
+
+    (kb_copy / "sources.yaml").write_text((KNOWLEDGE / "sources.yaml").read_text("utf-8"), "utf-8")
+    concepts = kb_copy / "concepts.yaml"
+    text = concepts.read_text(encoding="utf-8")
+    concepts.write_text(text + "  - id: ai\n    terms: [zorgword, blorgword]\n", "utf-8")
+    line = text.count("\n") + 1
+    assert _problems(kb_copy) == [f"knowledge/concepts.yaml:{line}: duplicate concept id 'ai'"]
+
+
 @pytest.mark.parametrize("cache", [None, "in memory"])
 def test_a_key_twice_in_one_mapping_is_refused_at_its_line(kb_copy: Path, cache: str) -> None:
     """PyYAML keeps the last of two equal keys: a second `intents:` appended to a file
