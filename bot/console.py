@@ -54,6 +54,25 @@ WORDS: dict[str, dict[str, str]] = {
 _COMMAND = re.compile(r"/[A-Za-z][\w-]*(?=\s|$)")
 
 
+def line_limit(max_question_chars: int) -> int:
+    """The most of one input line that is read: room for the longest question qabot answers
+    written as a batch line of JSON with every character escaped, and its conversation id."""
+    return 16 * max_question_chars + 65_536
+
+
+def read_line_within(stream, limit: int) -> str:
+    """`stream.readline()`, at most `limit` characters of it: the rest of a longer line is
+    read and dropped piece by piece, so that a stdin without line breaks (`< /dev/zero`, a
+    binary file piped by mistake) is never held whole. What is kept is still longer than
+    any question, and refused as one."""
+    line = stream.readline(limit)
+    if len(line) >= limit and not line.endswith("\n"):
+        rest = line
+        while rest and not rest.endswith("\n"):
+            rest = stream.readline(limit)
+    return line
+
+
 def run_console(bot, stdin=None, stdout=None) -> int:
     """Read questions until EOF, /quit or Ctrl-C; `/stat [topic]` works as in chat, and the
     admin commands that make sense locally (`/kb status`, `/kb reload`: whoever runs the
@@ -69,6 +88,7 @@ def run_console(bot, stdin=None, stdout=None) -> int:
     stdout = stdout or sys.stdout
     conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
     session = uuid.uuid4().hex
+    limit = line_limit(bot.settings.max_question_chars)
 
     def read_line() -> str:
         """The next line ('' at the end); with readline's editing when at a terminal."""
@@ -79,7 +99,7 @@ def run_console(bot, stdin=None, stdout=None) -> int:
                 return ""
         stdout.write(PROMPT)
         stdout.flush()
-        return stdin.readline()
+        return read_line_within(stdin, limit)
 
     try:
         return _loop(bot, conversations, session, read_line, stdout)

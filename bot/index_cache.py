@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,10 @@ PACKAGE = Path(__file__).resolve().parent
 # are at most this many and take no more room than those (each edit of a large intents
 # file leaves a compiled copy of all of it: 100,000 variants compile to ~23 MB).
 KEEP_FILES = 1000
+# The names of the files it writes (`_path`): only these are ever trimmed. The directory is
+# configurable, and any other `*.pickle` in it (index_cache_dir = "~/.cache", "/tmp") is
+# not ours to delete.
+_OWN_NAME = re.compile(r"[0-9a-f]{64}-[0-9a-f]{16}\.pickle")
 
 
 @dataclass
@@ -154,7 +159,8 @@ class IndexCache:
         """Remove the files of the cache beyond what `KEEP_FILES` keeps."""
         if self.directory is None or not self.directory.is_dir():
             return
-        files = [(path, *_mtime_and_size(path)) for path in self.directory.glob("*.pickle")]
+        ours = (p for p in self.directory.glob("*.pickle") if _OWN_NAME.fullmatch(p.name))
+        files = [(path, *_mtime_and_size(path)) for path in ours]
         room = sum(size for path, _, size in files if path in in_use)
         others = sorted((f for f in files if f[0] not in in_use), key=lambda f: f[1], reverse=True)
         for n, (path, _, size) in enumerate(others):

@@ -208,7 +208,43 @@ class KnowledgeBase:
         return next((f for f in self.facts if f.id == fact_id), None)
 
 
-_C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """PyYAML's C loader, refusing a key twice in one mapping: PyYAML keeps the last, so
+    a second `intents:` appended to a file dropped every intent above it without a word
+    (`kb validate`: ok), a second `answer:` or `questions:` the first one."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._checked: set[int] = set()
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # Before its merge keys (`<<: *base`) add the pairs they stand for, which a key of
+        # the mapping's own may override.
+        if id(node) not in self._checked:
+            self._checked.add(id(node))
+            _no_key_twice(node)
+        super().flatten_mapping(node)
+
+
+def _no_key_twice(node: yaml.MappingNode) -> None:
+    first: dict[tuple[str, str], yaml.Node] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
+            continue
+        seen = first.setdefault((key.tag, key.value), key)
+        if seen is not key:
+            problem = (
+                f"the key {_key_shown(key.value)!r} twice in one mapping (first at line "
+                f"{seen.start_mark.line + 1}); only the last would be read"
+            )
+            raise yaml.constructor.ConstructorError(None, None, problem, key.start_mark)
+
+
+_C_LOADER = _Loader
 
 
 def _fast_load(text: str) -> Any:
@@ -402,7 +438,14 @@ def _load_sources(root: Path, budget: _ReadBudget) -> tuple[dict[str, SourceText
     model, raw = _parse(path, SourcesFile, root, budget)
     sources: dict[str, SourceText] = {}
     problems = []
+    seen: set[str] = set()
     for n, src in enumerate(model.sources):
+        if src.id in seen:  # the second would replace the first: every citation misread
+            line = _line_of(raw, ("sources", n, "id"))
+            detail = f"duplicate source id {src.id!r}"
+            problems.append(KnowledgeFileError(_rel(path, root), line, detail))
+            continue
+        seen.add(src.id)
         file = root / src.file
         try:
             text = budget.read(file)
@@ -650,7 +693,12 @@ def _check_concepts(concepts: list[Concept], raw: Any, rel: Path) -> list[Knowle
 
     problems = []
     owner: dict[str, str] = {}
+    ids: set[str] = set()
     for n, concept in enumerate(concepts):
+        if concept.id in ids:  # its terms and kind would be merged with the first's, silently
+            line = _line_of(raw, ("concepts", n, "id"))
+            problems.append(KnowledgeFileError(rel, line, f"duplicate concept id {concept.id!r}"))
+        ids.add(concept.id)
         for k, term in enumerate(concept.terms):
             key = " ".join(stem(t) for t in tokens(term))
             if not key:

@@ -121,7 +121,7 @@ class QABot:
         """On a chat platform, spend a token of the asker's and the channel's buckets; the
         rate-limit notice when one is empty, else None (go on). Every post qabot makes for
         an asker spends one: answers, clicks, /stat, and the adapters' own replies in their
-        place (Discord's pointer to /ask)."""
+        place (Discord's pointer to /ask, Slack's greeting of a new assistant thread)."""
         if platform not in CHAT_PLATFORMS or self.limiter.allow(platform, user, channel):
             return None
         lang = self.store.current.settings.default_lang

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
+import stat
 import sys
 import threading
 import time
@@ -144,19 +146,36 @@ def _compile(root: Path, settings: Settings, cache: IndexCache) -> Snapshot:
 
 def files_signature(root: Path) -> Signature:
     """(path, mtime in ns, size) of every file of the knowledge directory (hidden files and
-    drafts aside): cheap to take, and any save changes it."""
+    drafts aside): cheap to take, and any save changes it. Never raises: a directory that
+    cannot be listed (removed meanwhile, an I/O error) is left out, and the loader reports
+    what it needs of it. Walked with a list, not recursively, and without entering drafts/
+    or hidden directories (a `.git`): `Path.rglob` recursed per level (a tree 1,000 deep
+    was a RecursionError out of every start-up and reload, the watcher's too) and raised
+    on a directory removed while it walked."""
+    root = Path(root)
     out = []
-    for path in sorted(Path(root).rglob("*")):
-        rel = path.relative_to(root)
-        if rel.parts[0] == "drafts" or any(p.startswith(".") for p in rel.parts):
-            continue
+    pending = [root]
+    while pending:
+        directory = pending.pop()
         try:
-            st = path.stat()
-        except OSError:  # removed meanwhile
+            with os.scandir(directory) as entries:
+                found = list(entries)
+        except OSError:
             continue
-        if path.is_file():
-            out.append((str(rel), st.st_mtime_ns, st.st_size))
-    return tuple(out)
+        for entry in found:
+            if entry.name.startswith(".") or (directory == root and entry.name == "drafts"):
+                continue
+            path = directory / entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                    continue
+                st = path.stat()  # a symlink's target: as the loader reads it
+            except OSError:  # removed meanwhile, a dangling link
+                continue
+            if stat.S_ISREG(st.st_mode):
+                out.append((str(path.relative_to(root)), st.st_mtime_ns, st.st_size))
+    return tuple(sorted(out))
 
 
 def _diff(old: Snapshot, new: Snapshot, at: str, seconds: float, trigger: str) -> ReloadResult:

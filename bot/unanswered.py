@@ -7,10 +7,12 @@ size (`unanswered.jsonl` → `.1` → `.2` …), like logging's RotatingFileHand
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import re
+import stat
 import threading
 import weakref
 from collections.abc import Iterator
@@ -177,8 +179,23 @@ def _missing(path: Path) -> bool:
 
 def _append_private(path: Path) -> int:
     """A descriptor appending to `path`; a new file is made readable by its owner alone
-    (what people asked, and who with `log_user_ids`), one that exists keeps its mode."""
-    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    (what people asked, and who with `log_user_ids`), one that exists keeps its mode.
+    Only a regular file is a log (it is rotated by renaming): a FIFO there blocked the
+    open until something read it, and every answer with it (the log's lock held, every
+    core thread waiting behind it), so it is opened without waiting and refused."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o600)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return fd
+
+
+def _read_regular(path: Path) -> str:
+    """The text of the log file `path`; OSError when it is no regular file (a FIFO would
+    block the reader for ever, a device such as /dev/zero never end)."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 def read_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
@@ -189,7 +206,7 @@ def read_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
         try:
             # A write cut short may end inside a character: that line is then no JSON
             # and skipped, the others are read.
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = _read_regular(path).splitlines()
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the configured path
             why = getattr(exc, "strerror", None) or exc
             raise LogUnavailable(f"{path} cannot be read now ({why})") from exc

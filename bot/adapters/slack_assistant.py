@@ -79,7 +79,14 @@ class AssistantListeners:
 
     async def _greet(self, client: AsyncWebClient, thread: Body) -> None:
         channel, thread_ts = thread.get("channel_id") or "", thread.get("thread_ts")
-        lang = await self._language(client, thread.get("user_id"))
+        user = thread.get("user_id")
+        # A greeting is a post, as an answer is: it spends the user's tokens, and over them
+        # none is posted (each new thread of the panel was a post and a look-up of the key
+        # figures, however many a script opened).
+        limited = await self.listeners.core(self.bot.over_limit, "", "slack", user, channel)
+        if limited is not None:
+            return
+        lang = await self._language(client, user)
         greeting = render.render_notice("assistant_greeting", lang)
         await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **greeting)
         prompts = await self.listeners.core(suggested_prompts, self.bot, lang)

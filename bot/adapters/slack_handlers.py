@@ -291,7 +291,11 @@ class SlackListeners:
                 lang = await self.core(self.bot.language, message.text)
                 looking = render.word("assistant_status", lang)
                 await set_status(client, channel, thread_ts or "", looking)
-            payload, answer = await self._reply(message.text, lambda: self.chat.answer(message))
+            if message.text:
+                ask = functools.partial(self.chat.answer, message)
+                payload, answer = await self._reply(message.text, ask)
+            else:  # `@qabot` alone: the help, a post like an answer (it spends a token)
+                payload, answer = await self._help_or_notice(message)
             if answer is not None and not await self.core(self.chat.worth_posting, message, answer):
                 if status:  # silence (over the rate limit): no status left saying otherwise
                     await set_status(client, channel, thread_ts or "", "")
@@ -300,6 +304,18 @@ class SlackListeners:
                 channel=channel, thread_ts=thread_ts, **payload
             )
             await self._sent(response, message.conversation, answer)
+
+    async def _help_or_notice(self, message: Incoming) -> tuple[render.Payload, Answer | None]:
+        """The help for a message with no question in it, or over the asker's rate limit the
+        notice (once a minute, as for questions): a flood of bare mentions was a help posted
+        for each, however many."""
+        asker = message.asker
+        limited = await self.core(
+            self.bot.over_limit, "", asker.platform, asker.user, message.channel
+        )
+        if limited is not None:
+            return render.render_answer(limited), limited
+        return render.render_help(self.lang), None
 
     async def _sent(self, response: Any, conversation: str, answer: Answer | None) -> None:
         """Tell the conversation layer what a chat.postMessage `response` posted."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import threading
 import time
 import weakref
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -220,6 +222,57 @@ def test_an_unexpected_failure_of_a_reload_is_reported_within_the_configured_len
     (error,) = bot.reload("test").errors
     assert len(error) <= 200 and error.endswith("…")
     assert ":0: cannot load: RuntimeError: index exploded" in error
+
+
+@pytest.fixture
+def deep_tree() -> Iterator[Callable[[Path], None]]:
+    """Makes a chain of 1,100 nested folders under a folder; removes it afterwards, deepest
+    first (shutil.rmtree recurses per level too: pytest could not clean it up)."""
+    made: list[str] = []
+
+    def make(top: Path) -> None:
+        path = str(top)
+        for _ in range(1_100):
+            path += "/d"
+            os.mkdir(path)
+            made.append(path)
+
+    yield make
+    for path in reversed(made):
+        os.rmdir(path)
+
+
+def test_a_deep_tree_in_the_knowledge_directory_is_no_traceback(
+    kb_copy: Path, tmp_path: Path, deep_tree: Callable[[Path], None]
+) -> None:
+    """The reload signature walked the directory recursively (Path.rglob): 1,100 nested
+    folders, even under drafts/ (no knowledge), were a RecursionError out of every start-up
+    (`qabot ask` a traceback, exit 1, while `kb validate` said ok) and, made while the bot
+    ran, out of every reload: `/kb reload` got no reply, the watcher stopped."""
+    (kb_copy / "drafts").mkdir(exist_ok=True)
+    deep_tree(kb_copy / "drafts")
+    bot = QABot.from_settings(admin_settings(kb_copy, tmp_path / "u.jsonl"))
+    (kb_copy / "notes").mkdir()
+    deep_tree(kb_copy / "notes")
+    assert bot.reload("/kb reload").ok
+
+
+def test_a_folder_gone_while_the_reload_looks_is_no_failure(
+    kb_bot: QABot, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder of the knowledge directory removed between being listed and being read (a
+    deploy, a checkout) raised FileNotFoundError out of the reload, before its report: no
+    reply to `/kb reload`, and the watcher took it for a watch it could not keep."""
+    (kb_copy / "vanishing").mkdir()
+    scandir = os.scandir
+
+    def vanished(path: object = ".") -> object:
+        if Path(str(path)).name == "vanishing":
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", vanished)
+    assert kb_bot.reload("/kb reload").ok
 
 
 def test_a_replaced_snapshot_is_freed_at_once(kb_bot: QABot) -> None:

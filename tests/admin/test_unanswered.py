@@ -227,6 +227,31 @@ def test_a_log_path_that_cannot_be_read_is_an_error_not_nothing_unanswered(
     assert out == "" and "cannot be read now" in err
 
 
+def test_a_log_path_that_is_no_regular_file_is_refused_not_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FIFO at the log's path: opening it to append waited until something read it (a
+    reader that went away: for ever), holding the log's lock, so every core thread that
+    logged a decline waited too and the bot stopped answering; `qabot kb unanswered` waited
+    on it as well, and read /dev/zero until memory ran out. Only a regular file is a log
+    (it is rotated by renaming): anything else is "not writable", and answers go on, or
+    "cannot be read now". Here a reader holds the FIFO open, so the code before wrote into
+    it (and read /dev/null as nothing unanswered) instead of waiting."""
+    fifo = tmp_path / "u.jsonl"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        log = UnansweredLog(UnansweredSettings(path=fifo))
+        assert not log.write({"kind": "abstain", "question": "Who chairs the HKPC?"})
+        assert os.read(reader, 100) == b""
+    finally:
+        os.close(reader)
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", os.devnull)
+    assert main(["kb", "unanswered"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and f"qabot: {os.devnull} cannot be read now (not a regular file)" in err
+
+
 def test_cli_kb_unanswered_prints_the_log_path_printably(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -162,6 +162,36 @@ def test_batch_takes_a_line_of_deeply_nested_json_as_a_question_of_its_own(
     assert second["question"] == "HKSTP" and second["answered"]
 
 
+def test_a_line_without_end_is_not_held_whole(qabot: QABot) -> None:
+    """`qabot ask --json - < /dev/zero` (or a binary file piped by mistake): the batch and
+    the console read each line whole, however long, before refusing it as too long (300 MB
+    of NULs: 657 MB held, 12 s). Now at most a bounded piece is held; the rest of the line
+    is read and dropped, and the line is refused as any question too long is."""
+    import argparse
+    import tracemalloc
+
+    from bot.cli import _ask
+    from bot.console import run_console
+
+    line = "\x00" * 30_000_000
+    for run in (
+        lambda stdin, out: _ask(qabot, argparse.Namespace(question=["-"], json=True)),
+        lambda stdin, out: run_console(qabot, stdin=stdin, stdout=out),
+    ):
+        stdin, out = io.StringIO(line + "\nHKSTP\n"), io.StringIO()
+        real_stdin, real_stdout = sys.stdin, sys.stdout
+        sys.stdin, sys.stdout = stdin, out
+        tracemalloc.start()
+        try:
+            assert run(stdin, out) == 0
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            sys.stdin, sys.stdout = real_stdin, real_stdout
+        assert peak < 10_000_000, peak
+        assert "HKSTP" in out.getvalue() and out.getvalue().count("4000") >= 1
+
+
 def test_batch_output_is_one_line_per_answer_whatever_the_question_holds(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

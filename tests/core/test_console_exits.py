@@ -138,9 +138,15 @@ def test_ctrl_c_in_the_middle_of_a_batch_ends_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     class Interrupted(io.StringIO):
-        def __iter__(self):
-            yield "hpc\n"
-            raise KeyboardInterrupt
+        """One line, then Ctrl-C while waiting for the next (read line by line, bounded)."""
+
+        read = 0
+
+        def readline(self, size: int | None = -1, /) -> str:
+            self.read += 1
+            if self.read > 1:
+                raise KeyboardInterrupt
+            return "hpc\n"
 
     monkeypatch.setattr(sys, "stdin", Interrupted())
     assert main(["ask", "--json", "-"]) == 130

@@ -112,6 +112,20 @@ def test_the_cache_on_disk_keeps_what_is_used_and_as_much_again(kb: Path, tmp_pa
     assert kept == {*used, stale[3].name}
 
 
+def test_the_cache_trims_only_its_own_files(kb: Path, tmp_path: Path) -> None:
+    # index_cache_dir is a setting ("~/.cache", "/tmp" would do): the trim took every
+    # *.pickle there for one of its own copies, and deleted another program's files (a
+    # 5 MB model, older and larger than the cache's own room) at the first start.
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    theirs = [cache / "model.pickle", cache / f"{0:064x}.pickle"]
+    for path in theirs:
+        path.write_bytes(b"x" * 1_000_000)
+        os.utime(path, (1_000_000, 1_000_000))
+    QABot.from_settings(_settings(kb, cache))
+    assert all(path.exists() for path in theirs)
+
+
 def test_a_write_that_fails_leaves_nothing_behind(
     kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

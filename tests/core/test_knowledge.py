@@ -133,6 +133,63 @@ def test_duplicate_intent_id_and_variant(kb_copy: Path) -> None:
     assert any("also under test.one (knowledge/qa/broken.yaml:2)" in p for p in problems)
 
 
+def test_duplicate_source_and_concept_ids_are_named(kb_copy: Path) -> None:
+    """A second source with an id already used replaced the first: 71 problems of another
+    kind ("article has no paragraph §7", at every citation), none naming the cause; a
+    second concept with an id already used was merged with the first without a word."""
+    other = "  - id: article\n    file: sources/other.txt\n    title: Other\n    lang: en\n"
+    (kb_copy / "sources" / "other.txt").write_text("Another text.\n", encoding="utf-8")
+    sources = kb_copy / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + other, encoding="utf-8")
+    assert _problems(kb_copy) == ["knowledge/sources.yaml:10: duplicate source id 'article'"]
+
+    (kb_copy / "sources.yaml").write_text((KNOWLEDGE / "sources.yaml").read_text("utf-8"), "utf-8")
+    concepts = kb_copy / "concepts.yaml"
+    text = concepts.read_text(encoding="utf-8")
+    concepts.write_text(text + "  - id: ai\n    terms: [zorgword, blorgword]\n", "utf-8")
+    line = text.count("\n") + 1
+    assert _problems(kb_copy) == [f"knowledge/concepts.yaml:{line}: duplicate concept id 'ai'"]
+
+
+@pytest.mark.parametrize("cache", [None, "in memory"])
+def test_a_key_twice_in_one_mapping_is_refused_at_its_line(kb_copy: Path, cache: str) -> None:
+    """PyYAML keeps the last of two equal keys: a second `intents:` appended to a file
+    dropped every intent above it, a second `en:` the first answer, and `kb validate` said
+    ok. Refused at the second key's line, naming the first (also through the index cache,
+    the running bot's way)."""
+    from bot.index_cache import IndexCache
+
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    index = IndexCache(None) if cache else None
+    _write_intents(kb_copy, body + body.replace("test.one", "test.two"))
+    (problem,) = _problems_with(kb_copy, index)
+    assert problem.startswith("knowledge/qa/broken.yaml:13: ")
+    assert "the key 'intents' twice in one mapping (first at line 1)" in problem
+
+    twice = "      en: First answer.\n      en: SenseTime was"
+    answers = body.replace("      en: SenseTime was", twice)
+    _write_intents(kb_copy, answers)
+    (problem,) = _problems_with(kb_copy, index)
+    assert problem.startswith("knowledge/qa/broken.yaml:9: ")
+    assert "the key 'en' twice in one mapping (first at line 8)" in problem
+
+
+def test_a_merge_key_may_be_overridden(kb_copy: Path) -> None:
+    """A key of a mapping's own that overrides one a merge key (`<<: *base`) brings in is
+    no key twice."""
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    cite = '      - source: article\n        locator: "§4"\n'
+    merged = '      - source: article\n        <<: {locator: "§1"}\n        locator: "§4"\n'
+    _write_intents(kb_copy, body.replace(cite, merged))
+    assert "test.one" in {i.id for i in load_knowledge(kb_copy).intents}
+
+
+def _problems_with(root: Path, cache: object) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root, cache=cache)  # type: ignore[arg-type]
+    return [str(p) for p in info.value.problems]
+
+
 def test_missing_citation_and_unknown_source(kb_copy: Path) -> None:
     body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
     _write_intents(kb_copy, body.replace("source: article", "source: nowhere"))

@@ -123,6 +123,22 @@ async def test_a_flood_of_mentions_gets_one_notice_on_slack_not_one_each(
     await slack.api.wait_for(lambda api: len(api.posts()) == 4)
 
 
+async def test_a_flood_of_bare_mentions_spends_tokens_on_slack(
+    start_slack: StartSlack, slack_store: KnowledgeStore
+) -> None:
+    # `@qabot` alone gets the help, a post in the channel like an answer; on Slack it was
+    # posted for every bare mention without a token spent (six mentions, six helps), while
+    # Discord's core path spends one. Now: two helps, the notice once, then silence.
+    slack = await start_slack(bot=_limited(slack_store))
+    for _ in range(6):
+        await slack.event(slack.mention_event("", user="UFLOOD"))
+    await slack.settled()
+    texts = [p["text"] for p in slack.api.posts()]
+    helps = [t for t in texts if "I answer questions about the article" in t]
+    notices = [t for t in texts if "try again" in t]
+    assert len(texts) == 3 and len(helps) == 2 and len(notices) == 1, texts
+
+
 async def test_a_flood_of_mentions_gets_one_notice_on_discord_not_one_each(
     fake: FakeDiscord, slack_store: KnowledgeStore, tmp_path: Path
 ) -> None:

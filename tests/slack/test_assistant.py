@@ -131,14 +131,18 @@ async def test_the_greetings_prompts_are_not_counted_as_questions(slack: SlackHa
     assert [line for line in metrics.splitlines() if line.startswith("qabot_questions_total")] == []
 
 
+def one_question_each(store: KnowledgeStore) -> QABot:
+    """A bot whose rate limit lets each user one post, then (for a long while) none."""
+    limits = RateLimitSettings(enabled=True, user_burst=1, user_per_s=0.0001)
+    return QABot(Settings(knowledge_dir=KNOWLEDGE, rate_limit=limits), store)
+
+
 async def test_a_message_over_the_rate_limit_leaves_no_status_behind(
     start_slack: StartSlack, slack_store: KnowledgeStore
 ) -> None:
     # Over the limit a message gets silence (the notice once a minute); its status
     # "qabot is looking it up…" had been set and stayed until Slack's two-minute timeout.
-    limits = RateLimitSettings(enabled=True, user_burst=1, user_per_s=0.0001)
-    bot = QABot(Settings(knowledge_dir=KNOWLEDGE, rate_limit=limits), slack_store)
-    slack = await start_slack(bot=bot)
+    slack = await start_slack(bot=one_question_each(slack_store))
     for _ in range(3):  # an answer, the notice, then silence
         await slack.event(in_thread(slack, "Wann wurde SenseTime gegründet?"))
         await slack.settled()
@@ -146,6 +150,20 @@ async def test_a_message_over_the_rate_limit_leaves_no_status_behind(
     calls = [c for c in slack.api.calls if c.method != "auth.test"]
     last_status = [c.payload["status"] for c in calls if c.method.endswith("setStatus")][-1]
     assert calls[-1].method == "assistant.threads.setStatus" and last_status == ""
+
+
+async def test_greetings_spend_the_users_rate_limit_tokens(
+    start_slack: StartSlack, slack_store: KnowledgeStore
+) -> None:
+    # Every post qabot makes for someone spends a token (answers, clicks, /stat, Discord's
+    # pointer to /ask); a new assistant thread's greeting did not: each one opened was a
+    # post, a users.info call and a look-up of the key figures, however many were opened.
+    slack = await start_slack(bot=one_question_each(slack_store))
+    for n in range(3):
+        await slack.event(thread_started(), event_id=f"EvGREET{n}")
+        await slack.settled()
+    assert len(slack.api.posts()) == 1
+    assert len(slack.api.of("assistant.threads.setSuggestedPrompts")) == 1
 
 
 @pytest.mark.parametrize(
