@@ -146,6 +146,14 @@ def test_a_reverse_question_may_ask_exactly_what_a_figure_is(qabot: QABot) -> No
     answered_with(qabot, "the 63 % — of what, exactly?", "63")
 
 
+@pytest.mark.parametrize("question", ["44% - what is this number?", "49 %, was ist diese Zahl?"])
+def test_what_this_number_is_asks_what_a_figure_refers_to(qabot: QABot, question: str) -> None:
+    """ "what is this number" asks what the figure stands for, not how many were surveyed."""
+    answer = qabot.ask(question)
+    assert answer.answered and question[:2] in answer.text, answer.text
+    assert "surveyed" not in answer.text and "befragt" not in answer.text, answer.text
+
+
 def test_what_took_place_at_a_date_is_a_reverse_question(qabot: QABot) -> None:
     """ "What took place in November 2023?" asks what the date refers to ("place" is no
     place); where an event took place is no such question."""
