@@ -1304,3 +1304,12 @@ def test_an_absolute_count_is_not_the_share(qabot: QABot, question: str) -> None
     answer = qabot.ask(question)
     assert not answer.answered and "%" in answer.text, answer.text
     answered_with(qabot, "In welchem Jahr wurde SenseTime gegründet?", "2014")
+
+
+def test_the_askers_own_source_is_not_the_articles(qabot: QABot) -> None:
+    """ "My other source says …": a claim to check against the article, not a question about
+    the article's source."""
+    answered_with(
+        qabot, "Another source says the AI Subsidy Scheme is HK$7 billion. Does it match?", "HK$3"
+    )
+    answered_with(qabot, "Was ist die Quelle des Artikels?", "South China Morning Post")
