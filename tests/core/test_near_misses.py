@@ -1313,3 +1313,11 @@ def test_the_askers_own_source_is_not_the_articles(qabot: QABot) -> None:
         qabot, "Another source says the AI Subsidy Scheme is HK$7 billion. Does it match?", "HK$3"
     )
     answered_with(qabot, "Was ist die Quelle des Artikels?", "South China Morning Post")
+
+
+def test_smaller_firms_are_the_small_ones(qabot: QABot) -> None:
+    """ "the smaller companies" are SMEs: a share of them the article does not give is
+    declined; their share of the sample it does give."""
+    answer = qabot.ask("What share of the smaller firms are profitable?")
+    assert not answer.answered, answer.text
+    answered_with(qabot, "Wie viele der befragten Firmen sind kleinere Unternehmen?", "75")
