@@ -1316,3 +1316,11 @@ def test_a_first_message_naming_someone_in_two_words_asks_about_them(
     answer = talk.ask("c-named", "Who is Wang Zheng, and in what capacity is he quoted?")
     assert answer.answered and "CFO" in answer.text, answer.text
     assert not talk.ask("c-nothing", "what's the source for that?").answered
+
+
+def test_big_cos_in_chat_are_the_large_companies(talk: Conversations) -> None:
+    """ "big cos" is chat for the large companies: a follow-up asking the last figure of
+    them only is declined, not answered with the firm sizes."""
+    talk.ask("c-cos", "What share of firms want to expand abroad?")
+    answer = talk.ask("c-cos", "and for the big cos only?")
+    assert not answer.answered and "55" in answer.text, answer.text
