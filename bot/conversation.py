@@ -672,13 +672,12 @@ class Conversations:
         # "und die KMU?" asks the last question of SMEs only: read alone, it is another
         # question ("how many firms are SMEs?"), and no reading answers it. "und in welchen
         # Bereichen?" asks of the last answer too: a sentence sharing a word with it, on
-        # another topic, is no answer either.
-        elsewhere = alone().answered and not _topics(alone().intent) & _topics(
-            "+".join(ctx.intents)
-        )
+        # another topic, is no answer either. (A restriction is declined whatever the
+        # follow-up is alone: read alone only when that decides.)
+        said = _topics("+".join(ctx.intents))
         if restricting and self._asks_of_the_group_itself(text, alone):
             return alone()  # "and the share of SMEs among the firms?"
-        if restricting or (leaning and elsewhere):
+        if restricting or (leaning and alone().answered and not _topics(alone().intent) & said):
             return (
                 declines[0]
                 if declines

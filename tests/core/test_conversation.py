@@ -224,6 +224,23 @@ def test_an_ellipsis_naming_a_group_or_a_year_restricts_the_last_question(
     assert talk.ask("c15", "and by the end of 2024?").answered is False
 
 
+def test_a_restricting_ellipsis_no_reading_answers_is_declined_without_reading_it_alone(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "und nur bei den KMUs?" after the 41 % restricts the last question: when no reading
+    answers it, it is declined whatever it would be alone, which is then not resolved (a
+    resolver call as dear as a question's)."""
+    talk.ask("c-kmu", "yo what's the 41% in the article about?")
+    resolved: list[str] = []
+    resolve = talk.bot.resolve
+    monkeypatch.setattr(
+        talk.bot, "resolve", lambda text, lang=None: resolved.append(text) or resolve(text, lang)
+    )
+    answer = talk.ask("c-kmu", "und nur bei den KMUs?")
+    assert answer.answered is False and "41" not in answer.text
+    assert resolved and "und nur bei den KMUs?" not in resolved
+
+
 def test_an_opener_of_several_words_is_not_part_of_the_ellipsis() -> None:
     assert strip_opener("and what about among SMEs only?") == "among SMEs only?"
     assert strip_opener("und wie viele davon?") == "wie viele davon?"  # its question word stays
