@@ -8,7 +8,9 @@ rounds of the same conversations, in the same order, are timed, first questions
 and follow-ups interleaved as they come (a busy moment of the machine falls on
 both). Prints p50/p90/p99 per turn side by side for first questions, follow-ups,
 and the same follow-up texts asked on their own (no context), how many resolver
-calls a turn makes, and the follow-up's cost relative to a question's; then the
+calls a turn makes, and the follow-up's cost relative to a question's and to the same
+text asked alone (each follow-up's text is also sent as the first message of a
+conversation of its own, through the same chat layer, its caches emptied as well); then the
 follow-ups by the resolver calls they made (0: the source, another language or
 more, answered from the kept context; 2 and more: read with the last question in
 several ways, each reading resolved as a question is): where the tail is. Each row
@@ -106,12 +108,19 @@ def main() -> None:
         knowledge_dir=ROOT / "knowledge", rate_limit={"enabled": False}, redis_url=args.redis
     )
     bot = CountingBot.from_settings(settings)
-    chat = ChatService(bot, settings)
-    snap = bot.store.current
+    report(play(ChatService(bot, settings), conversations(), args.rounds))
+
+
+def play(chat: ChatService, convs: list[list[str]], rounds: int) -> dict[str, list[Took]]:
+    """Each turn of `convs` timed through `chat`, `rounds` times after one untimed round
+    (which warms the word caches: corrections, splits), the per-text caches emptied before
+    each turn. Each follow-up's text is then sent again, as the first message of a
+    conversation of its own, through the same layer: the same text asked alone."""
+    snap = chat.bot.store.current
     rows: dict[str, list[Took]] = {"question": [], "follow-up": [], "alone": []}
-    for n in range(args.rounds + 1):
-        timed_round = n > 0  # round 0 warms the word caches (corrections, splits)
-        for i, turns in enumerate(conversations()):
+    for n in range(rounds + 1):
+        timed_round = n > 0
+        for i, turns in enumerate(convs):
             for k, text in enumerate(turns):
                 forget_texts(snap)
                 message = Incoming(ASKER, f"bench-{n}-{i}", text, addressed=True)
@@ -120,10 +129,11 @@ def main() -> None:
                     rows["question" if k == 0 else "follow-up"].append(took)
                 if k:
                     forget_texts(snap)
-                    took = timed(lambda t=text: bot.ask(t, platform="slack"))
+                    alone = Incoming(ASKER, f"bench-{n}-{i}-{k}-alone", text, addressed=True)
+                    took = timed(lambda m=alone: chat.answer(m))
                     if timed_round:
                         rows["alone"].append(took)
-    report(rows)
+    return rows
 
 
 def report(rows: dict[str, list[Took]]) -> None:
@@ -145,14 +155,9 @@ def report(rows: dict[str, list[Took]]) -> None:
             f"{percentile(ms, 0.99):>8.2f}{statistics.mean(ms):>9.2f}"
             f"{statistics.mean(c for _, c, _ in rows[key]):>11.2f}{split(rows[key])}"
         )
-    question = sorted(t for t, _, _ in rows["question"])
-    follow_up = sorted(t for t, _, _ in rows["follow-up"])
-    ratios = "  ".join(
-        f"{name} ×{percentile(follow_up, q) / percentile(question, q):.2f}"
-        for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))
-    )
-    mean = statistics.mean(follow_up) / statistics.mean(question)
-    print(f"a follow-up's cost relative to a question's: {ratios}  mean ×{mean:.2f}")
+    follow_up = [t for t, _, _ in rows["follow-up"]]
+    for name, key in (("a question's", "question"), ("the same text's alone", "alone")):
+        print(f"a follow-up's cost relative to {name + ':':<23}{ratios(follow_up, rows[key])}")
     head = f"{'share':>7}{'p50 ms':>8}{'p90 ms':>8}{'mean ms':>9}{'resolver µs':>12}{'layer µs':>9}"
     print(f"\n{'follow-ups by resolver calls':<36}{head}")
     by_calls: dict[int, list[Took]] = {}
@@ -165,6 +170,16 @@ def report(rows: dict[str, list[Took]]) -> None:
             f"{'3 or more' if calls == 3 else calls:<36}{share:>7.0%}{percentile(ms, 0.5):>8.2f}"
             f"{percentile(ms, 0.9):>8.2f}{statistics.mean(ms):>9.2f}{split(kept)}"
         )
+
+
+def ratios(follow_up: list[float], other: list[Took]) -> str:
+    """The follow-ups' percentiles and mean over those of `other` turns."""
+    mine, theirs = sorted(follow_up), sorted(t for t, _, _ in other)
+    shares = "  ".join(
+        f"{name} ×{percentile(mine, q) / percentile(theirs, q):.2f}"
+        for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))
+    )
+    return f"{shares}  mean ×{statistics.mean(mine) / statistics.mean(theirs):.3f}"
 
 
 def split(kept: list[Took]) -> str:

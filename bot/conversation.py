@@ -672,13 +672,12 @@ class Conversations:
         # "und die KMU?" asks the last question of SMEs only: read alone, it is another
         # question ("how many firms are SMEs?"), and no reading answers it. "und in welchen
         # Bereichen?" asks of the last answer too: a sentence sharing a word with it, on
-        # another topic, is no answer either.
-        elsewhere = alone().answered and not _topics(alone().intent) & _topics(
-            "+".join(ctx.intents)
-        )
+        # another topic, is no answer either. (A restriction is declined whatever the
+        # follow-up is alone: read alone only when that decides.)
+        said = _topics("+".join(ctx.intents))
         if restricting and self._asks_of_the_group_itself(text, alone):
             return alone()  # "and the share of SMEs among the firms?"
-        if restricting or (leaning and elsewhere):
+        if restricting or (leaning and alone().answered and not _topics(alone().intent) & said):
             return (
                 declines[0]
                 if declines
@@ -777,6 +776,12 @@ class Conversations:
         said = [resolver.docs[i] for i in ctx.intents if i in resolver.docs]
         if not topic or any(d.knows_all(topic) for d in said):
             return None
+        # An answer is taken only when it knows the ellipsis's new words (`_covers`): where
+        # no intent knows them all, the topic alone is not resolved.
+        _, words = self._new_words(text)
+        intents = self.bot.store.current.intents
+        if words and not any(d.knows_all(words) for i, d in resolver.docs.items() if i in intents):
+            return None
         answer = self.bot.resolve(fragment, lang)  # the topic alone, without the opener
         return answer if answer.kind == "intent" and self._covers(answer, text, True) else None
 
@@ -816,16 +821,11 @@ class Conversations:
         resolver."""
         snap = self.bot.store.current
         resolver = snap.resolver
-        # "what else did he say about HK?": "else" asks for more, it excludes nothing
-        fragment = " ".join(_without(_without(tokens(strip_opener(text)), "pronoun"), "more"))
+        fragment, new = self._new_words(text)
         analysis = resolver.analyzer.analyze(fragment, correct=True)
-        if elliptical:
-            # Words the knowledge has never seen ("ones", "geplant") no intent can know;
-            # they are new only when nothing else is. A figure always is.
-            features = analysis.features
-            words = {w for w in features if w in resolver.idf or w.startswith("#")} or features
-            terms = []
-        else:
+        words: set[str] | frozenset[str] = new
+        terms = []
+        if not elliptical:
             words = self._added(fragment, analysis)
             terms = [  # "genau" narrows a figure only, as in the main resolver
                 t
@@ -838,6 +838,18 @@ class Conversations:
         return not (words or terms) or any(
             doc.knows_all(words) and not uncovered(terms, doc.scope) for doc in docs
         )
+
+    def _new_words(self, text: str) -> tuple[str, frozenset[str]]:
+        """A follow-up's own words, without its opener and the words that point back or ask
+        for more ("what else did he say about HK?": "else" excludes nothing), and what an
+        ellipsis of them adds: the features the knowledge has seen, a figure always; words it
+        has never seen ("ones", "geplant"), which no intent can know, only when nothing else
+        is new."""
+        resolver = self.bot.store.current.resolver
+        fragment = " ".join(_without(_without(tokens(strip_opener(text)), "pronoun"), "more"))
+        features = resolver.analyzer.analyze(fragment, correct=True).features
+        known = frozenset(w for w in features if w in resolver.idf or w.startswith("#"))
+        return fragment, known or features
 
     def _added(self, fragment: str, analysis: Analysis) -> set[str]:
         """What a question with a pronoun adds to the thing it points at: named things and

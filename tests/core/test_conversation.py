@@ -226,6 +226,43 @@ def test_an_ellipsis_naming_a_group_or_a_year_restricts_the_last_question(
     assert talk.ask("c15", "and by the end of 2024?").answered is False
 
 
+def test_a_restricting_ellipsis_no_reading_answers_is_declined_without_reading_it_alone(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "und nur bei den KMUs?" after the 41 % restricts the last question: when no reading
+    answers it, it is declined whatever it would be alone, which is then not resolved (a
+    resolver call as dear as a question's)."""
+    talk.ask("c-kmu", "yo what's the 41% in the article about?")
+    resolved = _resolved_texts(talk, monkeypatch)
+    answer = talk.ask("c-kmu", "und nur bei den KMUs?")
+    assert answer.answered is False and "41" not in answer.text
+    assert resolved and "und nur bei den KMUs?" not in resolved
+
+
+def test_an_ellipsis_no_intent_knows_is_not_resolved_as_a_topic_of_its_own(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "and back in 2021?" after the firms at the Science Park at the end of 2022 names
+    words the last answer does not know; read as a topic of its own it could be taken only
+    from an intent that knows them all, and none does: not resolved alone (a resolver call
+    as dear as a question's), the last question is read with it (the article lacks 2021's)."""
+    talk.ask("c-2021", "How many AI firms were at the Science Park by the end of 2022?")
+    resolved = _resolved_texts(talk, monkeypatch)
+    answer = talk.ask("c-2021", "and back in 2021?")
+    assert resolved and "back in 2021?" not in resolved
+    assert answer.kind == "gap"
+
+
+def _resolved_texts(talk: Conversations, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the bot resolves from now on, in order."""
+    resolved: list[str] = []
+    resolve = talk.bot.resolve
+    monkeypatch.setattr(
+        talk.bot, "resolve", lambda text, lang=None: resolved.append(text) or resolve(text, lang)
+    )
+    return resolved
+
+
 def test_an_opener_of_several_words_is_not_part_of_the_ellipsis() -> None:
     assert strip_opener("and what about among SMEs only?") == "among SMEs only?"
     assert strip_opener("und wie viele davon?") == "wie viele davon?"  # its question word stays
