@@ -32,6 +32,8 @@ from bot.models import (
     SourcesFile,
 )
 from bot.settings import KnowledgeLimits
+from bot.yaml_keys import StrictLoader
+from bot.yaml_keys import key_shown as _key_shown
 
 if TYPE_CHECKING:
     from bot.index_cache import IndexCache
@@ -208,43 +210,7 @@ class KnowledgeBase:
         return next((f for f in self.facts if f.id == fact_id), None)
 
 
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
-    """PyYAML's C loader, refusing a key twice in one mapping: PyYAML keeps the last, so
-    a second `intents:` appended to a file dropped every intent above it without a word
-    (`kb validate`: ok), a second `answer:` or `questions:` the first one."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._checked: set[int] = set()
-
-    def flatten_mapping(self, node: yaml.MappingNode) -> None:
-        # Before its merge keys (`<<: *base`) add the pairs they stand for, which a key of
-        # the mapping's own may override.
-        if id(node) not in self._checked:
-            self._checked.add(id(node))
-            _no_key_twice(node)
-        super().flatten_mapping(node)
-
-
-def _no_key_twice(node: yaml.MappingNode) -> None:
-    first: dict[tuple[str, str], yaml.Node] = {}
-    for key, _ in node.value:
-        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
-            continue
-        seen = first.setdefault((key.tag, key.value), key)
-        if seen is not key:
-            problem = (
-                f"the key {_key_shown(key.value)!r} twice in one mapping (first at line "
-                f"{seen.start_mark.line + 1}); only the last would be read"
-            )
-            raise yaml.constructor.ConstructorError(None, None, problem, key.start_mark)
-
-
-_C_LOADER = _Loader
+_C_LOADER = StrictLoader
 
 
 def _fast_load(text: str) -> Any:
@@ -379,17 +345,6 @@ def _parse(
         return model.model_validate(data), raw
     except ValidationError as exc:
         raise KnowledgeError(_schema_problems(exc, rel, raw, budget.limits.max_errors)) from exc
-
-
-# What a key of the knowledge looks like; another key is not repeated, for it may be a line
-# of a file a symlink points to (a password hash of /etc/shadow), not a misspelt name.
-_KEY = re.compile(r"[A-Za-z0-9_.-]{1,60}")
-
-
-def _key_shown(part: int | str) -> str:
-    """A part of an error's location as a problem may show it: an index, or a key that looks
-    like one of the knowledge's (`anwser`, so that a typo is found); any other "a key"."""
-    return str(part) if isinstance(part, int) or _KEY.fullmatch(part) else "a key"
 
 
 def _schema_problems(
