@@ -54,15 +54,49 @@ def files_named(directory: Path, suffix: str = ".yaml") -> list[Path]:
     return sorted(p for p in directory.glob("*" + suffix) if not p.name.startswith("."))
 
 
-def _nested_files(directory: Path) -> list[Path]:
-    """YAML files in the subdirectories of `directory` (hidden ones aside): saved there,
-    never read (the loader reads `directory` itself), though the watcher sees them."""
-    return sorted(
-        p
-        for p in directory.glob("*/**/*")
-        if p.suffix in (".yaml", ".yml")
-        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
-    )
+def listed(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of `folder`; none where it cannot be listed (removed meanwhile, no
+    permission, an I/O error): a walk goes on, and the loader reports what it needs."""
+    try:
+        with os.scandir(folder) as scan:
+            return list(scan)
+    except OSError:
+        return []
+
+
+# How deep the folders under qa/ are walked for saved files the loader will not read: no
+# intents file lies in a folder at all, so a tree deeper than this is named, not walked on.
+NESTED_DEPTH = 32
+
+
+def _nested_files(directory: Path) -> tuple[list[Path], list[Path]]:
+    """(YAML files in the subdirectories of `directory`, the folders directly under it whose
+    tree goes deeper than NESTED_DEPTH levels), hidden ones aside: saved there, never read
+    (the loader reads `directory` itself), though the watcher sees them. Walked with a list,
+    not recursively (`glob("*/**/*")` recursed per level: a tree 1,000 deep was a bare
+    "cannot load: RecursionError" naming no folder); a folder it cannot list is left out.
+    A link directly in `directory` is followed, deeper ones are not (as glob did)."""
+    found: list[Path] = []
+    too_deep: list[Path] = []
+    pending: list[tuple[Path, int, Path | None]] = [(directory, 0, None)]
+    while pending:
+        folder, depth, top = pending.pop()
+        for entry in listed(folder):
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=depth == 0)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if depth + 1 < NESTED_DEPTH:
+                    pending.append((path, depth + 1, top or path))
+                elif top not in too_deep:
+                    too_deep.append(top or path)
+            elif depth > 0 and Path(entry.name).suffix in (".yaml", ".yml"):
+                found.append(path)
+    return sorted(found), sorted(too_deep)
 
 
 class _Unreadable(Exception):
@@ -505,9 +539,16 @@ def _load(
     for stray in sorted(p for p in strays if p.exists()):  # saved, and never read: say so
         detail = "not read: knowledge files end in .yaml; rename it"
         problems.append(KnowledgeFileError(_rel(stray, root), 0, detail))
-    for nested in _nested_files(root / INTENTS_DIR):
+    nested, too_deep = _nested_files(root / INTENTS_DIR)
+    for path in nested:
         detail = "not read: intents files lie directly in qa/; move it"
-        problems.append(KnowledgeFileError(_rel(nested, root), 0, detail))
+        problems.append(KnowledgeFileError(_rel(path, root), 0, detail))
+    for folder in too_deep:
+        detail = (
+            f"not read: folders nested more than {NESTED_DEPTH} levels deep under qa/ "
+            "(intents files lie directly in qa/); remove this folder"
+        )
+        problems.append(KnowledgeFileError(_rel(folder, root), 0, detail))
     for path in intent_files:
         try:
             model, raw, key = _parse_intents(path, root, budget, precise, cache)
