@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -58,8 +59,16 @@ class ResponseUrlError(Exception):
 async def reply_via(respond: AsyncRespond, **payload: Any) -> None:
     """`respond(**payload)`, raising ResponseUrlError when the response_url refuses it:
     slack_sdk's webhook client returns the error status instead of raising, so a lost
-    reply left no trace."""
-    response = await respond(**payload)
+    reply left no trace. One it cannot reach (a DNS failure, a refused connection, its
+    30 s timeout) raised aiohttp's error, logged as an ERROR with a traceback of some 60
+    lines per reply: now a ResponseUrlError too, naming the kind of failure and never the
+    URL (its path lets anyone post into the channel)."""
+    try:
+        response = await respond(**payload)
+    except (aiohttp.ClientError, OSError) as exc:  # TimeoutError is an OSError
+        reason = getattr(exc, "strerror", None)
+        why = " ".join(f"{type(exc).__name__}: {reason}".split()) if reason else type(exc).__name__
+        raise ResponseUrlError(f"response_url unreachable ({why[:100]})") from None
     if response.status_code >= 300:
         error = " ".join(str(response.body).split())[:60]  # Slack's short error word
         raise ResponseUrlError(f"response_url answered {response.status_code} ({error})")
