@@ -9,6 +9,7 @@ background task, before any work starts.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import functools
 import logging
@@ -295,24 +296,46 @@ class SlackListeners:
             if not await self.seen.claim(key):
                 return
             channel = message.channel or ""
-            status = bool(status and thread_ts and message.text)
-            if status:
+            # An assistant thread shows "looking it up…" while the answer is made, set once
+            # the message is within the rate limit: one over it costs no Web API call but
+            # the notice (once a minute), where it was a status set and cleared each.
+            statuses: list[concurrent.futures.Future[None]] = []
+            admitted = None
+            if status and thread_ts and message.text:
                 lang = await self.core(self.bot.language, message.text)
                 looking = render.word("assistant_status", lang)
-                await set_status(client, channel, thread_ts or "", looking)
+                admitted = self._status_when_admitted(client, channel, thread_ts, looking, statuses)
             if message.text:
-                ask = functools.partial(self.chat.answer, message)
+                ask = functools.partial(self.chat.answer, message, admitted)
                 payload, answer = await self._reply(message.text, ask)
             else:  # `@qabot` alone: the help, a post like an answer (it spends a token)
                 payload, answer = await self._help_or_notice(message)
+            for started in statuses:  # set before the post, which takes it away
+                await asyncio.wrap_future(started)
             if answer is not None and not await self.core(self.chat.worth_posting, message, answer):
-                if status:  # silence (over the rate limit): no status left saying otherwise
-                    await set_status(client, channel, thread_ts or "", "")
-                return
+                return  # a notice given less than a minute ago (no status was set for it)
             response = await client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, **payload
             )
             await self._sent(response, message.conversation, answer)
+
+    @staticmethod
+    def _status_when_admitted(
+        client: AsyncWebClient,
+        channel: str,
+        thread_ts: str,
+        status: str,
+        started: list[concurrent.futures.Future[None]],
+    ) -> Callable[[], None]:
+        """For QABot.handle, called on a core thread once a message is within the rate
+        limit: set the assistant thread's `status` on this event loop (into `started`)."""
+        loop = asyncio.get_running_loop()
+
+        def admitted() -> None:
+            call = set_status(client, channel, thread_ts, status)
+            started.append(asyncio.run_coroutine_threadsafe(call, loop))
+
+        return admitted
 
     async def _help_or_notice(self, message: Incoming) -> tuple[render.Payload, Answer | None]:
         """The help for a message with no question in it, or over the asker's rate limit the
