@@ -248,7 +248,7 @@ class Settings(BaseSettings):
     # Longest wait for one Redis call; a store that fails or is slower is left out for a
     # few seconds (answering goes on without it). Never on the path of a Slack ack.
     # 0 would make its sockets non-blocking; past about 1e10 s they overflow (never connect).
-    redis_timeout_s: Annotated[float, Within(0, 60, above=True)] = 0.5
+    redis_timeout_s: Annotated[float, Within(0, 300, above=True)] = 0.5
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     resolver: ResolverSettings = Field(default_factory=ResolverSettings)
     admins: AdminSettings = Field(default_factory=AdminSettings)
