@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import weakref
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from bot.answer import Answer
@@ -128,14 +129,16 @@ class ChatService:
         joined = self._joined_key(message.asker.platform, message.conversation)
         return self._read(joined) is not None
 
-    def answer(self, message: Incoming) -> Answer:
-        """The reply to `message` in its conversation; never raises for any text."""
+    def answer(self, message: Incoming, admitted: Callable[[], object] | None = None) -> Answer:
+        """The reply to `message` in its conversation; never raises for any text.
+        `admitted`: called once the message is within the rate limit (QABot.handle)."""
         return self.conversations.ask(
             message.conversation,
             message.text,
             platform=message.asker.platform,
             user=message.asker.user,
             channel=message.channel,
+            admitted=admitted,
         )
 
     def worth_posting(self, message: Incoming, answer: Answer) -> bool:

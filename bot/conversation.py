@@ -395,8 +395,10 @@ class Conversations:
         platform: Platform = "cli",
         user: str | None = None,
         channel: str | None = None,
+        admitted: Callable[[], object] | None = None,
     ) -> Answer:
-        """The reply to `text` in `conversation`; never raises for any input string."""
+        """The reply to `text` in `conversation`; never raises for any input string.
+        `admitted`: called once the message is within the rate limit (QABot.handle)."""
         key = f"conversation:{platform}:{conversation}"
 
         def reply() -> Answer:
@@ -419,7 +421,9 @@ class Conversations:
             return _as_asked(answer, text)
 
         # One message: rate-limited, counted and logged once, however it is read.
-        return self.bot.handle(text, reply, platform=platform, user=user, channel=channel)
+        return self.bot.handle(
+            text, reply, platform=platform, user=user, channel=channel, admitted=admitted
+        )
 
     def _after_request(self, kind: str, ctx: Context, answer: Answer) -> Context:
         """The context after an answered request: same topic, in the answer's language. After

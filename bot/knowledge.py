@@ -32,6 +32,8 @@ from bot.models import (
     SourcesFile,
 )
 from bot.settings import KnowledgeLimits
+from bot.yaml_keys import StrictLoader
+from bot.yaml_keys import key_shown as _key_shown
 
 if TYPE_CHECKING:
     from bot.index_cache import IndexCache
@@ -52,15 +54,49 @@ def files_named(directory: Path, suffix: str = ".yaml") -> list[Path]:
     return sorted(p for p in directory.glob("*" + suffix) if not p.name.startswith("."))
 
 
-def _nested_files(directory: Path) -> list[Path]:
-    """YAML files in the subdirectories of `directory` (hidden ones aside): saved there,
-    never read (the loader reads `directory` itself), though the watcher sees them."""
-    return sorted(
-        p
-        for p in directory.glob("*/**/*")
-        if p.suffix in (".yaml", ".yml")
-        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
-    )
+def listed(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of `folder`; none where it cannot be listed (removed meanwhile, no
+    permission, an I/O error): a walk goes on, and the loader reports what it needs."""
+    try:
+        with os.scandir(folder) as scan:
+            return list(scan)
+    except OSError:
+        return []
+
+
+# How deep the folders under qa/ are walked for saved files the loader will not read: no
+# intents file lies in a folder at all, so a tree deeper than this is named, not walked on.
+NESTED_DEPTH = 32
+
+
+def _nested_files(directory: Path) -> tuple[list[Path], list[Path]]:
+    """(YAML files in the subdirectories of `directory`, the folders directly under it whose
+    tree goes deeper than NESTED_DEPTH levels), hidden ones aside: saved there, never read
+    (the loader reads `directory` itself), though the watcher sees them. Walked with a list,
+    not recursively (`glob("*/**/*")` recursed per level: a tree 1,000 deep was a bare
+    "cannot load: RecursionError" naming no folder); a folder it cannot list is left out.
+    A link directly in `directory` is followed, deeper ones are not (as glob did)."""
+    found: list[Path] = []
+    too_deep: list[Path] = []
+    pending: list[tuple[Path, int, Path | None]] = [(directory, 0, None)]
+    while pending:
+        folder, depth, top = pending.pop()
+        for entry in listed(folder):
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=depth == 0)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if depth + 1 < NESTED_DEPTH:
+                    pending.append((path, depth + 1, top or path))
+                elif top not in too_deep:
+                    too_deep.append(top or path)
+            elif depth > 0 and Path(entry.name).suffix in (".yaml", ".yml"):
+                found.append(path)
+    return sorted(found), sorted(too_deep)
 
 
 class _Unreadable(Exception):
@@ -208,43 +244,7 @@ class KnowledgeBase:
         return next((f for f in self.facts if f.id == fact_id), None)
 
 
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
-    """PyYAML's C loader, refusing a key twice in one mapping: PyYAML keeps the last, so
-    a second `intents:` appended to a file dropped every intent above it without a word
-    (`kb validate`: ok), a second `answer:` or `questions:` the first one."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._checked: set[int] = set()
-
-    def flatten_mapping(self, node: yaml.MappingNode) -> None:
-        # Before its merge keys (`<<: *base`) add the pairs they stand for, which a key of
-        # the mapping's own may override.
-        if id(node) not in self._checked:
-            self._checked.add(id(node))
-            _no_key_twice(node)
-        super().flatten_mapping(node)
-
-
-def _no_key_twice(node: yaml.MappingNode) -> None:
-    first: dict[tuple[str, str], yaml.Node] = {}
-    for key, _ in node.value:
-        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
-            continue
-        seen = first.setdefault((key.tag, key.value), key)
-        if seen is not key:
-            problem = (
-                f"the key {_key_shown(key.value)!r} twice in one mapping (first at line "
-                f"{seen.start_mark.line + 1}); only the last would be read"
-            )
-            raise yaml.constructor.ConstructorError(None, None, problem, key.start_mark)
-
-
-_C_LOADER = _Loader
+_C_LOADER = StrictLoader
 
 
 def _fast_load(text: str) -> Any:
@@ -379,17 +379,6 @@ def _parse(
         return model.model_validate(data), raw
     except ValidationError as exc:
         raise KnowledgeError(_schema_problems(exc, rel, raw, budget.limits.max_errors)) from exc
-
-
-# What a key of the knowledge looks like; another key is not repeated, for it may be a line
-# of a file a symlink points to (a password hash of /etc/shadow), not a misspelt name.
-_KEY = re.compile(r"[A-Za-z0-9_.-]{1,60}")
-
-
-def _key_shown(part: int | str) -> str:
-    """A part of an error's location as a problem may show it: an index, or a key that looks
-    like one of the knowledge's (`anwser`, so that a typo is found); any other "a key"."""
-    return str(part) if isinstance(part, int) or _KEY.fullmatch(part) else "a key"
 
 
 def _schema_problems(
@@ -550,9 +539,16 @@ def _load(
     for stray in sorted(p for p in strays if p.exists()):  # saved, and never read: say so
         detail = "not read: knowledge files end in .yaml; rename it"
         problems.append(KnowledgeFileError(_rel(stray, root), 0, detail))
-    for nested in _nested_files(root / INTENTS_DIR):
+    nested, too_deep = _nested_files(root / INTENTS_DIR)
+    for path in nested:
         detail = "not read: intents files lie directly in qa/; move it"
-        problems.append(KnowledgeFileError(_rel(nested, root), 0, detail))
+        problems.append(KnowledgeFileError(_rel(path, root), 0, detail))
+    for folder in too_deep:
+        detail = (
+            f"not read: folders nested more than {NESTED_DEPTH} levels deep under qa/ "
+            "(intents files lie directly in qa/); remove this folder"
+        )
+        problems.append(KnowledgeFileError(_rel(folder, root), 0, detail))
     for path in intent_files:
         try:
             model, raw, key = _parse_intents(path, root, budget, precise, cache)

@@ -16,6 +16,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.yaml_keys import StrictLoader
+
 DATA_FILE = Path(__file__).with_name("data") / "language.yaml"
 COMMON_WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
 PLACES_FILE = Path(__file__).with_name("data") / "places.txt"
@@ -146,11 +148,21 @@ def phrase(entry: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold_entry(entry)))
 
 
+class LanguageDataError(ValueError):
+    """The language data cannot be read as YAML (a syntax error, a key twice in one
+    mapping): `file:line: message`, as a knowledge file's problem is worded."""
+
+
 def load(path: Path = DATA_FILE) -> LanguageData:
-    with path.open(encoding="utf-8") as fh:
-        return LanguageData.model_validate(
-            yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        )
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = yaml.load(text, Loader=StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = min(mark.line + 1, text.count("\n") + 1) if mark else 0
+        detail = f"YAML syntax: {exc.problem or exc.context}"
+        raise LanguageDataError(f"{path}:{line}: {detail}") from None
+    return LanguageData.model_validate(raw)
 
 
 def _words(text: str) -> frozenset[str]:

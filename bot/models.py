@@ -38,6 +38,18 @@ class Citation(_Strict):
     locator: str = Field(pattern=r"^§\d{1,6}$")  # bounded: int() refuses 4,300+ digits
     quote: str = Field(min_length=10)
 
+    @field_validator("locator")
+    @classmethod
+    def _one_spelling(cls, locator: str) -> str:
+        """One way to write a paragraph: `§01` was taken as §1 and shown to users as `§01`
+        (and a search for §1 missed it)."""
+        digits = locator.removeprefix("§")
+        if digits.isascii() and digits != str(int(digits)):
+            if int(digits) == 0:
+                raise ValueError("paragraphs count from §1; there is no §0")
+            raise ValueError(f"write §{int(digits)}: a paragraph number has no leading zero")
+        return locator
+
 
 class Source(_Strict):
     """A document the knowledge cites; `file` is relative to the knowledge directory."""

@@ -7,8 +7,11 @@ an answer, and the matcher does not run.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict
+
+from bot.bounds import Within
 from bot.state import SharedState
 
 
@@ -20,11 +23,12 @@ class RateLimitSettings(BaseModel):
 
     enabled: bool = True
     # Questions at once (burst) and tokens back a second; 0 per second: a burst only.
-    user_burst: float = Field(default=10, ge=0)
-    user_per_s: float = Field(default=0.5, ge=0)
-    channel_burst: float = Field(default=60, ge=0)
-    channel_per_s: float = Field(default=5, ge=0)
-    max_concurrent: int = Field(default=8, gt=0)
+    user_burst: Annotated[float, Within(0, 100_000)] = 10
+    user_per_s: Annotated[float, Within(0, 10_000)] = 0.5
+    channel_burst: Annotated[float, Within(0, 100_000)] = 60
+    channel_per_s: Annotated[float, Within(0, 10_000)] = 5
+    # Core threads of an adapter (each one a thread): a few per core.
+    max_concurrent: Annotated[int, Within(1, 256)] = 8
 
 
 class RateLimiter:

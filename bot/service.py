@@ -102,14 +102,19 @@ class QABot:
         platform: Platform,
         user: str | None,
         channel: str | None,
+        admitted: Callable[[], object] | None = None,
     ) -> Answer:
         """One message asked: the rate limit once, then `work` (which resolves it, once or
-        several times), then its answer counted and logged once."""
+        several times), then its answer counted and logged once. `admitted` is called
+        once the message is within the rate limit, before `work` (Slack's "looking it up"
+        status: a message over the limit costs no Web API call for it)."""
         start = time.perf_counter()
         limited = self.over_limit(text, platform, user, channel)
         if limited is not None:
             self.metrics.answered(platform, limited.kind, time.perf_counter() - start)
             return limited
+        if admitted is not None:
+            admitted()
         answer = work()
         self.metrics.answered(platform, answer.kind, time.perf_counter() - start)
         self._log_unanswered(answer, text, platform, user, channel)

@@ -29,6 +29,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.bounds import Within
 from bot.ratelimit import RateLimitSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -64,9 +65,11 @@ Secret = Annotated[SecretStr, AfterValidator(_one_word)]
 
 # A time qabot keeps something for (a conversation, an event id): above 0 (0 or less kept
 # nothing), at most a year (Redis takes a finite expire time, in milliseconds).
-KeepSeconds = Annotated[float, Field(gt=0, le=365 * 86400)]
+KeepSeconds = Annotated[float, Within(0, 365 * 86400, above=True)]
+# A Discord id (user, role, server): a snowflake, 64 bits unsigned.
+Snowflake = Annotated[int, Within(1, 2**64 - 1)]
 # A TCP port a server of ours binds: 0 would be one the OS picks, named nowhere.
-Port = Annotated[int, Field(ge=1, le=65535)]
+Port = Annotated[int, Within(1, 65535)]
 # The address a server of ours binds: "" would be every interface (aiohttp's reading), unsaid.
 BindHost = Annotated[str, Field(min_length=1)]
 
@@ -83,9 +86,10 @@ class ResolverSettings(ConfigSection):
     """What to offer when no intent is accepted. Whether one is accepted is the fitted
     decision model's call (bot/policy.py, bot/data/decision.json)."""
 
-    suggest: float = 0.30
-    passage_accept: float = 0.62
-    max_suggestions: int = Field(default=3, ge=0)
+    # Scores are from 0 to 1; Slack and Discord show at most 10 buttons of suggestions here.
+    suggest: Annotated[float, Within(0, 1)] = 0.30
+    passage_accept: Annotated[float, Within(0, 1)] = 0.62
+    max_suggestions: Annotated[int, Within(0, 10)] = 3
 
 
 class AdminSettings(ConfigSection):
@@ -95,11 +99,11 @@ class AdminSettings(ConfigSection):
     slack_user_ids: list[Annotated[str, Field(pattern=r"^[UW][A-Z0-9]+$")]] = Field(
         default_factory=list
     )
-    discord_user_ids: list[int] = Field(default_factory=list)
-    discord_role_ids: list[int] = Field(default_factory=list)
+    discord_user_ids: list[Snowflake] = Field(default_factory=list)
+    discord_role_ids: list[Snowflake] = Field(default_factory=list)
     # Opt-in: the Discord servers (ids) whose members with Manage Server are admins too, of
     # qabot as a whole (every server's questions, the knowledge all are answered from).
-    discord_manage_server: list[int] = Field(default_factory=list)
+    discord_manage_server: list[Snowflake] = Field(default_factory=list)
 
     @field_validator("discord_manage_server", mode="before")
     @classmethod
@@ -128,23 +132,23 @@ class SlackSettings(ConfigSection):
     # about 5 minutes after the first delivery.
     dedupe_ttl_s: KeepSeconds = 600.0
     ask_ephemeral: bool = False
-    api_retries: int = Field(default=3, ge=0)
-    api_timeout_s: float = Field(default=10.0, gt=0)
+    api_retries: Annotated[int, Within(0, 10)] = 3
+    api_timeout_s: Annotated[float, Within(0, 120, above=True)] = 10.0
     # A 429 whose Retry-After would take a reply's waits past this drops it (logged).
-    max_retry_after_s: float = Field(default=30.0, ge=0)
+    max_retry_after_s: Annotated[float, Within(0, 300)] = 30.0
 
 
 class DiscordSettings(ConfigSection):
-    guild_ids: list[int] = Field(default_factory=list)
+    guild_ids: list[Snowflake] = Field(default_factory=list)
     sharded: bool = False
     # Shards spread over processes: the same count in each, and each its own ids.
-    shard_count: int | None = Field(default=None, gt=0)
-    shard_ids: list[int] | None = Field(default=None, min_length=1)
+    shard_count: Annotated[int, Within(1, 100_000)] | None = None
+    shard_ids: list[Annotated[int, Within(0, 99_999)]] | None = Field(default=None, min_length=1)
     message_content_intent: bool = True
     command_hash_file: SettingPath = PROJECT_ROOT / ".qabot-commands.hash"
     # A reply Discord's rate limit (429 retry_after) would hold longer is dropped
     # (discord.py's max_ratelimit_timeout; it takes nothing under 30).
-    max_retry_after_s: float = Field(default=30.0, ge=30.0)
+    max_retry_after_s: Annotated[float, Within(30, 300)] = 30.0
 
     @field_validator("shard_count", "shard_ids")
     @classmethod
@@ -173,9 +177,9 @@ class UnansweredSettings(ConfigSection):
     enabled: bool = True
     path: SettingPath = PROJECT_ROOT / "var" / "unanswered.jsonl"
     # Answers below this confidence are logged too (abstentions always are).
-    low_confidence: float = 0.6
-    max_bytes: int = Field(default=1_000_000, gt=0)
-    backups: int = Field(default=3, ge=0)  # 0: no rotated copies kept
+    low_confidence: Annotated[float, Within(0, 1)] = 0.6
+    max_bytes: Annotated[int, Within(1, 1_000_000_000)] = 1_000_000
+    backups: Annotated[int, Within(0, 100)] = 3  # 0: no rotated copies kept
     # Slack/Discord user and channel ids are kept only when this is true.
     log_user_ids: bool = False
     # `cli` (qabot ask, the eval scripts) is left out by default.
@@ -189,11 +193,11 @@ class KnowledgeLimits(ConfigSection):
     in one file, benchmarks/bench_resolver.py) three times over.
     """
 
-    max_file_bytes: int = Field(default=20_000_000, gt=0)
-    max_total_bytes: int = Field(default=50_000_000, gt=0)
+    max_file_bytes: Annotated[int, Within(1, 1_000_000_000)] = 20_000_000
+    max_total_bytes: Annotated[int, Within(1, 1_000_000_000)] = 50_000_000
     # What a broken directory reports (`kb validate`, the log, `/kb reload`).
-    max_errors: int = Field(default=50, gt=0)
-    max_error_chars: int = Field(default=300, ge=80)
+    max_errors: Annotated[int, Within(1, 10_000)] = 50
+    max_error_chars: Annotated[int, Within(80, 10_000)] = 300
 
 
 class AdminToolSettings(ConfigSection):
@@ -201,9 +205,9 @@ class AdminToolSettings(ConfigSection):
 
     watch: bool = True
     # watchfiles groups the events of one save; it yields after `watch_step_ms` of quiet.
-    watch_step_ms: int = Field(default=50, gt=0)
-    watch_debounce_ms: int = Field(default=1600, ge=0)
-    unanswered_groups: int = Field(default=10, gt=0)
+    watch_step_ms: Annotated[int, Within(1, 10_000)] = 50
+    watch_debounce_ms: Annotated[int, Within(0, 60_000)] = 1600
+    unanswered_groups: Annotated[int, Within(1, 1_000)] = 10
 
 
 class Settings(BaseSettings):
@@ -231,7 +235,7 @@ class Settings(BaseSettings):
     # and analyses only the files that changed. Unset: kept in memory only.
     index_cache_dir: SettingPath | None = PROJECT_ROOT / "var" / "index-cache"
     # At most a Slack message's length (Discord's is 4,000): longer is no question to match.
-    max_question_chars: int = Field(default=4000, gt=0, le=40_000)
+    max_question_chars: Annotated[int, Within(1, 40_000)] = 4000
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.
     conversation_ttl_s: KeepSeconds = 1800.0
@@ -244,7 +248,7 @@ class Settings(BaseSettings):
     # Longest wait for one Redis call; a store that fails or is slower is left out for a
     # few seconds (answering goes on without it). Never on the path of a Slack ack.
     # 0 would make its sockets non-blocking; past about 1e10 s they overflow (never connect).
-    redis_timeout_s: float = Field(default=0.5, gt=0, le=365 * 86400)
+    redis_timeout_s: Annotated[float, Within(0, 300, above=True)] = 0.5
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     resolver: ResolverSettings = Field(default_factory=ResolverSettings)
     admins: AdminSettings = Field(default_factory=AdminSettings)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import os
 import stat
 import sys
 import threading
@@ -17,7 +16,7 @@ from pathlib import Path
 from bot.answer import ReloadResult
 from bot.errors import KnowledgeError, KnowledgeFileError
 from bot.index_cache import IndexCache
-from bot.knowledge import load_knowledge
+from bot.knowledge import listed, load_knowledge
 from bot.settings import Settings
 from bot.snapshot import Snapshot
 
@@ -157,12 +156,7 @@ def files_signature(root: Path) -> Signature:
     pending = [root]
     while pending:
         directory = pending.pop()
-        try:
-            with os.scandir(directory) as entries:
-                found = list(entries)
-        except OSError:
-            continue
-        for entry in found:
+        for entry in listed(directory):
             if entry.name.startswith(".") or (directory == root and entry.name == "drafts"):
                 continue
             path = directory / entry.name

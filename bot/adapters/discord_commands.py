@@ -9,9 +9,12 @@ hash of the last synced payload is kept in `settings.discord.command_hash_file`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
+import os
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -523,6 +526,23 @@ def _last_synced_digest(hash_file: Path) -> str | None:
         return None
 
 
+def _write_hash(hash_file: Path, digest: str) -> None:
+    """`digest` into `hash_file`, in place of whatever was there. Written to a file of a
+    name of its own made afresh (O_EXCL: always a new regular file, never a link's target)
+    and renamed: through a fixed sibling `….new`, a FIFO there blocked the start for ever
+    (or took the hash, and was renamed into the hash file's place)."""
+    hash_file.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"{hash_file.name}.", suffix=".new", dir=hash_file.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(digest + "\n")
+        os.replace(name, hash_file)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
 async def sync_commands(
     tree: app_commands.CommandTree, settings: Settings, application_id: int
 ) -> bool:
@@ -549,11 +569,12 @@ async def sync_commands(
         log.exception("syncing the app commands failed; will retry on the next start")
         return False
     try:
-        hash_file.parent.mkdir(parents=True, exist_ok=True)
-        written = hash_file.with_name(hash_file.name + ".new")
-        written.write_text(digest + "\n")
-        written.replace(hash_file)  # in place of whatever was there (a FIFO would block)
-    except OSError:
-        log.warning("could not write %s; the commands will be synced again next start", hash_file)
+        _write_hash(hash_file, digest)
+    except OSError as exc:
+        log.warning(
+            "could not write %s (%s); the commands will be synced again next start",
+            hash_file,
+            exc.strerror or type(exc).__name__,
+        )
     log.info("app commands synced to %s", guild_ids or "all guilds (global)")
     return True

@@ -9,6 +9,7 @@ background task, before any work starts.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import functools
 import logging
@@ -17,6 +18,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -58,8 +60,16 @@ class ResponseUrlError(Exception):
 async def reply_via(respond: AsyncRespond, **payload: Any) -> None:
     """`respond(**payload)`, raising ResponseUrlError when the response_url refuses it:
     slack_sdk's webhook client returns the error status instead of raising, so a lost
-    reply left no trace."""
-    response = await respond(**payload)
+    reply left no trace. One it cannot reach (a DNS failure, a refused connection, its
+    30 s timeout) raised aiohttp's error, logged as an ERROR with a traceback of some 60
+    lines per reply: now a ResponseUrlError too, naming the kind of failure and never the
+    URL (its path lets anyone post into the channel)."""
+    try:
+        response = await respond(**payload)
+    except (aiohttp.ClientError, OSError) as exc:  # TimeoutError is an OSError
+        reason = getattr(exc, "strerror", None)
+        why = " ".join(f"{type(exc).__name__}: {reason}".split()) if reason else type(exc).__name__
+        raise ResponseUrlError(f"response_url unreachable ({why[:100]})") from None
     if response.status_code >= 300:
         error = " ".join(str(response.body).split())[:60]  # Slack's short error word
         raise ResponseUrlError(f"response_url answered {response.status_code} ({error})")
@@ -286,24 +296,46 @@ class SlackListeners:
             if not await self.seen.claim(key):
                 return
             channel = message.channel or ""
-            status = bool(status and thread_ts and message.text)
-            if status:
+            # An assistant thread shows "looking it up…" while the answer is made, set once
+            # the message is within the rate limit: one over it costs no Web API call but
+            # the notice (once a minute), where it was a status set and cleared each.
+            statuses: list[concurrent.futures.Future[None]] = []
+            admitted = None
+            if status and thread_ts and message.text:
                 lang = await self.core(self.bot.language, message.text)
                 looking = render.word("assistant_status", lang)
-                await set_status(client, channel, thread_ts or "", looking)
+                admitted = self._status_when_admitted(client, channel, thread_ts, looking, statuses)
             if message.text:
-                ask = functools.partial(self.chat.answer, message)
+                ask = functools.partial(self.chat.answer, message, admitted)
                 payload, answer = await self._reply(message.text, ask)
             else:  # `@qabot` alone: the help, a post like an answer (it spends a token)
                 payload, answer = await self._help_or_notice(message)
+            for started in statuses:  # set before the post, which takes it away
+                await asyncio.wrap_future(started)
             if answer is not None and not await self.core(self.chat.worth_posting, message, answer):
-                if status:  # silence (over the rate limit): no status left saying otherwise
-                    await set_status(client, channel, thread_ts or "", "")
-                return
+                return  # a notice given less than a minute ago (no status was set for it)
             response = await client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, **payload
             )
             await self._sent(response, message.conversation, answer)
+
+    @staticmethod
+    def _status_when_admitted(
+        client: AsyncWebClient,
+        channel: str,
+        thread_ts: str,
+        status: str,
+        started: list[concurrent.futures.Future[None]],
+    ) -> Callable[[], None]:
+        """For QABot.handle, called on a core thread once a message is within the rate
+        limit: set the assistant thread's `status` on this event loop (into `started`)."""
+        loop = asyncio.get_running_loop()
+
+        def admitted() -> None:
+            call = set_status(client, channel, thread_ts, status)
+            started.append(asyncio.run_coroutine_threadsafe(call, loop))
+
+        return admitted
 
     async def _help_or_notice(self, message: Incoming) -> tuple[render.Payload, Answer | None]:
         """The help for a message with no question in it, or over the asker's rate limit the

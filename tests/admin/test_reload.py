@@ -257,6 +257,25 @@ def test_a_deep_tree_in_the_knowledge_directory_is_no_traceback(
     assert bot.reload("/kb reload").ok
 
 
+def test_a_deep_tree_under_qa_is_named_and_the_last_good_knowledge_kept(
+    kb_bot: QABot, kb_copy: Path, deep_tree: Callable[[Path], None]
+) -> None:
+    """1,100 nested folders under qa/ were one problem "knowledge:0: cannot load:
+    RecursionError" (the loader's walk for misplaced files recursed per level), naming no
+    folder. Now the folder is named, the reload refused, the last good knowledge served."""
+    before = kb_bot.ask("Who is the CFO of SenseTime?")
+    (kb_copy / "qa" / "archive").mkdir()
+    deep_tree(kb_copy / "qa" / "archive")
+    result = kb_bot.reload("/kb reload")
+    assert not result.ok
+    assert result.errors == (
+        "knowledge/qa/archive:0: not read: folders nested more than 32 levels deep under "
+        "qa/ (intents files lie directly in qa/); remove this folder",
+    )
+    assert "still serving the last good knowledge" in result.summary()
+    assert kb_bot.ask("Who is the CFO of SenseTime?") == before
+
+
 def test_a_folder_gone_while_the_reload_looks_is_no_failure(
     kb_bot: QABot, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

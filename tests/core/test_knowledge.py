@@ -204,6 +204,22 @@ def test_unknown_paragraph_is_reported_at_the_locator(kb_copy: Path) -> None:
     assert problem == "knowledge/qa/broken.yaml:11: article has no paragraph §99"
 
 
+@pytest.mark.parametrize(
+    ("locator", "problem"),
+    [
+        ("§04", "write §4: a paragraph number has no leading zero"),
+        ("§000", "paragraphs count from §1; there is no §0"),
+    ],
+)
+def test_a_locator_has_one_spelling(kb_copy: Path, locator: str, problem: str) -> None:
+    """`§04` was taken as §4 and shown to users as `§04` (a search for §4 missed it):
+    refused at its line, saying how to write it."""
+    body = VALID_INTENT.format(quote="Die erfolgreiche Gründung von SenseTime im Jahr 2014")
+    _write_intents(kb_copy, body.replace('locator: "§4"', f'locator: "{locator}"'))
+    (found,) = _problems(kb_copy)
+    assert found == f"knowledge/qa/broken.yaml:11: intents.0.cite.0.locator: Value error, {problem}"
+
+
 def test_binary_file_is_a_file_error(kb_copy: Path) -> None:
     (kb_copy / "qa" / "binary.yaml").write_bytes(b"\xff\xfe\x00\x01garbage")
     (problem,) = _problems(kb_copy)

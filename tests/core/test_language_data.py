@@ -83,3 +83,20 @@ def test_words_of_cues_and_chat_are_no_topic() -> None:
     cues; as topic words the knowledge lacks they counted against every answer."""
     assert {"came", "first", "bigger", "vs", "refer", "two"} <= lexicon.STOPWORDS_EN
     assert {"nochmal", "zuerst", "bezieht", "beziehungsweise"} <= lexicon.STOPWORDS_DE
+
+
+def test_a_key_twice_in_the_language_data_is_refused_at_its_line(tmp_path: Path) -> None:
+    """PyYAML keeps the last of two equal keys: a second `restrictors:` (a merge gone wrong)
+    would drop the first table without a word. Refused as a knowledge file's key twice is,
+    `file:line: message` at the second key, naming the first."""
+    text = lexicon.DATA_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "language.yaml"
+    path.write_text(text + "stopwords:\n  de: der\n  en: the\n", encoding="utf-8")
+    first = 1 + text.splitlines().index("stopwords:")
+    second = 1 + len(text.splitlines())
+    with pytest.raises(lexicon.LanguageDataError) as info:
+        lexicon.load(path)
+    assert str(info.value) == (
+        f"{path}:{second}: YAML syntax: the key 'stopwords' twice in one mapping "
+        f"(first at line {first}); only the last would be read"
+    )

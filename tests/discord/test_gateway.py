@@ -7,6 +7,7 @@ import gc
 import json
 import logging
 import os
+import stat
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -99,6 +100,33 @@ async def test_a_hash_file_that_does_not_read_is_no_hash(
     async with serving(discord_core, settings):  # and the next start trusts it
         pass
     assert len(fake.find("PUT", GUILD_COMMANDS)) == 1
+
+
+async def test_the_hash_is_written_past_a_fifo_at_its_old_temporary_name(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The hash was written through a fixed sibling `….new` with a plain open: a FIFO there
+    blocked the start for ever (here a reader holds it open, so the old code wrote the hash
+    into the pipe and renamed the FIFO into the hash file's place). Now it is written to a
+    regular file made afresh: the FIFO is left alone, the hash file is a regular file."""
+    settings = make_settings(fake, tmp_path, guild_ids=[GUILD_ID])
+    hash_file = settings.discord.command_hash_file
+    fifo = hash_file.with_name(hash_file.name + ".new")
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        async with serving(discord_core, settings):
+            await fake.wait_call("PUT", GUILD_COMMANDS)
+        assert os.read(reader, 100) == b""  # nothing was written into the pipe
+    finally:
+        os.close(reader)
+    assert stat.S_ISREG(hash_file.lstat().st_mode) and stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert len(hash_file.read_text().strip()) == 64
+    assert sorted(p.name for p in hash_file.parent.glob(hash_file.name + "*")) == [
+        hash_file.name,
+        fifo.name,
+    ]  # no temporary file left behind
+    assert not [r for r in caplog.records if hash_file.name in r.getMessage()]
 
 
 async def test_guild_synced_commands_are_answered(

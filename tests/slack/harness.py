@@ -189,8 +189,9 @@ class SlackHarness:
         return event
 
     async def command(
-        self, command: str, text: str = "", *, user: str = "U1", channel: str = "C1"
+        self, command: str, text: str = "", *, user: str = "U1", channel: str = "C1", url: str = ""
     ) -> Reply:
+        """A signed slash command; `url` is its response_url (by default one of the fake's)."""
         form = {
             "token": "legacy-verification-token",
             "team_id": TEAM_ID,
@@ -202,7 +203,7 @@ class SlackHarness:
             "command": command,
             "text": text,
             "api_app_id": "A0TEST",
-            "response_url": self.api.response_url(command.strip("/")),
+            "response_url": url or self.api.response_url(command.strip("/")),
             "trigger_id": "1.2.3",
         }
         body = urllib.parse.urlencode(form)

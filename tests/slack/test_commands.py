@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 import pytest
 
@@ -134,3 +135,33 @@ async def test_a_reply_that_response_url_refuses_is_logged(
     (line,) = [r for r in caplog.records if "response_url" in r.getMessage()]
     assert "/ask" in line.getMessage() and "404" in line.getMessage()
     assert "expired_url" in line.getMessage() and line.exc_info is None
+
+
+async def test_a_response_url_that_cannot_be_reached_is_one_line_and_no_traceback(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A response_url no connection reaches (a DNS failure, a refused connection; only a
+    signed request can name one) was an ERROR with a traceback of some 60 lines per reply.
+    Now one WARNING per reply that names the failure, not the URL; the reply is dropped
+    and the next command is answered."""
+    caplog.set_level(logging.INFO)
+    with socket.socket() as closed:  # a loopback port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    secret = "T0TEST/1234/SecretPartOfTheUrl"
+    url = f"http://127.0.0.1:{port}/commands/{secret}"
+    await slack.command("/ask", "When was SenseTime founded?", url=url)
+
+    def reported(_: object) -> bool:
+        return any("slack /ask" in r.getMessage() for r in caplog.records if r.levelno > 20)
+
+    await slack.api.wait_for(reported, timeout=30)
+    await slack.command("/stat", "recruiting")
+    await slack.api.wait_for(one_response)
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    (line,) = [r for r in lines if "response_url" in r.getMessage()]
+    assert line.getMessage().startswith("slack /ask: response_url unreachable (")
+    assert line.getMessage().endswith("; reply lost")
+    assert line.exc_info is None and "\n" not in line.getMessage()
+    assert not [r for r in lines if r.exc_info or r.levelno >= logging.ERROR]
+    assert not [r for r in lines if secret in r.getMessage()]

@@ -1,0 +1,92 @@
+"""Every numeric setting has an upper bound as well as a lower one, and the README's table
+of them agrees with the settings model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, get_args
+
+import pytest
+from pydantic import BaseModel
+
+from bot.bounds import Within
+from bot.settings import PROJECT_ROOT, Settings
+
+
+def _leaves(annotation: Any) -> Iterator[tuple[Any, tuple[Any, ...]]]:
+    """(base type, Annotated metadata) of every type an annotation holds (lists, unions)."""
+    metadata = getattr(annotation, "__metadata__", None)
+    if metadata is not None:
+        yield annotation.__origin__, metadata
+    elif get_args(annotation):
+        for arg in get_args(annotation):
+            yield from _leaves(arg)
+    else:
+        yield annotation, ()
+
+
+def numeric_settings(model: type[BaseModel] = Settings, prefix: str = "") -> Iterator[Any]:
+    """(dotted key, default, Within or None) of every setting that holds numbers."""
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from numeric_settings(annotation, f"{prefix}{name}.")
+            continue
+        leaves = [m for t, m in _leaves(annotation) if t in (int, float)]
+        if leaves:
+            bounds = [x for m in leaves for x in (*m, *field.metadata) if isinstance(x, Within)]
+            default = field.get_default(call_default_factory=True)
+            yield f"{prefix}{name}", default, (bounds[0] if bounds else None)
+
+
+SETTINGS = list(numeric_settings())
+
+
+def test_every_numeric_setting_has_an_upper_bound() -> None:
+    """A timeout of 1e300 (or a burst, a size, a count) was taken: as endless in effect as
+    `inf`, which no setting takes."""
+    assert len(SETTINGS) > 25
+    assert [key for key, _, bounds in SETTINGS if bounds is None] == []
+
+
+@pytest.mark.parametrize(("key", "bounds"), [(k, b) for k, _, b in SETTINGS if b is not None])
+def test_a_number_over_its_bound_is_refused_naming_the_setting_and_range(
+    key: str, bounds: Within, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1e300 for a timeout was taken; now the error names the setting and its whole range
+    (a list of ids: each id's)."""
+    value = str(2**64 if bounds.high >= 2**63 else int(bounds.high) + 1)
+    shown = key
+    if key.endswith(("_ids", "manage_server")):  # a list of ids
+        value, shown = f"[{value}]", f"{key}.0"
+    if key.startswith("discord.shard"):
+        monkeypatch.setenv("QABOT_DISCORD__SHARDED", "true")
+    monkeypatch.setenv("QABOT_" + key.upper().replace(".", "__"), value)
+    with pytest.raises(ValueError) as info:
+        Settings.load(None)
+    assert f"{shown}: Value error, must be {bounds}" in str(info.value)
+
+
+@pytest.mark.parametrize("key", ["slack.api_timeout_s", "redis_timeout_s", "admin.watch_step_ms"])
+def test_a_finite_endless_value_is_refused(key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QABOT_" + key.upper().replace(".", "__"), "1e300")
+    with pytest.raises(ValueError, match=re.escape(key)):
+        Settings.load(None)
+
+
+
+def test_the_readmes_table_of_numeric_settings_agrees_with_the_model() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z_.]+)` \| ([^|]+) \| ([^|]+) \|$", readme, re.M)
+    table = {key: (default.strip(), allowed.strip()) for key, default, allowed in rows}
+    expected = {key: (_default(d), str(b)) for key, d, b in SETTINGS}
+    assert table == expected
+
+
+def _default(value: Any) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, list):
+        return "[]"
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"
