@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -105,6 +106,20 @@ def test_a_value_of_another_shape_is_no_outage(
     assert state.take_token("slack:user:U1", 1, 0) is False
     assert state.claim("event:Ev1", 60) is True and state.claim("event:Ev1", 60) is False
     assert not [r for r in caplog.records if "unavailable" in r.getMessage()]
+
+
+@pytest.mark.parametrize("tokens", ["-inf", "-1e308", "-5", "nan", "abc"])
+def test_a_bucket_holding_a_count_qabot_never_writes_is_a_full_one(
+    redis_url: str, tokens: str
+) -> None:
+    """A bucket hash whose count no qabot writes (below 0, not a number: another writer's, a
+    corrupted value) is a full bucket, as a key of another type is: `-inf` refused its user
+    every question, for as long as they kept asking within the bucket's expiry."""
+    prefix = f"odd-count-{tokens}:"
+    raw = redis.Redis.from_url(redis_url)
+    raw.hset(prefix + "bucket:slack:user:U1", mapping={"tokens": tokens, "at": time.time()})
+    state = RedisState(redis_url, prefix=prefix)
+    assert [state.take_token("slack:user:U1", 2, 0) for _ in range(3)] == [True, True, False]
 
 
 def test_a_stream_key_of_another_type_is_no_stream_and_no_outage(
