@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import select
+import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
@@ -209,12 +213,61 @@ async def test_a_hung_redis_is_left_out_for_five_seconds(
 
 def test_a_pooled_connection_the_server_closed_is_replaced_at_once(redis_url: str) -> None:
     # A restarted Redis (or its idle timeout) closes the connections qabot keeps pooled:
-    # the next call is tried again, once, on a new connection, and succeeds.
+    # the next call gets a new connection, and succeeds. (redis-py's pool finds a closed
+    # idle connection as it hands it out; the retry is the next test's.)
     state = RedisState(redis_url, prefix="stale:")
     assert state.claim("first", 60) is True
     admin = redis.Redis.from_url(redis_url)
     admin.client_kill_filter(_type="normal", skipme=True)
     assert state.claim("second", 60) is True
+
+
+@contextlib.contextmanager
+def closing_proxy(redis_url: str, marker: bytes) -> Iterator[str]:
+    """A TCP proxy to `redis_url` whose first connection is closed, unanswered, by the first
+    command holding `marker`: a Redis restarting between a connection's check-out and its
+    reply. Later connections are passed through."""
+    parts = urllib.parse.urlsplit(redis_url)
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def pipe(client: socket.socket, first: bool) -> None:
+        upstream = socket.create_connection((parts.hostname, parts.port))
+        with client, upstream:
+            while True:
+                ready, _, _ = select.select([client, upstream], [], [], 10)
+                if not ready:
+                    return
+                for sock in ready:
+                    data = sock.recv(65536)
+                    if not data or (first and sock is client and marker in data):
+                        return
+                    (upstream if sock is client else client).sendall(data)
+
+    def serve() -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(client)
+            threading.Thread(target=pipe, args=(client, len(accepted) == 1), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        listener.close()
+
+
+def test_a_connection_closed_as_it_is_used_is_tried_again_once(redis_url: str) -> None:
+    # Closed after the pool handed it out, before the reply (the check at check-out saw an
+    # open connection): the call is tried again, once, on a new connection. With no retry
+    # the call failed and took the shared state "down" for everyone for 5 s.
+    with closing_proxy(redis_url, b"second") as url:
+        state = RedisState(url, prefix="closed-in-use:")
+        assert state.claim("first", 60) is True
+        assert state.claim("second", 60) is True
 
 
 def test_memory_claims_expire_and_buckets_refill() -> None:
