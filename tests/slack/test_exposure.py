@@ -53,16 +53,6 @@ def test_the_address_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert settings.slack.host == "0.0.0.0" and settings.slack.metrics_port == 9102
 
 
-def test_loopback_is_the_default_of_the_code_too(tmp_path: Path) -> None:
-    # The shipped config names 127.0.0.1, and the test above reads it: with the code's
-    # default changed to 0.0.0.0 every test passed, while `qabot --config own.toml slack`
-    # with a config file of its own and no [slack] host listened on every interface.
-    own = tmp_path / "own.toml"
-    own.write_text('default_lang = "en"\n')
-    settings = Settings.load(own)
-    assert (settings.slack.host, settings.slack.metrics_host) == ("127.0.0.1", "127.0.0.1")
-
-
 @pytest.mark.parametrize("key", ["host", "metrics_host"])
 def test_an_empty_address_is_an_error_not_every_interface(
     key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
