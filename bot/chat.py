@@ -30,6 +30,10 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_KEPT_QUESTION = 500
+# An answer-memory entry larger than qabot writes (a question ≤ MAX_KEPT_QUESTION, an intent
+# id or a few joined, a language code, a conversation id) is another writer's: no entry.
+MAX_POSTED = 8 * 1024  # characters of its JSON
+MAX_POSTED_FIELD = 1024  # characters of its intent, language or conversation
 # An asker over the rate limit is told so once in this long; their other messages meanwhile
 # get silence (a notice each would be a post each: a flood would spend the bot's posting).
 NOTICE_EVERY_S = 60.0
@@ -72,10 +76,14 @@ class Posted:
 
     @classmethod
     def from_json(cls, raw: str) -> Posted | None:
+        """The entry stored as `raw`; None for one we cannot read or larger than any qabot
+        writes (its intent was logged whole at each 👍, its conversation became a key)."""
+        if len(raw) > MAX_POSTED:
+            return None
         try:
             data = json.loads(raw)
             intent = data["intent"]
-            return cls(
+            posted = cls(
                 str(data["conversation"]),
                 None if intent is None else str(intent),
                 str(data["question"]),
@@ -83,6 +91,10 @@ class Posted:
             )
         except (ValueError, KeyError, TypeError, RecursionError):
             return None  # an entry we cannot read is no entry
+        fields = (posted.conversation, posted.intent or "", posted.lang)
+        if len(posted.question) > MAX_KEPT_QUESTION or max(map(len, fields)) > MAX_POSTED_FIELD:
+            return None
+        return posted
 
 
 class Turns:

@@ -36,6 +36,18 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Type a question, /stat [TOPIC] or /quit.",
         "de": "Tipp eine Frage, /stat [THEMA] oder /quit.",
     },
+    "console_kb_usage": {
+        "en": (
+            "/kb needs a word here: /kb status or /kb reload (/stat [TOPIC], /help and /quit "
+            "are the others). Other /kb commands, such as /kb unanswered, are Slack's and "
+            "Discord's; on the command line see qabot kb --help."
+        ),
+        "de": (
+            "/kb braucht hier ein Wort: /kb status oder /kb reload (sonst /stat [THEMA], /help "
+            "und /quit). Andere /kb-Befehle wie /kb unanswered gibt es in Slack und Discord; "
+            "auf der Kommandozeile siehe qabot kb --help."
+        ),
+    },
     "console_unknown": {
         "en": (
             "{command} is not a console command. Here: /stat [TOPIC], /kb status, "
@@ -144,4 +156,8 @@ def _command(bot, line: str, lang: str) -> str:
         return bot.reload("console /kb reload").summary()
     if name == "/help":
         return msg("console_help", lang, local=WORDS)
-    return msg("console_unknown", lang, local=WORDS, command=echo.shown(name))
+    if name == "/kb" and not rest:  # "/kb is not a console command. Here: /kb status, …"
+        return msg("console_kb_usage", lang, local=WORDS)
+    # the command as typed: "/kb unanswered", not "/kb", is what the console does not have
+    typed = echo.shown(f"{name} {rest}".strip() if name == "/kb" else name)
+    return msg("console_unknown", lang, local=WORDS, command=typed)

@@ -436,7 +436,8 @@ class Conversations:
         return replace(
             ctx,
             lang=answer.lang,
-            intents=ctx.intents + told,
+            # the newest MAX_INTENTS, as reading takes them (more would be no context)
+            intents=(ctx.intents + told)[-MAX_INTENTS:],
             citations=cites,
             named=self._named_in(answer.text),
             told=ctx.told_so_far(),

@@ -35,7 +35,9 @@ local key, capacity, rate, now = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), 
 -- a key of another type (not written here) is a full bucket, not an error (the store "down")
 if redis.call('TYPE', key).ok ~= 'hash' then redis.call('DEL', key) end
 local state = redis.call('HMGET', key, 'tokens', 'at')
-local tokens = tonumber(state[1]) or capacity
+local tokens = tonumber(state[1])
+-- a count no qabot writes (below 0, not a number: another writer's) is a full bucket too
+if not tokens or tokens ~= tokens or tokens < 0 then tokens = capacity end
 local at = tonumber(state[2]) or now
 tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
 local ok = 0

@@ -299,12 +299,15 @@ def _over_limit(reply: object) -> bool:
 
 
 def is_admin(bot: QABot, interaction: discord.Interaction) -> bool:
-    """The core's admin check for the interaction's user; on every /kb call and click."""
+    """The core's admin check for the interaction's user; on every /kb call and click.
+    @everyone is no role a member is given (discord.py lists it among every member's roles,
+    its id the server's): named under `discord_role_ids`, it made every member an admin."""
     user = interaction.user
+    roles = getattr(user, "roles", ())
     asker = Asker(
         "discord",
         str(user.id),
-        roles=tuple(str(role.id) for role in getattr(user, "roles", ())),
+        roles=tuple(str(role.id) for role in roles if role.id != interaction.guild_id),
         manages_server=interaction.guild_id is not None and interaction.permissions.manage_guild,
         server=None if interaction.guild_id is None else str(interaction.guild_id),
     )

@@ -97,6 +97,30 @@ def test_votes_of_bots_and_on_unknown_messages_are_ignored(chat: ChatService) ->
     assert chat.vote("up", ASKER, "C1:5.0") is False
 
 
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("intent", "x" * 1_000_000),
+        ("lang", "x" * 1_000_000),
+        ("conversation", "C" * 1_000_000),
+        ("question", "q" * 501),
+    ],
+)
+def test_an_answer_memory_entry_larger_than_qabot_writes_is_no_entry(
+    chat: ChatService, caplog: pytest.LogCaptureFixture, field: str, value: str
+) -> None:
+    """Another writer's entry (a corrupted value, another version's) with a field longer than
+    any qabot writes is no entry: not a megabyte log line and unanswered-log line per 👍, not
+    a conversation key of that size."""
+    chat.sent("slack", "C1:1.0", "C1:2.0", ANSWER)
+    entry = json.loads(chat.bot.state.get("answer:slack:C1:2.0") or "{}")
+    chat.bot.state.put("answer:slack:C1:2.0", json.dumps({**entry, field: value}), 60)
+    with caplog.at_level("INFO"):
+        assert chat.posted("slack", "C1:2.0") is None
+        assert chat.vote("up", ASKER, "C1:2.0") is False
+    assert all(len(r.getMessage()) < 10_000 for r in caplog.records)
+
+
 def test_a_context_is_bounded_in_size(chat: ChatService, monkeypatch: pytest.MonkeyPatch) -> None:
     """However long the question, what a conversation keeps stays small."""
     long = " ".join(["Wie groß ist das AI Subsidy Scheme und RAISe+ und HPC?"] * 70)[:4000]

@@ -499,6 +499,13 @@ def test_a_config_of_ones_own_keeps_the_safe_defaults(
     assert limits.enabled is True
     assert (limits.user_burst, limits.user_per_s) == (10, 0.5)
     assert (limits.channel_burst, limits.channel_per_s) == (60, 5)
+    # The operations defaults the README gives, which the shipped config names too: each
+    # changed in the code (a Retry-After cap of an hour, dedupe for 6 s, …) passed them all.
+    assert settings.redis_timeout_s == 0.5 and limits.max_concurrent == 8
+    assert settings.slack.dedupe_ttl_s == 600  # seen events: 10 minutes
+    assert settings.slack.max_retry_after_s == settings.discord.max_retry_after_s == 30
+    assert (settings.conversation_ttl_s, settings.answer_memory_ttl_s) == (1800, 86400)
+    assert settings.knowledge.max_file_bytes == 20_000_000
 
 
 @pytest.mark.parametrize("where", ["before", "after"])

@@ -50,6 +50,19 @@ def test_another_slash_command_is_not_asked_as_a_question(qabot: QABot, line: st
 
 
 @pytest.mark.parametrize(
+    ("line", "said"),
+    [("/kb", "/kb needs a word here"), ("/kb unanswered", "/kb unanswered is not a console")],
+)
+def test_kb_without_a_word_of_its_own_is_not_called_no_console_command(
+    qabot: QABot, line: str, said: str
+) -> None:
+    # "/kb is not a console command. Here: …, /kb status, /kb reload": the reply to
+    # "/kb" and "/kb unanswered" denied the very command it then listed.
+    _, reply, _ = console(qabot, f"{line}\n/quit\n")
+    assert said in reply and "/kb is not" not in reply, reply
+
+
+@pytest.mark.parametrize(
     "line", ["/r/hongkong says SenseTime was founded when?", "/ When was SenseTime founded?"]
 )
 def test_a_line_that_merely_starts_with_a_slash_is_asked(qabot: QABot, line: str) -> None:

@@ -379,6 +379,17 @@ def test_a_context_keeps_a_bounded_digest_of_what_was_told() -> None:
     assert len(full) == 40 and full[-1] == quote_digest("quote 9")
 
 
+def test_more_after_more_keeps_a_context_qabot_can_read_back(talk: Conversations) -> None:
+    """Each "more" adds the intents it told to the context; past MAX_INTENTS (a knowledge of
+    hundreds of intents, "more" asked again and again) the context written was one that
+    reading refuses: a WARNING at every turn, and the conversation lost its topic."""
+    ctx = Context("en", "q", tuple(f"i.{n}" for n in range(500)), ())
+    told = Answer("more", True, "en", "a", "intent", intent="j.1+j.2+j.3")
+    after = talk._after_request("more", ctx, told)
+    assert Context.from_json(after.to_json()) == after
+    assert set(after.intents[-3:]) == {"j.1", "j.2", "j.3"}  # the newest kept
+
+
 def test_an_ellipsis_naming_another_topic_is_that_topic_not_a_restriction(
     talk: Conversations,
 ) -> None:

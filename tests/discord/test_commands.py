@@ -190,6 +190,20 @@ async def test_manage_server_makes_an_admin_only_in_the_servers_the_config_names
         assert "admin" in data["content"].lower() and not data.get("embeds")
 
 
+async def test_the_everyone_role_named_as_an_admin_role_makes_nobody_an_admin(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path
+) -> None:
+    """@everyone's role id is the server's id: a server id put under `discord_role_ids` (the
+    key next to `discord_manage_server`, which takes server ids) made every member of that
+    server an admin, since discord.py lists @everyone among every member's roles."""
+    settings = make_settings(fake, tmp_path)
+    settings.admins.discord_role_ids = [GUILD_ID]
+    async with serving(QABot(settings, discord_core.store), settings):
+        iid, _ = await fake.interaction("kb", [option("action", "status")])
+        data = (await callback(fake, iid))["data"]
+    assert "admin" in data["content"].lower() and not data.get("embeds")
+
+
 async def test_kb_reload_defers_then_follows_up(live: Live) -> None:
     fake, _ = live
     iid, token = await fake.interaction("kb", [option("action", "reload")], roles=(ADMIN_ROLE_ID,))

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.answer import Answer, Citation, StatReply, StatRow, Suggestion
 from bot.render.discord import (
     ANSWER_TEXT_MAX,
     answer_replies,
+    build_embeds,
     choices,
     clip,
     embed_size,
+    notice_text,
     split_text,
     stat_replies,
 )
@@ -69,6 +71,11 @@ def test_split_prefers_paragraphs_then_sentences() -> None:
     n_cites=st.integers(0, 40),
     label=st.text(min_size=1, max_size=400),
 )
+# Long texts, which the strategy rarely draws: with DESCRIPTION_MAX raised past Discord's
+# 4,096 every example above passed (none was long enough to fill a description).
+@example(text="x" * 9000, quote="q", n_cites=1, label="l")
+@example(text="word " * 1800, quote="q", n_cites=1, label="l")
+@example(text="Ein Satz mit Punkt. " * 450, quote="q", n_cites=1, label="l")
 def test_any_answer_fits_discords_limits(text: str, quote: str, n_cites: int, label: str) -> None:
     cite = Citation("article", "§1", quote, label, label)
     answer = Answer("q", True, "de", text, "intent", citations=(cite,) * n_cites)
@@ -81,6 +88,15 @@ def test_any_answer_fits_discords_limits(text: str, quote: str, n_cites: int, la
         assert "".join(shown.split()) == "".join(text.split())  # split, never trimmed
     else:  # cut with a mark, at most the bound
         assert shown.endswith("…") and len(shown) <= ANSWER_TEXT_MAX
+
+
+def test_a_long_title_or_notice_is_clipped_to_discords_limits() -> None:
+    # No test reached these clips: with the title cap at 300 or the content cap at 2,100
+    # (Discord refuses the message: 256, 2,000) every test passed.
+    embeds = build_embeds("d " * 3000, [("n", "v")], color=0, title="T" * 5000)
+    assert_within_limits({"embeds": embeds[:1]})
+    assert len(embeds[1]["title"]) <= 256  # "… (continued)" too
+    assert_within_limits({"content": notice_text("x" * 5000).content})
 
 
 def test_a_question_of_many_parts_is_not_a_flood_of_messages(discord_core: QABot) -> None:

@@ -312,18 +312,21 @@ def test_refused_replies_are_logged_once_per_channel_and_interval(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     now = [0.0]
-    refusals = RefusalLog(every_s=600, clock=lambda: now[0])
+    # the default interval, the README's ten minutes (with it at 6 s the test passed)
+    refusals = RefusalLog(clock=lambda: now[0])
     error = discord.Forbidden(SimpleNamespace(status=403, reason="Forbidden"), "Missing Access")
     busy, other = SimpleNamespace(id=1, name="busy"), SimpleNamespace(id=2, name="other")
     caplog.set_level(logging.WARNING)
     for _ in range(50):
         refusals.refused(busy, error)
     refusals.refused(other, error)
+    now[0] = 599.0  # within ten minutes: counted, not logged
+    refusals.refused(busy, error)
     now[0] = 601.0
     refusals.refused(busy, error)
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 3 and "busy" in lines[0] and "other" in lines[1]
-    assert "Missing Access" in lines[0] and "49 more refused" in lines[2]
+    assert "Missing Access" in lines[0] and "50 more refused" in lines[2]
 
 
 async def test_a_reply_refused_in_a_thread_names_send_messages_in_threads(

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import select
+import socket
 import threading
+import time
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
@@ -107,6 +112,20 @@ def test_a_value_of_another_shape_is_no_outage(
     assert not [r for r in caplog.records if "unavailable" in r.getMessage()]
 
 
+@pytest.mark.parametrize("tokens", ["-inf", "-1e308", "-5", "nan", "abc"])
+def test_a_bucket_holding_a_count_qabot_never_writes_is_a_full_one(
+    redis_url: str, tokens: str
+) -> None:
+    """A bucket hash whose count no qabot writes (below 0, not a number: another writer's, a
+    corrupted value) is a full bucket, as a key of another type is: `-inf` refused its user
+    every question, for as long as they kept asking within the bucket's expiry."""
+    prefix = f"odd-count-{tokens}:"
+    raw = redis.Redis.from_url(redis_url)
+    raw.hset(prefix + "bucket:slack:user:U1", mapping={"tokens": tokens, "at": time.time()})
+    state = RedisState(redis_url, prefix=prefix)
+    assert [state.take_token("slack:user:U1", 2, 0) for _ in range(3)] == [True, True, False]
+
+
 def test_a_stream_key_of_another_type_is_no_stream_and_no_outage(
     redis_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -194,12 +213,61 @@ async def test_a_hung_redis_is_left_out_for_five_seconds(
 
 def test_a_pooled_connection_the_server_closed_is_replaced_at_once(redis_url: str) -> None:
     # A restarted Redis (or its idle timeout) closes the connections qabot keeps pooled:
-    # the next call is tried again, once, on a new connection, and succeeds.
+    # the next call gets a new connection, and succeeds. (redis-py's pool finds a closed
+    # idle connection as it hands it out; the retry is the next test's.)
     state = RedisState(redis_url, prefix="stale:")
     assert state.claim("first", 60) is True
     admin = redis.Redis.from_url(redis_url)
     admin.client_kill_filter(_type="normal", skipme=True)
     assert state.claim("second", 60) is True
+
+
+@contextlib.contextmanager
+def closing_proxy(redis_url: str, marker: bytes) -> Iterator[str]:
+    """A TCP proxy to `redis_url` whose first connection is closed, unanswered, by the first
+    command holding `marker`: a Redis restarting between a connection's check-out and its
+    reply. Later connections are passed through."""
+    parts = urllib.parse.urlsplit(redis_url)
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def pipe(client: socket.socket, first: bool) -> None:
+        upstream = socket.create_connection((parts.hostname, parts.port))
+        with client, upstream:
+            while True:
+                ready, _, _ = select.select([client, upstream], [], [], 10)
+                if not ready:
+                    return
+                for sock in ready:
+                    data = sock.recv(65536)
+                    if not data or (first and sock is client and marker in data):
+                        return
+                    (upstream if sock is client else client).sendall(data)
+
+    def serve() -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(client)
+            threading.Thread(target=pipe, args=(client, len(accepted) == 1), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        listener.close()
+
+
+def test_a_connection_closed_as_it_is_used_is_tried_again_once(redis_url: str) -> None:
+    # Closed after the pool handed it out, before the reply (the check at check-out saw an
+    # open connection): the call is tried again, once, on a new connection. With no retry
+    # the call failed and took the shared state "down" for everyone for 5 s.
+    with closing_proxy(redis_url, b"second") as url:
+        state = RedisState(url, prefix="closed-in-use:")
+        assert state.claim("first", 60) is True
+        assert state.claim("second", 60) is True
 
 
 def test_memory_claims_expire_and_buckets_refill() -> None:

@@ -43,7 +43,9 @@ def test_limits_hold_for_oversized_content() -> None:
     buttons = blocks[-1]["elements"]
     assert len(buttons) == render.SUGGESTIONS_MAX
     assert all(len(b["text"]["text"]) <= 75 for b in buttons)
-    assert len(payload["text"]) <= render.TEXT_MAX
+    # Slack's own advice (under 4,000 characters), not the renderer's constant: measured by
+    # TEXT_MAX itself, the check passed with TEXT_MAX at 39,000
+    assert len(payload["text"]) < 4000
 
 
 def test_a_long_stat_table_stays_within_the_block_limit() -> None:
