@@ -140,11 +140,17 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; Ctrl-C, a reader that leaves (`| head`), output that cannot be
-    written (a full disk) and a terminal that is not UTF-8 end it without a traceback."""
+    written (a full disk), a terminal that is not UTF-8 and broken language data (as the
+    resolver's modules are imported) end it without a traceback."""
+    from bot.errors import LanguageDataError
+
     _escape_what_the_terminal_cannot_show()
     try:
         try:
             return _main(argv)
+        except LanguageDataError as exc:
+            print(f"qabot: {exc}", file=sys.stderr)
+            return EXIT_BROKEN
         finally:  # also after argparse's --help, which leaves by SystemExit
             if sys.stdout is not None:
                 sys.stdout.flush()  # here, not at exit, where a failure is only a traceback

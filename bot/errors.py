@@ -20,6 +20,13 @@ class QabotError(Exception):
     """Base class of every error qabot raises on purpose."""
 
 
+class LanguageDataError(QabotError, ValueError):
+    """bot/data/language.yaml cannot be used (unreadable, a YAML syntax error, a key twice
+    in one mapping, a key or value its schema does not allow): one line, `file:line:
+    message`, as a knowledge file's problem is worded. Raised as bot.lexicon is imported;
+    the command line reports it as that line (exit 2), not as a traceback."""
+
+
 @dataclass
 class KnowledgeFileError(QabotError):
     """One problem in one knowledge file, located by line (1-based; 0 = whole file)."""

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.yaml_keys import StrictLoader
+from bot.errors import LanguageDataError
+from bot.yaml_keys import StrictLoader, key_shown
 
 DATA_FILE = Path(__file__).with_name("data") / "language.yaml"
 COMMON_WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
@@ -148,13 +149,12 @@ def phrase(entry: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold_entry(entry)))
 
 
-class LanguageDataError(ValueError):
-    """The language data cannot be read as YAML (a syntax error, a key twice in one
-    mapping): `file:line: message`, as a knowledge file's problem is worded."""
-
-
 def load(path: Path = DATA_FILE) -> LanguageData:
-    text = path.read_text(encoding="utf-8")
+    """The language data at `path`; raises LanguageDataError (one line, `file:line: …`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LanguageDataError(f"{path}:0: cannot be read: {exc}") from None
     try:
         raw = yaml.load(text, Loader=StrictLoader)
     except yaml.MarkedYAMLError as exc:
@@ -162,7 +162,32 @@ def load(path: Path = DATA_FILE) -> LanguageData:
         line = min(mark.line + 1, text.count("\n") + 1) if mark else 0
         detail = f"YAML syntax: {exc.problem or exc.context}"
         raise LanguageDataError(f"{path}:{line}: {detail}") from None
-    return LanguageData.model_validate(raw)
+    except yaml.YAMLError as exc:  # a character YAML does not allow (NUL, ESC)
+        raise LanguageDataError(f"{path}:0: YAML: {exc}".replace("\n", " ")) from None
+    try:
+        return LanguageData.model_validate(raw)
+    except ValidationError as exc:
+        raise LanguageDataError(_schema_problem(exc, path, text)) from None
+
+
+def _schema_problem(exc: ValidationError, path: Path, text: str) -> str:
+    """The first schema error as `file:line: key.path: message`, and how many more."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    loc = errors[0]["loc"]
+    line, node = 1, yaml.compose(text, Loader=StrictLoader)
+    for key in loc:  # down the node tree as far as the location goes
+        if isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if k.value == str(key)]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            found = [(node.value[key], node.value[key])]
+        else:
+            found = []
+        if not found:
+            break
+        line, node = found[-1][0].start_mark.line + 1, found[-1][1]
+    where = ".".join(key_shown(p) for p in loc if p != "[key]") or "file"  # [key]: the key itself
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{path}:{line}: {where}: {errors[0]['msg']}{more}"
 
 
 def _words(text: str) -> frozenset[str]:

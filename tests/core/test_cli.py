@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -235,3 +236,40 @@ def test_batch_lines_ended_by_crlf_are_the_questions_without_the_cr(
     assert main(["ask", "--json", "-"]) == 0
     replies = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["question"] for r in replies] == ["Wie groß ist RAISe+?", "HKSTP"]
+
+
+# qabot with its language data read with $TAIL appended (the file itself untouched).
+_BROKEN_LANGUAGE = (
+    "import os, sys, pathlib; read = pathlib.Path.read_text; "
+    "pathlib.Path.read_text = lambda self, *a, **k: read(self, *a, **k) + "
+    "(os.environ['TAIL'] if self.name == 'language.yaml' else ''); "
+    "from bot.settings import Settings; Settings.model_config['env_file'] = None; "
+    "from bot.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "said"),
+    [
+        ("stopwords: [\n", r"language\.yaml:\d+: YAML syntax: "),
+        ("moon_words: [full]\n", r"language\.yaml:\d+: moon_words: Extra inputs are not permitted"),
+        ("months: [Jan]\n", r"language\.yaml:\d+: YAML syntax: the key 'months' twice"),
+    ],
+)
+@pytest.mark.parametrize(
+    "argv", [["ask", "hpc"], ["chat"], ["stat"], ["kb", "validate"], ["kb", "status"]]
+)
+def test_broken_language_data_is_one_line_and_exit_2(tail: str, said: str, argv: list[str]) -> None:
+    """bot/data/language.yaml is read as the resolver's modules are imported: a mistake in
+    it was a traceback (exit 1) of whatever command imported them first."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _BROKEN_LANGUAGE, *argv],
+        input="",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2]), "TAIL": tail},
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert re.match(rf"qabot: \S*{said}", line), line
