@@ -55,7 +55,9 @@ MakeView = Callable[[Sequence[Button]], discord.ui.View]
 # An option's autocomplete: the choices for what the user typed so far.
 Completer = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
 
-# Discord wants a first response within 3 s; past this, defer and answer in a follow-up.
+# Discord wants a first response within 3 s of sending the interaction; past this, defer
+# and answer in a follow-up. The rest of the 3 s is for the interaction's way here and the
+# deferral's way back (a slow network, a busy event loop).
 DEFER_AFTER_S = 1.0
 
 
@@ -146,10 +148,16 @@ async def _respond(
     ephemeral: bool,
     private: Callable[[T], bool] | None,
     make_view: MakeView | None,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> bool:
+    """`respond`'s work; `sleep` times the deferral (a test's own clock)."""
     task = asyncio.ensure_future(asyncio.to_thread(work))
-    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
-    if not done and not interaction.response.is_done():
+    waiting = asyncio.ensure_future(sleep(DEFER_AFTER_S))
+    try:
+        await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+    if not task.done() and not interaction.response.is_done():
         deferring = interaction.response.defer(thinking=True, ephemeral=ephemeral)
         if not await within_cap(interaction, deferring):
             # No reply can follow, but the work goes on (a reload completes) and a failure

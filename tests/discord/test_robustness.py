@@ -18,7 +18,7 @@ from bot.adapters import discord_commands
 from bot.adapters.discord import application_id_from_token, invite_url, print_invite_url
 from bot.adapters.discord_refusals import MAX_CHANNELS, RefusalLog
 from bot.answer import Answer, Citation, Suggestion
-from bot.render.discord import answer_replies
+from bot.render.discord import DiscordReply, answer_replies
 from bot.runner import serve_until_signal
 from bot.service import QABot
 from bot.settings import Settings
@@ -417,3 +417,92 @@ async def test_a_stop_lets_the_replies_in_flight_finish(
     (callback,) = fake.find("POST", rf"/interactions/{iid}/[^/]+/callback")
     assert callback.json["data"]["embeds"]
     assert not [r for r in caplog.records if r.name.startswith("bot.")]
+
+
+class _VirtualTime:
+    """A clock that moves only when the code under test sleeps: the deferral's timing
+    without waiting for it (tests have no wall-clock limits)."""
+
+    def __init__(self, *, passes: bool) -> None:
+        self.now = 0.0
+        self.passes = passes  # False: time stands still (the work is always first)
+
+    async def sleep(self, seconds: float) -> None:
+        if not self.passes:
+            await asyncio.Event().wait()  # until cancelled
+        self.now += seconds
+
+
+class _Response:
+    def __init__(self, clock: _VirtualTime, released: threading.Event) -> None:
+        self.clock, self.released = clock, released
+        self.deferred_at: float | None = None
+        self.sent: list[dict[str, object]] = []
+
+    def is_done(self) -> bool:
+        return self.deferred_at is not None or bool(self.sent)
+
+    async def defer(self, *, thinking: bool, ephemeral: bool) -> None:
+        self.deferred_at = self.clock.now
+        self.released.set()  # the slow work ends once the deferral is sent
+
+    async def send_message(self, **kwargs: object) -> None:
+        self.sent.append(kwargs)
+
+
+def _interaction(clock: _VirtualTime, released: threading.Event) -> SimpleNamespace:
+    response = _Response(clock, released)
+    followup = SimpleNamespace(sent=[])
+
+    async def send(**kwargs: object) -> None:
+        followup.sent.append(kwargs)
+
+    followup.send = send
+    settings = SimpleNamespace(discord=SimpleNamespace(max_retry_after_s=30.0))
+    client = SimpleNamespace(settings=settings)
+    return SimpleNamespace(client=client, response=response, followup=followup, data={})
+
+
+# Discord's deadline for a first response, and what of it the deferral leaves for the
+# interaction's way to qabot and the deferral's way back.
+DISCORDS_DEADLINE_S = 3.0
+NETWORK_S = 1.0
+
+
+async def test_a_slow_answer_is_deferred_in_time_for_discords_deadline() -> None:
+    clock, released = _VirtualTime(passes=True), threading.Event()
+    interaction = _interaction(clock, released)
+
+    def slow() -> str:
+        assert released.wait(10), "never deferred"
+        return "answer"
+
+    sent = await discord_commands._respond(
+        interaction,  # type: ignore[arg-type]
+        slow,
+        lambda text: [DiscordReply(content=text)],
+        ephemeral=False,
+        private=None,
+        make_view=None,
+        sleep=clock.sleep,
+    )
+    deferred_at = interaction.response.deferred_at
+    assert sent and deferred_at is not None
+    assert deferred_at <= DISCORDS_DEADLINE_S - NETWORK_S
+    assert [m["content"] for m in interaction.followup.sent] == ["answer"]
+
+
+async def test_an_answer_ready_in_time_is_sent_without_a_deferral() -> None:
+    clock, released = _VirtualTime(passes=False), threading.Event()
+    interaction = _interaction(clock, released)
+    sent = await discord_commands._respond(
+        interaction,  # type: ignore[arg-type]
+        lambda: "answer",
+        lambda text: [DiscordReply(content=text)],
+        ephemeral=False,
+        private=None,
+        make_view=None,
+        sleep=clock.sleep,
+    )
+    assert sent and interaction.response.deferred_at is None
+    assert [m["content"] for m in interaction.response.sent] == ["answer"]
