@@ -71,6 +71,12 @@ class StateUnavailable(Exception):
     """A read that an empty answer would misreport: the store is down."""
 
 
+class ScriptsRefused(Exception):
+    """Redis refused to run qabot's Lua scripts (EVALSHA or SCRIPT LOAD disabled, renamed
+    or not allowed to qabot's user): the token bucket and the capped lists cannot work
+    there, but the server is up; claims and values go on."""
+
+
 class SharedState(Protocol):
     """The small store interface; `remote` says whether calls leave the process."""
 
@@ -249,11 +255,23 @@ class RedisState:
 
     def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
         keys = [self._prefix + "bucket:" + key]
-        return bool(self._take(keys=keys, args=[capacity, refill_per_s, time.time()]))
+        return bool(self._run(self._take, keys, [capacity, refill_per_s, time.time()]))
 
     def append(self, stream: str, line: str, max_lines: int) -> None:
-        if self._append(keys=[self._prefix + "stream:" + stream], args=[line, max_lines]):
+        if self._run(self._append, [self._prefix + "stream:" + stream], [line, max_lines]):
             log.warning("shared state: the %s stream's key held another type; replaced", stream)
+
+    @staticmethod
+    def _run(script: Callable[..., Any], keys: list[str], args: list[Any]) -> Any:
+        """`script` run; raises ScriptsRefused when Redis will not run Lua scripts."""
+        from redis.exceptions import ResponseError
+
+        try:
+            return script(keys=keys, args=args)
+        except ResponseError as e:
+            if _refuses_scripts(e):
+                raise ScriptsRefused(str(e)) from e
+            raise
 
     def lines(self, stream: str) -> list[str]:
         from redis.exceptions import ResponseError
@@ -279,6 +297,15 @@ class RedisState:
                 return None
             raise
         return None if raw is None else _text(raw)
+
+
+def _refuses_scripts(error: Exception) -> bool:
+    """Whether Redis refused the command that runs or loads a script: not allowed to the
+    user (ACL: NOPERM), renamed away or unknown (`rename-command EVALSHA ""`, a proxy
+    without scripting)."""
+    text = str(error).lower()
+    refused = ("no permissions", "noperm", "unknown command", "not allowed", "disabled")
+    return any(word in text for word in ("eval", "script")) and any(r in text for r in refused)
 
 
 def _of_another_type(error: Exception) -> bool:
@@ -314,6 +341,7 @@ class FailOpenState:
         self._lock = threading.Lock()
         self._down = False
         self._next_try = 0.0
+        self._scripts_refused = False
 
     def claim(self, key: str, ttl_s: float) -> bool:
         return self._call(self._store.claim, True, key, ttl_s)
@@ -347,11 +375,27 @@ class FailOpenState:
                 self._next_try = now + self._retry_s  # this caller tries; others fall back
         try:
             result = method(*args)
+        except ScriptsRefused as e:  # the server is up: only what needs scripts goes without
+            self._came_back()
+            self._refused_scripts(e)
+            return fallback
         except Exception as e:
             self._went_down(e)
             return fallback
         self._came_back()
         return result
+
+    def _refused_scripts(self, error: ScriptsRefused) -> None:
+        with self._lock:
+            told, self._scripts_refused = self._scripts_refused, True
+        if not told:
+            log.warning(
+                "shared state: Redis refuses to run qabot's Lua scripts (%s); qabot needs "
+                "EVALSHA, EVAL and SCRIPT LOAD (the ACL category @scripting) for its user. "
+                "Until then questions go without the shared rate limit and the unanswered "
+                "log is not kept there; dedupe and conversations go on",
+                error,
+            )
 
     def _went_down(self, error: Exception) -> None:
         with self._lock:

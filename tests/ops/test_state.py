@@ -505,3 +505,46 @@ def test_a_shared_unanswered_log_that_cannot_be_read_is_said_so(
     assert main(["kb", "unanswered"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "the shared unanswered log cannot be read" in err
+
+
+def test_a_redis_that_refuses_lua_scripts_is_named_once_and_not_an_outage(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Some managed Redis offerings disable scripting (or an ACL leaves it out): every
+    # rate-limit check failed, took the whole shared state "down" for 5 s (dedupe and
+    # conversations too), and the log said only that the store was unavailable.
+    admin = redis.Redis.from_url(redis_url)
+    admin.acl_setuser(
+        "noscripts", enabled=True, nopass=True, keys=["*"], commands=["+@all", "-@scripting"]
+    )
+    url = redis_url.replace("redis://", "redis://noscripts@")
+    caplog.set_level(logging.INFO, logger="bot.state")
+    state = FailOpenState(RedisState(url, prefix="noscripts:"), retry_s=5.0)
+    for n in range(3):
+        assert state.take_token("user:U1", 1, 0.0) is True  # as with the store down
+        state.append("unanswered", "line", 10)
+        assert state.claim(f"event:{n}", 60) is True and state.claim(f"event:{n}", 60) is False
+        state.put("conversation:c", "ctx", 60)
+        assert state.get("conversation:c") == "ctx"
+    (record,) = [r for r in caplog.records if r.name == "bot.state"]
+    assert record.levelno == logging.WARNING
+    said = record.getMessage()
+    assert "Lua" in said and "EVALSHA" in said and "no permissions" in said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "unknown command 'evalsha', with args beginning with: 'abc' '1'",  # rename-command
+        "this user has no permissions to run the 'evalsha' command",  # ACL
+        "this user has no permissions to run the 'script|load' command",
+    ],
+)
+def test_what_counts_as_scripts_refused(said: str) -> None:
+    from redis.exceptions import ResponseError
+
+    from bot.state import _refuses_scripts
+
+    assert _refuses_scripts(ResponseError(said))
+    assert not _refuses_scripts(ResponseError("WRONGTYPE Operation against a key"))
+    assert not _refuses_scripts(ResponseError("ERR Error running script: attempt to compare"))
