@@ -3,7 +3,8 @@
 Every number qabot is configured with has an upper bound as well as a lower one: a
 finite value such as a timeout of 1e300 was as endless in effect as `inf` (which no
 setting takes). Used as `Annotated[float, Within(0, 120, above=True)]`; the error names
-the whole range ("must be above 0 and at most 120"), never the value given.
+the whole range ("must be above 0 and at most 120"), never the value given. A boolean is
+no number here: `max_question_chars = true` in a config file was read as 1.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from typing import Any
 
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
+
+
+def _no_boolean(value: Any) -> Any:
+    # pydantic reads true as 1 and false as 0 for a number; an environment variable is a
+    # string ("true" is no number there either), so only a config file's boolean is met here.
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
 
 
 def _shown(number: float) -> str:
@@ -35,7 +44,8 @@ class Within:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self._check, handler(source))
+        checked = core_schema.no_info_after_validator_function(self._check, handler(source))
+        return core_schema.no_info_before_validator_function(_no_boolean, checked)
 
     def _check(self, value: float) -> float:
         low_ok = value > self.low if self.above else value >= self.low

@@ -34,6 +34,11 @@ _BODY = re.compile(
     r"\b[A-Z][A-Z0-9+]{2,}s?\b|\b(?:[A-Z][a-z]+ ){2,}(?:Council|Parks?|Authority|Scheme)\b"
 )
 _ID = re.compile(r"[a-z0-9_]+")  # fullmatch: "$" would also match before a final "\n"
+# A source id names a file (sources/<id>.txt) and stands in every citation; a title is
+# shown with every citation of the source: longer ones were a file system error or an
+# article's whole first paragraph (a text without a title line) in each answer.
+MAX_ID_CHARS = 60
+MAX_TITLE_CHARS = 200
 
 
 class IngestError(Exception):
@@ -127,6 +132,8 @@ def ingest(
     IngestError. The article is read, and the result checked, as the loader will with
     `limits` (the configured `[knowledge]`): a regular file, within max_file_bytes."""
     root, limits = Path(root), limits or KnowledgeLimits()
+    if len(source_id) > MAX_ID_CHARS:
+        raise IngestError(f"id of {len(source_id):,} characters: at most {MAX_ID_CHARS}")
     if not _ID.fullmatch(source_id):
         raise IngestError(f"id {source_id!r}: use lower-case letters, digits and _")
     try:
@@ -191,6 +198,10 @@ def _ingest(
     entry["title"] = shown(title or paras[0], limit=None)
     if not entry["title"]:
         raise IngestError(f"{article}: its first line has no words for a title: give --title")
+    if len(entry["title"]) > MAX_TITLE_CHARS:
+        whose = "the title" if title else f"{article}: its first line"
+        too_long = f"{whose} is over {MAX_TITLE_CHARS} characters"
+        raise IngestError(too_long + ("" if title else ": give --title"))
     entry["lang"] = lang or guess_lang(text)
     doc["sources"].append(entry)
     target.parent.mkdir(parents=True, exist_ok=True)

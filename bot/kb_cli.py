@@ -90,7 +90,9 @@ def add_question(settings: Settings, args: argparse.Namespace) -> int:
     lang = args.lang or guess_language(
         root, args.intent, args.phrase, settings.default_lang, settings.knowledge
     )
-    result = add(root, args.intent, args.phrase, lang, settings.knowledge)
+    result = add(
+        root, args.intent, args.phrase, lang, settings.knowledge, settings.max_question_chars
+    )
     print(result.message)
     return EXIT_OK if result.ok else EXIT_INVALID
 

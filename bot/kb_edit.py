@@ -172,13 +172,19 @@ def _umask() -> int:
 
 
 def add_question(
-    root: Path, intent_id: str, phrase: str, lang: str, limits: KnowledgeLimits | None = None
+    root: Path,
+    intent_id: str,
+    phrase: str,
+    lang: str,
+    limits: KnowledgeLimits | None = None,
+    max_chars: int | None = None,
 ) -> EditResult:
     """Append `phrase` to the `lang` variants of `intent_id`, keeping the file's layout.
 
     Refused (and nothing written) when the intent is unknown, or the result
     would be invalid (checked under `limits`, the configured `[knowledge]`), e.g. the
-    phrase already stands under another intent.
+    phrase already stands under another intent, or it is longer than `max_chars` (the
+    configured `max_question_chars`: a variant nobody can ask, only bulk in the file).
     """
     root = Path(root)
     phrase = shown(phrase, limit=None)  # one line, no control, zero-width or bidi characters
@@ -186,6 +192,9 @@ def add_question(
         return EditResult(False, False, f"unknown language {lang!r} (de or en)")
     if not phrase:
         return EditResult(False, False, "empty question")
+    if max_chars is not None and len(phrase) > max_chars:
+        size = f"{len(phrase):,} characters; max_question_chars is {max_chars:,}"
+        return EditResult(False, False, f"question too long ({size})")
     try:
         with edit_lock(root):
             return _add_question(root, intent_id, phrase, lang, limits)

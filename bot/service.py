@@ -274,7 +274,14 @@ class QABot:
         from bot.kb_edit import add_question
 
         lang = lang or self.language(phrase)
-        result = add_question(self.store.root, intent_id, phrase, lang, self.settings.knowledge)
+        result = add_question(
+            self.store.root,
+            intent_id,
+            phrase,
+            lang,
+            self.settings.knowledge,
+            self.settings.max_question_chars,
+        )
         if not (result.ok and result.changed):
             return result
         reload = self.reload(trigger="add-question")

@@ -127,6 +127,31 @@ def test_an_article_whose_first_line_has_no_words_needs_a_title(
     ingest(kb_copy, article, "next_article", title="Anfragen")
 
 
+def test_an_overlong_id_or_title_is_refused_and_nothing_is_written(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    """An id of 5,000 characters was an OSError quoting it whole ("File name too long"),
+    one of 200 was registered; a title of 100,000 characters (or a text without a title
+    line, whose whole first paragraph became the title) went into every citation."""
+    before = (kb_copy / "sources.yaml").read_text(encoding="utf-8")
+    article = tmp_path / "article.txt"
+    article.write_text("Anfragen\nDie HKPC meldet 41 % mehr Anfragen.\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="at most 60") as info:
+        ingest(kb_copy, article, "a" * 5000)
+    assert len(str(info.value)) < 100
+    with pytest.raises(IngestError, match="at most 60"):
+        ingest(kb_copy, article, "a" * 61)
+    with pytest.raises(IngestError, match="title is over 200"):
+        ingest(kb_copy, article, "next_article", title="T" * 100_000)
+    untitled = tmp_path / "untitled.txt"
+    untitled.write_text("Die HKPC meldet 41 % mehr Anfragen. " * 20 + "\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="--title"):
+        ingest(kb_copy, untitled, "next_article")
+    assert (kb_copy / "sources.yaml").read_text(encoding="utf-8") == before
+    assert not (kb_copy / "sources" / "next_article.txt").exists()
+    ingest(kb_copy, article, "a" * 60, title="T" * 200)
+
+
 def test_cli_ingest(kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "ingest", str(ARTICLE), "--id", "again", "--kb", str(kb_copy)]) == 0
     out = capsys.readouterr().out

@@ -17,7 +17,7 @@ from bot.kb_edit import EditResult, add_question, find_intent
 from bot.knowledge import load_knowledge
 from bot.service import QABot
 from bot.settings import Settings
-from tests.admin.conftest import ALIASES, RECRUITING
+from tests.admin.conftest import ALIASES, RECRUITING, admin_settings
 from tests.core.test_knowledge import _editor_leftovers
 
 
@@ -102,6 +102,25 @@ def test_cli_add_question_detects_the_language(
     taken = str(questions["en"][0])
     assert main(["kb", "add-question", "hkpc.study", taken, "--kb", str(kb_copy)]) == 1
     assert "refused" in capsys.readouterr().out
+
+
+def test_a_phrase_longer_than_any_question_is_refused_and_nothing_is_written(
+    kb_copy: Path, log_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`kb add-question INTENT "$(head -c 100000 …)"` wrote 100,000 characters into the
+    intent's file: a variant nobody can ask (a question over `max_question_chars` is refused
+    before it is read), only bulk in the knowledge and in every `kb validate`. The /kb
+    attach of a logged question goes through the same check (QABot.add_question)."""
+    path = find_intent(kb_copy, RECRUITING)[0]
+    before = path.read_text(encoding="utf-8")
+    phrase = "How hard is recruiting " * 200  # 4,600 characters; the default cap is 4,000
+    code = main(["kb", "add-question", RECRUITING, phrase, "--lang", "en", "--kb", str(kb_copy)])
+    assert code == 1
+    assert "too long" in capsys.readouterr().out
+    assert path.read_text(encoding="utf-8") == before
+    bot = QABot.from_settings(admin_settings(kb_copy, log_path, max_question_chars=40))
+    assert not bot.add_question(RECRUITING, "How hard is recruiting " * 2, "en").ok
+    assert path.read_text(encoding="utf-8") == before
 
 
 def test_only_the_changed_file_is_read_and_validated(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, get_args
 
 import pytest
@@ -66,6 +67,25 @@ def test_a_number_over_its_bound_is_refused_naming_the_setting_and_range(
     with pytest.raises(ValueError) as info:
         Settings.load(None)
     assert f"{shown}: Value error, must be {bounds}" in str(info.value)
+    assert value.strip("[]") not in str(info.value)  # the range, never the value given
+
+
+@pytest.mark.parametrize("key", [k for k, _, b in SETTINGS if b is not None])
+@pytest.mark.parametrize("boolean", ["true", "false"])
+def test_a_boolean_in_a_config_file_is_no_number(
+    key: str, boolean: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`max_question_chars = true` in a config file was read as 1 (every question "too
+    long"), `backups = false` as 0: pydantic takes a boolean for a number."""
+    section, _, name = key.rpartition(".")
+    value = f"[{boolean}]" if key.endswith(("_ids", "manage_server")) else boolean
+    lines = [f"[{section}]"] if section else []
+    if key.startswith("discord.shard"):
+        lines.append("sharded = true")
+    config = tmp_path / "own.toml"
+    config.write_text("\n".join([*lines, f"{name} = {value}", ""]), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(key) + ".*not true or false"):
+        Settings.load(config)
 
 
 @pytest.mark.parametrize("key", ["slack.api_timeout_s", "redis_timeout_s", "admin.watch_step_ms"])
