@@ -1021,11 +1021,8 @@ def _years_only(numbers: list[str]) -> bool:
 def _cue_words(question: str, name: str) -> tuple[str, ...]:
     """The words of the question that make the `name` cue, as written ("Wie alt")."""
     toks = tokens(question)
-    for i in range(len(toks)):
-        for cue in CUES[name]:
-            if tuple(toks[i : i + len(cue)]) == cue:
-                return (surface(question, cue),)
-    return ()
+    spans = sorted(_phrases_at(toks, CUES[name]), key=lambda span: (span[0], -span[1]))
+    return (surface(question, tuple(toks[spans[0][0] : spans[0][1]])),) if spans else ()
 
 
 def _first_sentence(text: str) -> str:
