@@ -32,6 +32,15 @@ WORD_CACHE = 8192
 WORD_CHARS = 60
 
 
+def goes_on(word: str) -> bool:
+    """Whether a spelled number may run on over `word`: a number word of GOES_ON, or a
+    German compound of tens ("zwanzig | dreiundzwanzig" is a year)."""
+    if word in GOES_ON:
+        return True
+    german = parse_german(word) if word.isalpha() else None
+    return german is not None and 20 < german < 100
+
+
 def parse_german(word: str) -> int | None:
     """One German number word ("dreiundsechzig", "zweitausendvierzehn"), else None."""
     return _remembered(word) if len(word) <= WORD_CHARS else _parse_german(word)
@@ -67,6 +76,9 @@ def _english_group(toks: list[str], i: int) -> tuple[int, int] | None:
         return TENS[tok] + UNITS[nxt], 2
     if tok in SMALL and tok != "ein":
         return SMALL[tok], 1
+    german = parse_german(tok) if tok.isalpha() else None  # "zwanzig | dreiundzwanzig"
+    if german is not None and 20 < german < 100:
+        return german, 1
     return None
 
 

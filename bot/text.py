@@ -15,7 +15,7 @@ from itertools import groupby
 
 from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS
 from bot.memo import remembered
-from bot.numbers import GOES_ON, SMALL, read_spelled_numbers
+from bot.numbers import GOES_ON, SMALL, goes_on, read_spelled_numbers
 
 # A question is folded and tokenised several times on its way (reading, matching, the
 # guards); a small cache makes that once. Bounded: 4,096 texts of ≤ 4,000 characters. Its
@@ -137,9 +137,9 @@ def _read_runs(words: list[str]) -> list[str]:
     hundred and five"), so only a run of two or more of them is read as a whole, and every
     other word alone, once. A long answer with an "ein" read each of its words again."""
     found: list[str] = []
-    for goes_on, group in groupby(words, GOES_ON.__contains__):
+    for runs_on, group in groupby(words, goes_on):
         run = list(group)
-        if goes_on and len(run) > 1:
+        if runs_on and len(run) > 1:
             found += map(_as_token, read_spelled_numbers(run))
         else:
             found += map(_read_word, run)

@@ -25,6 +25,10 @@ from bot.text import tokens
         ("which one", ["which", "one"]),
         ("zwei Programme", ["zwei", "programme"]),
         ("ein paar", ["ein", "paar"]),
+        # a year dictated as two German numbers, the second a compound
+        ("zwanzig fünfunddreißig", ["2035"]),
+        ("ende zwanzig dreiundzwanzig", ["ende", "2023"]),
+        ("zwei dreiundzwanzig", ["zwei", "23"]),
     ],
 )
 def test_spelled_numbers(text: str, expected: list[str]) -> None:
