@@ -32,6 +32,7 @@ from bot.lexicon import (
     STATEMENT_PARTICLES,
     STOPWORDS,
     VERIFY_WORDS,
+    YES_NO_OPENERS,
 )
 from bot.narrowing import restricting_terms
 from bot.text import tokens
@@ -312,6 +313,8 @@ def _points_back(part: str) -> bool:
     toks = tokens(part)
     if any(t in POINTERS for t in toks[-_POINTER_REACH:]):
         return True
+    if toks[:1] and toks[0] in YES_NO_OPENERS and _CHECKED.intersection(toks[1:2]):
+        return True  # "Is that borne out by the article?", "Stimmt das so?"
     return any(
         t in VERIFY_WORDS and _CHECKED.intersection(toks[max(0, n - _CHECK_REACH) : n + 2])
         for n, t in enumerate(toks)

@@ -121,6 +121,20 @@ def test_a_request_to_check_what_came_before_takes_it_along(claim: str, check: s
 
 
 @pytest.mark.parametrize(
+    ("claim", "check"),
+    [
+        ("He says firms there are crying out for staff.", "Is that borne out by the article?"),
+        ("Mein Kollege meint, die Firmen finden kaum Personal.", "Stimmt das laut Artikel?"),
+    ],
+)
+def test_a_yes_no_question_about_what_came_before_takes_it_along(claim: str, check: str) -> None:
+    """ "Is that …?" asks about the claim before it, wherever the question then ends."""
+    assert read(f"My nephew wants to move there. {claim} {check}").questions == (
+        f"{claim} {check}",
+    )
+
+
+@pytest.mark.parametrize(
     ("context", "question"),
     [
         ("My editor's draft says HKSTP had 150 AI firms.", "What figure does the article give?"),
