@@ -207,11 +207,13 @@ class Policy:
         intents: dict[str, Intent],
         model: DecisionModel,
         figure_kinds: dict[str, frozenset[str]] | None = None,
+        approximate: frozenset[str] = frozenset(),
     ):
         self.resolver = resolver
         self.intents = intents
         self.model = model
         self.figure_kinds = figure_kinds or {}  # intent → kinds of the figures it states
+        self.approximate = approximate  # intents whose figure is rough ("über 200")
         self.article_intents = tuple(k for k, i in intents.items() if i.kind == "article")
         # The place most answers name ("Hongkong"): naming it answers no "which cities?"
         said = [d.content for k, d in resolver.docs.items() if intents[k].kind == "article"]
@@ -813,6 +815,9 @@ class Policy:
                     if not analyzer.analyze(t.words, correct=True).features <= scope
                     and ("count" in kinds or not self._knows(tokens(t.words)[0]))
                 ]
+        if self.figure_kinds.get(top.key) and top.key not in self.approximate:
+            # "the exact percentage" of "41 %": the figure is exact; of "über 200" it is not
+            found = [t for t in found if t.group != "precision"]
         if scope & _MONTH_STEMS:  # "publication month?" of an answer dated "November 2023"
             found = [t for t in found if not (t.group == "time" and set(t.stems) <= _MONTH_WORD)]
         negations = [t for t in found if t.group == "negation"]  # judged above, on questions

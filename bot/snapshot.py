@@ -24,6 +24,7 @@ from bot.lexicon import (
     ADDRESSEE,
     CONTENT_QUESTION_WORDS,
     COPULAS,
+    HEDGES,
     MEANS_FOR,
     POINTERS,
     STOPWORDS,
@@ -100,7 +101,11 @@ class Snapshot:
         self.stats = StatIndex(kb, settings.default_lang)
         self.intents = {i.id: i for i in kb.intents}
         self.policy = Policy(
-            self.resolver, self.intents, model or DecisionModel.load(), _figure_kinds(kb)
+            self.resolver,
+            self.intents,
+            model or DecisionModel.load(),
+            _figure_kinds(kb),
+            _approximate(kb),
         )
         analyze = self.resolver.analyzer.analyze
         self._fact_features = {
@@ -1183,6 +1188,20 @@ def _sides(question: str, splitter: re.Pattern[str]) -> list[str]:
 def _figures_of(*values: str) -> frozenset[str]:
     """The numbers a fact's value states ("über 200" → 200)."""
     return frozenset(t for value in values for t in tokens(value) if is_number(t))
+
+
+def _approximate(kb: KnowledgeBase) -> frozenset[str]:
+    """The intents with a figure the article states only roughly ("über 200", "fast alle"),
+    or a date (a year, a month: "the exact date" asks for a day): "the exact number" asks
+    them more than they say."""
+    rough = set()
+    for fact in kb.facts:
+        for value in (fact.value.de, fact.value.en):
+            toks = tuple(tokens(value))
+            dated = any(g.year for g in figures(value))
+            if dated or any(toks[i : i + len(h)] == h for h in HEDGES for i in range(len(toks))):
+                rough.add(fact.id)
+    return frozenset(i.id for i in kb.intents if rough.intersection(i.facts))
 
 
 def _figure_kinds(kb: KnowledgeBase) -> dict[str, frozenset[str]]:

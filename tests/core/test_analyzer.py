@@ -187,3 +187,17 @@ def test_texts_joined_are_looked_through_for_names_only_where_one_may_start(
     found = an.joined_features(parts)
     assert found == an.analyze(f"{question} {answer}", correct=False).features
     assert looked and all(st in an._phrases for st in looked)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie viele firmen nutzen KI? grob reicht",  # "grob" is no slip of "grow"
+        "woher kommt der Großteil der Einnahmen",  # "the most of", like "meisten"
+        "Ich würde gern wissen, wie viele Firmen KI nutzen",  # politeness
+    ],
+)
+def test_words_of_approximation_and_politeness_are_no_topic(qabot: QABot, text: str) -> None:
+    analysis = qabot.store.current.resolver.analyzer.analyze(text, correct=True)
+    assert not analysis.guessed, analysis.guessed
+    assert not {"grob", "gern", "grosst", "wurd"} & analysis.features, analysis.features

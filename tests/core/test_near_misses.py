@@ -60,6 +60,28 @@ def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
     assert answer.answered is False, answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("What is the exact percentage of companies using or planning AI?", "41"),
+        ("Wie viel Prozent genau haben Probleme bei der Rekrutierung?", "49"),
+    ],
+)
+def test_the_exact_figure_of_an_exact_statement_is_that_figure(
+    qabot: QABot, question: str, figure: str
+) -> None:
+    """ "Exact" narrows "über 200" or "November 2023", not "41 %"."""
+    answered_with(qabot, question, figure)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Exactly how many AI firms were at HKSTP by the end of 2022?", "Genaues Datum der Studie?"],
+)
+def test_the_exact_figure_of_a_rough_statement_is_not_given(qabot: QABot, question: str) -> None:
+    assert qabot.ask(question).answered is False
+
+
 def test_a_group_named_in_chat_words_is_covered_by_the_answer_about_it(qabot: QABot) -> None:
     answered_with(qabot, "Are the big corps profitable?", "half")
 
