@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.lexicon import (
+    ASKER_POSSESSIVES,
     COMMON_WORDS,
     HEADCOUNT_NOUNS,
     PLACE_PREPOSITIONS,
@@ -27,6 +28,7 @@ from bot.lexicon import (
 from bot.text import fold, is_number, stem, tokens, without_digraphs
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_OWNER_REACH = 2  # words before a term where "mein", "our" make it the asker's
 MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor + word
 # Each restricting phrase's group (the first group that lists it), and the phrase lengths to
 # try at a word, longest first: those of the restrictors and of the places whose name starts
@@ -89,6 +91,8 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
                 break
         if not taken:
             hit, taken = _elided(toks[i], question) or _compound_head(toks[i], known, question), 1
+        if ASKER_POSSESSIVES.intersection(toks[max(0, i - _OWNER_REACH) : i]):
+            hit = None  # "mein Chef", "our Frankfurt office": the asker's own
         i += taken
         if hit is not None:
             found.append(hit)

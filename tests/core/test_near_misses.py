@@ -82,6 +82,19 @@ def test_the_exact_figure_of_a_rough_statement_is_not_given(qabot: QABot, questi
     assert qabot.ask(question).answered is False
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Mein Chef befürchtet, dass wir da keine Leute finden. Wie viele Firmen haben "
+        "Schwierigkeiten bei der Rekrutierung?",
+        "Our CEO asked me: what share of companies struggle to recruit?",
+    ],
+)
+def test_the_askers_own_people_narrow_nothing(qabot: QABot, question: str) -> None:
+    """ "mein Chef", "our CEO" are the asker's, not a person the figure would be about."""
+    answered_with(qabot, question, "49")
+
+
 def test_a_group_named_in_chat_words_is_covered_by_the_answer_about_it(qabot: QABot) -> None:
     answered_with(qabot, "Are the big corps profitable?", "half")
 
