@@ -27,6 +27,7 @@ WORDS_FILES = {
 }
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'"})
 _WORD = re.compile(r"[a-z]+|\d+")
+_ELISION = re.compile(r"(?<=[a-z])['’][a-z]\b")  # the "'s" of "what's", the "'t" of "isn't"
 
 
 class _Strict(BaseModel):
@@ -147,8 +148,9 @@ def fold_entry(text: str) -> str:
 
 
 def phrase(entry: str) -> tuple[str, ...]:
-    """An entry as a token sequence: "Wie viele" → ("wie", "viele")."""
-    return tuple(_WORD.findall(fold_entry(entry)))
+    """An entry as a token sequence: "Wie viele" → ("wie", "viele"); the letter of an
+    elision is no token, as in bot.text.tokens ("what's that" → ("what", "that"))."""
+    return tuple(_WORD.findall(_ELISION.sub("", fold_entry(entry))))
 
 
 def load(path: Path = DATA_FILE) -> LanguageData:

@@ -181,7 +181,14 @@ def test_a_reverse_question_may_ask_exactly_what_a_figure_is(qabot: QABot) -> No
     answered_with(qabot, "the 63 % — of what, exactly?", "63")
 
 
-@pytest.mark.parametrize("question", ["44% - what is this number?", "49 %, was ist diese Zahl?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "44% - what is this number?",
+        "49 %, was ist diese Zahl?",
+        "44 pct — what's that number",  # a cue with an elision, a percent in chat shorthand
+    ],
+)
 def test_what_this_number_is_asks_what_a_figure_refers_to(qabot: QABot, question: str) -> None:
     """ "what is this number" asks what the figure stands for, not how many were surveyed."""
     answer = qabot.ask(question)
