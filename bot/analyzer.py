@@ -15,7 +15,15 @@ from itertools import chain, islice
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.lexicon import COMMON_WORDS, FILLER, MONTHS, QUESTION_CUES, STOPWORDS, STRESS_PREFIXES
+from bot.lexicon import (
+    COMMON_WORDS,
+    FILLER,
+    MONTHS,
+    QUESTION_CUES,
+    SEPARABLE_PARTICLES,
+    STOPWORDS,
+    STRESS_PREFIXES,
+)
 from bot.memo import remembered
 from bot.models import Concept
 from bot.text import is_number, stem, tokens, without_digraphs
@@ -293,7 +301,7 @@ class Analyzer:
         """The features of `text` (typo-corrected and compounds split with `correct`);
         remembered for texts of question length (`ANALYSIS_MEMO`) and, apart, for texts of
         one word or none (`WORD_ANALYSIS_MEMO`)."""
-        raw = tuple(tokens(text))
+        raw = self._separable_joined(tuple(tokens(text)))
         if len(text) > ANALYSIS_CHARS:
             return self._analyze(raw, correct)
         if len(raw) <= 1:  # a word, or none ("und die KMU?" without its restriction)
@@ -301,6 +309,27 @@ class Analyzer:
         else:
             memo, size = self._analyses[correct], ANALYSIS_MEMO
         return remembered(memo, raw, lambda t: self._analyze(t, correct), size)
+
+    def _separable_joined(self, raw: tuple[str, ...]) -> tuple[str, ...]:
+        """A German verb whose particle ends the sentence, as one word: "Welche Vorteile zählt
+        der Artikel auf?" lists ("aufzählen"), it does not count ("zählt"); "setzen … ein" is
+        "einsetzen". Only where the joined word is one the knowledge or the language data
+        knows."""
+        if len(raw) < 3 or raw[-1] not in SEPARABLE_PARTICLES:
+            return raw
+        particle = raw[-1]
+        for i, tok in enumerate(raw[:-1]):
+            if len(tok) < 3 or is_number(tok) or tok in STOPWORDS:
+                continue
+            joined = particle + tok
+            infinitive = next(
+                (joined[: -len(e)] + "en" for e in _VERB_ENDINGS if joined.endswith(e)), joined
+            )
+            for form in dict.fromkeys((joined, infinitive)):
+                feature = self._read_part(form, form).feature
+                if feature is None or feature.startswith("@"):
+                    return (*raw[:i], form, *raw[i + 1 : -1])
+        return raw
 
     def joined_features(self, parts: Sequence[tuple[Analysis, bool]]) -> frozenset[str] | None:
         """The features of texts joined by spaces, as written, from each text's analysis (as

@@ -201,3 +201,23 @@ def test_words_of_approximation_and_politeness_are_no_topic(qabot: QABot, text: 
     analysis = qabot.store.current.resolver.analyzer.analyze(text, correct=True)
     assert not analysis.guessed, analysis.guessed
     assert not {"grob", "gern", "grosst", "wurd"} & analysis.features, analysis.features
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("Welche Standortvorteile zählt der Artikel auf?", "aufzahlen"),  # lists, not counts
+        ("Was kam bei der Studie raus?", "rauskam"),
+    ],
+)
+def test_a_german_verb_and_its_particle_at_the_end_are_one_word(
+    qabot: QABot, text: str, joined: str
+) -> None:
+    analysis = qabot.store.current.resolver.analyzer.analyze(text, correct=True)
+    assert joined in analysis.tokens, analysis.tokens
+    assert "quantity" not in analysis.types
+
+
+def test_a_particle_joins_no_verb_it_makes_no_known_word_with(qabot: QABot) -> None:
+    analysis = qabot.store.current.resolver.analyzer.analyze("Wer ist Wang Zheng an?", correct=True)
+    assert analysis.tokens[-1] == "an"
