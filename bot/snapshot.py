@@ -27,6 +27,9 @@ from bot.lexicon import (
     HEDGES,
     MEANS_FOR,
     POINTERS,
+    QUESTION_WORDS,
+    SET_ASIDE,
+    SET_ASIDE_WORDS,
     STOPWORDS,
     TOPIC_PREPOSITIONS,
 )
@@ -377,6 +380,7 @@ class Snapshot:
         """The pieces of the reply to one question part."""
         res = self.resolver.resolve(part)
         decision = self.policy.decide(part, res)
+        part, res, decision = self._without_set_aside(part, res, decision)
         premise = self.policy.presupposed(part, res)
         if premise is not None:  # "Why do 60 % …?": the figure first, then the why if known
             pieces = [self._decided(premise, lang)]
@@ -468,6 +472,42 @@ class Snapshot:
     def _is_article(self, decision: Decision) -> bool:
         cand = decision.candidate
         return cand is not None and self.intents[cand.key].kind == "article"
+
+    def _without_set_aside(
+        self, part: str, res: Resolution, decision: Decision
+    ) -> tuple[str, Resolution, Decision]:
+        """ "Welche Stärken nennt der Artikel neben dem Kapitalmarkt?": the question without
+        the thing it sets aside, when that is answered by another intent than the one about
+        the thing (or the whole was not answered). A figure asked "besides" something is
+        narrower instead (the policy declines it)."""
+        split = _set_aside(part)
+        if split is None or self.policy._asks_figure(res) or self.policy._asks_who_else(res):
+            return part, res, decision  # narrower, not the rest (the policy judges those)
+        rest, aside = split
+        set_aside = self.resolver.analyzer.analyze(aside, correct=True).features
+        if not set_aside or set_aside & self.resolver.entities.keys():
+            return part, res, decision  # "who else besides Wang?": others of a kind, narrower
+        rest_res = self.resolver.resolve(rest)
+        rest_decision = self.policy.decide(rest, rest_res)
+        chosen = rest_decision.candidate
+        if rest_decision.verdict != "answer" or chosen is None:
+            return part, res, decision
+        before = decision.candidate if decision.verdict == "answer" else None
+
+        def asked_of(key: str) -> bool:  # what the intent's stored questions ask about
+            return set_aside <= frozenset().union(*self.resolver.docs[key].variants)
+
+        if not self._is_article(rest_decision) or asked_of(chosen.key):
+            return part, res, decision  # the rest's answer is about the thing set aside too
+        if before is None and chosen.key not in [c.key for c in self.policy.ranked(res)[:3]]:
+            return part, res, decision  # the rest alone reads as something else entirely
+        if before is not None and (
+            before.key == chosen.key
+            or not asked_of(before.key)
+            or rest_decision.probability < decision.probability
+        ):
+            return part, res, decision  # the answer given is not about the thing set aside
+        return rest, rest_res, rest_decision
 
     def _decided(self, decision: Decision, lang: str) -> Piece:
         cand = decision.candidate
@@ -1008,6 +1048,44 @@ _FIGURE_LIST_WORDS = (
     | _YEAR_WORDS
     | _PERCENT_WORDS
 )
+
+
+_SET_ASIDE_LENGTHS = sorted({len(p) for p in SET_ASIDE}, reverse=True)
+
+
+def _set_aside(question: str) -> tuple[str, str] | None:
+    """`question` without "neben dem Kapitalmarkt", "apart from money" (the cue and a few
+    words after it, up to a comma or a question word), and the words set aside; None when
+    it sets nothing aside."""
+    words = question.split()
+    folded = [tuple(tokens(w)) for w in words]
+    for i in range(len(words)):
+        cue = next(
+            (
+                n
+                for n in _SET_ASIDE_LENGTHS
+                if tuple(t for f in folded[i : i + n] for t in f) in SET_ASIDE
+            ),
+            0,
+        )
+        if not cue:
+            continue
+        end = i + cue
+        while end < len(words) and end - i - cue < SET_ASIDE_WORDS:
+            first = folded[end][:1]
+            if first and (first[0] in QUESTION_WORDS or first[0] in COPULAS):
+                break
+            end += 1
+            if words[end - 1][-1:] in ",;:?":
+                break
+        if end == i + cue:
+            return None
+        aside = " ".join(words[i + cue : end]).rstrip(",;:?")
+        rest = " ".join(words[:i] + words[end:])
+        if words[end - 1][-1:] == "?" and not rest.endswith("?"):
+            rest += "?"
+        return rest, aside
+    return None
 
 
 def _figure_kind(toks: tuple[str, ...]) -> str | None:

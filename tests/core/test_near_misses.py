@@ -95,6 +95,20 @@ def test_the_askers_own_people_narrow_nothing(qabot: QABot, question: str) -> No
     answered_with(qabot, question, "49")
 
 
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Welche Stärken Hongkongs nennt der Artikel neben dem Kapitalmarkt?", "Infrastruktur"),
+        ("Beyond capital, what structural advantages does the article credit HK with?", "legal"),
+    ],
+)
+def test_what_a_question_sets_aside_is_not_its_answer(
+    qabot: QABot, question: str, word: str
+) -> None:
+    """ "besides the capital market": the rest is asked, not the capital market again."""
+    answered_with(qabot, question, word)
+
+
 def test_a_group_named_in_chat_words_is_covered_by_the_answer_about_it(qabot: QABot) -> None:
     answered_with(qabot, "Are the big corps profitable?", "half")
 
