@@ -109,6 +109,21 @@ def test_what_a_question_sets_aside_is_not_its_answer(
     answered_with(qabot, question, word)
 
 
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        (
+            "When did the HKPC publish its study, and how many recommendations did it set out?",
+            "nine",
+        ),
+        ("when did the hong kong productivity council put out its ai study", "November"),
+    ],
+)
+def test_a_verb_particle_is_no_topic_word(qabot: QABot, question: str, word: str) -> None:
+    """ "set out", "put out": "out" asks about nothing the answer lacks."""
+    answered_with(qabot, question, word)
+
+
 def test_a_group_named_in_chat_words_is_covered_by_the_answer_about_it(qabot: QABot) -> None:
     answered_with(qabot, "Are the big corps profitable?", "half")
 
