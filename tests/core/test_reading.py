@@ -48,6 +48,10 @@ from bot.text import tokens
             "I have the cloud figure already. What share of firms struggle to hire?",
             ("What share of firms struggle to hire?",),
         ),
+        (  # a formal letter's greeting
+            "Sehr geehrter Bot, welche Position hat Herr Wang Zheng inne?",
+            ("welche Position hat Herr Wang Zheng inne?",),
+        ),
     ],
 )
 def test_the_question_is_what_gets_matched(message: str, questions: tuple[str, ...]) -> None:
