@@ -221,3 +221,13 @@ def test_a_german_verb_and_its_particle_at_the_end_are_one_word(
 def test_a_particle_joins_no_verb_it_makes_no_known_word_with(qabot: QABot) -> None:
     analysis = qabot.store.current.resolver.analyzer.analyze("Wer ist Wang Zheng an?", correct=True)
     assert analysis.tokens[-1] == "an"
+
+
+def test_chat_particles_and_shorthand_of_hong_kong_english(qabot: QABot) -> None:
+    """ "wah … ar" carry no topic; "stp" is the science park, "cos" companies."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert not {"wah", "ar"} & analyze("wah so who is this wang zheng ar", correct=True).features
+    assert analyze("how many AI cos in stp", correct=True).features == {
+        "@ai_company",
+        "@science_park",
+    }
