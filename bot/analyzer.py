@@ -7,6 +7,7 @@ variants are taken as they are.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ ANALYSIS_CHARS = 500
 # message after message, as their tokens and corrections do. 2,048 of each kind (1.3 MB at
 # most each), kept when the texts are forgotten.
 WORD_ANALYSIS_MEMO = 2048
+_CLAUSE_END = re.compile(r"[?!;]+|[.,](?=\s)")  # not the point of "3.5" nor the comma of "3,5"
 COMPOUND_MIN = 9  # shorter unknown words are typos, not compounds
 COMPOUND_PART = 5  # letters of the word a stressing prefix leads, at least
 
@@ -301,7 +303,13 @@ class Analyzer:
         """The features of `text` (typo-corrected and compounds split with `correct`);
         remembered for texts of question length (`ANALYSIS_MEMO`) and, apart, for texts of
         one word or none (`WORD_ANALYSIS_MEMO`)."""
-        raw = self._separable_joined(tuple(tokens(text)))
+        raw = tuple(tokens(text))
+        if not SEPARABLE_PARTICLES.isdisjoint(raw):  # "… setzen KI ein? und KMU": per clause
+            raw = tuple(
+                t
+                for clause in _CLAUSE_END.split(text)
+                for t in self._separable_joined(tokens(clause))
+            )
         if len(text) > ANALYSIS_CHARS:
             return self._analyze(raw, correct)
         if len(raw) <= 1:  # a word, or none ("und die KMU?" without its restriction)
@@ -310,25 +318,26 @@ class Analyzer:
             memo, size = self._analyses[correct], ANALYSIS_MEMO
         return remembered(memo, raw, lambda t: self._analyze(t, correct), size)
 
-    def _separable_joined(self, raw: tuple[str, ...]) -> tuple[str, ...]:
-        """A German verb whose particle ends the sentence, as one word: "Welche Vorteile zählt
-        der Artikel auf?" lists ("aufzählen"), it does not count ("zählt"); "setzen … ein" is
-        "einsetzen". Only where the joined word is one the knowledge or the language data
-        knows."""
-        if len(raw) < 3 or raw[-1] not in SEPARABLE_PARTICLES:
-            return raw
-        particle = raw[-1]
-        for i, tok in enumerate(raw[:-1]):
-            if len(tok) < 3 or is_number(tok) or tok in STOPWORDS:
+    def _separable_joined(self, raw: list[str]) -> list[str]:
+        """A German verb and its particle later in the clause, as one word: "Welche Vorteile
+        zählt der Artikel auf?" lists ("aufzählen"), it does not count ("zählt"); "setzen KI
+        ein (für KMU)" is "einsetzen". Only where the joined word is one the knowledge or the
+        language data knows ("setzen auf" makes no "aufsetzen")."""
+        for p in range(len(raw) - 1, 1, -1):
+            particle = raw[p]
+            if particle not in SEPARABLE_PARTICLES:
                 continue
-            joined = particle + tok
-            infinitive = next(
-                (joined[: -len(e)] + "en" for e in _VERB_ENDINGS if joined.endswith(e)), joined
-            )
-            for form in dict.fromkeys((joined, infinitive)):
-                feature = self._read_part(form, form).feature
-                if feature is None or feature.startswith("@"):
-                    return (*raw[:i], form, *raw[i + 1 : -1])
+            for i, tok in enumerate(raw[:p]):
+                if len(tok) < 3 or is_number(tok) or tok in STOPWORDS:
+                    continue
+                joined = particle + tok
+                infinitive = next(
+                    (joined[: -len(e)] + "en" for e in _VERB_ENDINGS if joined.endswith(e)), joined
+                )
+                for form in dict.fromkeys((joined, infinitive)):
+                    feature = self._read_part(form, form).feature
+                    if feature is None or feature.startswith("@"):
+                        return [*raw[:i], form, *raw[i + 1 : p], *raw[p + 1 :]]
         return raw
 
     def joined_features(self, parts: Sequence[tuple[Analysis, bool]]) -> frozenset[str] | None:

@@ -813,6 +813,7 @@ class Conversations:
             again
             and alone().kind == "intent"  # one answer, not several parts of one
             and not _intents(alone()) <= said
+            and _intents(alone()) != _intents(answer)  # alone, it asks just this
             and (not said or bool(_topics(alone().intent) & _topics("+".join(said))))
         )
 

@@ -207,15 +207,16 @@ def test_words_of_approximation_and_politeness_are_no_topic(qabot: QABot, text: 
     ("text", "joined"),
     [
         ("Welche Standortvorteile zählt der Artikel auf?", "aufzahlen"),  # lists, not counts
-        ("Was kam bei der Studie raus?", "rauskam"),
+        ("Wie viele Firmen setzen KI ein, nur die KMU?", "einsetzen"),  # in an earlier clause
+        ("Wie viele Firmen setzen KI ein für KMU?", "einsetzen"),  # the particle not last
     ],
 )
-def test_a_german_verb_and_its_particle_at_the_end_are_one_word(
+def test_a_german_verb_and_its_particle_are_one_word(
     qabot: QABot, text: str, joined: str
 ) -> None:
     analysis = qabot.store.current.resolver.analyzer.analyze(text, correct=True)
     assert joined in analysis.tokens, analysis.tokens
-    assert "quantity" not in analysis.types
+    assert "quantity" not in analysis.types or text.startswith("Wie viele")
 
 
 def test_a_particle_joins_no_verb_it_makes_no_known_word_with(qabot: QABot) -> None:
