@@ -318,6 +318,15 @@ class Analyzer:
             memo, size = self._analyses[correct], ANALYSIS_MEMO
         return remembered(memo, raw, lambda t: self._analyze(t, correct), size)
 
+    def joined_particles(self, text: str) -> frozenset[str]:
+        """The particles of `text` read as part of a verb ("zusammen" of "Wie setzen sich die
+        Firmen zusammen?"): no word of their own there ("zusammen" is no sum)."""
+        raw = tokens(text)
+        if SEPARABLE_PARTICLES.isdisjoint(raw):
+            return frozenset()
+        kept = [t for c in _CLAUSE_END.split(text) for t in self._separable_joined(tokens(c))]
+        return frozenset(t for t in SEPARABLE_PARTICLES.intersection(raw) if t not in kept)
+
     def _separable_joined(self, raw: list[str]) -> list[str]:
         """A German verb and its particle later in the clause, as one word: "Welche Vorteile
         zählt der Artikel auf?" lists ("aufzählen"), it does not count ("zählt"); "setzen KI

@@ -19,6 +19,7 @@ from itertools import pairwise
 from bot.lexicon import (
     ASKER_POSSESSIVES,
     COMMON_WORDS,
+    FIRM_NOUNS,
     HEADCOUNT_NOUNS,
     PLACE_PREPOSITIONS,
     PLACES,
@@ -180,6 +181,12 @@ def _compound_head(tok: str, known: Callable[[str], bool], question: str) -> Nar
         group = _SINGLE.get(head)
         if group and known(rest):
             return Narrowing(group, (stem(head),), surface(question, (tok,)))
+    for noun in FIRM_NOUNS:  # "Fertigungsunternehmen": a kind of firm the knowledge lacks
+        head = tok[: -len(noun)].rstrip("-")
+        if tok.endswith(noun) and len(head) >= MIN_COMPOUND_PART:
+            plain = head[:-1] if head.endswith("s") and not known(head) else head
+            if not known(plain) and not known(head):
+                return Narrowing("group", (stem(plain),), surface(question, (tok,)))
     return None
 
 

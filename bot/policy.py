@@ -57,7 +57,7 @@ from bot.narrowing import (
 )
 from bot.reading import has_cue, opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
-from bot.text import is_number, sentences, stem, tokens
+from bot.text import fold, is_number, sentences, stem, tokens
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 _MONTH_STEMS = frozenset(map(stem, MONTHS))  # an answer naming a month gives "the month"
@@ -764,6 +764,9 @@ class Policy:
             if len(self._term_cache) >= TERM_CACHE:
                 self._term_cache.clear()
             found = restricting_terms(question, self.resolver.analyzer.knows, lang)
+            joined = self.resolver.analyzer.joined_particles(question)
+            if joined:  # "Wie setzen sich die Firmen zusammen?" asks no sum
+                found = [t for t in found if fold(t.words) not in joined]
             self._term_cache[key] = found
         return list(found)
 

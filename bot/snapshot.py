@@ -30,6 +30,7 @@ from bot.lexicon import (
     QUESTION_WORDS,
     SET_ASIDE,
     SET_ASIDE_WORDS,
+    SOURCE_WORDS,
     STOPWORDS,
     TOPIC_PREPOSITIONS,
 )
@@ -406,7 +407,12 @@ class Snapshot:
         if named is not None:
             return [named]
         by_kind = _figure_kind(res.words) is not None  # "all the years": a list
-        listed = self._listing(res, lang) if decision.verdict != "answer" or by_kind else None
+        # "Zahlen, wie viele Fertigungsunternehmen …": a narrower question gets no list of
+        # the figures for all firms
+        terms = self.policy.terms(part, res.lang)
+        narrower = any(t.group not in ("precision", "entity") for t in terms)
+        listing = (decision.verdict != "answer" or by_kind) and not narrower
+        listed = self._listing(res, lang) if listing else None
         if listed is not None:
             return [listed]
         aggregate = decision.verdict == "narrowed" and decision.group == "aggregate"
@@ -1170,7 +1176,7 @@ def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> 
     put as a question ("share using AI, share wanting to expand"), or joined by "&" or "+"
     ("RAISe+ budget & SenseTime founding year?") are each a part.
     """
-    parts = _parts(_ASIDE.sub(r" \1", question), names)
+    parts = _lead_ins_joined(_parts(_ASIDE.sub(r" \1", question), names))
     listed = not any(asks(part.text) for part in parts)
     merged: list[str] = []
     for text, hard, conjoined, symbol in parts:
@@ -1189,6 +1195,28 @@ def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> 
         else:
             merged.append(text)
     return merged
+
+
+def _lead_ins_joined(parts: list[_Part]) -> list[_Part]:
+    """ "Gibt es Zahlen, wie viele Fertigungsunternehmen …?", "Any data on this: how
+    many …": a part that only asks whether there are figures leads into the next one."""
+    out: list[_Part] = []
+    for part in parts:
+        if out and _lead_in(out[-1].text):
+            head = out.pop()
+            part = part._replace(text=f"{head.text} {part.text}", hard=head.hard)
+        out.append(part)
+    return out
+
+
+def _lead_in(text: str) -> bool:
+    """Whether there are figures, asked without a question word ("Gibt es Zahlen", "any data")."""
+    toks = tokens(text)
+    return (
+        bool(_FIGURE_LIST_WORDS.intersection(toks))
+        and not any(t in QUESTION_WORDS for t in toks)
+        and all(t in STOPWORDS or t in SOURCE_WORDS or t in _FIGURE_LIST_WORDS for t in toks)
+    )
 
 
 def _verb_of_the_question(before: str, text: str) -> bool:

@@ -53,6 +53,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Welche Empfehlungen hat das HKPC gemacht?",  # which of the nine it only counts
         "Which AI companies are in the science park?",  # which of the 200 it only counts
         "Wie hoch ist die jährliche Mittelausstattung des RAISe+ Scheme?",  # per year
+        "Wie viele Fertigungsunternehmen in Hongkong setzen KI ein?",  # a kind of firm
+        # a lead-in asking for figures, then a narrower question: no list of all figures
+        "Gibt es Zahlen, wie viele Maschinenbau- oder Fertigungsunternehmen KI einsetzen?",
+        "In which year did SenseTime list on the Hong Kong stock exchange?",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
@@ -1263,6 +1267,12 @@ def test_a_list_asked_with_including_and_dollar_amounts_lists_the_schemes(qabot:
 def test_every_figure_of_the_hkpc_study_includes_the_hiring_figure(qabot: QABot) -> None:
     """The 49 % stands in the article's list of the HKPC study's key findings."""
     answered_with(qabot, "give me all the numbers from the HKPC study, please", "49", "41", "63")
+
+
+def test_a_particle_of_a_verb_narrows_nothing(qabot: QABot) -> None:
+    """ "setzen sich … zusammen" is composed of, no sum ("zusammen" as in "together")."""
+    terms = qabot.store.current.policy.terms("Wie setzen sich die Firmen zusammen?", "de")
+    assert not terms, terms
 
 
 def test_firm_size_classes_are_the_firm_sizes(qabot: QABot) -> None:
