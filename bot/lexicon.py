@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -198,18 +199,27 @@ def _schema_problem(exc: ValidationError, path: Path, text: str) -> str:
     return f"{path}:{line}: {where}: {errors[0]['msg']}{more}"
 
 
+_DIGRAPHS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _spellings(entries: Iterable[str]) -> list[str]:
+    """Each entry, and an entry with an umlaut also as typed without one ("höher" as
+    "hoeher", "für" as "fuer"): a keyboard without umlauts writes them so."""
+    return [v for e in entries for v in dict.fromkeys((e, e.translate(_DIGRAPHS)))]
+
+
 def _words(text: str) -> frozenset[str]:
-    return frozenset(fold_entry(w) for w in text.split())
+    return frozenset(fold_entry(w) for w in _spellings(text.split()))
 
 
 def _phrases(entries: list[str]) -> frozenset[tuple[str, ...]]:
-    return frozenset(p for p in map(phrase, entries) if p)
+    return frozenset(p for p in map(phrase, _spellings(entries)) if p)
 
 
 def _message_phrases(entries: list[str]) -> frozenset[tuple[str, ...]]:
     """Entries as bot.text.tokens reads a message, which keeps no single letter: "where's
     that from" is ("where", "that", "from"), never ("where", "s", "that", "from")."""
-    kept = (tuple(t for t in phrase(e) if len(t) > 1 or t.isdigit()) for e in entries)
+    kept = (tuple(t for t in phrase(e) if len(t) > 1 or t.isdigit()) for e in _spellings(entries))
     return frozenset(p for p in kept if p)
 
 

@@ -63,6 +63,7 @@ _ALTERNATIVES = re.compile(
     re.IGNORECASE,
 )
 # "higher than the share using or planning AI": "than" divides, "or" stays within a side
+_BETWEEN = re.compile(r"\s*(?:[,;:?]|\s[–—]\s|\band\b|\bund\b)\s*", re.IGNORECASE)
 _THAN_WORD = re.compile(r"\b(?:vs\.?|versus|than|als)\s", re.IGNORECASE)
 _THAN = re.compile(r"\s*(?:[;?]|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
@@ -630,6 +631,8 @@ class Snapshot:
         whole = [c.key for c in res.ranked[:ALTERNATIVE_DEPTH] if self._states_figures(c.key)]
         found: list[Decision] = []
         splitter = _THAN if _THAN_WORD.search(question) else _ALTERNATIVES
+        if _between(res.words) and not any(t in _CHOICE_WORDS for t in res.words):
+            splitter = _BETWEEN  # "Between A and B, which …?"
         sides = _sides(question, splitter)
         for side in sides:
             side_res = self.resolver.resolve(side)
@@ -1125,12 +1128,21 @@ def _relative(clause: str) -> bool:
 
 
 _CHOICE_WORDS = frozenset("or oder vs versus than als".split())
+_BETWEEN_WORDS = frozenset("between zwischen".split())
 
 
 def _offers_alternatives(res: Resolution) -> bool:
-    """ "Which is bigger, A or B?": a comparison cue, and two things to choose between."""
+    """ "Which is bigger, A or B?", "Between A and B, which is higher?": a comparison cue,
+    and two things to choose between."""
     toks = res.words
-    return has_cue(toks, "compare") and any(t in _CHOICE_WORDS for t in toks)
+    return has_cue(toks, "compare") and (
+        any(t in _CHOICE_WORDS for t in toks) or _between(toks)
+    )
+
+
+def _between(toks: tuple[str, ...] | list[str]) -> bool:
+    """ "between A and B", "zwischen A und B": an "and" that sets two things side by side."""
+    return bool(_BETWEEN_WORDS.intersection(toks)) and bool({"and", "und"}.intersection(toks))
 
 
 def _asks_quantity(clauses: list[str]) -> bool:

@@ -241,6 +241,20 @@ def test_a_reverse_cue_does_not_answer_a_narrower_question(qabot: QABot) -> None
     assert answer.answered is False, answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Between international expansion plans and AI adoption, which percentage is higher?",
+        "was is hoeher, der anteil der firmen die international expandieren oder der ki nutzer?",
+    ],
+)
+def test_a_comparison_between_two_or_typed_without_umlauts_gives_both(
+    qabot: QABot, question: str
+) -> None:
+    """ "between A and B" sets two things side by side; "hoeher" is "höher"."""
+    answered_with(qabot, question, "55", "41")
+
+
 def test_comparison_gives_both_figures_and_says_which(qabot: QABot) -> None:
     answer = qabot.ask("Which scheme is bigger, the AI Subsidy Scheme or RAISe+?")
     assert answer.answered and "HK$3" in answer.text and "HK$10" in answer.text
