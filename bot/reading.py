@@ -67,6 +67,7 @@ _RUN_ON_WORDS = 18  # a message longer than this without a sentence end is a run
 _CONTEXT_WORDS = 4  # and a question word this far in starts its question
 _POINTER_REACH = 2  # last words of a question where a pointer refers back
 _CHECK_REACH = 3  # words before a verb of checking where what it checks is pointed at
+_DEMONSTRATIVES = frozenset("dieser diese dieses diesem diesen".split())  # "dieses Geld"
 _CHECKED = POINTERS | {"das", "dies", "es"}  # "Können Sie das bitte prüfen?"
 _THIN_WORDS = 1  # content words of a question that leans on the sentence before it
 READ_CACHE = 1024  # messages remembered as read: those of the last moments
@@ -81,6 +82,10 @@ class Reading:
     # a question read with the sentence before it ("… domestic market. What's the revenue
     # number?") → the question alone, to fall back on if the two read together are not answered
     alone: tuple[tuple[str, str], ...] = ()
+    # a question after a sentence of context that it does not lean on ("Client is worried
+    # about hiring local talent. What does the article say on talent availability?") →
+    # that sentence, to read with it if the question alone is not answered
+    context: tuple[tuple[str, str], ...] = ()
 
     @property
     def only_chat(self) -> bool:
@@ -232,12 +237,18 @@ def read(text: str) -> Reading:
     chat = [p for p in parts if is_chat(p)]
     content = [strip_chat(p) for p in parts if not is_chat(p)]
     leaned: dict[str, str] = {}
+    before: dict[str, str] = {}
     if len(content) > 1:
         # Several sentences: the ones that ask; if none does, the message as a whole.
         asking = any(asks(p) for p in content)
-        content = _questions_with_tails(content, leaned) if asking else [" ".join(content)]
+        content = _questions_with_tails(content, leaned, before) if asking else [" ".join(content)]
     questions = tuple(_from_the_question(p) for p in content)
-    return Reading(questions, tuple(chat), tuple((q, leaned[q]) for q in questions if q in leaned))
+    return Reading(
+        questions,
+        tuple(chat),
+        tuple((q, leaned[q]) for q in questions if q in leaned),
+        tuple((q, before[q]) for q in questions if q in before),
+    )
 
 
 LEAD_IN_GROUPS = frozenset({"group"})  # a lead-in naming a group of firms narrows
@@ -281,10 +292,13 @@ def _from_the_question(part: str) -> str:
     return part
 
 
-def _questions_with_tails(parts: list[str], leaned: dict[str, str]) -> list[str]:
+def _questions_with_tails(
+    parts: list[str], leaned: dict[str, str], before: dict[str, str]
+) -> list[str]:
     """The asking parts; a short remark right after a question belongs to it ("… ?
     Precise figure please."), longer statements are context and dropped, unless the
-    question only points at them ("My editor wants the share of … . What is it?")."""
+    question only points at them ("My editor wants the share of … . What is it?"); a
+    dropped sentence right before a question is kept aside for it (`before`)."""
     out: list[str] = []
     context = ""
     for part in parts:
@@ -292,6 +306,8 @@ def _questions_with_tails(parts: list[str], leaned: dict[str, str]) -> list[str]
             if context and (_thin(part) or _points_back(part)):
                 leaned[f"{context} {part}"] = part
                 part = f"{context} {part}"
+            elif context:
+                before[part] = context
             out.append(part)
             context = ""
         elif out and not context and len(part.split()) <= _TAIL_WORDS and not _of_the_asker(part):
@@ -315,6 +331,8 @@ def _points_back(part: str) -> bool:
         return True
     if toks[:1] and toks[0] in YES_NO_OPENERS and _CHECKED.intersection(toks[1:2]):
         return True  # "Is that borne out by the article?", "Stimmt das so?"
+    if _DEMONSTRATIVES.intersection(toks):
+        return True  # "Wofür ist dieses Geld vorgesehen?": the money named before
     return any(
         t in VERIFY_WORDS and _CHECKED.intersection(toks[max(0, n - _CHECK_REACH) : n + 2])
         for n, t in enumerate(toks)

@@ -199,13 +199,30 @@ class Snapshot:
         # a part asked twice ("hpc? hpc? hpc? …") is answered once
         parts = dict.fromkeys(reading.questions)
         alone = dict(reading.alone)
-        pieces = [p for part in parts for p in self._leaning_pieces(part, alone.get(part), lang)]
+        before = dict(reading.context)
+        pieces = [
+            p
+            for part in parts
+            for p in self._leaning_pieces(part, alone.get(part), lang, before.get(part))
+        ]
         return assemble(text, lang, pieces)
 
-    def _leaning_pieces(self, part: str, alone: str | None, lang: str) -> list[Piece]:
+    def _leaning_pieces(
+        self, part: str, alone: str | None, lang: str, before: str | None = None
+    ) -> list[Piece]:
         """A question read with the sentence before it, or, when the two together are not
-        answered, the question alone (the context only added words the article lacks)."""
+        answered, the question alone (the context only added words the article lacks). A
+        question that does not lean on the sentence before it, but is not answered alone, is
+        read with that sentence's words the article knows ("Client is worried about hiring
+        local talent. What does the article say on talent availability?")."""
         pieces = self._pieces(part, lang)
+        if alone is None and before is not None and not any(
+            p.answered or p.kind == "narrowed" for p in pieces
+        ):
+            told = self._known_words(before)
+            gist = self._pieces(f"{told} {part}", lang) if told else []
+            if gist and all(p.answered for p in gist):
+                return gist
         if alone is None or any(p.answered for p in pieces):
             return pieces
         # the story around the question in the words the article knows ("… are mostly living

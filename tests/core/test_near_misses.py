@@ -255,6 +255,21 @@ def test_a_comparison_between_two_or_typed_without_umlauts_gives_both(
     answered_with(qabot, question, "55", "41")
 
 
+def test_a_question_not_answered_alone_is_read_with_the_context_before_it(qabot: QABot) -> None:
+    """The story's words the article knows ("AI firms at the science park") say what is
+    asked about."""
+    question = (
+        "Someone on the call said the number of AI firms at the science park tripled in 2022. "
+        "Is tripled the right word?"
+    )
+    answered_with(qabot, question, "200")
+
+
+def test_context_that_narrows_still_narrows(qabot: QABot) -> None:
+    question = "We only look at Shenzhen. What does the article say on talent availability?"
+    assert qabot.ask(question).answered is False
+
+
 def test_comparison_gives_both_figures_and_says_which(qabot: QABot) -> None:
     answer = qabot.ask("Which scheme is bigger, the AI Subsidy Scheme or RAISe+?")
     assert answer.answered and "HK$3" in answer.text and "HK$10" in answer.text

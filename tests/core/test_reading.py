@@ -308,3 +308,20 @@ def test_a_message_without_a_stretched_word_is_read_as_its_tokens(text: str) -> 
         short = re.sub(r"(.)\1{2,}", r"\1", tok)
         expected.append(short if short != tok and (short,) in CHAT_PHRASES else tok)
     assert chat_tokens(text) == expected
+
+
+def test_a_question_after_context_keeps_the_sentence_before_it_aside() -> None:
+    reading = read(
+        "I am preparing a deck for a client. Client is very worried about hiring local "
+        "talent. What does the article say on talent availability?"
+    )
+    question = "What does the article say on talent availability?"
+    assert reading.questions == (question,)
+    assert dict(reading.context)[question] == (
+        "Client is very worried about hiring local talent."
+    )
+
+
+def test_a_question_naming_this_thing_takes_the_sentence_before_it() -> None:
+    message = "Im Text ist von neun Empfehlungen die Rede. Von wem stammen diese Empfehlungen?"
+    assert read(message).questions == (message,)
