@@ -925,8 +925,12 @@ def _token(figure: Figure) -> str:
 def _phrases_at(
     toks: tuple[str, ...] | list[str], phrases: Iterable[tuple[str, ...]]
 ) -> Iterator[tuple[int, int]]:
-    """(start, end) of every occurrence of one of `phrases` in `toks`, phrase by phrase."""
+    """(start, end) of every occurrence of one of `phrases` in `toks`, phrase by phrase (a
+    phrase whose first word the tokens lack is not looked for: most are not there)."""
+    present = set(toks)
     for phrase in phrases:
+        if phrase[0] not in present:
+            continue
         n = len(phrase)
         for i in range(len(toks) - n + 1):
             if tuple(toks[i : i + n]) == phrase:

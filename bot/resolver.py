@@ -306,9 +306,9 @@ class Resolver:
         q_total = sum(weights.values())
         best_f1 = 0.0
         for variant, v_total in zip(doc.variants, doc.variant_totals, strict=True):
+            if analysis.features.isdisjoint(variant):
+                continue  # most variants share nothing: no intersection made for them
             shared = analysis.features & variant
-            if not shared:
-                continue
             overlap = sum(map(weights.__getitem__, shared))
             p, r = overlap / q_total, overlap / v_total
             best_f1 = max(best_f1, 2 * p * r / (p + r))
@@ -317,8 +317,10 @@ class Resolver:
         mismatch = bool(analysis.types and types and not (analysis.types & types)) or (
             "quantity" in analysis.types and not doc.numbers  # "how many …?" of a figureless one
         )
-        known = doc.bag | doc.context
-        unexplained = sum(w for f, w in weights.items() if f not in known) / q_total
+        unexplained = (
+            sum(w for f, w in weights.items() if f not in doc.bag and f not in doc.context)
+            / q_total
+        )
         return _Match(
             doc, coverage, best_f1, mismatch, frozenset(analysis.numbers - doc.numbers), unexplained
         )
