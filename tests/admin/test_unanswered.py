@@ -547,6 +547,23 @@ def test_a_logged_question_with_half_an_emoji_costs_only_that_record(
     assert [r["question"] for r in records(log_path)] == UNKNOWN[:2]
 
 
+def test_a_logged_question_longer_than_qabot_logs_is_no_record(bot: QABot, log_path: Path) -> None:
+    # qabot logs a question's first 500 characters; another writer of the log (the shared
+    # Redis stream) could put any length there, and triage asked it again whole: one record
+    # of a megabyte (one word) kept `kb unanswered` (and a core thread, for /kb unanswered)
+    # busy for three minutes, and the listing printed it whole. Such a record is no record.
+    bot.ask(UNKNOWN[0], platform="slack")
+    long = ("Who chairs the zoo board " * 30)[:501]
+    record = {"kind": "abstain", "platform": "slack", "question": long, "lang": "en"}
+    with log_path.open("a", encoding="utf-8") as log:
+        log.write(json.dumps(record) + "\n")
+        log.write(json.dumps({**record, "question": long[:500]}) + "\n")
+    bot.ask("Who is the zoo's keeper?" + "?" * 600, platform="slack")  # logged: 500 of it
+    assert [len(r["question"]) for r in records(log_path)] == [len(UNKNOWN[0]), 500, 500]
+    assert all(len(g.question) <= 500 for g in bot.triage())
+    assert long not in [q for g in bot.triage() for q in g.questions]
+
+
 def test_a_logged_language_that_is_no_language_of_ours_reaches_no_listing(
     bot: QABot, log_path: Path
 ) -> None:
