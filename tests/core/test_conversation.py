@@ -1372,3 +1372,35 @@ def test_big_cos_in_chat_are_the_large_companies(talk: Conversations) -> None:
     talk.ask("c-cos", "What share of firms want to expand abroad?")
     answer = talk.ask("c-cos", "and for the big cos only?")
     assert not answer.answered and "55" in answer.text, answer.text
+
+
+def test_the_contexts_kept_as_made_are_bounded(talk: Conversations) -> None:
+    # Each context a turn writes is also kept parsed, by its JSON, for the next turn: one per
+    # conversation for as long as the process runs. Without the bound on that table every
+    # test passed, and every DM channel of a long run would stay in memory for good (the
+    # shared state expires them; this table did not).
+    from bot.conversation import KEPT_PARSED
+
+    for n in range(KEPT_PARSED + 5):
+        talk._save(f"conversation:cli:k{n}", Context("en", f"question {n}", ("x",), ()))
+    assert 0 < len(talk._kept) <= KEPT_PARSED
+
+
+def test_an_answer_naming_more_things_than_a_context_keeps_is_read_back(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shipped knowledge has ten countable names, as many as a context keeps
+    # (MAX_NAMED): without the cap on what an answer names every test passed, but a
+    # knowledge of more names would write a context no turn can read back (over MAX_NAMED is
+    # no context), as "more" after "more" did with intents.
+    import re
+
+    from bot.conversation import MAX_NAMED
+
+    n = MAX_NAMED + 3
+    names = tuple((f"#e{i}", (f"name{i}",), re.compile(rf"(?<!\w)name{i}(?!\w)")) for i in range(n))
+    monkeypatch.setattr(talk, "_countable_names", lambda: names)
+    found = talk._names_found(" ".join(f"name{i}" for i in range(n)))
+    assert found == tuple(f"#e{i}" for i in range(MAX_NAMED))
+    ctx = Context("en", "q", ("x",), (), found)
+    assert Context.from_json(ctx.to_json()) == ctx
