@@ -625,3 +625,37 @@ def test_kb_unanswered_json_prints_each_group_on_one_line(
     out = capsys.readouterr().out
     groups = [json.loads(line) for line in out.splitlines()]
     assert sorted(g["question"] for g in groups) == sorted(questions)
+
+
+def test_grouping_a_log_of_gibberish_costs_comparisons_in_proportion_to_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Questions that share no word with any other (gibberish, which anyone can send, a
+    # record at a time within the rate limit) were each compared with every group before:
+    # pairs grow with the square of the log, 1,000 records of 500 characters took 30 s,
+    # the 20,000 the shared log keeps hours, for `kb unanswered` and for /kb unanswered.
+    import bot.triage as triage
+
+    rng = random.Random(7)
+    compared = 0
+    ratio = triage.fuzz.token_set_ratio
+
+    def counted(a: str, b: str) -> float:
+        nonlocal compared
+        compared += 1
+        return ratio(a, b)
+
+    monkeypatch.setattr(triage.fuzz, "token_set_ratio", counted)
+
+    def pairs(n: int) -> int:
+        nonlocal compared
+        compared = 0
+        letters = string.ascii_lowercase
+        words = ("".join(rng.choices(letters, k=8)) for _ in range(3 * n))
+        group_questions(
+            [{"question": f"{next(words)} {next(words)} {next(words)}"} for _ in range(n)]
+        )
+        return compared
+
+    small, large = pairs(400), pairs(800)
+    assert large <= 2.5 * small, (small, large)
