@@ -17,6 +17,7 @@ from bot.cli import main
 from bot.conversation import Conversations
 from bot.service import QABot
 from bot.settings import UnansweredSettings
+from bot.state import MemoryState
 from bot.triage import group_questions
 from bot.unanswered import UnansweredLog, read_records
 from tests.admin.conftest import admin_settings
@@ -327,6 +328,35 @@ def test_what_people_clicked_beats_the_resolver_guess(bot: QABot) -> None:
     bot.unanswered.write({"kind": "click", "question": UNKNOWN[0], "guess": "hkpc.recruiting"})
     (group,) = bot.unanswered_groups()
     assert group.intent == "hkpc.recruiting" and group.score == 1.0 and group.clicks == 1
+
+
+def test_a_click_on_an_answer_then_voted_down_is_not_proposed(bot: QABot) -> None:
+    # README: a down-voted group "is never proposed that intent again". What people clicked
+    # comes first (above); a click on the intent whose answer then got the 👎 was proposed
+    # with the vote filter dropped there, and every test passed.
+    bot.unanswered.write({"kind": "abstain", "question": UNKNOWN[0], "lang": "en"})
+    bot.unanswered.write({"kind": "click", "question": UNKNOWN[0], "guess": "hkpc.recruiting"})
+    bot.feedback("down", intent="hkpc.recruiting", platform="slack", question=UNKNOWN[0], lang="en")
+    (group,) = bot.unanswered_groups()
+    assert group.voted_down == ("hkpc.recruiting",) and group.clicks == 1
+    assert group.intent != "hkpc.recruiting"
+
+
+def test_the_shared_log_keeps_the_newest_records_it_may(log_path: Path) -> None:
+    # The shared (Redis) log is one capped list: STREAM_MAX_LINES newest records. With the
+    # cap passed as a billion, every test passed: the list would grow for as long as the
+    # bot runs (anyone can add a record, within the rate limit).
+    from bot import unanswered
+
+    shared = MemoryState()
+    shared.remote = True  # as Redis is: the records go to the shared list
+    log = UnansweredLog(UnansweredSettings(path=str(log_path)), shared)
+    for n in range(unanswered.STREAM_MAX_LINES + 3):
+        log.write({"kind": "abstain", "question": f"q{n}", "lang": "en"})
+    kept = [r["question"] for r in log.records()]
+    assert len(kept) == unanswered.STREAM_MAX_LINES and kept[-1] == f"q{n}"
+    assert unanswered.STREAM_MAX_LINES <= 20_000  # README: "the newest 20,000"
+    assert not log_path.exists()
 
 
 VOTED = "Who is the chief financial officer of SenseTime?"  # answered with confidence
