@@ -163,6 +163,34 @@ def test_batch_takes_a_line_of_deeply_nested_json_as_a_question_of_its_own(
     assert second["question"] == "HKSTP" and second["answered"]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"conversation": true, "text": "hpc"}',
+        '{"conversation": false, "text": "hpc"}',
+        '{"conversation": null, "text": "hpc"}',
+        '{"conversation": 1.5, "text": "hpc"}',
+        '{"conversation": ["c"], "text": "hpc"}',
+        '{"conversation": "c", "text": 5}',
+        '{"conversation": "c", "text": null}',
+        '{"conversation": "c", "text": ["hpc"]}',
+        '{"text": "hpc"}',
+    ],
+)
+def test_batch_takes_a_turn_of_odd_type_as_a_question_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    # DESIGN: a turn is {"conversation": ID, "text": QUESTION}; any other line is a question
+    # of its own. With the checks of the id's type (a boolean is no id, though Python counts
+    # it an int) or of the text's dropped, every test passed: `true` became the conversation
+    # "True", and a text of another type reached the conversation layer.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(line + "\nHKSTP\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    first, second = (json.loads(out) for out in capsys.readouterr().out.splitlines())
+    assert first["question"] == line and "conversation" not in first
+    assert second["question"] == "HKSTP" and second["answered"]
+
+
 def test_a_line_without_end_is_not_held_whole(qabot: QABot) -> None:
     """`qabot ask --json - < /dev/zero` (or a binary file piped by mistake): the batch and
     the console read each line whole, however long, before refusing it as too long (300 MB
