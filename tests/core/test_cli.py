@@ -82,6 +82,19 @@ def test_stat_table_and_topic(capsys: pytest.CaptureFixture[str]) -> None:
         assert "[1] article §" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("topic", ["a", "x", "é", "2", "hk"])
+def test_a_topic_of_a_letter_or_two_is_no_statistic_unless_it_is_one(
+    capsys: pytest.CaptureFixture[str], topic: str
+) -> None:
+    # WRatio scores a part of a key 90 (a match): `/stat a` answered the first statistic
+    # (AI use, 41 %), `/stat x` the expansion share, on every platform.
+    assert main(["stat", topic]) == 1
+    assert "Close topics" in capsys.readouterr().out
+    for short in ("ki", "AI"):  # a topic of its own, however short
+        assert main(["stat", short]) == 0
+        assert "41 %" in capsys.readouterr().out
+
+
 def test_stat_unknown_topic_offers_close_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stat", "weather"]) == 1
     assert "Close topics" in capsys.readouterr().out
