@@ -1404,3 +1404,23 @@ def test_an_answer_naming_more_things_than_a_context_keeps_is_read_back(
     assert found == tuple(f"#e{i}" for i in range(MAX_NAMED))
     ctx = Context("en", "q", ("x",), (), found)
     assert Context.from_json(ctx.to_json()) == ctx
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        ("und die KMU " * 400)[:3999] + "?",
+        ("das zweite und das erste und das dritte " * 120)[:4000],
+    ],
+    ids=["read with the last question", "an ordinal named"],
+)
+def test_a_follow_up_within_the_limit_is_never_refused_as_too_long(
+    talk: Conversations, follow_up: str
+) -> None:
+    # A follow-up is read with the last question too, and an ordinal is replaced by the
+    # name it points at: both made texts over `max_question_chars` of a message within it,
+    # and the reply was "That message is too long (4005 characters; at most 4000)".
+    assert len(follow_up) <= talk.bot.settings.max_question_chars
+    talk.ask("c-long", "Wie groß ist RAISe+? Und wer ist Wang Zheng?")
+    answer = talk.ask("c-long", follow_up)
+    assert answer.kind != "refused", answer.text
