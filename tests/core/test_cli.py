@@ -204,6 +204,24 @@ def test_batch_takes_a_turn_of_odd_type_as_a_question_of_its_own(
     assert second["question"] == "HKSTP" and second["answered"]
 
 
+def test_a_batch_file_opening_with_a_byte_order_mark_keeps_its_first_turn(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A batch file saved by Notepad or Windows PowerShell's Out-File opens with U+FEFF: the
+    # first line, `{"conversation": …}`, did not start with "{" and was asked as a question of
+    # its own (the JSON as its text, no "conversation" in the reply), so "Quelle?" after it
+    # asked "about what?".
+    turns = [
+        json.dumps({"conversation": "c1", "text": "Wie groß ist RAISe+?"}),
+        json.dumps({"conversation": "c1", "text": "Quelle?"}),
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\ufeff" + "\r\n".join(turns) + "\r\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    first, second = (json.loads(out) for out in capsys.readouterr().out.splitlines())
+    assert first["question"] == "Wie groß ist RAISe+?" and first["conversation"] == "c1"
+    assert second["conversation"] == "c1" and second["answered"], second["text"]
+
+
 def test_a_line_without_end_is_not_held_whole(qabot: QABot) -> None:
     """`qabot ask --json - < /dev/zero` (or a binary file piped by mistake): the batch and
     the console read each line whole, however long, before refusing it as too long (300 MB
