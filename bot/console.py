@@ -72,17 +72,22 @@ def line_limit(max_question_chars: int) -> int:
     return 16 * max_question_chars + 65_536
 
 
+BOM = "\ufeff"
+
+
 def read_line_within(stream, limit: int) -> str:
     """`stream.readline()`, at most `limit` characters of it: the rest of a longer line is
     read and dropped piece by piece, so that a stdin without line breaks (`< /dev/zero`, a
     binary file piped by mistake) is never held whole. What is kept is still longer than
-    any question, and refused as one."""
+    any question, and refused as one. A byte-order mark opening the line (a file saved by
+    Notepad, Windows PowerShell's `Out-File`) is no part of it: a batch's first turn,
+    `{"conversation": …}`, was asked as a question of its own."""
     line = stream.readline(limit)
     if len(line) >= limit and not line.endswith("\n"):
         rest = line
         while rest and not rest.endswith("\n"):
             rest = stream.readline(limit)
-    return line
+    return line[1:] if line.startswith(BOM) and len(line) > 1 else line
 
 
 def run_console(bot, stdin=None, stdout=None) -> int:

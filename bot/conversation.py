@@ -522,7 +522,9 @@ class Conversations:
             name = snap.resolver.entity_terms[feature][0]
             word = words[i]
             words[i] = name + word[len(word.rstrip("?!.,;:")) :]  # its punctuation kept
-            return " ".join(words)
+            named = " ".join(words)
+            # a message within the limit is not refused as too long for the name put in
+            return named if len(named) <= self.bot.settings.max_question_chars else text
         return text
 
     # -- the reply ----------------------------------------------------------------
@@ -648,6 +650,8 @@ class Conversations:
         gap_of_it: Answer | None = None
         for question, named in self._readings(ctx, text, elliptical=elliptical, pronoun=pronoun):
             answer = self.bot.resolve(question, lang)  # .question: the follow-up as understood
+            if answer.kind == "refused":
+                continue  # read with the last question, over the limit: no reading (no "too long")
             declines += [] if answer.answered else [answer]
             declined_with_why = (
                 answer.kind == "narrowed"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 MESSAGES: dict[str, dict[str, str]] = {
     "help": {
         "de": (
@@ -175,3 +177,10 @@ def msg(
     """
     texts = (local or {}).get(key) or MESSAGES[key]
     return texts.get(lang, texts["en"]).format(**values)
+
+
+def is_help(answer: Any) -> bool:
+    """Whether `answer` (a `bot.answer.Answer`) is the help, the reply to a message with no
+    question in it (blanks, zero-width characters, emoji): for the asker alone where a
+    platform can say so (`/ask` with no question), as a rate-limit notice is."""
+    return answer.kind == "refused" and answer.text == msg("help", answer.lang)

@@ -23,6 +23,7 @@ from bot.ratelimit import RateLimiter
 from bot.settings import Platform, Settings
 from bot.state import SharedState, open_state
 from bot.store import KnowledgeStore
+from bot.unanswered import MAX_QUESTION as MAX_LOGGED_QUESTION
 from bot.unanswered import UnansweredLog
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class QABot:
                     {
                         "kind": "abstain" if declined else "low_confidence",
                         "platform": platform,
-                        "question": text[:500],
+                        "question": text[:MAX_LOGGED_QUESTION],
                         "lang": answer.lang,
                         "guess": guess,
                         "score": round(answer.confidence, 3),
@@ -175,7 +176,7 @@ class QABot:
             {
                 "kind": vote,
                 "platform": platform,
-                "question": (question or "")[:500],
+                "question": (question or "")[:MAX_LOGGED_QUESTION],
                 "lang": lang,
                 "guess": intent,
                 "user": user,

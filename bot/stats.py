@@ -11,6 +11,7 @@ from bot.text import fold
 
 TOPIC_MATCH = 85  # WRatio a topic needs to count as a match
 TOPIC_CLOSE = 50  # ... and to be offered as a close topic
+SHORTEST_PART = 3  # characters of a topic that may match as part of a longer one
 
 
 class StatIndex:
@@ -46,12 +47,17 @@ class StatIndex:
             return StatReply(None, lang, tuple(self.row(f, lang) for f in self.kb.facts))
         if topic in self.facts:  # a fact's own id: what a pick from autocomplete sends
             return StatReply(topic, lang, (self.row(self.facts[topic], lang),))
+        folded = fold(topic)
         hits = process.extract(
-            fold(topic), self._keys, scorer=fuzz.WRatio, limit=None, score_cutoff=TOPIC_CLOSE
+            folded, self._keys, scorer=fuzz.WRatio, limit=None, score_cutoff=TOPIC_CLOSE
         )
-        best = hits[0][1] if hits else 0
+        # WRatio scores a part of a topic 90: "a" is part of most of them. A topic shorter
+        # than SHORTEST_PART ("ki", "ai") matches only as itself; else the close topics.
+        matches = hits if len(folded) >= SHORTEST_PART else [h for h in hits if h[0] == folded]
+        best = matches[0][1] if matches else 0
         if best >= TOPIC_MATCH:
-            ids = _unique(self._choices[k] for k, s, _ in hits if s >= max(TOPIC_MATCH, best - 5))
+            near = max(TOPIC_MATCH, best - 5)
+            ids = _unique(self._choices[k] for k, s, _ in matches if s >= near)
             return StatReply(topic, lang, tuple(self.row(self.facts[i], lang) for i in ids))
         close = _unique(self._choices[k] for k, _, _ in hits)[:5]
         if not close:

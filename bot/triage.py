@@ -9,14 +9,16 @@ joins a group whose leading question is similar enough (rapidfuzz
 token_set_ratio over folded text), most frequent questions first. The leaders
 that share its rarest content word are tried first, then those sharing another,
 the others only when none of those is similar (a question whose every word is
-misspelt): a large log is not compared with every group.
+misspelt), and no question with more than MAX_TRIED of them: a large log is not compared
+with every group, nor a log of gibberish.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
@@ -29,6 +31,10 @@ if TYPE_CHECKING:
     from bot.snapshot import Snapshot
 
 SIMILAR = 80.0  # token_set_ratio (0–100) to join a group
+# Leaders a question is compared with, at most (in the order above): a log of questions that
+# share no word (gibberish, as anyone can send) was compared pair by pair, 1,000 records of
+# 500 characters in 30 s, the 20,000 the shared log keeps in hours.
+MAX_TRIED = 100
 
 
 def group_questions(
@@ -50,15 +56,11 @@ def group_questions(
         words = set(text.split()) - STOPWORDS
         # the leaders with its rarest shared word first: most likely the group it belongs to
         lists = sorted((by_word[w] for w in words if w in by_word), key=len)
-        shared = {n for leaders_of_word in lists for n in leaders_of_word}
-        rarest = lists[0] if lists else []
-        joined = _first_similar(text, leaders, rarest, threshold)
-        if joined is None:
-            rest = sorted(shared.difference(rarest))
-            joined = _first_similar(text, leaders, rest, threshold)
-        if joined is None:  # all its words misspelt, or none to share: every other leader
-            others = (n for n in range(len(leaders)) if n not in shared)
-            joined = _first_similar(text, leaders, others, threshold)
+        # (each word's first MAX_TRIED leaders: no more can be tried)
+        shared = {n for leaders_of_word in lists for n in leaders_of_word[:MAX_TRIED]}
+        rarest = lists[0][:MAX_TRIED] if lists else []
+        tried = islice(_candidates(rarest, shared, len(leaders)), MAX_TRIED)
+        joined = _first_similar(text, leaders, tried, threshold)
         if joined is not None:
             groups[joined].extend(recs)
             continue
@@ -67,6 +69,15 @@ def group_questions(
         leaders.append(text)
         groups.append(list(recs))
     return sorted(groups, key=len, reverse=True)
+
+
+def _candidates(rarest: list[int], shared: set[int], count: int) -> Iterator[int]:
+    """The leaders to compare a question with, in order: those with its rarest word, those
+    sharing another, then (all its words misspelt, or none to share) the others, most
+    frequent first; each stage made only when the one before is used up."""
+    yield from rarest
+    yield from sorted(shared.difference(rarest))
+    yield from (n for n in range(count) if n not in shared)
 
 
 def _first_similar(

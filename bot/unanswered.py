@@ -33,6 +33,7 @@ KINDS = ("abstain", "low_confidence", "click", "up", "down")
 
 STREAM = "unanswered"
 STREAM_MAX_LINES = 20_000  # the shared (Redis) log keeps this many newest records
+MAX_QUESTION = 500  # characters of a question a record keeps (its first 500)
 # An intent's id, as the knowledge's schema has it (bot/models.py).
 _INTENT_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -226,10 +227,15 @@ def _parse_lines(lines: list[str]) -> Iterator[dict[str, Any]]:
 
 
 def _readable(question: object) -> bool:
-    """Whether `question` is text qabot could have logged: a string without a lone
-    surrogate (JSON's escape of half an emoji, from another writer of the shared log),
-    which no UTF-8 encoder takes: triage keys and prints the questions."""
-    return isinstance(question, str) and not _LONE_SURROGATE.search(question)
+    """Whether `question` is text qabot could have logged: a string of at most
+    MAX_QUESTION characters without a lone surrogate (JSON's escape of half an emoji, from
+    another writer of the shared log), which no UTF-8 encoder takes: triage keys, asks
+    again and prints the questions (a megabyte one cost minutes of a core thread)."""
+    return (
+        isinstance(question, str)
+        and len(question) <= MAX_QUESTION
+        and not _LONE_SURROGATE.search(question)
+    )
 
 
 def _guess_checked(record: dict[str, Any]) -> dict[str, Any]:

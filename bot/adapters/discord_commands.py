@@ -28,6 +28,7 @@ from bot.adapters.discord_views import attach_item_class, buttons_view
 from bot.answer import Answer, StatReply
 from bot.asker import Asker
 from bot.chat import ChatService
+from bot.messages import is_help
 from bot.render.discord import (
     Button,
     DiscordReply,
@@ -306,6 +307,12 @@ def _over_limit(reply: object) -> bool:
     return isinstance(reply, Answer) and reply.kind == "rate_limited"
 
 
+def _for_the_asker_alone(reply: object) -> bool:
+    """A rate-limit notice, or the help for an `/ask` with no question in it (blanks,
+    zero-width characters): the asker's alone, as on Slack."""
+    return _over_limit(reply) or (isinstance(reply, Answer) and is_help(reply))
+
+
 def is_admin(bot: QABot, interaction: discord.Interaction) -> bool:
     """The core's admin check for the interaction's user; on every /kb call and click.
     @everyone is no role a member is given (discord.py lists it among every member's roles,
@@ -437,8 +444,8 @@ def register_commands(tree: CheckedCommandTree, bot: QABot, chat: ChatService) -
             answered.append(answer)
             return answer
 
-        # A rate-limit notice is for the asker alone.
-        sent = await respond(interaction, work, answer_replies, private=_over_limit)
+        # A rate-limit notice and the help are for the asker alone.
+        sent = await respond(interaction, work, answer_replies, private=_for_the_asker_alone)
         if sent and answered and not _over_limit(answered[0]):
             await _joined(interaction, chat, conversation, answered[0])
 

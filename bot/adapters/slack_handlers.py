@@ -36,6 +36,7 @@ from bot.adapters.slack_text import mentions_others, question_text
 from bot.answer import Answer
 from bot.asker import Asker
 from bot.chat import ChatService, Incoming
+from bot.messages import is_help
 from bot.render import slack as render
 from bot.service import QABot, Vote
 from bot.settings import Settings
@@ -365,6 +366,8 @@ class SlackListeners:
         except Exception:
             log.exception("slack: the core failed on a question")
             return render.render_notice("error", self.lang), None
+        if is_help(answer):  # zero-width characters only: Slack's own help, as for blanks
+            return render.render_help(self.lang), answer
         return render.render_answer(answer), answer
 
     async def on_reaction(self, body: Body, event: Body, context: AsyncBoltContext) -> None:
@@ -394,6 +397,7 @@ class SlackListeners:
         )
         # The help and a rate-limit notice are for the asker alone, as for a click.
         alone = not question or (answer is not None and answer.kind == "rate_limited")
+        alone = alone or (answer is not None and is_help(answer))  # zero-width characters only
         await reply_via(respond, response_type="ephemeral" if alone else self.visibility, **payload)
 
     async def on_stat(self, ack: AsyncAck, command: Body, respond: AsyncRespond) -> None:

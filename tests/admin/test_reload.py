@@ -322,3 +322,17 @@ def test_a_replaced_index_is_emptied_piece_by_piece_unless_still_read(kb_bot: QA
     unread = kb_bot.store.current.resolver  # the index alone, not its snapshot
     assert kb_bot.reload().ok
     assert not unread.docs
+
+
+def test_reloads_are_counted_by_outcome_in_the_metrics(kb_bot: QABot, kb_copy: Path) -> None:
+    # README: `qabot_reloads_total{outcome}`. The Slack metrics test only looked for the
+    # name: with every reload counted as "ok" (a failed one too) every test passed, and a
+    # dashboard would never see a failed reload.
+    kb_bot.enable_metrics()
+    assert kb_bot.reload("test").ok
+    (kb_copy / "qa" / "broken.yaml").write_text("intents: [\n", encoding="utf-8")
+    assert not kb_bot.reload("test").ok
+    assert not kb_bot.reload("test").ok
+    text = kb_bot.metrics.render()[0].decode()
+    assert 'qabot_reloads_total{outcome="ok"} 1.0' in text
+    assert 'qabot_reloads_total{outcome="failed"} 2.0' in text

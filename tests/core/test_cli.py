@@ -82,6 +82,19 @@ def test_stat_table_and_topic(capsys: pytest.CaptureFixture[str]) -> None:
         assert "[1] article §" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("topic", ["a", "x", "é", "2", "hk"])
+def test_a_topic_of_a_letter_or_two_is_no_statistic_unless_it_is_one(
+    capsys: pytest.CaptureFixture[str], topic: str
+) -> None:
+    # WRatio scores a part of a key 90 (a match): `/stat a` answered the first statistic
+    # (AI use, 41 %), `/stat x` the expansion share, on every platform.
+    assert main(["stat", topic]) == 1
+    assert "Close topics" in capsys.readouterr().out
+    for short in ("ki", "AI"):  # a topic of its own, however short
+        assert main(["stat", short]) == 0
+        assert "41 %" in capsys.readouterr().out
+
+
 def test_stat_unknown_topic_offers_close_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stat", "weather"]) == 1
     assert "Close topics" in capsys.readouterr().out
@@ -161,6 +174,52 @@ def test_batch_takes_a_line_of_deeply_nested_json_as_a_question_of_its_own(
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert nested.startswith(first["question"][:50]) and not first["answered"]
     assert second["question"] == "HKSTP" and second["answered"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"conversation": true, "text": "hpc"}',
+        '{"conversation": false, "text": "hpc"}',
+        '{"conversation": null, "text": "hpc"}',
+        '{"conversation": 1.5, "text": "hpc"}',
+        '{"conversation": ["c"], "text": "hpc"}',
+        '{"conversation": "c", "text": 5}',
+        '{"conversation": "c", "text": null}',
+        '{"conversation": "c", "text": ["hpc"]}',
+        '{"text": "hpc"}',
+    ],
+)
+def test_batch_takes_a_turn_of_odd_type_as_a_question_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    # DESIGN: a turn is {"conversation": ID, "text": QUESTION}; any other line is a question
+    # of its own. With the checks of the id's type (a boolean is no id, though Python counts
+    # it an int) or of the text's dropped, every test passed: `true` became the conversation
+    # "True", and a text of another type reached the conversation layer.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(line + "\nHKSTP\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    first, second = (json.loads(out) for out in capsys.readouterr().out.splitlines())
+    assert first["question"] == line and "conversation" not in first
+    assert second["question"] == "HKSTP" and second["answered"]
+
+
+def test_a_batch_file_opening_with_a_byte_order_mark_keeps_its_first_turn(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A batch file saved by Notepad or Windows PowerShell's Out-File opens with U+FEFF: the
+    # first line, `{"conversation": …}`, did not start with "{" and was asked as a question of
+    # its own (the JSON as its text, no "conversation" in the reply), so "Quelle?" after it
+    # asked "about what?".
+    turns = [
+        json.dumps({"conversation": "c1", "text": "Wie groß ist RAISe+?"}),
+        json.dumps({"conversation": "c1", "text": "Quelle?"}),
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\ufeff" + "\r\n".join(turns) + "\r\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    first, second = (json.loads(out) for out in capsys.readouterr().out.splitlines())
+    assert first["question"] == "Wie groß ist RAISe+?" and first["conversation"] == "c1"
+    assert second["conversation"] == "c1" and second["answered"], second["text"]
 
 
 def test_a_line_without_end_is_not_held_whole(qabot: QABot) -> None:

@@ -1372,3 +1372,55 @@ def test_big_cos_in_chat_are_the_large_companies(talk: Conversations) -> None:
     talk.ask("c-cos", "What share of firms want to expand abroad?")
     answer = talk.ask("c-cos", "and for the big cos only?")
     assert not answer.answered and "55" in answer.text, answer.text
+
+
+def test_the_contexts_kept_as_made_are_bounded(talk: Conversations) -> None:
+    # Each context a turn writes is also kept parsed, by its JSON, for the next turn: one per
+    # conversation for as long as the process runs. Without the bound on that table every
+    # test passed, and every DM channel of a long run would stay in memory for good (the
+    # shared state expires them; this table did not).
+    from bot.conversation import KEPT_PARSED
+
+    for n in range(KEPT_PARSED + 5):
+        talk._save(f"conversation:cli:k{n}", Context("en", f"question {n}", ("x",), ()))
+    assert 0 < len(talk._kept) <= KEPT_PARSED
+
+
+def test_an_answer_naming_more_things_than_a_context_keeps_is_read_back(
+    talk: Conversations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shipped knowledge has ten countable names, as many as a context keeps
+    # (MAX_NAMED): without the cap on what an answer names every test passed, but a
+    # knowledge of more names would write a context no turn can read back (over MAX_NAMED is
+    # no context), as "more" after "more" did with intents.
+    import re
+
+    from bot.conversation import MAX_NAMED
+
+    n = MAX_NAMED + 3
+    names = tuple((f"#e{i}", (f"name{i}",), re.compile(rf"(?<!\w)name{i}(?!\w)")) for i in range(n))
+    monkeypatch.setattr(talk, "_countable_names", lambda: names)
+    found = talk._names_found(" ".join(f"name{i}" for i in range(n)))
+    assert found == tuple(f"#e{i}" for i in range(MAX_NAMED))
+    ctx = Context("en", "q", ("x",), (), found)
+    assert Context.from_json(ctx.to_json()) == ctx
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        ("und die KMU " * 400)[:3999] + "?",
+        ("das zweite und das erste und das dritte " * 120)[:4000],
+    ],
+    ids=["read with the last question", "an ordinal named"],
+)
+def test_a_follow_up_within_the_limit_is_never_refused_as_too_long(
+    talk: Conversations, follow_up: str
+) -> None:
+    # A follow-up is read with the last question too, and an ordinal is replaced by the
+    # name it points at: both made texts over `max_question_chars` of a message within it,
+    # and the reply was "That message is too long (4005 characters; at most 4000)".
+    assert len(follow_up) <= talk.bot.settings.max_question_chars
+    talk.ask("c-long", "Wie groß ist RAISe+? Und wer ist Wang Zheng?")
+    answer = talk.ask("c-long", follow_up)
+    assert answer.kind != "refused", answer.text

@@ -136,6 +136,19 @@ async def test_ask(live: Live) -> None:
     assert embed["fields"][0]["name"].startswith("[1] Source §")
 
 
+@pytest.mark.parametrize("blank", ["   ", "\u200b\u200d"], ids=["blanks", "zero-width"])
+async def test_ask_without_a_question_gets_the_help_privately(live: Live, blank: str) -> None:
+    # As on Slack: the help is for the asker alone. It went to the whole channel.
+    fake, _ = live
+    iid, _ = await fake.interaction("ask", [option("question", blank)])
+    body = await callback(fake, iid)
+    assert body["data"]["flags"] == 64  # ephemeral
+    assert "/ask" in str(body["data"])
+    # a question is still answered for everyone
+    iid, _ = await fake.interaction("ask", [option("question", "Who is the CFO of SenseTime?")])
+    assert not (await callback(fake, iid))["data"].get("flags")
+
+
 async def test_kb_is_refused_ephemerally_to_others(live: Live) -> None:
     fake, _ = live
     iid, _ = await fake.interaction("kb", [option("action", "reload")], who=USER_ID)

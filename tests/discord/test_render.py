@@ -147,3 +147,15 @@ def test_suggestions_the_text_already_lists_are_not_listed_again(qabot: QABot) -
     assert answer.suggestions and "• " in answer.text  # the core lists them in its text
     ((embed,),) = [r.embeds for r in answer_replies(answer)]
     assert all(f["name"] != "Did you mean:" for f in embed.get("fields", []))
+
+
+def test_a_quote_with_line_breaks_stays_one_block_quote() -> None:
+    # A quote of a paragraph the source wraps: "> " quotes one line only, so the rest of a
+    # quote kept with its breaks stood outside the block quote, and a line of its own such
+    # as "# …" or "- …" rendered as a heading or a list. With the breaks kept, every test
+    # passed.
+    quote = "Erste Zeile,\nzweite Zeile\n\n# keine Überschrift\n- kein Punkt"
+    answer = Answer("q", True, "de", "49 % [1]", "intent", citations=(replace(CITE, quote=quote),))
+    ((embed,),) = [r.embeds for r in answer_replies(answer)]
+    (field,) = embed["fields"]
+    assert field["value"] == "> Erste Zeile, zweite Zeile # keine Überschrift - kein Punkt"

@@ -128,15 +128,20 @@ async def test_a_reply_refused_with_5xx_is_retried_and_lands_once(
 )
 async def test_persistent_5xx_is_logged_and_the_next_mention_answered(
     live: tuple[FailingDiscord, discord.Client],
+    discord_core: QABot,
     caplog: pytest.LogCaptureFixture,
     status: int,
     tries: int,
 ) -> None:
     fake, _ = live
     caplog.set_level(logging.ERROR)
+    discord_core.enable_metrics()  # as `qabot run` with Slack has them
     fake.fail_next(MESSAGES, *[status] * 20)
     lost = await mention(fake)
     await poll(lambda: "error in on_message" in caplog.text)
+    # counted too (README: `qabot_errors_total{where}`; not counting passed every test)
+    counted = 'qabot_errors_total{where="discord"}'
+    await poll(lambda: counted in discord_core.metrics.render()[0].decode())
     assert failed_statuses(fake, MESSAGES) == [status] * tries  # retried, and bounded
     assert "DiscordServerError" in caplog.text
     fake._statuses.clear()  # Discord is back

@@ -41,6 +41,18 @@ def test_a_user_over_the_limit_gets_the_friendly_notice() -> None:
     assert bot.ask(Q, platform="slack", user="U2", channel="C1").kind == "intent"
 
 
+def test_questions_over_the_limit_are_counted_in_the_metrics() -> None:
+    # README: the metrics count questions by outcome, rate_limited among them (a flood shows
+    # there). Without counting the refused ones every test passed.
+    bot = _bot(user_burst=1, user_per_s=0.0001)
+    bot.enable_metrics()
+    kinds = [bot.ask(Q, platform="slack", user="U1", channel="C1").kind for _ in range(3)]
+    assert kinds == ["intent", "rate_limited", "rate_limited"]
+    text = bot.metrics.render()[0].decode()
+    assert 'qabot_questions_total{outcome="rate_limited",platform="slack"} 2.0' in text
+    assert "qabot_answer_seconds_count 3.0" in text
+
+
 def test_a_busy_channel_is_limited_as_a_whole() -> None:
     bot = _bot(channel_burst=2, channel_per_s=0.0001)
     kinds = [bot.ask(Q, platform="discord", user=f"U{n}", channel="C7").kind for n in range(3)]

@@ -78,8 +78,13 @@ async def test_ask_and_stat_are_ephemeral_when_configured(start_slack: StartSlac
     assert slack.api.responses()[1]["response_type"] == "ephemeral"
 
 
-async def test_ask_without_a_question_gets_the_help_privately(slack: SlackHarness) -> None:
-    await slack.command("/ask", "  ")
+@pytest.mark.parametrize("blank", ["  ", "\u200b\u200d"], ids=["blanks", "zero-width"])
+async def test_ask_without_a_question_gets_the_help_privately(
+    slack: SlackHarness, blank: str
+) -> None:
+    # Blanks are stripped before the core; zero-width characters reached it, and its help
+    # went to the whole channel.
+    await slack.command("/ask", blank)
     await slack.api.wait_for(one_response)
     (resp,) = slack.api.responses()
     assert resp["response_type"] == "ephemeral"

@@ -108,3 +108,19 @@ def test_suggestions_the_text_already_lists_are_buttons_only(qabot) -> None:
     payload = render.render_answer(answer)
     assert [b["type"] for b in payload["blocks"]] == ["section", "actions"]
     assert payload["text"].count(answer.suggestions[0].question) == 1
+
+
+def test_every_part_of_a_citation_is_made_safe() -> None:
+    # The module's promise: every string that reaches Slack passes through `safe()`. A
+    # citation's quote (the shipped article's "R&D-Potenzial", or a source ingested with
+    # "<" in it) went into the context block unescaped with `safe` dropped there, and every
+    # test passed: a `<!channel>` or `<https://…|link>` in a source would act.
+    hostile = "R&D <!channel> <https://evil.example|click> @here"
+    cite = Citation(hostile, hostile, hostile, as_of=hostile, source_title=hostile)
+    payload = render.render_answer(answer(citations=(cite,)))
+    (element,) = payload["blocks"][1]["elements"]
+    text = element["text"]
+    assert "<" not in text and ">" not in text, text
+    # title, locator, quote, as of: each escaped, none raw
+    assert text.count("R&amp;D") == 4 and "&D" not in text.replace("&amp;D", "")
+    assert "@here" not in text and "<" not in payload["text"]
