@@ -48,7 +48,7 @@ def measure(n: int) -> tuple[int, int, float]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             knowledge_dir=ROOT / "knowledge",
-            unanswered={"path": Path(tmp) / "unanswered.jsonl", "max_bytes": 1 << 30},
+            unanswered={"path": Path(tmp) / "unanswered.jsonl", "max_bytes": 1_000_000_000},
         )
         bot = QABot.from_settings(settings)
         distinct = fill(bot, n)
