@@ -49,8 +49,12 @@ def votes(toks: Sequence[str], raw: str, vocabulary: dict[str, frozenset[str]]) 
                 count[lang] += 2
             elif tok in vocabulary[lang]:
                 count[lang] += 1
-    if toks and toks[0] in QUESTION_WORDS:
-        count[QUESTION_WORDS[toks[0]]] += 1  # "wer is …": the asker's own word
+    first = next((t for t in toks if not t.isdigit()), None)  # "2035 was is da": "was"
+    if first in QUESTION_WORDS:
+        count[QUESTION_WORDS[first]] += 1  # "wer is …": the asker's own word
+    typed = toks.count("prozent") - raw.count("%")  # "%" reads "prozent" in either language
+    if typed > 0:
+        count["de"] += 1  # "55 prozent = ?"
     if any(ch in raw for ch in "äöüßÄÖÜ"):
         count["de"] += 1
     return count

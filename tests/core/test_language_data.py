@@ -51,7 +51,14 @@ def test_the_fitted_model_loads_and_rejects_unknown_features(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("Wie viele Firmen?", "de"), ("How many firms?", "en"), ("Größe?", "de")],
+    [
+        ("Wie viele Firmen?", "de"),
+        ("How many firms?", "en"),
+        ("Größe?", "de"),
+        ("2035 was is da", "de"),  # the question word after a figure
+        ("55 prozent = ?", "de"),  # "prozent" typed, not read from "%"
+        ("55 % = ?", "en"),  # no evidence: the default
+    ],
 )
 def test_one_detector(text: str, lang: str) -> None:
     assert detect(text, default="en")[0] == lang
