@@ -761,7 +761,7 @@ class Snapshot:
     def _reverse(self, question: str, res: Resolution, decision: Decision) -> list[str]:
         """ "What does the 44 % refer to?": the intent that states the figure, unless the
         decided one already does."""
-        if not has_cue(res.words, "reverse"):
+        if not has_cue(res.words, "reverse") and not _only_a_figure_asked(res):
             return []
         found = self._by_number(res, any_length=True)
         stating = Candidate(found[0], 0.0, 0.0) if found else None
@@ -1146,6 +1146,17 @@ def _relative(clause: str) -> bool:
 
 _CHOICE_WORDS = frozenset("or oder vs versus than als".split())
 _BETWEEN_WORDS = frozenset("between zwischen".split())
+
+
+_FIGURE_ONLY = frozenset({"@number", "@statistic", "@percent"})
+
+
+def _only_a_figure_asked(res: Resolution) -> bool:
+    """ "yo what's the 44% number in there": a question word, a figure and no topic but the
+    figure itself asks what the figure is."""
+    a = res.analysis
+    topic = {f for f in a.features if not f.startswith("#")} - _FIGURE_ONLY
+    return bool(a.numbers) and not topic and any(t in QUESTION_WORDS for t in res.words)
 
 
 def _offers_alternatives(res: Resolution) -> bool:
