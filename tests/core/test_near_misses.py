@@ -226,7 +226,8 @@ def test_a_reverse_question_may_ask_exactly_what_a_figure_is(qabot: QABot) -> No
 def test_what_this_number_is_asks_what_a_figure_refers_to(qabot: QABot, question: str) -> None:
     """ "what is this number" asks what the figure stands for, not how many were surveyed."""
     answer = qabot.ask(question)
-    assert answer.answered and question[:2] in answer.text, answer.text
+    figure = next(w for w in ("44", "49") if w in question)
+    assert answer.answered and figure in answer.text, answer.text
     assert "surveyed" not in answer.text and "befragt" not in answer.text, answer.text
 
 
