@@ -272,6 +272,23 @@ def test_context_that_narrows_still_narrows(qabot: QABot) -> None:
     assert qabot.ask(question).answered is False
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Also mal ehrlich, warum ist Hongkong jetzt so ein heißes Pflaster für KI-Firmen?",
+        "why is HK so popular with AI startups?",
+    ],
+)
+def test_why_the_city_is_so_hot_asks_why_it_attracts(qabot: QABot, question: str) -> None:
+    """Everyday words for "attractive" are the concept the stored questions use."""
+    answer = qabot.ask(question)
+    assert answer.answered and answer.intent == "hongkong.why_invest", answer.text
+
+
+def test_krass_as_an_exclamation_is_no_topic(qabot: QABot) -> None:
+    answered_with(qabot, "krass, wie viele firmen haben probleme leute zu finden?", "49")
+
+
 def test_comparison_gives_both_figures_and_says_which(qabot: QABot) -> None:
     answer = qabot.ask("Which scheme is bigger, the AI Subsidy Scheme or RAISe+?")
     assert answer.answered and "HK$3" in answer.text and "HK$10" in answer.text
