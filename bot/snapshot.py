@@ -397,6 +397,7 @@ class Snapshot:
 
     def _pieces(self, part: str, lang: str) -> list[Piece]:
         """The pieces of the reply to one question part."""
+        part = self._without_mention_clause(part)
         res = self.resolver.resolve(part)
         decision = self.policy.decide(part, res)
         part, res, decision = self._without_set_aside(part, res, decision)
@@ -496,6 +497,19 @@ class Snapshot:
     def _is_article(self, decision: Decision) -> bool:
         cand = decision.candidate
         return cand is not None and self.intents[cand.key].kind == "article"
+
+    def _without_mention_clause(self, question: str) -> str:
+        """ "Wer ist dieser Herr Wang Zheng, von dem in der Zeitung die Rede ist?": of a named
+        thing, where the asker read of it asks nothing ("Zeitung" would ask the article's
+        source); "Nenne alle Städte, die im Artikel vorkommen" names none and keeps it."""
+        m = _mention_clause(question)
+        if m is None:
+            return question
+        head = question[: m.start()]
+        named = self.resolver.analyzer.analyze(head, correct=True).features
+        if not named & self.resolver.entities.keys():
+            return question
+        return head + m.group("end")
 
     def _without_set_aside(
         self, part: str, res: Resolution, decision: Decision
@@ -1049,6 +1063,28 @@ _WHO = frozenset({"who", "wer"})
 _MENTION_WORDS = frozenset(
     "mentioned genannt erwahnt vorkommen vorkommt quoted cited zitiert zitierte".split()
 )
+_SEEN_IN = _MENTION_WORDS | frozenset(
+    "zeitung newspaper paper rede talk talks spricht read gelesen".split()
+)
+_CLAUSE_PREPOSITIONS = frozenset("von über ueber uber about of".split())
+_MENTION_CLAUSE = re.compile(r",\s*(?P<clause>[^,;?]+)\s*(?P<end>\??)\s*$")
+
+
+def _mention_clause(question: str) -> re.Match[str] | None:
+    """A closing relative clause that only says where the asker met a thing ("…, von dem
+    in der Zeitung die Rede ist", "…, who is mentioned in the article")."""
+    m = _MENTION_CLAUSE.search(question)
+    if m is None:
+        return None
+    toks = tokens(m.group("clause"))
+    opener = toks[1:] if toks[:1] and toks[0] in _CLAUSE_PREPOSITIONS else toks
+    if not opener or not _relative(" ".join(opener)) or not _SEEN_IN.intersection(toks):
+        return None
+    if not all(t in STOPWORDS or t in SOURCE_WORDS or t in _SEEN_IN for t in toks):
+        return None
+    return m
+
+
 _LISTED_AS = {  # the outlet is an organisation too when organisations are listed
     "organisation": ("organisation", "source"),
     "place": ("place",),

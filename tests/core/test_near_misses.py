@@ -285,6 +285,23 @@ def test_why_the_city_is_so_hot_asks_why_it_attracts(qabot: QABot, question: str
     assert answer.answered and answer.intent == "hongkong.why_invest", answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer ist denn dieser Herr Wang Zheng, von dem da in der Zeitung die Rede ist?",
+        "Who is Wang Zheng, who is mentioned in the newspaper?",
+    ],
+)
+def test_where_the_asker_read_of_someone_asks_nothing(qabot: QABot, question: str) -> None:
+    """ "Zeitung", "newspaper" in the closing clause are where the asker met him, not a
+    question for the article's source."""
+    answered_with(qabot, question, "CFO")
+
+
+def test_things_the_article_mentions_are_still_listed(qabot: QABot) -> None:
+    answered_with(qabot, "Nenne alle Städte, die im Artikel vorkommen.", "Shenzhen")
+
+
 def test_krass_as_an_exclamation_is_no_topic(qabot: QABot) -> None:
     answered_with(qabot, "krass, wie viele firmen haben probleme leute zu finden?", "49")
 
