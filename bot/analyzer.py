@@ -61,6 +61,29 @@ _STOPWORD_STEMS = _stopwords_by_stem()
 _STOP_STEMS = frozenset(map(stem, STOPWORDS))  # of every stop word, for compound parts
 
 
+# Swiss and Bavarian spellings of standard German sounds, each tried alone on a word the
+# knowledge does not know: "Regierig" (-ung), "Empfehlige" (-ungen), "Iinahme" (ei),
+# "bruuche" (au), "nüün" (eu, folded "nuun"), "Firme" (-en).
+_DIALECT_SPELLINGS = (
+    (re.compile(r"igs(?=[a-z])"), "ungs"),
+    (re.compile(r"ige$"), "ungen"),
+    (re.compile(r"ig$"), "ung"),
+    (re.compile(r"ii"), "ei"),
+    (re.compile(r"uu"), "au"),
+    (re.compile(r"(?<=[a-z]{3})e$"), "en"),
+    (re.compile(r"(?<=[a-z]{3})ed$"), "en"),  # "setzed", "bruuched": -en
+)
+
+
+def _standard_spellings(token: str) -> list[str]:
+    """`token` as standard German would spell it, one dialect rule at a time, then all."""
+    found = [rule.sub(repl, token) for rule, repl in _DIALECT_SPELLINGS]
+    every = token
+    for rule, repl in _DIALECT_SPELLINGS:
+        every = rule.sub(repl, every)
+    return [t for t in dict.fromkeys((*found, every)) if t != token]
+
+
 def _inflected_stopword(tok: str, st: str) -> bool:
     return any(tok.startswith(w) and len(tok) - len(w) <= 3 for w in _STOPWORD_STEMS.get(st, ()))
 
@@ -221,6 +244,9 @@ class Analyzer:
         plain = without_digraphs(token)
         if plain != token and (plain in self.known_tokens or stem(plain) in self.known_stems):
             return plain
+        for standard in _standard_spellings(token):  # "Regierig", "Iinahme", "bruuched"
+            if standard in self.known_tokens or stem(standard) in self.known_stems:
+                return standard
         budget = 1 if len(token) <= 7 else 2
         # short words: only slips that keep the first letter ("zeng")
         initial = token[0] if len(token) <= 6 else ""

@@ -232,3 +232,14 @@ def test_chat_particles_and_shorthand_of_hong_kong_english(qabot: QABot) -> None
         "@ai_company",
         "@science_park",
     }
+
+
+@pytest.mark.parametrize(
+    ("word", "standard"),
+    [("empfehlige", "empfehlungen"), ("regierig", "regierung"), ("rekrutierig", "rekrutierung")],
+)
+def test_a_swiss_spelling_reads_as_the_standard_word(
+    qabot: QABot, word: str, standard: str
+) -> None:
+    """-ig for -ung, -ige for -ungen: tried only on a word the knowledge lacks."""
+    assert qabot.store.current.resolver.analyzer.correct(word) == standard
