@@ -57,6 +57,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # a lead-in asking for figures, then a narrower question: no list of all figures
         "Gibt es Zahlen, wie viele Maschinenbau- oder Fertigungsunternehmen KI einsetzen?",
         "In which year did SenseTime list on the Hong Kong stock exchange?",
+        "among SMEs only, what pct struggle to hire?",  # a group, then "what percent"
         "Wieviel Prozent vo de Firme in Züri setzed KI ii?",  # Zurich in Swiss German
         "Was plant d Schwizer Regierig eigentlich für e KI-Strategie?",
     ],
