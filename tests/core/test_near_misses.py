@@ -305,6 +305,17 @@ def test_things_the_article_mentions_are_still_listed(qabot: QABot) -> None:
     answered_with(qabot, "Nenne alle Städte, die im Artikel vorkommen.", "Shenzhen")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the HPC data centre when go live ah, got timeline or not?",
+        "Kommt das Datenzentrum 2024, oder nicht?",
+    ],
+)
+def test_or_not_at_the_end_asks_yes_or_no_and_negates_nothing(qabot: QABot, question: str) -> None:
+    answered_with(qabot, question, "2025")
+
+
 def test_krass_as_an_exclamation_is_no_topic(qabot: QABot) -> None:
     answered_with(qabot, "krass, wie viele firmen haben probleme leute zu finden?", "49")
 
