@@ -1424,3 +1424,10 @@ def test_a_follow_up_within_the_limit_is_never_refused_as_too_long(
     talk.ask("c-long", "Wie groß ist RAISe+? Und wer ist Wang Zheng?")
     answer = talk.ask("c-long", follow_up)
     assert answer.kind != "refused", answer.text
+
+
+def test_a_follow_up_naming_singapore_by_its_chat_abbreviation_is_declined(
+    talk: Conversations,
+) -> None:
+    talk.ask("c90", "What share of firms struggle to hire?")
+    assert talk.ask("c90", "SG also same or not?").answered is False
