@@ -646,10 +646,10 @@ class Snapshot:
         if res.analysis.features & named_kinds or len(res.analysis.features) > THIN_PART:
             return ""
         alone = self.policy.decide(clause, res).candidate
-        if alone is None:
-            return ""
         entities = self._leanable
         named = self.resolver.resolve(" ".join(others)).analysis.features & entities.keys()
+        if alone is None:  # "…, und wann wurde die Firma gegründet?": of the firm named
+            return " ".join(entities[f] for f in sorted(named))
         scope = self.resolver.docs[alone.key].scope
         topical = any(f[0] == "@" and f in self.resolver.idf for f in res.analysis.features)
         if not named or named <= scope or (topical and not scope & entities.keys()):

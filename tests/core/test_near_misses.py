@@ -316,6 +316,15 @@ def test_or_not_at_the_end_asks_yes_or_no_and_negates_nothing(qabot: QABot, ques
     answered_with(qabot, question, "2025")
 
 
+def test_a_later_part_not_answered_alone_is_asked_of_the_thing_named_before(
+    qabot: QABot,
+) -> None:
+    """ "die Firma" of "wer ist der CFO von SenseTime und wann wurde die Firma gegründet" is
+    SenseTime: alone the part answers nothing."""
+    question = "wer ist der cfo von sensetime und wann wurde die firma gegründet"
+    answered_with(qabot, question, "CFO", "2014")
+
+
 def test_krass_as_an_exclamation_is_no_topic(qabot: QABot) -> None:
     answered_with(qabot, "krass, wie viele firmen haben probleme leute zu finden?", "49")
 
