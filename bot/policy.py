@@ -843,7 +843,10 @@ class Policy:
         analyze = self.resolver.analyzer.analyze
         groups = [t for t in self.terms(question, res.lang) if t.group == "group"]
         named = frozenset().union(*(analyze(t.words, correct=True).features for t in groups))
-        lacking = self._lacking_topics(top, res, named)
+        # "what % of the SMEs use AI?": a share asked within a named group; any topic the
+        # best intent (the group's share of the sample) lacks is what is asked of the group
+        within = bool(groups) and asks_share(res.words)
+        lacking = self._lacking_topics(top, res, named, any_weight=within)
         if not self._asks_figure(res):  # "was meint der CFO zu Shenzhen?": what it says counts
             lacking -= self.resolver.docs[top.key].context
         if not lacking:
@@ -860,7 +863,12 @@ class Policy:
         return None
 
     def _lacking_topics(
-        self, top: Candidate, res: Resolution, groups: frozenset[str] = frozenset()
+        self,
+        top: Candidate,
+        res: Resolution,
+        groups: frozenset[str] = frozenset(),
+        *,
+        any_weight: bool = False,
     ) -> set[str]:
         """The question's topics the best intent lacks, when they weigh enough to matter:
         the knowledge's concepts ("@profitable"), not a verb it lacks ("spielen"). A group
@@ -868,6 +876,8 @@ class Policy:
         weights = {f: self.resolver.weight(f) for f in res.analysis.features - groups}
         total = sum(weights.values()) or 1.0
         lacking = {f for f in weights if f not in self.resolver.docs[top.key].bag and f[0] == "@"}
+        if any_weight:
+            return lacking
         return lacking if sum(weights[f] for f in lacking) / total >= MIXED_UNEXPLAINED else set()
 
     def _figure_across_topics(self, top: Candidate, res: Resolution, p: float) -> Decision | None:

@@ -58,6 +58,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Gibt es Zahlen, wie viele Maschinenbau- oder Fertigungsunternehmen KI einsetzen?",
         "In which year did SenseTime list on the Hong Kong stock exchange?",
         "among SMEs only, what pct struggle to hire?",  # a group, then "what percent"
+        "hkpc studie anteil ki bei kmu",  # a share within a group, in keywords
         "Wieviel Prozent vo de Firme in Züri setzed KI ii?",  # Zurich in Swiss German
         "Was plant d Schwizer Regierig eigentlich für e KI-Strategie?",
     ],
