@@ -418,7 +418,7 @@ class Policy:
         why = "reason" in res.analysis.types
         if not has_figure(question) or not (why or _puts_up_a_claim(res.words)):
             return None
-        reverse = has_cue(res.words, "reverse")
+        reverse = asks_reverse(res)
         every = [
             c
             for c in self.ranked(self.resolver.without_numbers(res))
@@ -950,6 +950,12 @@ def _phrases_at(
 def _counts(word: str) -> bool:
     """A count written in digits or words ("9", "neun"); not a year."""
     return (is_number(word) and not is_year(word)) or word in NUMBER_WORDS
+
+
+def asks_reverse(res: Resolution) -> bool:
+    """A reverse cue ("was bedeutet …?") as typed, or as the words read once a slip is
+    corrected ("was bedeuted die 44 Prozent?")."""
+    return has_cue(res.words, "reverse") or has_cue(res.analysis.tokens, "reverse")
 
 
 def asks_count(toks: tuple[str, ...] | list[str]) -> bool:

@@ -37,7 +37,15 @@ from bot.lexicon import (
 from bot.messages import msg
 from bot.models import Intent
 from bot.narrowing import restricting_terms
-from bot.policy import Decision, DecisionModel, Policy, figure_kind, is_year, parts_asked_of
+from bot.policy import (
+    Decision,
+    DecisionModel,
+    Policy,
+    asks_reverse,
+    figure_kind,
+    is_year,
+    parts_asked_of,
+)
 from bot.reading import addresses_formally, asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
@@ -775,7 +783,7 @@ class Snapshot:
     def _reverse(self, question: str, res: Resolution, decision: Decision) -> list[str]:
         """ "What does the 44 % refer to?": the intent that states the figure, unless the
         decided one already does."""
-        if not has_cue(res.words, "reverse") and not _only_a_figure_asked(res):
+        if not asks_reverse(res) and not _only_a_figure_asked(res):
             return []
         found = self._by_number(res, any_length=True)
         stating = Candidate(found[0], 0.0, 0.0) if found else None

@@ -225,6 +225,7 @@ def test_a_reverse_question_may_ask_exactly_what_a_figure_is(qabot: QABot) -> No
         "49 %, was ist diese Zahl?",
         "44 pct — what's that number",  # a cue with an elision, a percent in chat shorthand
         "yo what's the 44% number in there",  # no cue: a figure and nothing else asked
+        "Und was bedeuted die 44 Prozent?",  # the cue with a slip ("bedeuted")
     ],
 )
 def test_what_this_number_is_asks_what_a_figure_refers_to(qabot: QABot, question: str) -> None:
