@@ -207,6 +207,8 @@ class Analyzer:
         # only when nothing of it is in a cycle (the store freezes the collector's view).
         self._corrections: dict[str, str] = {}
         self._splits: dict[str, tuple[str, ...]] = {}
+        # (particle, word) → the verb they make together, "" for none (`_verb_joined`)
+        self._verbs_joined: dict[tuple[str, str], str] = {}
         self._pools: dict[str, list[str]] = {}  # by first letter (short words) and length
         # by `correct`, then by the tokens of the text (of one word or none, of longer ones)
         self._word_analyses: dict[bool, dict[tuple[str, ...], Analysis]] = {True: {}, False: {}}
@@ -329,13 +331,7 @@ class Analyzer:
         """The features of `text` (typo-corrected and compounds split with `correct`);
         remembered for texts of question length (`ANALYSIS_MEMO`) and, apart, for texts of
         one word or none (`WORD_ANALYSIS_MEMO`)."""
-        raw = tuple(tokens(text))
-        if not SEPARABLE_PARTICLES.isdisjoint(raw):  # "… setzen KI ein? und KMU": per clause
-            raw = tuple(
-                t
-                for clause in _CLAUSE_END.split(text)
-                for t in self._separable_joined(tokens(clause))
-            )
+        raw = self._with_verbs_joined(text)
         if len(text) > ANALYSIS_CHARS:
             return self._analyze(raw, correct)
         if len(raw) <= 1:  # a word, or none ("und die KMU?" without its restriction)
@@ -350,30 +346,48 @@ class Analyzer:
         raw = tokens(text)
         if SEPARABLE_PARTICLES.isdisjoint(raw):
             return frozenset()
-        kept = [t for c in _CLAUSE_END.split(text) for t in self._separable_joined(tokens(c))]
+        kept = self._with_verbs_joined(text)
         return frozenset(t for t in SEPARABLE_PARTICLES.intersection(raw) if t not in kept)
+
+    def _with_verbs_joined(self, text: str) -> tuple[str, ...]:
+        """The tokens of `text`, a German verb and its particle later in the same clause as
+        one word ("… setzen KI ein? und KMU": "einsetzen" in the first clause only)."""
+        raw = tuple(tokens(text))
+        if SEPARABLE_PARTICLES.isdisjoint(raw):
+            return raw
+        return tuple(
+            t for clause in _CLAUSE_END.split(text) for t in self._separable_joined(tokens(clause))
+        )
 
     def _separable_joined(self, raw: list[str]) -> list[str]:
         """A German verb and its particle later in the clause, as one word: "Welche Vorteile
         zählt der Artikel auf?" lists ("aufzählen"), it does not count ("zählt"); "setzen KI
-        ein (für KMU)" is "einsetzen". Only where the joined word is one the knowledge or the
-        language data knows ("setzen auf" makes no "aufsetzen")."""
+        ein (für KMU)" is "einsetzen"."""
         for p in range(len(raw) - 1, 1, -1):
-            particle = raw[p]
-            if particle not in SEPARABLE_PARTICLES:
+            if raw[p] not in SEPARABLE_PARTICLES:
                 continue
             for i, tok in enumerate(raw[:p]):
-                if len(tok) < 3 or is_number(tok) or tok in STOPWORDS:
-                    continue
-                joined = particle + tok
-                infinitive = next(
-                    (joined[: -len(e)] + "en" for e in _VERB_ENDINGS if joined.endswith(e)), joined
-                )
-                for form in dict.fromkeys((joined, infinitive)):
-                    feature = self._read_part(form, form).feature
-                    if feature is None or feature.startswith("@"):
-                        return [*raw[:i], form, *raw[i + 1 : p], *raw[p + 1 :]]
+                form = remembered(self._verbs_joined, (raw[p], tok), self._verb_joined, MEMO_SIZE)
+                if form:
+                    return [*raw[:i], form, *raw[i + 1 : p], *raw[p + 1 :]]
         return raw
+
+    def _verb_joined(self, pair: tuple[str, str]) -> str:
+        """Particle and word as the one word the knowledge or the language data knows
+        ("auf" + "zählt" → "aufzählen"), else "" ("setzen auf" makes no "aufsetzen");
+        remembered per pair: words and particles recur."""
+        particle, tok = pair
+        if len(tok) < 3 or is_number(tok) or tok in STOPWORDS:
+            return ""
+        joined = particle + tok
+        infinitive = next(
+            (joined[: -len(e)] + "en" for e in _VERB_ENDINGS if joined.endswith(e)), joined
+        )
+        for form in dict.fromkeys((joined, infinitive)):
+            feature = self._read_part(form, form).feature
+            if feature is None or feature.startswith("@"):
+                return form
+        return ""
 
     def joined_features(self, parts: Sequence[tuple[Analysis, bool]]) -> frozenset[str] | None:
         """The features of texts joined by spaces, as written, from each text's analysis (as

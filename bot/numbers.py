@@ -35,10 +35,7 @@ WORD_CHARS = 60
 def goes_on(word: str) -> bool:
     """Whether a spelled number may run on over `word`: a number word of GOES_ON, or a
     German compound of tens ("zwanzig | dreiundzwanzig" is a year)."""
-    if word in GOES_ON:
-        return True
-    german = parse_german(word) if word.isalpha() else None
-    return german is not None and 20 < german < 100
+    return word in GOES_ON or _german_tens(word) is not None
 
 
 def parse_german(word: str) -> int | None:
@@ -76,10 +73,14 @@ def _english_group(toks: list[str], i: int) -> tuple[int, int] | None:
         return TENS[tok] + UNITS[nxt], 2
     if tok in SMALL and tok != "ein":
         return SMALL[tok], 1
-    german = parse_german(tok) if tok.isalpha() else None  # "zwanzig | dreiundzwanzig"
-    if german is not None and 20 < german < 100:
-        return german, 1
-    return None
+    german = _german_tens(tok)  # "zwanzig | dreiundzwanzig"
+    return (german, 1) if german is not None else None
+
+
+def _german_tens(word: str) -> int | None:
+    """A German compound of tens and units ("dreiundzwanzig" → 23), else None."""
+    german = parse_german(word) if word.isalpha() else None
+    return german if german is not None and 20 < german < 100 else None
 
 
 def _english(toks: list[str], i: int) -> tuple[int, int] | None:

@@ -21,6 +21,7 @@ from bot.lexicon import (
     CHAT_KINDS,
     CHAT_PHRASES,
     CUES,
+    DEMONSTRATIVES,
     FILLER,
     LANG_HINTS,
     LIKENESS_OPENERS,
@@ -67,7 +68,6 @@ _RUN_ON_WORDS = 18  # a message longer than this without a sentence end is a run
 _CONTEXT_WORDS = 4  # and a question word this far in starts its question
 _POINTER_REACH = 2  # last words of a question where a pointer refers back
 _CHECK_REACH = 3  # words before a verb of checking where what it checks is pointed at
-_DEMONSTRATIVES = frozenset("dieser diese dieses diesem diesen".split())  # "dieses Geld"
 _CHECKED = POINTERS | {"das", "dies", "es"}  # "Können Sie das bitte prüfen?"
 _THIN_WORDS = 1  # content words of a question that leans on the sentence before it
 READ_CACHE = 1024  # messages remembered as read: those of the last moments
@@ -331,7 +331,7 @@ def _points_back(part: str) -> bool:
         return True
     if toks[:1] and toks[0] in YES_NO_OPENERS and _CHECKED.intersection(toks[1:2]):
         return True  # "Is that borne out by the article?", "Stimmt das so?"
-    if _DEMONSTRATIVES.intersection(toks):
+    if DEMONSTRATIVES.intersection(toks):
         return True  # "Wofür ist dieses Geld vorgesehen?": the money named before
     return any(
         t in VERIFY_WORDS and _CHECKED.intersection(toks[max(0, n - _CHECK_REACH) : n + 2])
