@@ -31,6 +31,7 @@ from bot.lexicon import (
     SET_ASIDE,
     SET_ASIDE_WORDS,
     SOURCE_WORDS,
+    STAND_INS,
     STOPWORDS,
     TOPIC_PREPOSITIONS,
 )
@@ -587,7 +588,14 @@ class Snapshot:
         asking = [asks(c) for c in clauses]
         base = ""
         narrowing = [bool(n) and self._only_narrows(c) for n, c in enumerate(clauses)]
+        # a part declined for what it narrows to ("Who is SenseTime's chief executive, …")
+        # leaves a later part that stands in for that thing ("… and has he commented …?")
+        # unanswerable too: the article's answer would be about someone else
+        declined_thing = False
         for n, clause in enumerate(clauses):
+            if declined_thing and STAND_INS.intersection(tokens(clause)) and asks(clause):
+                found.append(Decision("abstain"))
+                continue
             if n and not asks(clause.rstrip("?")) and (self._rider(clause) or _relative(clause)):
                 continue  # "…, not counting …", "der KMU, die …": narrows the question
             if not asking[n] and any(asking[:n]):
@@ -618,6 +626,7 @@ class Snapshot:
             if cand is None or decision.verdict == "abstain":
                 if asks(clause):
                     found.append(Decision("abstain"))
+                    declined_thing = bool(self.policy.terms(clause, clause_res.lang))
                 continue
             if (cand.key, decision.verdict) in seen:
                 continue  # said once; but "how many …, and how many at Cyberport?" narrows it

@@ -385,6 +385,27 @@ def test_a_part_the_article_does_not_answer_is_said_so(qabot: QABot) -> None:
     assert "Teil der Frage" in answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the name of SenseTime's chief executive officer, and did he praise Hong Kong?",
+        "Wie heißt der Chef von SenseTime, und wofür hat er Hongkong gelobt?",
+    ],
+)
+def test_a_part_standing_in_for_a_declined_thing_is_declined_too(
+    qabot: QABot, question: str
+) -> None:
+    """"he" is the chief executive the article does not name, not its CFO: the article's
+    answer about the CFO is no answer to either part."""
+    assert not qabot.ask(question).answered
+
+
+def test_a_part_standing_in_for_an_answered_thing_is_answered(qabot: QABot) -> None:
+    answered_with(
+        qabot, "Who is SenseTime's CFO, and what did he praise Hong Kong for?", "Wang Zheng"
+    )
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
