@@ -86,6 +86,10 @@ class Reading:
     # about hiring local talent. What does the article say on talent availability?") →
     # that sentence, to read with it if the question alone is not answered
     context: tuple[tuple[str, str], ...] = ()
+    # a question read with the sentence before it → the statements before that one since
+    # the last question ("… das Gründungsjahr von SenseTime. Jens meinte, das sei 2016
+    # gewesen. Stimmt 2016?"), to read with it when the sentence before it is not enough
+    story: tuple[tuple[str, str], ...] = ()
 
     @property
     def only_chat(self) -> bool:
@@ -238,16 +242,22 @@ def read(text: str) -> Reading:
     content = [strip_chat(p) for p in parts if not is_chat(p)]
     leaned: dict[str, str] = {}
     before: dict[str, str] = {}
+    earlier: dict[str, str] = {}
     if len(content) > 1:
         # Several sentences: the ones that ask; if none does, the message as a whole.
         asking = any(asks(p) for p in content)
-        content = _questions_with_tails(content, leaned, before) if asking else [" ".join(content)]
+        content = (
+            _questions_with_tails(content, leaned, before, earlier)
+            if asking
+            else [" ".join(content)]
+        )
     questions = tuple(_from_the_question(p) for p in content)
     return Reading(
         questions,
         tuple(chat),
         tuple((q, leaned[q]) for q in questions if q in leaned),
         tuple((q, before[q]) for q in questions if q in before),
+        tuple((q, earlier[q]) for q in questions if q in earlier),
     )
 
 
@@ -293,27 +303,31 @@ def _from_the_question(part: str) -> str:
 
 
 def _questions_with_tails(
-    parts: list[str], leaned: dict[str, str], before: dict[str, str]
+    parts: list[str], leaned: dict[str, str], before: dict[str, str], earlier: dict[str, str]
 ) -> list[str]:
     """The asking parts; a short remark right after a question belongs to it ("… ?
     Precise figure please."), longer statements are context and dropped, unless the
     question only points at them ("My editor wants the share of … . What is it?"); a
-    dropped sentence right before a question is kept aside for it (`before`)."""
+    dropped sentence right before a question is kept aside for it (`before`), and so are
+    the statements before the one a question leans on (`earlier`)."""
     out: list[str] = []
-    context = ""
+    story: list[str] = []  # the statements since the last question
     for part in parts:
         if asks(part):
+            context = story[-1] if story else ""
             if context and (_thin(part) or _points_back(part)):
                 leaned[f"{context} {part}"] = part
+                if len(story) > 1:
+                    earlier[f"{context} {part}"] = " ".join(story[:-1])
                 part = f"{context} {part}"
             elif context:
                 before[part] = context
             out.append(part)
-            context = ""
-        elif out and not context and len(part.split()) <= _TAIL_WORDS and not _of_the_asker(part):
+            story = []
+        elif out and not story and len(part.split()) <= _TAIL_WORDS and not _of_the_asker(part):
             out[-1] = f"{out[-1]} {part}"
         else:
-            context = part
+            story.append(part)
     return out
 
 

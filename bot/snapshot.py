@@ -209,15 +209,23 @@ class Snapshot:
         parts = dict.fromkeys(reading.questions)
         alone = dict(reading.alone)
         before = dict(reading.context)
+        earlier = dict(reading.story)
         pieces = [
             p
             for part in parts
-            for p in self._leaning_pieces(part, alone.get(part), lang, before.get(part))
+            for p in self._leaning_pieces(
+                part, alone.get(part), lang, before.get(part), earlier.get(part)
+            )
         ]
         return assemble(text, lang, pieces)
 
     def _leaning_pieces(
-        self, part: str, alone: str | None, lang: str, before: str | None = None
+        self,
+        part: str,
+        alone: str | None,
+        lang: str,
+        before: str | None = None,
+        earlier: str | None = None,
     ) -> list[Piece]:
         """A question read with the sentence before it, or, when the two together are not
         answered, the question alone (the context only added words the article lacks). A
@@ -241,21 +249,33 @@ class Snapshot:
         gist = self._pieces(f"{told} {alone}", lang) if told else []
         if any(p.answered for p in gist):
             return gist
+        # the sentence before points back in turn ("Jens meinte, das sei 2016 gewesen"):
+        # the story from its start, in the words the article knows
+        # (German nouns are capitalised: "Hintergrundkasten" is no name here)
+        lead = part[: len(part) - len(alone)]
+        story = self._known_words(f"{earlier} {lead}", names=False) if earlier else ""
+        story = _SENTENCE_ENDS.sub(" ", story)  # one sentence: its words, not its parts
+        whole = self._pieces(f"{story} {alone}", lang) if story else []
+        if any(p.answered for p in whole):
+            return whole
         for reading in (pieces, gist):
             if any(p.kind == "narrowed" for p in reading):
                 return reading
         own = self._pieces(alone, lang)
         return own if any(p.answered for p in own) else pieces
 
-    def _known_words(self, text: str) -> str:
-        """The words of `text` the knowledge knows, figures, and names (capitalised after
-        the first word: an unknown place still narrows)."""
+    def _known_words(self, text: str, *, names: bool = True) -> str:
+        """The words of `text` the knowledge knows, figures, and with `names` names
+        (capitalised after the first word: an unknown place still narrows)."""
         knows = self.resolver.analyzer.knows
         kept = [
             word
             for n, word in enumerate(text.split())
             if (toks := tokens(word))
-            and (all(knows(t) or is_number(t) for t in toks) or (n > 0 and word[:1].isupper()))
+            and (
+                all(knows(t) or is_number(t) for t in toks)
+                or (names and n > 0 and word[:1].isupper())
+            )
         ]
         return " ".join(kept)
 
@@ -1085,6 +1105,9 @@ _SEEN_IN = _MENTION_WORDS | frozenset(
 )
 _CLAUSE_PREPOSITIONS = frozenset("von über ueber uber about of".split())
 _MENTION_CLAUSE = re.compile(r",\s*(?P<clause>[^,;?]+)\s*(?P<end>\??)\s*$")
+
+
+_SENTENCE_ENDS = re.compile(r"[.!?;:]+(?=\s|$)")
 
 
 def _mention_clause(question: str) -> re.Match[str] | None:

@@ -212,6 +212,46 @@ def test_a_question_that_ends_pointing_back_takes_the_sentence_before_it() -> No
     )
 
 
+def test_the_statements_before_the_one_a_question_leans_on_are_kept_aside() -> None:
+    message = (
+        "For the timeline I need the year SenseTime was founded. Our intern wrote that it "
+        "was 2012 and I never checked. Is 2012 right?"
+    )
+    (question,) = read(message).questions
+    assert dict(read(message).story) == {
+        question: "For the timeline I need the year SenseTime was founded."
+    }
+
+
+@pytest.mark.parametrize(
+    ("message", "figure"),
+    [
+        (
+            "For the timeline I need the year SenseTime was founded. Our intern wrote that it "
+            "was 2012 and I never checked. Is 2012 right?",
+            "2014",
+        ),
+        (
+            "Ich brauche das Gründungsjahr von SenseTime für den Kasten. Der Praktikant "
+            "meinte, das sei 2012 gewesen, aber ich will es genau wissen. Stimmt 2012?",
+            "2014",
+        ),
+        (
+            "A colleague told me the RAISe+ Scheme is worth 5 billion. I want to put that in "
+            "my slides. Is that correct?",
+            "10",
+        ),
+    ],
+)
+def test_a_claim_two_sentences_before_the_check_is_what_it_checks(
+    qabot: QABot, message: str, figure: str
+) -> None:
+    """The sentence before the question points back in turn ("that", "das"): the claim
+    before it is what the question checks, corrected with the article's figure."""
+    answer = qabot.ask(message)
+    assert answer.answered and figure in answer.text, answer.text
+
+
 def test_a_dictated_run_on_message_is_read_from_its_question() -> None:
     reading = read(
         "hello i am a teacher in bern and we are doing a unit on asia with my class next "
