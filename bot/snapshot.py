@@ -605,7 +605,10 @@ class Snapshot:
             return self._named_pair(question, res)
         found: list[Decision] = []
         seen: set[tuple[str, str]] = set()
-        asking = [asks(c) for c in clauses]
+        # "For my slides I need two numbers: what share …, and …?": the part after a
+        # lead-in's colon asks
+        asking = [asks(c) or asks(c.partition(": ")[2]) for c in clauses]
+        clauses = [self._without_lead_in(c) for c in clauses]
         base = ""
         narrowing = [bool(n) and self._only_narrows(c) for n, c in enumerate(clauses)]
         # a part declined for what it narrows to ("Who is SenseTime's chief executive, …")
@@ -659,6 +662,15 @@ class Snapshot:
         # was kannst du?" is chat in both parts, each answered
         asked = [d for d in found if not (d.candidate and self._is_smalltalk(d.candidate.key))]
         return asked or found
+
+    def _without_lead_in(self, clause: str) -> str:
+        """A part after a lead-in that asks nothing ("Drei Punkte für die Faktenbox: Wie viel
+        Prozent …"), with the lead-in's words the article knows ("Zwei Fragen zum Science
+        Park: …" keeps the park)."""
+        head, sep, tail = clause.partition(": ")
+        if not sep or asks(head) or not asks(tail):
+            return clause
+        return f"{self._known_words(head, names=False)} {tail}".strip()
 
     def _only_narrows(self, clause: str) -> bool:
         """A later part whose only words of substance restrict ("aber wie schauts bei den KMU

@@ -406,6 +406,29 @@ def test_a_part_standing_in_for_an_answered_thing_is_answered(qabot: QABot) -> N
     )
 
 
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        (
+            "For the handout I need two figures: what share of firms use or plan to use AI, "
+            "and how many have trouble hiring?",
+            ("41", "49"),
+        ),
+        (
+            "Zwei Zahlen für meine Folie, die morgen dran ist: Wie viel Prozent der Firmen "
+            "setzen KI ein oder planen es, und wie viele wollen international expandieren?",
+            ("41", "55"),
+        ),
+    ],
+)
+def test_the_first_part_after_a_lead_in_and_its_colon_is_answered(
+    qabot: QABot, question: str, figures: tuple[str, ...]
+) -> None:
+    """The first part opens with a lead-in and a colon: the question after the colon asks
+    (it is no base that narrows the next part), read without the lead-in's other words."""
+    answered_with(qabot, question, *figures)
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
