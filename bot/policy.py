@@ -733,7 +733,12 @@ class Policy:
         (near misses); "founded in 2016, right?" states a wrong year (a premise)."""
         doc = self.resolver.docs[top.key]
         timed = "time" in doc.types
-        if "quantity" in res.analysis.types and not timed:
+        # "how many …", "what % of …", "what was the … figure": asks a figure, states none
+        states_figure = any(not is_year(n) for n in res.analysis.numbers)  # "… say 49 %?"
+        asks_quantity = "quantity" in res.analysis.types or (
+            self._asks_figure(res) and "time" not in res.analysis.types and not states_figure
+        )
+        if asks_quantity and not timed:
             return True
         toks = res.analysis.tokens
         asks_what = bool(toks) and toks[0] in CONTENT_QUESTION_WORDS and not res.analysis.types

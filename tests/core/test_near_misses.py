@@ -429,6 +429,21 @@ def test_the_first_part_after_a_lead_in_and_its_colon_is_answered(
     answered_with(qabot, question, *figures)
 
 
+@pytest.mark.parametrize(
+    "question", ["What was the cloud figure in 2020?", "Wie hoch war der Cloud-Anteil 2020?"]
+)
+def test_a_figure_asked_for_another_year_is_declined(qabot: QABot, question: str) -> None:
+    """It asks the figure of another year; it states no wrong year to correct."""
+    assert not qabot.ask(question).answered
+
+
+def test_a_wrong_year_beside_the_stated_figure_is_corrected(qabot: QABot) -> None:
+    answered_with(
+        qabot, "Why does the 2021 HKPC study say that 49 percent of firms struggle with hiring?",
+        "49",
+    )
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
