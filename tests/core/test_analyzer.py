@@ -6,7 +6,7 @@ import pytest
 
 from bot import analyzer
 from bot.service import QABot
-from bot.text import stem
+from bot.text import stem, tokens
 
 
 def test_a_text_is_analysed_once(qabot: QABot) -> None:
@@ -243,3 +243,9 @@ def test_a_swiss_spelling_reads_as_the_standard_word(
 ) -> None:
     """-ig for -ung, -ige for -ungen: tried only on a word the knowledge lacks."""
     assert qabot.store.current.resolver.analyzer.correct(word) == standard
+
+
+@pytest.mark.parametrize("question", ["what % use AI?", "which % of firms use AI?"])
+def test_a_percent_sign_after_what_asks_a_quantity(question: str) -> None:
+    """"%" is read "prozent" in either language; "what %" asks as "what percent" does."""
+    assert "quantity" in analyzer.question_types(tokens(question))

@@ -444,6 +444,10 @@ def test_a_wrong_year_beside_the_stated_figure_is_corrected(qabot: QABot) -> Non
     )
 
 
+def test_a_group_named_before_a_share_asked_after_the_comma_narrows_it(qabot: QABot) -> None:
+    assert not qabot.ask("large firms only, what % use AI?").answered
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
