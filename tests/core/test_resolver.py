@@ -415,3 +415,19 @@ def test_the_same_features_are_matched_once_whatever_their_wording(
     assert resolver.rank_passages(analysis, "wann wurde sensetime gegrundet?") == asked
     assert len(found) == 3
     assert [c.fuzzy for c in asked] != [c.fuzzy for c in other]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Was sollen die zwei Förderprogramme konkret bewirken?",
+        "Wovor sollen die Förderinitiativen die Stadt eigentlich bewahren?",
+    ],
+)
+def test_verbs_of_purpose_and_prevention_ask_what_the_schemes_are_for(
+    qabot: QABot, question: str
+) -> None:
+    """ "bewirken" is a purpose, "bewahren (vor)" a prevention: the concepts the answer on
+    the schemes' purpose is asked in."""
+    answer = qabot.ask(question)
+    assert answer.answered and "Hintertreffen" in answer.text, answer.text
