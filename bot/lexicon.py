@@ -59,6 +59,7 @@ class _Cues(_Strict):
     means: list[str] = Field(min_length=1)
     means_for: list[str] = Field(min_length=1)
     age: list[str] = Field(min_length=1)
+    since: list[str] = Field(min_length=1)
 
 
 class _Followup(_Strict):
@@ -286,7 +287,9 @@ RESTRICTORS: dict[str, frozenset[tuple[str, ...]]] = {
 PLACE_PREPOSITIONS = frozenset(fold_entry(w) for w in DATA.place_prepositions)
 CUES: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.cues, name))
-    for name in ("reverse", "lists", "each", "claim", "compare", "stands_for", "means", "age")
+    for name in (
+        "reverse", "lists", "each", "claim", "compare", "stands_for", "means", "age", "since"
+    )
 }
 # An ordinal word → the place it points at among the things the last answer named (-1: the
 # last; 0: the other one, which the last question did not name).

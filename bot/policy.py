@@ -357,6 +357,8 @@ class Policy:
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
         if has_cue(res.words, "age") and self.figure_kinds.get(top.key) == {"year"}:
             return Decision("narrowed", top, p, _cue_words(question, "age"))  # "wie alt …?"
+        if has_cue(res.words, "since") and "time" not in self.resolver.docs[top.key].types:
+            return Decision("narrowed", top, p, _cue_words(question, "since"))  # "seit wann …?"
         status = self._asks_status_of_a_plan(top, res)
         if status:  # "Is the HPC data centre already up and running?": planned for 2024/25
             return Decision("narrowed", top, p, (surface(question, status),))

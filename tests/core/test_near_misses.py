@@ -448,6 +448,31 @@ def test_a_group_named_before_a_share_asked_after_the_comma_narrows_it(qabot: QA
     assert not qabot.ask("large firms only, what % use AI?").answered
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Seit wann ist Wang Zheng CFO von SenseTime?", "Since when has the RAISe+ Scheme existed?"],
+)
+def test_since_when_of_an_answer_with_no_date_is_declined(qabot: QABot, question: str) -> None:
+    assert not qabot.ask(question).answered
+
+
+def test_since_when_of_a_dated_answer_is_answered(qabot: QABot) -> None:
+    answered_with(qabot, "Seit wann gibt es SenseTime?", "2014")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "An welchem Standort wird das HPC-Datenzentrum gebaut?",
+        "Which site in Hong Kong will the HPC data centre be built on, and who will run it?",
+    ],
+)
+def test_a_site_asked_of_an_answer_with_no_place_is_declined(qabot: QABot, question: str) -> None:
+    """ "An welchem Standort" asks a place, as "wo" does; the article gives the centre's
+    years, not where it stands."""
+    assert not qabot.ask(question).answered
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
