@@ -658,6 +658,9 @@ class Snapshot:
                 continue
             seen.add((cand.key, decision.verdict))
             found.append(decision)
+            # a known gap says what the article lacks about a thing ("On what date … did the
+            # China Conference take place"): "… and in which city was it held?" lacks it too
+            declined_thing = self.intents[cand.key].kind == "gap" and asks(clause)
         # "Hi, how many …?": the question is answered, not the greeting; "wer bist du und
         # was kannst du?" is chat in both parts, each answered
         asked = [d for d in found if not (d.candidate and self._is_smalltalk(d.candidate.key))]

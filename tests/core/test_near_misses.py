@@ -400,6 +400,15 @@ def test_a_part_standing_in_for_a_declined_thing_is_declined_too(
     assert not qabot.ask(question).answered
 
 
+def test_a_part_standing_in_for_what_a_known_gap_lacks_is_declined_too(qabot: QABot) -> None:
+    """The first part gets the known gap (no date, venue or organiser of the conference);
+    "it" in the second part is the conference, not the article's dateline."""
+    answer = qabot.ask(
+        "On what date did the China Conference 2025 take place, and in which city was it held?"
+    )
+    assert not answer.answered and "venue" in answer.text, answer.text
+
+
 def test_a_part_standing_in_for_an_answered_thing_is_answered(qabot: QABot) -> None:
     answered_with(
         qabot, "Who is SenseTime's CFO, and what did he praise Hong Kong for?", "Wang Zheng"
