@@ -837,6 +837,14 @@ class Policy:
             if not (concepts := analyzer.analyze(t.words, correct=False).features) <= scope
             or not concepts
         ]
+        if scope & _MONTH_STEMS & {stem(t) for t in res.analysis.tokens}:
+            # "what date in Nov 2023 …?": the month the answer gives is known to the asker,
+            # a day or date within it is finer than the answer
+            terms += [
+                t
+                for t in found
+                if t.group == "time" and not set(t.stems) <= _MONTH_WORD and t not in terms
+            ]
         entities = self.resolver.entities
         for feature in sorted(res.analysis.features & entities.keys()):
             if feature not in scope:

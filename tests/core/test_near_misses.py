@@ -482,6 +482,22 @@ def test_a_site_asked_of_an_answer_with_no_place_is_declined(qabot: QABot, quest
     assert not qabot.ask(question).answered
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What date in November did the HKPC study come out?",
+        "HKPC-Studie: welches Datum im November?",
+    ],
+)
+def test_a_date_within_the_month_the_answer_gives_is_declined(qabot: QABot, question: str) -> None:
+    """The asker names the month the article gives: the date asked is finer than it."""
+    assert not qabot.ask(question).answered
+
+
+def test_the_date_of_a_month_dated_study_gets_the_month(qabot: QABot) -> None:
+    answered_with(qabot, "When was the HKPC study published?", "November 2023")
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
