@@ -22,6 +22,7 @@ from bot.figures import Figure, figures
 from bot.knowledge import KnowledgeBase
 from bot.lexicon import (
     ADDRESSEE,
+    ASKER_POSSESSIVES,
     CONTENT_QUESTION_WORDS,
     COPULAS,
     HEDGES,
@@ -628,6 +629,8 @@ class Snapshot:
                 continue
             if not asking[n] and n + 1 < len(clauses) and narrowing[n + 1]:
                 continue  # "49 % ok, aber wie schauts bei den KMU aus?": the base
+            if not asking[n] and any(asking[n + 1 :]) and _for_the_asker(clause):
+                continue  # "For our Singapore readers, what is …?": whom it is for
             clause = clause.rstrip("?")
             if narrowing[n]:  # … asks the part before it again, narrowed
                 clause = f"{clauses[n - 1].rstrip('?')} {clause}"
@@ -1262,6 +1265,16 @@ def _offers_alternatives(res: Resolution) -> bool:
 def _between(toks: tuple[str, ...] | list[str]) -> bool:
     """ "between A and B", "zwischen A und B": an "and" that sets two things side by side."""
     return bool(_BETWEEN_WORDS.intersection(toks)) and bool({"and", "und"}.intersection(toks))
+
+
+def _for_the_asker(clause: str) -> bool:
+    """A lead-in saying whom or what the answer is for ("For our Singapore readers", "für
+    meine Folie"): a preposition, then the asker's own."""
+    toks = tokens(clause)
+    return len(toks) > 1 and toks[0] in _FOR_WORDS and toks[1] in ASKER_POSSESSIVES
+
+
+_FOR_WORDS = frozenset({"for", "fur", "fuer"})  # folded: "für" is "fur"
 
 
 def _asks_quantity(clauses: list[str]) -> bool:

@@ -498,6 +498,13 @@ def test_the_date_of_a_month_dated_study_gets_the_month(qabot: QABot) -> None:
     answered_with(qabot, "When was the HKPC study published?", "November 2023")
 
 
+def test_a_lead_in_saying_whom_the_answer_is_for_asks_nothing(qabot: QABot) -> None:
+    """"For our Singapore readers" says whom the answer is for; it asks nothing about
+    Singapore, and the conversion after it is not stated."""
+    question = "For our Singapore readers, what is the AI Subsidy Scheme worth in yen?"
+    assert not qabot.ask(question).answered
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
