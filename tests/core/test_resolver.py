@@ -431,3 +431,20 @@ def test_verbs_of_purpose_and_prevention_ask_what_the_schemes_are_for(
     the schemes' purpose is asked in."""
     answer = qabot.ask(question)
     assert answer.answered and "Hintertreffen" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("Welcher Anteil der Firmen hat Probleme bei der Gewinnung von Fachpersonal?", "49"),
+        ("Welcher Anteil der Unternehmen beabsichtigt, KI künftig zu nutzen?", "41"),
+        ("Welche Rolle soll Hongkong künftig zwischen Festland und Welt spielen?", "Brücke"),
+    ],
+)
+def test_paraphrases_of_hiring_and_plans_are_answered(
+    qabot: QABot, question: str, figure: str
+) -> None:
+    """ "Gewinnung von Fachpersonal" is recruiting staff; using AI "künftig" is planning to,
+    and a role "künftig" is the strategy's: none of them narrows the answer."""
+    answer = qabot.ask(question)
+    assert answer.answered and figure in answer.text, answer.text
