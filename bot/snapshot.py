@@ -478,6 +478,11 @@ class Snapshot:
                 if unanswered is not None:
                     pieces[unanswered] = self._decided(decision, lang)
             return self._compared(pieces, clauses, res, lang)
+        only = clauses[0] if len(clauses) == 1 else None
+        if decision.verdict == "abstain" and only and only.verdict == "answer" and not terms:
+            # "Before I start on this copy, could you tell me …?": the one part that asks is
+            # answered; the rest only told when or why
+            return [self._decided(only, lang)]
         reverse = self._reverse(part, res, decision)
         if reverse:
             return [self._intent_piece(self.intents[k], lang, 0.5) for k in reverse]

@@ -505,6 +505,28 @@ def test_a_lead_in_saying_whom_the_answer_is_for_asks_nothing(qabot: QABot) -> N
     assert not qabot.ask(question).answered
 
 
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        (
+            "Good evening. Before we begin, could you tell me what you are able to help with?",
+            ("German or English",),
+        ),
+        (
+            "Moin! Sach ma, wo hat der Wang Zheng das denn erzählt, auf was für ner "
+            "Veranstaltung war das?",
+            ("China Conference",),
+        ),
+    ],
+)
+def test_the_one_part_that_asks_is_answered_when_the_whole_is_not(
+    qabot: QABot, question: str, words: tuple[str, ...]
+) -> None:
+    """The message read whole is not answered; of its parts only one asks, and that one
+    is: the others only say when or why ("Before we begin")."""
+    answered_with(qabot, question, *words)
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
