@@ -182,3 +182,8 @@ def test_with_the_store_down_addressed_messages_are_still_answered(qabot: QABot)
     answer = chat.answer(message("Who is the CFO of SenseTime?", addressed=True))
     assert "Wang Zheng" in answer.text
     assert chat.posted("slack", "C1:2.0") is None
+
+
+def test_asking_what_services_the_bot_offers_gets_help(qabot: QABot) -> None:
+    answer = qabot.ask("Could you please tell me what services you are able to offer?")
+    assert answer.answered and "/ask" in answer.text, answer.text
