@@ -51,10 +51,15 @@ _LETTER_NAMES = {
     "i": "i", "jot": "j", "ka": "k", "el": "l", "em": "m", "en": "n", "o": "o", "pe": "p",
     "ku": "q", "er": "r", "es": "s", "te": "t", "u": "u", "vau": "v", "we": "w", "ix": "x",
     "zet": "z",
+    # C as many say it ("ha pe ze" is HPC), and English letter names as German ears write
+    # them ("eitsch ka pe ze" is HKPC)
+    "ze": "c", "zeh": "c", "tse": "c", "eitsch": "h", "aitch": "h", "kei": "k", "pi": "p",
+    "ti": "t",
 }  # fmt: skip
 _ONLY_LETTERS = frozenset(
-    {"ce", "ef", "ge", "ha", "jot", "ka", "pe", "ku", "te", "vau", "ix", "zet"}
-)
+    {"ce", "ef", "ge", "ha", "jot", "ka", "pe", "ku", "te", "vau", "ix", "zet", "ze", "zeh",
+     "tse", "eitsch", "aitch", "kei", "pi", "ti"}
+)  # fmt: skip
 _NAME = "|".join(sorted(_LETTER_NAMES, key=len, reverse=True))
 _SPELLED_NAMES = re.compile(rf"(?<![\w'])(?:(?:{_NAME})\s+)+(?:{_NAME})(?![\w'])")
 

@@ -176,3 +176,10 @@ def test_german_letter_names_dictated_are_the_letters() -> None:
     assert tokens("weil es er so sagt") == ["weil", "es", "er", "so", "sagt"]
     assert tokens("ha ha") == ["ha", "ha"]
     assert tokens("what can i be") == ["what", "can", "be"]
+
+
+def test_c_as_many_say_it_and_english_letter_names_are_letters_too() -> None:
+    """ "ha pe ze" is HPC (C said "ze"), "eitsch ka pe ze" HKPC (H said the English way)."""
+    assert tokens("wann kommt das ha pe ze zentrum") == ["wann", "kommt", "das", "hpc", "zentrum"]
+    assert tokens("die eitsch ka pe ze studie") == ["die", "hkpc", "studie"]
+    assert tokens("ze") == ["ze"]  # one letter name alone is a word
