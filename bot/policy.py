@@ -392,7 +392,7 @@ class Policy:
             wrong
             and _years_only(wrong)
             and (
-                self._asks_figure_at_other_time(top, res)
+                (self._asks_figure_at_other_time(top, res) and not self._misdates(res, wrong))
                 or (self._names_other_edition(res, wrong) and opens_as_question(res.words))
             )
         ):
@@ -750,6 +750,19 @@ class Policy:
         dated = timed or any(map(is_year, doc.numbers))
         keywords = not STOPWORDS.intersection(res.words)
         return (timed and asks_what) or (dated and (asks_whether or keywords))
+
+    def _misdates(self, res: Resolution, years: list[str]) -> bool:
+        """ "The HKPC study from November 2022 had how many recommendations?": a month and a
+        year given to a thing the article dates to the month (the study, November 2023) are
+        a wrong date of that thing to correct, not a time the question asks about."""
+        toks = res.analysis.tokens
+        if not any(n and t in years and toks[n - 1] in MONTHS for n, t in enumerate(toks)):
+            return False
+        named = res.analysis.features & self.resolver.entities.keys()
+        docs = self.resolver.docs
+        return any(
+            docs[k].scope & _MONTH_STEMS and named & docs[k].scope for k in self.article_intents
+        )
 
     def _names_other_edition(self, res: Resolution, years: list[str]) -> bool:
         """ "China Conference 2024" where the knowledge names "China Conference 2025": the

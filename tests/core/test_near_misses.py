@@ -527,6 +527,19 @@ def test_the_one_part_that_asks_is_answered_when_the_whole_is_not(
     answered_with(qabot, question, *words)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "The HKPC study from October 2022 made how many recommendations?",
+        "Die HKPC-Studie kam ja im Mai 2024 raus – wie viele Empfehlungen hatte sie?",
+    ],
+)
+def test_a_wrong_month_and_year_of_the_study_is_corrected(qabot: QABot, question: str) -> None:
+    """The month and year date the study (a premise to correct), not a time the count is
+    asked for: the answer gives the nine recommendations and the right date."""
+    answered_with(qabot, question, "2023")
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
