@@ -875,8 +875,8 @@ class Policy:
         # best intent (the group's share of the sample) lacks is what is asked of the group
         within = bool(groups) and asks_share(res.words)
         lacking = self._lacking_topics(top, res, named, any_weight=within)
-        if not self._asks_figure(res):  # "was meint der CFO zu Shenzhen?": what it says counts
-            lacking -= self.resolver.docs[top.key].context
+        if within or not self._asks_figure(res):  # "was meint der CFO zu Shenzhen?": what
+            lacking -= self.resolver.docs[top.key].context  # it says counts; so do "findings"
         if not lacking:
             return None
         for other in self.ranked(res)[1:RERANK_DEPTH]:

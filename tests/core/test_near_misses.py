@@ -540,6 +540,12 @@ def test_a_wrong_month_and_year_of_the_study_is_corrected(qabot: QABot, question
     answered_with(qabot, question, "2023")
 
 
+def test_the_share_of_a_group_in_the_findings_is_the_size_split(qabot: QABot) -> None:
+    """ "findings" is the size split's own setting (the study's key findings), no topic
+    asked of the SMEs: the share of SMEs in the sample is answered."""
+    answered_with(qabot, "According to the HKPC findings, what share are SMEs?", "75")
+
+
 def test_list_of_years(qabot: QABot) -> None:
     answer = qabot.ask("Please list all the years mentioned in the article.")
     assert answer.answered
