@@ -215,6 +215,24 @@ async def test_a_replaced_knowledge_directory_is_watched_and_loaded(
         )
 
 
+async def test_a_save_in_a_directory_the_knowledge_links_to_is_loaded(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    # `qa -> /srv/kb/qa` (or a mounted volume's `qa -> ..data/qa`): the loader reads through
+    # the link and the OS watch follows it, so the watcher saw the save, but the reload
+    # signature did not enter the link: the reload was skipped as "no file changed" and the
+    # save never loaded (the log said "reloading", and nothing after).
+    elsewhere = tmp_path / "qa-elsewhere"
+    (kb_copy / "qa").rename(elsewhere)
+    (kb_copy / "qa").symlink_to(elsewhere)
+    bot = QABot.from_settings(Settings(knowledge_dir=kb_copy, index_cache_dir=None))
+    assert bot.ask(NEW_PHRASE).intent != RECRUITING
+    async with watching(bot):
+        add_question(kb_copy, RECRUITING, NEW_PHRASE, "de")
+        await wait_until(lambda: bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)
+    assert bot.status().last_reload.trigger == "watch"
+
+
 # What watchfiles raises when the OS runs out of watches: inotify's max_user_watches, and
 # max_user_instances (common in containers), which comes as watchfiles' own error.
 NO_WATCH_LEFT = {
