@@ -181,7 +181,10 @@ class FakeSlackApi:
             }
         if method == "users.info":
             user = str(payload.get("user"))
-            return {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
+            found = {"id": user}
+            if str(payload.get("include_locale")).lower() in ("1", "true"):  # only when asked
+                found["locale"] = self.locales.get(user, "en-US")
+            return {"ok": True, "user": found}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         if method == "chat.postMessage":
