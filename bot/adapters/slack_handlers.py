@@ -54,6 +54,21 @@ KB_COMMANDS = ("reload", "status", "unanswered")
 _POST_FALLBACK_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
 
 
+# How long a ready answer waits for its assistant thread's status call to be answered.
+STATUS_WAIT_S = 1.0
+
+
+async def _unfinished_after(
+    started: list[concurrent.futures.Future[None]], seconds: float
+) -> list[concurrent.futures.Future[None]]:
+    """Wait up to `seconds` for the calls `started`; those still running then."""
+    if not started:
+        return []
+    waiting = [asyncio.wrap_future(f) for f in started]
+    await asyncio.wait(waiting, timeout=seconds)
+    return [f for f, w in zip(started, waiting, strict=True) if not w.done()]
+
+
 class ResponseUrlError(Exception):
     """A response_url that refused a reply (expired after 30 minutes, spent, 429, 5xx)."""
 
@@ -311,14 +326,30 @@ class SlackListeners:
                 payload, answer = await self._reply(message.text, ask)
             else:  # `@qabot` alone: the help, a post like an answer (it spends a token)
                 payload, answer = await self._help_or_notice(message)
-            for started in statuses:  # set before the post, which takes it away
-                await asyncio.wrap_future(started)
+            # Set before the post, which takes it away; a status call Slack is slow to answer
+            # holds the answer STATUS_WAIT_S at most (it held it for as long as the client
+            # retried, some 40 s), and is taken away once it lands.
+            late = await _unfinished_after(statuses, STATUS_WAIT_S)
+            for started in late:
+                clear = self._clear_status_when_set(client, channel, thread_ts, started)
+                self.spawn(clear, "assistant status")
             if answer is not None and not await self.core(self.chat.worth_posting, message, answer):
                 return  # a notice given less than a minute ago (no status was set for it)
             response = await client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, **payload
             )
             await self._sent(response, message.conversation, answer)
+
+    @staticmethod
+    async def _clear_status_when_set(
+        client: AsyncWebClient,
+        channel: str,
+        thread_ts: str,
+        started: concurrent.futures.Future[None],
+    ) -> None:
+        """Take away a status that landed after the answer it stood for was posted."""
+        await asyncio.wrap_future(started)
+        await set_status(client, channel, thread_ts, "")
 
     @staticmethod
     def _status_when_admitted(

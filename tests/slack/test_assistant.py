@@ -233,3 +233,20 @@ async def test_prompts_slack_does_not_take_leave_the_greeting_with_one_line(
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     (line,) = [r for r in caplog.records if "no assistant prompts" in r.getMessage()]
     assert line.levelno == logging.WARNING
+
+
+async def test_a_status_slack_is_slow_to_answer_holds_the_answer_a_moment_only(
+    slack: SlackHarness,
+) -> None:
+    # The answer waited for its status call whatever it took: as long as the client's
+    # timeout and retries, some 40 s, for a call that only decorates the thread.
+    release = slack.api.hold_next("assistant.threads.setStatus")
+    await slack.event(in_thread(slack, "Wann wurde SenseTime gegründet?"))
+    await slack.api.wait_for(lambda api: len(api.posts()) >= 1)  # while the status is held
+    assert "2014" in slack.api.posts()[0]["text"]
+    release.set()
+    # landed after the answer: taken away again
+    await slack.api.wait_for(lambda api: len(api.of("assistant.threads.setStatus")) == 2)
+    looking, cleared = (c.payload["status"] for c in slack.api.of("assistant.threads.setStatus"))
+    assert looking and cleared == ""
+    await slack.settled()
