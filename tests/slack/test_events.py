@@ -95,6 +95,12 @@ async def test_a_mention_in_a_dm_is_answered_once(slack: SlackHarness) -> None:
     await slack.event(dm)
     await slack.settled()
     assert [p["channel"] for p in slack.api.posts()] == ["D1"]
+    # answered as the DM it is (the mention listener leaves it to message.im; answered as a
+    # mention, it went into a thread of its own, and "Quelle?" in the DM had nothing before it)
+    assert not slack.api.posts()[0].get("thread_ts")
+    await slack.event(slack.dm_event("Quelle?"))
+    await slack.api.wait_for(lambda api: len(api.posts()) == 2)
+    assert "§" in slack.api.posts()[1]["text"]
 
 
 async def test_forty_thousand_characters_get_one_polite_reply(slack: SlackHarness) -> None:
