@@ -561,7 +561,10 @@ def _load(
     concepts: tuple[Concept, ...] = ()
     for name, model_cls in ((FACTS_FILE, FactsFile), (CONCEPTS_FILE, ConceptsFile)):
         path = root / name
-        if not path.is_file():
+        # Absent: facts.yaml is missing, concepts.yaml optional. Anything else at the name (a
+        # directory, a link to nothing, a FIFO) is read and refused for what it is: it was
+        # skipped as absent, and a knowledge that lost its synonym table so was "ok".
+        if not path.exists() and not path.is_symlink():
             if name == FACTS_FILE:
                 problems.append(KnowledgeFileError(path, 0, "file missing"))
             continue

@@ -6,7 +6,10 @@ git-ignored .env) only, under their platform names, and held as SecretStr.
 
 from __future__ import annotations
 
+import json
+import os
 import tomllib
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlsplit
@@ -26,6 +29,7 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -340,6 +344,8 @@ class Settings(BaseSettings):
             raise ValueError(f"{source} or the environment: {_one_line(exc)}") from None
         except RecursionError:  # TOML, or a setting's JSON in the environment, nested too deep
             raise ValueError(f"{source} or the environment: a value nested too deep") from None
+        except SettingsError:  # a list or table in the environment that is no JSON
+            raise ValueError(_not_json(made)) from None
 
 
 class _TomlWithoutSecrets(TomlConfigSettingsSource):
@@ -359,6 +365,53 @@ class _TomlWithoutSecrets(TomlConfigSettingsSource):
                 f"{self.toml_file_path}: redis_url holds a password; set QABOT_REDIS_URL in "
                 "the environment (or a git-ignored .env), never in a config file"
             )
+
+
+def _not_json(settings_cls: type[BaseSettings]) -> str:
+    """The line for pydantic-settings' error on an environment value it reads as JSON (a
+    list, a table) and cannot: it named the field ("error parsing value for field "admins"
+    from source "EnvSettingsSource""), not the variable, nor how such a value is written."""
+    names = sorted(
+        n for n, v in os.environ.items() if _json_setting(settings_cls, n) and _no_json(v)
+    )
+    which = ", ".join(names) or "a QABOT_ variable (or one in .env)"
+    return (
+        f"the environment: {which}: not JSON; a list or table is written as JSON there, "
+        """e.g. QABOT_ADMINS__SLACK_USER_IDS='["U012ABCDEF"]'"""
+    )
+
+
+def _json_setting(settings_cls: type[BaseModel], variable: str) -> bool:
+    """Whether the environment `variable` sets a list or table of `settings_cls` (read as JSON)."""
+    if not variable.upper().startswith("QABOT_"):
+        return False
+    kind: Any = settings_cls
+    for part in variable[len("QABOT_") :].lower().split("__"):
+        field = (
+            kind.model_fields.get(part)
+            if isinstance(kind, type) and issubclass(kind, BaseModel)
+            else None
+        )
+        if field is None:
+            return False
+        kind = field.annotation
+    arms = typing.get_args(kind) if typing.get_origin(kind) in (typing.Union, _UNION) else (kind,)
+    return any(
+        (typing.get_origin(arm) or arm) in (list, tuple, set, frozenset, dict)
+        or (isinstance(arm, type) and issubclass(arm, BaseModel))
+        for arm in arms
+    )
+
+
+def _no_json(value: str) -> bool:
+    try:
+        json.loads(value)
+    except ValueError:
+        return True
+    return False
+
+
+_UNION = type(int | None)
 
 
 def _one_line(exc: ValidationError) -> str:

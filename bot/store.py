@@ -150,25 +150,34 @@ def files_signature(root: Path) -> Signature:
     what it needs of it. Walked with a list, not recursively, and without entering drafts/
     or hidden directories (a `.git`): `Path.rglob` recursed per level (a tree 1,000 deep
     was a RecursionError out of every start-up and reload, the watcher's too) and raised
-    on a directory removed while it walked."""
+    on a directory removed while it walked.
+
+    A link directly in the directory to a directory (`qa -> /srv/kb/qa`, or a mounted
+    volume's `qa -> ..data/qa`) counts with the files directly in it, as the loader reads
+    them through it; the OS watch follows it too. Left out, a save there was seen by the
+    watcher and its reload then skipped as "no file changed": never loaded. Not walked
+    deeper (a link to / would be the whole file system)."""
     root = Path(root)
     out = []
-    pending = [root]
+    pending: list[tuple[Path, bool]] = [(root, True)]  # (folder, whether to enter folders)
     while pending:
-        directory = pending.pop()
+        directory, enter = pending.pop()
         for entry in listed(directory):
             if entry.name.startswith(".") or (directory == root and entry.name == "drafts"):
                 continue
             path = directory / entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append(path)
+                    if enter:
+                        pending.append((path, True))
                     continue
                 st = path.stat()  # a symlink's target: as the loader reads it
             except OSError:  # removed meanwhile, a dangling link
                 continue
             if stat.S_ISREG(st.st_mode):
                 out.append((str(path.relative_to(root)), st.st_mtime_ns, st.st_size))
+            elif stat.S_ISDIR(st.st_mode) and directory == root:  # a link to a directory
+                pending.append((path, False))
     return tuple(sorted(out))
 
 

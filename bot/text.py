@@ -33,6 +33,10 @@ WORD_CHARS = 40
 _FOLD = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"), ("’", "'"), ("`", "'"))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\ufeff]")
+# A terminal's control sequences whole (coloured text pasted or piped in, Discord's ```ansi
+# blocks): dropping the ESC alone left "[31m", read as the number 31 ("nicht 31, sondern").
+# CSI (ESC [ or its C1 form, parameters, one final byte) and OSC (ESC ], to BEL or ST).
+_TERMINAL = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _SUFFIXES = ("ing", "ern", "en", "er", "es", "ed", "em", "e", "s")
@@ -67,6 +71,8 @@ _SPELLED_NAMES = re.compile(rf"(?<![\w'])(?:(?:{_NAME})\s+)+(?:{_NAME})(?![\w'])
 def clean(text: str) -> str:
     """Drop control and zero-width characters, unify unicode forms, collapse spaces."""
     text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    if "\x1b" in text or "\x9b" in text:
+        text = _TERMINAL.sub(" ", text)
     return " ".join(_CONTROL.sub(" ", text).split())
 
 

@@ -44,6 +44,10 @@ _ANSWERED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 _RETRIED_BY_DISCORD_PY = frozenset({500, 502, 504, 524})
 SEND_RETRIES = 2
 SEND_RETRY_DELAY_S = 1.0
+# How long a message answered is remembered: Discord gives no delivery id, and two
+# processes connected for one shard (a rolling deploy's old and new, a shard given twice)
+# both receive its MESSAGE_CREATE; with a shared Redis only the first claim answers.
+ANSWERED_TTL_S = 600.0
 # 👍/👎 on an answer are feedback (`ChatService.vote`).
 VOTES: dict[str, Literal["up", "down"]] = {"👍": "up", "👎": "down"}
 _EMOJI_MODIFIERS = dict.fromkeys([0xFE0F, *range(0x1F3FB, 0x1F400)])  # variation, skin tones
@@ -197,7 +201,12 @@ class QAClientMixin:
             # it mentions people, or replies to a message that is not one of qabot's answers
             to_others=bool(message.mentions or message.role_mentions or (ref and not replied)),
         )
-        return incoming if self.chat.wants(incoming) else None
+        if not self.chat.wants(incoming):
+            return None
+        if not self.bot.state.claim(f"discord:message:{message.id}", ANSWERED_TTL_S):
+            log.info("discord: message %s answered by another process; ignored", message.id)
+            return None
+        return incoming
 
     async def _answer(self, incoming: Incoming) -> Answer | None:
         """The core's answer, or None for the pointer to /ask: Discord may hand us an empty

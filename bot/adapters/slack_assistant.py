@@ -11,8 +11,10 @@ threads take the same path, and the status call failing there changes nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.middleware.assistant.async_assistant import AsyncAssistant
 from slack_sdk.errors import SlackApiError
@@ -43,15 +45,29 @@ def suggested_prompts(bot: QABot, lang: str) -> list[dict[str, str]]:
     return prompts
 
 
+async def best_effort(call: Awaitable[object], what: str, refused: int = logging.WARNING) -> None:
+    """Await a Web API call whose failure changes nothing else: Slack's refusal logged in
+    one line at `refused`; Slack out of reach after the client's retries (connection
+    dropped, timed out) in one WARNING line; never a traceback. It raised before: a status
+    call that could not reach Slack lost the answer it was set for, and prompts that failed
+    were an ERROR traceback after a greeting that was posted."""
+    try:
+        await call
+    except SlackApiError as e:
+        error = " ".join(str(e.response.get("error")).split())[:60]
+        log.log(refused, "slack: no assistant %s (%s)", what, error)
+    except (aiohttp.ClientError, OSError) as e:  # TimeoutError is an OSError
+        log.warning("slack: no assistant %s (%s)", what, type(e).__name__)
+
+
 async def set_status(client: AsyncWebClient, channel: str, thread_ts: str, status: str) -> None:
     """A status under the thread ("qabot is looking it up…") until the next post, or ""
     to take it away when nothing is posted; best effort."""
-    try:
-        await client.assistant_threads_setStatus(
-            channel_id=channel, thread_ts=thread_ts, status=status
-        )
-    except SlackApiError as e:  # not an assistant thread, or the feature is off
-        log.debug("slack: no assistant status (%s)", e.response.get("error"))
+    call = client.assistant_threads_setStatus(
+        channel_id=channel, thread_ts=thread_ts, status=status
+    )
+    # Refused where the feature is off or it is no assistant thread: nothing to report.
+    await best_effort(call, "status", refused=logging.DEBUG)
 
 
 class AssistantListeners:
@@ -90,19 +106,23 @@ class AssistantListeners:
         greeting = render.render_notice("assistant_greeting", lang)
         await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **greeting)
         prompts = await self.listeners.core(suggested_prompts, self.bot, lang)
-        if prompts:
-            await client.assistant_threads_setSuggestedPrompts(
+        if prompts:  # the greeting stands without them
+            call = client.assistant_threads_setSuggestedPrompts(
                 channel_id=channel,
                 thread_ts=thread_ts,
                 prompts=prompts,
                 title=render.word("assistant_prompts", lang),
             )
+            await best_effort(call, "prompts")
 
     async def _language(self, client: AsyncWebClient, user: str | None) -> str:
         """'de' or 'en' from the user's Slack locale; the default when Slack does not say."""
         try:
             info = await client.users_info(user=user or "", include_locale=True)
         except SlackApiError:
+            return self.default_lang
+        except (aiohttp.ClientError, OSError) as e:  # out of reach: the greeting still goes
+            log.warning("slack: users.info unanswered (%s)", type(e).__name__)
             return self.default_lang
         found = info.get("user")
         if not isinstance(found, dict):  # Slack documents an object: an unknown user

@@ -52,6 +52,25 @@ SUGGEST_ACTION = re.compile(rf"^{render.SUGGEST_ACTION_PREFIX}\d+$")
 ATTACH_ACTION = re.compile(rf"^{render.ATTACH_ACTION_PREFIX}\d+$")
 KB_COMMANDS = ("reload", "status", "unanswered")
 _POST_FALLBACK_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
+# Refusals that stop every reply, not this one: the bot token no longer works.
+_AUTH_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
+)
+
+
+# How long a ready answer waits for its assistant thread's status call to be answered.
+STATUS_WAIT_S = 1.0
+
+
+async def _unfinished_after(
+    started: list[concurrent.futures.Future[None]], seconds: float
+) -> list[concurrent.futures.Future[None]]:
+    """Wait up to `seconds` for the calls `started`; those still running then."""
+    if not started:
+        return []
+    waiting = [asyncio.wrap_future(f) for f in started]
+    await asyncio.wait(waiting, timeout=seconds)
+    return [f for f, w in zip(started, waiting, strict=True) if not w.done()]
 
 
 class ResponseUrlError(Exception):
@@ -74,6 +93,16 @@ async def reply_via(respond: AsyncRespond, **payload: Any) -> None:
     if response.status_code >= 300:
         error = " ".join(str(response.body).split())[:60]  # Slack's short error word
         raise ResponseUrlError(f"response_url answered {response.status_code} ({error})")
+
+
+def _refusal_word(error: SlackApiError) -> str | None:
+    """Slack's word when it answered 200 with `ok: false` and one (`restricted_action`); None
+    for anything else (5xx, a body that is no JSON: logged with their cause)."""
+    data = error.response.data
+    if error.response.status_code != 200 or not isinstance(data, dict) or data.get("ok"):
+        return None
+    word = data.get("error")
+    return " ".join(word.split())[:60] if isinstance(word, str) else None
 
 
 def is_ignored_event(event: Body) -> bool:
@@ -167,6 +196,12 @@ class SlackListeners:
                 # Slack asked for a longer wait than we hold a reply for: one line, no trace.
                 wait = retry_after_s(e.response.headers)
                 log.warning("slack %s: rate-limited, Retry-After %gs; reply dropped", what, wait)
+            elif isinstance(e, SlackApiError) and (error := _refusal_word(e)) is not None:
+                # Slack answered and refused (`ok: false`: restricted_action where only admins
+                # post, is_archived, …): one line naming its word, as Discord's 403 is. It was an
+                # ERROR traceback per reply, quoting the call's URL (SLACK_API_URL's base).
+                level = logging.ERROR if error in _AUTH_ERRORS else logging.WARNING
+                log.log(level, "slack %s: the Web API refused it (%s); reply lost", what, error)
             else:
                 log.exception("slack %s failed", what)
             self.bot.metrics.error("slack")
@@ -311,14 +346,30 @@ class SlackListeners:
                 payload, answer = await self._reply(message.text, ask)
             else:  # `@qabot` alone: the help, a post like an answer (it spends a token)
                 payload, answer = await self._help_or_notice(message)
-            for started in statuses:  # set before the post, which takes it away
-                await asyncio.wrap_future(started)
+            # Set before the post, which takes it away; a status call Slack is slow to answer
+            # holds the answer STATUS_WAIT_S at most (it held it for as long as the client
+            # retried, some 40 s), and is taken away once it lands.
+            late = await _unfinished_after(statuses, STATUS_WAIT_S)
+            for started in late:
+                clear = self._clear_status_when_set(client, channel, thread_ts, started)
+                self.spawn(clear, "assistant status")
             if answer is not None and not await self.core(self.chat.worth_posting, message, answer):
                 return  # a notice given less than a minute ago (no status was set for it)
             response = await client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, **payload
             )
             await self._sent(response, message.conversation, answer)
+
+    @staticmethod
+    async def _clear_status_when_set(
+        client: AsyncWebClient,
+        channel: str,
+        thread_ts: str,
+        started: concurrent.futures.Future[None],
+    ) -> None:
+        """Take away a status that landed after the answer it stood for was posted."""
+        await asyncio.wrap_future(started)
+        await set_status(client, channel, thread_ts, "")
 
     @staticmethod
     def _status_when_admitted(

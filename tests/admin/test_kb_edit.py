@@ -61,6 +61,41 @@ def test_a_phrase_under_another_intent_is_refused_and_nothing_is_written(kb_copy
     assert not [p for p in (kb_copy / "qa").iterdir() if p.name.startswith(".")]  # no temp left
 
 
+OTHER_FILE = """intents:
+  - id: smalltalk.other
+    kind: smalltalk
+    questions:
+      de: [QUESTION]
+      en: [Plainly asked here?]
+    answer:
+      de: "Gern."
+      en: "Gladly."
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "phrase"),
+    [
+        # written with an escape in its file: not found as typed there (the escape check
+        # removed, every test passed)
+        ('"Gro\\u00dfartigkeitsfragen heute?"', "Großartigkeitsfragen heute?"),
+        # in other letters' case: the loader folds case (the probe compared it as written)
+        ("Vorzugsweise gestellte Fragen?", "VORZUGSWEISE GESTELLTE FRAGEN?"),
+    ],
+)
+def test_a_phrase_another_file_has_in_other_spelling_is_refused(
+    kb_copy: Path, written: str, phrase: str
+) -> None:
+    # Only the edited file is checked in full; another file's phrase is found by a probe of
+    # its text first. Missed, both files held the phrase: the knowledge no longer loaded.
+    other = OTHER_FILE.replace("QUESTION", written)
+    (kb_copy / "qa" / "zz_other.yaml").write_text(other, encoding="utf-8")
+    load_knowledge(kb_copy)  # valid as written
+    result = add_question(kb_copy, RECRUITING, phrase, "de")
+    assert not result.ok and "also under smalltalk.other" in result.message, result
+    load_knowledge(kb_copy)  # and still valid
+
+
 @pytest.mark.parametrize(
     ("intent", "phrase", "lang", "message"),
     [
@@ -189,6 +224,16 @@ def test_an_edit_keeps_the_files_mode_and_writes_through_a_symlink(
     assert path.is_symlink() and "Is hiring hard in Hong Kong?" in outside.read_text()
     assert stat.S_IMODE(outside.stat().st_mode) == 0o664
     assert not [p for p in outside.parent.iterdir() if p.name.startswith(".")]  # no draft left
+
+
+def test_a_new_file_gets_the_mode_of_any_new_file(kb_copy: Path) -> None:
+    # `kb ingest` writes its source and draft as new files: mkstemp's 0600 would lock out a
+    # bot that reads the knowledge as another user (the umask's mode removed, every test passed).
+    expected = 0o666 & ~kb_edit._umask()  # the umask read, not set: other threads run
+    if expected == 0o600:
+        pytest.skip("a umask of 077 gives mkstemp's mode too")
+    kb_edit.write_atomic(kb_copy / "sources" / "new.txt", "Text.\n")
+    assert stat.S_IMODE((kb_copy / "sources" / "new.txt").stat().st_mode) == expected
 
 
 def test_an_edit_of_a_file_with_a_schema_error_elsewhere_is_refused_with_its_line(

@@ -120,6 +120,11 @@ def test_only_knowledge_files_are_watched_not_editors_backups(kb_copy: Path) -> 
         assert counts(Change.modified, str(root / name)), name
     for name in ("qa/hkpc.yaml~", "qa/#hkpc.yaml#", "qa/4913", "notes.md", "qa/.hkpc.yaml.swp"):
         assert not counts(Change.modified, str(root / name)), name
+    # Hidden files that end as knowledge does (Emacs's lock `.#hkpc.yaml`, a Mac's
+    # `._hkpc.yaml`, a mounted volume's `..data`): the hidden check removed, every test
+    # passed (the one hidden name tested ends in .swp).
+    for name in ("qa/.#hkpc.yaml", "qa/._hkpc.yaml", "..data.txt"):
+        assert not counts(Change.modified, str(root / name)), name
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX only")
@@ -213,6 +218,24 @@ async def test_a_replaced_knowledge_directory_is_watched_and_loaded(
             lambda: bot.ask("Quaxe im Personalbüro, zweite Frage?").intent == RECRUITING,
             timeout=30,
         )
+
+
+async def test_a_save_in_a_directory_the_knowledge_links_to_is_loaded(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    # `qa -> /srv/kb/qa` (or a mounted volume's `qa -> ..data/qa`): the loader reads through
+    # the link and the OS watch follows it, so the watcher saw the save, but the reload
+    # signature did not enter the link: the reload was skipped as "no file changed" and the
+    # save never loaded (the log said "reloading", and nothing after).
+    elsewhere = tmp_path / "qa-elsewhere"
+    (kb_copy / "qa").rename(elsewhere)
+    (kb_copy / "qa").symlink_to(elsewhere)
+    bot = QABot.from_settings(Settings(knowledge_dir=kb_copy, index_cache_dir=None))
+    assert bot.ask(NEW_PHRASE).intent != RECRUITING
+    async with watching(bot):
+        add_question(kb_copy, RECRUITING, NEW_PHRASE, "de")
+        await wait_until(lambda: bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)
+    assert bot.status().last_reload.trigger == "watch"
 
 
 # What watchfiles raises when the OS runs out of watches: inotify's max_user_watches, and

@@ -336,3 +336,20 @@ def test_reloads_are_counted_by_outcome_in_the_metrics(kb_bot: QABot, kb_copy: P
     text = kb_bot.metrics.render()[0].decode()
     assert 'qabot_reloads_total{outcome="ok"} 1.0' in text
     assert 'qabot_reloads_total{outcome="failed"} 2.0' in text
+
+
+def test_a_linked_directory_counts_with_its_own_files_and_no_deeper(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    # The files directly in a directory linked from the knowledge (as the loader reads
+    # them) are in the reload signature; a link is not walked on (a link to / was never
+    # the whole file system, and must not become it).
+    elsewhere = tmp_path / "qa-elsewhere"
+    (kb_copy / "qa").rename(elsewhere)
+    (kb_copy / "qa").symlink_to(elsewhere)
+    (elsewhere / "deeper").mkdir()
+    (elsewhere / "deeper" / "x.yaml").write_text("intents: []\n")
+    (kb_copy / "everything").symlink_to("/")
+    names = [name for name, _, _ in store_module.files_signature(kb_copy)]
+    assert "qa/hkpc.yaml" in names
+    assert not [n for n in names if n.startswith("qa/deeper/") or n.count("/") > 1]

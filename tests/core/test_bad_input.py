@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,25 @@ def test_too_long_is_refused_without_matching(qabot: QABot) -> None:
 def test_control_characters_are_ignored(qabot: QABot) -> None:
     answer = qabot.ask("Wann wurde\x00 Sense\u200bTime\x07 gegründet?")
     assert answer.intent == "sensetime.founded"
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "Wann wurde SenseTime gegründet?\x1b[31m",  # a colour left on (pasted, piped in)
+        "\x1b[1;32mWann wurde SenseTime gegründet?\x1b[0m",  # Discord's ```ansi blocks too
+        "\x1b]0;2019 build\x07Wann wurde SenseTime gegründet?",  # a window title (OSC)
+        "\x9b33mWann wurde SenseTime gegründet?",  # the one-byte CSI
+    ],
+)
+def test_a_terminals_control_sequences_are_no_words_or_numbers(
+    qabot: QABot, wrapped: str
+) -> None:
+    # The ESC alone was dropped: "[31m" stayed and was read as the number 31 ("Dazu nennt
+    # der Artikel nicht 31, sondern: SenseTime wurde 2014 gegründet.").
+    plain = qabot.ask("Wann wurde SenseTime gegründet?")
+    answer = qabot.ask(wrapped)
+    assert (answer.intent, answer.text) == (plain.intent, plain.text)
 
 
 def test_emoji_only_gets_the_help(qabot: QABot) -> None:

@@ -626,3 +626,25 @@ def test_an_environment_value_nested_past_the_parser_is_an_error_not_a_traceback
     assert main(["ask", "hpc"]) == 2
     err = capsys.readouterr().err
     assert "environment" in err and "nested" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("QABOT_ADMINS__SLACK_USER_IDS", "U0TYPED1"),  # a list written as in a shell
+        ("QABOT_ADMINS__DISCORD_USER_IDS", "123,456"),
+        ("QABOT_UNANSWERED__PLATFORMS", "cli"),
+        ("QABOT_SLACK", '{"port": 3000'),  # a whole table, cut short
+    ],
+)
+def test_a_list_in_the_environment_that_is_no_json_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], variable: str, value: str
+) -> None:
+    # pydantic-settings' line named the field and its own class, not the variable nor the form:
+    # `qabot: error parsing value for field "admins" from source "EnvSettingsSource"`.
+    monkeypatch.setenv("QABOT_SLACK__HOST", "127.0.0.1")  # a scalar beside it: not named
+    monkeypatch.setenv(variable, value)
+    assert main(["ask", "hpc"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert f"environment: {variable}: not JSON" in line and '["U012ABCDEF"]' in line
+    assert "SLACK__HOST" not in line and value not in line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,23 @@ def test_concept_term_in_two_concepts(kb_copy: Path) -> None:
     )
     (problem,) = _problems(kb_copy)
     assert problem == "knowledge/concepts.yaml:5: term 'Beta' of b also in a"
+
+
+@pytest.mark.parametrize("name", ["concepts.yaml", "facts.yaml"])
+@pytest.mark.parametrize("what", ["a directory", "a link to nothing", "a FIFO"])
+def test_a_top_file_that_is_no_file_is_refused_not_skipped(
+    kb_copy: Path, name: str, what: str
+) -> None:
+    # concepts.yaml as anything but a file was skipped as absent: `kb validate` said ok and
+    # a reload took a knowledge without its synonym table ("Wie viele Firmen nutzen KI?" then
+    # answered about cloud computing); facts.yaml so was "file missing".
+    path = kb_copy / name
+    path.unlink()
+    if what == "a directory":
+        path.mkdir()
+    elif what == "a link to nothing":
+        path.symlink_to(kb_copy / "gone.yaml")
+    else:
+        os.mkfifo(path)
+    problems = [p for p in _problems(kb_copy) if p.startswith(f"knowledge/{name}:0:")]
+    assert problems and "missing" not in problems[0], _problems(kb_copy)[:3]

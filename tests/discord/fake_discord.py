@@ -67,6 +67,12 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
 
 
+# One counter for every fake of the process: the session's core keeps what it saw of a
+# message id (answer memory, the claim that one process answers it), as Discord's ids are
+# never given twice.
+_IDS = itertools.count(950000000000000000)
+
+
 class FakeDiscord:
     """Gateway + REST on an ephemeral loopback port; see the module docstring."""
 
@@ -93,7 +99,7 @@ class FakeDiscord:
         self.refuse_gateway = 0
         # binary frames the next gateway connection gets before its HELLO (then cleared)
         self.before_hello: list[bytes] = []
-        self._ids = itertools.count(950000000000000000)
+        self._ids = _IDS  # snowflakes: unique across the fakes of a run, as Discord's are
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._zlib: Any = None

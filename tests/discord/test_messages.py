@@ -182,3 +182,28 @@ async def test_without_the_content_intent_pointers_spend_the_rate_limit(
     assert len(notices) == 1
     notice_text = msg("rate_limited", bot.store.current.settings.default_lang)
     assert notice_text in json.dumps(notices[0], ensure_ascii=False)
+
+
+
+async def test_a_message_delivered_twice_is_answered_once(live: Live) -> None:
+    # Discord gives no delivery id: two processes connected for one shard (a rolling
+    # deploy's old and new one, a shard given to two by mistake) both receive a
+    # MESSAGE_CREATE, and both answered it though they share a Redis. The same message id
+    # twice through one shared state is what the second process sees (two clients cannot
+    # share one process: discord.py's REST base is a class attribute).
+    fake, _ = live
+    mid = fake.next_id()
+    data = message_create(
+        mid,
+        f"<@{BOT_ID}> {RECRUITING_DE}",
+        author=USER_ID,
+        bot=False,
+        dm=False,
+        mentions=(BOT_ID,),
+        mention_everyone=False,
+    )
+    await fake.dispatch("MESSAGE_CREATE", data)
+    await fake.dispatch("MESSAGE_CREATE", data)
+    await fake.wait_reply(mid)
+    await fake.barrier()
+    assert len(fake.replies_to(mid)) == 1

@@ -53,6 +53,7 @@ class FakeSlackApi:
 
     calls: list[Call] = field(default_factory=list)
     _failures: dict[str, deque[_Failure]] = field(default_factory=lambda: defaultdict(deque))
+    _holds: dict[str, deque[asyncio.Event]] = field(default_factory=lambda: defaultdict(deque))
     _runner: web.AppRunner | None = None
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
@@ -110,6 +111,13 @@ class FakeSlackApi:
         for _ in range(n):
             self._failures[method].append(_Failure(200, garbage=True))
 
+    def hold_next(self, method: str) -> asyncio.Event:
+        """Hold the answer to the next call of `method` until the returned event is set (a
+        Slack slow to answer); the call is recorded when it comes in."""
+        release = asyncio.Event()
+        self._holds[method].append(release)
+        return release
+
     def reply_next(self, method: str, body: dict[str, Any]) -> None:
         """Answer the next call of `method` with 200 and `body` as given (a shape Slack's
         documentation does not promise, too)."""
@@ -165,6 +173,9 @@ class FakeSlackApi:
             body = {"ok": False, "error": failure.error or default}
             return web.json_response(body, status=failure.status, headers=headers)
         self.calls.append(Call(method, payload, 200, ok=True))
+        holds = self._holds.get(method)
+        if holds:
+            await holds.popleft().wait()
         return web.json_response(self._ok(method, payload))
 
     def _ok(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -181,7 +192,10 @@ class FakeSlackApi:
             }
         if method == "users.info":
             user = str(payload.get("user"))
-            return {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
+            found = {"id": user}
+            if str(payload.get("include_locale")).lower() in ("1", "true"):  # only when asked
+                found["locale"] = self.locales.get(user, "en-US")
+            return {"ok": True, "user": found}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         if method == "chat.postMessage":

@@ -102,11 +102,14 @@ async def test_kb_is_refused_to_everyone_but_admins(slack: SlackHarness) -> None
     assert not slack.api.responses() and not slack.api.posts()
 
 
+# A phone's keyboard capitalises the first letter: the word is read in any case, blanks
+# aside (lower-casing removed, every test passed).
+@pytest.mark.parametrize("typed", ["status", "Status", "  STATUS "])
 async def test_kb_status_for_an_admin_shows_hash_and_counts(
-    slack: SlackHarness, slack_bot: object
+    slack: SlackHarness, slack_bot: object, typed: str
 ) -> None:
     status = slack_bot.status()  # type: ignore[attr-defined]
-    await slack.command("/kb", "status", user=ADMIN)
+    await slack.command("/kb", typed, user=ADMIN)
     await slack.api.wait_for(one_response)
     (resp,) = slack.api.responses()
     assert resp["response_type"] == "ephemeral"

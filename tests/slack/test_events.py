@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import aiohttp
+import pytest
 
 from tests.slack.fake_slack_api import BOT_USER_ID, FakeSlackApi, sent_text
 from tests.slack.harness import SlackHarness
@@ -95,6 +97,12 @@ async def test_a_mention_in_a_dm_is_answered_once(slack: SlackHarness) -> None:
     await slack.event(dm)
     await slack.settled()
     assert [p["channel"] for p in slack.api.posts()] == ["D1"]
+    # answered as the DM it is (the mention listener leaves it to message.im; answered as a
+    # mention, it went into a thread of its own, and "Quelle?" in the DM had nothing before it)
+    assert not slack.api.posts()[0].get("thread_ts")
+    await slack.event(slack.dm_event("Quelle?"))
+    await slack.api.wait_for(lambda api: len(api.posts()) == 2)
+    assert "§" in slack.api.posts()[1]["text"]
 
 
 async def test_forty_thousand_characters_get_one_polite_reply(slack: SlackHarness) -> None:
@@ -134,3 +142,29 @@ async def test_each_thread_of_a_dm_is_a_conversation_of_its_own(slack: SlackHarn
     )
     await slack.api.wait_for(lambda api: len(api.posts()) == 2)
     assert "§" not in slack.api.posts()[1]["text"]  # "about what?", not the source
+
+
+@pytest.mark.parametrize(
+    ("word", "level"),
+    [
+        ("restricted_action", logging.WARNING),
+        ("is_archived", logging.WARNING),
+        ("token_revoked", logging.ERROR),
+    ],
+)
+async def test_a_post_slack_refuses_is_one_line_naming_its_word(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, word: str, level: int
+) -> None:
+    # A channel where only admins may post: each mention's answer was an ERROR with a
+    # traceback, quoting the call's URL (the SLACK_API_URL base); Discord's 403 is one line.
+    caplog.set_level(logging.INFO)
+    slack.api.fail_next("chat.postMessage", status=200, error=word)
+    await slack.event(slack.mention_event("hpc"))
+    await slack.api.wait_for(lambda api: bool(api.of("chat.postMessage", delivered=False)))
+    await slack.settled()
+    lines = [r for r in caplog.records if r.name == "qabot.slack" and r.levelno >= logging.WARNING]
+    (line,) = lines
+    assert line.levelno == level and not line.exc_info
+    assert word in line.getMessage() and slack.api.base_url not in line.getMessage()
+    async with slack.session.get(f"{slack.url}/metrics") as resp:  # still counted
+        assert 'qabot_errors_total{where="slack"} 1.0' in await resp.text()

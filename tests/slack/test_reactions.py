@@ -108,6 +108,8 @@ async def test_reactions_that_are_not_votes_on_our_answers_are_ignored(
     await vote(slack, {**reaction("+1", ts=ts), "bot_id": "BOTHER"})  # another bot
     file_item = {**reaction("+1", ts=ts), "item": {"type": "file", "file": "F1"}}
     await vote(slack, file_item)
+    # no user (the check removed, every test passed: a vote by "None" was logged)
+    await vote(slack, {k: v for k, v in reaction("+1", ts=ts).items() if k != "user"})
     assert votes(logging_bot) == []
 
 

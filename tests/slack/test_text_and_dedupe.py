@@ -21,6 +21,8 @@ from bot.state import MemoryState
         ("<!subteam^S1|@devs> ping", "@devs ping"),
         ("see <#C1|general> <https://x.example|the link>", "see #general the link"),
         ("a &lt;b&gt; &amp;amp; c", "a <b> &amp; c"),
+        # "&lt;" typed as such is "&amp;lt;": undone once, not twice (`&amp;` last)
+        ("x &amp;lt;b&amp;gt; y", "x &lt;b&gt; y"),
     ],
 )
 def test_question_text(raw: str, expected: str) -> None:
