@@ -448,3 +448,9 @@ def test_paraphrases_of_hiring_and_plans_are_answered(
     and a role "künftig" is the strategy's: none of them narrows the answer."""
     answer = qabot.ask(question)
     assert answer.answered and figure in answer.text, answer.text
+
+
+def test_making_money_is_earning_it(qabot: QABot) -> None:
+    """ "making money" is the earn concept as "make money" is: the large firms' profits."""
+    answer = qabot.ask("are the big players making money from AI or not?")
+    assert answer.answered and "half" in answer.text, answer.text
