@@ -454,3 +454,16 @@ def test_making_money_is_earning_it(qabot: QABot) -> None:
     """ "making money" is the earn concept as "make money" is: the large firms' profits."""
     answer = qabot.ask("are the big players making money from AI or not?")
     assert answer.answered and "half" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Worauf greifen die Firmen fast alle zurück, wenn es um Rechenleistung geht?",
+        "do the AI firms there mostly run on the cloud or their own servers?",
+    ],
+)
+def test_relying_on_the_cloud_in_other_words(qabot: QABot, question: str) -> None:
+    """ "zurückgreifen auf" and "run on" are relying on; "mostly" only hedges."""
+    answer = qabot.ask(question)
+    assert answer.answered and "loud" in answer.text, answer.text
