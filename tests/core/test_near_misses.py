@@ -242,6 +242,23 @@ def test_what_took_place_at_a_date_is_a_reverse_question(qabot: QABot) -> None:
     assert not qabot.ask("Where did the China Conference 2025 take place?").answered
 
 
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("What does the 25 % number mean?", "large"),
+        ("ähm neunundvierzig prozent, worum ging es da nochmal?", "Rekrutierung"),
+        ("Was ist im November 2023 passiert?", "HKPC"),
+        ("To what does the year 2035 relate in the article?", "2035"),
+    ],
+)
+def test_reverse_cues_in_other_forms_find_the_figure(
+    qabot: QABot, question: str, word: str
+) -> None:
+    """ "number mean", "worum ging es", "passiert" after a date, "relate in": what a figure
+    is, as "what does … refer to" asks."""
+    answered_with(qabot, question, word)
+
+
 def test_a_reverse_cue_does_not_answer_a_narrower_question(qabot: QABot) -> None:
     answer = qabot.ask("How many of the 200 HKSTP firms come from Shenzhen?")
     assert answer.answered is False, answer.text
