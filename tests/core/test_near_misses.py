@@ -390,6 +390,18 @@ def test_than_divides_a_comparison_and_or_stays_within_a_side(qabot: QABot) -> N
     assert answer.answered and "55 %" in answer.text and "41 %" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welcher Topf ist fetter, das AI Subsidy Scheme oder RAISe+?",
+        "Welches Programm ist das dickere: RAISe+ oder das AI Subsidy Scheme?",
+    ],
+)
+def test_colloquial_comparatives_compare_the_two(qabot: QABot, question: str) -> None:
+    """ "fetter", "dicker" compare as "größer" does: both figures."""
+    answered_with(qabot, question, "10", "3")
+
+
 def test_which_came_first_compares_the_dates(qabot: QABot) -> None:
     answered_with(qabot, "which came first, the hkpc study or sensetime?", "2014", "2023")
 
