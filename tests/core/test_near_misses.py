@@ -395,10 +395,11 @@ def test_than_divides_a_comparison_and_or_stays_within_a_side(qabot: QABot) -> N
     [
         "Welcher Topf ist fetter, das AI Subsidy Scheme oder RAISe+?",
         "Welches Programm ist das dickere: RAISe+ oder das AI Subsidy Scheme?",
+        "Is the AI Subsidy Scheme greater than RAISe+?",
     ],
 )
 def test_colloquial_comparatives_compare_the_two(qabot: QABot, question: str) -> None:
-    """ "fetter", "dicker" compare as "größer" does: both figures."""
+    """ "fetter", "dicker", "greater" compare as "größer" does: both figures."""
     answered_with(qabot, question, "10", "3")
 
 
