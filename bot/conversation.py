@@ -35,6 +35,7 @@ from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import (
     AFTER_ORDINAL,
+    ASKER,
     CHAT_KINDS,
     CHAT_PHRASES,
     FOLLOWUP,
@@ -50,7 +51,7 @@ from bot.memo import Lazy, remembered
 from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
 from bot.policy import asks_count, asks_share, counted_words
-from bot.reading import chat_kind, has_cue, read, strip_chat
+from bot.reading import asks, chat_kind, has_cue, read, strip_chat
 from bot.text import ends_open, fold, is_number, quote_digest, stem, tokens
 
 if TYPE_CHECKING:
@@ -247,7 +248,7 @@ def request_kind(
     """ "source", "to_en", "to_de" or "more" when that is what the message asks: the cue,
     and no other word the knowledge base knows ("Kannst du das bitte auf Deutsch sagen?",
     "Quelle für die 200?"). Words are read as cues may be written (`_as_cue`)."""
-    written = tokens(text)
+    written = tokens(_without_asker_remarks(text))
     toks = [_as_cue(t, correct) for t in written]
     for kind in REQUESTS:
         covered = {i for span in _cue_spans(toks, kind) for i in span}
@@ -280,6 +281,28 @@ def request_kind(
         if plain or (kind in ("to_en", "to_de") and phrased):
             return kind
     return None
+
+
+_CLAUSE_ENDS = re.compile(r"(?<=[.!?,;:])\s+")
+_I = re.compile(r"\bI\b")  # the tokens drop one-letter words
+
+
+def _has_request(part: str) -> bool:
+    toks = tokens(part)
+    return any(_has(toks, kind) for kind in REQUESTS)
+
+
+def _of_the_asker(part: str) -> bool:
+    return bool(ASKER.intersection(tokens(part)) or _I.search(part))
+
+
+def _without_asker_remarks(text: str) -> str:
+    """A request without the asker's remarks on why ("Quelle? Ich brauche den genauen Satz
+    für die Dokumentation.", "Quote please, I want the original wording."): a part that
+    asks nothing and speaks of the asker is no topic of the request."""
+    parts = _CLAUSE_ENDS.split(text)
+    kept = [p for p in parts if asks(p) or _has_request(p) or not _of_the_asker(p)]
+    return " ".join(kept) if kept and len(kept) < len(parts) else text
 
 
 # The words that start a phrase of thanks or goodbye, and a word stretched ("thxxx"), which

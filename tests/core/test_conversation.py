@@ -63,13 +63,17 @@ def test_chat_shorthand_for_source_asks_for_the_source(
         "Can you show me the source?",
         "Where's that written?",
         "Zeig mir mal die Quelle",
+        "woher weißt du das",
+        "kindly give the exact line from the article",
+        "Quelle? Ich brauche den genauen Satz für meine Doku.",
     ],
 )
 def test_asking_for_the_sentence_or_where_it_is_written_asks_for_the_source(
     talk: Conversations, request_text: str
 ) -> None:
-    """ "Which sentence says so?", "show me the source": the cited passage of the last answer,
-    not the answer again nor the article's own source (the SCMP)."""
+    """ "Which sentence says so?", "show me the source", "woher weißt du das?": the cited
+    passage of the last answer, not the answer again nor the article's own source (the
+    SCMP); a remark on why the asker wants it ("Ich brauche …") is no topic."""
     talk.ask("c34", "How big is the RAISe+ scheme?")
     source = talk.ask("c34", request_text)
     assert source.answered and source.citations and "§16" in source.text, source.text
