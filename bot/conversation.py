@@ -572,8 +572,9 @@ class Conversations:
         toks = tokens(text)
         named = "en" if _has(toks, "to_en") else "de" if _has(toks, "to_de") else None
         lang = named or self._lang(text, ctx)
-        if ctx is None:
-            return Answer(text, False, lang, msg("about_what", lang), "abstain")
+        if ctx is None:  # what the request was for: the source, more, or a language
+            about = {"source": "about_what", "more": "about_what_more"}.get(kind, "about_what_lang")
+            return Answer(text, False, lang, msg(about, lang), "abstain")
         if kind == "source":
             cited = [(s, loc) for s, loc, _ in ctx.citations]
             key = ("source", *cited)

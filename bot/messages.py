@@ -78,6 +78,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Wozu? Stell mir zuerst eine Frage zum Artikel, dann nenne ich dir die Quelle.",
         "en": "About what? Ask me a question about the article first, then I can give the source.",
     },
+    "about_what_more": {
+        "de": "Wozu? Stell mir zuerst eine Frage zum Artikel, dann erzähle ich dir mehr.",
+        "en": "About what? Ask me a question about the article first, then I can tell you more.",
+    },
+    "about_what_lang": {
+        "de": "Was denn? Stell mir zuerst eine Frage zum Artikel, dann antworte ich auf Deutsch.",
+        "en": "What should I translate? Ask me a question about the article first, then I "
+        "answer in English.",
+    },
     "sources": {
         "de": "Die Quelle im Artikel:",
         "en": "The source in the article (in German):",

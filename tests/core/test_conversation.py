@@ -742,6 +742,23 @@ def test_source_without_an_earlier_answer_asks_about_what(talk: Conversations) -
     assert answer.answered is False and "Frage" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("request_text", "says", "not_says"),
+    [
+        ("Could you give me that in English, please?", "English", "source"),
+        ("tell me more", "more", "source"),
+        ("Quelle?", "Quelle", "Deutsch"),
+    ],
+)
+def test_a_request_without_an_earlier_answer_says_what_it_would_do(
+    talk: Conversations, request_text: str, says: str, not_says: str
+) -> None:
+    """ "In English please" with nothing to translate offers the translation, not the
+    source."""
+    answer = talk.ask("c5b", request_text)
+    assert not answer.answered and says in answer.text and not_says not in answer.text
+
+
 def test_conversations_do_not_leak(talk: Conversations) -> None:
     talk.ask("a", "Wie groß ist das AI Subsidy Scheme?")
     assert talk.ask("b", "Quelle?").answered is False
