@@ -188,6 +188,18 @@ def test_what_else_asks_for_more_it_excludes_nothing(talk: Conversations) -> Non
     assert reply.answered and "intermediary" in reply.text, reply.text
 
 
+@pytest.mark.parametrize(
+    "request_text",
+    ["Können Sie das bitte etwas genauer erklären?", "Could you elaborate on that?"],
+)
+def test_asking_to_explain_further_asks_for_more(talk: Conversations, request_text: str) -> None:
+    """ "genauer erklären", "elaborate" ask for more on the last answer, not what the bot
+    can do."""
+    talk.ask("c39", "Was plant die Regierung bis 2035?")
+    reply = talk.ask("c39", request_text)
+    assert reply.answered and "/ask" not in reply.text, reply.text
+
+
 def test_he_is_read_as_the_person_the_last_answer_named_not_the_firm(
     talk: Conversations,
 ) -> None:
