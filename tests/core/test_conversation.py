@@ -200,6 +200,13 @@ def test_asking_to_explain_further_asks_for_more(talk: Conversations, request_te
     assert reply.answered and "/ask" not in reply.text, reply.text
 
 
+def test_saying_a_new_question_comes_is_no_part_of_it(talk: Conversations) -> None:
+    """ "ok andere frage" announces a question; its "andere" narrows nothing."""
+    talk.ask("c40", "Wer ist Wang Zheng?")
+    reply = talk.ask("c40", "ok andere frage, welche förderprogramme gibts da eigentlich")
+    assert reply.answered and "RAISe+" in reply.text, reply.text
+
+
 def test_he_is_read_as_the_person_the_last_answer_named_not_the_firm(
     talk: Conversations,
 ) -> None:
