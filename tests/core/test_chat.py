@@ -187,3 +187,11 @@ def test_with_the_store_down_addressed_messages_are_still_answered(qabot: QABot)
 def test_asking_what_services_the_bot_offers_gets_help(qabot: QABot) -> None:
     answer = qabot.ask("Could you please tell me what services you are able to offer?")
     assert answer.answered and "/ask" in answer.text, answer.text
+
+
+def test_asking_the_bot_to_briefly_explain_what_it_can_help_with_gets_help(
+    qabot: QABot,
+) -> None:
+    """ "briefly", "explain" only ask politely: no topic the article lacks."""
+    answer = qabot.ask("Hello. Could you briefly explain what you are able to help me with?")
+    assert answer.answered and "/ask" in answer.text, answer.text
