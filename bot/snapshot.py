@@ -28,6 +28,7 @@ from bot.lexicon import (
     HEDGES,
     MEANS_FOR,
     POINTERS,
+    POSSESSIVES,
     QUESTION_WORDS,
     SET_ASIDE,
     SET_ASIDE_WORDS,
@@ -710,6 +711,8 @@ class Snapshot:
         named = self.resolver.resolve(" ".join(others)).analysis.features & entities.keys()
         if alone is None:  # "…, und wann wurde die Firma gegründet?": of the firm named
             return " ".join(entities[f] for f in sorted(named))
+        if POSSESSIVES.intersection(tokens(clause)):
+            return ""  # "… und wann wurde seine Firma gegründet?": his firm, answered alone
         scope = self.resolver.docs[alone.key].scope
         topical = any(f[0] == "@" and f in self.resolver.idf for f in res.analysis.features)
         if not named or named <= scope or (topical and not scope & entities.keys()):

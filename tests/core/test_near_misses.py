@@ -439,6 +439,12 @@ def test_a_part_standing_in_for_what_a_known_gap_lacks_is_declined_too(qabot: QA
     assert not answer.answered and "venue" in answer.text, answer.text
 
 
+def test_a_part_asking_about_what_belongs_to_a_named_one_is_read_alone(qabot: QABot) -> None:
+    """ "seine Firma" is SenseTime, which the part names well enough alone: it is not asked
+    of Wang Zheng himself."""
+    answered_with(qabot, "Wer ist Wang Zheng, und wann wurde seine Firma gegründet?", "2014")
+
+
 def test_a_part_standing_in_for_an_answered_thing_is_answered(qabot: QABot) -> None:
     answered_with(
         qabot, "Who is SenseTime's CFO, and what did he praise Hong Kong for?", "Wang Zheng"
