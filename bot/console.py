@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import re
@@ -73,6 +74,25 @@ def line_limit(max_question_chars: int) -> int:
 
 
 BOM = "\ufeff"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decoded_input(stream):
+    """`stream`, read as UTF-16 when its bytes open with a UTF-16 byte-order mark: what
+    Windows PowerShell 5 writes with `>` and `Out-File` by default. Read as UTF-8, every
+    other byte was a NUL: each `{"conversation": …}` line was asked as a question of its
+    own, and the NUL after the last line break one more (a reply too many). The first bytes
+    are peeked at, before the stream's first read, and its decoding changed in place (the
+    BOM tells the byte order and is no part of the text)."""
+    buffer = getattr(stream, "buffer", None)
+    if not isinstance(stream, io.TextIOWrapper) or not isinstance(buffer, io.BufferedReader):
+        return stream
+    try:
+        if buffer.peek(2)[:2] in UTF16_BOMS:
+            stream.reconfigure(encoding="utf-16")
+    except (OSError, ValueError, io.UnsupportedOperation):  # closed, or already read from
+        pass
+    return stream
 
 
 def read_line_within(stream, limit: int) -> str:
@@ -99,6 +119,8 @@ def run_console(bot, stdin=None, stdout=None) -> int:
 
     stdin = stdin or sys.stdin or io.StringIO()  # None: started without a stdin at all
     interactive = stdin is sys.stdin and stdin.isatty()
+    if not interactive:
+        stdin = decoded_input(stdin)
     if interactive:
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history for input())

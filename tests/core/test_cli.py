@@ -222,6 +222,37 @@ def test_a_batch_file_opening_with_a_byte_order_mark_keeps_its_first_turn(
     assert second["conversation"] == "c1" and second["answered"], second["text"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_batch_file_in_utf_16_is_read_as_its_turns(
+    encoding: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Windows PowerShell 5 writes UTF-16 with a byte-order mark (`>`, `Out-File`'s default).
+    # Read as UTF-8, every other byte was a NUL: each turn was asked as a question of its own
+    # (the JSON with NULs as its text, no "conversation"), and the NUL after the last line
+    # break was one more question: three replies to two lines.
+    turns = [
+        json.dumps({"conversation": "c1", "text": "Wie groß ist RAISe+?"}, ensure_ascii=False),
+        json.dumps({"conversation": "c1", "text": "Quelle?"}),
+    ]
+    data = ("\ufeff" + "\r\n".join(turns) + "\r\n").encode(encoding)
+    stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["ask", "--json", "-"]) == 0
+    replies = [json.loads(out) for out in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in replies] == ["Wie groß ist RAISe+?", "Quelle?"]
+    assert all(r["conversation"] == "c1" and r["answered"] for r in replies), replies
+
+
+def test_the_console_reads_a_utf_16_file_as_its_lines(qabot: QABot) -> None:
+    from bot.console import run_console
+
+    data = "\ufeffWie groß ist RAISe+?\r\nQuelle?\r\n".encode("utf-16-le")
+    out = io.StringIO()
+    run_console(qabot, stdin=io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))), stdout=out)
+    assert "10" in out.getvalue() and "§" in out.getvalue(), out.getvalue()
+    assert "\x00" not in out.getvalue()
+
+
 def test_a_line_without_end_is_not_held_whole(qabot: QABot) -> None:
     """`qabot ask --json - < /dev/zero` (or a binary file piped by mistake): the batch and
     the console read each line whole, however long, before refusing it as too long (300 MB
