@@ -319,9 +319,12 @@ def _appended(text: str, variants: Any, phrase: str) -> str | None:
     if not _ITEM_PREFIX.fullmatch(prefix):
         prefix = " " * (first.start_mark.column - 2) + "- "
     after = last.end_mark.line + (1 if last.end_mark.column > 0 else 0)
+    # The file's own line ending: a file saved on Windows (CRLF) got one LF line among
+    # its CRLF ones (mixed endings: editors and git diffs flag the whole file).
+    eol = "\r\n" if lines[first.start_mark.line].endswith("\r\n") else "\n"
     if after > 0 and not lines[after - 1].endswith("\n"):
-        lines[after - 1] += "\n"
-    lines.insert(after, prefix + _scalar(phrase, flow=False) + "\n")
+        lines[after - 1] += eol
+    lines.insert(after, prefix + _scalar(phrase, flow=False) + eol)
     return "".join(lines)
 
 

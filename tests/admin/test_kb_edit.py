@@ -37,6 +37,19 @@ def test_round_trip_adds_one_line_and_keeps_comments_and_quotes(kb_copy: Path) -
     assert after.startswith(before.splitlines()[0])
 
 
+def test_a_file_saved_with_windows_line_endings_keeps_them(kb_copy: Path) -> None:
+    # A file saved on Windows (CRLF) got the new question as one LF line among CRLF ones:
+    # mixed line endings, which editors and git diffs flag for the whole file.
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    path.write_bytes(data)
+    assert add_question(kb_copy, RECRUITING, "Is hiring hard in Hong Kong?", "en").changed
+    after = path.read_bytes()
+    assert b"        - Is hiring hard in Hong Kong?\r\n" in after
+    assert after.count(b"\n") == after.count(b"\r\n")  # no line ends in LF alone
+    load_knowledge(kb_copy)
+
+
 def test_hidden_files_beside_the_intents_stop_no_edit_and_no_lint(kb_copy: Path) -> None:
     # Emacs's lock of a buffer being edited (.#hkpc.yaml, a dangling symlink) and the like
     # are no knowledge (tests/core/test_knowledge.py): add-question and kb validate (lint's
