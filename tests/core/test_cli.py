@@ -98,6 +98,10 @@ def test_a_topic_of_a_letter_or_two_is_no_statistic_unless_it_is_one(
 def test_stat_unknown_topic_offers_close_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stat", "weather"]) == 1
     assert "Close topics" in capsys.readouterr().out
+    # A misspelt topic gets the statistic it is close to first. The test above passed with
+    # no topic ever close (the first five statistics offered whatever was typed).
+    assert main(["stat", "Kloud"]) == 1
+    assert "Close topics: Companies relying on cloud computing," in capsys.readouterr().out
 
 
 def test_stat_unknown_topic_lists_the_known_topics(
