@@ -104,6 +104,25 @@ def test_stat_unknown_topic_offers_close_ones(capsys: pytest.CaptureFixture[str]
     assert "Close topics: Companies relying on cloud computing," in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("topic", ["HKPC", "AI", "Unternehmen"])
+def test_a_topic_shows_the_statistics_it_fits_best_not_every_one_it_fits(
+    qabot: QABot, topic: str
+) -> None:
+    # Only the matches within 5 points of the best are shown: with every match over 85,
+    # `/stat HKPC` showed 10 statistics, `/stat Unternehmen` 9; every test passed (they look
+    # for a figure in the reply, which more rows hold too).
+    assert len(qabot.stat(topic).rows) == 1
+
+
+def test_every_autocomplete_choice_fits_discords_100_characters(qabot: QABot) -> None:
+    # Discord refuses a whole autocomplete answer when one choice's name is over 100
+    # characters; "label (en) / label (de)" of the shipped statistics reaches 115. The cut
+    # removed, every test passed.
+    for partial in ("", "KI", "Unternehmen"):
+        names = [name for name, _ in qabot.store.current.stats.choices(partial)]
+        assert names and all(len(name) <= 100 for name in names), partial
+
+
 def test_stat_unknown_topic_lists_the_known_topics(
     capsys: pytest.CaptureFixture[str], qabot: QABot
 ) -> None:
