@@ -133,6 +133,9 @@ def test_stat_unknown_topic_lists_the_known_topics(
     for fact in qabot.store.current.kb.facts:
         assert fact.topics[0] in out, fact.topics[0]
     assert "qabot stat" in out  # and how to see them all
+    # each word once: three statistics share their first topic with another ("HKPC" …)
+    topics = qabot.stat("UNKNOWN").topics
+    assert len(topics) == len(set(topics)) < len(qabot.store.current.kb.facts)
 
 
 def test_kb_validate_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
