@@ -279,6 +279,22 @@ def test_the_console_reads_a_utf_16_file_as_its_lines(qabot: QABot) -> None:
     assert "\x00" not in out.getvalue()
 
 
+def test_a_turn_of_the_longest_question_fully_escaped_with_a_long_id_is_read_whole(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A line is read up to 16 × max_question_chars (every character of the longest question
+    # escaped, as an astral one is: 12 characters) + 65,536 (its conversation id). Without
+    # the id's room every test passed; such a turn was cut, read as a question of its own
+    # and refused as too long.
+    question = "hpc " + "😀" * 3_996  # 4,000 characters, 48,000 once escaped
+    turn = json.dumps({"conversation": "c" * 60_000, "text": question})  # ensure_ascii
+    assert 16 * 4_000 < len(turn) < 16 * 4_000 + 65_536
+    monkeypatch.setattr(sys, "stdin", io.StringIO(turn + "\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    (reply,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert reply["conversation"] == "c" * 60_000 and reply["question"].startswith("hpc")
+
+
 def test_a_line_without_end_is_not_held_whole(qabot: QABot) -> None:
     """`qabot ask --json - < /dev/zero` (or a binary file piped by mistake): the batch and
     the console read each line whole, however long, before refusing it as too long (300 MB
