@@ -239,3 +239,16 @@ async def test_stat_spends_a_token_like_a_question_on_discord(
             replies.append((await callback(fake, iid))["data"])
     assert [r.get("flags", 0) for r in replies] == [0, 0, 64]
     assert "try again" in json.dumps(replies[2])
+
+
+def test_limits_switched_off_let_every_question_through() -> None:
+    # `[rate_limit] enabled = false` (README: "to switch the limits off"): the switch
+    # ignored, every test here passed (each turns the limits on; the session's own switch
+    # comes from the environment).
+    settings = Settings(
+        knowledge_dir=KNOWLEDGE,
+        rate_limit=RateLimitSettings(enabled=False, user_burst=1, user_per_s=0, channel_burst=1),
+    )
+    bot = QABot(settings, KnowledgeStore.open(KNOWLEDGE, settings), state=MemoryState())
+    kinds = {bot.ask(Q, platform="slack", user="U1", channel="C1").kind for _ in range(20)}
+    assert "rate_limited" not in kinds
