@@ -119,8 +119,6 @@ def run_console(bot, stdin=None, stdout=None) -> int:
 
     stdin = stdin or sys.stdin or io.StringIO()  # None: started without a stdin at all
     interactive = stdin is sys.stdin and stdin.isatty()
-    if not interactive:
-        stdin = decoded_input(stdin)
     if interactive:
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history for input())
@@ -128,6 +126,7 @@ def run_console(bot, stdin=None, stdout=None) -> int:
     conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
     session = uuid.uuid4().hex
     limit = line_limit(bot.settings.max_question_chars)
+    source = None
 
     def read_line() -> str:
         """The next line ('' at the end); with readline's editing when at a terminal."""
@@ -138,7 +137,11 @@ def run_console(bot, stdin=None, stdout=None) -> int:
                 return ""
         stdout.write(PROMPT)
         stdout.flush()
-        return read_line_within(stdin, limit)
+        # Looked at once the banner and the prompt are out: a program that waits for the
+        # prompt before it writes (expect, a test) would wait for ever on a peek before.
+        nonlocal source
+        source = source or decoded_input(stdin)
+        return read_line_within(source, limit)
 
     try:
         return _loop(bot, conversations, session, read_line, stdout)
