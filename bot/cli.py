@@ -260,12 +260,12 @@ def _ask(bot, args: argparse.Namespace) -> int:
     from bot.render.plain import render_answer
 
     if args.question == ["-"]:
-        from bot.console import line_limit, read_line_within
+        from bot.console import decoded_input, line_limit, read_line_within
         from bot.conversation import Conversations
 
         conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
         limit = line_limit(bot.settings.max_question_chars)
-        stdin = sys.stdin or io.StringIO()  # None: started without a stdin at all
+        stdin = decoded_input(sys.stdin or io.StringIO())  # None: started without a stdin
         while line := read_line_within(stdin, limit):
             line = line.rstrip("\r\n")  # a batch file from Windows ends its lines in CRLF
             turn = _conversation_turn(line)

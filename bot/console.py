@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import re
@@ -73,6 +74,25 @@ def line_limit(max_question_chars: int) -> int:
 
 
 BOM = "\ufeff"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decoded_input(stream):
+    """`stream`, read as UTF-16 when its bytes open with a UTF-16 byte-order mark: what
+    Windows PowerShell 5 writes with `>` and `Out-File` by default. Read as UTF-8, every
+    other byte was a NUL: each `{"conversation": …}` line was asked as a question of its
+    own, and the NUL after the last line break one more (a reply too many). The first bytes
+    are peeked at, before the stream's first read, and its decoding changed in place (the
+    BOM tells the byte order and is no part of the text)."""
+    buffer = getattr(stream, "buffer", None)
+    if not isinstance(stream, io.TextIOWrapper) or not isinstance(buffer, io.BufferedReader):
+        return stream
+    try:
+        if buffer.peek(2)[:2] in UTF16_BOMS:
+            stream.reconfigure(encoding="utf-16")
+    except (OSError, ValueError, io.UnsupportedOperation):  # closed, or already read from
+        pass
+    return stream
 
 
 def read_line_within(stream, limit: int) -> str:
@@ -106,6 +126,7 @@ def run_console(bot, stdin=None, stdout=None) -> int:
     conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
     session = uuid.uuid4().hex
     limit = line_limit(bot.settings.max_question_chars)
+    source = None
 
     def read_line() -> str:
         """The next line ('' at the end); with readline's editing when at a terminal."""
@@ -116,7 +137,11 @@ def run_console(bot, stdin=None, stdout=None) -> int:
                 return ""
         stdout.write(PROMPT)
         stdout.flush()
-        return read_line_within(stdin, limit)
+        # Looked at once the banner and the prompt are out: a program that waits for the
+        # prompt before it writes (expect, a test) would wait for ever on a peek before.
+        nonlocal source
+        source = source or decoded_input(stdin)
+        return read_line_within(source, limit)
 
     try:
         return _loop(bot, conversations, session, read_line, stdout)

@@ -312,17 +312,38 @@ def _appended(text: str, variants: Any, phrase: str) -> str | None:
         at = sum(len(line) for line in lines[: end.line]) + end.column - 1
         if text[at : at + 1] != "]":
             return None
-        item = (", " if variants.value else "") + _scalar(phrase, flow=True)
+        scalar = _scalar(phrase, flow=True)
+        before = text[:at].rstrip()
+        if variants.value and before.endswith(","):  # [a, b,]: after the trailing comma
+            return _after_trailing_comma(text, lines, variants.value[-1], len(before), scalar)
+        item = (", " if variants.value else "") + scalar
         return text[:at] + item + text[at:]
     first, last = variants.value[0], variants.value[-1]
     prefix = lines[first.start_mark.line][: first.start_mark.column]
     if not _ITEM_PREFIX.fullmatch(prefix):
         prefix = " " * (first.start_mark.column - 2) + "- "
     after = last.end_mark.line + (1 if last.end_mark.column > 0 else 0)
+    # The file's own line ending: a file saved on Windows (CRLF) got one LF line among
+    # its CRLF ones (mixed endings: editors and git diffs flag the whole file).
+    eol = "\r\n" if lines[first.start_mark.line].endswith("\r\n") else "\n"
     if after > 0 and not lines[after - 1].endswith("\n"):
-        lines[after - 1] += "\n"
-    lines.insert(after, prefix + _scalar(phrase, flow=False) + "\n")
+        lines[after - 1] += eol
+    lines.insert(after, prefix + _scalar(phrase, flow=False) + eol)
     return "".join(lines)
+
+
+def _after_trailing_comma(
+    text: str, lines: list[str], last: Any, comma: int, scalar: str
+) -> str:
+    """`text` with `scalar` after the trailing comma at `comma` of a flow list (`[a, b,]`,
+    valid YAML): ", x" before the bracket made `b,, x`, a syntax error, and the edit was
+    refused as if the file were broken. A list with an item a line keeps that layout."""
+    line = lines[last.start_mark.line]
+    indent = line[: last.start_mark.column]
+    if not indent.strip():  # the last item starts its line: the new one a line of its own
+        eol = "\r\n" if line.endswith("\r\n") else "\n"
+        return text[:comma] + eol + indent + scalar + "," + text[comma:]
+    return text[:comma] + " " + scalar + "," + text[comma:]
 
 
 def _scalar(phrase: str, *, flow: bool) -> str:

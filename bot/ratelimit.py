@@ -22,10 +22,13 @@ class RateLimitSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     enabled: bool = True
-    # Questions at once (burst) and tokens back a second; 0 per second: a burst only.
-    user_burst: Annotated[float, Within(0, 100_000)] = 10
+    # Questions at once (burst) and tokens back a second; 0 per second: a burst only. A
+    # question takes a whole token, so a bucket that holds less than one (a burst of 0 or
+    # 0.5: "no bursts" meant) lets nothing through, ever: every question got the notice.
+    # Switching the limit off is `enabled = false`.
+    user_burst: Annotated[float, Within(1, 100_000)] = 10
     user_per_s: Annotated[float, Within(0, 10_000)] = 0.5
-    channel_burst: Annotated[float, Within(0, 100_000)] = 60
+    channel_burst: Annotated[float, Within(1, 100_000)] = 60
     channel_per_s: Annotated[float, Within(0, 10_000)] = 5
     # Core threads of an adapter (each one a thread): a few per core.
     max_concurrent: Annotated[int, Within(1, 256)] = 8

@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.answer import ReloadResult
 from bot.errors import KnowledgeError, KnowledgeFileError
 from bot.index_cache import IndexCache
-from bot.knowledge import listed, load_knowledge
+from bot.knowledge import CONCEPTS_FILE, listed, load_knowledge
 from bot.settings import Settings
 from bot.snapshot import Snapshot
 
@@ -102,6 +102,12 @@ class KnowledgeStore:
                 result = _diff(old, new, at, time.perf_counter() - start, trigger)
                 self._reloads = (result, self._reloads[1])
                 log.info("knowledge (%s) %s", trigger, result.summary().replace("\n", "; "))
+                if old.kb.concepts and not new.kb.concepts:  # valid, but answers change
+                    log.warning(
+                        "knowledge (%s): no synonym table any more (%s has no concepts); "
+                        "questions match only the words of the variants",
+                        *(trigger, CONCEPTS_FILE),
+                    )
                 if sys.getrefcount(old) == _ONLY_HERE:  # no question in flight reads it
                     old.resolver.release()
             return result

@@ -34,15 +34,24 @@ class KnowledgeFilter(DefaultFilter):
 
     def __init__(self, root: Path) -> None:
         super().__init__()
-        self.drafts = Path(root).resolve() / "drafts"
+        self.root = Path(root).resolve()
+        self.drafts = self.root / "drafts"
 
     def __call__(self, change: Change, path: str) -> bool:
         name = Path(path).name
         if name.startswith(".") or not name.endswith(WATCHED_SUFFIXES):
-            return False
+            return self._linked_directory(Path(path))
         if Path(path).is_relative_to(self.drafts):
             return False
         return super().__call__(change, path)
+
+    def _linked_directory(self, path: Path) -> bool:
+        """Whether `path` is a link directly in the knowledge directory to a directory: the
+        knowledge may be read through one (Kubernetes' volumes: `qa -> ..data/qa`, and
+        `..data` is switched to a new folder in one rename). A new folder renamed in whole
+        brings no event of its files, and the switch was a hidden name: never loaded. A
+        dangling link (an editor's lock, `.#concepts.yaml`) is none."""
+        return path.parent == self.root and path.is_symlink() and path.is_dir()
 
 
 async def watch_knowledge(

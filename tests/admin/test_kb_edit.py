@@ -37,6 +37,49 @@ def test_round_trip_adds_one_line_and_keeps_comments_and_quotes(kb_copy: Path) -
     assert after.startswith(before.splitlines()[0])
 
 
+def test_a_file_saved_with_windows_line_endings_keeps_them(kb_copy: Path) -> None:
+    # A file saved on Windows (CRLF) got the new question as one LF line among CRLF ones:
+    # mixed line endings, which editors and git diffs flag for the whole file.
+    path, _, _ = find_intent(kb_copy, RECRUITING)
+    data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    path.write_bytes(data)
+    assert add_question(kb_copy, RECRUITING, "Is hiring hard in Hong Kong?", "en").changed
+    after = path.read_bytes()
+    assert b"        - Is hiring hard in Hong Kong?\r\n" in after
+    assert after.count(b"\n") == after.count(b"\r\n")  # no line ends in LF alone
+    load_knowledge(kb_copy)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (
+            '[\n        "A?",\n        "B?",\n      ]',
+            '[\n        "A?",\n        "B?",\n        C?,\n      ]',
+        ),
+        ('["A?", "B?",]', '["A?", "B?", C?,]'),
+        ('["A?", "B?"]', '["A?", "B?", C?]'),
+    ],
+    ids=["an item a line", "one line", "no trailing comma"],
+)
+def test_a_flow_list_with_a_trailing_comma_takes_a_question(
+    kb_copy: Path, written: str, expected: str
+) -> None:
+    # `en: [a, b,]` is valid YAML (kb validate: ok), but ", C?" before the bracket made
+    # `b,, C?`: the edit was refused as "YAML syntax: did not find expected node content" at
+    # the file's line, as if the file were broken (and so was an attach click).
+    path, _, node = find_intent(kb_copy, RECRUITING)
+    text = path.read_text(encoding="utf-8")
+    block = "      en:\n" + "".join(f"        - {q}\n" for q in node["questions"]["en"])
+    assert block in text
+    path.write_text(text.replace(block, f"      en: {written}\n"), encoding="utf-8")
+    result = add_question(kb_copy, RECRUITING, "C?", "en")
+    assert result.ok and result.changed, result.message
+    assert f"      en: {expected}\n" in path.read_text(encoding="utf-8")
+    (intent,) = [i for i in load_knowledge(kb_copy).intents if i.id == RECRUITING]
+    assert intent.questions.en[-1] == "C?"
+
+
 def test_hidden_files_beside_the_intents_stop_no_edit_and_no_lint(kb_copy: Path) -> None:
     # Emacs's lock of a buffer being edited (.#hkpc.yaml, a dangling symlink) and the like
     # are no knowledge (tests/core/test_knowledge.py): add-question and kb validate (lint's

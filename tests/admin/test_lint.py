@@ -168,3 +168,16 @@ def test_a_warning_names_a_file_printably(
     (line,) = [line for line in capsys.readouterr().out.splitlines() if "drafts/" in line]
     assert "\x1b" not in line
     assert "/drafts/?[31mred.yaml:2: warning: draft not checked" in line
+
+
+def test_a_knowledge_without_concepts_yaml_is_valid_with_a_warning(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # concepts.yaml stays optional (a small knowledge needs no synonym table), but its absence
+    # changes answers ("Wie viele Firmen nutzen KI?" lost its 41 %): validate said "ok" and
+    # nothing else, as for a knowledge with one.
+    (kb_copy / "concepts.yaml").unlink()
+    assert main(["kb", "validate", str(kb_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "knowledge/concepts.yaml:0: warning: absent: no synonym table" in out, out
+    assert main(["kb", "validate", "--strict", str(kb_copy)]) == 1

@@ -238,6 +238,47 @@ async def test_a_save_in_a_directory_the_knowledge_links_to_is_loaded(
     assert bot.status().last_reload.trigger == "watch"
 
 
+async def test_a_volume_whose_data_link_is_switched_to_a_new_folder_is_loaded(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    # Kubernetes' ConfigMap / projected volumes: the entries are links through `..data`,
+    # which is switched to a new timestamped folder in one rename. A folder renamed in whole
+    # brings no event of its files, and `..data` is a hidden name: with the old folder kept
+    # (or removed only later, past the debounce), nothing triggered and the update was never
+    # loaded (pass 32 left it open).
+    root = tmp_path / "volume"
+    root.mkdir()
+    kb_copy.rename(root / "..2025_01")
+    (root / "..data").symlink_to("..2025_01")
+    for entry in (root / "..2025_01").iterdir():
+        (root / entry.name).symlink_to(f"..data/{entry.name}")
+    bot = QABot.from_settings(Settings(knowledge_dir=root, index_cache_dir=None))
+    assert bot.ask(NEW_PHRASE).intent != RECRUITING
+    async with watching(bot):
+        new = tmp_path / "..2025_02"
+        shutil.copytree(root / "..2025_01", new)
+        add_question(new, RECRUITING, NEW_PHRASE, "de")
+        new.rename(root / new.name)
+        (root / "..data_tmp").symlink_to(new.name)
+        (root / "..data_tmp").rename(root / "..data")
+        await wait_until(lambda: bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)
+    assert bot.status().last_reload.trigger == "watch"
+
+
+def test_a_link_in_the_knowledge_directory_counts_only_when_it_leads_to_a_folder(
+    kb_copy: Path,
+) -> None:
+    root = kb_copy.resolve()
+    counts = watcher.KnowledgeFilter(root)
+    (root / "..data").symlink_to("qa")
+    (root / ".#concepts.yaml").symlink_to("admin@host.4242:1700000000")  # Emacs's lock
+    (root / "qa" / "..data").symlink_to("..")  # not directly in the knowledge directory
+    assert counts(Change.added, str(root / "..data"))
+    assert not counts(Change.added, str(root / ".#concepts.yaml"))
+    assert not counts(Change.added, str(root / "qa" / "..data"))
+    assert not counts(Change.added, str(root / "drafts"))  # a folder, no link
+
+
 # What watchfiles raises when the OS runs out of watches: inotify's max_user_watches, and
 # max_user_instances (common in containers), which comes as watchfiles' own error.
 NO_WATCH_LEFT = {

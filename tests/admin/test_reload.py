@@ -353,3 +353,20 @@ def test_a_linked_directory_counts_with_its_own_files_and_no_deeper(
     names = [name for name, _, _ in store_module.files_signature(kb_copy)]
     assert "qa/hkpc.yaml" in names
     assert not [n for n in names if n.startswith("qa/deeper/") or n.count("/") > 1]
+
+
+def test_a_reload_that_loses_the_synonym_table_says_so(
+    kb_bot: QABot, kb_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A deploy without concepts.yaml (a file left out of a volume, a `git rm`) is valid
+    # knowledge, and was reloaded with one INFO line: the answers changed without a word.
+    assert kb_bot.store.current.kb.concepts
+    (kb_copy / "concepts.yaml").unlink()
+    with caplog.at_level(logging.INFO, logger="bot.store"):
+        assert kb_bot.reload().ok
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("no synonym table any more (concepts.yaml" in m for m in warned), warned
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="bot.store"):
+        assert kb_bot.reload().ok  # said once, when it is lost
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]

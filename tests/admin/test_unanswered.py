@@ -689,3 +689,13 @@ def test_grouping_a_log_of_gibberish_costs_comparisons_in_proportion_to_it(
 
     small, large = pairs(400), pairs(800)
     assert large <= 2.5 * small, (small, large)
+
+
+def test_a_record_holding_a_lone_surrogate_is_written_not_lost(tmp_path: Path) -> None:
+    # Half an emoji sent as a JSON escape (a button's value, a feedback record's question)
+    # is a lone surrogate, which no UTF-8 encoder takes: unescaped, the record's write
+    # failed ("unanswered log … not writable"), and the record was lost.
+    log = UnansweredLog(UnansweredSettings(path=tmp_path / "u.jsonl"))
+    assert log.write({"kind": "click", "question": "hpc \ud83d?", "guess": "computing.hpc"})
+    (record,) = [json.loads(line) for line in (tmp_path / "u.jsonl").read_bytes().splitlines()]
+    assert record["question"] == "hpc \ud83d?"

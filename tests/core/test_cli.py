@@ -98,6 +98,29 @@ def test_a_topic_of_a_letter_or_two_is_no_statistic_unless_it_is_one(
 def test_stat_unknown_topic_offers_close_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stat", "weather"]) == 1
     assert "Close topics" in capsys.readouterr().out
+    # A misspelt topic gets the statistic it is close to first. The test above passed with
+    # no topic ever close (the first five statistics offered whatever was typed).
+    assert main(["stat", "Kloud"]) == 1
+    assert "Close topics: Companies relying on cloud computing," in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("topic", ["HKPC", "AI", "Unternehmen"])
+def test_a_topic_shows_the_statistics_it_fits_best_not_every_one_it_fits(
+    qabot: QABot, topic: str
+) -> None:
+    # Only the matches within 5 points of the best are shown: with every match over 85,
+    # `/stat HKPC` showed 10 statistics, `/stat Unternehmen` 9; every test passed (they look
+    # for a figure in the reply, which more rows hold too).
+    assert len(qabot.stat(topic).rows) == 1
+
+
+def test_every_autocomplete_choice_fits_discords_100_characters(qabot: QABot) -> None:
+    # Discord refuses a whole autocomplete answer when one choice's name is over 100
+    # characters; "label (en) / label (de)" of the shipped statistics reaches 115. The cut
+    # removed, every test passed.
+    for partial in ("", "KI", "Unternehmen"):
+        names = [name for name, _ in qabot.store.current.stats.choices(partial)]
+        assert names and all(len(name) <= 100 for name in names), partial
 
 
 def test_stat_unknown_topic_lists_the_known_topics(
@@ -110,6 +133,9 @@ def test_stat_unknown_topic_lists_the_known_topics(
     for fact in qabot.store.current.kb.facts:
         assert fact.topics[0] in out, fact.topics[0]
     assert "qabot stat" in out  # and how to see them all
+    # each word once: three statistics share their first topic with another ("HKPC" …)
+    topics = qabot.stat("UNKNOWN").topics
+    assert len(topics) == len(set(topics)) < len(qabot.store.current.kb.facts)
 
 
 def test_kb_validate_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -220,6 +246,53 @@ def test_a_batch_file_opening_with_a_byte_order_mark_keeps_its_first_turn(
     first, second = (json.loads(out) for out in capsys.readouterr().out.splitlines())
     assert first["question"] == "Wie groß ist RAISe+?" and first["conversation"] == "c1"
     assert second["conversation"] == "c1" and second["answered"], second["text"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_batch_file_in_utf_16_is_read_as_its_turns(
+    encoding: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Windows PowerShell 5 writes UTF-16 with a byte-order mark (`>`, `Out-File`'s default).
+    # Read as UTF-8, every other byte was a NUL: each turn was asked as a question of its own
+    # (the JSON with NULs as its text, no "conversation"), and the NUL after the last line
+    # break was one more question: three replies to two lines.
+    turns = [
+        json.dumps({"conversation": "c1", "text": "Wie groß ist RAISe+?"}, ensure_ascii=False),
+        json.dumps({"conversation": "c1", "text": "Quelle?"}),
+    ]
+    data = ("\ufeff" + "\r\n".join(turns) + "\r\n").encode(encoding)
+    stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["ask", "--json", "-"]) == 0
+    replies = [json.loads(out) for out in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in replies] == ["Wie groß ist RAISe+?", "Quelle?"]
+    assert all(r["conversation"] == "c1" and r["answered"] for r in replies), replies
+
+
+def test_the_console_reads_a_utf_16_file_as_its_lines(qabot: QABot) -> None:
+    from bot.console import run_console
+
+    data = "\ufeffWie groß ist RAISe+?\r\nQuelle?\r\n".encode("utf-16-le")
+    out = io.StringIO()
+    run_console(qabot, stdin=io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))), stdout=out)
+    assert "10" in out.getvalue() and "§" in out.getvalue(), out.getvalue()
+    assert "\x00" not in out.getvalue()
+
+
+def test_a_turn_of_the_longest_question_fully_escaped_with_a_long_id_is_read_whole(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A line is read up to 16 × max_question_chars (every character of the longest question
+    # escaped, as an astral one is: 12 characters) + 65,536 (its conversation id). Without
+    # the id's room every test passed; such a turn was cut, read as a question of its own
+    # and refused as too long.
+    question = "hpc " + "😀" * 3_996  # 4,000 characters, 48,000 once escaped
+    turn = json.dumps({"conversation": "c" * 60_000, "text": question})  # ensure_ascii
+    assert 16 * 4_000 < len(turn) < 16 * 4_000 + 65_536
+    monkeypatch.setattr(sys, "stdin", io.StringIO(turn + "\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    (reply,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert reply["conversation"] == "c" * 60_000 and reply["question"].startswith("hpc")
 
 
 def test_a_line_without_end_is_not_held_whole(qabot: QABot) -> None:

@@ -49,6 +49,16 @@ def test_another_slash_command_is_not_asked_as_a_question(qabot: QABot, line: st
         assert command in reply, (command, reply)
 
 
+def test_what_a_kb_line_is_echoed_as_is_visible_and_bounded(qabot: QABot) -> None:
+    # "/kb …, is not a console command" repeats what was typed after /kb: a terminal's
+    # sequences in it (OSC 52 writes the clipboard) acted on the terminal, and a pasted
+    # 100,000 characters came back whole. The echo's filter removed, every test passed.
+    _, reply, _ = console(qabot, "/kb un\x1b]52;c;ZXZpbA==\x07answered\n/quit\n")
+    assert "\x1b" not in reply and "\x07" not in reply and "answered" in reply
+    _, reply, _ = console(qabot, "/kb " + "x" * 100_000 + "\n/quit\n")
+    assert len(reply) < 1_000
+
+
 @pytest.mark.parametrize(
     ("line", "said"),
     [("/kb", "/kb needs a word here"), ("/kb unanswered", "/kb unanswered is not a console")],

@@ -8,6 +8,8 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
+
 from bot.answer import Answer
 from bot.ratelimit import RateLimitSettings
 from bot.service import QABot
@@ -29,6 +31,25 @@ def _bot(**limits: float) -> QABot:
         rate_limit=RateLimitSettings(enabled=True, **limits),
     )
     return QABot(settings, KnowledgeStore.open(KNOWLEDGE, settings), state=MemoryState())
+
+
+@pytest.mark.parametrize("key", ["USER_BURST", "CHANNEL_BURST"])
+@pytest.mark.parametrize("burst", ["0", "0.5", "0.99"])
+def test_a_burst_that_holds_no_whole_token_is_refused(
+    key: str, burst: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `user_burst = 0` (meant: no bursts) was taken: a question takes a whole token, a
+    # bucket of less than one never has one, and every question on Slack and Discord got
+    # the rate-limit notice, for ever. Switching the limit off is `enabled = false`.
+    monkeypatch.setenv(f"QABOT_RATE_LIMIT__{key}", burst)
+    with pytest.raises(ValueError, match=f"rate_limit.{key.lower()}.*must be from 1 to"):
+        Settings.load(None)
+
+
+def test_a_burst_of_one_answers_one_question() -> None:
+    bot = _bot(user_burst=1, user_per_s=0, channel_burst=1, channel_per_s=0)
+    first, second = (bot.ask(Q, platform="slack", user="U1", channel="C1") for _ in range(2))
+    assert first.kind != "rate_limited" and second.kind == "rate_limited"
 
 
 def test_a_user_over_the_limit_gets_the_friendly_notice() -> None:
@@ -218,3 +239,16 @@ async def test_stat_spends_a_token_like_a_question_on_discord(
             replies.append((await callback(fake, iid))["data"])
     assert [r.get("flags", 0) for r in replies] == [0, 0, 64]
     assert "try again" in json.dumps(replies[2])
+
+
+def test_limits_switched_off_let_every_question_through() -> None:
+    # `[rate_limit] enabled = false` (README: "to switch the limits off"): the switch
+    # ignored, every test here passed (each turns the limits on; the session's own switch
+    # comes from the environment).
+    settings = Settings(
+        knowledge_dir=KNOWLEDGE,
+        rate_limit=RateLimitSettings(enabled=False, user_burst=1, user_per_s=0, channel_burst=1),
+    )
+    bot = QABot(settings, KnowledgeStore.open(KNOWLEDGE, settings), state=MemoryState())
+    kinds = {bot.ask(Q, platform="slack", user="U1", channel="C1").kind for _ in range(20)}
+    assert "rate_limited" not in kinds

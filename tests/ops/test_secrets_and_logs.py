@@ -164,3 +164,12 @@ def test_log_json_in_the_environment_makes_qabot_log_json_lines() -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stderr.splitlines()
     assert lines and all(json.loads(line)["level"] for line in lines), proc.stderr
+
+
+def test_a_secret_that_holds_another_is_masked_whole() -> None:
+    # A secret that holds a shorter one (a token and a secret made from one key, a test
+    # value and its prefix): masking the shorter first left the rest of the longer in the
+    # log ("***ghij…"). Longest first: with that order reversed every test passed.
+    short, long = "abcdef1234", "abcdef1234-ghij5678"
+    for secrets in ([short, long], [long, short]):
+        assert RedactSecrets(secrets).redact(f"sent {long} and {short}") == "sent *** and ***"
