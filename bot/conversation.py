@@ -35,7 +35,6 @@ from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import (
     AFTER_ORDINAL,
-    ASKER,
     CHAT_KINDS,
     CHAT_PHRASES,
     FOLLOWUP,
@@ -51,7 +50,7 @@ from bot.memo import Lazy, remembered
 from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
 from bot.policy import asks_count, asks_share, counted_words
-from bot.reading import asks, chat_kind, has_cue, read, strip_chat
+from bot.reading import asks, chat_kind, has_cue, of_the_asker, read, strip_chat
 from bot.text import ends_open, fold, is_number, quote_digest, stem, tokens
 
 if TYPE_CHECKING:
@@ -292,16 +291,12 @@ def _has_request(part: str) -> bool:
     return any(_has(toks, kind) for kind in REQUESTS)
 
 
-def _of_the_asker(part: str) -> bool:
-    return bool(ASKER.intersection(tokens(part)) or _I.search(part))
-
-
 def _without_asker_remarks(text: str) -> str:
     """A request without the asker's remarks on why ("Quelle? Ich brauche den genauen Satz
     für die Dokumentation.", "Quote please, I want the original wording."): a part that
     asks nothing and speaks of the asker is no topic of the request."""
     parts = _CLAUSE_ENDS.split(text)
-    kept = [p for p in parts if asks(p) or _has_request(p) or not _of_the_asker(p)]
+    kept = [p for p in parts if asks(p) or _has_request(p) or not (of_the_asker(p) or _I.search(p))]
     return " ".join(kept) if kept and len(kept) < len(parts) else text
 
 

@@ -850,7 +850,8 @@ class Policy:
             if not (concepts := analyzer.analyze(t.words, correct=False).features) <= scope
             or not concepts
         ]
-        if scope & _MONTH_STEMS & {stem(t) for t in res.analysis.tokens}:
+        months = scope & _MONTH_STEMS  # an answer dated to the month; stems of the question
+        if months and months.intersection(map(stem, res.analysis.tokens)):  # read only then
             # "what date in Nov 2023 …?": the month the answer gives is known to the asker,
             # a day or date within it is finer than the answer
             terms += [

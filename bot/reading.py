@@ -324,14 +324,14 @@ def _questions_with_tails(
                 before[part] = context
             out.append(part)
             story = []
-        elif out and not story and len(part.split()) <= _TAIL_WORDS and not _of_the_asker(part):
+        elif out and not story and len(part.split()) <= _TAIL_WORDS and not of_the_asker(part):
             out[-1] = f"{out[-1]} {part}"
         else:
             story.append(part)
     return out
 
 
-def _of_the_asker(part: str) -> bool:
+def of_the_asker(part: str) -> bool:
     """A remark about the asker ("Da komme ich nicht ganz mit.", "I need it for my slides"):
     no part of the question before it."""
     return any(t in ASKER for t in tokens(part))

@@ -78,6 +78,7 @@ _BETWEEN = re.compile(r"\s*(?:[,;:?]|\s[–—]\s|\band\b|\bund\b)\s*", re.IGNOR
 _THAN_WORD = re.compile(r"\b(?:vs\.?|versus|than|als)\s", re.IGNORECASE)
 _THAN = re.compile(r"\s*(?:[;?]|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_SENTENCE_ENDS = re.compile(r"[.!?;:]+(?=\s|$)")  # of told words read as one sentence
 _FOR_WHOM = POINTERS | MEANS_FOR  # "was bedeutet das für KMU?" asks no abbreviation
 ACRONYM_LETTERS = 6  # a name this short that the question uses may be spelled out
 SHOWN_CHARS = 90  # a sentence shown in a list is cut here (its citation has it whole)
@@ -247,14 +248,14 @@ class Snapshot:
         # the story around the question in the words the article knows ("… are mostly living
         # off the domestic market. What's the revenue number?": domestic, market, revenue);
         # a word of the story the article does not know ("our chairman asks …") narrows nothing
-        told = self._known_words(part[: len(part) - len(alone)])
+        lead = part[: len(part) - len(alone)]
+        told = self._known_words(lead)
         gist = self._pieces(f"{told} {alone}", lang) if told else []
         if any(p.answered for p in gist):
             return gist
         # the sentence before points back in turn ("Jens meinte, das sei 2016 gewesen"):
         # the story from its start, in the words the article knows
         # (German nouns are capitalised: "Hintergrundkasten" is no name here)
-        lead = part[: len(part) - len(alone)]
         story = self._known_words(f"{earlier} {lead}", names=False) if earlier else ""
         story = _SENTENCE_ENDS.sub(" ", story)  # one sentence: its words, not its parts
         whole = self._pieces(f"{story} {alone}", lang) if story else []
@@ -614,7 +615,7 @@ class Snapshot:
         seen: set[tuple[str, str]] = set()
         # "For my slides I need two numbers: what share …, and …?": the part after a
         # lead-in's colon asks
-        asking = [asks(c) or asks(c.partition(": ")[2]) for c in clauses]
+        asking = [asks(c) or _split_lead_in(c) is not None for c in clauses]
         clauses = [self._without_lead_in(c) for c in clauses]
         base = ""
         narrowing = [bool(n) and self._only_narrows(c) for n, c in enumerate(clauses)]
@@ -679,9 +680,10 @@ class Snapshot:
         """A part after a lead-in that asks nothing ("Drei Punkte für die Faktenbox: Wie viel
         Prozent …"), with the lead-in's words the article knows ("Zwei Fragen zum Science
         Park: …" keeps the park)."""
-        head, sep, tail = clause.partition(": ")
-        if not sep or asks(head) or not asks(tail):
+        split = _split_lead_in(clause)
+        if split is None:
             return clause
+        head, tail = split
         return f"{self._known_words(head, names=False)} {tail}".strip()
 
     def _only_narrows(self, clause: str) -> bool:
@@ -1133,9 +1135,6 @@ _CLAUSE_PREPOSITIONS = frozenset("von über ueber uber about of".split())
 _MENTION_CLAUSE = re.compile(r",\s*(?P<clause>[^,;?]+)\s*(?P<end>\??)\s*$")
 
 
-_SENTENCE_ENDS = re.compile(r"[.!?;:]+(?=\s|$)")
-
-
 def _mention_clause(question: str) -> re.Match[str] | None:
     """A closing relative clause that only says where the asker met a thing ("…, von dem
     in der Zeitung die Rede ist", "…, who is mentioned in the article")."""
@@ -1273,6 +1272,12 @@ def _offers_alternatives(res: Resolution) -> bool:
 def _between(toks: tuple[str, ...] | list[str]) -> bool:
     """ "between A and B", "zwischen A und B": an "and" that sets two things side by side."""
     return bool(_BETWEEN_WORDS.intersection(toks)) and bool({"and", "und"}.intersection(toks))
+
+
+def _split_lead_in(clause: str) -> tuple[str, str] | None:
+    """A lead-in that asks nothing and the question after its colon, if a part is that."""
+    head, sep, tail = clause.partition(": ")
+    return (head, tail) if sep and not asks(head) and asks(tail) else None
 
 
 def _for_the_asker(clause: str) -> bool:
