@@ -261,6 +261,20 @@ def uncovered(terms: list[Narrowing], scope: frozenset[str]) -> list[Narrowing]:
     return [t for t in terms if not all(s in scope for s in t.stems)]
 
 
+def groups_named(texts: list[str]) -> list[tuple[str, ...]]:
+    """The groups of firms or people `texts` name ("große Unternehmen", "SMEs"), as words.
+    An intent covers a group only by naming it: "another big issue" names no large firms."""
+    found = []
+    for text in texts:
+        toks = [_as_listed(t) for t in tokens(text)]
+        for i in range(len(toks)):
+            for n in _LENGTHS_AT.get(toks[i], ()):
+                if _GROUP_OF.get(phrase := tuple(toks[i : i + n])) == "group":
+                    found.append(phrase)
+                    break
+    return found
+
+
 def scope_of(texts: list[str]) -> frozenset[str]:
     """Stems of every word of `texts`: what an intent can be said to be about."""
     return frozenset(stem(t) for text in texts for t in tokens(fold(text)))

@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -41,6 +42,7 @@ from bot.lexicon import (
     PLAN_WORDS,
     QUESTION_CUES,
     QUESTION_WORDS,
+    RESTRICTORS,
     SHARE_CUES,
     STATUS_WORDS,
     STOPWORDS,
@@ -845,10 +847,7 @@ class Policy:
             found = [t for t in found if not (t.group == "time" and set(t.stems) <= _MONTH_WORD)]
         negations = [t for t in found if t.group == "negation"]  # judged above, on questions
         terms = negations + [
-            t
-            for t in uncovered([t for t in found if t.group != "negation"], scope)
-            if not (concepts := analyzer.analyze(t.words, correct=False).features) <= scope
-            or not concepts
+            t for t in found if t.group != "negation" and not self._covers(top, t, scope)
         ]
         months = scope & _MONTH_STEMS  # an answer dated to the month; stems of the question
         if months and months.intersection(map(stem, res.analysis.tokens)):  # read only then
@@ -864,6 +863,25 @@ class Policy:
             if feature not in scope:
                 terms.append(Narrowing("entity", (feature,), entities[feature]))
         return terms
+
+    def _covers(self, top: Candidate, term: Narrowing, scope: frozenset[str]) -> bool:
+        """Whether `top` covers `term`: its words or their concepts are the intent's. A firm
+        size ("large firms") is covered only where the intent names firms of that size:
+        "another big issue" says nothing of large firms."""
+        concepts = self.resolver.analyzer.analyze(term.words, correct=False).features
+        if term.group == "group" and concepts & self.firm_sizes:
+            named = self.resolver.docs[top.key].groups
+            return not uncovered([term], named) or concepts <= named | (scope - self.firm_sizes)
+        return not uncovered([term], scope) or (bool(concepts) and concepts <= scope)
+
+    @cached_property
+    def firm_sizes(self) -> frozenset[str]:
+        """The concepts that name firms by size ("@large" of "large companies", "@sme"): what
+        the lexicon's groups of firms add to the firm itself."""
+        analyze = self.resolver.analyzer.analyze
+        firm = analyze("companies", correct=False).features
+        named = [analyze(" ".join(p), correct=False).features for p in RESTRICTORS["group"]]
+        return frozenset().union(*(f - firm for f in named if f & firm))
 
     def _mixed_topics(self, question: str, top: Candidate, res: Resolution) -> Decision | None:
         """ "What share of SMEs use AI?": the best intent (firm sizes) knows the group but not

@@ -28,7 +28,7 @@ from bot.language import detect, side_words
 from bot.lexicon import FILLER
 from bot.memo import remembered
 from bot.models import Concept, Fact, Intent
-from bot.narrowing import group_at, scope_of
+from bot.narrowing import group_at, groups_named, scope_of
 from bot.text import fold, is_number, sentences, tokens
 
 COVERAGE_W, VARIANT_W, FUZZY_W = 0.6, 0.2, 0.2
@@ -88,6 +88,7 @@ class _Doc:
     content: frozenset[str] = frozenset()  # features of what it says: answers and quotes
     asked: frozenset[str] = frozenset()  # stems of the words of its stored questions
     venues: frozenset[str] = frozenset()  # events its answer names: it says where
+    groups: frozenset[str] = frozenset()  # stems and features of the groups it names
 
     def knows_all(self, words: set[str] | frozenset[str]) -> bool:
         """Whether each of `words` is one of its words, its context or its scope (a test per
@@ -416,6 +417,10 @@ def _intent_doc(
     quoted = [analyzer.analyze(q, correct=False).features for q in quotes]
     said = frozenset().union(*quoted, *(a.features for a in ctx))
     scope = scope_of([*texts, *ctx_texts]) | bag | context
+    named = groups_named([*texts, *ctx_texts])
+    groups = frozenset(s for phrase in named for s in phrase).union(
+        *(analyzer.analyze(" ".join(phrase), correct=False).features for phrase in named)
+    )
     return _Doc(
         intent.id,
         variants,
@@ -429,6 +434,7 @@ def _intent_doc(
         said,
         scope_of(texts),
         venues,
+        groups,
     )
 
 

@@ -77,6 +77,9 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "HKPC-Studie: welches Datum im November?",
         # whom the answer is for asks nothing about Singapore; the conversion is not stated
         "For our Singapore readers, what is the AI Subsidy Scheme worth in yen?",
+        # "another big issue" (großes Thema) names no large firms
+        "What proportion of large firms require HPC support?",
+        "Wie viel Prozent der großen Firmen brauchen Hilfe beim Hochleistungsrechnen?",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
