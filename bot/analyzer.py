@@ -183,6 +183,15 @@ class Analyzer:
                     self._single.setdefault(stems[0], "@" + concept.id)
                 elif stems:
                     self._phrases.setdefault(stems[0], []).append((stems, "@" + concept.id))
+        # "Wang" or "Zheng" alone: people go by one of their names (as typed, not a typo's
+        # correction: "wänd" is no "Wang")
+        self._name_parts = {
+            stem(part): "@" + concept.id
+            for concept in concepts
+            if concept.entity == "person" and concept.terms
+            for part in tokens(concept.terms[0])
+            if part not in STOPWORDS and part not in COMMON_WORDS
+        }
         self._verbs = _verb_stems(concepts)
         for options in self._phrases.values():
             options.sort(key=lambda p: -len(p[0]))
@@ -487,6 +496,8 @@ class Analyzer:
             pass  # a concept's own term is no filler ("Leute" of the staff concept)
         elif st in self._single:
             feature = self._single[st]
+        elif st in self._name_parts and tok == part:
+            feature = self._name_parts[st]
         elif verb := self._verb_of(tok):
             feature = self._verbs[verb]
         elif base := self._base_of(st):

@@ -249,3 +249,20 @@ def test_a_swiss_spelling_reads_as_the_standard_word(
 def test_a_percent_sign_after_what_asks_a_quantity(question: str) -> None:
     """"%" is read "prozent" in either language; "what %" asks as "what percent" does."""
     assert "quantity" in analyzer.question_types(tokens(question))
+
+
+@pytest.mark.parametrize("text", ["What did Wang say about capital?", "Was meint Zheng dazu?"])
+def test_a_person_goes_by_one_of_their_names(qabot: QABot, text: str) -> None:
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert "@wang_zheng" in analyze(text, correct=True).features
+
+
+def test_a_typo_corrected_to_a_name_is_not_that_person(qabot: QABot) -> None:
+    """ "wänd" (Swiss "want") is one letter from "Wang": a correction names nobody."""
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert "@wang_zheng" not in analyze("Was wänd die Förderprogramm?", correct=True).features
+
+
+def test_people_by_one_name_get_the_answer_about_them(qabot: QABot) -> None:
+    answer = qabot.ask("Which cities does Wang compare Hong Kong with?")
+    assert answer.answered and "Shenzhen" in answer.text, answer.text
