@@ -843,6 +843,22 @@ def test_regional_function_words_are_german_and_carry_no_topic(qabot: QABot, que
     assert answer.answered and answer.lang == "de", answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "words", "concept"),
+    [
+        ("how many pct of firms use AI ga?", {"ga"}, None),  # Cantonese sentence particles
+        ("recruiting so hard wor, how many firms say so jor?", {"wor", "jor"}, None),
+        ("what's the dosh in the AI Subsidy Scheme?", {"dosh"}, "@money"),  # British slang
+    ],
+)
+def test_chat_particles_and_slang_carry_no_topic_of_their_own(
+    qabot: QABot, question: str, words: set[str], concept: str | None
+) -> None:
+    features = qabot.store.current.resolver.analyzer.analyze(question, correct=True).features
+    assert not words & features
+    assert concept is None or concept in features
+
+
 def test_a_regional_how_many_asks_a_figure(qabot: QABot) -> None:
     # "wie vü" is "wie viel": a figure for another year is a near miss, not a wrong year
     # claimed (a premise "nicht 2024, sondern …" answered it)

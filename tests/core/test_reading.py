@@ -18,6 +18,7 @@ from bot.text import tokens
     ("message", "questions"),
     [
         ("Servus! wie viele Firmen nutzen KI?", ("wie viele Firmen nutzen KI?",)),
+        ("Hoi zäme, wie viele Firmen nutzen KI?", ("wie viele Firmen nutzen KI?",)),
         ("hey @qabot ganz kurz: wer ist der cfo", ("wer ist der cfo",)),
         (
             "thx! und noch was: wann wurde sensetime gegründet?",
