@@ -30,6 +30,7 @@ from bot.lexicon import (
     QUESTION_OPENERS,
     QUESTION_WORDS,
     SOURCE_WORDS,
+    STAND_INS,
     STATEMENT_PARTICLES,
     STOPWORDS,
     VERIFY_WORDS,
@@ -276,8 +277,8 @@ def _after_label(part: str) -> list[str]:
     toks = tokens(tail)
     if has_cue(toks, "compare") or any(t in ALTERNATIVES for t in toks):
         return [part]
-    if any(t in POINTERS for t in toks):  # "Only the SMEs: what share of them …?"
-        return [part]
+    if any(t in POINTERS or t in STAND_INS for t in toks):  # "Only the SMEs: what share of
+        return [part]  # them …?", "HKSTP AI firms: how did they develop?"
     if any(t.group in LEAD_IN_GROUPS for t in restricting_terms(head, _anything, "")):
         return [part]  # "Firms with 10-49 staff: what share use AI?" asks of those firms
     return [head, tail.strip()]

@@ -188,6 +188,24 @@ def test_the_broad_question_is_still_answered(qabot: QABot) -> None:
     assert answer.answered and "41" in answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How did the count of AI firms in the science park change compared with the previous year?",
+        "Wie hat sich die Zahl der KI-Firmen im HKSTP gegenüber dem Vorjahr entwickelt?",
+        "HKSTP AI firms: how did they develop relative to the preceding year?",
+    ],
+)
+def test_a_change_against_the_year_before_is_the_growth_not_a_missing_figure(
+    qabot: QABot, question: str
+) -> None:
+    # "compared with the year before" asks how the number changed (it doubled), not the
+    # year before's own figure, which the article does not give
+    answer = qabot.ask(question)
+    assert answer.answered, answer.text
+    assert "doppel" in answer.text or "doubl" in answer.text, answer.text
+
+
 def test_a_covered_restriction_is_answered(qabot: QABot) -> None:
     # The article gives the month of the study: "in which month" is not narrower.
     answer = qabot.ask("In which month was the HKPC study published?")

@@ -314,6 +314,11 @@ def test_the_small_and_medium_firms_are_one_group_not_two_questions(qabot) -> No
             "Only the SMEs: what share of them struggle to hire?",
             ("Only the SMEs: what share of them struggle to hire?",),
         ),
+        # or stands in for with a pronoun
+        (
+            "HKSTP AI firms: how did they develop?",
+            ("HKSTP AI firms: how did they develop?",),
+        ),
     ],
 )
 def test_a_lead_in_before_a_colon_is_context(message: str, questions: tuple[str, ...]) -> None:
