@@ -357,6 +357,8 @@ class Policy:
             return Decision("narrowed", top, p, (), "who")  # "who else spoke there besides Wang?"
         if self._count_not_stated(top, res):
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
+        if self._only_the_setting(top, res):
+            return Decision("abstain", None, p)  # "Wie ist das Wetter in Hongkong im November?"
         if has_cue(res.words, "age") and self.figure_kinds.get(top.key) == {"year"}:
             return Decision("narrowed", top, p, _cue_words(question, "age"))  # "wie alt …?"
         if has_cue(res.words, "since") and "time" not in self.resolver.docs[top.key].types:
@@ -404,6 +406,17 @@ class Policy:
         if wrong or premise:
             return Decision("premise", top, p, (*wrong, *_words(premise)))
         return Decision("answer", top, p)
+
+    def _only_the_setting(self, top: Candidate, res: Resolution) -> bool:
+        """Whether all the question shares with the intent is the article's setting (the
+        place most answers name, a month, a year) while it asks about something else: "the weather
+        in Hong Kong in November" is not the study of November 2023."""
+        doc = self.resolver.docs[top.key]
+        features = res.analysis.features
+        shared = {f for f in features if doc.knows_all((f,))}
+        setting = {f for f in shared if f in self.background or f in _MONTH_STEMS}
+        setting |= {f for f in shared if f[0] == "#" and is_year(f[1:])}  # "im November 2023"
+        return bool(shared) and shared == setting and bool(features - shared)
 
     def _figure_is_the_topic(self, wrong: list[str], res: Resolution) -> bool:
         """ "What happens by 2035?": besides a figure the article states elsewhere the

@@ -135,6 +135,15 @@ def test_out_of_scope_abstains_politely(qabot: QABot) -> None:
     assert "article" in answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Wie ist das Wetter in Hongkong im November 2023?", "weather in HK in November 2023?"],
+)
+def test_only_the_articles_setting_in_common_is_not_enough(qabot: QABot, question: str) -> None:
+    # Hong Kong and the study's month and year are all it shares with the study's answers
+    assert qabot.ask(question).answered is False
+
+
 def test_one_shared_common_word_is_not_enough(qabot: QABot) -> None:
     answer = qabot.ask("Hongkong Wetter Regen Taifun")
     assert answer.answered is False
