@@ -120,3 +120,13 @@ def test_a_phrase_with_an_elision_reads_as_a_question_does(entry: str, text: str
     cue = lexicon.phrase(entry)
     toks = tuple(tokens(text))
     assert any(toks[i : i + len(cue)] == cue for i in range(len(toks))), (cue, toks)
+
+
+def test_every_restricting_phrase_can_match_a_question() -> None:
+    """A phrase is matched against a question's tokens: one with a word tokens drop ("a
+    single company", "q1") never matches, unless it is listed as read too ("big cos" is
+    read "big companies", which is listed)."""
+    for group, phrases in lexicon.RESTRICTORS.items():
+        for phrase in phrases:
+            read = tuple(tokens(" ".join(phrase)))
+            assert read == phrase or read in phrases, (group, phrase)

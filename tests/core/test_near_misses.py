@@ -80,6 +80,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # "another big issue" (großes Thema) names no large firms
         "What proportion of large firms require HPC support?",
         "Wie viel Prozent der großen Firmen brauchen Hilfe beim Hochleistungsrechnen?",
+        "How much can a single firm receive from RAISe+?",  # what one recipient gets
+        "Wie viel bekommt ein einzelnes Unternehmen aus dem AI Subsidy Scheme?",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
