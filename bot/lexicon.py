@@ -158,8 +158,10 @@ def fold_entry(text: str) -> str:
 
 def phrase(entry: str) -> tuple[str, ...]:
     """An entry as a token sequence: "Wie viele" → ("wie", "viele"); the letter of an
-    elision is no token, as in bot.text.tokens ("what's that" → ("what", "that"))."""
-    return tuple(_WORD.findall(_ELISION.sub("", fold_entry(entry))))
+    elision and a single letter are no tokens, as in bot.text.tokens ("what's that" →
+    ("what", "that"), "thanks a lot" → ("thanks", "lot"))."""
+    words = _WORD.findall(_ELISION.sub("", fold_entry(entry)))
+    return tuple(w for w in words if len(w) > 1 or w.isdigit())
 
 
 def load(path: Path = DATA_FILE) -> LanguageData:
@@ -220,13 +222,6 @@ def _phrases(entries: list[str]) -> frozenset[tuple[str, ...]]:
     return frozenset(p for p in map(phrase, _spellings(entries)) if p)
 
 
-def _message_phrases(entries: list[str]) -> frozenset[tuple[str, ...]]:
-    """Entries as bot.text.tokens reads a message, which keeps no single letter: "where's
-    that from" is ("where", "that", "from"), never ("where", "s", "that", "from")."""
-    kept = (tuple(t for t in phrase(e) if len(t) > 1 or t.isdigit()) for e in _spellings(entries))
-    return frozenset(p for p in kept if p)
-
-
 DATA = load()
 STOPWORDS_DE = _words(DATA.stopwords["de"])
 STOPWORDS_EN = _words(DATA.stopwords["en"])
@@ -246,11 +241,11 @@ MONTHS = frozenset(fold_entry(w) for w in DATA.months)
 MONTH_WORDS = frozenset(fold_entry(w) for w in DATA.month_words)
 MEANS_FOR = frozenset(fold_entry(w) for w in DATA.cues.means_for)
 STRESS_PREFIXES = tuple(fold_entry(w) for w in DATA.stress_prefixes)
-LIKENESS_OPENERS = _message_phrases(DATA.likeness_openers)
-TOPIC_PREPOSITIONS = _message_phrases(DATA.topic_prepositions)
+LIKENESS_OPENERS = _phrases(DATA.likeness_openers)
+TOPIC_PREPOSITIONS = _phrases(DATA.topic_prepositions)
 CONTENT_QUESTION_WORDS = frozenset(fold_entry(w) for w in DATA.content_question_words)
 COPULAS = frozenset(fold_entry(w) for w in DATA.copulas)
-EXISTENCE_OPENERS = _message_phrases(DATA.existence_openers)
+EXISTENCE_OPENERS = _phrases(DATA.existence_openers)
 POINTERS = frozenset(fold_entry(w) for w in DATA.pointers)
 DEMONSTRATIVES = frozenset(fold_entry(w) for w in DATA.demonstratives)
 STAND_INS = frozenset(fold_entry(w) for w in DATA.stand_ins)
@@ -272,8 +267,8 @@ NAME_CLASSES = {
     fold_entry(word): kind for kind, words in DATA.name_classes.items() for word in words
 }
 ALTERNATIVES = frozenset(fold_entry(w) for w in DATA.alternatives)
-SHARE_CUES = _message_phrases(DATA.share_cues)
-PARTITIVES = _message_phrases(DATA.partitives)
+SHARE_CUES = _phrases(DATA.share_cues)
+PARTITIVES = _phrases(DATA.partitives)
 COUNT_UNITS = frozenset(fold_entry(w) for w in (*DATA.count_units, *DATA.number_words.scales))
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)
 NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}
@@ -307,7 +302,7 @@ ORDINALS: dict[str, int] = {
 AFTER_ORDINAL = _words(" ".join(DATA.followup.after_ordinal))
 PRONOUN_AT_END = _words(" ".join(DATA.followup.pronoun_at_end))
 FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
-    name: _message_phrases(getattr(DATA.followup, name))
+    name: _phrases(getattr(DATA.followup, name))
     for name in (
         "source",
         "to_en",
