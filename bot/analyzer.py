@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 from bot.lexicon import (
     COMMON_WORDS,
     FILLER,
+    INNER_PARTICLES,
     MONTHS,
     QUESTION_CUES,
     SEPARABLE_PARTICLES,
@@ -29,6 +30,7 @@ from bot.memo import remembered
 from bot.models import Concept
 from bot.text import is_number, stem, tokens, without_digraphs
 
+_INNER_STEMS = frozenset(map(stem, INNER_PARTICLES))  # skipped inside a concept's name
 MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
 INFLECTION_LETTERS = 2  # last letters an everyday word may be corrected in (its ending)
 # Texts whose analysis each analyzer remembers, by their tokens (all an analysis reads: "und
@@ -420,15 +422,25 @@ class Analyzer:
         return frozenset().union(*(analysis.features for analysis, _ in parts))
 
     def _phrase_at(self, stems: Sequence[str], i: int) -> tuple[int, str] | None:
-        """The longest concept name whose stems start at `stems[i]`: (its length, concept)."""
-        return next(
-            (
-                (len(p), cid)
-                for p, cid in self._phrases.get(stems[i], ())
-                if tuple(stems[i : i + len(p)]) == p
-            ),
-            None,
+        """The longest concept name whose stems start at `stems[i]`: (the words it spans,
+        concept). A particle inside it is skipped ("kommen denn aus" is "kommen aus")."""
+        options = self._phrases.get(stems[i], ())
+        exact = next(
+            ((len(p), cid) for p, cid in options if tuple(stems[i : i + len(p)]) == p), None
         )
+        if exact or not _INNER_STEMS.intersection(stems[i + 1 : i + 1 + self._longest_phrase]):
+            return exact
+        for p, cid in options:
+            j, k = i, 0
+            while k < len(p) and j < len(stems):
+                if stems[j] == p[k]:
+                    k += 1
+                elif not (k and stems[j] in _INNER_STEMS):
+                    break
+                j += 1
+            if k == len(p):
+                return j - i, cid
+        return None
 
     def forget_texts(self) -> None:
         """Empty the remembered analyses of texts, not of single words (the benchmarks time a

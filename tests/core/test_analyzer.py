@@ -266,3 +266,26 @@ def test_a_typo_corrected_to_a_name_is_not_that_person(qabot: QABot) -> None:
 def test_people_by_one_name_get_the_answer_about_them(qabot: QABot) -> None:
     answer = qabot.ask("Which cities does Wang compare Hong Kong with?")
     assert answer.answered and "Shenzhen" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("wie viel prozent der einnahmen kommen denn aus hongkong", "@come_from"),
+        ("wie viel vom geld kommt ähm aus hongkong", "@come_from"),
+        ("Wann geht das Zentrum in, ähm, Betrieb?", "@operate"),
+        ("wann kommt denn das rechenzentrum", "@operate"),
+    ],
+)
+def test_a_particle_inside_a_concepts_name_is_skipped(
+    qabot: QABot, text: str, concept: str
+) -> None:
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert concept in analyze(text, correct=True).features
+
+
+def test_when_a_thing_comes_is_when_it_opens_not_where_it_comes_from(qabot: QABot) -> None:
+    features = qabot.store.current.resolver.analyzer.analyze(
+        "Wann kommt das HPC-Datenzentrum?", correct=True
+    ).features
+    assert "@operate" in features and "@come_from" not in features
