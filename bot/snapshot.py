@@ -78,6 +78,9 @@ _BETWEEN = re.compile(r"\s*(?:[,;:?]|\s[–—]\s|\band\b|\bund\b)\s*", re.IGNOR
 _THAN_WORD = re.compile(r"\b(?:vs\.?|versus|than|als)\s", re.IGNORECASE)
 _THAN = re.compile(r"\s*(?:[;?]|\bvs\.?|\bversus\b|\bthan\b|\bals\b)\s*", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_NAMED = frozenset({"entity", "place"})  # restricting terms that name a thing
+_QUOTED = re.compile(r"['\"‘’“”„«»‹›]\w[^'\"‘’“”„«»‹›]*\b(?:oder|or)\b")  # "'using or planning'"
+_EITHER = re.compile(r"\s*,?\s\b(?:oder|or)\b\s", re.IGNORECASE)  # "A oder B?", "A, or B?"
 _SENTENCE_ENDS = re.compile(r"[.!?;:]+(?=\s|$)")  # of told words read as one sentence
 _FOR_WHOM = POINTERS | MEANS_FOR  # "was bedeutet das für KMU?" asks no abbreviation
 ACRONYM_LETTERS = 6  # a name this short that the question uses may be spelled out
@@ -499,12 +502,50 @@ class Snapshot:
         passage = self._passage(part, res)
         if passage is not None:
             return [passage]
+        either = decision.verdict == "abstain" and not _QUOTED.search(part)
+        sides = self._either_side(part, res) if either else []
+        if sides:
+            return [self._decided(d, lang) for d in sides]
         if self._asks_the_bot(part, res):  # "Could you explain what you can assist me with?"
             chat = next((c.key for c in res.ranked if self._is_smalltalk(c.key)), None)
             intent = self.intents.get(chat or "smalltalk.help")
             if intent is not None:
                 return [self._intent_piece(intent, lang, 0.5)]
         return [self._abstention(res, decision)]
+
+    def _either_side(self, part: str, res: Resolution) -> list[Decision]:
+        """ "Setzen die alle auf Cloud oder haben die eigene Server im Keller?": a choice
+        whose whole fits no answer well. Each side is read alone; the sides the article
+        answers answer it (the other side is what the asker wonders about), unless a side
+        narrows what the article states ("… in Shenzhen or in Singapore?") or says too
+        little to be a question of its own ("… beantragt oder bewilligt bekommen?"). (Not
+        asked of an "or" inside a quote.)"""
+        sides = [s for s in _EITHER.split(part) if s.strip(" ?,.;:")]
+        if len(sides) != 2:
+            return []
+        found: list[Decision] = []
+        for side in sides:
+            side_res = self.resolver.resolve(side)
+            decision = self.policy.decide(side, side_res)
+            if decision.verdict == "narrowed":
+                return []
+            said = {d.candidate.key for d in found if d.candidate}
+            answers = decision.verdict in ("answer", "premise") and self._is_article(decision)
+            if not answers or decision.candidate.key in said:
+                continue
+            if len(side_res.analysis.features) < 2:  # one word is no question of its own
+                return []
+            if decision.candidate.key not in [c.key for c in self.policy.ranked(res)[:3]]:
+                return []  # the side alone reads as something the whole is not about
+            if res.analysis.types and not self._answers_type(decision.candidate, res):
+                return []  # "Wie viele … beantragt oder bewilligt?" asks a count of both
+            # what the whole question restricts, read in the side that is answered; a name
+            # anywhere ("AWS, Azure oder Alibaba Cloud?" asks which of the named)
+            terms = self.policy.narrowing(part, decision.candidate, res)
+            if any(t.group in _NAMED or fold(t.words) in fold(side) for t in terms):
+                return []
+            found.append(decision)
+        return found
 
     def _tied(self, part: str, res: Resolution, decision: Decision) -> list[Candidate]:
         """The figure intents that tie for the best, each to be answered: after a decline,

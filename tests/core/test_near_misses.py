@@ -208,6 +208,35 @@ def test_a_change_against_the_year_before_is_the_growth_not_a_missing_figure(
     assert "doppel" in answer.text or "doubl" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Setzen die Firmen alle auf Cloud, oder haben sie eigene Server?", "Cloud"),
+        ("Is HK more of a finance hub or a tech hub these days?", "financ"),
+    ],
+)
+def test_the_side_of_a_choice_the_article_speaks_to_answers_it(
+    qabot: QABot, question: str, word: str
+) -> None:
+    # the whole choice fits no answer well; the side the article answers does
+    answer = qabot.ask(question)
+    assert answer.answered and word in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Nutzen die Firmen eher AWS oder Azure?",  # which of the named: not given
+        "Do more firms use AI in Shenzhen or in Singapore?",
+        "Wie viele Firmen haben bislang Geld beantragt oder bewilligt bekommen?",
+    ],
+)
+def test_a_choice_between_things_the_article_does_not_give_is_declined(
+    qabot: QABot, question: str
+) -> None:
+    assert qabot.ask(question).answered is False
+
+
 def test_a_covered_restriction_is_answered(qabot: QABot) -> None:
     # The article gives the month of the study: "in which month" is not narrower.
     answer = qabot.ask("In which month was the HKPC study published?")
