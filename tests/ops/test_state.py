@@ -71,6 +71,23 @@ def test_a_bucket_without_refill_allows_its_burst_only(state: SharedState) -> No
     assert results == [True, True, False, False]
 
 
+def test_replicas_whose_clocks_differ_share_one_bucket(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each replica timed the bucket by its own wall clock: a bucket last counted by the
+    # replica 10 s ahead was refilled by those 10 s whenever the other one took a question,
+    # so a user whose questions a load balancer sent to both in turn was never limited
+    # (100 answered of 100, burst 10). A clock set back did the same. Redis's clock is one.
+    real, skew = time.time, 0.0
+    monkeypatch.setattr(time, "time", lambda: real() + skew)
+    replicas = [RedisState(redis_url, prefix="test-skew:") for _ in range(2)]
+    answered = 0
+    for n in range(40):
+        skew = 10.0 * (n % 2)  # the second replica's clock is 10 s ahead
+        answered += replicas[n % 2].take_token("user:slack:U1", 10, 0.5)
+    assert answered <= 11  # the burst, and what 0.5 a second brings back meanwhile
+
+
 @pytest.mark.parametrize("key", ["user_burst", "user_per_s", "channel_burst", "channel_per_s"])
 def test_a_negative_rate_or_burst_is_refused(key: str) -> None:
     # A negative refill drained the in-process buckets and expired Redis's at once (no limit).
