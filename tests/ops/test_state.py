@@ -359,6 +359,20 @@ def test_rate_limiter_per_user_and_per_channel() -> None:
     assert limiter.allow("discord", "U1", "C9")
 
 
+def test_a_question_one_bucket_refuses_spends_neither(state: SharedState) -> None:
+    # The user's token was taken before the channel's bucket was asked: in a busy channel
+    # every refused question still spent its asker's bucket, so a quiet user refused there
+    # was refused in their DM too.
+    limiter = RateLimiter(
+        state, RateLimitSettings(user_burst=3, user_per_s=0, channel_burst=3, channel_per_s=0)
+    )
+    assert [limiter.allow("slack", "U1", "C1") for _ in range(3)] == [True] * 3  # C1 empty
+    assert [limiter.allow("slack", "U2", "C1") for _ in range(5)] == [False] * 5
+    assert [limiter.allow("slack", "U2", "D2") for _ in range(2)] == [True, True]
+    assert not limiter.allow("slack", "U1", "D2")  # U1's own bucket is empty ...
+    assert limiter.allow("slack", "U3", "D2")  # ... and that cost D2's last token nothing
+
+
 def test_the_unanswered_log_goes_to_redis_when_shared(redis_url: str, tmp_path) -> None:
     from bot.settings import UnansweredSettings
     from bot.unanswered import UnansweredLog
