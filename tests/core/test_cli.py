@@ -248,19 +248,31 @@ def test_a_batch_file_opening_with_a_byte_order_mark_keeps_its_first_turn(
     assert second["conversation"] == "c1" and second["answered"], second["text"]
 
 
-@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    ("encoding", "mark"),
+    [
+        ("utf-16-le", "\ufeff"),
+        ("utf-16-be", "\ufeff"),
+        ("utf-16-le", ""),
+        ("utf-16-be", ""),
+        ("utf-32-le", "\ufeff"),
+        ("utf-32-be", "\ufeff"),
+    ],
+)
 def test_a_batch_file_in_utf_16_is_read_as_its_turns(
-    encoding: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    encoding: str, mark: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Windows PowerShell 5 writes UTF-16 with a byte-order mark (`>`, `Out-File`'s default).
     # Read as UTF-8, every other byte was a NUL: each turn was asked as a question of its own
     # (the JSON with NULs as its text, no "conversation"), and the NUL after the last line
-    # break was one more question: three replies to two lines.
+    # break was one more question: three replies to two lines. Without the mark (.NET's
+    # `Encoding.Unicode.GetBytes`, a converter told "UTF-16LE") and in UTF-32 (whose mark
+    # opens with UTF-16's: read as UTF-16, a NUL after each character) it still was.
     turns = [
         json.dumps({"conversation": "c1", "text": "Wie groß ist RAISe+?"}, ensure_ascii=False),
         json.dumps({"conversation": "c1", "text": "Quelle?"}),
     ]
-    data = ("\ufeff" + "\r\n".join(turns) + "\r\n").encode(encoding)
+    data = (mark + "\r\n".join(turns) + "\r\n").encode(encoding)
     stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", stdin)
     assert main(["ask", "--json", "-"]) == 0
