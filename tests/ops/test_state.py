@@ -538,6 +538,31 @@ def test_a_shared_unanswered_log_that_cannot_be_read_is_said_so(
     assert out == "" and "the shared unanswered log cannot be read" in err
 
 
+def test_a_batch_run_goes_on_from_no_other_runs_conversation(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The batch's ids were keys of the shared state as given: with QABOT_REDIS_URL set (as
+    # for the bot, in .env), a run's "1" went on from the last run's "1" (and from another
+    # user's at the same time): "Quelle?" opening a conversation got the source of an
+    # answer this run never gave, and an eval run twice scored differently.
+    import io
+    import json
+    import sys
+
+    from bot.cli import main
+
+    monkeypatch.setenv("QABOT_REDIS_URL", redis_url)
+    replies = []
+    for text in ("Wie groß ist RAISe+?", "Quelle?"):
+        line = json.dumps({"conversation": "1", "text": text})
+        monkeypatch.setattr(sys, "stdin", io.StringIO(line + "\n"))
+        assert main(["ask", "--json", "-"]) == 0
+        replies.append(json.loads(capsys.readouterr().out))
+    assert replies[0]["answered"] and replies[0]["conversation"] == "1"
+    assert not replies[1]["answered"] and replies[1]["citations"] == []
+    assert replies[1]["conversation"] == "1"
+
+
 def test_a_redis_that_refuses_lua_scripts_is_named_once_and_not_an_outage(
     redis_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
