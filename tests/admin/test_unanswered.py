@@ -117,6 +117,17 @@ def test_feedback_lands_in_the_log(bot: QABot, log_path: Path) -> None:
     assert down["kind"] == "down" and down["question"] == "Who chairs the HKPC?"
 
 
+def test_feedback_from_a_platform_left_out_is_not_logged(log_path: Path) -> None:
+    # `platforms` says which front ends are logged: one left out (its users' questions kept
+    # out of the log) still had each 👍/👎 and click write the question it was on.
+    unanswered = {"path": log_path, "platforms": ["console", "discord"]}
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
+    bot.feedback("down", intent="hkpc.study", platform="slack", question="Who chairs it?")
+    bot.feedback("click", intent="hkpc.study", platform="slack", question="Who chairs it?")
+    bot.feedback("up", intent="hkpc.study", platform="discord", question="Who runs HKPC?")
+    assert [(r["kind"], r["platform"]) for r in records(log_path)] == [("up", "discord")]
+
+
 def test_the_log_rotates_by_size(tmp_path: Path) -> None:
     cfg = UnansweredSettings(path=tmp_path / "u.jsonl", max_bytes=400, backups=2)
     log = UnansweredLog(cfg)
