@@ -92,7 +92,10 @@ def decoded_input(stream):
     try:
         encoding = _encoding_of(buffer.peek(4)[:4])
         if encoding is not None:
-            stream.reconfigure(encoding=encoding)
+            # A byte that is no part of a character (a file cut short by one byte, a stray
+            # byte at its end): read as U+FFFD, as a byte that is no UTF-8 reads as an
+            # escape. Strict, it was a UnicodeDecodeError traceback, the batch's end.
+            stream.reconfigure(encoding=encoding, errors="replace")
     except (OSError, ValueError, io.UnsupportedOperation):  # closed, or already read from
         pass
     return stream
@@ -101,15 +104,17 @@ def decoded_input(stream):
 def _encoding_of(start: bytes) -> str | None:
     """The encoding the first bytes of an input tell, None for UTF-8 (the default). With a
     mark: UTF-32 (whose little-endian mark opens with UTF-16's), UTF-16. Without one, a
-    text's first character ASCII, as JSON's `{` is: in UTF-16 one of its first two bytes
-    is a NUL, which no UTF-8 text opens with (RFC 4627's detection); NULs alone (`<
-    /dev/zero`) tell nothing."""
+    text's first two characters ASCII, as JSON's `{"` are: in UTF-16 every other byte of
+    them is a NUL (`{ 0 " 0`; RFC 4627's detection). A NUL or two before a word of UTF-8
+    (`\0hpc`), NULs alone (`< /dev/zero`) are no such pattern: UTF-8."""
     if start in UTF32_BOMS:
         return "utf-32"
     if start[:2] in UTF16_BOMS:
         return "utf-16"
-    if len(start) >= 2 and (start[0] == 0) != (start[1] == 0):
-        return "utf-16-be" if start[0] == 0 else "utf-16-le"
+    if len(start) == 4 and all(b == 0 for b in start[1::2]) and all(start[0::2]):
+        return "utf-16-le"
+    if len(start) == 4 and all(b == 0 for b in start[0::2]) and all(start[1::2]):
+        return "utf-16-be"
     return None
 
 

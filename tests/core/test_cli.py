@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -279,6 +280,34 @@ def test_a_batch_file_in_utf_16_is_read_as_its_turns(
     replies = [json.loads(out) for out in capsys.readouterr().out.splitlines()]
     assert [r["question"] for r in replies] == ["Wie groß ist RAISe+?", "Quelle?"]
     assert all(r["conversation"] == "c1" and r["answered"] for r in replies), replies
+
+
+@pytest.mark.parametrize("mark", [codecs.BOM_UTF16_LE, b""])
+def test_a_utf_16_file_with_a_stray_byte_is_read_without_a_traceback(
+    mark: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A UTF-16 file cut short by a byte, or with a stray byte at its end, was a
+    # UnicodeDecodeError traceback (exit 1) once the lines before it were answered.
+    data = mark + "hpc\r\n".encode("utf-16-le") + b"x"
+    stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["ask", "--json", "-"]) == 0
+    first, last = (json.loads(out) for out in capsys.readouterr().out.splitlines())
+    assert first["question"] == "hpc" and first["answered"]
+    assert not last["answered"]
+
+
+@pytest.mark.parametrize("data", [b"\x00hpc\n", b"\x00\x00hpc\n", b"hpc\x00\n"])
+def test_nuls_among_the_first_bytes_of_utf_8_are_no_utf_16(
+    data: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Only the pattern of UTF-16's ASCII (a NUL every other byte) is UTF-16: a NUL before a
+    # word read as UTF-16 was no text at all.
+    stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["ask", "--json", "-"]) == 0
+    (reply,) = [json.loads(out) for out in capsys.readouterr().out.splitlines()]
+    assert reply["answered"] and reply["intent"].startswith("computing.hpc"), reply
 
 
 def test_the_console_reads_a_utf_16_file_as_its_lines(qabot: QABot) -> None:
