@@ -203,6 +203,8 @@ def install_sighup(bot: QABot, loop: asyncio.AbstractEventLoop | None = None) ->
         reload("SIGHUP during start-up")
 
     def uninstall() -> None:
+        nonlocal again
+        again = False  # serving ends: no reload after the running one
         loop.remove_signal_handler(signal.SIGHUP)  # which leaves Python's default, fatal
         if previous is not None:
             signal.signal(signal.SIGHUP, previous)
