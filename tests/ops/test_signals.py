@@ -197,3 +197,33 @@ async def test_sighups_while_a_reload_runs_are_one_more_reload(
         release.set()
         uninstall()
     assert calls == ["sighup", "sighup"]  # the one running, and one for the files since
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX only")
+async def test_no_reload_follows_the_running_one_once_serving_ends(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[str] = []
+    first_running, release = threading.Event(), threading.Event()
+    reload = qabot.reload
+
+    def held(trigger: str = "manual") -> ReloadResult:
+        calls.append(trigger)
+        first_running.set()
+        release.wait()
+        return reload(trigger)
+
+    monkeypatch.setattr(qabot, "reload", held)
+    caplog.set_level(logging.DEBUG, logger="bot.watcher")
+    uninstall = install_sighup(qabot)
+    try:
+        os.kill(os.getpid(), signal.SIGHUP)
+        await poll(first_running.is_set)
+        os.kill(os.getpid(), signal.SIGHUP)
+        await poll(lambda: any("one more follows" in r.getMessage() for r in caplog.records))
+    finally:
+        uninstall()  # serving ends while the reload runs
+        release.set()
+    while reloads := [t for t in asyncio.all_tasks() if "areload" in repr(t.get_coro())]:
+        await asyncio.gather(*reloads)
+    assert calls == ["sighup"]
