@@ -264,6 +264,10 @@ def _ask(bot, args: argparse.Namespace) -> int:
         from bot.conversation import Conversations
 
         conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
+        # This run's ids are its own, as the console's session is: with Redis configured, a
+        # batch's "c1" went on from the last run's "c1" (or another user's at the same time),
+        # so a first turn "Quelle?" got the source of an answer this run never gave.
+        run = os.urandom(16).hex()
         limit = line_limit(bot.settings.max_question_chars)
         stdin = decoded_input(sys.stdin or io.StringIO())  # None: started without a stdin
         while line := read_line_within(stdin, limit):
@@ -272,7 +276,7 @@ def _ask(bot, args: argparse.Namespace) -> int:
             if turn is None:
                 answer, extra = bot.ask(line, platform="cli"), {}
             else:
-                answer = conversations.ask(turn[0], turn[1], platform="cli")
+                answer = conversations.ask(f"{run}:{turn[0]}", turn[1], platform="cli")
                 extra = {"conversation": turn[0]}
             out = (
                 json_line({**answer.to_json(), **extra})

@@ -75,11 +75,13 @@ def line_limit(max_question_chars: int) -> int:
 
 BOM = "\ufeff"
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 
 def decoded_input(stream):
-    """`stream`, read as UTF-16 when its bytes open with a UTF-16 byte-order mark: what
-    Windows PowerShell 5 writes with `>` and `Out-File` by default. Read as UTF-8, every
+    """`stream`, read as UTF-16 when its bytes open with a UTF-16 byte-order mark (what
+    Windows PowerShell 5 writes with `>` and `Out-File` by default) or, without one, with
+    an ASCII character beside a NUL; UTF-32 by its mark. Read as UTF-8, every
     other byte was a NUL: each `{"conversation": …}` line was asked as a question of its
     own, and the NUL after the last line break one more (a reply too many). The first bytes
     are peeked at, before the stream's first read, and its decoding changed in place (the
@@ -88,11 +90,32 @@ def decoded_input(stream):
     if not isinstance(stream, io.TextIOWrapper) or not isinstance(buffer, io.BufferedReader):
         return stream
     try:
-        if buffer.peek(2)[:2] in UTF16_BOMS:
-            stream.reconfigure(encoding="utf-16")
+        encoding = _encoding_of(buffer.peek(4)[:4])
+        if encoding is not None:
+            # A byte that is no part of a character (a file cut short by one byte, a stray
+            # byte at its end): read as U+FFFD, as a byte that is no UTF-8 reads as an
+            # escape. Strict, it was a UnicodeDecodeError traceback, the batch's end.
+            stream.reconfigure(encoding=encoding, errors="replace")
     except (OSError, ValueError, io.UnsupportedOperation):  # closed, or already read from
         pass
     return stream
+
+
+def _encoding_of(start: bytes) -> str | None:
+    """The encoding the first bytes of an input tell, None for UTF-8 (the default). With a
+    mark: UTF-32 (whose little-endian mark opens with UTF-16's), UTF-16. Without one, a
+    text's first two characters ASCII, as JSON's `{"` are: in UTF-16 every other byte of
+    them is a NUL (`{ 0 " 0`; RFC 4627's detection). A NUL or two before a word of UTF-8
+    (`\0hpc`), NULs alone (`< /dev/zero`) are no such pattern: UTF-8."""
+    if start in UTF32_BOMS:
+        return "utf-32"
+    if start[:2] in UTF16_BOMS:
+        return "utf-16"
+    if len(start) == 4 and all(b == 0 for b in start[1::2]) and all(start[0::2]):
+        return "utf-16-le"
+    if len(start) == 4 and all(b == 0 for b in start[0::2]) and all(start[1::2]):
+        return "utf-16-be"
+    return None
 
 
 def read_line_within(stream, limit: int) -> str:

@@ -308,14 +308,14 @@ def _appended(text: str, variants: Any, phrase: str) -> str | None:
     """`text` with `phrase` as the last item of the list node `variants` (None: no place)."""
     lines = text.splitlines(keepends=True)
     if variants.flow_style or not variants.value:  # [a, b]: before the closing bracket
-        end = variants.end_mark
-        at = sum(len(line) for line in lines[: end.line]) + end.column - 1
+        at = _offset(lines, variants.end_mark) - 1
         if text[at : at + 1] != "]":
             return None
         scalar = _scalar(phrase, flow=True)
-        before = text[:at].rstrip()
-        if variants.value and before.endswith(","):  # [a, b,]: after the trailing comma
-            return _after_trailing_comma(text, lines, variants.value[-1], len(before), scalar)
+        last = variants.value[-1] if variants.value else None
+        comma = None if last is None else _trailing_comma(text, _offset(lines, last.end_mark), at)
+        if comma is not None:  # [a, b,]: after the trailing comma
+            return _after_trailing_comma(text, lines, last, comma, scalar)
         item = (", " if variants.value else "") + scalar
         return text[:at] + item + text[at:]
     first, last = variants.value[0], variants.value[-1]
@@ -332,16 +332,41 @@ def _appended(text: str, variants: Any, phrase: str) -> str | None:
     return "".join(lines)
 
 
-def _after_trailing_comma(
-    text: str, lines: list[str], last: Any, comma: int, scalar: str
-) -> str:
+def _offset(lines: list[str], mark: Any) -> int:
+    """The place in the text of the YAML parser's `mark` (line and column)."""
+    return sum(len(line) for line in lines[: mark.line]) + mark.column
+
+
+def _trailing_comma(text: str, start: int, end: int) -> int | None:
+    """The place just after a comma between a flow list's last item (ending at `start`) and
+    its bracket (at `end`), or None. Only blanks, line breaks and comments stand there: a
+    `#` begins a comment up to the line's end (`"b",  # last` has a trailing comma too;
+    the comment hid it, and ", x" before the bracket made `b,, x`, refused)."""
+    in_comment = False
+    for at in range(start, end):
+        char = text[at]
+        if char in "\r\n":
+            in_comment = False
+        elif char == "#":
+            in_comment = True
+        elif char == "," and not in_comment:
+            return at + 1
+    return None
+
+
+def _after_trailing_comma(text: str, lines: list[str], last: Any, comma: int, scalar: str) -> str:
     """`text` with `scalar` after the trailing comma at `comma` of a flow list (`[a, b,]`,
     valid YAML): ", x" before the bracket made `b,, x`, a syntax error, and the edit was
-    refused as if the file were broken. A list with an item a line keeps that layout."""
+    refused as if the file were broken. A list with an item a line keeps that layout, and
+    a comment after the comma stays on its item's line."""
     line = lines[last.start_mark.line]
     indent = line[: last.start_mark.column]
     if not indent.strip():  # the last item starts its line: the new one a line of its own
         eol = "\r\n" if line.endswith("\r\n") else "\n"
+        end = text.find("\n", comma)
+        rest = text[comma:end].strip() if end >= 0 else "]"
+        if not rest or rest.startswith("#"):  # after the comma's line (and its comment)
+            return text[: end + 1] + indent + scalar + "," + eol + text[end + 1 :]
         return text[:comma] + eol + indent + scalar + "," + text[comma:]
     return text[:comma] + " " + scalar + "," + text[comma:]
 

@@ -2,7 +2,7 @@
 
 A question spends one token from its user's bucket and one from its
 channel's; when either is empty the asker gets the friendly notice instead of
-an answer, and the matcher does not run.
+an answer, the matcher does not run, and neither bucket is spent.
 """
 
 from __future__ import annotations
@@ -42,14 +42,16 @@ class RateLimiter:
         self.settings = settings
 
     def allow(self, platform: str, user: str | None, channel: str | None) -> bool:
-        """True when both the user's and the channel's bucket have a token."""
+        """True when both the user's and the channel's bucket have a token; one taken from
+        each then, none otherwise."""
         cfg = self.settings
         if not cfg.enabled:
             return True
-        if user and not self.state.take_token(
-            f"user:{platform}:{user}", cfg.user_burst, cfg.user_per_s
-        ):
-            return False
-        return not channel or self.state.take_token(
-            f"channel:{platform}:{channel}", cfg.channel_burst, cfg.channel_per_s
-        )
+        buckets = []
+        if user:
+            buckets.append((f"user:{platform}:{user}", cfg.user_burst, cfg.user_per_s))
+        if channel:
+            buckets.append((f"channel:{platform}:{channel}", cfg.channel_burst, cfg.channel_per_s))
+        # both at once: a question the channel's bucket refuses spends none of its asker's
+        # (taken one after the other, a busy channel drained a quiet user's bucket)
+        return not buckets or self.state.take_tokens(buckets)

@@ -167,11 +167,15 @@ class QABot:
         user: str | None = None,
     ) -> None:
         """A click on a suggestion, or 👍/👎 on an answer: logged for triage (the user id
-        only with `[unanswered] log_user_ids`, as in the unanswered log)."""
+        only with `[unanswered] log_user_ids`, as in the unanswered log), from a platform
+        `[unanswered] platforms` names, as questions are: left out, a platform's votes and
+        clicks still wrote the questions they were on, which that setting keeps out."""
         feedback_log.info(
             "%s: intent=%s lang=%s user=%s platform=%s",
             *(vote, intent, lang, self.loggable_user(user), platform),
         )
+        if platform not in self.settings.unanswered.platforms:
+            return
         self.unanswered.write(
             {
                 "kind": vote,

@@ -20,30 +20,44 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Bucket = tuple[str, float, float]  # key, capacity (burst), refill per second
 RETRY_S = 5.0  # how long a store that failed is left alone before the next try
 
-# Token bucket in one round trip: refill by elapsed time, take one if there is one. It
-# expires once full again; one that never refills (rate 0) is kept, as in MemoryState.
+# Token buckets in one round trip: refill each by elapsed time, take one from each when
+# each has one (none from any otherwise: a question the channel's bucket refuses costs its
+# asker nothing). A bucket expires once full again; one that never refills (rate 0) is
+# kept, as in MemoryState. ARGV: capacity and rate of each key in turn.
+# Timed by Redis's own clock: one clock for every replica. Each replica's wall clock
+# differed by its skew, and a bucket last counted by a replica ahead was refilled by that
+# skew at each question the other one took (two replicas 10 s apart, round-robin: a user
+# answered 100 times out of 100 within a burst of 10); a clock set back stopped refills.
 _TAKE_TOKEN = """
-local key, capacity, rate, now = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
--- a key of another type (not written here) is a full bucket, not an error (the store "down")
-if redis.call('TYPE', key).ok ~= 'hash' then redis.call('DEL', key) end
-local state = redis.call('HMGET', key, 'tokens', 'at')
-local tokens = tonumber(state[1])
--- a count no qabot writes (below 0, not a number: another writer's) is a full bucket too
-if not tokens or tokens ~= tokens or tokens < 0 then tokens = capacity end
-local at = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
-local ok = 0
-if tokens >= 1 then tokens = tokens - 1; ok = 1 end
-redis.call('HSET', key, 'tokens', tokens, 'at', now)
-if rate > 0 then redis.call('EXPIRE', key, math.ceil(capacity / rate) + 1) end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local counted, ok = {}, 1
+for i, key in ipairs(KEYS) do
+  local capacity, rate = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  -- a key of another type (not written here) is a full bucket, not an error (the store "down")
+  if redis.call('TYPE', key).ok ~= 'hash' then redis.call('DEL', key) end
+  local state = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = tonumber(state[1])
+  -- a count no qabot writes (below 0, not a number: another writer's) is a full bucket too
+  if not tokens or tokens ~= tokens or tokens < 0 then tokens = capacity end
+  local at = tonumber(state[2]) or now
+  counted[i] = math.min(capacity, tokens + math.max(0, now - at) * rate)
+  if counted[i] < 1 then ok = 0 end
+end
+for i, key in ipairs(KEYS) do
+  local capacity, rate = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  redis.call('HSET', key, 'tokens', counted[i] - ok, 'at', now)
+  if rate > 0 then redis.call('EXPIRE', key, math.ceil(capacity / rate) + 1) end
+end
 return ok
 """
 
@@ -84,6 +98,11 @@ class SharedState(Protocol):
 
     def claim(self, key: str, ttl_s: float) -> bool:
         """Record `key` for `ttl_s`; true only if it was not already recorded."""
+        ...
+
+    def take_tokens(self, buckets: Sequence[Bucket]) -> bool:
+        """Take one token from each bucket (key, capacity, refill a second) when each has
+        one; false, and none taken from any, when one is empty."""
         ...
 
     def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
@@ -162,15 +181,21 @@ class MemoryState:
             return True
 
     def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
+        return self.take_tokens(((key, capacity, refill_per_s),))
+
+    def take_tokens(self, buckets: Sequence[Bucket]) -> bool:
         now = self._clock()
         with self._lock:
-            tokens, at, _ = self._buckets.get(key, (capacity, now, now))
-            tokens = min(capacity, tokens + max(0.0, now - at) * refill_per_s)
-            ok = tokens >= 1
-            left = tokens - 1 if ok else tokens
-            refilled = now + (capacity - left) / refill_per_s if refill_per_s > 0 else math.inf
-            self._buckets[key] = (left, now, refilled)
-            self._buckets.move_to_end(key)
+            counted = []
+            for key, capacity, refill_per_s in buckets:
+                tokens, at, _ = self._buckets.get(key, (capacity, now, now))
+                counted.append(min(capacity, tokens + max(0.0, now - at) * refill_per_s))
+            ok = all(tokens >= 1 for tokens in counted)
+            for (key, capacity, refill_per_s), tokens in zip(buckets, counted, strict=True):
+                left = tokens - ok
+                full = now + (capacity - left) / refill_per_s if refill_per_s > 0 else math.inf
+                self._buckets[key] = (left, now, full)
+                self._buckets.move_to_end(key)
             # A bucket full again is no bucket (as Redis expires it): least recently used
             # first, so that the bucket of each DM's channel goes once it has refilled.
             while self._buckets and next(iter(self._buckets.values()))[2] <= now:
@@ -254,8 +279,12 @@ class RedisState:
         return bool(self._redis.set(self._prefix + "claim:" + key, 1, nx=True, px=px))
 
     def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
-        keys = [self._prefix + "bucket:" + key]
-        return bool(self._run(self._take, keys, [capacity, refill_per_s, time.time()]))
+        return self.take_tokens(((key, capacity, refill_per_s),))
+
+    def take_tokens(self, buckets: Sequence[Bucket]) -> bool:
+        keys = [self._prefix + "bucket:" + key for key, _, _ in buckets]
+        args = [number for _, capacity, rate in buckets for number in (capacity, rate)]
+        return bool(self._run(self._take, keys, args))
 
     def append(self, stream: str, line: str, max_lines: int) -> None:
         if self._run(self._append, [self._prefix + "stream:" + stream], [line, max_lines]):
@@ -347,7 +376,10 @@ class FailOpenState:
         return self._call(self._store.claim, True, key, ttl_s)
 
     def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
-        return self._call(self._store.take_token, True, key, capacity, refill_per_s)
+        return self.take_tokens(((key, capacity, refill_per_s),))
+
+    def take_tokens(self, buckets: Sequence[Bucket]) -> bool:
+        return self._call(self._store.take_tokens, True, buckets)
 
     def append(self, stream: str, line: str, max_lines: int) -> None:
         self._call(self._store.append, None, stream, line, max_lines)

@@ -168,16 +168,33 @@ def _named(changes: set[tuple[Change, str]]) -> str:
 
 
 def install_sighup(bot: QABot, loop: asyncio.AbstractEventLoop | None = None) -> Callable[[], None]:
-    """`kill -HUP <pid>` reloads the knowledge (in a thread); a SIGHUP `HeldSighup` held
-    before reloads once now. Returns the uninstaller, which puts the previous handler back."""
+    """`kill -HUP <pid>` reloads the knowledge (in a thread); SIGHUPs while it runs are one
+    more reload after it; a SIGHUP `HeldSighup` held before reloads once now. Returns the
+    uninstaller, which puts the previous handler back."""
     loop = loop or asyncio.get_running_loop()
-    tasks: set[asyncio.Task[ReloadResult]] = set()
+    # The reload running, and whether a SIGHUP came while it ran. Each SIGHUP was a reload
+    # of its own, queued behind the running one on a thread of the loop's default executor:
+    # a burst (a deploy tool signalling per file) was as many reloads one after another,
+    # and Discord's answers, on those threads too, waited behind them all. The files may
+    # have changed after the running reload read them: one more follows it, and only one.
+    running: asyncio.Task[ReloadResult] | None = None
+    again = False
 
     def reload(why: str) -> None:
+        nonlocal running, again
+        if running is not None and not running.done():
+            log.debug("%s: a reload is running; one more follows it", why)
+            again = True
+            return
         log.info("%s: reloading the knowledge", why)
-        task = loop.create_task(bot.areload(trigger="sighup"))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+        running = loop.create_task(bot.areload(trigger="sighup"))
+        running.add_done_callback(reload_again)
+
+    def reload_again(_: asyncio.Task[ReloadResult]) -> None:
+        nonlocal again
+        if again:
+            again = False
+            reload("SIGHUP during a reload")
 
     previous = signal.getsignal(signal.SIGHUP)
     loop.add_signal_handler(signal.SIGHUP, reload, "SIGHUP")
@@ -186,6 +203,8 @@ def install_sighup(bot: QABot, loop: asyncio.AbstractEventLoop | None = None) ->
         reload("SIGHUP during start-up")
 
     def uninstall() -> None:
+        nonlocal again
+        again = False  # serving ends: no reload after the running one
         loop.remove_signal_handler(signal.SIGHUP)  # which leaves Python's default, fatal
         if previous is not None:
             signal.signal(signal.SIGHUP, previous)

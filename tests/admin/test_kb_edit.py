@@ -59,8 +59,24 @@ def test_a_file_saved_with_windows_line_endings_keeps_them(kb_copy: Path) -> Non
         ),
         ('["A?", "B?",]', '["A?", "B?", C?,]'),
         ('["A?", "B?"]', '["A?", "B?", C?]'),
+        (
+            '[\n        "A?",\n        "B?",  # the last, so far\n      ]',
+            '[\n        "A?",\n        "B?",  # the last, so far\n        C?,\n      ]',
+        ),
+        (
+            '[\n        "A?",\n        "B?"  # no comma\n        ,\n      ]',
+            '[\n        "A?",\n        "B?"  # no comma\n        ,\n        C?,\n      ]',
+        ),
+        ('["A?", "B?", # a, b\n      ]', '["A?", "B?", C?, # a, b\n      ]'),
     ],
-    ids=["an item a line", "one line", "no trailing comma"],
+    ids=[
+        "an item a line",
+        "one line",
+        "no trailing comma",
+        "a comment after the comma",
+        "the comma after a comment",
+        "a comment on one line",
+    ],
 )
 def test_a_flow_list_with_a_trailing_comma_takes_a_question(
     kb_copy: Path, written: str, expected: str

@@ -109,6 +109,19 @@ async def test_a_broken_file_keeps_the_last_good_knowledge(kb_bot: QABot, kb_cop
     assert status.last_error is result and status.last_reload is result
 
 
+def test_the_garbage_collector_is_on_again_after_every_load(kb_copy: Path) -> None:
+    # A load pauses the cyclic collector (a full collection over the new snapshot stops
+    # the event loop); left off afterwards, every reference cycle made while serving was
+    # kept for the life of the process, and no test saw it.
+    assert gc.isenabled()
+    bot = QABot.from_settings(admin_settings(kb_copy, kb_copy / "u.jsonl"))
+    assert gc.isenabled()
+    replace_in(kb_copy / "facts.yaml", "41 % der Unternehmen", "42 % der Unternehmen")
+    assert not bot.reload().ok and gc.isenabled()  # a failed reload too
+    replace_in(kb_copy / "facts.yaml", "42 % der Unternehmen", "41 % der Unternehmen")
+    assert bot.reload().ok and gc.isenabled()
+
+
 async def test_a_bad_quote_is_refused_with_its_line(kb_bot: QABot, kb_copy: Path) -> None:
     replace_in(kb_copy / "facts.yaml", "41 % der Unternehmen", "42 % der Unternehmen")
     result = await kb_bot.areload()

@@ -153,6 +153,37 @@ async def test_a_platform_that_fails_leaves_the_others_and_the_exit_says_why(
     assert await asyncio.wait_for(task, 10) == 0
 
 
+@pytest.mark.parametrize(
+    ("failures", "status"), [(("rejected", "rejected"), 2), (("rejected", "broken"), 1)]
+)
+async def test_exit_2_only_when_every_platform_failed_for_a_rejected_token(
+    failures: tuple[str, str],
+    status: int,
+    fake_api: FakeSlackApi,
+    fake: FakeDiscord,
+    kb_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # README: exit 1 when no platform is left, 2 when every failure was a rejected token;
+    # exit 2 when any one was passed every test.
+    class SlackConfigError(Exception):
+        """Named as slack.py's: the runner tells a config error by its class's name."""
+
+    def make(failure: str) -> Any:
+        def fail() -> Any:
+            raise SlackConfigError("invalid_auth") if failure == "rejected" else OSError(5, "EIO")
+
+        return fail
+
+    makers = dict(zip(("slack", "discord"), map(make, failures), strict=True))
+    monkeypatch.setattr(runner, "_adapters", lambda *_: makers)
+    settings = slack_settings(fake_api, kb_copy, tmp_path, **discord_env(fake, tmp_path))
+    bot = QABot.from_settings(settings)
+    serving = serve_all(bot, settings, only=["slack", "discord"], watch=False)
+    assert await asyncio.wait_for(serving, 10) == status
+
+
 async def test_a_missing_credential_stops_every_platform_before_start(
     kb_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

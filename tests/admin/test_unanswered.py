@@ -117,6 +117,47 @@ def test_feedback_lands_in_the_log(bot: QABot, log_path: Path) -> None:
     assert down["kind"] == "down" and down["question"] == "Who chairs the HKPC?"
 
 
+def test_feedback_from_a_platform_left_out_is_not_logged(log_path: Path) -> None:
+    # `platforms` says which front ends are logged: one left out (its users' questions kept
+    # out of the log) still had each 👍/👎 and click write the question it was on.
+    unanswered = {"path": log_path, "platforms": ["console", "discord"]}
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
+    bot.feedback("down", intent="hkpc.study", platform="slack", question="Who chairs it?")
+    bot.feedback("click", intent="hkpc.study", platform="slack", question="Who chairs it?")
+    bot.feedback("up", intent="hkpc.study", platform="discord", question="Who runs HKPC?")
+    assert [(r["kind"], r["platform"]) for r in records(log_path)] == [("up", "discord")]
+
+
+def test_a_question_declined_as_narrower_than_the_article_is_logged(log_path: Path) -> None:
+    # "How many SMEs use AI?": the article gives the share of all firms, not of SMEs; the
+    # decline (kind "narrowed", with what the article gives) is an abstention the knowledge
+    # may need to cover. Logged as "abstain" only, every test passed.
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path))
+    answer = bot.ask("How many SMEs use AI?", platform="slack", user="U1", channel="C1")
+    assert answer.kind == "narrowed" and not answer.answered
+    (record,) = records(log_path)
+    assert record["kind"] == "abstain" and record["question"] == "How many SMEs use AI?"
+
+
+def test_smalltalk_is_not_logged_however_unsure(log_path: Path) -> None:
+    unanswered = {"path": log_path, "low_confidence": 0.9}
+    bot = QABot.from_settings(admin_settings(KNOWLEDGE, log_path, unanswered=unanswered))
+    answer = bot.ask("hi there friend", platform="slack", user="U1", channel="C1")
+    assert answer.kind == "smalltalk" and answer.confidence < 0.9
+    assert records(log_path) == []
+
+
+def test_feedback_on_a_longer_question_is_logged_cut_and_read_back(
+    bot: QABot, log_path: Path
+) -> None:
+    # A click's question comes from a button's value (Slack allows 2,000 characters): written
+    # whole, a record over the 500 characters triage reads was never read back.
+    question = "Wie viele Firmen nutzen KI " + "und so weiter " * 60 + "?"
+    bot.feedback("click", intent="hkpc.ai_use", platform="slack", question=question, lang="de")
+    (record,) = records(log_path)
+    assert record["question"] == question[:500]
+
+
 def test_the_log_rotates_by_size(tmp_path: Path) -> None:
     cfg = UnansweredSettings(path=tmp_path / "u.jsonl", max_bytes=400, backups=2)
     log = UnansweredLog(cfg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -248,25 +249,65 @@ def test_a_batch_file_opening_with_a_byte_order_mark_keeps_its_first_turn(
     assert second["conversation"] == "c1" and second["answered"], second["text"]
 
 
-@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    ("encoding", "mark"),
+    [
+        ("utf-16-le", "\ufeff"),
+        ("utf-16-be", "\ufeff"),
+        ("utf-16-le", ""),
+        ("utf-16-be", ""),
+        ("utf-32-le", "\ufeff"),
+        ("utf-32-be", "\ufeff"),
+    ],
+)
 def test_a_batch_file_in_utf_16_is_read_as_its_turns(
-    encoding: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    encoding: str, mark: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Windows PowerShell 5 writes UTF-16 with a byte-order mark (`>`, `Out-File`'s default).
     # Read as UTF-8, every other byte was a NUL: each turn was asked as a question of its own
     # (the JSON with NULs as its text, no "conversation"), and the NUL after the last line
-    # break was one more question: three replies to two lines.
+    # break was one more question: three replies to two lines. Without the mark (.NET's
+    # `Encoding.Unicode.GetBytes`, a converter told "UTF-16LE") and in UTF-32 (whose mark
+    # opens with UTF-16's: read as UTF-16, a NUL after each character) it still was.
     turns = [
         json.dumps({"conversation": "c1", "text": "Wie groß ist RAISe+?"}, ensure_ascii=False),
         json.dumps({"conversation": "c1", "text": "Quelle?"}),
     ]
-    data = ("\ufeff" + "\r\n".join(turns) + "\r\n").encode(encoding)
+    data = (mark + "\r\n".join(turns) + "\r\n").encode(encoding)
     stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", stdin)
     assert main(["ask", "--json", "-"]) == 0
     replies = [json.loads(out) for out in capsys.readouterr().out.splitlines()]
     assert [r["question"] for r in replies] == ["Wie groß ist RAISe+?", "Quelle?"]
     assert all(r["conversation"] == "c1" and r["answered"] for r in replies), replies
+
+
+@pytest.mark.parametrize("mark", [codecs.BOM_UTF16_LE, b""])
+def test_a_utf_16_file_with_a_stray_byte_is_read_without_a_traceback(
+    mark: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A UTF-16 file cut short by a byte, or with a stray byte at its end, was a
+    # UnicodeDecodeError traceback (exit 1) once the lines before it were answered.
+    data = mark + "hpc\r\n".encode("utf-16-le") + b"x"
+    stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["ask", "--json", "-"]) == 0
+    first, last = (json.loads(out) for out in capsys.readouterr().out.splitlines())
+    assert first["question"] == "hpc" and first["answered"]
+    assert not last["answered"]
+
+
+@pytest.mark.parametrize("data", [b"\x00hpc\n", b"\x00\x00hpc\n", b"hpc\x00\n"])
+def test_nuls_among_the_first_bytes_of_utf_8_are_no_utf_16(
+    data: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Only the pattern of UTF-16's ASCII (a NUL every other byte) is UTF-16: a NUL before a
+    # word read as UTF-16 was no text at all.
+    stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["ask", "--json", "-"]) == 0
+    (reply,) = [json.loads(out) for out in capsys.readouterr().out.splitlines()]
+    assert reply["answered"] and reply["intent"].startswith("computing.hpc"), reply
 
 
 def test_the_console_reads_a_utf_16_file_as_its_lines(qabot: QABot) -> None:

@@ -153,3 +153,56 @@ def test_the_cache_is_named_by_the_code_that_runs_not_by_the_files_on_disk(
     (deployed / "resolver.py").write_text("# other code\n")
     monkeypatch.setattr(bot.index_cache, "PACKAGE", deployed)
     assert bot.index_cache.IndexCache(tmp_path)._code == running
+
+
+def test_a_changed_synonym_table_analyses_every_intent_again(kb: Path, compiled: dict) -> None:
+    # An intent's index parts depend on the concepts: reused after concepts.yaml changed
+    # (the same intents files), the index matched the old synonyms, and every test passed.
+    qabot = QABot.from_settings(_settings(kb, None))
+    path = kb / "concepts.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "[ki, ai, " in text
+    path.write_text(text.replace("[ki, ai, ", "[ki, ai, zorbelquax, ", 1), encoding="utf-8")
+    compiled.update(parsed=0, analysed=0)
+    assert qabot.reload().ok
+    assert compiled == {"parsed": 0, "analysed": len(qabot.store.current.kb.intents)}
+    fresh = QABot.from_settings(_settings(kb, None))
+    for q in [*QUESTIONS, "Wie viele Firmen nutzen zorbelquax?"]:
+        assert qabot.ask(q) == fresh.ask(q)
+
+
+def test_files_written_by_other_code_are_not_read(
+    kb: Path, tmp_path: Path, compiled: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The name carries the code's hash: another version's compiled data (another layout)
+    # is never read as this one's.
+    cache = tmp_path / "cache"
+    QABot.from_settings(_settings(kb, cache))
+    monkeypatch.setattr(bot.index_cache, "CODE", "f" * 64)
+    compiled.update(parsed=0, analysed=0)
+    QABot.from_settings(_settings(kb, cache))
+    assert compiled["parsed"] == len(list((kb / "qa").glob("*.yaml")))
+
+
+def test_a_file_read_from_the_cache_counts_as_recently_used(kb: Path, tmp_path: Path) -> None:
+    # The trim keeps the most recently used files (by their time stamps): one read at a
+    # start without being touched looked as old as when it was written.
+    cache = tmp_path / "cache"
+    QABot.from_settings(_settings(kb, cache))
+    for stored in cache.glob("*.pickle"):
+        os.utime(stored, (1_000_000, 1_000_000))
+    QABot.from_settings(_settings(kb, cache))
+    assert all(p.stat().st_mtime > 1_000_000 for p in cache.glob("*.pickle"))
+
+
+def test_the_cache_in_memory_keeps_only_the_files_in_use(kb: Path) -> None:
+    # Each edit of a file left its former compiled parts in memory for the life of the
+    # process (23 MB a version at 100,000 variants).
+    qabot = QABot.from_settings(_settings(kb, None))
+    path = kb / "qa" / "hkstp.yaml"
+    for n in range(3):
+        path.write_text(path.read_text(encoding="utf-8") + f"\n# edit {n}\n", encoding="utf-8")
+        assert qabot.reload().ok
+    cache = qabot.store._cache
+    in_use = {key for key, _ in qabot.store.current.kb.intent_files}
+    assert set(cache._parts) == in_use and set(cache._models) <= in_use

@@ -197,6 +197,22 @@ async def test_a_reply_to_an_ask_answer_is_a_follow_up(live: Live) -> None:
     assert "§16" in (await answer_to(fake, source))[1]
 
 
+async def test_each_ask_answer_is_a_conversation_of_its_own(live: Live) -> None:
+    # Named alike ("ask" for every /ask), every /ask answer was one conversation: a reply to
+    # the first went on from whatever /ask was answered last, anyone's, anywhere.
+    fake, _ = live
+    answers = []
+    for question in (SUBSIDY, "Wann wurde SenseTime gegründet?"):
+        iid, _ = await fake.interaction("ask", [{"name": "question", "type": 3, "value": question}])
+        (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+        answers.append(int(call.response["resource"]["message"]["id"]))
+        await fake.wait_call("GET", r"/webhooks/\d+/[^/]+/messages/@original")
+        await fake.barrier()
+    english = await fake.message("und auf Englisch?", reply_to=answers[0])
+    text = (await answer_to(fake, english))[1]
+    assert "HK$3" in text and "2014" not in text, text
+
+
 async def test_a_server_message_in_qabots_thread_gets_silence(live: Live) -> None:
     # Discord posts "… changed the thread name" in the thread, the new name its content:
     # no question, though in a thread qabot answered in (and the only server message with

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from bot.answer import Answer
 from bot.ratelimit import RateLimitSettings
 from bot.service import QABot
 from bot.settings import Settings
-from bot.state import FailOpenState, MemoryState
+from bot.state import Bucket, FailOpenState, MemoryState
 from bot.store import KnowledgeStore
 from tests.conftest import KNOWLEDGE
 from tests.discord.fake_discord import BOT_ID, FakeDiscord
@@ -87,7 +88,7 @@ def test_the_console_and_cli_are_not_limited() -> None:
 
 def test_a_store_outage_lets_questions_through() -> None:
     class Down(MemoryState):
-        def take_token(self, key: str, capacity: float, refill_per_s: float) -> bool:
+        def take_tokens(self, buckets: Sequence[Bucket]) -> bool:
             raise ConnectionError("redis down")
 
     settings = Settings(knowledge_dir=KNOWLEDGE, rate_limit=RateLimitSettings(enabled=True))

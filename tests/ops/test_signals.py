@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
+from bot.answer import ReloadResult
 from bot.held_sighup import HeldSighup
 from bot.service import QABot
 from bot.settings import PROJECT_ROOT
@@ -155,3 +158,72 @@ async def test_after_serving_sighup_is_held_again_not_fatal(qabot: QABot) -> Non
         assert signal.getsignal(signal.SIGHUP) is held
     finally:
         signal.signal(signal.SIGHUP, before)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX only")
+async def test_sighups_while_a_reload_runs_are_one_more_reload(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each SIGHUP was a reload of its own, queued behind the running one on a thread of
+    the loop's default executor: 30 at once were 30 reloads in a row, and Discord's answers
+    (on those threads too) waited behind them all (2.4 s at the shipped size)."""
+    calls: list[str] = []
+    first_running, release = threading.Event(), threading.Event()
+    reload = qabot.reload
+
+    def held(trigger: str = "manual") -> ReloadResult:
+        calls.append(trigger)
+        first_running.set()
+        release.wait()
+        return reload(trigger)
+
+    monkeypatch.setattr(qabot, "reload", held)
+    caplog.set_level(logging.DEBUG, logger="bot.watcher")
+
+    def handled() -> int:
+        return sum(r.getMessage().startswith("SIGHUP") for r in caplog.records)
+
+    uninstall = install_sighup(qabot)
+    try:
+        os.kill(os.getpid(), signal.SIGHUP)
+        await poll(first_running.is_set)
+        for _ in range(30):
+            os.kill(os.getpid(), signal.SIGHUP)
+        await poll(lambda: handled() == 31)  # each SIGHUP reached the handler
+        release.set()
+        while reloads := [t for t in asyncio.all_tasks() if "areload" in repr(t.get_coro())]:
+            await asyncio.gather(*reloads)
+    finally:
+        release.set()
+        uninstall()
+    assert calls == ["sighup", "sighup"]  # the one running, and one for the files since
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX only")
+async def test_no_reload_follows_the_running_one_once_serving_ends(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[str] = []
+    first_running, release = threading.Event(), threading.Event()
+    reload = qabot.reload
+
+    def held(trigger: str = "manual") -> ReloadResult:
+        calls.append(trigger)
+        first_running.set()
+        release.wait()
+        return reload(trigger)
+
+    monkeypatch.setattr(qabot, "reload", held)
+    caplog.set_level(logging.DEBUG, logger="bot.watcher")
+    uninstall = install_sighup(qabot)
+    try:
+        os.kill(os.getpid(), signal.SIGHUP)
+        await poll(first_running.is_set)
+        os.kill(os.getpid(), signal.SIGHUP)
+        await poll(lambda: any("one more follows" in r.getMessage() for r in caplog.records))
+    finally:
+        uninstall()  # serving ends while the reload runs
+        release.set()
+    while reloads := [t for t in asyncio.all_tasks() if "areload" in repr(t.get_coro())]:
+        await asyncio.gather(*reloads)
+    assert calls == ["sighup"]

@@ -71,6 +71,23 @@ def test_a_bucket_without_refill_allows_its_burst_only(state: SharedState) -> No
     assert results == [True, True, False, False]
 
 
+def test_replicas_whose_clocks_differ_share_one_bucket(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each replica timed the bucket by its own wall clock: a bucket last counted by the
+    # replica 10 s ahead was refilled by those 10 s whenever the other one took a question,
+    # so a user whose questions a load balancer sent to both in turn was never limited
+    # (100 answered of 100, burst 10). A clock set back did the same. Redis's clock is one.
+    real, skew = time.time, 0.0
+    monkeypatch.setattr(time, "time", lambda: real() + skew)
+    replicas = [RedisState(redis_url, prefix="test-skew:") for _ in range(2)]
+    answered = 0
+    for n in range(40):
+        skew = 10.0 * (n % 2)  # the second replica's clock is 10 s ahead
+        answered += replicas[n % 2].take_token("user:slack:U1", 10, 0.5)
+    assert answered <= 11  # the burst, and what 0.5 a second brings back meanwhile
+
+
 @pytest.mark.parametrize("key", ["user_burst", "user_per_s", "channel_burst", "channel_per_s"])
 def test_a_negative_rate_or_burst_is_refused(key: str) -> None:
     # A negative refill drained the in-process buckets and expired Redis's at once (no limit).
@@ -342,6 +359,20 @@ def test_rate_limiter_per_user_and_per_channel() -> None:
     assert limiter.allow("discord", "U1", "C9")
 
 
+def test_a_question_one_bucket_refuses_spends_neither(state: SharedState) -> None:
+    # The user's token was taken before the channel's bucket was asked: in a busy channel
+    # every refused question still spent its asker's bucket, so a quiet user refused there
+    # was refused in their DM too.
+    limiter = RateLimiter(
+        state, RateLimitSettings(user_burst=3, user_per_s=0, channel_burst=3, channel_per_s=0)
+    )
+    assert [limiter.allow("slack", "U1", "C1") for _ in range(3)] == [True] * 3  # C1 empty
+    assert [limiter.allow("slack", "U2", "C1") for _ in range(5)] == [False] * 5
+    assert [limiter.allow("slack", "U2", "D2") for _ in range(2)] == [True, True]
+    assert not limiter.allow("slack", "U1", "D2")  # U1's own bucket is empty ...
+    assert limiter.allow("slack", "U3", "D2")  # ... and that cost D2's last token nothing
+
+
 def test_the_unanswered_log_goes_to_redis_when_shared(redis_url: str, tmp_path) -> None:
     from bot.settings import UnansweredSettings
     from bot.unanswered import UnansweredLog
@@ -505,6 +536,31 @@ def test_a_shared_unanswered_log_that_cannot_be_read_is_said_so(
     assert main(["kb", "unanswered"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "the shared unanswered log cannot be read" in err
+
+
+def test_a_batch_run_goes_on_from_no_other_runs_conversation(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The batch's ids were keys of the shared state as given: with QABOT_REDIS_URL set (as
+    # for the bot, in .env), a run's "1" went on from the last run's "1" (and from another
+    # user's at the same time): "Quelle?" opening a conversation got the source of an
+    # answer this run never gave, and an eval run twice scored differently.
+    import io
+    import json
+    import sys
+
+    from bot.cli import main
+
+    monkeypatch.setenv("QABOT_REDIS_URL", redis_url)
+    replies = []
+    for text in ("Wie groß ist RAISe+?", "Quelle?"):
+        line = json.dumps({"conversation": "1", "text": text})
+        monkeypatch.setattr(sys, "stdin", io.StringIO(line + "\n"))
+        assert main(["ask", "--json", "-"]) == 0
+        replies.append(json.loads(capsys.readouterr().out))
+    assert replies[0]["answered"] and replies[0]["conversation"] == "1"
+    assert not replies[1]["answered"] and replies[1]["citations"] == []
+    assert replies[1]["conversation"] == "1"
 
 
 def test_a_redis_that_refuses_lua_scripts_is_named_once_and_not_an_outage(

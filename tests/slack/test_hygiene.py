@@ -168,6 +168,14 @@ def test_a_retry_after_that_is_no_wait_counts_as_one_second(value: str) -> None:
     assert retry_after_s({"Retry-After": value}) == 1.0
 
 
+@pytest.mark.parametrize("name", ["Retry-After", "retry-after", "RETRY-AFTER"])
+def test_a_retry_after_header_is_read_whatever_the_case_of_its_name(name: str) -> None:
+    # HTTP header names have no case, and proxies send them lower-cased (HTTP/2, Envoy):
+    # read as written only, Slack's "retry-after: 3600" counted as 1 s against the cap, and
+    # the reply was tried again and again instead of dropped.
+    assert retry_after_s({name: "3600"}) == 3600.0
+
+
 # Every 5xx (README): slack_sdk's own handler retries only 500 and 503, not a proxy's 502/504.
 @pytest.mark.parametrize("status", [502, 503, 504])
 async def test_server_errors_are_retried_with_backoff(slack: SlackHarness, status: int) -> None:
