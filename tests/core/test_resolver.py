@@ -431,7 +431,7 @@ def test_the_same_features_are_matched_once_whatever_their_wording(
 # "bewirken" is a purpose, "bewahren (vor)" a prevention; "Gewinnung von Fachpersonal" is
 # recruiting staff; using AI "künftig" is planning to, a role "künftig" the strategy's;
 # "making money" is earning it; "zurückgreifen auf" and "run on" are relying on, and
-# "mostly" only hedges.
+# "mostly" only hedges; "the rationale behind" is a purpose.
 PARAPHRASES = [
     ("Was sollen die zwei Förderprogramme konkret bewirken?", "Hintertreffen"),
     ("Wovor sollen die Förderinitiativen die Stadt eigentlich bewahren?", "Hintertreffen"),
@@ -441,6 +441,9 @@ PARAPHRASES = [
     ("are the big players making money from AI or not?", "half"),
     ("Worauf greifen die Firmen fast alle zurück, wenn es um Rechenleistung geht?", "Cloud"),
     ("do the AI firms there mostly run on the cloud or their own servers?", "cloud"),
+    # "the rationale behind", "der Hintergedanke" ask the purpose
+    ("What's the rationale behind the AI Subsidy Scheme?", "cooperation"),
+    ("Was ist der Hintergedanke der Förderprogramme?", "Kooperation"),
 ]
 
 
