@@ -885,6 +885,8 @@ class Policy:
         if term.group == "group" and concepts & self.firm_sizes:
             named = self.resolver.docs[top.key].groups
             return not uncovered([term], named) or concepts <= named | (scope - self.firm_sizes)
+        if term.group == "aggregate":  # "in Summe" is no amount the intent states: a sum
+            return not uncovered([term], scope)  # is covered only where its words say one
         return not uncovered([term], scope) or (bool(concepts) and concepts <= scope)
 
     @cached_property

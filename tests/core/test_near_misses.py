@@ -81,6 +81,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "What proportion of large firms require HPC support?",
         "Wie viel Prozent der großen Firmen brauchen Hilfe beim Hochleistungsrechnen?",
         "How much can a single firm receive from RAISe+?",  # what one recipient gets
+        "Wie viel Geld ergeben die beiden Programme in Summe?",  # a sum, not an amount stated
         "Wie viel bekommt ein einzelnes Unternehmen aus dem AI Subsidy Scheme?",
     ],
 )
