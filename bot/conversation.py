@@ -734,7 +734,9 @@ class Conversations:
                 declined = answer
         # "for SMEs only?" after the 49 %: the last question of SMEs, which the article
         # does not answer; the firm sizes it gets alone are no answer to it
-        return declined if declined is not None and self._only_restricts(text, lang) else None
+        no_topic = not self._topic_of(strip_opener(text), lang)  # "which month tho"
+        restricts = self._only_restricts(text, lang) or no_topic
+        return declined if declined is not None and restricts else None
 
     def _only_restricts(self, text: str, lang: str) -> bool:
         """A follow-up that adds a restriction and nothing else ("for SMEs only?")."""

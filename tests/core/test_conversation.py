@@ -149,6 +149,25 @@ def test_a_follow_up_that_only_narrows_the_last_question_is_declined(
 
 
 @pytest.mark.parametrize(
+    ("before", "follow_up"),
+    [
+        (["When will the HPC data centre open?"], "what month exactly"),
+        (["Wie viel Prozent der Firmen wollen international expandieren?"], "In welche Länder?"),
+        (["Wie viele Firmen finden kein Personal?", "Und die Expansion?"], "welche Länder denn?"),
+    ],
+)
+def test_a_follow_up_of_only_a_restriction_restricts_the_last_answer(
+    talk: Conversations, before: list[str], follow_up: str
+) -> None:
+    """ "welche Länder denn?" after the 55 % who want to expand asks where they expand to,
+    which the article does not give; read alone it is another answer (the article's
+    location)."""
+    for turn in before:
+        talk.ask("c36", turn)
+    assert talk.ask("c36", follow_up).answered is False
+
+
+@pytest.mark.parametrize(
     ("first", "follow_up", "expected"),
     [
         ("What share of firms use AI?", "and the large firms, they make a profit?", "half"),
