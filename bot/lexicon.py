@@ -124,6 +124,7 @@ class LanguageData(_Strict):
     name_classes: dict[Literal["place", "organisation", "person"], list[str]]
     filler: list[str]
     inner_particles: list[str]
+    time_phrase_words: list[str]
     abbreviations: dict[str, str]
     number_words: _NumberWords
     chat: dict[Literal["greeting", "thanks", "goodbye", "other"], list[str]]
@@ -273,6 +274,7 @@ PARTITIVES = _phrases(DATA.partitives)
 COUNT_UNITS = frozenset(fold_entry(w) for w in (*DATA.count_units, *DATA.number_words.scales))
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)
 INNER_PARTICLES = frozenset(fold_entry(w) for w in DATA.inner_particles)
+TIME_PHRASE_WORDS = frozenset(fold_entry(w) for w in DATA.time_phrase_words)
 NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.items()}
 ABBREVIATIONS = {
     fold_entry(k): tuple(_WORD.findall(fold_entry(v))) for k, v in DATA.abbreviations.items()

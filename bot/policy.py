@@ -46,6 +46,7 @@ from bot.lexicon import (
     SHARE_CUES,
     STATUS_WORDS,
     STOPWORDS,
+    TIME_PHRASE_WORDS,
     YES_NO_OPENERS,
 )
 from bot.models import Intent
@@ -763,7 +764,12 @@ class Policy:
         # "Wie sah es Ende 2023 aus?" of a figure dated by its year (over 200 firms by 2022);
         # keywords ("ki firmen hkstp ende 2023") state nothing, so claim no wrong year
         dated = timed or any(map(is_year, doc.numbers))
-        keywords = not STOPWORDS.intersection(res.words)
+        # "hkstp ai companies at the end of 2023?" of a count or share dated by its year;
+        # of a thing dated by a year ("SenseTime founded in 2016?") a year is a claim
+        counts = "year" not in self.figure_kinds.get(top.key, frozenset())
+        keywords = not STOPWORDS.intersection(res.words) or (
+            counts and not timed and not (STOPWORDS - TIME_PHRASE_WORDS).intersection(res.words)
+        )
         return (timed and asks_what) or (dated and (asks_whether or keywords))
 
     def _misdates(self, res: Resolution, years: list[str]) -> bool:

@@ -48,6 +48,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Wie viele Beschäftigte arbeiten in den KI-Unternehmen im Science Park?",
         "Wie sah es Ende 2023 im HKSTP aus?",  # how things stood at another time
         "Anzahl der KI-Firmen im HKSTP Ende 2024?",  # a count asked tersely, another year
+        "HKSTP AI companies at the end of 2023?",  # keywords with a point in time
         "Hat Hamburg auch so einen Technologiepark für KI-Firmen?",  # a city of the gazetteer
         "What share of firms in Mumbai use AI?",
         "Welche Empfehlungen hat das HKPC gemacht?",  # which of the nine it only counts
@@ -1624,6 +1625,9 @@ def test_a_year_in_bare_keywords_asks_for_that_year_and_claims_nothing(qabot: QA
     answer = qabot.ask("hkstp ki firmen 2024")
     assert not answer.answered, answer.text
     answered_with(qabot, "SenseTime was founded in 2016, right?", "2014")
+    # the date of a thing in keywords is a claim to check, not another time asked
+    answered_with(qabot, "SenseTime founded in 2016?", "2014")
+    answered_with(qabot, "HKPC study published in 2022?", "2023")
 
 
 @pytest.mark.parametrize(
