@@ -1367,6 +1367,44 @@ def test_a_group_named_in_full_is_quoted_as_written(qabot: QABot) -> None:
     assert surface("Do small and medium-sized firms use AI?", ("medium", "sized")) == "medium-sized"
 
 
+def test_a_place_is_quoted_without_a_letter_before_it(qabot: QABot) -> None:
+    """A single letter folds to no token: "in Ø Hamburg" quoted "Ø Hamburg" (and, scanning
+    from each such letter to the next word, a question of 2,000 letters and 100 places
+    took 16 s)."""
+    answer = qabot.ask("Wie viele Unternehmen nutzen in Ø Hamburg KI?")
+    assert answer.kind == "narrowed"
+    assert "„Hamburg“" in answer.text, answer.text
+    assert surface("Do firms in a Hamburg office use AI?", ("hamburg",)) == "Hamburg"
+    assert surface("x y New z York?", ("new", "york")) == "New z York"
+
+
+def test_the_terms_of_a_question_at_the_length_limit_read_its_words_once(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each term shown as written read the whole question again: a question at the length
+    limit naming a hundred places re-read its 2,000 words a hundred times (16 s of one
+    core for one message, p50 is 1 ms). Its words are read once per question."""
+    from bot import narrowing
+
+    places = "Hamburg Berlin Shenzhen Singapur Tokio London Paris Madrid Wien Genf".split()
+    tail = " " + " ".join(places * 10) + "?"
+    question = ("Wie viele KMU nutzen KI? " + "Ding " * 800)[: 4000 - len(tail)] + tail
+    calls = 0
+    read = narrowing.tokens
+
+    def counted(text: str) -> list[str]:
+        nonlocal calls
+        calls += 1
+        return read(text)
+
+    monkeypatch.setattr(narrowing, "tokens", counted)
+    knows = qabot.store.current.resolver.analyzer.knows
+    terms = narrowing.restricting_terms(question, knows, "de")
+    assert len([t for t in terms if t.group == "place"]) >= 80
+    words = len(question.split())
+    assert calls <= 3 * words, (calls, words)
+
+
 @pytest.mark.parametrize(
     "question",
     [
