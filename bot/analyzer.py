@@ -428,9 +428,11 @@ class Analyzer:
         exact = next(
             ((len(p), cid) for p, cid in options if tuple(stems[i : i + len(p)]) == p), None
         )
-        if exact or not _INNER_STEMS.intersection(stems[i + 1 : i + 1 + self._longest_phrase]):
+        if not _INNER_STEMS.intersection(stems[i + 1 : i + 1 + self._longest_phrase]):
             return exact
-        for p, cid in options:
+        for p, cid in options:  # longest first: "Hong Kong, ähm, Dollar" is not "Hong Kong"
+            if exact and len(p) <= exact[0]:
+                return exact
             j, k = i, 0
             while k < len(p) and j < len(stems):
                 if stems[j] == p[k]:
