@@ -229,12 +229,29 @@ def test_the_side_of_a_choice_the_article_speaks_to_answers_it(
         "Nutzen die Firmen eher AWS oder Azure?",  # which of the named: not given
         "Do more firms use AI in Shenzhen or in Singapore?",
         "Wie viele Firmen haben bislang Geld beantragt oder bewilligt bekommen?",
+        # a name among the sides: which of the named, not the cloud
+        "Welche Hyperscaler nutzen die Firmen in Hongkong – eher AWS, Azure oder Alibaba Cloud?",
+        # a side of one word ("oder planen es") is no question of its own: the count asked
+        "Ich brauche keine Prozente, sondern eine Stückzahl: Wie viele Unternehmen in "
+        "Hongkong setzen in absoluten Zahlen KI ein oder planen es?",
+        # a side that narrows (large firms) is not answered by the other side's answer
+        "Setzen die Firmen auf Cloud oder haben die großen Firmen eigene Server?",
     ],
 )
 def test_a_choice_between_things_the_article_does_not_give_is_declined(
     qabot: QABot, question: str
 ) -> None:
     assert qabot.ask(question).answered is False
+
+
+def test_an_or_inside_a_quote_is_no_choice(qabot: QABot) -> None:
+    """ "'using or planning AI'" names a bar of a chart: the question asks for the key
+    findings, not the side 'hiring difficulties' alone (the recruiting answer)."""
+    answer = qabot.ask(
+        "Building a bar chart from the HKPC survey for our AI package. I have two bars: "
+        "'using or planning AI' and 'hiring difficulties'. What values go on them?"
+    )
+    assert answer.intent == "hkpc.key_findings", answer.text
 
 
 def test_a_covered_restriction_is_answered(qabot: QABot) -> None:
