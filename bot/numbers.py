@@ -30,6 +30,11 @@ MIN_SPELLED = 11  # from "eleven", "elf", "zwölf" on: "one", "zwei", "drei" are
 # are remembered.
 WORD_CACHE = 8192
 WORD_CHARS = 60
+# The longest number word there is below a million ("siebenhundertsiebenundsiebzigtausend
+# siebenhundertsiebenundsiebzig") has 65 letters; a longer word is no number. Parsing
+# recurses on each "tausend"/"hundert": a word of 430 of them in a question of 3,010
+# characters raised RecursionError out of QABot.ask.
+NUMBER_WORD_MAX = 80
 
 
 def goes_on(word: str) -> bool:
@@ -40,6 +45,8 @@ def goes_on(word: str) -> bool:
 
 def parse_german(word: str) -> int | None:
     """One German number word ("dreiundsechzig", "zweitausendvierzehn"), else None."""
+    if len(word) > NUMBER_WORD_MAX:
+        return None
     return _remembered(word) if len(word) <= WORD_CHARS else _parse_german(word)
 
 
