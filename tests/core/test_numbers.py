@@ -70,3 +70,14 @@ def test_a_question_of_one_long_number_word_gets_a_reply(qabot: QABot) -> None:
     answer = qabot.ask("Wie viele " + "tausend" * 560 + "?")
     assert answer.kind in ("abstain", "refused", "intent", "passage"), answer.kind
     assert len(answer.question) <= 4000
+
+
+@pytest.mark.parametrize("said", ["one hundred ", "one thousand ", "nine hundred and "])
+def test_a_spelled_english_number_said_thousands_of_times_gets_a_reply(said: str) -> None:
+    """Reading a spelled English number recursed once per group: "one hundred" 3,333 times
+    (max_question_chars may be 40,000) raised RecursionError out of QABot.ask."""
+    from bot.numbers import read_spelled_numbers
+
+    toks = (said * 3400).split()
+    assert read_spelled_numbers(toks)[0] == read_spelled_numbers(said.split())[0]
+    assert read_spelled_numbers("two thousand nine hundred and five".split()) == ["2905"]
