@@ -146,6 +146,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Questions the bot could not answer well",
         "de": "Fragen, die der Bot nicht gut beantworten konnte",
     },
+    "kb_unanswered_more": {
+        "en": "… and {count} more: `qabot kb unanswered --limit {total}` lists every one.",
+        "de": "… und {count} weitere: `qabot kb unanswered --limit {total}` listet alle.",
+    },
     "kb_voted_down": {
         "en": "👎 ×{count} on the answer {intents}",
         "de": "👎 ×{count} auf die Antwort {intents}",

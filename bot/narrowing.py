@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from bot.lexicon import (
@@ -241,11 +242,16 @@ def _looks_like_name(word: str, index: int, lang: str) -> bool:
 
 
 def surface(question: str, phrase: tuple[str, ...]) -> str:
-    """The words of `question` that fold to `phrase`, as written (only letters: no markup)."""
-    words = _WORD.findall(question)
-    folded = [tuple(map(_as_listed, tokens(w))) for w in words]
+    """The words of `question` that fold to `phrase`, as written (only letters: no markup).
+    The words shown start with the phrase's first: a word no token is read from (a single
+    letter: "in a Hamburg office") is not part of it. A question's words are read once,
+    and only the words starting with the phrase's first token are tried: a question at
+    the length limit names hundreds of terms, each shown."""
+    words, folded, starts = _written(question)
+    if not phrase:
+        return words[0] if words else ""
     n = len(phrase)
-    for i in range(len(words)):
+    for i in starts.get(phrase[0], ()):
         joined: tuple[str, ...] = ()
         for j in range(i, len(words)):  # a written word may fold to several ("medium-sized")
             joined += folded[j]
@@ -254,6 +260,21 @@ def surface(question: str, phrase: tuple[str, ...]) -> str:
                     return " ".join(words[i : j + 1])
                 break
     return " ".join(phrase)
+
+
+@lru_cache(maxsize=16)
+def _written(
+    question: str,
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], dict[str, list[int]]]:
+    """The words of `question` as written, each as its folded tokens, and where each first
+    token starts a word (read once per question, not once per term shown)."""
+    words = tuple(_WORD.findall(question))
+    folded = tuple(tuple(map(_as_listed, tokens(w))) for w in words)
+    starts: dict[str, list[int]] = {}
+    for i, toks in enumerate(folded):
+        if toks:
+            starts.setdefault(toks[0], []).append(i)
+    return words, folded, starts
 
 
 def uncovered(terms: list[Narrowing], scope: frozenset[str]) -> list[Narrowing]:

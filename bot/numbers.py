@@ -30,6 +30,12 @@ MIN_SPELLED = 11  # from "eleven", "elf", "zwölf" on: "one", "zwei", "drei" are
 # are remembered.
 WORD_CACHE = 8192
 WORD_CHARS = 60
+# The longest number word there is below a million ("siebenhundertsiebenundsiebzigtausend
+# siebenhundertsiebenundsiebzig") has 65 letters; a longer word is no number. Parsing
+# recurses on each "tausend"/"hundert": a word of 430 of them in a question of 3,010
+# characters raised RecursionError out of QABot.ask.
+NUMBER_WORD_MAX = 80
+ENGLISH_GROUPS = 6  # the groups of a spelled English number read on (see _english)
 
 
 def goes_on(word: str) -> bool:
@@ -40,6 +46,8 @@ def goes_on(word: str) -> bool:
 
 def parse_german(word: str) -> int | None:
     """One German number word ("dreiundsechzig", "zweitausendvierzehn"), else None."""
+    if len(word) > NUMBER_WORD_MAX:
+        return None
     return _remembered(word) if len(word) <= WORD_CHARS else _parse_german(word)
 
 
@@ -83,8 +91,11 @@ def _german_tens(word: str) -> int | None:
     return german if german is not None and 20 < german < 100 else None
 
 
-def _english(toks: list[str], i: int) -> tuple[int, int] | None:
-    """A spelled English number at toks[i], with hundreds, thousands and years."""
+def _english(toks: list[str], i: int, depth: int = 0) -> tuple[int, int] | None:
+    """A spelled English number at toks[i], with hundreds, thousands and years. It goes
+    on for at most ENGLISH_GROUPS groups ("nine hundred | ninety nine thousand | nine
+    hundred | ninety nine" is four): "one hundred" said 3,333 times (a question of
+    max_question_chars = 40,000) recursed once per group and raised RecursionError."""
     first = _english_group(toks, i)
     if first is None:
         return None
@@ -95,7 +106,8 @@ def _english(toks: list[str], i: int) -> tuple[int, int] | None:
         j += 1
         if j < len(toks) and toks[j] == "and":
             j += 1
-        rest = _english(toks, j) if j < len(toks) else None
+        more = j < len(toks) and depth < ENGLISH_GROUPS
+        rest = _english(toks, j, depth + 1) if more else None
         if rest is not None and rest[0] < (1000 if toks[j - 1] != "hundred" else 100):
             value += rest[0]
             j += rest[1]

@@ -206,11 +206,21 @@ def ends_open(text: str) -> bool:
     rather than as `tokens(text)` followed by its own tokens: `text` ends with a letter
     spelled alone ("… h k" + "s t p") or a word a spelled number goes on with ("twenty" +
     "one"). Folding, '%' and "R&D" stop at a space, and so does every other token."""
+    if ("\x1b" in text or "\x9b" in text) and _ends_in_a_control_sequence(text):
+        return True
     prepared = _prepared(text)
     if _ENDS_SPELLED.search(prepared):
         return True
     words = _words(prepared)
     return bool(words) and words[-1] in GOES_ON
+
+
+def _ends_in_a_control_sequence(text: str) -> bool:
+    """A terminal sequence `text` leaves unfinished ("\x9b", "\x1b]0;title") takes the next
+    text's start as its own ("\x9b" + " r" is one sequence: no "r"), so the two tokenise
+    together."""
+    probe = "zz"
+    return tokens(f"{text} {probe}") != tokens(text) + tokens(probe)
 
 
 def _joined_names(match: re.Match[str]) -> str:

@@ -48,6 +48,7 @@ CUSTOM_ID_MAX = 100
 BUTTONS_PER_ROW = 5
 ROWS_MAX = 5
 BUTTONS_MAX = BUTTONS_PER_ROW * ROWS_MAX
+GROUPS_SHOWN = BUTTONS_MAX  # /kb unanswered: a group a button, in one listing
 
 # The custom_id of an `/kb unanswered` attach button: this prefix and the group's key.
 ATTACH_PREFIX = "qabot_attach:"
@@ -393,6 +394,11 @@ def unanswered_replies(
     if not groups:
         empty = "kb_unanswered_none" if logging else "kb_unanswered_off"
         return pack(build_embeds(word(empty, lang), [], color=COLOR_INFO))
+    # As many groups as one message has buttons: `admin.unanswered_groups` may be 1,000,
+    # which was 125 follow-up messages, and only the last 25 groups had their button.
+    more = len(groups) - GROUPS_SHOWN
+    total = len(groups)
+    groups = groups[:GROUPS_SHOWN]
     fields = []
     for g in groups:
         proposal = f"→ `{g.intent}` ({g.score:.2f})" if g.intent else "→ –"
@@ -409,6 +415,8 @@ def unanswered_replies(
         fields.append((f"×{g.count} {literal(g.question)}", proposal))
     title = word("kb_unanswered", lang)
     hint = word("kb_unanswered_hint", lang)
+    if more > 0:
+        hint += "\n" + word("kb_unanswered_more", lang, count=more, total=total)
     replies = pack(build_embeds(hint, fields, color=COLOR_INFO, title=title, lang=lang))
     buttons = tuple(attach_button(g, lang) for g in groups if g.intent)[:BUTTONS_MAX]
     replies[-1] = replace(replies[-1], buttons=buttons)

@@ -314,7 +314,8 @@ def render_unanswered(groups: list[Group] | None, lang: str, *, logging: bool = 
         {"type": "header", "text": {"type": "plain_text", "text": clip(title, HEADER_MAX)}}
     ]
     lines = [title]
-    for n, g in enumerate(groups[: BLOCKS_MAX - 1]):
+    shown = groups[: BLOCKS_MAX - 2]  # the header, a block a group, the line of the rest
+    for n, g in enumerate(shown):
         proposal = f"`{safe(g.intent)}` ({g.score:.2f})" if g.intent else "–"
         text = f"×{g.count} “{literal(g.question)}” [{g.lang}] → {proposal}"
         if g.down_votes:
@@ -332,6 +333,10 @@ def render_unanswered(groups: list[Group] | None, lang: str, *, logging: bool = 
             }
         blocks.append(block)
         lines.append(text)
+    if len(groups) > len(shown):  # `admin.unanswered_groups` may be 1,000: say what is left out
+        rest = word("kb_unanswered_more", lang, count=len(groups) - len(shown), total=len(groups))
+        blocks.append(_context([rest]))
+        lines.append(rest)
     return _payload("\n".join(lines), blocks)
 
 

@@ -410,6 +410,41 @@ async def test_discord_unanswered_buttons_stay_within_the_limits() -> None:
     assert len(buttons_of({"components": view.to_components()})) == 25
 
 
+def _many_groups(count: int) -> list[Group]:
+    question = "Wie viele Firmen in Bezirk {0} nutzen KI, und warum nicht mehr? " * 5
+    return [
+        Group(f"{n:010x}", question.format(n), "de", count - n, (), "hkpc.ai_adoption", 0.5)
+        for n in range(count)
+    ]
+
+
+def test_discord_unanswered_of_a_thousand_groups_is_one_listing_saying_what_is_left() -> None:
+    """`admin.unanswered_groups` goes to 1,000: that was 125 follow-up messages to the admin
+    (each waiting out the webhook's rate limit), the groups before the last 25 without a
+    button. The groups a listing's buttons can attach, and the number left out."""
+    replies = unanswered_replies(_many_groups(1000), "en")
+    assert len(replies) <= 5, len(replies)
+    fields = [f for r in replies for e in r.embeds for f in e.get("fields", ())]
+    assert len(fields) == len(replies[-1].buttons) == 25
+    text = json.dumps([r.embeds for r in replies], ensure_ascii=False)
+    assert "… and 975 more: `qabot kb unanswered --limit 1000`" in text, text[:400]
+    assert "more:" not in json.dumps([r.embeds for r in unanswered_replies(_many_groups(25), "en")])
+
+
+def test_slack_unanswered_of_a_thousand_groups_says_what_is_left() -> None:
+    """Slack showed the first 49 groups of 1,000 and said nothing of the rest."""
+    payload = render_unanswered(_many_groups(1000), "de")
+    assert len(payload["blocks"]) <= 50
+    sections = [b for b in payload["blocks"] if b["type"] == "section"]
+    rest = payload["blocks"][-1]
+    assert rest["type"] == "context", rest
+    more = f"… und {1000 - len(sections)} weitere: `qabot kb unanswered --limit 1000`"
+    assert more in rest["elements"][0]["text"]
+    assert more in payload["text"] or len(payload["text"]) >= 3000
+    few = render_unanswered(_many_groups(10), "de")
+    assert [b["type"] for b in few["blocks"]] == ["header"] + ["section"] * 10
+
+
 def test_slack_unanswered_buttons_stay_within_the_limits() -> None:
     # A logged question of 480 umlauts is 2,880 characters of JSON ("\\u00e4" each), over
     # Block Kit's 2,000 for a button value: Slack would refuse the whole listing. With the

@@ -122,6 +122,12 @@ def test_a_phrase_with_an_elision_reads_as_a_question_does(entry: str, text: str
     assert any(toks[i : i + len(cue)] == cue for i in range(len(toks))), (cue, toks)
 
 
+def test_a_phrase_keeps_its_single_digits_as_a_question_does() -> None:
+    # a question's tokens keep "5" (bot.text.tokens): a phrase without it matched any "top"
+    assert lexicon.phrase("Top 5 Firmen") == tuple(tokens("Top 5 Firmen")) == ("top", "5", "firmen")
+    assert lexicon.phrase("what's a 1") == ("what", "1")
+
+
 def test_every_phrase_can_match_a_question() -> None:
     """Phrases are matched against a question's tokens: a phrase holds no word the tokens
     drop ("thanks a lot" is ("thanks", "lot")), and one with a word the tokens spell out

@@ -231,12 +231,29 @@ def test_the_side_of_a_choice_the_article_speaks_to_answers_it(
         "Nutzen die Firmen eher AWS oder Azure?",  # which of the named: not given
         "Do more firms use AI in Shenzhen or in Singapore?",
         "Wie viele Firmen haben bislang Geld beantragt oder bewilligt bekommen?",
+        # a name among the sides: which of the named, not the cloud
+        "Welche Hyperscaler nutzen die Firmen in Hongkong – eher AWS, Azure oder Alibaba Cloud?",
+        # a side of one word ("oder planen es") is no question of its own: the count asked
+        "Ich brauche keine Prozente, sondern eine Stückzahl: Wie viele Unternehmen in "
+        "Hongkong setzen in absoluten Zahlen KI ein oder planen es?",
+        # a side that narrows (large firms) is not answered by the other side's answer
+        "Setzen die Firmen auf Cloud oder haben die großen Firmen eigene Server?",
     ],
 )
 def test_a_choice_between_things_the_article_does_not_give_is_declined(
     qabot: QABot, question: str
 ) -> None:
     assert qabot.ask(question).answered is False
+
+
+def test_an_or_inside_a_quote_is_no_choice(qabot: QABot) -> None:
+    """ "'using or planning AI'" names a bar of a chart: the question asks for the key
+    findings, not the side 'hiring difficulties' alone (the recruiting answer)."""
+    answer = qabot.ask(
+        "Building a bar chart from the HKPC survey for our AI package. I have two bars: "
+        "'using or planning AI' and 'hiring difficulties'. What values go on them?"
+    )
+    assert answer.intent == "hkpc.key_findings", answer.text
 
 
 def test_a_covered_restriction_is_answered(qabot: QABot) -> None:
@@ -1367,6 +1384,44 @@ def test_a_group_named_in_full_is_quoted_as_written(qabot: QABot) -> None:
     assert not answer.answered
     assert "“small and medium-sized enterprises”" in answer.text, answer.text
     assert surface("Do small and medium-sized firms use AI?", ("medium", "sized")) == "medium-sized"
+
+
+def test_a_place_is_quoted_without_a_letter_before_it(qabot: QABot) -> None:
+    """A single letter folds to no token: "in Ø Hamburg" quoted "Ø Hamburg" (and, scanning
+    from each such letter to the next word, a question of 2,000 letters and 100 places
+    took 16 s)."""
+    answer = qabot.ask("Wie viele Unternehmen nutzen in Ø Hamburg KI?")
+    assert answer.kind == "narrowed"
+    assert "„Hamburg“" in answer.text, answer.text
+    assert surface("Do firms in a Hamburg office use AI?", ("hamburg",)) == "Hamburg"
+    assert surface("x y New z York?", ("new", "york")) == "New z York"
+
+
+def test_the_terms_of_a_question_at_the_length_limit_read_its_words_once(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each term shown as written read the whole question again: a question at the length
+    limit naming a hundred places re-read its 2,000 words a hundred times (16 s of one
+    core for one message, p50 is 1 ms). Its words are read once per question."""
+    from bot import narrowing
+
+    places = "Hamburg Berlin Shenzhen Singapur Tokio London Paris Madrid Wien Genf".split()
+    tail = " " + " ".join(places * 10) + "?"
+    question = ("Wie viele KMU nutzen KI? " + "Ding " * 800)[: 4000 - len(tail)] + tail
+    calls = 0
+    read = narrowing.tokens
+
+    def counted(text: str) -> list[str]:
+        nonlocal calls
+        calls += 1
+        return read(text)
+
+    monkeypatch.setattr(narrowing, "tokens", counted)
+    knows = qabot.store.current.resolver.analyzer.knows
+    terms = narrowing.restricting_terms(question, knows, "de")
+    assert len([t for t in terms if t.group == "place"]) >= 80
+    words = len(question.split())
+    assert calls <= 3 * words, (calls, words)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.figures import figures
+from bot.service import QABot
 from bot.text import tokens
 
 
@@ -51,3 +52,32 @@ def test_a_word_is_tried_as_a_german_number_once() -> None:
     hits = numbers._remembered.cache_info().hits
     assert numbers.parse_german("dreiundsechzig") == 63
     assert numbers._remembered.cache_info().hits == hits + 1
+
+
+@pytest.mark.parametrize("word", ["tausend", "hundert", "einhundert"])
+def test_a_number_word_of_hundreds_of_scales_is_no_number_and_no_error(word: str) -> None:
+    """Parsing a German number word recursed on each "tausend"/"hundert": "Wie viele " and
+    430 of them (3,010 characters, within max_question_chars) raised RecursionError out of
+    QABot.ask, a traceback that ended a batch run."""
+    from bot.numbers import parse_german
+
+    assert parse_german(word * 560) is None
+    longest = "siebenhundertsiebenundsiebzigtausendsiebenhundertsiebenundsiebzig"
+    assert parse_german(longest) == 777777
+
+
+def test_a_question_of_one_long_number_word_gets_a_reply(qabot: QABot) -> None:
+    answer = qabot.ask("Wie viele " + "tausend" * 560 + "?")
+    assert answer.kind in ("abstain", "refused", "intent", "passage"), answer.kind
+    assert len(answer.question) <= 4000
+
+
+@pytest.mark.parametrize("said", ["one hundred ", "one thousand ", "nine hundred and "])
+def test_a_spelled_english_number_said_thousands_of_times_gets_a_reply(said: str) -> None:
+    """Reading a spelled English number recursed once per group: "one hundred" 3,333 times
+    (max_question_chars may be 40,000) raised RecursionError out of QABot.ask."""
+    from bot.numbers import read_spelled_numbers
+
+    toks = (said * 3400).split()
+    assert read_spelled_numbers(toks)[0] == read_spelled_numbers(said.split())[0]
+    assert read_spelled_numbers("two thousand nine hundred and five".split()) == ["2905"]

@@ -144,6 +144,17 @@ def test_only_the_articles_setting_in_common_is_not_enough(qabot: QABot, questio
     assert qabot.ask(question).answered is False
 
 
+def test_a_part_that_asks_only_where_the_article_is_set_is_still_answered(qabot: QABot) -> None:
+    """ "… was soll Hongkong damit werden?" shares only Hong Kong with the city's efforts,
+    and asks nothing else: the setting alone declines a question that asks about something
+    else, not one that asks about the setting."""
+    answer = qabot.ask(
+        "Wie viele Empfehlungen hat die HKPC-Studie eigentlich ausgesprochen, und worauf "
+        "zielen die ab, also was soll Hongkong damit werden?"
+    )
+    assert answer.intent == "hkpc.recommendations+funding.efforts", answer.intent
+
+
 def test_one_shared_common_word_is_not_enough(qabot: QABot) -> None:
     answer = qabot.ask("Hongkong Wetter Regen Taifun")
     assert answer.answered is False
