@@ -104,6 +104,13 @@ def _english(toks: list[str], i: int, depth: int = 0) -> tuple[int, int] | None:
     if j < len(toks) and toks[j] in ("thousand", "hundred"):
         value *= 1000 if toks[j] == "thousand" else 100
         j += 1
+        if toks[j - 1] == "hundred" and depth < ENGLISH_GROUPS:
+            thousands = _hundreds_of_thousands(toks, j, value)
+            if thousands is not None:
+                rest = _english(toks, thousands[1], depth + 1) if thousands[1] < len(toks) else None
+                if rest is not None and rest[0] < 1000:
+                    return thousands[0] + rest[0], thousands[1] + rest[1] - i
+                return thousands[0], thousands[1] - i
         if j < len(toks) and toks[j] == "and":
             j += 1
         more = j < len(toks) and depth < ENGLISH_GROUPS
@@ -117,6 +124,26 @@ def _english(toks: list[str], i: int, depth: int = 0) -> tuple[int, int] | None:
         if second is not None and 10 <= second[0] <= 99:
             return value * 100 + second[0], j + second[1] - i
     return value, j - i
+
+
+def _hundreds_of_thousands(toks: list[str], j: int, hundreds: int) -> tuple[int, int] | None:
+    """Hundreds of thousands read on from after "hundred" at toks[j]: "two hundred |
+    thousand", "one hundred and fifty | thousand" → (value, index after "thousand" and an
+    "and"), else None. Read as hundreds and a number of its own, a question's "two hundred
+    thousand firms" was 200 (confirmed by the article's "over 200") and "one hundred fifty
+    thousand" 100 and 50,000."""
+    k = j + 1 if j < len(toks) and toks[j] == "and" else j
+    below = _english_group(toks, k) if k < len(toks) else None
+    if below is not None and below[0] < 100:
+        hundreds, k = hundreds + below[0], k + below[1]
+    elif k > j:
+        return None  # "two hundred and thousand": no number goes on so
+    if k >= len(toks) or toks[k] != "thousand":
+        return None
+    k += 1
+    if k < len(toks) and toks[k] == "and":
+        k += 1
+    return hundreds * 1000, k
 
 
 def read_spelled_numbers(toks: list[str]) -> list[str]:

@@ -81,3 +81,28 @@ def test_a_spelled_english_number_said_thousands_of_times_gets_a_reply(said: str
     toks = (said * 3400).split()
     assert read_spelled_numbers(toks)[0] == read_spelled_numbers(said.split())[0]
     assert read_spelled_numbers("two thousand nine hundred and five".split()) == ["2905"]
+
+
+@pytest.mark.parametrize(
+    ("said", "number"),
+    [
+        ("two hundred thousand", "200000"),
+        ("one hundred and fifty thousand", "150000"),
+        ("one hundred twenty thousand", "120000"),
+        ("five hundred thousand and five", "500005"),
+        ("nine hundred ninety nine thousand nine hundred ninety nine", "999999"),
+        ("two hundred thousand three hundred and one", "200301"),
+    ],
+)
+def test_hundreds_of_thousands_are_one_number(said: str, number: str) -> None:
+    """"two hundred thousand" was read as 200 and the word "thousand", "one hundred fifty
+    thousand" as 100 and 50,000: a figure the article's is compared with."""
+    assert tokens(said + " firms") == [number, "firms"]
+
+
+def test_a_premise_of_hundreds_of_thousands_is_corrected(qabot: QABot) -> None:
+    """The article has "over 200 AI companies" in the science park: "two hundred thousand"
+    was read as 200 and confirmed, where 200000 in digits is corrected."""
+    words = qabot.ask("Were there two hundred thousand AI companies in the science park?")
+    digits = qabot.ask("Were there 200000 AI companies in the science park?")
+    assert "200000" in words.text and words.text == digits.text
