@@ -39,6 +39,8 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2
 _TERMINAL = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+# One group of thousands after a separator: "200,000", "3.000" (not "0,125": a decimal).
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
 _SUFFIXES = ("ing", "ern", "en", "er", "es", "ed", "em", "e", "s")
 _LATIN_LETTER = re.compile(r"[a-z]")
 # Letters spelled one by one, as dictation writes them: "h k s t p" → "hkstp", "c f o" → "cfo".
@@ -238,9 +240,11 @@ def _joined_letters(match: re.Match[str]) -> str:
 
 
 def _plain_number(tok: str) -> str:
-    """One spelling per number: "3,5" → "3.5", "41.0" → "41", "1.000.000" → "1000000"."""
+    """One spelling per number: "3,5" → "3.5", "41.0" → "41", "1.000.000" → "1000000",
+    "200,000" and "200.000" → "200000" (thousands as figures.figures reads them: read as
+    200.000, a question's "200,000 AI firms" was the article's "over 200", confirmed)."""
     separators = sum(tok.count(sep) for sep in ".,")
-    if separators > 1:  # thousands grouping
+    if separators > 1 or _THOUSANDS.fullmatch(tok):  # thousands grouping
         return tok.replace(".", "").replace(",", "")
     if separators == 1:
         tok = tok.replace(",", ".").rstrip("0").rstrip(".")

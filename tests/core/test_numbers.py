@@ -106,3 +106,39 @@ def test_a_premise_of_hundreds_of_thousands_is_corrected(qabot: QABot) -> None:
     words = qabot.ask("Were there two hundred thousand AI companies in the science park?")
     digits = qabot.ask("Were there 200000 AI companies in the science park?")
     assert "200000" in words.text and words.text == digits.text
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("200,000", "200000"),
+        ("200.000", "200000"),
+        ("2,500", "2500"),
+        ("1.000.000", "1000000"),
+        ("3,5", "3.5"),
+        ("0,125", "0.125"),
+        ("41.0", "41"),
+        ("12,50", "12.5"),
+    ],
+)
+def test_one_group_of_thousands_is_read_as_figures_reads_it(written: str, number: str) -> None:
+    """"200,000" (and German "200.000") was read as the decimal 200.000, so 200, where
+    figures.figures reads 200000: a question's figure compared with the article's."""
+    from bot.figures import figures
+
+    assert tokens(written) == [number]
+    assert float(number) == figures(written)[0].raw or written.startswith("0")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Were there 200,000 AI companies in the science park?",
+        "Gab es 200.000 KI-Firmen im Science Park?",
+    ],
+)
+def test_a_premise_of_a_figure_with_a_thousands_separator_is_corrected(
+    qabot: QABot, question: str
+) -> None:
+    """The article has "over 200 AI companies": "200,000" read as 200 was confirmed."""
+    assert "200000" in qabot.ask(question).text
