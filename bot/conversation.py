@@ -734,9 +734,11 @@ class Conversations:
                 declined = answer
         # "for SMEs only?" after the 49 %: the last question of SMEs, which the article
         # does not answer; the firm sizes it gets alone are no answer to it
-        no_topic = not self._topic_of(strip_opener(text), lang)  # "which month tho"
-        restricts = self._only_restricts(text, lang) or no_topic
-        return declined if declined is not None and restricts else None
+        if declined is None:
+            return None
+        # … as "which month tho", which has no topic of its own, does too
+        no_topic = not self._topic_of(strip_opener(text), lang)
+        return declined if self._only_restricts(text, lang) or no_topic else None
 
     def _only_restricts(self, text: str, lang: str) -> bool:
         """A follow-up that adds a restriction and nothing else ("for SMEs only?")."""

@@ -48,12 +48,14 @@ _GROUP_WORDS = frozenset(w for phrase in (*_GROUP_OF, *PLACES) for w in phrase)
 
 def group_at(toks: list[str], i: int) -> str | None:
     """The group of the restricting phrase that starts at word `i` (the longest), if any."""
+    found = _restrictor_at(toks, i)
+    return _GROUP_OF[found] if found else None
+
+
+def _restrictor_at(toks: list[str], i: int) -> tuple[str, ...] | None:
+    """The restricting phrase that starts at word `i` (the longest), if any."""
     return next(
-        (
-            _GROUP_OF[p]
-            for n in _LENGTHS_AT.get(toks[i], ())
-            if (p := tuple(toks[i : i + n])) in _GROUP_OF
-        ),
+        (p for n in _LENGTHS_AT.get(toks[i], ()) if (p := tuple(toks[i : i + n])) in _GROUP_OF),
         None,
     )
 
@@ -288,11 +290,11 @@ def groups_named(texts: list[str]) -> list[tuple[str, ...]]:
     found = []
     for text in texts:
         toks = [_as_listed(t) for t in tokens(text)]
-        for i in range(len(toks)):
-            for n in _LENGTHS_AT.get(toks[i], ()):
-                if _GROUP_OF.get(phrase := tuple(toks[i : i + n])) == "group":
-                    found.append(phrase)
-                    break
+        found += [
+            p
+            for i in range(len(toks))
+            if (p := _restrictor_at(toks, i)) and _GROUP_OF[p] == "group"
+        ]
     return found
 
 

@@ -523,6 +523,7 @@ class Snapshot:
         sides = [s for s in _EITHER.split(part) if s.strip(" ?,.;:")]
         if len(sides) != 2:
             return []
+        best = [c.key for c in self.policy.ranked(res)[:3]]
         found: list[Decision] = []
         for side in sides:
             side_res = self.resolver.resolve(side)
@@ -535,7 +536,7 @@ class Snapshot:
                 continue
             if len(side_res.analysis.features) < 2:  # one word is no question of its own
                 return []
-            if decision.candidate.key not in [c.key for c in self.policy.ranked(res)[:3]]:
+            if decision.candidate.key not in best:
                 return []  # the side alone reads as something the whole is not about
             if res.analysis.types and not self._answers_type(decision.candidate, res):
                 return []  # "Wie viele … beantragt oder bewilligt?" asks a count of both

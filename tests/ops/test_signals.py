@@ -160,13 +160,11 @@ async def test_after_serving_sighup_is_held_again_not_fatal(qabot: QABot) -> Non
         signal.signal(signal.SIGHUP, before)
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX only")
-async def test_sighups_while_a_reload_runs_are_one_more_reload(
-    qabot: QABot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Each SIGHUP was a reload of its own, queued behind the running one on a thread of
-    the loop's default executor: 30 at once were 30 reloads in a row, and Discord's answers
-    (on those threads too) waited behind them all (2.4 s at the shipped size)."""
+def _held_reloads(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[str], threading.Event, threading.Event]:
+    """The bot's reloads recorded by trigger and held until `release` is set: the calls,
+    an event set once the first runs, and the release."""
     calls: list[str] = []
     first_running, release = threading.Event(), threading.Event()
     reload = qabot.reload
@@ -178,6 +176,17 @@ async def test_sighups_while_a_reload_runs_are_one_more_reload(
         return reload(trigger)
 
     monkeypatch.setattr(qabot, "reload", held)
+    return calls, first_running, release
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX only")
+async def test_sighups_while_a_reload_runs_are_one_more_reload(
+    qabot: QABot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each SIGHUP was a reload of its own, queued behind the running one on a thread of
+    the loop's default executor: 30 at once were 30 reloads in a row, and Discord's answers
+    (on those threads too) waited behind them all (2.4 s at the shipped size)."""
+    calls, first_running, release = _held_reloads(qabot, monkeypatch)
     caplog.set_level(logging.DEBUG, logger="bot.watcher")
 
     def handled() -> int:
@@ -203,17 +212,7 @@ async def test_sighups_while_a_reload_runs_are_one_more_reload(
 async def test_no_reload_follows_the_running_one_once_serving_ends(
     qabot: QABot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    calls: list[str] = []
-    first_running, release = threading.Event(), threading.Event()
-    reload = qabot.reload
-
-    def held(trigger: str = "manual") -> ReloadResult:
-        calls.append(trigger)
-        first_running.set()
-        release.wait()
-        return reload(trigger)
-
-    monkeypatch.setattr(qabot, "reload", held)
+    calls, first_running, release = _held_reloads(qabot, monkeypatch)
     caplog.set_level(logging.DEBUG, logger="bot.watcher")
     uninstall = install_sighup(qabot)
     try:
