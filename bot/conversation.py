@@ -836,6 +836,11 @@ class Conversations:
         said = set(ctx.intents)
         cited = {(c.source, c.locator, c.quote) for c in answer.citations}
         again = _intents(answer) <= said if said else cited <= set(ctx.citations)
+        if again and alone().kind == "gap":
+            # "Where exactly is it to be built?" after the HPC centre's opening: alone, a
+            # known gap of the passage just cited (its location); not that answer again
+            passages = {(c.source, c.locator) for c in alone().citations}
+            return bool(passages & {(source, loc) for source, loc, _ in ctx.citations})
         return (
             again
             and alone().kind == "intent"  # one answer, not several parts of one

@@ -1490,3 +1490,24 @@ def test_a_follow_up_naming_singapore_by_its_chat_abbreviation_is_declined(
 ) -> None:
     talk.ask("c90", "What share of firms struggle to hire?")
     assert talk.ask("c90", "SG also same or not?").answered is False
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        (
+            "When is the HPC data centre meant to become operational?",
+            "Where exactly is it to be built?",
+        ),
+        ("Wann soll das HPC-Rechenzentrum in Betrieb gehen?", "Und wer baut es?"),
+    ],
+)
+def test_a_pronoun_follow_up_asking_a_known_gap_of_the_same_passage_is_declined(
+    talk: Conversations, first: str, follow_up: str
+) -> None:
+    """Read alone, "where is it to be built?" is the known gap of the passage just cited
+    (the article gives no location); read with the last question, it was the opening date
+    again, cited as if it said where."""
+    talk.ask("c91", first)
+    answer = talk.ask("c91", follow_up)
+    assert answer.answered is False and answer.kind == "gap", answer.text
