@@ -84,6 +84,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "How much can a single firm receive from RAISe+?",  # what one recipient gets
         "Wie viel Geld ergeben die beiden Programme in Summe?",  # a sum, not an amount stated
         "Wie viel bekommt ein einzelnes Unternehmen aus dem AI Subsidy Scheme?",
+        # the complement, negated by a contraction or in dialect
+        "What share of firms aren't using AI?",
+        "wie viel prozent vo de firme händ kei problem bim iistelle",
+        "wie viele firma setzed ki ned nur in planung sondern scho richtig ein",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
