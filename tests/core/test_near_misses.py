@@ -88,6 +88,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "What share of firms aren't using AI?",
         "wie viel prozent vo de firme händ kei problem bim iistelle",
         "wie viele firma setzed ki ned nur in planung sondern scho richtig ein",
+        # how a sum is split: the article gives each sum whole
+        "Wie viel vom RAISe+ Geld fließt an die Universitäten?",
+        "How is the RAISe+ money split between universities and firms?",
+        "How much of the AI Subsidy Scheme goes to start-ups?",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
@@ -552,7 +556,8 @@ def test_the_first_part_after_a_lead_in_and_its_colon_is_answered(
 
 def test_a_wrong_year_beside_the_stated_figure_is_corrected(qabot: QABot) -> None:
     answered_with(
-        qabot, "Why does the 2021 HKPC study say that 49 percent of firms struggle with hiring?",
+        qabot,
+        "Why does the 2021 HKPC study say that 49 percent of firms struggle with hiring?",
         "49",
     )
 
@@ -1775,3 +1780,16 @@ def test_smaller_firms_are_the_small_ones(qabot: QABot) -> None:
     answer = qabot.ask("What share of the smaller firms are profitable?")
     assert not answer.answered, answer.text
     answered_with(qabot, "Wie viele der befragten Firmen sind kleinere Unternehmen?", "75")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the split between large firms and SMEs in the study?",
+        "Wie ist die Studie aufgeteilt zwischen großen und kleinen Firmen?",
+    ],
+)
+def test_the_split_of_the_sample_by_size_is_its_firm_sizes(qabot: QABot, question: str) -> None:
+    """A split of a sum is not stated; the study's split by firm size is."""
+    answer = qabot.ask(question)
+    assert answer.answered and "25" in answer.text and "75" in answer.text, answer.text
