@@ -1791,5 +1791,4 @@ def test_smaller_firms_are_the_small_ones(qabot: QABot) -> None:
 )
 def test_the_split_of_the_sample_by_size_is_its_firm_sizes(qabot: QABot, question: str) -> None:
     """A split of a sum is not stated; the study's split by firm size is."""
-    answer = qabot.ask(question)
-    assert answer.answered and "25" in answer.text and "75" in answer.text, answer.text
+    answered_with(qabot, question, "25", "75")
