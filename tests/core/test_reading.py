@@ -184,10 +184,17 @@ def test_a_question_leaning_on_a_story_reads_the_story_in_the_articles_words(
         "Brauchen mehr Firmen HPC-Hilfe, oder nutzen bzw. planen mehr Firmen KI?",
         "What capacity, e.g. in petaflops, is planned for the HPC centre?",
         "Welche Vorteile, z.B. Infrastruktur usw. nennt der Artikel?",
+        "An welchem Tag im Nov. 2023 erschien die Studie?",  # a month
+        "Wie viel bekommt eine Firma max. aus dem Scheme?",
+        "What did Dr. Wang say about capital?",  # a title
     ],
 )
 def test_the_period_of_an_abbreviation_ends_no_sentence(message: str) -> None:
     assert read(message).questions == (message,)
+
+
+def test_no_at_a_sentence_start_is_no_abbreviation() -> None:
+    assert read("Is it 41 %? No. What share use AI?").questions[-1] == "What share use AI?"
 
 
 def test_a_question_read_with_its_context_is_answered_alone_when_the_two_are_not(
