@@ -408,6 +408,11 @@ class Policy:
             return Decision("premise", top, p, (*wrong, *_words(premise)))
         return Decision("answer", top, p)
 
+    def names_only_the_setting(self, res: Resolution) -> bool:
+        """Whether the question's known words are the article's setting at most ("Higher than
+        HK or not?"): every answer fits it, so none answers it."""
+        return res.analysis.features <= self.background
+
     def _only_the_setting(self, top: Candidate, res: Resolution) -> bool:
         """Whether all the question shares with the intent is the article's setting (the
         place most answers name, a month, a year) while it asks about something else: "the weather
@@ -672,6 +677,8 @@ class Policy:
         ranked = self.ranked(res)
         margin = EACH_MARGIN if has_cue(res.words, "each") else self.model.margin
         if len(ranked) < 2 or ranked[0].score - ranked[1].score >= margin:
+            return []
+        if self.names_only_the_setting(res):
             return []
         pair = ranked[:2]
         fits = all(

@@ -1067,6 +1067,8 @@ class Snapshot:
 
     def _passage(self, question: str, res: Resolution) -> Piece | None:
         """One article sentence that clearly answers, quoted, when no intent does."""
+        if self.policy.names_only_the_setting(res):
+            return None
         cfg = self.settings.resolver
         passages = self.resolver.rank_passages(res.analysis, fold(question))
         if not passages or passages[0].score < cfg.passage_accept or passages[0].extra_numbers:

@@ -1792,3 +1792,10 @@ def test_smaller_firms_are_the_small_ones(qabot: QABot) -> None:
 def test_the_split_of_the_sample_by_size_is_its_firm_sizes(qabot: QABot, question: str) -> None:
     """A split of a sum is not stated; the study's split by firm size is."""
     answered_with(qabot, question, "25", "75")
+
+
+@pytest.mark.parametrize("question", ["Higher than HK or not?", "what about hong kong tho"])
+def test_a_question_naming_only_the_setting_gets_no_answer(qabot: QABot, question: str) -> None:
+    """The article's setting fits every answer: two answers tying on it, or a passage
+    naming it, answer nothing."""
+    assert qabot.ask(question).answered is False
