@@ -812,11 +812,29 @@ class Policy:
             if len(self._term_cache) >= TERM_CACHE:
                 self._term_cache.clear()
             found = restricting_terms(question, self.resolver.analyzer.knows, lang)
+            found += self._sized_firms(question, found)
             joined = self.resolver.analyzer.joined_particles(question)
             if joined:  # "Wie setzen sich die Firmen zusammen?" asks no sum
                 found = [t for t in found if fold(t.words) not in joined]
             self._term_cache[key] = found
         return list(found)
+
+    def _sized_firms(self, question: str, found: list[Narrowing]) -> list[Narrowing]:
+        """Firms named by size in words the lexicon does not list but the analyzer reads as
+        a size and a firm ("grosse Firme", "kloane Betriebe"): a group, as "große Firmen"."""
+        analyze = self.resolver.analyzer.analyze
+        if not analyze(question, correct=True).features & self.firm_sizes:
+            return []
+        listed = {s for t in found for s in t.stems}
+        toks = tokens(question)
+        firm = analyze("companies", correct=False).features
+        return [
+            Narrowing("group", (stem(size), stem(noun)), surface(question, (size, noun)))
+            for size, noun in pairwise(toks)
+            if not {stem(size), stem(noun)} & listed
+            and analyze(size, correct=True).features & self.firm_sizes
+            and firm <= analyze(noun, correct=True).features
+        ]
 
     def _knows(self, token: str) -> bool:
         """Known as a word, a typo of one, or a compound of two."""
@@ -894,13 +912,25 @@ class Policy:
         """Whether `top` covers `term`: its words or their concepts are the intent's. A firm
         size ("large firms") is covered only where the intent names firms of that size:
         "another big issue" says nothing of large firms."""
-        concepts = self.resolver.analyzer.analyze(term.words, correct=False).features
+        # a group as typed ("larg compnies") is the group its words are read as
+        typed = term.group == "group"
+        concepts = self.resolver.analyzer.analyze(term.words, correct=typed).features
         if term.group == "group" and concepts & self.firm_sizes:
             named = self.resolver.docs[top.key].groups
             return not uncovered([term], named) or concepts <= named | (scope - self.firm_sizes)
         if term.group == "aggregate":  # "in Summe" is no amount the intent states: a sum
             return not uncovered([term], scope)  # is covered only where its words say one
         return not uncovered([term], scope) or (bool(concepts) and concepts <= scope)
+
+    @cached_property
+    def share_concepts(self) -> frozenset[str]:
+        """The concepts of the words that ask for a share ("@percent" of "wie viel Prozent"):
+        what a question measures, not what it is about ("half of the large firms" answers
+        "what percentage of large firms are profitable?")."""
+        analyze = self.resolver.analyzer.analyze
+        # one word each: "per cent" read as words is "cent", a hub's centre
+        found = (analyze(cue[0], correct=False).features for cue in SHARE_CUES if len(cue) == 1)
+        return frozenset(f for features in found for f in features if f[0] == "@")
 
     @cached_property
     def firm_sizes(self) -> frozenset[str]:
@@ -948,9 +978,13 @@ class Policy:
         """The question's topics the best intent lacks, when they weigh enough to matter:
         the knowledge's concepts ("@profitable"), not a verb it lacks ("spielen"). A group
         the question names (`groups`: "KMU") is what it narrows by, not its topic."""
+        bag = self.resolver.docs[top.key].bag
+        # "what percentage of large firms …?" of an intent stating a share ("half of …"):
+        # the percentage is how the share is asked, not a topic it lacks
+        shares = self.share_concepts if bag & self.share_concepts else frozenset()
         weights = {f: self.resolver.weight(f) for f in res.analysis.features - groups}
         total = sum(weights.values()) or 1.0
-        lacking = {f for f in weights if f not in self.resolver.docs[top.key].bag and f[0] == "@"}
+        lacking = {f for f in weights if f not in bag and f[0] == "@" and f not in shares}
         if any_weight:
             return lacking
         return lacking if sum(weights[f] for f in lacking) / total >= MIXED_UNEXPLAINED else set()

@@ -1799,3 +1799,29 @@ def test_a_question_naming_only_the_setting_gets_no_answer(qabot: QABot, questio
     """The article's setting fits every answer: two answers tying on it, or a passage
     naming it, answer nothing."""
     assert qabot.ask(question).answered is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What percentage of large firms are profitable?",  # "half", asked as a percentage
+        "Wie viel Prozent der großen Firmen sind profitabel?",
+        "how many larg compnies r profitable",  # the group as typed
+    ],
+)
+def test_a_share_of_large_firms_asked_in_percent_is_the_half_that_is_profitable(
+    qabot: QABot, question: str
+) -> None:
+    answered_with(qabot, question, "half" if question.isascii() else "Hälfte")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wieviel Prozent vo de grosse Firme setzed KI ii?",
+        "Wie viel Prozent der kloane Firme nutzen KI?",
+    ],
+)
+def test_firms_named_by_size_in_dialect_narrow_a_figure(qabot: QABot, question: str) -> None:
+    """ "grosse Firme" is read as "große Firmen": a group the 41 % is not about."""
+    assert qabot.ask(question).answered is False
