@@ -88,6 +88,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "What share of firms aren't using AI?",
         "wie viel prozent vo de firme händ kei problem bim iistelle",
         "wie viele firma setzed ki ned nur in planung sondern scho richtig ein",
+        "how much is the AI Subsidy Scheme per start-up?",  # what one recipient gets
+        "Wie viel gibt es aus RAISe+ pro Startup?",
         # firms named by size in dialect: "grosse Firme" is "große Firmen"
         "Wieviel Prozent vo de grosse Firme setzed KI ii?",
         "Wie viel Prozent der kloane Firme nutzen KI?",
