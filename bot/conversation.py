@@ -39,6 +39,7 @@ from bot.lexicon import (
     CHAT_PHRASES,
     FOLLOWUP,
     ORDINALS,
+    PLACES,
     POINTERS,
     PRONOUN_AT_END,
     QUESTION_CUES,
@@ -235,8 +236,10 @@ def _as_cue(tok: str, correct: Callable[[str], str]) -> str:
     """`tok` as the request cue it may stand for: a cue word as written; else through the
     knowledge's typo correction (`correct`: "quele?", "englsh pls"), and a one-word cue
     inflected ("ins Deutsche", "deutsche Version") as that cue."""
-    if tok in CUE_WORDS:
-        return tok  # not corrected: "anything" of "anything else" is no typo of "nothing"
+    if tok in CUE_WORDS or (tok,) in PLACES:
+        # not corrected: "anything" of "anything else" is no typo of "nothing", "Germany"
+        # of "and in Germany?" no typo of "German"
+        return tok
     fixed = correct(tok)
     return _REQUEST_CUE_BY_STEM.get(stem(fixed), fixed)
 

@@ -1511,3 +1511,11 @@ def test_a_pronoun_follow_up_asking_a_known_gap_of_the_same_passage_is_declined(
     talk.ask("c91", first)
     answer = talk.ask("c91", follow_up)
     assert answer.answered is False and answer.kind == "gap", answer.text
+
+
+def test_a_place_in_an_ellipsis_is_no_typo_of_a_language_asked_for(talk: Conversations) -> None:
+    """ "and in Germany?" asks the last question of Germany; read as a typo of "in German"
+    it was the last answer again, translated."""
+    talk.ask("c92", "What share of companies in Hong Kong use AI or plan to?")
+    answer = talk.ask("c92", "and in Germany?")
+    assert answer.answered is False and answer.lang == "en", answer.text
