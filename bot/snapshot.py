@@ -57,7 +57,10 @@ from bot.text import clean, fold, has_latin, is_number, quote_digest, sentences,
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
-_MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+")
+_MARKUP = re.compile(
+    r"<[@#!][^>]*>|<https?://[^>]*>|</?[a-zA-Z][^>]*>|[*_~`]+"
+    r"|\b(?:https?://|www\.)\S+"  # a bare link: its words are another page's, not a question
+)
 ELLIPTICAL_GROUPS = frozenset({"group", "place", "time"})  # what a part alone may narrow by
 THIN_PART = 2  # a later part of no more features than this, naming nothing, leans on the first
 TOPIC_WORDS = 7  # words of a topic asked about, each side of an "and"

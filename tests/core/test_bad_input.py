@@ -61,6 +61,18 @@ def test_markup_is_stripped(qabot: QABot) -> None:
     assert answer.intent == "sensetime.founded"
 
 
+@pytest.mark.parametrize("link", ["www.stuttgarter-zeitung.de", "https://www.scmp.com/tech/ai"])
+def test_a_bare_link_gets_the_help_not_an_answer_from_its_words(qabot: QABot, link: str) -> None:
+    """A link's words ("zeitung", "scmp") are another page's: no question about the article."""
+    answer = qabot.ask(link)
+    assert (answer.answered, answer.kind) == (False, "refused")
+
+
+def test_a_question_around_a_link_is_answered(qabot: QABot) -> None:
+    answer = qabot.ask("Saw this: https://example.com/ai-hk When was SenseTime founded?")
+    assert answer.intent == "sensetime.founded"
+
+
 def test_mention_injection_is_not_echoed(qabot: QABot) -> None:
     answer = qabot.ask("<!channel> @everyone who is the CFO of SenseTime?")
     assert "<!channel>" not in answer.text and "@everyone" not in answer.text
