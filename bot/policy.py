@@ -65,6 +65,7 @@ from bot.text import fold, is_number, sentences, stem, tokens
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 _MONTH_STEMS = frozenset(map(stem, MONTHS))  # an answer naming a month gives "the month"
 _MONTH_WORD = frozenset(map(stem, MONTH_WORDS))
+_DATE_STEMS = frozenset({(stem("date"),), (stem("datum"),)})  # a date: a day only within a month
 SMALLTALK_COVERAGE = 0.66
 TIE_SCORE, TIE_COVERAGE = 0.5, 0.45  # two figure intents this good, tied, are both answered
 CLAIM_MARGIN = 0.1  # a claim's topic: this much more of it known than of any other figure's
@@ -836,6 +837,13 @@ class Policy:
             and firm <= analyze(noun, correct=True).features
         ]
 
+    @staticmethod
+    def _names_a_time(res: Resolution) -> bool:
+        """Whether the question names a month or a year itself."""
+        return any(stem(t) in _MONTH_STEMS for t in res.words) or any(
+            is_year(n) for n in res.analysis.numbers
+        )
+
     def _knows(self, token: str) -> bool:
         """Known as a word, a typo of one, or a compound of two."""
         analyzer = self.resolver.analyzer
@@ -862,6 +870,8 @@ class Policy:
         found = [
             t for t in found if t.group != "negation" or (asks_figure and set(t.stems) - asked)
         ]
+        if not self._names_a_time(res):  # "launch date?" asks when; "what date in Nov 2023?"
+            found = [t for t in found if t.stems not in _DATE_STEMS]  # asks finer than that
         if has_cue(res.words, "compare"):  # "which came first?" compares, asks no list item
             found = [t for t in found if t.group != "ordinal"]
         if not asks_figure:  # "Who exactly is …?", "what else besides capital?": not narrower

@@ -90,6 +90,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "wie viele firma setzed ki ned nur in planung sondern scho richtig ein",
         "how much is the AI Subsidy Scheme per start-up?",  # what one recipient gets
         "Wie viel gibt es aus RAISe+ pro Startup?",
+        "what date in Nov 2023 did HKPC publish the study?",  # a date within the month
         # firms named by size in dialect: "grosse Firme" is "große Firmen"
         "Wieviel Prozent vo de grosse Firme setzed KI ii?",
         "Wie viel Prozent der kloane Firme nutzen KI?",
@@ -1818,3 +1819,9 @@ def test_a_share_of_large_firms_asked_in_percent_is_the_half_that_is_profitable(
     qabot: QABot, question: str
 ) -> None:
     answered_with(qabot, question, "half" if question.isascii() else "Hälfte")
+
+
+def test_a_date_asked_without_a_month_or_year_asks_when(qabot: QABot) -> None:
+    """ "launch date?" of a thing planned for 2024 or 2025 asks when; the same word within
+    the month the article gives asks for a day."""
+    answered_with(qabot, "HPC data centre launch date?", "2024", "2025")
