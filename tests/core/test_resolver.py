@@ -462,3 +462,16 @@ PARAPHRASES = [
 def test_paraphrases_in_other_words_are_answered(qabot: QABot, question: str, word: str) -> None:
     answer = qabot.ask(question)
     assert answer.answered and word in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Was wollen die HKPC-Empfehlungen erreichen?", "Entwicklungszentrum"),
+        ("What do the two government funding programmes aim to achieve?", "cooperation"),
+    ],
+)
+def test_what_something_is_to_achieve_is_its_aim(qabot: QABot, question: str, word: str) -> None:
+    """ "erreichen", "achieve" name a goal, as "Ziel" and "aim" do."""
+    answer = qabot.ask(question)
+    assert answer.answered and word in answer.text, answer.text
