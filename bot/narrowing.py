@@ -22,6 +22,7 @@ from bot.lexicon import (
     COMMON_WORDS,
     FIRM_NOUNS,
     HEADCOUNT_NOUNS,
+    INNER_PARTICLES,
     PLACE_PREPOSITIONS,
     PLACES,
     RESTRICTORS,
@@ -44,6 +45,9 @@ for _phrase in (*_GROUP_OF, *PLACES):
     _STARTING.setdefault(_phrase[0], set()).add(len(_phrase))
 _LENGTHS_AT = {word: tuple(sorted(lengths, reverse=True)) for word, lengths in _STARTING.items()}
 _GROUP_WORDS = frozenset(w for phrase in (*_GROUP_OF, *PLACES) for w in phrase)
+# Words a restricting phrase is also read without: particles and words of exactness
+# ("goes specifically to" is "goes to")
+_SKIPPED_INSIDE = INNER_PARTICLES | {p[0] for p in RESTRICTORS["precision"] if len(p) == 1}
 
 
 def group_at(toks: list[str], i: int) -> str | None:
@@ -72,6 +76,22 @@ class Narrowing:
 def restricting_terms(question: str, known: Callable[[str], bool], lang: str) -> list[Narrowing]:
     """Restricting terms in `question`: lexicon phrases, and unknown names."""
     toks = [_as_listed(t) for t in tokens(question)]
+    found = _listed_terms(toks, question, known)
+    inside = [t for t in toks if t not in _SKIPPED_INSIDE]
+    if len(inside) < len(toks):  # "goes specifically to", "fließt denn an": "goes to"
+        seen = {t.stems for t in found}
+        found += [
+            t
+            for t in _listed_terms(inside, question, known)
+            if len(t.stems) > 1 and t.stems not in seen
+        ]
+    seen = {t.stems for t in found}
+    found += [n for n in _unknown_names(question, known, lang) if n.stems not in seen]
+    return found + _firm_sizes(toks, question)
+
+
+def _listed_terms(toks: list[str], question: str, known: Callable[[str], bool]) -> list[Narrowing]:
+    """The lexicon's restricting phrases among `toks`, longest first at each word."""
     found: list[Narrowing] = []
     i = 0
     while i < len(toks):
@@ -100,9 +120,7 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
         i += taken
         if hit is not None:
             found.append(hit)
-    seen = {t.stems for t in found}
-    found += [n for n in _unknown_names(question, known, lang) if n.stems not in seen]
-    return found + _firm_sizes(toks, question)
+    return found
 
 
 def _firm_sizes(toks: list[str], question: str) -> list[Narrowing]:

@@ -98,6 +98,9 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Wie viel vom RAISe+ Geld fließt an die Universitäten?",
         "How is the RAISe+ money split between universities and firms?",
         "How much of the AI Subsidy Scheme goes to start-ups?",
+        # … with a word of exactness or a particle inside the phrase
+        "how much of the AI Subsidy Scheme money goes specifically to AI?",
+        "how much of the RAISe+ money goes exactly to AI?",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
