@@ -142,3 +142,38 @@ def test_a_premise_of_a_figure_with_a_thousands_separator_is_corrected(
 ) -> None:
     """The article has "over 200 AI companies": "200,000" read as 200 was confirmed."""
     assert "200000" in qabot.ask(question).text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is the RAISe+ scheme worth HK$10000 million?",
+        "Is the RAISe+ scheme worth HK$10,000 million?",
+        "Is the RAISe+ scheme worth HK$10000000000?",
+        "Is the AI subsidy scheme worth HK$3000 million?",
+    ],
+)
+def test_an_amount_in_other_units_is_no_wrong_premise(qabot: QABot, question: str) -> None:
+    """The article's "HK$10 Milliarden" is HK$10000 million: the premise check compared
+    the digits "10000" with the intent's "10" and corrected the asker with "does not say
+    10000" before quoting the same amount."""
+    text = qabot.ask(question).text
+    assert "does not say" not in text and "worth HK$" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is the RAISe+ scheme worth HK$20000 million?",
+        "Is the AI subsidy scheme worth HK$10000 million?",
+    ],
+)
+def test_another_amount_in_other_units_is_still_corrected(qabot: QABot, question: str) -> None:
+    assert "does not say" in qabot.ask(question).text
+
+
+def test_a_why_question_on_an_amount_in_other_units_is_answered_as_in_its_own_units(
+    qabot: QABot,
+) -> None:
+    same = qabot.ask("Why is the RAISe+ scheme worth HK$10 billion?").text
+    assert qabot.ask("Why is the RAISe+ scheme worth HK$10000 million?").text == same
