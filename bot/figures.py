@@ -54,9 +54,11 @@ class Figure:
 
 
 def _number(text: str) -> float | None:
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):  # German thousands: 1.000.000
-        text = text.replace(".", "")
-    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):  # English thousands: 1,000,000
+    # thousands groups after 1-3 digits, not "0" ("0.125" is a decimal, not 125), and a
+    # decimal part after the other separator: "1.000.000", "1.234,5"; "1,000,000", "1,234.5"
+    if re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?", text):  # German
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?", text):  # English
         text = text.replace(",", "")
     else:
         text = text.replace(",", ".")

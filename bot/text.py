@@ -242,7 +242,12 @@ def _joined_letters(match: re.Match[str]) -> str:
 def _plain_number(tok: str) -> str:
     """One spelling per number: "3,5" → "3.5", "41.0" → "41", "1.000.000" → "1000000",
     "200,000" and "200.000" → "200000" (thousands as figures.figures reads them: read as
-    200.000, a question's "200,000 AI firms" was the article's "over 200", confirmed)."""
+    200.000, a question's "200,000 AI firms" was the article's "over 200", confirmed),
+    "1.234,5" and "1,234.5" → "1234.5" (not 12345)."""
+    if "." in tok and "," in tok:  # "1.234,5", "1,234.5": the last one is the decimal point
+        point = max(tok.rfind("."), tok.rfind(","))
+        whole = tok[:point].replace(".", "").replace(",", "")
+        return f"{whole}.{tok[point + 1 :]}".rstrip("0").rstrip(".")
     separators = sum(tok.count(sep) for sep in ".,")
     if separators > 1 or _THOUSANDS.fullmatch(tok):  # thousands grouping
         return tok.replace(".", "").replace(",", "")

@@ -177,3 +177,25 @@ def test_a_why_question_on_an_amount_in_other_units_is_answered_as_in_its_own_un
 ) -> None:
     same = qabot.ask("Why is the RAISe+ scheme worth HK$10 billion?").text
     assert qabot.ask("Why is the RAISe+ scheme worth HK$10000 million?").text == same
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("0.125", 0.125),
+        ("0,125", 0.125),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1.000.000", 1e6),
+        ("1,000,000", 1e6),
+        ("200.000", 2e5),
+    ],
+)
+def test_decimals_after_thousands_and_after_a_zero_are_read_as_written(
+    written: str, number: float
+) -> None:
+    """figures.figures read "0.125" as 125 (a "0" taken for a group of thousands) and read
+    nothing in "1.234,5"; the tokens had 12345 (both separators dropped)."""
+    (figure,) = figures(written)
+    assert figure.raw == number
+    assert tokens(written) == [f"{number:g}" if number < 1e5 else str(int(number))]
