@@ -68,6 +68,7 @@ _ONLY_LETTERS = frozenset(
 )  # fmt: skip
 _NAME = "|".join(sorted(_LETTER_NAMES, key=len, reverse=True))
 _SPELLED_NAMES = re.compile(rf"(?<![\w'])(?:(?:{_NAME})\s+)+(?:{_NAME})(?![\w'])")
+_ENDS_NAMED = re.compile(rf"(?<![\w'])(?:{_NAME})\s*$")  # "… ze" + "i": a letter's name at the end
 
 
 def clean(text: str) -> str:
@@ -206,12 +207,13 @@ def _words(prepared: str) -> list[str]:
 def ends_open(text: str) -> bool:
     """Whether a text joined after `text` by a space may be tokenised together with it
     rather than as `tokens(text)` followed by its own tokens: `text` ends with a letter
-    spelled alone ("… h k" + "s t p") or a word a spelled number goes on with ("twenty" +
-    "one"). Folding, '%' and "R&D" stop at a space, and so does every other token."""
+    spelled alone ("… h k" + "s t p") or by its name ("ze" + "i" is "ci"), or a word a
+    spelled number goes on with ("twenty" + "one"). Folding, '%' and "R&D" stop at a space,
+    and so does every other token."""
     if ("\x1b" in text or "\x9b" in text) and _ends_in_a_control_sequence(text):
         return True
     prepared = _prepared(text)
-    if _ENDS_SPELLED.search(prepared):
+    if _ENDS_SPELLED.search(prepared) or _ENDS_NAMED.search(prepared):
         return True
     words = _words(prepared)
     return bool(words) and words[-1] in GOES_ON

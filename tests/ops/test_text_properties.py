@@ -196,6 +196,7 @@ joinable = (
 @example("one hundred", "and five")
 @example("\x9b", "r")  # a terminal sequence left open takes " r" as its end (found by a run)
 @example("\x1b]0;title", "Wann wurde SenseTime gegründet?")  # an OSC left open takes all
+@example("ZE", "I")  # a letter's name at the end: "ze i" is "ci" (found by a run)
 def test_a_text_that_does_not_end_open_is_tokenised_apart_from_the_next(
     left: str, right: str
 ) -> None:
