@@ -199,3 +199,63 @@ def test_decimals_after_thousands_and_after_a_zero_are_read_as_written(
     (figure,) = figures(written)
     assert figure.raw == number
     assert tokens(written) == [f"{number:g}" if number < 1e5 else str(int(number))]
+
+
+@pytest.mark.parametrize(
+    ("said", "number"),
+    [
+        ("200 Tausend", "200000"),
+        ("200 thousand", "200000"),
+        ("zweihundert tausend", "200000"),
+        ("zwei hundert", "200"),
+        ("drei hundert", "300"),
+        ("zwei hundert tausend", "200000"),
+        ("hundert tausend", "100000"),
+        ("a hundred thousand", "100000"),
+        ("zwei tausend vierzehn", "2014"),
+        ("1,5 Tausend", "1500"),
+    ],
+)
+def test_a_number_and_its_scale_written_apart_are_one_number(said: str, number: str) -> None:
+    """ "200 Tausend" was read as 200 and 1000, "zwei hundert" as "zwei" and 100, "a
+    hundred thousand" as 100 and "thousand"; figures.figures reads "200 Tausend" as 200000."""
+    assert tokens(said + " Firmen") == [number, "firmen"]
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("tausend Firmen", ["1000", "firmen"]),
+        ("two hundred and fifty", ["250"]),
+        ("one hundred thousand", ["100000"]),
+        ("zwei Programme", ["zwei", "programme"]),
+        ("and 200 firms", ["and", "200", "firms"]),
+    ],
+)
+def test_numbers_without_a_scale_written_apart_read_as_before(said: str, kept: list[str]) -> None:
+    assert tokens(said) == kept
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("Gab es 200 Tausend KI-Firmen im Science Park?", "200000"),
+        ("Gab es zweihundert tausend KI-Firmen im Science Park?", "200000"),
+        ("Gab es drei hundert KI-Firmen im Science Park?", "300"),
+        ("Were there a hundred thousand AI companies in the science park?", "100000"),
+        ("Were there 200 thousand AI companies in the science park?", "200000"),
+    ],
+)
+def test_a_premise_of_a_number_and_its_scale_written_apart_is_corrected(
+    qabot: QABot, question: str, figure: str
+) -> None:
+    """Corrected with "nicht 1000" / "nicht 100" / "does not say 100", or (200 thousand)
+    confirmed by the article's "over 200"."""
+    text = qabot.ask(question).text
+    assert f"nicht {figure}," in text or f"does not say {figure} " in text
+
+
+def test_the_stated_figure_written_apart_from_its_scale_is_confirmed(qabot: QABot) -> None:
+    """ "zwei hundert" is the article's 200: it was corrected with "nicht 100"."""
+    text = qabot.ask("Gab es zwei hundert KI-Firmen im Science Park?").text
+    assert "nicht" not in text and "über 200" in text
