@@ -259,3 +259,41 @@ def test_the_stated_figure_written_apart_from_its_scale_is_confirmed(qabot: QABo
     """ "zwei hundert" is the article's 200: it was corrected with "nicht 100"."""
     text = qabot.ask("Gab es zwei hundert KI-Firmen im Science Park?").text
     assert "nicht" not in text and "über 200" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("two hundred", [("two hundred", 200.0)]),
+        ("zwei hundert tausend Firmen", [("zwei hundert tausend", 200000.0)]),
+        ("twenty one percent", [("twenty one percent", 21.0)]),
+        ("two hundred million", [("two hundred million", 200.0)]),
+        ("zwei Programme und neun Empfehlungen", [("zwei", 2.0), ("neun", 9.0)]),
+        ("zwei oder drei", [("zwei", 2.0), ("drei", 3.0)]),
+        ("die Hälfte", [("Hälfte", 0.5)]),
+    ],
+)
+def test_number_words_one_after_another_are_one_figure(text: str, read: list) -> None:
+    """figures read "two hundred" as the figures two and 100, as the tokens do not."""
+    assert [(f.text, f.raw) for f in figures(text)] == read
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Why are there two hundred AI companies in the science park?", "Over 200"),
+        ("Warum gibt es zwei hundert KI-Firmen im Science Park?", "Über 200"),
+        (
+            "Why are there two hundred thousand AI companies in the science park?",
+            "does not say two hundred thousand but",
+        ),
+        ("Why do twenty one percent of companies struggle to recruit?", "twenty one percent"),
+    ],
+)
+def test_a_why_question_on_a_spelled_figure_checks_the_whole_figure(
+    qabot: QABot, question: str, expected: str
+) -> None:
+    """ "Why are there two hundred AI firms?" was corrected with "does not say two"; the
+    article's figure is 200."""
+    text = qabot.ask(question).text
+    assert text.startswith(expected) or expected in text.split(":")[0]
