@@ -86,6 +86,7 @@ FIGURE_WORDS = frozenset(
     "monat count".split()
 )
 BACKGROUND = 0.3  # a named thing in more than this share of answers is the article's setting
+MONEY_SCALE = 1e6  # amounts come in millions and billions ("HK$3 Mrd."): 200 thousand is a count
 WHICH = frozenset(p[0] for p in FOLLOWUP["which"]) | {"what"}  # "which / what cities"
 NAME_REACH = 2  # "which two cities": the class word this far after the question word
 WHICH_REACH = 4  # "which ones were they, the recommendations?": the counted thing this far
@@ -1013,8 +1014,8 @@ def figure_kind(figure: Figure) -> str:
     percentage is."""
     if figure.year:
         return "year"
-    if figure.scaled:
-        return "money"
+    if figure.scaled and figure.value >= figure.raw * MONEY_SCALE:
+        return "money"  # "HK$3 Mrd.", "10 billion"; "200 thousand" firms are a count
     return "percent" if figure.percent or 0 < figure.raw < 1 else "count"
 
 

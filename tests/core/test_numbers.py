@@ -297,3 +297,26 @@ def test_a_why_question_on_a_spelled_figure_checks_the_whole_figure(
     article's figure is 200."""
     text = qabot.ask(question).text
     assert text.startswith(expected) or expected in text.split(":")[0]
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("200 thousand", "count"),
+        ("200 Tausend", "count"),
+        ("HK$3 Mrd.", "money"),
+        ("10 billion", "money"),
+    ],
+)
+def test_thousands_are_a_count_and_millions_an_amount(written: str, kind: str) -> None:
+    from bot.policy import figure_kind
+
+    (figure,) = figures(written)
+    assert figure_kind(figure) == kind
+
+
+def test_a_why_question_on_thousands_of_firms_is_corrected_with_the_count(qabot: QABot) -> None:
+    """ "200 thousand" was an amount of money: corrected with the funding schemes' answer
+    ("The city has already made many efforts …"), not with the article's count of firms."""
+    text = qabot.ask("Why are there 200 thousand AI companies in the science park?").text
+    assert "does not say" in text and "200 AI companies" in text and "efforts" not in text
