@@ -8,9 +8,10 @@ figures stand in its quotes, and by ingest to find statements with figures.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.lexicon import DATA
+from bot.text import is_number, tokens
 
 # Scale and value words come from the language data (bot/data/language.yaml).
 SCALES: dict[str, float] = dict(DATA.number_words.scales)
@@ -35,9 +36,18 @@ _SUFFIX = (
     r"\s*(?P<pct>%|prozent\b|percent\b|per cent\b)?"
     r"(?:\s*(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b\.?)?"
 )
+_SCALED = re.compile(_SUFFIX, re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w§])(?P<num>\d+(?:[.,]\d+)*)" + _SUFFIX, re.IGNORECASE)
 _WORD = re.compile(
     r"\b(?P<word>" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")\b" + _SUFFIX, re.I
+)
+# Number words written one after another, as the tokens read them as one number ("two
+# hundred", "zwei hundert tausend", "twenty one"): read word by word, "Why are there two
+# hundred AI firms?" put up "two" for checking ("does not say two") and the article has 200.
+_RUN_WORDS = {*WORDS, *_NW.units.de, *_NW.units.en, "hundert", "tausend", "thousand"}
+_RUN_WORD = "|".join(sorted(_RUN_WORDS, key=len, reverse=True))
+_RUN = re.compile(
+    rf"\b(?:{_RUN_WORD})(?:(?:[\s-]+(?:and|und))?[\s-]+(?:{_RUN_WORD}))+\b", re.IGNORECASE
 )
 
 
@@ -54,9 +64,11 @@ class Figure:
 
 
 def _number(text: str) -> float | None:
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):  # German thousands: 1.000.000
-        text = text.replace(".", "")
-    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):  # English thousands: 1,000,000
+    # thousands groups after 1-3 digits, not "0" ("0.125" is a decimal, not 125), and a
+    # decimal part after the other separator: "1.000.000", "1.234,5"; "1,000,000", "1,234.5"
+    if re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?", text):  # German
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?", text):  # English
         text = text.replace(",", "")
     else:
         text = text.replace(",", ".")
@@ -75,9 +87,36 @@ def figures(text: str) -> list[Figure]:
             continue
         year = 1900 <= raw <= 2100 and raw.is_integer() and not m.group("pct")
         out.append(_figure(m, raw, year))
-    for m in _WORD.finditer(text):
-        out.append(_figure(m, WORDS[m.group("word").casefold()], False))
+    start = 0
+    for run in _RUN.finditer(text):
+        out += _word_figures(text, start, run.start())
+        number = _spelled(run.group(0))
+        if number is None:
+            out += _word_figures(text, run.start(), run.end())
+            start = run.end()
+            continue
+        m = _SCALED.match(text, run.end())  # "two hundred million"
+        assert m is not None  # every part of it is optional
+        scale = SCALES.get((m.group("scale") or "").casefold(), 1.0)
+        year = 1900 <= number <= 2100 and number.is_integer() and not m.group("pct")
+        figure = Figure(text[run.start() : m.end()].strip(), number, number * scale, scale != 1.0)
+        out.append(replace(figure, percent=bool(m.group("pct")), year=year))
+        start = m.end()
+    out += _word_figures(text, start, len(text))
     return out
+
+
+def _word_figures(text: str, start: int, end: int) -> list[Figure]:
+    return [
+        _figure(m, WORDS[m.group("word").casefold()], False)
+        for m in _WORD.finditer(text, start, end)
+    ]
+
+
+def _spelled(run: str) -> float | None:
+    """The one number a run of number words is as the tokens read it, else None."""
+    read = tokens(run)
+    return float(read[0]) if len(read) == 1 and is_number(read[0]) else None
 
 
 def _figure(m: re.Match[str], raw: float, year: bool) -> Figure:

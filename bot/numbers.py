@@ -24,6 +24,11 @@ SMALL = {**UNITS, **TEENS, **TENS}
 # a text ending in one may be read on into a text after it.
 GOES_ON = frozenset(SMALL) | {"hundred", "thousand", "and"}
 EXPLICIT = {fold_entry(k) for k in _NW.numbers}
+ENGLISH = frozenset(fold_entry(k) for part in (_NW.units, _NW.teens, _NW.tens) for k in part.en)
+# Scale words a number may be written apart from ("200 tausend", "zwei hundert") and the
+# words for one before them ("a hundred thousand").
+SCALE_WORDS = {"hundert": 100, "hundred": 100, "tausend": 1000, "thousand": 1000}
+ONE_WORDS = frozenset({"a", "ein", "eine"})
 MIN_SPELLED = 11  # from "eleven", "elf", "zwölf" on: "one", "zwei", "drei" are often words
 # Every word of every text is tried as a German number word, and words recur: the answers
 # for up to 8,192 words of up to 60 characters (longer than any number word people write)
@@ -71,6 +76,11 @@ def _parse_german(word: str) -> int | None:
     if sep and unit in UNITS and tens in TENS:
         return UNITS[unit] + TENS[tens]
     return SMALL.get(word) if word != "ein" else None
+
+
+def german_number(word: str) -> int | None:
+    """A German number word ("zwei", "zweihundert", "hundert"), not an English one."""
+    return parse_german(word) if word.isalpha() and word not in ENGLISH else None
 
 
 def _english_group(toks: list[str], i: int) -> tuple[int, int] | None:

@@ -87,6 +87,7 @@ FIGURE_WORDS = frozenset(
     "monat count".split()
 )
 BACKGROUND = 0.3  # a named thing in more than this share of answers is the article's setting
+MONEY_SCALE = 1e6  # amounts come in millions and billions ("HK$3 Mrd."): 200 thousand is a count
 WHICH = frozenset(p[0] for p in FOLLOWUP["which"]) | {"what"}  # "which / what cities"
 NAME_REACH = 2  # "which two cities": the class word this far after the question word
 WHICH_REACH = 4  # "which ones were they, the recommendations?": the counted thing this far
@@ -228,6 +229,7 @@ class Policy:
         )
         self._term_cache: dict[tuple[str, str], list[Narrowing]] = {}
         self._stored: dict[str, frozenset[frozenset[str]]] = {}  # intent → its questions' words
+        self._amounts: dict[str, frozenset[int]] = {}  # intent → amounts it states, scaled
         self._counted: dict[str, frozenset[str]] = {}  # intent → stems of the things it counts
         self._counts_only: dict[str, bool] = {}  # gap → its questions ask counts only
 
@@ -393,7 +395,12 @@ class Policy:
         if mixed is not None:
             return mixed
         wrong = sorted(n for n in top.extra_numbers | res.dropped_numbers if _significant(n))
-        wrong = [n for n in wrong if n not in self.resolver.docs[top.key].numbers]
+        wrong = [
+            n
+            for n in wrong
+            if n not in self.resolver.docs[top.key].numbers
+            and not self._states_amount(top.key, question, n)
+        ]
         if (
             wrong
             and _years_only(wrong)
@@ -462,10 +469,28 @@ class Policy:
             token = _token(figure)
             if stating is None or token in self.resolver.docs[stating.key].numbers:
                 continue
+            if self._amount_stated(stating.key, figure):
+                continue  # "HK$10000 million" is the "HK$10 billion" it states
             if reverse and any(token in d.numbers for d in self.resolver.docs.values()):
                 continue  # "Wofür stehen die 75 %?" asks what a stated figure is
             return Decision("premise", stating, stating.score, (figure.text,))
         return None
+
+    def _states_amount(self, key: str, question: str, token: str) -> bool:
+        """Whether the question's figure written `token` is, with its scale, an amount the
+        intent states: "HK$10000 million" and "HK$10,000 million" are its "HK$10 billion"."""
+        return any(_token(f) == token and self._amount_stated(key, f) for f in figures(question))
+
+    def _amount_stated(self, key: str, figure: Figure) -> bool:
+        """Whether `figure`'s value, scale included, is one the intent's answer states with a
+        scale ("10 Milliarden", "10 billion"): the same amount written in other units."""
+        amounts = self._amounts.get(key)
+        if amounts is None:  # once per intent
+            answer = self.intents[key].answer
+            amounts = self._amounts[key] = frozenset(
+                round(f.value) for text in (answer.de, answer.en) for f in figures(text) if f.scaled
+            )
+        return round(figure.value) in amounts
 
     def _topic_unclear(self, stating: Candidate, every: list[Candidate], kind: str) -> bool:
         """Whether another intent stating a figure of `kind` fits almost as well."""
@@ -1040,8 +1065,8 @@ def figure_kind(figure: Figure) -> str:
     percentage is."""
     if figure.year:
         return "year"
-    if figure.scaled:
-        return "money"
+    if figure.scaled and figure.value >= figure.raw * MONEY_SCALE:
+        return "money"  # "HK$3 Mrd.", "10 billion"; "200 thousand" firms are a count
     return "percent" if figure.percent or 0 < figure.raw < 1 else "count"
 
 

@@ -7,6 +7,7 @@ functions, so a rule here can never make a stored variant miss itself.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import sys
 import unicodedata
@@ -15,7 +16,15 @@ from itertools import groupby
 
 from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS
 from bot.memo import remembered
-from bot.numbers import GOES_ON, SMALL, goes_on, read_spelled_numbers
+from bot.numbers import (
+    GOES_ON,
+    ONE_WORDS,
+    SCALE_WORDS,
+    SMALL,
+    german_number,
+    goes_on,
+    read_spelled_numbers,
+)
 
 # A question is folded and tokenised several times on its way (reading, matching, the
 # guards); a small cache makes that once. Bounded: 4,096 texts of ≤ 4,000 characters. Its
@@ -68,6 +77,7 @@ _ONLY_LETTERS = frozenset(
 )  # fmt: skip
 _NAME = "|".join(sorted(_LETTER_NAMES, key=len, reverse=True))
 _SPELLED_NAMES = re.compile(rf"(?<![\w'])(?:(?:{_NAME})\s+)+(?:{_NAME})(?![\w'])")
+_ENDS_NAMED = re.compile(rf"(?<![\w'])(?:{_NAME})\s*$")  # "… ze" + "i": a letter's name at the end
 
 
 def clean(text: str) -> str:
@@ -135,13 +145,80 @@ def _word_tokens(word: str) -> tuple[str, ...]:
 
 
 def _tokenise(text: str) -> tuple[str, ...]:
-    words = _words(_prepared(text))
+    words = _scales_joined(_words(_prepared(text)))
     # Without a small number word no spelled number runs on over words ("twenty one" starts
     # with one): each word is read alone, and a word is read once (words recur in text
     # after text).
     small = not SMALL.keys().isdisjoint(words)
     found = _read_runs(words) if small else [_read_word(w) for w in words]
     return tuple(filter(None, found))
+
+
+def _scales_joined(words: list[str]) -> list[str]:
+    """Words with a number and the scale words written apart from it as one number, as
+    figures.figures reads them: "200 tausend", "zweihundert tausend" → "200000", "zwei
+    hundert" → "200", "a hundred thousand" → "100000", "zwei tausend vierzehn" → "2014".
+    Read word by word they were 200 and 1000, 2 and 100, 100 ("nicht 1000, sondern: über
+    200" to a question of 200,000 firms). English spelled numbers are read_spelled_numbers'."""
+    if SCALE_WORDS.keys().isdisjoint(words):
+        return words  # most texts write no scale word
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        found = _scaled_at(words, i)
+        if found is None:
+            out.append(words[i])
+            i += 1
+        else:
+            out.append(found[0])
+            i = found[1]
+    return out
+
+
+def _scaled_at(words: list[str], i: int) -> tuple[str, int] | None:
+    """The number words[i] and the scale words after it make (then a German number below the
+    last scale: "zwei tausend | vierzehn"), and the index after them; None without a scale."""
+    word = words[i]
+    scales: list[int] = []
+    left = _before_a_scale(word)
+    if word == "hundred" and (i == 0 or words[i - 1] not in GOES_ON):  # "a hundred thousand"
+        left, scales = 100.0, [100]
+    if left is None:
+        return None
+    first = len(scales)
+    j = i + 1
+    while (
+        j < len(words)
+        and words[j] in SCALE_WORDS
+        and (not scales or SCALE_WORDS[words[j]] > scales[-1])
+    ):
+        scales.append(SCALE_WORDS[words[j]])
+        j += 1
+    if len(scales) == first:
+        return None
+    value = left
+    for scale in scales[first:]:
+        value *= scale
+    rest = german_number(words[j]) if j < len(words) else None
+    if rest is not None and rest < scales[-1]:
+        value, j = value + rest, j + 1
+    if not math.isfinite(value):
+        return None
+    return (str(int(value)) if value.is_integer() else str(value)), j
+
+
+def _before_a_scale(word: str) -> float | None:
+    """The number `word` is when a scale word follows it ("200", "1,5", "zwei",
+    "zweihundert", "ein"), else None; a year is none ("2023 thousand")."""
+    if word in ONE_WORDS:
+        return 1.0
+    if _NUMBER.match(word):
+        plain = _plain_number(word)
+        year = len(plain) == 4 and plain.isdigit() and 1900 <= int(plain) <= 2100
+        value = float(plain)
+        return None if year or not math.isfinite(value) else value
+    german = german_number(word)
+    return None if german is None else float(german)
 
 
 def _read_runs(words: list[str]) -> list[str]:
@@ -206,15 +283,22 @@ def _words(prepared: str) -> list[str]:
 def ends_open(text: str) -> bool:
     """Whether a text joined after `text` by a space may be tokenised together with it
     rather than as `tokens(text)` followed by its own tokens: `text` ends with a letter
-    spelled alone ("… h k" + "s t p") or a word a spelled number goes on with ("twenty" +
-    "one"). Folding, '%' and "R&D" stop at a space, and so does every other token."""
+    spelled alone ("… h k" + "s t p") or by its name ("ze" + "i" is "ci"), or a word a
+    spelled number goes on with ("twenty" + "one"). Folding, '%' and "R&D" stop at a space,
+    and so does every other token."""
     if ("\x1b" in text or "\x9b" in text) and _ends_in_a_control_sequence(text):
         return True
     prepared = _prepared(text)
-    if _ENDS_SPELLED.search(prepared):
+    if _ENDS_SPELLED.search(prepared) or _ENDS_NAMED.search(prepared):
         return True
     words = _words(prepared)
-    return bool(words) and words[-1] in GOES_ON
+    return bool(words) and (words[-1] in GOES_ON or _takes_a_scale(words[-1]))
+
+
+def _takes_a_scale(word: str) -> bool:
+    """Whether a scale word after `word` joins it into one number ("200" + "tausend"), or a
+    German number after it ("tausend" + "vierzehn"): see _scales_joined."""
+    return word in SCALE_WORDS or _before_a_scale(word) is not None
 
 
 def _ends_in_a_control_sequence(text: str) -> bool:
@@ -242,7 +326,12 @@ def _joined_letters(match: re.Match[str]) -> str:
 def _plain_number(tok: str) -> str:
     """One spelling per number: "3,5" → "3.5", "41.0" → "41", "1.000.000" → "1000000",
     "200,000" and "200.000" → "200000" (thousands as figures.figures reads them: read as
-    200.000, a question's "200,000 AI firms" was the article's "over 200", confirmed)."""
+    200.000, a question's "200,000 AI firms" was the article's "over 200", confirmed),
+    "1.234,5" and "1,234.5" → "1234.5" (not 12345)."""
+    if "." in tok and "," in tok:  # "1.234,5", "1,234.5": the last one is the decimal point
+        point = max(tok.rfind("."), tok.rfind(","))
+        whole = tok[:point].replace(".", "").replace(",", "")
+        return f"{whole}.{tok[point + 1 :]}".rstrip("0").rstrip(".")
     separators = sum(tok.count(sep) for sep in ".,")
     if separators > 1 or _THOUSANDS.fullmatch(tok):  # thousands grouping
         return tok.replace(".", "").replace(",", "")

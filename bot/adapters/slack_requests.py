@@ -184,6 +184,8 @@ def malformed(body: object) -> str | None:
         problem = _wrong_types(event, _EVENT, "event.")
     if problem is None and event is not None and event.get("type") in ("app_mention", "message"):
         problem = _wrong_types(event, _MESSAGE_EVENT, "event.")
+        if problem is None and event.get("assistant_thread") is not None:
+            problem = _assistant_thread_types(event["assistant_thread"])
     if problem is None and event is not None and event.get("type") in _ASSISTANT_EVENTS:
         problem = _assistant_thread_problem(event)
     return problem
@@ -196,6 +198,15 @@ def _assistant_thread_problem(event: dict[str, Any]) -> str | None:
     for key in ("channel_id", "thread_ts"):
         if key not in thread:
             return f"event.assistant_thread.{key}: missing"
+    return _assistant_thread_types(thread)
+
+
+def _assistant_thread_types(thread: object) -> str | None:
+    """An `assistant_thread` of Slack's types: bolt's assistant middleware reads one on a
+    message in a DM thread too (`"assistant_thread": "x"` there was a 500 and an ERROR
+    traceback, bolt calling .get on it)."""
+    if not isinstance(thread, dict):
+        return f"event.assistant_thread: {type(thread).__name__}"
     return _wrong_types(thread, _ASSISTANT_THREAD, "event.assistant_thread.")
 
 

@@ -142,3 +142,181 @@ def test_a_premise_of_a_figure_with_a_thousands_separator_is_corrected(
 ) -> None:
     """The article has "over 200 AI companies": "200,000" read as 200 was confirmed."""
     assert "200000" in qabot.ask(question).text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is the RAISe+ scheme worth HK$10000 million?",
+        "Is the RAISe+ scheme worth HK$10,000 million?",
+        "Is the RAISe+ scheme worth HK$10000000000?",
+        "Is the AI subsidy scheme worth HK$3000 million?",
+    ],
+)
+def test_an_amount_in_other_units_is_no_wrong_premise(qabot: QABot, question: str) -> None:
+    """The article's "HK$10 Milliarden" is HK$10000 million: the premise check compared
+    the digits "10000" with the intent's "10" and corrected the asker with "does not say
+    10000" before quoting the same amount."""
+    text = qabot.ask(question).text
+    assert "does not say" not in text and "worth HK$" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is the RAISe+ scheme worth HK$20000 million?",
+        "Is the AI subsidy scheme worth HK$10000 million?",
+    ],
+)
+def test_another_amount_in_other_units_is_still_corrected(qabot: QABot, question: str) -> None:
+    assert "does not say" in qabot.ask(question).text
+
+
+def test_a_why_question_on_an_amount_in_other_units_is_answered_as_in_its_own_units(
+    qabot: QABot,
+) -> None:
+    same = qabot.ask("Why is the RAISe+ scheme worth HK$10 billion?").text
+    assert qabot.ask("Why is the RAISe+ scheme worth HK$10000 million?").text == same
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("0.125", 0.125),
+        ("0,125", 0.125),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1.000.000", 1e6),
+        ("1,000,000", 1e6),
+        ("200.000", 2e5),
+    ],
+)
+def test_decimals_after_thousands_and_after_a_zero_are_read_as_written(
+    written: str, number: float
+) -> None:
+    """figures.figures read "0.125" as 125 (a "0" taken for a group of thousands) and read
+    nothing in "1.234,5"; the tokens had 12345 (both separators dropped)."""
+    (figure,) = figures(written)
+    assert figure.raw == number
+    assert tokens(written) == [f"{number:g}" if number < 1e5 else str(int(number))]
+
+
+@pytest.mark.parametrize(
+    ("said", "number"),
+    [
+        ("200 Tausend", "200000"),
+        ("200 thousand", "200000"),
+        ("zweihundert tausend", "200000"),
+        ("zwei hundert", "200"),
+        ("drei hundert", "300"),
+        ("zwei hundert tausend", "200000"),
+        ("hundert tausend", "100000"),
+        ("a hundred thousand", "100000"),
+        ("zwei tausend vierzehn", "2014"),
+        ("1,5 Tausend", "1500"),
+    ],
+)
+def test_a_number_and_its_scale_written_apart_are_one_number(said: str, number: str) -> None:
+    """ "200 Tausend" was read as 200 and 1000, "zwei hundert" as "zwei" and 100, "a
+    hundred thousand" as 100 and "thousand"; figures.figures reads "200 Tausend" as 200000."""
+    assert tokens(said + " Firmen") == [number, "firmen"]
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("tausend Firmen", ["1000", "firmen"]),
+        ("two hundred and fifty", ["250"]),
+        ("one hundred thousand", ["100000"]),
+        ("zwei Programme", ["zwei", "programme"]),
+        ("and 200 firms", ["and", "200", "firms"]),
+    ],
+)
+def test_numbers_without_a_scale_written_apart_read_as_before(said: str, kept: list[str]) -> None:
+    assert tokens(said) == kept
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("Gab es 200 Tausend KI-Firmen im Science Park?", "200000"),
+        ("Gab es zweihundert tausend KI-Firmen im Science Park?", "200000"),
+        ("Gab es drei hundert KI-Firmen im Science Park?", "300"),
+        ("Were there a hundred thousand AI companies in the science park?", "100000"),
+        ("Were there 200 thousand AI companies in the science park?", "200000"),
+    ],
+)
+def test_a_premise_of_a_number_and_its_scale_written_apart_is_corrected(
+    qabot: QABot, question: str, figure: str
+) -> None:
+    """Corrected with "nicht 1000" / "nicht 100" / "does not say 100", or (200 thousand)
+    confirmed by the article's "over 200"."""
+    text = qabot.ask(question).text
+    assert f"nicht {figure}," in text or f"does not say {figure} " in text
+
+
+def test_the_stated_figure_written_apart_from_its_scale_is_confirmed(qabot: QABot) -> None:
+    """ "zwei hundert" is the article's 200: it was corrected with "nicht 100"."""
+    text = qabot.ask("Gab es zwei hundert KI-Firmen im Science Park?").text
+    assert "nicht" not in text and "über 200" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("two hundred", [("two hundred", 200.0)]),
+        ("zwei hundert tausend Firmen", [("zwei hundert tausend", 200000.0)]),
+        ("twenty one percent", [("twenty one percent", 21.0)]),
+        ("two hundred million", [("two hundred million", 200.0)]),
+        ("zwei Programme und neun Empfehlungen", [("zwei", 2.0), ("neun", 9.0)]),
+        ("zwei oder drei", [("zwei", 2.0), ("drei", 3.0)]),
+        ("die Hälfte", [("Hälfte", 0.5)]),
+    ],
+)
+def test_number_words_one_after_another_are_one_figure(text: str, read: list) -> None:
+    """figures read "two hundred" as the figures two and 100, as the tokens do not."""
+    assert [(f.text, f.raw) for f in figures(text)] == read
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Why are there two hundred AI companies in the science park?", "Over 200"),
+        ("Warum gibt es zwei hundert KI-Firmen im Science Park?", "Über 200"),
+        (
+            "Why are there two hundred thousand AI companies in the science park?",
+            "does not say two hundred thousand but",
+        ),
+        ("Why do twenty one percent of companies struggle to recruit?", "twenty one percent"),
+    ],
+)
+def test_a_why_question_on_a_spelled_figure_checks_the_whole_figure(
+    qabot: QABot, question: str, expected: str
+) -> None:
+    """ "Why are there two hundred AI firms?" was corrected with "does not say two"; the
+    article's figure is 200."""
+    text = qabot.ask(question).text
+    assert text.startswith(expected) or expected in text.split(":")[0]
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("200 thousand", "count"),
+        ("200 Tausend", "count"),
+        ("HK$3 Mrd.", "money"),
+        ("10 billion", "money"),
+    ],
+)
+def test_thousands_are_a_count_and_millions_an_amount(written: str, kind: str) -> None:
+    from bot.policy import figure_kind
+
+    (figure,) = figures(written)
+    assert figure_kind(figure) == kind
+
+
+def test_a_why_question_on_thousands_of_firms_is_corrected_with_the_count(qabot: QABot) -> None:
+    """ "200 thousand" was an amount of money: corrected with the funding schemes' answer
+    ("The city has already made many efforts …"), not with the article's count of firms."""
+    text = qabot.ask("Why are there 200 thousand AI companies in the science park?").text
+    assert "does not say" in text and "200 AI companies" in text and "efforts" not in text

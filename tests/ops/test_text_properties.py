@@ -179,6 +179,7 @@ joinable = (
             [
                 *"abhkru",
                 *("twenty", "one", "hundred", "and", "thousand", "fourteen", "neunzehn"),
+                *("zwei", "hundert", "tausend", "ein", "200"),
                 *("%", "R&D", "x&", "&y", "49", "2.5", "3,", "é", "\u0301", "ß", "ǅ", ".", "?"),
                 *("Hong", "Kong", "Science", "and", "Technology", "Parks", "HKSTP"),
                 *("AI", "Subsidy", "Scheme", "RAISe+", "China", "Conference", "Wang", "Zheng"),
@@ -196,6 +197,9 @@ joinable = (
 @example("one hundred", "and five")
 @example("\x9b", "r")  # a terminal sequence left open takes " r" as its end (found by a run)
 @example("\x1b]0;title", "Wann wurde SenseTime gegründet?")  # an OSC left open takes all
+@example("ZE", "I")  # a letter's name at the end: "ze i" is "ci" (found by a run)
+@example("200", "tausend Firmen")  # a number and its scale written apart are one number
+@example("zwei tausend", "vierzehn")
 def test_a_text_that_does_not_end_open_is_tokenised_apart_from_the_next(
     left: str, right: str
 ) -> None:
@@ -236,7 +240,7 @@ def test_words_read_one_by_one_give_the_tokens_of_the_text_read_whole(text: str)
     the tokens of reading the whole text for spelled numbers at once."""
     from bot import text as text_module
 
-    words = text_module._words(text_module._prepared(text))
+    words = text_module._scales_joined(text_module._words(text_module._prepared(text)))
     whole = text_module.read_spelled_numbers(words)
     expected = tuple(t for w in whole if (t := text_module._as_token(w)))
     assert text_module._tokenise(text) == expected

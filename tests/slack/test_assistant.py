@@ -121,6 +121,27 @@ async def test_a_signed_assistant_event_of_odd_shape_is_refused_and_logged_once(
     assert record.levelno == logging.WARNING and not record.exc_info
 
 
+@pytest.mark.parametrize(
+    "odd",
+    ["x", 5, [1], {"channel_id": 5, "thread_ts": THREAD}],
+    ids=["text", "a number", "a list", "channel_id a number"],
+)
+async def test_a_message_in_a_dm_thread_with_an_odd_assistant_thread_is_refused_once(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, odd: object
+) -> None:
+    # bolt's assistant middleware reads `assistant_thread` of a message in a DM thread as
+    # well: "x", 5 or [1] there was a 500 and an ERROR traceback (AttributeError: .get).
+    caplog.set_level(logging.INFO, logger="slack_bolt")
+    caplog.set_level(logging.INFO, logger="qabot.slack")
+    event = {**in_thread(slack, "Wann wurde SenseTime gegründet?"), "assistant_thread": odd}
+    assert (await slack.event(event)).status == 400
+    await slack.settled()
+    assert [c.method for c in slack.api.calls if c.method != "auth.test"] == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    (record,) = [r for r in caplog.records if r.name == "qabot.slack"]
+    assert record.levelno == logging.WARNING and "assistant_thread" in record.getMessage()
+
+
 async def test_the_greetings_prompts_are_not_counted_as_questions(slack: SlackHarness) -> None:
     # Each greeting asked the core for its suggested prompts through QABot.ask: the Slack
     # server's /metrics counted four questions (platform "cli") nobody had asked.
