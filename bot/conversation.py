@@ -925,6 +925,7 @@ class Conversations:
             base = strip_opener(ctx.question).rstrip("?!. ")
             for feature, kind in named.items():
                 base = self._without_kind(base, kind, keep=feature)
+            base = self._without_other_groups(base, fragment, ctx.lang)
             if _asks(own):
                 # "und wo?" asks its own question of the last one's topic: where, not when
                 base = " ".join(w for w in base.split() if not _is_question_word(w))
@@ -1054,6 +1055,16 @@ class Conversations:
         fragment = strip_opener(text)
         content = [t for t in tokens(fragment) if t not in STOPWORDS and t not in QUESTION_WORDS]
         return _asks(fragment) and sum(map(snap.knows_topic, content)) >= OWN_QUESTION_WORDS
+
+    def _without_other_groups(self, question: str, fragment: str, lang: str) -> str:
+        """`question` without the groups it names when `fragment` names one ("and the large
+        ones?" after the SMEs: the large firms instead, not both)."""
+        if not any(t.group == "group" for t in self._restricting(fragment, lang)):
+            return question
+        for term in self._restricting(question, lang):
+            if term.group == "group":
+                question = re.sub(re.escape(term.words), " ", question, flags=re.IGNORECASE)
+        return " ".join(question.split())
 
     def _without_kind(self, question: str, kind: str, *, keep: str) -> str:
         """`question` without the names of things of `kind` ("AI Subsidy Scheme" gives way

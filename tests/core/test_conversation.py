@@ -1519,3 +1519,14 @@ def test_a_place_in_an_ellipsis_is_no_typo_of_a_language_asked_for(talk: Convers
     talk.ask("c92", "What share of companies in Hong Kong use AI or plan to?")
     answer = talk.ask("c92", "and in Germany?")
     assert answer.answered is False and answer.lang == "en", answer.text
+
+
+def test_an_ellipsis_naming_a_group_replaces_the_group_of_the_last_question(
+    talk: Conversations,
+) -> None:
+    """ "Und die großen?" after the SMEs under 100 staff asks of the large firms instead:
+    read with both groups, it was declined for the SMEs' size."""
+    talk.ask("c93", "Wie viel Prozent sind KMU in der Studie?")
+    talk.ask("c93", "Und wie viele davon haben unter 100 Mitarbeiter?")
+    answer = talk.ask("c93", "Und die großen?")
+    assert answer.answered and "25" in answer.text, answer.text
