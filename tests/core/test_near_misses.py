@@ -83,6 +83,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Wie viel Prozent der großen Firmen brauchen Hilfe beim Hochleistungsrechnen?",
         "How much can a single firm receive from RAISe+?",  # what one recipient gets
         "Wie viel Geld ergeben die beiden Programme in Summe?",  # a sum, not an amount stated
+        "What is the ratio of SMEs to large firms in the study?",  # a quotient of two shares
         "Wie viel bekommt ein einzelnes Unternehmen aus dem AI Subsidy Scheme?",
         # the complement, negated by a contraction or in dialect
         "What share of firms aren't using AI?",
