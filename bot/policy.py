@@ -65,6 +65,9 @@ from bot.text import fold, is_number, sentences, stem, tokens
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 _MONTH_STEMS = frozenset(map(stem, MONTHS))  # an answer naming a month gives "the month"
 _MONTH_WORD = frozenset(map(stem, MONTH_WORDS))
+# Words between a dated name and a year that name its edition ("… in 2024", "… im Jahr 2024")
+_EDITION_LINKS = frozenset({"in", "im", "of", "von", "jahr", "year"})
+_EDITION_LINK_WORDS = 2
 _DATE_STEMS = frozenset({(stem("date"),), (stem("datum"),)})  # a date: a day only within a month
 SMALLTALK_COVERAGE = 0.66
 TIE_SCORE, TIE_COVERAGE = 0.5, 0.45  # two figure intents this good, tied, are both answered
@@ -825,7 +828,13 @@ class Policy:
         for name in self.resolver.dated_names:
             n = len(name)
             for i in range(n, len(toks)):
-                if toks[i] in years and tuple(toks[i - n : i]) == name:
+                if toks[i] not in years:
+                    continue
+                # "China Conference 2024", "… in 2024", "… im Jahr 2024"
+                end = i
+                while end > i - _EDITION_LINK_WORDS and toks[end - 1] in _EDITION_LINKS:
+                    end -= 1
+                if end >= n and tuple(toks[end - n : end]) == name:
                     return True
         return False
 

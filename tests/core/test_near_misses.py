@@ -917,6 +917,19 @@ def test_a_claim_naming_another_edition_is_a_premise_to_correct(qabot: QABot) ->
 @pytest.mark.parametrize(
     "question",
     [
+        "What did Wang Zheng say at the China Conference in 2024?",
+        "Was sagte Wang Zheng auf der China Conference im Jahr 2024?",
+    ],
+)
+def test_a_year_after_a_dated_name_and_a_preposition_names_another_edition(
+    qabot: QABot, question: str
+) -> None:
+    assert not qabot.ask(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Grüezi, wievill Prozänt vo de Firme händ Müeh, Fachlüüt z'finde?",
         "heast oida wie vü prozent vo de einnahmen kumman aus hongkong söwa",
         "wos hod da wang zheng eigentli gsagt wegn da förderung",
