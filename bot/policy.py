@@ -33,7 +33,9 @@ from bot.lexicon import (
     COUNT_UNITS,
     CUES,
     EXISTENCE_OPENERS,
+    FIRM_NOUNS,
     FOLLOWUP,
+    HEADCOUNT_NOUNS,
     MONTH_WORDS,
     MONTHS,
     NAME_CLASSES,
@@ -68,6 +70,7 @@ _MONTH_WORD = frozenset(map(stem, MONTH_WORDS))
 # Words between a dated name and a year that name its edition ("… in 2024", "… im Jahr 2024")
 _EDITION_LINKS = frozenset({"in", "im", "of", "von", "jahr", "year"})
 _EDITION_LINK_WORDS = 2
+_COUNTED_REACH = 2  # words after "how many" where what is counted stands ("how many AI workers")
 _DATE_STEMS = frozenset({(stem("date"),), (stem("datum"),)})  # a date: a day only within a month
 SMALLTALK_COVERAGE = 0.66
 TIE_SCORE, TIE_COVERAGE = 0.5, 0.45  # two figure intents this good, tied, are both answered
@@ -946,6 +949,10 @@ class Policy:
                 for t in found
                 if t.group == "time" and not set(t.stems) <= _MONTH_WORD and t not in terms
             ]
+        if asks_figure and self.figure_kinds.get(top.key) == {"percent"}:
+            # "how many AI workers is HK short of?" of 49 % of the firms: a share of firms
+            # counts no people, whatever the intent says of them
+            terms += counted_people(question)
         entities = self.resolver.entities
         for feature in sorted(res.analysis.features & entities.keys()):
             if feature not in scope:
@@ -1137,6 +1144,18 @@ def counted_noun(question: str) -> list[Narrowing]:
         if word is None or is_number(word) or word in COUNT_UNITS or word in NUMBER_WORDS:
             return []
         return [Narrowing("measure", (stem(word),), surface(question, (word,)))]
+    return []
+
+
+def counted_people(question: str) -> list[Narrowing]:
+    """People a count question counts ("how many AI workers …", "wie viele Fachkräfte"): a
+    share of firms does not count them."""
+    toks = tokens(question)
+    for _, end in _phrases_at(toks, COUNT_CUES):
+        counted = toks[end : end + _COUNTED_REACH]
+        people = [t for t in counted if t in HEADCOUNT_NOUNS]
+        if people and not FIRM_NOUNS.intersection(counted):
+            return [Narrowing("measure", (stem(people[0]),), surface(question, (people[0],)))]
     return []
 
 

@@ -84,6 +84,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "How much can a single firm receive from RAISe+?",  # what one recipient gets
         "Wie viel Geld ergeben die beiden Programme in Summe?",  # a sum, not an amount stated
         "What is the ratio of SMEs to large firms in the study?",  # a quotient of two shares
+        "how many ai workers is hk short of",  # people counted, of a share of firms
+        "How many employees do the firms need?",
         "Wie viel bekommt ein einzelnes Unternehmen aus dem AI Subsidy Scheme?",
         # the complement, negated by a contraction or in dialect
         "What share of firms aren't using AI?",
@@ -1842,3 +1844,9 @@ def test_a_date_asked_without_a_month_or_year_asks_when(qabot: QABot) -> None:
     """ "launch date?" of a thing planned for 2024 or 2025 asks when; the same word within
     the month the article gives asks for a day."""
     answered_with(qabot, "HPC data centre launch date?", "2024", "2025")
+
+
+def test_a_count_of_firms_with_a_staff_problem_is_the_share_of_firms(qabot: QABot) -> None:
+    """People named after what is counted ("wie viele haben Probleme, Leute einzustellen")
+    are what the firms lack, not what is counted."""
+    answered_with(qabot, "Wie viele Firmen haben Probleme, Leute einzustellen?", "49")
