@@ -1530,3 +1530,10 @@ def test_an_ellipsis_naming_a_group_replaces_the_group_of_the_last_question(
     talk.ask("c93", "Und wie viele davon haben unter 100 Mitarbeiter?")
     answer = talk.ask("c93", "Und die großen?")
     assert answer.answered and "25" in answer.text, answer.text
+
+
+def test_a_follow_up_asking_for_a_law_by_name_is_declined(talk: Conversations) -> None:
+    """The article speaks of Hong Kong's legal framework, names no law: "any specific
+    data-protection legislation?" after it is no question the framework answers."""
+    talk.ask("c94", "What underpins Hong Kong's status as an innovation centre?")
+    assert not talk.ask("c94", "Does it name any specific data-protection legislation?").answered

@@ -86,6 +86,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "What is the ratio of SMEs to large firms in the study?",  # a quotient of two shares
         "how many ai workers is hk short of",  # people counted, of a share of firms
         "How many employees do the firms need?",
+        "Welches Gesetz regelt den Datenschutz für KI-Firmen in Hongkong?",  # a law by name
         "Wie viel bekommt ein einzelnes Unternehmen aus dem AI Subsidy Scheme?",
         # the complement, negated by a contraction or in dialect
         "What share of firms aren't using AI?",
