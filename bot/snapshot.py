@@ -44,6 +44,7 @@ from bot.policy import (
     Decision,
     DecisionModel,
     Policy,
+    asks_count,
     asks_reverse,
     figure_kind,
     is_year,
@@ -1082,6 +1083,10 @@ class Snapshot:
             return None  # "How much capital did SenseTime raise in 2014?": it gives no amount
         source, locator, index = best.key.split("|")
         original = self._sentence(source, locator, int(index))
+        if asks_count(res.words) and not {"count", "percent"} & set(
+            map(figure_kind, figures(original))
+        ):
+            return None  # "Wie viele Unternehmen haben … erhalten?": the budgets count no firms
         text = msg("passage", res.lang, locator=locator, quote=original)
         cite = self._citation(source, locator, original, None)
         return Piece(text, (cite,), True, "passage", None, best.score * 0.9)

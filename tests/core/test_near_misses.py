@@ -87,6 +87,9 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "how many ai workers is hk short of",  # people counted, of a share of firms
         "How many employees do the firms need?",
         "Welches Gesetz regelt den Datenschutz für KI-Firmen in Hongkong?",  # a law by name
+        # a count the sentence about the budgets does not state
+        "Beim AI Subsidy Scheme kenne ich die HK$3 Milliarden. Wie viele Unternehmen haben "
+        "daraus bereits eine Förderung erhalten?",
         "Wie viel bekommt ein einzelnes Unternehmen aus dem AI Subsidy Scheme?",
         # the complement, negated by a contraction or in dialect
         "What share of firms aren't using AI?",
