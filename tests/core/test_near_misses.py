@@ -87,6 +87,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "how many ai workers is hk short of",  # people counted, of a share of firms
         "How many employees do the firms need?",
         "Welches Gesetz regelt den Datenschutz für KI-Firmen in Hongkong?",  # a law by name
+        "What did the previous HKPC survey find on AI adoption?",  # another, earlier study
+        "Was ergab die vorherige HKPC-Studie zum KI-Einsatz?",
         # a count the sentence about the budgets does not state
         "Beim AI Subsidy Scheme kenne ich die HK$3 Milliarden. Wie viele Unternehmen haben "
         "daraus bereits eine Förderung erhalten?",
@@ -1854,3 +1856,4 @@ def test_a_count_of_firms_with_a_staff_problem_is_the_share_of_firms(qabot: QABo
     """People named after what is counted ("wie viele haben Probleme, Leute einzustellen")
     are what the firms lack, not what is counted."""
     answered_with(qabot, "Wie viele Firmen haben Probleme, Leute einzustellen?", "49")
+
