@@ -1856,4 +1856,3 @@ def test_a_count_of_firms_with_a_staff_problem_is_the_share_of_firms(qabot: QABo
     """People named after what is counted ("wie viele haben Probleme, Leute einzustellen")
     are what the firms lack, not what is counted."""
     answered_with(qabot, "Wie viele Firmen haben Probleme, Leute einzustellen?", "49")
-
