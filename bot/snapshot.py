@@ -213,7 +213,7 @@ class Snapshot:
             return Answer(text, False, default, msg("other_script", default), "abstain")
         reading = read(question)
         lang = lang or self._reply_language(question, reading.questions)
-        if reading.only_chat:
+        if reading.only_chat or (reading.chat and all(map(self._remark, reading.questions))):
             return assemble(text, lang, [self._smalltalk(question, lang)])
         # a part asked twice ("hpc? hpc? hpc? …") is answered once
         parts = dict.fromkeys(reading.questions)
@@ -273,6 +273,14 @@ class Snapshot:
                 return reading
         own = self._pieces(alone, lang)
         return own if any(p.answered for p in own) else pieces
+
+    def _remark(self, part: str) -> bool:
+        """A part beside chat that asks nothing and says nothing the knowledge knows ("…
+        vielen Dank, das hat mir echt den Tag gerettet!"): part of the chat."""
+        if "?" in part or asks(part):
+            return False
+        features = self.resolver.analyzer.analyze(part, correct=False).features
+        return not any(f in self.resolver.idf for f in features)
 
     def _known_words(self, text: str, *, names: bool = True) -> str:
         """The words of `text` the knowledge knows, figures, and with `names` names

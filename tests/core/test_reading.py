@@ -378,3 +378,20 @@ def test_a_question_after_context_keeps_the_sentence_before_it_aside() -> None:
 def test_a_question_naming_this_thing_takes_the_sentence_before_it() -> None:
     message = "Im Text ist von neun Empfehlungen die Rede. Von wem stammen diese Empfehlungen?"
     assert read(message).questions == (message,)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Thanks a lot, very helpful. Will revert if any doubts.",
+        "Vielen Dank, das war sehr hilfreich! Xièxie!",
+    ],
+)
+def test_a_remark_beside_thanks_that_asks_nothing_is_chat(qabot: QABot, message: str) -> None:
+    """Words the article never uses, asking nothing, next to thanks, are part of the chat."""
+    assert qabot.ask(message).kind == "smalltalk"
+
+
+def test_thanks_then_a_question_answers_the_question(qabot: QABot) -> None:
+    answer = qabot.ask("Danke. Wie viele Firmen nutzen KI?")
+    assert answer.answered and "41" in answer.text
