@@ -88,6 +88,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "How many employees do the firms need?",
         "Welches Gesetz regelt den Datenschutz für KI-Firmen in Hongkong?",  # a law by name
         "What did the previous HKPC survey find on AI adoption?",  # another, earlier study
+        # Scots, as typed: negated, outside, implemented
+        "whit percent o firms dinnae use ai at aw",
+        "whit percent o the revenue comes fae ootside hk",
+        "how many o the nine recommendations have been put in place",
         "Was ergab die vorherige HKPC-Studie zum KI-Einsatz?",
         # a count the sentence about the budgets does not state
         "Beim AI Subsidy Scheme kenne ich die HK$3 Milliarden. Wie viele Unternehmen haben "
