@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+import aiohttp
 import discord
 from discord.gateway import ReconnectWebSocket
 
@@ -171,6 +172,12 @@ class QAClientMixin:
                 await sent_within(cap, sending, "message")
             except discord.Forbidden as error:  # no permission to post, embed or reply there
                 self.refusals.refused(message.channel, error)
+            except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+                # Discord's side failed after the retries (a 5xx) or could not be reached (the
+                # connection dropped): one line, as a refusal is. It was an ERROR with a
+                # traceback from on_error.
+                log.error("discord message: %s; reply lost", _lost(error))
+                self.bot.metrics.error("discord")
 
     def _incoming(
         self, message: discord.Message, my_id: int, *, mentioned: bool
@@ -328,6 +335,14 @@ def replied_to(message: discord.Message) -> int | None:
     if ref is None or ref.type != discord.MessageReferenceType.reply:
         return None
     return ref.message_id
+
+
+def _lost(error: BaseException) -> str:
+    """Why a reply was lost, in a few words: Discord's status and code, or the class of the
+    connection's failure (never a URL, never Discord's text)."""
+    if isinstance(error, discord.HTTPException):
+        return f"Discord answered HTTP {error.status} (code {error.code})"
+    return f"Discord out of reach ({type(error).__name__})"
 
 
 def _lang(message: discord.Message) -> str | None:
