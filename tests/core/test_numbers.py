@@ -320,3 +320,32 @@ def test_a_why_question_on_thousands_of_firms_is_corrected_with_the_count(qabot:
     ("The city has already made many efforts …"), not with the article's count of firms."""
     text = qabot.ask("Why are there 200 thousand AI companies in the science park?").text
     assert "does not say" in text and "200 AI companies" in text and "efforts" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("Warum will Hongkong bis 2035 ein KI-Zentrum sein?", "Bis 2035"),
+        ("Warum möchte Hongkong bis 2035 ein Zentrum für KI werden?", "Bis 2035"),
+        ("Why does Hong Kong want to be an AI centre by 2035?", "By 2035"),
+    ],
+)
+def test_a_why_question_on_the_year_that_leads_to_its_intent_is_answered(
+    qabot: QABot, question: str, says: str
+) -> None:
+    """Without its figure the question was nearest the HPC centre (2024 or 2025), which
+    states a year: "nicht 2035, sondern: Ein modernes HPC-Datenzentrum …" — though the 2035
+    plan, which the question leads to with it, states it."""
+    answer = qabot.ask(question)
+    assert answer.intent == "government.plan_2035"
+    assert says in answer.text and "2035 but" not in answer.text and "nicht 2035" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Warum wurde SenseTime 2035 gegründet?", "Warum will Hongkong bis 2040 ein KI-Zentrum sein?"],
+)
+def test_a_why_question_on_a_year_its_topic_does_not_state_is_still_corrected(
+    qabot: QABot, question: str
+) -> None:
+    assert "Dazu nennt der Artikel nicht 20" in qabot.ask(question).text
