@@ -24,6 +24,7 @@ from discord.gateway import ReconnectWebSocket
 from bot.adapters import InFlight
 from bot.adapters.discord_commands import (
     CheckedCommandTree,
+    lost_reason,
     register_commands,
     sent_within,
     sync_commands,
@@ -176,7 +177,7 @@ class QAClientMixin:
                 # Discord's side failed after the retries (a 5xx) or could not be reached (the
                 # connection dropped): one line, as a refusal is. It was an ERROR with a
                 # traceback from on_error.
-                log.error("discord message: %s; reply lost", _lost(error))
+                log.error("discord message: %s; reply lost", lost_reason(error))
                 self.bot.metrics.error("discord")
 
     def _incoming(
@@ -335,14 +336,6 @@ def replied_to(message: discord.Message) -> int | None:
     if ref is None or ref.type != discord.MessageReferenceType.reply:
         return None
     return ref.message_id
-
-
-def _lost(error: BaseException) -> str:
-    """Why a reply was lost, in a few words: Discord's status and code, or the class of the
-    connection's failure (never a URL, never Discord's text)."""
-    if isinstance(error, discord.HTTPException):
-        return f"Discord answered HTTP {error.status} (code {error.code})"
-    return f"Discord out of reach ({type(error).__name__})"
 
 
 def _lang(message: discord.Message) -> str | None:

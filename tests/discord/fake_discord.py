@@ -90,8 +90,8 @@ class FakeDiscord:
         self.closes: list[int | None] = []  # close code of each finished gateway connection
         self.fail_once: set[str] = set()  # REST paths that answer 403 once
         self.forbidden: set[str] = set()  # REST paths that answer 403 every time
-        # REST paths whose next calls fail, one per entry: an HTTP status (5xx) to answer,
-        # or 0 to drop the connection before any answer
+        # REST paths (regular expressions) whose next calls fail, one per entry: an HTTP
+        # status (5xx) to answer, or 0 to drop the connection before any answer
         self.failing: dict[str, list[int]] = {}
         # a close code to answer IDENTIFY with (4014: the intents asked for are not enabled)
         self.refuse_identify: int | None = None
@@ -425,7 +425,7 @@ class FakeDiscord:
             self.fail_once.discard(path)
             await self._notify()
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
-        failures = self.failing.get(path)
+        failures = next((w for p, w in self.failing.items() if w and re.fullmatch(p, path)), None)
         if failures:
             status = failures.pop(0)
             await self._notify()

@@ -39,3 +39,29 @@ async def test_an_answer_discord_never_took_is_one_line(
     (line,) = [r for r in lines if r.levelno >= logging.ERROR]
     message = line.getMessage()
     assert "reply lost" in message and "\n" not in message and len(message) < MAX_LINE
+
+
+# 404: the interaction expired (Discord's "Unknown interaction"); a 5xx takes discord.py's
+# own retries first (some 25 s), then fails the same way.
+@pytest.mark.parametrize("how", ["404", "hang up"])
+async def test_a_command_reply_discord_never_took_is_one_line(
+    live: Live, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    fake: FakeDiscord = live[0]
+    caplog.set_level(logging.INFO)
+    status = 0 if how == "hang up" else int(how)
+    callback = r"/interactions/\d+/[^/]+/callback"
+    fake.failing[callback] = [status] * 2  # the answer, and an apology after it
+    question = {"name": "question", "type": 3, "value": "hpc"}
+    await fake.interaction("ask", [question])
+    await poll(lambda: any(r.levelno >= logging.ERROR for r in caplog.records), timeout=30)
+    fake.failing.clear()
+    iid, _ = await fake.interaction("ask", [question])
+    (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+    assert call.json["data"]["embeds"]
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r for r in lines if r.exc_info or r.exc_text], "a traceback was logged"
+    (line,) = [r for r in lines if r.levelno >= logging.ERROR]
+    message = line.getMessage()
+    assert message.startswith("discord /ask: ") and message.endswith("; reply lost")
+    assert "\n" not in message and len(message) < MAX_LINE
