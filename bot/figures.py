@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.lexicon import DATA
+from bot.lexicon import DATA, fold_entry
+from bot.numbers import NUMBER_WORD_MAX, german_number
 from bot.text import is_number, tokens
 
 # Scale and value words come from the language data (bot/data/language.yaml).
@@ -49,6 +50,12 @@ _RUN_WORD = "|".join(sorted(_RUN_WORDS, key=len, reverse=True))
 _RUN = re.compile(
     rf"\b(?:{_RUN_WORD})(?:(?:[\s-]+(?:and|und))?[\s-]+(?:{_RUN_WORD}))+\b", re.IGNORECASE
 )
+
+# A German number written as one word ("einundvierzig", "zweihundert", "zweitausendvierzehn"),
+# as the tokens read it: word by word only the listed words were read, so "Warum nutzen
+# dreiundsechzig Prozent der Firmen KI?" was not checked as "63 Prozent" is. A candidate
+# (letters only, no shorter than the shortest compound) is one when german_number reads it.
+_COMPOUND = re.compile(rf"\b(?P<word>[^\W\d_]{{6,{NUMBER_WORD_MAX}}})\b" + _SUFFIX, re.I)
 
 
 @dataclass(frozen=True)
@@ -107,10 +114,16 @@ def figures(text: str) -> list[Figure]:
 
 
 def _word_figures(text: str, start: int, end: int) -> list[Figure]:
-    return [
-        _figure(m, WORDS[m.group("word").casefold()], False)
+    found = [
+        (m.start(), _figure(m, WORDS[m.group("word").casefold()], False))
         for m in _WORD.finditer(text, start, end)
     ]
+    for m in _COMPOUND.finditer(text, start, end):
+        number = _compound(m)
+        if number is not None:
+            year = 1900 <= number <= 2100 and not m.group("pct")
+            found.append((m.start(), _figure(m, float(number), year)))
+    return [figure for _, figure in sorted(found, key=lambda pair: pair[0])]
 
 
 def _spelled(run: str) -> float | None:
@@ -143,4 +156,12 @@ def missing_figures(answer: str, quotes: list[str]) -> list[Figure]:
 
 def has_figure(text: str) -> bool:
     """Whether `text` states a number, a percentage, an amount, a year or a number word."""
-    return bool(_NUMBER.search(text) or _WORD.search(text))
+    return bool(_NUMBER.search(text) or _WORD.search(text)) or any(
+        _compound(m) is not None for m in _COMPOUND.finditer(text)
+    )
+
+
+def _compound(m: re.Match[str]) -> int | None:
+    """The number a `_COMPOUND` match is, a German number word not listed; else None."""
+    word = m.group("word").casefold()
+    return None if word in _RUN_WORDS else german_number(fold_entry(word))

@@ -17,12 +17,14 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+import aiohttp
 import discord
 from discord.gateway import ReconnectWebSocket
 
 from bot.adapters import InFlight
 from bot.adapters.discord_commands import (
     CheckedCommandTree,
+    lost_reason,
     register_commands,
     sent_within,
     sync_commands,
@@ -171,6 +173,12 @@ class QAClientMixin:
                 await sent_within(cap, sending, "message")
             except discord.Forbidden as error:  # no permission to post, embed or reply there
                 self.refusals.refused(message.channel, error)
+            except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+                # Discord's side failed after the retries (a 5xx) or could not be reached (the
+                # connection dropped): one line, as a refusal is. It was an ERROR with a
+                # traceback from on_error.
+                log.error("discord message: %s; reply lost", lost_reason(error))
+                self.bot.metrics.error("discord")
 
     def _incoming(
         self, message: discord.Message, my_id: int, *, mentioned: bool

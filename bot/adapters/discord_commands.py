@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -106,7 +107,25 @@ async def within_cap(interaction: discord.Interaction, sending: Awaitable[object
     cap = interaction.client.settings.discord.max_retry_after_s  # type: ignore[attr-defined]
     # From the data, not `interaction.command`: discord.py would read the options for that.
     what = shown(str((interaction.data or {}).get("name") or "click"), limit=40)
-    return await sent_within(cap, sending, what)
+    try:
+        return await sent_within(cap, sending, what)
+    except discord.Forbidden:
+        raise
+    except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+        # Discord failed it (a 5xx) or could not be reached: one line, as for a message's
+        # reply. It was an ERROR with a traceback ("app command ask failed"), and the
+        # apology sent after it failed the same way.
+        log.error("discord /%s: %s; reply lost", what, lost_reason(error))
+        interaction.client.bot.metrics.error("discord")  # type: ignore[attr-defined]
+        return False
+
+
+def lost_reason(error: BaseException) -> str:
+    """Why a reply was lost, in a few words: Discord's status and code, or the class of the
+    connection's failure (never a URL, never Discord's text)."""
+    if isinstance(error, discord.HTTPException):
+        return f"Discord answered HTTP {error.status} (code {error.code})"
+    return f"Discord out of reach ({type(error).__name__})"
 
 
 async def sent_within(cap: float, sending: Awaitable[object], what: str) -> bool:

@@ -105,6 +105,15 @@ def _refusal_word(error: SlackApiError) -> str | None:
     return " ".join(word.split())[:60] if isinstance(word, str) else None
 
 
+def _failure(error: SlackApiError) -> str:
+    """A failed call's status and, when Slack's body names one, its word, bounded."""
+    data = error.response.data
+    word = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(word, str):
+        word = "a body that is no JSON" if not isinstance(data, dict) else "no error named"
+    return f"HTTP {error.response.status_code}, " + " ".join(word.split())[:60]
+
+
 def is_ignored_event(event: Body) -> bool:
     """Messages qabot never acts on: not new words (edits, deletions, joins, bot_message
     posts), or at the top of a channel (a mention there comes as app_mention too)."""
@@ -202,6 +211,13 @@ class SlackListeners:
                 # ERROR traceback per reply, quoting the call's URL (SLACK_API_URL's base).
                 level = logging.ERROR if error in _AUTH_ERRORS else logging.WARNING
                 log.log(level, "slack %s: the Web API refused it (%s); reply lost", what, error)
+            elif isinstance(e, SlackApiError):
+                # Slack's side failed after the client's retries (a 5xx, a body that is no
+                # JSON): one line naming its status and word, as a refusal is. It was an ERROR
+                # with a traceback quoting the call's URL (SLACK_API_URL's base).
+                log.error("slack %s: the Web API failed (%s); reply lost", what, _failure(e))
+            elif isinstance(e, aiohttp.ClientError | OSError):  # TimeoutError is an OSError
+                log.error("slack %s: Slack out of reach (%s); reply lost", what, type(e).__name__)
             else:
                 log.exception("slack %s failed", what)
             self.bot.metrics.error("slack")

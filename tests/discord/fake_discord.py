@@ -90,6 +90,9 @@ class FakeDiscord:
         self.closes: list[int | None] = []  # close code of each finished gateway connection
         self.fail_once: set[str] = set()  # REST paths that answer 403 once
         self.forbidden: set[str] = set()  # REST paths that answer 403 every time
+        # REST paths (regular expressions) whose next calls fail, one per entry: an HTTP
+        # status (5xx) to answer, or 0 to drop the connection before any answer
+        self.failing: dict[str, list[int]] = {}
         # a close code to answer IDENTIFY with (4014: the intents asked for are not enabled)
         self.refuse_identify: int | None = None
         # REST paths (regular expressions) whose next calls answer 429, each asking for the
@@ -422,6 +425,15 @@ class FakeDiscord:
             self.fail_once.discard(path)
             await self._notify()
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        failures = next((w for p, w in self.failing.items() if w and re.fullmatch(p, path)), None)
+        if failures:
+            status = failures.pop(0)
+            await self._notify()
+            if status == 0:  # the connection dropped: no answer at all
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response()
+            return _json({"message": "Server Error", "code": 0}, status=status)
         limited_path = next(
             (p for p, w in self.rate_limited.items() if w and re.fullmatch(p, path)), None
         )

@@ -1,0 +1,67 @@
+"""A reply Discord never took (its REST API answered 5xx after the retries, or the
+connection dropped): one bounded line naming the cause, counted as an error, never a
+traceback; the next question is answered."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+import pytest
+
+from bot.adapters import discord_client
+from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, FakeDiscord
+from tests.discord.harness import poll
+
+Live = tuple[FakeDiscord, discord.Client]
+
+MAX_LINE = 200
+
+
+@pytest.mark.parametrize("how", ["503", "hang up"])
+async def test_an_answer_discord_never_took_is_one_line(
+    live: Live, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    fake: FakeDiscord = live[0]
+    monkeypatch.setattr(discord_client, "SEND_RETRY_DELAY_S", 0.0)
+    caplog.set_level(logging.INFO)
+    status = 0 if how == "hang up" else int(how)
+    # every try of the one reply: the first and qabot's retries (discord.py retries a drop)
+    fake.failing[f"/channels/{CHANNEL_ID}/messages"] = [status] * 8
+    lost = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+    await poll(lambda: any(r.levelno >= logging.ERROR for r in caplog.records), timeout=30)
+    fake.failing.clear()
+    answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+    assert (await fake.wait_reply(answered)).json["embeds"]
+    assert not [c for c in fake.replies_to(lost) if c.response]
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r for r in lines if r.exc_info or r.exc_text], "a traceback was logged"
+    (line,) = [r for r in lines if r.levelno >= logging.ERROR]
+    message = line.getMessage()
+    assert "reply lost" in message and "\n" not in message and len(message) < MAX_LINE
+
+
+# 404: the interaction expired (Discord's "Unknown interaction"); a 5xx takes discord.py's
+# own retries first (some 25 s), then fails the same way.
+@pytest.mark.parametrize("how", ["404", "hang up"])
+async def test_a_command_reply_discord_never_took_is_one_line(
+    live: Live, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    fake: FakeDiscord = live[0]
+    caplog.set_level(logging.INFO)
+    status = 0 if how == "hang up" else int(how)
+    callback = r"/interactions/\d+/[^/]+/callback"
+    fake.failing[callback] = [status] * 2  # the answer, and an apology after it
+    question = {"name": "question", "type": 3, "value": "hpc"}
+    await fake.interaction("ask", [question])
+    await poll(lambda: any(r.levelno >= logging.ERROR for r in caplog.records), timeout=30)
+    fake.failing.clear()
+    iid, _ = await fake.interaction("ask", [question])
+    (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+    assert call.json["data"]["embeds"]
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r for r in lines if r.exc_info or r.exc_text], "a traceback was logged"
+    (line,) = [r for r in lines if r.levelno >= logging.ERROR]
+    message = line.getMessage()
+    assert message.startswith("discord /ask: ") and message.endswith("; reply lost")
+    assert "\n" not in message and len(message) < MAX_LINE
