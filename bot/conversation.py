@@ -1057,8 +1057,8 @@ class Conversations:
         return _asks(fragment) and sum(map(snap.knows_topic, content)) >= OWN_QUESTION_WORDS
 
     def _without_other_groups(self, question: str, fragment: str, lang: str) -> str:
-        """`question` without the groups it names when `fragment` names one ("and the large
-        ones?" after the SMEs: the large firms instead, not both)."""
+        """`question` without the groups it names when `fragment` names one ("und die
+        großen?" after the SMEs under 200 staff: the large firms instead, not both)."""
         if not any(t.group == "group" for t in self._restricting(fragment, lang)):
             return question
         for term in self._restricting(question, lang):

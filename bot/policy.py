@@ -235,7 +235,7 @@ class Policy:
         )
         self._term_cache: dict[tuple[str, str], list[Narrowing]] = {}
         self._stored: dict[str, frozenset[frozenset[str]]] = {}  # intent → its questions' words
-        self._amounts: dict[str, frozenset[int]] = {}  # intent → amounts it states, scaled
+        self._answer_figures: dict[str, tuple[Figure, ...]] = {}  # intent → its answer's
         self._counted: dict[str, frozenset[str]] = {}  # intent → stems of the things it counts
         self._counts_only: dict[str, bool] = {}  # gap → its questions ask counts only
 
@@ -491,15 +491,19 @@ class Policy:
             return Decision("premise", stating, stating.score, (figure.text,))
         return None
 
+    def _stated_figures(self, key: str) -> tuple[Figure, ...]:
+        """The figures of the intent's answer, both languages: read once per intent."""
+        found = self._answer_figures.get(key)
+        if found is None:
+            answer = self.intents[key].answer
+            found = self._answer_figures[key] = tuple(
+                f for text in (answer.de, answer.en) for f in figures(text)
+            )
+        return found
+
     def _the_figure_of(self, key: str, kind: str) -> set[str]:
-        """The numbers the intent's answer states as figures of `kind`, both languages."""
-        answer = self.intents[key].answer
-        return {
-            _token(f)
-            for text in (answer.de, answer.en)
-            for f in figures(text)
-            if figure_kind(f) == kind
-        }
+        """The numbers the intent's answer states as figures of `kind`."""
+        return {_token(f) for f in self._stated_figures(key) if figure_kind(f) == kind}
 
     def _states_amount(self, key: str, question: str, token: str) -> bool:
         """Whether the question's figure written `token` is, with its scale, an amount the
@@ -509,13 +513,8 @@ class Policy:
     def _amount_stated(self, key: str, figure: Figure) -> bool:
         """Whether `figure`'s value, scale included, is one the intent's answer states with a
         scale ("10 Milliarden", "10 billion"): the same amount written in other units."""
-        amounts = self._amounts.get(key)
-        if amounts is None:  # once per intent
-            answer = self.intents[key].answer
-            amounts = self._amounts[key] = frozenset(
-                round(f.value) for text in (answer.de, answer.en) for f in figures(text) if f.scaled
-            )
-        return round(figure.value) in amounts
+        value = round(figure.value)
+        return any(f.scaled and round(f.value) == value for f in self._stated_figures(key))
 
     def _topic_unclear(self, stating: Candidate, every: list[Candidate], kind: str) -> bool:
         """Whether another intent stating a figure of `kind` fits almost as well."""
@@ -884,7 +883,7 @@ class Policy:
             return []
         listed = {s for t in found for s in t.stems}
         toks = tokens(question)
-        firm = analyze("companies", correct=False).features
+        firm = self.firm_concepts
         return [
             Narrowing("group", (stem(size), stem(noun)), surface(question, (size, noun)))
             for size, noun in pairwise(toks)
@@ -1007,9 +1006,14 @@ class Policy:
         """The concepts that name firms by size ("@large" of "large companies", "@sme"): what
         the lexicon's groups of firms add to the firm itself."""
         analyze = self.resolver.analyzer.analyze
-        firm = analyze("companies", correct=False).features
+        firm = self.firm_concepts
         named = [analyze(" ".join(p), correct=False).features for p in RESTRICTORS["group"]]
         return frozenset().union(*(f - firm for f in named if f & firm))
+
+    @cached_property
+    def firm_concepts(self) -> frozenset[str]:
+        """The concepts of a firm ("@company"), as the analyzer reads "companies"."""
+        return self.resolver.analyzer.analyze("companies", correct=False).features
 
     def _mixed_topics(self, question: str, top: Candidate, res: Resolution) -> Decision | None:
         """ "What share of SMEs use AI?": the best intent (firm sizes) knows the group but not
@@ -1167,7 +1171,7 @@ def counted_noun(question: str) -> list[Narrowing]:
 
 
 def counted_people(question: str) -> list[Narrowing]:
-    """People a count question counts ("how many AI workers …", "wie viele Fachkräfte"): a
+    """People a count question counts ("how many AI workers …", "wie viele Mitarbeiter"): a
     share of firms does not count them."""
     toks = tokens(question)
     for _, end in _phrases_at(toks, COUNT_CUES):

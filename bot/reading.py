@@ -42,12 +42,12 @@ from bot.text import tokens
 # Sentence ends and line breaks ("?" also when the next sentence follows without a space).
 # Abbreviations whose period ends no sentence ("nutzen bzw. planen", "z.B. in petaflops",
 # "im Nov. 2023", "max. aus dem Scheme"): months, titles, and the common ones of both languages.
-_MONTHS = ("jan", "feb", "mär", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct")
 _DOTTED = (
-    *_MONTHS, "nov", "dez", "dec",
-    "bzw", "etc", "ca", "z.b", "e.g", "i.e", "usw", "vs", "nr", "mio", "mrd", "inkl", "ggf",
-    "max", "min", "mind", "approx", "bspw", "evtl", "zzgl", "u.a", "d.h", "vgl", "sog", "ggü",
-    "dr", "prof", "mr", "mrs", "ms", "st", "incl", "excl", "resp", "est", "abt", "lt",
+    *("jan", "feb", "mär", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct"),
+    *("nov", "dez", "dec"),  # months
+    *("bzw", "etc", "ca", "z.b", "e.g", "i.e", "usw", "vs", "nr", "mio", "mrd", "inkl", "ggf"),
+    *("max", "min", "mind", "approx", "bspw", "evtl", "zzgl", "u.a", "d.h", "vgl", "sog", "ggü"),
+    *("dr", "prof", "mr", "mrs", "ms", "st", "incl", "excl", "resp", "est", "abt", "lt"),
 )
 _PARTS = re.compile(
     r"(?<=[.!?…])" + "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _DOTTED) + r"\s+"
