@@ -127,6 +127,7 @@ class _ReadBudget:
         self.limits = limits
         self.replacing = replacing or {}
         self.total = 0
+        self.loaded: dict[Path, bytes] = {}  # what was read of each file: the content hashed
 
     def read(self, path: Path) -> str:
         """The UTF-8 text of `path`; raises _Unreadable, or _OverTotal."""
@@ -136,7 +137,11 @@ class _ReadBudget:
         """The bytes of `path`; raises _Unreadable, or _OverTotal."""
         max_file = self.limits.max_file_bytes
         data = self.replacing.get(path)
-        size, data = _read_at_most(path, max_file) if data is None else (len(data), data)
+        if data is None:
+            size, data = _read_at_most(path, max_file)
+            self.loaded[path] = data
+        else:
+            size = len(data)
         if size > max_file:
             raise _Unreadable(
                 f"{size:,} bytes, over the limit of {max_file:,} bytes per file "
@@ -591,7 +596,7 @@ def _load(
         intents=tuple(i for i, _, _ in intents),
         facts=tuple(f for f, _ in facts),
         concepts=concepts,
-        content_hash=_hash_files(root, files),
+        content_hash=_hash_files(root, files, budget),
         files=tuple(p for p in files if p.is_file()),
         intent_files=tuple(compiled) if all(key for key, _ in compiled) else (),
     )
@@ -676,13 +681,21 @@ def _cross_check(
     return problems
 
 
-def _hash_files(root: Path, files: list[Path]) -> str:
+def _hash_files(root: Path, files: list[Path], budget: _ReadBudget) -> str:
+    """The hash of the files' bytes as the load read them (not read again: a file renamed
+    away or swapped meanwhile was an unexpected error, or a read with no cap); a file given
+    in `replacing` is hashed as it is on disk, read within the cap."""
     digest = hashlib.sha256()
     for path in files:
-        if path.is_file():
-            # relpath: a source may lie outside the directory (an absolute path, ../…)
-            digest.update(os.path.relpath(path, root).encode())
-            digest.update(path.read_bytes())
+        data = budget.loaded.get(path)
+        if data is None:
+            try:
+                data = _read_at_most(path, budget.limits.max_file_bytes)[1]
+            except _Unreadable:  # not a regular file, or not there
+                continue
+        # relpath: a source may lie outside the directory (an absolute path, ../…)
+        digest.update(os.path.relpath(path, root).encode())
+        digest.update(data)
     return digest.hexdigest()[:12]
 
 

@@ -26,6 +26,7 @@ from discord.gateway import DiscordWebSocket
 
 from bot.adapters import finish, serve_until_cancelled
 from bot.adapters.discord_client import QAClient, QAShardedClient, intents_for
+from bot.adapters.discord_commands import request_trace
 from bot.service import QABot
 from bot.settings import Settings
 
@@ -52,6 +53,8 @@ def build_client(bot: QABot, settings: Settings, **options: Any) -> discord.Clie
         # discord.py sleeps out any 429 however long (an hour parks the reply and its
         # channel's every later one); past this it raises RateLimited instead.
         "max_ratelimit_timeout": settings.discord.max_retry_after_s,
+        # tells a reply held past that cap by Discord's silence from one held by a rate limit
+        "http_trace": request_trace(),
         **options,
     }
     if settings.discord.sharded:

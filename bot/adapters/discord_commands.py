@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import hashlib
 import json
 import logging
@@ -120,24 +121,80 @@ async def within_cap(interaction: discord.Interaction, sending: Awaitable[object
         return False
 
 
+class NoAnswer(OSError):
+    """Discord took a reply's request and did not answer it within the cap."""
+
+    def __init__(self, cap: float) -> None:
+        super().__init__(f"Discord did not answer within {cap:g}s")
+
+
 def lost_reason(error: BaseException) -> str:
     """Why a reply was lost, in a few words: Discord's status and code, or the class of the
     connection's failure (never a URL, never Discord's text)."""
     if isinstance(error, discord.HTTPException):
         return f"Discord answered HTTP {error.status} (code {error.code})"
+    if isinstance(error, NoAnswer):
+        return str(error)
     return f"Discord out of reach ({type(error).__name__})"
 
 
+class _Waiting:
+    """What the reply being sent waits on: Discord's answer to a request (True) or
+    discord.py's own waits between requests (False: a rate limit, a retry's back-off)."""
+
+    on_discord = False
+
+
+_WAITING: contextvars.ContextVar[_Waiting | None] = contextvars.ContextVar(
+    "qabot_discord_waiting", default=None
+)
+
+
+async def _request_started(*_: object) -> None:
+    if (waiting := _WAITING.get()) is not None:
+        waiting.on_discord = True
+
+
+async def _request_ended(*_: object) -> None:
+    if (waiting := _WAITING.get()) is not None:
+        waiting.on_discord = False
+
+
+async def _request_failed(_session: object, _ctx: object, params: Any) -> None:
+    if not isinstance(params.exception, asyncio.CancelledError):  # (the cap's own cancel)
+        await _request_ended()
+
+
+def request_trace() -> aiohttp.TraceConfig:
+    """The trace discord.py's session runs every request through (in the sending task): it
+    tells `sent_within` whether a reply held past the cap waited on Discord or on a rate
+    limit."""
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(_request_started)
+    trace.on_request_end.append(_request_ended)
+    trace.on_request_exception.append(_request_failed)
+    return trace
+
+
 async def sent_within(cap: float, sending: Awaitable[object], what: str) -> bool:
-    """Await `sending` for at most `cap` seconds; past it the reply is dropped with one line
-    (False). Rate limits are what holds a reply that long: discord.py waits out each 429
-    on its own (up to its max_ratelimit_timeout, again and again)."""
+    """Await `sending` for at most `cap` seconds; past it the reply is dropped (False) with
+    one line when discord.py held it (it waits out each 429 on its own, up to its
+    max_ratelimit_timeout, again and again), or NoAnswer when Discord had the request and
+    never answered (it was logged as rate-limited too)."""
+    waiting = _Waiting()
+    token = _WAITING.set(waiting)
     try:
-        async with asyncio.timeout(cap):
+        async with asyncio.timeout(cap) as limit:
             await sending
     except TimeoutError:
+        if not limit.expired():  # aiohttp's own timeout: the connection's failure
+            raise
+        if waiting.on_discord:
+            raise NoAnswer(cap) from None
         log.warning("discord %s: reply not sent within %gs (rate-limited); dropped", what, cap)
         return False
+    finally:
+        _WAITING.reset(token)
     return True
 
 

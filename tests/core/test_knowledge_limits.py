@@ -282,3 +282,19 @@ def test_a_misspelt_key_is_still_named(kb_copy: Path) -> None:
     replace_in(kb_copy / "qa" / "sensetime.yaml", "answer:", "anwser:")
     found = problems(kb_copy)
     assert any("anwser: Extra inputs are not permitted" in p for p in found)
+
+
+def test_the_content_hash_is_of_the_bytes_loaded_not_read_again(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The hash read every file a second time, whole and after the checks: a file an editor
+    # renamed away (or over) in between was a FileNotFoundError out of the load ("knowledge
+    # reload: unexpected error" and a traceback), a file swapped for a bigger one was read
+    # with no cap, and the hash named files other than the knowledge loaded.
+    before = load_knowledge(kb_copy).content_hash
+
+    def gone(path: Path) -> bytes:
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+
+    monkeypatch.setattr(Path, "read_bytes", gone)
+    assert load_knowledge(kb_copy).content_hash == before

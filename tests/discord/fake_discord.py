@@ -45,6 +45,7 @@ from tests.discord.payloads import (  # noqa: F401  (re-exported for the tests)
 )
 
 API_PREFIX = "/api/v10"
+NO_ANSWER = -1  # `failing`: a request Discord takes and never answers
 _MESSAGES = re.compile(r"/channels/\d+/messages")
 
 
@@ -91,8 +92,11 @@ class FakeDiscord:
         self.fail_once: set[str] = set()  # REST paths that answer 403 once
         self.forbidden: set[str] = set()  # REST paths that answer 403 every time
         # REST paths (regular expressions) whose next calls fail, one per entry: an HTTP
-        # status (5xx) to answer, or 0 to drop the connection before any answer
+        # status (5xx) to answer, 0 to drop the connection before any answer, or NO_ANSWER
+        # to never answer (held until the fake stops)
         self.failing: dict[str, list[int]] = {}
+        self.failed: list[tuple[int, Call]] = []  # (status, call) of those: not in `calls`
+        self._stopping = asyncio.Event()
         # a close code to answer IDENTIFY with (4014: the intents asked for are not enabled)
         self.refuse_identify: int | None = None
         # REST paths (regular expressions) whose next calls answer 429, each asking for the
@@ -128,6 +132,7 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        self._stopping.set()  # NO_ANSWER requests end
         if self._ws is not None and not self._ws.closed:
             await self._ws.close()
         if self._runner is not None:
@@ -242,6 +247,10 @@ class FakeDiscord:
         if ws is not None:
             await ws.close(code=code, message=b"fake drop")
         await self._notify()
+
+    async def invalidate_session(self) -> None:
+        """Op 9 with d=false: the session cannot be resumed; the client must IDENTIFY anew."""
+        await self._send({"op": 9, "d": False, "s": None, "t": None})
 
     def release(self) -> None:
         self._accepting.set()
@@ -420,20 +429,23 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         body = await request.json() if request.can_read_body else None
         call = Call(request.method, path, dict(request.query), body)
+        failures = next((w for p, w in self.failing.items() if w and re.fullmatch(p, path)), None)
+        if failures:  # never counted as delivered (nor as a reply tried: `replies_to`)
+            status = failures.pop(0)
+            self.failed.append((status, call))
+            await self._notify()
+            if status == NO_ANSWER:  # Discord took the request and never answered
+                await self._stopping.wait()
+            if status in (0, NO_ANSWER):  # the connection dropped: no answer at all
+                if request.transport is not None:  # (the client may have hung up first)
+                    request.transport.close()
+                return web.Response()
+            return _json({"message": f"{status}: fake outage", "code": 0}, status=status)
         self._record(call)
         if path in self.fail_once or path in self.forbidden:
             self.fail_once.discard(path)
             await self._notify()
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
-        failures = next((w for p, w in self.failing.items() if w and re.fullmatch(p, path)), None)
-        if failures:
-            status = failures.pop(0)
-            await self._notify()
-            if status == 0:  # the connection dropped: no answer at all
-                assert request.transport is not None
-                request.transport.close()
-                return web.Response()
-            return _json({"message": "Server Error", "code": 0}, status=status)
         limited_path = next(
             (p for p, w in self.rate_limited.items() if w and re.fullmatch(p, path)), None
         )

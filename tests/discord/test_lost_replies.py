@@ -5,13 +5,15 @@ traceback; the next question is answered."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import discord
 import pytest
 
 from bot.adapters import discord_client
-from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, FakeDiscord
-from tests.discord.harness import poll
+from bot.service import QABot
+from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, NO_ANSWER, FakeDiscord
+from tests.discord.harness import make_settings, poll, serving
 
 Live = tuple[FakeDiscord, discord.Client]
 
@@ -65,3 +67,35 @@ async def test_a_command_reply_discord_never_took_is_one_line(
     message = line.getMessage()
     assert message.startswith("discord /ask: ") and message.endswith("; reply lost")
     assert "\n" not in message and len(message) < MAX_LINE
+
+
+# The cap on a reply's wait (`[discord] max_retry_after_s`, 30 s) was logged as "(rate-limited)"
+# whatever held the reply: a request Discord took and never answered said so too.
+@pytest.mark.parametrize("where", ["message", "command"])
+async def test_a_reply_discord_never_answers_is_one_line_naming_that(
+    fake: FakeDiscord,
+    discord_core: QABot,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    where: str,
+) -> None:
+    caplog.set_level(logging.INFO)
+    settings = make_settings(fake, tmp_path)
+    settings.discord.max_retry_after_s = 0.3  # below the 30 s floor validation keeps: the test
+    question = {"name": "question", "type": 3, "value": "hpc"}
+    async with serving(discord_core, settings):
+        if where == "message":
+            fake.failing[f"/channels/{CHANNEL_ID}/messages"] = [NO_ANSWER]
+            await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        else:
+            fake.failing[r"/interactions/\d+/[^/]+/callback"] = [NO_ANSWER]
+            await fake.interaction("ask", [question])
+        await poll(lambda: any(r.levelno >= logging.ERROR for r in caplog.records), timeout=30)
+        answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        assert (await fake.wait_reply(answered)).json["embeds"]
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r for r in lines if r.exc_info or r.exc_text], "a traceback was logged"
+    (line,) = [r for r in lines if r.levelno >= logging.ERROR]
+    message = line.getMessage()
+    assert "Discord did not answer within 0.3s; reply lost" in message, message
+    assert "rate-limited" not in message and "\n" not in message and len(message) < MAX_LINE

@@ -1,10 +1,10 @@
-"""Discord faults the gateway tests leave out: an invalidated session, REST 5xx on replies."""
+"""Discord faults the gateway tests leave out: an invalidated session, REST 5xx on replies
+(the fake's `failing`, as tests/discord/test_lost_replies.py uses it)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict, deque
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,42 +12,14 @@ from typing import Any
 import discord
 import discord.http
 import pytest
-from aiohttp import web
 
 from bot.adapters import discord_client
 from bot.service import QABot
-from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, Call, FakeDiscord, _json
+from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, FakeDiscord
 from tests.discord.harness import make_settings, poll, serving
 
 Live = tuple[FakeDiscord, discord.Client]
 MESSAGES = rf"/channels/{CHANNEL_ID}/messages"
-
-
-class FailingDiscord(FakeDiscord):
-    """The fake Discord, plus REST paths that answer a given status for their next calls."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._statuses: dict[str, deque[int]] = defaultdict(deque)
-        self.failed: list[tuple[int, Call]] = []  # (status, call): never counted as delivered
-
-    def fail_next(self, path: str, *statuses: int) -> None:
-        self._statuses[path].extend(statuses)
-
-    async def _rest(self, request: web.Request) -> web.Response:
-        path = "/" + request.match_info["tail"]
-        queue = self._statuses.get(path)
-        if not queue:
-            return await super()._rest(request)
-        status = queue.popleft()
-        body = await request.json() if request.can_read_body else None
-        self.failed.append((status, Call(request.method, path, dict(request.query), body)))
-        await self._notify()
-        return _json({"message": f"{status}: fake outage", "code": 0}, status=status)
-
-    async def invalidate_session(self) -> None:
-        """Op 9 with d=false: the session cannot be resumed; the client must IDENTIFY anew."""
-        await self._send({"op": 9, "d": False, "s": None, "t": None})
 
 
 class _QuickAsyncio:
@@ -62,17 +34,9 @@ class _QuickAsyncio:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FailingDiscord]:
-    server = FailingDiscord()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def live(
-    fake: FailingDiscord, discord_core: QABot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[FailingDiscord, discord.Client]]:
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[FakeDiscord, discord.Client]]:
     monkeypatch.setattr(discord.http, "asyncio", _QuickAsyncio())
     monkeypatch.setattr(discord_client, "SEND_RETRY_DELAY_S", 0.01)
     async with serving(discord_core, make_settings(fake, tmp_path)) as client:
@@ -93,12 +57,12 @@ def discord_errors(core: QABot) -> float:
     return value or 0.0
 
 
-def failed_statuses(fake: FailingDiscord, path: str) -> list[int]:
+def failed_statuses(fake: FakeDiscord, path: str) -> list[int]:
     return [status for status, call in fake.failed if call.path == path]
 
 
 async def test_an_invalidated_session_identifies_again_and_answers(
-    live: tuple[FailingDiscord, discord.Client], monkeypatch: pytest.MonkeyPatch
+    live: tuple[FakeDiscord, discord.Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake, client = live
     # discord.py waits 5 s before any IDENTIFY but the first (Discord's identify rate
@@ -117,10 +81,10 @@ async def test_an_invalidated_session_identifies_again_and_answers(
 
 @pytest.mark.parametrize("statuses", [(500,), (502, 500), (503,), (503, 502)])
 async def test_a_reply_refused_with_5xx_is_retried_and_lands_once(
-    live: tuple[FailingDiscord, discord.Client], statuses: tuple[int, ...]
+    live: tuple[FakeDiscord, discord.Client], statuses: tuple[int, ...]
 ) -> None:
     fake, _ = live
-    fake.fail_next(MESSAGES, *statuses)
+    fake.failing[MESSAGES] = list(statuses)
     mid = await mention(fake)
     assert (await fake.wait_reply(mid)).json["embeds"]
     await fake.barrier()
@@ -133,7 +97,7 @@ async def test_a_reply_refused_with_5xx_is_retried_and_lands_once(
     [(500, 5), (503, discord_client.SEND_RETRIES + 1)],  # discord.py's 5 tries; ours
 )
 async def test_persistent_5xx_is_logged_and_the_next_mention_answered(
-    live: tuple[FailingDiscord, discord.Client],
+    live: tuple[FakeDiscord, discord.Client],
     discord_core: QABot,
     caplog: pytest.LogCaptureFixture,
     status: int,
@@ -143,7 +107,7 @@ async def test_persistent_5xx_is_logged_and_the_next_mention_answered(
     caplog.set_level(logging.ERROR)
     discord_core.enable_metrics()  # as `qabot run` with Slack has them
     before = discord_errors(discord_core)  # the core is the session's: earlier tests count
-    fake.fail_next(MESSAGES, *[status] * 20)
+    fake.failing[MESSAGES] = [status] * 20
     lost = await mention(fake)
     await poll(lambda: "reply lost" in caplog.text)
     # counted too, once per lost reply (README: `qabot_errors_total{where}`; not counting,
@@ -153,7 +117,7 @@ async def test_persistent_5xx_is_logged_and_the_next_mention_answered(
     # one line naming the status, no traceback
     assert f"Discord answered HTTP {status}" in caplog.text
     assert not [r for r in caplog.records if r.exc_info]
-    fake._statuses.clear()  # Discord is back
+    fake.failing.clear()  # Discord is back
     answered = await mention(fake)
     assert (await fake.wait_reply(answered)).json["embeds"]
     await fake.barrier()
