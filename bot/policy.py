@@ -62,7 +62,7 @@ from bot.narrowing import (
 )
 from bot.reading import has_cue, opens_as_question
 from bot.resolver import Candidate, Resolution, Resolver
-from bot.text import fold, is_number, sentences, stem, tokens
+from bot.text import fold, is_number, is_year, sentences, stem, tokens
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision.json"
 _MONTH_STEMS = frozenset(map(stem, MONTHS))  # an answer naming a month gives "the month"
@@ -1230,11 +1230,6 @@ def _significant(number: str) -> bool:
         return float(number) >= 10
     except ValueError:
         return False
-
-
-def is_year(number: str) -> bool:
-    """Whether a number token is a year ("2025")."""
-    return number.isdigit() and 1900 <= int(number) <= 2100
 
 
 def _years_only(numbers: list[str]) -> bool:

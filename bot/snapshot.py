@@ -47,14 +47,13 @@ from bot.policy import (
     asks_count,
     asks_reverse,
     figure_kind,
-    is_year,
     parts_asked_of,
 )
 from bot.reading import addresses_formally, asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
-from bot.text import clean, fold, has_latin, is_number, quote_digest, sentences, tokens
+from bot.text import clean, fold, has_latin, is_number, is_year, quote_digest, sentences, tokens
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.

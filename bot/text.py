@@ -207,6 +207,11 @@ def _scaled_at(words: list[str], i: int) -> tuple[str, int] | None:
     return (str(int(value)) if value.is_integer() else str(value)), j
 
 
+def is_year(number: str) -> bool:
+    """Whether a number token is a year ("2025")."""
+    return number.isdigit() and 1900 <= int(number) <= 2100
+
+
 def _before_a_scale(word: str) -> float | None:
     """The number `word` is when a scale word follows it ("200", "1,5", "zwei",
     "zweihundert", "ein"), else None; a year is none ("2023 thousand")."""
@@ -214,9 +219,8 @@ def _before_a_scale(word: str) -> float | None:
         return 1.0
     if _NUMBER.match(word):
         plain = _plain_number(word)
-        year = len(plain) == 4 and plain.isdigit() and 1900 <= int(plain) <= 2100
         value = float(plain)
-        return None if year or not math.isfinite(value) else value
+        return None if is_year(plain) or not math.isfinite(value) else value
     german = german_number(word)
     return None if german is None else float(german)
 
