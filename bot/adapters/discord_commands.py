@@ -176,25 +176,38 @@ def request_trace() -> aiohttp.TraceConfig:
     return trace
 
 
-async def sent_within(cap: float, sending: Awaitable[object], what: str) -> bool:
-    """Await `sending` for at most `cap` seconds; past it the reply is dropped (False) with
-    one line when discord.py held it (it waits out each 429 on its own, up to its
-    max_ratelimit_timeout, again and again), or NoAnswer when Discord had the request and
-    never answered (it was logged as rate-limited too)."""
+class RateLimited(Exception):
+    """discord.py held a request past the cap between its tries (a rate limit's wait)."""
+
+
+async def answered_within(cap: float, request: Awaitable[T]) -> T:
+    """Await `request` for at most `cap` seconds: its result, or NoAnswer when Discord had
+    the request and never answered, RateLimited when discord.py held it (it waits out each
+    429 on its own, up to its max_ratelimit_timeout, again and again)."""
     waiting = _Waiting()
     token = _WAITING.set(waiting)
     try:
         async with asyncio.timeout(cap) as limit:
-            await sending
+            return await request
     except TimeoutError:
         if not limit.expired():  # aiohttp's own timeout: the connection's failure
             raise
         if waiting.on_discord:
             raise NoAnswer(cap) from None
-        log.warning("discord %s: reply not sent within %gs (rate-limited); dropped", what, cap)
-        return False
+        raise RateLimited from None
     finally:
         _WAITING.reset(token)
+
+
+async def sent_within(cap: float, sending: Awaitable[object], what: str) -> bool:
+    """Await `sending` for at most `cap` seconds; past it the reply is dropped (False) with
+    one line when discord.py held it, or NoAnswer when Discord had the request and never
+    answered (it was logged as rate-limited too)."""
+    try:
+        await answered_within(cap, sending)
+    except RateLimited:
+        log.warning("discord %s: reply not sent within %gs (rate-limited); dropped", what, cap)
+        return False
     return True
 
 
@@ -257,9 +270,8 @@ async def _joined(
     with interaction.client.in_flight.reply():  # type: ignore[attr-defined]
         try:
             # discord.py's webhook client sleeps out any 429: held to the cap, as a reply is.
-            async with asyncio.timeout(cap):
-                message = await interaction.original_response()
-        except TimeoutError:
+            message = await answered_within(cap, interaction.original_response())
+        except RateLimited:
             log.warning(
                 "discord /ask: answer message not known within %gs (rate-limited); "
                 "no follow-ups on it",
@@ -269,6 +281,14 @@ async def _joined(
         except discord.HTTPException as exc:
             log.warning(
                 "discord /ask: answer message unknown (%s); no follow-ups on it", exc.status
+            )
+            return
+        except (aiohttp.ClientError, OSError) as exc:
+            # Discord never answered the lookup (it was "(rate-limited)" too), or could not
+            # be reached: the answer went out, only follow-ups on it are lost.
+            log.warning(
+                "discord /ask: answer message not known (%s); no follow-ups on it",
+                lost_reason(exc),
             )
             return
         await asyncio.to_thread(chat.sent, "discord", conversation, str(message.id), answer)

@@ -12,12 +12,14 @@ import pytest
 
 from bot.adapters import discord_client
 from bot.service import QABot
+from bot.settings import Settings
 from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, NO_ANSWER, FakeDiscord
 from tests.discord.harness import make_settings, poll, serving
 
 Live = tuple[FakeDiscord, discord.Client]
 
 MAX_LINE = 200
+QUESTION = {"name": "question", "type": 3, "value": "hpc"}
 
 
 @pytest.mark.parametrize("how", ["503", "hang up"])
@@ -54,11 +56,10 @@ async def test_a_command_reply_discord_never_took_is_one_line(
     status = 0 if how == "hang up" else int(how)
     callback = r"/interactions/\d+/[^/]+/callback"
     fake.failing[callback] = [status] * 2  # the answer, and an apology after it
-    question = {"name": "question", "type": 3, "value": "hpc"}
-    await fake.interaction("ask", [question])
+    await fake.interaction("ask", [QUESTION])
     await poll(lambda: any(r.levelno >= logging.ERROR for r in caplog.records), timeout=30)
     fake.failing.clear()
-    iid, _ = await fake.interaction("ask", [question])
+    iid, _ = await fake.interaction("ask", [QUESTION])
     (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
     assert call.json["data"]["embeds"]
     lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
@@ -67,6 +68,13 @@ async def test_a_command_reply_discord_never_took_is_one_line(
     message = line.getMessage()
     assert message.startswith("discord /ask: ") and message.endswith("; reply lost")
     assert "\n" not in message and len(message) < MAX_LINE
+
+
+def _capped(fake: FakeDiscord, tmp_path: Path) -> Settings:
+    """Settings whose cap on a reply's wait is 0.3 s (below the 30 s floor validation keeps)."""
+    settings = make_settings(fake, tmp_path)
+    settings.discord.max_retry_after_s = 0.3
+    return settings
 
 
 # The cap on a reply's wait (`[discord] max_retry_after_s`, 30 s) was logged as "(rate-limited)"
@@ -80,16 +88,13 @@ async def test_a_reply_discord_never_answers_is_one_line_naming_that(
     where: str,
 ) -> None:
     caplog.set_level(logging.INFO)
-    settings = make_settings(fake, tmp_path)
-    settings.discord.max_retry_after_s = 0.3  # below the 30 s floor validation keeps: the test
-    question = {"name": "question", "type": 3, "value": "hpc"}
-    async with serving(discord_core, settings):
+    async with serving(discord_core, _capped(fake, tmp_path)):
         if where == "message":
             fake.failing[f"/channels/{CHANNEL_ID}/messages"] = [NO_ANSWER]
             await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
         else:
             fake.failing[r"/interactions/\d+/[^/]+/callback"] = [NO_ANSWER]
-            await fake.interaction("ask", [question])
+            await fake.interaction("ask", [QUESTION])
         await poll(lambda: any(r.levelno >= logging.ERROR for r in caplog.records), timeout=30)
         answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
         assert (await fake.wait_reply(answered)).json["embeds"]
@@ -98,4 +103,27 @@ async def test_a_reply_discord_never_answers_is_one_line_naming_that(
     (line,) = [r for r in lines if r.levelno >= logging.ERROR]
     message = line.getMessage()
     assert "Discord did not answer within 0.3s; reply lost" in message, message
+    assert "rate-limited" not in message and "\n" not in message and len(message) < MAX_LINE
+
+
+# After an /ask answer the bot looks up the answer's message (replies to it follow up). A
+# lookup Discord took and never answered was the WARNING "… not known within 30s
+# (rate-limited)": nothing was rate-limited.
+async def test_an_answer_lookup_discord_never_answers_names_that(
+    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with serving(discord_core, _capped(fake, tmp_path)):
+        fake.failing[r"/webhooks/\d+/[^/]+/messages/@original"] = [NO_ANSWER]
+        iid, _ = await fake.interaction("ask", [QUESTION])
+        await poll(lambda: any(r.levelno >= logging.WARNING for r in caplog.records), timeout=30)
+        (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
+        assert call.json["data"]["embeds"]  # the answer went out
+        answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+        assert (await fake.wait_reply(answered)).json["embeds"]
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r for r in lines if r.exc_info or r.exc_text], "a traceback was logged"
+    (line,) = lines
+    message = line.getMessage()
+    assert "Discord did not answer within 0.3s" in message, message
     assert "rate-limited" not in message and "\n" not in message and len(message) < MAX_LINE
