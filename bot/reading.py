@@ -321,6 +321,9 @@ def _questions_with_tails(
     out: list[str] = []
     story: list[str] = []  # the statements since the last question
     for part in parts:
+        if asks(part) and out and not story and _thin(part) and _points_back(part):
+            out[-1] = f"{out[-1]} {part}"  # "… Probleme, KI-Leute zu finden? Wie viel Prozent
+            continue  # sind es bei denen?": the question before, asked for its measure
         if asks(part):
             context = story[-1] if story else ""
             if context and (_thin(part) or _points_back(part)):

@@ -677,7 +677,7 @@ class Snapshot:
         # unanswerable too: the article's answer would be about someone else
         declined_thing = False
         for n, clause in enumerate(clauses):
-            if declined_thing and STAND_INS.intersection(tokens(clause)) and asks(clause):
+            if declined_thing and _stands_in(clause) and asks(clause):
                 found.append(Decision("abstain"))
                 continue
             if n and not asks(clause.rstrip("?")) and (self._rider(clause) or _relative(clause)):
@@ -723,7 +723,11 @@ class Snapshot:
             found.append(decision)
             # a known gap says what the article lacks about a thing ("On what date … did the
             # China Conference take place"): "… and in which city was it held?" lacks it too
-            declined_thing = self.intents[cand.key].kind == "gap" and asks(clause)
+            # so does a part declined for a group ("Haben auch die großen Konzerne Probleme,
+            # KI-Leute zu finden? Wie viel Prozent sind es bei denen?")
+            declined_thing = asks(clause) and (
+                self.intents[cand.key].kind == "gap" or decision.verdict == "narrowed"
+            )
         # "Hi, how many …?": the question is answered, not the greeting; "wer bist du und
         # was kannst du?" is chat in both parts, each answered
         asked = [d for d in found if not (d.candidate and self._is_smalltalk(d.candidate.key))]
@@ -1295,6 +1299,12 @@ _RELATIVE_OPENERS = frozenset(
     "die der das dem den deren dessen denen welche welcher welches which who that whose "
     "if wenn falls weil because since obwohl although damit".split()
 )
+
+
+def _stands_in(clause: str) -> bool:
+    """A part that names what came before by a pronoun or pointer ("he", "bei denen")."""
+    toks = tokens(clause)
+    return bool(STAND_INS.intersection(toks) or POINTERS.intersection(toks))
 
 
 def _relative(clause: str) -> bool:

@@ -541,6 +541,18 @@ def test_a_part_standing_in_for_what_a_known_gap_lacks_is_declined_too(qabot: QA
     assert not answer.answered and "venue" in answer.text, answer.text
 
 
+def test_a_part_pointing_back_at_a_group_the_article_lacks_is_declined_too(
+    qabot: QABot,
+) -> None:
+    """The first part is declined for "Konzerne"; "bei denen" in the second is those firms,
+    so the article's figure for the sample's make-up answers nothing."""
+    answer = qabot.ask(
+        "Haben eigentlich auch die großen Konzerne in Hongkong Probleme, KI-Leute zu finden? "
+        "Wie viel Prozent sind es bei denen?"
+    )
+    assert not answer.answered and "75" not in answer.text, answer.text
+
+
 def test_a_part_asking_about_what_belongs_to_a_named_one_is_read_alone(qabot: QABot) -> None:
     """ "seine Firma" is SenseTime, which the part names well enough alone: it is not asked
     of Wang Zheng himself."""

@@ -110,6 +110,13 @@ def test_a_question_that_only_points_takes_the_sentence_before_it() -> None:
     )
 
 
+def test_a_question_that_only_points_at_the_question_before_asks_that_one() -> None:
+    """ "Wie viel Prozent sind es bei denen?" asks the question before for its measure."""
+    first = "Haben auch die großen Konzerne Probleme, KI-Leute zu finden?"
+    reading = read(f"{first} Wie viel Prozent sind es bei denen?")
+    assert reading.questions == (f"{first} Wie viel Prozent sind es bei denen?",)
+
+
 @pytest.mark.parametrize(
     ("claim", "check"),
     [
