@@ -9,13 +9,15 @@ the knowledge does not use in both. No evidence either way gives the default and
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from bot.lexicon import LANG_HINTS, QUESTION_WORDS, WORDS_OF
-from bot.text import tokens
+from bot.lexicon import ABBREVIATIONS, LANG_HINTS, QUESTION_WORDS, SHARED_SHORTHAND, WORDS_OF
+from bot.text import fold, tokens
 
 LANGS = ("de", "en")
+_RAW_WORD = re.compile(r"\w+")
 NO_VOCABULARY: dict[str, frozenset[str]] = {
     "de": frozenset(),
     "en": frozenset(),
@@ -42,6 +44,7 @@ def side_words(words: dict[str, set[str]]) -> dict[str, frozenset[str]]:
 
 def votes(toks: Sequence[str], raw: str, vocabulary: dict[str, frozenset[str]]) -> Counter:
     """Evidence for each language in folded tokens `toks` of the text `raw`."""
+    toks = _without_shared_shorthand(toks, raw)
     count: Counter[str] = Counter()
     for tok in toks:
         for lang in LANGS:
@@ -58,6 +61,20 @@ def votes(toks: Sequence[str], raw: str, vocabulary: dict[str, frozenset[str]]) 
     if any(ch in raw for ch in "äöüßÄÖÜ"):
         count["de"] += 1
     return count
+
+
+def _without_shared_shorthand(toks: Sequence[str], raw: str) -> Sequence[str]:
+    """`toks` less the words that shorthand of both languages stands for ("wat war 2014":
+    the "what" of "wat" says nothing of the language)."""
+    typed = [w for w in _RAW_WORD.findall(fold(raw)) if w in SHARED_SHORTHAND]
+    if not typed:
+        return toks
+    left = list(toks)
+    for word in typed:
+        for tok in ABBREVIATIONS.get(word, (word,)):
+            if tok in left:
+                left.remove(tok)
+    return left
 
 
 def everyday_votes(toks: Sequence[str], vocabulary: dict[str, frozenset[str]]) -> Counter:

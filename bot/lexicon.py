@@ -126,6 +126,7 @@ class LanguageData(_Strict):
     inner_particles: list[str]
     time_phrase_words: list[str]
     abbreviations: dict[str, str]
+    shared_shorthand: list[str]
     number_words: _NumberWords
     chat: dict[Literal["greeting", "thanks", "goodbye", "other"], list[str]]
     restrictors: dict[
@@ -279,6 +280,7 @@ NUMBER_WORDS = {fold_entry(w): str(n) for w, n in DATA.number_words.numbers.item
 ABBREVIATIONS = {
     fold_entry(k): tuple(_WORD.findall(fold_entry(v))) for k, v in DATA.abbreviations.items()
 }
+SHARED_SHORTHAND = frozenset(fold_entry(w) for w in DATA.shared_shorthand)
 # Chat words: greetings, thanks, address, filler; as single words and phrases.
 CHAT_KINDS = {kind: _phrases(entries) for kind, entries in DATA.chat.items()}
 CHAT_PHRASES = frozenset().union(*CHAT_KINDS.values())

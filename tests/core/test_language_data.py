@@ -57,6 +57,9 @@ def test_the_fitted_model_loads_and_rejects_unknown_features(tmp_path: Path) -> 
         ("Größe?", "de"),
         ("2035 was is da", "de"),  # the question word after a figure
         ("55 prozent = ?", "de"),  # "prozent" typed, not read from "%"
+        ("wat war 2014", "de"),  # Berlin "wat": no English "what"
+        ("wat is mit den 49 % jemeint", "de"),
+        ("wat year was sensetime founded?", "en"),
     ],
 )
 def test_one_detector(text: str, lang: str) -> None:
