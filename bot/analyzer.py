@@ -28,7 +28,7 @@ from bot.lexicon import (
 )
 from bot.memo import remembered
 from bot.models import Concept
-from bot.text import is_number, stem, tokens, without_digraphs
+from bot.text import is_number, standard_spellings, stem, tokens, without_digraphs
 
 _INNER_STEMS = frozenset(map(stem, INNER_PARTICLES))  # skipped inside a concept's name
 MEMO_SIZE = 20000  # words whose correction and split each analyzer remembers
@@ -61,29 +61,6 @@ def _stopwords_by_stem() -> dict[str, frozenset[str]]:
 
 _STOPWORD_STEMS = _stopwords_by_stem()
 _STOP_STEMS = frozenset(map(stem, STOPWORDS))  # of every stop word, for compound parts
-
-
-# Swiss and Bavarian spellings of standard German sounds, each tried alone on a word the
-# knowledge does not know: "Regierig" (-ung), "Empfehlige" (-ungen), "Iinahme" (ei),
-# "bruuche" (au), "nüün" (eu, folded "nuun"), "Firme" (-en).
-_DIALECT_SPELLINGS = (
-    (re.compile(r"igs(?=[a-z])"), "ungs"),
-    (re.compile(r"ige$"), "ungen"),
-    (re.compile(r"ig$"), "ung"),
-    (re.compile(r"ii"), "ei"),
-    (re.compile(r"uu"), "au"),
-    (re.compile(r"(?<=[a-z]{3})e$"), "en"),
-    (re.compile(r"(?<=[a-z]{3})ed$"), "en"),  # "setzed", "bruuched": -en
-)
-
-
-def _standard_spellings(token: str) -> list[str]:
-    """`token` as standard German would spell it, one dialect rule at a time, then all."""
-    found = [rule.sub(repl, token) for rule, repl in _DIALECT_SPELLINGS]
-    every = token
-    for rule, repl in _DIALECT_SPELLINGS:
-        every = rule.sub(repl, every)
-    return [t for t in dict.fromkeys((*found, every)) if t != token]
 
 
 def _inflected_stopword(tok: str, st: str) -> bool:
@@ -257,7 +234,7 @@ class Analyzer:
         plain = without_digraphs(token)
         if plain != token and (plain in self.known_tokens or stem(plain) in self.known_stems):
             return plain
-        for standard in _standard_spellings(token):  # "Regierig", "Iinahme", "bruuched"
+        for standard in standard_spellings(token):  # "Regierig", "Iinahme", "bruuched"
             if standard in self.known_tokens or stem(standard) in self.known_stems:
                 return standard
         budget = 1 if len(token) <= 7 else 2

@@ -28,7 +28,7 @@ from bot.lexicon import (
     RESTRICTORS,
     STOPWORDS,
 )
-from bot.text import fold, is_number, stem, tokens, without_digraphs
+from bot.text import fold, is_number, standard_spellings, stem, tokens, without_digraphs
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _OWNER_REACH = 2  # words before a term where "mein", "our" make it the asker's
@@ -144,11 +144,15 @@ def _firm_sizes(toks: list[str], question: str) -> list[Narrowing]:
 
 
 def _as_listed(tok: str) -> str:
-    """`tok`, or as typed without umlauts the restrictor it is ("oesterreich")."""
+    """`tok`, or as typed without umlauts or in dialect the restrictor it is ("oesterreich",
+    "umjesetzt", "jenau")."""
     if tok in _STARTING or tok in _GROUP_WORDS:
         return tok
-    plain = without_digraphs(tok)
-    return plain if plain in _STARTING or plain in _GROUP_WORDS else tok
+    dialect = () if tok in STOPWORDS or tok in COMMON_WORDS else standard_spellings(tok)
+    for spelling in (without_digraphs(tok), *dialect):  # "were" is no "weren"
+        if spelling in _STARTING or spelling in _GROUP_WORDS:
+            return spelling
+    return tok
 
 
 def _unknown_name(question: str, phrase: tuple[str, ...], known: Callable[[str], bool]) -> bool:

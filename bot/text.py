@@ -98,6 +98,33 @@ def without_digraphs(token: str) -> str:
     return _DIGRAPH.sub(r"\1", token) if "e" in token else token
 
 
+# Swiss, Bavarian and Berlin spellings of standard German sounds, each tried alone on a word
+# the knowledge does not know: "Regierig" (-ung), "Empfehlige" (-ungen), "Iinahme" (ei),
+# "Betriib" (ie), "bruuche" (au), "nüün" (eu, folded "nuun"), "Firme" (-en), "Jewinn",
+# "umjesetzt" (g).
+_DIALECT_SPELLINGS = (
+    (re.compile(r"igs(?=[a-z])"), "ungs"),
+    (re.compile(r"ige$"), "ungen"),
+    (re.compile(r"ig$"), "ung"),
+    (re.compile(r"ii"), "ie"),
+    (re.compile(r"ii"), "ei"),
+    (re.compile(r"^((?:um|an|ab|aus|auf|ein|vor|zu)?)j(?=[aeiou])"), r"\1g"),
+    (re.compile(r"uu"), "au"),
+    (re.compile(r"(?<=[a-z]{3})e$"), "en"),
+    (re.compile(r"(?<=[a-z]{3})ed$"), "en"),  # "setzed", "bruuched": -en
+)
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def standard_spellings(token: str) -> tuple[str, ...]:
+    """`token` as standard German would spell it, one dialect rule at a time, then all."""
+    found = [rule.sub(repl, token) for rule, repl in _DIALECT_SPELLINGS]
+    every = token
+    for rule, repl in _DIALECT_SPELLINGS:
+        every = rule.sub(repl, every)
+    return tuple(t for t in dict.fromkeys((*found, every)) if t != token)
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def fold(text: str) -> str:
     """Lowercase, umlauts and accents folded (ä → a, ß → ss); punctuation kept."""

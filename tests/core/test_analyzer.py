@@ -236,7 +236,14 @@ def test_chat_particles_and_shorthand_of_hong_kong_english(qabot: QABot) -> None
 
 @pytest.mark.parametrize(
     ("word", "standard"),
-    [("empfehlige", "empfehlungen"), ("regierig", "regierung"), ("rekrutierig", "rekrutierung")],
+    [
+        ("empfehlige", "empfehlungen"),
+        ("regierig", "regierung"),
+        ("rekrutierig", "rekrutierung"),
+        ("betriib", "betrieb"),  # Swiss ii for ie
+        ("jewinn", "gewinn"),  # Berlin j for g
+        ("jeld", "geld"),
+    ],
 )
 def test_a_swiss_spelling_reads_as_the_standard_word(
     qabot: QABot, word: str, standard: str

@@ -1657,6 +1657,14 @@ def test_words_typed_without_umlauts_read_as_with_them(qabot: QABot) -> None:
     assert text.without_digraphs("does") == "dos"  # only used for words known no other way
 
 
+def test_a_restrictor_in_dialect_narrows_as_the_standard_word(qabot: QABot) -> None:
+    """Berlin "umjesetzt" is "umgesetzt": how many were implemented, which the article lacks;
+    an English word is not read as dialect ("were" is no "weren")."""
+    answer = qabot.ask("wie viele von de 9 empfehlungen wurden schon umjesetzt?")
+    assert not answer.answered, answer.text
+    answered_with(qabot, "How many AI companies were in HKSTP by end-2022?", "200")
+
+
 def test_a_spoken_together_asks_for_a_sum(qabot: QABot) -> None:
     assert not qabot.ask("wie viel geld gebens für beide programme zsamm aus?").answered
 
