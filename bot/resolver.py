@@ -25,7 +25,7 @@ from bot.analyzer import Analysis, Analyzer, question_types
 from bot.coverage import SHORTLIST, Postings, best_coverage, top
 from bot.knowledge import KnowledgeBase
 from bot.language import detect, side_words
-from bot.lexicon import FILLER
+from bot.lexicon import FILLER, INNER_PARTICLES
 from bot.memo import remembered
 from bot.models import Concept, Fact, Intent
 from bot.narrowing import group_at, groups_named, scope_of
@@ -37,6 +37,7 @@ GUESS_CREDIT = 0.7  # a word known only after typo correction may be another wor
 UNKNOWN_WEIGHT_SHARE = 0.5  # an unknown word weighs this share of the rarest known one
 WHOLE_MATCH = 75  # fuzz.ratio a question of function words needs
 RANKINGS = 1024  # rankings remembered, as analyses of texts are (emptied when full)
+_NO_SUBSTANCE = FILLER | INNER_PARTICLES  # chat filler and particles ("denn", "äh")
 
 
 @dataclass(frozen=True)
@@ -217,8 +218,8 @@ class Resolver:
         analysis = self.analyzer.analyze(text, correct=True)
         lang, signal = self.language(analysis, text)
         words = tuple(tokens(text))
-        if not analysis.features:  # "who r u lol": compared as "who are you"
-            text = " ".join(w for w in words if w not in FILLER)
+        if not analysis.features:  # "who r u lol", "was können Sie denn eigentlich": compared
+            text = " ".join(w for w in words if w not in _NO_SUBSTANCE)  # as "who are you"
         ranked = self._rank(analysis, fold(text), self.docs, self._postings)
         return Resolution(lang, signal, ranked, analysis, frozenset(), words)
 

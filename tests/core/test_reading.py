@@ -86,6 +86,10 @@ def test_statements_only_are_one_question() -> None:
         ("no worries, thanks heaps", "thanks"),  # Australian
         ("g'day 👋", "greeting"),  # an elision, one word as "y'all" is
         ("Thank you, that's exactly what I needed for the meeting.", "thanks"),  # "what" relates
+        ("salamat po!", "thanks"),  # Tagalog, with its particle of politeness
+        ("ok tq lah", "thanks"),  # Malaysian
+        ("Vergelt's Gott für die Auskunft, sehr freundlich!", "thanks"),  # Bavarian
+        ("gm", "greeting"),
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
@@ -396,6 +400,15 @@ def test_a_question_naming_this_thing_takes_the_sentence_before_it() -> None:
 )
 def test_a_remark_beside_thanks_that_asks_nothing_is_chat(qabot: QABot, message: str) -> None:
     """Words the article never uses, asking nothing, next to thanks, are part of the chat."""
+    assert qabot.ask(message).kind == "smalltalk"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["äh was können sie denn eigentlich alles", "Grüß Gott! Was können'S denn eigentlich?"],
+)
+def test_asking_what_the_bot_can_do_with_particles_gets_help(qabot: QABot, message: str) -> None:
+    """A question of function words is compared whole; "denn", "eigentlich", "äh" add nothing."""
     assert qabot.ask(message).kind == "smalltalk"
 
 
