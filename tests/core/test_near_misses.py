@@ -1041,6 +1041,17 @@ def test_chat_shorthand_is_read_as_the_words_it_stands_for(qabot: QABot) -> None
     answered_with(qabot, "how many recs did the hkpc study have", "nine")
 
 
+def test_swiss_and_berlin_words_are_read_as_the_standard_ones(qabot: QABot) -> None:
+    """ "dezue" is "dazu", "dit" "das", "min" the asker's own: what the asker's boss asks
+    narrows nothing."""
+    answered_with(
+        qabot,
+        "Min Chef fragt, wie schwirig s Recruiting dört isch. Was seit d HKPC-Studie dezue?",
+        "49",
+    )
+    answered_with(qabot, "Sach ma, wie viel Geld steckt Hongkong denn in dit RAISe+-Dingens?", "10")
+
+
 def test_chat_filler_is_not_corrected_into_a_word_of_the_knowledge(qabot: QABot) -> None:
     # "wait" was corrected to "want" (expansion plans) and the 63 % denied as a premise
     answered_with(qabot, "wait whats the 63% about lol", "revenue")
