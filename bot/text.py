@@ -291,10 +291,16 @@ def _as_token(tok: str) -> str:
     return sys.intern(tok) if len(tok) > 1 or tok.isdigit() else ""
 
 
+_NUMBER_SIGN = re.compile(r"(?<!\w)#(?!\w)")
+
+
 def _prepared(text: str) -> str:
-    """`text` folded, '%' as a word, "R&D" and "y'all" as one (each searched for only in a
-    text that has an ampersand, an apostrophe: most have neither)."""
+    """`text` folded, '%' and a '#' standing alone ("exact # of firms") as words, "R&D" and
+    "y'all" as one (each searched for only in a text that has an ampersand, an apostrophe:
+    most have neither)."""
     folded = fold(text).replace("%", " prozent ")
+    if "#" in folded:
+        folded = _NUMBER_SIGN.sub(" number ", folded)  # not "#AI", a hashtag
     if "&" in folded:
         folded = _AMPERSAND_WORD.sub("", folded)
     return _ELIDED.sub(r"\1\2", folded) if "'" in folded else folded

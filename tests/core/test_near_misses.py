@@ -1052,6 +1052,20 @@ def test_swiss_and_berlin_words_are_read_as_the_standard_ones(qabot: QABot) -> N
     answered_with(qabot, "Sach ma, wie viel Geld steckt Hongkong denn in dit RAISe+-Dingens?", "10")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "exact # AI cos in HKSTP?",  # "over 200": no exact count
+        "Wievill Gäld isch das, beidi Förderprogramm addiert?",  # a sum
+        "Wievill Franke sind die HK$10 Milliarde vom RAISe+ öppe?",  # a conversion
+    ],
+)
+def test_an_exact_count_a_sum_or_a_conversion_in_shorthand_is_declined(
+    qabot: QABot, question: str
+) -> None:
+    assert not qabot.ask(question).answered
+
+
 def test_chat_filler_is_not_corrected_into_a_word_of_the_knowledge(qabot: QABot) -> None:
     # "wait" was corrected to "want" (expansion plans) and the 63 % denied as a premise
     answered_with(qabot, "wait whats the 63% about lol", "revenue")

@@ -183,3 +183,9 @@ def test_c_as_many_say_it_and_english_letter_names_are_letters_too() -> None:
     assert tokens("wann kommt das ha pe ze zentrum") == ["wann", "kommt", "das", "hpc", "zentrum"]
     assert tokens("die eitsch ka pe ze studie") == ["die", "hkpc", "studie"]
     assert tokens("ze") == ["ze"]  # one letter name alone is a word
+
+
+def test_a_number_sign_standing_alone_reads_as_number() -> None:
+    """ "exact # of firms" asks a number as "%" asks a percentage; a hashtag stays a word."""
+    assert tokens("exact # AI cos?") == ["exact", "number", "ai", "companies"]
+    assert tokens("#AI rocks") == ["ai", "rocks"]
