@@ -933,9 +933,10 @@ class Snapshot:
 
     def _listing(self, res: Resolution, lang: str) -> Piece | None:
         """ "All figures of the HKPC study": the key statistics on a topic, each cited."""
-        if not has_cue(res.words, "lists"):
-            return None
         kind = _figure_kind(res.words)
+        every = kind is not None and _every_figure(res.words)  # "all HKPC survey %s"
+        if not every and not has_cue(res.words, "lists"):
+            return None
         if kind is None and not _FIGURE_LIST_WORDS & set(res.words):
             return None  # "list the funding options": things an answer names, not figures
         topic = res.analysis.features - self._list_features
@@ -1225,6 +1226,8 @@ _NAMING_WORDS = frozenset(
     "featured show shows quoted cited zitiert zitierte".split()
 )
 _LISTING_WORDS = frozenset("nenne nenn list zahl aufzahlen auflisten alle all every".split())
+_EVERY = frozenset("all alle allen samtliche samtlichen every jede jeden jeder".split())
+_EVERY_REACH = 3  # words from "all" to the figures it asks for ("all HKPC survey %s")
 _YEAR_WORDS = frozenset("jahr jahre jahreszahl jahreszahlen year years dates datum daten".split())
 _PERCENT_WORDS = frozenset(
     "prozent prozentzahlen percent percentages percentage anteile prozentwerte "
@@ -1276,6 +1279,16 @@ def _set_aside(question: str) -> tuple[str, str] | None:
             rest += "?"
         return rest, aside
     return None
+
+
+def _every_figure(toks: tuple[str, ...]) -> bool:
+    """ "sämtliche Prozentangaben", "all HKPC survey %s": a word for all right before the
+    figures asked (not "what % of all respondents", not "fast alle")."""
+    kinds = _YEAR_WORDS | _PERCENT_WORDS
+    return any(
+        t in _EVERY and not kinds.isdisjoint(toks[n + 1 : n + 1 + _EVERY_REACH])
+        for n, t in enumerate(toks)
+    )
 
 
 def _figure_kind(toks: tuple[str, ...]) -> str | None:

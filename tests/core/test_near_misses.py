@@ -714,6 +714,24 @@ def test_a_premise_correction_never_denies_a_figure_the_article_states(qabot: QA
     assert "On this the article does not say 49" in answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "all HKPC survey %s pls",
+        "Bitte nennen Sie sämtliche Prozentangaben aus der HKPC-Studie.",
+        "Please enumerate every percentage the article reports from the HKPC study.",
+    ],
+)
+def test_all_the_percentages_asked_in_any_words_are_listed(qabot: QABot, question: str) -> None:
+    answered_with(qabot, question, "41", "49", "63")
+
+
+def test_all_after_the_figure_asked_lists_nothing(qabot: QABot) -> None:
+    """ "What % of all respondents …": "all" is of the respondents, not of the figures."""
+    answer = qabot.ask("What % of all respondents are large AND profitable?")
+    assert "63" not in answer.text, answer.text
+
+
 def test_a_list_of_things_is_not_a_list_of_figures(qabot: QABot) -> None:
     answer = qabot.ask("list the funding options available in Hong Kong according to the article")
     assert "41 %" not in answer.text  # not every key figure of the article
