@@ -1057,6 +1057,8 @@ def test_which_things_is_answered_by_an_answer_that_names_them(qabot: QABot, que
 
 def test_chat_shorthand_is_read_as_the_words_it_stands_for(qabot: QABot) -> None:
     answered_with(qabot, "how many recs did the hkpc study have", "nine")
+    answered_with(qabot, "which conf was sensetime at?", "China Conference")
+    answered_with(qabot, "where's bulk of their rev coming from, local or export?", "63")
 
 
 def test_swiss_and_berlin_words_are_read_as_the_standard_ones(qabot: QABot) -> None:
