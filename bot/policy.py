@@ -925,6 +925,12 @@ class Policy:
         found = [
             t for t in found if t.group != "negation" or (asks_figure and set(t.stems) - asked)
         ]
+        # "Wann genau …?" asks when, as exactly as the article says; "the exact date" asks a day
+        when_exactly = (
+            res.analysis.types == {"time"}
+            and not any(t.group == "time" for t in found)
+            and _MONTH_STEMS.isdisjoint(map(stem, res.analysis.tokens))  # "genau im November"
+        )
         if not self._names_a_time(res):  # "launch date?" asks when; "what date in Nov 2023?"
             found = [t for t in found if t.stems not in _DATE_STEMS]  # asks finer than that
         if has_cue(res.words, "compare"):  # "which came first?" compares, asks no list item
@@ -949,7 +955,7 @@ class Policy:
                     if not analyzer.analyze(t.words, correct=True).features <= scope
                     and ("count" in kinds or not self._knows(tokens(t.words)[0]))
                 ]
-        if self.figure_kinds.get(top.key) and top.key not in self.approximate:
+        if when_exactly or (self.figure_kinds.get(top.key) and top.key not in self.approximate):
             # "the exact percentage" of "41 %": the figure is exact; of "über 200" it is not
             found = [t for t in found if t.group != "precision"]
         if scope & _MONTH_STEMS:  # "publication month?" of an answer dated "November 2023"

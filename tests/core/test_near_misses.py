@@ -1086,6 +1086,25 @@ def test_an_exact_count_a_sum_or_a_conversion_in_shorthand_is_declined(
     assert not qabot.ask(question).answered
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When exactly did the Hong Kong Productivity Council publish its study?",
+        "Wann genau hat das HKPC seine Studie zur KI-Branche veröffentlicht?",
+    ],
+)
+def test_when_exactly_asks_when_as_exactly_as_the_article_says(qabot: QABot, question: str) -> None:
+    answered_with(qabot, question, "2023")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["wann genau im november is die rausgekommen?", "What was the exact date of the HKPC study?"],
+)
+def test_a_day_asked_of_a_month_is_still_declined(qabot: QABot, question: str) -> None:
+    assert not qabot.ask(question).answered
+
+
 def test_chat_filler_is_not_corrected_into_a_word_of_the_knowledge(qabot: QABot) -> None:
     # "wait" was corrected to "want" (expansion plans) and the 63 % denied as a premise
     answered_with(qabot, "wait whats the 63% about lol", "revenue")
