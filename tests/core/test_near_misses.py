@@ -1105,6 +1105,12 @@ def test_a_day_asked_of_a_month_is_still_declined(qabot: QABot, question: str) -
     assert not qabot.ask(question).answered
 
 
+def test_a_claim_put_to_the_article_to_agree_with_is_corrected(qabot: QABot) -> None:
+    """ "Does the article agree?" asks to check the claim before it, as "right?" does."""
+    answer = qabot.ask("The post puts the RAISe+ Scheme at HK$3 billion. Does the article agree?")
+    assert answer.answered and "10" in answer.text, answer.text
+
+
 def test_chat_filler_is_not_corrected_into_a_word_of_the_knowledge(qabot: QABot) -> None:
     # "wait" was corrected to "want" (expansion plans) and the 63 % denied as a premise
     answered_with(qabot, "wait whats the 63% about lol", "revenue")
