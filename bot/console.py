@@ -12,6 +12,7 @@ import uuid
 from bot.messages import msg
 from bot.render import echo
 from bot.render.plain import render_answer, render_stats, render_status
+from bot.text import clean
 
 PROMPT = "du/you> "
 # The chat help names Slack's and Discord's commands; the console has its own words.
@@ -182,15 +183,18 @@ def _loop(bot, conversations, session: str, read_line, stdout) -> int:
             stdout.write("\n")
             return 0
         line = line.strip()
-        if line == "/ask" or line.startswith("/ask "):  # as in chat
-            line = line[4:].strip()
+        # A command is read as a question is: a no-break space pasted into "/stat HPC", a
+        # zero-width space or a NUL (Ctrl-Space) in "/quit" made it no command.
+        command = clean(line)
+        if command == "/ask" or command.startswith("/ask "):  # as in chat
+            line = command = command[4:].strip()
         if not line:
             stdout.write(msg("console_empty", lang, local=WORDS) + "\n")
             continue
-        if line in ("/quit", "/exit"):
+        if command in ("/quit", "/exit"):
             return 0
-        if _COMMAND.match(line):
-            stdout.write(_command(bot, line, lang) + "\n\n")
+        if _COMMAND.match(command):
+            stdout.write(_command(bot, command, lang) + "\n\n")
             continue
         answer = conversations.ask(session, line, platform="console")
         stdout.write(render_answer(answer) + "\n\n")

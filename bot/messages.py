@@ -45,6 +45,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Dazu nennt der Artikel nicht {wrong}, sondern: {answer}",
         "en": "On this the article does not say {wrong} but: {answer}",
     },
+    "parts_cut": {
+        "de": "Die Nachricht hat mehr als {limit} Teile: beantwortet sind nur die ersten "
+        "{limit}. Bitte frag den Rest einzeln.",
+        "en": "That message has more than {limit} parts: only the first {limit} are answered. "
+        "Please ask the rest on its own.",
+    },
     "part_unanswered": {
         "de": "Zu einem Teil der Frage steht im Artikel nichts.",
         "en": "The article doesn't answer one part of the question.",

@@ -20,6 +20,7 @@ from itertools import pairwise
 from bot.lexicon import (
     ASKER_POSSESSIVES,
     COMMON_WORDS,
+    DATA,
     FIRM_NOUNS,
     HEADCOUNT_NOUNS,
     INNER_PARTICLES,
@@ -27,6 +28,7 @@ from bot.lexicon import (
     PLACES,
     RESTRICTORS,
     STOPWORDS,
+    fold_entry,
 )
 from bot.text import fold, is_number, standard_spellings, stem, tokens, without_digraphs
 
@@ -215,6 +217,11 @@ def _compound_head(tok: str, known: Callable[[str], bool], question: str) -> Nar
     return None
 
 
+# "Millionen", "Tausend" after a number: its scale, written in the other language ("worth
+# 3000 Millionen HK$?", "200 Tausend firms"), no name of a thing the article lacks.
+_SCALES = frozenset(fold_entry(w) for w in DATA.number_words.scales)
+
+
 def _unknown_names(question: str, known: Callable[[str], bool], lang: str) -> list[Narrowing]:
     """Names the knowledge base has never seen, not even after typo correction: a word after
     a place preposition ("im Cyberport"), in English a capitalised word after the first
@@ -226,8 +233,13 @@ def _unknown_names(question: str, known: Callable[[str], bool], lang: str) -> li
         word = match.group(0)
         folded = tokens(word)
         after_place = previous in PLACE_PREPOSITIONS
+        # a scale after "200" or "zweihundert" ("Tausend" alone reads as 1000: no word)
+        scale = fold(word) in _SCALES and (
+            is_number(previous)
+            or question[max(0, match.start() - 9) : match.start()].rstrip()[-1:].isdigit()
+        )
         previous = folded[0] if len(folded) == 1 else ""
-        if len(folded) != 1 or len(folded[0]) < 3 or folded[0] in STOPWORDS:
+        if len(folded) != 1 or len(folded[0]) < 3 or folded[0] in STOPWORDS or scale:
             continue
         if not (after_place or _looks_like_name(word, k, lang)):
             continue

@@ -400,7 +400,12 @@ class Policy:
         mixed = self._mixed_topics(question, top, res) or self._figure_across_topics(top, res, p)
         if mixed is not None:
             return mixed
-        wrong = sorted(n for n in top.extra_numbers | res.dropped_numbers if _significant(n))
+        # "5000 million" is checked as the question writes it, though the tokens read it in
+        # billions ("5", too few digits to be a figure of note)
+        amounts = _in_billions(question) if top.extra_numbers | res.dropped_numbers else {}
+        wrong = sorted(
+            n for n in top.extra_numbers | res.dropped_numbers if _significant(n) or n in amounts
+        )
         wrong = [
             n
             for n in wrong
@@ -419,7 +424,8 @@ class Policy:
         if wrong and self._figure_is_the_topic(wrong, res):
             return Decision("abstain", None, p)  # "Was soll bis 2035 passieren?": no premise
         if wrong or premise:
-            return Decision("premise", top, p, (*wrong, *_words(premise)))
+            named = (amounts.get(n, n) for n in wrong)
+            return Decision("premise", top, p, (*named, *_words(premise)))
         return Decision("answer", top, p)
 
     def names_only_the_setting(self, res: Resolution) -> bool:
@@ -1229,6 +1235,18 @@ def _words(terms: list[Narrowing]) -> tuple[str, ...]:
 def _puts_up_a_claim(words: tuple[str, ...]) -> bool:
     """ "…, right?", "Stimmt das?", "…, oder?": a claim put up for checking."""
     return has_cue(words, "claim") or (bool(words) and words[-1] in ("oder", "or"))
+
+
+def _in_billions(question: str) -> dict[str, str]:
+    """The question's amounts that the tokens read in billions, by that number: "5000
+    million" → {"5": "5000 million"}."""
+    found: dict[str, str] = {}
+    for figure in figures(question):
+        if figure.scaled:
+            number = next((t for t in tokens(figure.text) if is_number(t)), None)
+            if number is not None and float(number) < figure.raw:  # fewer digits
+                found.setdefault(number, figure.text)
+    return found
 
 
 def _significant(number: str) -> bool:

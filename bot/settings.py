@@ -240,6 +240,9 @@ class Settings(BaseSettings):
     index_cache_dir: SettingPath | None = PROJECT_ROOT / "var" / "index-cache"
     # At most a Slack message's length (Discord's is 4,000): longer is no question to match.
     max_question_chars: Annotated[int, Within(1, 40_000)] = 4000
+    # The parts of one message answered (its questions, a question's clauses), the rest
+    # named in the reply: each part costs the reading of the others.
+    max_question_parts: Annotated[int, Within(1, 1000)] = 10
     log_json: bool = False
     # A conversation (thread, reply chain, console session) forgets its context after this.
     conversation_ttl_s: KeepSeconds = 1800.0

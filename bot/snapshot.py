@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextvars import ContextVar
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from bot.analyzer import question_types
 from bot.answer import Answer, Citation, StatReply, Suggestion
@@ -215,18 +217,39 @@ class Snapshot:
         if reading.only_chat or (reading.chat and all(map(self._remark, reading.questions))):
             return assemble(text, lang, [self._smalltalk(question, lang)])
         # a part asked twice ("hpc? hpc? hpc? …") is answered once
-        parts = dict.fromkeys(reading.questions)
-        alone = dict(reading.alone)
-        before = dict(reading.context)
-        earlier = dict(reading.story)
-        pieces = [
-            p
-            for part in parts
-            for p in self._leaning_pieces(
-                part, alone.get(part), lang, before.get(part), earlier.get(part)
-            )
-        ]
-        return assemble(text, lang, pieces)
+        cut = _Cut()
+        token = _CUT.set(cut)
+        try:
+            parts = self._first_parts(list(dict.fromkeys(reading.questions)))
+            alone = dict(reading.alone)
+            before = dict(reading.context)
+            earlier = dict(reading.story)
+            pieces = [
+                p
+                for part in parts
+                for p in self._leaning_pieces(
+                    part, alone.get(part), lang, before.get(part), earlier.get(part)
+                )
+            ]
+        finally:
+            _CUT.reset(token)
+        answer = assemble(text, lang, pieces)
+        if not cut.parts:
+            return answer
+        said = msg("parts_cut", lang, limit=self.settings.max_question_parts)
+        return replace(answer, text=f"{answer.text}\n\n{said}")
+
+    def _first_parts(self, parts: list[_T]) -> list[_T]:
+        """The first `max_question_parts` of a message's parts (its questions, a question's
+        clauses): each part costs the reading of the others, so a message of hundreds
+        (40,000 characters of "scheme and 41 and …") took a minute. A cut is told in the
+        reply (`_CUT`)."""
+        limit = self.settings.max_question_parts
+        if len(parts) <= limit:
+            return parts
+        if (cut := _CUT.get()) is not None:
+            cut.parts = True
+        return parts[:limit]
 
     def _leaning_pieces(
         self,
@@ -242,8 +265,10 @@ class Snapshot:
         read with that sentence's words the article knows ("Client is worried about hiring
         local talent. What does the article say on talent availability?")."""
         pieces = self._pieces(part, lang)
-        if alone is None and before is not None and not any(
-            p.answered or p.kind == "narrowed" for p in pieces
+        if (
+            alone is None
+            and before is not None
+            and not any(p.answered or p.kind == "narrowed" for p in pieces)
         ):
             told = self._known_words(before)
             gist = self._pieces(f"{told} {part}", lang) if told else []
@@ -463,7 +488,7 @@ class Snapshot:
             clauses = _clauses(part, self._joined_names)
             if len(clauses) < 2:
                 return [spelled]
-            others = [c for c in clauses if not has_cue(tokens(c), "stands_for")]
+            others = self._first_parts([c for c in clauses if not has_cue(tokens(c), "stands_for")])
             return [spelled, *(piece for c in others for piece in self._pieces(c, lang))]
         # a known gap takes "which people are mentioned?" for the firm's staff it lacks
         gap = decision.candidate is not None and self.intents[decision.candidate.key].kind == "gap"
@@ -661,7 +686,7 @@ class Snapshot:
         part that asks but is not answered stays, to be said unanswered."""
         if _offers_alternatives(res):
             return self._alternatives(question, res) or self._named_pair(question, res)
-        clauses = _clauses(question, self._joined_names)
+        clauses = self._first_parts(_clauses(question, self._joined_names))
         if len(clauses) < 2:
             return self._named_pair(question, res)
         found: list[Decision] = []
@@ -1346,9 +1371,7 @@ def _offers_alternatives(res: Resolution) -> bool:
     """ "Which is bigger, A or B?", "Between A and B, which is higher?": a comparison cue,
     and two things to choose between."""
     toks = res.words
-    return has_cue(toks, "compare") and (
-        any(t in _CHOICE_WORDS for t in toks) or _between(toks)
-    )
+    return has_cue(toks, "compare") and (any(t in _CHOICE_WORDS for t in toks) or _between(toks))
 
 
 def _between(toks: tuple[str, ...] | list[str]) -> bool:
@@ -1402,6 +1425,19 @@ def _parts(question: str, names: frozenset[tuple[str, str]]) -> list[_Part]:
         start = sep.end()
     parts.append(_Part(question[start:], hard, conjoined, symbol))
     return [part for part in parts if part.text.strip(" ?")]
+
+
+_T = TypeVar("_T")
+
+
+class _Cut:
+    """Whether the message being answered had more parts than are answered."""
+
+    parts = False
+
+
+# The message `answer` works on: each thread answers one at a time (`_first_parts`).
+_CUT: ContextVar[_Cut | None] = ContextVar("qabot_parts_cut", default=None)
 
 
 def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> list[str]:

@@ -80,12 +80,14 @@ async def send_interaction(
     *,
     ephemeral: bool = False,
     make_view: MakeView | None = None,
-) -> bool:
-    """The first reply as the interaction response (or its follow-up if deferred), then the rest;
-    False when one was dropped.
+) -> list[int | None] | None:
+    """The first reply as the interaction response (or its follow-up if deferred), then the rest:
+    the ids of the messages sent, as Discord's answers name them (None where one does not), or
+    None when one was dropped.
 
     A reply's buttons become the components `make_view` makes of them.
     """
+    sent: list[int | None] = []
     for reply in replies:
         kwargs = {"embeds": to_embeds(reply), "ephemeral": ephemeral}
         if reply.content is not None:
@@ -93,12 +95,22 @@ async def send_interaction(
         if reply.buttons and make_view is not None:
             kwargs["view"] = make_view(reply.buttons)
         if interaction.response.is_done():
-            sending = interaction.followup.send(**kwargs)
+            sending = interaction.followup.send(**kwargs, wait=True)
         else:
             sending = interaction.response.send_message(**kwargs)
-        if not await within_cap(interaction, sending):
-            return False
-    return True
+        if not await within_cap(interaction, _message_id(sending, sent)):
+            return None
+    return sent
+
+
+async def _message_id(sending: Awaitable[object], sent: list[int | None]) -> None:
+    """Await `sending`; add the id of the message Discord's answer names to `sent` (the
+    callback's with discord.py's with_response, a follow-up's with wait=True)."""
+    result = await sending
+    if isinstance(result, discord.InteractionCallbackResponse):
+        sent.append(result.message_id)
+    else:
+        sent.append(result.id if isinstance(result, discord.Message) else None)
 
 
 async def within_cap(interaction: discord.Interaction, sending: Awaitable[object]) -> bool:
@@ -219,11 +231,12 @@ async def respond(
     ephemeral: bool = False,
     private: Callable[[T], bool] | None = None,
     make_view: MakeView | None = None,
-) -> bool:
+) -> list[int | None] | None:
     """Run `work` off the event loop; defer if it is slow; send what `render` makes of it
     (to the user alone when `ephemeral`, or when `private` says so of a result that came
     before the deferral: a deferred reply keeps the deferral's visibility). A stop lets it
-    finish (the client's `in_flight`). False when the reply was dropped."""
+    finish (the client's `in_flight`). The ids of the messages sent (`send_interaction`),
+    None when the reply was dropped."""
     with interaction.client.in_flight.reply():  # type: ignore[attr-defined]
         return await _respond(
             interaction, work, render, ephemeral=ephemeral, private=private, make_view=make_view
@@ -239,7 +252,7 @@ async def _respond(
     private: Callable[[T], bool] | None,
     make_view: MakeView | None,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> bool:
+) -> list[int | None] | None:
     """`respond`'s work; `sleep` times the deferral (a test's own clock)."""
     task = asyncio.ensure_future(asyncio.to_thread(work))
     waiting = asyncio.ensure_future(sleep(DEFER_AFTER_S))
@@ -253,7 +266,7 @@ async def _respond(
             # No reply can follow, but the work goes on (a reload completes) and a failure
             # of it is this command's, for the tree's error handler: never left unretrieved.
             await task
-            return False
+            return None
     result = await task
     if private is not None and not interaction.response.is_done():
         ephemeral = ephemeral or private(result)
@@ -262,36 +275,16 @@ async def _respond(
 
 
 async def _joined(
-    interaction: discord.Interaction, chat: ChatService, conversation: str, answer: Answer
+    interaction: discord.Interaction,
+    chat: ChatService,
+    conversation: str,
+    message_id: int,
+    answer: Answer,
 ) -> None:
     """Tell the conversation layer which message carried the /ask answer (replies to it
     follow up, 👍/👎 on it count); part of the reply, which a stop lets finish."""
-    cap = interaction.client.settings.discord.max_retry_after_s  # type: ignore[attr-defined]
     with interaction.client.in_flight.reply():  # type: ignore[attr-defined]
-        try:
-            # discord.py's webhook client sleeps out any 429: held to the cap, as a reply is.
-            message = await answered_within(cap, interaction.original_response())
-        except RateLimited:
-            log.warning(
-                "discord /ask: answer message not known within %gs (rate-limited); "
-                "no follow-ups on it",
-                cap,
-            )
-            return
-        except discord.HTTPException as exc:
-            log.warning(
-                "discord /ask: answer message unknown (%s); no follow-ups on it", exc.status
-            )
-            return
-        except (aiohttp.ClientError, OSError) as exc:
-            # Discord never answered the lookup (it was "(rate-limited)" too), or could not
-            # be reached: the answer went out, only follow-ups on it are lost.
-            log.warning(
-                "discord /ask: answer message not known (%s); no follow-ups on it",
-                lost_reason(exc),
-            )
-            return
-        await asyncio.to_thread(chat.sent, "discord", conversation, str(message.id), answer)
+        await asyncio.to_thread(chat.sent, "discord", conversation, str(message_id), answer)
 
 
 _TEXT = discord.AppCommandOptionType.string.value  # the type of every option qabot has
@@ -542,8 +535,10 @@ def register_commands(tree: CheckedCommandTree, bot: QABot, chat: ChatService) -
 
         # A rate-limit notice and the help are for the asker alone.
         sent = await respond(interaction, work, answer_replies, private=_for_the_asker_alone)
-        if sent and answered and not _over_limit(answered[0]):
-            await _joined(interaction, chat, conversation, answered[0])
+        # The answer's message is the first sent, as Discord's answer to the send names it
+        # (a lookup of it after the send was a request more, and one that could fail).
+        if sent and sent[0] is not None and answered and not _over_limit(answered[0]):
+            await _joined(interaction, chat, conversation, sent[0], answered[0])
 
     @tree.command(name="kb", description="Reload the knowledge, its status, unanswered questions")
     @app_commands.describe(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answer import Answer
+from bot.resolver import Resolver
 from bot.service import QABot
+from bot.settings import Settings
 
 
 def test_empty_and_whitespace_get_the_help(qabot: QABot) -> None:
@@ -40,9 +44,7 @@ def test_control_characters_are_ignored(qabot: QABot) -> None:
         "\x9b33mWann wurde SenseTime gegründet?",  # the one-byte CSI
     ],
 )
-def test_a_terminals_control_sequences_are_no_words_or_numbers(
-    qabot: QABot, wrapped: str
-) -> None:
+def test_a_terminals_control_sequences_are_no_words_or_numbers(qabot: QABot, wrapped: str) -> None:
     # The ESC alone was dropped: "[31m" stayed and was read as the number 31 ("Dazu nennt
     # der Artikel nicht 31, sondern: SenseTime wurde 2014 gegründet.").
     plain = qabot.ask("Wann wurde SenseTime gegründet?")
@@ -91,3 +93,44 @@ def test_a_part_asked_many_times_is_answered_once(qabot: QABot) -> None:
     # "hpc? " × 799 made 799 answers (114 KB): every platform would post or print them all
     answer = qabot.ask("hpc? " * 799)
     assert answer.answered and len(answer.text) < 2000, len(answer.text)
+
+
+def _many_parts(shape: str, count: int) -> str:
+    """A message of about `count` parts: questions ("…? …?"), or the clauses of one
+    ("scheme and 41 and scheme …", pass 35's shape)."""
+    if shape == "questions":
+        return " ".join(f"How big is the AI Subsidy Scheme after {n} years?" for n in range(count))
+    words = random.Random(2).choices(["scheme", "and", "41"], k=6 * count)
+    return " ".join(words)
+
+
+@pytest.mark.parametrize("shape", ["questions", "clauses"])
+def test_the_work_for_a_message_is_bounded_whatever_its_parts(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, shape: str
+) -> None:
+    # Each part of a message was answered, and each with the other parts read again: 40,000
+    # characters of "scheme and 41 and …" (some 1,200 parts) took 21 s, one of other words
+    # up to a minute. The first `max_question_parts` are answered, and the reply says so.
+    bot = QABot.from_settings(settings.model_copy(update={"max_question_chars": 40_000}))
+    resolved: list[str] = []
+    resolve = Resolver.resolve
+
+    def counted(self: Resolver, text: str, *args: object, **kwargs: object) -> object:
+        resolved.append(text)
+        return resolve(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Resolver, "resolve", counted)
+    limit = settings.max_question_parts
+    answers, work = [], []
+    for count in (3 * limit, 30 * limit):
+        resolved.clear()
+        answers.append(bot.ask(_many_parts(shape, count)))
+        work.append(len(resolved))
+    few, many = work
+    assert many <= few, work  # no more readings for ten times the parts
+    for answer in answers:
+        assert answer.answered and f"more than {limit} parts" in answer.text, answer.text
+    assert (
+        f"more than {limit} parts"
+        not in bot.ask("Who is Wang Zheng and when was SenseTime founded?").text
+    )

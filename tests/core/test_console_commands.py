@@ -92,3 +92,27 @@ def test_ask_works_as_in_chat(qabot: QABot) -> None:
     _, reply, bare, _ = console(qabot, "/ask When was SenseTime founded?\n/ask\n/quit\n")
     assert "2014" in reply
     assert "/stat" in bare and len(bare.strip()) <= 80  # the empty line's hint
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/stat\u00a0HPC", "44 %"),  # a no-break space, as pasted from a page or a chat
+        ("\u200b/kb status", "intents"),  # a zero-width space before it
+        ("/kb\x00 status", "intents"),  # a NUL (Ctrl-Space in many terminals)
+        ("/quit\u200b", None),
+    ],
+)
+def test_a_command_with_an_invisible_character_is_the_command(
+    qabot: QABot, line: str, said: str | None
+) -> None:
+    # Matched on the line as typed: "/stat\u00a0HPC" got "/stat HPC is not a console
+    # command. Here: /stat [TOPIC], …", "/kb\x00 status" and "/quit\u200b" were asked as
+    # questions ("quit" got an answer on Hong Kong's status) and the console went on.
+    parts = console(qabot, f"{line}\n/help\n/quit\n")
+    if said is None:
+        assert len(parts) == 2, parts  # the banner, then nothing after the first prompt
+        return
+    reply = parts[1]
+    assert said in reply and "not a console command" not in reply, reply
+    assert not any(words in reply for words in NOT_SAID), reply

@@ -95,7 +95,7 @@ def test_a_spelled_english_number_said_thousands_of_times_gets_a_reply(said: str
     ],
 )
 def test_hundreds_of_thousands_are_one_number(said: str, number: str) -> None:
-    """"two hundred thousand" was read as 200 and the word "thousand", "one hundred fifty
+    """ "two hundred thousand" was read as 200 and the word "thousand", "one hundred fifty
     thousand" as 100 and 50,000: a figure the article's is compared with."""
     assert tokens(said + " firms") == [number, "firms"]
 
@@ -122,7 +122,7 @@ def test_a_premise_of_hundreds_of_thousands_is_corrected(qabot: QABot) -> None:
     ],
 )
 def test_one_group_of_thousands_is_read_as_figures_reads_it(written: str, number: str) -> None:
-    """"200,000" (and German "200.000") was read as the decimal 200.000, so 200, where
+    """ "200,000" (and German "200.000") was read as the decimal 200.000, so 200, where
     figures.figures reads 200000: a question's figure compared with the article's."""
     from bot.figures import figures
 
@@ -170,6 +170,45 @@ def test_an_amount_in_other_units_is_no_wrong_premise(qabot: QABot, question: st
 )
 def test_another_amount_in_other_units_is_still_corrected(qabot: QABot, question: str) -> None:
     assert "does not say" in qabot.ask(question).text
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Ist das AI Subsidy Scheme 3000 Millionen HK$ wert?", "funding.ai_subsidy"),
+        ("Ist das AI Subsidy Scheme dreitausend Millionen HK$ wert?", "funding.ai_subsidy"),
+        ("Ist RAISe+ HK$10.000 Millionen wert?", "funding.raise_plus"),
+        ("Ist RAISe+ 10000 Millionen HK$ groß?", "funding.raise_plus"),
+        ("Is the AI Subsidy Scheme worth 3000 Millionen HK$?", "funding.ai_subsidy"),
+    ],
+)
+def test_an_amount_in_millions_by_the_thousand_is_answered(
+    qabot: QABot, question: str, intent: str
+) -> None:
+    """ "3000 Millionen" is the article's "3 Milliarden": read as 3000 and a word the article
+    never uses, the question went unanswered ("Dazu steht im Artikel leider nichts"), or in
+    an English question was narrowed ("The article gives nothing for “Millionen”")."""
+    answer = qabot.ask(question)
+    assert answer.intent == intent, answer.text
+    assert not any(w in answer.text for w in ("nicht 3", "nicht 10", "does not say", "nothing"))
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Ist das AI Subsidy Scheme 5000 Millionen HK$ wert?", "nicht 5000 Millionen,"),
+        ("Ist RAISe+ 3000 Millionen HK$ wert?", "nicht 3000 Millionen,"),
+        ("Is the AI subsidy scheme worth HK$5000 million?", "does not say 5000 million "),
+        ("Is the AI Subsidy Scheme worth 5000 Millionen HK$?", "does not say 5000 Millionen "),
+        ("Why are there 200 Tausend KI-Firmen im Science Park?", "does not say 200000 "),
+    ],
+)
+def test_another_amount_in_millions_is_corrected_as_written(
+    qabot: QABot, question: str, named: str
+) -> None:
+    """Not answered (German), or the English "Millionen", "Tausend" taken for a name the
+    article lacks ("The article gives nothing for “Tausend”")."""
+    assert named in qabot.ask(question).text
 
 
 def test_a_why_question_on_an_amount_in_other_units_is_answered_as_in_its_own_units(
@@ -234,6 +273,23 @@ def test_a_number_and_its_scale_written_apart_are_one_number(said: str, number: 
 )
 def test_numbers_without_a_scale_written_apart_read_as_before(said: str, kept: list[str]) -> None:
     assert tokens(said) == kept
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("3000 Millionen", ["3", "milliarden"]),
+        ("HK$10.000 Millionen", ["hongkong", "10", "milliarden"]),
+        ("3,000 million", ["3", "billion"]),
+        ("dreitausend Millionen", ["3", "milliarden"]),
+        ("3000 Mio.", ["3", "milliarden"]),
+        ("1500 Millionen", ["1500", "millionen"]),  # no whole billions
+        ("2000 Millionen", ["2000", "millionen"]),  # a year: as before
+        ("3 Milliarden", ["3", "milliarden"]),
+    ],
+)
+def test_millions_by_the_thousand_read_as_billions(said: str, read: list[str]) -> None:
+    assert tokens(said) == read
 
 
 @pytest.mark.parametrize(

@@ -104,26 +104,3 @@ async def test_a_reply_discord_never_answers_is_one_line_naming_that(
     message = line.getMessage()
     assert "Discord did not answer within 0.3s; reply lost" in message, message
     assert "rate-limited" not in message and "\n" not in message and len(message) < MAX_LINE
-
-
-# After an /ask answer the bot looks up the answer's message (replies to it follow up). A
-# lookup Discord took and never answered was the WARNING "… not known within 30s
-# (rate-limited)": nothing was rate-limited.
-async def test_an_answer_lookup_discord_never_answers_names_that(
-    fake: FakeDiscord, discord_core: QABot, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.INFO)
-    async with serving(discord_core, _capped(fake, tmp_path)):
-        fake.failing[r"/webhooks/\d+/[^/]+/messages/@original"] = [NO_ANSWER]
-        iid, _ = await fake.interaction("ask", [QUESTION])
-        await poll(lambda: any(r.levelno >= logging.WARNING for r in caplog.records), timeout=30)
-        (call,) = await fake.wait_call("POST", rf"/interactions/{iid}/[^/]+/callback")
-        assert call.json["data"]["embeds"]  # the answer went out
-        answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
-        assert (await fake.wait_reply(answered)).json["embeds"]
-    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert not [r for r in lines if r.exc_info or r.exc_text], "a traceback was logged"
-    (line,) = lines
-    message = line.getMessage()
-    assert "Discord did not answer within 0.3s" in message, message
-    assert "rate-limited" not in message and "\n" not in message and len(message) < MAX_LINE
