@@ -20,6 +20,7 @@ from bot.lexicon import (
     ASKER,
     CHAT_KINDS,
     CHAT_PHRASES,
+    COUNT_UNITS,
     CUES,
     DEMONSTRATIVES,
     FILLER,
@@ -321,7 +322,7 @@ def _questions_with_tails(
     out: list[str] = []
     story: list[str] = []  # the statements since the last question
     for part in parts:
-        if asks(part) and out and not story and _thin(part) and _points_back(part):
+        if asks(part) and out and not story and _thin(part) and _measure_of_before(part):
             out[-1] = f"{out[-1]} {part}"  # "… Probleme, KI-Leute zu finden? Wie viel Prozent
             continue  # sind es bei denen?": the question before, asked for its measure
         if asks(part):
@@ -362,6 +363,14 @@ def _points_back(part: str) -> bool:
         t in VERIFY_WORDS and _CHECKED.intersection(toks[max(0, n - _CHECK_REACH) : n + 2])
         for n, t in enumerate(toks)
     )
+
+
+def _measure_of_before(part: str) -> bool:
+    """A thin question that points back ("… bei denen?") or asks only a measure ("what %?",
+    "Wie viele genau?"): it asks the question before it again, for that measure."""
+    toks = tokens(part)
+    quantity = any(tuple(toks[: len(cue)]) == cue for cue in QUESTION_CUES["quantity"])
+    return quantity or not COUNT_UNITS.isdisjoint(toks) or _points_back(part)
 
 
 def _thin(part: str) -> bool:

@@ -114,11 +114,30 @@ def test_a_question_that_only_points_takes_the_sentence_before_it() -> None:
     )
 
 
-def test_a_question_that_only_points_at_the_question_before_asks_that_one() -> None:
-    """ "Wie viel Prozent sind es bei denen?" asks the question before for its measure."""
-    first = "Haben auch die großen Konzerne Probleme, KI-Leute zu finden?"
-    reading = read(f"{first} Wie viel Prozent sind es bei denen?")
-    assert reading.questions == (f"{first} Wie viel Prozent sind es bei denen?",)
+@pytest.mark.parametrize(
+    ("first", "measure"),
+    [
+        (
+            "Haben auch die großen Konzerne Probleme, KI-Leute zu finden?",
+            "Wie viel Prozent sind es bei denen?",
+        ),
+        ("small firms profitable or not?", "what %?"),
+        ("Und im Vorjahr?", "Wie viele genau?"),
+    ],
+)
+def test_a_question_that_only_asks_a_measure_asks_the_question_before(
+    first: str, measure: str
+) -> None:
+    """ "Wie viel Prozent sind es bei denen?", "what %?" ask the question before for its
+    measure; alone they have no topic."""
+    assert read(f"{first} {measure}").questions == (f"{first} {measure}",)
+
+
+def test_a_thin_question_of_its_own_stays_apart() -> None:
+    assert read("Wer ist der CFO? Wöche Studie war des?").questions == (
+        "Wer ist der CFO?",
+        "Wöche Studie war des?",
+    )
 
 
 @pytest.mark.parametrize(
@@ -381,9 +400,7 @@ def test_a_question_after_context_keeps_the_sentence_before_it_aside() -> None:
     )
     question = "What does the article say on talent availability?"
     assert reading.questions == (question,)
-    assert dict(reading.context)[question] == (
-        "Client is very worried about hiring local talent."
-    )
+    assert dict(reading.context)[question] == ("Client is very worried about hiring local talent.")
 
 
 def test_a_question_naming_this_thing_takes_the_sentence_before_it() -> None:
