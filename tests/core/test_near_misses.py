@@ -1059,6 +1059,8 @@ def test_chat_shorthand_is_read_as_the_words_it_stands_for(qabot: QABot) -> None
     answered_with(qabot, "how many recs did the hkpc study have", "nine")
     answered_with(qabot, "which conf was sensetime at?", "China Conference")
     answered_with(qabot, "where's bulk of their rev coming from, local or export?", "63")
+    # Scots: "mair" is "more", "wi" "with"
+    answered_with(qabot, "are there mair firms strugglin tae hire or wantin tae expand", "49", "55")
 
 
 def test_swiss_and_berlin_words_are_read_as_the_standard_ones(qabot: QABot) -> None:
