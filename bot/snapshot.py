@@ -224,13 +224,17 @@ class Snapshot:
             alone = dict(reading.alone)
             before = dict(reading.context)
             earlier = dict(reading.story)
-            pieces = [
-                p
-                for part in parts
-                for p in self._leaning_pieces(
-                    part, alone.get(part), lang, before.get(part), earlier.get(part)
+            pieces: list[Piece] = []
+            declined_for = ""  # the group or place a part before was declined for
+            for part in parts:
+                # "Do the SMEs struggle more with hiring? What percent of them …?": "them"
+                # are the SMEs the article gives nothing for
+                asked = f"{declined_for} {part}" if declined_for and _stands_in(part) else part
+                got = self._leaning_pieces(
+                    asked, alone.get(part), lang, before.get(part), earlier.get(part)
                 )
-            ]
+                pieces += got
+                declined_for = self._declined_for(part, lang) if _narrowed(got) else ""
         finally:
             _CUT.reset(token)
         answer = assemble(text, lang, pieces)
@@ -238,6 +242,10 @@ class Snapshot:
             return answer
         said = msg("parts_cut", lang, limit=self.settings.max_question_parts)
         return replace(answer, text=f"{answer.text}\n\n{said}")
+
+    def _declined_for(self, part: str, lang: str) -> str:
+        """The group or place words a declined part names ("the SMEs", "Shenzhen")."""
+        return " ".join(t.words for t in self.policy.terms(part, lang) if t.group in _HELD_GROUPS)
 
     def _first_parts(self, parts: list[_T]) -> list[_T]:
         """The first `max_question_parts` of a message's parts (its questions, a question's
@@ -1251,6 +1259,7 @@ _NAMING_WORDS = frozenset(
     "featured show shows quoted cited zitiert zitierte".split()
 )
 _LISTING_WORDS = frozenset("nenne nenn list zahl aufzahlen auflisten alle all every".split())
+_HELD_GROUPS = frozenset({"group", "place"})  # what a later part's "them", "dort" stand for
 _EVERY = frozenset("all alle allen samtliche samtlichen every jede jeden jeder".split())
 _EVERY_REACH = 3  # words from "all" to the figures it asks for ("all HKPC survey %s")
 _YEAR_WORDS = frozenset("jahr jahre jahreszahl jahreszahlen year years dates datum daten".split())
@@ -1337,6 +1346,10 @@ _RELATIVE_OPENERS = frozenset(
     "die der das dem den deren dessen denen welche welcher welches which who that whose "
     "if wenn falls weil because since obwohl although damit".split()
 )
+
+
+def _narrowed(pieces: list[Piece]) -> bool:
+    return any(p.kind == "narrowed" for p in pieces) and not any(p.answered for p in pieces)
 
 
 def _stands_in(clause: str) -> bool:

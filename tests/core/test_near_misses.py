@@ -553,6 +553,22 @@ def test_a_part_pointing_back_at_a_group_the_article_lacks_is_declined_too(
     assert not answer.answered and "75" not in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "do the smes struggle more with hiring? what percent of them have trouble recruiting",
+        "Wie viele Firmen in Shenzhen haben Probleme bei der Rekrutierung? Und wie viele von "
+        "denen nutzen KI?",
+    ],
+)
+def test_a_later_question_about_a_group_declined_before_is_declined_too(
+    qabot: QABot, message: str
+) -> None:
+    """ "them", "denen" in the second question are the group the first was declined for."""
+    answer = qabot.ask(message)
+    assert not answer.answered, answer.text
+
+
 def test_a_part_asking_about_what_belongs_to_a_named_one_is_read_alone(qabot: QABot) -> None:
     """ "seine Firma" is SenseTime, which the part names well enough alone: it is not asked
     of Wang Zheng himself."""
