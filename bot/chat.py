@@ -155,11 +155,20 @@ class ChatService:
 
     def worth_posting(self, message: Incoming, answer: Answer) -> bool:
         """Whether to post `answer` to `message`: anything but a rate-limit notice the asker
-        was given less than `NOTICE_EVERY_S` ago."""
+        was given, or one posted in the message's channel, less than `NOTICE_EVERY_S` ago.
+        (Told once a minute per asker only, each asker in a busy channel got a notice of
+        their own: the channel's limit bounded its answers, not qabot's posts there.)"""
         if answer.kind != "rate_limited":
             return True
-        told = f"told:{message.asker.platform}:{message.asker.user}"
-        return self.bot.state.claim(told, NOTICE_EVERY_S)
+        platform = message.asker.platform
+        channel = f"told:{platform}:channel:{message.channel}" if message.channel else None
+        if channel is not None and self._read(channel) is not None:
+            return False
+        if not self.bot.state.claim(f"told:{platform}:{message.asker.user}", NOTICE_EVERY_S):
+            return False
+        if channel is not None:
+            self._write(channel, "1", NOTICE_EVERY_S)
+        return True
 
     def sent(
         self, platform: ChatPlatform, conversation: str, message_ref: str, answer: Answer | None
