@@ -37,6 +37,10 @@ MAX_POSTED_FIELD = 1024  # characters of its intent, language or conversation
 # An asker over the rate limit is told so once in this long; their other messages meanwhile
 # get silence (a notice each would be a post each: a flood would spend the bot's posting).
 NOTICE_EVERY_S = 60.0
+# Platforms where a message replies to one message (Discord): a reply to one of qabot's
+# answers follows up on that answer, not on the conversation's last (a chain that went on).
+# Each answer posted there keeps the context it was given in, as long as a context is kept.
+REPLY_PLATFORMS: frozenset[ChatPlatform] = frozenset({"discord"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Incoming:
         from_bot: Written by a bot, qabot itself included.
         addressed: A mention of qabot, a DM, or a reply to one of qabot's answers.
         to_others: It mentions people (or groups), and not qabot: it is for them.
+        reply_to: The message of qabot's it replies to (Discord), by the ref `sent` was told:
+            read in the context that answer was given in, not the conversation's last.
     """
 
     asker: Asker
@@ -60,6 +66,7 @@ class Incoming:
     from_bot: bool = False
     addressed: bool = False
     to_others: bool = False
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,15 +158,27 @@ class ChatService:
             user=message.asker.user,
             channel=message.channel,
             admitted=admitted,
+            after=self._context_key(message.asker.platform, message.reply_to)
+            if message.reply_to
+            else None,
         )
 
     def worth_posting(self, message: Incoming, answer: Answer) -> bool:
         """Whether to post `answer` to `message`: anything but a rate-limit notice the asker
-        was given less than `NOTICE_EVERY_S` ago."""
+        was given, or one posted in the message's channel, less than `NOTICE_EVERY_S` ago.
+        (Told once a minute per asker only, each asker in a busy channel got a notice of
+        their own: the channel's limit bounded its answers, not qabot's posts there.)"""
         if answer.kind != "rate_limited":
             return True
-        told = f"told:{message.asker.platform}:{message.asker.user}"
-        return self.bot.state.claim(told, NOTICE_EVERY_S)
+        platform = message.asker.platform
+        channel = f"told:{platform}:channel:{message.channel}" if message.channel else None
+        if channel is not None and self._read(channel) is not None:
+            return False
+        if not self.bot.state.claim(f"told:{platform}:{message.asker.user}", NOTICE_EVERY_S):
+            return False
+        if channel is not None:
+            self._write(channel, "1", NOTICE_EVERY_S)
+        return True
 
     def sent(
         self, platform: ChatPlatform, conversation: str, message_ref: str, answer: Answer | None
@@ -172,6 +191,10 @@ class ChatService:
             posted = Posted(conversation, answer.intent, question, answer.lang)
             key = f"answer:{platform}:{message_ref}"
             self._write(key, posted.to_json(), self.settings.answer_memory_ttl_s)
+            if platform in REPLY_PLATFORMS:  # a reply to it is read in this context
+                kept = self._read(Conversations.key(platform, conversation))
+                if kept is not None:
+                    self._write(self._context_key(platform, message_ref), kept, self.ttl_s)
 
     def posted(self, platform: ChatPlatform, message_ref: str) -> Posted | None:
         """What qabot's message `message_ref` answered, or None when it is not one of them."""
@@ -205,6 +228,11 @@ class ChatService:
     @staticmethod
     def _joined_key(platform: ChatPlatform, conversation: str) -> str:
         return f"joined:{platform}:{conversation}"
+
+    @staticmethod
+    def _context_key(platform: ChatPlatform, message_ref: str) -> str:
+        """Where the context an answer (`message_ref`) was given in is kept."""
+        return f"context:{platform}:{message_ref}"
 
     def _read(self, key: str) -> str | None:
         try:

@@ -417,13 +417,16 @@ class Conversations:
         user: str | None = None,
         channel: str | None = None,
         admitted: Callable[[], object] | None = None,
+        after: str | None = None,
     ) -> Answer:
         """The reply to `text` in `conversation`; never raises for any input string.
-        `admitted`: called once the message is within the rate limit (QABot.handle)."""
-        key = f"conversation:{platform}:{conversation}"
+        `admitted`: called once the message is within the rate limit (QABot.handle).
+        `after`: the state key of a context kept of an earlier turn (a reply to that
+        turn's answer): read in that context, when it is still kept, not the last one."""
+        key = self.key(platform, conversation)
 
         def reply() -> Answer:
-            ctx = self._load(key)
+            ctx = (self._load(after) if after else None) or self._load(key)
             analyzer = self.bot.store.current.resolver.analyzer
             kind = request_kind(text, self._knows_beyond(ctx), analyzer.correct)
             # "Vielen Dank, das hilft uns weiter": thanks, not a request for more (read for
@@ -445,6 +448,11 @@ class Conversations:
         return self.bot.handle(
             text, reply, platform=platform, user=user, channel=channel, admitted=admitted
         )
+
+    @staticmethod
+    def key(platform: Platform, conversation: str) -> str:
+        """The state key of `conversation`'s context."""
+        return f"conversation:{platform}:{conversation}"
 
     def _after_request(self, kind: str, ctx: Context, answer: Answer) -> Context:
         """The context after an answered request: same topic, in the answer's language. After

@@ -208,6 +208,7 @@ class QAClientMixin:
             addressed=mentioned or message.guild is None or replied is not None,
             # it mentions people, or replies to a message that is not one of qabot's answers
             to_others=bool(message.mentions or message.role_mentions or (ref and not replied)),
+            reply_to=str(ref) if replied is not None else None,
         )
         if not self.chat.wants(incoming):
             return None

@@ -45,6 +45,28 @@ async def test_replies_to_an_answer_are_follow_ups_with_or_without_a_ping(live: 
     assert "billion" in (await answer_to(fake, english))[1]
 
 
+async def test_a_reply_to_an_earlier_answer_follows_up_on_that_answer(live: Live) -> None:
+    # README: a reply to one of qabot's answers is "a follow-up to that answer". A reply to
+    # the first answer of a chain that had gone on was read in the context of the chain's
+    # last answer: "source?" on the CFO answer cited the AI Subsidy Scheme's §16.
+    fake, _ = live
+    cfo = await fake.message(mention("Who is the CFO of SenseTime?"), mentions=(BOT_ID,))
+    first, text = await answer_to(fake, cfo)
+    assert "Wang Zheng" in text
+    subsidy = await fake.message("and how big is the AI Subsidy Scheme?", reply_to=first)
+    second, text = await answer_to(fake, subsidy)
+    assert "HK$3" in text
+    on_first = await fake.message("source?", reply_to=first)
+    reply = await fake.wait_reply(on_first)
+    assert "§3" in str(reply.json["embeds"]) and "§16" not in str(reply.json["embeds"])
+    # the chain goes on from there: a reply to the answer just given is about the CFO too
+    more = await fake.message("auf Deutsch bitte", reply_to=int(reply.response["id"]))
+    assert "Wang Zheng" in (await answer_to(fake, more))[1]
+    # and the later answer keeps its own context
+    on_second = await fake.message("source?", reply_to=second)
+    assert "§16" in str((await fake.wait_reply(on_second)).json["embeds"])
+
+
 async def test_silence_on_replies_to_other_peoples_messages(live: Live) -> None:
     fake, _ = live
     await answer_to(fake, await fake.message(mention(SUBSIDY), mentions=(BOT_ID,)))

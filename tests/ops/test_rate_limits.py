@@ -18,8 +18,8 @@ from bot.settings import Settings
 from bot.state import Bucket, FailOpenState, MemoryState
 from bot.store import KnowledgeStore
 from tests.conftest import KNOWLEDGE
-from tests.discord.fake_discord import BOT_ID, FakeDiscord
-from tests.discord.harness import make_settings, serving
+from tests.discord.fake_discord import BOT_ID, USER_ID, FakeDiscord
+from tests.discord.harness import make_settings, poll, serving
 from tests.discord.test_commands import callback, option
 from tests.slack.harness import StartSlack
 
@@ -132,9 +132,10 @@ def test_concurrent_work_is_bounded() -> None:
     assert len(answers) == 16 and all(a.intent == "sensetime.founded" for a in answers)
 
 
-def _limited(store: KnowledgeStore) -> QABot:
-    """A bot whose askers have a burst of 2 and then wait (for the life of a test)."""
-    limits = RateLimitSettings(enabled=True, user_burst=2, user_per_s=0.0001)
+def _limited(store: KnowledgeStore, of: str = "user") -> QABot:
+    """A bot whose askers (or channels: `of="channel"`) have a burst of 2 and then wait
+    (for the life of a test)."""
+    limits = RateLimitSettings(enabled=True, **{f"{of}_burst": 2, f"{of}_per_s": 0.0001})
     return QABot(Settings(knowledge_dir=KNOWLEDGE, rate_limit=limits), store, state=MemoryState())
 
 
@@ -185,6 +186,44 @@ async def test_a_flood_of_mentions_gets_one_notice_on_discord_not_one_each(
         await fake.wait_until(lambda: sum(bool(fake.replies_to(mid)) for mid in mids) >= 3)
         replied = [mid for mid in mids if fake.replies_to(mid)]
     assert len(replied) == 3  # two answers, one notice
+
+
+async def test_a_thread_flooded_by_many_askers_gets_one_notice_on_slack(
+    start_slack: StartSlack, slack_store: KnowledgeStore
+) -> None:
+    # Each asker over the channel's limit got a notice of their own: eight people asking in
+    # qabot's thread, two answers and seven notices, one post each. The channel's bucket
+    # bounded the answers, not the posts (a raid of N accounts: N posts a minute).
+    slack = await start_slack(bot=_limited(slack_store, "channel"))
+    first = slack.mention_event(Q)
+    await slack.event(first)
+    await slack.api.wait_for(lambda api: len(api.posts()) == 1)
+    for n in range(8):
+        follow_up = slack.message_event("Quelle?", user=f"U{n + 10}", thread_ts=first["ts"])
+        await slack.event(follow_up)
+    await slack.settled()
+    texts = [p["text"] for p in slack.api.posts()]
+    notices = [t for t in texts if "try again" in t]
+    assert len(texts) == 3 and len(notices) == 1, texts
+    await slack.event(slack.mention_event(Q, channel="C2"))  # another channel: answered
+    await slack.api.wait_for(lambda api: len(api.posts()) == 4)
+    assert "2014" in slack.api.posts()[3]["text"]
+
+
+async def test_replies_of_many_askers_to_one_answer_get_one_notice_on_discord(
+    fake: FakeDiscord, slack_store: KnowledgeStore, tmp_path: Path
+) -> None:
+    async with serving(_limited(slack_store, "channel"), make_settings(fake, tmp_path)) as client:
+        answer = await fake.wait_reply(await fake.message(f"<@{BOT_ID}> {Q}", mentions=(BOT_ID,)))
+        answer_id = int(answer.response["id"])
+        replies = [
+            await fake.message("Quelle?", reply_to=answer_id, author=USER_ID + 100 + n)
+            for n in range(6)
+        ]
+        await fake.barrier()  # every reply has reached the client (a DM: a channel of its own)
+        await poll(lambda: not client.in_flight.tasks)  # … and has been answered or not
+        replied = [mid for mid in replies if fake.replies_to(mid)]
+    assert len(replied) == 2, replied  # one answer, one notice
 
 
 async def test_ask_over_the_limit_is_told_to_the_asker_alone_on_slack(
