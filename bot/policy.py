@@ -49,6 +49,7 @@ from bot.lexicon import (
     STATUS_WORDS,
     STOPWORDS,
     TIME_PHRASE_WORDS,
+    TOPIC_PREPOSITIONS,
     YES_NO_OPENERS,
 )
 from bot.models import Intent
@@ -78,6 +79,7 @@ CLAIM_MARGIN = 0.1  # a claim's topic: this much more of it known than of any ot
 KEYWORD_LETTERS = 4  # shorter unknown words beside a name are slips or chat, not a topic
 EACH_MARGIN = 0.1  # as near as this count as tied when the question asks for each ("jeweils")
 MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
+OFF_TOPIC_SHARE = 0.5  # of the topic a person's words are asked on, this share not in them
 MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
 GROUP_OPENERS = frozenset("of among for unter bei fur der den von".split())
 NARROWED_COVERAGE = 0.5  # a narrowed intent knowing less of the question is not named
@@ -390,7 +392,7 @@ class Policy:
             return Decision("narrowed", top, p, _words(terms), _group(terms))
         if stored:
             return Decision("answer", top, p)
-        unknown = self._asked_beside_names(res)
+        unknown = self._asked_beside_names(res) or self._said_on_another_topic(question, top, res)
         if unknown:  # "sensetime aktienkurs": of SenseTime, but not what the article says
             return Decision("narrowed", top, p, unknown, "other")
         if self._share_not_stated(top, res) or self._part_of_stated(top, res):
@@ -628,6 +630,26 @@ class Policy:
             return ()
         unknown = {f for f in features - known if not f.startswith("#")}
         return tuple(w for w in res.words if stem(w) in unknown and len(w) >= KEYWORD_LETTERS)
+
+    def _said_on_another_topic(
+        self, question: str, top: Candidate, res: Resolution
+    ) -> tuple[str, ...]:
+        """The topic of "What did Wang Zheng say about Singapore's talent pool?" when the
+        answer about that person does not speak of it: his words on capital are no answer."""
+        people = res.analysis.features & self.resolver.people
+        words = res.words
+        at = next((n for n, w in enumerate(words) if (w,) in TOPIC_PREPOSITIONS), None)
+        if not people or at is None:
+            return ()
+        topic = words[at + 1 :]
+        asked = self.resolver.analyzer.analyze(" ".join(topic), correct=True).features
+        asked = {f for f in asked - people - self.background if f[0] == "@"}
+        doc = self.resolver.docs[top.key]
+        lacking = asked - doc.bag - doc.context
+        weight = self.resolver.weight
+        if not lacking or sum(map(weight, lacking)) < OFF_TOPIC_SHARE * sum(map(weight, asked)):
+            return ()  # "über die Bedeutung von Kapital für KI-Firmen": capital, which he spoke of
+        return (surface(question, topic),)
 
     def _count_not_stated(self, top: Candidate, res: Resolution) -> bool:
         """ "How many firms have received money from the scheme?" asks a count; an intent whose

@@ -569,6 +569,18 @@ def test_a_later_question_about_a_group_declined_before_is_declined_too(
     assert not answer.answered, answer.text
 
 
+def test_a_persons_words_asked_on_a_topic_he_did_not_speak_of_are_declined(qabot: QABot) -> None:
+    """His words on capital are no answer on Singapore's talent pool; on Singapore they are."""
+    answer = qabot.ask("What did Wang Zheng say about Singapore's AI talent pool?")
+    assert not answer.answered and "talent pool" in answer.text, answer.text
+    answered_with(qabot, "What did Wang Zheng say about Singapore?", "Singapore")
+    answered_with(
+        qabot,
+        "Was sagte Wang Zheng auf der Konferenz über die Bedeutung von Kapital für KI-Firmen?",
+        "Kapital",
+    )
+
+
 def test_a_part_asking_about_what_belongs_to_a_named_one_is_read_alone(qabot: QABot) -> None:
     """ "seine Firma" is SenseTime, which the part names well enough alone: it is not asked
     of Wang Zheng himself."""
