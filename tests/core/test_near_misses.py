@@ -1141,6 +1141,15 @@ def test_a_claim_put_to_the_article_to_agree_with_is_corrected(qabot: QABot) -> 
     assert answer.answered and "10" in answer.text, answer.text
 
 
+def test_local_is_the_articles_setting_not_a_group(qabot: QABot) -> None:
+    """ "the local AI sector" is Hong Kong's, which the article is about."""
+    answered_with(
+        qabot,
+        "When did the Hong Kong Productivity Council release its study on the local AI sector?",
+        "2023",
+    )
+
+
 def test_chat_filler_is_not_corrected_into_a_word_of_the_knowledge(qabot: QABot) -> None:
     # "wait" was corrected to "want" (expansion plans) and the 63 % denied as a premise
     answered_with(qabot, "wait whats the 63% about lol", "revenue")
