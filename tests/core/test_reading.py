@@ -422,7 +422,11 @@ def test_a_remark_beside_thanks_that_asks_nothing_is_chat(qabot: QABot, message:
 
 @pytest.mark.parametrize(
     "message",
-    ["äh was können sie denn eigentlich alles", "Grüß Gott! Was können'S denn eigentlich?"],
+    [
+        "äh was können sie denn eigentlich alles",
+        "Grüß Gott! Was können'S denn eigentlich?",
+        "Guten Tag, mit wem habe ich es hier zu tun?",
+    ],
 )
 def test_asking_what_the_bot_can_do_with_particles_gets_help(qabot: QABot, message: str) -> None:
     """A question of function words is compared whole; "denn", "eigentlich", "äh" add nothing."""
