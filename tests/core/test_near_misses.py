@@ -1135,6 +1135,21 @@ def test_a_day_asked_of_a_month_is_still_declined(qabot: QABot, question: str) -
     assert not qabot.ask(question).answered
 
 
+@pytest.mark.parametrize(
+    ("claim", "right"),
+    [
+        ("sensetime was set up in 2018 aye?", "2014"),
+        ("The HKPC study came out in 2022 izit?", "2023"),
+    ],
+)
+def test_a_claim_with_a_regional_tag_question_is_corrected(
+    qabot: QABot, claim: str, right: str
+) -> None:
+    """Scots "aye?", Singapore and Malaysian "izit?" put a claim up as "right?" does."""
+    answer = qabot.ask(claim)
+    assert answer.answered and right in answer.text, answer.text
+
+
 def test_a_claim_put_to_the_article_to_agree_with_is_corrected(qabot: QABot) -> None:
     """ "Does the article agree?" asks to check the claim before it, as "right?" does."""
     answer = qabot.ask("The post puts the RAISe+ Scheme at HK$3 billion. Does the article agree?")
