@@ -1259,7 +1259,7 @@ _NAMING_WORDS = frozenset(
     "featured show shows quoted cited zitiert zitierte".split()
 )
 _LISTING_WORDS = frozenset("nenne nenn list zahl aufzahlen auflisten alle all every".split())
-_HELD_GROUPS = frozenset({"group", "place"})  # what a later part's "them", "dort" stand for
+_HELD_GROUPS = frozenset({"group", "place"})  # what a later part's "them", "denen" stand for
 _EVERY = frozenset("all alle allen samtliche samtlichen every jede jeden jeder".split())
 _EVERY_REACH = 3  # words from "all" to the figures it asks for ("all HKPC survey %s")
 _YEAR_WORDS = frozenset("jahr jahre jahreszahl jahreszahlen year years dates datum daten".split())
