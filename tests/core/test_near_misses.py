@@ -1156,6 +1156,16 @@ def test_a_claim_put_to_the_article_to_agree_with_is_corrected(qabot: QABot) -> 
     assert answer.answered and "10" in answer.text, answer.text
 
 
+def test_kleine_und_mittelstaendische_unternehmen_are_the_smes(qabot: QABot) -> None:
+    """The German long form of KMU is the sample's SMEs; they still narrow a figure of all."""
+    answered_with(
+        qabot,
+        "Welcher Anteil der befragten Firmen sind kleine und mittelständische Unternehmen?",
+        "75",
+    )
+    assert not qabot.ask("Wie viele kleine und mittelständische Unternehmen nutzen KI?").answered
+
+
 def test_local_is_the_articles_setting_not_a_group(qabot: QABot) -> None:
     """ "the local AI sector" is Hong Kong's, which the article is about."""
     answered_with(
