@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from bot.entry import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 
 if TYPE_CHECKING:
+    from bot.answer import Answer
     from bot.settings import Settings
 
 DESCRIPTION = (
@@ -275,6 +276,8 @@ def _ask(bot, args: argparse.Namespace) -> int:
             turn = _conversation_turn(line)
             if turn is None:
                 answer, extra = bot.ask(line, platform="cli"), {}
+            elif turn is _BAD_ID:
+                answer, extra = _bad_id(bot, line), {}
             else:
                 answer = conversations.ask(f"{run}:{turn[0]}", turn[1], platform="cli")
                 extra = {"conversation": turn[0]}
@@ -290,20 +293,50 @@ def _ask(bot, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# A conversation id is a string or a whole number of at most 20 digits (64 bits: a Discord
+# snowflake, a database key). A line with an integer of over 4,300 digits, past Python's
+# int-string limit, failed json.loads and was asked as a question of its own.
+ID_DIGITS = 20
+_BAD_ID = ("", "")  # a turn whose id is neither: one reply that says so
+
+
+class _LongNumber(str):
+    """A JSON integer of more than ID_DIGITS digits, kept as its text: no id, and never
+    converted (Python refuses an int of over 4,300 digits)."""
+
+
+def _integer(text: str) -> int | str:
+    return int(text) if len(text.lstrip("-")) <= ID_DIGITS else _LongNumber(text)
+
+
 def _conversation_turn(line: str) -> tuple[str, str] | None:
-    """`{"conversation": ID, "text": QUESTION}` as (ID, QUESTION); any other line is None."""
+    """`{"conversation": ID, "text": QUESTION}` as (ID, QUESTION); `_BAD_ID` when the ID is
+    no string nor a whole number of at most ID_DIGITS digits; any other line is None."""
     if not line.startswith("{"):
         return None
     try:
-        data = json.loads(line)
+        data = json.loads(line, parse_int=_integer)
     except (ValueError, RecursionError):  # RecursionError: deeply nested brackets
         return None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         return None
-    conv = data.get("conversation")
-    if isinstance(conv, bool) or not isinstance(conv, str | int):
+    if "conversation" not in data:
         return None
+    conv = data["conversation"]
+    if isinstance(conv, _LongNumber | bool) or not isinstance(conv, str | int):
+        return _BAD_ID
     return str(conv), data["text"]
+
+
+def _bad_id(bot, line: str) -> Answer:
+    """The reply to a turn whose id is no id: said on that line, the batch goes on."""
+    from bot.answer import Answer
+    from bot.messages import msg
+
+    lang = bot.settings.default_lang
+    return Answer(
+        line[:200], False, lang, msg("bad_conversation_id", lang, digits=ID_DIGITS), "refused"
+    )
 
 
 def _chat(bot, args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ figures stand in its quotes, and by ingest to find statements with figures.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -110,7 +111,9 @@ def figures(text: str) -> list[Figure]:
         out.append(replace(figure, percent=bool(m.group("pct")), year=year))
         start = m.end()
     out += _word_figures(text, start, len(text))
-    return out
+    # A number past a float's range (over 308 digits) reads as inf: no figure the article
+    # states, and inf broke every comparison that rounds a figure (OverflowError).
+    return [f for f in out if math.isfinite(f.raw) and math.isfinite(f.value)]
 
 
 def _word_figures(text: str, start: int, end: int) -> list[Figure]:

@@ -115,6 +115,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I only understand questions in English or German, and I can't find this in "
         "the article.",
     },
+    "bad_conversation_id": {
+        "de": "Diese Zeile bleibt unbeantwortet: eine conversation id ist ein Text oder eine "
+        "ganze Zahl mit höchstens {digits} Ziffern.",
+        "en": "This line is not answered: a conversation id is a string or a whole number of "
+        "at most {digits} digits.",
+    },
     "too_long": {
         "de": "Die Nachricht ist zu lang ({length} Zeichen; höchstens {limit}). Bitte stell "
         "eine kurze Frage.",

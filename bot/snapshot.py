@@ -1185,6 +1185,9 @@ class Snapshot:
     # -- statistics ------------------------------------------------------------
 
     def stat(self, topic: str | None, *, lang: str | None = None) -> StatReply:
+        # Read as a question is (a terminal sequence dropped whole, not its ESC alone), so
+        # that no adapter echoes "[2J" of `/stat \e[2J`; a lone surrogate stays, to be echoed.
+        topic = clean(topic) if topic else topic
         if lang is None and topic:
             lang = self.language(topic)
         return self.stats.lookup(topic, lang)

@@ -121,7 +121,7 @@ class KnowledgeStore:
         return KnowledgeError.unexpected(self.root, exc, max_chars).problems
 
 
-Signature = tuple[tuple[str, int, int], ...]
+Signature = tuple[tuple[str, int, int, int, int], ...]  # (path, mtime ns, size, inode, device)
 _ONLY_HERE = 2  # references to a replaced snapshot when only `reload` holds it (and the call)
 
 
@@ -150,13 +150,14 @@ def _compile(root: Path, settings: Settings, cache: IndexCache) -> Snapshot:
 
 
 def files_signature(root: Path) -> Signature:
-    """(path, mtime in ns, size) of every file of the knowledge directory (hidden files and
-    drafts aside): cheap to take, and any save changes it. Never raises: a directory that
-    cannot be listed (removed meanwhile, an I/O error) is left out, and the loader reports
-    what it needs of it. Walked with a list, not recursively, and without entering drafts/
-    or hidden directories (a `.git`): `Path.rglob` recursed per level (a tree 1,000 deep
-    was a RecursionError out of every start-up and reload, the watcher's too) and raised
-    on a directory removed while it walked.
+    """(path, mtime in ns, size, inode, device) of every file of the knowledge directory
+    (hidden files and drafts aside): cheap to take, and any save changes it (an in-place
+    rewrite of the same size that also restores the time, `touch -r`, aside). Never raises:
+    a directory that cannot be listed (removed meanwhile, an I/O error) is left out, and the
+    loader reports what it needs of it. Walked with a list, not recursively, and without
+    entering drafts/ or hidden directories (a `.git`): `Path.rglob` recursed per level (a
+    tree 1,000 deep was a RecursionError out of every start-up and reload, the watcher's
+    too) and raised on a directory removed while it walked.
 
     A link directly in the directory to a directory (`qa -> /srv/kb/qa`, or a mounted
     volume's `qa -> ..data/qa`) counts with the files directly in it, as the loader reads
@@ -181,7 +182,11 @@ def files_signature(root: Path) -> Signature:
             except OSError:  # removed meanwhile, a dangling link
                 continue
             if stat.S_ISREG(st.st_mode):
-                out.append((str(path.relative_to(root)), st.st_mtime_ns, st.st_size))
+                # The file's identity too: a link switched to another file, or a file renamed
+                # over the old one, with the same size and time (fixed times: a Nix store,
+                # `cp -p`, `rsync -a`) is a change; by size and time alone it was skipped.
+                file = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev)
+                out.append((str(path.relative_to(root)), *file))
             elif stat.S_ISDIR(st.st_mode) and directory == root:  # a link to a directory
                 pending.append((path, False))
     return tuple(sorted(out))

@@ -24,6 +24,7 @@ from discord.gateway import ReconnectWebSocket
 from bot.adapters import InFlight
 from bot.adapters.discord_commands import (
     CheckedCommandTree,
+    lost_level,
     lost_reason,
     register_commands,
     sent_within,
@@ -177,7 +178,7 @@ class QAClientMixin:
                 # Discord's side failed after the retries (a 5xx) or could not be reached (the
                 # connection dropped): one line, as a refusal is. It was an ERROR with a
                 # traceback from on_error.
-                log.error("discord message: %s; reply lost", lost_reason(error))
+                log.log(lost_level(error), "discord message: %s; reply lost", lost_reason(error))
                 self.bot.metrics.error("discord")
 
     def _incoming(

@@ -128,7 +128,7 @@ async def within_cap(interaction: discord.Interaction, sending: Awaitable[object
         # Discord failed it (a 5xx) or could not be reached: one line, as for a message's
         # reply. It was an ERROR with a traceback ("app command ask failed"), and the
         # apology sent after it failed the same way.
-        log.error("discord /%s: %s; reply lost", what, lost_reason(error))
+        log.log(lost_level(error), "discord /%s: %s; reply lost", what, lost_reason(error))
         interaction.client.bot.metrics.error("discord")  # type: ignore[attr-defined]
         return False
 
@@ -138,6 +138,19 @@ class NoAnswer(OSError):
 
     def __init__(self, cap: float) -> None:
         super().__init__(f"Discord did not answer within {cap:g}s")
+
+
+# Discord's codes for a place deleted under a reply (10003 Unknown Channel: a thread or
+# channel; 10008 Unknown Message): the reply is lost for a reason outside qabot, as with
+# Slack's channel_not_found, so a WARNING like it. Any other loss stays an ERROR (an expired
+# interaction, 10062, is qabot's own lateness).
+GONE_CODES = frozenset({10003, 10008})
+
+
+def lost_level(error: BaseException) -> int:
+    """The log level of a lost reply: WARNING when what it went to was deleted, else ERROR."""
+    gone = isinstance(error, discord.NotFound) and error.code in GONE_CODES
+    return logging.WARNING if gone else logging.ERROR
 
 
 def lost_reason(error: BaseException) -> str:

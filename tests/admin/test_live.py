@@ -265,6 +265,46 @@ async def test_a_volume_whose_data_link_is_switched_to_a_new_folder_is_loaded(
     assert bot.status().last_reload.trigger == "watch"
 
 
+@pytest.mark.parametrize("how", ["symlink swapped", "replaced, times kept"])
+async def test_a_file_swapped_for_one_of_the_same_size_and_time_is_loaded(
+    kb_bot: QABot, kb_copy: Path, tmp_path: Path, how: str
+) -> None:
+    # Files whose times are fixed (a Nix store's are all 1 s; builds with SOURCE_DATE_EPOCH;
+    # `cp -p`, `rsync -a`, `install -p` keep them): a link switched to another such file, or
+    # one renamed over the old, is a change of (size, mtime) only if the edit changed the
+    # size. The reload signature compared only those, so a same-size edit ("How old is
+    # SenseTime?" → "Zorbelnde Quaxe heute") was skipped as "no file changed": the watcher
+    # saw the swap, and the bot served the old file for good.
+    path = kb_copy / "qa" / "sensetime.yaml"
+    old = path.read_text(encoding="utf-8")
+    new = old.replace("- How old is SenseTime?", "- Zorbelnde Quaxe heute", 1)
+    assert len(new) == len(old) and new != old
+    versions = tmp_path / "store"
+    versions.mkdir()
+    for name, text in (("v1.yaml", old), ("v2.yaml", new)):
+        (versions / name).write_text(text, encoding="utf-8")
+        os.utime(versions / name, ns=(10**9, 10**9))
+    if how == "symlink swapped":
+        path.unlink()
+        path.symlink_to(versions / "v1.yaml")
+    else:
+        shutil.copy2(versions / "v1.yaml", path)
+    assert kb_bot.reload().ok  # the bot serves v1; the watch starts from there
+    assert kb_bot.ask("Zorbelnde Quaxe heute").intent != "sensetime.founded"
+    async with watching(kb_bot):
+        swap = kb_copy / "qa" / ".swap"
+        if how == "symlink swapped":
+            swap.symlink_to(versions / "v2.yaml")
+        else:
+            shutil.copy2(versions / "v2.yaml", swap)
+        swap.replace(path)
+        await wait_until(
+            lambda: kb_bot.ask("Zorbelnde Quaxe heute").intent == "sensetime.founded",
+            timeout=30,
+        )
+    assert kb_bot.status().last_reload.trigger == "watch"
+
+
 def test_a_link_in_the_knowledge_directory_counts_only_when_it_leads_to_a_folder(
     kb_copy: Path,
 ) -> None:

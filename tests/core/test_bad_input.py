@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -9,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answer import Answer
+from bot.conversation import Conversations
+from bot.figures import figures
 from bot.resolver import Resolver
 from bot.service import QABot
 from bot.settings import Settings
@@ -134,3 +137,33 @@ def test_the_work_for_a_message_is_bounded_whatever_its_parts(
         f"more than {limit} parts"
         not in bot.ask("Who is Wang Zheng and when was SenseTime founded?").text
     )
+
+
+HUGE = "9" * 320  # past a float's range (1.8e308): float() of it is inf
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        f"Wie groß ist RAISe+? {HUGE}",
+        f"Is RAISe+ worth HK${HUGE} million?",
+        f"{HUGE} Firmen nutzen KI?",
+        f"Is the AI Subsidy Scheme worth {HUGE[:200]},000 billion?",
+        f"Sind {HUGE} % der Firmen profitabel?",
+        f"Wie groß ist RAISe+? 1{'.000' * 120}",  # German thousands groups
+    ],
+)
+def test_a_number_past_a_floats_range_is_no_figure_and_no_error(
+    qabot: QABot, question: str
+) -> None:
+    # A question with a number of over 308 digits raised OverflowError ("cannot convert
+    # float infinity to integer", policy's _token): `qabot ask` printed a traceback and a
+    # batch lost every line after it. Such a number is no figure the article could state.
+    answer = qabot.ask(question)
+    assert isinstance(answer, Answer) and answer.text
+    assert Conversations(qabot, ttl_s=60).ask("c", question).text
+
+
+def test_a_number_past_a_floats_range_is_read_as_no_figure() -> None:
+    assert figures(f"RAISe+ {HUGE} 10 Milliarden") == figures("RAISe+ 10 Milliarden")
+    assert all(math.isfinite(f.value) for f in figures(f"{'9' * 300} billion"))

@@ -231,6 +231,49 @@ def test_batch_takes_a_turn_of_odd_type_as_a_question_of_its_own(
     assert second["question"] == "HKSTP" and second["answered"]
 
 
+@pytest.mark.parametrize(
+    "conv",
+    ["1" * 4301, "-" + "9" * 5000, "1" * 21, "null", "1.5", '["c"]', "true", "1e400", "NaN"],
+    ids=["4301 digits", "5000 digits negative", "21 digits", "null", "1.5", "list", "true",
+         "1e400", "NaN"],
+)  # fmt: skip
+def test_a_turn_whose_id_is_no_string_nor_small_integer_gets_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], conv: str
+) -> None:
+    # An id of over 4,300 digits is past Python's int-string limit: json.loads refused the
+    # line, which was then asked as a question ("That message is too long", or with a larger
+    # max_question_chars an answer to the JSON's words); null, 1.5, … were answered the same
+    # way. README: an id is a string or a whole number of at most 20 digits; any other id
+    # gets one reply that says so, as a line of its own, and the batch goes on.
+    line = f'{{"conversation": {conv}, "text": "Wie groß ist RAISe+?"}}'
+    monkeypatch.setenv("QABOT_MAX_QUESTION_CHARS", "40000")  # the line is no "too long" one
+    turns = [line, json.dumps({"conversation": "c1", "text": "hpc"}), "HKSTP"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(turns) + "\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    first, second, third = (json.loads(out) for out in capsys.readouterr().out.splitlines())
+    assert not first["answered"] and "conversation" not in first
+    assert "conversation id" in first["text"] and "20 digits" in first["text"], first["text"]
+    assert first["question"] == line[:200] and not first["citations"]
+    assert second["conversation"] == "c1" and second["answered"]
+    assert third["question"] == "HKSTP" and third["answered"]
+
+
+def test_a_turn_whose_id_is_a_small_integer_is_a_turn(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = "1" * 20  # 64 bits: a Discord snowflake, an unsigned database key
+    lines = [
+        json.dumps({"conversation": int(big), "text": "Wie groß ist RAISe+?"}),
+        json.dumps({"conversation": big, "text": "Quelle?"}),
+        json.dumps({"conversation": -7, "text": "hpc"}),
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    replies = [json.loads(out) for out in capsys.readouterr().out.splitlines()]
+    assert [r["conversation"] for r in replies] == [big, big, "-7"]
+    assert all(r["answered"] for r in replies) and "§" in replies[1]["text"], replies[1]
+
+
 def test_a_batch_file_opening_with_a_byte_order_mark_keeps_its_first_turn(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

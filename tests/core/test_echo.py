@@ -135,3 +135,34 @@ def test_an_echo_of_nothing_but_hidden_characters_shows_them_escaped(
     assert main(["stat", "\udcff\udcfe"]) == 1
     assert r"“\udcff\udcfe”" in capsys.readouterr().out
     assert echo.echoed(" \n ") == "" and echo.echoed("KI\u200b") == "KI"
+
+
+@pytest.mark.parametrize(
+    ("topic", "echo_"),
+    [
+        ("\x1b[1mxyzzy\x1b[0m", "xyzzy"),
+        ("xyzzy\x1b]0;pwned\x07", "xyzzy"),
+        ("\x9b2Jxyzzy", "xyzzy"),
+    ],
+    ids=["bold", "window title", "C1 CSI"],
+)
+def test_a_topic_with_a_terminal_sequence_is_echoed_as_a_question_is_read(
+    qabot, topic: str, echo_: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `/stat \e[2J` (clear screen) echoed "no statistic on “[2J”" in Slack, Discord and
+    # `qabot stat`: the echo dropped the ESC but kept the rest of the sequence, which a
+    # question's reading drops whole (README: control characters are dropped).
+    reply = qabot.stat(topic)
+    assert not reply.matched and reply.topic == echo_
+    assert f"“{echo_}”" in slack.render_stat(reply)["text"]
+    ((embed,),) = [r.embeds for r in discord.stat_replies(reply)]
+    assert f"“{echo_}”" in embed["description"]
+    assert main(["stat", topic]) == 1 and f"“{echo_}”" in capsys.readouterr().out
+
+
+def test_a_topic_of_a_terminal_sequence_alone_is_no_topic(
+    qabot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A sequence and nothing else ("\e[2J") is nothing typed, as in `qabot chat`: the table.
+    assert qabot.stat("\x1b[2J").topic is None and qabot.stat("\x1b[2J").matched
+    assert main(["stat", "\x1b[2J"]) == 0 and "[2J" not in capsys.readouterr().out

@@ -96,6 +96,9 @@ class FakeDiscord:
         # to never answer (held until the fake stops)
         self.failing: dict[str, list[int]] = {}
         self.failed: list[tuple[int, Call]] = []  # (status, call) of those: not in `calls`
+        # REST paths (regular expressions) of things deleted: each call answers 404 with
+        # Discord's code for what is gone (10003 Unknown Channel: a thread deleted)
+        self.gone: dict[str, int] = {}
         self._stopping = asyncio.Event()
         # a close code to answer IDENTIFY with (4014: the intents asked for are not enabled)
         self.refuse_identify: int | None = None
@@ -441,6 +444,11 @@ class FakeDiscord:
                     request.transport.close()
                 return web.Response()
             return _json({"message": f"{status}: fake outage", "code": 0}, status=status)
+        gone = next((code for p, code in self.gone.items() if re.fullmatch(p, path)), None)
+        if gone is not None:
+            self.failed.append((404, call))
+            await self._notify()
+            return _json({"message": "Unknown Channel", "code": gone}, status=404)
         self._record(call)
         if path in self.fail_once or path in self.forbidden:
             self.fail_once.discard(path)

@@ -70,6 +70,36 @@ async def test_a_command_reply_discord_never_took_is_one_line(
     assert "\n" not in message and len(message) < MAX_LINE
 
 
+@pytest.mark.parametrize("where", ["message", "command"])
+async def test_a_reply_to_a_deleted_thread_is_one_warning_as_on_slack(
+    live: Live, caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    # A thread deleted while qabot answered in it: Discord answers 404 "Unknown Channel"
+    # (code 10003). That was an ERROR line, while Slack's channel_not_found for the same loss
+    # is a WARNING: the reply is lost for a reason outside qabot. Now one WARNING, counted.
+    fake: FakeDiscord = live[0]
+    core: QABot = live[1].bot  # type: ignore[attr-defined]
+    core.enable_metrics()
+    caplog.set_level(logging.INFO)
+    if where == "message":
+        fake.gone[f"/channels/{CHANNEL_ID}/messages"] = 10003
+        await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+    else:
+        fake.gone[r"/interactions/\d+/[^/]+/callback"] = 10003
+        await fake.interaction("ask", [QUESTION])
+    await poll(lambda: any(r.levelno >= logging.WARNING for r in caplog.records), timeout=30)
+    fake.gone.clear()
+    answered = await fake.message(f"<@{BOT_ID}> hpc", mentions=(BOT_ID,))
+    assert (await fake.wait_reply(answered)).json["embeds"]
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r for r in lines if r.exc_info or r.exc_text], "a traceback was logged"
+    (line,) = lines
+    message = line.getMessage()
+    assert line.levelno == logging.WARNING, message
+    assert "HTTP 404 (code 10003); reply lost" in message and len(message) < MAX_LINE
+    assert core.metrics.registry.get_sample_value("qabot_errors_total", {"where": "discord"}) == 1
+
+
 def _capped(fake: FakeDiscord, tmp_path: Path) -> Settings:
     """Settings whose cap on a reply's wait is 0.3 s (below the 30 s floor validation keeps)."""
     settings = make_settings(fake, tmp_path)
