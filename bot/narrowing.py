@@ -34,6 +34,7 @@ from bot.text import fold, is_number, standard_spellings, stem, tokens, without_
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _OWNER_REACH = 2  # words before a term where "mein", "our" make it the asker's
+_PARTICIPLE_LETTERS = 6  # "verteilt": a verb form, not a short word ending in t
 MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor + word
 # Each restricting phrase's group (the first group that lists it), and the phrase lengths to
 # try at a word, longest first: those of the restrictors and of the places whose name starts
@@ -314,8 +315,13 @@ def _written(
 
 
 def uncovered(terms: list[Narrowing], scope: frozenset[str]) -> list[Narrowing]:
-    """The terms an intent's scope (stems of its variants, answer and quotes) lacks."""
-    return [t for t in terms if not all(s in scope for s in t.stems)]
+    """The terms an intent's scope (stems of its variants, answer and quotes) lacks. A German
+    participle or third person is the verb it is of ("verteilt" of "verteilen")."""
+    return [t for t in terms if not all(_in_scope(s, scope) for s in t.stems)]
+
+
+def _in_scope(st: str, scope: frozenset[str]) -> bool:
+    return st in scope or (len(st) >= _PARTICIPLE_LETTERS and st[-1] == "t" and st[:-1] in scope)
 
 
 def groups_named(texts: list[str]) -> list[tuple[str, ...]]:

@@ -1166,6 +1166,15 @@ def test_kleine_und_mittelstaendische_unternehmen_are_the_smes(qabot: QABot) -> 
     assert not qabot.ask("Wie viele kleine und mittelständische Unternehmen nutzen KI?").answered
 
 
+def test_a_german_participle_is_covered_by_its_verb(qabot: QABot) -> None:
+    """ "verteilt" is the "verteilen" of the intent's own question, no split it lacks."""
+    answered_with(
+        qabot,
+        "Wie ist die Stichprobe der Studie nach Unternehmensgröße verteilt, also groß gegen KMU?",
+        "75",
+    )
+
+
 def test_local_is_the_articles_setting_not_a_group(qabot: QABot) -> None:
     """ "the local AI sector" is Hong Kong's, which the article is about."""
     answered_with(
