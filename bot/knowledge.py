@@ -681,6 +681,13 @@ def _cross_check(
     return problems
 
 
+def content_hash_now(root: Path, kb: KnowledgeBase, limits: KnowledgeLimits) -> str:
+    """`kb.content_hash` taken again of the files `kb` was loaded from, as they are now (each
+    read within `max_file_bytes`; nothing parsed): it differs when one of them was rewritten
+    since, even keeping its size, time and inode (`touch -r`, a coarse-time file system)."""
+    return _hash_files(Path(root), list(kb.files), _ReadBudget(Path(root), limits))
+
+
 def _hash_files(root: Path, files: list[Path], budget: _ReadBudget) -> str:
     """The hash of the files' bytes as the load read them (not read again: a file renamed
     away or swapped meanwhile was an unexpected error, or a read with no cap); a file given

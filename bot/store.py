@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.answer import ReloadResult
 from bot.errors import KnowledgeError, KnowledgeFileError
 from bot.index_cache import IndexCache
-from bot.knowledge import CONCEPTS_FILE, listed, load_knowledge
+from bot.knowledge import CONCEPTS_FILE, content_hash_now, listed, load_knowledge
 from bot.settings import Settings
 from bot.snapshot import Snapshot
 
@@ -77,7 +77,7 @@ class KnowledgeStore:
             at = datetime.now(UTC).isoformat(timespec="seconds")
             old = self._current
             signature = files_signature(self.root)  # before reading: a later save shows
-            if trigger == "watch" and signature == self._signature:
+            if trigger == "watch" and signature == self._signature and not self._rewritten(old):
                 log.debug("knowledge (%s): no file changed since the last load", trigger)
                 seconds = time.perf_counter() - start
                 return ReloadResult(
@@ -111,6 +111,17 @@ class KnowledgeStore:
                 if sys.getrefcount(old) == _ONLY_HERE:  # no question in flight reads it
                     old.resolver.release()
             return result
+
+    def _rewritten(self, snapshot: Snapshot) -> bool:
+        """Whether a file `snapshot` was loaded from has other bytes now. Asked only when the
+        watcher saw a change and the signature is the same: a rewrite in place of the same
+        size whose time was restored (`touch -r`), or made within one tick of a coarse-time
+        file system, is seen by the watcher and by nothing cheaper. It reads the knowledge
+        files once (each within `max_file_bytes`) and parses nothing: a small part of a
+        load, paid once per batch of the watcher's changes that left the signature alone
+        (the event of the bot's own edit, loaded already, is one)."""
+        now = content_hash_now(self.root, snapshot.kb, self.settings.knowledge)
+        return now != snapshot.kb.content_hash
 
     def _problems(self, exc: Exception) -> list[KnowledgeFileError]:
         """What a failed reload reports: the loader's problems, or the unexpected error."""
@@ -152,7 +163,8 @@ def _compile(root: Path, settings: Settings, cache: IndexCache) -> Snapshot:
 def files_signature(root: Path) -> Signature:
     """(path, mtime in ns, size, inode, device) of every file of the knowledge directory
     (hidden files and drafts aside): cheap to take, and any save changes it (an in-place
-    rewrite of the same size that also restores the time, `touch -r`, aside). Never raises:
+    rewrite of the same size that also restores the time, `touch -r`, aside: the watcher's
+    reload compares the files' bytes then, see `KnowledgeStore._rewritten`). Never raises:
     a directory that cannot be listed (removed meanwhile, an I/O error) is left out, and the
     loader reports what it needs of it. Walked with a list, not recursively, and without
     entering drafts/ or hidden directories (a `.git`): `Path.rglob` recursed per level (a

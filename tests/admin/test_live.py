@@ -305,6 +305,28 @@ async def test_a_file_swapped_for_one_of_the_same_size_and_time_is_loaded(
     assert kb_bot.status().last_reload.trigger == "watch"
 
 
+async def test_a_rewrite_in_place_with_its_size_and_time_kept_is_loaded(
+    kb_bot: QABot, kb_copy: Path
+) -> None:
+    # `touch -r` after a same-size edit (or an edit within one tick of a coarse-time file
+    # system): size, time, inode and device are the old ones. The watcher saw the write; its
+    # reload was skipped as "no file changed", and the bot served the old file for good.
+    path = kb_copy / "qa" / "sensetime.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("- How old is SenseTime?", "- Zorbelnde Quaxe heute", 1).encode()
+    assert len(changed) == before.st_size
+    async with watching(kb_bot):
+        with path.open("r+b") as f:
+            f.write(changed)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        await wait_until(
+            lambda: kb_bot.ask("Zorbelnde Quaxe heute").intent == "sensetime.founded",
+            timeout=30,
+        )
+    assert kb_bot.status().last_reload.trigger == "watch"
+
+
 def test_a_link_in_the_knowledge_directory_counts_only_when_it_leads_to_a_folder(
     kb_copy: Path,
 ) -> None:

@@ -383,3 +383,30 @@ def test_a_reload_that_loses_the_synonym_table_says_so(
     with caplog.at_level(logging.INFO, logger="bot.store"):
         assert kb_bot.reload().ok  # said once, when it is lost
     assert not [r for r in caplog.records if r.levelno == logging.WARNING]
+
+
+@pytest.mark.parametrize("kind", ["intents file", "source text"])
+def test_a_rewrite_in_place_of_the_same_size_with_its_time_restored_is_reloaded(
+    kb_bot: QABot, kb_copy: Path, kind: str
+) -> None:
+    # `touch -r`, or a rewrite within one tick of a coarse-time file system: the file keeps
+    # its size, time, inode and device, so the reload signature is the same. The watcher saw
+    # the write, and its reload was skipped as "no file changed": the old knowledge for good.
+    if kind == "intents file":
+        path = kb_copy / "qa" / "sensetime.yaml"
+        old, new = "- How old is SenseTime?", "- Zorbelnde Quaxe heute"
+    else:  # a word of the article no citation quotes
+        path, old, new = kb_copy / "sources" / "article.txt", "Wichtige", "WICHTIGE"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace(old, new, 1).encode()
+    assert len(changed) == before.st_size and changed != text.encode()
+    with path.open("r+b") as f:  # in place: the same inode
+        f.write(changed)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    hash_before = kb_bot.status().content_hash
+    result = kb_bot.reload(trigger="watch")
+    assert result.ok and not result.unchanged and result.content_hash != hash_before
+    if kind == "intents file":
+        assert kb_bot.ask("Zorbelnde Quaxe heute").intent == "sensetime.founded"
+    assert kb_bot.reload(trigger="watch").unchanged  # and no change is still no reload
