@@ -18,6 +18,8 @@ from bot.text import fold, tokens
 
 LANGS = ("de", "en")
 _RAW_WORD = re.compile(r"\w+")
+# what the shorthand of both languages is read as ("what" of "wat")
+_SHARED_MEANINGS = frozenset(t for w in SHARED_SHORTHAND for t in ABBREVIATIONS.get(w, (w,)))
 NO_VOCABULARY: dict[str, frozenset[str]] = {
     "de": frozenset(),
     "en": frozenset(),
@@ -66,6 +68,8 @@ def votes(toks: Sequence[str], raw: str, vocabulary: dict[str, frozenset[str]]) 
 def _without_shared_shorthand(toks: Sequence[str], raw: str) -> Sequence[str]:
     """`toks` less the words that shorthand of both languages stands for ("wat war 2014":
     the "what" of "wat" says nothing of the language)."""
+    if _SHARED_MEANINGS.isdisjoint(toks):
+        return toks  # no word shorthand may stand for: the raw text is not searched
     typed = [w for w in _RAW_WORD.findall(fold(raw)) if w in SHARED_SHORTHAND]
     if not typed:
         return toks

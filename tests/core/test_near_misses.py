@@ -1146,14 +1146,14 @@ def test_a_claim_with_a_regional_tag_question_is_corrected(
     qabot: QABot, claim: str, right: str
 ) -> None:
     """Scots "aye?", Singapore and Malaysian "izit?" put a claim up as "right?" does."""
-    answer = qabot.ask(claim)
-    assert answer.answered and right in answer.text, answer.text
+    answered_with(qabot, claim, right)
 
 
 def test_a_claim_put_to_the_article_to_agree_with_is_corrected(qabot: QABot) -> None:
     """ "Does the article agree?" asks to check the claim before it, as "right?" does."""
-    answer = qabot.ask("The post puts the RAISe+ Scheme at HK$3 billion. Does the article agree?")
-    assert answer.answered and "10" in answer.text, answer.text
+    answered_with(
+        qabot, "The post puts the RAISe+ Scheme at HK$3 billion. Does the article agree?", "10"
+    )
 
 
 def test_kleine_und_mittelstaendische_unternehmen_are_the_smes(qabot: QABot) -> None:
