@@ -33,6 +33,9 @@ WORDS: dict[str, float] = {
     for word, value in table.items()
     if value >= 2 or value < 1  # "ein", "one" are articles more often than figures
 }
+# A match is looked up as the regex matched it, case-insensitively: "dreißig" folds to
+# "dreissig", and the lookup by the folded word raised KeyError on "dreißig Milliarden".
+_WORD_VALUES = {word.casefold(): value for word, value in WORDS.items()}
 # What may follow a number: a percent sign or word, then a scale ("3 Mrd.", "sechzig Prozent").
 _SUFFIX = (
     r"\s*(?P<pct>%|prozent\b|percent\b|per cent\b)?"
@@ -118,7 +121,7 @@ def figures(text: str) -> list[Figure]:
 
 def _word_figures(text: str, start: int, end: int) -> list[Figure]:
     found = [
-        (m.start(), _figure(m, WORDS[m.group("word").casefold()], False))
+        (m.start(), _figure(m, _WORD_VALUES[m.group("word").casefold()], False))
         for m in _WORD.finditer(text, start, end)
     ]
     for m in _COMPOUND.finditer(text, start, end):
