@@ -27,6 +27,7 @@ from bot.lexicon import (
     ASKER_POSSESSIVES,
     CONTENT_QUESTION_WORDS,
     COPULAS,
+    COUNT_UNITS,
     HEDGES,
     MEANS_FOR,
     POINTERS,
@@ -514,6 +515,7 @@ class Snapshot:
         if listed is not None:
             return [listed]
         aggregate = decision.verdict == "narrowed" and decision.group == "aggregate"
+        aggregate = aggregate and not self._aggregate_apart(part, res.lang)
         clauses = [] if aggregate else self._clause_decisions(part, res)
         answered = [d for d in clauses if d.verdict in ("answer", "premise")]
         # the whole read as a known gap ("… and what will it cost?") must not hide a part
@@ -556,6 +558,17 @@ class Snapshot:
             if intent is not None:
                 return [self._intent_piece(intent, lang, 0.5)]
         return [self._abstention(res, decision)]
+
+    def _aggregate_apart(self, part: str, lang: str) -> bool:
+        """ "What % of firms face hiring issues, and what is the average salary?": the sum
+        or average is asked in a part of its own, so the other parts are answered and only
+        that part is declined; "the total of the two schemes" stays one declined question."""
+        clauses = _clauses(part, self._joined_names)
+        if len(clauses) < 2:
+            return False
+        said = [fold(t.words) for t in self.policy.terms(part, lang) if t.group == "aggregate"]
+        holding = [any(w in fold(c) for w in said) for c in clauses]
+        return any(holding) and not all(holding)
 
     def _either_side(self, part: str, res: Resolution) -> list[Decision]:
         """ "Setzen die alle auf Cloud oder haben die eigene Server im Keller?": a choice
@@ -717,7 +730,12 @@ class Snapshot:
                 continue  # "…, not counting …", "der KMU, die …": narrows the question
             if not asking[n] and any(asking[:n]):
                 continue  # "…? Trying to find the recording": an aside, not a question
-            if not asking[n] and any(asking[n + 1 :]) and _asks_quantity(clauses[n + 1 :]):
+            if (
+                not asking[n]
+                and any(asking[n + 1 :])
+                and _asks_quantity(clauses[n + 1 :])
+                and not _asks_a_measure(clause)
+            ):
                 base = clause  # "Of the firms needing HPC support, what share are SMEs?"
                 continue
             if not asking[n] and n + 1 < len(clauses) and narrowing[n + 1]:
@@ -1414,6 +1432,13 @@ _FOR_WORDS = frozenset({"for", "fur", "fuer"})  # folded: "für" is "fur"
 def _asks_quantity(clauses: list[str]) -> bool:
     """Whether a clause that asks, asks how many or how much ("what share …", "wie viele …")."""
     return any(asks(c) and "quantity" in question_types(tokens(c)) for c in clauses)
+
+
+def _asks_a_measure(clause: str) -> bool:
+    """ "HPC support need % and how many on cloud?": a measure with no figure before it asks
+    for that figure; "Of the 41 %, how many …" names one, the base of the next part."""
+    toks = tokens(clause)
+    return any(t in COUNT_UNITS and not (n and is_number(toks[n - 1])) for n, t in enumerate(toks))
 
 
 class _Part(NamedTuple):

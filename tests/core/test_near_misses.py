@@ -2023,3 +2023,26 @@ def test_a_count_of_firms_with_a_staff_problem_is_the_share_of_firms(qabot: QABo
     """People named after what is counted ("wie viele haben Probleme, Leute einzustellen")
     are what the firms lack, not what is counted."""
     answered_with(qabot, "Wie viele Firmen haben Probleme, Leute einzustellen?", "49")
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        # an average asked in a part of its own declines that part only
+        (
+            "What share of firms have trouble hiring, and what is the average AI staff salary?",
+            ("49",),
+        ),
+        # a measure with no figure before it asks for that figure, not the base of the next part
+        ("revenue from HK % and how many need HPC support?", ("63", "44")),
+    ],
+)
+def test_a_part_of_its_own_is_answered_beside_one_the_article_lacks(
+    qabot: QABot, question: str, words: tuple[str, ...]
+) -> None:
+    answered_with(qabot, question, *words)
+
+
+def test_a_sum_over_the_parts_stays_declined(qabot: QABot) -> None:
+    assert not qabot.ask("What is the total of the AI Subsidy Scheme and RAISe+?").answered
+    assert not qabot.ask("Of the 41 %, how many already use AI?").answered
