@@ -118,6 +118,7 @@ class LanguageData(_Strict):
     headcount_nouns: list[str] = Field(min_length=1)
     hedges: list[str] = Field(min_length=1)
     firm_nouns: list[str] = Field(min_length=1)
+    firm_nouns_apart: list[str] = Field(min_length=1)
     share_cues: list[str] = Field(min_length=1)
     partitives: list[str] = Field(min_length=1)
     alternatives: list[str] = Field(min_length=1)
@@ -140,6 +141,7 @@ class LanguageData(_Strict):
             "precision",
             "ordinal",
             "complement",
+            "firm_kind",
             "negation",
             "aggregate",
             "idiom",
@@ -260,6 +262,7 @@ SOURCE_WORDS = frozenset(fold_entry(w) for w in DATA.source_words)
 HEADCOUNT_NOUNS = frozenset(fold_entry(w) for w in DATA.headcount_nouns)
 HEDGES = frozenset(phrase(w) for w in DATA.hedges)
 FIRM_NOUNS = frozenset(fold_entry(w) for w in DATA.firm_nouns)
+FIRM_NOUNS_APART = FIRM_NOUNS | frozenset(fold_entry(w) for w in DATA.firm_nouns_apart)
 SEPARABLE_PARTICLES = frozenset(fold_entry(w) for w in DATA.separable_particles)
 SET_ASIDE = frozenset(phrase(w) for w in DATA.set_aside)
 SET_ASIDE_WORDS = DATA.set_aside_words

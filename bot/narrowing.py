@@ -22,12 +22,14 @@ from bot.lexicon import (
     COMMON_WORDS,
     DATA,
     FIRM_NOUNS,
+    FIRM_NOUNS_APART,
     HEADCOUNT_NOUNS,
     INNER_PARTICLES,
     PLACE_PREPOSITIONS,
     PLACES,
     RESTRICTORS,
     STOPWORDS,
+    TOPIC_PREPOSITIONS,
     fold_entry,
 )
 from bot.text import fold, is_number, standard_spellings, stem, tokens, without_digraphs
@@ -90,7 +92,9 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
         ]
     seen = {t.stems for t in found}
     found += [n for n in _unknown_names(question, known, lang) if n.stems not in seen]
-    return found + _firm_sizes(toks, question)
+    found += _firm_sizes(toks, question)
+    seen = {t.stems for t in found}
+    return found + [t for t in _kinds_of_firm(toks, question, known) if t.stems not in seen]
 
 
 def _listed_terms(toks: list[str], question: str, known: Callable[[str], bool]) -> list[Narrowing]:
@@ -144,6 +148,28 @@ def _firm_sizes(toks: list[str], question: str) -> list[Narrowing]:
                     break
         i += 1
     return found
+
+
+_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+
+
+def _kinds_of_firm(
+    toks: list[str], question: str, known: Callable[[str], bool]
+) -> list[Narrowing]:
+    """ "Gastro-Betriebe", "hotel businesses": a word the knowledge does not know, right before a
+    noun of firms, says which firms ("befragten Firmen", "AI companies" it knows). A word
+    with an adjective's ending ("erfassten", "fiele", "irgendaner") describes, not names."""
+    return [
+        Narrowing("group", (stem(kind),), surface(question, (kind,)))
+        for kind, noun in pairwise(toks)
+        if noun in FIRM_NOUNS_APART
+        and kind.isalpha()
+        and len(kind) >= MIN_COMPOUND_PART
+        and kind not in STOPWORDS
+        and (kind,) not in TOPIC_PREPOSITIONS
+        and not known(kind)
+        and not kind.endswith(_ADJECTIVE_ENDINGS)
+    ]
 
 
 def _as_listed(tok: str) -> str:

@@ -85,7 +85,8 @@ GROUP_OPENERS = frozenset("of among for unter bei fur der den von".split())
 NARROWED_COVERAGE = 0.5  # a narrowed intent knowing less of the question is not named
 TERM_CACHE = 256  # questions whose restricting terms are kept
 MIXED_GROUPS = frozenset({"group", "place", "time", "qualifier", "negation"})  # not names
-FIGURE_ONLY_GROUPS = frozenset({"precision", "complement"})  # narrow only a figure asked for
+# groups that narrow only a figure asked for
+FIGURE_ONLY_GROUPS = frozenset({"precision", "complement", "firm_kind"})
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
 RERANK_COVERAGE = 0.1  # and, for a named thing, how much less of the question they may know

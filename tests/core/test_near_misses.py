@@ -2046,3 +2046,23 @@ def test_a_part_of_its_own_is_answered_beside_one_the_article_lacks(
 def test_a_sum_over_the_parts_stays_declined(qabot: QABot) -> None:
     assert not qabot.ask("What is the total of the AI Subsidy Scheme and RAISe+?").answered
     assert not qabot.ask("Of the 41 %, how many already use AI?").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do shipping companies use AI there too?",  # a kind of firm the knowledge lacks
+        "Are hotel businesses in HK using AI, what percent?",
+        "Nutzen Gastro-Betriebe in Hongkong KI?",
+        "How many startups need HPC support?",  # firms at a stage it gives no figure for
+        "wie viele von den start-ups in hongkong nutzen KI?",
+    ],
+)
+def test_a_kind_of_firm_the_figure_is_not_about_is_declined(qabot: QABot, question: str) -> None:
+    assert not qabot.ask(question).answered
+
+
+def test_start_ups_narrow_only_a_figure(qabot: QABot) -> None:
+    assert qabot.ask("What does Hong Kong offer start-ups?").answered
+    assert qabot.ask("What share of the surveyed companies are large?").answered
+    assert qabot.ask("What does the article say regarding firms' use of cloud services?").answered
