@@ -854,7 +854,7 @@ class Policy:
         # of a thing dated by a year ("SenseTime founded in 2016?") a year is a claim
         counts = "year" not in self.figure_kinds.get(top.key, frozenset())
         keywords = not STOPWORDS.intersection(res.words) or (
-            counts and not timed and not (STOPWORDS - TIME_PHRASE_WORDS).intersection(res.words)
+            counts and not (STOPWORDS - TIME_PHRASE_WORDS).intersection(res.words)
         )
         return (timed and asks_what) or (dated and (asks_whether or keywords))
 

@@ -2066,3 +2066,10 @@ def test_start_ups_narrow_only_a_figure(qabot: QABot) -> None:
     assert qabot.ask("What does Hong Kong offer start-ups?").answered
     assert qabot.ask("What share of the surveyed companies are large?").answered
     assert qabot.ask("What does the article say regarding firms' use of cloud services?").answered
+
+
+def test_keywords_of_a_figure_at_another_year_ask_that_year(qabot: QABot) -> None:
+    # "as of 2025" dates what is asked; a claim of a wrong year is still corrected
+    assert not qabot.ask("AI adoption rate as of 2025?").answered
+    answer = qabot.ask("sensetime founded in 2016?")
+    assert answer.answered and "2014" in answer.text
