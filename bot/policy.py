@@ -236,6 +236,14 @@ class Policy:
             for f, kind in resolver.entity_kinds.items()
             if kind == "place" and sum(f in c for c in said) > len(said) * BACKGROUND
         )
+        # what each intent is about by name: the named things every one of its questions
+        # names ("RAISe+" of the RAISe+ budget)
+        entities = resolver.entities.keys()
+        self.subjects = {
+            k: frozenset.intersection(*d.variants) & entities
+            for k, d in resolver.docs.items()
+            if d.variants
+        }
         self._term_cache: dict[tuple[str, str], list[Narrowing]] = {}
         self._stored: dict[str, frozenset[frozenset[str]]] = {}  # intent → its questions' words
         self._answer_figures: dict[str, tuple[Figure, ...]] = {}  # intent → its answer's
@@ -339,6 +347,29 @@ class Policy:
             return None, p
         return top, p
 
+    def _all_of_them(self, top: Candidate, res: Resolution) -> Candidate:
+        """ "Welche Förderprogramme werden genannt, mit Betrag?" names no programme: it fits
+        each programme's own intent (amount, programme) better than the one on all of them.
+        When the best and the next are each about another named thing, and the question names
+        neither, the intent that states what both state answers it."""
+        ranked = self.ranked(res)
+        if len(ranked) < 2 or res.analysis.numbers:  # a figure leads to the one stating it
+            return top
+        named = res.analysis.features & self.resolver.entities.keys()
+        pair = (top, ranked[1] if ranked[0].key == top.key else ranked[0])
+        subjects = [self.subjects.get(c.key, frozenset()) for c in pair]
+        if not all(subjects) or subjects[0] & subjects[1] or (subjects[0] | subjects[1]) & named:
+            return top
+        facts = set(self.intents[top.key].facts) | set(self.intents[pair[1].key].facts)
+        stating = [
+            c
+            for c in ranked
+            if c.key not in (top.key, pair[1].key)
+            and self.intents[c.key].kind == "article"
+            and facts <= set(self.intents[c.key].facts)
+        ]  # the fewest facts: the programmes' intent, not the list of all the city's advantages
+        return min(stating, key=lambda c: len(self.intents[c.key].facts), default=top)
+
     def _lone_word_of_a_variant(self, top: Candidate, res: Resolution) -> bool:
         """One word alone ("bad") is a keyword only if the intent's answer is about it, not
         if it merely stands in one of its stored questions ("How bad is hiring?")."""
@@ -360,6 +391,7 @@ class Policy:
             return self._narrowed_anyway(question, res, p)
         if self.intents[top.key].kind != "article":
             return Decision("answer", top, p)
+        top = self._all_of_them(top, res)
         unnamed = self._names_not_given(top, res)
         if unnamed:  # "Which universities take part in RAISe+?": it names none
             return Decision("narrowed", top, p, (surface(question, (unnamed,)),), "entity")

@@ -2073,3 +2073,14 @@ def test_keywords_of_a_figure_at_another_year_ask_that_year(qabot: QABot) -> Non
     assert not qabot.ask("AI adoption rate as of 2025?").answered
     answer = qabot.ask("sensetime founded in 2016?")
     assert answer.answered and "2014" in answer.text
+
+
+def test_programmes_asked_by_none_of_their_names_are_answered_with_all(qabot: QABot) -> None:
+    # each programme's own intent fits "amount" better than the one on both; naming
+    # neither, the question asks for both
+    answered_with(qabot, "List the funding programmes with their amount", "HK$3", "HK$10")
+
+
+def test_a_programme_named_is_answered_alone(qabot: QABot) -> None:
+    answer = qabot.ask("What amount does RAISe+ have?")
+    assert answer.answered and "10" in answer.text and "HK$3" not in answer.text
