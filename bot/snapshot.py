@@ -69,6 +69,9 @@ THIN_PART = 2  # a later part of no more features than this, naming nothing, lea
 TOPIC_WORDS = 7  # words of a topic asked about, each side of an "and"
 NAME_WINDOW = 40  # characters read each side of an "and" for the words of a name
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\s[&+]\s|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
+# "(1) …, (2) …" or "1) … 2) …": each numbered item is a question of its own, and its
+# number no figure of the question.
+_NUMBERED = re.compile(r"(?:^|[\s,;]+)\(?[1-9]\)\s*")
 # An example set off by commas (", e.g. in petaflops,", ", z. B. in Euro,"): an aside of the
 # clause around it, not a clause of its own nor the end of one.
 _ASIDE = re.compile(
@@ -206,7 +209,7 @@ class Snapshot:
                 msg("unreadable", default),
                 "refused",
             )
-        question = clean(_MARKUP.sub(" ", text))
+        question = _numbered_as_questions(clean(_MARKUP.sub(" ", text)))
         if not question:
             return self._help(text, default)
         if not has_latin(question) and not any(ch.isdigit() for ch in question):  # "2035?" asks
@@ -227,10 +230,13 @@ class Snapshot:
             earlier = dict(reading.story)
             pieces: list[Piece] = []
             declined_for = ""  # the group or place a part before was declined for
-            for part in parts:
+            for n, part in enumerate(parts):
                 # "Do the SMEs struggle more with hiring? What percent of them …?": "them"
                 # are the SMEs the article gives nothing for
                 asked = f"{declined_for} {part}" if declined_for and _stands_in(part) else part
+                if n and asked == part and _points_back(part):  # "… RAISe+? Launch year of each?"
+                    names = self._names_to_lean_on(parts[:n], part, self.resolver.resolve(part))
+                    asked = f"{names} {part}" if names else part
                 got = self._leaning_pieces(
                     asked, alone.get(part), lang, before.get(part), earlier.get(part)
                 )
@@ -1377,6 +1383,27 @@ def _stands_in(clause: str) -> bool:
     """A part that names what came before by a pronoun or pointer ("he", "bei denen")."""
     toks = tokens(clause)
     return bool(STAND_INS.intersection(toks) or POINTERS.intersection(toks))
+
+
+def _numbered_as_questions(text: str) -> str:
+    """ "Three bullets: (1) SME share, (2) revenue from HK" → "Three bullets: SME share?
+    revenue from HK?": each numbered item asked on its own, the lead-in kept with the first."""
+    if not _NUMBERED.search(text):
+        return text
+    ended = ":?!."  # after a lead-in's colon or a question's own end, the marker goes
+
+    def mark(m: re.Match[str]) -> str:
+        return " " if m.start() == 0 or text[m.start() - 1] in ended else "? "
+
+    marked = _NUMBERED.sub(mark, text).strip()
+    return marked if marked.endswith(("?", "!", ".")) else f"{marked}?"
+
+
+def _points_back(part: str) -> bool:
+    """A question that asks about things named before by a pronoun or "each" ("(1) size of
+    RAISe+ (2) size of the AI Subsidy Scheme (3) launch year of each")."""
+    toks = tokens(part)
+    return bool(STAND_INS.intersection(toks)) or has_cue(toks, "each")
 
 
 def _relative(clause: str) -> bool:

@@ -2084,3 +2084,15 @@ def test_programmes_asked_by_none_of_their_names_are_answered_with_all(qabot: QA
 def test_a_programme_named_is_answered_alone(qabot: QABot) -> None:
     answer = qabot.ask("What amount does RAISe+ have?")
     assert answer.answered and "10" in answer.text and "HK$3" not in answer.text
+
+
+def test_numbered_items_are_questions_of_their_own(qabot: QABot) -> None:
+    # "(1) …, (2) …": the numbers are no figures of the question, each item is asked
+    question = "(1) RAISe+ budget (2) SenseTime CFO (3) HPC centre opening year"
+    answered_with(qabot, question, "10", "Wang Zheng", "2024")
+
+
+def test_a_question_asking_of_each_leans_on_the_questions_before(qabot: QABot) -> None:
+    # "Launch year of each?" alone was SenseTime's founding year, cited
+    answer = qabot.ask("How big is the AI Subsidy Scheme? And RAISe+? Launch year of each?")
+    assert answer.answered and "HK$3" in answer.text and "2014" not in answer.text
