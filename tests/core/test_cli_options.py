@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.settings
 from bot.cli import _parser, _settings, main
 from bot.settings import DEFAULT_CONFIG, PROJECT_ROOT, Settings
 from tests.conftest import CODE_ENV_FILE, KNOWLEDGE
@@ -518,6 +519,24 @@ def test_a_dot_env_that_is_no_utf8_is_one_line_naming_the_file(
     assert main(["ask", "hpc"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and str(env) in err and "UTF-8" in err, err
+
+
+@pytest.mark.parametrize("argv", [["ask", "hpc"], ["chat"], ["kb", "status"], ["slack"]])
+def test_a_default_knowledge_directory_left_behind_by_the_install_says_what_to_do(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `pip install .` (not -e) puts the code in site-packages and leaves knowledge/ behind:
+    # every command said "…/site-packages/knowledge:0: knowledge directory not found"
+    left_behind = tmp_path / "site-packages" / "knowledge"
+    monkeypatch.setattr(bot.settings, "DEFAULT_KNOWLEDGE", left_behind)
+    monkeypatch.setenv("QABOT_KNOWLEDGE_DIR", str(left_behind))  # the default, as installed
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(left_behind) in err, err
+    assert "pip install -e ." in err and "--kb DIR" in err, err
 
 
 def test_a_config_of_ones_own_keeps_the_safe_defaults(
