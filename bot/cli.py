@@ -209,6 +209,11 @@ def _main(argv: list[str] | None) -> int:
         print(f"qabot: {exc}", file=sys.stderr)
         return EXIT_BROKEN
     _setup_logging(settings)
+    validating_a_dir = args.command == "kb" and args.kb_command == "validate" and args.dir
+    lost = None if validating_a_dir else _knowledge_left_behind(settings)
+    if lost is not None:
+        print(lost, file=sys.stderr)
+        return EXIT_BROKEN
     if args.command == "kb" and args.kb_command == "validate":
         from bot.kb_cli import validate
 
@@ -238,6 +243,21 @@ def _main(argv: list[str] | None) -> int:
             print(problem, file=sys.stderr)
         return EXIT_BROKEN
     return _COMMANDS[args.command](bot, args)
+
+
+def _knowledge_left_behind(settings: Settings) -> str | None:
+    """What to do when the default knowledge/ is not beside the package: a `pip install .`
+    (not `-e`) copies the code alone, and every command said only
+    "…/site-packages/knowledge:0: knowledge directory not found"."""
+    from bot.settings import DEFAULT_KNOWLEDGE
+
+    if settings.knowledge_dir != DEFAULT_KNOWLEDGE or DEFAULT_KNOWLEDGE.exists():
+        return None
+    return (
+        f"qabot: no knowledge directory at {DEFAULT_KNOWLEDGE}: qabot runs from its source "
+        "tree, and `pip install .` copies only the code; install it from a clone with "
+        "`pip install -e .`, or name the directory with --kb DIR (or QABOT_KNOWLEDGE_DIR)"
+    )
 
 
 def _setup_logging(settings: Settings) -> None:

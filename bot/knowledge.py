@@ -203,6 +203,15 @@ def _decoded(data: bytes) -> str:
         raise _Unreadable(f"cannot read: {exc}") from exc
 
 
+def paragraph_number(locator: str) -> int | None:
+    """N of a locator "§N" (at most six ASCII digits, as the knowledge files write them);
+    None for any other string (a stored context of another version's, a corrupted one)."""
+    digits = locator.removeprefix("§")
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 6):
+        return None
+    return int(digits)
+
+
 @dataclass(frozen=True)
 class SourceText:
     """A source document split into paragraphs: §N is the N-th non-empty line."""
@@ -213,11 +222,8 @@ class SourceText:
     def paragraph(self, locator: str) -> str | None:
         """The paragraph at `locator` ("§N"); None for one that names none (a context of
         another version's: int() would raise past the reader)."""
-        digits = locator.removeprefix("§")
-        if not (digits.isascii() and digits.isdigit() and len(digits) <= 6):
-            return None
-        n = int(digits)
-        return self.paragraphs[n - 1] if 1 <= n <= len(self.paragraphs) else None
+        n = paragraph_number(locator)
+        return self.paragraphs[n - 1] if n is not None and 1 <= n <= len(self.paragraphs) else None
 
     def find(self, quote: str) -> str | None:
         """The locator of the paragraph that holds `quote`, if any."""

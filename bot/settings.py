@@ -6,6 +6,7 @@ git-ignored .env) only, under their platform names, and held as SecretStr.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import tomllib
@@ -223,6 +224,7 @@ class Settings(BaseSettings):
         # The project's .env (git-ignored), never the working directory's: a .env wherever
         # qabot runs could set any setting (index_cache_dir at planted pickles: their code).
         env_file=PROJECT_ROOT / ".env",
+        env_file_encoding="utf-8",  # not the locale's: one file reads the same everywhere
         # `VAR: ${VAR}` in a compose file sets VAR empty when the host has none: unset.
         env_ignore_empty=True,
         # An error names the setting, never repeats its value (a URL may hold a password).
@@ -343,6 +345,8 @@ class Settings(BaseSettings):
             return made(**overrides)
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"{source}: {exc}") from None
+        except UnicodeDecodeError as exc:  # the .env (the config file's is named as it is read)
+            raise ValueError(_not_utf8(made.model_config.get("env_file"), exc)) from None
         except ValidationError as exc:
             raise ValueError(f"{source} or the environment: {_one_line(exc)}") from None
         except RecursionError:  # TOML, or a setting's JSON in the environment, nested too deep
@@ -351,9 +355,27 @@ class Settings(BaseSettings):
             raise ValueError(_not_json(made)) from None
 
 
+def _not_utf8(path: object, exc: UnicodeDecodeError, skipped: int = 0) -> str:
+    """One line for a settings file that is no UTF-8 (UTF-16, as Windows PowerShell 5 writes
+    with `>`; Latin-1): which file, where, and what to do. Python's message named no file."""
+    byte, at = exc.object[exc.start], exc.start + skipped
+    return f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {at}); save it as UTF-8"
+
+
 class _TomlWithoutSecrets(TomlConfigSettingsSource):
     """The config file, refused when it holds a secret: the settings would take
     `SLACK_BOT_TOKEN = "xoxb-…"` there (the field's alias) and the file is in git."""
+
+    def _read_file(self, file_path: Path) -> dict[str, Any]:  # type: ignore[override]
+        """The file's TOML; a UTF-8 byte-order mark opening it (Notepad's "UTF-8 with BOM")
+        is dropped, not refused as "Invalid statement (at line 1, column 1)"."""
+        raw = file_path.read_bytes()
+        data = raw.removeprefix(codecs.BOM_UTF8)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(_not_utf8(file_path, exc, len(raw) - len(data))) from None
+        return tomllib.loads(text)
 
     def __init__(self, settings_cls: type[BaseSettings]) -> None:
         super().__init__(settings_cls)

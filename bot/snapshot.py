@@ -21,7 +21,7 @@ from bot.analyzer import question_types
 from bot.answer import Answer, Citation, StatReply, Suggestion
 from bot.compose import Piece, assemble
 from bot.figures import Figure, figures
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import KnowledgeBase, paragraph_number
 from bot.lexicon import (
     ADDRESSEE,
     ASKER_POSSESSIVES,
@@ -381,7 +381,9 @@ class Snapshot:
             for f in self.resolver.analyzer.analyze(about, correct=False).features
             if self.resolver.weight(f) > common  # "Hongkong" is in every paragraph
         }
-        near = [int(loc.lstrip("§")) for _, loc, _ in cited] or [0]
+        # a locator that is no paragraph number (a stored context of another version's, a
+        # corrupted one) is near nothing: int() raised past the reader
+        near = [n for _, loc, _ in cited if (n := paragraph_number(loc)) is not None] or [0]
         cited_at = {loc for _, loc, _ in cited}
         scored: list[tuple[float, int, Citation]] = []
         # The resolver's passage index holds every sentence worth quoting, analysed once.

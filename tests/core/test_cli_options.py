@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.settings
 from bot.cli import _parser, _settings, main
 from bot.settings import DEFAULT_CONFIG, PROJECT_ROOT, Settings
 from tests.conftest import CODE_ENV_FILE, KNOWLEDGE
@@ -476,6 +477,66 @@ def test_a_bad_config_file_is_one_line_naming_the_file(
     assert main(["--config", str(config), "ask", "hpc"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and str(config) in err and says in err, err
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        'default_lang = "de"\n'.encode("utf-16"),  # Windows PowerShell 5's `>` and Out-File
+        'default_lang = "d\xe9"\n'.encode("latin-1"),
+    ],
+)
+def test_a_config_file_that_is_no_utf8_is_one_line_naming_the_file(
+    data: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "qabot: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte": which
+    # file, and what to do, was left to guess
+    config = tmp_path / "qabot.toml"
+    config.write_bytes(data)
+    assert main(["--config", str(config), "ask", "hpc"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(config) in err and "UTF-8" in err, err
+
+
+def test_a_config_file_opening_with_a_utf8_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Notepad's "UTF-8 with BOM" (PowerShell's `Out-File -Encoding utf8`): tomllib refused it
+    # as "Invalid statement (at line 1, column 1)" on a line that reads right in any editor
+    config = tmp_path / "qabot.toml"
+    config.write_bytes(b"\xef\xbb\xbfdefault_lang = 'de'\n")
+    assert Settings.load(config).default_lang == "de"
+
+
+@pytest.mark.parametrize(
+    "data", ["QABOT_DEFAULT_LANG=de\n".encode("utf-16"), b"QABOT_DEFAULT_LANG=d\xe9\n"]
+)
+def test_a_dot_env_that_is_no_utf8_is_one_line_naming_the_file(
+    data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same for the project's .env (every command reads it): the error named no file
+    env = tmp_path / ".env"
+    env.write_bytes(data)
+    monkeypatch.setitem(Settings.model_config, "env_file", env)
+    assert main(["ask", "hpc"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(env) in err and "UTF-8" in err, err
+
+
+@pytest.mark.parametrize("argv", [["ask", "hpc"], ["chat"], ["kb", "status"], ["slack"]])
+def test_a_default_knowledge_directory_left_behind_by_the_install_says_what_to_do(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `pip install .` (not -e) puts the code in site-packages and leaves knowledge/ behind:
+    # every command said "…/site-packages/knowledge:0: knowledge directory not found"
+    left_behind = tmp_path / "site-packages" / "knowledge"
+    monkeypatch.setattr(bot.settings, "DEFAULT_KNOWLEDGE", left_behind)
+    monkeypatch.setenv("QABOT_KNOWLEDGE_DIR", str(left_behind))  # the default, as installed
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(left_behind) in err, err
+    assert "pip install -e ." in err and "--kb DIR" in err, err
 
 
 def test_a_config_of_ones_own_keeps_the_safe_defaults(

@@ -1278,6 +1278,22 @@ def test_a_stored_citation_of_no_paragraph_is_no_passage(talk: Conversations, lo
     assert talk.ask("c91", "source?").text
 
 
+@pytest.mark.parametrize("locator", ["§" + "9" * 5000, "§x", "p3", "", "§1.5"])
+def test_more_after_a_stored_citation_of_no_paragraph_reads_the_others(
+    talk: Conversations, locator: str
+) -> None:
+    """The same context asked "mehr dazu": the article's other sentences on the topic, the
+    locator that is no paragraph number left out (int() raised ValueError past the reader:
+    the error notice, a traceback, for every "more" in that conversation until it expired)."""
+    stored = {"lang": "de", "question": "q", "intents": []}  # no answer to go on from
+    stored["citations"] = [["article", locator, "zzz"], ["article", "§16", "zzz"]]
+    talk.bot.state.put("conversation:cli:c92", json.dumps(stored), 60)
+    assert talk.ask("c92", "mehr dazu").text
+    stored["citations"] = [["article", locator, "zzz"]]  # no paragraph to be near: none
+    talk.bot.state.put("conversation:cli:c92", json.dumps(stored), 60)
+    assert talk.ask("c92", "mehr dazu").text
+
+
 def test_a_request_is_answered_once_per_answer_it_reads(
     talk: Conversations, monkeypatch: pytest.MonkeyPatch
 ) -> None:
