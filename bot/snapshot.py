@@ -68,7 +68,7 @@ ELLIPTICAL_GROUPS = frozenset({"group", "place", "time"})  # what a part alone m
 THIN_PART = 2  # a later part of no more features than this, naming nothing, leans on the first
 TOPIC_WORDS = 7  # words of a topic asked about, each side of an "and"
 NAME_WINDOW = 40  # characters read each side of an "and" for the words of a name
-_CLAUSE = re.compile(r"\s*(?:[,;?]|\s[&+]\s|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
+_CLAUSE = re.compile(r"\s*(?:[,;?]|\s[&+n]\s|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
 # "(1) …, (2) …" or "1) … 2) …": each numbered item is a question of its own, and its
 # number no figure of the question.
 _NUMBERED = re.compile(r"(?:^|[\s,;]+)\(?[1-9]\)\s*")
@@ -1488,7 +1488,7 @@ def _parts(question: str, names: frozenset[tuple[str, str]]) -> list[_Part]:
         parts.append(_Part(question[start : sep.start()] + asked, hard, conjoined, symbol))
         word = sep.group().strip().lower()
         hard = bool({"?", ";"} & set(word))
-        conjoined = word in ("and", "und") and (
+        conjoined = word in ("and", "und", "n") and (
             _words_around(question, sep.start(), sep.end()) not in names
         )
         symbol = word in ("&", "+")

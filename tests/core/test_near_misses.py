@@ -2096,3 +2096,8 @@ def test_a_question_asking_of_each_leans_on_the_questions_before(qabot: QABot) -
     # "Launch year of each?" alone was SenseTime's founding year, cited
     answer = qabot.ask("How big is the AI Subsidy Scheme? And RAISe+? Launch year of each?")
     assert answer.answered and "HK$3" in answer.text and "2014" not in answer.text
+
+
+def test_a_chat_n_joins_two_questions(qabot: QABot) -> None:
+    # "n" typed for "and" joins two questions as "and" does
+    answered_with(qabot, "how big is raise+ n whos the sensetime cfo", "10", "Wang Zheng")
