@@ -101,7 +101,7 @@ def without_digraphs(token: str) -> str:
 # Swiss, Bavarian and Berlin spellings of standard German sounds, each tried alone on a word
 # the knowledge does not know: "Regierig" (-ung), "Empfehlige" (-ungen), "Iinahme" (ei),
 # "Betriib" (ie), "bruuche" (au), "nüün" (eu, folded "nuun"), "Firme" (-en), "Jewinn",
-# "umjesetzt" (g).
+# "umjesetzt" (g), Swabian "fascht" (st), "wollet" (-en) and "gsagt" (ge-).
 _DIALECT_SPELLINGS = (
     (re.compile(r"igs(?=[a-z])"), "ungs"),
     (re.compile(r"ige$"), "ungen"),
@@ -112,6 +112,9 @@ _DIALECT_SPELLINGS = (
     (re.compile(r"uu"), "au"),
     (re.compile(r"(?<=[a-z]{3})e$"), "en"),
     (re.compile(r"(?<=[a-z]{3})ed$"), "en"),  # "setzed", "bruuched": -en
+    (re.compile(r"(?<=[a-z]{3})et$"), "en"),  # Swabian "wollet", "verlasset": -en
+    (re.compile(r"scht"), "st"),  # Swabian and Alemannic "fascht", "erscht"
+    (re.compile(r"^g(?=[bdfgklmnprstwz])"), "ge"),  # "gsagt", "gschafft", "gmacht"
 )
 
 

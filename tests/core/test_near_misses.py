@@ -2101,3 +2101,17 @@ def test_a_question_asking_of_each_leans_on_the_questions_before(qabot: QABot) -
 def test_a_chat_n_joins_two_questions(qabot: QABot) -> None:
     # "n" typed for "and" joins two questions as "and" does
     answered_with(qabot, "how big is raise+ n whos the sensetime cfo", "10", "Wang Zheng")
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        # Swabian "fascht" (fast), "verlasset" (-en), "Firme" (-en)
+        ("Worauf verlasset sich fascht alle Firme beim Rechne?", ("Cloud",)),
+        ("Wie viel Prozent von de Firme wollet international expandiere?", ("55",)),
+    ],
+)
+def test_swabian_spellings_are_read_as_standard_german(
+    qabot: QABot, question: str, words: tuple[str, ...]
+) -> None:
+    answered_with(qabot, question, *words)
