@@ -123,6 +123,16 @@ class KnowledgeStore:
         now = content_hash_now(self.root, snapshot.kb, self.settings.knowledge)
         return now != snapshot.kb.content_hash
 
+    def changed_since_load(self) -> bool:
+        """Whether the knowledge files differ from those the live snapshot was loaded from:
+        their signature, else their bytes (`_rewritten`). Nothing is loaded. The polling
+        watcher asks this every `poll_check_ms`: its poller compares only file times, so
+        an edit whose time was restored brings it no event."""
+        with self._lock:
+            if files_signature(self.root) != self._signature:
+                return True
+            return self._rewritten(self._current)
+
     def _problems(self, exc: Exception) -> list[KnowledgeFileError]:
         """What a failed reload reports: the loader's problems, or the unexpected error."""
         if isinstance(exc, KnowledgeError):

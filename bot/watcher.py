@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -145,6 +146,11 @@ async def _watch(
         rust_timeout=200,  # wake up five times a second to notice `stop` or a new directory
         yield_on_timeout=True,  # the first (empty) batch says: the watcher is running
     )
+    # The poller compares file times only: an edit whose time was restored (`touch -r`,
+    # `cp -p`, a coarse-time file system) brings no event. So, polling, the files are also
+    # checked against the live knowledge every `poll_check_ms` (signature, then bytes).
+    check_every = cfg.poll_check_ms / 1000
+    checked = time.monotonic()
     async with contextlib.aclosing(watcher):  # a replaced directory's watch ends here
         async for changes in watcher:
             if ready is not None:
@@ -152,9 +158,16 @@ async def _watch(
             if _identity(root) != watched:
                 return
             if not changes:
-                continue
-            log.info("knowledge changed (%s); reloading", _named(changes))
+                if not polling or time.monotonic() - checked < check_every:
+                    continue
+                checked = time.monotonic()
+                if not await asyncio.to_thread(bot.store.changed_since_load):
+                    continue
+                log.info("knowledge changed (found by the periodic check); reloading")
+            else:
+                log.info("knowledge changed (%s); reloading", _named(changes))
             result = await bot.areload(trigger="watch")
+            checked = time.monotonic()
             if on_reload is not None:
                 on_reload(result)
 

@@ -22,7 +22,7 @@ from bot.knowledge import KnowledgeBase
 from bot.service import QABot
 from bot.settings import Settings
 from bot.watcher import install_sighup, watch_knowledge
-from tests.admin.conftest import RECRUITING, wait_until
+from tests.admin.conftest import RECRUITING, admin_settings, wait_until
 
 NEW_PHRASE = "Zorbelnde Quaxe im Personalbüro?"  # nonsense the shipped knowledge cannot answer
 
@@ -374,3 +374,36 @@ async def test_when_the_os_cannot_watch_the_directory_is_polled_and_the_log_says
         await wait_until(lambda: kb_bot.ask(NEW_PHRASE).intent == RECRUITING, timeout=30)
     (warning,) = [r.getMessage() for r in caplog.records]
     assert str(error) in warning and "polling" in warning
+
+
+@pytest.mark.parametrize("size", ["same size", "other size"])
+async def test_a_rewrite_with_its_time_restored_is_loaded_when_polling(
+    kb_copy: Path, log_path: Path, monkeypatch: pytest.MonkeyPatch, size: str
+) -> None:
+    # With no inotify watch left, watchfiles' poller compares file times: an edit whose time
+    # was restored (`touch -r`, `cp -p`, a coarse-time file system) brought no event, no
+    # reload ran, and the bot served the old knowledge for good. The watcher now checks the
+    # files against the live knowledge (signature, then bytes) every `poll_check_ms`.
+    bot = QABot.from_settings(admin_settings(kb_copy, log_path, admin={"poll_check_ms": 100}))
+    real = watcher.awatch
+
+    def limited(*paths: Path, **options: Any) -> Any:
+        if not options.get("force_polling"):
+            raise FileNotFoundError("OS file watch limit reached. about ['knowledge']")
+        return real(*paths, **{**options, "poll_delay_ms": 50})
+
+    monkeypatch.setattr(watcher, "awatch", limited)
+    path = kb_copy / "qa" / "sensetime.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    new = "- Zorbelnde Quaxe heute" if size == "same size" else "- Zorbelnde Quaxe heute?!"
+    changed = text.replace("- How old is SenseTime?", new, 1).encode()
+    assert (len(changed) == before.st_size) == (size == "same size")
+    async with watching(bot):
+        with path.open("r+b") as f:
+            f.write(changed)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        await wait_until(
+            lambda: bot.ask(new.removeprefix("- ")).intent == "sensetime.founded", timeout=30
+        )
+    assert bot.status().last_reload.trigger == "watch"
