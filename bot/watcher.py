@@ -158,12 +158,16 @@ async def _watch(
             if _identity(root) != watched:
                 return
             if not changes:
-                if not polling or time.monotonic() - checked < check_every:
+                held = bot.store.held_until  # a reload waiting for gone files to come back
+                if held is not None and time.monotonic() >= held:
+                    log.info("knowledge: files still gone after the grace period; reloading")
+                elif not polling or time.monotonic() - checked < check_every:
                     continue
-                checked = time.monotonic()
-                if not await asyncio.to_thread(bot.store.changed_since_load):
-                    continue
-                log.info("knowledge changed (found by the periodic check); reloading")
+                else:
+                    checked = time.monotonic()
+                    if not await asyncio.to_thread(bot.store.changed_since_load):
+                        continue
+                    log.info("knowledge changed (found by the periodic check); reloading")
             else:
                 log.info("knowledge changed (%s); reloading", _named(changes))
             result = await bot.areload(trigger="watch")

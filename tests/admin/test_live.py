@@ -407,3 +407,27 @@ async def test_a_rewrite_with_its_time_restored_is_loaded_when_polling(
             lambda: bot.ask(new.removeprefix("- ")).intent == "sensetime.founded", timeout=30
         )
     assert bot.status().last_reload.trigger == "watch"
+
+
+async def test_a_file_renamed_away_and_back_keeps_its_answers_and_one_gone_for_good_is_dropped(
+    kb_copy: Path, log_path: Path
+) -> None:
+    # `mv f f.bak; …; mv f.bak f` slower than the debounce: the watcher loaded the directory
+    # without the file, and the bot had no SenseTime answers until it came back.
+    settings = admin_settings(kb_copy, log_path, admin={"missing_grace_ms": 1500})
+    bot = QABot.from_settings(settings)
+    question = "Who is the CFO of SenseTime?"
+    before = bot.ask(question)
+    path = kb_copy / "qa" / "sensetime.yaml"
+    async with watching(bot):
+        path.rename(path.with_suffix(".bak"))
+        await wait_until(
+            lambda: getattr(bot.store, "held_until", None) or bot.ask(question) != before, 30
+        )
+        assert bot.ask(question) == before
+        path.with_suffix(".bak").rename(path)
+        await wait_until(lambda: bot.store.held_until is None, 30)
+        assert bot.ask(question) == before
+        path.unlink()  # for good: dropped once the grace period is over, without a new event
+        await wait_until(lambda: bot.ask(question) != before, 30)
+    assert bot.status().last_reload.trigger == "watch"
