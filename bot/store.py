@@ -132,7 +132,9 @@ class KnowledgeStore:
         once per file. The file back, the reload goes on as usual; still gone at the end,
         it is loaded without it (a manual reload or SIGHUP does so at once)."""
         now = time.monotonic()
-        gone = [p for p in snapshot.kb.files if not p.exists()]
+        # os.path.exists: False where the file cannot be looked at either (`chmod 000 qa`),
+        # where Path.exists raises; the load after the grace period says why.
+        gone = [p for p in snapshot.kb.files if not os.path.exists(p)]
         back = [p for p in self._gone if p not in gone and self.held_until is not None]
         if back:
             log.info("knowledge (watch): %s back; nothing dropped", _listed(self.root, back))

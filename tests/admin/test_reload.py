@@ -467,3 +467,22 @@ def test_a_manual_reload_drops_a_gone_file_at_once(kb_bot: QABot, kb_copy: Path)
     dropped = kb_bot.reload()  # `/kb reload`, SIGHUP: the admin asked for this directory
     assert "intent:sensetime.wang_zheng" in dropped.removed
     assert kb_bot.store.held_until is None
+
+
+def test_a_file_the_watcher_may_not_look_at_is_no_exception(
+    kb_bot: QABot, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder whose permissions were taken mid-run (`chmod 000 qa`): Path.exists raises
+    # PermissionError for a file in it, and the check for gone files raised it past the
+    # reload, out of the watcher.
+    path = kb_copy / "qa" / "sensetime.yaml"
+    real = Path.stat
+
+    def denied(self: Path, **kwargs: object) -> os.stat_result:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", denied)
+    result = kb_bot.reload(trigger="watch")
+    assert result.ok or result.errors
