@@ -99,6 +99,32 @@ def _nested_files(directory: Path) -> tuple[list[Path], list[Path]]:
     return sorted(found), sorted(too_deep)
 
 
+def _miscased(root: Path) -> list[Path]:
+    """Knowledge files saved under another case of their name (`qa/x.YAML`, a tool's
+    default; `Concepts.yaml`): never read, and the rest loaded without them, `kb validate`
+    said ok. On a file system that ignores case, such a name is the file itself: read."""
+    names = {n.lower() for n in (FACTS_FILE, CONCEPTS_FILE, SOURCES_FILE)}
+    names |= {n.removesuffix(".yaml") + ".yml" for n in names}
+    found = []
+    for entry in listed(root):
+        lower = entry.name.lower()
+        if lower in names and entry.name != lower and not _same_file(root / entry.name, lower):
+            found.append(root / entry.name)
+    for entry in listed(root / INTENTS_DIR):
+        suffix = Path(entry.name).suffix  # .yml is said apart
+        miscased = suffix.lower() in (".yaml", ".yml") and suffix not in (".yaml", ".yml")
+        if miscased and not entry.name.startswith("."):
+            found.append(root / INTENTS_DIR / entry.name)
+    return sorted(found)
+
+
+def _same_file(path: Path, name: str) -> bool:
+    try:
+        return os.path.samefile(path, path.with_name(name))
+    except OSError:
+        return False
+
+
 class _Unreadable(Exception):
     """A file the loader will not parse; the message says why."""
 
@@ -544,6 +570,9 @@ def _load(
     for stray in sorted(p for p in strays if p.exists()):  # saved, and never read: say so
         detail = "not read: knowledge files end in .yaml; rename it"
         problems.append(KnowledgeFileError(_rel(stray, root), 0, detail))
+    for path in _miscased(root):
+        detail = "not read: knowledge files are named in lower case; rename it"
+        problems.append(KnowledgeFileError(_rel(path, root), 0, detail))
     nested, too_deep = _nested_files(root / INTENTS_DIR)
     for path in nested:
         detail = "not read: intents files lie directly in qa/; move it"

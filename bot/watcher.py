@@ -40,7 +40,8 @@ class KnowledgeFilter(DefaultFilter):
 
     def __call__(self, change: Change, path: str) -> bool:
         name = Path(path).name
-        if name.startswith(".") or not name.endswith(WATCHED_SUFFIXES):
+        # Any case: a `.YAML` saved is no knowledge, but the reload says so (see _miscased).
+        if name.startswith(".") or not name.lower().endswith(WATCHED_SUFFIXES):
             return self._linked_directory(Path(path))
         if Path(path).is_relative_to(self.drafts):
             return False

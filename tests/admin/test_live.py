@@ -118,6 +118,8 @@ def test_only_knowledge_files_are_watched_not_editors_backups(kb_copy: Path) -> 
     counts = watcher.KnowledgeFilter(root)
     for name in ("qa/hkpc.yaml", "qa/new.yml", "sources/article.txt"):
         assert counts(Change.modified, str(root / name)), name
+    # A `.YAML` is not read, and the reload says so: a save of one was no reload, no word.
+    assert counts(Change.added, str(root / "qa" / "new.YAML"))
     for name in ("qa/hkpc.yaml~", "qa/#hkpc.yaml#", "qa/4913", "notes.md", "qa/.hkpc.yaml.swp"):
         assert not counts(Change.modified, str(root / name)), name
     # Hidden files that end as knowledge does (Emacs's lock `.#hkpc.yaml`, a Mac's

@@ -239,6 +239,17 @@ def test_a_knowledge_file_named_yml_is_an_error_not_ignored(kb_copy: Path) -> No
     ]
 
 
+def test_a_knowledge_file_named_in_upper_case_is_an_error_not_ignored(kb_copy: Path) -> None:
+    # A file saved by a tool that writes `.YAML` (or renamed so): `qa/sensetime.YAML` was
+    # left out without a word (`kb validate`: ok), and the reload dropped its six intents.
+    (kb_copy / "qa" / "sensetime.yaml").rename(kb_copy / "qa" / "sensetime.YAML")
+    (kb_copy / "concepts.yaml").rename(kb_copy / "Concepts.yaml")
+    assert _problems(kb_copy) == [
+        f"knowledge/{name}:0: not read: knowledge files are named in lower case; rename it"
+        for name in ("Concepts.yaml", "qa/sensetime.YAML")
+    ]
+
+
 def _editor_leftovers(qa: Path) -> None:
     """What editors and the OS leave beside the intents files: Emacs's lock of a modified
     buffer (a dangling symlink), a Mac's AppleDouble file (binary, from a tar made there),
