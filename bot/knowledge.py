@@ -126,7 +126,11 @@ def _same_file(path: Path, name: str) -> bool:
 
 
 class _Unreadable(Exception):
-    """A file the loader will not parse; the message says why."""
+    """A file the loader will not parse; the message says why, `line` where (0: the file)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class _NeedsLines(Exception):
@@ -223,10 +227,16 @@ def _read_at_most(path: Path, max_bytes: int) -> tuple[int, bytes]:
 
 
 def _decoded(data: bytes) -> str:
+    """`data` as UTF-8; raises _Unreadable at the line of the first byte that is not (a file
+    saved as Latin-1 or cp1252 by an editor), not at a byte offset to count."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _Unreadable(f"cannot read: {exc}") from exc
+        before = data[: exc.start]  # valid UTF-8
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
+        detail = f"not UTF-8 at line {line}, column {column} (byte {data[exc.start]:#04x})"
+        raise _Unreadable(f"cannot read: {detail}; save the file as UTF-8", line) from exc
 
 
 @dataclass(frozen=True)
@@ -381,7 +391,7 @@ def _parse(
     try:
         text = budget.read(path) if data is None else _decoded(data)
     except _Unreadable as exc:
-        raise KnowledgeError([KnowledgeFileError(rel, 0, str(exc))]) from None
+        raise KnowledgeError([KnowledgeFileError(rel, exc.line, str(exc))]) from None
     if not precise:
         try:
             data = _unamplified(_fast_load(text), text, rel, budget.limits.max_file_bytes)
@@ -526,7 +536,7 @@ def _parse_intents(
     try:
         data = budget.read_bytes(path)
     except _Unreadable as exc:
-        raise KnowledgeError([KnowledgeFileError(_rel(path, root), 0, str(exc))]) from None
+        raise KnowledgeError([KnowledgeFileError(_rel(path, root), exc.line, str(exc))]) from None
     key = cache.key(data)
     model = cache.model(key)  # validated before in this process: shared with the snapshot
     if model is not None:
