@@ -99,6 +99,17 @@ def _nested_files(directory: Path) -> tuple[list[Path], list[Path]]:
     return sorted(found), sorted(too_deep)
 
 
+def _no_intents(qa: Path) -> str:
+    """Why `qa` gave no intents file: none there, or it cannot be listed (`chmod 000 qa`,
+    a file at its name; glob keeps quiet about that)."""
+    try:
+        with os.scandir(qa):
+            pass
+    except OSError as exc:
+        return f"cannot list the intents folder: {exc.strerror or exc}"
+    return "no intent files (*.yaml)"
+
+
 def _miscased(root: Path) -> list[Path]:
     """Knowledge files saved under another case of their name (`qa/x.YAML`, a tool's
     default; `Concepts.yaml`): never read, and the rest loaded without them, `kb validate`
@@ -574,7 +585,7 @@ def _load(
     compiled: list[tuple[str, int]] = []  # (content key, number of intents) of each file
     intent_files = files_named(root / INTENTS_DIR)
     if not intent_files:
-        problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, "no intent files (*.yaml)"))
+        problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, _no_intents(root / INTENTS_DIR)))
     named = (root / name.removesuffix(".yaml") for name in (FACTS_FILE, CONCEPTS_FILE))
     strays = [*files_named(root / INTENTS_DIR, ".yml"), *(p.with_suffix(".yml") for p in named)]
     for stray in sorted(p for p in strays if p.exists()):  # saved, and never read: say so

@@ -341,3 +341,21 @@ def test_a_top_file_that_is_no_file_is_refused_not_skipped(
         os.mkfifo(path)
     problems = [p for p in _problems(kb_copy) if p.startswith(f"knowledge/{name}:0:")]
     assert problems and "missing" not in problems[0], _problems(kb_copy)[:3]
+
+
+def test_a_qa_folder_that_cannot_be_listed_is_said_so(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `chmod 000 qa` mid-run (or qa/ a file): "qa:0: no intent files (*.yaml)", while ten
+    # of them lay there; glob keeps quiet about a folder it may not read.
+    qa = kb_copy / "qa"
+    scandir = os.scandir
+
+    def denied(path: object = ".") -> object:
+        if Path(str(path)) == qa:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", denied)
+    problems = _problems(kb_copy)
+    assert problems == [f"{qa}:0: cannot list the intents folder: Permission denied"]
