@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.knowledge import KnowledgeBase
 from bot.models import IntentsFile
-from bot.resolver import IntentIndex, index_intents
+from bot.resolver import IntentIndex, IntentIndexer, index_intents
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +88,13 @@ class IndexCache:
             return None
         built_with = self._built_with(kb)
         out: list[IntentIndex] = []
+        indexer: IntentIndexer | None = None  # made once, at the first file not cached
         for key, count in kb.intent_files:
             part = self._parts.get(key)
             if part is None or part.built_with != built_with or part.indexes is None:
                 start = len(out)
-                indexes = index_intents(kb, range(start, start + count))
+                indexer = indexer or IntentIndexer(kb)
+                indexes = index_intents(kb, range(start, start + count), indexer)
                 if part is not None:
                     part.built_with, part.indexes = built_with, indexes
                     self._unsaved.add(key)

@@ -99,8 +99,49 @@ def _nested_files(directory: Path) -> tuple[list[Path], list[Path]]:
     return sorted(found), sorted(too_deep)
 
 
+def _no_intents(qa: Path) -> str:
+    """Why `qa` gave no intents file: none there, or it cannot be listed (`chmod 000 qa`,
+    a file at its name; glob keeps quiet about that)."""
+    try:
+        with os.scandir(qa):
+            pass
+    except OSError as exc:
+        return f"cannot list the intents folder: {exc.strerror or exc}"
+    return "no intent files (*.yaml)"
+
+
+def _miscased(root: Path) -> list[Path]:
+    """Knowledge files saved under another case of their name (`qa/x.YAML`, a tool's
+    default; `Concepts.yaml`): never read, and the rest loaded without them, `kb validate`
+    said ok. On a file system that ignores case, such a name is the file itself: read."""
+    names = {n.lower() for n in (FACTS_FILE, CONCEPTS_FILE, SOURCES_FILE)}
+    names |= {n.removesuffix(".yaml") + ".yml" for n in names}
+    found = []
+    for entry in listed(root):
+        lower = entry.name.lower()
+        if lower in names and entry.name != lower and not _same_file(root / entry.name, lower):
+            found.append(root / entry.name)
+    for entry in listed(root / INTENTS_DIR):
+        suffix = Path(entry.name).suffix  # .yml is said apart
+        miscased = suffix.lower() in (".yaml", ".yml") and suffix not in (".yaml", ".yml")
+        if miscased and not entry.name.startswith("."):
+            found.append(root / INTENTS_DIR / entry.name)
+    return sorted(found)
+
+
+def _same_file(path: Path, name: str) -> bool:
+    try:
+        return os.path.samefile(path, path.with_name(name))
+    except OSError:
+        return False
+
+
 class _Unreadable(Exception):
-    """A file the loader will not parse; the message says why."""
+    """A file the loader will not parse; the message says why, `line` where (0: the file)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class _NeedsLines(Exception):
@@ -197,10 +238,16 @@ def _read_at_most(path: Path, max_bytes: int) -> tuple[int, bytes]:
 
 
 def _decoded(data: bytes) -> str:
+    """`data` as UTF-8; raises _Unreadable at the line of the first byte that is not (a file
+    saved as Latin-1 or cp1252 by an editor), not at a byte offset to count."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _Unreadable(f"cannot read: {exc}") from exc
+        before = data[: exc.start]  # valid UTF-8
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
+        detail = f"not UTF-8 at line {line}, column {column} (byte {data[exc.start]:#04x})"
+        raise _Unreadable(f"cannot read: {detail}; save the file as UTF-8", line) from exc
 
 
 def paragraph_number(locator: str) -> int | None:
@@ -361,7 +408,7 @@ def _parse(
     try:
         text = budget.read(path) if data is None else _decoded(data)
     except _Unreadable as exc:
-        raise KnowledgeError([KnowledgeFileError(rel, 0, str(exc))]) from None
+        raise KnowledgeError([KnowledgeFileError(rel, exc.line, str(exc))]) from None
     if not precise:
         try:
             data = _unamplified(_fast_load(text), text, rel, budget.limits.max_file_bytes)
@@ -506,7 +553,7 @@ def _parse_intents(
     try:
         data = budget.read_bytes(path)
     except _Unreadable as exc:
-        raise KnowledgeError([KnowledgeFileError(_rel(path, root), 0, str(exc))]) from None
+        raise KnowledgeError([KnowledgeFileError(_rel(path, root), exc.line, str(exc))]) from None
     key = cache.key(data)
     model = cache.model(key)  # validated before in this process: shared with the snapshot
     if model is not None:
@@ -544,12 +591,15 @@ def _load(
     compiled: list[tuple[str, int]] = []  # (content key, number of intents) of each file
     intent_files = files_named(root / INTENTS_DIR)
     if not intent_files:
-        problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, "no intent files (*.yaml)"))
+        problems.append(KnowledgeFileError(root / INTENTS_DIR, 0, _no_intents(root / INTENTS_DIR)))
     named = (root / name.removesuffix(".yaml") for name in (FACTS_FILE, CONCEPTS_FILE))
     strays = [*files_named(root / INTENTS_DIR, ".yml"), *(p.with_suffix(".yml") for p in named)]
     for stray in sorted(p for p in strays if p.exists()):  # saved, and never read: say so
         detail = "not read: knowledge files end in .yaml; rename it"
         problems.append(KnowledgeFileError(_rel(stray, root), 0, detail))
+    for path in _miscased(root):
+        detail = "not read: knowledge files are named in lower case; rename it"
+        problems.append(KnowledgeFileError(_rel(path, root), 0, detail))
     nested, too_deep = _nested_files(root / INTENTS_DIR)
     for path in nested:
         detail = "not read: intents files lie directly in qa/; move it"

@@ -212,6 +212,12 @@ class AdminToolSettings(ConfigSection):
     # watchfiles groups the events of one save; it yields after `watch_step_ms` of quiet.
     watch_step_ms: Annotated[int, Within(1, 10_000)] = 50
     watch_debounce_ms: Annotated[int, Within(0, 60_000)] = 1600
+    # Polling (no OS watch left): the poller sees a file only by its time, so every this
+    # often the files are also checked against the live knowledge (stat, then bytes).
+    poll_check_ms: Annotated[int, Within(50, 3_600_000)] = 10_000
+    # A file the live knowledge was read from that is gone (renamed away by an editor's
+    # save, `mv f f.bak; …; mv f.bak f`) is dropped by the watcher only after this long.
+    missing_grace_ms: Annotated[int, Within(0, 3_600_000)] = 30_000
     unanswered_groups: Annotated[int, Within(1, 1_000)] = 10
 
 

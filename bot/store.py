@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 import stat
 import sys
 import threading
@@ -43,6 +44,10 @@ class KnowledgeStore:
         # (last reload, last failed reload), replaced in one assignment so that a
         # reader on another thread never sees a failure newer than the last reload.
         self._reloads: tuple[ReloadResult | None, ReloadResult | None] = (None, None)
+        # Files of the live snapshot a watcher reload found gone, and since when (monotonic);
+        # the watcher reloads again at `held_until` if a reload is waiting for them.
+        self._gone: dict[Path, float] = {}
+        self.held_until: float | None = None
 
     @classmethod
     def open(cls, root: Path, settings: Settings) -> KnowledgeStore:
@@ -77,6 +82,11 @@ class KnowledgeStore:
             at = datetime.now(UTC).isoformat(timespec="seconds")
             old = self._current
             signature = files_signature(self.root)  # before reading: a later save shows
+            if trigger == "watch" and self._held(old):
+                seconds = time.perf_counter() - start
+                return ReloadResult(
+                    True, at, seconds, old.kb.content_hash, unchanged=True, trigger=trigger
+                )
             if trigger == "watch" and signature == self._signature and not self._rewritten(old):
                 log.debug("knowledge (%s): no file changed since the last load", trigger)
                 seconds = time.perf_counter() - start
@@ -99,6 +109,7 @@ class KnowledgeStore:
                 log.error("knowledge reload (%s) failed: %s", trigger, "; ".join(result.errors))
             else:
                 self._current, self._signature = new, signature
+                self._gone, self.held_until = {}, None
                 result = _diff(old, new, at, time.perf_counter() - start, trigger)
                 self._reloads = (result, self._reloads[1])
                 log.info("knowledge (%s) %s", trigger, result.summary().replace("\n", "; "))
@@ -112,6 +123,36 @@ class KnowledgeStore:
                     old.resolver.release()
             return result
 
+    def _held(self, snapshot: Snapshot) -> bool:
+        """Whether a watcher reload waits: a file `snapshot` was read from is gone, for less
+        than `missing_grace_ms` yet. An editor that saves by renaming (`mv f f.bak; …;
+        mv f.bak f`), slower than the watcher's debounce, left a valid directory without
+        that file, and it was loaded: the bot lost those answers until the file came back.
+        Waiting, the whole reload waits (the snapshot is swapped whole); the log says so
+        once per file. The file back, the reload goes on as usual; still gone at the end,
+        it is loaded without it (a manual reload or SIGHUP does so at once)."""
+        now = time.monotonic()
+        # os.path.exists: False where the file cannot be looked at either (`chmod 000 qa`),
+        # where Path.exists raises; the load after the grace period says why.
+        gone = [p for p in snapshot.kb.files if not os.path.exists(p)]
+        back = [p for p in self._gone if p not in gone and self.held_until is not None]
+        if back:
+            log.info("knowledge (watch): %s back; nothing dropped", _listed(self.root, back))
+        new = [p for p in gone if p not in self._gone]
+        self._gone = {p: self._gone.get(p, now) for p in gone}
+        until = max(self._gone.values(), default=now) + self.settings.admin.missing_grace_ms / 1000
+        if not gone or now >= until:
+            self.held_until = None
+            return False
+        if new:
+            log.warning(
+                "knowledge (watch): %s gone; its knowledge is kept for %g s in case it comes "
+                "back (a save by renaming), then dropped",
+                *(_listed(self.root, new), self.settings.admin.missing_grace_ms / 1000),
+            )
+        self.held_until = until
+        return True
+
     def _rewritten(self, snapshot: Snapshot) -> bool:
         """Whether a file `snapshot` was loaded from has other bytes now. Asked only when the
         watcher saw a change and the signature is the same: a rewrite in place of the same
@@ -122,6 +163,16 @@ class KnowledgeStore:
         (the event of the bot's own edit, loaded already, is one)."""
         now = content_hash_now(self.root, snapshot.kb, self.settings.knowledge)
         return now != snapshot.kb.content_hash
+
+    def changed_since_load(self) -> bool:
+        """Whether the knowledge files differ from those the live snapshot was loaded from:
+        their signature, else their bytes (`_rewritten`). Nothing is loaded. The polling
+        watcher asks this every `poll_check_ms`: its poller compares only file times, so
+        an edit whose time was restored brings it no event."""
+        with self._lock:
+            if files_signature(self.root) != self._signature:
+                return True
+            return self._rewritten(self._current)
 
     def _problems(self, exc: Exception) -> list[KnowledgeFileError]:
         """What a failed reload reports: the loader's problems, or the unexpected error."""
@@ -202,6 +253,13 @@ def files_signature(root: Path) -> Signature:
             elif stat.S_ISDIR(st.st_mode) and directory == root:  # a link to a directory
                 pending.append((path, False))
     return tuple(sorted(out))
+
+
+def _listed(root: Path, paths: list[Path]) -> str:
+    """Files for one log line: the first few, relative to `root`, and how many more."""
+    names = [os.path.relpath(p, root) for p in sorted(paths)]
+    more = len(names) - 5
+    return ", ".join(names[:5]) + (f" … and {more:,} more" if more > 0 else "")
 
 
 def _diff(old: Snapshot, new: Snapshot, at: str, seconds: float, trigger: str) -> ReloadResult:

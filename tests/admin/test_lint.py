@@ -104,7 +104,7 @@ def test_cli_validate_warns_exit_0_strict_exit_1_errors_exit_1(
         (b"intents:\n  - id: a\n    cite: 5\n", None),
         (b"intents: {a: 1}\n", None),
         (b"intents: [\n", "drafts/d.yaml:2: warning: draft not checked (YAML syntax:"),
-        (b"x: caf\xe9\n", "drafts/d.yaml:0: warning: draft not checked (cannot read: 'utf-8'"),
+        (b"x: caf\xe9\n", "drafts/d.yaml:0: warning: draft not checked (cannot read: not UTF-8"),
         (b"x: a\x00b\n", "drafts/d.yaml:0: warning: draft not checked (YAML syntax:"),
         (b"x: !!python/name:os.system a\n", "drafts/d.yaml:1: warning: draft not checked (YAML"),
         (

@@ -410,3 +410,79 @@ def test_a_rewrite_in_place_of_the_same_size_with_its_time_restored_is_reloaded(
     if kind == "intents file":
         assert kb_bot.ask("Zorbelnde Quaxe heute").intent == "sensetime.founded"
     assert kb_bot.reload(trigger="watch").unchanged  # and no change is still no reload
+
+
+SENSETIME_CFO = "Who is the CFO of SenseTime?"
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The store's monotonic clock, set by the test: now[0] seconds."""
+    now = [1000.0]
+    monkeypatch.setattr(store_module.time, "monotonic", lambda: now[0])
+    return now
+
+
+def test_a_file_renamed_away_is_kept_for_the_grace_period_of_a_watch_reload(
+    kb_copy: Path, log_path: Path, clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    # An editor's save by renaming (`mv f f.bak; …; mv f.bak f`), slower than the watcher's
+    # debounce: the watcher's reload loaded the directory without the file, and the bot had
+    # no SenseTime intents until it came back. Now a file the live knowledge was read from
+    # that is gone is a reason to drop it only once it has been gone for the grace period.
+    bot = QABot.from_settings(admin_settings(kb_copy, log_path, admin={"missing_grace_ms": 30_000}))
+    before = bot.ask(SENSETIME_CFO)
+    assert before.answered
+    path = kb_copy / "qa" / "sensetime.yaml"
+    path.rename(path.with_suffix(".bak"))
+    with caplog.at_level(logging.INFO, logger="bot.store"):
+        held = bot.reload(trigger="watch")
+        clock[0] += 29
+        again = bot.reload(trigger="watch")  # another batch within the grace period
+    assert held.ok and held.unchanged and again.unchanged
+    assert bot.ask(SENSETIME_CFO) == before
+    assert bot.store.held_until == 1030.0
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1 and "qa/sensetime.yaml" in lines[0] and "30 s" in lines[0], lines
+    path.with_suffix(".bak").rename(path)  # back: nothing was dropped, nothing is due
+    assert bot.reload(trigger="watch").unchanged
+    assert bot.store.held_until is None and bot.ask(SENSETIME_CFO) == before
+
+
+def test_a_file_gone_for_longer_than_the_grace_period_is_dropped(
+    kb_copy: Path, log_path: Path, clock: list[float]
+) -> None:
+    bot = QABot.from_settings(admin_settings(kb_copy, log_path, admin={"missing_grace_ms": 30_000}))
+    (kb_copy / "qa" / "sensetime.yaml").unlink()
+    assert bot.reload(trigger="watch").unchanged
+    clock[0] += 30
+    dropped = bot.reload(trigger="watch")
+    assert dropped.ok and "intent:sensetime.wang_zheng" in dropped.removed, dropped
+    assert bot.store.held_until is None and bot.ask(SENSETIME_CFO).intent != "sensetime.wang_zheng"
+
+
+def test_a_manual_reload_drops_a_gone_file_at_once(kb_bot: QABot, kb_copy: Path) -> None:
+    (kb_copy / "qa" / "sensetime.yaml").unlink()
+    assert kb_bot.reload(trigger="watch").unchanged  # held
+    dropped = kb_bot.reload()  # `/kb reload`, SIGHUP: the admin asked for this directory
+    assert "intent:sensetime.wang_zheng" in dropped.removed
+    assert kb_bot.store.held_until is None
+
+
+def test_a_file_the_watcher_may_not_look_at_is_no_exception(
+    kb_bot: QABot, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder whose permissions were taken mid-run (`chmod 000 qa`): Path.exists raises
+    # PermissionError for a file in it, and the check for gone files raised it past the
+    # reload, out of the watcher.
+    path = kb_copy / "qa" / "sensetime.yaml"
+    real = Path.stat
+
+    def denied(self: Path, **kwargs: object) -> os.stat_result:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", denied)
+    result = kb_bot.reload(trigger="watch")
+    assert result.ok or result.errors

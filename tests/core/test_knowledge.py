@@ -224,7 +224,32 @@ def test_a_locator_has_one_spelling(kb_copy: Path, locator: str, problem: str) -
 def test_binary_file_is_a_file_error(kb_copy: Path) -> None:
     (kb_copy / "qa" / "binary.yaml").write_bytes(b"\xff\xfe\x00\x01garbage")
     (problem,) = _problems(kb_copy)
-    assert problem.startswith("knowledge/qa/binary.yaml:0: cannot read")
+    assert problem.startswith("knowledge/qa/binary.yaml:1: cannot read")
+
+
+def test_a_file_not_in_utf8_is_refused_at_the_line_of_its_first_other_byte(
+    kb_copy: Path,
+) -> None:
+    # Saved as Latin-1 (or cp1252) by an editor: "cannot read: 'utf-8' codec can't decode
+    # byte 0xf6 in position 205: invalid start byte" at line 0, a byte offset to count.
+    path = kb_copy / "qa" / "hkpc.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("cp1252"))
+    at = next(n for n, c in enumerate(text) if not c.isascii())
+    line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+    byte = text[at].encode("cp1252")[0]
+    assert _problems(kb_copy) == [
+        f"knowledge/qa/hkpc.yaml:{line}: cannot read: not UTF-8 at line {line}, column "
+        f"{column} (byte {byte:#04x}); save the file as UTF-8"
+    ]
+    # A source text: named at its line in sources.yaml, the position in the message.
+    article = kb_copy / "sources" / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    article.write_bytes(article.read_text(encoding="utf-8").encode("cp1252"))
+    (problem,) = _problems(kb_copy)
+    assert problem.startswith(
+        "knowledge/sources.yaml:5: source article: cannot read: not UTF-8 at line 1"
+    )
 
 
 def test_a_knowledge_file_named_yml_is_an_error_not_ignored(kb_copy: Path) -> None:
@@ -236,6 +261,17 @@ def test_a_knowledge_file_named_yml_is_an_error_not_ignored(kb_copy: Path) -> No
     assert _problems(kb_copy) == [
         f"knowledge/{name}:0: not read: knowledge files end in .yaml; rename it"
         for name in ("concepts.yml", "qa/new.yml")
+    ]
+
+
+def test_a_knowledge_file_named_in_upper_case_is_an_error_not_ignored(kb_copy: Path) -> None:
+    # A file saved by a tool that writes `.YAML` (or renamed so): `qa/sensetime.YAML` was
+    # left out without a word (`kb validate`: ok), and the reload dropped its six intents.
+    (kb_copy / "qa" / "sensetime.yaml").rename(kb_copy / "qa" / "sensetime.YAML")
+    (kb_copy / "concepts.yaml").rename(kb_copy / "Concepts.yaml")
+    assert _problems(kb_copy) == [
+        f"knowledge/{name}:0: not read: knowledge files are named in lower case; rename it"
+        for name in ("Concepts.yaml", "qa/sensetime.YAML")
     ]
 
 
@@ -305,3 +341,21 @@ def test_a_top_file_that_is_no_file_is_refused_not_skipped(
         os.mkfifo(path)
     problems = [p for p in _problems(kb_copy) if p.startswith(f"knowledge/{name}:0:")]
     assert problems and "missing" not in problems[0], _problems(kb_copy)[:3]
+
+
+def test_a_qa_folder_that_cannot_be_listed_is_said_so(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `chmod 000 qa` mid-run (or qa/ a file): "qa:0: no intent files (*.yaml)", while ten
+    # of them lay there; glob keeps quiet about a folder it may not read.
+    qa = kb_copy / "qa"
+    scandir = os.scandir
+
+    def denied(path: object = ".") -> object:
+        if Path(str(path)) == qa:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", denied)
+    problems = _problems(kb_copy)
+    assert problems == [f"{qa}:0: cannot list the intents folder: Permission denied"]
