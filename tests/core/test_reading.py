@@ -90,6 +90,9 @@ def test_statements_only_are_one_question() -> None:
         ("ok tq lah", "thanks"),  # Malaysian
         ("Vergelt's Gott für die Auskunft, sehr freundlich!", "thanks"),  # Bavarian
         ("gm", "greeting"),
+        ("nabend", "greeting"),  # northern German "guten Abend"
+        ("Magic, cheers big man", "thanks"),  # Glasgow
+        ("Fair enough, thanks.", "thanks"),
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
