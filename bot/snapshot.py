@@ -286,7 +286,7 @@ class Snapshot:
             and not any(p.answered or p.kind == "narrowed" for p in pieces)
         ):
             told = self._known_words(before)
-            gist = self._pieces(f"{told} {part}", lang) if told else []
+            gist = self._pieces(f"{told}: {part}", lang) if told else []
             if gist and all(p.answered for p in gist):
                 return gist
         if alone is None or any(p.answered for p in pieces):
@@ -1535,11 +1535,17 @@ def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> 
             merged.append(f"{head} {text}")
         elif keyword:
             merged.append(text)
-        elif merged and (joined or len(text.split()) < 3 or len(merged[-1].split()) < 3):
+        elif merged and (joined or len(text.split()) < 3 or _short_part(merged[-1])):
             merged[-1] = f"{merged[-1]} {text}"
         else:
             merged.append(text)
     return merged
+
+
+def _short_part(text: str) -> bool:
+    """A part of one or two words ("ok real talk,"), no question of its own; but a topic and
+    what is asked of it ("SenseTime: Gründungsjahr und wer ist CFO?") is one."""
+    return len(text.split()) < 3 and ":" not in text.strip(" :")
 
 
 def _lead_ins_joined(parts: list[_Part]) -> list[_Part]:

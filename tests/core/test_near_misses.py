@@ -2115,3 +2115,9 @@ def test_swabian_spellings_are_read_as_standard_german(
     qabot: QABot, question: str, words: tuple[str, ...]
 ) -> None:
     answered_with(qabot, question, *words)
+
+
+def test_a_topic_before_a_colon_is_asked_of_each_part_after_it(qabot: QABot) -> None:
+    # "SenseTime: …" read with its question kept the colon's boundary: "Gründung" and "wer
+    # ist der Finanzchef" are two parts, not one the gap on SenseTime's staff took
+    answered_with(qabot, "SenseTime: Gründung und wer ist der Finanzchef?", "2014", "Wang Zheng")
