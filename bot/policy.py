@@ -1293,13 +1293,14 @@ def _puts_up_a_claim(words: tuple[str, ...]) -> bool:
 
 
 def _in_billions(question: str) -> dict[str, str]:
-    """The question's amounts that the tokens read in billions, by that number: "5000
-    million" → {"5": "5000 million"}."""
+    """The question's amounts with a scale, by their number as the tokens read it: "5000
+    million" → {"5": "5000 million"}, "HK$5 billion" → {"5": "5 billion"}. An amount is a
+    figure to check however few its digits."""
     found: dict[str, str] = {}
     for figure in figures(question):
-        if figure.scaled:
+        if figure.scaled and not figure.percent:
             number = next((t for t in tokens(figure.text) if is_number(t)), None)
-            if number is not None and float(number) < figure.raw:  # fewer digits
+            if number is not None:
                 found.setdefault(number, figure.text)
     return found
 

@@ -2121,3 +2121,10 @@ def test_a_topic_before_a_colon_is_asked_of_each_part_after_it(qabot: QABot) -> 
     # "SenseTime: …" read with its question kept the colon's boundary: "Gründung" and "wer
     # ist der Finanzchef" are two parts, not one the gap on SenseTime's staff took
     answered_with(qabot, "SenseTime: Gründung und wer ist der Finanzchef?", "2014", "Wang Zheng")
+
+
+def test_a_wrong_amount_of_few_digits_is_corrected(qabot: QABot) -> None:
+    # "HK$3 billion" is read "3" by the tokens, too few digits to be checked as a figure;
+    # an amount with a scale is checked however few its digits
+    answer = qabot.ask("Is RAISe+ worth HK$3 billion?")
+    assert answer.answered and "does not say 3 billion" in answer.text and "10" in answer.text
