@@ -2128,3 +2128,8 @@ def test_a_wrong_amount_of_few_digits_is_corrected(qabot: QABot) -> None:
     # an amount with a scale is checked however few its digits
     answer = qabot.ask("Is RAISe+ worth HK$3 billion?")
     assert answer.answered and "does not say 3 billion" in answer.text and "10" in answer.text
+
+
+def test_every_last_one_is_no_ordinal(qabot: QABot) -> None:
+    # "every last one" asks for all of them, not for the last
+    answered_with(qabot, "all the percentages of the HKPC study, every last one", "41", "63")
