@@ -572,7 +572,7 @@ class Snapshot:
         or average is asked in a part of its own, so the other parts are answered and only
         that part is declined; "the total of the two schemes" stays one declined question."""
         clauses = _clauses(part, self._joined_names)
-        if len(clauses) < 2:
+        if len(clauses) < 2 or _between(tokens(part)):  # "the difference between A and B"
             return False
         said = [fold(t.words) for t in self.policy.terms(part, lang) if t.group == "aggregate"]
         holding = [any(w in fold(c) for w in said) for c in clauses]

@@ -2133,3 +2133,8 @@ def test_a_wrong_amount_of_few_digits_is_corrected(qabot: QABot) -> None:
 def test_every_last_one_is_no_ordinal(qabot: QABot) -> None:
     # "every last one" asks for all of them, not for the last
     answered_with(qabot, "all the percentages of the HKPC study, every last one", "41", "63")
+
+
+def test_a_difference_between_two_amounts_stays_declined(qabot: QABot) -> None:
+    # "between A and B" sets the two side by side: the "and" parts no question of its own
+    assert not qabot.ask("gap between RAISe+ and AI subsidy in HK$, just the number").answered
