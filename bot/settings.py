@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import stat
 import tomllib
 import typing
 from pathlib import Path
@@ -333,8 +334,9 @@ class Settings(BaseSettings):
         setting is a ValueError of one line that names where it came from and the key."""
         made: type[Settings] = cls
         if config_file is not None:
-            if not config_file.is_file():
-                raise FileNotFoundError(f"config file not found: {config_file}")
+            problem = _no_config_file(config_file)
+            if problem is not None:
+                raise FileNotFoundError(f"{problem}: {config_file}")
 
             class _FromFile(cls):  # type: ignore[valid-type,misc]
                 model_config = SettingsConfigDict(toml_file=config_file, title="Settings")
@@ -353,6 +355,31 @@ class Settings(BaseSettings):
             raise ValueError(f"{source} or the environment: a value nested too deep") from None
         except SettingsError:  # a list or table in the environment that is no JSON
             raise ValueError(_not_json(made)) from None
+
+
+# What a path that is there but no regular file is (`stat`'s kinds), for the message.
+_FILE_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _no_config_file(path: Path) -> str | None:
+    """Why `path` is no config file to read, or None when it is a regular file. Only
+    `stat`ed, never opened: a FIFO without a writer would block the open for good. Every
+    one of these was "config file not found", of a path that is there."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # missing, a broken link, a directory above it that cannot be read
+        return "config file not found"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "config file is a directory"
+    kind = next((f" ({name})" for test, name in _FILE_KINDS if test(mode)), "")
+    return f"config file is not a regular file{kind}"
 
 
 def _not_utf8(path: object, exc: UnicodeDecodeError, skipped: int = 0) -> str:

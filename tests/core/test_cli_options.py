@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -69,15 +70,28 @@ def test_a_missing_knowledge_dir_fails_clearly_in_every_command(
         assert "Traceback" not in captured.err, argv
 
 
-@pytest.mark.parametrize("not_a_file", ["a directory", "/dev/null"])
+@pytest.mark.parametrize(
+    ("not_a_file", "says"),
+    [
+        ("a directory", "config file is a directory"),
+        ("/dev/null", "config file is not a regular file (a character device)"),
+        ("a FIFO", "config file is not a regular file (a FIFO)"),
+    ],
+)
 def test_a_config_path_that_is_no_file_is_an_error_not_the_defaults(
-    not_a_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    not_a_file: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The settings' TOML source reads nothing from what is not a regular file: checked for
     # existence only, `--config some/dir` ran every command on the defaults without a word.
-    path = tmp_path if not_a_file == "a directory" else Path(not_a_file)
+    # Then each was "config file not found", of a path that is there. A FIFO is never
+    # opened (no writer: the open would wait for good).
+    path = {"a directory": tmp_path, "a FIFO": tmp_path / "fifo.toml"}.get(not_a_file)
+    path = path or Path(not_a_file)
+    if not_a_file == "a FIFO":
+        os.mkfifo(path)
     assert main(["--config", str(path), "stat"]) == 2
-    assert f"config file not found: {path}" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip()
+    assert err == f"qabot: {says}: {path}", err
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
