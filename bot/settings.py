@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
 import os
 import stat
 import tomllib
@@ -37,6 +38,8 @@ from pydantic_settings import (
 
 from bot.bounds import Within
 from bot.ratelimit import RateLimitSettings
+
+log = logging.getLogger("qabot.settings")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
@@ -334,15 +337,17 @@ class Settings(BaseSettings):
         setting is a ValueError of one line that names where it came from and the key."""
         made: type[Settings] = cls
         if config_file is not None:
-            problem = _no_config_file(config_file)
+            problem = _no_regular_file(config_file)
             if problem is not None:
-                raise FileNotFoundError(f"{problem}: {config_file}")
+                raise FileNotFoundError(f"config file {problem}: {config_file}")
 
             class _FromFile(cls):  # type: ignore[valid-type,misc]
                 model_config = SettingsConfigDict(toml_file=config_file, title="Settings")
 
             made = _FromFile
         source = config_file or DEFAULT_CONFIG
+        if _no_dot_env(made.model_config.get("env_file")):
+            overrides = {**overrides, "_env_file": None}
         try:
             return made(**overrides)
         except tomllib.TOMLDecodeError as exc:
@@ -366,20 +371,38 @@ _FILE_KINDS = (
 )
 
 
-def _no_config_file(path: Path) -> str | None:
-    """Why `path` is no config file to read, or None when it is a regular file. Only
-    `stat`ed, never opened: a FIFO without a writer would block the open for good. Every
-    one of these was "config file not found", of a path that is there."""
+def _no_regular_file(path: Path) -> str | None:
+    """Why `path` is no settings file to read ("not found", "is a directory", …), or None
+    when it is a regular file. Only `stat`ed, never opened: a FIFO without a writer would
+    block the open for good. For `--config`, each was "config file not found", of a path
+    that is there."""
     try:
         mode = path.stat().st_mode
     except OSError:  # missing, a broken link, a directory above it that cannot be read
-        return "config file not found"
+        return "not found"
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "config file is a directory"
+        return "is a directory"
     kind = next((f" ({name})" for test, name in _FILE_KINDS if test(mode)), "")
-    return f"config file is not a regular file{kind}"
+    return f"is not a regular file{kind}"
+
+
+def _no_dot_env(env_file: object) -> bool:
+    """Whether the .env is there but no regular file, and so skipped, with one log line.
+    python-dotenv opens a FIFO and waits for a writer: one nobody writes to blocked every
+    command at start-up, `qabot ask` too, without a word. Skipped rather than refused: the
+    environment (a secret manager's `op run -- qabot …`) may hold all that it would."""
+    if not isinstance(env_file, str | os.PathLike):
+        return False
+    path = Path(env_file)
+    problem = _no_regular_file(path)
+    if problem in (None, "not found"):
+        return False
+    log.warning(
+        "%s %s: skipped; put its settings in a regular file or the environment", path, problem
+    )
+    return True
 
 
 def _not_utf8(path: object, exc: UnicodeDecodeError, skipped: int = 0) -> str:

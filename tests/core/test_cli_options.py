@@ -535,6 +535,25 @@ def test_a_dot_env_that_is_no_utf8_is_one_line_naming_the_file(
     assert "\n" not in err and str(env) in err and "UTF-8" in err, err
 
 
+@pytest.mark.parametrize("kind", ["a FIFO", "a directory"])
+def test_a_dot_env_that_is_no_regular_file_is_skipped_with_one_line(
+    kind: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A .env that is a FIFO nobody writes to blocked every command at start-up, `qabot ask`
+    # too, without a word (python-dotenv opens it and waits for a writer).
+    env = tmp_path / ".env"
+    os.mkfifo(env) if kind == "a FIFO" else env.mkdir()
+    monkeypatch.setitem(Settings.model_config, "env_file", env)
+    assert main(["stat", "hpc"]) == 0
+    capsys.readouterr()
+    lines = [r.getMessage() for r in caplog.records if str(env) in r.getMessage()]
+    assert len(lines) == 1 and "skipped" in lines[0], lines
+
+
 @pytest.mark.parametrize("argv", [["ask", "hpc"], ["chat"], ["kb", "status"], ["slack"]])
 def test_a_default_knowledge_directory_left_behind_by_the_install_says_what_to_do(
     argv: list[str],
