@@ -27,6 +27,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -44,6 +45,10 @@ log = logging.getLogger("qabot.settings")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+# What qabot writes by default (the unanswered log, the index cache) and Discord's command
+# hash: in the project, or beside the knowledge directory of an installed copy (`_homed`).
+DEFAULT_VAR = PROJECT_ROOT / "var"
+DEFAULT_COMMAND_HASH = PROJECT_ROOT / ".qabot-commands.hash"
 # The secrets, by their environment names: never read from a config file.
 SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
 # Where a question comes from: the console, `qabot ask`, or a chat platform.
@@ -154,7 +159,7 @@ class DiscordSettings(ConfigSection):
     shard_count: Annotated[int, Within(1, 100_000)] | None = None
     shard_ids: list[Annotated[int, Within(0, 99_999)]] | None = Field(default=None, min_length=1)
     message_content_intent: bool = True
-    command_hash_file: SettingPath = PROJECT_ROOT / ".qabot-commands.hash"
+    command_hash_file: SettingPath = DEFAULT_COMMAND_HASH
     # A reply Discord's rate limit (429 retry_after) would hold longer is dropped
     # (discord.py's max_ratelimit_timeout; it takes nothing under 30).
     max_retry_after_s: Annotated[float, Within(30, 300)] = 30.0
@@ -184,7 +189,7 @@ class UnansweredSettings(ConfigSection):
     """The log of questions the bot could not answer well (JSONL, rotated by size)."""
 
     enabled: bool = True
-    path: SettingPath = PROJECT_ROOT / "var" / "unanswered.jsonl"
+    path: SettingPath = DEFAULT_VAR / "unanswered.jsonl"
     # Answers below this confidence are logged too (abstentions always are).
     low_confidence: Annotated[float, Within(0, 1)] = 0.6
     max_bytes: Annotated[int, Within(1, 1_000_000_000)] = 1_000_000
@@ -243,7 +248,7 @@ class Settings(BaseSettings):
     knowledge: KnowledgeLimits = Field(default_factory=KnowledgeLimits)
     # Compiled intents files by content (bot/index_cache.py): a start-up or reload parses
     # and analyses only the files that changed. Unset: kept in memory only.
-    index_cache_dir: SettingPath | None = PROJECT_ROOT / "var" / "index-cache"
+    index_cache_dir: SettingPath | None = DEFAULT_VAR / "index-cache"
     # At most a Slack message's length (Discord's is 4,000): longer is no question to match.
     max_question_chars: Annotated[int, Within(1, 40_000)] = 4000
     # The parts of one message answered (its questions, a question's clauses), the rest
@@ -283,6 +288,24 @@ class Settings(BaseSettings):
     discord_gateway_url: str = Field(
         default="wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL"
     )
+
+    @model_validator(mode="after")
+    def _homed(self) -> Settings:
+        """An installed copy (`pip install .`, not -e: no knowledge/ beside the code) given
+        its knowledge directory (--kb) keeps what it writes by default beside that directory,
+        as the project keeps var/ beside knowledge/: `--kb /srv/qa/knowledge` writes
+        /srv/qa/var/ and /srv/qa/.qabot-commands.hash. They went under site-packages, where
+        an upgrade wipes them. A path set on purpose stays as set."""
+        if DEFAULT_KNOWLEDGE.exists() or Path(self.knowledge_dir) == DEFAULT_KNOWLEDGE:
+            return self
+        home = Path(self.knowledge_dir).resolve().parent
+        if self.index_cache_dir == DEFAULT_VAR / "index-cache":
+            self.index_cache_dir = home / "var" / "index-cache"
+        if self.unanswered.path == DEFAULT_VAR / "unanswered.jsonl":
+            self.unanswered.path = home / "var" / "unanswered.jsonl"
+        if self.discord.command_hash_file == DEFAULT_COMMAND_HASH:
+            self.discord.command_hash_file = home / DEFAULT_COMMAND_HASH.name
+        return self
 
     def pasted_knowledge_dir(self) -> Path | None:
         """The knowledge directory a command for an admin to paste must name (absolute), or

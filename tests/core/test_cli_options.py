@@ -572,6 +572,36 @@ def test_a_default_knowledge_directory_left_behind_by_the_install_says_what_to_d
     assert "pip install -e ." in err and "--kb DIR" in err, err
 
 
+@pytest.mark.parametrize("kb", ["absolute", "relative"])
+def test_an_installed_copy_keeps_its_state_beside_the_knowledge_directory_given(
+    kb: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pip install .` (not -e) with --kb: the unanswered log, the index cache's pickles and
+    # Discord's command hash went under site-packages (the copy's "project root"), beside
+    # the code, where an upgrade wipes them and `kb unanswered` of another venv finds none.
+    site = tmp_path / "site-packages"
+    monkeypatch.setattr(bot.settings, "DEFAULT_KNOWLEDGE", site / "knowledge")
+    for name in ("QABOT_UNANSWERED__PATH", "QABOT_INDEX_CACHE_DIR", "QABOT_KNOWLEDGE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("QABOT_DISCORD__COMMAND_HASH_FILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    given = "qa/knowledge" if kb == "relative" else str(tmp_path / "qa" / "knowledge")
+    settings = _settings(_parser().parse_args(["--kb", given, "chat"]))
+    home = tmp_path / "qa"
+    assert Path(settings.unanswered.path) == home / "var" / "unanswered.jsonl"
+    assert settings.index_cache_dir == home / "var" / "index-cache"
+    assert Path(settings.discord.command_hash_file) == home / ".qabot-commands.hash"
+
+
+def test_an_installed_copy_keeps_a_state_path_set_on_purpose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.settings, "DEFAULT_KNOWLEDGE", tmp_path / "site" / "knowledge")
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(tmp_path / "log.jsonl"))
+    settings = Settings.load(knowledge_dir=tmp_path / "qa" / "knowledge")
+    assert Path(settings.unanswered.path) == tmp_path / "log.jsonl"
+
+
 def test_a_config_of_ones_own_keeps_the_safe_defaults(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
