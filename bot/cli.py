@@ -281,7 +281,7 @@ def _ask(bot, args: argparse.Namespace) -> int:
     from bot.render.plain import render_answer
 
     if args.question == ["-"]:
-        from bot.console import decoded_input, line_limit, read_line_within
+        from bot.console import LINE_ENDS, BatchLines, decoded_input, line_limit, read_line_within
         from bot.conversation import Conversations
 
         conversations = Conversations(bot, ttl_s=bot.settings.conversation_ttl_s)
@@ -290,9 +290,10 @@ def _ask(bot, args: argparse.Namespace) -> int:
         # so a first turn "Quelle?" got the source of an answer this run never gave.
         run = os.urandom(16).hex()
         limit = line_limit(bot.settings.max_question_chars)
-        stdin = decoded_input(sys.stdin or io.StringIO())  # None: started without a stdin
-        while line := read_line_within(stdin, limit):
-            line = line.rstrip("\r\n")  # a batch file from Windows ends its lines in CRLF
+        # None: started without a stdin. A line ends at LF, CRLF (Windows) or CR (classic Mac).
+        stdin = BatchLines(decoded_input(sys.stdin or io.StringIO()))
+        while line := read_line_within(stdin, limit, LINE_ENDS):
+            line = line.removesuffix("\n").removesuffix("\r")
             turn = _conversation_turn(line)
             if turn is None:
                 answer, extra = bot.ask(line, platform="cli"), {}

@@ -119,7 +119,59 @@ def _encoding_of(start: bytes) -> str | None:
     return None
 
 
-def read_line_within(stream, limit: int) -> str:
+# What ends a batch line: LF, CRLF or a bare CR (a classic Mac file). U+2028, U+0085 and
+# the other breaks str.splitlines knows end none: they are characters of the question.
+_LINE_END = re.compile(r"[\r\n]")
+LINE_ENDS = ("\n", "\r")
+
+
+class BatchLines:
+    """The lines of a batch's input (`qabot ask --json -`), each ended by LF, CRLF or a
+    bare CR. stdin on POSIX splits at LF alone, so a file whose lines end in CR was one
+    line, one reply. Python's universal newlines would split it, but hold a CR back until
+    the next character tells whether an LF follows: a writer waiting for each reply would
+    wait for good. Here a CR ends its line at once (its reply goes out), and an LF right
+    after it ends nothing. A text stream over bytes is read by what has arrived (`read1`),
+    through its own encoding and error handler; any other (StringIO) by its `readline`."""
+
+    CHUNK = 65_536
+
+    def __init__(self, stream) -> None:
+        self._text = ""
+        self._after_cr = False
+        buffer = getattr(stream, "buffer", None)
+        if isinstance(stream, io.TextIOWrapper) and hasattr(buffer, "read1"):
+            decoder = codecs.getincrementaldecoder(stream.encoding)(stream.errors)
+
+            def more() -> str:
+                data = buffer.read1(self.CHUNK)
+                return decoder.decode(data, final=not data)
+
+            self._more = more
+        else:
+            self._more = lambda: stream.readline(self.CHUNK)
+
+    def readline(self, limit: int) -> str:
+        """The next line with its end (CR or LF), at most `limit` characters of it; ''
+        at the end of the input."""
+        while True:
+            if self._after_cr and self._text:  # an LF right after a CR: the same line end
+                self._after_cr = False
+                self._text = self._text.removeprefix("\n")
+            end = _LINE_END.search(self._text, 0, limit)
+            if end is not None or len(self._text) >= limit:
+                cut = end.end() if end is not None else limit
+                line, self._text = self._text[:cut], self._text[cut:]
+                self._after_cr = line.endswith("\r")
+                return line
+            more = self._more()
+            if not more:
+                line, self._text = self._text, ""
+                return line
+            self._text += more
+
+
+def read_line_within(stream, limit: int, ends: tuple[str, ...] = ("\n",)) -> str:
     """`stream.readline()`, at most `limit` characters of it: the rest of a longer line is
     read and dropped piece by piece, so that a stdin without line breaks (`< /dev/zero`, a
     binary file piped by mistake) is never held whole. What is kept is still longer than
@@ -127,9 +179,9 @@ def read_line_within(stream, limit: int) -> str:
     Notepad, Windows PowerShell's `Out-File`) is no part of it: a batch's first turn,
     `{"conversation": …}`, was asked as a question of its own."""
     line = stream.readline(limit)
-    if len(line) >= limit and not line.endswith("\n"):
+    if len(line) >= limit and not line.endswith(ends):
         rest = line
-        while rest and not rest.endswith("\n"):
+        while rest and not rest.endswith(ends):
             rest = stream.readline(limit)
     return line[1:] if line.startswith(BOM) and len(line) > 1 else line
 

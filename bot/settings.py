@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
 import os
+import stat
 import tomllib
 import typing
 from pathlib import Path
@@ -25,6 +27,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -37,9 +40,15 @@ from pydantic_settings import (
 from bot.bounds import Within
 from bot.ratelimit import RateLimitSettings
 
+log = logging.getLogger("qabot.settings")
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "qabot.toml"
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+# What qabot writes by default (the unanswered log, the index cache) and Discord's command
+# hash: in the project, or beside the knowledge directory of an installed copy (`_homed`).
+DEFAULT_VAR = PROJECT_ROOT / "var"
+DEFAULT_COMMAND_HASH = PROJECT_ROOT / ".qabot-commands.hash"
 # The secrets, by their environment names: never read from a config file.
 SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
 # Where a question comes from: the console, `qabot ask`, or a chat platform.
@@ -150,7 +159,7 @@ class DiscordSettings(ConfigSection):
     shard_count: Annotated[int, Within(1, 100_000)] | None = None
     shard_ids: list[Annotated[int, Within(0, 99_999)]] | None = Field(default=None, min_length=1)
     message_content_intent: bool = True
-    command_hash_file: SettingPath = PROJECT_ROOT / ".qabot-commands.hash"
+    command_hash_file: SettingPath = DEFAULT_COMMAND_HASH
     # A reply Discord's rate limit (429 retry_after) would hold longer is dropped
     # (discord.py's max_ratelimit_timeout; it takes nothing under 30).
     max_retry_after_s: Annotated[float, Within(30, 300)] = 30.0
@@ -180,7 +189,7 @@ class UnansweredSettings(ConfigSection):
     """The log of questions the bot could not answer well (JSONL, rotated by size)."""
 
     enabled: bool = True
-    path: SettingPath = PROJECT_ROOT / "var" / "unanswered.jsonl"
+    path: SettingPath = DEFAULT_VAR / "unanswered.jsonl"
     # Answers below this confidence are logged too (abstentions always are).
     low_confidence: Annotated[float, Within(0, 1)] = 0.6
     max_bytes: Annotated[int, Within(1, 1_000_000_000)] = 1_000_000
@@ -245,7 +254,7 @@ class Settings(BaseSettings):
     knowledge: KnowledgeLimits = Field(default_factory=KnowledgeLimits)
     # Compiled intents files by content (bot/index_cache.py): a start-up or reload parses
     # and analyses only the files that changed. Unset: kept in memory only.
-    index_cache_dir: SettingPath | None = PROJECT_ROOT / "var" / "index-cache"
+    index_cache_dir: SettingPath | None = DEFAULT_VAR / "index-cache"
     # At most a Slack message's length (Discord's is 4,000): longer is no question to match.
     max_question_chars: Annotated[int, Within(1, 40_000)] = 4000
     # The parts of one message answered (its questions, a question's clauses), the rest
@@ -285,6 +294,24 @@ class Settings(BaseSettings):
     discord_gateway_url: str = Field(
         default="wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL"
     )
+
+    @model_validator(mode="after")
+    def _homed(self) -> Settings:
+        """An installed copy (`pip install .`, not -e: no knowledge/ beside the code) given
+        its knowledge directory (--kb) keeps what it writes by default beside that directory,
+        as the project keeps var/ beside knowledge/: `--kb /srv/qa/knowledge` writes
+        /srv/qa/var/ and /srv/qa/.qabot-commands.hash. They went under site-packages, where
+        an upgrade wipes them. A path set on purpose stays as set."""
+        if DEFAULT_KNOWLEDGE.exists() or Path(self.knowledge_dir) == DEFAULT_KNOWLEDGE:
+            return self
+        home = Path(self.knowledge_dir).resolve().parent
+        if self.index_cache_dir == DEFAULT_VAR / "index-cache":
+            self.index_cache_dir = home / "var" / "index-cache"
+        if self.unanswered.path == DEFAULT_VAR / "unanswered.jsonl":
+            self.unanswered.path = home / "var" / "unanswered.jsonl"
+        if self.discord.command_hash_file == DEFAULT_COMMAND_HASH:
+            self.discord.command_hash_file = home / DEFAULT_COMMAND_HASH.name
+        return self
 
     def pasted_knowledge_dir(self) -> Path | None:
         """The knowledge directory a command for an admin to paste must name (absolute), or
@@ -339,14 +366,17 @@ class Settings(BaseSettings):
         setting is a ValueError of one line that names where it came from and the key."""
         made: type[Settings] = cls
         if config_file is not None:
-            if not config_file.is_file():
-                raise FileNotFoundError(f"config file not found: {config_file}")
+            problem = _no_regular_file(config_file)
+            if problem is not None:
+                raise FileNotFoundError(f"config file {problem}: {config_file}")
 
             class _FromFile(cls):  # type: ignore[valid-type,misc]
                 model_config = SettingsConfigDict(toml_file=config_file, title="Settings")
 
             made = _FromFile
         source = config_file or DEFAULT_CONFIG
+        if _no_dot_env(made.model_config.get("env_file")):
+            overrides = {**overrides, "_env_file": None}
         try:
             return made(**overrides)
         except tomllib.TOMLDecodeError as exc:
@@ -359,6 +389,49 @@ class Settings(BaseSettings):
             raise ValueError(f"{source} or the environment: a value nested too deep") from None
         except SettingsError:  # a list or table in the environment that is no JSON
             raise ValueError(_not_json(made)) from None
+
+
+# What a path that is there but no regular file is (`stat`'s kinds), for the message.
+_FILE_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _no_regular_file(path: Path) -> str | None:
+    """Why `path` is no settings file to read ("not found", "is a directory", …), or None
+    when it is a regular file. Only `stat`ed, never opened: a FIFO without a writer would
+    block the open for good. For `--config`, each was "config file not found", of a path
+    that is there."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # missing, a broken link, a directory above it that cannot be read
+        return "not found"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    kind = next((f" ({name})" for test, name in _FILE_KINDS if test(mode)), "")
+    return f"is not a regular file{kind}"
+
+
+def _no_dot_env(env_file: object) -> bool:
+    """Whether the .env is there but no regular file, and so skipped, with one log line.
+    python-dotenv opens a FIFO and waits for a writer: one nobody writes to blocked every
+    command at start-up, `qabot ask` too, without a word. Skipped rather than refused: the
+    environment (a secret manager's `op run -- qabot …`) may hold all that it would."""
+    if not isinstance(env_file, str | os.PathLike):
+        return False
+    path = Path(env_file)
+    problem = _no_regular_file(path)
+    if problem in (None, "not found"):
+        return False
+    log.warning(
+        "%s %s: skipped; put its settings in a regular file or the environment", path, problem
+    )
+    return True
 
 
 def _not_utf8(path: object, exc: UnicodeDecodeError, skipped: int = 0) -> str:

@@ -123,7 +123,7 @@ _TOP_LEVEL: dict[str, tuple[type, ...]] = {
     **dict.fromkeys(("command", "text", "user_id", "channel_id", "response_url"), (str,)),
     # the ids bolt matches listeners against
     **dict.fromkeys(("callback_id", "action_id", "block_id"), (str,)),
-    **dict.fromkeys(("event", "container", "message", "view"), (dict,)),
+    **dict.fromkeys(("event", "container", "message", "view", "workflow_step"), (dict,)),
     **dict.fromkeys(("enterprise", "team", "channel"), _OPTIONAL),
     "user": (dict, str),
     "authorizations": (list,),
@@ -179,6 +179,7 @@ def malformed(body: object) -> str | None:
         problem = "response_url: not a URL"
     if problem is None and body.get("type") == "block_actions":
         problem = _block_actions_problem(body)
+    problem = problem or _workflow_step_problem(body)
     event = body.get("event")
     if problem is None and event is not None:  # what bolt matches a listener by
         problem = _wrong_types(event, _EVENT, "event.")
@@ -189,6 +190,20 @@ def malformed(body: object) -> str | None:
     if problem is None and event is not None and event.get("type") in _ASSISTANT_EVENTS:
         problem = _assistant_thread_problem(event)
     return problem
+
+
+def _workflow_step_problem(body: dict[str, Any]) -> str | None:
+    """What bolt reads of a step from apps (a feature Slack retired) for every listener it
+    calls: `workflow_step` of an edit or a save, and a submitted view's `type`. Missing,
+    it was a KeyError: a WARNING with a traceback for a body Slack signed."""
+    kind, view = body.get("type"), body.get("view") or {}
+    if kind == "view_submission" and "callback_id" in view and "type" not in view:
+        return "view.type: missing"
+    edit = kind == "workflow_step_edit" and "callback_id" in body
+    save = kind == "view_submission" and view.get("type") == "workflow_step"
+    if (edit or save) and "workflow_step" not in body:
+        return "workflow_step: missing"
+    return None
 
 
 def _assistant_thread_problem(event: dict[str, Any]) -> str | None:

@@ -42,12 +42,13 @@ def test_ask_plain_shows_the_citation(capsys: pytest.CaptureFixture[str]) -> Non
     assert "[1] article §9:" in out
 
 
-def test_batch_keeps_order_and_flushes_each_line() -> None:
+def _asked_one_by_one(lines: list[bytes]) -> list[dict]:
+    """The replies of a `qabot ask --json -` process to `lines`, each written once the
+    reply to the one before has come: each reply is flushed as it is made."""
     proc = subprocess.Popen(
         [*QABOT, "ask", "--json", "-"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        text=True,
         cwd=Path(__file__).parents[2],
         env=BUFFERED,
     )
@@ -55,15 +56,21 @@ def test_batch_keeps_order_and_flushes_each_line() -> None:
     answers = []
     with ThreadPoolExecutor(1) as reader:
         try:
-            for question in ("Wann wurde SenseTime gegründet?", "", "weather in Paris?", "HKSTP"):
-                proc.stdin.write(question + "\n")
+            for line in lines:
+                proc.stdin.write(line)
                 proc.stdin.flush()
                 # The answer arrives before stdin is closed: each line is flushed.
-                line = reader.submit(proc.stdout.readline).result(timeout=30)
-                answers.append(json.loads(line))
+                answers.append(json.loads(reader.submit(proc.stdout.readline).result(timeout=30)))
         finally:
             proc.stdin.close()  # an answer held in qabot's buffer comes out now, at the latest
     assert proc.wait(timeout=30) == 0
+    assert proc.stdout.read() == b""  # no reply more than lines
+    return answers
+
+
+def test_batch_keeps_order_and_flushes_each_line() -> None:
+    questions = ("Wann wurde SenseTime gegründet?", "", "weather in Paris?", "HKSTP")
+    answers = _asked_one_by_one([(q + "\n").encode() for q in questions])
     assert [a["question"] for a in answers] == [
         "Wann wurde SenseTime gegründet?",
         "",
@@ -452,6 +459,47 @@ def test_batch_lines_ended_by_crlf_are_the_questions_without_the_cr(
     assert main(["ask", "--json", "-"]) == 0
     replies = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["question"] for r in replies] == ["Wie groß ist RAISe+?", "HKSTP"]
+
+
+@pytest.mark.parametrize("wrapped", ["text", "bytes"])
+@pytest.mark.parametrize(
+    ("data", "questions"),
+    [
+        # a classic Mac file: every line ended by a bare CR was one line, one reply
+        ("hpc\rQuelle?\r", ["hpc", "Quelle?"]),
+        ("hpc\rHKSTP", ["hpc", "HKSTP"]),
+        # LF, CRLF and CR in one file: each ends a line, CRLF once
+        ("hpc\nHKSTP\r\nQuelle?\rRAISe+\n", ["hpc", "HKSTP", "Quelle?", "RAISe+"]),
+        # an empty line is a line (a reply each), whichever ends it
+        ("hpc\r\rHKSTP\n\nx\r\n\r\n", ["hpc", "", "HKSTP", "", "x", ""]),
+        ("hpc\n\rHKSTP", ["hpc", "", "HKSTP"]),
+    ],
+)
+def test_batch_lines_end_at_a_cr_an_lf_or_a_crlf(
+    data: str,
+    questions: list[str],
+    wrapped: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    stdin = (
+        io.StringIO(data)
+        if wrapped == "text"
+        else io.TextIOWrapper(  # as sys.stdin is on POSIX: split at LF alone, untranslated
+            io.BufferedReader(io.BytesIO(data.encode())), encoding="utf-8", newline="\n"
+        )
+    )
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["ask", "--json", "-"]) == 0
+    replies = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in replies] == questions
+
+
+def test_a_batch_line_ended_by_a_cr_is_answered_before_the_next_arrives() -> None:
+    # A CR might be the first half of a CRLF: the reply to its line goes out at once, not
+    # once the next byte tells (a writer waiting for each reply would wait for good).
+    answers = _asked_one_by_one([b"hpc\r", b"\nHKSTP\r", b"Quelle?\r\n"])
+    assert [a["question"] for a in answers] == ["hpc", "HKSTP", "Quelle?"]
 
 
 # qabot with its language data read with $TAIL appended (the file itself untouched).

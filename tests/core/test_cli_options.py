@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -69,15 +70,28 @@ def test_a_missing_knowledge_dir_fails_clearly_in_every_command(
         assert "Traceback" not in captured.err, argv
 
 
-@pytest.mark.parametrize("not_a_file", ["a directory", "/dev/null"])
+@pytest.mark.parametrize(
+    ("not_a_file", "says"),
+    [
+        ("a directory", "config file is a directory"),
+        ("/dev/null", "config file is not a regular file (a character device)"),
+        ("a FIFO", "config file is not a regular file (a FIFO)"),
+    ],
+)
 def test_a_config_path_that_is_no_file_is_an_error_not_the_defaults(
-    not_a_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    not_a_file: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The settings' TOML source reads nothing from what is not a regular file: checked for
     # existence only, `--config some/dir` ran every command on the defaults without a word.
-    path = tmp_path if not_a_file == "a directory" else Path(not_a_file)
+    # Then each was "config file not found", of a path that is there. A FIFO is never
+    # opened (no writer: the open would wait for good).
+    path = {"a directory": tmp_path, "a FIFO": tmp_path / "fifo.toml"}.get(not_a_file)
+    path = path or Path(not_a_file)
+    if not_a_file == "a FIFO":
+        os.mkfifo(path)
     assert main(["--config", str(path), "stat"]) == 2
-    assert f"config file not found: {path}" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip()
+    assert err == f"qabot: {says}: {path}", err
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
@@ -521,6 +535,25 @@ def test_a_dot_env_that_is_no_utf8_is_one_line_naming_the_file(
     assert "\n" not in err and str(env) in err and "UTF-8" in err, err
 
 
+@pytest.mark.parametrize("kind", ["a FIFO", "a directory"])
+def test_a_dot_env_that_is_no_regular_file_is_skipped_with_one_line(
+    kind: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A .env that is a FIFO nobody writes to blocked every command at start-up, `qabot ask`
+    # too, without a word (python-dotenv opens it and waits for a writer).
+    env = tmp_path / ".env"
+    os.mkfifo(env) if kind == "a FIFO" else env.mkdir()
+    monkeypatch.setitem(Settings.model_config, "env_file", env)
+    assert main(["stat", "hpc"]) == 0
+    capsys.readouterr()
+    lines = [r.getMessage() for r in caplog.records if str(env) in r.getMessage()]
+    assert len(lines) == 1 and "skipped" in lines[0], lines
+
+
 @pytest.mark.parametrize("argv", [["ask", "hpc"], ["chat"], ["kb", "status"], ["slack"]])
 def test_a_default_knowledge_directory_left_behind_by_the_install_says_what_to_do(
     argv: list[str],
@@ -537,6 +570,36 @@ def test_a_default_knowledge_directory_left_behind_by_the_install_says_what_to_d
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and str(left_behind) in err, err
     assert "pip install -e ." in err and "--kb DIR" in err, err
+
+
+@pytest.mark.parametrize("kb", ["absolute", "relative"])
+def test_an_installed_copy_keeps_its_state_beside_the_knowledge_directory_given(
+    kb: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pip install .` (not -e) with --kb: the unanswered log, the index cache's pickles and
+    # Discord's command hash went under site-packages (the copy's "project root"), beside
+    # the code, where an upgrade wipes them and `kb unanswered` of another venv finds none.
+    site = tmp_path / "site-packages"
+    monkeypatch.setattr(bot.settings, "DEFAULT_KNOWLEDGE", site / "knowledge")
+    for name in ("QABOT_UNANSWERED__PATH", "QABOT_INDEX_CACHE_DIR", "QABOT_KNOWLEDGE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("QABOT_DISCORD__COMMAND_HASH_FILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    given = "qa/knowledge" if kb == "relative" else str(tmp_path / "qa" / "knowledge")
+    settings = _settings(_parser().parse_args(["--kb", given, "chat"]))
+    home = tmp_path / "qa"
+    assert Path(settings.unanswered.path) == home / "var" / "unanswered.jsonl"
+    assert settings.index_cache_dir == home / "var" / "index-cache"
+    assert Path(settings.discord.command_hash_file) == home / ".qabot-commands.hash"
+
+
+def test_an_installed_copy_keeps_a_state_path_set_on_purpose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.settings, "DEFAULT_KNOWLEDGE", tmp_path / "site" / "knowledge")
+    monkeypatch.setenv("QABOT_UNANSWERED__PATH", str(tmp_path / "log.jsonl"))
+    settings = Settings.load(knowledge_dir=tmp_path / "qa" / "knowledge")
+    assert Path(settings.unanswered.path) == tmp_path / "log.jsonl"
 
 
 def test_a_config_of_ones_own_keeps_the_safe_defaults(

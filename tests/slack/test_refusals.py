@@ -371,6 +371,30 @@ async def test_a_signed_payload_whose_ids_are_not_strings_is_refused(
     assert not traces(caplog)
 
 
+# Steps from apps (Slack's retired workflow steps): bolt reads `workflow_step` from these
+# for every listener it calls, and a KeyError there was a WARNING with a traceback.
+WORKFLOW_STEP_WITHOUT_STEP = {
+    "edit": {"type": "workflow_step_edit", "callback_id": "c"},
+    "edit, step a string": {"type": "workflow_step_edit", "callback_id": "c", "workflow_step": "s"},
+    "save": {"type": "view_submission", "view": {"type": "workflow_step", "callback_id": "c"}},
+    "view without a type": {"type": "view_submission", "view": {"callback_id": "c"}},
+}
+
+
+@pytest.mark.parametrize("shape", WORKFLOW_STEP_WITHOUT_STEP)
+async def test_a_signed_workflow_step_payload_without_its_step_is_refused_in_one_line(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, shape: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    payload = {**WORKFLOW_STEP_WITHOUT_STEP[shape], "user": {"id": "U1"}}
+    reply = await slack.post_payload(payload)
+    await slack.settled()
+    assert reply.status == 400
+    assert not traces(caplog)
+    lines = [r.getMessage() for r in caplog.records if r.name == "qabot.slack"]
+    assert len(lines) == 1 and "malformed" in lines[0] and len(lines[0]) < MAX_LINE
+
+
 async def test_a_signed_request_nobody_handles_is_logged_in_one_short_line(
     slack: SlackHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
