@@ -200,7 +200,7 @@ def test_an_amount_in_millions_by_the_thousand_is_answered(
         ("Ist RAISe+ 3000 Millionen HK$ wert?", "nicht 3000 Millionen,"),
         ("Is the AI subsidy scheme worth HK$5000 million?", "does not say 5000 million "),
         ("Is the AI Subsidy Scheme worth 5000 Millionen HK$?", "does not say 5000 Millionen "),
-        ("Why are there 200 Tausend KI-Firmen im Science Park?", "does not say 200000 "),
+        ("Why are there 200 Tausend KI-Firmen im Science Park?", "does not say 200 Tausend "),
     ],
 )
 def test_another_amount_in_millions_is_corrected_as_written(
@@ -295,17 +295,17 @@ def test_millions_by_the_thousand_read_as_billions(said: str, read: list[str]) -
 @pytest.mark.parametrize(
     ("question", "figure"),
     [
-        ("Gab es 200 Tausend KI-Firmen im Science Park?", "200000"),
-        ("Gab es zweihundert tausend KI-Firmen im Science Park?", "200000"),
+        ("Gab es 200 Tausend KI-Firmen im Science Park?", "200 Tausend"),
+        ("Gab es zweihundert tausend KI-Firmen im Science Park?", "zweihundert tausend"),
         ("Gab es drei hundert KI-Firmen im Science Park?", "300"),
         ("Were there a hundred thousand AI companies in the science park?", "100000"),
-        ("Were there 200 thousand AI companies in the science park?", "200000"),
+        ("Were there 200 thousand AI companies in the science park?", "200 thousand"),
     ],
 )
 def test_a_premise_of_a_number_and_its_scale_written_apart_is_corrected(
     qabot: QABot, question: str, figure: str
 ) -> None:
-    """Corrected with "nicht 1000" / "nicht 100" / "does not say 100", or (200 thousand)
+    """Corrected with the figure as the question writes it ("nicht 200 Tausend"), not
     confirmed by the article's "over 200"."""
     text = qabot.ask(question).text
     assert f"nicht {figure}," in text or f"does not say {figure} " in text
