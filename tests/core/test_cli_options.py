@@ -667,6 +667,32 @@ def test_kb_add_question_files_the_phrase_under_the_language_given(
     assert "to hkpc.recruiting (en)" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    "option", ["phrase", "--title"], ids=["add-question's phrase", "ingest's --title"]
+)
+def test_a_word_of_the_command_line_that_is_no_utf8_is_refused_not_dropped(
+    option: str, kb_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Latin-1 terminal's `ü` is the byte 0xfc, which Python reads from argv as the lone
+    surrogate U+DCFC: `kb add-question hkpc.recruiting 'Wie viele Bürofirmen …'` dropped it
+    with the other invisible characters and filed 'Wie viele Brofirmen …' ("added …", exit
+    0); a --title lost it the same way. `qabot ask` of the same bytes says it cannot read
+    them. Refused instead, naming the byte, and nothing written."""
+    text = "Wie viele B\udcfcrofirmen suchen Leute?"  # os.fsdecode(b"... B\xfcrofirmen ...")
+    article = tmp_path / "article.txt"
+    article.write_text("Ein Satz mit 41 Prozent.\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in kb_copy.rglob("*") if p.is_file()}
+    if option == "phrase":
+        argv = ["kb", "add-question", "--kb", str(kb_copy), "hkpc.recruiting", text]
+    else:
+        argv = ["kb", "ingest", str(article), "--id", "next", "--title", text, "--kb", str(kb_copy)]
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and option in err and "0xfc" in err and "UTF-8" in err
+    assert {p: p.read_bytes() for p in kb_copy.rglob("*") if p.is_file()} == before
+
+
 def test_a_config_value_nested_past_the_parser_is_an_error_not_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
