@@ -129,7 +129,22 @@ def test_a_misspelt_setting_is_an_error_not_a_silent_default(
     assert "resolver.accept" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("url", ["localhost:6379", "redis://:pw-not-real@127.0.0.1:notaport/0"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "localhost:6379",
+        "redis://:pw-not-real@127.0.0.1:notaport/0",
+        # redis-py's parser raised on these as the store opened, after the settings held:
+        "redis://:pw-not-real@127.0.0.1:1/0?db=abc",
+        "redis://:pw-not-real@127.0.0.1:1/0?socket_timeout=abc",
+        # ... and took these for database 0 without a word, or SELECTed in vain for ever
+        # ("shared state unavailable … value is not an integer or out of range")
+        "redis://:pw-not-real@127.0.0.1:1/\u00b2",
+        "redis://:pw-not-real@127.0.0.1:1/99999999999999999999",
+        "redis://:pw-not-real@127.0.0.1:1/0?db=-1",
+    ],
+    ids=["no scheme", "port", "?db=abc", "?socket_timeout=abc", "db ²", "db 10**20", "?db=-1"],
+)
 def test_a_redis_url_that_is_none_is_named_not_a_traceback(
     url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
