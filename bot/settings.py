@@ -473,11 +473,16 @@ def _is_redis_url(url: str) -> bool:
         return False
     if parts.scheme not in ("redis", "rediss", "unix"):
         return False
-    from redis.connection import parse_url  # its options' values (?db=, ?socket_timeout=)
+    import redis
 
     try:
-        options = parse_url(url)
-    except ValueError:
+        # redis-py's reading of the options (?db=abc raised as the store opened) and a
+        # connection made of them, unconnected: an option it has not (?socket_timout=,
+        # ?ssl_cert_reqs= without TLS) or a value it refuses (?protocol=9) failed every call
+        # as "shared state unavailable", for ever.
+        options = redis.connection.parse_url(url)
+        redis.ConnectionPool.from_url(url).make_connection()
+    except (ValueError, TypeError, redis.RedisError):
         return False
     db = parts.path.strip("/") if parts.scheme != "unix" else ""
     # redis-py takes a path that is no number ("/²") for database 0 without a word, and

@@ -142,8 +142,14 @@ def test_a_misspelt_setting_is_an_error_not_a_silent_default(
         "redis://:pw-not-real@127.0.0.1:1/\u00b2",
         "redis://:pw-not-real@127.0.0.1:1/99999999999999999999",
         "redis://:pw-not-real@127.0.0.1:1/0?db=-1",
+        "redis://:pw-not-real@127.0.0.1:1/0?socket_timout=1",
+        "redis://:pw-not-real@127.0.0.1:1/0?protocol=9",
+        "redis://:pw-not-real@127.0.0.1:1/0?ssl_cert_reqs=required",
     ],
-    ids=["no scheme", "port", "?db=abc", "?socket_timeout=abc", "db ²", "db 10**20", "?db=-1"],
+    ids=[
+        *("no scheme", "port", "?db=abc", "?socket_timeout=abc", "db ²", "db 10**20", "?db=-1"),
+        *("?socket_timout=1", "?protocol=9", "TLS option without TLS"),
+    ],
 )
 def test_a_redis_url_that_is_none_is_named_not_a_traceback(
     url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
