@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     unanswered.add_argument("--json", action="store_true", help="one JSON object per group")
     add = kb_sub.add_parser("add-question", parents=[common], help="add a question variant")
     add.add_argument("intent", help="the intent id, e.g. hkpc.recruiting")
-    add.add_argument("phrase", help="the question, as people ask it")
+    add.add_argument("phrase", type=_utf8, help="the question, as people ask it")
     add.add_argument("--lang", choices=["de", "en"], help="default: detected")
     ingest = kb_sub.add_parser("ingest", parents=[common], help="add a source and draft it")
     ingest.add_argument("article", type=Path, help="the article as a UTF-8 text file")
@@ -122,12 +122,24 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _utf8(text: str) -> str:
+    """Words to write into the knowledge, as UTF-8 (argparse names the option when this
+    raises). A byte that is none (a Latin-1 terminal's ü, 0xfc) reads from argv as a lone
+    surrogate, which the edit dropped with the invisible characters: 'Bürofirmen' was
+    filed as 'Brofirmen'."""
+    bad = next((c for c in text if "\udc80" <= c <= "\udcff"), None)
+    if bad is not None:
+        byte = f"0x{ord(bad) - 0xDC00:02x}"
+        raise argparse.ArgumentTypeError(f"not UTF-8 (byte {byte}); set the terminal to UTF-8")
+    return text
+
+
 def _title(text: str) -> str:
     """A title with something to read in it (argparse names the option when this raises):
     an empty one was taken for none, blanks or hidden characters alone for a title."""
     from bot.render.echo import shown
 
-    if not shown(text, limit=None):
+    if not shown(_utf8(text), limit=None):
         raise argparse.ArgumentTypeError("a title needs words (leave it out for the first line)")
     return text
 

@@ -87,8 +87,18 @@ def guess_lang(text: str) -> str:
     return detect(text, default="de")[0]
 
 
+# What YAML allows nowhere in a file (not even quoted): DEL, the C1 controls but NEL, U+FFFE/F,
+# lone surrogates. JSON leaves these raw; written as \uXXXX they read back as themselves.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _yaml_safe(text: str) -> str:
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    # a JSON string is a YAML double-quoted scalar, once what YAML has no room for is escaped
+    return _yaml_safe(json.dumps(text, ensure_ascii=False))
 
 
 def draft_yaml(source_id: str, items: list[Statement]) -> str:
@@ -103,7 +113,7 @@ def draft_yaml(source_id: str, items: list[Statement]) -> str:
         notes = [*st.figures, *st.bodies]
         lines += [
             f"  - id: {source_id}.s{k}",
-            f"    # {st.locator}; states: {', '.join(notes)}",
+            f"    # {st.locator}; states: {_yaml_safe(', '.join(notes))}",
             "    questions:",
             '      de: ["TODO Frage auf Deutsch"]',
             '      en: ["TODO question in English"]',

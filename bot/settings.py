@@ -535,13 +535,32 @@ def _has_password(url: object) -> bool:
     return parts is not None and bool(parts.password or parse_qs(parts.query).get("password"))
 
 
+MAX_REDIS_DB = 2**31 - 1  # SELECT takes a C int (the server's `databases` bounds it further)
+
+
 def _is_redis_url(url: str) -> bool:
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises ValueError for a port that is no number
     except ValueError:
         return False
-    if parts.scheme == "unix":
-        return True
-    db = parts.path.strip("/")
-    return parts.scheme in ("redis", "rediss") and (not db or db.isdigit())
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        return False
+    import redis
+
+    try:
+        # redis-py's reading of the options (?db=abc raised as the store opened) and a
+        # connection made of them, unconnected: an option it has not (?socket_timout=,
+        # ?ssl_cert_reqs= without TLS) or a value it refuses (?protocol=9) failed every call
+        # as "shared state unavailable", for ever.
+        options = redis.connection.parse_url(url)
+        redis.ConnectionPool.from_url(url).make_connection()
+    except (ValueError, TypeError, redis.RedisError):
+        return False
+    db = parts.path.strip("/") if parts.scheme != "unix" else ""
+    # redis-py takes a path that is no number ("/²") for database 0 without a word, and
+    # Redis refuses a SELECT past a C int for good: the store would be "unavailable" for ever.
+    if db and not (db.isascii() and db.isdigit()):
+        return False
+    index = options.get("db", 0)  # ?db= if given, else the path's number
+    return isinstance(index, int) and 0 <= index <= MAX_REDIS_DB

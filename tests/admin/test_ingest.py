@@ -117,6 +117,30 @@ def test_a_title_keeps_no_bom_nor_control_characters(
     assert not result.source_file.read_text(encoding="utf-8").startswith("\ufeff")
 
 
+@pytest.mark.parametrize(
+    "odd",
+    ["\x7f", "\x80", "\x9b31m", "\ufffe", "\uffff"],
+    ids=["DEL", "a C1 control", "a C1 CSI", "U+FFFE", "U+FFFF"],
+)
+def test_a_draft_of_an_article_with_characters_yaml_has_no_room_for_still_reads(
+    kb_copy: Path, tmp_path: Path, odd: str
+) -> None:
+    """A DEL or a C1 control in a sentence with a figure (text pasted from a PDF or an old
+    Windows page) was written raw into the draft's double-quoted scalars, where YAML allows
+    none: `kb validate` said "draft not checked (YAML syntax: unacceptable character …)"
+    of a draft ingest had just called done. Written as YAML's escapes, it reads back as the
+    source's own text, and every quote still verifies."""
+    article = tmp_path / "article.txt"
+    article.write_text(f"Titel\nDie HKPC meldet{odd} 41 % mehr Anfragen.\n", encoding="utf-8")
+    result = ingest(kb_copy, article, "next_article")
+    draft = round_trip_yaml().load(result.draft.read_text(encoding="utf-8"))["intents"]
+    (cite,) = draft[0]["cite"]
+    assert cite["quote"] == f"Die HKPC meldet{odd} 41 % mehr Anfragen."
+    kb = load_knowledge(kb_copy)
+    assert cite["quote"] in kb.sources["next_article"].paragraph(cite["locator"])
+    assert lint_drafts(kb_copy, kb, KnowledgeLimits()) == []
+
+
 def test_an_article_whose_first_line_has_no_words_needs_a_title(
     kb_copy: Path, tmp_path: Path
 ) -> None:

@@ -143,7 +143,28 @@ def test_a_misspelt_setting_is_an_error_not_a_silent_default(
     assert "resolver.accept" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("url", ["localhost:6379", "redis://:pw-not-real@127.0.0.1:notaport/0"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "localhost:6379",
+        "redis://:pw-not-real@127.0.0.1:notaport/0",
+        # redis-py's parser raised on these as the store opened, after the settings held:
+        "redis://:pw-not-real@127.0.0.1:1/0?db=abc",
+        "redis://:pw-not-real@127.0.0.1:1/0?socket_timeout=abc",
+        # ... and took these for database 0 without a word, or SELECTed in vain for ever
+        # ("shared state unavailable … value is not an integer or out of range")
+        "redis://:pw-not-real@127.0.0.1:1/\u00b2",
+        "redis://:pw-not-real@127.0.0.1:1/99999999999999999999",
+        "redis://:pw-not-real@127.0.0.1:1/0?db=-1",
+        "redis://:pw-not-real@127.0.0.1:1/0?socket_timout=1",
+        "redis://:pw-not-real@127.0.0.1:1/0?protocol=9",
+        "redis://:pw-not-real@127.0.0.1:1/0?ssl_cert_reqs=required",
+    ],
+    ids=[
+        *("no scheme", "port", "?db=abc", "?socket_timeout=abc", "db ²", "db 10**20", "?db=-1"),
+        *("?socket_timout=1", "?protocol=9", "TLS option without TLS"),
+    ],
+)
 def test_a_redis_url_that_is_none_is_named_not_a_traceback(
     url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -728,6 +749,32 @@ def test_kb_add_question_files_the_phrase_under_the_language_given(
     argv = ["kb", "add-question", "--kb", str(kb_copy), "--lang", "en"]
     assert main([*argv, "hkpc.recruiting", phrase]) == 0
     assert "to hkpc.recruiting (en)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "option", ["phrase", "--title"], ids=["add-question's phrase", "ingest's --title"]
+)
+def test_a_word_of_the_command_line_that_is_no_utf8_is_refused_not_dropped(
+    option: str, kb_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Latin-1 terminal's `ü` is the byte 0xfc, which Python reads from argv as the lone
+    surrogate U+DCFC: `kb add-question hkpc.recruiting 'Wie viele Bürofirmen …'` dropped it
+    with the other invisible characters and filed 'Wie viele Brofirmen …' ("added …", exit
+    0); a --title lost it the same way. `qabot ask` of the same bytes says it cannot read
+    them. Refused instead, naming the byte, and nothing written."""
+    text = "Wie viele B\udcfcrofirmen suchen Leute?"  # os.fsdecode(b"... B\xfcrofirmen ...")
+    article = tmp_path / "article.txt"
+    article.write_text("Ein Satz mit 41 Prozent.\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in kb_copy.rglob("*") if p.is_file()}
+    if option == "phrase":
+        argv = ["kb", "add-question", "--kb", str(kb_copy), "hkpc.recruiting", text]
+    else:
+        argv = ["kb", "ingest", str(article), "--id", "next", "--title", text, "--kb", str(kb_copy)]
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and option in err and "0xfc" in err and "UTF-8" in err
+    assert {p: p.read_bytes() for p in kb_copy.rglob("*") if p.is_file()} == before
 
 
 def test_a_config_value_nested_past_the_parser_is_an_error_not_a_traceback(
