@@ -435,9 +435,9 @@ class Policy:
         mixed = self._mixed_topics(question, top, res) or self._figure_across_topics(top, res, p)
         if mixed is not None:
             return mixed
-        # "5000 million" is checked as the question writes it, though the tokens read it in
-        # billions ("5", too few digits to be a figure of note)
-        amounts = _in_billions(question) if top.extra_numbers | res.dropped_numbers else {}
+        # an amount with a scale is checked however few its digits, and named as the
+        # question writes it ("HK$5 billion", "5000 million": the tokens read "5")
+        amounts = _scaled_amounts(question) if top.extra_numbers | res.dropped_numbers else {}
         wrong = sorted(
             n for n in top.extra_numbers | res.dropped_numbers if _significant(n) or n in amounts
         )
@@ -1292,7 +1292,7 @@ def _puts_up_a_claim(words: tuple[str, ...]) -> bool:
     return has_cue(words, "claim") or (bool(words) and words[-1] in ("oder", "or"))
 
 
-def _in_billions(question: str) -> dict[str, str]:
+def _scaled_amounts(question: str) -> dict[str, str]:
     """The question's amounts with a scale, by their number as the tokens read it: "5000
     million" → {"5": "5000 million"}, "HK$5 billion" → {"5": "5 billion"}. An amount is a
     figure to check however few its digits."""
