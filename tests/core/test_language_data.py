@@ -145,3 +145,10 @@ def test_every_phrase_can_match_a_question() -> None:
         for entry in phrases:
             read = tuple(tokens(" ".join(entry)))
             assert read == entry or read in phrases, entry
+
+
+def test_the_gazetteer_has_states_but_no_everyday_words_of_place() -> None:
+    """States and provinces people compare with are places; a subdivision named by a word
+    of place or a noun ("Central", "Delta", "Pool") is not, or questions would narrow."""
+    assert {("texas",), ("sachsen",), ("scotland",), ("british", "columbia")} <= lexicon.PLACES
+    assert not {("central",), ("delta",), ("pool",), ("northern", "region")} & lexicon.PLACES

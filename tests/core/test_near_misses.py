@@ -51,6 +51,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "HKSTP AI companies at the end of 2023?",  # keywords with a point in time
         "Hat Hamburg auch so einen Technologiepark für KI-Firmen?",  # a city of the gazetteer
         "What share of firms in Mumbai use AI?",
+        # a state or province, and a place typed small after "in"
+        "What percent of firms in Texas use AI?",
+        "un in sachsen, wie viel prozent der firmen nutzen KI?",
+        "what share of firms in leipzig use AI?",
         "Welche Empfehlungen hat das HKPC gemacht?",  # which of the nine it only counts
         "Which AI companies are in the science park?",  # which of the 200 it only counts
         "Wie hoch ist die jährliche Mittelausstattung des RAISe+ Scheme?",  # per year
