@@ -319,16 +319,43 @@ class Policy:
         question for a share of them ("what share of the sample are SMEs?")."""
         if not asks_share(res.words) or asks_count(res.words):
             return False
+        return self._asks_counts_only(key)
+
+    def _asks_counts_only(self, key: str) -> bool:
+        """Whether the stored questions of `key` ask counts, never shares."""
         counts = self._counts_only.get(key)
-        if counts is None:  # once per gap: its stored questions ask counts, never shares
+        if counts is None:  # once per intent
             asked = [tokens(v) for v in self.resolver.docs[key].variant_texts]
             counts = any(map(asks_count, asked)) and not any(map(asks_share, asked))
             self._counts_only[key] = counts
         return counts
 
+    def _count_gap_before_shares(self, ranked: list[Candidate], res: Resolution) -> list[Candidate]:
+        """The converse of `_gap_of_a_count`: a question for a count ("How many companies
+        were surveyed?") that an answer stating only shares (25 % large, 75 % SMEs) and a
+        known gap about that count both cover is the gap's: shares count nothing."""
+        if len(ranked) < 2:
+            return ranked
+        top, gap = ranked[:2]
+        if (
+            self.intents[top.key].kind != "article"
+            or self.intents[gap.key].kind != "gap"
+            or self.figure_kinds.get(top.key) != {"percent"}
+            or not asks_count(res.words)
+            or asks_share(res.words)
+            or parts_asked_of(res.words)  # "how many of the firms are large?" asks a share
+            or gap.coverage < max(top.coverage, self.model.min_coverage)
+            or not self._asks_counts_only(gap.key)
+            # "how many are profitable?" names no SenseTime: not the gap on its business
+            or self.subjects.get(gap.key, frozenset()) - res.analysis.features
+        ):
+            return ranked
+        return [gap, top, *ranked[2:]]
+
     def accepted(self, res: Resolution) -> tuple[Candidate | None, float]:
         """The best intent when the model trusts it, with the model's probability."""
         ranked = self._article_before_gap(self.ranked(res), res)
+        ranked = self._count_gap_before_shares(ranked, res)
         if not ranked:
             return None, 0.0
         top = ranked[0]
