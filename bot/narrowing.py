@@ -28,6 +28,7 @@ from bot.lexicon import (
     PLACE_PREPOSITIONS,
     PLACES,
     RESTRICTORS,
+    SECTOR_NOUNS,
     STOPWORDS,
     TOPIC_PREPOSITIONS,
     fold_entry,
@@ -159,8 +160,10 @@ def _kinds_of_firm(
 ) -> list[Narrowing]:
     """ "Gastro-Betriebe", "hotel businesses": a word the knowledge does not know, right before a
     noun of firms, says which firms ("befragten Firmen", "AI companies" it knows). A word
-    with an adjective's ending ("erfassten", "fiele", "irgendaner") describes, not names."""
-    return [
+    with an adjective's ending ("erfassten", "fiele", "irgendaner") describes, not names.
+    Before a line of business ("financial-services firms", "IT services companies") any word
+    names the kind, known or not."""
+    found = [
         Narrowing("group", (stem(kind),), surface(question, (kind,)))
         for kind, noun in pairwise(toks)
         if noun in FIRM_NOUNS_APART
@@ -171,6 +174,12 @@ def _kinds_of_firm(
         and not known(kind)
         and not kind.endswith(_ADJECTIVE_ENDINGS)
     ]
+    for kind, sector, noun in zip(toks, toks[1:], toks[2:], strict=False):
+        if noun in FIRM_NOUNS_APART and sector in SECTOR_NOUNS and kind.isalpha():
+            written = surface(question, (kind, sector))
+            if kind not in STOPWORDS or written.split()[0].isupper():  # "IT", not "it"
+                found.append(Narrowing("group", (stem(kind),), written))
+    return found
 
 
 def _as_listed(tok: str) -> str:

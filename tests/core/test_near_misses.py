@@ -121,6 +121,9 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # a count the shares of the sample (25 % / 75 %) do not give: the known gap's
         "How many companies were surveyed?",
         "how many companies did they actually survey for that study?",
+        # a line of business before a noun of firms names a kind of firm, known words too
+        "What proportion of financial-services firms in Hong Kong have adopted AI?",
+        "Among IT services companies only, what % are adopting AI in HK?",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
@@ -297,6 +300,16 @@ def test_a_covered_restriction_is_answered(qabot: QABot) -> None:
     # The article gives the month of the study: "in which month" is not narrower.
     answer = qabot.ask("In which month was the HKPC study published?")
     assert answer.answered and "November" in answer.text
+
+
+def test_the_line_of_business_the_answer_is_about_is_no_narrowing(qabot: QABot) -> None:
+    # "AI industry companies" are the firms the cloud figure is about
+    answered_with(qabot, "What share of AI industry companies use cloud services?", "cloud")
+
+
+def test_a_count_of_the_sample_by_size_is_answered_by_its_shares(qabot: QABot) -> None:
+    # "how many of the firms …" asks a part: the shares answer it, not the survey-size gap
+    answered_with(qabot, "How many of the companies are SMEs?", "75")
 
 
 def test_a_false_premise_is_corrected(qabot: QABot) -> None:
