@@ -115,6 +115,7 @@ _DIALECT_SPELLINGS = (
     (re.compile(r"(?<=[a-z]{3})et$"), "en"),  # Swabian "wollet", "verlasset": -en
     (re.compile(r"scht"), "st"),  # Swabian and Alemannic "fascht", "erscht"
     (re.compile(r"^g(?=[bdfgklmnprstwz])"), "ge"),  # "gsagt", "gschafft", "gmacht"
+    (re.compile(r"oa"), "ei"),  # Bavarian and Austrian "kloane", "zwoa", "hoaßt": ei
 )
 
 

@@ -123,6 +123,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "how many companies did they actually survey for that study?",
         # a line of business before a noun of firms names a kind of firm, known words too
         "What proportion of financial-services firms in Hong Kong have adopted AI?",
+        "wia viel vo de kloanen firmen in hongkong nutzn KI",  # "kloane": kleine
         "Among IT services companies only, what % are adopting AI in HK?",
     ],
 )
@@ -2129,9 +2130,11 @@ def test_a_chat_n_joins_two_questions(qabot: QABot) -> None:
         # Swabian "fascht" (fast), "verlasset" (-en), "Firme" (-en)
         ("Worauf verlasset sich fascht alle Firme beim Rechne?", ("Cloud",)),
         ("Wie viel Prozent von de Firme wollet international expandiere?", ("55",)),
+        # Bavarian and Austrian "oa" for "ei" ("woaßt", "kloane")
+        ("wia vui kloane und mittlere Firmen san in da Studie?", ("75",)),
     ],
 )
-def test_swabian_spellings_are_read_as_standard_german(
+def test_dialect_spellings_are_read_as_standard_german(
     qabot: QABot, question: str, words: tuple[str, ...]
 ) -> None:
     answered_with(qabot, question, *words)
