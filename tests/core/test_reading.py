@@ -93,6 +93,9 @@ def test_statements_only_are_one_question() -> None:
         ("nabend", "greeting"),  # northern German "guten Abend"
         ("Magic, cheers big man", "thanks"),  # Glasgow
         ("Fair enough, thanks.", "thanks"),
+        ("howzit", "greeting"),  # South African
+        ("sharp thanks bru, lekker", "thanks"),
+        ("Grand, cheers", "thanks"),  # Irish
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
