@@ -95,6 +95,11 @@ FIGURE_WORDS = frozenset(
     "percentage percent prozent prozentsatz number zahl anzahl figure date datum day tag month "
     "monat count".split()
 )
+# Words that ask for one figure of what the rest names ("cloud stat pls", "HPC-Quote?",
+# "what's the number?"): read as a question for a quantity, not as a topic of their own.
+FIGURE_ASKING = frozenset(
+    "number zahl figure stat stats statistic statistik quote rate wert kennzahl".split()
+)
 BACKGROUND = 0.3  # a named thing in more than this share of answers is the article's setting
 MONEY_SCALE = 1e6  # amounts come in millions and billions ("HK$3 Mrd."): 200 thousand is a count
 WHICH = frozenset(p[0] for p in FOLLOWUP["which"]) | {"what"}  # "which / what cities"
@@ -374,6 +379,21 @@ class Policy:
             return None, p
         return top, p
 
+    def _asking_a_figure(
+        self, res: Resolution, p: float
+    ) -> tuple[Candidate | None, float, Resolution]:
+        """A question no intent fits while a word of it asks for a figure ("cloud stat pls"),
+        judged with that word read as the question for a quantity: accepted only for an
+        intent that answers how many or how much."""
+        words = FIGURE_ASKING.intersection(res.analysis.tokens)
+        if not words or not set(res.analysis.tokens) - words - STOPWORDS:
+            return None, p, res
+        asked = self.resolver.asking_for(res, frozenset(words), "quantity")
+        top, q = self.accepted(asked)
+        if top is None or "quantity" not in self.resolver.docs[top.key].types:
+            return None, p, res
+        return top, q, asked
+
     def _all_of_them(self, top: Candidate, res: Resolution) -> Candidate:
         """ "Welche Förderprogramme werden genannt, mit Betrag?" names no programme: it fits
         each programme's own intent (amount, programme) better than the one on all of them.
@@ -414,6 +434,8 @@ class Policy:
             # a figure the intent does not state is then a premise to correct.
             res = self.resolver.without_numbers(res)
             top, p = self.accepted(res)
+        if top is None:
+            top, p, res = self._asking_a_figure(res, p)
         if top is None:
             return self._narrowed_anyway(question, res, p)
         if self.intents[top.key].kind != "article":

@@ -233,6 +233,19 @@ class Resolver:
         ranked = self._rank(bare, folded, self.docs, self._postings)
         return Resolution(res.lang, res.lang_signal, ranked, bare, a.numbers, res.words)
 
+    def asking_for(self, res: Resolution, words: frozenset[str], kind: str) -> Resolution:
+        """The ranking of the same question with `words` read as asking for a `kind` of
+        answer, not as what it is about ("cloud stat pls": the cloud figure asked, "stat"
+        no topic an intent must explain)."""
+        a = res.analysis
+        read = (self.analyzer.analyze(w, correct=False).features for w in words)
+        dropped = frozenset().union(*read)
+        toks = tuple(t for t in a.tokens if t not in words)
+        features, guessed = a.features - dropped, a.guessed - dropped
+        bare = Analysis(features, a.types | {kind}, a.numbers, toks, guessed)
+        ranked = self._rank(bare, " ".join(toks), self.docs, self._postings)
+        return Resolution(res.lang, res.lang_signal, ranked, bare, res.dropped_numbers, res.words)
+
     def rank_passages(self, analysis: Analysis, folded: str) -> tuple[Candidate, ...]:
         return self._rank(analysis, folded, self.passages, self._passage_postings)
 

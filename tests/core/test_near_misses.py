@@ -2161,3 +2161,15 @@ def test_every_last_one_is_no_ordinal(qabot: QABot) -> None:
 def test_a_difference_between_two_amounts_stays_declined(qabot: QABot) -> None:
     # "between A and B" sets the two side by side: the "and" parts no question of its own
     assert not qabot.ask("gap between RAISe+ and AI subsidy in HK$, just the number").answered
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [("cloud stat pls", ("cloud",)), ("hpc stat?", ("44",)), ("HPC-Quote?", ("44",))],
+)
+def test_a_word_asking_for_a_figure_is_no_topic(
+    qabot: QABot, question: str, words: tuple[str, ...]
+) -> None:
+    # "stat", "Quote" ask for the figure of what the rest names; read as a topic, no intent
+    # explained them and the keyword question was declined
+    answered_with(qabot, question, *words)
