@@ -2173,3 +2173,10 @@ def test_a_word_asking_for_a_figure_is_no_topic(
     # "stat", "Quote" ask for the figure of what the rest names; read as a topic, no intent
     # explained them and the keyword question was declined
     answered_with(qabot, question, *words)
+
+
+def test_growing_outside_hong_kong_is_expanding_abroad(qabot: QABot) -> None:
+    # "outside" is the rest of a figure ("revenue from outside HK" is declined), but growing
+    # outside Hong Kong is what the expansion figure is about
+    answered_with(qabot, "What share of the companies want to expand outside HK?", "55")
+    assert not qabot.ask("What share of revenue comes from outside Hong Kong?").answered
