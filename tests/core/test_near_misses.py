@@ -124,6 +124,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # a line of business before a noun of firms names a kind of firm, known words too
         "What proportion of financial-services firms in Hong Kong have adopted AI?",
         "wia viel vo de kloanen firmen in hongkong nutzn KI",  # "kloane": kleine
+        # another person by role, a programme's term, a continent
+        "What did the head of the HKPC say about the study findings?",
+        "Welche Laufzeit hat das AI Subsidy Scheme?",
+        "what % of hk ai firms want to expand into africa?",
         "Among IT services companies only, what % are adopting AI in HK?",
     ],
 )
