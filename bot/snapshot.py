@@ -778,6 +778,12 @@ class Snapshot:
             if narrowing[n] and (cand.key, "answer") in seen:
                 found.append(Decision("abstain"))  # "…, und wie viele heute?": said unanswered
                 continue
+            own = clauses[n]  # as written, without the words it leans on
+            if (cand.key, "narrowed") in seen and not self.policy.terms(own, clause_res.lang):
+                # "… wie sieht es bei den KMUs aus, wie viel Prozent verdienen da Geld?": the
+                # same answer again, for nothing of its own, asks of the group declined before
+                found.append(Decision("abstain"))
+                continue
             seen.add((cand.key, decision.verdict))
             found.append(decision)
             # a known gap says what the article lacks about a thing ("On what date … did the

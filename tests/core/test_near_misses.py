@@ -2184,3 +2184,13 @@ def test_growing_outside_hong_kong_is_expanding_abroad(qabot: QABot) -> None:
     # outside Hong Kong is what the expansion figure is about
     answered_with(qabot, "What share of the companies want to expand outside HK?", "55")
     assert not qabot.ask("What share of revenue comes from outside Hong Kong?").answered
+
+
+def test_a_later_part_asking_the_declined_group_again_is_declined(qabot: QABot) -> None:
+    # "… wie viel Prozent haben da Probleme?" gets the answer declined for the large firms
+    # just before, for nothing of its own: it asks of them, not of all firms
+    answer = qabot.ask(
+        "49 % haben Probleme beim Rekrutieren, okay – aber wie sieht es bei den großen Firmen "
+        "aus, wie viel Prozent haben da Probleme?"
+    )
+    assert not answer.answered, answer.text
