@@ -2194,3 +2194,13 @@ def test_a_later_part_asking_the_declined_group_again_is_declined(qabot: QABot) 
         "aus, wie viel Prozent haben da Probleme?"
     )
     assert not answer.answered, answer.text
+
+
+def test_a_question_in_that_regard_is_asked_of_the_sentence_before(qabot: QABot) -> None:
+    # "diesbezüglich" points at the half of the large firms: "the SMEs in that regard" asks
+    # their profitability, not their share of the sample (75 %)
+    answer = qabot.ask(
+        "Sehr geehrte Damen und Herren, laut Artikel ist die Hälfte der großen Unternehmen "
+        "profitabel. Wie sieht es diesbezüglich bei den kleinen und mittleren Unternehmen aus?"
+    )
+    assert not answer.answered and "75" not in answer.text, answer.text

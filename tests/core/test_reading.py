@@ -96,6 +96,7 @@ def test_statements_only_are_one_question() -> None:
         ("howzit", "greeting"),  # South African
         ("sharp thanks bru, lekker", "thanks"),
         ("Grand, cheers", "thanks"),  # Irish
+        ("Sehr geehrte Damen und Herren,", "greeting"),  # a formal letter's opening
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
