@@ -123,7 +123,12 @@ def _listed_terms(toks: list[str], question: str, known: Callable[[str], bool]) 
                 taken = n
                 break
         if not taken:
-            hit, taken = _elided(toks[i], question) or _compound_head(toks[i], known, question), 1
+            hit = (
+                _elided(toks[i], question)
+                or _compound_head(toks[i], known, question)
+                or _place_adjective(toks[i], question, known)
+            )
+            taken = 1
         if ASKER_POSSESSIVES.intersection(toks[max(0, i - _OWNER_REACH) : i]):
             hit = None  # "mein Chef", "our Frankfurt office": the asker's own
         i += taken
@@ -230,6 +235,18 @@ _ELIDED = {
 def _elided(tok: str, question: str) -> Narrowing | None:
     group = _ELIDED.get(tok) if tok not in STOPWORDS else None
     return Narrowing(group, (stem(tok),), surface(question, (tok,))) if group else None
+
+
+def _place_adjective(tok: str, question: str, known: Callable[[str], bool]) -> Narrowing | None:
+    """A German adjective of a place of the gazetteer, written as a name ("Hamburger Firmen",
+    "die Wiener Start-ups"): the place, as "in Hamburg" is; not one the knowledge knows
+    ("Hongkonger Firmen")."""
+    if not tok.endswith("er") or (base := tok[:-2]) in STOPWORDS or (base,) not in PLACES:
+        return None
+    written = surface(question, (tok,))
+    if not written[:1].isupper() or known(base):
+        return None
+    return Narrowing("place", (stem(base),), written)
 
 
 # One-word restrictors that can open a German compound ("Logistikfirmen", "Bankenbranche").

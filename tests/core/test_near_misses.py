@@ -128,6 +128,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "What did the head of the HKPC say about the study findings?",
         "Welche Laufzeit hat das AI Subsidy Scheme?",
         "what % of hk ai firms want to expand into africa?",
+        "wie viel Prozent vun de Berliner Betriebe nutze KI?",  # a place's adjective
+        "wie viel prozent machen nix mit KI?",  # "nix": nothing
         "Among IT services companies only, what % are adopting AI in HK?",
     ],
 )
@@ -2136,6 +2138,9 @@ def test_a_chat_n_joins_two_questions(qabot: QABot) -> None:
         ("Wie viel Prozent von de Firme wollet international expandiere?", ("55",)),
         # Bavarian and Austrian "oa" for "ei" ("woaßt", "kloane")
         ("wia vui kloane und mittlere Firmen san in da Studie?", ("75",)),
+        # Bernese and Palatine function words ("wi vüu", "vun", "odder", "sinn")
+        ("RAISe+ wi vüu Gäud?", ("10",)),
+        ("Wie viel vun dene Firme sinn kleine un mittlere Betriebe?", ("75",)),
     ],
 )
 def test_dialect_spellings_are_read_as_standard_german(

@@ -97,6 +97,9 @@ def test_statements_only_are_one_question() -> None:
         ("sharp thanks bru, lekker", "thanks"),
         ("Grand, cheers", "thanks"),  # Irish
         ("Sehr geehrte Damen und Herren,", "greeting"),  # a formal letter's opening
+        ("Niaje bot!", "greeting"),  # Kenyan Sheng
+        ("asante sana, poa kabisa", "thanks"),
+        ("Alla dann, merci vielmols!", "thanks"),  # Palatine
     ],
 )
 def test_chat_alone_is_smalltalk(message: str, kind: str) -> None:
