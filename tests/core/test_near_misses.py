@@ -393,6 +393,9 @@ def test_what_took_place_at_a_date_is_a_reverse_question(qabot: QABot) -> None:
         ("ähm neunundvierzig prozent, worum ging es da nochmal?", "Rekrutierung"),
         ("Was ist im November 2023 passiert?", "HKPC"),
         ("To what does the year 2035 relate in the article?", "2035"),
+        # a second-language word order, and what "hides behind" a figure
+        ("What means the number 44 % in the text?", "44"),
+        ("Was verbirgt sich hinter den 55 Prozent?", "55"),
     ],
 )
 def test_reverse_cues_in_other_forms_find_the_figure(
