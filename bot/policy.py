@@ -100,6 +100,8 @@ FIGURE_WORDS = frozenset(
 FIGURE_ASKING = frozenset(
     "number zahl figure stat stats statistic statistik quote rate wert kennzahl".split()
 )
+# Words of a total: of one figure, the figure itself ("RAISe+ in total"); of several, a sum.
+_TOTAL_STEMS = frozenset(map(stem, ("insgesamt", "total", "altogether", "overall", "gesamt")))
 BACKGROUND = 0.3  # a named thing in more than this share of answers is the article's setting
 MONEY_SCALE = 1e6  # amounts come in millions and billions ("HK$3 Mrd."): 200 thousand is a count
 WHICH = frozenset(p[0] for p in FOLLOWUP["which"]) | {"what"}  # "which / what cities"
@@ -1087,11 +1089,21 @@ class Policy:
             # "how many AI workers is HK short of?" of 49 % of the firms: a share of firms
             # counts no people, whatever the intent says of them
             terms += counted_people(question)
+        if any(t.group == "aggregate" for t in terms) and self._total_of_one(top, res):
+            terms = [t for t in terms if not set(t.stems) <= _TOTAL_STEMS]
         entities = self.resolver.entities
         for feature in sorted(res.analysis.features & entities.keys()):
             if feature not in scope:
                 terms.append(Narrowing("entity", (feature,), entities[feature]))
         return terms
+
+    def _total_of_one(self, top: Candidate, res: Resolution) -> bool:
+        """ "how much is RAISe+ in total?", "Wie viele Empfehlungen insgesamt?": the total of
+        the one thing the question names, whose intent states one figure, is that figure,
+        no sum of several."""
+        named = res.analysis.features & self.resolver.entities.keys()
+        stated = {_token(f) for f in self._stated_figures(top.key) if not f.year}
+        return len(named) == 1 and len(stated) == 1
 
     def _covers(self, top: Candidate, term: Narrowing, scope: frozenset[str]) -> bool:
         """Whether `top` covers `term`: its words or their concepts are the intent's. A firm

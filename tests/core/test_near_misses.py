@@ -2212,3 +2212,10 @@ def test_a_question_in_that_regard_is_asked_of_the_sentence_before(qabot: QABot)
         "profitabel. Wie sieht es diesbezüglich bei den kleinen und mittleren Unternehmen aus?"
     )
     assert not answer.answered and "75" not in answer.text, answer.text
+
+
+def test_the_total_of_one_thing_is_its_figure(qabot: QABot) -> None:
+    # "in total" of the one scheme named is its amount, not a sum of several; the sum of
+    # both schemes stays unstated
+    answered_with(qabot, "how much is RAISe+ in total?", "10")
+    assert not qabot.ask("Wie viel Geld ergeben die beiden Programme insgesamt?").answered
