@@ -2191,6 +2191,7 @@ def test_growing_outside_hong_kong_is_expanding_abroad(qabot: QABot) -> None:
     # "outside" is the rest of a figure ("revenue from outside HK" is declined), but growing
     # outside Hong Kong is what the expansion figure is about
     answered_with(qabot, "What share of the companies want to expand outside HK?", "55")
+    answered_with(qabot, "How many of the firms are looking to go global?", "55")
     assert not qabot.ask("What share of revenue comes from outside Hong Kong?").answered
 
 
