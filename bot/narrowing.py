@@ -112,7 +112,7 @@ def _listed_terms(toks: list[str], question: str, known: Callable[[str], bool]) 
             place = group is None and i and phrase in PLACES
             if place and _unknown_place(question, toks, i, n, known):
                 group = "place"  # "Hat Hamburg auch so einen Park?", "un in sachsen?"
-            if group == "place" and not _names_a_place(question, phrase):
+            if group == "place" and not _names_a_place(question, phrase, toks[i - 1] if i else ""):
                 group = None
             if group:  # an idiom ("these days") takes its words and restricts nothing
                 hit = (
@@ -213,10 +213,13 @@ def _unknown_place(
     return all(w[:1].isupper() for w in written) or toks[i - 1] in PLACE_PREPOSITIONS
 
 
-def _names_a_place(question: str, phrase: tuple[str, ...]) -> bool:
+def _names_a_place(question: str, phrase: tuple[str, ...], before: str) -> bool:
     """A place's name that is also a common word ("us") names the place only in capitals
-    ("US"): "financing options for a company like us" names none."""
-    return not (len(phrase) == 1 and phrase[0] in STOPWORDS) or surface(question, phrase).isupper()
+    ("US") or after "the" ("in the us"): "financing options for a company like us" names
+    none."""
+    if not (len(phrase) == 1 and phrase[0] in STOPWORDS):
+        return True
+    return surface(question, phrase).isupper() or before == "the"
 
 
 # One-word restrictors of groups and qualifiers spoken with an "e" dropped, as dialects do

@@ -129,6 +129,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Welche Laufzeit hat das AI Subsidy Scheme?",
         "what % of hk ai firms want to expand into africa?",
         "wie viel Prozent vun de Berliner Betriebe nutze KI?",  # a place's adjective
+        "what % of companies in the us use ai",  # "the us" is a place, "like us" is not
         "wie viel prozent machen nix mit KI?",  # "nix": nothing
         "Among IT services companies only, what % are adopting AI in HK?",
     ],
