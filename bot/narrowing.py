@@ -37,6 +37,7 @@ from bot.text import fold, is_number, standard_spellings, stem, tokens, without_
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _OWNER_REACH = 2  # words before a term where "mein", "our" make it the asker's
+_OWNER_LETTERS = 6  # "ibm's", "wha's": too short to tell a name's possessive from "is"
 _PARTICIPLE_LETTERS = 6  # "verteilt": a verb form, not a short word ending in t
 MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor + word
 # Each restricting phrase's group (the first group that lists it), and the phrase lengths to
@@ -305,7 +306,10 @@ def _unknown_names(question: str, known: Callable[[str], bool], lang: str) -> li
         previous = folded[0] if len(folded) == 1 else ""
         if len(folded) != 1 or len(folded[0]) < 3 or folded[0] in STOPWORDS or scale:
             continue
-        if not (after_place or _looks_like_name(word, k, lang)):
+        # "bytedance's cfo": an unknown word that owns something is a name, however typed
+        # (not a short word with "is" ("wha's"): a name owning has letters enough)
+        owner = lang == "en" and word.endswith(("'s", "’s")) and len(word) >= _OWNER_LETTERS
+        if not (after_place or owner or _looks_like_name(word, k, lang)):
             continue
         if after_place and _activity(word, lang):
             continue  # "good at getting money": what is done, not where

@@ -130,6 +130,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "what % of hk ai firms want to expand into africa?",
         "wie viel Prozent vun de Berliner Betriebe nutze KI?",  # a place's adjective
         "what % of companies in the us use ai",  # "the us" is a place, "like us" is not
+        "what did tencent's cfo say at the conference",  # a name owning, typed small
         "wie viel prozent machen nix mit KI?",  # "nix": nothing
         "Among IT services companies only, what % are adopting AI in HK?",
     ],
