@@ -195,3 +195,12 @@ def test_asking_the_bot_to_briefly_explain_what_it_can_help_with_gets_help(
     """ "briefly", "explain" only ask politely: no topic the article lacks."""
     answer = qabot.ask("Hello. Could you briefly explain what you are able to help me with?")
     assert answer.answered and "/ask" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What kind of questions can you answer?", "Welche Art von Fragen können Sie mir beantworten?"],
+)
+def test_asking_which_questions_the_bot_answers_gets_help(qabot: QABot, question: str) -> None:
+    answer = qabot.ask(question)
+    assert answer.answered and "/ask" in answer.text, answer.text
