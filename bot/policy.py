@@ -33,6 +33,7 @@ from bot.lexicon import (
     COUNT_UNITS,
     CUES,
     EXISTENCE_OPENERS,
+    FIGURE_ASKING,
     FIRM_NOUNS,
     FOLLOWUP,
     HEADCOUNT_NOUNS,
@@ -50,6 +51,7 @@ from bot.lexicon import (
     STOPWORDS,
     TIME_PHRASE_WORDS,
     TOPIC_PREPOSITIONS,
+    TOTAL_WORDS,
     YES_NO_OPENERS,
 )
 from bot.models import Intent
@@ -95,13 +97,7 @@ FIGURE_WORDS = frozenset(
     "percentage percent prozent prozentsatz number zahl anzahl figure date datum day tag month "
     "monat count".split()
 )
-# Words that ask for one figure of what the rest names ("cloud stat pls", "HPC-Quote?",
-# "what's the number?"): read as a question for a quantity, not as a topic of their own.
-FIGURE_ASKING = frozenset(
-    "number zahl figure stat stats statistic statistik quote rate wert kennzahl".split()
-)
-# Words of a total: of one figure, the figure itself ("RAISe+ in total"); of several, a sum.
-_TOTAL_STEMS = frozenset(map(stem, ("insgesamt", "total", "altogether", "overall", "gesamt")))
+_TOTAL_STEMS = frozenset(map(stem, TOTAL_WORDS))  # "in total" of one figure asks it
 BACKGROUND = 0.3  # a named thing in more than this share of answers is the article's setting
 MONEY_SCALE = 1e6  # amounts come in millions and billions ("HK$3 Mrd."): 200 thousand is a count
 WHICH = frozenset(p[0] for p in FOLLOWUP["which"]) | {"what"}  # "which / what cities"
