@@ -110,10 +110,11 @@ def _listed_terms(toks: list[str], question: str, known: Callable[[str], bool]) 
                 continue
             phrase = tuple(toks[i : i + n])
             group = _GROUP_OF.get(phrase)
+            before = toks[i - 1] if i else ""
             place = group is None and i and phrase in PLACES
-            if place and _unknown_place(question, toks, i, n, known):
+            if place and _unknown_place(question, phrase, before, known):
                 group = "place"  # "Hat Hamburg auch so einen Park?", "un in sachsen?"
-            if group == "place" and not _names_a_place(question, phrase, toks[i - 1] if i else ""):
+            if group == "place" and not _names_a_place(question, phrase, before):
                 group = None
             if group:  # an idiom ("these days") takes its words and restricts nothing
                 hit = (
@@ -201,17 +202,16 @@ def _as_listed(tok: str) -> str:
 
 
 def _unknown_place(
-    question: str, toks: list[str], i: int, n: int, known: Callable[[str], bool]
+    question: str, phrase: tuple[str, ...], before: str, known: Callable[[str], bool]
 ) -> bool:
-    """A place of the gazetteer (the `n` words at word `i`) counts written as a name, or in
-    chat written small right after a place preposition ("un in sachsen?", "at glasgow"),
-    and never as a word the knowledge knows (Hong Kong, or "November", which is also a
-    city's name somewhere)."""
-    phrase = tuple(toks[i : i + n])
+    """A place of the gazetteer counts written as a name, or in chat written small right
+    after a place preposition (`before`: "un in sachsen?", "at glasgow"), and never as a
+    word the knowledge knows (Hong Kong, or "November", which is also a city's name
+    somewhere)."""
     if all(map(known, phrase)):
         return False
     written = surface(question, phrase).split()
-    return all(w[:1].isupper() for w in written) or toks[i - 1] in PLACE_PREPOSITIONS
+    return all(w[:1].isupper() for w in written) or before in PLACE_PREPOSITIONS
 
 
 def _names_a_place(question: str, phrase: tuple[str, ...], before: str) -> bool:
