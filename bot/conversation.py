@@ -731,7 +731,7 @@ class Conversations:
         using AI: the share of SMEs): read as the last question restricted, as an ellipsis
         is, and declined when the article does not give that."""
         again = bool(_intents(alone)) and _intents(alone) <= set(ctx.intents)
-        if again or self._asks_alone(text):
+        if again or self._asks_alone(text) or self._names_another_thing(ctx, text, alone):
             return None
         lang = self._lang(text, ctx)
         if not self._restricts(text, lang):
@@ -1035,6 +1035,17 @@ class Conversations:
         revenue?" of SenseTime is not the revenue of the firms in the study."""
         docs = self.bot.store.current.resolver.docs
         return any(named in docs[i].scope | docs[i].bag for i in _intents(answer) if i in docs)
+
+    def _names_another_thing(self, ctx: Context, text: str, alone: Answer) -> bool:
+        """A follow-up answered alone about a programme, organisation or person the last
+        answers do not cover ("how much is RAISe+ in total?" after the share of firms using
+        AI): a topic of its own, whatever restriction it names."""
+        if not alone.answered:
+            return False
+        resolver = self.bot.store.current.resolver
+        named = resolver.analyzer.analyze(text, correct=True).features & resolver.entities.keys()
+        docs = [resolver.docs[i] for i in ctx.intents if i in resolver.docs]
+        return bool(named - frozenset().union(*(doc.scope for doc in docs)))
 
     def _names_a_thing(self, text: str) -> bool:
         """Whether `text` names a person, organisation, programme, place or outlet."""

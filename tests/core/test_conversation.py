@@ -1553,3 +1553,14 @@ def test_a_follow_up_asking_for_a_law_by_name_is_declined(talk: Conversations) -
     data-protection legislation?" after it is no question the framework answers."""
     talk.ask("c94", "What underpins Hong Kong's status as an innovation centre?")
     assert not talk.ask("c94", "Does it name any specific data-protection legislation?").answered
+
+
+def test_a_follow_up_about_another_named_thing_is_a_question_of_its_own(
+    talk: Conversations,
+) -> None:
+    """ "in total" restricts, but "how much is RAISe+ in total?" after the share of firms
+    using AI names a programme that answer does not cover: it is answered on its own, not
+    read as the last question restricted."""
+    talk.ask("c95", "Wie viel Prozent der Firmen nutzen KI?")
+    answer = talk.ask("c95", "how much is RAISe+ in total?")
+    assert answer.answered and "10" in answer.text, answer.text
