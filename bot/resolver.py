@@ -159,7 +159,7 @@ class Resolver:
         self.idf = {f: math.log(1 + n / c) for f, c in df.items()}
         self.unknown_weight = UNKNOWN_WEIGHT_SHARE * math.log(1 + n)
         for doc in (*self.docs.values(), *self.passages.values()):
-            doc.variant_totals = [sum(map(self.weight, v)) for v in doc.variants]
+            doc.variant_totals = [sum(map(self.weight, sorted(v))) for v in doc.variants]
         # Rankings by what they are made of, and the candidates by the features: a
         # follow-up's resolver calls ask for some twice, and for the same features in
         # other words (`_rank`). Texts' work, emptied with the analyses (`forget_texts`).
@@ -281,7 +281,10 @@ class Resolver:
         """The shortlisted candidates of `docs` for the features of `analysis`, with their
         signals but the whole-text similarity; None when no feature weighs anything (then
         only the whole text is compared)."""
-        weights = {f: self.weight(f) for f in analysis.features}
+        # in the features' sorted order: every sum of them comes out to the same last bit
+        # whatever order the set has in this process (a tie of two coverages was broken by
+        # the hash seed)
+        weights = {f: self.weight(f) for f in sorted(analysis.features)}
         total = sum(weights.values())
         if total <= 0:
             return None
@@ -323,8 +326,7 @@ class Resolver:
         for variant, v_total in zip(doc.variants, doc.variant_totals, strict=True):
             if analysis.features.isdisjoint(variant):
                 continue  # most variants share nothing: no intersection made for them
-            shared = analysis.features & variant
-            overlap = sum(map(weights.__getitem__, shared))
+            overlap = sum(w for f, w in weights.items() if f in variant)
             p, r = overlap / q_total, overlap / v_total
             best_f1 = max(best_f1, 2 * p * r / (p + r))
         # "Where did he speak?" of an answer naming the event, not "Where was the event?"

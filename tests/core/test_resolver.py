@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from bot.policy import signals
 from bot.service import QABot
 from bot.settings import Settings
+from tests.cli_process import BUFFERED, run_qabot
 
 
 @pytest.mark.parametrize(
@@ -475,3 +477,16 @@ def test_what_something_is_to_achieve_is_its_aim(qabot: QABot, question: str, wo
     """ "erreichen", "achieve" name a goal, as "Ziel" and "aim" do."""
     answer = qabot.ask(question)
     assert answer.answered and word in answer.text, answer.text
+
+
+def test_the_answer_does_not_depend_on_the_hash_seed() -> None:
+    """Two intents covering a question equally ("RAISe+ … HK$5 billion, … compared to AI
+    Subsidy Scheme?") were told apart by the last bit of sums taken in a set's order, which
+    the process's hash seed sets: the premise was corrected with either scheme's amount."""
+    question = "RAISe+ scheme has HK$5 billion, why so small compared to AI Subsidy Scheme?"
+    intents = set()
+    for seed in ("0", "1", "2"):
+        env = {**BUFFERED, "PYTHONHASHSEED": seed}
+        done = run_qabot(["ask", "--json", question], "", env)
+        intents.add(json.loads(done.stdout)["intent"])
+    assert intents == {"funding.raise_plus"}
