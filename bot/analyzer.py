@@ -418,6 +418,19 @@ class Analyzer:
                 return None
         return frozenset().union(*(analysis.features for analysis, _ in parts))
 
+    def phrase_stems(self, text: str) -> frozenset[str]:
+        """The stems of `text`'s words that stand inside a concept's name of several words
+        ("director" in "finance director", "head of" in "head of finance")."""
+        stems = [stem(t) for t in tokens(text)]
+        inside: set[str] = set()
+        i = 0
+        while i < len(stems):
+            matched = self._phrase_at(stems, i) if stems[i] in self._phrases else None
+            if matched:
+                inside.update(stems[i : i + matched[0]])
+            i += matched[0] if matched else 1
+        return frozenset(inside)
+
     def _phrase_at(self, stems: Sequence[str], i: int) -> tuple[int, str] | None:
         """The longest concept name whose stems start at `stems[i]`: (the words it spans,
         concept). A particle inside it is skipped ("kommen denn aus" is "kommen aus")."""

@@ -52,7 +52,7 @@ from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
 from bot.policy import asks_count, asks_share, counted_words
 from bot.reading import asks, chat_kind, has_cue, of_the_asker, read, strip_chat
-from bot.text import ends_open, fold, is_number, quote_digest, stem, tokens
+from bot.text import dictated, ends_open, fold, is_number, quote_digest, stem, tokens
 
 if TYPE_CHECKING:
     from bot.resolver import Resolver
@@ -428,17 +428,18 @@ class Conversations:
         def reply() -> Answer:
             ctx = (self._load(after) if after else None) or self._load(key)
             analyzer = self.bot.store.current.resolver.analyzer
-            kind = request_kind(text, self._knows_beyond(ctx), analyzer.correct)
+            heard = dictated(text)  # "source question mark": "source?"
+            kind = request_kind(heard, self._knows_beyond(ctx), analyzer.correct)
             # "Vielen Dank, das hilft uns weiter": thanks, not a request for more (read for
             # thanks only where a request's cue stands)
-            if kind is not None and thanks_or_goodbye(text):
+            if kind is not None and thanks_or_goodbye(heard):
                 kind = None
             if kind is not None:
-                answer = self._request(kind, ctx, text)
+                answer = self._request(kind, ctx, heard)
                 if ctx is not None and answer.answered:  # same topic; the language may change
                     self._save(key, self._after_request(kind, ctx, answer))
                 return _as_asked(answer, text)
-            answer = self._reply(ctx, self._ordinal_named(ctx, text))
+            answer = self._reply(ctx, self._ordinal_named(ctx, heard))
             new = self._context(answer, ctx)  # keeps the question as understood
             if new is not None:
                 self._save(key, new)

@@ -118,6 +118,7 @@ class LanguageData(_Strict):
     headcount_nouns: list[str] = Field(min_length=1)
     hedges: list[str] = Field(min_length=1)
     figure_asking: list[str] = Field(min_length=1)
+    spoken_punctuation: dict[Literal["?", ".", "!"], list[str]]
     total_words: list[str] = Field(min_length=1)
     firm_nouns: list[str] = Field(min_length=1)
     firm_nouns_apart: list[str] = Field(min_length=1)
@@ -265,6 +266,11 @@ SOURCE_WORDS = frozenset(fold_entry(w) for w in DATA.source_words)
 HEADCOUNT_NOUNS = frozenset(fold_entry(w) for w in DATA.headcount_nouns)
 HEDGES = frozenset(phrase(w) for w in DATA.hedges)
 FIGURE_ASKING = frozenset(fold_entry(w) for w in DATA.figure_asking)
+SPOKEN_PUNCTUATION = {
+    phrase.casefold(): mark
+    for mark, phrases in DATA.spoken_punctuation.items()
+    for phrase in phrases
+}
 TOTAL_WORDS = frozenset(fold_entry(w) for w in DATA.total_words)
 FIRM_NOUNS = frozenset(fold_entry(w) for w in DATA.firm_nouns)
 FIRM_NOUNS_APART = FIRM_NOUNS | frozenset(fold_entry(w) for w in DATA.firm_nouns_apart)

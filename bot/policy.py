@@ -89,6 +89,7 @@ TERM_CACHE = 256  # questions whose restricting terms are kept
 MIXED_GROUPS = frozenset({"group", "place", "time", "qualifier", "negation"})  # not names
 # groups that narrow only a figure asked for
 FIGURE_ONLY_GROUPS = frozenset({"precision", "complement", "firm_kind"})
+NAMED_ROLES = frozenset({"person"})  # roles a synonym of the knowledge may name ("finance head")
 RERANK_DEPTH = 4  # intents looked at when the best one does not cover a restriction
 RERANK_GAP = 0.15  # and how far below the best they may score
 RERANK_COVERAGE = 0.1  # and, for a named thing, how much less of the question they may know
@@ -976,12 +977,25 @@ class Policy:
             if len(self._term_cache) >= TERM_CACHE:
                 self._term_cache.clear()
             found = restricting_terms(question, self.resolver.analyzer.knows, lang)
+            found = [t for t in found if not self._known_compound(t)]
+            if any(t.group in NAMED_ROLES for t in found):  # "the finance director": the CFO
+                inside = self.resolver.analyzer.phrase_stems(question)
+                found = [t for t in found if t.group not in NAMED_ROLES or set(t.stems) - inside]
             found += self._sized_firms(question, found)
             joined = self.resolver.analyzer.joined_particles(question)
             if joined:  # "Wie setzen sich die Firmen zusammen?" asks no sum
                 found = [t for t in found if fold(t.words) not in joined]
             self._term_cache[key] = found
         return list(found)
+
+    def _known_compound(self, term: Narrowing) -> bool:
+        """A name no one knows that is a compound of two known words ("im Technologiebereich",
+        "im Finanzsektor"): what it is about, not a place or a thing of its own. A name
+        written with inner capitals ("DeepSeek") stays one."""
+        word = term.words
+        if term.group != "entity" or " " in word or any(ch.isupper() for ch in word[1:]):
+            return False
+        return len(self.resolver.analyzer.split(fold(word))) > 1
 
     def _sized_firms(self, question: str, found: list[Narrowing]) -> list[Narrowing]:
         """Firms named by size in words the lexicon does not list but the analyzer reads as
@@ -992,13 +1006,24 @@ class Policy:
         listed = {s for t in found for s in t.stems}
         toks = tokens(question)
         firm = self.firm_concepts
-        return [
-            Narrowing("group", (stem(size), stem(noun)), surface(question, (size, noun)))
-            for size, noun in pairwise(toks)
-            if not {stem(size), stem(noun)} & listed
-            and analyze(size, correct=True).features & self.firm_sizes
-            and firm <= analyze(noun, correct=True).features
+        # the size right before the firms, or with the article's setting between ("large HK
+        # firms", "große Hongkonger Firmen")
+        spans: list[tuple[str, ...]] = list(pairwise(toks))
+        spans += [
+            (a, b, c)
+            for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
+            if (setting := analyze(b, correct=True).features) and setting <= self.background
         ]
+        sized = []
+        for span in spans:
+            size, noun = span[0], span[-1]
+            if {stem(size), stem(noun)} & listed:
+                continue
+            if analyze(size, correct=True).features & self.firm_sizes and firm <= (
+                analyze(noun, correct=True).features
+            ):
+                sized.append(Narrowing("group", (stem(size), stem(noun)), surface(question, span)))
+        return sized
 
     @staticmethod
     def _names_a_time(res: Resolution) -> bool:
@@ -1110,7 +1135,8 @@ class Policy:
         concepts = self.resolver.analyzer.analyze(term.words, correct=typed).features
         if term.group == "group" and concepts & self.firm_sizes:
             named = self.resolver.docs[top.key].groups
-            return not uncovered([term], named) or concepts <= named | (scope - self.firm_sizes)
+            known = named | (scope - self.firm_sizes) | self.background  # "big HK firms"
+            return not uncovered([term], named) or concepts <= known
         if term.group == "aggregate":  # "in Summe" is no amount the intent states: a sum
             return not uncovered([term], scope)  # is covered only where its words say one
         return not uncovered([term], scope) or (bool(concepts) and concepts <= scope)

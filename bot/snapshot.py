@@ -56,7 +56,17 @@ from bot.reading import addresses_formally, asks, chat_kind, has_cue, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
-from bot.text import clean, fold, has_latin, is_number, is_year, quote_digest, sentences, tokens
+from bot.text import (
+    clean,
+    dictated,
+    fold,
+    has_latin,
+    is_number,
+    is_year,
+    quote_digest,
+    sentences,
+    tokens,
+)
 
 # Platform markup that is not part of a question: Slack/Discord mentions and
 # links (<@U1>, <!here>, <#C1|x>, <https://…>), HTML tags, Markdown emphasis.
@@ -209,7 +219,7 @@ class Snapshot:
                 msg("unreadable", default),
                 "refused",
             )
-        question = _numbered_as_questions(clean(_MARKUP.sub(" ", text)))
+        question = _numbered_as_questions(dictated(clean(_MARKUP.sub(" ", text))))
         if not question:
             return self._help(text, default)
         if not has_latin(question) and not any(ch.isdigit() for ch in question):  # "2035?" asks

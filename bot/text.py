@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from itertools import groupby
 
-from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS
+from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS, SPOKEN_PUNCTUATION
 from bot.memo import remembered
 from bot.numbers import (
     GOES_ON,
@@ -86,6 +86,30 @@ def clean(text: str) -> str:
     if "\x1b" in text or "\x9b" in text:
         text = _TERMINAL.sub(" ", text)
     return " ".join(_CONTROL.sub(" ", text).split())
+
+
+_SPOKEN = re.compile(
+    r"\s*\b("
+    + "|".join(
+        r"\s+".join(map(re.escape, p.split()))
+        for p in sorted(SPOKEN_PUNCTUATION, key=len, reverse=True)
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+_TYPED_MARKS = re.compile(r"[?.!]")
+
+
+def dictated(text: str) -> str:
+    """Punctuation a phone's dictation wrote out as words, as the mark ("when was it set up
+    question mark" → "when was it set up?"): the mark ends a sentence, the words ask nothing.
+    Only in a message without marks of its own: typed, "a big question mark next to it" is
+    what it says."""
+    if _TYPED_MARKS.search(text) or not _SPOKEN.search(text):
+        return text
+    return _SPOKEN.sub(lambda m: SPOKEN_PUNCTUATION[" ".join(m.group(1).casefold().split())], text)
 
 
 _DIGRAPH = re.compile(r"([aou])e")

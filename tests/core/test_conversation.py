@@ -1564,3 +1564,11 @@ def test_a_follow_up_about_another_named_thing_is_a_question_of_its_own(
     talk.ask("c95", "Wie viel Prozent der Firmen nutzen KI?")
     answer = talk.ask("c95", "how much is RAISe+ in total?")
     assert answer.answered and "10" in answer.text, answer.text
+
+
+def test_dictated_requests_and_questions_are_read_with_their_marks(talk: Conversations) -> None:
+    # a phone's dictation writes "question mark": "source question mark" asks for the source
+    first = talk.ask("c96", "when was sense time set up question mark")
+    assert first.answered and "2014" in first.text, first.text
+    source = talk.ask("c96", "source question mark")
+    assert source.answered and source.citations and "§" in source.text, source.text

@@ -2222,3 +2222,38 @@ def test_the_total_of_one_thing_is_its_figure(qabot: QABot) -> None:
     # both schemes stays unstated
     answered_with(qabot, "how much is RAISe+ in total?", "10")
     assert not qabot.ask("Wie viel Geld ergeben die beiden Programme insgesamt?").answered
+
+
+def test_a_firm_size_with_the_setting_between_names_the_group(qabot: QABot) -> None:
+    # "large HK firms" are the large firms: a figure for all firms does not answer them,
+    # the one for the large firms does
+    for question in (
+        "What % of large HK firms use AI?",
+        "Wie viele große Hongkonger Firmen nutzen KI?",
+    ):
+        answer = qabot.ask(question)
+        assert not answer.answered and "41" in answer.text, answer.text
+    answered_with(qabot, "what share of big HK firms are profitable per HKPC?", "half")
+
+
+def test_a_role_inside_a_synonym_of_the_knowledge_is_that_synonym(qabot: QABot) -> None:
+    # "head of" and "director" name another person, except inside "head of finance" and
+    # "finance director": the CFO the article names
+    answered_with(qabot, "who is the head of finance at SenseTime?", "Wang Zheng")
+    answered_with(
+        qabot,
+        "what did the sense time finance director say was crucial for developing ai",
+        "capital",
+    )
+    assert not qabot.ask("What did SenseTime's CEO say at the China Conference 2025?").answered
+
+
+def test_a_compound_of_known_words_after_a_preposition_is_no_unknown_place(qabot: QABot) -> None:
+    # "im Technologiebereich" is "Technologie" + "Bereich", not a place or a name the article
+    # lacks; an unknown word there still is one ("im Cyberport")
+    answered_with(
+        qabot,
+        "Welche langfristige Strategie verfolgt die Regierung Hongkongs im Technologiebereich?",
+        "2035",
+    )
+    assert not qabot.ask("Wie viele KI-Firmen sitzen im Cyberport?").answered

@@ -446,3 +446,8 @@ def test_asking_what_the_bot_can_do_with_particles_gets_help(qabot: QABot, messa
 def test_thanks_then_a_question_answers_the_question(qabot: QABot) -> None:
     answer = qabot.ask("Danke. Wie viele Firmen nutzen KI?")
     assert answer.answered and "41" in answer.text
+
+
+def test_a_dictated_question_for_help_is_answered_as_one(qabot: QABot) -> None:
+    answer = qabot.ask("what can you actually do question mark")
+    assert answer.intent == "smalltalk.help", answer.text

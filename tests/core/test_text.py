@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.text import tokens
+import pytest
+
+from bot.text import dictated, tokens
 
 
 def test_a_word_in_many_cached_texts_is_held_once() -> None:
@@ -189,3 +191,23 @@ def test_a_number_sign_standing_alone_reads_as_number() -> None:
     """ "exact # of firms" asks a number as "%" asks a percentage; a hashtag stays a word."""
     assert tokens("exact # AI cos?") == ["exact", "number", "ai", "companies"]
     assert tokens("#AI rocks") == ["ai", "rocks"]
+
+
+@pytest.mark.parametrize(
+    ("spoken", "read"),
+    [
+        ("when was sense time set up question mark", "when was sense time set up?"),
+        (
+            "wann wurde das gegründet Fragezeichen danke Ausrufezeichen",
+            "wann wurde das gegründet? danke!",
+        ),
+        ("the hpc centre full stop when question mark", "the hpc centre. when?"),
+        # typed text with marks of its own says what it says
+        (
+            "He wrote a big question mark next to it. What is that?",
+            "He wrote a big question mark next to it. What is that?",
+        ),
+    ],
+)
+def test_dictated_punctuation_is_read_as_the_mark(spoken: str, read: str) -> None:
+    assert dictated(spoken) == read
