@@ -61,6 +61,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Wie viele Fertigungsunternehmen in Hongkong setzen KI ein?",  # a kind of firm
         # a lead-in asking for figures, then a narrower question: no list of all figures
         "Gibt es Zahlen, wie viele Maschinenbau- oder Fertigungsunternehmen KI einsetzen?",
+        "gibt's ne zahl, wie viele firmen in deutschland ki einsetzen?",  # in chat
         "In which year did SenseTime list on the Hong Kong stock exchange?",
         "among SMEs only, what pct struggle to hire?",  # a group, then "what percent"
         "hkpc studie anteil ki bei kmu",  # a share within a group, in keywords
@@ -1094,6 +1095,8 @@ def test_what_a_stated_figure_stands_for_is_no_premise(qabot: QABot) -> None:
         "Which universities are partnering in RAISe+?",
         "Welche Hochschulen machen beim RAISe+ Scheme mit?",
         "which AI startups are in HKSTP? drop some names",
+        "Welches Ministerium ist für die 2035-Strategie zuständig?",  # an authority
+        "which government agency runs RAISe+?",
     ],
 )
 def test_which_things_asks_for_names_an_answer_without_them_does_not_give(

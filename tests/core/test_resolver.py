@@ -280,6 +280,9 @@ def test_a_question_of_two_parts_gets_both_answers(qabot: QABot) -> None:
         "Name the funding programmes together with their amounts.",  # "together with": and
         "Welche Förderprogramme werden genannt, und wie viel Geld steckt jeweils darin?",
         "Wie viel Geld haben die Förderprogramme jeweils?",
+        # formal words of a request ("sämtliche", "einschließlich ihres jeweiligen") ask nothing
+        "Bitte nennen Sie sämtliche im Artikel aufgeführten Förderprogramme einschließlich "
+        "ihres jeweiligen Finanzvolumens.",
     ],
 )
 def test_a_question_for_each_of_several_things_gets_each_figure_once(
