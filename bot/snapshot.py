@@ -1578,11 +1578,12 @@ def _lead_ins_joined(parts: list[_Part]) -> list[_Part]:
 
 def _lead_in(text: str) -> bool:
     """Whether there are figures, asked without a question word ("Gibt es Zahlen", "any data",
-    "gibt's ne zahl": a word of two letters is an article or a particle in chat)."""
+    "gibt's ne zahl": a word of two letters is an article or a particle in chat; "die 55
+    Prozent" names a figure)."""
     toks = tokens(text)
     return (
         bool(_FIGURE_LIST_WORDS.intersection(toks))
-        and not any(t in QUESTION_WORDS for t in toks)
+        and not any(t in QUESTION_WORDS or is_number(t) for t in toks)
         and all(
             len(t) <= 2 or t in STOPWORDS or t in SOURCE_WORDS or t in _FIGURE_LIST_WORDS
             for t in toks

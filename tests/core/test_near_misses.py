@@ -62,6 +62,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # a lead-in asking for figures, then a narrower question: no list of all figures
         "Gibt es Zahlen, wie viele Maschinenbau- oder Fertigungsunternehmen KI einsetzen?",
         "gibt's ne zahl, wie viele firmen in deutschland ki einsetzen?",  # in chat
+        # "dort" stands for the place the part before was declined for
+        "Und wie schaut's in Wien aus, wie viele Firmen brauchen dort HPC-Unterstützung?",
         "In which year did SenseTime list on the Hong Kong stock exchange?",
         "among SMEs only, what pct struggle to hire?",  # a group, then "what percent"
         "hkpc studie anteil ki bei kmu",  # a share within a group, in keywords
@@ -2260,3 +2262,19 @@ def test_a_compound_of_known_words_after_a_preposition_is_no_unknown_place(qabot
         "2035",
     )
     assert not qabot.ask("Wie viele KI-Firmen sitzen im Cyberport?").answered
+
+
+def test_a_figure_named_before_a_question_is_no_lead_in(qabot: QABot) -> None:
+    # "gibt's ne zahl, …" asks whether there is a figure; "Und die 55 Prozent, …" names one
+    answered_with(
+        qabot,
+        "Und die 55 Prozent, was war das gleich wieder? Mein Gedächtnis ist nimmer das beste.",
+        "expand",
+    )
+
+
+def test_there_stands_for_the_thing_the_part_before_named(qabot: QABot) -> None:
+    # "… und wer von SenseTime hat dort gesprochen?": at the conference the part before names
+    answered_with(
+        qabot, "Wann war die China Conference und wer von SenseTime hat dort gesprochen?", "Wang"
+    )
