@@ -120,6 +120,7 @@ class LanguageData(_Strict):
     figure_asking: list[str] = Field(min_length=1)
     spoken_punctuation: dict[Literal["?", ".", "!"], list[str]]
     total_words: list[str] = Field(min_length=1)
+    whole_words: list[str] = Field(min_length=1)
     firm_nouns: list[str] = Field(min_length=1)
     firm_nouns_apart: list[str] = Field(min_length=1)
     sector_nouns: list[str] = Field(min_length=1)
@@ -272,6 +273,7 @@ SPOKEN_PUNCTUATION = {
     for phrase in phrases
 }
 TOTAL_WORDS = frozenset(fold_entry(w) for w in DATA.total_words)
+WHOLE_WORDS = frozenset(fold_entry(w) for w in DATA.whole_words)
 FIRM_NOUNS = frozenset(fold_entry(w) for w in DATA.firm_nouns)
 FIRM_NOUNS_APART = FIRM_NOUNS | frozenset(fold_entry(w) for w in DATA.firm_nouns_apart)
 SECTOR_NOUNS = frozenset(fold_entry(w) for w in DATA.sector_nouns)

@@ -35,6 +35,7 @@ from bot.lexicon import (
     EXISTENCE_OPENERS,
     FIGURE_ASKING,
     FIRM_NOUNS,
+    FIRM_NOUNS_APART,
     FOLLOWUP,
     HEADCOUNT_NOUNS,
     MONTH_WORDS,
@@ -52,6 +53,7 @@ from bot.lexicon import (
     TIME_PHRASE_WORDS,
     TOPIC_PREPOSITIONS,
     TOTAL_WORDS,
+    WHOLE_WORDS,
     YES_NO_OPENERS,
 )
 from bot.models import Intent
@@ -1112,11 +1114,33 @@ class Policy:
             terms += counted_people(question)
         if any(t.group == "aggregate" for t in terms) and self._total_of_one(top, res):
             terms = [t for t in terms if not set(t.stems) <= _TOTAL_STEMS]
+        if asks_figure:
+            terms += self._whole_asked_of_a_part(question, top, res)
         entities = self.resolver.entities
         for feature in sorted(res.analysis.features & entities.keys()):
             if feature not in scope:
                 terms.append(Narrowing("entity", (feature,), entities[feature]))
         return terms
+
+    def _whole_asked_of_a_part(
+        self, question: str, top: Candidate, res: Resolution
+    ) -> list[Narrowing]:
+        """ "What % of all surveyed firms are profitable?" of "half of the large companies":
+        all firms asked, the one figure the intent states is of a group of them by size,
+        and the question names no size. The word for all of them, as a group."""
+        words = res.words
+        at = next((i for i, t in enumerate(words) if t in WHOLE_WORDS), None)
+        if at is None or res.analysis.features & self.firm_sizes:
+            return []
+        if not self.resolver.docs[top.key].groups & self.firm_sizes:
+            return []
+        if len({_token(f) for f in self._stated_figures(top.key) if not f.year}) != 1:
+            return []
+        # shown with the firms it is of ("all surveyed firms"), when they follow
+        end = next((j for j in range(at, len(words)) if words[j] in FIRM_NOUNS_APART), at)
+        end = end if end - at <= _COUNTED_REACH else at
+        phrase = tuple(words[at : end + 1])
+        return [Narrowing("group", (stem(words[at]),), surface(question, phrase))]
 
     def _total_of_one(self, top: Candidate, res: Resolution) -> bool:
         """ "how much is RAISe+ in total?", "Wie viele Empfehlungen insgesamt?": the total of

@@ -64,6 +64,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "gibt's ne zahl, wie viele firmen in deutschland ki einsetzen?",  # in chat
         # "dort" stands for the place the part before was declined for
         "Und wie schaut's in Wien aus, wie viele Firmen brauchen dort HPC-Unterstützung?",
+        # all firms asked, the one figure stated is of the large ones
+        "What % of all surveyed firms are profitable overall?",
         "In which year did SenseTime list on the Hong Kong stock exchange?",
         "among SMEs only, what pct struggle to hire?",  # a group, then "what percent"
         "hkpc studie anteil ki bei kmu",  # a share within a group, in keywords
@@ -2278,3 +2280,9 @@ def test_there_stands_for_the_thing_the_part_before_named(qabot: QABot) -> None:
     answered_with(
         qabot, "Wann war die China Conference und wer von SenseTime hat dort gesprochen?", "Wang"
     )
+
+
+def test_the_one_figure_of_a_group_answers_a_question_naming_no_whole(qabot: QABot) -> None:
+    # without "all" the half of the large firms is what the article has on profitability
+    answered_with(qabot, "How many firms are profitable?", "half")
+    answered_with(qabot, "What share of all large firms are profitable?", "half")
