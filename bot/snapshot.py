@@ -52,7 +52,7 @@ from bot.policy import (
     figure_kind,
     parts_asked_of,
 )
-from bot.reading import addresses_formally, asks, chat_kind, has_cue, read
+from bot.reading import addresses_formally, asks, chat_kind, has_cue, opens_as_question, read
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
@@ -616,9 +616,17 @@ class Snapshot:
             if res.analysis.types and not self._answers_type(decision.candidate, res):
                 return []  # "Wie viele … beantragt oder bewilligt?" asks a count of both
             # what the whole question restricts, read in the side that is answered; a name
-            # anywhere ("AWS, Azure oder Alibaba Cloud?" asks which of the named)
+            # anywhere ("AWS, Azure oder Alibaba Cloud?" asks which of the named); and a
+            # group, place or time of the other side when this side is no question of its
+            # own ("What % of SMEs are using or planning to use AI?": the SMEs do both)
             terms = self.policy.narrowing(part, decision.candidate, res)
-            if any(t.group in _NAMED or fold(t.words) in fold(side) for t in terms):
+            own = opens_as_question(tokens(side))
+            if any(
+                t.group in _NAMED
+                or fold(t.words) in fold(side)
+                or (not own and t.group in ELLIPTICAL_GROUPS)
+                for t in terms
+            ):
                 return []
             found.append(decision)
         return found
