@@ -67,7 +67,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # all firms asked, the one figure stated is of the large ones
         "What % of all surveyed firms are profitable overall?",
         # an "or" inside what the group does: the SMEs use or plan, both sides narrowed
-        "What percentage of SMEs specifically, not all firms, are already using or planning to use AI in Hong Kong?",
+        "What percentage of SMEs specifically, not all firms, are already using or planning to "
+        "use AI in Hong Kong?",
         "In which year did SenseTime list on the Hong Kong stock exchange?",
         "among SMEs only, what pct struggle to hire?",  # a group, then "what percent"
         "hkpc studie anteil ki bei kmu",  # a share within a group, in keywords
