@@ -493,3 +493,17 @@ def test_the_answer_does_not_depend_on_the_hash_seed() -> None:
         done = run_qabot(["ask", "--json", question], "", env)
         intents.add(json.loads(done.stdout)["intent"])
     assert intents == {"funding.raise_plus"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does hong kong have going for it as an innovation centre apart from money",
+        "Oi mate, what's HK got going for it apart from the cash, infrastructure and all that?",
+        "Was hat Hongkong als Innovationszentrum zu bieten?",
+    ],
+)
+def test_what_a_place_has_going_for_it_asks_its_advantages(qabot: QABot, question: str) -> None:
+    # "going for it" is no "how's it going?": the city's advantages are asked
+    answer = qabot.ask(question)
+    assert answer.answered and "nfrastru" in answer.text, answer.text
