@@ -121,6 +121,7 @@ class LanguageData(_Strict):
     spoken_punctuation: dict[Literal["?", ".", "!"], list[str]]
     total_words: list[str] = Field(min_length=1)
     whole_words: list[str] = Field(min_length=1)
+    part_of_year: list[str] = Field(min_length=1)
     firm_nouns: list[str] = Field(min_length=1)
     firm_nouns_apart: list[str] = Field(min_length=1)
     sector_nouns: list[str] = Field(min_length=1)
@@ -274,6 +275,7 @@ SPOKEN_PUNCTUATION = {
 }
 TOTAL_WORDS = frozenset(fold_entry(w) for w in DATA.total_words)
 WHOLE_WORDS = frozenset(fold_entry(w) for w in DATA.whole_words)
+PART_OF_YEAR = _phrases(DATA.part_of_year)
 FIRM_NOUNS = frozenset(fold_entry(w) for w in DATA.firm_nouns)
 FIRM_NOUNS_APART = FIRM_NOUNS | frozenset(fold_entry(w) for w in DATA.firm_nouns_apart)
 SECTOR_NOUNS = frozenset(fold_entry(w) for w in DATA.sector_nouns)

@@ -25,6 +25,7 @@ from bot.lexicon import (
     FIRM_NOUNS_APART,
     HEADCOUNT_NOUNS,
     INNER_PARTICLES,
+    PART_OF_YEAR,
     PLACE_PREPOSITIONS,
     PLACES,
     RESTRICTORS,
@@ -33,7 +34,15 @@ from bot.lexicon import (
     TOPIC_PREPOSITIONS,
     fold_entry,
 )
-from bot.text import fold, is_number, standard_spellings, stem, tokens, without_digraphs
+from bot.text import (
+    fold,
+    is_number,
+    is_year,
+    standard_spellings,
+    stem,
+    tokens,
+    without_digraphs,
+)
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _OWNER_REACH = 2  # words before a term where "mein", "our" make it the asker's
@@ -95,6 +104,7 @@ def restricting_terms(question: str, known: Callable[[str], bool], lang: str) ->
     seen = {t.stems for t in found}
     found += [n for n in _unknown_names(question, known, lang) if n.stems not in seen]
     found += _firm_sizes(toks, question)
+    found += _parts_of_a_year(toks, question)
     seen = {t.stems for t in found}
     return found + [t for t in _kinds_of_firm(toks, question, known) if t.stems not in seen]
 
@@ -157,6 +167,40 @@ def _firm_sizes(toks: list[str], question: str) -> list[Narrowing]:
                     break
         i += 1
     return found
+
+
+# "Q3 2022", "H1/2023": a quarter or half of a year, as written (the tokens keep the number only)
+_QUARTER = re.compile(r"\b([QH][1-4])\s*[/'’-]?\s*((?:19|20)?\d{2})\b", re.IGNORECASE)
+_PART_REACH = 2  # words from a part of a year to its year ("the summer of 2022")
+_PART_LENGTHS = sorted({len(p) for p in PART_OF_YEAR}, reverse=True)
+
+
+def _parts_of_a_year(toks: list[str], question: str) -> list[Narrowing]:
+    """ "Mitte 2022", "in the summer of 2022", "Q3 2022": a part of a year, finer than a figure
+    the article gives for the year's end. Its stems end with the year (a wrong one makes the
+    question a premise to correct, or one about another year)."""
+    found = [
+        Narrowing("time", (m.group(1).casefold(), _full_year(m.group(2))), m.group(0))
+        for m in _QUARTER.finditer(question)
+    ]
+    for i in range(len(toks)):
+        for n in _PART_LENGTHS:
+            part = tuple(toks[i : i + n])
+            if part not in PART_OF_YEAR:
+                continue
+            after = [t for t in toks[i + n : i + n + _PART_REACH + 1] if t not in STOPWORDS]
+            if after and is_year(after[0]):
+                year = after[0]
+                written = surface(question, part)  # "Sommer", "mid-2022"
+                between = toks[i + n : toks.index(year, i + n)]  # "summer of 2022"
+                words = written if written.endswith(year) else " ".join([written, *between, year])
+                found.append(Narrowing("time", (*map(stem, part), year), words))
+            break
+    return found
+
+
+def _full_year(digits: str) -> str:
+    return digits if len(digits) == 4 else f"20{digits}"  # "Q3/22"
 
 
 _ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")

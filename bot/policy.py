@@ -509,7 +509,8 @@ class Policy:
         if wrong and self._figure_is_the_topic(wrong, res):
             return Decision("abstain", None, p)  # "Was soll bis 2035 passieren?": no premise
         if wrong or premise:
-            named = (amounts.get(n, n) for n in wrong)
+            shown = " ".join(_words(premise))  # "Frühjahr 2024" names its year
+            named = (amounts.get(n, n) for n in wrong if n not in tokens(shown))
             return Decision("premise", top, p, (*named, *_words(premise)))
         return Decision("answer", top, p)
 
@@ -909,9 +910,17 @@ class Policy:
         self, terms: list[Narrowing], top: Candidate, res: Resolution
     ) -> list[Narrowing]:
         """A wrong title for a person the question names ("SenseTime's CEO Wang Zheng") is
-        a false premise to correct, not a question about another person."""
-        named = res.analysis.features & self.resolver.people & self.resolver.docs[top.key].scope
-        return [t for t in terms if t.group == "person"] if named else []
+        a false premise to correct, not a question about another person; a part of a year
+        the intent does not state ("im Frühjahr 2024" of a study of November 2023) is part
+        of the wrong year, judged as years are."""
+        doc = self.resolver.docs[top.key]
+        named = res.analysis.features & self.resolver.people & doc.scope
+        wrong = [
+            t
+            for t in terms
+            if t.group == "time" and any(is_year(s) and s not in doc.numbers for s in t.stems)
+        ]
+        return wrong + ([t for t in terms if t.group == "person"] if named else [])
 
     def _asks_figure_at_other_time(self, top: Candidate, res: Resolution) -> bool:
         """ "How many firms at the end of 2023?" asks a figure for a year the intent does not

@@ -66,6 +66,11 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Und wie schaut's in Wien aus, wie viele Firmen brauchen dort HPC-Unterstützung?",
         # all firms asked, the one figure stated is of the large ones
         "What % of all surveyed firms are profitable overall?",
+        # a part of the year the figure is for the end of
+        "how many AI companies were in the HKSTP in Q3 2022?",
+        "Wie viele KI-Firmen waren im Sommer 2022 im HKSTP?",
+        "in the summer of 2022, how many AI firms were at HKSTP?",
+        "how many AI firms were at HKSTP in mid-2022?",
         # an "or" inside what the group does: the SMEs use or plan, both sides narrowed
         "What percentage of SMEs specifically, not all firms, are already using or planning to "
         "use AI in Hong Kong?",
@@ -2289,3 +2294,14 @@ def test_the_one_figure_of_a_group_answers_a_question_naming_no_whole(qabot: QAB
     # without "all" the half of the large firms is what the article has on profitability
     answered_with(qabot, "How many firms are profitable?", "half")
     answered_with(qabot, "What share of all large firms are profitable?", "half")
+
+
+def test_a_part_of_a_wrong_year_is_part_of_the_premise(qabot: QABot) -> None:
+    # "im Frühjahr 2024" of a study of November 2023 is corrected, naming what was claimed
+    answer = qabot.ask(
+        "Die Studie von dem Produktivitätsrat kam doch im Frühjahr 2024 heraus, wenn ich mich "
+        "recht entsinne?"
+    )
+    assert answer.answered and "November 2023" in answer.text, answer.text
+    assert "Frühjahr 2024" in answer.text, answer.text
+    answered_with(qabot, "how many AI firms were at HKSTP at the end of 2022?", "200")
