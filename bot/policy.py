@@ -85,6 +85,7 @@ EACH_MARGIN = 0.1  # as near as this count as tied when the question asks for ea
 MIXED_UNEXPLAINED = 0.2  # the best intent leaves this share of the question unexplained
 OFF_TOPIC_SHARE = 0.5  # of the topic a person's words are asked on, this share not in them
 MIXED_COVERAGE = 0.3  # and a runner-up covers at least this much
+COMMON_TOPIC_SHARE = 0.2  # a concept more intents than this know is no topic of one
 GROUP_OPENERS = frozenset("of among for unter bei fur der den von".split())
 NARROWED_COVERAGE = 0.5  # a narrowed intent knowing less of the question is not named
 TERM_CACHE = 256  # questions whose restricting terms are kept
@@ -1211,7 +1212,7 @@ class Policy:
         lacking = self._lacking_topics(top, res, named, any_weight=within)
         if within or not self._asks_figure(res):  # "was meint der CFO zu Shenzhen?": what
             lacking -= self.resolver.docs[top.key].context  # it says counts; so do "findings"
-        if not lacking:
+        if not lacking or self._topic_outweighs(top, res, named, lacking):
             return None
         for other in self.ranked(res)[1:RERANK_DEPTH]:
             doc = self.resolver.docs[other.key]
@@ -1223,6 +1224,27 @@ class Policy:
             if terms:
                 return Decision("narrowed", other, 0.0, _words(terms), _group(terms))
         return None
+
+    def _topic_outweighs(
+        self, top: Candidate, res: Resolution, groups: frozenset[str], lacking: set[str]
+    ) -> bool:
+        """Whether the best intent knows more of the question's topic, beyond the group it
+        names, than it lacks ("verdienen die großen Firmen schon was mit KI?": earning, the
+        large firms' profitability, outweighs using): then it is no intent that only knows
+        the group ("What share of SMEs use AI?" of the firm sizes). Words most intents know
+        ("HKPC", "Studie") are no topic of their own."""
+        if not groups:
+            return False  # "was plant Singapur für seine KI-Strategie?": no group asked of
+        bag = self.resolver.docs[top.key].bag
+        weight = self.resolver.weight
+        aside = groups | self.share_concepts | self.firm_concepts | self.firm_sizes
+        common = self.resolver.weight_of_share(COMMON_TOPIC_SHARE)  # "HKPC", "Studie"
+        known = [
+            f
+            for f in res.analysis.features - aside
+            if f[0] == "@" and f in bag and weight(f) > common
+        ]
+        return sum(map(weight, known)) >= sum(map(weight, lacking))
 
     def _lacking_topics(
         self,
