@@ -481,6 +481,9 @@ class Policy:
             return Decision("narrowed", top, p, unknown, "other")
         if self._share_not_stated(top, res) or self._part_of_stated(top, res):
             return Decision("narrowed", top, p, (), "part")  # "what % of the 200 firms …?"
+        subset = self._subset_named(question, top, res)
+        if subset:  # "Wie viele der KI-Firmen im HKSTP sind im Bereich Robotik tätig?"
+            return Decision("narrowed", top, p, subset, "group")
         if self._part_of_another(top, res):
             return Decision("abstain", None, p)  # "Welche der 200 KI-Firmen sind KMU?"
         mixed = self._mixed_topics(question, top, res) or self._figure_across_topics(top, res, p)
@@ -796,6 +799,31 @@ class Policy:
         figure the intent states as a whole; the intent gives the whole, not the part."""
         stated = self.resolver.docs[top.key].numbers
         return any(n in stated and not is_year(n) for n in parts_asked_of(res.words))
+
+    def _subset_named(self, question: str, top: Candidate, res: Resolution) -> tuple[str, ...]:
+        """ "How many of the AI firms at HKSTP work in robotics?": a count asked of a part of
+        what an intent counts, named by words the intent does not cover ("Robotik"). Those
+        words, as written; none when the question counts the whole ("Wie viele der Firmen
+        waren Ende 2022 aktiv?": the intent says "aktiv")."""
+        words = res.words
+        partitive = any(
+            any(tuple(words[end : end + len(p)]) == p for p in PARTITIVES)
+            for _, end in _phrases_at(words, COUNT_CUES)
+        )
+        if not partitive or "count" not in self.figure_kinds.get(top.key, frozenset()):
+            return ()
+        doc = self.resolver.docs[top.key]
+        known = doc.scope | doc.bag | doc.context
+        analyze = self.resolver.analyzer.analyze
+        return tuple(
+            surface(question, (t,))
+            for t in words
+            if len(t) >= KEYWORD_LETTERS
+            and t not in STOPWORDS
+            and not is_number(t)
+            and stem(t) not in known
+            and not analyze(t, correct=True).features <= known
+        )
 
     def _part_of_another(self, top: Candidate, res: Resolution) -> bool:
         """ "Which of the 200 AI firms are SMEs?": a part of a whole another intent states; the

@@ -66,6 +66,9 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Und wie schaut's in Wien aus, wie viele Firmen brauchen dort HPC-Unterstützung?",
         # all firms asked, the one figure stated is of the large ones
         "What % of all surveyed firms are profitable overall?",
+        # a part of what an intent counts, named by words it does not cover
+        "Wie viele der KI-Unternehmen im HKSTP sind im Bereich Robotik tätig?",
+        "How many of the AI firms at HKSTP work in robotics?",
         # a part of the year the figure is for the end of
         "how many AI companies were in the HKSTP in Q3 2022?",
         "Wie viele KI-Firmen waren im Sommer 2022 im HKSTP?",
@@ -2314,3 +2317,7 @@ def test_an_intent_knowing_the_topic_beyond_the_group_answers_it(qabot: QABot) -
     # an intent that knows only the group still does not answer the topic
     assert not qabot.ask("What share of SMEs use AI?").answered
     assert not qabot.ask("hkpc studie anteil ki bei kmu").answered
+
+
+def test_a_count_of_the_whole_asked_with_a_partitive_is_answered(qabot: QABot) -> None:
+    answered_with(qabot, "Wie viele der KI-Firmen waren Ende 2022 im HKSTP aktiv?", "200")
