@@ -249,13 +249,14 @@ def _unknown_place(
     question: str, phrase: tuple[str, ...], before: str, known: Callable[[str], bool]
 ) -> bool:
     """A place of the gazetteer counts written as a name, or in chat written small right
-    after a place preposition (`before`: "un in sachsen?", "at glasgow"), and never as a
-    word the knowledge knows (Hong Kong, or "November", which is also a city's name
-    somewhere)."""
+    after a place preposition or "about" (`before`: "un in sachsen?", "at glasgow", "did he
+    say anything about melbourne"), and never as a word the knowledge knows (Hong Kong, or
+    "November", which is also a city's name somewhere)."""
     if all(map(known, phrase)):
         return False
     written = surface(question, phrase).split()
-    return all(w[:1].isupper() for w in written) or before in PLACE_PREPOSITIONS
+    after = before in PLACE_PREPOSITIONS or (before,) in TOPIC_PREPOSITIONS
+    return all(w[:1].isupper() for w in written) or after
 
 
 def _names_a_place(question: str, phrase: tuple[str, ...], before: str) -> bool:

@@ -66,6 +66,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Und wie schaut's in Wien aus, wie viele Firmen brauchen dort HPC-Unterstützung?",
         # all firms asked, the one figure stated is of the large ones
         "What % of all surveyed firms are profitable overall?",
+        # a country by its adjective, the asker's own country, a place small after "about"
+        "whats the australian govt doing for ai funding",
+        "Wie viele Firmen setzen hierzulande KI ein?",
+        "did SenseTime's CFO say anything about melbourne?",
         # a part of what an intent counts, named by words it does not cover
         "Wie viele der KI-Unternehmen im HKSTP sind im Bereich Robotik tätig?",
         "How many of the AI firms at HKSTP work in robotics?",
