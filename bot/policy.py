@@ -27,6 +27,7 @@ from bot.analyzer import Analysis
 from bot.figures import Figure, figures, has_figure
 from bot.lexicon import (
     AMOUNT_CUES,
+    CLAIM_TAGS,
     CONTENT_QUESTION_WORDS,
     COPULAS,
     COUNT_CUES,
@@ -976,6 +977,7 @@ class Policy:
         keywords = not STOPWORDS.intersection(res.words) or (
             counts and not (STOPWORDS - TIME_PHRASE_WORDS).intersection(res.words)
         )
+        keywords = keywords and not (not counts and _puts_up_a_claim(res.words))  # "… yeah?"
         return (timed and asks_what) or (dated and (asks_whether or keywords))
 
     def _misdates(self, res: Resolution, years: list[str]) -> bool:
@@ -1454,8 +1456,8 @@ def _words(terms: list[Narrowing]) -> tuple[str, ...]:
 
 
 def _puts_up_a_claim(words: tuple[str, ...]) -> bool:
-    """ "…, right?", "Stimmt das?", "…, oder?": a claim put up for checking."""
-    return has_cue(words, "claim") or (bool(words) and words[-1] in ("oder", "or"))
+    """ "…, right?", "Stimmt das?", "…, oder?", "… 2016 yeah?": a claim put up for checking."""
+    return has_cue(words, "claim") or (bool(words) and words[-1] in CLAIM_TAGS)
 
 
 def _scaled_amounts(question: str) -> dict[str, str]:

@@ -992,6 +992,16 @@ def test_a_claim_with_a_wrong_year_is_still_a_premise(qabot: QABot) -> None:
     assert answer.answered and "2035" in answer.text
 
 
+@pytest.mark.parametrize(
+    "claim", ["SenseTime founded 2016 yeah?", "SenseTime was founded in 2016, no?"]
+)
+def test_a_claim_tagged_in_chat_is_a_premise(qabot: QABot, claim: str) -> None:
+    # "…, yeah?" puts the wrong year up for checking; keywords alone ("sensetime founded
+    # 2016?") state nothing and are declined
+    answered_with(qabot, claim, "2014")
+    assert not qabot.ask("sensetime founded 2016?").answered
+
+
 def test_a_word_the_knowledge_knows_whole_is_no_restrictor_compound(qabot: QABot) -> None:
     from bot.narrowing import restricting_terms
 
