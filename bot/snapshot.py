@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import NamedTuple, TypeVar
 
 from bot.analyzer import question_types
@@ -244,6 +245,10 @@ class Snapshot:
                 # "Do the SMEs struggle more with hiring? What percent of them …?": "them"
                 # are the SMEs the article gives nothing for
                 asked = f"{declined_for} {part}" if declined_for and _stands_in(part) else part
+                if declined_for and _asks_it_again(part):
+                    # "… mehr Probleme bei der Personalsuche? Wie viel Prozent sind das bei den
+                    # KMUs?": "das" is what the part before asked, of the group declined there
+                    asked = f"{parts[n - 1].rstrip('?!. ')} {part}"
                 if n and asked == part and _points_back(part):  # "… RAISe+? Launch year of each?"
                     names = self._names_to_lean_on(parts[:n], part, self.resolver.resolve(part))
                     asked = f"{names} {part}" if names else part
@@ -1409,6 +1414,16 @@ def _stands_in(clause: str) -> bool:
     """A part that names what came before by a pronoun or pointer ("he", "bei denen")."""
     toks = tokens(clause)
     return bool(STAND_INS.intersection(toks) or POINTERS.intersection(toks))
+
+
+def _asks_it_again(part: str) -> bool:
+    """ "Wie viel Prozent sind das bei den KMUs?", "what share is that for SMEs?": the thing
+    asked is pointed at as the subject ("sind das", "is that"), the question before's."""
+    toks = tokens(part)
+    return any(a in COPULAS and b in _IT for a, b in pairwise(toks))
+
+
+_IT = frozenset({"das", "dies", "es", "that", "this", "it", "those", "these"})
 
 
 def _numbered_as_questions(text: str) -> str:

@@ -2335,3 +2335,13 @@ def test_an_intent_knowing_the_topic_beyond_the_group_answers_it(qabot: QABot) -
 
 def test_a_count_of_the_whole_asked_with_a_partitive_is_answered(qabot: QABot) -> None:
     answered_with(qabot, "Wie viele der KI-Firmen waren Ende 2022 im HKSTP aktiv?", "200")
+
+
+def test_that_as_the_subject_asks_the_declined_question_again(qabot: QABot) -> None:
+    # "Wie viel Prozent sind das bei den KMUs?" after a part declined for the small firms
+    # asks their share with hiring problems, not the SMEs' share of the sample (75 %)
+    answer = qabot.ask(
+        "Haben die kleinen Firmen irgendwie mehr Probleme bei der Personalsuche? Wie viel "
+        "Prozent sind das bei den KMUs?"
+    )
+    assert not answer.answered and "75" not in answer.text, answer.text
