@@ -2345,3 +2345,17 @@ def test_that_as_the_subject_asks_the_declined_question_again(qabot: QABot) -> N
         "Prozent sind das bei den KMUs?"
     )
     assert not answer.answered and "75" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Im Entwurf steht 'über 300 KI-Unternehmen im HKSTP Ende 2022'. Kannst du das gegenchecken?",
+        "Our draft says 300 AI firms at HKSTP by end of 2022. Can you cross-check that?",
+    ],
+)
+def test_a_request_to_check_the_sentence_before_corrects_its_figure(
+    qabot: QABot, message: str
+) -> None:
+    # "gegenchecken", "cross-check" ask to check the claim before, not what the bot can do
+    answered_with(qabot, message, "200")
