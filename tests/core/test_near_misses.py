@@ -2350,7 +2350,8 @@ def test_that_as_the_subject_asks_the_declined_question_again(qabot: QABot) -> N
 @pytest.mark.parametrize(
     "message",
     [
-        "Im Entwurf steht 'über 300 KI-Unternehmen im HKSTP Ende 2022'. Kannst du das gegenchecken?",
+        "Im Entwurf steht 'über 300 KI-Unternehmen im HKSTP Ende 2022'. Kannst du das "
+        "gegenchecken?",
         "Our draft says 300 AI firms at HKSTP by end of 2022. Can you cross-check that?",
     ],
 )
