@@ -69,6 +69,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # a country by its adjective, the asker's own country, a place small after "about"
         "whats the australian govt doing for ai funding",
         "Wie viele Firmen setzen hierzulande KI ein?",
+        "Gilt das mit den einundvierzig Prozent auch bei uns?",
         "did SenseTime's CFO say anything about melbourne?",
         # a part of what an intent counts, named by words it does not cover
         "Wie viele der KI-Unternehmen im HKSTP sind im Bereich Robotik tätig?",
