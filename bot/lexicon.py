@@ -127,6 +127,7 @@ class LanguageData(_Strict):
     firm_nouns_apart: list[str] = Field(min_length=1)
     sector_nouns: list[str] = Field(min_length=1)
     share_cues: list[str] = Field(min_length=1)
+    share_heads: list[str] = Field(min_length=1)
     partitives: list[str] = Field(min_length=1)
     alternatives: list[str] = Field(min_length=1)
     name_classes: dict[Literal["place", "organisation", "person"], list[str]]
@@ -292,6 +293,7 @@ NAME_CLASSES = {
 }
 ALTERNATIVES = frozenset(fold_entry(w) for w in DATA.alternatives)
 SHARE_CUES = _phrases(DATA.share_cues)
+SHARE_HEADS = tuple(fold_entry(w) for w in DATA.share_heads)
 PARTITIVES = _phrases(DATA.partitives)
 COUNT_UNITS = frozenset(fold_entry(w) for w in (*DATA.count_units, *DATA.number_words.scales))
 FILLER = frozenset(fold_entry(w) for w in DATA.filler)

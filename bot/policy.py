@@ -49,6 +49,7 @@ from bot.lexicon import (
     QUESTION_WORDS,
     RESTRICTORS,
     SHARE_CUES,
+    SHARE_HEADS,
     STATUS_WORDS,
     STOPWORDS,
     TIME_PHRASE_WORDS,
@@ -1436,8 +1437,11 @@ def parts_asked_of(words: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def asks_share(toks: tuple[str, ...] | list[str]) -> bool:
-    """ "wie viel Prozent …", "what share of …": a share cue not stated with a number before
-    it ("grew by 100 %" states a figure, it does not ask one)."""
+    """ "wie viel Prozent …", "what share of …", "die KI-Nutzungsquote": a share cue not
+    stated with a number before it ("grew by 100 %" states a figure, it does not ask one),
+    or a compound ending in one."""
+    if any(t.endswith(SHARE_HEADS) and t not in SHARE_HEADS for t in toks):
+        return True
     return any(not (i and is_number(toks[i - 1])) for i, _ in _phrases_at(toks, SHARE_CUES))
 
 

@@ -2361,3 +2361,10 @@ def test_a_request_to_check_the_sentence_before_corrects_its_figure(
 ) -> None:
     # "gegenchecken", "cross-check" ask to check the claim before, not what the bot can do
     answered_with(qabot, message, "200")
+
+
+def test_a_rate_is_a_share(qabot: QABot) -> None:
+    # "Quote", "rate" ask a share as "Anteil" does, also as a compound's last part
+    answered_with(qabot, "What is the AI adoption rate?", "41")
+    answered_with(qabot, "Wie hoch ist die Quote der Firmen mit Rekrutierungsproblemen?", "49")
+    assert not qabot.ask("KI-Adoptionsrate Singapur?").answered
