@@ -479,7 +479,9 @@ class Analyzer:
                 if not correct:  # a stored "China Conference 2025" states its year too
                     numbers.update(t for t in toks[i : i + matched[0]] if is_number(t))
                 features.add(matched[1])
-                if not any(part.changed for part in parts[i : i + matched[0]]):
+                # a name of several words with a slip in one ("AI Subsidy Shceme", "china
+                # confernce 2025") is that name: its other words are as written
+                if not all(part.changed for part in parts[i : i + matched[0]]):
                     sure.add(matched[1])
                 i += matched[0]
                 continue

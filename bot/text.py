@@ -140,6 +140,7 @@ _DIALECT_SPELLINGS = (
     (re.compile(r"scht"), "st"),  # Swabian and Alemannic "fascht", "erscht"
     (re.compile(r"^g(?=[bdfgklmnprstwz])"), "ge"),  # "gsagt", "gschafft", "gmacht"
     (re.compile(r"oa"), "ei"),  # Bavarian and Austrian "kloane", "zwoa", "hoaßt": ei
+    (re.compile(r"^ch(?=[aeiou])"), "k"),  # Swiss "choschte", "chönd", "chaufe": k
 )
 
 

@@ -507,3 +507,22 @@ def test_what_a_place_has_going_for_it_asks_its_advantages(qabot: QABot, questio
     # "going for it" is no "how's it going?": the city's advantages are asked
     answer = qabot.ask(question)
     assert answer.answered and "nfrastru" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Wie groß ist das AI Subsidy Shceme in HK-Dollar?", "HK$3"),
+        ("wer hat auf der china confernce 2025 geredet?", "Wang Zheng"),
+    ],
+)
+def test_a_slip_in_one_word_of_a_name_is_that_name(qabot: QABot, question: str, word: str) -> None:
+    # the name's other words are as written: it counts as fully as a name typed right
+    answer = qabot.ask(question)
+    assert answer.answered and word in answer.text, answer.text
+
+
+def test_swiss_ch_is_k(qabot: QABot) -> None:
+    # "choschtet" is "kostet": the cost of the data centre, which the article does not give
+    answer = qabot.ask("Was choschtet de das nöie HPC-Datezäntrum?")
+    assert not answer.answered and "Kosten" in answer.text, answer.text
