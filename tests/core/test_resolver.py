@@ -11,6 +11,7 @@ from bot.policy import signals
 from bot.service import QABot
 from bot.settings import Settings
 from tests.cli_process import BUFFERED, run_qabot
+from tests.core.test_near_misses import answered_with
 
 
 @pytest.mark.parametrize(
@@ -505,8 +506,7 @@ def test_the_answer_does_not_depend_on_the_hash_seed() -> None:
 )
 def test_what_a_place_has_going_for_it_asks_its_advantages(qabot: QABot, question: str) -> None:
     # "going for it" is no "how's it going?": the city's advantages are asked
-    answer = qabot.ask(question)
-    assert answer.answered and "nfrastru" in answer.text, answer.text
+    answered_with(qabot, question, "nfrastru")
 
 
 @pytest.mark.parametrize(
@@ -518,8 +518,7 @@ def test_what_a_place_has_going_for_it_asks_its_advantages(qabot: QABot, questio
 )
 def test_a_slip_in_one_word_of_a_name_is_that_name(qabot: QABot, question: str, word: str) -> None:
     # the name's other words are as written: it counts as fully as a name typed right
-    answer = qabot.ask(question)
-    assert answer.answered and word in answer.text, answer.text
+    answered_with(qabot, question, word)
 
 
 def test_swiss_ch_is_k(qabot: QABot) -> None:
