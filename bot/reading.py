@@ -77,7 +77,8 @@ _RUN_ON_WORDS = 18  # a message longer than this without a sentence end is a run
 _CONTEXT_WORDS = 4  # and a question word this far in starts its question
 _POINTER_REACH = 2  # last words of a question where a pointer refers back
 _CHECK_REACH = 3  # words before a verb of checking where what it checks is pointed at
-_CHECKED = POINTERS | {"das", "dies", "es"}  # "Können Sie das bitte prüfen?"
+# what points at the sentence before: "Können Sie das bitte prüfen?", "sind das …?"
+POINTED_AT = POINTERS | {"das", "dies", "es"}
 _THIN_WORDS = 1  # content words of a question that leans on the sentence before it
 READ_CACHE = 1024  # messages remembered as read: those of the last moments
 
@@ -355,12 +356,12 @@ def _points_back(part: str) -> bool:
     toks = tokens(part)
     if any(t in POINTERS for t in toks[-_POINTER_REACH:]):
         return True
-    if toks[:1] and toks[0] in YES_NO_OPENERS and _CHECKED.intersection(toks[1:2]):
+    if toks[:1] and toks[0] in YES_NO_OPENERS and POINTED_AT.intersection(toks[1:2]):
         return True  # "Is that borne out by the article?", "Stimmt das so?"
     if DEMONSTRATIVES.intersection(toks):
         return True  # "Wofür ist dieses Geld vorgesehen?": the money named before
     return any(
-        t in VERIFY_WORDS and _CHECKED.intersection(toks[max(0, n - _CHECK_REACH) : n + 2])
+        t in VERIFY_WORDS and POINTED_AT.intersection(toks[max(0, n - _CHECK_REACH) : n + 2])
         for n, t in enumerate(toks)
     )
 

@@ -53,7 +53,15 @@ from bot.policy import (
     figure_kind,
     parts_asked_of,
 )
-from bot.reading import addresses_formally, asks, chat_kind, has_cue, opens_as_question, read
+from bot.reading import (
+    POINTED_AT,
+    addresses_formally,
+    asks,
+    chat_kind,
+    has_cue,
+    opens_as_question,
+    read,
+)
 from bot.resolver import Candidate, IntentIndex, Resolution, Resolver
 from bot.settings import Settings
 from bot.stats import StatIndex
@@ -1420,10 +1428,7 @@ def _asks_it_again(part: str) -> bool:
     """ "Wie viel Prozent sind das bei den KMUs?", "what share is that for SMEs?": the thing
     asked is pointed at as the subject ("sind das", "is that"), the question before's."""
     toks = tokens(part)
-    return any(a in COPULAS and b in _IT for a, b in pairwise(toks))
-
-
-_IT = frozenset({"das", "dies", "es", "that", "this", "it", "those", "these"})
+    return any(a in COPULAS and b in POINTED_AT for a, b in pairwise(toks))
 
 
 def _numbered_as_questions(text: str) -> str:
