@@ -276,7 +276,7 @@ SPOKEN_PUNCTUATION = {
     for phrase in phrases
 }
 TOTAL_WORDS = frozenset(fold_entry(w) for w in DATA.total_words)
-WHOLE_WORDS = frozenset(fold_entry(w) for w in DATA.whole_words)
+WHOLE_WORDS = TOTAL_WORDS | frozenset(fold_entry(w) for w in DATA.whole_words)
 PART_OF_YEAR = _phrases(DATA.part_of_year)
 CLAIM_TAGS = frozenset(fold_entry(w) for w in DATA.claim_tags)
 FIRM_NOUNS = frozenset(fold_entry(w) for w in DATA.firm_nouns)

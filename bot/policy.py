@@ -1038,7 +1038,7 @@ class Policy:
         word = term.words
         if term.group != "entity" or " " in word or any(ch.isupper() for ch in word[1:]):
             return False
-        return len(self.resolver.analyzer.split(fold(word))) > 1
+        return self._knows(fold(word))
 
     def _sized_firms(self, question: str, found: list[Narrowing]) -> list[Narrowing]:
         """Firms named by size in words the lexicon does not list but the analyzer reads as
@@ -1175,7 +1175,7 @@ class Policy:
             return []
         if not self.resolver.docs[top.key].groups & self.firm_sizes:
             return []
-        if len({_token(f) for f in self._stated_figures(top.key) if not f.year}) != 1:
+        if not self._states_one_figure(top.key):
             return []
         # shown with the firms it is of ("all surveyed firms"), when they follow
         end = next((j for j in range(at, len(words)) if words[j] in FIRM_NOUNS_APART), at)
@@ -1188,8 +1188,12 @@ class Policy:
         the one thing the question names, whose intent states one figure, is that figure,
         no sum of several."""
         named = res.analysis.features & self.resolver.entities.keys()
-        stated = {_token(f) for f in self._stated_figures(top.key) if not f.year}
-        return len(named) == 1 and len(stated) == 1
+        return len(named) == 1 and self._states_one_figure(top.key)
+
+    def _states_one_figure(self, key: str) -> bool:
+        """Whether the intent's answer states one figure (years aside): "half of the large
+        companies", "HK$10 billion"."""
+        return len({_token(f) for f in self._stated_figures(key) if not f.year}) == 1
 
     def _covers(self, top: Candidate, term: Narrowing, scope: frozenset[str]) -> bool:
         """Whether `top` covers `term`: its words or their concepts are the intent's. A firm

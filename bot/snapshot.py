@@ -252,11 +252,13 @@ class Snapshot:
             for n, part in enumerate(parts):
                 # "Do the SMEs struggle more with hiring? What percent of them …?": "them"
                 # are the SMEs the article gives nothing for
-                asked = f"{declined_for} {part}" if declined_for and _stands_in(part) else part
+                asked = part
                 if declined_for and _asks_it_again(part):
                     # "… mehr Probleme bei der Personalsuche? Wie viel Prozent sind das bei den
                     # KMUs?": "das" is what the part before asked, of the group declined there
                     asked = f"{parts[n - 1].rstrip('?!. ')} {part}"
+                elif declined_for and _stands_in(part):
+                    asked = f"{declined_for} {part}"
                 if n and asked == part and _points_back(part):  # "… RAISe+? Launch year of each?"
                     names = self._names_to_lean_on(parts[:n], part, self.resolver.resolve(part))
                     asked = f"{names} {part}" if names else part
