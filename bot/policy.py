@@ -36,7 +36,6 @@ from bot.lexicon import (
     EXISTENCE_OPENERS,
     FIGURE_ASKING,
     FIRM_NOUNS,
-    FIRM_NOUNS_APART,
     FOLLOWUP,
     HEADCOUNT_NOUNS,
     MONTH_WORDS,
@@ -52,6 +51,7 @@ from bot.lexicon import (
     SHARE_HEADS,
     STATUS_WORDS,
     STOPWORDS,
+    SURVEYED_NOUNS,
     TIME_PHRASE_WORDS,
     TOPIC_PREPOSITIONS,
     TOTAL_WORDS,
@@ -1168,20 +1168,35 @@ class Policy:
     ) -> list[Narrowing]:
         """ "What % of all surveyed firms are profitable?" of "half of the large companies":
         all firms asked, the one figure the intent states is of a group of them by size,
-        and the question names no size. The word for all of them, as a group."""
+        and the question names no size, or names it apart from all the firms ("what % of
+        all respondents are large and profitable?": a share of all firms, not of the large
+        ones). The word for all of them, as a group."""
         words = res.words
         at = next((i for i, t in enumerate(words) if t in WHOLE_WORDS), None)
-        if at is None or res.analysis.features & self.firm_sizes:
+        if at is None:
+            return []
+        if res.analysis.features & self.firm_sizes and not self._all_apart_from_size(words, at):
             return []
         if not self.resolver.docs[top.key].groups & self.firm_sizes:
             return []
         if not self._states_one_figure(top.key):
             return []
         # shown with the firms it is of ("all surveyed firms"), when they follow
-        end = next((j for j in range(at, len(words)) if words[j] in FIRM_NOUNS_APART), at)
+        end = next((j for j in range(at, len(words)) if words[j] in SURVEYED_NOUNS), at)
         end = end if end - at <= _COUNTED_REACH else at
         phrase = tuple(words[at : end + 1])
         return [Narrowing("group", (stem(words[at]),), surface(question, phrase))]
+
+    def _all_apart_from_size(self, words: tuple[str, ...], at: int) -> bool:
+        """Whether the word for all at `at` is "all" itself (no total: "large firms overall"
+        asks them all) before the firms of the survey, with no size between ("all surveyed
+        firms … large", "all respondents", not "all large firms", nor "sana all")."""
+        reach = range(at, min(len(words), at + _COUNTED_REACH + 2))
+        ends = [j for j in reach if words[j] in SURVEYED_NOUNS]
+        if words[at] in TOTAL_WORDS or not ends:
+            return False
+        whole = " ".join(words[at : ends[0] + 1])
+        return not self.resolver.analyzer.analyze(whole, correct=True).features & self.firm_sizes
 
     def _total_of_one(self, top: Candidate, res: Resolution) -> bool:
         """ "how much is RAISe+ in total?", "Wie viele Empfehlungen insgesamt?": the total of

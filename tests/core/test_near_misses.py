@@ -66,6 +66,9 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Und wie schaut's in Wien aus, wie viele Firmen brauchen dort HPC-Unterstützung?",
         # all firms asked, the one figure stated is of the large ones
         "What % of all surveyed firms are profitable overall?",
+        # … and a size named apart from all of them: a share of all, not of that size
+        "What share of all the companies surveyed are large and also profitable?",
+        "Wie viel Prozent aller Befragten sind große und profitable Firmen?",
         # a country by its adjective, the asker's own country, a place small after "about"
         "whats the australian govt doing for ai funding",
         "Wie viele Firmen setzen hierzulande KI ein?",
@@ -255,6 +258,19 @@ def test_the_decline_says_what_the_article_does_give(qabot: QABot) -> None:
     assert answer.kind == "narrowed"
     assert "KMU" in answer.text and "41 %" in answer.text
     assert answer.citations and "41 %" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "of all the big companies, how many are profitable?",
+        "Are all large firms profitable?",
+        "Sind sämtliche großen Unternehmen profitabel?",
+    ],
+)
+def test_all_of_the_size_the_figure_is_of_is_that_figure(qabot: QABot, question: str) -> None:
+    """ "all" before the size is all of that size: the share the article gives of it."""
+    answered_with(qabot, question, "half" if question.isascii() else "Hälfte")
 
 
 def test_the_broad_question_is_still_answered(qabot: QABot) -> None:
