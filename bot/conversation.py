@@ -297,9 +297,16 @@ def _has_request(part: str) -> bool:
 def _without_asker_remarks(text: str) -> str:
     """A request without the asker's remarks on why ("Quelle? Ich brauche den genauen Satz
     für die Dokumentation.", "Quote please, I want the original wording."): a part that
-    asks nothing and speaks of the asker is no topic of the request."""
+    asks nothing and speaks of the asker is no topic of the request, nor is one that only
+    says again what the request asked ("Quelle? Ich brauch's wörtlich fürs Zitat.")."""
     parts = _CLAUSE_ENDS.split(text)
-    kept = [p for p in parts if asks(p) or _has_request(p) or not (of_the_asker(p) or _I.search(p))]
+    remarks = [not asks(p) and bool(of_the_asker(p) or _I.search(p)) for p in parts]
+    requests = [_has_request(p) for p in parts]
+    kept = [
+        p
+        for p, remark, request in zip(parts, remarks, requests, strict=True)
+        if not remark or (request and requests.count(True) == 1)
+    ]
     return " ".join(kept) if kept and len(kept) < len(parts) else text
 
 
@@ -570,7 +577,13 @@ class Conversations:
         analyze = snap.resolver.analyzer.analyze
         # read only when a request's cue stands
         about = Lazy(lambda: self._last_features(snap, ctx, ("de", "en")))
-        return lambda t: snap.knows_topic(t) and not analyze(t, correct=False).features <= about()
+        # the article's setting ("source for the HK number?") is no other topic either
+        setting = snap.policy.background
+        return lambda t: (
+            snap.knows_topic(t)
+            and not (features := analyze(t, correct=False).features) <= about()
+            and not features <= setting
+        )
 
     def _request(self, kind: str, ctx: Context | None, text: str) -> Answer:
         """The source, more, or the last answer in another language; in the language the
@@ -670,8 +683,7 @@ class Conversations:
         fragment = strip_opener(text)
         only_restricts = Lazy(
             lambda: (
-                elliptical
-                and not pronoun
+                ((elliptical and not pronoun) or self._same_of(text))
                 and self._restricts(text, lang)
                 and not self._topic_of(fragment, lang)
                 and not self._names_a_thing(fragment)
@@ -708,7 +720,9 @@ class Conversations:
         if gap_of_it is not None:
             return gap_of_it
         leaning = elliptical and not self._asks_alone(text)
-        restricting = leaning and not pronoun and self._restricts(text, lang)
+        restricting = (leaning and not pronoun and self._restricts(text, lang)) or (
+            self._same_of(text) and only_restricts()
+        )
         # "und die KMU?" asks the last question of SMEs only: read alone, it is another
         # question ("how many firms are SMEs?"), and no reading answers it. "und in welchen
         # Bereichen?" asks of the last answer too: a sentence sharing a word with it, on
@@ -751,6 +765,12 @@ class Conversations:
         # … as "which month tho", which has no topic of its own, does too
         no_topic = not self._topic_of(strip_opener(text), lang)
         return declined if self._only_restricts(text, lang) or no_topic else None
+
+    @staticmethod
+    def _same_of(text: str) -> bool:
+        """ "is that the same for small ones?", "gilt das auch für KMU?": the last answer
+        asked again of a group, place or time; "that" points at the answer, names nothing."""
+        return _has(tokens(text), "same")
 
     def _only_restricts(self, text: str, lang: str) -> bool:
         """A follow-up that adds a restriction and nothing else ("for SMEs only?")."""

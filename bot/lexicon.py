@@ -72,6 +72,7 @@ class _Followup(_Strict):
     which: list[str] = Field(min_length=1)
     new_topic: list[str] = Field(min_length=1)
     only: list[str] = Field(min_length=1)
+    same: list[str] = Field(min_length=1)
     person_pronoun: list[str] = Field(min_length=1)
     things_pronoun: list[str] = Field(min_length=1)
     ordinals: list[list[str]] = Field(min_length=1)
@@ -345,6 +346,7 @@ FOLLOWUP: dict[str, frozenset[tuple[str, ...]]] = {
         "which",
         "new_topic",
         "only",
+        "same",
         "person_pronoun",
         "things_pronoun",
     )

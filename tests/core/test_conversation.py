@@ -66,6 +66,10 @@ def test_chat_shorthand_for_source_asks_for_the_source(
         "woher weißt du das",
         "kindly give the exact line from the article",
         "Quelle? Ich brauche den genauen Satz für meine Doku.",
+        # the remark says again what is asked ("… fürs Zitat"), the setting is no topic
+        "Quelle bitte? Ich brauch's wörtlich fürs Zitat.",
+        "source for the HK figure?",
+        "Woher haben Sie das? Bitte die Stelle im Wortlaut.",
     ],
 )
 def test_asking_for_the_sentence_or_where_it_is_written_asks_for_the_source(
@@ -82,6 +86,22 @@ def test_asking_for_the_sentence_or_where_it_is_written_asks_for_the_source(
 def test_pronoun_takes_the_names_of_the_last_question(talk: Conversations) -> None:
     talk.ask("c2", "Who is the CFO of SenseTime?")
     assert "2014" in talk.ask("c2", "and when was the company founded?").text
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        ("how many of the big firms make a profit", "is that the same for small ones?"),
+        ("What share of the firms use AI?", "is that true for the small ones too?"),
+    ],
+)
+def test_the_same_asked_of_a_group_is_the_last_answer_restricted(
+    talk: Conversations, first: str, follow_up: str
+) -> None:
+    """ "is that the same for small ones?" asks the last answer of the small firms, which
+    the article does not give; the firm sizes it reads as alone are no answer to it."""
+    talk.ask("c37", first)
+    assert talk.ask("c37", follow_up).answered is False
 
 
 def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
