@@ -249,7 +249,13 @@ class Snapshot:
             earlier = dict(reading.story)
             pieces: list[Piece] = []
             declined_for = ""  # the group or place a part before was declined for
+            headed = self._headings(parts, lang)
             for n, part in enumerate(parts):
+                if n in headed:  # "HKPC survey n=? how many firms polled?": one question
+                    pieces += headed[n]
+                    continue
+                if n - 1 in headed:
+                    continue
                 # "Do the SMEs struggle more with hiring? What percent of them …?": "them"
                 # are the SMEs the article gives nothing for
                 asked = part
@@ -274,6 +280,24 @@ class Snapshot:
             return answer
         said = msg("parts_cut", lang, limit=self.settings.max_question_parts)
         return replace(answer, text=f"{answer.text}\n\n{said}")
+
+    def _headings(self, parts: list[str], lang: str) -> dict[int, list[Piece]]:
+        """Parts that only name a topic ("HKPC survey n=?", "n der HKPC-Umfrage?") before a
+        question of their own ("how many firms polled?"): the heading of that question,
+        when the two read as one are what the article does not give (a known gap, or a
+        narrower question). By the index of the heading: the pieces of the two as one."""
+        found: dict[int, list[Piece]] = {}
+        for n, (part, question) in enumerate(pairwise(parts)):
+            if n - 1 in found or not _names_only_a_topic(part):
+                continue
+            if self.policy.terms(part, lang):  # "Und im Vorjahr? Wie viele genau?" restricts
+                continue
+            if not opens_as_question(tokens(question)):
+                continue
+            joined = self._pieces(f"{part.rstrip('?!. ')}: {question}", lang)
+            if joined and all(p.kind in ("gap", "narrowed") for p in joined):
+                found[n] = joined
+        return found
 
     def _declined_for(self, part: str, lang: str) -> str:
         """The group or place words a declined part names ("the SMEs", "Shenzhen")."""
@@ -1414,6 +1438,18 @@ _RELATIVE_OPENERS = frozenset(
     "die der das dem den deren dessen denen welche welcher welches which who that whose "
     "if wenn falls weil because since obwohl although damit".split()
 )
+
+
+_HEADING_WORDS = 3  # content words of a part that only names a topic ("HKPC survey")
+
+
+def _names_only_a_topic(part: str) -> bool:
+    """A part of a few words that asks nothing of its own: no question word, no verb of a
+    question ("HKPC survey n=?", "n der HKPC-Umfrage?"; not "RAISe+ wie groß?")."""
+    toks = tokens(part)
+    content = [t for t in toks if t not in STOPWORDS]
+    asking = opens_as_question(toks) or any(t in QUESTION_WORDS for t in toks)
+    return 0 < len(content) <= _HEADING_WORDS and not asking
 
 
 def _narrowed(pieces: list[Piece]) -> bool:

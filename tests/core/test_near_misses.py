@@ -273,6 +273,25 @@ def test_all_of_the_size_the_figure_is_of_is_that_figure(qabot: QABot, question:
     answered_with(qabot, question, "half" if question.isascii() else "Hälfte")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "HKPC-Studie? Wie viele Firmen haben teilgenommen?",
+        "HKPC study? how many companies took part?",
+    ],
+)
+def test_a_topic_named_before_its_question_is_its_heading(qabot: QABot, question: str) -> None:
+    """ "HKPC study? how many took part?": the topic is the heading of the question the
+    article does not answer, not a question of its own answered with the study."""
+    answer = qabot.ask(question)
+    assert answer.answered is False and answer.kind == "gap", answer.text
+
+
+def test_a_topic_before_a_question_on_another_thing_is_answered_too(qabot: QABot) -> None:
+    """A name before a question the article answers is asked about on its own."""
+    answered_with(qabot, "SenseTime? Wer ist Wang Zheng?", "2014", "CFO")
+
+
 def test_the_broad_question_is_still_answered(qabot: QABot) -> None:
     answer = qabot.ask("Wie viel Prozent der Unternehmen setzen KI ein?")
     assert answer.answered and "41" in answer.text
