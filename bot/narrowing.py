@@ -122,7 +122,7 @@ def _listed_terms(toks: list[str], question: str, known: Callable[[str], bool]) 
             group = _GROUP_OF.get(phrase)
             before = toks[i - 1] if i else ""
             place = group is None and i and phrase in PLACES
-            if place and _unknown_place(question, phrase, before, known):
+            if place and _unknown_place(question, phrase, _place_word_before(toks, i), known):
                 group = "place"  # "Hat Hamburg auch so einen Park?", "un in sachsen?"
             if group == "place" and not _names_a_place(question, phrase, before):
                 group = None
@@ -243,6 +243,22 @@ def _as_listed(tok: str) -> str:
         if spelling in _STARTING or spelling in _GROUP_WORDS:
             return spelling
     return tok
+
+
+_PLACE_REACH = 3  # "in the greater toronto area": a preposition this far before a place
+
+
+def _place_word_before(toks: list[str], i: int) -> str:
+    """The word before `toks[i]`, or a place preposition a little before it with an article
+    between ("in the greater toronto area", "in ganz Bayern"): the place is asked of too."""
+    before = toks[i - 1] if i else ""
+    if before in PLACE_PREPOSITIONS or i < 2:
+        return before
+    for j in range(i - 2, max(-1, i - _PLACE_REACH - 1), -1):
+        between = toks[j + 1 : i]
+        if toks[j] in PLACE_PREPOSITIONS and any(t in STOPWORDS for t in between):
+            return toks[j]
+    return before
 
 
 def _unknown_place(

@@ -69,6 +69,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # … and a size named apart from all of them: a share of all, not of that size
         "What share of all the companies surveyed are large and also profitable?",
         "Wie viel Prozent aller Befragten sind große und profitable Firmen?",
+        # a place in chat, small, with an article and a word between it and "in"
+        "what share of firms in the greater sydney area need hpc support?",
+        "what % of firms in the wider manchester region struggle to hire?",
+        "Welcher Anteil der Large Caps nutzt KI?",  # firm sizes in finance jargon
         # a country by its adjective, the asker's own country, a place small after "about"
         "whats the australian govt doing for ai funding",
         "Wie viele Firmen setzen hierzulande KI ein?",
