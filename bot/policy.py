@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +39,7 @@ from bot.lexicon import (
     FIRM_NOUNS,
     FOLLOWUP,
     HEADCOUNT_NOUNS,
+    LANG_HINTS,
     MONTH_WORDS,
     MONTHS,
     NAME_CLASSES,
@@ -117,6 +119,7 @@ NAMED_KINDS = {  # the kinds of named thing that answer a question for each clas
 }
 WHO_KINDS = frozenset({"person", "organisation", "source"})  # what answers "who …?"
 WHO_WORDS = frozenset(cue[0] for cue in QUESTION_CUES["person"] if len(cue) == 1)
+_WHO_IS = re.compile(r"\bwho(?:['’]?s)\b", re.IGNORECASE)  # "who's", "whos": who is
 COPULA_REACH = 3  # "who or what is …"
 FEATURES = (
     "score",
@@ -449,9 +452,10 @@ class Policy:
         if unnamed:  # "Which universities take part in RAISe+?": it names none
             return Decision("narrowed", top, p, (surface(question, (unnamed,)),), "entity")
         stored = self._stored_question(res, top)
-        if not stored and self._asks_who_did(res) and not self._names_beyond(top, res, WHO_KINDS):
+        asks_who = self._asks_who_did(question, res)
+        if not stored and asks_who and not self._names_beyond(top, res, WHO_KINDS):
             return Decision("narrowed", top, p, (), "who")  # "Wer hat die Studie geleitet?"
-        if self._asks_who_else(res) and not self._names_others(top, res):
+        if self._asks_who_else(question, res) and not self._names_others(top, res):
             return Decision("narrowed", top, p, (), "who")  # "who else spoke there besides Wang?"
         if self._count_not_stated(top, res):
             return Decision("abstain", None, p)  # "how many firms got money?" ≠ the budget
@@ -648,21 +652,23 @@ class Policy:
         return _content_words(res.words) in stored
 
     @staticmethod
-    def _asks_who_did(res: Resolution) -> bool:
-        """ "Who led the study?" asks for a name; "Who is Wang Zheng?", "who or what is
-        HKSTP?" ask about a thing named."""
-        if "person" not in res.analysis.types:
+    def _asks_who_did(question: str, res: Resolution) -> bool:
+        """ "Who led the study?" asks for a name; "Who is Wang Zheng?", "who's wong zhang
+        from sense time", "who or what is HKSTP?" ask about a thing named. A who-word of the
+        other language is none ("how mony AI firms wer in the park": "were")."""
+        if "person" not in res.analysis.types or _WHO_IS.search(question):
             return False
         toks = res.words
+        other = LANG_HINTS["de" if res.lang == "en" else "en"]
         for i, tok in enumerate(toks):
-            if tok in WHO_WORDS:
+            if tok in WHO_WORDS and tok not in other:
                 return not COPULAS.intersection(toks[i + 1 : i + 1 + COPULA_REACH])
         return False
 
-    def _asks_who_else(self, res: Resolution) -> bool:
+    def _asks_who_else(self, question: str, res: Resolution) -> bool:
         """ "Who else spoke besides Wang?", "Wer außer ihm …": a name other than those named."""
         words = res.words
-        return self._asks_who_did(res) and any(
+        return self._asks_who_did(question, res) and any(
             group_at(list(words), i) == "complement" for i in range(len(words))
         )
 

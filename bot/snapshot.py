@@ -720,7 +720,7 @@ class Snapshot:
         the thing (or the whole was not answered). A figure asked "besides" something is
         narrower instead (the policy declines it)."""
         split = _set_aside(part)
-        if split is None or self.policy._asks_figure(res) or self.policy._asks_who_else(res):
+        if split is None or self.policy._asks_figure(res) or self.policy._asks_who_else(part, res):
             return part, res, decision  # narrower, not the rest (the policy judges those)
         rest, aside = split
         set_aside = self.resolver.analyzer.analyze(aside, correct=True).features

@@ -1425,6 +1425,12 @@ def test_who_did_it_needs_a_name_the_question_does_not_give(qabot: QABot) -> Non
     assert answer.answered is False and "does not say who" in answer.text, answer.text
     answered_with(qabot, "Who published the study?", "Productivity Council")
     answered_with(qabot, "Who is Wang Zheng?", "CFO")  # about someone named
+    answered_with(qabot, "who's wang zeng from sense time", "CFO")  # "who's": who is
+
+
+def test_a_who_word_of_the_other_language_asks_no_name(qabot: QABot) -> None:
+    """German "wer" in an English question is a typo of "were", not "who …?"."""
+    answered_with(qabot, "how many AI companys wer in the science park at the end of 2022", "200")
 
 
 @pytest.mark.parametrize(
