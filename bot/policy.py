@@ -1001,14 +1001,17 @@ class Policy:
         )
 
     def _names_other_edition(self, res: Resolution, years: list[str]) -> bool:
-        """ "China Conference 2024" where the knowledge names "China Conference 2025": the
-        year is part of a name, and names another edition, not a wrong date of this one."""
+        """ "China Conference 2024" (or "the 2024 China Conference") where the knowledge names
+        "China Conference 2025": the year is part of a name, and names another edition, not
+        a wrong date of this one."""
         toks = res.analysis.tokens
         for name in self.resolver.dated_names:
             n = len(name)
-            for i in range(n, len(toks)):
+            for i in range(len(toks)):
                 if toks[i] not in years:
                     continue
+                if tuple(toks[i + 1 : i + 1 + n]) == name:  # "the 2024 China Conference"
+                    return True
                 # "China Conference 2024", "… in 2024", "… im Jahr 2024"
                 end = i
                 while end > i - _EDITION_LINK_WORDS and toks[end - 1] in _EDITION_LINKS:

@@ -1084,6 +1084,8 @@ def test_a_claim_naming_another_edition_is_a_premise_to_correct(qabot: QABot) ->
     claim = qabot.ask("Wang Zheng was speaking at the China Conference 2024, wasn't he?")
     assert claim.answered and "2025" in claim.text, claim.text
     assert not qabot.ask("What did Wang Zheng say at the China Conference 2024?").answered
+    # the year may stand before the name too
+    assert not qabot.ask("What did Wang Zheng say at the 2023 China Conference?").answered
 
 
 @pytest.mark.parametrize(
