@@ -1322,7 +1322,12 @@ class Policy:
         shares = self.share_concepts if bag & self.share_concepts else frozenset()
         weights = {f: self.resolver.weight(f) for f in res.analysis.features - groups}
         total = sum(weights.values()) or 1.0
-        lacking = {f for f in weights if f not in bag and f[0] == "@" and f not in shares}
+        # the article's setting ("der Unternehmen in HK") is no topic an intent can lack
+        lacking = {
+            f
+            for f in weights
+            if f not in bag and f[0] == "@" and f not in shares and f not in self.background
+        }
         if any_weight:
             return lacking
         return lacking if sum(weights[f] for f in lacking) / total >= MIXED_UNEXPLAINED else set()

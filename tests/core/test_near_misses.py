@@ -379,6 +379,8 @@ def test_the_line_of_business_the_answer_is_about_is_no_narrowing(qabot: QABot) 
 def test_a_count_of_the_sample_by_size_is_answered_by_its_shares(qabot: QABot) -> None:
     # "how many of the firms …" asks a part: the shares answer it, not the survey-size gap
     answered_with(qabot, "How many of the companies are SMEs?", "75")
+    # the article's setting ("in Hongkong") is no topic the sizes' answer lacks
+    answered_with(qabot, "Wie viel Prozent der Firmen in Hongkong sind KMU?", "75")
 
 
 def test_a_false_premise_is_corrected(qabot: QABot) -> None:
