@@ -1125,6 +1125,9 @@ def test_regional_function_words_are_german_and_carry_no_topic(qabot: QABot, que
         ("how many pct of firms use AI ga?", {"ga"}, None),  # Cantonese sentence particles
         ("recruiting so hard wor, how many firms say so jor?", {"wor", "jor"}, None),
         ("what's the dosh in the AI Subsidy Scheme?", {"dosh"}, "@money"),  # British slang
+        ("so what HK govt plan for 2035 lah?", {"lah"}, None),  # Singlish particles
+        ("Wetin the 44% dey talk about?", {"wetin", "dey"}, None),  # Nigerian Pidgin
+        ("wie vill sin klein un wie vill jroß?", {"sin", "un"}, None),  # Colognian
     ],
 )
 def test_chat_particles_and_slang_carry_no_topic_of_their_own(
