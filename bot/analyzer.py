@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain, islice
 
 from rapidfuzz import process
@@ -21,6 +22,7 @@ from bot.lexicon import (
     FILLER,
     INNER_PARTICLES,
     MONTHS,
+    NAMING_WORDS,
     QUESTION_CUES,
     SEPARABLE_PARTICLES,
     STOPWORDS,
@@ -416,7 +418,21 @@ class Analyzer:
                 i += matched[0] if matched else 1
             if i > end:
                 return None
-        return frozenset().union(*(analysis.features for analysis, _ in parts))
+        joined = frozenset().union(*(analysis.features for analysis, _ in parts))
+        return self._without_naming(joined)
+
+    def _without_naming(self, features: frozenset[str]) -> frozenset[str]:
+        """`features` without the words that ask what a thing is called, when they name a
+        thing besides ("What are the schemes called?" asks about the schemes, not about a
+        name as "What is the article called?" does)."""
+        naming = features & self._naming_features
+        return features - naming if naming and features - naming else features
+
+    @cached_property
+    def _naming_features(self) -> frozenset[str]:
+        """The features the naming words give (`NAMING_WORDS`), as `_analyze` reads them."""
+        read = (self._read_part(w, w).feature for w in NAMING_WORDS)
+        return frozenset(f for f in read if f is not None)
 
     def phrase_stems(self, text: str) -> frozenset[str]:
         """The stems of `text`'s words that stand inside a concept's name of several words
@@ -493,13 +509,8 @@ class Analyzer:
                 if not part.changed:
                     sure.add(part.feature)
             i += 1
-        return Analysis(
-            frozenset(features),
-            question_types(toks),
-            frozenset(numbers),
-            tuple(toks),
-            frozenset(features - sure),
-        )
+        kept = self._without_naming(frozenset(features))
+        return Analysis(kept, question_types(toks), frozenset(numbers), tuple(toks), kept - sure)
 
     def _read_word(self, word: str, correct: bool) -> tuple[_Part, ...]:
         """A word as `_analyze` reads it, apart from the concept names it may start: its

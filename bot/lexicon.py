@@ -118,6 +118,7 @@ class LanguageData(_Strict):
     count_units: list[str] = Field(min_length=1)
     headcount_nouns: list[str] = Field(min_length=1)
     hedges: list[str] = Field(min_length=1)
+    naming_words: list[str] = Field(min_length=1)
     figure_asking: list[str] = Field(min_length=1)
     spoken_punctuation: dict[Literal["?", ".", "!"], list[str]]
     total_words: list[str] = Field(min_length=1)
@@ -283,6 +284,7 @@ PART_OF_YEAR = _phrases(DATA.part_of_year)
 CLAIM_TAGS = frozenset(fold_entry(w) for w in DATA.claim_tags)
 FIRM_NOUNS = frozenset(fold_entry(w) for w in DATA.firm_nouns)
 FIRM_NOUNS_APART = FIRM_NOUNS | frozenset(fold_entry(w) for w in DATA.firm_nouns_apart)
+NAMING_WORDS = frozenset(fold_entry(w) for w in DATA.naming_words)
 # the firms of a survey, as a whole: "all respondents", "aller Befragten"
 SURVEYED_NOUNS = FIRM_NOUNS_APART | frozenset(fold_entry(w) for w in DATA.surveyed_nouns)
 SECTOR_NOUNS = frozenset(fold_entry(w) for w in DATA.sector_nouns)

@@ -110,6 +110,24 @@ def test_what_a_thing_is_good_for_is_its_purpose(qabot: QABot) -> None:
     assert answer.answered and "Kooperation" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What are the two funding schemes called?", "RAISe+"),
+        ("wie heißt das programm mit den 10 Milliarden?", "RAISe+"),
+        ("what's the CFO of SenseTime called?", "Wang Zheng"),
+        ("What is the article called?", "Hongkongs Aufstieg"),  # a name is all it asks
+        ("Wie heißt du?", "qabot"),
+    ],
+)
+def test_what_a_thing_is_called_asks_about_that_thing(
+    qabot: QABot, question: str, expected: str
+) -> None:
+    """ "What are the schemes called?" asks the schemes' names: "called" is how it asks,
+    not the word that makes it the article's title ("What is the article called?")."""
+    answered_with(qabot, question, expected)
+
+
 def test_to_exist_is_no_topic(qabot: QABot) -> None:
     """ "which schemes exist" asks which there are, as "gibt es" does: not the known gap of
     "since when has RAISe+ existed?"."""
