@@ -128,6 +128,23 @@ def test_what_a_thing_is_called_asks_about_that_thing(
     answered_with(qabot, question, expected)
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("und was sollen die Förderprogramme bringen?", "Kooperation"),
+        ("wofür ist das Fördergeld gedacht?", "Kooperation"),
+        ("what was the SenseTime CFO saying about capital?", "capital"),
+        ("the funding schemes as bullet points please", "RAISe+"),
+    ],
+)
+def test_words_that_frame_a_question_are_no_topic(
+    qabot: QABot, question: str, expected: str
+) -> None:
+    """ "bringen", "gedacht", "saying", "point" say how the asker asks (the purpose, what
+    he said, in bullets), no topic the answer would have to name."""
+    answered_with(qabot, question, expected)
+
+
 def test_to_exist_is_no_topic(qabot: QABot) -> None:
     """ "which schemes exist" asks which there are, as "gibt es" does: not the known gap of
     "since when has RAISe+ existed?"."""
