@@ -135,6 +135,8 @@ def test_what_a_thing_is_called_asks_about_that_thing(
         ("wofür ist das Fördergeld gedacht?", "Kooperation"),
         ("what was the SenseTime CFO saying about capital?", "capital"),
         ("the funding schemes as bullet points please", "RAISe+"),
+        ("quick one: what % of firms reckon hiring is hard?", "49"),
+        ("Wie wichtig ist laut dem CFO von SenseTime Kapital für junge Unternehmen?", "Kapital"),
     ],
 )
 def test_words_that_frame_a_question_are_no_topic(
