@@ -85,6 +85,7 @@ _MARKUP = re.compile(
 )
 ELLIPTICAL_GROUPS = frozenset({"group", "place", "time"})  # what a part alone may narrow by
 THIN_PART = 2  # a later part of no more features than this, naming nothing, leans on the first
+OWN_TOPIC_SHARE = 0.15  # a thin part's concept known to fewer intents than this is its topic
 TOPIC_WORDS = 7  # words of a topic asked about, each side of an "and"
 NAME_WINDOW = 40  # characters read each side of an "and" for the words of a name
 _CLAUSE = re.compile(r"\s*(?:[,;?]|\s[&+n]\s|\bund\b|\band\b|\bsowie\b)\s*", re.IGNORECASE)
@@ -895,7 +896,13 @@ class Snapshot:
         if POSSESSIVES.intersection(tokens(clause)):
             return ""  # "… und wann wurde seine Firma gegründet?": his firm, answered alone
         scope = self.resolver.docs[alone.key].scope
-        topical = any(f[0] == "@" and f in self.resolver.idf for f in res.analysis.features)
+        # a topic of its own is a concept few intents know ("HPC-Zentrum"); "in which venue?"
+        # asks where the thing named was, not where the article is set
+        rare = self.resolver.weight_of_share(OWN_TOPIC_SHARE)
+        topical = any(
+            f[0] == "@" and f in self.resolver.idf and self.resolver.weight(f) > rare
+            for f in res.analysis.features
+        )
         if not named or named <= scope or (topical and not scope & entities.keys()):
             return ""  # "und wann macht das HPC-Zentrum auf?" has its own topic
         return " ".join(entities[f] for f in sorted(named))

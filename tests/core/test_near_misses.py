@@ -2215,6 +2215,24 @@ def test_a_question_asking_of_each_leans_on_the_questions_before(qabot: QABot) -
     assert answer.answered and "HK$3" in answer.text and "2014" not in answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When was the China Conference 2025 held, and at which venue?",
+        "Wann fand die China Conference 2025 statt und an welchem Ort?",
+    ],
+)
+def test_a_thin_part_asking_where_is_asked_of_the_thing_named(qabot: QABot, question: str) -> None:
+    """ "… and at which venue?" asks where the conference was, which the article does not
+    give, not where the article is set (Hong Kong): the whole is the known gap."""
+    answer = qabot.ask(question)
+    assert answer.answered is False and "Hongkong, China" not in answer.text, answer.text
+
+
+def test_a_thin_part_with_a_topic_of_its_own_is_answered_alone(qabot: QABot) -> None:
+    answered_with(qabot, "wie groß ist raise plus und wann macht das hpc zentrum auf", "10", "2024")
+
+
 def test_a_chat_n_joins_two_questions(qabot: QABot) -> None:
     # "n" typed for "and" joins two questions as "and" does
     answered_with(qabot, "how big is raise+ n whos the sensetime cfo", "10", "Wang Zheng")
