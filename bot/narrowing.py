@@ -53,9 +53,13 @@ MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor +
 # try at a word, longest first: those of the restrictors and of the places whose name starts
 # with that word (a phrase can only start with its first word); none at any other word.
 _GROUP_OF: dict[tuple[str, ...], str] = {}
+_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")  # "schwedisch": "die schwedische Regierung"
 for _group, _terms in RESTRICTORS.items():
     for _term in _terms:
         _GROUP_OF.setdefault(_term, _group)
+        if len(_term) == 1 and _term[0].endswith("isch"):  # a German adjective, declined
+            for _ending in _ADJECTIVE_ENDINGS:
+                _GROUP_OF.setdefault((_term[0] + _ending,), _group)
 _STARTING: dict[str, set[int]] = {}
 for _phrase in (*_GROUP_OF, *PLACES):
     _STARTING.setdefault(_phrase[0], set()).add(len(_phrase))

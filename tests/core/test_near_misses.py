@@ -75,6 +75,8 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Welcher Anteil der Large Caps nutzt KI?",  # firm sizes in finance jargon
         # a country by its adjective, the asker's own country, a place small after "about"
         "whats the australian govt doing for ai funding",
+        "so what's the irish government's AI strategy",
+        "Wie fördert die schwedische Regierung KI?",  # a country's adjective, declined
         "Wie viele Firmen setzen hierzulande KI ein?",
         "Gilt das mit den einundvierzig Prozent auch bei uns?",
         "did SenseTime's CFO say anything about melbourne?",
