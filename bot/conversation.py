@@ -300,6 +300,8 @@ def _without_asker_remarks(text: str) -> str:
     asks nothing and speaks of the asker is no topic of the request, nor is one that only
     says again what the request asked ("Quelle? Ich brauch's wörtlich fürs Zitat.")."""
     parts = _CLAUSE_ENDS.split(text)
+    if len(parts) == 1:
+        return text  # most requests are one part
     remarks = [not asks(p) and bool(of_the_asker(p) or _I.search(p)) for p in parts]
     requests = [_has_request(p) for p in parts]
     kept = [
