@@ -521,7 +521,9 @@ class Policy:
         if wrong or premise:
             shown = " ".join(_words(premise))  # "Frühjahr 2024" names its year
             named = (amounts.get(n, n) for n in wrong if n not in tokens(shown))
-            return Decision("premise", top, p, (*named, *_words(premise)))
+            # a wrong title of a person ("SenseTime CEO Wang Zheng") is corrected by him too
+            title = "person" if premise and not wrong and _group(premise) == "person" else None
+            return Decision("premise", top, p, (*named, *_words(premise)), title)
         return Decision("answer", top, p)
 
     def names_only_the_setting(self, res: Resolution) -> bool:
@@ -940,7 +942,7 @@ class Policy:
             terms = self.narrowing(question, cand, res)
             premise = self._premise_terms(terms, cand, res)
             if premise and len(premise) == len(terms):
-                return Decision("premise", cand, 0.0, _words(premise))
+                return Decision("premise", cand, 0.0, _words(premise), _group(premise))
         return None
 
     def _premise_terms(

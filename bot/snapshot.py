@@ -597,7 +597,7 @@ class Snapshot:
             return [self._intent_piece(self.intents[k], lang, 0.5) for k in reverse]
         tied = self._tied(part, res, decision)
         if decision.verdict != "abstain" and not tied:
-            return [self._decided(decision, lang)]
+            return [self._decided(decision, lang), *self._titled(decision, res, lang)]
         if tied:
             return [self._intent_piece(self.intents[c.key], lang, c.score) for c in tied]
         by_number = self._by_number(res)
@@ -616,6 +616,20 @@ class Snapshot:
             if intent is not None:
                 return [self._intent_piece(intent, lang, 0.5)]
         return [self._abstention(res, decision)]
+
+    def _titled(self, decision: Decision, res: Resolution, lang: str) -> list[Piece]:
+        """What the article says the people are whom a question gives a wrong title ("Why did
+        SenseTime CEO Wang Zheng praise HK?": Wang Zheng is the CFO), beside the correction,
+        when another intent says it."""
+        if decision.verdict != "premise" or decision.group != "person" or not decision.candidate:
+            return []
+        pieces = []
+        for person in sorted(res.analysis.features & self.resolver.people):
+            name = self.resolver.entity_terms[person][0]
+            about = self.policy.decide(name, self.resolver.resolve(name))
+            if about.verdict == "answer" and about.candidate.key != decision.candidate.key:
+                pieces.append(self._decided(about, lang))
+        return pieces
 
     def _aggregate_apart(self, part: str, lang: str) -> bool:
         """ "What % of firms face hiring issues, and what is the average salary?": the sum

@@ -1424,6 +1424,18 @@ def test_whether_there_is_something_at_another_time_is_a_near_miss(
     assert answer.answered is False and "2035" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why did SenseTime's CEO Wang Zheng praise Hong Kong?",
+        "Warum hat CEO Wang Zheng Hongkong gelobt?",
+    ],
+)
+def test_a_wrong_title_of_a_person_is_corrected_with_his_role(qabot: QABot, question: str) -> None:
+    """The correction of "CEO" says what he is (CFO), beside what the question asks."""
+    answered_with(qabot, question, "CFO")
+
+
 def test_a_wrong_year_claimed_is_still_a_premise_to_correct(qabot: QABot) -> None:
     answered_with(qabot, "Is the government's target year 2030?", "2035")
 
