@@ -70,6 +70,12 @@ def test_chat_shorthand_for_source_asks_for_the_source(
         "Quelle bitte? Ich brauch's wörtlich fürs Zitat.",
         "source for the HK figure?",
         "Woher haben Sie das? Bitte die Stelle im Wortlaut.",
+        # words between the cue's ("where in the article …"), verbs of handing it over
+        "Where in the article does it say that?",
+        "Please provide the source text.",
+        "Gib mir bitte den Wortlaut dazu",
+        "Bitte mit Quellenangabe.",
+        "whaur does it say that",
     ],
 )
 def test_asking_for_the_sentence_or_where_it_is_written_asks_for_the_source(
@@ -102,6 +108,13 @@ def test_the_same_asked_of_a_group_is_the_last_answer_restricted(
     the article does not give; the firm sizes it reads as alone are no answer to it."""
     talk.ask("c37", first)
     assert talk.ask("c37", follow_up).answered is False
+
+
+def test_a_word_like_a_source_cue_makes_no_source_request(talk: Conversations) -> None:
+    """ "worden" is no inflection of "wording": "how much has been paid out?" is declined."""
+    talk.ask("c38", "Wie groß ist das AI Subsidy Scheme?")
+    answer = talk.ask("c38", "Wie viel davon ist bereits ausgezahlt worden?")
+    assert answer.answered is False and "Quelle" not in answer.text, answer.text
 
 
 def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
