@@ -117,6 +117,22 @@ def test_a_word_like_a_source_cue_makes_no_source_request(talk: Conversations) -
     assert answer.answered is False and "Quelle" not in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("How big is RAISe+?", "and the other scheme?", "3"),
+        ("Wie viel Geld hat das AI Subsidy Scheme?", "und das andere Programm?", "10"),
+    ],
+)
+def test_the_other_of_a_kind_named_is_the_other_thing_named(
+    talk: Conversations, first: str, follow_up: str, expected: str
+) -> None:
+    """ "the other scheme" after RAISe+: the other programme the last answer named."""
+    talk.ask("c39", first)
+    answer = talk.ask("c39", follow_up)
+    assert answer.answered and f"HK${expected}" in answer.text, answer.text
+
+
 def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
     talk.ask("c3", "Welcher Anteil der Unternehmen setzt KI ein?")
     assert talk.ask("c3", "und in Singapur?").answered is False
