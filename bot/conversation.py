@@ -559,11 +559,10 @@ class Conversations:
             else:
                 feature = ctx.named[place - 1 if place > 0 else -1]
             name = snap.resolver.entity_terms[feature][0]
-            word = words[i]
-            words[i] = name + word[len(word.rstrip("?!.,;:")) :]  # its punctuation kept
-            if after is not None and after in name.split() and i + 1 < len(words):
-                words[i] = name + words[i + 1][len(words[i + 1].rstrip("?!.,;:")) :]
-                del words[i + 1]  # "the other scheme": the name says "scheme" already
+            # "the other scheme": the name says "scheme" already and takes its place too
+            kind = after is not None and after in name.split() and i + 1 < len(words)
+            last = words[i + 1 if kind else i]
+            words[i : i + 2 if kind else i + 1] = [name + last[len(last.rstrip("?!.,;:")) :]]
             named = " ".join(words)
             # a message within the limit is not refused as too long for the name put in
             return named if len(named) <= self.bot.settings.max_question_chars else text

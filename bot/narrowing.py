@@ -53,7 +53,8 @@ MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor +
 # try at a word, longest first: those of the restrictors and of the places whose name starts
 # with that word (a phrase can only start with its first word); none at any other word.
 _GROUP_OF: dict[tuple[str, ...], str] = {}
-_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")  # "schwedisch": "die schwedische Regierung"
+# German adjective endings: "die schwedische Regierung" of "schwedisch", "erfassten Firmen"
+_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 for _group, _terms in RESTRICTORS.items():
     for _term in _terms:
         _GROUP_OF.setdefault(_term, _group)
@@ -205,9 +206,6 @@ def _parts_of_a_year(toks: list[str], question: str) -> list[Narrowing]:
 
 def _full_year(digits: str) -> str:
     return digits if len(digits) == 4 else f"20{digits}"  # "Q3/22"
-
-
-_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 
 
 def _kinds_of_firm(

@@ -1193,20 +1193,18 @@ class Policy:
         if not self._states_one_figure(top.key):
             return []
         # shown with the firms it is of ("all surveyed firms"), when they follow
-        end = next((j for j in range(at, len(words)) if words[j] in SURVEYED_NOUNS), at)
-        end = end if end - at <= _COUNTED_REACH else at
-        phrase = tuple(words[at : end + 1])
+        end = _surveyed_after(words, at)
+        phrase = tuple(words[at : (at if end is None else end) + 1])
         return [Narrowing("group", (stem(words[at]),), surface(question, phrase))]
 
     def _all_apart_from_size(self, words: tuple[str, ...], at: int) -> bool:
         """Whether the word for all at `at` is "all" itself (no total: "large firms overall"
         asks them all) before the firms of the survey, with no size between ("all surveyed
         firms … large", "all respondents", not "all large firms", nor "sana all")."""
-        reach = range(at, min(len(words), at + _COUNTED_REACH + 2))
-        ends = [j for j in reach if words[j] in SURVEYED_NOUNS]
-        if words[at] in TOTAL_WORDS or not ends:
+        end = _surveyed_after(words, at)
+        if words[at] in TOTAL_WORDS or end is None:
             return False
-        whole = " ".join(words[at : ends[0] + 1])
+        whole = " ".join(words[at : end + 1])
         return not self.resolver.analyzer.analyze(whole, correct=True).features & self.firm_sizes
 
     def _total_of_one(self, top: Candidate, res: Resolution) -> bool:
@@ -1478,6 +1476,13 @@ def asks_share(toks: tuple[str, ...] | list[str]) -> bool:
     if any(t.endswith(SHARE_HEADS) and t not in SHARE_HEADS for t in toks):
         return True
     return any(not (i and is_number(toks[i - 1])) for i, _ in _phrases_at(toks, SHARE_CUES))
+
+
+def _surveyed_after(words: tuple[str, ...], at: int) -> int | None:
+    """Where the firms of the survey stand that the word for all at `at` is of ("all
+    surveyed firms", "aller Befragten"), if they follow it closely."""
+    reach = range(at, min(len(words), at + _COUNTED_REACH + 2))
+    return next((j for j in reach if words[j] in SURVEYED_NOUNS), None)
 
 
 def _content_words(toks: tuple[str, ...] | list[str]) -> frozenset[str]:
