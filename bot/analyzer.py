@@ -314,8 +314,11 @@ class Analyzer:
 
     def _compound_part(self, word: str) -> bool:
         """A known word that can be part of a compound: no function word ("ausländ|ischen"
-        is no "ausland" + Swiss "isch")."""
-        return self._known_word(word) and word not in STOPWORDS and stem(word) not in _STOP_STEMS
+        is no "ausland" + Swiss "isch"); a concept's own word is one even where its stem is a
+        stop word's ("Nutzungs|quote", though "quoted" is a stop word)."""
+        if not self._known_word(word) or word in STOPWORDS:
+            return False
+        return word in self._single_tokens or stem(word) not in _STOP_STEMS
 
     def analyze(self, text: str, *, correct: bool) -> Analysis:
         """The features of `text` (typo-corrected and compounds split with `correct`);

@@ -101,6 +101,17 @@ def test_a_compound_is_never_split_off_a_function_word(qabot: QABot) -> None:
     assert split("rekrutierungsproblemen") == ("rekrutierungs", "problemen")
 
 
+def test_a_concept_word_is_a_compound_part_though_a_stop_word_shares_its_stem(
+    qabot: QABot,
+) -> None:
+    """ "quoted" is a stop word and stems as "quote" does; "Nutzungsquote" is still the
+    use and the share, as "Nutzungsrate" is (a KMU rate asked, not the KMU's share)."""
+    split = qabot.store.current.resolver.analyzer.split
+    assert split("nutzungsquote") == ("nutzungs", "quote")
+    analyze = qabot.store.current.resolver.analyzer.analyze
+    assert {"@use", "@share"} <= analyze("KI-Nutzungsquote", correct=True).features
+
+
 def test_an_inflection_of_a_known_compound_splits_as_the_compound_does(qabot: QABot) -> None:
     """A fact's label says "Rekrutierungsproblemen": a question's "rekrutierungsprobleme" is
     that word inflected, no typo, and splits into its concepts as the label's form does."""
