@@ -24,6 +24,7 @@ from bot.lexicon import (
     CUES,
     DEMONSTRATIVES,
     FILLER,
+    GRANULARITY_WORDS,
     LANG_HINTS,
     LIKENESS_OPENERS,
     POINTERS,
@@ -323,6 +324,9 @@ def _questions_with_tails(
     out: list[str] = []
     story: list[str] = []  # the statements since the last question
     for part in parts:
+        if asks(part) and out and not story and _exactness_of_before(part):
+            out[-1] = f"{out[-1]} {part}"  # "… eröffnet? Datum bitte": the time asked, exactly
+            continue
         if asks(part) and out and not story and _thin(part) and _measure_of_before(part):
             out[-1] = f"{out[-1]} {part}"  # "… Probleme, KI-Leute zu finden? Wie viel Prozent
             continue  # sind es bei denen?": the question before, asked for its measure
@@ -372,6 +376,14 @@ def _measure_of_before(part: str) -> bool:
     toks = tokens(part)
     quantity = any(tuple(toks[: len(cue)]) == cue for cue in QUESTION_CUES["quantity"])
     return quantity or not COUNT_UNITS.isdisjoint(toks) or _points_back(part)
+
+
+def _exactness_of_before(part: str) -> bool:
+    """A short part that only asks how exactly ("Datum bitte", "exact day?", "Welcher
+    Monat genau?"): the time the question before asks, to the day or month, not a
+    question of its own (and no other time: "Und im Vorjahr?" asks one)."""
+    toks = tokens(part)
+    return len(toks) <= _TAIL_WORDS and bool(toks) and all(t in GRANULARITY_WORDS for t in toks)
 
 
 def _thin(part: str) -> bool:

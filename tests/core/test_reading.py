@@ -143,6 +143,29 @@ def test_a_question_that_only_asks_a_measure_asks_the_question_before(
     assert read(f"{first} {measure}").questions == (f"{first} {measure}",)
 
 
+@pytest.mark.parametrize(
+    ("first", "exactness"),
+    [
+        ("Wann wurde das HPC-Rechenzentrum eröffnet?", "Datum bitte"),
+        ("When was the study published?", "Exact day?"),
+        ("When was SenseTime founded?", "Year?"),
+    ],
+)
+def test_a_part_that_only_asks_how_exactly_asks_the_question_before(
+    first: str, exactness: str
+) -> None:
+    """ "Datum bitte", "Exact day?" ask the time the question before asks, to the day; alone
+    they have no topic (and "Year?" was answered as a question of its own)."""
+    assert read(f"{first} {exactness}").questions == (f"{first} {exactness}",)
+
+
+def test_another_time_after_a_question_is_a_question_of_its_own() -> None:
+    assert read("Wie viele KI-Firmen gab es Ende 2022? Und im Vorjahr?").questions == (
+        "Wie viele KI-Firmen gab es Ende 2022?",
+        "Und im Vorjahr?",
+    )
+
+
 def test_a_thin_question_of_its_own_stays_apart() -> None:
     assert read("Wer ist der CFO? Wöche Studie war des?").questions == (
         "Wer ist der CFO?",
