@@ -818,6 +818,9 @@ class Snapshot:
             ):
                 base = clause  # "Of the firms needing HPC support, what share are SMEs?"
                 continue
+            if not n and len(clauses) > 1 and any(asking[1:]) and self._only_a_group(clause):
+                base = clause  # "what about the SMEs, how many profitable?": of the SMEs
+                continue
             if not asking[n] and n + 1 < len(clauses) and narrowing[n + 1]:
                 continue  # "49 % ok, aber wie schauts bei den KMU aus?": the base
             if not asking[n] and any(asking[n + 1 :]) and _for_the_asker(clause):
@@ -891,6 +894,13 @@ class Snapshot:
         analyze = self.resolver.analyzer.analyze
         named = frozenset().union(*(analyze(t.words, correct=True).features for t in terms))
         return res.analysis.features <= named
+
+    def _only_a_group(self, clause: str) -> bool:
+        """A first part that only names whom the next one asks about ("what about the
+        SMEs, how many profitable?"): no verb of its own ("How many SMEs are there, …"
+        asks their number)."""
+        toks = tokens(clause)
+        return not COPULAS.intersection(toks) and self._only_narrows(clause)
 
     def _names_to_lean_on(self, others: list[str], clause: str, res: Resolution) -> str:
         """The named things of the other parts (those before, or for the first part those
@@ -1580,23 +1590,26 @@ class _Part(NamedTuple):
     hard: bool  # a "?" or ";": a new part begins
     conjoined: bool  # an "and" that joins no name's words
     symbol: bool  # an "&" or "+"
+    joiner: str = ""  # the word that joined it to the part before ("und"), if any
 
 
 def _parts(question: str, names: frozenset[tuple[str, str]]) -> list[_Part]:
     """The stretches of `question` between clause separators (a part keeps its "?")."""
     parts: list[_Part] = []
-    start, hard, conjoined, symbol = 0, True, False, False
+    start, hard, conjoined, symbol, joiner = 0, True, False, False, ""
     for sep in _CLAUSE.finditer(question):
         asked = "?" if "?" in sep.group() else ""
-        parts.append(_Part(question[start : sep.start()] + asked, hard, conjoined, symbol))
+        text = question[start : sep.start()] + asked
+        parts.append(_Part(text, hard, conjoined, symbol, joiner))
         word = sep.group().strip().lower()
+        joiner = sep.group().strip() if word.isalpha() else ""
         hard = bool({"?", ";"} & set(word))
         conjoined = word in ("and", "und", "n") and (
             _words_around(question, sep.start(), sep.end()) not in names
         )
         symbol = word in ("&", "+")
         start = sep.end()
-    parts.append(_Part(question[start:], hard, conjoined, symbol))
+    parts.append(_Part(question[start:], hard, conjoined, symbol, joiner))
     return [part for part in parts if part.text.strip(" ?")]
 
 
@@ -1627,7 +1640,7 @@ def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> 
     parts = _lead_ins_joined(_parts(_ASIDE.sub(r" \1", question), names))
     listed = not any(asks(part.text) for part in parts)
     merged: list[str] = []
-    for text, hard, conjoined, symbol in parts:
+    for text, hard, conjoined, symbol, joiner in parts:
         keyword = bool(
             (listed or symbol) and merged and min(len(text.split()), len(merged[-1].split())) >= 2
         )
@@ -1639,7 +1652,8 @@ def _clauses(question: str, names: frozenset[tuple[str, str]] = frozenset()) -> 
         elif keyword:
             merged.append(text)
         elif merged and (joined or len(text.split()) < 3 or _short_part(merged[-1])):
-            merged[-1] = f"{merged[-1]} {text}"
+            # with the word that joined them: "kleinen und mittleren Unternehmen" is a group
+            merged[-1] = " ".join(filter(None, (merged[-1], joiner, text)))
         else:
             merged.append(text)
     return merged
@@ -1658,7 +1672,8 @@ def _lead_ins_joined(parts: list[_Part]) -> list[_Part]:
     for part in parts:
         if out and _lead_in(out[-1].text):
             head = out.pop()
-            part = part._replace(text=f"{head.text} {part.text}", hard=head.hard)
+            text = " ".join(filter(None, (head.text, part.joiner, part.text)))
+            part = part._replace(text=text, hard=head.hard, joiner=head.joiner)
         out.append(part)
     return out
 

@@ -2452,3 +2452,26 @@ def test_a_rate_is_a_share(qabot: QABot) -> None:
     answered_with(qabot, "What is the AI adoption rate?", "41")
     answered_with(qabot, "Wie hoch ist die Quote der Firmen mit Rekrutierungsproblemen?", "49")
     assert not qabot.ask("KI-Adoptionsrate Singapur?").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a first part that only names the group the next part asks about
+        "what about the SMEs, how many profitable?",
+        "What about the small and medium ones, what share of them make a profit?",
+        # "kleinen und mittleren Unternehmen" kept whole where the clauses are joined again
+        "Wie viele der kleinen und mittleren Unternehmen, also der Mittelstand, haben in "
+        "Hongkong Probleme bei der Rekrutierung?",
+    ],
+)
+def test_a_group_named_before_what_is_asked_of_it_is_not_answered_on_its_own(
+    qabot: QABot, question: str
+) -> None:
+    """The share the SMEs make of the survey is no answer to what is asked of them."""
+    answer = qabot.ask(question)
+    assert not answer.answered and "75" not in answer.text, answer.text
+
+
+def test_a_group_with_a_verb_of_its_own_is_a_question_of_its_own(qabot: QABot) -> None:
+    answered_with(qabot, "How many SMEs are there, and how many are profitable?", "75", "half")
