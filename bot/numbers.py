@@ -75,6 +75,9 @@ def _parse_german(word: str) -> int | None:
     unit, sep, tens = word.partition("und")
     if sep and unit in UNITS and tens in TENS:
         return UNITS[unit] + TENS[tens]
+    unit, sep, tens = word.partition("a")  # Bavarian "einazwanzig", "dreiavierzig"
+    if sep and unit in UNITS and tens in TENS:
+        return UNITS[unit] + TENS[tens]
     return SMALL.get(word) if word != "ein" else None
 
 

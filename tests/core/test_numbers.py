@@ -29,6 +29,8 @@ from bot.text import tokens
         # a year dictated as two German numbers, the second a compound
         ("zwanzig fünfunddreißig", ["2035"]),
         ("ende zwanzig dreiundzwanzig", ["ende", "2023"]),
+        ("ende zwanzig einazwanzig", ["ende", "2021"]),  # Bavarian: "a" for "und"
+        ("dreiavierzig prozent", ["43", "prozent"]),
         ("zwei dreiundzwanzig", ["zwei", "23"]),
     ],
 )
