@@ -378,6 +378,25 @@ def _is_question_word(word: str) -> bool:
     return _asks(word)
 
 
+# what kind of answer a question asks for, in several words ("supposed to", "what year"); a
+# quantity's ("welcher Anteil", "how many") says what is measured too, and stays
+_QUESTION_PHRASES = _by_first(
+    c for kind, cues in QUESTION_CUES.items() if kind != "quantity" for c in cues if len(c) > 1
+)
+
+
+def _without_question_cues(question: str) -> str:
+    """`question` without its question words and phrases ("supposed to", "what year"):
+    what it was about, for another question to ask."""
+    words = question.split()
+    each = [(n, t) for n, w in enumerate(words) for t in tokens(w)]
+    spans = _spans([t for _, t in each], _QUESTION_PHRASES)
+    cued = {each[i][0] for span in spans for i in span}
+    return " ".join(
+        w for n, w in enumerate(words) if n not in cued and not _is_question_word(w)
+    )
+
+
 def opens_elliptically(text: str) -> bool:
     """ "und RAISe+?", "and in 2021?", "what about SMEs?": an opener and little else."""
     toks = tokens(text)
@@ -961,8 +980,8 @@ class Conversations:
             base = self._without_other_groups(base, fragment, ctx.lang)
             if _asks(own):
                 # "und wo?" asks its own question of the last one's topic: where, not when
-                base = " ".join(w for w in base.split() if not _is_question_word(w))
-                filled.append((f"{fragment} {base}", None))
+                # (nor why: "where's it going to be?" after "… supposed to open?")
+                filled.append((f"{fragment} {_without_question_cues(base)}", None))
             else:
                 filled.append((f"{base} {fragment}", None))
         # "is that also true for SMEs?" restricts the last question, as an ellipsis does

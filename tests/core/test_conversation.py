@@ -138,6 +138,18 @@ def test_near_miss_inside_a_follow_up_is_declined(talk: Conversations) -> None:
     assert talk.ask("c3", "und in Singapur?").answered is False
 
 
+def test_a_follow_up_asking_another_kind_of_thing_drops_the_last_questions_kind(
+    talk: Conversations,
+) -> None:
+    """ "where's it going to be?" after "… supposed to open?" asks a place: the last
+    question's "supposed to" (a why) is not carried into it, so the opening years that
+    answer the why are no answer to the where."""
+    talk.ask("c3w", "When's the HPC data centre supposed to open?")
+    talk.ask("c3w", "why do they need it?")
+    where = talk.ask("c3w", "where's it going to be?")
+    assert not where.answered and "2024" not in where.text, where.text
+
+
 @pytest.mark.parametrize(
     "follow_up",
     [
