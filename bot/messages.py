@@ -41,6 +41,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Wer das war, nennt der Artikel nicht. Er sagt nur: {answer}",
         "en": "The article does not say who. All it says is: {answer}",
     },
+    "where_not_given": {
+        "de": "Wo, nennt der Artikel nicht. Er sagt nur: {answer}",
+        "en": "The article does not say where. All it says is: {answer}",
+    },
     "premise": {
         "de": "Dazu nennt der Artikel nicht {wrong}, sondern: {answer}",
         "en": "On this the article does not say {wrong} but: {answer}",

@@ -51,6 +51,7 @@ from bot.lexicon import (
     RESTRICTORS,
     SHARE_CUES,
     SHARE_HEADS,
+    SOURCE_WORDS,
     STATUS_WORDS,
     STOPWORDS,
     SURVEYED_NOUNS,
@@ -119,8 +120,10 @@ NAMED_KINDS = {  # the kinds of named thing that answer a question for each clas
 }
 WHO_KINDS = frozenset({"person", "organisation", "source"})  # what answers "who …?"
 WHO_WORDS = frozenset(cue[0] for cue in QUESTION_CUES["person"] if len(cue) == 1)
+WHERE_WORDS = frozenset(cue[0] for cue in QUESTION_CUES["place"] if len(cue) == 1)
 _WHO_IS = re.compile(r"\bwho(?:['’]?s)\b", re.IGNORECASE)  # "who's", "whos": who is
 COPULA_REACH = 3  # "who or what is …"
+WHERE_REACH = 1  # words before a where-word that opens the question ("und wohin …?")
 FEATURES = (
     "score",
     "coverage",
@@ -455,6 +458,8 @@ class Policy:
         asks_who = self._asks_who_did(question, res)
         if not stored and asks_who and not self._names_beyond(top, res, WHO_KINDS):
             return Decision("narrowed", top, p, (), "who")  # "Wer hat die Studie geleitet?"
+        if self._asks_where_of_no_place(top, res):  # though its other words are stored
+            return Decision("narrowed", top, p, (), "where")  # "Wohin genau expandieren sie?"
         if self._asks_who_else(question, res) and not self._names_others(top, res):
             return Decision("narrowed", top, p, (), "who")  # "who else spoke there besides Wang?"
         if self._count_not_stated(top, res):
@@ -666,6 +671,22 @@ class Policy:
             if tok in WHO_WORDS and tok not in other:
                 return not COPULAS.intersection(toks[i + 1 : i + 1 + COPULA_REACH])
         return False
+
+    def _asks_where_of_no_place(self, top: Candidate, res: Resolution) -> bool:
+        """ "Where exactly do the firms want to expand to?" of the 55 % who want to expand:
+        a place asked of an answer that names none (its kind is not a place's)."""
+        if not top.type_mismatch or "place" not in res.analysis.types:
+            return False
+        words = res.words
+        # opened by it ("und wohin genau?"), not "the conference where he spoke"; nor where
+        # the article says it ("wo steht das?")
+        opening = words[: WHERE_REACH + 1]
+        if WHERE_WORDS.isdisjoint(opening) or SOURCE_WORDS.intersection(words):
+            return False
+        doc = self.resolver.docs[top.key]
+        kinds = self.resolver.entity_kinds
+        places = {f for f in doc.content if kinds.get(f) == "place"} - self.background
+        return "place" not in doc.types and not places  # "brücke wohin?": to the mainland
 
     def _asks_who_else(self, question: str, res: Resolution) -> bool:
         """ "Who else spoke besides Wang?", "Wer außer ihm …": a name other than those named."""

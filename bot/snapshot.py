@@ -771,7 +771,7 @@ class Snapshot:
         piece = self._intent_piece(intent, lang, decision.probability)
         if decision.verdict == "narrowed":
             terms = ", ".join(decision.terms)
-            if decision.group in ("part", "who", "list"):
+            if decision.group in ("part", "who", "where", "list"):
                 text = msg(f"{decision.group}_not_given", lang, answer=piece.text)
             else:
                 text = msg("narrowed", lang, terms=terms, answer=piece.text)

@@ -1633,3 +1633,9 @@ def test_dictated_requests_and_questions_are_read_with_their_marks(talk: Convers
     assert first.answered and "2014" in first.text, first.text
     source = talk.ask("c96", "source question mark")
     assert source.answered and source.citations and "§" in source.text, source.text
+
+
+def test_where_exactly_after_an_answer_naming_no_place_is_declined(talk: Conversations) -> None:
+    talk.ask("cw", "how many firms want to expand internationally")
+    where = talk.ask("cw", "wohin genau?")
+    assert not where.answered and where.text.startswith("Wo, nennt"), where.text

@@ -2475,3 +2475,20 @@ def test_a_group_named_before_what_is_asked_of_it_is_not_answered_on_its_own(
 
 def test_a_group_with_a_verb_of_its_own_is_a_question_of_its_own(qabot: QABot) -> None:
     answered_with(qabot, "How many SMEs are there, and how many are profitable?", "75", "half")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Where exactly do the firms want to expand to?", "Wohin genau wollen die Firmen expandieren?"],
+)
+def test_a_place_asked_of_an_answer_naming_none_is_declined(qabot: QABot, question: str) -> None:
+    """The 55 % want to expand internationally: where to, the article does not say."""
+    answer = qabot.ask(question)
+    assert not answer.answered and "55" in answer.text, answer.text
+    assert answer.text.startswith(("The article does not say where", "Wo, nennt")), answer.text
+
+
+def test_a_where_that_opens_no_question_is_no_place_asked(qabot: QABot) -> None:
+    # a relative "where", and "brücke wohin?" of a bridge to places the answer names
+    answered_with(qabot, "what's the name of the conference where the SenseTime CFO spoke?", "2025")
+    answered_with(qabot, "Hongkong als Brücke wohin?", "Festland")
