@@ -43,7 +43,7 @@ from bot.lexicon import (
 )
 from bot.messages import msg
 from bot.models import Intent
-from bot.narrowing import restricting_terms
+from bot.narrowing import Narrowing, restricting_terms
 from bot.policy import (
     Decision,
     DecisionModel,
@@ -601,7 +601,7 @@ class Snapshot:
         if tied:
             return [self._intent_piece(self.intents[c.key], lang, c.score) for c in tied]
         by_number = self._by_number(res)
-        if by_number:
+        if by_number and not self._narrower_than_stated(part, by_number[0], res):
             return [self._intent_piece(self.intents[k], lang, 0.5) for k in by_number]
         passage = self._passage(part, res)
         if passage is not None:
@@ -1053,9 +1053,7 @@ class Snapshot:
         if not asks_reverse(res) and not _only_a_figure_asked(res):
             return []
         found = self._by_number(res, any_length=True)
-        stating = Candidate(found[0], 0.0, 0.0) if found else None
-        terms = self.policy.narrowing(question, stating, res) if stating else []
-        if any(t.group != "precision" for t in terms):  # "44 % — of what exactly?" gives it
+        if found and self._narrower_than_stated(question, found[0], res):
             return []  # "the 200 firms — how many come from the mainland?": narrower
         chosen = decision.candidate.key if decision.candidate else None
         if not found or (
@@ -1063,6 +1061,14 @@ class Snapshot:
         ):
             return []
         return found
+
+    def _narrower_than_stated(self, question: str, key: str, res: Resolution) -> bool:
+        """Whether the question about a figure asks it of a group, place or time that the
+        intent stating it (`key`) does not cover ("which day in 2014?" of the year SenseTime
+        was founded); an "exactly" is no such thing ("44 % — of what exactly?")."""
+        terms = self.policy.narrowing(question, Candidate(key, 0.0, 0.0), res)
+        words = list(res.words)
+        return any(t.group != "precision" and not _points_at_it(t, words) for t in terms)
 
     def _stating(self, keys: list[str]) -> set[str]:
         """Intents that state the same figures as `keys` (linked to one of their facts)."""
@@ -1485,6 +1491,13 @@ def _names_only_a_topic(part: str) -> bool:
 
 def _narrowed(pieces: list[Piece]) -> bool:
     return any(p.kind == "narrowed" for p in pieces) and not any(p.answered for p in pieces)
+
+
+def _points_at_it(term: Narrowing, words: list[str]) -> bool:
+    """ "2035 - what's that date tied to?": the term, after a pointer, is the figure named."""
+    first = tokens(term.words)[:1]
+    at = words.index(first[0]) if first and first[0] in words else 0
+    return at > 0 and words[at - 1] in POINTERS
 
 
 def _stands_in(clause: str) -> bool:

@@ -2492,3 +2492,12 @@ def test_a_where_that_opens_no_question_is_no_place_asked(qabot: QABot) -> None:
     # a relative "where", and "brücke wohin?" of a bridge to places the answer names
     answered_with(qabot, "what's the name of the conference where the SenseTime CFO spoke?", "2025")
     answered_with(qabot, "Hongkong als Brücke wohin?", "Festland")
+
+
+def test_a_figure_asked_of_a_narrower_time_is_not_what_it_stands_for(qabot: QABot) -> None:
+    # "which day in 2014?" asks a day; the intent stating 2014 gives the year only
+    answer = qabot.ask("which day in 2014?")
+    assert not answer.answered, answer.text
+    # "that date" is the year named, no narrower time
+    answered_with(qabot, "2035 - what's that date about?", "2035")
+    assert "technology centre" in qabot.ask("2035 - what's that date about?").text
