@@ -38,6 +38,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "What share of firms need help with cloud computing specifically?",  # one kind of help
         "Only the big corps: what share of them struggle to hire?",  # a group in chat words
         "How many percent of firms in SZ use AI?",  # a place by its chat abbreviation
+        "Non-HK revenue share in %?",  # the rest besides the place named, by a prefix
         "What share of firms in Singapour need HPC support?",  # a place by its French name
         "share of firms already using AI, not just planning",  # a share cue, a part negated
         "how many employees do the AI firms at HKSTP have?",  # another thing counted
