@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from rapidfuzz.distance import Levenshtein
+
 from bot.lexicon import (
     ASKER_POSSESSIVES,
     COMMON_WORDS,
@@ -237,14 +239,41 @@ def _kinds_of_firm(
 
 def _as_listed(tok: str) -> str:
     """`tok`, or as typed without umlauts or in dialect the restrictor it is ("oesterreich",
-    "umjesetzt", "jenau")."""
+    "umjesetzt", "jenau"), or a place one letter off ("singapoore")."""
     if tok in _STARTING or tok in _GROUP_WORDS:
         return tok
-    dialect = () if tok in STOPWORDS or tok in COMMON_WORDS else standard_spellings(tok)
+    ordinary = tok in STOPWORDS or tok in COMMON_WORDS
+    dialect = () if ordinary else standard_spellings(tok)
     for spelling in (without_digraphs(tok), *dialect):  # "were" is no "weren"
         if spelling in _STARTING or spelling in _GROUP_WORDS:
             return spelling
-    return tok
+    return tok if ordinary else _place_misspelt(tok)
+
+
+_MISSPELT_PLACE_LETTERS = 7  # a place name this long may be typed one letter off
+# every place's name written as one word ("hongkong"), by first letter and length: a word
+# one letter off of two of them is neither
+_ONE_WORD_PLACES: dict[tuple[str, int], list[str]] = {}
+for _place in PLACES:
+    _joined = "".join(_place)
+    if len(_joined) >= _MISSPELT_PLACE_LETTERS:
+        _ONE_WORD_PLACES.setdefault((_joined[0], len(_joined)), []).append(_joined)
+
+
+@lru_cache(maxsize=4096)
+def _place_misspelt(tok: str) -> str:
+    """The one-word place `tok` is one letter off of ("singapoore", "shenzhenn"), when it is
+    near no other, else `tok`: the lexicon lists common misspellings, not every slip."""
+    if len(tok) < _MISSPELT_PLACE_LETTERS or not tok.isalpha():
+        return tok
+    near = [
+        name
+        for size in (len(tok), len(tok) - 1, len(tok) + 1)
+        for name in _ONE_WORD_PLACES.get((tok[0], size), ())
+        if Levenshtein.distance(tok, name, score_cutoff=1) <= 1
+    ]
+    # one place only: "hongkog" is as near "Hongkou" as the article's "Hongkong"
+    return near[0] if len(near) == 1 and (near[0],) in PLACES else tok
 
 
 _PLACE_REACH = 3  # "in the greater toronto area": a preposition this far before a place

@@ -39,6 +39,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Only the big corps: what share of them struggle to hire?",  # a group in chat words
         "How many percent of firms in SZ use AI?",  # a place by its chat abbreviation
         "Non-HK revenue share in %?",  # the rest besides the place named, by a prefix
+        "how many firms in singapoore use AI?",  # a place typed one letter off
         "What share of firms in Singapour need HPC support?",  # a place by its French name
         "share of firms already using AI, not just planning",  # a share cue, a part negated
         "how many employees do the AI firms at HKSTP have?",  # another thing counted
@@ -2502,3 +2503,8 @@ def test_a_figure_asked_of_a_narrower_time_is_not_what_it_stands_for(qabot: QABo
     # "that date" is the year named, no narrower time
     answered_with(qabot, "2035 - what's that date about?", "2035")
     assert "technology centre" in qabot.ask("2035 - what's that date about?").text
+
+
+def test_a_word_one_letter_off_two_places_is_neither(qabot: QABot) -> None:
+    # "hongkog" is as near Shanghai's Hongkou as the article's Hong Kong: a typo, no place
+    answered_with(qabot, "wieviel prozent der firmen in hongkog setzen KI ein?", "41")
