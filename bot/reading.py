@@ -273,14 +273,16 @@ def read(text: str) -> Reading:
 
 
 LEAD_IN_GROUPS = frozenset({"group"})  # a lead-in naming a group of firms narrows
+LABEL_WORDS = 3  # a lead-in this short naming a place is the question's label ("Singapore comp:")
 
 
 def _after_label(part: str) -> list[str]:
     """A lead-in before a colon that asks nothing, then a question ("Next one: how many …",
     "Quick one before we hit record: which outlet …"): two parts, so the lead-in is context.
     A colon inside a question ("Which is higher: A or B?") stays, and so does a head that a
-    comparison after it needs ("A vs B: which came first?"), or that the question points at
-    ("Only the SMEs: what share of them …?")."""
+    comparison after it needs ("A vs B: which came first?"), that the question points at
+    ("Only the SMEs: what share of them …?"), or a short one naming a place ("Singapore
+    comp: % of firms …?"; not "my grandson in London asked me this: …")."""
     head, sep, tail = part.partition(": ")
     if not sep or not tail.strip() or asks(head) or not asks(tail):
         return [part]
@@ -289,7 +291,9 @@ def _after_label(part: str) -> list[str]:
         return [part]
     if any(t in POINTERS or t in STAND_INS for t in toks):  # "Only the SMEs: what share of
         return [part]  # them …?", "HKSTP AI firms: how did they develop?"
-    if any(t.group in LEAD_IN_GROUPS for t in restricting_terms(head, _anything, "")):
+    label = len(tokens(head)) <= LABEL_WORDS
+    groups = LEAD_IN_GROUPS | {"place"} if label else LEAD_IN_GROUPS
+    if any(t.group in groups for t in restricting_terms(head, _anything, "")):
         return [part]  # "Firms with 10-49 staff: what share use AI?" asks of those firms
     return [head, tail.strip()]
 
