@@ -140,6 +140,7 @@ class LanguageData(_Strict):
     time_phrase_words: list[str]
     abbreviations: dict[str, str]
     shared_shorthand: list[str]
+    shorthand_of_each: dict[str, dict[Literal["de", "en"], str]]
     number_words: _NumberWords
     chat: dict[Literal["greeting", "thanks", "goodbye", "other"], list[str]]
     restrictors: dict[
@@ -312,6 +313,10 @@ ABBREVIATIONS = {
     fold_entry(k): tuple(_WORD.findall(fold_entry(v))) for k, v in DATA.abbreviations.items()
 }
 SHARED_SHORTHAND = frozenset(fold_entry(w) for w in DATA.shared_shorthand)
+SHORTHAND_OF_EACH = {
+    fold_entry(k): {lang: fold_entry(v) for lang, v in by_lang.items()}
+    for k, by_lang in DATA.shorthand_of_each.items()
+}
 # Chat words: greetings, thanks, address, filler; as single words and phrases.
 CHAT_KINDS = {kind: _phrases(entries) for kind, entries in DATA.chat.items()}
 CHAT_PHRASES = frozenset().union(*CHAT_KINDS.values())

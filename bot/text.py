@@ -14,7 +14,13 @@ import unicodedata
 from functools import lru_cache
 from itertools import groupby
 
-from bot.lexicon import ABBREVIATIONS, NUMBER_WORDS, SPOKEN_PUNCTUATION
+from bot.lexicon import (
+    ABBREVIATIONS,
+    NUMBER_WORDS,
+    SHORTHAND_OF_EACH,
+    SPOKEN_PUNCTUATION,
+    WORDS_OF,
+)
 from bot.memo import remembered
 from bot.numbers import (
     GOES_ON,
@@ -371,9 +377,21 @@ def _words(prepared: str) -> list[str]:
     if _SPELLED_NAMES.search(prepared):
         prepared = _SPELLED_NAMES.sub(_joined_names, prepared)
     found = _TOKEN.findall(_SPELLED.sub(_joined_letters, prepared))
-    if ABBREVIATIONS.keys().isdisjoint(found):
+    if ABBREVIATIONS.keys().isdisjoint(found) and SHORTHAND_OF_EACH.keys().isdisjoint(found):
         return found  # most texts write no abbreviation out
-    return [w for tok in found for w in ABBREVIATIONS.get(tok, (tok,))]
+    words = [w for tok in found for w in ABBREVIATIONS.get(tok, (tok,))]
+    if SHORTHAND_OF_EACH.keys().isdisjoint(words):
+        return words
+    lang = _language_of_most(words)
+    return [SHORTHAND_OF_EACH[w][lang] if w in SHORTHAND_OF_EACH else w for w in words]
+
+
+def _language_of_most(words: list[str]) -> str:
+    """ "de" or "en": the language more of `words` are everyday words of (English if as
+    many), for shorthand that is a word of each ("wi")."""
+    german = sum(w in WORDS_OF["de"] for w in words)
+    english = sum(w in WORDS_OF["en"] for w in words)
+    return "de" if german > english else "en"
 
 
 def ends_open(text: str) -> bool:

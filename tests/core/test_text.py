@@ -211,3 +211,9 @@ def test_a_number_sign_standing_alone_reads_as_number() -> None:
 )
 def test_dictated_punctuation_is_read_as_the_mark(spoken: str, read: str) -> None:
     assert dictated(spoken) == read
+
+
+def test_shorthand_of_each_language_is_read_in_the_messages_language() -> None:
+    """ "wi" is Swiss "wie" and Scots "with": the language most of the words are in decides."""
+    assert tokens("Wi vil KI-Firme si Ändi 2022 im Science Park gsi?")[:2] == ["wie", "viel"]
+    assert tokens("how many recommendations did the study come up wi")[-1] == "with"
