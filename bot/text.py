@@ -146,7 +146,9 @@ _DIALECT_SPELLINGS = (
     (re.compile(r"scht"), "st"),  # Swabian and Alemannic "fascht", "erscht"
     (re.compile(r"^g(?=[bdfgklmnprstwz])"), "ge"),  # "gsagt", "gschafft", "gmacht"
     (re.compile(r"oa"), "ei"),  # Bavarian and Austrian "kloane", "zwoa", "hoaßt": ei
-    (re.compile(r"^ch(?=[aeiou])"), "k"),  # Swiss "choschte", "chönd", "chaufe": k
+    (re.compile(r"^ch(?=[aeiouylr])"), "k"),  # Swiss "choschte", "chönd", "chlyn": k
+    (re.compile(r"y"), "ei"),  # Swiss "chlyne", "zyt": ei
+    (re.compile(r"^us(?=[a-z]{3})"), "aus"),  # Swiss "Usland", "usser": aus
 )
 
 

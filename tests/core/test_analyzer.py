@@ -353,3 +353,11 @@ def test_when_a_thing_comes_is_when_it_opens_not_where_it_comes_from(qabot: QABo
         "Wann kommt das HPC-Datenzentrum?", correct=True
     ).features
     assert "@operate" in features and "@come_from" not in features
+
+
+def test_swiss_spellings_read_as_standard_german(qabot: QABot) -> None:
+    """ "Usland" (aus-), "chlyne Firme" (k-, ei: a group). No rule turns an "a" into "e"
+    (the "ä" of "Gäld" folds to "a"): it read "wäre" as "were"."""
+    assert qabot.store.current.resolver.analyzer.correct("usland") == "ausland"
+    terms = qabot.store.current.policy.terms("Wi vil vo de chlyne Firme nutze KI?", "de")
+    assert "group" in {t.group for t in terms}
