@@ -234,7 +234,38 @@ def _kinds_of_firm(
             written = surface(question, (kind, sector))
             if kind not in STOPWORDS or written.split()[0].isupper():  # "IT", not "it"
                 found.append(Narrowing("group", (stem(kind),), written))
+    return found + _firms_of_a_line(toks, question, known)
+
+
+_OF_A_LINE = frozenset({"aus", "from", "im", "in"})  # "Unternehmen aus dem Maschinenbau"
+
+
+def _firms_of_a_line(
+    toks: list[str], question: str, known: Callable[[str], bool]
+) -> list[Narrowing]:
+    """ "Unternehmen aus dem Maschinenbau", "firms from the textile trade": after a noun of
+    firms and "aus", "from" or "in", the first word of substance, unknown to the knowledge
+    and no place, names their line of business (a word with an adjective's ending
+    describes it: "aus dem produzierenden Gewerbe" is the trade)."""
+    found = []
+    for n, noun in enumerate(toks[:-1]):
+        if noun not in FIRM_NOUNS_APART or toks[n + 1] not in _OF_A_LINE:
+            continue
+        words = [t for t in toks[n + 2 : n + 2 + _LINE_REACH] if t not in STOPWORDS]
+        words = [t for t in words if not t.endswith(_ADJECTIVE_ENDINGS)][:1]
+        found += [
+            Narrowing("group", (stem(kind),), surface(question, (kind,)))
+            for kind in words
+            if kind.isalpha()
+            and len(kind) >= MIN_COMPOUND_PART
+            and not known(kind)
+            and (kind,) not in PLACES
+            and (kind,) not in _GROUP_OF
+        ]
     return found
+
+
+_LINE_REACH = 3  # words after the preposition: an article and an adjective at most
 
 
 def _as_listed(tok: str) -> str:

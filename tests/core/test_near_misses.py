@@ -42,6 +42,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "how many firms in singapoore use AI?",  # a place typed one letter off
         "Singapore comp: % of firms adopting AI?",  # a place as the question's label
         "Spread in pp between hiring difficulty and HPC need?",  # a difference, in jargon
+        "Wie viel Prozent der Unternehmen aus dem Maschinenbau setzen KI ein?",  # a line
         "What share of firms in Singapour need HPC support?",  # a place by its French name
         "share of firms already using AI, not just planning",  # a share cue, a part negated
         "how many employees do the AI firms at HKSTP have?",  # another thing counted
