@@ -43,6 +43,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Singapore comp: % of firms adopting AI?",  # a place as the question's label
         "Spread in pp between hiring difficulty and HPC need?",  # a difference, in jargon
         "Wie viel Prozent der Unternehmen aus dem Maschinenbau setzen KI ein?",  # a line
+        "years between SenseTime's founding and the 2035 target?",  # a difference of years
         "What share of firms in Singapour need HPC support?",  # a place by its French name
         "share of firms already using AI, not just planning",  # a share cue, a part negated
         "how many employees do the AI firms at HKSTP have?",  # another thing counted
