@@ -682,9 +682,11 @@ class Conversations:
                 return self._restricting_the_last(ctx, text, alone()) or alone()
             pronoun = implicit_gap
         # "and how many of the large firms are profitable?": a question of its own, same topic
+        # (not "Und wie hoch ist die Quote nur bei den KMU?": "only" restricts the last one)
         if (
             elliptical
             and not pronoun
+            and not _has(tokens(text), "only")
             and self._asks_alone(text)
             and alone().answered
             and _topics(alone().intent) & _topics("+".join(ctx.intents))
@@ -746,6 +748,8 @@ class Conversations:
         restricting = (leaning and not pronoun and self._restricts(text, lang)) or (
             self._same_of(text) and only_restricts()
         )
+        # "Und wie hoch ist die Quote nur bei den KMU?": the last question for the SMEs only
+        restricting = restricting or (elliptical and self._only_restricts(text, lang))
         # "und die KMU?" asks the last question of SMEs only: read alone, it is another
         # question ("how many firms are SMEs?"), and no reading answers it. "und in welchen
         # Bereichen?" asks of the last answer too: a sentence sharing a word with it, on
@@ -831,10 +835,13 @@ class Conversations:
     def _asks_of_the_group_itself(text: str, alone: Callable[[], Answer]) -> bool:
         """ "and the share of SMEs among the firms?", "wie viele sind KMU?": a count or share
         asked of a group itself, answered alone, is a question of its own; "and how many of
-        them are SMEs?" (a pointer) or "what about SMEs?" (no measure) narrows the last one."""
+        them are SMEs?" (a pointer), "the rate only among SMEs?" or "what about SMEs?" (no
+        measure) narrows the last one."""
         toks = tokens(text)
         measure = asks_share(toks) or asks_count(toks)
-        return measure and not POINTERS.intersection(toks) and alone().answered
+        # "Und wie hoch ist die Quote nur bei den KMU?": "only" among them, the last measure
+        among = POINTERS.intersection(toks) or _has(toks, "only")
+        return measure and not among and alone().answered
 
     def _asks_its_own_topic(
         self, answer: Answer, text: str, lang: str, alone: Callable[[], Answer]

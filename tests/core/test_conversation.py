@@ -1639,3 +1639,20 @@ def test_where_exactly_after_an_answer_naming_no_place_is_declined(talk: Convers
     talk.ask("cw", "how many firms want to expand internationally")
     where = talk.ask("cw", "wohin genau?")
     assert not where.answered and where.text.startswith("Wo, nennt"), where.text
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Wie viel Prozent der Firmen setzen KI ein?",
+        "What did the HKPC study find on AI adoption among Hong Kong companies?",
+    ],
+)
+def test_a_rate_asked_only_of_a_group_restricts_the_last_question(
+    talk: Conversations, first: str
+) -> None:
+    """ "Und wie hoch ist die Quote nur bei den KMU?": "only" the SMEs, the last rate for
+    them; the SMEs' share of the survey (75 %) is no answer."""
+    talk.ask("conly", first)
+    only = talk.ask("conly", "Und wie hoch ist die Quote nur bei den KMU?")
+    assert not only.answered and "75" not in only.text, only.text
