@@ -44,6 +44,7 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "Spread in pp between hiring difficulty and HPC need?",  # a difference, in jargon
         "Wie viel Prozent der Unternehmen aus dem Maschinenbau setzen KI ein?",  # a line
         "years between SenseTime's founding and the 2035 target?",  # a difference of years
+        "Wie viele Mittelständler nutzen KI?",  # the SMEs by another word
         "What share of firms in Singapour need HPC support?",  # a place by its French name
         "share of firms already using AI, not just planning",  # a share cue, a part negated
         "how many employees do the AI firms at HKSTP have?",  # another thing counted
