@@ -1164,6 +1164,8 @@ class Snapshot:
             and not _FOR_WHOM.intersection(res.words)  # not "what does it mean for SMEs?"
         ):
             return None
+        if any(not is_year(n) for n in res.analysis.numbers):
+            return None  # "Wofür stehen die 44 % in der HKPC-Studie?": what the figure is
         asked = set(res.words)
         written = set(_WORD.findall(part))  # of a name, any spelling; else as an acronym
         for feature in sorted(concepts):

@@ -2513,3 +2513,10 @@ def test_a_figure_asked_of_a_narrower_time_is_not_what_it_stands_for(qabot: QABo
 def test_a_word_one_letter_off_two_places_is_neither(qabot: QABot) -> None:
     # "hongkog" is as near Shanghai's Hongkou as the article's Hong Kong: a typo, no place
     answered_with(qabot, "wieviel prozent der firmen in hongkog setzen KI ein?", "41")
+
+
+def test_what_a_figure_stands_for_is_the_figure_not_an_abbreviation(qabot: QABot) -> None:
+    # "Wofür stehen die 44 % in der HKPC-Studie?" asks what the 44 % are, not what HKPC is
+    answered_with(qabot, "Quiz: Wofür stehen die 44 % in der HKPC-Studie?", "44")
+    assert "Productivity Council" not in qabot.ask("Wofür stehen die 44 % in der HKPC-Studie?").text
+    answered_with(qabot, "Wofür steht HKPC?", "Hong Kong Productivity Council")
