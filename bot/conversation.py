@@ -52,6 +52,7 @@ from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
 from bot.policy import asks_count, asks_share, counted_words
 from bot.reading import asks, chat_kind, has_cue, of_the_asker, read, strip_chat
+from bot.resolver import Candidate
 from bot.text import dictated, ends_open, fold, is_number, quote_digest, stem, tokens
 
 if TYPE_CHECKING:
@@ -756,6 +757,8 @@ class Conversations:
         # another topic, is no answer either. (A restriction is declined whatever the
         # follow-up is alone: read alone only when that decides.)
         said = _topics("+".join(ctx.intents))
+        if restricting and only_restricts() and self._last_covers(ctx, fragment):
+            return self.bot.resolve(ctx.question, lang)  # "und die großen?" after 75 % KMU
         if restricting and self._asks_of_the_group_itself(text, alone):
             return alone()  # "and the share of SMEs among the firms?"
         if restricting or (leaning and alone().answered and not _topics(alone().intent) & said):
@@ -765,6 +768,25 @@ class Conversations:
                 else Answer(text, False, lang, msg("abstain", lang), "abstain")
             )
         return alone()
+
+    def _last_covers(self, ctx: Context, fragment: str) -> bool:
+        """Whether the last answer's intent states the figure for what an ellipsis restricts
+        the last question to ("und die großen Unternehmen?" after the firm sizes: 25 % are
+        large), though the readings rank another intent first."""
+        toks = tokens(fragment)
+        if _has(toks, "only") or any(map(is_number, toks)):
+            return False  # "and among SMEs only?", "and in 2021?": asked of them alone
+        if any(t.group != "group" for t in self._restricting(fragment, ctx.lang)):
+            return False
+        snap = self.bot.store.current
+        reading = f"{strip_opener(ctx.question).rstrip('?!. ')} {fragment}"
+        res = snap.resolver.resolve(reading)
+        return any(
+            key in snap.resolver.docs
+            and snap.intents[key].kind == "article"
+            and not snap.policy.narrowing(reading, Candidate(key, 0.0, 0.0), res)
+            for key in ctx.intents
+        )
 
     def _restricting_the_last(self, ctx: Context, text: str, alone: Answer) -> Answer | None:
         """A follow-up with no topic of its own that names a group, place or time, answered

@@ -1656,3 +1656,15 @@ def test_a_rate_asked_only_of_a_group_restricts_the_last_question(
     talk.ask("conly", first)
     only = talk.ask("conly", "Und wie hoch ist die Quote nur bei den KMU?")
     assert not only.answered and "75" not in only.text, only.text
+
+
+def test_an_ellipsis_for_a_group_the_last_answer_states_gets_that_answer(
+    talk: Conversations,
+) -> None:
+    """ "Und die großen Unternehmen?" after the SMEs' share: the last answer states the
+    large firms' 25 % too; "and among SMEs only?" or a year still restrict."""
+    talk.ask("cgrp", "Welchen Anteil machen KMU unter den untersuchten Unternehmen aus?")
+    large = talk.ask("cgrp", "Und die großen Unternehmen?")
+    assert large.answered and "25" in large.text, large.text
+    talk.ask("cgrp2", "How many AI firms were active at HKSTP by the end of 2022?")
+    assert not talk.ask("cgrp2", "and in 2021?").answered
