@@ -134,6 +134,21 @@ def chat_prefix_length(toks: list[str]) -> int:
     return i
 
 
+def _without_chat_tail(part: str) -> str:
+    """`part` without chat words after its last comma ("…, by the way?", "…, lol"): the
+    words before it ask."""
+    head, comma, tail = part.rpartition(",")
+    if not comma or not head.strip():
+        return part
+    toks = tokens(tail)
+    if not toks or chat_prefix_length(toks) < len(toks):
+        return part
+    asked = tokens(head)[chat_prefix_length(tokens(head)) :]
+    if not any(len(t) > 2 for t in asked):
+        return part  # "hello ji, good morning!": chat throughout
+    return head.rstrip() + ("?" if part.rstrip().endswith("?") else "")
+
+
 def is_chat(part: str) -> bool:
     """A part that is greeting, thanks or address: "Hallo!", "danke dir vielmals", "Vielen
     Dank, das hat mir für meine Hausarbeit sehr geholfen!" (one other word is allowed
@@ -230,7 +245,9 @@ def has_cue(toks: list[str] | tuple[str, ...], name: str) -> bool:
 
 
 def strip_chat(part: str) -> str:
-    """The part without a leading greeting or address ("Servus! wie viele" → "wie viele")."""
+    """The part without a leading greeting or address ("Servus! wie viele" → "wie viele"),
+    nor an aside after a comma at its end ("Who are you, by the way?")."""
+    part = _without_chat_tail(part)
     words = part.split()
     n = chat_prefix_length(chat_tokens(part))
     if not n:

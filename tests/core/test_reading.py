@@ -474,3 +474,9 @@ def test_thanks_then_a_question_answers_the_question(qabot: QABot) -> None:
 def test_a_dictated_question_for_help_is_answered_as_one(qabot: QABot) -> None:
     answer = qabot.ask("what can you actually do question mark")
     assert answer.intent == "smalltalk.help", answer.text
+
+
+def test_chat_words_after_the_last_comma_are_no_part_of_the_question() -> None:
+    assert read("Who are you, by the way?").questions == ("Who are you?",)
+    # chat throughout: the tail is kept, as before ("ji" is no question)
+    assert read("hello ji, good morning!").questions == ("ji, good morning!",)
