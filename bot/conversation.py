@@ -37,6 +37,7 @@ from bot.lexicon import (
     AFTER_ORDINAL,
     CHAT_KINDS,
     CHAT_PHRASES,
+    EARLIER_REPLY_WORDS,
     FOLLOWUP,
     ORDINALS,
     PLACES,
@@ -92,6 +93,9 @@ class Context:
     named: tuple[str, ...] = ()  # the things it named, in its order (what an ordinal counts)
     answered: bool = True  # False: a decline ("nothing for Singapore"), kept as one
     told: tuple[str, ...] = ()  # digests of the quotes earlier answers cited ("more" skips them)
+    # after a decline, the intents of the answer before it ("in English please" after "nothing
+    # for Singapore" wants the 41 % that was answered, not the decline)
+    answered_before: tuple[str, ...] = ()
 
     def told_so_far(self) -> tuple[str, ...]:
         """`told` with this answer's quotes: what the next context keeps (the latest
@@ -112,6 +116,7 @@ class Context:
                 "named": list(self.named),
                 "answered": self.answered,
                 "told": list(self.told),
+                "answered_before": list(self.answered_before),
             }
             raw = _json(fields)  # not asdict: it deep-copies, slowly
             object.__setattr__(self, "_json", raw)  # not a field: immutable, as its fields are
@@ -133,6 +138,7 @@ class Context:
                 tuple(map(str, data.get("named", ()))),
                 data.get("answered", True),
                 tuple(map(str, data.get("told", ())))[-MAX_TOLD:],
+                tuple(map(str, data.get("answered_before", ()))),
             )
         except (ValueError, KeyError, TypeError, RecursionError):
             return None
@@ -146,6 +152,7 @@ class Context:
             isinstance(self.answered, bool)
             and len(self.question) <= MAX_QUESTION
             and len(self.intents) <= MAX_INTENTS
+            and len(self.answered_before) <= MAX_INTENTS
             and len(self.citations) <= MAX_CITATIONS
             and len(self.named) <= MAX_NAMED
             and not _LONE_SURROGATE.search(self._texts())
@@ -632,6 +639,12 @@ class Conversations:
                 return self._intents_again(snap, text, related, lang)
             return snap.neighbours(text, list(ctx.citations), about, lang)
         target = "en" if kind == "to_en" else "de"
+        earlier = not EARLIER_REPLY_WORDS.isdisjoint(toks) or any(map(is_number, toks))
+        if not ctx.answered and ctx.answered_before and earlier:
+            # "die erste Antwort bitte auf Englisch", "the 41 % bit in German" after a decline
+            # ("nothing for Singapore"): the answer before it; a bare "in English please"
+            # is the decline in English, no figure restated as an answer
+            return self._intents_again(snap, text, list(ctx.answered_before), target)
         if not ctx.intents or not ctx.answered:
             # a list, a spelled-out name, or a decline ("nothing for Singapore"), which the
             # intents alone would turn into an answer: the question as understood, again
@@ -1187,7 +1200,12 @@ class Conversations:
         named = self._named_in(answer.text)
         question = answer.question[:MAX_QUESTION]
         told = last.told_so_far() if last else ()
-        return Context(answer.lang, question, intents, cites, named, answer.answered, told)
+        before: tuple[str, ...] = ()
+        if not answer.answered and last is not None:  # a decline keeps the answer before it
+            before = last.intents if last.answered else last.answered_before
+        return Context(
+            answer.lang, question, intents, cites, named, answer.answered, told, before
+        )
 
     def _load(self, key: str) -> Context | None:
         try:

@@ -1668,3 +1668,21 @@ def test_an_ellipsis_for_a_group_the_last_answer_states_gets_that_answer(
     assert large.answered and "25" in large.text, large.text
     talk.ask("cgrp2", "How many AI firms were active at HKSTP by the end of 2022?")
     assert not talk.ask("cgrp2", "and in 2021?").answered
+
+
+def test_a_language_switch_after_a_decline_gives_the_answer_before_it(
+    talk: Conversations,
+) -> None:
+    """ "die erste Antwort bitte auf Englisch" after "nothing for Singapore": the 41 %
+    answered before, in English (a bare "in English please" is the decline in English)."""
+    talk.ask("cdecl", "Welcher Anteil der Unternehmen setzt KI ein?")
+    assert not talk.ask("cdecl", "und in Singapur?").answered
+    english = talk.ask("cdecl", "die erste Antwort bitte auf Englisch")
+    assert english.answered and english.lang == "en" and "41" in english.text, english.text
+
+
+def test_the_answer_before_a_decline_is_kept_with_the_context() -> None:
+    ctx = Context("de", "und in Singapur?", ("hkpc.ai_adoption",), (), (), False, (), ("a.b",))
+    assert Context.from_json(ctx.to_json()) == ctx
+    legacy = '{"lang": "de", "question": "q", "intents": [], "citations": []}'
+    assert Context.from_json(legacy).answered_before == ()  # a context stored before it
