@@ -695,20 +695,20 @@ class Conversations:
             if alone().kind != "abstain" and not implicit_gap:
                 return self._restricting_the_last(ctx, text, alone()) or alone()
             pronoun = implicit_gap
+        # "and for the big ones only?" narrows the last question, it names no new topic
+        narrows = _has(tokens(text), "only")
         # "and how many of the large firms are profitable?": a question of its own, same topic
         # (not "Und wie hoch ist die Quote nur bei den KMU?": "only" restricts the last one)
         if (
             elliptical
             and not pronoun
-            and not _has(tokens(text), "only")
+            and not narrows
             and self._asks_alone(text)
             and alone().answered
             and _topics(alone().intent) & _topics("+".join(ctx.intents))
         ):
             return alone()
         lang = self._lang(text, ctx)  # the follow-up's own, else the conversation's
-        # "and for the big ones only?" narrows the last question, it names no new topic
-        narrows = _has(tokens(text), "only")
         switched = (
             self._switches_topic(ctx, text, lang)
             if elliptical and not pronoun and not narrows

@@ -143,7 +143,8 @@ def _without_chat_tail(part: str) -> str:
     toks = tokens(tail)
     if not toks or chat_prefix_length(toks) < len(toks):
         return part
-    asked = tokens(head)[chat_prefix_length(tokens(head)) :]
+    said = tokens(head)
+    asked = said[chat_prefix_length(said) :]
     if not any(len(t) > 2 for t in asked):
         return part  # "hello ji, good morning!": chat throughout
     return head.rstrip() + ("?" if part.rstrip().endswith("?") else "")
