@@ -53,7 +53,6 @@ from bot.messages import msg
 from bot.narrowing import Narrowing, uncovered
 from bot.policy import asks_count, asks_share, counted_words
 from bot.reading import asks, chat_kind, has_cue, of_the_asker, read, strip_chat
-from bot.resolver import Candidate
 from bot.text import dictated, ends_open, fold, is_number, quote_digest, stem, tokens
 
 if TYPE_CHECKING:
@@ -797,7 +796,7 @@ class Conversations:
         return any(
             key in snap.resolver.docs
             and snap.intents[key].kind == "article"
-            and not snap.policy.narrowing(reading, Candidate(key, 0.0, 0.0), res)
+            and not snap.policy.narrowing_of(reading, key, res)
             for key in ctx.intents
         )
 

@@ -40,6 +40,8 @@ WORD_CHARS = 60
 # recurses on each "tausend"/"hundert": a word of 430 of them in a question of 3,010
 # characters raised RecursionError out of QABot.ask.
 NUMBER_WORD_MAX = 80
+# what joins units and tens: "dreiundzwanzig", Bavarian "einazwanzig", "dreiavierzig"
+_UNIT_TENS_JOINERS = ("und", "a")
 ENGLISH_GROUPS = 6  # the groups of a spelled English number read on (see _english)
 
 
@@ -72,12 +74,10 @@ def _parse_german(word: str) -> int | None:
             if left is None or right is None or (left == 0 and head):
                 return None
             return left * scale + right
-    unit, sep, tens = word.partition("und")
-    if sep and unit in UNITS and tens in TENS:
-        return UNITS[unit] + TENS[tens]
-    unit, sep, tens = word.partition("a")  # Bavarian "einazwanzig", "dreiavierzig"
-    if sep and unit in UNITS and tens in TENS:
-        return UNITS[unit] + TENS[tens]
+    for joiner in _UNIT_TENS_JOINERS:
+        unit, sep, tens = word.partition(joiner)
+        if sep and unit in UNITS and tens in TENS:
+            return UNITS[unit] + TENS[tens]
     return SMALL.get(word) if word != "ein" else None
 
 

@@ -1121,6 +1121,11 @@ class Policy:
             or asks_share(res.analysis.tokens)
         )
 
+    def narrowing_of(self, question: str, key: str, res: Resolution) -> list[Narrowing]:
+        """`narrowing` for the intent `key`, ranked or not ("which day in 2014?" of the
+        intent that states 2014)."""
+        return self.narrowing(question, Candidate(key, 0.0, 0.0), res)
+
     def narrowing(self, question: str, top: Candidate, res: Resolution) -> list[Narrowing]:
         """Restricting terms and named things of the question that `top` does not cover."""
         analyzer = self.resolver.analyzer

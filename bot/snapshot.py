@@ -1066,7 +1066,7 @@ class Snapshot:
         """Whether the question about a figure asks it of a group, place or time that the
         intent stating it (`key`) does not cover ("which day in 2014?" of the year SenseTime
         was founded); an "exactly" is no such thing ("44 % — of what exactly?")."""
-        terms = self.policy.narrowing(question, Candidate(key, 0.0, 0.0), res)
+        terms = self.policy.narrowing_of(question, key, res)
         words = list(res.words)
         return any(t.group != "precision" and not _points_at_it(t, words) for t in terms)
 

@@ -373,13 +373,16 @@ def _prepared(text: str) -> str:
     return _ELIDED.sub(r"\1\2", folded) if "'" in folded else folded
 
 
+_WRITTEN_OUT = frozenset(ABBREVIATIONS) | frozenset(SHORTHAND_OF_EACH)  # words read as others
+
+
 def _words(prepared: str) -> list[str]:
     """The words of a prepared text, letters spelled one by one joined, abbreviations
     written out; spelled numbers not read yet."""
     if _SPELLED_NAMES.search(prepared):
         prepared = _SPELLED_NAMES.sub(_joined_names, prepared)
     found = _TOKEN.findall(_SPELLED.sub(_joined_letters, prepared))
-    if ABBREVIATIONS.keys().isdisjoint(found) and SHORTHAND_OF_EACH.keys().isdisjoint(found):
+    if _WRITTEN_OUT.isdisjoint(found):
         return found  # most texts write no abbreviation out
     words = [w for tok in found for w in ABBREVIATIONS.get(tok, (tok,))]
     if SHORTHAND_OF_EACH.keys().isdisjoint(words):
