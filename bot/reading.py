@@ -25,8 +25,10 @@ from bot.lexicon import (
     DEMONSTRATIVES,
     FILLER,
     GRANULARITY_WORDS,
+    HOME_PLACE,
     LANG_HINTS,
     LIKENESS_OPENERS,
+    PLACE_POINTERS,
     POINTERS,
     QUESTION_CUES,
     QUESTION_OPENERS,
@@ -354,7 +356,10 @@ def _questions_with_tails(
             continue  # sind es bei denen?": the question before, asked for its measure
         if asks(part):
             context = story[-1] if story else ""
-            if context and (_thin(part) or _points_back(part)):
+            if context and (place := _there(part, context)):
+                leaned[f"{place}: {part}"] = part  # "Shenzhen: what share of firms there …?"
+                part = f"{place}: {part}"
+            elif context and (_thin(part) or _points_back(part)):
                 leaned[f"{context} {part}"] = part
                 if len(story) > 1:
                     earlier[f"{context} {part}"] = " ".join(story[:-1])
@@ -363,11 +368,30 @@ def _questions_with_tails(
                 before[part] = context
             out.append(part)
             story = []
-        elif out and not story and len(part.split()) <= _TAIL_WORDS and not of_the_asker(part):
+        elif (
+            out
+            and not story
+            and not of_the_asker(part)
+            and (len(part.split()) <= _TAIL_WORDS or _qualifies(part))
+        ):
             out[-1] = f"{out[-1]} {part}"
         else:
             story.append(part)
     return out
+
+
+def _qualifies(part: str) -> bool:
+    """A statement right after a question that restricts what it asks ("… nutzen KI schon?
+    also wirklich schon im Einsatz, nicht nur geplant"): the question's own qualifier, however
+    long, not context."""
+    if ASKER.intersection(re.findall(r"\w+", part.lower())):  # "I am not misreading it"
+        return False
+    return any(t.group in QUALIFYING_GROUPS for t in restricting_terms(part, _anything, ""))
+
+
+# What a remark after a question restricts it by: not a place, a group or a time, which a
+# remark more often tells of the asker ("… something about Shenzhen right")
+QUALIFYING_GROUPS = frozenset({"negation", "precision"})
 
 
 def of_the_asker(part: str) -> bool:
@@ -389,6 +413,25 @@ def _points_back(part: str) -> bool:
     return any(
         t in VERIFY_WORDS and POINTED_AT.intersection(toks[max(0, n - _CHECK_REACH) : n + 2])
         for n, t in enumerate(toks)
+    )
+
+
+def _there(part: str, context: str) -> str:
+    """The place a question points at ("What share of firms there …?") when the sentence
+    before names one the article gives no figure for ("My cousin lives in Shenzhen."): the
+    question asks of that place. Empty when it points at none."""
+    if PLACE_POINTERS.isdisjoint(tokens(part)) or _names_home(f"{context} {part}"):
+        return ""  # "… HK is on the shortlist. … AI firms there?": there is Hong Kong
+    return " ".join(
+        t.words for t in restricting_terms(context, _anything, "") if t.group == "place"
+    )
+
+
+def _names_home(text: str) -> bool:
+    """Whether `text` names the article's own place ("HK", "Hongkong", "Hong Kong")."""
+    toks = tokens(text)
+    return any(
+        " ".join(toks[i : i + 2]) in HOME_PLACE or t in HOME_PLACE for i, t in enumerate(toks)
     )
 
 

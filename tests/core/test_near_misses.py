@@ -170,6 +170,12 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "what did tencent's cfo say at the conference",  # a name owning, typed small
         "wie viel prozent machen nix mit KI?",  # "nix": nothing
         "Among IT services companies only, what % are adopting AI in HK?",
+        # a remark after the question that restricts it, however long
+        "wie viel prozent der firmen nutzen ki schon? also wirklich schon im einsatz, nicht nur"
+        " geplant",
+        # "there" of a place the sentence before names
+        "My cousin lives in Shenzhen. What percentage of companies there use AI?",
+        "Meine Schwester wohnt in Singapur. Wie viele Firmen nutzen dort KI?",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
@@ -2520,3 +2526,19 @@ def test_what_a_figure_stands_for_is_the_figure_not_an_abbreviation(qabot: QABot
     answered_with(qabot, "Quiz: Wofür stehen die 44 % in der HKPC-Studie?", "44")
     assert "Productivity Council" not in qabot.ask("Wofür stehen die 44 % in der HKPC-Studie?").text
     answered_with(qabot, "Wofür steht HKPC?", "Hong Kong Productivity Council")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm moving to Hong Kong next year. How many firms there use AI?",
+        "We compare Singapore and HK. What share of the firms there use AI?",
+        "What does the figure of 63 % refer to? I want to be sure I am not misreading it.",
+    ],
+)
+def test_there_of_hong_kong_and_a_remark_of_the_asker_narrow_nothing(
+    qabot: QABot, question: str
+) -> None:
+    """ "there" of a message that names Hong Kong is Hong Kong; a remark of the asker after
+    the question ("I am not misreading it") is no qualifier of what it asks."""
+    assert qabot.ask(question).answered, question
