@@ -399,9 +399,7 @@ def _without_question_cues(question: str) -> str:
     each = [(n, t) for n, w in enumerate(words) for t in tokens(w)]
     spans = _spans([t for _, t in each], _QUESTION_PHRASES)
     cued = {each[i][0] for span in spans for i in span}
-    return " ".join(
-        w for n, w in enumerate(words) if n not in cued and not _is_question_word(w)
-    )
+    return " ".join(w for n, w in enumerate(words) if n not in cued and not _is_question_word(w))
 
 
 def opens_elliptically(text: str) -> bool:
@@ -1202,9 +1200,7 @@ class Conversations:
         before: tuple[str, ...] = ()
         if not answer.answered and last is not None:  # a decline keeps the answer before it
             before = last.intents if last.answered else last.answered_before
-        return Context(
-            answer.lang, question, intents, cites, named, answer.answered, told, before
-        )
+        return Context(answer.lang, question, intents, cites, named, answer.answered, told, before)
 
     def _load(self, key: str) -> Context | None:
         try:

@@ -333,7 +333,15 @@ PLACE_PREPOSITIONS = frozenset(fold_entry(w) for w in DATA.place_prepositions)
 CUES: dict[str, frozenset[tuple[str, ...]]] = {
     name: _phrases(getattr(DATA.cues, name))
     for name in (
-        "reverse", "lists", "each", "claim", "compare", "stands_for", "means", "age", "since"
+        "reverse",
+        "lists",
+        "each",
+        "claim",
+        "compare",
+        "stands_for",
+        "means",
+        "age",
+        "since",
     )
 }
 # An ordinal word → the place it points at among the things the last answer named (-1: the

@@ -55,6 +55,9 @@ MIN_COMPOUND_PART = 4  # letters of each part of a compound read as restrictor +
 # try at a word, longest first: those of the restrictors and of the places whose name starts
 # with that word (a phrase can only start with its first word); none at any other word.
 _GROUP_OF: dict[tuple[str, ...], str] = {}
+# Declined forms of a group's adjective: a group only before firms ("der börsennotierten
+# Unternehmen"; "die staatlichen Förderprogramme" are no firms)
+_OF_FIRMS: set[tuple[str, ...]] = set()
 # German adjective endings: "die schwedische Regierung" of "schwedisch", "erfassten Firmen"
 _ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 for _group, _terms in RESTRICTORS.items():
@@ -63,6 +66,12 @@ for _group, _terms in RESTRICTORS.items():
         if len(_term) == 1 and _term[0].endswith("isch"):  # a German adjective, declined
             for _ending in _ADJECTIVE_ENDINGS:
                 _GROUP_OF.setdefault((_term[0] + _ending,), _group)
+        elif _group == "group" and len(_term) == 1 and _term[0].endswith("e"):
+            for _ending in _ADJECTIVE_ENDINGS[1:]:  # "börsennotierte" → "börsennotierten"
+                _declined = (_term[0][:-1] + _ending,)
+                if _declined not in _GROUP_OF:
+                    _GROUP_OF[_declined] = _group
+                    _OF_FIRMS.add(_declined)
 _STARTING: dict[str, set[int]] = {}
 for _phrase in (*_GROUP_OF, *PLACES):
     _STARTING.setdefault(_phrase[0], set()).add(len(_phrase))
@@ -127,6 +136,8 @@ def _listed_terms(toks: list[str], question: str, known: Callable[[str], bool]) 
                 continue
             phrase = tuple(toks[i : i + n])
             group = _GROUP_OF.get(phrase)
+            if phrase in _OF_FIRMS and not _firms_at(toks, i + n):
+                group = None
             before = toks[i - 1] if i else ""
             place = group is None and i and phrase in PLACES
             if place and _unknown_place(question, phrase, _place_word_before(toks, i), known):
@@ -154,6 +165,11 @@ def _listed_terms(toks: list[str], question: str, known: Callable[[str], bool]) 
         if hit is not None:
             found.append(hit)
     return found
+
+
+def _firms_at(toks: list[str], i: int) -> bool:
+    """Whether word `i` is a noun of firms ("Unternehmen", "companies")."""
+    return i < len(toks) and (toks[i] in FIRM_NOUNS or toks[i] in FIRM_NOUNS_APART)
 
 
 def _firm_sizes(toks: list[str], question: str) -> list[Narrowing]:
@@ -210,9 +226,7 @@ def _full_year(digits: str) -> str:
     return digits if len(digits) == 4 else f"20{digits}"  # "Q3/22"
 
 
-def _kinds_of_firm(
-    toks: list[str], question: str, known: Callable[[str], bool]
-) -> list[Narrowing]:
+def _kinds_of_firm(toks: list[str], question: str, known: Callable[[str], bool]) -> list[Narrowing]:
     """ "Gastro-Betriebe", "hotel businesses": a word the knowledge does not know, right before a
     noun of firms, says which firms ("befragten Firmen", "AI companies" it knows). A word
     with an adjective's ending ("erfassten", "fiele", "irgendaner") describes, not names.

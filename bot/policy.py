@@ -1258,6 +1258,8 @@ class Policy:
             return not uncovered([term], named) or concepts <= known
         if term.group == "aggregate":  # "in Summe" is no amount the intent states: a sum
             return not uncovered([term], scope)  # is covered only where its words say one
+        if term.group == "group":  # "listed cos": the firms are every answer's, "listed" not
+            concepts -= self.firm_concepts
         return not uncovered([term], scope) or (bool(concepts) and concepts <= scope)
 
     @cached_property

@@ -222,9 +222,7 @@ def test_words_of_approximation_and_politeness_are_no_topic(qabot: QABot, text: 
         ("Wie viele Firmen setzen KI ein für KMU?", "einsetzen"),  # the particle not last
     ],
 )
-def test_a_german_verb_and_its_particle_are_one_word(
-    qabot: QABot, text: str, joined: str
-) -> None:
+def test_a_german_verb_and_its_particle_are_one_word(qabot: QABot, text: str, joined: str) -> None:
     analysis = qabot.store.current.resolver.analyzer.analyze(text, correct=True)
     assert joined in analysis.tokens, analysis.tokens
     assert "quantity" not in analysis.types or text.startswith("Wie viele")
@@ -265,7 +263,7 @@ def test_a_swiss_spelling_reads_as_the_standard_word(
 
 @pytest.mark.parametrize("question", ["what % use AI?", "which % of firms use AI?"])
 def test_a_percent_sign_after_what_asks_a_quantity(question: str) -> None:
-    """"%" is read "prozent" in either language; "what %" asks as "what percent" does."""
+    """ "%" is read "prozent" in either language; "what %" asks as "what percent" does."""
     assert "quantity" in analyzer.question_types(tokens(question))
 
 

@@ -176,6 +176,9 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # "there" of a place the sentence before names
         "My cousin lives in Shenzhen. What percentage of companies there use AI?",
         "Meine Schwester wohnt in Singapur. Wie viele Firmen nutzen dort KI?",
+        # a group of firms: its word, not the firms' (every answer's), must be covered
+        "% of listed cos in HK using AI?",
+        "Wie viel Prozent der börsennotierten Unternehmen nutzen KI?",  # declined adjective
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
@@ -2542,3 +2545,9 @@ def test_there_of_hong_kong_and_a_remark_of_the_asker_narrow_nothing(
     """ "there" of a message that names Hong Kong is Hong Kong; a remark of the asker after
     the question ("I am not misreading it") is no qualifier of what it asks."""
     assert qabot.ask(question).answered, question
+
+
+def test_a_groups_declined_adjective_narrows_only_firms(qabot: QABot) -> None:
+    """ "der börsennotierten Unternehmen" names a group of firms; "die staatlichen
+    Förderprogramme" are programmes of the state, no firms."""
+    answered_with(qabot, "Wozu sollen die staatlichen Förderprogramme dienen?", "R&D")

@@ -98,7 +98,6 @@ def test_a_finite_endless_value_is_refused(key: str, monkeypatch: pytest.MonkeyP
         Settings.load(None)
 
 
-
 def test_the_readmes_table_of_numeric_settings_agrees_with_the_model() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([a-z_.]+)` \| ([^|]+) \| ([^|]+) \|$", readme, re.M)

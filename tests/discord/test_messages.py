@@ -184,7 +184,6 @@ async def test_without_the_content_intent_pointers_spend_the_rate_limit(
     assert notice_text in json.dumps(notices[0], ensure_ascii=False)
 
 
-
 async def test_a_message_delivered_twice_is_answered_once(live: Live) -> None:
     # Discord gives no delivery id: two processes connected for one shard (a rolling
     # deploy's old and new one, a shard given to two by mistake) both receive a
