@@ -342,11 +342,13 @@ def _has_chat_phrase(toks: list[str]) -> bool:
 
 def without_chat_opening(text: str) -> str:
     """`strip_chat(text)`, which takes off a greeting or address (of up to three words) only
-    where one opens the text ("okay und die KMU?"): most follow-ups open otherwise, and are
-    not read for it."""
+    where one opens the text ("okay und die KMU?"), and chat after a last comma: most
+    follow-ups have neither, and are not read for it."""
     first = tokens(text)[:3]
-    if not any(map(_STRETCHED.search, first)) and not any(
-        tuple(first[:n]) in CHAT_PHRASES for n in (1, 2, 3)
+    if (
+        "," not in text  # "add , abend": an aside after a comma at the end goes too
+        and not any(map(_STRETCHED.search, first))
+        and not any(tuple(first[:n]) in CHAT_PHRASES for n in (1, 2, 3))
     ):
         return text
     return strip_chat(text)

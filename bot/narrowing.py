@@ -66,12 +66,12 @@ for _group, _terms in RESTRICTORS.items():
         if len(_term) == 1 and _term[0].endswith("isch"):  # a German adjective, declined
             for _ending in _ADJECTIVE_ENDINGS:
                 _GROUP_OF.setdefault((_term[0] + _ending,), _group)
-        elif _group == "group" and len(_term) == 1 and _term[0].endswith("e"):
-            for _ending in _ADJECTIVE_ENDINGS[1:]:  # "börsennotierte" → "börsennotierten"
-                _declined = (_term[0][:-1] + _ending,)
-                if _declined not in _GROUP_OF:
-                    _GROUP_OF[_declined] = _group
-                    _OF_FIRMS.add(_declined)
+for _term in RESTRICTORS["group"]:  # after every listed term: "kleinen" is one of its own
+    if len(_term) == 1 and _term[0].endswith("e"):
+        for _ending in _ADJECTIVE_ENDINGS[1:]:  # "börsennotierte" → "börsennotierten"
+            if (_declined := (_term[0][:-1] + _ending,)) not in _GROUP_OF:
+                _GROUP_OF[_declined] = "group"
+                _OF_FIRMS.add(_declined)
 _STARTING: dict[str, set[int]] = {}
 for _phrase in (*_GROUP_OF, *PLACES):
     _STARTING.setdefault(_phrase[0], set()).add(len(_phrase))

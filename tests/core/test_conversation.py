@@ -1183,6 +1183,7 @@ def test_a_follow_up_is_not_read_for_chat_when_no_word_of_it_can_be(
 
 @example("und noch was: wie viele?")
 @example("heyyy ok und KMU?")
+@example("add , abend")  # chat after a last comma
 @given(_CHATTY)
 def test_a_follow_up_loses_its_chat_opening_as_strip_chat_takes_it_off(text: str) -> None:
     """The cheap test before `strip_chat` never changes what it gives."""
