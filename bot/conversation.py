@@ -35,6 +35,8 @@ from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import (
     AFTER_ORDINAL,
+    ARTICLE_NOUNS,
+    ASKER_OPENERS,
     CHAT_KINDS,
     CHAT_PHRASES,
     EARLIER_REPLY_WORDS,
@@ -239,6 +241,15 @@ def _has(toks: list[str], kind: str) -> bool:
     return bool(_cue_spans(toks, kind))
 
 
+def _points_at_an_answer(toks: list[str]) -> bool:
+    """A pronoun that points back at an answer ("source for that?"), not one that names the
+    article ("the source of this article")."""
+    return any(
+        len(span) > 1 or (toks[span.stop] if span.stop < len(toks) else "") not in ARTICLE_NOUNS
+        for span in _cue_spans(toks, "pronoun")
+    )
+
+
 def _as_cue(tok: str, correct: Callable[[str], str]) -> str:
     """`tok` as the request cue it may stand for: a cue word as written; else through the
     knowledge's typo correction (`correct`: "quele?", "englsh pls"), and a one-word cue
@@ -268,7 +279,7 @@ def request_kind(
         rest = [t for i, t in enumerate(written) if i not in covered]
         # "what else did he say?", "what's the source for that?": asked of the last answer,
         # and the words that point there ("diese Angabe") are no topic of their own
-        points_back = kind in ("more", "source") and _has(toks, "pronoun")
+        points_back = kind in ("more", "source") and _points_at_an_answer(toks)
         if points_back:
             rest = _without(rest, "pronoun")
         asked = {t for t in rest if t in QUESTION_WORDS}
@@ -309,7 +320,10 @@ def _without_asker_remarks(text: str) -> str:
     parts = _CLAUSE_ENDS.split(text)
     if len(parts) == 1:
         return text  # most requests are one part
-    remarks = [not asks(p) and bool(of_the_asker(p) or _I.search(p)) for p in parts]
+    remarks = [
+        not asks(p) and bool(of_the_asker(p) or _I.search(p) or _opens_of_the_asker(p))
+        for p in parts
+    ]
     requests = [_has_request(p) for p in parts]
     kept = [
         p
@@ -317,6 +331,12 @@ def _without_asker_remarks(text: str) -> str:
         if not remark or (request and requests.count(True) == 1)
     ]
     return " ".join(kept) if kept and len(kept) < len(parts) else text
+
+
+def _opens_of_the_asker(part: str) -> bool:
+    """A remark opening with the asker's verb, the "ich" left out ("brauch das wörtlich")."""
+    first = tokens(part)[:1]
+    return bool(first) and first[0] in ASKER_OPENERS
 
 
 # The words that start a phrase of thanks or goodbye, and a word stretched ("thxxx"), which

@@ -470,6 +470,37 @@ def unknown_after(
     return out
 
 
+# Firms a relative clause defines: "the firms that already use AI", "der Firmen, die KI
+# nutzen" (German "die" only after a comma: without one it is an article)
+_RELATIVE = re.compile(
+    r"(?P<firms>[^\W\d_][\w-]*)(?:\s*,\s*(?P<pronoun>die|welche|that|which|who)|\s+(?:that|which|who))\s+"
+    r"(?P<clause>[^,?!.;]+)",
+    re.IGNORECASE,
+)
+
+
+_DE_RELATIVE = frozenset({"die", "welche", "Die", "Welche", "DIE", "WELCHE"})
+
+
+def firms_defined_by(question: str) -> list[tuple[str, str, str]]:
+    """Firms a relative clause defines ("How many of the firms that already use AI plan to
+    expand?"): the firms' noun with the clause as written, the clause, and, where a comma
+    ends the clause or the clause is German ("der Firmen, die KI nutzen, wollen …"; its verb
+    comes last), the question without it (else empty: an English clause may run on into
+    what the question asks). What the clause says of the
+    firms may be another figure of the article, and the question asks a figure of those
+    firms only, which the article never cross-tabulates."""
+    found = []
+    for m in _RELATIVE.finditer(question):
+        noun = tokens(m["firms"])
+        if noun and (noun[-1] in FIRM_NOUNS or noun[-1] in FIRM_NOUNS_APART):
+            # a German clause ends with its verb: at the next punctuation
+            closed = question[m.end() : m.end() + 1] == "," or (m["pronoun"] or "") in _DE_RELATIVE
+            rest = f"{question[: m.end('firms')]} {question[m.end() + 1 :]}" if closed else ""
+            found.append((question[m.start() : m.end()].strip(), m["clause"], rest))
+    return found
+
+
 def _activity(word: str, lang: str) -> bool:
     """An English gerund written small ("at getting", "in hiring") names an activity."""
     return lang == "en" and word.islower() and word.endswith("ing")

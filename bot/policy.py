@@ -54,6 +54,7 @@ from bot.lexicon import (
     SOURCE_WORDS,
     STATUS_WORDS,
     STOPWORDS,
+    SURVEY_WORDS,
     SURVEYED_NOUNS,
     TIME_PHRASE_WORDS,
     TOPIC_PREPOSITIONS,
@@ -64,6 +65,7 @@ from bot.lexicon import (
 from bot.models import Intent
 from bot.narrowing import (
     Narrowing,
+    firms_defined_by,
     group_at,
     restricting_terms,
     surface,
@@ -1157,6 +1159,7 @@ class Policy:
                 for t in unknown_after(question, self._knows, GROUP_OPENERS)
                 if t.stems not in seen
             ]
+            found += self._firms_of_a_clause(question, scope)
             # what a count question counts: of an intent that counts, anything it does not
             # cover (typos read as corrected); of one that gives a share, a word the knowledge
             # does not know ("wie viele Schulen nutzen KI?" of 41 % of the firms)
@@ -1199,6 +1202,31 @@ class Policy:
             if feature not in scope:
                 terms.append(Narrowing("entity", (feature,), entities[feature]))
         return terms
+
+    def _firms_of_a_clause(self, question: str, scope: frozenset[str]) -> list[Narrowing]:
+        """ "the firms that already use AI" of the share that wants to expand: firms a
+        relative clause defines by what the intent does not speak of (another figure of the
+        article, as a rule), a group of firms the figure is not of; unless the rest of the
+        question asks nothing of the intent's own, and the clause is what it asks."""
+        analyze = self.resolver.analyzer.analyze
+        aside = self.firm_concepts | self.survey_concepts | self.background | self.share_concepts
+
+        def concepts(text: str) -> set[str]:
+            return {f for f in analyze(text, correct=True).features if f.startswith("@")} - aside
+
+        found = []
+        for words, clause, rest in firms_defined_by(question):
+            if rest and not concepts(rest) & scope:
+                continue  # "der Anteil der Unternehmen, die ins Ausland wollen": what it asks
+            if concepts(clause) - scope:
+                found.append(Narrowing("group", tuple(map(stem, tokens(clause))), words))
+        return found
+
+    @cached_property
+    def survey_concepts(self) -> frozenset[str]:
+        """The concepts of what a survey did to the firms ("surveyed", "befragt"): the firms
+        it asked are every figure's, no group of them."""
+        return self.resolver.analyzer.analyze(" ".join(SURVEY_WORDS), correct=False).features
 
     def _whole_asked_of_a_part(
         self, question: str, top: Candidate, res: Resolution

@@ -76,6 +76,8 @@ def test_chat_shorthand_for_source_asks_for_the_source(
         "Gib mir bitte den Wortlaut dazu",
         "Bitte mit Quellenangabe.",
         "whaur does it say that",
+        # a remark of the asker with the "ich" left out, as chat writes
+        "quelle? brauch das wörtlich fürs zitat",
     ],
 )
 def test_asking_for_the_sentence_or_where_it_is_written_asks_for_the_source(
@@ -1687,3 +1689,19 @@ def test_the_answer_before_a_decline_is_kept_with_the_context() -> None:
     assert Context.from_json(ctx.to_json()) == ctx
     legacy = '{"lang": "de", "question": "q", "intents": [], "citations": []}'
     assert Context.from_json(legacy).answered_before == ()  # a context stored before it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the source of this article, need it for citations",
+        "who's the source for this article",
+    ],
+)
+def test_the_source_of_this_article_is_a_question_not_a_request(
+    talk: Conversations, text: str
+) -> None:
+    """ "this article" names the article: its source (the SCMP and the HKPC study) is asked,
+    also as the first message, not the passage of an earlier answer (there is none)."""
+    answer = talk.ask("c-article-source", text)
+    assert answer.answered and "South China Morning Post" in answer.text, answer.text

@@ -179,6 +179,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # a group of firms: its word, not the firms' (every answer's), must be covered
         "% of listed cos in HK using AI?",
         "Wie viel Prozent der börsennotierten Unternehmen nutzen KI?",  # declined adjective
+        # firms a relative clause defines by another figure: the article never crosses two
+        "How many of the firms that already use AI plan to expand abroad?",
+        "Wie viele der Firmen, die KI nutzen, wollen international expandieren?",
+        "Among companies that need HPC support, how many use the cloud?",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
@@ -2551,3 +2555,21 @@ def test_a_groups_declined_adjective_narrows_only_firms(qabot: QABot) -> None:
     """ "der börsennotierten Unternehmen" names a group of firms; "die staatlichen
     Förderprogramme" are programmes of the state, no firms."""
     answered_with(qabot, "Wozu sollen die staatlichen Förderprogramme dienen?", "R&D")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie groß ist laut Studie der Anteil der Unternehmen, die den Schritt ins Ausland wagen"
+        " wollen?",
+        "What share of companies that were surveyed use AI?",
+        "Wie viel Prozent der Unternehmen, die befragt wurden, nutzen KI?",
+        "What share of firms which are large say they are profitable?",
+    ],
+)
+def test_a_relative_clause_that_is_what_is_asked_narrows_nothing(
+    qabot: QABot, question: str
+) -> None:
+    """The clause is the figure asked ("der Unternehmen, die … ins Ausland wollen"), the
+    firms surveyed are all of them, and a size is a group the intent names."""
+    assert qabot.ask(question).answered, question
