@@ -934,13 +934,21 @@ class Conversations:
         return answer if answer.kind == "intent" and self._covers(answer, text, True) else None
 
     def _topic_of(self, fragment: str, lang: str) -> set[str]:
-        """The known words of a follow-up's own words that are no restriction and no figure
-        (a figure restricts: "und 2023?")."""
-        resolver = self.bot.store.current.resolver
+        """The known words of a follow-up's own words that are no restriction, no figure (a
+        figure restricts: "und 2023?") and no measure ("Exactly what percentage is that?"
+        asks the last answer's share, of no topic of its own; not "and the 25%?", a figure
+        with its unit)."""
+        snap = self.bot.store.current
+        resolver = snap.resolver
         restricting = {t for term in self._restricting(fragment, lang) for t in tokens(term.words)}
         rest = " ".join(t for t in tokens(fragment) if t not in restricting)
         features = resolver.analyzer.analyze(rest, correct=True).features
-        return {w for w in features if w in resolver.idf and not w.startswith("#")}
+        # a figure's unit is part of the figure: "and the 25%?" names that statistic
+        numbered = any(map(is_number, tokens(fragment)))
+        measures = frozenset() if numbered else snap.policy.share_concepts
+        return {
+            w for w in features if w in resolver.idf and not w.startswith("#") and w not in measures
+        }
 
     @staticmethod
     def _repeats(answer: Answer, ctx: Context, alone: Callable[[], Answer]) -> bool:
