@@ -59,6 +59,7 @@ from bot.reading import (
     asks,
     chat_kind,
     has_cue,
+    of_the_asker,
     opens_as_question,
     read,
 )
@@ -362,6 +363,11 @@ class Snapshot:
                 return reading
         own = self._pieces(alone, lang)
         return own if any(p.answered for p in own) else pieces
+
+    def _aside_of_the_asker(self, clause: str) -> bool:
+        """A clause of the asker that says nothing the knowledge knows ("I am curious", "ich
+        frage mich"): no part of what the next clause asks."""
+        return of_the_asker(clause) and self._remark(clause)
 
     def _remark(self, part: str) -> bool:
         """A part beside chat that asks nothing and says nothing the knowledge knows ("…
@@ -825,6 +831,8 @@ class Snapshot:
                 continue  # "49 % ok, aber wie schauts bei den KMU aus?": the base
             if not asking[n] and any(asking[n + 1 :]) and _for_the_asker(clause):
                 continue  # "For our Singapore readers, what is …?": whom it is for
+            if not asking[n] and any(asking[n + 1 :]) and self._aside_of_the_asker(clause):
+                continue  # "I am curious, what was …?": a remark of the asker
             clause = clause.rstrip("?")
             if narrowing[n]:  # … asks the part before it again, narrowed
                 clause = f"{clauses[n - 1].rstrip('?')} {clause}"

@@ -183,6 +183,9 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         "How many of the firms that already use AI plan to expand abroad?",
         "Wie viele der Firmen, die KI nutzen, wollen international expandieren?",
         "Among companies that need HPC support, how many use the cloud?",
+        # a remark of the asker before or after the question is no part of it ("I" included)
+        "I am curious, what was the revenue of SenseTime last year?",
+        "Who is the CEO of SenseTime? I know the CFO is mentioned.",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
