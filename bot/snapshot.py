@@ -191,6 +191,16 @@ class Snapshot:
             for fact in self.intents[key].facts:
                 self._stating_fact.setdefault(fact, set()).add(key)
         self._joined_names = _joined_names(kb)
+        # The words and concepts of what the article's intents ask and say: a question to
+        # the bot in none of them ("Was kannst du eigentlich alles, bevor ich dich mit Fragen
+        # zu dem Hongkong-Artikel löchere?") is chat, though chat intents know its words.
+        self._article_words = frozenset().union(
+            *(
+                doc.scope
+                for key, doc in self.resolver.docs.items()
+                if key in self.intents and self.intents[key].kind in ("article", "gap")
+            )
+        )
         self._concept_terms = {"@" + c.id: tuple(c.terms) for c in kb.concepts}
         # what a thin later part may lean on: the named things, and events ("… China
         # Conference held, and in which city?")
@@ -704,13 +714,20 @@ class Snapshot:
 
     def _asks_the_bot(self, part: str, res: Resolution) -> bool:
         """A short question to the bot in words the article does not use ("are you a
-        robot?", "Was können Sie für mich tun?"): chat, not the article. More such words ask
-        about something else ("was hältst du von Nvidia-Aktien, kaufen?")."""
+        robot?", "Was können Sie für mich tun?"): chat, not the article. More words no intent
+        knows ask about something else ("was hältst du von Nvidia-Aktien, kaufen?")."""
         features = res.analysis.features
+        unknown = [f for f in features if f not in self.resolver.idf]
+        of_the_article = features & self._article_words
+        setting = of_the_article & self.policy.background
+        # the setting ("Fragen zu dem Hongkong-Artikel") beside words of chat only: "the
+        # weather in Hong Kong this weekend?" asks about the city
+        chatty = features - self._article_words - set(unknown)
         return (
             bool(ADDRESSEE.intersection(res.words) or addresses_formally(part))
-            and len(features) <= CHAT_UNKNOWN_WORDS
-            and not any(f in self.resolver.idf for f in features)
+            and len(unknown) <= CHAT_UNKNOWN_WORDS
+            and of_the_article <= setting
+            and (not setting or bool(chatty))
         )
 
     def _is_smalltalk(self, key: str) -> bool:

@@ -386,6 +386,29 @@ def test_formal_german_to_the_bot_is_chat(qabot: QABot, message: str, intent: st
     assert qabot.ask("Wissen Sie, wann SenseTime gegründet wurde?").intent == "sensetime.founded"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Was kannst du eigentlich alles, bevor ich dich mit Fragen zu dem Hongkong-Artikel"
+        " löchere?",
+        "Guten Tag, wer sind Sie und wobei können Sie mir behilflich sein?",
+        "what can ya do?",
+        "who even are you, some PR bot?",
+    ],
+)
+def test_a_question_to_the_bot_in_words_only_chat_knows_is_chat(qabot: QABot, message: str) -> None:
+    """Words only the chat intents know ("kannst", "behilflich", "bot"), the article's
+    setting beside them, are no topic of the article: the bot says what it is."""
+    answer = qabot.ask(message)
+    assert answer.answered and answer.kind == "smalltalk", answer.text
+
+
+def test_the_setting_alone_with_a_question_to_the_bot_is_no_chat(qabot: QABot) -> None:
+    """ "the weather in Hong Kong this weekend?" asks about the city, not the bot."""
+    answer = qabot.ask("Could you tell me the weather in Hong Kong this weekend?")
+    assert answer.kind != "smalltalk", answer.text
+
+
 def test_a_question_sharing_a_word_with_chat_asks_what_chat_does_not(qabot: QABot) -> None:
     """ "where's it going to be?" shares "going" with "how's it going?", but asks where:
     no chat reply answers that."""
