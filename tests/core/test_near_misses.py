@@ -186,6 +186,10 @@ def answered_with(qabot: QABot, question: str, *words: str) -> None:
         # a remark of the asker before or after the question is no part of it ("I" included)
         "I am curious, what was the revenue of SenseTime last year?",
         "Who is the CEO of SenseTime? I know the CFO is mentioned.",
+        # another event than the one stated, another time ("prior" is "previous")
+        "how many AI firms in the science park went bust in 2022",
+        "Wie viele KI-Firmen im Science Park sind 2022 pleitegegangen?",
+        "YoY change in HK AI adoption vs prior HKPC survey?",
     ],
 )
 def test_narrower_questions_are_declined(qabot: QABot, question: str) -> None:
