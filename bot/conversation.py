@@ -759,9 +759,7 @@ class Conversations:
                 and self._narrowed_by_it(answer, ctx, text, lang, elliptical, alone)
             ) or (elliptical and answer.kind == "gap" and alone().kind == "abstain")
             # "list them" of the counted recommendations: the article does not list them
-            declined_with_why = declined_with_why or (
-                named == COUNTED and answer.kind in ("gap", "narrowed")
-            )
+            declined_with_why = declined_with_why or (named == COUNTED and not answer.answered)
             if gap_of_it is None and self._gap_of_it(answer, named, alone):
                 gap_of_it = answer  # the decline, unless another reading answers
             if declined_with_why or (

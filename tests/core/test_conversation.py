@@ -1716,3 +1716,13 @@ def test_the_exact_share_of_a_rough_answer_is_not_given_in_a_follow_up(
     talk.ask("c-exact", "And how many rely on cloud services?")
     exact = talk.ask("c-exact", "Exactly what percentage is that?")
     assert exact.answered is False and "25 %" not in exact.text, exact.text
+
+
+def test_one_of_the_counted_things_the_article_does_not_list_is_declined(
+    talk: Conversations,
+) -> None:
+    """ "which of them deals with talent?" after the nine recommendations asks for one of
+    them, which the article does not list: declined, not answered with the hiring figure."""
+    talk.ask("c-counted", "How many recommendations did the HKPC make?")
+    which = talk.ask("c-counted", "which of them deals with talent?")
+    assert which.answered is False and "49" not in which.text, which.text
