@@ -390,6 +390,10 @@ def _place_adjective(tok: str, question: str, known: Callable[[str], bool]) -> N
     return Narrowing("place", (stem(base),), written)
 
 
+# The groups of one-word restrictors that name what a compound ending in one is ("Errichtungs-
+# kosten" are costs, "Jahresbudget" a budget), when the knowledge does not know the compound.
+_HEAD_GROUPS = frozenset({"qualifier", "measure"})
+_HEAD_LETTERS = 5  # an English word ending in a short one is none ("different": "rent")
 # One-word restrictors that can open a German compound ("Logistikfirmen", "Bankenbranche").
 _SINGLE = {
     terms[0]: group
@@ -410,6 +414,10 @@ def _compound_head(tok: str, known: Callable[[str], bool], question: str) -> Nar
         group = _SINGLE.get(head)
         if group and known(rest):
             return Narrowing(group, (stem(head),), surface(question, (tok,)))
+    for cut in range(MIN_COMPOUND_PART, len(tok) - MIN_COMPOUND_PART + 1):
+        tail = tok[cut:]  # "Errichtungskosten": a German compound is a kind of its last part
+        if len(tail) >= _HEAD_LETTERS and _SINGLE.get(tail) in _HEAD_GROUPS:
+            return Narrowing(_SINGLE[tail], (stem(tail),), surface(question, (tok,)))
     for noun in FIRM_NOUNS:  # "Fertigungsunternehmen": a kind of firm the knowledge lacks
         head = tok[: -len(noun)].rstrip("-")
         if tok.endswith(noun) and len(head) >= MIN_COMPOUND_PART:
