@@ -487,6 +487,7 @@ _RELATIVE = re.compile(
 )
 
 
+_RELATIVE_WORD = re.compile(r"\b(?:that|which|who|die|welche)\b", re.IGNORECASE)
 _DE_RELATIVE = frozenset({"die", "welche", "Die", "Welche", "DIE", "WELCHE"})
 
 
@@ -498,7 +499,9 @@ def firms_defined_by(question: str) -> list[tuple[str, str, str]]:
     what the question asks). What the clause says of the
     firms may be another figure of the article, and the question asks a figure of those
     firms only, which the article never cross-tabulates."""
-    found = []
+    found: list[tuple[str, str, str]] = []
+    if not _RELATIVE_WORD.search(question):
+        return found  # most questions: one quick search, not the clause pattern at every word
     for m in _RELATIVE.finditer(question):
         noun = tokens(m["firms"])
         if noun and (noun[-1] in FIRM_NOUNS or noun[-1] in FIRM_NOUNS_APART):
