@@ -830,6 +830,8 @@ class Conversations:
         lang = self._lang(text, ctx)
         if not self._restricts(text, lang):
             return None
+        if alone.answered and self._topic_beyond_the_last(ctx, text, lang):
+            return None  # "n expand overseas?" after the hiring figure: the expansion figure
         declined = None
         for question, _ in self._readings(ctx, text, elliptical=True, pronoun=False):
             answer = self.bot.resolve(question, lang)
@@ -844,6 +846,18 @@ class Conversations:
         # … as "which month tho", which has no topic of its own, does too
         no_topic = not self._topic_of(strip_opener(text), lang)
         return declined if self._only_restricts(text, lang) or no_topic else None
+
+    def _topic_beyond_the_last(self, ctx: Context, text: str, lang: str) -> bool:
+        """Whether the follow-up names a topic of its own that no intent of the last answer
+        knows ("expand" after the hiring figure): a question of its own, not the last one
+        restricted."""
+        if POINTERS.intersection(tokens(text)):
+            return False  # "How does that compare with Singapore?": of the last answer
+        docs = self.bot.store.current.resolver.docs
+        topic = self._topic_of(strip_opener(text), lang)
+        return bool(topic) and not any(
+            docs[key].knows_all(topic) for key in ctx.intents if key in docs
+        )
 
     @staticmethod
     def _same_of(text: str) -> bool:

@@ -1726,3 +1726,13 @@ def test_one_of_the_counted_things_the_article_does_not_list_is_declined(
     talk.ask("c-counted", "How many recommendations did the HKPC make?")
     which = talk.ask("c-counted", "which of them deals with talent?")
     assert which.answered is False and "49" not in which.text, which.text
+
+
+def test_a_follow_up_with_a_topic_of_its_own_and_a_place_asks_that_topic(
+    talk: Conversations,
+) -> None:
+    """ "n expand overseas?" after the hiring figure names a topic the last answer does not
+    know: the expansion figure, not hiring overseas declined."""
+    talk.ask("c-overseas", "How many firms struggle to hire qualified staff?")
+    expand = talk.ask("c-overseas", "n expand overseas?")
+    assert expand.answered and "55" in expand.text, expand.text
