@@ -304,7 +304,6 @@ def request_kind(
 
 
 _CLAUSE_ENDS = re.compile(r"(?<=[.!?,;:])\s+")
-_I = re.compile(r"\bI\b")  # the tokens drop one-letter words
 
 
 def _has_request(part: str) -> bool:
@@ -320,10 +319,7 @@ def _without_asker_remarks(text: str) -> str:
     parts = _CLAUSE_ENDS.split(text)
     if len(parts) == 1:
         return text  # most requests are one part
-    remarks = [
-        not asks(p) and bool(of_the_asker(p) or _I.search(p) or _opens_of_the_asker(p))
-        for p in parts
-    ]
+    remarks = [not asks(p) and (of_the_asker(p) or _opens_of_the_asker(p)) for p in parts]
     requests = [_has_request(p) for p in parts]
     kept = [
         p

@@ -380,18 +380,17 @@ def _questions_with_tails(
     return out
 
 
-def _qualifies(part: str) -> bool:
-    """A statement right after a question that restricts what it asks ("… nutzen KI schon?
-    also wirklich schon im Einsatz, nicht nur geplant"): the question's own qualifier, however
-    long, not context."""
-    if of_the_asker(part):  # "I am not misreading it"
-        return False
-    return any(t.group in QUALIFYING_GROUPS for t in restricting_terms(part, _anything, ""))
-
-
 # What a remark after a question restricts it by: not a place, a group or a time, which a
 # remark more often tells of the asker ("… something about Shenzhen right")
 QUALIFYING_GROUPS = frozenset({"negation", "precision"})
+
+
+def _qualifies(part: str) -> bool:
+    """A statement right after a question that restricts what it asks ("… nutzen KI schon?
+    also wirklich schon im Einsatz, nicht nur geplant"): the question's own qualifier, however
+    long, not context (a remark of the asker, "I am not misreading it", is neither: the
+    caller leaves those out)."""
+    return any(t.group in QUALIFYING_GROUPS for t in restricting_terms(part, _anything, ""))
 
 
 def of_the_asker(part: str) -> bool:
