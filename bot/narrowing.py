@@ -479,16 +479,15 @@ def unknown_after(
 
 
 # Firms a relative clause defines: "the firms that already use AI", "der Firmen, die KI
-# nutzen" (German "die" only after a comma: without one it is an article)
+# nutzen" (German "die" only after a comma: without one it is an article). A question is
+# searched for the pronoun first: most have none, and the pattern tries every word.
 _RELATIVE = re.compile(
     r"(?P<firms>[^\W\d_][\w-]*)(?:\s*,\s*(?P<pronoun>die|welche|that|which|who)|\s+(?:that|which|who))\s+"
     r"(?P<clause>[^,?!.;]+)",
     re.IGNORECASE,
 )
-
-
 _RELATIVE_WORD = re.compile(r"\b(?:that|which|who|die|welche)\b", re.IGNORECASE)
-_DE_RELATIVE = frozenset({"die", "welche", "Die", "Welche", "DIE", "WELCHE"})
+_DE_RELATIVE = frozenset({"die", "welche"})
 
 
 def firms_defined_by(question: str) -> list[tuple[str, str, str]]:
@@ -496,17 +495,18 @@ def firms_defined_by(question: str) -> list[tuple[str, str, str]]:
     expand?"): the firms' noun with the clause as written, the clause, and, where a comma
     ends the clause or the clause is German ("der Firmen, die KI nutzen, wollen …"; its verb
     comes last), the question without it (else empty: an English clause may run on into
-    what the question asks). What the clause says of the
-    firms may be another figure of the article, and the question asks a figure of those
-    firms only, which the article never cross-tabulates."""
+    what the question asks). What the clause says of the firms may be another figure of
+    the article, and the question asks a figure of those firms only, which the article
+    never cross-tabulates."""
     found: list[tuple[str, str, str]] = []
     if not _RELATIVE_WORD.search(question):
-        return found  # most questions: one quick search, not the clause pattern at every word
+        return found
     for m in _RELATIVE.finditer(question):
         noun = tokens(m["firms"])
         if noun and (noun[-1] in FIRM_NOUNS or noun[-1] in FIRM_NOUNS_APART):
             # a German clause ends with its verb: at the next punctuation
-            closed = question[m.end() : m.end() + 1] == "," or (m["pronoun"] or "") in _DE_RELATIVE
+            german = (m["pronoun"] or "").lower() in _DE_RELATIVE
+            closed = german or question[m.end() : m.end() + 1] == ","
             rest = f"{question[: m.end('firms')]} {question[m.end() + 1 :]}" if closed else ""
             found.append((question[m.start() : m.end()].strip(), m["clause"], rest))
     return found
