@@ -35,6 +35,7 @@ from bot.answer import Answer
 from bot.language import detect
 from bot.lexicon import (
     AFTER_ORDINAL,
+    AMOUNT_CUES,
     ARTICLE_NOUNS,
     ASKER_OPENERS,
     CHAT_KINDS,
@@ -42,6 +43,7 @@ from bot.lexicon import (
     EARLIER_REPLY_WORDS,
     FOLLOWUP,
     ORDINALS,
+    PART_POINTERS,
     PLACES,
     POINTERS,
     PRONOUN_AT_END,
@@ -379,6 +381,18 @@ def thanks_or_goodbye(text: str) -> bool:
     return chat_kind(text) in ("thanks", "goodbye")
 
 
+def _holds(toks: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+    """Whether one of `phrases` stands in `toks`."""
+    return any(tuple(toks[i : i + len(p)]) == p for p in phrases for i in range(len(toks)))
+
+
+def _as_part_not_given(answer: Answer) -> Answer:
+    """`answer` declined as a part of what it states: "the article gives no part of that",
+    then what it does give, with its citations."""
+    text = msg("part_not_given", answer.lang, answer=answer.text)
+    return replace(answer, answered=False, text=text, kind="narrowed", suggestions=())
+
+
 def _as_asked(answer: Answer, text: str) -> Answer:
     """`answer` with `text` as its question, made anew only when it has another."""
     return answer if answer.question == text else replace(answer, question=text)
@@ -491,6 +505,8 @@ class Conversations:
                     self._save(key, self._after_request(kind, ctx, answer))
                 return _as_asked(answer, text)
             answer = self._reply(ctx, self._ordinal_named(ctx, heard))
+            if ctx is not None and self._part_of_an_amount(heard, answer):
+                answer = _as_part_not_given(answer)
             new = self._context(answer, ctx)  # keeps the question as understood
             if new is not None:
                 self._save(key, new)
@@ -500,6 +516,17 @@ class Conversations:
         return self.bot.handle(
             text, reply, platform=platform, user=user, channel=channel, admitted=admitted
         )
+
+    def _part_of_an_amount(self, text: str, answer: Answer) -> bool:
+        """ "Und wie viel davon ist schon ausgegeben?" after a programme's budget: a part of
+        an amount the article gives whole, answered with the whole amount."""
+        if not answer.answered:
+            return False
+        toks = tokens(text)
+        if not (_holds(toks, AMOUNT_CUES) and _holds(toks, PART_POINTERS)):
+            return False
+        kinds = self.bot.store.current.policy.figure_kinds
+        return any("money" in kinds.get(i, ()) for i in _intents(answer))
 
     @staticmethod
     def key(platform: Platform, conversation: str) -> str:

@@ -1736,3 +1736,13 @@ def test_a_follow_up_with_a_topic_of_its_own_and_a_place_asks_that_topic(
     talk.ask("c-overseas", "How many firms struggle to hire qualified staff?")
     expand = talk.ask("c-overseas", "n expand overseas?")
     assert expand.answered and "55" in expand.text, expand.text
+
+
+def test_a_part_of_an_amount_given_whole_is_declined(talk: Conversations) -> None:
+    """ "Und wie viel davon ist bereits abgeflossen?" after the AI Subsidy Scheme's HK$3
+    billion asks a part of it, which the article does not give: declined, saying so, with
+    what it does give and its citation."""
+    talk.ask("c-part", "Wie viel Geld hat das AI Subsidy Scheme?")
+    part = talk.ask("c-part", "Und wie viel davon ist bereits abgeflossen?")
+    assert part.answered is False and part.kind == "narrowed", part.text
+    assert "Anteil" in part.text and "HK$3" in part.text and part.citations
