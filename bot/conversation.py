@@ -202,6 +202,9 @@ def _by_first(phrases: Iterable[tuple[str, ...]]) -> Phrases:
 
 
 _CUES_BY_FIRST = {kind: _by_first(phrases) for kind, phrases in FOLLOWUP.items()}
+# "wie viel davon …?": an amount asked of a part of what was just said
+_AMOUNT_BY_FIRST = _by_first(AMOUNT_CUES)
+_PART_BY_FIRST = _by_first(PART_POINTERS)
 
 
 CUE_WORDS = frozenset(t for phrases in FOLLOWUP.values() for phrase in phrases for t in phrase)
@@ -381,11 +384,6 @@ def thanks_or_goodbye(text: str) -> bool:
     return chat_kind(text) in ("thanks", "goodbye")
 
 
-def _holds(toks: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
-    """Whether one of `phrases` stands in `toks`."""
-    return any(tuple(toks[i : i + len(p)]) == p for p in phrases for i in range(len(toks)))
-
-
 def _as_part_not_given(answer: Answer) -> Answer:
     """`answer` declined as a part of what it states: "the article gives no part of that",
     then what it does give, with its citations."""
@@ -523,7 +521,7 @@ class Conversations:
         if not answer.answered:
             return False
         toks = tokens(text)
-        if not (_holds(toks, AMOUNT_CUES) and _holds(toks, PART_POINTERS)):
+        if not (_spans(toks, _AMOUNT_BY_FIRST) and _spans(toks, _PART_BY_FIRST)):
             return False
         kinds = self.bot.store.current.policy.figure_kinds
         return any("money" in kinds.get(i, ()) for i in _intents(answer))

@@ -762,6 +762,30 @@ FOLLOW_UPS = [
         None,
         id="after its chat: the cloud answer, not the HPC figure again",
     ),
+    pytest.param(
+        "And how many rely on cloud services?",
+        "Exactly what percentage is that?",
+        False,
+        None,
+        "25 %",
+        id="the exact share of 'nearly all': a measure is no topic of its own",
+    ),
+    pytest.param(
+        "How many recommendations did the HKPC make?",
+        "which of them deals with talent?",
+        False,
+        None,
+        "49",
+        id="one of the counted things the article does not list, not the hiring figure",
+    ),
+    pytest.param(
+        "How many firms struggle to hire qualified staff?",
+        "n expand overseas?",
+        True,
+        "55",
+        None,
+        id="a topic of its own and a place: the expansion figure, not hiring declined",
+    ),
 ]
 
 
@@ -1705,37 +1729,6 @@ def test_the_source_of_this_article_is_a_question_not_a_request(
     also as the first message, not the passage of an earlier answer (there is none)."""
     answer = talk.ask("c-article-source", text)
     assert answer.answered and "South China Morning Post" in answer.text, answer.text
-
-
-def test_the_exact_share_of_a_rough_answer_is_not_given_in_a_follow_up(
-    talk: Conversations,
-) -> None:
-    """ "Exactly what percentage is that?" after "nearly all rely on the cloud" asks that
-    share exactly, which the article does not give; the measure is no topic of its own
-    (read alone it got every share of the article)."""
-    talk.ask("c-exact", "And how many rely on cloud services?")
-    exact = talk.ask("c-exact", "Exactly what percentage is that?")
-    assert exact.answered is False and "25 %" not in exact.text, exact.text
-
-
-def test_one_of_the_counted_things_the_article_does_not_list_is_declined(
-    talk: Conversations,
-) -> None:
-    """ "which of them deals with talent?" after the nine recommendations asks for one of
-    them, which the article does not list: declined, not answered with the hiring figure."""
-    talk.ask("c-counted", "How many recommendations did the HKPC make?")
-    which = talk.ask("c-counted", "which of them deals with talent?")
-    assert which.answered is False and "49" not in which.text, which.text
-
-
-def test_a_follow_up_with_a_topic_of_its_own_and_a_place_asks_that_topic(
-    talk: Conversations,
-) -> None:
-    """ "n expand overseas?" after the hiring figure names a topic the last answer does not
-    know: the expansion figure, not hiring overseas declined."""
-    talk.ask("c-overseas", "How many firms struggle to hire qualified staff?")
-    expand = talk.ask("c-overseas", "n expand overseas?")
-    assert expand.answered and "55" in expand.text, expand.text
 
 
 def test_a_part_of_an_amount_given_whole_is_declined(talk: Conversations) -> None:
